@@ -1,0 +1,60 @@
+/**
+ * The edge app, built from a Platform (edge/platform/port.ts). Identical on Fastly Compute
+ * and on Node. Middleware order (DESIGN.md): request id → [HTTPS-only → WAF → rate limit:
+ * edge issue] → API key → content cache → secure headers on every response.
+ */
+import { Hono } from 'hono';
+import { ConfigError } from '../shared/config.js';
+import { DEFAULT_DETAIL } from '../shared/errors.js';
+import { loadEdgeConfig, type EdgeConfig } from './config.js';
+import type { EdgeEnv } from './env.js';
+import { errorResponse } from './errors.js';
+import { apiKey } from './middleware/api-key/index.js';
+import { contentCache } from './middleware/content-cache/index.js';
+import { requestId } from './middleware/request-id/index.js';
+import { secureHeaders } from './middleware/secure-headers/index.js';
+import { fetchFromOrigin } from './origin-proxy.js';
+import type { Platform } from './platform/port.js';
+
+export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
+  const app = new Hono<EdgeEnv>({ strict: false });
+  let config: Promise<EdgeConfig> | null = null;
+
+  app.use('*', secureHeaders());
+  app.use('*', requestId());
+  app.use('*', async function edgeContext(c, next) {
+    c.set('platform', platform);
+    try {
+      c.set('config', await (config ??= loadEdgeConfig(platform)));
+    } catch (err) {
+      config = null; // re-read next time: the operator may be fixing the store
+      const detail = err instanceof ConfigError ? err.message : String(err);
+      platform.log('error', 'edge configuration invalid', { detail });
+      return errorResponse('unavailable', 'Edge misconfigured.', c.get('requestId'));
+    }
+    const started = platform.now();
+    await next();
+    platform.log('info', 'request', {
+      request_id: c.get('requestId'),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      status: c.res.status,
+      cache: c.res.headers.get('x-cache') ?? undefined,
+      ms: platform.now() - started,
+    });
+  });
+
+  app.get('/.edge/health', (c) => c.json({ status: 'ok', platform: platform.name }));
+
+  app.on(['GET', 'HEAD'], '/v2/*', apiKey(), contentCache({ fill: fetchFromOrigin }));
+  app.all('/v2/*', (c) =>
+    errorResponse('method_not_allowed', 'The edge serves reads; send writes to the origin API.', c.get('requestId'), { allow: 'GET, HEAD' }),
+  );
+
+  app.notFound((c) => errorResponse('not_found', DEFAULT_DETAIL.not_found, c.get('requestId')));
+  app.onError((err, c) => {
+    platform.log('error', 'unhandled edge error', { request_id: c.get('requestId'), error: String(err), stack: err instanceof Error ? err.stack : undefined });
+    return errorResponse('internal_error', DEFAULT_DETAIL.internal_error, c.get('requestId'));
+  });
+  return app;
+}

@@ -1,0 +1,24 @@
+import type { ApiKeyKind } from '../shared/api-key.js';
+import type { EdgeConfig } from './config.js';
+import type { Platform } from './platform/port.js';
+
+/** The authenticated key, as the edge knows it (never the raw token). */
+export interface EdgeKey {
+  id: string;
+  kind: ApiKeyKind;
+  spaceId: string;
+}
+
+/** The one Env type of the edge's Hono app. */
+export interface EdgeEnv {
+  Bindings: {
+    /** Set by the platform entry point for each request. */
+    clientIp?: string;
+  };
+  Variables: {
+    requestId: string;
+    platform: Platform;
+    config: EdgeConfig;
+    key?: EdgeKey;
+  };
+}

@@ -1,0 +1,105 @@
+import type { MiddlewareHandler } from 'hono';
+import { extractToken, hashApiKey, parseApiKey } from '../../../shared/api-key.js';
+import {
+  INTROSPECT_PATH,
+  INTROSPECT_PURPOSE,
+  signInternal,
+  type KeyIntrospection,
+} from '../../../shared/internal-auth.js';
+import { surrogateKeys } from '../../../shared/surrogate.js';
+import type { EdgeConfig } from '../../config.js';
+import type { EdgeEnv, EdgeKey } from '../../env.js';
+import { errorResponse } from '../../errors.js';
+import type { Platform } from '../../platform/port.js';
+
+/** Cache key namespace for key records; keyed by SHA-256 of the key, never the key. */
+export const keyCacheKey = (tokenHash: string) => `ghee-key:v1:${tokenHash}`;
+export const NEGATIVE_KEY_SURROGATE = 'keys:negative';
+
+class OriginUnavailable extends Error {}
+
+/**
+ * API-key enforcement at the edge.
+ * 1. Format + checksum, no I/O: garbage never reaches the origin.
+ * 2. The key's record from the edge cache (keyed by SHA-256 of the key, tagged `key:<id>` so a
+ *    revocation purge takes effect at once), filled from the origin's introspection endpoint
+ *    with a signed call; unknown keys are cached as invalid briefly.
+ */
+export function apiKey(): MiddlewareHandler<EdgeEnv> {
+  return async function apiKeyHandler(c, next) {
+    const requestId = c.get('requestId');
+    const token = extractToken(new URL(c.req.url), c.req.header('authorization'));
+    if (!token) return errorResponse('unauthenticated', 'Authentication credentials were not provided.', requestId);
+    const parsed = parseApiKey(token);
+    if (!parsed) return errorResponse('invalid_token', 'Invalid token', requestId);
+    let record: KeyIntrospection;
+    try {
+      record = await lookupKey(c.get('platform'), c.get('config'), hashApiKey(token), requestId);
+    } catch (err) {
+      if (err instanceof OriginUnavailable) return errorResponse('bad_gateway', 'The origin could not be reached.', requestId);
+      throw err;
+    }
+    if (!record.valid || !record.id || record.kind !== parsed.kind || !record.space_id) {
+      // Admin keys (no space) manage an organization through the origin; they read nothing here.
+      return errorResponse('invalid_token', 'Invalid token', requestId);
+    }
+    const key: EdgeKey = { id: record.id, kind: record.kind, spaceId: record.space_id };
+    c.set('key', key);
+    return next();
+  };
+}
+
+async function lookupKey(platform: Platform, config: EdgeConfig, tokenHash: string, requestId: string): Promise<KeyIntrospection> {
+  const txn = await platform.cache.transaction(keyCacheKey(tokenHash));
+  if (txn.hit && !txn.mustInsert) return decode(txn.hit.object.body);
+  let record: KeyIntrospection;
+  try {
+    record = await introspect(platform, config, tokenHash, requestId);
+  } catch (err) {
+    txn.cancel();
+    // A stale record is better than refusing every request while the origin is down.
+    if (txn.hit) return decode(txn.hit.object.body);
+    throw err;
+  }
+  let ttl = record.valid ? config.key_cache_ttl : config.negative_key_cache_ttl;
+  if (record.valid && record.expires_at) {
+    const remaining = Math.floor((Date.parse(record.expires_at) - platform.now()) / 1000);
+    ttl = Math.max(0, Math.min(ttl, remaining));
+  }
+  if (ttl > 0) {
+    await txn.insert(
+      { status: 200, headers: [], body: new TextEncoder().encode(JSON.stringify(record)) },
+      { maxAge: ttl, staleWhileRevalidate: 0, surrogateKeys: record.valid && record.id ? [surrogateKeys.apiKey(record.id)] : [NEGATIVE_KEY_SURROGATE] },
+    );
+  } else {
+    txn.cancel();
+  }
+  return record;
+}
+
+function decode(body: Uint8Array): KeyIntrospection {
+  return JSON.parse(new TextDecoder().decode(body)) as KeyIntrospection;
+}
+
+async function introspect(platform: Platform, config: EdgeConfig, tokenHash: string, requestId: string): Promise<KeyIntrospection> {
+  const headers = new Headers(signInternal(config.edge_shared_secret, INTROSPECT_PURPOSE, tokenHash, platform.now() / 1000));
+  headers.set('x-request-id', requestId);
+  headers.set('accept', 'application/json');
+  let res: Response;
+  try {
+    res = await platform.fetchOrigin(
+      new Request(`https://origin${INTROSPECT_PATH}?token_hash=${tokenHash}`, { headers }),
+      { timeoutMs: config.origin_timeout_ms },
+    );
+  } catch (err) {
+    platform.log('error', 'key introspection failed', { request_id: requestId, error: String(err) });
+    throw new OriginUnavailable();
+  }
+  if (res.status !== 200) {
+    platform.log('error', 'key introspection refused', { request_id: requestId, status: res.status });
+    throw new OriginUnavailable();
+  }
+  const body = (await res.json()) as { data?: KeyIntrospection };
+  if (!body.data || typeof body.data.valid !== 'boolean') throw new OriginUnavailable();
+  return body.data;
+}

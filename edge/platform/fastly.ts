@@ -1,0 +1,105 @@
+/// <reference types="@fastly/js-compute" />
+/**
+ * The Fastly Compute implementation of the Platform port: Core Cache (transactional lookups
+ * collapse concurrent misses; surrogate keys; purgeSurrogateKey), Config Store `ghee_config`,
+ * Secret Store `ghee_secrets`, the static backend `origin`, and the console (which Fastly
+ * streams to log tailing / Viceroy's stdout).
+ */
+import { CoreCache, type TransactionCacheEntry } from 'fastly:cache';
+import { purgeSurrogateKey } from 'fastly:compute';
+import { ConfigStore } from 'fastly:config-store';
+import { SecretStore } from 'fastly:secret-store';
+import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, LogLevel, Platform } from './port.js';
+
+export const CONFIG_STORE = 'ghee_config';
+export const SECRET_STORE = 'ghee_secrets';
+export const ORIGIN_BACKEND = 'origin';
+
+interface Meta {
+  s: number;
+  h: [string, string][];
+}
+
+async function readAll(stream: ReadableStream): Promise<Uint8Array> {
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+class FastlyCoreCache implements EdgeCache {
+  async transaction(key: string): Promise<CacheTransaction> {
+    const entry: TransactionCacheEntry = CoreCache.transactionLookup(key);
+    const state = entry.state();
+    let hit: CacheHit | null = null;
+    if (state.found() && state.usable()) {
+      const meta = JSON.parse(new TextDecoder().decode(entry.userMetadata())) as Meta;
+      const object: CachedObject = { status: meta.s, headers: meta.h, body: await readAll(entry.body()) };
+      hit = { object, age: Math.floor(entry.age() / 1000), stale: state.stale() };
+    }
+    const mustInsert = state.mustInsertOrUpdate();
+    let settled = false;
+    return {
+      hit,
+      mustInsert,
+      insert: async (object, opts) => {
+        if (!mustInsert || settled) throw new Error('cache insert without an obligation');
+        settled = true;
+        const meta: Meta = { s: object.status, h: object.headers };
+        const writer = entry.insert({
+          maxAge: opts.maxAge * 1000,
+          staleWhileRevalidate: opts.staleWhileRevalidate * 1000,
+          surrogateKeys: opts.surrogateKeys,
+          length: object.body.byteLength,
+          userMetadata: JSON.stringify(meta),
+        });
+        writer.append(object.body);
+        writer.close();
+      },
+      cancel: () => {
+        if (!mustInsert || settled) return;
+        settled = true;
+        entry.cancel();
+      },
+    };
+  }
+
+  async purgeSurrogateKey(key: string, opts: { soft: boolean }): Promise<void> {
+    purgeSurrogateKey(key, opts.soft);
+  }
+}
+
+export function createFastlyPlatform(): Platform {
+  // Stores are opened lazily: top-level code runs at build time under Wizer.
+  let config: ConfigStore | null = null;
+  let secrets: SecretStore | null = null;
+  return {
+    name: 'fastly',
+    cache: new FastlyCoreCache(),
+    config: (name) => {
+      config ??= new ConfigStore(CONFIG_STORE);
+      return config.get(name) ?? undefined;
+    },
+    secret: async (name) => {
+      secrets ??= new SecretStore(SECRET_STORE);
+      const entry = await secrets.get(name);
+      return entry?.plaintext() ?? undefined;
+    },
+    fetchOrigin: (request, opts) => {
+      const pending = fetch(request, { backend: ORIGIN_BACKEND });
+      if (!opts?.timeoutMs) return pending;
+      // Connect / first-byte timeouts of the static backend are set on the service; this
+      // bounds the whole exchange as seen by the worker.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const err = new Error('origin timed out');
+          err.name = 'TimeoutError';
+          reject(err);
+        }, opts.timeoutMs);
+      });
+      return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+    },
+    log: (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+      console.log(JSON.stringify({ time: new Date().toISOString(), level, service: 'ghee-edge', msg: message, ...fields }));
+    },
+    now: () => Date.now(),
+  };
+}

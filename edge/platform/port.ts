@@ -1,0 +1,62 @@
+/**
+ * The edge Platform port. `edge/app.ts` builds the Hono app from one of these; everything
+ * above the port is identical on Fastly Compute (edge/platform/fastly.ts) and on Node
+ * (edge/platform/node.ts: tests and `npm start`). No Node-only or Fastly-only imports here.
+ */
+
+/** A response as stored in the edge cache. */
+export interface CachedObject {
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+export interface CacheInsertOptions {
+  /** Seconds the object is fresh. */
+  maxAge: number;
+  /** Seconds after maxAge during which a stale copy is served while one caller refreshes it. */
+  staleWhileRevalidate: number;
+  surrogateKeys: string[];
+}
+
+export interface CacheHit {
+  object: CachedObject;
+  /** Seconds since the object was stored. */
+  age: number;
+  /** Past maxAge but within stale-while-revalidate. */
+  stale: boolean;
+}
+
+/**
+ * One transactional lookup. Concurrent lookups of a missing key are collapsed: exactly one
+ * caller gets `mustInsert` and the others wait until it inserts (or cancels).
+ */
+export interface CacheTransaction {
+  readonly hit: CacheHit | null;
+  /** This caller must fetch and insert (a miss, or the one chosen to revalidate a stale hit). */
+  readonly mustInsert: boolean;
+  insert(object: CachedObject, opts: CacheInsertOptions): Promise<void>;
+  /** Give up the obligation to insert (e.g. the origin answered an error); waiters retry. */
+  cancel(): void;
+}
+
+export interface EdgeCache {
+  transaction(key: string): Promise<CacheTransaction>;
+  purgeSurrogateKey(key: string, opts: { soft: boolean }): Promise<void>;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface Platform {
+  readonly name: 'fastly' | 'node';
+  cache: EdgeCache;
+  /** Non-secret settings (Fastly Config Store `ghee_config`; env on Node). */
+  config(name: string): string | undefined;
+  /** Secrets (Fastly Secret Store `ghee_secrets`; env on Node). */
+  secret(name: string): Promise<string | undefined>;
+  /** Sends a request to the origin backend (Fastly backend `origin`; ORIGIN_URL on Node). */
+  fetchOrigin(request: Request, opts?: { timeoutMs?: number }): Promise<Response>;
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+  /** Milliseconds since the epoch. */
+  now(): number;
+}

@@ -1,0 +1,76 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { ApiError, DEFAULT_DETAIL, ERROR_STATUS, errorBody, statusToCode, type ErrorCode } from '../shared/errors.js';
+import { redactUrl } from '../shared/redact.js';
+import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
+import { applySecureHeaders } from '../shared/secure-headers.js';
+import type { OriginConfig } from './config.js';
+import type { Database } from './db/client.js';
+import type { OriginEnv } from './env.js';
+import type { Logger } from './logger.js';
+import { healthRoutes } from './routes/health.js';
+import { internalRoutes } from './routes/internal.js';
+import { contentRoutes } from './routes/content.js';
+
+export interface OriginDeps {
+  config: OriginConfig;
+  database: Database;
+  logger: Logger;
+  /** Seconds since the epoch; injectable for tests. */
+  now?: () => number;
+}
+
+export interface AppContext extends Required<OriginDeps> {}
+
+function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}): Response {
+  const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });
+  headers.set(REQUEST_ID_HEADER, requestId);
+  applySecureHeaders(headers);
+  return new Response(JSON.stringify(errorBody(code, detail, requestId)), { status: ERROR_STATUS[code], headers });
+}
+
+/** The origin app: one onError, one error shape, request ids, access logs, secure headers. */
+export function newApp(deps: OriginDeps): Hono<OriginEnv> {
+  const ctx: AppContext = { now: () => Date.now() / 1000, ...deps };
+  const app = new Hono<OriginEnv>({ strict: false });
+
+  app.use('*', async function requestContext(c, next) {
+    const requestId = resolveRequestId(c.req.header(REQUEST_ID_HEADER));
+    const logger = ctx.logger.child({ request_id: requestId });
+    c.set('requestId', requestId);
+    c.set('logger', logger);
+    const started = performance.now();
+    await next();
+    c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    applySecureHeaders(c.res.headers);
+    logger.info(
+      {
+        method: c.req.method,
+        path: redactUrl(new URL(c.req.url)),
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    );
+  });
+
+  app.route('/', healthRoutes(ctx));
+  app.route('/', internalRoutes(ctx));
+  app.route('/', contentRoutes(ctx));
+
+  app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null)));
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? resolveRequestId(null);
+    if (err instanceof ApiError) return jsonError(err.code, err.detail, requestId, err.headers);
+    if (err instanceof HTTPException && err.status < 500) {
+      const code = statusToCode(err.status);
+      return jsonError(code, err.message || DEFAULT_DETAIL[code], requestId);
+    }
+    // Unexpected: full detail goes to the log only, never to the client.
+    (c.get('logger') ?? ctx.logger).error({ err }, 'unhandled error');
+    return jsonError('internal_error', DEFAULT_DETAIL.internal_error, requestId);
+  });
+
+  return app;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { parseConfig } from '../shared/config.js';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ message: 'must be a port number' })
+    .int({ message: 'must be an integer' })
+    .min(1, { message: 'must be between 1 and 65535' })
+    .max(65535, { message: 'must be between 1 and 65535' })
+    .default(fallback);
+
+const intIn = (min: number, max: number, fallback: number) =>
+  z.coerce
+    .number({ message: `must be an integer between ${min} and ${max}` })
+    .int({ message: `must be an integer between ${min} and ${max}` })
+    .min(min, { message: `must be an integer between ${min} and ${max}` })
+    .max(max, { message: `must be an integer between ${min} and ${max}` })
+    .default(fallback);
+
+export const originConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'must be development, test or production' }).default('development'),
+    ORIGIN_HOST: z.string().default('127.0.0.1'),
+    ORIGIN_PORT: port(8787),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
+      .optional(),
+    DATABASE_POOL_MAX: intIn(1, 200, 10),
+    DATABASE_STATEMENT_TIMEOUT_MS: intIn(100, 600_000, 15_000),
+    DATABASE_SSLMODE: z
+      .enum(['disable', 'prefer', 'require', 'verify-full'], { message: 'must be disable, prefer, require or verify-full' })
+      .default('prefer'),
+    DATABASE_SSL_CA_FILE: z.string().optional(),
+    PGLITE_DIR: z.string().default('data/pglite'),
+    TLS_CERT_FILE: z.string().optional(),
+    TLS_KEY_FILE: z.string().optional(),
+    ALLOW_PLAIN_HTTP: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    EDGE_SHARED_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    SHUTDOWN_TIMEOUT_MS: intIn(0, 120_000, 10_000),
+  })
+  .superRefine((c, ctx) => {
+    if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
+      ctx.addIssue({ code: 'custom', path: [c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'], message: 'must be set together with the other TLS_*_FILE' });
+    }
+    if (c.NODE_ENV === 'production') {
+      if (!c.EDGE_SHARED_SECRET) ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required in production' });
+      if (!c.TLS_CERT_FILE && !c.ALLOW_PLAIN_HTTP) {
+        ctx.addIssue({ code: 'custom', path: ['TLS_CERT_FILE'], message: 'is required in production (or set ALLOW_PLAIN_HTTP=true behind a TLS-terminating proxy)' });
+      }
+      if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (PGlite is for local use)' });
+    }
+  });
+
+export type OriginConfig = z.infer<typeof originConfigSchema>;
+
+export function loadOriginConfig(env: Record<string, string | undefined> = process.env): OriginConfig {
+  return parseConfig(originConfigSchema, env, 'origin');
+}

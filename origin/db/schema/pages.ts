@@ -1,0 +1,36 @@
+import { sql } from 'drizzle-orm';
+import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { spaces } from './spaces.js';
+
+export const PAGE_STATUSES = ['draft', 'published', 'scheduled'] as const;
+
+/**
+ * Pages (the first content table; the content issue grows the model around it).
+ * `fields` is the working copy editors change; `published` is the ButterCMS-shaped JSON
+ * rendered at publish time, so a read is one indexed lookup and no rendering.
+ * page_type '*' marks a single page without a type, as in ButterCMS.
+ */
+export const pages = pgTable(
+  'pages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    pageType: text('page_type').notNull().default('*'),
+    slug: text('slug').notNull(),
+    locale: text('locale').notNull(),
+    name: text('name').notNull(),
+    status: text('status', { enum: PAGE_STATUSES }).notNull().default('draft'),
+    fields: jsonb('fields').notNull().default(sql`'{}'::jsonb`),
+    published: jsonb('published'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('pages_status_check', sql`${t.status} in ('draft','published','scheduled')`),
+    uniqueIndex('pages_space_type_slug_locale_unique').on(t.spaceId, t.pageType, t.slug, t.locale),
+    index('pages_space_slug_idx').on(t.spaceId, t.slug, t.locale),
+  ],
+);

@@ -1,0 +1,43 @@
+import { Hono } from 'hono';
+import { ApiError } from '../../shared/errors.js';
+import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js';
+import type { AppContext } from '../app.js';
+import type { OriginEnv } from '../env.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import { findPublishedPage } from '../services/pages.js';
+
+const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+const PAGE_TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
+const LOCALE_RE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+
+/** Long at the edge (purged on change), short in browsers. */
+export const CONTENT_SURROGATE_CONTROL = formatSurrogateControl({ maxAge: 86_400, staleWhileRevalidate: 60, staleIfError: 604_800 });
+export const CONTENT_BROWSER_CACHE_CONTROL = 'max-age=60';
+
+/** ButterCMS v2 Content API (read side). The content issue grows this to the full API. */
+export function contentRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  app.use('/v2/*', apiKeyAuth(ctx));
+
+  app.get('/v2/pages/:pageType/:slug', async (c) => {
+    const principal = c.get('principal')!;
+    const { pageType, slug } = c.req.param();
+    if (!PAGE_TYPE_RE.test(pageType)) throw new ApiError('bad_request', 'Invalid page type.');
+    if (!SLUG_RE.test(slug)) throw new ApiError('not_found', 'Page not found.');
+    const locale = c.req.query('locale') ?? null;
+    if (locale !== null && !LOCALE_RE.test(locale)) throw new ApiError('bad_request', 'Invalid locale.');
+    const preview = c.req.query('preview');
+    if (preview === '1' || preview === 'true') {
+      if (principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
+    }
+    if (!principal.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
+    const page = await findPublishedPage(ctx.database.db, { spaceId: principal.spaceId, pageType, slug, locale });
+    if (!page) throw new ApiError('not_found', 'Page not found.');
+    c.header('surrogate-key', [surrogateKeys.space(principal.spaceId), surrogateKeys.page(page.id)].join(' '));
+    c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
+    c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
+    return c.json({ data: page.body });
+  });
+
+  return app;
+}

@@ -1,0 +1,56 @@
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { pages, spaces } from '../db/schema/index.js';
+
+export interface PublishedPage {
+  id: string;
+  /** ButterCMS-shaped page JSON, rendered at publish time. */
+  body: Record<string, unknown>;
+}
+
+/**
+ * One indexed lookup of a page's pre-rendered published JSON. `pageType` '*' matches a page
+ * of any type (a single page first), as ButterCMS's `/v2/pages/*\/<slug>/` does.
+ */
+export async function findPublishedPage(
+  db: Db,
+  q: { spaceId: string; pageType: string; slug: string; locale: string | null },
+): Promise<PublishedPage | null> {
+  const locale = q.locale ?? sql<string>`(select ${spaces.defaultLocale} from ${spaces} where ${spaces.id} = ${q.spaceId})`;
+  const rows = await db
+    .select({ id: pages.id, body: pages.published })
+    .from(pages)
+    .where(
+      and(
+        eq(pages.spaceId, q.spaceId),
+        eq(pages.slug, q.slug),
+        eq(pages.locale, locale),
+        eq(pages.status, 'published'),
+        isNotNull(pages.published),
+        q.pageType === '*' ? undefined : eq(pages.pageType, q.pageType),
+      ),
+    )
+    .orderBy(sql`${pages.pageType} = '*' desc`, asc(pages.createdAt))
+    .limit(1);
+  const row = rows[0];
+  return row ? { id: row.id, body: row.body as Record<string, unknown> } : null;
+}
+
+/** Renders the ButterCMS v2 page shape stored in `pages.published`. */
+export function renderPage(p: {
+  slug: string;
+  name: string;
+  pageType: string;
+  fields: unknown;
+  publishedAt: Date;
+  updatedAt: Date;
+}): Record<string, unknown> {
+  return {
+    slug: p.slug,
+    name: p.name,
+    published: p.publishedAt.toISOString(),
+    updated: p.updatedAt.toISOString(),
+    page_type: p.pageType === '*' ? null : p.pageType,
+    fields: p.fields,
+  };
+}

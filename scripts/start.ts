@@ -1,0 +1,73 @@
+/**
+ * `npm start`: the whole of ghee on one machine with zero setup. Migrates, seeds the demo on
+ * first start, runs the origin (PGlite unless DATABASE_URL) and the Node edge in front of it,
+ * and prints where they are and the demo keys.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { parseConfig } from '../shared/config.js';
+import { loadOriginConfig } from '../origin/config.js';
+import { seedDemo } from '../origin/db/seed.js';
+import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
+import { startNodeEdge } from '../edge/platform/node.js';
+import { edgeStoresFromEnv } from '../edge/platform/node-env.js';
+
+const started = performance.now();
+const env = { ...process.env };
+// One process runs both sides, so a fresh shared secret per start is enough locally.
+env.EDGE_SHARED_SECRET ??= randomBytes(32).toString('base64url');
+const originConfig = loadConfigOrExit(() => loadOriginConfig(env));
+const local = loadConfigOrExit(() =>
+  parseConfig(
+    z.object({
+      EDGE_HOST: z.string().default('127.0.0.1'),
+      EDGE_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535, { message: 'must be between 0 and 65535' }).default(8788),
+      DEMO_KEYS_FILE: z.string().default('data/demo-keys.json'),
+    }),
+    env,
+    'start',
+  ),
+);
+
+const origin = await startOrigin(originConfig);
+const seeded = await seedDemo(origin.database.db);
+const keysFile = resolve(local.DEMO_KEYS_FILE);
+if (seeded) {
+  mkdirSync(dirname(keysFile), { recursive: true });
+  writeFileSync(keysFile, `${JSON.stringify(seeded, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(keysFile, 0o600);
+}
+const demo = seeded ?? (existsSync(keysFile) ? (JSON.parse(readFileSync(keysFile, 'utf8')) as typeof seeded) : null);
+
+const stores = edgeStoresFromEnv(env);
+const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, ...stores });
+
+const out = [
+  '',
+  `ghee is running (${origin.database.kind}) — ready in ${Math.round(performance.now() - started)} ms`,
+  `  edge:   ${edge.url}`,
+  `  origin: ${origin.server.url}`,
+  '',
+];
+if (demo) {
+  out.push(
+    seeded ? '  demo seeded (first start). Keys (also in ' + local.DEMO_KEYS_FILE + '):' : '  demo keys (from ' + local.DEMO_KEYS_FILE + '):',
+    `    read:    ${demo.keys.read}`,
+    `    preview: ${demo.keys.preview}`,
+    `    write:   ${demo.keys.write}`,
+    '',
+    '  try:',
+    `    curl "${edge.url}/v2/pages/*/home/?auth_token=${demo.keys.read}"`,
+    '',
+  );
+} else {
+  out.push('  demo data exists but its key file is gone; issue new keys through the origin.', '');
+}
+process.stdout.write(out.join('\n'));
+
+onShutdownSignal(async () => {
+  await edge.close();
+  await origin.stop();
+}, origin.logger);

@@ -1,0 +1,45 @@
+/**
+ * Signed, timestamped internal calls between edge and origin (key introspection, purges):
+ * HMAC-SHA-256 over a purpose label, a timestamp and the payload, with the shared secret
+ * kept in Fastly's Secret Store / the origin's environment. Replays outside the skew window
+ * are refused; the purpose label stops a signature for one call being reused for another.
+ */
+import { hmacSha256Hex, timingSafeEqual } from './crypto.js';
+
+export const INTERNAL_TS_HEADER = 'x-ghee-ts';
+export const INTERNAL_SIG_HEADER = 'x-ghee-sig';
+export const INTERNAL_MAX_SKEW_S = 60;
+
+export function signInternal(secret: string, purpose: string, payload: string, nowSeconds: number): Record<string, string> {
+  const ts = String(Math.floor(nowSeconds));
+  return {
+    [INTERNAL_TS_HEADER]: ts,
+    [INTERNAL_SIG_HEADER]: hmacSha256Hex(secret, `${purpose}\n${ts}\n${payload}`),
+  };
+}
+
+export function verifyInternal(
+  secret: string,
+  purpose: string,
+  payload: string,
+  ts: string | null | undefined,
+  sig: string | null | undefined,
+  nowSeconds: number,
+): boolean {
+  if (!ts || !sig || !/^\d{1,12}$/.test(ts) || !/^[0-9a-f]{64}$/.test(sig)) return false;
+  if (Math.abs(nowSeconds - Number(ts)) > INTERNAL_MAX_SKEW_S) return false;
+  return timingSafeEqual(hmacSha256Hex(secret, `${purpose}\n${ts}\n${payload}`), sig);
+}
+
+export interface KeyIntrospection {
+  valid: boolean;
+  id?: string;
+  kind?: 'read' | 'preview' | 'write' | 'admin';
+  space_id?: string | null;
+  organization_id?: string;
+  scopes?: string[];
+  expires_at?: string | null;
+}
+
+export const INTROSPECT_PATH = '/internal/v1/keys/introspect';
+export const INTROSPECT_PURPOSE = 'ghee-introspect-v1';
