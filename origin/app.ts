@@ -20,7 +20,7 @@ export interface OriginDeps {
   now?: () => number;
 }
 
-export interface AppContext extends Required<OriginDeps> {}
+export type AppContext = Required<OriginDeps>;
 
 function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}): Response {
   const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });

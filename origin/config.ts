@@ -5,8 +5,8 @@ const port = (fallback: number) =>
   z.coerce
     .number({ message: 'must be a port number' })
     .int({ message: 'must be an integer' })
-    .min(1, { message: 'must be between 1 and 65535' })
-    .max(65535, { message: 'must be between 1 and 65535' })
+    .min(0, { message: 'must be between 0 (any free port) and 65535' })
+    .max(65535, { message: 'must be between 0 (any free port) and 65535' })
     .default(fallback);
 
 const intIn = (min: number, max: number, fallback: number) =>

@@ -8,7 +8,7 @@ import { findPublishedPage } from '../services/pages.js';
 
 const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 const PAGE_TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
-const LOCALE_RE = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
+const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
 
 /** Long at the edge (purged on change), short in browsers. */
 export const CONTENT_SURROGATE_CONTROL = formatSurrogateControl({ maxAge: 86_400, staleWhileRevalidate: 60, staleIfError: 604_800 });
@@ -25,7 +25,7 @@ export function contentRoutes(ctx: AppContext) {
     if (!PAGE_TYPE_RE.test(pageType)) throw new ApiError('bad_request', 'Invalid page type.');
     if (!SLUG_RE.test(slug)) throw new ApiError('not_found', 'Page not found.');
     const locale = c.req.query('locale') ?? null;
-    if (locale !== null && !LOCALE_RE.test(locale)) throw new ApiError('bad_request', 'Invalid locale.');
+    if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
     const preview = c.req.query('preview');
     if (preview === '1' || preview === 'true') {
       if (principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');

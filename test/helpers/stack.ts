@@ -1,0 +1,61 @@
+/**
+ * Real servers for integration tests: the origin app on an ephemeral port over a real
+ * database, and the Node edge in front of it.
+ */
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { newApp } from '../../origin/app.js';
+import { loadOriginConfig, type OriginConfig } from '../../origin/config.js';
+import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
+import { createLogger } from '../../origin/logger.js';
+import { listen, type RunningServer } from '../../origin/server.js';
+import { startNodeEdge, type RunningEdge } from '../../edge/platform/node.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+/** Collects the origin's JSON log lines so tests can assert on what was (not) logged. */
+export class LogSink extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    done();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface OriginUnderTest {
+  config: OriginConfig;
+  database: TestDatabase;
+  server: RunningServer;
+  logs: LogSink;
+  seed: DemoSeed;
+  secret: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestOrigin(env: Record<string, string> = {}): Promise<OriginUnderTest> {
+  const secret = randomBytes(32).toString('hex');
+  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', ...env });
+  const database = await createTestDatabase();
+  const seed = (await seedDemo(database.db))!;
+  const logs = new LogSink();
+  const logger = createLogger('info', logs);
+  const server = await listen(newApp({ config, database, logger }), config, logger);
+  return {
+    config,
+    database,
+    server,
+    logs,
+    seed,
+    secret,
+    stop: async () => {
+      await server.close();
+      await database.dispose();
+    },
+  };
+}
+
+export async function startTestEdge(origin: OriginUnderTest, config: Record<string, string> = {}): Promise<RunningEdge> {
+  return startNodeEdge({ originUrl: origin.server.url, secrets: { edge_shared_secret: origin.secret }, config, log: () => {} });
+}
