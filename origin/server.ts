@@ -84,8 +84,11 @@ export async function listen(app: Hono<OriginEnv>, config: ServerConfig, logger:
           server.closeAllConnections();
         }, config.SHUTDOWN_TIMEOUT_MS);
         timer.unref();
+        // Keep-alive sockets become idle as their last response finishes; close them as they do.
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
         server.close(() => {
           clearTimeout(timer);
+          clearInterval(sweeper);
           done();
         });
         server.closeIdleConnections();

@@ -1,0 +1,58 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectErrorShape } from '../helpers/assertions.js';
+import { spawnTs, type Spawned } from '../helpers/process.js';
+
+/** `npm start` as a newcomer runs it: zero setup, embedded PGlite, origin + Node edge. */
+describe('npm start (scripts/start.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ghee-start-'));
+  const env = { ORIGIN_PORT: '0', EDGE_PORT: '0', PGLITE_DIR: join(dir, 'pglite'), DEMO_KEYS_FILE: join(dir, 'demo-keys.json'), LOG_LEVEL: 'warn' };
+
+  async function start(): Promise<{ p: Spawned; edge: string; origin: string; read: string }> {
+    const p = spawnTs('scripts/start.ts', env);
+    await p.waitFor(/curl "/);
+    const edge = p.stdout().match(/edge:\s+(http:\/\/\S+)/)![1]!;
+    const origin = p.stdout().match(/origin:\s+(http:\/\/\S+)/)![1]!;
+    const read = p.stdout().match(/read:\s+(ghee_read_\S+)/)![1]!;
+    return { p, edge, origin, read };
+  }
+
+  async function stop(p: Spawned): Promise<void> {
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }
+
+  it('seeds on first start and serves the demo page through the edge, second read a HIT', async () => {
+    const { p, edge, origin, read } = await start();
+    try {
+      expect(p.stdout()).toContain('demo seeded (first start)');
+      expect(p.stdout()).toMatch(/preview:\s+ghee_preview_/);
+      expect(p.stdout()).toMatch(/write:\s+ghee_write_/);
+      expect(statSync(env.DEMO_KEYS_FILE).mode & 0o777).toBe(0o600);
+      const first = await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}`);
+      expect(first.status).toBe(200);
+      expect(first.headers.get('x-cache')).toBe('MISS');
+      expect(await first.json()).toMatchObject({ data: { slug: 'home' } });
+      const second = await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}`);
+      expect(second.headers.get('x-cache')).toBe('HIT');
+      await expectErrorShape(await fetch(`${edge}/v2/pages/*/home/?auth_token=wrong`), 401, 'invalid_token', 'Invalid token');
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    } finally {
+      await stop(p);
+    }
+  });
+
+  it('restarts on the same data without reseeding, and the same key still works', async () => {
+    const { p, edge, read } = await start();
+    try {
+      expect(p.stdout()).not.toContain('demo seeded');
+      expect(p.stdout()).toContain('demo keys (from');
+      const res = await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}`);
+      expect(res.status).toBe(200);
+    } finally {
+      await stop(p);
+    }
+  });
+});
