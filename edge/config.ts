@@ -4,24 +4,16 @@
  * module top level, which runs at build time under Wizer.
  */
 import { z } from 'zod';
-import { parseConfig } from '../shared/config.js';
+import { intSetting, parseConfig } from '../shared/config.js';
 import type { Platform } from './platform/port.js';
-
-const seconds = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ message: `must be an integer between ${min} and ${max}` })
-    .int({ message: `must be an integer between ${min} and ${max}` })
-    .min(min, { message: `must be an integer between ${min} and ${max}` })
-    .max(max, { message: `must be an integer between ${min} and ${max}` })
-    .default(fallback);
 
 export const edgeConfigSchema = z.object({
   /** Seconds an active key's record is cached at the edge (purged at once on revocation). */
-  key_cache_ttl: seconds(1, 3600, 300),
+  key_cache_ttl: intSetting(1, 3600, 300),
   /** Seconds an unknown key is remembered as invalid, sparing the origin repeated lookups. */
-  negative_key_cache_ttl: seconds(0, 300, 30),
+  negative_key_cache_ttl: intSetting(0, 300, 30),
   /** Milliseconds to wait for the origin before failing the request. */
-  origin_timeout_ms: seconds(100, 120_000, 10_000),
+  origin_timeout_ms: intSetting(100, 120_000, 10_000),
   /** HMAC secret shared with the origin (secret store). */
   edge_shared_secret: z.string({ message: 'is required' }).min(32, { message: 'must be at least 32 characters' }),
 });

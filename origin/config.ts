@@ -1,21 +1,7 @@
 import { z } from 'zod';
-import { parseConfig } from '../shared/config.js';
+import { intSetting, parseConfig } from '../shared/config.js';
 
-const port = (fallback: number) =>
-  z.coerce
-    .number({ message: 'must be a port number' })
-    .int({ message: 'must be an integer' })
-    .min(0, { message: 'must be between 0 (any free port) and 65535' })
-    .max(65535, { message: 'must be between 0 (any free port) and 65535' })
-    .default(fallback);
-
-const intIn = (min: number, max: number, fallback: number) =>
-  z.coerce
-    .number({ message: `must be an integer between ${min} and ${max}` })
-    .int({ message: `must be an integer between ${min} and ${max}` })
-    .min(min, { message: `must be an integer between ${min} and ${max}` })
-    .max(max, { message: `must be an integer between ${min} and ${max}` })
-    .default(fallback);
+const port = (fallback: number) => intSetting(0, 65535, fallback, 'a port number (0 = any free port)');
 
 export const originConfigSchema = z
   .object({
@@ -27,8 +13,8 @@ export const originConfigSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })
       .optional(),
-    DATABASE_POOL_MAX: intIn(1, 200, 10),
-    DATABASE_STATEMENT_TIMEOUT_MS: intIn(100, 600_000, 15_000),
+    DATABASE_POOL_MAX: intSetting(1, 200, 10),
+    DATABASE_STATEMENT_TIMEOUT_MS: intSetting(100, 600_000, 15_000),
     DATABASE_SSLMODE: z
       .enum(['disable', 'prefer', 'require', 'verify-full'], { message: 'must be disable, prefer, require or verify-full' })
       .default('prefer'),
@@ -41,7 +27,7 @@ export const originConfigSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     EDGE_SHARED_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
-    SHUTDOWN_TIMEOUT_MS: intIn(0, 120_000, 10_000),
+    SHUTDOWN_TIMEOUT_MS: intSetting(0, 120_000, 10_000),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {

@@ -3,16 +3,14 @@
  * first start, runs the origin (PGlite unless DATABASE_URL) and the Node edge in front of it,
  * and prints where they are and the demo keys.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseConfig } from '../shared/config.js';
+import { intSetting, parseConfig } from '../shared/config.js';
 import { loadOriginConfig } from '../origin/config.js';
-import { seedDemo } from '../origin/db/seed.js';
 import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
 import { startNodeEdge } from '../edge/platform/node.js';
 import { edgeStoresFromEnv } from '../edge/platform/node-env.js';
+import { ensureDemo } from './demo.js';
 
 const started = performance.now();
 const env = { ...process.env };
@@ -23,7 +21,7 @@ const local = loadConfigOrExit(() =>
   parseConfig(
     z.object({
       EDGE_HOST: z.string().default('127.0.0.1'),
-      EDGE_PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535, { message: 'must be between 0 and 65535' }).default(8788),
+      EDGE_PORT: intSetting(0, 65535, 8788, 'a port number (0 = any free port)'),
       DEMO_KEYS_FILE: z.string().default('data/demo-keys.json'),
     }),
     env,
@@ -32,14 +30,7 @@ const local = loadConfigOrExit(() =>
 );
 
 const origin = await startOrigin(originConfig);
-const seeded = await seedDemo(origin.database.db);
-const keysFile = resolve(local.DEMO_KEYS_FILE);
-if (seeded) {
-  mkdirSync(dirname(keysFile), { recursive: true });
-  writeFileSync(keysFile, `${JSON.stringify(seeded, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(keysFile, 0o600);
-}
-const demo = seeded ?? (existsSync(keysFile) ? (JSON.parse(readFileSync(keysFile, 'utf8')) as typeof seeded) : null);
+const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE);
 
 const stores = edgeStoresFromEnv(env);
 const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, ...stores });

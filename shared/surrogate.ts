@@ -23,8 +23,8 @@ export function parseSurrogateControl(value: string | null): SurrogateControl | 
     const [rawName, rawValue] = part.trim().split('=');
     const name = rawName?.toLowerCase();
     if (name === 'no-store' || name === 'private') return null;
+    if (rawValue === undefined || !/^\d{1,10}$/.test(rawValue)) continue;
     const n = Number(rawValue);
-    if (!Number.isInteger(n) || n < 0) continue;
     if (name === 'max-age') {
       out.maxAge = n;
       sawMaxAge = true;

@@ -5,6 +5,11 @@
  */
 import type { CacheHit, CacheInsertOptions, CacheTransaction, CachedObject, EdgeCache } from './port.js';
 
+/** Stored objects and hits are copies, as with a real cache: no caller can change another's view. */
+function copy(o: CachedObject): CachedObject {
+  return { status: o.status, headers: o.headers.map(([k, v]) => [k, v]), body: o.body.slice() };
+}
+
 interface Stored {
   object: CachedObject;
   storedAt: number;
@@ -39,11 +44,11 @@ export class MemoryCache implements EdgeCache {
         const ageMs = now - stored.storedAt;
         if (ageMs < stored.maxAgeMs) {
           this.touch(key, stored);
-          return this.txn(key, { object: stored.object, age: Math.floor(ageMs / 1000), stale: false }, null);
+          return this.txn(key, { object: copy(stored.object), age: Math.floor(ageMs / 1000), stale: false }, null);
         }
         if (ageMs < stored.maxAgeMs + stored.swrMs) {
           // Serve stale; exactly one caller (the first without a fill in progress) revalidates.
-          const hit: CacheHit = { object: stored.object, age: Math.floor(ageMs / 1000), stale: true };
+          const hit: CacheHit = { object: copy(stored.object), age: Math.floor(ageMs / 1000), stale: true };
           return this.txn(key, hit, this.fills.has(key) ? null : this.startFill(key));
         }
         this.items.delete(key);
@@ -90,7 +95,7 @@ export class MemoryCache implements EdgeCache {
         settled = true;
         this.items.delete(key);
         this.items.set(key, {
-          object: { status: object.status, headers: object.headers.map(([k, v]) => [k, v]), body: object.body.slice() },
+          object: copy(object),
           storedAt: this.now(),
           maxAgeMs: opts.maxAge * 1000,
           swrMs: opts.staleWhileRevalidate * 1000,
