@@ -1,10 +1,15 @@
 /**
- * The compiled worker (bin/main.wasm) under Viceroy, in front of a real origin over a real
- * database. Needs Viceroy: with CI set its absence fails the run; locally it skips loudly.
+ * The compiled worker (bin/main.wasm): packaged by the Fastly CLI, then run under Viceroy in
+ * front of a real origin over a real database. One file, so the suites that write
+ * bin/main.wasm never run concurrently. Needs Viceroy: with CI set its absence fails the run;
+ * locally the Viceroy suite skips loudly.
  */
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../shared/api-key.js';
-import { buildEdge, findViceroy, startViceroy, writeViceroyConfig, type RunningViceroy } from '../../scripts/viceroy.js';
+import { ROOT, buildEdge, findViceroy, startViceroy, writeViceroyConfig, type RunningViceroy } from '../../scripts/viceroy.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -13,6 +18,16 @@ if (!viceroy) {
   if (process.env.CI) throw new Error('Viceroy is required in CI (cargo install viceroy --locked --version 0.20.1)');
   console.warn('\n[ghee] VICEROY NOT FOUND: the edge-wasm suite is SKIPPED. Install it: cargo install viceroy --locked --version 0.20.1\n');
 }
+
+describe('fastly compute build (offline)', () => {
+  it('produces pkg/ghee-edge.tar.gz with the manifest and bin/main.wasm', () => {
+    rmSync(join(ROOT, 'pkg'), { recursive: true, force: true });
+    execFileSync(join(ROOT, 'node_modules/.bin/fastly'), ['compute', 'build', '--non-interactive'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
+    const listing = execFileSync('tar', ['tzf', join(ROOT, 'pkg/ghee-edge.tar.gz')], { encoding: 'utf8' }).split('\n');
+    expect(listing).toContain('ghee-edge/fastly.toml');
+    expect(listing).toContain('ghee-edge/bin/main.wasm');
+  }, 300_000);
+});
 
 describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
   let origin: OriginUnderTest;
