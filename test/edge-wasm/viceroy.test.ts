@@ -19,10 +19,10 @@ if (!viceroy) {
   console.warn('\n[ghee] VICEROY NOT FOUND: the edge-wasm suite is SKIPPED. Install it: cargo install viceroy --locked --version 0.20.1\n');
 }
 
-describe('fastly compute build (offline)', () => {
+describe('fastly compute build (offline, Fastly CLI from npm)', () => {
   it('produces pkg/ghee-edge.tar.gz with the manifest and bin/main.wasm', () => {
     rmSync(join(ROOT, 'pkg'), { recursive: true, force: true });
-    execFileSync(join(ROOT, 'node_modules/.bin/fastly'), ['compute', 'build', '--non-interactive'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
+    execFileSync(process.execPath, [join(ROOT, 'scripts/fastly-cli.mjs'), 'compute', 'build', '--non-interactive'], { cwd: ROOT, stdio: 'pipe', timeout: 240_000 });
     const listing = execFileSync('tar', ['tzf', join(ROOT, 'pkg/ghee-edge.tar.gz')], { encoding: 'utf8' }).split('\n');
     expect(listing).toContain('ghee-edge/fastly.toml');
     expect(listing).toContain('ghee-edge/bin/main.wasm');
