@@ -14,7 +14,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
-      'no-console': ['error', { allow: ['log', 'warn'] }],
+      'no-console': ['error', { allow: ['log', 'warn', 'error'] }],
       // Object lookups keyed by our own constants are not injection; the rule is noise here.
       'security/detect-object-injection': 'off',
       // Paths come from validated config or fixed project locations.
