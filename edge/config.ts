@@ -4,10 +4,24 @@
  * module top level, which runs at build time under Wizer.
  */
 import { z } from 'zod';
-import { intSetting, parseConfig } from '../shared/config.js';
+import { intSetting, jsonSetting, parseConfig } from '../shared/config.js';
+import { corsConfigSchema } from './middleware/cors/config.js';
+import { rateLimitConfigSchema } from './middleware/rate-limit/config.js';
+import { wafConfigSchema } from './middleware/waf/config.js';
 import type { Platform } from './platform/port.js';
 
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');
+
 export const edgeConfigSchema = z.object({
+  /** Plain-HTTP GET/HEAD → 301 to https, other methods → 403. Off only for local use. */
+  https_only: bool(true),
+  waf: jsonSetting(wafConfigSchema),
+  rate_limits: jsonSetting(rateLimitConfigSchema),
+  cors: jsonSetting(corsConfigSchema),
   /** Seconds an active key's record is cached at the edge (purged at once on revocation). */
   key_cache_ttl: intSetting(1, 3600, 300),
   /** Seconds an unknown key is remembered as invalid, sparing the origin repeated lookups. */
@@ -20,7 +34,7 @@ export const edgeConfigSchema = z.object({
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
 
-export const EDGE_CONFIG_KEYS = ['key_cache_ttl', 'negative_key_cache_ttl', 'origin_timeout_ms'] as const;
+export const EDGE_CONFIG_KEYS = ['https_only', 'waf', 'rate_limits', 'cors', 'key_cache_ttl', 'negative_key_cache_ttl', 'origin_timeout_ms'] as const;
 export const EDGE_SECRET_KEYS = ['edge_shared_secret'] as const;
 
 export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {

@@ -41,3 +41,23 @@ export function intSetting(min: number, max: number, fallback: number, what = 'a
     .pipe(z.number().min(min, { message }).max(max, { message }))
     .default(fallback);
 }
+
+/**
+ * A setting holding JSON (e.g. a Config Store value), validated by `schema`; unset → the
+ * schema's defaults. Bad JSON or a bad shape is a config error naming the setting.
+ */
+export function jsonSetting<S extends z.ZodType>(schema: S) {
+  return z
+    .string()
+    .optional()
+    .transform((raw, ctx): unknown => {
+      if (raw === undefined) return {};
+      try {
+        return JSON.parse(raw) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+}

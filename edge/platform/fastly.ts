@@ -5,15 +5,18 @@
  * Secret Store `ghee_secrets`, the static backend `origin`, and the console (which Fastly
  * streams to log tailing / Viceroy's stdout).
  */
+import { Acl } from 'fastly:acl';
 import { CoreCache, type TransactionCacheEntry } from 'fastly:cache';
 import { purgeSurrogateKey } from 'fastly:compute';
 import { ConfigStore } from 'fastly:config-store';
+import { PenaltyBox, RateCounter } from 'fastly:edge-rate-limiter';
 import { SecretStore } from 'fastly:secret-store';
-import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, LogLevel, Platform } from './port.js';
+import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, IpBlocklist, LogLevel, Platform, RateCounters } from './port.js';
 
 export const CONFIG_STORE = 'ghee_config';
 export const SECRET_STORE = 'ghee_secrets';
 export const ORIGIN_BACKEND = 'origin';
+export const BLOCKLIST_ACL = 'ghee_blocklist';
 
 interface Meta {
   s: number;
@@ -66,6 +69,48 @@ class FastlyCoreCache implements EdgeCache {
   }
 }
 
+/** Fastly ACL `ghee_blocklist`: a BLOCK entry matching the address blocks it. */
+class FastlyBlocklist implements IpBlocklist {
+  private acl: Acl | null = null;
+  async lookup(ip: string): Promise<string | null> {
+    this.acl ??= Acl.open(BLOCKLIST_ACL);
+    const match = await this.acl.lookup(ip);
+    return match && match.action === 'BLOCK' ? match.prefix : null;
+  }
+}
+
+/** Edge Rate Limiting: named rate counters and penalty boxes, opened once per name. */
+class FastlyRateCounters implements RateCounters {
+  private readonly counters = new Map<string, RateCounter>();
+  private readonly boxes = new Map<string, PenaltyBox>();
+  private counter(name: string): RateCounter {
+    let c = this.counters.get(name);
+    if (!c) this.counters.set(name, (c = new RateCounter(name)));
+    return c;
+  }
+  private box(name: string): PenaltyBox {
+    let b = this.boxes.get(name);
+    if (!b) this.boxes.set(name, (b = new PenaltyBox(name)));
+    return b;
+  }
+  increment(counter: string, entry: string, delta: number): void {
+    this.counter(counter).increment(entry, delta);
+  }
+  rate(counter: string, entry: string, windowSeconds: 1 | 10 | 60): number {
+    return this.counter(counter).lookupRate(entry, windowSeconds);
+  }
+  count(counter: string, entry: string, durationSeconds: 10 | 20 | 30 | 40 | 50 | 60): number {
+    return this.counter(counter).lookupCount(entry, durationSeconds);
+  }
+  inPenaltyBox(box: string, entry: string): boolean {
+    return this.box(box).has(entry);
+  }
+  addToPenaltyBox(box: string, entry: string, ttlSeconds: number): void {
+    // Fastly takes whole minutes, 1–60.
+    this.box(box).add(entry, Math.min(60, Math.max(1, Math.ceil(ttlSeconds / 60))));
+  }
+}
+
 export function createFastlyPlatform(): Platform {
   // Stores are opened lazily: top-level code runs at build time under Wizer.
   let config: ConfigStore | null = null;
@@ -73,6 +118,8 @@ export function createFastlyPlatform(): Platform {
   return {
     name: 'fastly',
     cache: new FastlyCoreCache(),
+    blocklist: new FastlyBlocklist(),
+    rates: new FastlyRateCounters(),
     config: (name) => {
       config ??= new ConfigStore(CONFIG_STORE);
       return config.get(name) ?? undefined;

@@ -7,7 +7,9 @@ import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createEdgeApp } from '../app.js';
+import { MemoryBlocklist, type BlocklistEntry } from './memory-blocklist.js';
 import { MemoryCache } from './memory-cache.js';
+import { MemoryRateCounters } from './memory-rates.js';
 import type { LogLevel, Platform } from './port.js';
 
 export interface NodePlatformOptions {
@@ -18,14 +20,20 @@ export interface NodePlatformOptions {
   now?: () => number;
   log?: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
   cache?: MemoryCache;
+  /** Blocked prefixes (the Node twin of the Fastly ACL `ghee_blocklist`). */
+  blocklist?: BlocklistEntry[];
 }
 
-export function createNodePlatform(opts: NodePlatformOptions): Platform & { cache: MemoryCache } {
+export type NodePlatform = Platform & { cache: MemoryCache; blocklist: MemoryBlocklist; rates: MemoryRateCounters };
+
+export function createNodePlatform(opts: NodePlatformOptions): NodePlatform {
   const now = opts.now ?? (() => Date.now());
   const origin = new URL(opts.originUrl);
   return {
     name: 'node',
     cache: opts.cache ?? new MemoryCache(now),
+    blocklist: new MemoryBlocklist(opts.blocklist ?? []),
+    rates: new MemoryRateCounters(now),
     config: (name) => opts.config?.[name],
     secret: async (name) => opts.secrets?.[name],
     fetchOrigin: async (request, fetchOpts) => {
@@ -50,7 +58,7 @@ export function createNodePlatform(opts: NodePlatformOptions): Platform & { cach
 export interface RunningEdge {
   url: string;
   port: number;
-  platform: Platform & { cache: MemoryCache };
+  platform: NodePlatform;
   close(): Promise<void>;
 }
 

@@ -47,9 +47,32 @@ export interface EdgeCache {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** IP blocklist (Fastly ACL `ghee_blocklist`; a JSON file on Node). */
+export interface IpBlocklist {
+  /** The blocking entry (CIDR prefix) that matches `ip`, or null when the address is not blocked. */
+  lookup(ip: string): Promise<string | null>;
+}
+
+/**
+ * Rate counters and a penalty box (Fastly Edge Rate Limiting; an in-memory twin on Node with the
+ * same semantics). Counters estimate rates over 1, 10 and 60 s windows; entries put in a penalty
+ * box stay there for its TTL.
+ */
+export interface RateCounters {
+  increment(counter: string, entry: string, delta: number): void;
+  /** Estimated requests per second for `entry` over the last `windowSeconds`. */
+  rate(counter: string, entry: string, windowSeconds: 1 | 10 | 60): number;
+  /** Requests counted for `entry` over the last `durationSeconds`. */
+  count(counter: string, entry: string, durationSeconds: 10 | 20 | 30 | 40 | 50 | 60): number;
+  inPenaltyBox(box: string, entry: string): boolean;
+  addToPenaltyBox(box: string, entry: string, ttlSeconds: number): void;
+}
+
 export interface Platform {
   readonly name: 'fastly' | 'node';
   cache: EdgeCache;
+  blocklist: IpBlocklist;
+  rates: RateCounters;
   /** Non-secret settings (Fastly Config Store `ghee_config`; env on Node). */
   config(name: string): string | undefined;
   /** Secrets (Fastly Secret Store `ghee_secrets`; env on Node). */
