@@ -237,12 +237,24 @@ describe('edge config (edgeConfigSchema)', () => {
   });
 
   it('has defaults once the secret is set', () => {
-    expect(edge({ edge_shared_secret: SECRET })).toEqual({
+    const config = edge({ edge_shared_secret: SECRET });
+    expect(config).toMatchObject({
+      https_only: true,
       key_cache_ttl: 300,
       negative_key_cache_ttl: 30,
       origin_timeout_ms: 10_000,
       edge_shared_secret: SECRET,
     });
+    expect(config.waf.max_url_length).toBe(2048);
+    expect(config.rate_limits.enabled).toBe(true);
+    expect(config.cors.any).toEqual([]);
+  });
+
+  it('refuses JSON settings that are not JSON or have unknown fields, naming the key', () => {
+    expect(() => edge({ edge_shared_secret: SECRET, waf: '{not json' })).toThrow(/^edge config: waf /);
+    expect(() => edge({ edge_shared_secret: SECRET, rate_limits: '{"bogus":1}' })).toThrow(/^edge config: rate_limits/);
+    expect(() => edge({ edge_shared_secret: SECRET, cors: '{"any":["javascript:alert(1)"]}' })).toThrow(/^edge config: cors/);
+    expect(edge({ edge_shared_secret: SECRET, cors: '{"any":["https://www.example.com"]}' }).cors.any).toEqual(['https://www.example.com']);
   });
 
   it('accepts key_cache_ttl within 1..3600', () => {

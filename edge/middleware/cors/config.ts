@@ -1,6 +1,16 @@
 import { z } from 'zod';
 
-const origin = z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { message: 'must be an origin like https://www.example.com' });
+/** A browser origin exactly as sent in the Origin header: scheme, host, optional port, nothing else. */
+export function isOrigin(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+const origin = z.string().refine(isOrigin, { message: 'must be an origin like https://www.example.com' });
 
 /**
  * CORS settings (Config Store key `cors`, JSON): allowed browser origins per space id, plus
