@@ -38,7 +38,7 @@ await database.migrate();
 const seed = (await seedDemo(database.db)) ?? (() => { throw new Error('bench needs a fresh database'); })();
 const logger = createLogger('silent');
 const origin = await listen(newApp({ config, database, logger }), config, logger);
-const edge = await startNodeEdge({ originUrl: origin.url, secrets: { edge_shared_secret: secret }, log: () => {} });
+const edge = await startNodeEdge({ originUrl: origin.url, secrets: { edge_shared_secret: secret }, config: { https_only: 'false' }, log: () => {} });
 const path = `/v2/pages/*/home/?auth_token=${seed.keys.read}`;
 
 await run(`${origin.url}${path}`); // warm-up both paths

@@ -1,7 +1,9 @@
 /**
  * The edge app, built from a Platform (edge/platform/port.ts). Identical on Fastly Compute
- * and on Node. Middleware order (DESIGN.md): request id → [HTTPS-only → WAF → rate limit:
- * edge issue] → API key → content cache → secure headers on every response.
+ * and on Node. Middleware order (DESIGN.md): secure headers (outermost, so every response —
+ * hits, misses, redirects, preflights, errors — carries them) → request id → config → CORS
+ * (headers on every response; preflights answered here) → HTTPS-only → WAF → rate limit →
+ * API key → content cache → origin.
  */
 import { Hono } from 'hono';
 import { ConfigError } from '../shared/config.js';
@@ -11,9 +13,12 @@ import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { apiKey } from './middleware/api-key/index.js';
 import { contentCache } from './middleware/content-cache/index.js';
+import { cors } from './middleware/cors/index.js';
+import { httpsOnly } from './middleware/https-only/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { secureHeaders } from './middleware/secure-headers/index.js';
 import { fetchFromOrigin } from './origin-proxy.js';
+import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
 
 export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
@@ -44,9 +49,15 @@ export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
     });
   });
 
+  app.use('*', cors());
+  app.use('*', httpsOnly());
+
   app.get('/.edge/health', (c) => c.json({ status: 'ok', platform: platform.name }));
 
-  app.on(['GET', 'HEAD'], '/v2/*', apiKey(), contentCache({ fill: fetchFromOrigin }));
+  app.post('/.edge/purge', purgeHandler());
+  const cache = contentCache({ fill: fetchFromOrigin });
+  app.on(['GET', 'HEAD'], '/v2/*', apiKey(), cache);
+  app.on(['GET', 'HEAD'], '/assets/*', cache);
   app.all('/v2/*', (c) =>
     errorResponse('method_not_allowed', 'The edge serves reads; send writes to the origin API.', c.get('requestId'), { allow: 'GET, HEAD' }),
   );

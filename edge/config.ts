@@ -24,6 +24,10 @@ export const edgeConfigSchema = z.object({
   cors: jsonSetting(corsConfigSchema),
   /** Seconds an active key's record is cached at the edge (purged at once on revocation). */
   key_cache_ttl: intSetting(1, 3600, 300),
+  /** Seconds past key_cache_ttl a valid key's record is still honoured while the origin is down. */
+  key_stale_if_error: intSetting(0, 604_800, 86_400),
+  /** Seconds a 404 from the origin is cached (a short negative TTL). */
+  not_found_ttl: intSetting(0, 300, 10),
   /** Seconds an unknown key is remembered as invalid, sparing the origin repeated lookups. */
   negative_key_cache_ttl: intSetting(0, 300, 30),
   /** Milliseconds to wait for the origin before failing the request. */
@@ -34,7 +38,7 @@ export const edgeConfigSchema = z.object({
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
 
-export const EDGE_CONFIG_KEYS = ['https_only', 'waf', 'rate_limits', 'cors', 'key_cache_ttl', 'negative_key_cache_ttl', 'origin_timeout_ms'] as const;
+export const EDGE_CONFIG_KEYS = ['https_only', 'waf', 'rate_limits', 'cors', 'key_cache_ttl', 'key_stale_if_error', 'not_found_ttl', 'negative_key_cache_ttl', 'origin_timeout_ms'] as const;
 export const EDGE_SECRET_KEYS = ['edge_shared_secret'] as const;
 
 export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {

@@ -1,3 +1,4 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { ApiError, DEFAULT_DETAIL, ERROR_STATUS, errorBody, statusToCode, type ErrorCode } from '../shared/errors.js';
@@ -10,6 +11,7 @@ import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { healthRoutes } from './routes/health.js';
 import { internalRoutes } from './routes/internal.js';
+import { assetRoutes } from './routes/assets.js';
 import { contentRoutes } from './routes/content.js';
 
 export interface OriginDeps {
@@ -29,6 +31,14 @@ function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Re
   return new Response(JSON.stringify(errorBody(code, detail, requestId)), { status: ERROR_STATUS[code], headers });
 }
 
+function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown'; // not served by node-server (e.g. app.request in tests)
+  }
+}
+
 /** The origin app: one onError, one error shape, request ids, access logs, secure headers. */
 export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   const ctx: AppContext = { now: () => Date.now() / 1000, ...deps };
@@ -39,6 +49,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     const logger = ctx.logger.child({ request_id: requestId });
     c.set('requestId', requestId);
     c.set('logger', logger);
+    c.set('clientIp', socketAddress(c));
     const started = performance.now();
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
@@ -48,6 +59,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
         method: c.req.method,
         path: redactUrl(new URL(c.req.url)),
         status: c.res.status,
+        client_ip: c.get('clientIp'),
         ms: Math.round((performance.now() - started) * 10) / 10,
       },
       'request',
@@ -56,6 +68,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
 
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));
+  app.route('/', assetRoutes(ctx));
   app.route('/', contentRoutes(ctx));
 
   app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null)));

@@ -17,5 +17,7 @@ export interface OriginEnv {
     requestId: string;
     logger: Logger;
     principal?: KeyPrincipal;
+    /** The socket peer, or the client address inside a verified edge assertion. */
+    clientIp: string;
   };
 }

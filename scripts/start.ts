@@ -16,6 +16,8 @@ const started = performance.now();
 const env = { ...process.env };
 // One process runs both sides, so a fresh shared secret per start is enough locally.
 env.EDGE_SHARED_SECRET ??= randomBytes(32).toString('base64url');
+// The local edge listens on plain HTTP.
+env.EDGE_HTTPS_ONLY ??= 'false';
 const originConfig = loadConfigOrExit(() => loadOriginConfig(env));
 const local = loadConfigOrExit(() =>
   parseConfig(

@@ -32,7 +32,7 @@ const toml = (s: string) => JSON.stringify(s);
 export function writeViceroyConfig(opts: { originUrl: string; secret: string; config?: Record<string, string> }): string {
   const dir = mkdtempSync(join(tmpdir(), 'ghee-viceroy-'));
   const file = join(dir, 'fastly.toml');
-  const config = { key_cache_ttl: '300', negative_key_cache_ttl: '30', origin_timeout_ms: '10000', ...opts.config };
+  const config = { https_only: 'false', key_cache_ttl: '300', negative_key_cache_ttl: '30', origin_timeout_ms: '10000', ...opts.config };
   const lines = [
     'manifest_version = 3',
     'name = "ghee-edge-local"',

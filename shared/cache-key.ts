@@ -27,3 +27,8 @@ export function isPreview(search: URLSearchParams): boolean {
 export function contentCacheKey(spaceId: string, url: URL): string {
   return ['ghee-content:v1', spaceId, normalisePath(url.pathname), canonicalQuery(url.searchParams), isPreview(url.searchParams) ? 'preview' : 'live'].join('|');
 }
+
+/** Public assets: the path names the space and the asset, so the path alone is the key. */
+export function assetCacheKey(url: URL): string {
+  return ['ghee-asset:v1', normalisePath(url.pathname)].join('|');
+}

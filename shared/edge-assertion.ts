@@ -11,6 +11,7 @@ export const ASSERTION_HEADERS = {
   keyId: 'x-ghee-key-id',
   spaceId: 'x-ghee-space-id',
   kind: 'x-ghee-key-kind',
+  clientIp: 'x-ghee-client-ip',
   timestamp: 'x-ghee-assert-ts',
   signature: 'x-ghee-assert-sig',
 } as const;
@@ -21,10 +22,12 @@ export interface KeyAssertion {
   keyId: string;
   spaceId: string;
   kind: ApiKeyKind;
+  /** The client address the edge saw (the origin trusts it only inside a valid assertion). */
+  clientIp?: string;
 }
 
 function canonical(a: KeyAssertion, ts: number, method: string, pathAndQuery: string): string {
-  return ['ghee-edge-v1', String(ts), method.toUpperCase(), pathAndQuery, a.keyId, a.spaceId, a.kind].join('\n');
+  return ['ghee-edge-v2', String(ts), method.toUpperCase(), pathAndQuery, a.keyId, a.spaceId, a.kind, a.clientIp ?? ''].join('\n');
 }
 
 export function signAssertion(
@@ -35,7 +38,9 @@ export function signAssertion(
   nowSeconds: number,
 ): Record<string, string> {
   const ts = Math.floor(nowSeconds);
+  const ip: Record<string, string> = a.clientIp ? { [ASSERTION_HEADERS.clientIp]: a.clientIp } : {};
   return {
+    ...ip,
     [ASSERTION_HEADERS.keyId]: a.keyId,
     [ASSERTION_HEADERS.spaceId]: a.spaceId,
     [ASSERTION_HEADERS.kind]: a.kind,
@@ -66,7 +71,8 @@ export function verifyAssertion(
   }
   const ts = Number(tsRaw);
   if (Math.abs(nowSeconds - ts) > ASSERTION_MAX_SKEW_S) return { ok: false, reason: 'expired' };
-  const assertion: KeyAssertion = { keyId, spaceId, kind: kind as ApiKeyKind };
+  const clientIp = get(ASSERTION_HEADERS.clientIp) ?? undefined;
+  const assertion: KeyAssertion = clientIp ? { keyId, spaceId, kind: kind as ApiKeyKind, clientIp } : { keyId, spaceId, kind: kind as ApiKeyKind };
   const expected = hmacSha256Hex(secret, canonical(assertion, ts, method, pathAndQuery));
   if (!timingSafeEqual(expected, sig)) return { ok: false, reason: 'bad_signature' };
   return { ok: true, assertion };

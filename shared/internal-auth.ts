@@ -43,3 +43,19 @@ export interface KeyIntrospection {
 
 export const INTROSPECT_PATH = '/internal/v1/keys/introspect';
 export const INTROSPECT_PURPOSE = 'ghee-introspect-v1';
+
+/** The edge's internal purge endpoint (local edge purger, Viceroy tests). */
+export const PURGE_PATH = '/.edge/purge';
+export const PURGE_PURPOSE = 'ghee-purge-v1';
+export const PURGE_MAX_KEYS = 256;
+
+export interface PurgeRequest {
+  keys: string[];
+  soft: boolean;
+}
+
+/** A signed purge call: the body and the headers to POST to PURGE_PATH. */
+export function signedPurge(secret: string, request: PurgeRequest, nowSeconds: number): { body: string; headers: Record<string, string> } {
+  const body = JSON.stringify(request);
+  return { body, headers: { 'content-type': 'application/json', ...signInternal(secret, PURGE_PURPOSE, body, nowSeconds) } };
+}

@@ -7,6 +7,7 @@ export const surrogateKeys = {
   page: (pageId: string) => `page:${pageId}`,
   pageList: (spaceId: string, pageType: string) => `pages:${spaceId}:${pageType}`,
   apiKey: (keyId: string) => `key:${keyId}`,
+  asset: (assetId: string) => `asset:${assetId}`,
 };
 
 export interface SurrogateControl {

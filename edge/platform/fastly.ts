@@ -21,6 +21,8 @@ export const BLOCKLIST_ACL = 'ghee_blocklist';
 interface Meta {
   s: number;
   h: [string, string][];
+  /** The logical stale-while-revalidate (ms); Core Cache's own swr also spans stale-if-error. */
+  swr: number;
 }
 
 async function readAll(stream: ReadableStream): Promise<Uint8Array> {
@@ -35,7 +37,8 @@ class FastlyCoreCache implements EdgeCache {
     if (state.found() && state.usable()) {
       const meta = JSON.parse(new TextDecoder().decode(entry.userMetadata())) as Meta;
       const object: CachedObject = { status: meta.s, headers: meta.h, body: await readAll(entry.body()) };
-      hit = { object, age: Math.floor(entry.age() / 1000), stale: state.stale() };
+      const age = entry.age();
+      hit = { object, age: Math.floor(age / 1000), stale: state.stale(), errorOnly: age >= entry.maxAge() + meta.swr };
     }
     const mustInsert = state.mustInsertOrUpdate();
     let settled = false;
@@ -45,10 +48,12 @@ class FastlyCoreCache implements EdgeCache {
       insert: async (object, opts) => {
         if (!mustInsert || settled) throw new Error('cache insert without an obligation');
         settled = true;
-        const meta: Meta = { s: object.status, h: object.headers };
+        const meta: Meta = { s: object.status, h: object.headers, swr: opts.staleWhileRevalidate * 1000 };
         const writer = entry.insert({
           maxAge: opts.maxAge * 1000,
-          staleWhileRevalidate: opts.staleWhileRevalidate * 1000,
+          // Core Cache keeps an item usable for maxAge + staleWhileRevalidate; stretching the
+          // latter over stale-if-error keeps the copy for origin failures (meta.swr tells apart).
+          staleWhileRevalidate: (opts.staleWhileRevalidate + opts.staleIfError) * 1000,
           surrogateKeys: opts.surrogateKeys,
           length: object.body.byteLength,
           userMetadata: JSON.stringify(meta),

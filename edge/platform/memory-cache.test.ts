@@ -17,8 +17,8 @@ function obj(text: string, status = 200): CachedObject {
   return { status, headers: [['content-type', 'application/json']], body: enc.encode(text) };
 }
 
-function opts(maxAge: number, staleWhileRevalidate = 0, surrogateKeys: string[] = []): CacheInsertOptions {
-  return { maxAge, staleWhileRevalidate, surrogateKeys };
+function opts(maxAge: number, staleWhileRevalidate = 0, surrogateKeys: string[] = [], staleIfError = 0): CacheInsertOptions {
+  return { maxAge, staleWhileRevalidate, staleIfError, surrogateKeys };
 }
 
 function bodyOf(txn: CacheTransaction): string | null {
@@ -202,6 +202,31 @@ describe('MemoryCache: request collapsing', () => {
     const b = await cache.transaction('b');
     expect(a.mustInsert).toBe(true);
     expect(b.mustInsert).toBe(true);
+  });
+});
+
+describe('MemoryCache: stale-if-error', () => {
+  it('past maxAge + swr but within stale-if-error: an errorOnly hit, one caller must refresh', async () => {
+    let now = 0;
+    const cache = new MemoryCache(() => now);
+    const first = await cache.transaction('k');
+    await first.insert(obj('v1'), opts(10, 5, [], 100));
+    now = 12_000; // within swr
+    const swr = await cache.transaction('k');
+    expect(swr.hit).toMatchObject({ stale: true, errorOnly: false });
+    swr.cancel();
+    now = 50_000; // past swr, within sie
+    const a = await cache.transaction('k');
+    const b = await cache.transaction('k');
+    expect(a.hit).toMatchObject({ stale: true, errorOnly: true });
+    expect(a.mustInsert).toBe(true);
+    expect(b.mustInsert).toBe(false);
+    expect(bodyOf(b)).toBe('v1');
+    a.cancel();
+    now = 116_000; // past maxAge + swr + sie: gone
+    const gone = await cache.transaction('k');
+    expect(gone.hit).toBeNull();
+    expect(gone.mustInsert).toBe(true);
   });
 });
 

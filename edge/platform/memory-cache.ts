@@ -1,7 +1,9 @@
 /**
  * In-memory twin of Fastly's Core Cache, with the same semantics the edge relies on:
- * transactional lookups that collapse concurrent misses, maxAge + stale-while-revalidate,
- * surrogate-key purges (hard: remove; soft: mark stale), and a bounded size (LRU).
+ * transactional lookups that collapse concurrent misses, maxAge + stale-while-revalidate +
+ * stale-if-error, surrogate-key purges (hard: remove; soft: mark stale), and a bounded size (LRU).
+ * As on Fastly, a stale but usable item is handed to every caller while exactly one of them is
+ * given the obligation to refresh it.
  */
 import type { CacheHit, CacheInsertOptions, CacheTransaction, CachedObject, EdgeCache } from './port.js';
 
@@ -15,6 +17,7 @@ interface Stored {
   storedAt: number;
   maxAgeMs: number;
   swrMs: number;
+  sieMs: number;
   keys: string[];
 }
 
@@ -44,11 +47,16 @@ export class MemoryCache implements EdgeCache {
         const ageMs = now - stored.storedAt;
         if (ageMs < stored.maxAgeMs) {
           this.touch(key, stored);
-          return this.txn(key, { object: copy(stored.object), age: Math.floor(ageMs / 1000), stale: false }, null);
+          return this.txn(key, { object: copy(stored.object), age: Math.floor(ageMs / 1000), stale: false, errorOnly: false }, null);
         }
-        if (ageMs < stored.maxAgeMs + stored.swrMs) {
-          // Serve stale; exactly one caller (the first without a fill in progress) revalidates.
-          const hit: CacheHit = { object: copy(stored.object), age: Math.floor(ageMs / 1000), stale: true };
+        if (ageMs < stored.maxAgeMs + stored.swrMs + stored.sieMs) {
+          // Usable but stale; exactly one caller (the first without a fill in progress) refreshes.
+          const hit: CacheHit = {
+            object: copy(stored.object),
+            age: Math.floor(ageMs / 1000),
+            stale: true,
+            errorOnly: ageMs >= stored.maxAgeMs + stored.swrMs,
+          };
           return this.txn(key, hit, this.fills.has(key) ? null : this.startFill(key));
         }
         this.items.delete(key);
@@ -99,6 +107,7 @@ export class MemoryCache implements EdgeCache {
           storedAt: this.now(),
           maxAgeMs: opts.maxAge * 1000,
           swrMs: opts.staleWhileRevalidate * 1000,
+          sieMs: opts.staleIfError * 1000,
           keys: [...opts.surrogateKeys],
         });
         while (this.items.size > this.maxItems) {

@@ -16,6 +16,11 @@ export interface CacheInsertOptions {
   maxAge: number;
   /** Seconds after maxAge during which a stale copy is served while one caller refreshes it. */
   staleWhileRevalidate: number;
+  /**
+   * Seconds after maxAge + staleWhileRevalidate during which the copy is kept only to be served
+   * when the origin fails (unreachable, timed out, 5xx).
+   */
+  staleIfError: number;
   surrogateKeys: string[];
 }
 
@@ -23,8 +28,13 @@ export interface CacheHit {
   object: CachedObject;
   /** Seconds since the object was stored. */
   age: number;
-  /** Past maxAge but within stale-while-revalidate. */
+  /** Past maxAge (within stale-while-revalidate or stale-if-error). */
   stale: boolean;
+  /**
+   * Past stale-while-revalidate, within stale-if-error: ask the origin first and serve this copy
+   * only if the origin fails.
+   */
+  errorOnly: boolean;
 }
 
 /**

@@ -26,6 +26,7 @@ export function apiKeyAuth(ctx: AppContext): MiddlewareHandler<OriginEnv> {
         c.get('logger').warn({ reason: result.reason }, 'edge assertion refused');
         throw new ApiError('invalid_token', 'Invalid token');
       }
+      if (result.assertion.clientIp) c.set('clientIp', result.assertion.clientIp);
       c.set('principal', {
         keyId: result.assertion.keyId,
         spaceId: result.assertion.spaceId,

@@ -69,7 +69,14 @@ async function lookupKey(platform: Platform, config: EdgeConfig, tokenHash: stri
   if (ttl > 0) {
     await txn.insert(
       { status: 200, headers: [], body: new TextEncoder().encode(JSON.stringify(record)) },
-      { maxAge: ttl, staleWhileRevalidate: 0, surrogateKeys: record.valid && record.id ? [surrogateKeys.apiKey(record.id)] : [NEGATIVE_KEY_SURROGATE] },
+      {
+        maxAge: ttl,
+        staleWhileRevalidate: 0,
+        // A known-good record outlives its TTL only for origin outages, so cached content stays
+        // readable; revocation purges `key:<id>` explicitly. Negative answers never do.
+        staleIfError: record.valid ? config.key_stale_if_error : 0,
+        surrogateKeys: record.valid && record.id ? [surrogateKeys.apiKey(record.id)] : [NEGATIVE_KEY_SURROGATE],
+      },
     );
   } else {
     txn.cancel();

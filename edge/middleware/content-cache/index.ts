@@ -1,46 +1,86 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { contentCacheKey } from '../../../shared/cache-key.js';
+import { assetCacheKey, contentCacheKey } from '../../../shared/cache-key.js';
+import { REQUEST_ID_HEADER } from '../../../shared/request-id.js';
 import { parseSurrogateControl, parseSurrogateKeyHeader } from '../../../shared/surrogate.js';
 import type { EdgeEnv } from '../../env.js';
-import type { CachedObject, CacheHit, CacheTransaction } from '../../platform/port.js';
+import type { CachedObject, CacheHit, CacheInsertOptions, CacheTransaction } from '../../platform/port.js';
 
-/** Headers never stored with a cached object (hop-by-hop or recomputed on delivery). */
-const UNSTORED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'set-cookie', 'date', 'age', 'x-request-id', 'x-cache']);
-/** Headers meant for the edge only, removed before delivery. */
-const EDGE_ONLY = ['surrogate-key', 'surrogate-control'];
+/** Headers never stored with a cached object (hop-by-hop, per-request, or edge-only). */
+const UNSTORED = new Set([
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+  'set-cookie',
+  'date',
+  'age',
+  'x-cache',
+  REQUEST_ID_HEADER,
+  'surrogate-key',
+  'surrogate-control',
+]);
 
-/**
- * Edge content cache over the platform's transactional cache: hits are served without the
- * origin (`x-cache: HIT`, `Age`); concurrent misses collapse into one origin fetch; a stale
- * copy within stale-while-revalidate is served (`x-cache: STALE`) while one request refreshes
- * it. TTL and surrogate keys come from the origin's Surrogate-Control / Surrogate-Key.
- * Needs `key` set by the api-key middleware (the cache key is per space).
- */
+export type CacheState = 'HIT' | 'MISS' | 'STALE';
+
 export interface ContentCacheOptions {
-  /** Produces the response on a miss (the origin fetch). */
+  /** Produces the response on a miss (the origin fetch). Throws or answers 5xx when the origin fails. */
   fill: (c: Context<EdgeEnv>) => Promise<Response>;
 }
 
+/**
+ * Edge content cache over the platform's transactional cache (Fastly Core Cache / its Node twin).
+ * - HIT: served without the origin, with `Age`.
+ * - MISS: concurrent misses collapse into one origin fetch (the platform's transactions).
+ * - stale-while-revalidate: a stale copy is served (`STALE`) while one request refreshes it.
+ * - stale-if-error: past that, the origin is asked first; when it is unreachable, times out or
+ *   answers 5xx, the stored copy is served (`STALE`) for as long as the origin allowed.
+ * - TTLs and surrogate keys come from the origin's Surrogate-Control / Surrogate-Key (never
+ *   delivered to clients). Responses with Set-Cookie, `private` / `no-store`, and errors are not
+ *   stored, except 404s for a short negative TTL (`not_found_ttl`).
+ * The cache key is per space for the Content API (needs `key` from the api-key middleware) and
+ * per path for public assets.
+ */
 export function contentCache(opts: ContentCacheOptions): MiddlewareHandler<EdgeEnv> {
   return async function contentCacheHandler(c, next) {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const url = new URL(c.req.url);
     const key = c.get('key');
-    if (!key || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return next();
+    const cacheKey = key ? contentCacheKey(key.spaceId, url) : url.pathname.startsWith('/assets/') ? assetCacheKey(url) : null;
+    if (!cacheKey) return next();
     const platform = c.get('platform');
-    const txn = await platform.cache.transaction(contentCacheKey(key.spaceId, new URL(c.req.url)));
-    if (txn.hit && !txn.mustInsert) return fromCache(txn.hit, txn.hit.stale ? 'STALE' : 'HIT');
-    if (txn.hit) {
+    const requestId = c.get('requestId');
+    const txn = await platform.cache.transaction(cacheKey);
+    const hit = txn.hit;
+
+    if (hit && !txn.mustInsert) return fromCache(hit, hit.stale ? 'STALE' : 'HIT', requestId);
+    if (hit && !hit.errorOnly) {
       // Stale and ours to refresh: answer now, revalidate in the background.
-      const refresh = fill(c, opts, txn).catch((err: unknown) =>
-        platform.log('warn', 'background revalidation failed', { request_id: c.get('requestId'), error: String(err) }),
+      const refresh = fetchAndStore(c, opts, txn).then(
+        (r) => r.response.body?.cancel(),
+        (err: unknown) => platform.log('warn', 'background revalidation failed', { request_id: requestId, error: String(err) }),
       );
       waitUntil(c, refresh);
-      return fromCache(txn.hit, 'STALE');
+      return fromCache(hit, 'STALE', requestId);
     }
-    return fill(c, opts, txn);
+    const { response, failed } = await fetchAndStore(c, opts, txn);
+    if (failed && hit) {
+      // stale-if-error: the origin failed and we still hold a copy it allowed us to keep.
+      await response.body?.cancel();
+      platform.log('warn', 'origin failed; serving stale', { request_id: requestId, status: response.status });
+      return fromCache(hit, 'STALE', requestId);
+    }
+    return response;
   };
 }
 
-async function fill(c: Context<EdgeEnv>, opts: ContentCacheOptions, txn: CacheTransaction): Promise<Response> {
+interface Filled {
+  response: Response;
+  /** The origin was unreachable, timed out or answered 5xx. */
+  failed: boolean;
+}
+
+async function fetchAndStore(c: Context<EdgeEnv>, opts: ContentCacheOptions, txn: CacheTransaction): Promise<Filled> {
   let res: Response;
   try {
     res = await opts.fill(c);
@@ -48,21 +88,31 @@ async function fill(c: Context<EdgeEnv>, opts: ContentCacheOptions, txn: CacheTr
     txn.cancel();
     throw err;
   }
-  const control = parseSurrogateControl(res.headers.get('surrogate-control'));
-  const cacheable =
-    res.status === 200 && control !== null && control.maxAge > 0 && !res.headers.has('set-cookie') && !/\b(private|no-store)\b/i.test(res.headers.get('cache-control') ?? '');
-  if (!cacheable) {
+  if (res.status >= 500) {
     txn.cancel();
-    return deliver(res, 'MISS');
+    return { response: deliver(res, 'MISS'), failed: true };
   }
-  const body = new Uint8Array(await res.arrayBuffer());
-  const object: CachedObject = { status: res.status, headers: storedHeaders(res.headers), body };
-  await txn.insert(object, {
-    maxAge: control.maxAge,
-    staleWhileRevalidate: control.staleWhileRevalidate,
-    surrogateKeys: parseSurrogateKeyHeader(res.headers.get('surrogate-key')),
-  });
-  return deliver(new Response(body, { status: object.status, headers: object.headers }), 'MISS');
+  const insert = insertOptions(c, res);
+  if (!insert) {
+    txn.cancel();
+    return { response: deliver(res, 'MISS'), failed: false };
+  }
+  const object: CachedObject = { status: res.status, headers: storedHeaders(res.headers), body: new Uint8Array(await res.arrayBuffer()) };
+  await txn.insert(object, insert);
+  return { response: toResponse(object, 'MISS'), failed: false };
+}
+
+function insertOptions(c: Context<EdgeEnv>, res: Response): CacheInsertOptions | null {
+  if (res.headers.has('set-cookie') || /\b(private|no-store)\b/i.test(res.headers.get('cache-control') ?? '')) return null;
+  const surrogateKeys = parseSurrogateKeyHeader(res.headers.get('surrogate-key'));
+  if (res.status === 404) {
+    const ttl = c.get('config').not_found_ttl;
+    return ttl > 0 ? { maxAge: ttl, staleWhileRevalidate: 0, staleIfError: 0, surrogateKeys } : null;
+  }
+  if (res.status !== 200) return null;
+  const control = parseSurrogateControl(res.headers.get('surrogate-control'));
+  if (!control || control.maxAge <= 0) return null;
+  return { maxAge: control.maxAge, staleWhileRevalidate: control.staleWhileRevalidate, staleIfError: control.staleIfError, surrogateKeys };
 }
 
 function storedHeaders(headers: Headers): [string, string][] {
@@ -73,15 +123,35 @@ function storedHeaders(headers: Headers): [string, string][] {
   return out;
 }
 
-function fromCache(hit: CacheHit, state: 'HIT' | 'STALE'): Response {
-  const res = new Response(hit.object.body, { status: hit.object.status, headers: hit.object.headers });
-  res.headers.set('age', String(hit.age));
-  return deliver(res, state);
+function toResponse(object: CachedObject, state: CacheState): Response {
+  const res = new Response(object.body, { status: object.status, headers: object.headers });
+  res.headers.set('x-cache', state);
+  return res;
 }
 
-function deliver(res: Response, state: 'HIT' | 'MISS' | 'STALE'): Response {
+function fromCache(hit: CacheHit, state: CacheState, requestId: string): Response {
+  let object = hit.object;
+  if (object.status !== 200) object = withRequestId(object, requestId);
+  const res = toResponse(object, state);
+  res.headers.set('age', String(hit.age));
+  return res;
+}
+
+/** A cached error body (the one error shape) carries the id of the request that stored it; re-stamp it. */
+function withRequestId(object: CachedObject, requestId: string): CachedObject {
+  try {
+    const body = JSON.parse(new TextDecoder().decode(object.body)) as Record<string, unknown>;
+    body.request_id = requestId;
+    return { ...object, body: new TextEncoder().encode(JSON.stringify(body)) };
+  } catch {
+    return object;
+  }
+}
+
+function deliver(res: Response, state: CacheState): Response {
   const out = new Response(res.body, res);
-  for (const name of EDGE_ONLY) out.headers.delete(name);
+  out.headers.delete('surrogate-key');
+  out.headers.delete('surrogate-control');
   out.headers.set('x-cache', state);
   return out;
 }
@@ -90,6 +160,6 @@ function waitUntil(c: Context<EdgeEnv>, promise: Promise<unknown>): void {
   try {
     c.executionCtx.waitUntil(promise);
   } catch {
-    // No execution context (Node twin): the promise simply runs to completion.
+    // No execution context (the Node twin): the promise simply runs to completion.
   }
 }

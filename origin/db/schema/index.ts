@@ -4,3 +4,4 @@ export * from './users.js';
 export * from './memberships.js';
 export * from './api-keys.js';
 export * from './pages.js';
+export * from './assets.js';

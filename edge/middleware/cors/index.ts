@@ -1,0 +1,135 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { DEFAULT_DETAIL } from '../../../shared/errors.js';
+import type { EdgeConfig } from '../../config.js';
+import type { EdgeEnv } from '../../env.js';
+import { errorResponse } from '../../errors.js';
+import { mutateResponseHeaders } from '../../response.js';
+import {
+  CORS_ALLOW_HEADERS,
+  CORS_ALLOW_METHODS,
+  CORS_EXPOSE_HEADERS,
+  allowOrigin,
+  compileCorsPolicy,
+  isOrigin,
+  type CorsConfig,
+  type CorsPolicy,
+} from './config.js';
+
+/** CORS response headers only this middleware may decide; anything upstream sent is dropped. */
+const RESPONSE_CORS_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-allow-private-network',
+  'access-control-expose-headers',
+  'access-control-max-age',
+] as const;
+
+const PREFLIGHT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
+const ALLOWED_HEADERS: ReadonlySet<string> = new Set(CORS_ALLOW_HEADERS);
+const ALLOW_METHODS = CORS_ALLOW_METHODS.join(', ');
+const ALLOW_HEADERS = CORS_ALLOW_HEADERS.join(', ');
+const EXPOSE_HEADERS = CORS_EXPOSE_HEADERS.join(', ');
+
+/** Adds `Origin` to Vary, keeping what is there (and leaving `Vary: *` alone). */
+export function varyOrigin(headers: Headers): void {
+  const vary = headers.get('vary');
+  if (vary === null || vary.trim() === '') {
+    headers.set('vary', 'Origin');
+    return;
+  }
+  const tokens = vary.split(',').map((t) => t.trim().toLowerCase());
+  if (tokens.includes('*') || tokens.includes('origin')) return;
+  headers.set('vary', `${vary}, Origin`);
+}
+
+/** The header names of an Access-Control-Request-Headers value, lower case. */
+function requestedHeaders(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  return value
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '');
+}
+
+/**
+ * CORS for the edge, per space (DESIGN.md: allowed origins configurable per space, never `*`
+ * with credentials, preflight answered at the edge). Reads `c.get('config').cors`; register it
+ * after the config is set and outside everything that can answer (so errors get it too).
+ *
+ * - Preflight (OPTIONS + Origin + Access-Control-Request-Method) is answered here, 204 or 403
+ *   `cors_forbidden`, without calling the rest of the app. It carries no credentials, so the
+ *   space is unknown: an origin listed for `any` or for any space passes. Only GET/HEAD and the
+ *   fixed header allowlist may be requested.
+ * - Actual requests: the response gets Access-Control-Allow-Origin when the origin is listed
+ *   in `any` or for the space of the key that authenticated the request (no key: `any` only).
+ *   A listed origin is echoed; `*` is answered as `*`. A disallowed origin gets the response
+ *   without ACAO (the browser withholds it) — never a 403.
+ * - `Access-Control-Allow-Credentials` is never sent: ghee authenticates with tokens, not
+ *   cookies, and `*` with credentials must never happen. Upstream CORS headers are removed.
+ * - `null` and malformed Origin values are never allowed, not even under `*`.
+ * - `Vary: Origin` is on every response, since whether ACAO is present depends on Origin.
+ */
+export function cors(): MiddlewareHandler<EdgeEnv> {
+  const policies = new WeakMap<CorsConfig, CorsPolicy>();
+  const policyOf = (c: Context<EdgeEnv>): CorsPolicy | null => {
+    // Defensive: without config (misconfigured edge), allow nothing.
+    const config = (c.get('config') as EdgeConfig | undefined)?.cors;
+    if (!config) return null;
+    let policy = policies.get(config);
+    if (!policy) {
+      policy = compileCorsPolicy(config);
+      policies.set(config, policy);
+    }
+    return policy;
+  };
+
+  return async function corsHandler(c, next) {
+    const origin = c.req.header('origin');
+    const requestMethod = c.req.header('access-control-request-method');
+
+    if (c.req.method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
+      const policy = policyOf(c);
+      if (policy) {
+        const requestId = c.get('requestId');
+        const forbid = (detail: string) => errorResponse('cors_forbidden', detail, requestId, { vary: 'Origin' });
+        const allowed = isOrigin(origin) ? allowOrigin(origin, policy.preflight) : null;
+        if (allowed === null) return forbid(DEFAULT_DETAIL.cors_forbidden);
+        if (!PREFLIGHT_METHODS.has(requestMethod)) return forbid('Cross-origin requests may only use GET or HEAD.');
+        if (requestedHeaders(c.req.header('access-control-request-headers')).some((h) => !ALLOWED_HEADERS.has(h))) {
+          return forbid(`Request header not allowed for cross-origin requests; allowed: ${ALLOW_HEADERS}.`);
+        }
+        // The full (fixed) allowlist rather than the requested subset: the browser caches it for
+        // max-age, sparing a preflight when the next request asks for another allowed header.
+        return new Response(null, {
+          status: 204,
+          headers: {
+            'access-control-allow-origin': allowed,
+            'access-control-allow-methods': ALLOW_METHODS,
+            'access-control-allow-headers': ALLOW_HEADERS,
+            'access-control-max-age': String(policy.maxAge),
+            vary: 'Origin',
+          },
+        });
+      }
+    }
+
+    await next();
+
+    const policy = policyOf(c);
+    let allowed: string | null = null;
+    if (policy && origin !== undefined && isOrigin(origin)) {
+      const spaceId = c.get('key')?.spaceId;
+      allowed = allowOrigin(origin, policy.any, spaceId === undefined ? undefined : policy.spaces.get(spaceId));
+    }
+    mutateResponseHeaders(c, (h) => {
+      for (const name of RESPONSE_CORS_HEADERS) h.delete(name);
+      varyOrigin(h);
+      if (allowed !== null) {
+        h.set('access-control-allow-origin', allowed);
+        h.set('access-control-expose-headers', EXPOSE_HEADERS);
+      }
+    });
+  };
+}

@@ -1,0 +1,93 @@
+import { and, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sha256Hex } from '../../shared/crypto.js';
+import { ApiError } from '../../shared/errors.js';
+import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js';
+import type { AppContext } from '../app.js';
+import { assets } from '../db/schema/index.js';
+import type { OriginEnv } from '../env.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+
+export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
+/** Media types accepted for upload. No SVG or HTML: they can carry script. */
+export const ASSET_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'application/pdf',
+  'video/mp4',
+  'video/webm',
+  'audio/mpeg',
+  'audio/ogg',
+  'text/plain',
+]);
+const FILENAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,150}(\.[A-Za-z0-9]{1,10})?$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const assetPath = (spaceId: string, assetId: string, filename: string) => `/assets/${spaceId}/${assetId}/${filename}`;
+
+/**
+ * Media: upload with a write key (`POST /v2/assets/?filename=…`, raw body, Content-Type from the
+ * allowlist), served publicly and immutably at /assets/<space>/<id>/<file name>.
+ */
+export function assetRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+
+  app.post(
+    '/v2/assets',
+    apiKeyAuth(ctx),
+    bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`); } }),
+    async (c) => {
+      const principal = c.get('principal')!;
+      if (principal.kind !== 'write' || !principal.spaceId) throw new ApiError('forbidden', 'Uploading assets needs a write key.');
+      const filename = c.req.query('filename') ?? '';
+      if (!FILENAME_RE.test(filename)) throw new ApiError('bad_request', 'filename must be letters, digits, - or _ with an optional extension.');
+      const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!ASSET_TYPES.has(contentType)) throw new ApiError('unsupported_media_type', `Content-Type must be one of: ${[...ASSET_TYPES].join(', ')}.`);
+      const data = new Uint8Array(await c.req.arrayBuffer());
+      if (data.byteLength === 0) throw new ApiError('bad_request', 'The asset is empty.');
+      const [row] = await ctx.database.db
+        .insert(assets)
+        .values({ spaceId: principal.spaceId, filename, contentType, size: data.byteLength, sha256: sha256Hex(data), data })
+        .returning({ id: assets.id, createdAt: assets.createdAt });
+      return c.json(
+        {
+          data: {
+            id: row!.id,
+            url: assetPath(principal.spaceId, row!.id, filename),
+            filename,
+            content_type: contentType,
+            size: data.byteLength,
+            sha256: sha256Hex(data),
+            created: row!.createdAt.toISOString(),
+          },
+        },
+        201,
+      );
+    },
+  );
+
+  app.get('/assets/:spaceId/:assetId/:filename', async (c) => {
+    const { spaceId, assetId, filename } = c.req.param();
+    if (!UUID_RE.test(spaceId) || !UUID_RE.test(assetId) || !FILENAME_RE.test(filename)) throw new ApiError('not_found', 'Asset not found.');
+    const [row] = await ctx.database.db
+      .select()
+      .from(assets)
+      .where(and(eq(assets.id, assetId), eq(assets.spaceId, spaceId), eq(assets.filename, filename)))
+      .limit(1);
+    if (!row) throw new ApiError('not_found', 'Asset not found.');
+    return c.body(new Uint8Array(row.data), 200, {
+      'content-type': row.contentType,
+      'content-disposition': 'inline',
+      etag: `"${row.sha256}"`,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'surrogate-key': `${surrogateKeys.space(row.spaceId)} ${surrogateKeys.asset(row.id)}`,
+      'surrogate-control': formatSurrogateControl({ maxAge: 31_536_000, staleWhileRevalidate: 86_400, staleIfError: 31_536_000 }),
+    });
+  });
+
+  return app;
+}
