@@ -4,7 +4,7 @@
  * kept in Fastly's Secret Store / the origin's environment. Replays outside the skew window
  * are refused; the purpose label stops a signature for one call being reused for another.
  */
-import { hmacSha256Hex, timingSafeEqual } from './crypto.js';
+import { bytesToHex, hmacSha256Hex, randomBytes, timingSafeEqual } from './crypto.js';
 
 export const INTERNAL_TS_HEADER = 'x-ghee-ts';
 export const INTERNAL_SIG_HEADER = 'x-ghee-sig';
@@ -54,8 +54,11 @@ export interface PurgeRequest {
   soft: boolean;
 }
 
-/** A signed purge call: the body and the headers to POST to PURGE_PATH. */
+/**
+ * A signed purge call: the body and the headers to POST to PURGE_PATH. A random nonce makes
+ * every call unique, so two identical purges in the same second are not mistaken for a replay.
+ */
 export function signedPurge(secret: string, request: PurgeRequest, nowSeconds: number): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify(request);
+  const body = JSON.stringify({ ...request, nonce: bytesToHex(randomBytes(16)) });
   return { body, headers: { 'content-type': 'application/json', ...signInternal(secret, PURGE_PURPOSE, body, nowSeconds) } };
 }

@@ -56,6 +56,12 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
   };
 }
 
-export async function startTestEdge(origin: OriginUnderTest, config: Record<string, string> = {}): Promise<RunningEdge> {
-  return startNodeEdge({ originUrl: origin.server.url, secrets: { edge_shared_secret: origin.secret }, config: { https_only: 'false', ...config }, log: () => {} });
+export async function startTestEdge(origin: OriginUnderTest, config: Record<string, string> = {}, now?: () => number): Promise<RunningEdge> {
+  return startNodeEdge({
+    originUrl: origin.server.url,
+    secrets: { edge_shared_secret: origin.secret },
+    config: { https_only: 'false', ...config },
+    log: () => {},
+    ...(now ? { now } : {}),
+  });
 }
