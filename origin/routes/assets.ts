@@ -24,7 +24,14 @@ export const ASSET_TYPES = new Set([
   'audio/ogg',
   'text/plain',
 ]);
-const FILENAME_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,150}(\.[A-Za-z0-9]{1,10})?$/;
+const FILENAME_STEM = /^[A-Za-z0-9][A-Za-z0-9_-]{0,150}$/;
+const FILENAME_EXT = /^[A-Za-z0-9]{1,10}$/;
+/** A file name: a letter or digit, then letters, digits, - or _, and at most one extension. */
+function isFilename(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  if (dot === -1) return FILENAME_STEM.test(name);
+  return FILENAME_STEM.test(name.slice(0, dot)) && FILENAME_EXT.test(name.slice(dot + 1));
+}
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const assetPath = (spaceId: string, assetId: string, filename: string) => `/assets/${spaceId}/${assetId}/${filename}`;
@@ -44,7 +51,7 @@ export function assetRoutes(ctx: AppContext) {
       const principal = c.get('principal')!;
       if (principal.kind !== 'write' || !principal.spaceId) throw new ApiError('forbidden', 'Uploading assets needs a write key.');
       const filename = c.req.query('filename') ?? '';
-      if (!FILENAME_RE.test(filename)) throw new ApiError('bad_request', 'filename must be letters, digits, - or _ with an optional extension.');
+      if (!isFilename(filename)) throw new ApiError('bad_request', 'filename must be letters, digits, - or _ with an optional extension.');
       const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!ASSET_TYPES.has(contentType)) throw new ApiError('unsupported_media_type', `Content-Type must be one of: ${[...ASSET_TYPES].join(', ')}.`);
       const data = new Uint8Array(await c.req.arrayBuffer());
@@ -72,7 +79,7 @@ export function assetRoutes(ctx: AppContext) {
 
   app.get('/assets/:spaceId/:assetId/:filename', async (c) => {
     const { spaceId, assetId, filename } = c.req.param();
-    if (!UUID_RE.test(spaceId) || !UUID_RE.test(assetId) || !FILENAME_RE.test(filename)) throw new ApiError('not_found', 'Asset not found.');
+    if (!UUID_RE.test(spaceId) || !UUID_RE.test(assetId) || !isFilename(filename)) throw new ApiError('not_found', 'Asset not found.');
     const [row] = await ctx.database.db
       .select()
       .from(assets)

@@ -17,7 +17,7 @@ import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers
 
 let origin: OriginUnderTest;
 let edge: RunningEdge;
-let clock = Date.now();
+const clock = Date.now();
 const originHits = (fragment: string) => origin.logs.lines.filter((l) => l.includes('"msg":"request"') && l.includes(fragment)).length;
 const page = (slug = 'home', key = () => origin.seed.keys.read) => `${edge.url}/v2/pages/*/${slug}/?auth_token=${key()}`;
 
