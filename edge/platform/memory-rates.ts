@@ -1,49 +1,86 @@
 /**
- * In-memory twin of Fastly Edge Rate Limiting: per-second buckets per (counter, entry) give
- * rates over 1 / 10 / 60 s windows and counts over the last 10–60 s; penalty-box entries expire
- * after their TTL. Bounded: idle entries are dropped.
+ * In-memory twin of Fastly Edge Rate Limiting (tests and `npm start`).
+ *
+ * - Rate counters keep per-second buckets per (counter, entry). A window of W seconds is the
+ *   current second plus the W − 1 before it, so it slides a second at a time: `rate` is the hits
+ *   in it divided by W (windows 1, 10, 60 s, like `lookupRate`) and `count` the hits in the
+ *   last 10–60 s (like `lookupCount`). Buckets that can no longer fall in a window are dropped.
+ * - Penalty-box entries stay exactly `ttlSeconds` (Fastly keeps them for whole minutes; see
+ *   FastlyRateCounters) and are forgotten afterwards.
+ * - Arguments Fastly refuses with a TypeError (negative delta, other windows or durations, a TTL
+ *   that is not positive) are refused the same way here.
+ * - Memory is bounded: at most `maxEntries` counter series and `maxEntries` penalty-box entries.
+ *   Idle series and expired box entries are dropped as time passes; past the bound the least
+ *   recently used series (or the oldest box entry) is evicted, as a full Fastly counter would
+ *   forget entries rather than grow.
  */
 import type { RateCounters } from './port.js';
 
+/** Seconds of buckets kept: the longest window (60 s) plus the current second. */
 const HORIZON_S = 61;
+const RATE_WINDOWS: ReadonlySet<number> = new Set([1, 10, 60]);
+const COUNT_DURATIONS: ReadonlySet<number> = new Set([10, 20, 30, 40, 50, 60]);
 
 interface Series {
-  /** bucket second → hits */
+  /** second (epoch) → hits in that second */
   buckets: Map<number, number>;
+  /** The latest second this series was incremented in. */
   lastSecond: number;
 }
 
+export interface MemoryRateStats {
+  series: number;
+  buckets: number;
+  boxes: number;
+}
+
+/** Unambiguous map key for (name, entry), whatever characters either holds. */
+function keyOf(name: string, entry: string): string {
+  return `${name.length}:${name}:${entry}`;
+}
+
 export class MemoryRateCounters implements RateCounters {
+  /** Insertion order = least recently incremented first (a series is moved to the end when touched). */
   private readonly series = new Map<string, Series>();
+  /** (box, entry) → expiry in ms; insertion order = oldest addition first. */
   private readonly boxes = new Map<string, number>();
-  private sweeps = 0;
+  private lastFullBoxSweep = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly now: () => number = () => Date.now(),
     private readonly maxEntries = 100_000,
-  ) {}
+  ) {
+    if (!Number.isInteger(maxEntries) || maxEntries < 1) throw new RangeError('maxEntries must be a positive integer');
+  }
 
   private second(): number {
     return Math.floor(this.now() / 1000);
   }
 
   increment(counter: string, entry: string, delta: number): void {
-    const key = `${counter}\u0000${entry}`;
+    if (typeof delta !== 'number' || !Number.isFinite(delta) || delta < 0) throw new TypeError('delta must be a non-negative finite number');
     const sec = this.second();
+    this.dropIdleSeries(sec);
+    const key = keyOf(counter, entry);
     let s = this.series.get(key);
     if (!s) {
-      if (this.series.size >= this.maxEntries) this.sweep(sec, true);
+      while (this.series.size >= this.maxEntries) this.evictFirst(this.series);
       s = { buckets: new Map(), lastSecond: sec };
       this.series.set(key, s);
+    } else if (sec > s.lastSecond) {
+      // Move to the end: the map stays ordered by last use.
+      this.series.delete(key);
+      this.series.set(key, s);
+      s.lastSecond = sec;
     }
     s.buckets.set(sec, (s.buckets.get(sec) ?? 0) + delta);
-    s.lastSecond = sec;
-    if (s.buckets.size > HORIZON_S) for (const b of s.buckets.keys()) if (b <= sec - HORIZON_S) s.buckets.delete(b);
-    if (++this.sweeps % 10_000 === 0) this.sweep(sec, false);
+    if (s.buckets.size > HORIZON_S) {
+      for (const b of s.buckets.keys()) if (b <= sec - HORIZON_S) s.buckets.delete(b);
+    }
   }
 
   private sum(counter: string, entry: string, seconds: number): number {
-    const s = this.series.get(`${counter}\u0000${entry}`);
+    const s = this.series.get(keyOf(counter, entry));
     if (!s) return 0;
     const sec = this.second();
     let total = 0;
@@ -52,18 +89,20 @@ export class MemoryRateCounters implements RateCounters {
   }
 
   rate(counter: string, entry: string, windowSeconds: 1 | 10 | 60): number {
+    if (!RATE_WINDOWS.has(windowSeconds)) throw new TypeError('window must be 1, 10 or 60');
     return this.sum(counter, entry, windowSeconds) / windowSeconds;
   }
 
   count(counter: string, entry: string, durationSeconds: 10 | 20 | 30 | 40 | 50 | 60): number {
+    if (!COUNT_DURATIONS.has(durationSeconds)) throw new TypeError('duration must be 10, 20, 30, 40, 50 or 60');
     return this.sum(counter, entry, durationSeconds);
   }
 
   inPenaltyBox(box: string, entry: string): boolean {
-    const key = `${box}\u0000${entry}`;
+    const key = keyOf(box, entry);
     const until = this.boxes.get(key);
     if (until === undefined) return false;
-    if (until <= this.now()) {
+    if (this.now() >= until) {
       this.boxes.delete(key);
       return false;
     }
@@ -71,12 +110,46 @@ export class MemoryRateCounters implements RateCounters {
   }
 
   addToPenaltyBox(box: string, entry: string, ttlSeconds: number): void {
-    this.boxes.set(`${box}\u0000${entry}`, this.now() + ttlSeconds * 1000);
+    if (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new TypeError('ttlSeconds must be a positive number');
+    const now = this.now();
+    this.dropExpiredBoxes(now);
+    const key = keyOf(box, entry);
+    // Re-adding restarts the TTL and moves the entry to the end.
+    this.boxes.delete(key);
+    if (this.boxes.size >= this.maxEntries && now - this.lastFullBoxSweep >= 1000) {
+      // Entries with different TTLs are not ordered by expiry: look at all of them, at most once a second.
+      this.lastFullBoxSweep = now;
+      for (const [k, until] of this.boxes) if (until <= now) this.boxes.delete(k);
+    }
+    while (this.boxes.size >= this.maxEntries) this.evictFirst(this.boxes);
+    this.boxes.set(key, now + ttlSeconds * 1000);
   }
 
-  private sweep(sec: number, force: boolean): void {
-    for (const [key, s] of this.series) if (force ? s.lastSecond < sec : s.lastSecond <= sec - HORIZON_S) this.series.delete(key);
-    const now = this.now();
-    for (const [key, until] of this.boxes) if (until <= now) this.boxes.delete(key);
+  /** Sizes, for tests and diagnostics. */
+  stats(): MemoryRateStats {
+    let buckets = 0;
+    for (const s of this.series.values()) buckets += s.buckets.size;
+    return { series: this.series.size, buckets, boxes: this.boxes.size };
+  }
+
+  /** Drops series idle for longer than every window, oldest first (amortised O(1)). */
+  private dropIdleSeries(sec: number): void {
+    for (const [key, s] of this.series) {
+      if (s.lastSecond > sec - HORIZON_S) break;
+      this.series.delete(key);
+    }
+  }
+
+  /** Drops expired box entries at the front (the oldest additions). Others expire on lookup. */
+  private dropExpiredBoxes(now: number): void {
+    for (const [key, until] of this.boxes) {
+      if (until > now) break;
+      this.boxes.delete(key);
+    }
+  }
+
+  private evictFirst(map: Map<string, unknown>): void {
+    const first = map.keys().next();
+    if (!first.done) map.delete(first.value);
   }
 }

@@ -9,6 +9,8 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../shared/api-key.js';
+import { PURGE_PATH, signedPurge } from '../../shared/internal-auth.js';
+import { surrogateKeys } from '../../shared/surrogate.js';
 import { ROOT, buildEdge, findViceroy, startViceroy, writeViceroyConfig, type RunningViceroy } from '../../scripts/viceroy.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -43,7 +45,7 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
 
   afterAll(async () => {
     await edge?.stop();
-    await origin?.stop();
+    await origin?.stop().catch(() => {});
   });
 
   it('answers its health check as the Fastly platform', async () => {
@@ -83,7 +85,41 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/`), 401, 'unauthenticated');
   });
 
+  it('purges by surrogate key through the signed internal endpoint (purgeSurrogateKey is real)', async () => {
+    const path = `/v2/pages/*/home/?locale=en&auth_token=${origin.seed.keys.read}`;
+    await fetch(`${edge.url}${path}`);
+    expect((await fetch(`${edge.url}${path}`)).headers.get('x-cache')).toBe('HIT');
+    const { body, headers } = signedPurge(origin.secret, { keys: [surrogateKeys.space(origin.seed.spaceId)], soft: false }, Date.now() / 1000);
+    const res = await fetch(`${edge.url}${PURGE_PATH}`, { method: 'POST', body, headers });
+    expect(res.status, edge.output()).toBe(200);
+    expect(await res.json()).toEqual({ purged: 1, soft: false });
+    expect((await fetch(`${edge.url}${path}`)).headers.get('x-cache')).toBe('MISS');
+    // The same signed call again is a replay.
+    await expectErrorShape(await fetch(`${edge.url}${PURGE_PATH}`, { method: 'POST', body, headers }), 401, 'unauthenticated');
+  });
+
+  it('refuses a purge signed with the wrong secret', async () => {
+    const { body, headers } = signedPurge('w'.repeat(64), { keys: ['space:x'], soft: false }, Date.now() / 1000);
+    await expectErrorShape(await fetch(`${edge.url}${PURGE_PATH}`, { method: 'POST', body, headers }), 401, 'unauthenticated');
+  });
+
   it('answers unknown paths with 404 in the error shape (no re-fetch loop)', async () => {
     await expectErrorShape(await fetch(`${edge.url}/definitely/not/here`), 404, 'not_found');
+  });
+
+  // Last: it stops the origin.
+  it('soft purge then origin down: the stale copy is served (STALE), uncached reads fail in the error shape', async () => {
+    const path = `/v2/pages/*/home/?locale=en&levels=2&auth_token=${origin.seed.keys.read}`;
+    expect((await fetch(`${edge.url}${path}`)).status).toBe(200);
+    const { body, headers } = signedPurge(origin.secret, { keys: [surrogateKeys.space(origin.seed.spaceId)], soft: true }, Date.now() / 1000);
+    expect((await fetch(`${edge.url}${PURGE_PATH}`, { method: 'POST', body, headers })).status).toBe(200);
+    await origin.server.close();
+    const res = await fetch(`${edge.url}${path}`);
+    expect(res.status, edge.output()).toBe(200);
+    expect(res.headers.get('x-cache')).toBe('STALE');
+    expect(await res.json()).toMatchObject({ data: { slug: 'home' } });
+    const uncached = await fetch(`${edge.url}/v2/pages/*/never-read/?auth_token=${origin.seed.keys.read}`);
+    expect([502, 504]).toContain(uncached.status);
+    await expectErrorShape(uncached, uncached.status, uncached.status === 502 ? 'bad_gateway' : 'gateway_timeout');
   });
 });

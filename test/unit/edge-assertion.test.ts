@@ -35,14 +35,28 @@ function reason(r: VerifyResult): string {
 }
 
 describe('signAssertion', () => {
-  it('emits exactly the five assertion headers', () => {
+  it('emits exactly the five assertion headers (six with a client address)', () => {
     const h = sign();
-    expect(Object.keys(h).sort()).toEqual(Object.values(ASSERTION_HEADERS).sort());
+    const withoutIp = Object.values(ASSERTION_HEADERS).filter((n) => n !== ASSERTION_HEADERS.clientIp);
+    expect(Object.keys(h).sort()).toEqual(withoutIp.sort());
+    const withIp = signAssertion(SECRET, { ...ASSERTION, clientIp: '203.0.113.5' }, 'GET', '/v2/pages/*/home/', NOW);
+    expect(Object.keys(withIp).sort()).toEqual(Object.values(ASSERTION_HEADERS).sort());
+    expect(withIp[ASSERTION_HEADERS.clientIp]).toBe('203.0.113.5');
     expect(h[ASSERTION_HEADERS.keyId]).toBe(ASSERTION.keyId);
     expect(h[ASSERTION_HEADERS.spaceId]).toBe(ASSERTION.spaceId);
     expect(h[ASSERTION_HEADERS.kind]).toBe(ASSERTION.kind);
     expect(h[ASSERTION_HEADERS.timestamp]).toBe(String(NOW));
     expect(h[ASSERTION_HEADERS.signature]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('binds the client address: a changed or added address fails verification', () => {
+    const h = signAssertion(SECRET, { ...ASSERTION, clientIp: '203.0.113.5' }, 'GET', '/p', NOW);
+    const get = (over: Record<string, string>) => (n: string) => ({ ...h, ...over })[n];
+    expect(verifyAssertion(SECRET, get({}), 'GET', '/p', NOW)).toMatchObject({ ok: true, assertion: { clientIp: '203.0.113.5' } });
+    expect(verifyAssertion(SECRET, get({ [ASSERTION_HEADERS.clientIp]: '6.6.6.6' }), 'GET', '/p', NOW)).toEqual({ ok: false, reason: 'bad_signature' });
+    const plain = signAssertion(SECRET, ASSERTION, 'GET', '/p', NOW);
+    const added = (n: string) => ({ ...plain, [ASSERTION_HEADERS.clientIp]: '6.6.6.6' })[n];
+    expect(verifyAssertion(SECRET, added, 'GET', '/p', NOW)).toEqual({ ok: false, reason: 'bad_signature' });
   });
 
   it('floors a fractional clock to whole seconds', () => {

@@ -6,9 +6,17 @@ const limit = z
     rps: z.number().positive().max(100_000),
     window: z.union([z.literal(1), z.literal(10), z.literal(60)]).default(10),
   })
-  .strict();
+  .strict()
+  // RateLimit-Limit is ⌊rps × window⌋ requests per window; below one nothing would ever pass.
+  .refine((l) => l.rps * l.window >= 1 - 1e-9, { message: 'rps × window must allow at least one request per window' });
 
-/** Rate-limit settings (Config Store key `rate_limits`, JSON), per route class and per client IP / API key. */
+/** One limit: `rps` requests per second averaged over `window` seconds (⌊rps × window⌋ requests per window). */
+export type RateLimitRule = z.infer<typeof limit>;
+
+/**
+ * Rate-limit settings (Config Store key `rate_limits`, JSON), per route class and per client IP /
+ * API key. Only the content class (the Content API) is keyed; every class is limited per IP.
+ */
 export const rateLimitConfigSchema = z
   .object({
     enabled: z.boolean().default(true),
