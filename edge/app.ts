@@ -16,6 +16,7 @@ import { contentCache } from './middleware/content-cache/index.js';
 import { cors } from './middleware/cors/index.js';
 import { httpsOnly } from './middleware/https-only/index.js';
 import { rateLimit } from './middleware/rate-limit/index.js';
+import { waf } from './middleware/waf/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { secureHeaders } from './middleware/secure-headers/index.js';
 import { fetchFromOrigin } from './origin-proxy.js';
@@ -52,6 +53,7 @@ export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
 
   app.use('*', cors());
   app.use('*', httpsOnly());
+  app.use('*', waf());
   app.use('*', rateLimit());
 
   app.get('/.edge/health', (c) => c.json({ status: 'ok', platform: platform.name }));

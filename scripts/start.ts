@@ -9,6 +9,7 @@ import { intSetting, parseConfig } from '../shared/config.js';
 import { loadOriginConfig } from '../origin/config.js';
 import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
 import { startNodeEdge } from '../edge/platform/node.js';
+import { MemoryBlocklist } from '../edge/platform/memory-blocklist.js';
 import { edgeStoresFromEnv } from '../edge/platform/node-env.js';
 import { ensureDemo } from './demo.js';
 
@@ -25,6 +26,7 @@ const local = loadConfigOrExit(() =>
       EDGE_HOST: z.string().default('127.0.0.1'),
       EDGE_PORT: intSetting(0, 65535, 8788, 'a port number (0 = any free port)'),
       DEMO_KEYS_FILE: z.string().default('data/demo-keys.json'),
+      EDGE_BLOCKLIST_FILE: z.string().optional(),
     }),
     env,
     'start',
@@ -35,7 +37,8 @@ const origin = await startOrigin(originConfig);
 const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE);
 
 const stores = edgeStoresFromEnv(env);
-const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, ...stores });
+const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : [];
+const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores });
 
 const out = [
   '',

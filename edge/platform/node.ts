@@ -20,8 +20,8 @@ export interface NodePlatformOptions {
   now?: () => number;
   log?: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
   cache?: MemoryCache;
-  /** Blocked prefixes (the Node twin of the Fastly ACL `ghee_blocklist`). */
-  blocklist?: BlocklistEntry[];
+  /** Blocked prefixes (the Node twin of the Fastly ACL `ghee_blocklist`), or a file of them. */
+  blocklist?: BlocklistEntry[] | MemoryBlocklist;
 }
 
 export type NodePlatform = Platform & { cache: MemoryCache; blocklist: MemoryBlocklist; rates: MemoryRateCounters };
@@ -32,7 +32,7 @@ export function createNodePlatform(opts: NodePlatformOptions): NodePlatform {
   return {
     name: 'node',
     cache: opts.cache ?? new MemoryCache(now),
-    blocklist: new MemoryBlocklist(opts.blocklist ?? []),
+    blocklist: opts.blocklist instanceof MemoryBlocklist ? opts.blocklist : new MemoryBlocklist(opts.blocklist ?? []),
     rates: new MemoryRateCounters(now),
     config: (name) => opts.config?.[name],
     secret: async (name) => opts.secrets?.[name],

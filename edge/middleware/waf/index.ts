@@ -1,0 +1,171 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import type { EdgeEnv } from '../../env.js';
+import { errorResponse } from '../../errors.js';
+import { routeClassOf } from '../../route-class.js';
+import {
+  WAF_RULES,
+  allowedMethods,
+  countQueryParams,
+  inspectPath,
+  inspectQuery,
+  matchSignature,
+  splitTarget,
+  type WafRuleId,
+} from './rules.js';
+
+export { WAF_RULES, SIGNATURE_RULE_IDS, type WafRuleId } from './rules.js';
+
+/** Response header naming the rule that blocked a request. */
+export const WAF_RULE_HEADER = 'x-waf-rule';
+
+export interface WafOptions {
+  /**
+   * The request target exactly as received (`/a/../b?x`), before URL normalisation resolved dot
+   * segments and backslashes. Default: Node's `IncomingMessage.url`, which @hono/node-server passes
+   * as `env.incoming`; undefined on platforms that only expose the parsed URL (then the WAF checks
+   * `c.req.url` as given and its normalised pathname).
+   */
+  rawTarget?: (c: Context<EdgeEnv>) => string | undefined;
+}
+
+/** Longest path written to a log line. */
+const MAX_LOGGED_PATH = 256;
+const NO_BODY_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const CONTENT_LENGTH = /^\d{1,15}$/;
+
+/**
+ * The edge WAF. Runs after request id and before rate limiting and API-key checks; a blocked
+ * request never reaches the origin. In order: IP blocklist (Fastly ACL) → URL length → header
+ * count and size → method allowlist per route class → body size → path and query encoding and
+ * normalisation → query parameter count → attack signatures (SQLi, XSS, traversal, command
+ * injection) on the decoded path and query.
+ *
+ * Every block answers the one error shape with the rule id in the detail and in `x-waf-rule`,
+ * and logs `waf block` with the request id, rule, client IP, method and path — never the query,
+ * which may carry an `auth_token`.
+ */
+export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
+  const rawTargetOf = options.rawTarget ?? nodeRawTarget;
+  return async function wafHandler(c, next) {
+    const config = c.get('config').waf;
+    const platform = c.get('platform');
+    const requestId = c.get('requestId');
+    const clientIp = c.env?.clientIp;
+    const url = new URL(c.req.url);
+    const method = c.req.method;
+
+    const block = (rule: WafRuleId, reason?: string, headers: Record<string, string> = {}): Response => {
+      platform.log('warn', 'waf block', {
+        request_id: requestId,
+        rule,
+        ip: clientIp ?? null,
+        method: method.slice(0, 32),
+        path: url.pathname.slice(0, MAX_LOGGED_PATH),
+      });
+      const detail = `Request blocked by WAF rule ${rule}.${reason ? ` ${reason}` : ''}`;
+      return errorResponse(WAF_RULES[rule].code, detail, requestId, { ...headers, [WAF_RULE_HEADER]: rule });
+    };
+
+    // 1. IP blocklist.
+    if (clientIp) {
+      let prefix: string | null = null;
+      try {
+        prefix = await platform.blocklist.lookup(clientIp);
+      } catch (err) {
+        // A missing or broken ACL must not take every site offline: log loudly, serve.
+        platform.log('error', 'waf blocklist lookup failed', { request_id: requestId, error: String(err) });
+      }
+      if (prefix !== null) return block('ip-blocklist');
+    }
+
+    // 2. Size of the request target and headers, before any parsing work.
+    const given = splitTarget(c.req.url);
+    const raw = rawTargetOf(c);
+    const rawParts = raw === undefined ? null : splitTarget(raw);
+    const targetLength = Math.max(lengthOf(given), rawParts ? lengthOf(rawParts) : 0);
+    if (targetLength > config.max_url_length) return block('limit-001', `The request URL is longer than ${config.max_url_length} characters.`);
+
+    let headerCount = 0;
+    let headerBytes = 0;
+    c.req.raw.headers.forEach((value, name) => {
+      headerCount++;
+      headerBytes += name.length + value.length;
+    });
+    if (headerCount > config.max_header_count) return block('limit-002', `More than ${config.max_header_count} header fields.`);
+    if (headerBytes > config.max_header_bytes) return block('limit-003', `Headers larger than ${config.max_header_bytes} bytes.`);
+
+    // 3. Method allowlist per route class.
+    const routeClass = routeClassOf(url.pathname);
+    const allowed = allowedMethods(routeClass, url.pathname);
+    if (!allowed.includes(method)) {
+      const allow = allowed.join(', ');
+      return block('method-001', `Allowed methods: ${allow}.`, { allow });
+    }
+
+    // 4. Body size for the route class.
+    const maxBody = config.max_body_bytes[routeClass];
+    const contentLength = c.req.header('content-length');
+    const transferEncoding = c.req.header('transfer-encoding');
+    if (contentLength !== undefined) {
+      const declared = contentLength.trim();
+      if (transferEncoding !== undefined || !CONTENT_LENGTH.test(declared)) return block('limit-007', 'Malformed Content-Length.');
+      if (Number(declared) > maxBody) return block('limit-005', maxBody === 0 ? 'No request body is allowed here.' : `The body is larger than ${maxBody} bytes.`);
+    } else if (transferEncoding !== undefined || (!NO_BODY_METHODS.has(method) && c.req.raw.body !== null)) {
+      return block('limit-006', maxBody === 0 ? 'No request body is allowed here.' : 'A request body needs a Content-Length.');
+    }
+
+    // 5. Path: every view (as given, URL-normalised, raw), decoded once and twice.
+    const texts = new Set<string>();
+    for (const path of new Set([given.path, url.pathname, ...(rawParts ? [rawParts.path] : [])])) {
+      const inspected = inspectPath(path);
+      if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
+      for (const t of inspected.texts) texts.add(t);
+    }
+
+    // 6. Query: parameter count, then encoding of every name and value.
+    const queries = new Set([given.query, url.search.slice(1), ...(rawParts ? [rawParts.query] : [])]);
+    for (const query of queries) {
+      if (countQueryParams(query) > config.max_query_params) return block('limit-004', `More than ${config.max_query_params} query parameters.`);
+    }
+    for (const query of queries) {
+      const inspected = inspectQuery(query);
+      if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
+      for (const t of inspected.texts) texts.add(t);
+    }
+
+    // 7. Attack signatures on the decoded path and query.
+    const disabled = new Set<string>(config.disabled_rules);
+    const signature = matchSignature([...texts], disabled);
+    if (signature) return block(signature);
+
+    return next();
+  };
+}
+
+function lengthOf(parts: { path: string; query: string }): number {
+  return parts.path.length + (parts.query ? parts.query.length + 1 : 0);
+}
+
+/** A short public explanation for protocol-level rules (signature rules get none). */
+function publicReason(rule: WafRuleId): string | undefined {
+  switch (rule) {
+    case 'enc-001':
+      return 'Malformed percent-encoding.';
+    case 'enc-002':
+      return 'Percent-encoding is not valid UTF-8.';
+    case 'enc-003':
+    case 'enc-004':
+      return 'Control characters are not allowed in the URL.';
+    default:
+      return undefined;
+  }
+}
+
+/** The raw request target on Node: @hono/node-server passes `{ incoming, outgoing }` as env. */
+function nodeRawTarget(c: Context<EdgeEnv>): string | undefined {
+  const env: unknown = c.env;
+  if (typeof env !== 'object' || env === null || !('incoming' in env)) return undefined;
+  const incoming: unknown = env.incoming;
+  if (typeof incoming !== 'object' || incoming === null || !('url' in incoming)) return undefined;
+  return typeof incoming.url === 'string' ? incoming.url : undefined;
+}
