@@ -9,6 +9,7 @@ import { loadOriginConfig, type OriginConfig } from '../../origin/config.js';
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import { createLogger } from '../../origin/logger.js';
 import { listen, type RunningServer } from '../../origin/server.js';
+import type { BlocklistEntry } from '../../edge/platform/memory-blocklist.js';
 import { startNodeEdge, type RunningEdge } from '../../edge/platform/node.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
@@ -56,8 +57,14 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
   };
 }
 
-export async function startTestEdge(origin: OriginUnderTest, config: Record<string, string> = {}, now?: () => number): Promise<RunningEdge> {
+export async function startTestEdge(
+  origin: OriginUnderTest,
+  config: Record<string, string> = {},
+  now?: () => number,
+  blocklist: BlocklistEntry[] = [],
+): Promise<RunningEdge> {
   return startNodeEdge({
+    blocklist,
     originUrl: origin.server.url,
     secrets: { edge_shared_secret: origin.secret },
     config: { https_only: 'false', ...config },

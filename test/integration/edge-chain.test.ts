@@ -195,3 +195,65 @@ describe('origin down', () => {
     }
   });
 });
+
+describe('WAF, rate limits and headers through the running Node edge', () => {
+  it('blocks an attack probe with its rule id, before the origin', async () => {
+    const before = originHits('/v2/pages');
+    const res = await fetch(`${edge.url}/v2/pages/*/home/?auth_token=${origin.seed.keys.read}&q=${encodeURIComponent("' or 1=1 --")}`);
+    const body = await expectErrorShape(res, 403, 'waf_blocked');
+    expect(res.headers.get('x-waf-rule')).toBe('sqli-001');
+    expect(String(body.detail)).toContain('sqli-001');
+    expect(originHits('/v2/pages')).toBe(before);
+  });
+
+  it('refuses a blocked IP with 403 ip_blocked', async () => {
+    const blockedEdge = await startTestEdge(origin, {}, undefined, [{ prefix: '127.0.0.0/8', action: 'BLOCK' }]);
+    try {
+      const res = await fetch(`${blockedEdge.url}/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`);
+      await expectErrorShape(res, 403, 'ip_blocked');
+      expect(res.headers.get('x-waf-rule')).toBe('ip-blocklist');
+    } finally {
+      await blockedEdge.close();
+    }
+  });
+
+  it('answers 429 with Retry-After and RateLimit-* once a client exceeds its limit', async () => {
+    const limited = await startTestEdge(origin, { rate_limits: JSON.stringify({ content: { ip: { rps: 0.5, window: 10 } } }) });
+    try {
+      const url = `${limited.url}/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`;
+      for (let i = 0; i < 5; i++) expect((await fetch(url)).status).toBe(200);
+      const res = await fetch(url);
+      await expectErrorShape(res, 429, 'rate_limited');
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(res.headers.get('ratelimit-limit')).toBe('5');
+      expect(res.headers.get('ratelimit-remaining')).toBe('0');
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('sends the exact secure header set on a hit, a miss, an error and a preflight', async () => {
+    const cors = await startTestEdge(origin, { cors: JSON.stringify({ any: ['https://www.example.com'] }) });
+    try {
+      const url = `${cors.url}/v2/pages/*/home/?locale=en&page=3&auth_token=${origin.seed.keys.read}`;
+      const miss = await fetch(url, { headers: { origin: 'https://www.example.com' } });
+      const hit = await fetch(url, { headers: { origin: 'https://www.example.com' } });
+      const error = await fetch(`${cors.url}/v2/pages/*/home/?auth_token=bad`, { headers: { origin: 'https://www.example.com' } });
+      const preflight = await fetch(url, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://www.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+      });
+      expect([miss.headers.get('x-cache'), hit.headers.get('x-cache'), error.status, preflight.status]).toEqual(['MISS', 'HIT', 401, 204]);
+      for (const res of [miss, hit, error, preflight]) {
+        expectSecureHeaders(res);
+        expect(res.headers.get('access-control-allow-origin')).toBe('https://www.example.com');
+        expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+      }
+      const other = await fetch(url, { headers: { origin: 'https://evil.example' } });
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await cors.close();
+    }
+  });
+});
