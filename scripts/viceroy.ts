@@ -29,9 +29,17 @@ export function buildEdge(): void {
 const toml = (s: string) => JSON.stringify(s);
 
 /** A fastly.toml whose [local_server] points the `origin` backend at a running origin. */
-export function writeViceroyConfig(opts: { originUrl: string; secret: string; config?: Record<string, string> }): string {
+export function writeViceroyConfig(opts: {
+  originUrl: string;
+  secret: string;
+  config?: Record<string, string>;
+  /** Blocked prefixes for the ACL `ghee_blocklist`. */
+  blocklist?: string[];
+}): string {
   const dir = mkdtempSync(join(tmpdir(), 'ghee-viceroy-'));
   const file = join(dir, 'fastly.toml');
+  const aclFile = join(dir, 'blocklist.json');
+  writeFileSync(aclFile, JSON.stringify({ entries: (opts.blocklist ?? []).map((prefix) => ({ op: 'create', prefix, action: 'BLOCK' })) }));
   const config = { https_only: 'false', key_cache_ttl: '300', negative_key_cache_ttl: '30', origin_timeout_ms: '10000', ...opts.config };
   const lines = [
     'manifest_version = 3',
@@ -48,6 +56,9 @@ export function writeViceroyConfig(opts: { originUrl: string; secret: string; co
     '',
     '[local_server.config_stores.ghee_config.contents]',
     ...Object.entries(config).map(([k, v]) => `${k} = ${toml(v)}`),
+    '',
+    '[local_server.acls]',
+    `ghee_blocklist = ${toml(aclFile)}`,
     '',
     '[local_server.secret_stores]',
     `ghee_secrets = [{ key = "edge_shared_secret", data = ${toml(opts.secret)} }]`,
@@ -76,7 +87,14 @@ export interface RunningViceroy {
 }
 
 /** Starts Viceroy and resolves once the worker answers /.edge/health. */
-export async function startViceroy(opts: { viceroy: string; configFile: string; port?: number; timeoutMs?: number }): Promise<RunningViceroy> {
+export async function startViceroy(opts: {
+  viceroy: string;
+  configFile: string;
+  port?: number;
+  timeoutMs?: number;
+  /** The status /.edge/health answers once ready (a blocklisted client sees 403). */
+  healthStatus?: number;
+}): Promise<RunningViceroy> {
   const port = opts.port ?? (await freePort());
   const child = spawn(opts.viceroy, ['serve', '--config', opts.configFile, '--addr', `127.0.0.1:${port}`, WASM], {
     cwd: ROOT,
@@ -92,7 +110,7 @@ export async function startViceroy(opts: { viceroy: string; configFile: string; 
     if (child.exitCode !== null) throw new Error(`viceroy exited (${child.exitCode}):\n${out}`);
     try {
       const res = await fetch(`${url}/.edge/health`);
-      if (res.status === 200) break;
+      if (res.status === (opts.healthStatus ?? 200)) break;
     } catch {
       // not listening yet
     }

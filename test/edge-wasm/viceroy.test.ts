@@ -103,6 +103,30 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     await expectErrorShape(await fetch(`${edge.url}${PURGE_PATH}`, { method: 'POST', body, headers }), 401, 'unauthenticated');
   });
 
+  it('blocks attack probes with the WAF rule id, before the origin', async () => {
+    const before = originRequests();
+    const sqli = await fetch(`${edge.url}/v2/pages/*/home/?auth_token=${origin.seed.keys.read}&q=${encodeURIComponent('1 union select password from users')}`);
+    await expectErrorShape(sqli, 403, 'waf_blocked');
+    expect(sqli.headers.get('x-waf-rule')).toBe('sqli-002');
+    const xss = await fetch(`${edge.url}/v2/pages/*/home/?auth_token=${origin.seed.keys.read}&q=${encodeURIComponent('<script>alert(1)</script>')}`);
+    await expectErrorShape(xss, 403, 'waf_blocked');
+    const method = await fetch(`${edge.url}/v2/pages/*/home/`, { method: 'DELETE' });
+    await expectErrorShape(method, 405, 'method_not_allowed');
+    expect(originRequests()).toBe(before);
+  });
+
+  it('refuses addresses on the ghee_blocklist ACL', async () => {
+    const configFile = writeViceroyConfig({ originUrl: origin.server.url, secret: origin.secret, blocklist: ['127.0.0.0/8'] });
+    const blocked = await startViceroy({ viceroy: viceroy!, configFile, healthStatus: 403 });
+    try {
+      const res = await fetch(`${blocked.url}/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`);
+      await expectErrorShape(res, 403, 'ip_blocked');
+      expect(res.headers.get('x-waf-rule')).toBe('ip-blocklist');
+    } finally {
+      await blocked.stop();
+    }
+  });
+
   it('answers unknown paths with 404 in the error shape (no re-fetch loop)', async () => {
     await expectErrorShape(await fetch(`${edge.url}/definitely/not/here`), 404, 'not_found');
   });
