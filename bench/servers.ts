@@ -55,3 +55,4 @@ if (mode === 'raw') {
 } else {
   console.log(JSON.stringify({ url: edge.url, path }));
 }
+process.on('SIGTERM', () => process.exit(0));

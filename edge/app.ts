@@ -22,6 +22,7 @@ import { secureHeaders } from './middleware/secure-headers/index.js';
 import { fetchFromOrigin } from './origin-proxy.js';
 import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
+import { requestUrl } from './request-info.js';
 
 export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>({ strict: false });
@@ -44,7 +45,7 @@ export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
     platform.log('info', 'request', {
       request_id: c.get('requestId'),
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: requestUrl(c).pathname,
       status: c.res.status,
       cache: c.res.headers.get('x-cache') ?? undefined,
       ms: platform.now() - started,

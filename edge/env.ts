@@ -1,6 +1,7 @@
 import type { ApiKeyKind } from '../shared/api-key.js';
 import type { EdgeConfig } from './config.js';
 import type { Platform } from './platform/port.js';
+import type { PresentedKey } from './request-info.js';
 
 /** The authenticated key, as the edge knows it (never the raw token). */
 export interface EdgeKey {
@@ -20,5 +21,8 @@ export interface EdgeEnv {
     platform: Platform;
     config: EdgeConfig;
     key?: EdgeKey;
+    /** Memoised by edge/request-info.ts. */
+    url?: URL;
+    presented?: PresentedKey | null;
   };
 }

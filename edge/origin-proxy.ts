@@ -4,6 +4,7 @@ import { signAssertion } from '../shared/edge-assertion.js';
 import { REQUEST_ID_HEADER } from '../shared/request-id.js';
 import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
+import { requestUrl } from './request-info.js';
 
 /** Client headers passed on to the origin; everything else (cookies, credentials, forged client-IP headers) stays here. */
 const FORWARDED = ['accept', 'accept-language', 'if-none-match', 'if-modified-since'];
@@ -21,7 +22,7 @@ export async function fetchFromOrigin(c: Context<EdgeEnv>): Promise<Response> {
   const config = c.get('config');
   const key = c.get('key');
   const requestId = c.get('requestId');
-  const incoming = new URL(c.req.url);
+  const incoming = requestUrl(c);
   let headers: Headers;
   let pathAndQuery: string;
   if (key) {

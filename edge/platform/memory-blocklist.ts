@@ -128,6 +128,7 @@ export class MemoryBlocklist implements IpBlocklist {
 
   /** The canonical BLOCK prefix deciding for `ip`, or null (not listed, carved out by ALLOW, or not an address). */
   async lookup(ip: string): Promise<string | null> {
+    if (this.entries.length === 0) return null;
     let addr: Address;
     try {
       addr = ipaddr.process(ip.trim()); // IPv4-mapped IPv6 → IPv4

@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { extractToken, hashApiKey, parseApiKey } from '../../../shared/api-key.js';
+import { presentedKey } from '../../request-info.js';
 import {
   INTROSPECT_PATH,
   INTROSPECT_PURPOSE,
@@ -28,13 +28,13 @@ class OriginUnavailable extends Error {}
 export function apiKey(): MiddlewareHandler<EdgeEnv> {
   return async function apiKeyHandler(c, next) {
     const requestId = c.get('requestId');
-    const token = extractToken(new URL(c.req.url), c.req.header('authorization'));
-    if (!token) return errorResponse('unauthenticated', 'Authentication credentials were not provided.', requestId);
-    const parsed = parseApiKey(token);
-    if (!parsed) return errorResponse('invalid_token', 'Invalid token', requestId);
+    const presented = presentedKey(c);
+    if (!presented) return errorResponse('unauthenticated', 'Authentication credentials were not provided.', requestId);
+    const { parsed, hash } = presented;
+    if (!parsed || !hash) return errorResponse('invalid_token', 'Invalid token', requestId);
     let record: KeyIntrospection;
     try {
-      record = await lookupKey(c.get('platform'), c.get('config'), hashApiKey(token), requestId);
+      record = await lookupKey(c.get('platform'), c.get('config'), hash, requestId);
     } catch (err) {
       if (err instanceof OriginUnavailable) return errorResponse('bad_gateway', 'The origin could not be reached.', requestId);
       throw err;

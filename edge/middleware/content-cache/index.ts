@@ -4,6 +4,7 @@ import { REQUEST_ID_HEADER } from '../../../shared/request-id.js';
 import { parseSurrogateControl, parseSurrogateKeyHeader } from '../../../shared/surrogate.js';
 import type { EdgeEnv } from '../../env.js';
 import type { CachedObject, CacheHit, CacheInsertOptions, CacheTransaction } from '../../platform/port.js';
+import { requestUrl } from '../../request-info.js';
 
 /** Headers never stored with a cached object (hop-by-hop, per-request, or edge-only). */
 const UNSTORED = new Set([
@@ -44,7 +45,7 @@ export interface ContentCacheOptions {
 export function contentCache(opts: ContentCacheOptions): MiddlewareHandler<EdgeEnv> {
   return async function contentCacheHandler(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const url = new URL(c.req.url);
+    const url = requestUrl(c);
     const key = c.get('key');
     const cacheKey = key ? contentCacheKey(key.spaceId, url) : url.pathname.startsWith('/assets/') ? assetCacheKey(url) : null;
     if (!cacheKey) return next();

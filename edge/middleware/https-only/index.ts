@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_DETAIL } from '../../../shared/errors.js';
 import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
+import { requestUrl } from '../../request-info.js';
 
 export interface HttpsOnlyOptions {
   /**
@@ -26,7 +27,7 @@ export function httpsOnly(options: HttpsOnlyOptions = {}): MiddlewareHandler<Edg
   const exempt = new Set(options.exempt ?? HTTPS_ONLY_EXEMPT_DEFAULT);
   return async function httpsOnlyHandler(c, next) {
     if (!c.get('config').https_only) return next();
-    const url = new URL(c.req.url);
+    const url = requestUrl(c);
     if (url.protocol === 'https:') return next();
 
     const method = c.req.method;

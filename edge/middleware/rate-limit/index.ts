@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import ipaddr from 'ipaddr.js';
-import { extractToken, hashApiKey, parseApiKey } from '../../../shared/api-key.js';
+import { presentedKey, requestUrl } from '../../request-info.js';
 import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
 import type { RateCounters } from '../../platform/port.js';
@@ -80,15 +80,15 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
     const config = c.get('config').rate_limits;
     if (!config.enabled) return next();
     const platform = c.get('platform');
-    const url = new URL(c.req.url);
+    const url = requestUrl(c);
     const cls = routeClassOf(url.pathname);
     const ttl = config.penalty_box_ttl;
 
     const byIp = check(platform.rates, cls, 'ip', clientEntry(c.env?.clientIp), config[cls].ip, ttl);
     const checks: Check[] = [byIp];
     if (cls === 'content' && c.req.method !== 'OPTIONS' && byIp.decision.allow) {
-      const token = extractToken(url, c.req.header('authorization'));
-      if (token && parseApiKey(token)) checks.push(check(platform.rates, cls, 'key', hashApiKey(token), config.content.key, ttl));
+      const presented = presentedKey(c);
+      if (presented?.hash) checks.push(check(platform.rates, cls, 'key', presented.hash, config.content.key, ttl));
     }
 
     const refused = checks.find((k) => !k.decision.allow);

@@ -12,6 +12,7 @@ import {
   splitTarget,
   type WafRuleId,
 } from './rules.js';
+import { requestUrl } from '../../request-info.js';
 
 export { WAF_RULES, SIGNATURE_RULE_IDS, type WafRuleId } from './rules.js';
 
@@ -51,7 +52,7 @@ export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
     const platform = c.get('platform');
     const requestId = c.get('requestId');
     const clientIp = c.env?.clientIp;
-    const url = new URL(c.req.url);
+    const url = requestUrl(c);
     const method = c.req.method;
 
     const block = (rule: WafRuleId, reason?: string, headers: Record<string, string> = {}): Response => {
