@@ -49,6 +49,7 @@ export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
       status: c.res.status,
       cache: c.res.headers.get('x-cache') ?? undefined,
       ms: platform.now() - started,
+      vcpu_ms: platform.vCpuMs?.(),
     });
   });
 

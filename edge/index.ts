@@ -5,8 +5,10 @@
  */
 import { createEdgeApp } from './app.js';
 import { createFastlyPlatform } from './platform/fastly.js';
+import { warmUp } from './warmup.js';
 
 const app = createEdgeApp(createFastlyPlatform());
+warmUp(app);
 
 addEventListener('fetch', (event) => {
   const executionCtx = {

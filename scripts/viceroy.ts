@@ -94,9 +94,11 @@ export async function startViceroy(opts: {
   timeoutMs?: number;
   /** The status /.edge/health answers once ready (a blocklisted client sees 403). */
   healthStatus?: number;
+  /** Another module than bin/main.wasm (benchmarks). */
+  wasm?: string;
 }): Promise<RunningViceroy> {
   const port = opts.port ?? (await freePort());
-  const child = spawn(opts.viceroy, ['serve', '--config', opts.configFile, '--addr', `127.0.0.1:${port}`, WASM], {
+  const child = spawn(opts.viceroy, ['serve', '--config', opts.configFile, '--addr', `127.0.0.1:${port}`, opts.wasm ?? WASM], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -7,7 +7,7 @@
  */
 import { Acl } from 'fastly:acl';
 import { CoreCache, type TransactionCacheEntry } from 'fastly:cache';
-import { purgeSurrogateKey } from 'fastly:compute';
+import { purgeSurrogateKey, vCpuTime } from 'fastly:compute';
 import { ConfigStore } from 'fastly:config-store';
 import { PenaltyBox, RateCounter } from 'fastly:edge-rate-limiter';
 import { SecretStore } from 'fastly:secret-store';
@@ -153,5 +153,6 @@ export function createFastlyPlatform(): Platform {
       console.log(JSON.stringify({ time: new Date().toISOString(), level, service: 'ghee-edge', msg: message, ...fields }));
     },
     now: () => Date.now(),
+    vCpuMs: () => vCpuTime(),
   };
 }

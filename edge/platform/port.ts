@@ -92,4 +92,6 @@ export interface Platform {
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
   /** Milliseconds since the epoch. */
   now(): number;
+  /** vCPU milliseconds spent on this request so far, where the platform reports it (Fastly). */
+  vCpuMs?(): number;
 }

@@ -1,0 +1,75 @@
+/**
+ * Under the same Viceroy: the compiled edge serving a cache hit through the whole chain vs a
+ * hello-world js-compute worker (the limit of the runtime). Target: ratio ≥ 0.8. Also reports
+ * per-request vCPU time (vCpuTime from fastly:compute, logged by the edge) on hits and misses.
+ * Needs Viceroy. `npx tsx bench/viceroy-hit.ts`
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { ROOT, buildEdge, findViceroy, freePort, startViceroy, writeViceroyConfig } from '../scripts/viceroy.js';
+import { startTestOrigin } from '../test/helpers/stack.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const viceroy = findViceroy();
+if (!viceroy) throw new Error('viceroy not found: cargo install viceroy --locked --version 0.20.1');
+
+async function rps(url: string): Promise<number> {
+  await autocannon({ url, connections: CONNECTIONS, duration: 2 });
+  const r = await autocannon({ url, connections: CONNECTIONS, duration: DURATION });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return r.requests.average;
+}
+
+// hello world, compiled by the same js-compute-runtime
+const dir = mkdtempSync(join(tmpdir(), 'ghee-hello-'));
+writeFileSync(join(dir, 'hello.js'), `addEventListener('fetch', (e) => e.respondWith(new Response('{"data":{"slug":"home"}}', { headers: { 'content-type': 'application/json' } })));\n`);
+execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), [join(dir, 'hello.js'), join(dir, 'hello.wasm')], { stdio: 'ignore' });
+writeFileSync(join(dir, 'fastly.toml'), 'manifest_version = 3\nname = "hello"\nlanguage = "javascript"\n[local_server]\n');
+buildEdge();
+
+const origin = await startTestOrigin({ LOG_LEVEL: 'silent' });
+const edge = await startViceroy({ viceroy, configFile: writeViceroyConfig({ originUrl: origin.server.url, secret: origin.secret, config: { rate_limits: JSON.stringify({ enabled: false }) } }) });
+const helloPort = await freePort();
+const hello = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: helloPort, wasm: join(dir, 'hello.wasm'), healthStatus: 200 });
+try {
+  const path = `/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`;
+  await fetch(`${edge.url}${path}`);
+  const hit = await fetch(`${edge.url}${path}`);
+  if (hit.headers.get('x-cache') !== 'HIT') throw new Error('expected a hit');
+  const helloRps = await rps(`${hello.url}/`);
+  const edgeRps = await rps(`${edge.url}${path}`);
+  for (let i = 0; i < 40; i++) await (await fetch(`${edge.url}/v2/pages/*/home/?page=${i + 2}&auth_token=${origin.seed.keys.read}`)).arrayBuffer();
+  const vcpu = { HIT: [] as number[], MISS: [] as number[] };
+  for (const line of edge.output().split('\n')) {
+    if (!line.includes('"msg":"request"')) continue;
+    try {
+      const l = JSON.parse(line.slice(line.indexOf('{'))) as { cache?: 'HIT' | 'MISS'; vcpu_ms?: number };
+      if ((l.cache === 'HIT' || l.cache === 'MISS') && typeof l.vcpu_ms === 'number') vcpu[l.cache].push(l.vcpu_ms);
+    } catch {
+      // not a log line of ours
+    }
+  }
+  const avg = (xs: number[]) => (xs.length ? Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)) : null);
+  console.log(
+    JSON.stringify({
+      bench: 'viceroy-edge-hit-vs-hello-world',
+      seconds: DURATION,
+      connections: CONNECTIONS,
+      hello_rps: Math.round(helloRps),
+      edge_hit_rps: Math.round(edgeRps),
+      ratio: Number((edgeRps / helloRps).toFixed(2)),
+      target: 0.8,
+      vcpu_ms_hit_avg: avg(vcpu.HIT),
+      vcpu_ms_miss_avg: avg(vcpu.MISS),
+      samples: { hit: vcpu.HIT.length, miss: vcpu.MISS.length },
+    }),
+  );
+} finally {
+  await edge.stop();
+  await hello.stop();
+  await origin.stop();
+}
