@@ -69,6 +69,7 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     const second = await fetch(`${edge.url}${path}`);
     expect(second.status).toBe(200);
     expect(second.headers.get('x-cache')).toBe('HIT');
+    expectSecureHeaders(second);
     expect(await second.text()).toBe(body);
     expect(originRequests()).toBe(before);
   });
@@ -83,6 +84,7 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/?auth_token=nope`), 401, 'invalid_token', 'Invalid token');
     await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/?auth_token=${generateApiKey('read')}`), 401, 'invalid_token');
     await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/`), 401, 'unauthenticated');
+    await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/?preview=1&auth_token=${origin.seed.keys.read}`), 403, 'forbidden');
   });
 
   it('purges by surrogate key through the signed internal endpoint (purgeSurrogateKey is real)', async () => {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { presentedKey } from '../../request-info.js';
+import { isPreview } from '../../../shared/cache-key.js';
+import { presentedKey, requestUrl } from '../../request-info.js';
 import {
   INTROSPECT_PATH,
   INTROSPECT_PURPOSE,
@@ -42,6 +43,10 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
     if (!record.valid || !record.id || record.kind !== parsed.kind || !record.space_id) {
       // Admin keys (no space) manage an organization through the origin; they read nothing here.
       return errorResponse('invalid_token', 'Invalid token', requestId);
+    }
+    // Kinds: read keys see published content only; drafts (preview=1) need preview or higher.
+    if (record.kind === 'read' && isPreview(requestUrl(c).searchParams)) {
+      return errorResponse('forbidden', 'Preview requires a preview key.', requestId);
     }
     const key: EdgeKey = { id: record.id, kind: record.kind, spaceId: record.space_id };
     c.set('key', key);
