@@ -28,10 +28,37 @@ export const originConfigSchema = z
       .transform((v) => v === 'true' || v === '1'),
     EDGE_SHARED_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     SHUTDOWN_TIMEOUT_MS: intSetting(0, 120_000, 10_000),
+    /** Where purges go: `edge` (the edge's signed /.edge/purge, local), `fastly` (the Fastly API), `none`. */
+    PURGE_TARGET: z.enum(['none', 'edge', 'fastly'], { message: 'must be none, edge or fastly' }).default('none'),
+    /** Base URL of the edge for PURGE_TARGET=edge (npm start sets it). */
+    EDGE_PURGE_URL: z.string().url({ message: 'must be a URL' }).optional(),
+    FASTLY_API_URL: z.string().url({ message: 'must be a URL' }).default('https://api.fastly.com'),
+    FASTLY_SERVICE_ID: z.string().regex(/^[A-Za-z0-9]{1,64}$/, { message: 'must be a Fastly service id' }).optional(),
+    FASTLY_API_TOKEN: z.string().min(16, { message: 'must be a Fastly API token' }).optional(),
+    PURGE_INTERVAL_MS: intSetting(50, 600_000, 500),
+    /**
+     * Master keys for envelope encryption of secrets at rest, `v1:<base64 32 bytes>[,v2:…]`; the
+     * highest version encrypts, every listed version decrypts. Required in production.
+     */
+    MASTER_KEYS: z
+      .string()
+      .refine((v) => v.split(',').every((part) => /^v\d{1,4}:[A-Za-z0-9+/=_-]{43,44}$/.test(part)), { message: 'must be v<n>:<base64 32-byte key>[,…]' })
+      .optional(),
+    /** Allow webhook targets on loopback addresses (tests and local development only). */
+    WEBHOOK_ALLOW_LOOPBACK: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    WEBHOOK_INTERVAL_MS: intSetting(50, 600_000, 1000),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: [c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'], message: 'must be set together with the other TLS_*_FILE' });
+    }
+    if (c.PURGE_TARGET === 'edge' && !c.EDGE_PURGE_URL) ctx.addIssue({ code: 'custom', path: ['EDGE_PURGE_URL'], message: 'is required when PURGE_TARGET=edge' });
+    if (c.PURGE_TARGET === 'fastly') {
+      if (!c.FASTLY_SERVICE_ID) ctx.addIssue({ code: 'custom', path: ['FASTLY_SERVICE_ID'], message: 'is required when PURGE_TARGET=fastly' });
+      if (!c.FASTLY_API_TOKEN) ctx.addIssue({ code: 'custom', path: ['FASTLY_API_TOKEN'], message: 'is required when PURGE_TARGET=fastly' });
     }
     if (c.NODE_ENV === 'production') {
       if (!c.EDGE_SHARED_SECRET) ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required in production' });
@@ -39,6 +66,8 @@ export const originConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['TLS_CERT_FILE'], message: 'is required in production (or set ALLOW_PLAIN_HTTP=true behind a TLS-terminating proxy)' });
       }
       if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (PGlite is for local use)' });
+      if (!c.MASTER_KEYS) ctx.addIssue({ code: 'custom', path: ['MASTER_KEYS'], message: 'is required in production' });
+      if (c.WEBHOOK_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must be false in production' });
     }
   });
 

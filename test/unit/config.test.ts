@@ -13,6 +13,7 @@ const PROD_OK: Env = {
   DATABASE_URL: 'postgres://ghee@db.internal:5432/ghee',
   TLS_CERT_FILE: '/etc/ghee/cert.pem',
   TLS_KEY_FILE: '/etc/ghee/key.pem',
+  MASTER_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 /** The ConfigError thrown by `fn`, failing the test if nothing (or something else) is thrown. */
@@ -185,6 +186,19 @@ describe('loadOriginConfig', () => {
       const c = loadOriginConfig(PROD_OK);
       expect(c.NODE_ENV).toBe('production');
       expect(c.EDGE_SHARED_SECRET).toBe(SECRET);
+    });
+
+    it('requires MASTER_KEYS and refuses loopback webhooks in production', () => {
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, MASTER_KEYS: '' })), 'MASTER_KEYS');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, MASTER_KEYS: 'v1:short' })), 'MASTER_KEYS');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, WEBHOOK_ALLOW_LOOPBACK: 'true' })), 'WEBHOOK_ALLOW_LOOPBACK');
+    });
+
+    it('needs the purge target settings its PURGE_TARGET names', () => {
+      expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'edge' })), 'EDGE_PURGE_URL');
+      expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'fastly', FASTLY_API_TOKEN: 't'.repeat(32) })), 'FASTLY_SERVICE_ID');
+      expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'fastly', FASTLY_SERVICE_ID: 'SU1Z0isxPaozGVKXdv0eY' })), 'FASTLY_API_TOKEN');
+      expect(loadOriginConfig({ PURGE_TARGET: 'edge', EDGE_PURGE_URL: 'http://127.0.0.1:8788' }).PURGE_TARGET).toBe('edge');
     });
 
     it('refuses a production start without EDGE_SHARED_SECRET, naming it', () => {

@@ -5,3 +5,6 @@ export * from './memberships.js';
 export * from './api-keys.js';
 export * from './pages.js';
 export * from './assets.js';
+export * from './page-revisions.js';
+export * from './purge-outbox.js';
+export * from './webhooks.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { spaces } from './spaces.js';
 
 export const PAGE_STATUSES = ['draft', 'published', 'scheduled'] as const;
@@ -27,6 +27,10 @@ export const pages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** Bumped by every save; the ETag of the management view and the If-Match target. */
+    version: integer('version').notNull().default(1),
+    /** Soft delete: hidden from reads, restorable. */
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     check('pages_status_check', sql`${t.status} in ('draft','published','scheduled')`),
