@@ -13,6 +13,7 @@ import { healthRoutes } from './routes/health.js';
 import { internalRoutes } from './routes/internal.js';
 import { assetRoutes } from './routes/assets.js';
 import { contentRoutes } from './routes/content.js';
+import { pageWriteRoutes } from './routes/page-writes.js';
 
 export interface OriginDeps {
   config: OriginConfig;
@@ -69,6 +70,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));
   app.route('/', assetRoutes(ctx));
+  app.route('/', pageWriteRoutes(ctx));
   app.route('/', contentRoutes(ctx));
 
   app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null)));

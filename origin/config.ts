@@ -56,6 +56,7 @@ export const originConfigSchema = z
       ctx.addIssue({ code: 'custom', path: [c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'], message: 'must be set together with the other TLS_*_FILE' });
     }
     if (c.PURGE_TARGET === 'edge' && !c.EDGE_PURGE_URL) ctx.addIssue({ code: 'custom', path: ['EDGE_PURGE_URL'], message: 'is required when PURGE_TARGET=edge' });
+    if (c.PURGE_TARGET === 'edge' && !c.EDGE_SHARED_SECRET) ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required when PURGE_TARGET=edge (it signs the purge calls)' });
     if (c.PURGE_TARGET === 'fastly') {
       if (!c.FASTLY_SERVICE_ID) ctx.addIssue({ code: 'custom', path: ['FASTLY_SERVICE_ID'], message: 'is required when PURGE_TARGET=fastly' });
       if (!c.FASTLY_API_TOKEN) ctx.addIssue({ code: 'custom', path: ['FASTLY_API_TOKEN'], message: 'is required when PURGE_TARGET=fastly' });

@@ -6,7 +6,11 @@
 import { ConfigError } from '../shared/config.js';
 import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
+import { envelopeFromConfig } from './crypto/envelope.js';
 import { createDatabase, type Database } from './db/client.js';
+import { createPurger, type Purger } from './jobs/purgers.js';
+import { PurgeWorker } from './jobs/purge-worker.js';
+import { WebhookWorker } from './jobs/webhook-worker.js';
 import { createLogger, type Logger } from './logger.js';
 import { listen, type RunningServer } from './server.js';
 
@@ -15,22 +19,46 @@ export interface StartedOrigin {
   database: Database;
   logger: Logger;
   server: RunningServer;
+  /** Drains the purge outbox (null when PURGE_TARGET=none and no purger was attached). */
+  readonly purgeWorker: PurgeWorker | null;
+  webhookWorker: WebhookWorker;
+  /** Starts draining the outbox to `purger` (for targets known only after start, e.g. the local edge). */
+  attachPurger(purger: Purger): void;
   stop(): Promise<void>;
 }
 
 export async function startOrigin(config: OriginConfig, logger = createLogger(config.LOG_LEVEL)): Promise<StartedOrigin> {
   const database = await createDatabase(config);
   await database.migrate();
+  // Refuses to start on master keys it cannot use (the config check is only syntactic).
+  const envelope = envelopeFromConfig(config.MASTER_KEYS);
+  if (!config.MASTER_KEYS) logger.warn('MASTER_KEYS unset: secrets are encrypted with a process-random key (local use only)');
   const server = await listen(newApp({ config, database, logger }), config, logger);
+  let purgeWorker: PurgeWorker | null = null;
+  const attachPurger = (purger: Purger) => {
+    if (purgeWorker) throw new Error('a purger is already attached');
+    purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }) });
+    purgeWorker.start(config.PURGE_INTERVAL_MS);
+  };
+  const configured = createPurger(config);
+  if (configured) attachPurger(configured);
+  const webhookWorker = new WebhookWorker({ db: database.db, envelope, logger: logger.child({ job: 'webhooks' }), allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK });
+  webhookWorker.start(config.WEBHOOK_INTERVAL_MS);
   let stopping: Promise<void> | null = null;
   return {
     config,
     database,
     logger,
     server,
+    get purgeWorker() {
+      return purgeWorker;
+    },
+    webhookWorker,
+    attachPurger,
     stop: () =>
       (stopping ??= (async () => {
         await server.close();
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop()]);
         await database.close();
       })()),
   };

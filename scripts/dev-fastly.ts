@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadOriginConfig } from '../origin/config.js';
 import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
+import { EdgePurger } from '../origin/jobs/purgers.js';
 import { ensureDemo } from './demo.js';
 import { buildEdge, findViceroy, startViceroy, writeViceroyConfig } from './viceroy.js';
 
@@ -20,6 +21,7 @@ const secret = randomBytes(32).toString('base64url');
 const origin = await startOrigin(loadConfigOrExit(() => loadOriginConfig({ ...process.env, EDGE_SHARED_SECRET: secret })));
 const { demo } = await ensureDemo(origin.database.db, process.env.DEMO_KEYS_FILE ?? 'data/demo-keys.json');
 const edge = await startViceroy({ viceroy, configFile: writeViceroyConfig({ originUrl: origin.server.url, secret }), port: Number(process.env.EDGE_PORT ?? 7676) });
+origin.attachPurger(new EdgePurger({ edgeUrl: edge.url, secret }));
 edge.child.stdout?.pipe(process.stdout);
 edge.child.stderr?.pipe(process.stderr);
 process.stdout.write(

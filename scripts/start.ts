@@ -11,6 +11,7 @@ import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.
 import { startNodeEdge } from '../edge/platform/node.js';
 import { MemoryBlocklist } from '../edge/platform/memory-blocklist.js';
 import { edgeStoresFromEnv } from '../edge/platform/node-env.js';
+import { EdgePurger } from '../origin/jobs/purgers.js';
 import { ensureDemo } from './demo.js';
 
 const started = performance.now();
@@ -39,6 +40,8 @@ const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FI
 const stores = edgeStoresFromEnv(env);
 const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : [];
 const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores });
+// Unless told otherwise, the local origin purges the local edge through its signed endpoint.
+if (originConfig.PURGE_TARGET === 'none' && !env.PURGE_TARGET) origin.attachPurger(new EdgePurger({ edgeUrl: edge.url, secret: env.EDGE_SHARED_SECRET }));
 
 const out = [
   '',

@@ -6,6 +6,8 @@ export const surrogateKeys = {
   space: (spaceId: string) => `space:${spaceId}`,
   page: (pageId: string) => `page:${pageId}`,
   pageList: (spaceId: string, pageType: string) => `pages:${spaceId}:${pageType}`,
+  /** Every read of this slug in the space, found or not (so a create purges a cached 404). */
+  pageSlug: (spaceId: string, slug: string) => `slug:${spaceId}:${slug}`,
   apiKey: (keyId: string) => `key:${keyId}`,
   asset: (assetId: string) => `asset:${assetId}`,
 };

@@ -46,7 +46,7 @@ export function assetRoutes(ctx: AppContext) {
   app.post(
     '/v2/assets',
     apiKeyAuth(ctx),
-    bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`); } }),
+    bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
     async (c) => {
       const principal = c.get('principal')!;
       if (principal.kind !== 'write' || !principal.spaceId) throw new ApiError('forbidden', 'Uploading assets needs a write key.');

@@ -26,14 +26,18 @@ export function contentRoutes(ctx: AppContext) {
     if (!SLUG_RE.test(slug)) throw new ApiError('not_found', 'Page not found.');
     const locale = c.req.query('locale') ?? null;
     if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
-    const preview = c.req.query('preview');
-    if (preview === '1' || preview === 'true') {
-      if (principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
-    }
+    const previewParam = c.req.query('preview');
+    const preview = previewParam === '1' || previewParam === 'true';
+    if (preview && principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
     if (!principal.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
-    const page = await findPublishedPage(ctx.database.db, { spaceId: principal.spaceId, pageType, slug, locale });
-    if (!page) throw new ApiError('not_found', 'Page not found.');
-    c.header('surrogate-key', [surrogateKeys.space(principal.spaceId), surrogateKeys.page(page.id)].join(' '));
+    const spaceId = principal.spaceId;
+    const slugKey = surrogateKeys.pageSlug(spaceId, slug);
+    const page = await findPublishedPage(ctx.database.db, { spaceId, pageType, slug, locale, preview });
+    if (!page) {
+      // Tagged, so the edge's short negative cache is purged when the page is created.
+      throw new ApiError('not_found', 'Page not found.', { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${slugKey}` });
+    }
+    c.header('surrogate-key', [surrogateKeys.space(spaceId), surrogateKeys.page(page.id), slugKey].join(' '));
     c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
     c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
     return c.json({ data: page.body });

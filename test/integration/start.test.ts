@@ -39,6 +39,17 @@ describe('npm start (scripts/start.ts)', () => {
       expect(second.headers.get('x-cache')).toBe('HIT');
       await expectErrorShape(await fetch(`${edge}/v2/pages/*/home/?auth_token=wrong`), 401, 'invalid_token', 'Invalid token');
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      // A write through the origin reaches the edge: the outbox purge lands, the next read is new.
+      const writeKey = p.stdout().match(/write:\s+(ghee_write_\S+)/)![1]!;
+      const patch = await fetch(`${origin}/v2/pages/*/home/`, {
+        method: 'PATCH',
+        headers: { authorization: `Token ${writeKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'published', fields: { headline: 'Edited' } }),
+      });
+      expect(patch.status).toBe(202);
+      await expect
+        .poll(async () => ((await (await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}`)).json()) as { data: { fields: { headline: string } } }).data.fields.headline, { timeout: 10_000 })
+        .toBe('Edited');
     } finally {
       await stop(p);
     }
@@ -51,6 +62,7 @@ describe('npm start (scripts/start.ts)', () => {
       expect(p.stdout()).toContain('demo keys (from');
       const res = await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}`);
       expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ data: { fields: { headline: 'Edited' } } });
     } finally {
       await stop(p);
     }

@@ -198,7 +198,8 @@ describe('loadOriginConfig', () => {
       expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'edge' })), 'EDGE_PURGE_URL');
       expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'fastly', FASTLY_API_TOKEN: 't'.repeat(32) })), 'FASTLY_SERVICE_ID');
       expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'fastly', FASTLY_SERVICE_ID: 'SU1Z0isxPaozGVKXdv0eY' })), 'FASTLY_API_TOKEN');
-      expect(loadOriginConfig({ PURGE_TARGET: 'edge', EDGE_PURGE_URL: 'http://127.0.0.1:8788' }).PURGE_TARGET).toBe('edge');
+      expectOneLineNaming(configError(() => loadOriginConfig({ PURGE_TARGET: 'edge', EDGE_PURGE_URL: 'http://127.0.0.1:8788' })), 'EDGE_SHARED_SECRET');
+      expect(loadOriginConfig({ PURGE_TARGET: 'edge', EDGE_PURGE_URL: 'http://127.0.0.1:8788', EDGE_SHARED_SECRET: SECRET }).PURGE_TARGET).toBe('edge');
     });
 
     it('refuses a production start without EDGE_SHARED_SECRET, naming it', () => {

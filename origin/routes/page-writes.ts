@@ -1,0 +1,175 @@
+/**
+ * ButterCMS Write API for pages, plus a management read with an ETag:
+ *   POST   /v2/pages/                      create (draft unless status=published)
+ *   PATCH  /v2/pages/{type|*}/{slug}/      partial update (PUT behaves the same, as in ButterCMS)
+ *   DELETE /v2/pages/{type|*}/{slug}/      soft delete
+ *   GET    /v2/manage/pages/{type|*}/{slug}/  working copy + version, `ETag: "v<n>"`
+ * Writes answer `202 {"status":"pending"}` like ButterCMS, but only after the change, its
+ * revision and its purge are committed: a client that reads after the 202 sees the change.
+ * `If-Match: "v<n>"` makes a write conditional (412 when the page moved on).
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { ApiError } from '../../shared/errors.js';
+import type { AppContext } from '../app.js';
+import type { OriginEnv } from '../env.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import { createPage, deletePage, getPageForManagement, updatePage, type WriteResult } from '../services/page-writes.js';
+
+export const WRITE_BODY_LIMIT = 1024 * 1024;
+const MAX_FIELDS_DEPTH = 12;
+
+const slug = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/, { message: 'must be 1–200 letters, digits, - or _' });
+const pageType = z.string().regex(/^(\*|[a-z0-9][a-z0-9_-]{0,99})$/, { message: 'must be a page type slug or *' });
+const status = z.enum(['draft', 'published'], { message: 'must be draft or published' });
+const fields = z.record(z.string().min(1).max(200), z.unknown()).refine((v) => depth(v) <= MAX_FIELDS_DEPTH, { message: `must nest at most ${MAX_FIELDS_DEPTH} levels` });
+
+const createBody = z
+  .object({ title: z.string().min(1).max(200), slug, page_type: pageType.optional(), 'page-type': pageType.optional(), status: status.default('draft'), fields })
+  .strict()
+  .refine((b) => b.page_type !== undefined || b['page-type'] !== undefined, { message: 'is required', path: ['page_type'] });
+const updateBody = z.object({ title: z.string().min(1).max(200).optional(), status: status.optional(), fields: fields.optional() }).strict();
+
+function depth(v: unknown, d = 0): number {
+  if (d > MAX_FIELDS_DEPTH) return d;
+  if (Array.isArray(v)) return v.reduce<number>((m, x) => Math.max(m, depth(x, d + 1)), d + 1);
+  if (v && typeof v === 'object') return Object.values(v).reduce<number>((m, x) => Math.max(m, depth(x, d + 1)), d + 1);
+  return d;
+}
+
+const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
+
+async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
+  }
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new ApiError('bad_request', 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 10).map((i) => {
+      const where = i.path.length ? i.path.join('.') : 'body';
+      return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}: ${i.message}`;
+    });
+    throw new ApiError('bad_request', `Invalid request: ${problems.join('; ')}.`);
+  }
+  return parsed.data;
+}
+
+function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
+  const p = c.get('principal')!;
+  if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
+  return { spaceId: p.spaceId, keyId: p.keyId };
+}
+
+function localeParam(c: Context<OriginEnv>): string | null {
+  const locale = c.req.query('locale') ?? null;
+  if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
+  return locale;
+}
+
+/** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
+function expectedVersion(c: Context<OriginEnv>): number | null {
+  const h = c.req.header('if-match');
+  if (h === undefined) return null;
+  const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(h.trim());
+  if (!m) throw new ApiError('bad_request', 'If-Match must be an ETag from the management view, e.g. "v3".');
+  return Number(m[1]);
+}
+
+function unwrap<T>(r: WriteResult<T>): T {
+  if (r.ok) return r.value;
+  switch (r.error) {
+    case 'not_found':
+      throw new ApiError('not_found', r.detail);
+    case 'conflict':
+      throw new ApiError('bad_request', r.detail);
+    case 'version_mismatch':
+      throw new ApiError('precondition_failed', r.detail);
+  }
+}
+
+export function pageWriteRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  const auth = apiKeyAuth(ctx);
+  const limit = bodyLimit({
+    maxSize: WRITE_BODY_LIMIT,
+    onError: () => {
+      throw new ApiError('payload_too_large', `Bodies are limited to ${WRITE_BODY_LIMIT} bytes.`, { connection: 'close' });
+    },
+  });
+
+  app.post('/v2/pages', auth, limit, async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const body = await parseBody(c, createBody);
+    unwrap(
+      await createPage(ctx.database.db, {
+        spaceId,
+        keyId,
+        pageType: (body.page_type ?? body['page-type'])!,
+        slug: body.slug,
+        locale: localeParam(c),
+        name: body.title,
+        status: body.status,
+        fields: body.fields,
+      }),
+    );
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  const update = async (c: Context<OriginEnv>) => {
+    const { spaceId, keyId } = writer(c);
+    const { pageType: type, slug: s } = c.req.param() as { pageType: string; slug: string };
+    if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
+    const body = await parseBody(c, updateBody);
+    const saved = unwrap(
+      await updatePage(
+        ctx.database.db,
+        { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c), ...(body.title !== undefined ? { name: body.title } : {}), ...(body.status ? { status: body.status } : {}), ...(body.fields ? { fields: body.fields } : {}) },
+        expectedVersion(c),
+      ),
+    );
+    c.header('etag', `"v${saved.version}"`);
+    return c.json({ status: 'pending' }, 202);
+  };
+  app.patch('/v2/pages/:pageType/:slug', auth, limit, update);
+  app.put('/v2/pages/:pageType/:slug', auth, limit, update);
+
+  app.delete('/v2/pages/:pageType/:slug', auth, async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const { pageType: type, slug: s } = c.req.param();
+    if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
+    unwrap(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)));
+    return c.body(null, 204);
+  });
+
+  app.get('/v2/manage/pages/:pageType/:slug', auth, async (c) => {
+    const { spaceId } = writer(c);
+    const { pageType: type, slug: s } = c.req.param();
+    if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
+    const page = await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) });
+    if (!page) throw new ApiError('not_found', 'Page not found.');
+    c.header('etag', `"v${page.version}"`);
+    c.header('cache-control', 'no-store');
+    return c.json({
+      data: {
+        slug: page.slug,
+        name: page.name,
+        page_type: page.pageType === '*' ? null : page.pageType,
+        locale: page.locale,
+        status: page.status,
+        version: page.version,
+        fields: page.fields,
+        published: page.publishedAt?.toISOString() ?? null,
+        updated: page.updatedAt.toISOString(),
+      },
+    });
+  });
+
+  return app;
+}

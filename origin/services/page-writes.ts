@@ -1,0 +1,217 @@
+/**
+ * The page write path: every save is one transaction that changes the page, writes an immutable
+ * revision, and queues the purge of every cache entry the change makes stale (and, once wired,
+ * the webhook event) — so a committed change is never left stale at the edge.
+ *
+ * Concurrency: saves bump `version` in SQL. With an expected version (If-Match) the update is
+ * conditional and exactly one writer per version wins; without, partial updates merge their
+ * fields in SQL (`fields || patch`), so concurrent writers never lose each other's fields.
+ */
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { surrogateKeys } from '../../shared/surrogate.js';
+import type { Db } from '../db/client.js';
+import { pageRevisions, pages, spaces } from '../db/schema/index.js';
+import { enqueuePurge } from './purge-outbox.js';
+import { renderPage } from './pages.js';
+import { enqueueWebhookEvent, pageWebhookData } from './webhooks.js';
+
+/** Who the webhook payload names as editor until the identity issue brings users. */
+const API_EDITOR = 'API';
+
+async function notify(
+  t: Db,
+  spaceId: string,
+  event: 'page.published' | 'page.draft' | 'page.delete',
+  p: { id: string; slug: string; pageType: string; name: string; locale: string; status: 'draft' | 'published' | 'deleted'; updated: Date; published: Date | null },
+): Promise<void> {
+  await enqueueWebhookEvent(
+    t,
+    spaceId,
+    event,
+    pageWebhookData({ slug: p.slug, buttercmsId: p.id, pageType: p.pageType, editor: API_EDITOR, name: p.name, locale: p.locale, status: p.status, updated: p.updated, published: p.published }),
+  );
+}
+
+export type PageStatus = 'draft' | 'published';
+
+export type WriteResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch'; detail: string };
+
+export interface PageChange {
+  spaceId: string;
+  pageType: string;
+  slug: string;
+  locale: string | null;
+  name?: string;
+  status?: PageStatus;
+  /** For create: the whole field set; for update: the fields to change (merged). */
+  fields?: Record<string, unknown>;
+  keyId: string | null;
+}
+
+export interface SavedPage {
+  id: string;
+  version: number;
+  status: PageStatus;
+}
+
+async function spaceDefaultLocale(db: Db, spaceId: string): Promise<string> {
+  const [row] = await db.select({ locale: spaces.defaultLocale }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
+  return row?.locale ?? 'en';
+}
+
+function purgeKeysFor(spaceId: string, pageId: string, pageType: string, slug: string): string[] {
+  return [surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug), surrogateKeys.pageList(spaceId, pageType), surrogateKeys.pageList(spaceId, '*')];
+}
+
+export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: PageStatus }): Promise<WriteResult<SavedPage>> {
+  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const existing = await t
+      .select({ id: pages.id, deletedAt: pages.deletedAt })
+      .from(pages)
+      .where(and(eq(pages.spaceId, change.spaceId), eq(pages.pageType, change.pageType), eq(pages.slug, change.slug), eq(pages.locale, locale)))
+      .limit(1);
+    if (existing[0] && !existing[0].deletedAt) return { ok: false, error: 'conflict', detail: `A page with slug "${change.slug}" already exists.` };
+    const now = new Date();
+    const published = change.status === 'published';
+    const rendered = published ? renderPage({ slug: change.slug, name: change.name, pageType: change.pageType, fields: change.fields, publishedAt: now, updatedAt: now }) : null;
+    let id: string;
+    let version: number;
+    if (existing[0]) {
+      // Re-creating a soft-deleted page revives its row (its history stays).
+      const [row] = await t
+        .update(pages)
+        .set({ name: change.name, status: change.status, fields: change.fields, published: rendered, publishedAt: published ? now : null, updatedAt: now, deletedAt: null, version: sql`${pages.version} + 1` })
+        .where(eq(pages.id, existing[0].id))
+        .returning({ id: pages.id, version: pages.version });
+      id = row!.id;
+      version = row!.version;
+    } else {
+      const [row] = await t
+        .insert(pages)
+        .values({ spaceId: change.spaceId, pageType: change.pageType, slug: change.slug, locale, name: change.name, status: change.status, fields: change.fields, published: rendered, publishedAt: published ? now : null, updatedAt: now })
+        .returning({ id: pages.id, version: pages.version });
+      id = row!.id;
+      version = row!.version;
+    }
+    await t.insert(pageRevisions).values({ pageId: id, version, name: change.name, status: change.status, fields: change.fields, createdByKey: change.keyId });
+    await enqueuePurge(t, purgeKeysFor(change.spaceId, id, change.pageType, change.slug), { spaceId: change.spaceId, soft: false });
+    await notify(t, change.spaceId, published ? 'page.published' : 'page.draft', {
+      id,
+      slug: change.slug,
+      pageType: change.pageType,
+      name: change.name,
+      locale,
+      status: change.status,
+      updated: now,
+      published: published ? now : null,
+    });
+    return { ok: true, value: { id, version, status: change.status } };
+  });
+}
+
+export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [current] = await t
+      .select({ id: pages.id, pageType: pages.pageType, version: pages.version })
+      .from(pages)
+      .where(
+        and(
+          eq(pages.spaceId, change.spaceId),
+          eq(pages.slug, change.slug),
+          eq(pages.locale, locale),
+          isNull(pages.deletedAt),
+          change.pageType === '*' ? undefined : eq(pages.pageType, change.pageType),
+        ),
+      )
+      .orderBy(sql`${pages.pageType} = '*' desc`)
+      .limit(1);
+    if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
+    const now = new Date();
+    const patch = change.fields ?? {};
+    const [row] = await t
+      .update(pages)
+      .set({
+        fields: sql`${pages.fields} || ${JSON.stringify(patch)}::jsonb`,
+        ...(change.name !== undefined ? { name: change.name } : {}),
+        ...(change.status !== undefined ? { status: change.status } : {}),
+        updatedAt: now,
+        version: sql`${pages.version} + 1`,
+      })
+      .where(and(eq(pages.id, current.id), expectedVersion === null ? undefined : eq(pages.version, expectedVersion)))
+      .returning({ id: pages.id, version: pages.version, status: pages.status, name: pages.name, fields: pages.fields, pageType: pages.pageType, slug: pages.slug, publishedAt: pages.publishedAt });
+    if (!row) return { ok: false, error: 'version_mismatch', detail: `The page changed since version ${expectedVersion}; read it again.` };
+    const status = row.status as PageStatus;
+    let publishedAt = row.publishedAt;
+    if (status === 'published') {
+      publishedAt ??= now;
+      await t
+        .update(pages)
+        .set({ published: renderPage({ slug: row.slug, name: row.name, pageType: row.pageType, fields: row.fields, publishedAt, updatedAt: now }), publishedAt })
+        .where(eq(pages.id, row.id));
+    }
+    await t.insert(pageRevisions).values({ pageId: row.id, version: row.version, name: row.name, status, fields: row.fields as Record<string, unknown>, createdByKey: change.keyId });
+    await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
+    await notify(t, change.spaceId, status === 'published' ? 'page.published' : 'page.draft', {
+      id: row.id,
+      slug: row.slug,
+      pageType: row.pageType,
+      name: row.name,
+      locale,
+      status,
+      updated: now,
+      published: publishedAt,
+    });
+    return { ok: true, value: { id: row.id, version: row.version, status } };
+  });
+}
+
+export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [row] = await t
+      .update(pages)
+      .set({ deletedAt: new Date(), version: sql`${pages.version} + 1` })
+      .where(
+        and(
+          eq(pages.spaceId, change.spaceId),
+          eq(pages.slug, change.slug),
+          eq(pages.locale, locale),
+          isNull(pages.deletedAt),
+          change.pageType === '*' ? undefined : eq(pages.pageType, change.pageType),
+          expectedVersion === null ? undefined : eq(pages.version, expectedVersion),
+        ),
+      )
+      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, publishedAt: pages.publishedAt });
+    if (!row) return { ok: false, error: expectedVersion === null ? 'not_found' : 'version_mismatch', detail: expectedVersion === null ? 'Page not found.' : 'The page changed or does not exist.' };
+    await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
+    await notify(t, change.spaceId, 'page.delete', {
+      id: row.id,
+      slug: row.slug,
+      pageType: row.pageType,
+      name: row.name,
+      locale,
+      status: 'deleted',
+      updated: new Date(),
+      published: row.publishedAt,
+    });
+    return { ok: true, value: { id: row.id, version: row.version, status: row.status as PageStatus } };
+  });
+}
+
+/** The management view: the working copy with its version (the ETag). */
+export async function getPageForManagement(db: Db, q: { spaceId: string; pageType: string; slug: string; locale: string | null }) {
+  const locale = q.locale ?? (await spaceDefaultLocale(db, q.spaceId));
+  const [row] = await db
+    .select()
+    .from(pages)
+    .where(and(eq(pages.spaceId, q.spaceId), eq(pages.slug, q.slug), eq(pages.locale, locale), isNull(pages.deletedAt), q.pageType === '*' ? undefined : eq(pages.pageType, q.pageType)))
+    .limit(1);
+  return row ?? null;
+}

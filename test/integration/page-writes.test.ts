@@ -1,0 +1,156 @@
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devEnvelope } from '../../origin/crypto/envelope.js';
+import { pageRevisions, pages, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
+import { createWebhook } from '../../origin/services/webhooks.js';
+import { expectErrorShape } from '../helpers/assertions.js';
+import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+
+let origin: OriginUnderTest;
+const api = (path: string) => `${origin.server.url}${path}`;
+const write = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetch(api(path), {
+    method,
+    headers: { authorization: `Token ${origin.seed.keys.write}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+const read = (slug: string, key = origin.seed.keys.read, extra = '') => fetch(api(`/v2/pages/*/${slug}/?auth_token=${key}${extra}`));
+const etagOf = async (slug: string) => (await fetch(api(`/v2/manage/pages/*/${slug}/`), { headers: { authorization: `Token ${origin.seed.keys.write}` } })).headers.get('etag');
+
+beforeAll(async () => {
+  origin = await startTestOrigin();
+});
+afterAll(async () => origin?.stop());
+
+describe('create', () => {
+  it('creates a draft by default: hidden from read keys, visible in preview', async () => {
+    const res = await write('POST', '/v2/pages/', { title: 'About', slug: 'about', page_type: '*', fields: { headline: 'About us' } });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: 'pending' });
+    await expectErrorShape(await read('about'), 404, 'not_found');
+    const preview = await read('about', origin.seed.keys.preview, '&preview=1');
+    expect(preview.status).toBe(200);
+    expect(await preview.json()).toMatchObject({ data: { slug: 'about', name: 'About', fields: { headline: 'About us' }, published: null } });
+  });
+
+  it('publishes with status=published, committed before the 202, with a revision and a queued purge', async () => {
+    const before = (await origin.database.db.select({ n: sql<number>`count(*)::int` }).from(purgeOutbox))[0]!.n;
+    const res = await write('POST', '/v2/pages/', { title: 'Pricing', slug: 'pricing', 'page-type': '*', status: 'published', fields: { plans: [{ name: 'Free' }] } });
+    expect(res.status).toBe(202);
+    const page = await read('pricing');
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ data: { slug: 'pricing', fields: { plans: [{ name: 'Free' }] } } });
+    const [row] = await origin.database.db.select().from(pages).where(eq(pages.slug, 'pricing'));
+    const revisions = await origin.database.db.select().from(pageRevisions).where(eq(pageRevisions.pageId, row!.id));
+    expect(revisions.map((r) => r.version)).toEqual([1]);
+    const outbox = await origin.database.db.select().from(purgeOutbox);
+    expect(outbox.length).toBe(before + 1);
+    expect(outbox.at(-1)!.keys).toEqual(expect.arrayContaining([`page:${row!.id}`, `slug:${origin.seed.spaceId}:pricing`]));
+  });
+
+  it('refuses a duplicate slug, unknown fields, bad values, non-JSON and oversized bodies — changing nothing', async () => {
+    const count = async () => (await origin.database.db.select({ n: sql<number>`count(*)::int` }).from(pages))[0]!.n;
+    const n = await count();
+    await expectErrorShape(await write('POST', '/v2/pages/', { title: 'x', slug: 'pricing', page_type: '*', fields: {} }), 400, 'bad_request');
+    const unknown = await expectErrorShape(await write('POST', '/v2/pages/', { title: 'x', slug: 'x1', page_type: '*', fields: {}, owner: 'me' }), 400, 'bad_request');
+    expect(String(unknown.detail)).toContain('owner');
+    const bad = await expectErrorShape(await write('POST', '/v2/pages/', { title: 'x', slug: 'bad slug', page_type: '*', status: 'live', fields: {} }), 400, 'bad_request');
+    expect(String(bad.detail)).toMatch(/slug/);
+    expect(String(bad.detail)).toMatch(/status/);
+    await expectErrorShape(await write('POST', '/v2/pages/', '{not json'), 400, 'bad_request');
+    await expectErrorShape(await write('POST', '/v2/pages/', { title: 'x', slug: 'x2', page_type: '*', fields: { a: 'x'.repeat(1_100_000) } }), 413, 'payload_too_large');
+    await expectErrorShape(await fetch(api('/v2/pages/'), { method: 'POST', headers: { authorization: `Token ${origin.seed.keys.write}`, 'content-type': 'text/plain' }, body: '{}' }), 415, 'unsupported_media_type');
+    expect(await count()).toBe(n);
+  });
+
+  it('refuses read and preview keys (403) and missing keys (401)', async () => {
+    for (const key of [origin.seed.keys.read, origin.seed.keys.preview]) {
+      const res = await fetch(api('/v2/pages/'), { method: 'POST', headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x', slug: 'nope', page_type: '*', fields: {} }) });
+      await expectErrorShape(res, 403, 'forbidden');
+    }
+    await expectErrorShape(await fetch(api('/v2/pages/'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), 401, 'unauthenticated');
+  });
+});
+
+describe('update', () => {
+  it('merges partial updates, publishes, and writes a revision per save', async () => {
+    await write('POST', '/v2/pages/', { title: 'Team', slug: 'team', page_type: '*', fields: { a: 1, b: 1 } });
+    expect((await write('PATCH', '/v2/pages/*/team/', { fields: { b: 2 } })).status).toBe(202);
+    expect((await write('PUT', '/v2/pages/*/team/', { status: 'published', fields: { c: 3 } })).status).toBe(202);
+    const page = await read('team');
+    expect(await page.json()).toMatchObject({ data: { fields: { a: 1, b: 2, c: 3 } } });
+    const [row] = await origin.database.db.select().from(pages).where(eq(pages.slug, 'team'));
+    const revisions = await origin.database.db.select().from(pageRevisions).where(eq(pageRevisions.pageId, row!.id));
+    expect(revisions.map((r) => r.version).sort()).toEqual([1, 2, 3]);
+  });
+
+  it('a draft save keeps the published version live', async () => {
+    await write('PATCH', '/v2/pages/*/team/', { status: 'draft', fields: { c: 'draft' } });
+    expect(await (await read('team')).json()).toMatchObject({ data: { fields: { c: 3 } } });
+    expect(await (await read('team', origin.seed.keys.preview, '&preview=1')).json()).toMatchObject({ data: { fields: { c: 'draft' } } });
+  });
+
+  it('If-Match: the current ETag wins, a stale one gets 412 and changes nothing', async () => {
+    const etag = await etagOf('team');
+    expect(etag).toMatch(/^"v\d+"$/);
+    const ok = await write('PATCH', '/v2/pages/*/team/', { fields: { d: 1 } }, { 'if-match': etag! });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get('etag')).not.toBe(etag);
+    await expectErrorShape(await write('PATCH', '/v2/pages/*/team/', { fields: { d: 2 } }, { 'if-match': etag! }), 412, 'precondition_failed');
+    await expectErrorShape(await write('PATCH', '/v2/pages/*/team/', { fields: { d: 2 } }, { 'if-match': 'v1' }), 400, 'bad_request');
+    const preview = (await (await read('team', origin.seed.keys.preview, '&preview=1')).json()) as { data: { fields: { d: number } } };
+    expect(preview.data.fields.d).toBe(1);
+  });
+
+  it('100 concurrent PATCHes with the same If-Match: exactly one wins', async () => {
+    const etag = (await etagOf('team'))!;
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => write('PATCH', '/v2/pages/*/team/', { fields: { winner: i } }, { 'if-match': etag })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(99);
+  });
+
+  it('concurrent PATCHes without If-Match lose no field', async () => {
+    await Promise.all(Array.from({ length: 30 }, (_, i) => write('PATCH', '/v2/pages/*/team/', { fields: { [`f${i}`]: i } })));
+    const preview = (await (await read('team', origin.seed.keys.preview, '&preview=1')).json()) as { data: { fields: Record<string, number> } };
+    for (let i = 0; i < 30; i++) expect(preview.data.fields[`f${i}`]).toBe(i);
+  });
+
+  it('404 for a missing page, unknown fields refused', async () => {
+    await expectErrorShape(await write('PATCH', '/v2/pages/*/nowhere/', { fields: {} }), 404, 'not_found');
+    await expectErrorShape(await write('PATCH', '/v2/pages/*/team/', { fields: {}, slug: 'renamed' }), 400, 'bad_request');
+  });
+});
+
+describe('delete', () => {
+  it('soft-deletes (reads 404), and re-creating revives the page', async () => {
+    await write('POST', '/v2/pages/', { title: 'Old', slug: 'old', page_type: '*', status: 'published', fields: { v: 1 } });
+    expect((await read('old')).status).toBe(200);
+    expect((await write('DELETE', '/v2/pages/*/old/')).status).toBe(204);
+    await expectErrorShape(await read('old'), 404, 'not_found');
+    await expectErrorShape(await write('DELETE', '/v2/pages/*/old/'), 404, 'not_found');
+    expect((await write('POST', '/v2/pages/', { title: 'Old', slug: 'old', page_type: '*', status: 'published', fields: { v: 2 } })).status).toBe(202);
+    expect(await (await read('old')).json()).toMatchObject({ data: { fields: { v: 2 } } });
+  });
+});
+
+describe('webhooks', () => {
+  it('queues ButterCMS-shaped page events in the same transaction as the change', async () => {
+    const hook = await createWebhook(
+      origin.database.db,
+      { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/butter', events: ['page.all'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
+      devEnvelope(),
+    );
+    await write('POST', '/v2/pages/', { title: 'Hooked', slug: 'hooked', page_type: '*', status: 'published', fields: {} });
+    await write('PATCH', '/v2/pages/*/hooked/', { status: 'draft', fields: { x: 1 } });
+    await write('DELETE', '/v2/pages/*/hooked/');
+    // A refused write queues nothing.
+    await write('PATCH', '/v2/pages/*/hooked/', { fields: { x: 2 } });
+    const rows = await origin.database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id)).orderBy(webhookDeliveries.createdAt);
+    expect(rows.map((r) => r.event)).toEqual(['page.published', 'page.draft', 'page.delete']);
+    expect(rows[0]!.payload).toMatchObject({
+      data: { id: 'hooked', page_type: '*', name: 'Hooked', status: 'published', locale: 'en' },
+      webhook: { event: 'page.published', target: 'https://hooks.example.com/butter' },
+    });
+  });
+});
