@@ -5,6 +5,7 @@
  * Prints requests/second for both and the ratio. `npm run bench`.
  */
 import { randomBytes } from 'node:crypto';
+import { devEnvelope } from '../origin/crypto/envelope.js';
 import { newApp } from '../origin/app.js';
 import { loadOriginConfig } from '../origin/config.js';
 import { createDatabase } from '../origin/db/client.js';
@@ -37,7 +38,7 @@ const database = await createDatabase(config);
 await database.migrate();
 const seed = (await seedDemo(database.db)) ?? (() => { throw new Error('bench needs a fresh database'); })();
 const logger = createLogger('silent');
-const origin = await listen(newApp({ config, database, logger }), config, logger);
+const origin = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
 const edge = await startNodeEdge({ originUrl: origin.url, secrets: { edge_shared_secret: secret }, config: { https_only: 'false' }, log: () => {} });
 const path = `/v2/pages/*/home/?auth_token=${seed.keys.read}`;
 

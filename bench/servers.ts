@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { devEnvelope } from '../origin/crypto/envelope.js';
 import { newApp } from '../origin/app.js';
 import { loadOriginConfig } from '../origin/config.js';
 import { createDatabase } from '../origin/db/client.js';
@@ -24,7 +25,7 @@ const database = await createDatabase(config);
 await database.migrate();
 const seed = (await seedDemo(database.db))!;
 const logger = createLogger('silent');
-const origin = await listen(newApp({ config, database, logger }), config, logger);
+const origin = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
 const edge = await startNodeEdge({
   originUrl: origin.url,
   secrets: { edge_shared_secret: secret },

@@ -6,6 +6,7 @@ import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
 import type { OriginConfig } from './config.js';
+import type { Envelope } from './crypto/envelope.js';
 import type { Database } from './db/client.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
@@ -14,11 +15,14 @@ import { internalRoutes } from './routes/internal.js';
 import { assetRoutes } from './routes/assets.js';
 import { contentRoutes } from './routes/content.js';
 import { pageWriteRoutes } from './routes/page-writes.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface OriginDeps {
   config: OriginConfig;
   database: Database;
   logger: Logger;
+  /** Encrypts secrets at rest; shared with the workers that decrypt them. */
+  envelope: Envelope;
   /** Seconds since the epoch; injectable for tests. */
   now?: () => number;
 }
@@ -71,6 +75,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', internalRoutes(ctx));
   app.route('/', assetRoutes(ctx));
   app.route('/', pageWriteRoutes(ctx));
+  app.route('/', webhookRoutes(ctx));
   app.route('/', contentRoutes(ctx));
 
   app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null)));

@@ -56,6 +56,7 @@ if (demo) {
     `    read:    ${demo.keys.read}`,
     `    preview: ${demo.keys.preview}`,
     `    write:   ${demo.keys.write}`,
+    ...(demo.keys.admin ? [`    admin:   ${demo.keys.admin}   (organization; webhooks and management at the origin)`] : []),
     '',
     '  try:',
     `    curl "${edge.url}/v2/pages/*/home/?auth_token=${demo.keys.read}"`,

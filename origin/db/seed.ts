@@ -15,7 +15,7 @@ export interface DemoSeed {
   organizationId: string;
   spaceId: string;
   adminEmail: string;
-  keys: { read: string; preview: string; write: string };
+  keys: { read: string; preview: string; write: string; admin: string };
 }
 
 export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | null> {
@@ -25,11 +25,12 @@ export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | nul
     const [org] = await tx.insert(organizations).values({ slug: DEMO_ORG_SLUG, name: 'Demo Organization' }).returning();
     const [space] = await tx.insert(spaces).values({ organizationId: org!.id, slug: 'main', name: 'Demo Site', defaultLocale: 'en' }).returning();
     const adminEmail = 'admin@demo.ghee.local';
-    const [admin] = await tx.insert(users).values({ email: adminEmail, name: 'Demo Admin' }).returning();
-    await tx.insert(memberships).values({ userId: admin!.id, organizationId: org!.id, role: 'owner' });
+    const [owner] = await tx.insert(users).values({ email: adminEmail, name: 'Demo Admin' }).returning();
+    await tx.insert(memberships).values({ userId: owner!.id, organizationId: org!.id, role: 'owner' });
     const issue = async (kind: 'read' | 'preview' | 'write') =>
-      (await issueApiKey(tx as unknown as Db, { organizationId: org!.id, spaceId: space!.id, kind, name: `Demo ${kind} key`, createdBy: admin!.id })).token;
-    const keys = { read: await issue('read'), preview: await issue('preview'), write: await issue('write') };
+      (await issueApiKey(tx as unknown as Db, { organizationId: org!.id, spaceId: space!.id, kind, name: `Demo ${kind} key`, createdBy: owner!.id })).token;
+    const admin = (await issueApiKey(tx as unknown as Db, { organizationId: org!.id, spaceId: null, kind: 'admin', name: 'Demo admin key', createdBy: owner!.id })).token;
+    const keys = { read: await issue('read'), preview: await issue('preview'), write: await issue('write'), admin };
     const fields = {
       headline: 'Welcome to ghee',
       body: '<p>This page was published by the demo seed and served through the edge.</p>',

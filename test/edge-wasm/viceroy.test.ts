@@ -127,7 +127,7 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     } finally {
       await blocked.stop();
     }
-  });
+  }, 180_000);
 
   it('answers unknown paths with 404 in the error shape (no re-fetch loop)', async () => {
     await expectErrorShape(await fetch(`${edge.url}/definitely/not/here`), 404, 'not_found');

@@ -34,7 +34,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url: url.toString(),
     dispose: async () => {
       await database.close();
-      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      // FORCE needs pg_signal_backend when another role (e.g. autovacuum) is connected; fall
+      // back to a plain drop, retried while the last connections go away.
+      try {
+        await admin.unsafe(`drop database if exists ${name} with (force)`);
+      } catch {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await admin.unsafe(`drop database if exists ${name}`);
+            break;
+          } catch (err) {
+            if (attempt >= 20) throw err;
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+      }
       await admin.end();
     },
   };

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { newApp } from '../../origin/app.js';
+import { devEnvelope, type Envelope } from '../../origin/crypto/envelope.js';
 import { loadOriginConfig, type OriginConfig } from '../../origin/config.js';
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import { createLogger } from '../../origin/logger.js';
@@ -32,6 +33,7 @@ export interface OriginUnderTest {
   logs: LogSink;
   seed: DemoSeed;
   secret: string;
+  envelope: Envelope;
   stop(): Promise<void>;
 }
 
@@ -42,7 +44,8 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
   const seed = (await seedDemo(database.db))!;
   const logs = new LogSink();
   const logger = createLogger('info', logs);
-  const server = await listen(newApp({ config, database, logger }), config, logger);
+  const envelope = devEnvelope();
+  const server = await listen(newApp({ config, database, logger, envelope }), config, logger);
   return {
     config,
     database,
@@ -50,6 +53,7 @@ export async function startTestOrigin(env: Record<string, string> = {}): Promise
     logs,
     seed,
     secret,
+    envelope,
     stop: async () => {
       await server.close();
       await database.dispose();

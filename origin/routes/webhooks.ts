@@ -1,0 +1,99 @@
+/**
+ * Webhook management (admin keys, until the identity issue adds roles):
+ *   POST   /v2/manage/spaces/{space}/webhooks/              { url, events } → 201, secret shown once
+ *   GET    /v2/manage/spaces/{space}/webhooks/              list (no secrets)
+ *   GET    /v2/manage/spaces/{space}/webhooks/{id}/deliveries/   the delivery log
+ *   DELETE /v2/manage/spaces/{space}/webhooks/{id}/
+ * A space of another organization answers 404, as if it did not exist.
+ */
+import { and, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { ApiError } from '../../shared/errors.js';
+import type { AppContext } from '../app.js';
+import { spaces, webhooks } from '../db/schema/index.js';
+import type { OriginEnv } from '../env.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import { createWebhook, listDeliveries, WebhookValidationError } from '../services/webhooks.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const createBody = z.object({ url: z.string().min(1).max(2048), events: z.array(z.string().min(1).max(64)).min(1).max(32) }).strict();
+
+export function webhookRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  const base = '/v2/manage/spaces/:spaceId/webhooks';
+
+  /** The space named in the path, if the admin key's organization owns it. */
+  async function ownedSpace(c: Context<OriginEnv>): Promise<string> {
+    const p = c.get('principal')!;
+    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing webhooks needs an admin key.');
+    const spaceId = c.req.param('spaceId') ?? '';
+    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
+    const [row] = await ctx.database.db
+      .select({ id: spaces.id })
+      .from(spaces)
+      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
+      .limit(1);
+    if (!row) throw new ApiError('not_found', 'Space not found.');
+    return row.id;
+  }
+
+  app.use(`${base}/*`, apiKeyAuth(ctx));
+  app.use(base, apiKeyAuth(ctx));
+
+  app.post(
+    base,
+    bodyLimit({
+      maxSize: 16_384,
+      onError: () => {
+        throw new ApiError('payload_too_large', 'Body too large.', { connection: 'close' });
+      },
+    }),
+    async (c) => {
+      const spaceId = await ownedSpace(c);
+      let raw: unknown;
+      try {
+        raw = await c.req.json();
+      } catch {
+        throw new ApiError('bad_request', 'The body is not valid JSON.');
+      }
+      const body = createBody.safeParse(raw);
+      if (!body.success) throw new ApiError('bad_request', `Invalid request: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message}`).join('; ')}.`);
+      try {
+        const hook = await createWebhook(ctx.database.db, { spaceId, url: body.data.url, events: body.data.events, allowLoopback: ctx.config.WEBHOOK_ALLOW_LOOPBACK }, ctx.envelope);
+        return c.json({ data: { id: hook.id, url: body.data.url, events: body.data.events, secret: hook.secret } }, 201);
+      } catch (err) {
+        if (err instanceof WebhookValidationError) throw new ApiError('bad_request', err.message);
+        throw err;
+      }
+    },
+  );
+
+  app.get(base, async (c) => {
+    const spaceId = await ownedSpace(c);
+    const rows = await ctx.database.db
+      .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events, active: webhooks.active, created: webhooks.createdAt })
+      .from(webhooks)
+      .where(eq(webhooks.spaceId, spaceId));
+    return c.json({ data: rows.map((r) => ({ ...r, created: r.created.toISOString() })) });
+  });
+
+  app.get(`${base}/:id/deliveries`, async (c) => {
+    const spaceId = await ownedSpace(c);
+    const id = c.req.param('id');
+    if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
+    return c.json({ data: await listDeliveries(ctx.database.db, id, 50, spaceId) });
+  });
+
+  app.delete(`${base}/:id`, async (c) => {
+    const spaceId = await ownedSpace(c);
+    const id = c.req.param('id');
+    if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
+    const deleted = await ctx.database.db.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.spaceId, spaceId))).returning({ id: webhooks.id });
+    if (deleted.length === 0) throw new ApiError('not_found', 'Webhook not found.');
+    return c.body(null, 204);
+  });
+
+  return app;
+}
