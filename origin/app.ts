@@ -25,6 +25,8 @@ export interface OriginDeps {
   envelope: Envelope;
   /** Seconds since the epoch; injectable for tests. */
   now?: () => number;
+  /** Told after a write committed rows to the purge outbox (the worker drains at once). */
+  onPurgeQueued?: () => void;
 }
 
 export type AppContext = Required<OriginDeps>;
@@ -46,7 +48,7 @@ function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
 
 /** The origin app: one onError, one error shape, request ids, access logs, secure headers. */
 export function newApp(deps: OriginDeps): Hono<OriginEnv> {
-  const ctx: AppContext = { now: () => Date.now() / 1000, ...deps };
+  const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...deps };
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {

@@ -33,8 +33,8 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   // Refuses to start on master keys it cannot use (the config check is only syntactic).
   const envelope = envelopeFromConfig(config.MASTER_KEYS);
   if (!config.MASTER_KEYS) logger.warn('MASTER_KEYS unset: secrets are encrypted with a process-random key (local use only)');
-  const server = await listen(newApp({ config, database, logger, envelope }), config, logger);
   let purgeWorker: PurgeWorker | null = null;
+  const server = await listen(newApp({ config, database, logger, envelope, onPurgeQueued: () => purgeWorker?.kick() }), config, logger);
   const attachPurger = (purger: Purger) => {
     if (purgeWorker) throw new Error('a purger is already attached');
     purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }) });

@@ -129,6 +129,23 @@ export class PurgeWorker {
     return { delivered: delivered.length, failed: failed.length };
   }
 
+  /**
+   * Drain now instead of at the next interval (called after a write commits, so purges leave
+   * within milliseconds). A run in progress is followed by one more run at once.
+   */
+  kick(): void {
+    if (!this.#running || !this.#tick) return;
+    if (this.#current) {
+      this.#kicked = true;
+      return;
+    }
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#schedule(this.#tick, 0);
+  }
+
+  #tick: (() => Promise<void>) | null = null;
+  #kicked = false;
+
   /** Runs drainOnce every `intervalMs` (at once again after a full, clean batch); never overlapping. */
   start(intervalMs: number): void {
     if (this.#running) return;
@@ -147,8 +164,11 @@ export class PurgeWorker {
       })();
       await this.#current;
       this.#current = null;
-      if (this.#running) this.#schedule(tick, more ? 0 : intervalMs);
+      const again = more || this.#kicked;
+      this.#kicked = false;
+      if (this.#running) this.#schedule(tick, again ? 0 : intervalMs);
     };
+    this.#tick = tick;
     this.#schedule(tick, 0);
   }
 

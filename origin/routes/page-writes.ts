@@ -82,8 +82,11 @@ function expectedVersion(c: Context<OriginEnv>): number | null {
   return Number(m[1]);
 }
 
-function unwrap<T>(r: WriteResult<T>): T {
-  if (r.ok) return r.value;
+function unwrap<T>(r: WriteResult<T>, committed?: () => void): T {
+  if (r.ok) {
+    committed?.();
+    return r.value;
+  }
   switch (r.error) {
     case 'not_found':
       throw new ApiError('not_found', r.detail);
@@ -118,6 +121,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         status: body.status,
         fields: body.fields,
       }),
+      ctx.onPurgeQueued,
     );
     return c.json({ status: 'pending' }, 202);
   });
@@ -133,6 +137,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c), ...(body.title !== undefined ? { name: body.title } : {}), ...(body.status ? { status: body.status } : {}), ...(body.fields ? { fields: body.fields } : {}) },
         expectedVersion(c),
       ),
+      ctx.onPurgeQueued,
     );
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
@@ -144,7 +149,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId } = writer(c);
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
-    unwrap(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)));
+    unwrap(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
