@@ -17,8 +17,11 @@ it('kick() drains at once instead of waiting for the next interval', async () =>
   const worker = new PurgeWorker({ db: database.db, purger, logger: createLogger('silent') });
   worker.start(3_600_000); // the interval alone would not run again within this test
   try {
-    await expect.poll(() => worker.pendingCount()).toBe(0);
+    await new Promise((r) => setTimeout(r, 500)); // the first (empty) run is over
     await enqueuePurge(database.db, ['page:kicked']);
+    // Left alone, the worker would not look again for an hour.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(received.flat()).not.toContain('page:kicked');
     expect(await worker.pendingCount()).toBe(1);
     worker.kick();
     await expect.poll(() => received.flat(), { timeout: 5000 }).toContain('page:kicked');
