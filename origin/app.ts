@@ -16,6 +16,10 @@ import { assetRoutes } from './routes/assets.js';
 import { contentRoutes } from './routes/content.js';
 import { pageWriteRoutes } from './routes/page-writes.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { blogRoutes } from './routes/blog.js';
+import { collectionRoutes } from './routes/collections.js';
+import { pageListRoutes } from './routes/page-lists.js';
+import { pageTypeRoutes } from './routes/page-types.js';
 
 export interface OriginDeps {
   config: OriginConfig;
@@ -78,6 +82,10 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', assetRoutes(ctx));
   app.route('/', pageWriteRoutes(ctx));
   app.route('/', webhookRoutes(ctx));
+  app.route('/', pageTypeRoutes(ctx));
+  app.route('/', pageListRoutes(ctx));
+  app.route('/', collectionRoutes(ctx));
+  app.route('/', blogRoutes(ctx));
   app.route('/', contentRoutes(ctx));
 
   app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null)));

@@ -8,3 +8,7 @@ export * from './assets.js';
 export * from './page-revisions.js';
 export * from './purge-outbox.js';
 export * from './webhooks.js';
+export * from './page-types.js';
+export * from './locales.js';
+export * from './collections.js';
+export * from './blog.js';

@@ -36,5 +36,6 @@ export const pages = pgTable(
     check('pages_status_check', sql`${t.status} in ('draft','published','scheduled')`),
     uniqueIndex('pages_space_type_slug_locale_unique').on(t.spaceId, t.pageType, t.slug, t.locale),
     index('pages_space_slug_idx').on(t.spaceId, t.slug, t.locale),
+    index('pages_space_type_published_idx').on(t.spaceId, t.pageType, t.locale, t.publishedAt).where(sql`${t.published} is not null and ${t.deletedAt} is null`),
   ],
 );
