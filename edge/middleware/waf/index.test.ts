@@ -626,3 +626,30 @@ describe('waf rules (pure functions)', () => {
     expect(performance.now() - started).toBeLessThan(250);
   });
 });
+
+describe('WAF fast path for plain targets', () => {
+  // Targets made only of characters decoding leaves unchanged skip the decoding work; the
+  // signatures that need no special characters must still fire on them.
+  it.each([
+    ['/v2/pages/*/home/?q=sysobjects', 'sqli-006'],
+    ['/v2/pages/*/home/?q=information_schema', 'sqli-006'],
+    ['/v2/pages/*/home/?file=/etc/passwd', 'trav-002'],
+    ['/v2/etc/passwd', 'trav-002'],
+    ['/v2/pages/*/home/?x=cmd.exe', 'cmdi-004'],
+    ['/v2/pages/*/home/?x=/bin/sh', 'cmdi-004'],
+    ['/v2/pages/*/home/?q=document.cookie', 'xss-005'],
+  ])('%s → %s', async (target, rule) => {
+    const h = harness();
+    const res = await h.app.request(`http://edge.test${target}`, {}, { clientIp: IP });
+    expect(res.status).toBe(403);
+    expect(res.headers.get(WAF_RULE_HEADER)).toBe(rule);
+    expect(h.reached).toEqual([]);
+  });
+
+  it('still counts query parameters and passes clean plain targets', async () => {
+    const h = harness({ waf: { max_query_params: 2 } });
+    expect((await h.app.request(`http://edge.test/v2/pages/*/home/?a=1&b=2&auth_token=${TOKEN}`, {}, { clientIp: IP })).status).toBe(414);
+    expect((await h.app.request(`http://edge.test/v2/pages/*/home/?auth_token=${TOKEN}&locale=en`, {}, { clientIp: IP })).status).toBe(200);
+    expect(h.reached).toHaveLength(1);
+  });
+});

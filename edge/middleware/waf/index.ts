@@ -115,23 +115,36 @@ export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
       return block('limit-006', maxBody === 0 ? 'No request body is allowed here.' : 'A request body needs a Content-Length.');
     }
 
-    // 5. Path: every view (as given, URL-normalised, raw), decoded once and twice.
+    // 5–6. Path and query. The common case — every view identical and made of characters that
+    // percent-decoding leaves unchanged, with no `..` — needs no decoding work at all.
+    const plain = isPlainTarget(given, url, rawParts);
     const texts = new Set<string>();
-    for (const path of new Set([given.path, url.pathname, ...(rawParts ? [rawParts.path] : [])])) {
-      const inspected = inspectPath(path);
-      if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
-      for (const t of inspected.texts) texts.add(t);
-    }
+    if (plain) {
+      if (countQueryParams(given.query) > config.max_query_params) return block('limit-004', `More than ${config.max_query_params} query parameters.`);
+      texts.add(given.path);
+      // The same texts inspectQuery yields (each name and value), without decoding work.
+      for (const pair of given.query.split('&')) {
+        const eq = pair.indexOf('=');
+        for (const part of eq === -1 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]) if (part) texts.add(part);
+      }
+    } else {
+      // 5. Path: every view (as given, URL-normalised, raw), decoded once and twice.
+      for (const path of new Set([given.path, url.pathname, ...(rawParts ? [rawParts.path] : [])])) {
+        const inspected = inspectPath(path);
+        if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
+        for (const t of inspected.texts) texts.add(t);
+      }
 
-    // 6. Query: parameter count, then encoding of every name and value.
-    const queries = new Set([given.query, url.search.slice(1), ...(rawParts ? [rawParts.query] : [])]);
-    for (const query of queries) {
-      if (countQueryParams(query) > config.max_query_params) return block('limit-004', `More than ${config.max_query_params} query parameters.`);
-    }
-    for (const query of queries) {
-      const inspected = inspectQuery(query);
-      if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
-      for (const t of inspected.texts) texts.add(t);
+      // 6. Query: parameter count, then encoding of every name and value.
+      const queries = new Set([given.query, url.search.slice(1), ...(rawParts ? [rawParts.query] : [])]);
+      for (const query of queries) {
+        if (countQueryParams(query) > config.max_query_params) return block('limit-004', `More than ${config.max_query_params} query parameters.`);
+      }
+      for (const query of queries) {
+        const inspected = inspectQuery(query);
+        if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
+        for (const t of inspected.texts) texts.add(t);
+      }
     }
 
     // 7. Attack signatures on the decoded path and query.
@@ -141,6 +154,16 @@ export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
 
     return next();
   };
+}
+
+/** Characters that percent-decoding, URL normalisation and the raw target all leave as they are. */
+const PLAIN_TARGET = /^[A-Za-z0-9/_.,*=&~-]*$/;
+
+function isPlainTarget(given: { path: string; query: string }, url: URL, raw: { path: string; query: string } | null): boolean {
+  if (given.path !== url.pathname || given.query !== url.search.slice(1)) return false;
+  if (raw && (raw.path !== given.path || raw.query !== given.query)) return false;
+  const target = given.query ? `${given.path}?${given.query}` : given.path;
+  return !target.includes('..') && PLAIN_TARGET.test(given.path) && PLAIN_TARGET.test(given.query);
 }
 
 function lengthOf(parts: { path: string; query: string }): number {
