@@ -41,9 +41,42 @@ export type EdgeConfig = z.infer<typeof edgeConfigSchema>;
 export const EDGE_CONFIG_KEYS = ['https_only', 'waf', 'rate_limits', 'cors', 'key_cache_ttl', 'key_stale_if_error', 'not_found_ttl', 'negative_key_cache_ttl', 'origin_timeout_ms'] as const;
 export const EDGE_SECRET_KEYS = ['edge_shared_secret'] as const;
 
+
+/** Longest cache key Core Cache accepts is 8135 bytes; longer settings are simply not cached. */
+const MAX_CONFIG_CACHE_KEY = 8000;
+const CONFIG_CACHE_TTL_S = 3600;
+
+/**
+ * Reads and validates the edge settings. On Fastly every request runs in a fresh instance, so
+ * validating the settings (zod, in an interpreter) would cost milliseconds of vCPU per request.
+ * The validated result is therefore kept in the edge cache, keyed by the exact non-secret
+ * store values (so any change to them is a new key); the secret is read and checked on every
+ * request and never enters a cache key or a cached object.
+ */
 export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {
   const raw: Record<string, string | undefined> = {};
   for (const name of EDGE_CONFIG_KEYS) raw[name] = platform.config(name);
-  for (const name of EDGE_SECRET_KEYS) raw[name] = await platform.secret(name);
-  return parseConfig(edgeConfigSchema, raw, 'edge');
+  const secret = await platform.secret('edge_shared_secret');
+  const cacheKey = `ghee-config:v1:${JSON.stringify(raw)}`;
+  if (secret !== undefined && secret.trim().length >= 32 && cacheKey.length <= MAX_CONFIG_CACHE_KEY) {
+    const txn = await platform.cache.transaction(cacheKey);
+    if (txn.hit) {
+      if (txn.mustInsert) txn.cancel();
+      return { ...(JSON.parse(new TextDecoder().decode(txn.hit.object.body)) as Omit<EdgeConfig, 'edge_shared_secret'>), edge_shared_secret: secret.trim() };
+    }
+    let config: EdgeConfig;
+    try {
+      config = parseConfig(edgeConfigSchema, { ...raw, edge_shared_secret: secret }, 'edge');
+    } catch (err) {
+      txn.cancel();
+      throw err;
+    }
+    const { edge_shared_secret: _omit, ...cacheable } = config;
+    await txn.insert(
+      { status: 200, headers: [], body: new TextEncoder().encode(JSON.stringify(cacheable)) },
+      { maxAge: CONFIG_CACHE_TTL_S, staleWhileRevalidate: 0, staleIfError: 0, surrogateKeys: ['ghee-config'] },
+    );
+    return config;
+  }
+  return parseConfig(edgeConfigSchema, { ...raw, edge_shared_secret: secret }, 'edge');
 }
