@@ -1,8 +1,372 @@
-import { Hono } from 'hono';
+/**
+ * Collections, ButterCMS-compatible:
+ *   GET    /v2/content/{key}/            items (read key; `preview=1` needs a preview or write key)
+ *                                        → { meta: { count, next_page, previous_page }, data: { <key>: [ { meta: { id }, …fields } ] } }
+ *   GET    /v2/content/?keys=a,b         legacy multi-collection read → { data: { a: […], b: […] } } (no meta, every item);
+ *                                        with one key it is the read above. `/v2/content/a,b/` (the JS SDK's array form) likewise.
+ *   GET    /v2/content/{key}/{id}/       one item → { data: { <key>: [ item ] } }
+ *   POST   /v2/content/                  { key, status?, fields: [ {…} | { <locale>: {…} } ] } (write key) → 202 {"status":"pending"}
+ *   PATCH  /v2/content/{key}/{id}/       { status?, fields? } merge; PUT replaces every field → 202
+ *   DELETE /v2/content/{key}/{id}/       soft delete → 204
+ *   GET    /v2/manage/content/{key}/{id}/  working copy + version, `ETag: "v<n>"` (write key)
+ * Management (admin key of the space's organization; other organizations get 404):
+ *   POST /v2/manage/spaces/{space}/collections/  { key, name, fields: [ { name, type, collection?, many? } ] } → 201
+ *   GET  /v2/manage/spaces/{space}/collections/[{key}/]
+ *   PUT  /v2/manage/spaces/{space}/collections/{key}/  { name?, fields? } — refused (400) when an item would no longer validate
+ * Writes answer only after the change, its purge and its webhook deliveries committed.
+ */
+import { and, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
+import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import {
+  collectionKey,
+  createCollection,
+  createItems,
+  deleteItem,
+  FIELD_TYPES,
+  filterProblem,
+  getCollection,
+  getItem,
+  getItemForManagement,
+  itemKey,
+  listCollections,
+  listItems,
+  MAX_FIELDS,
+  orderProblem,
+  resolveLocale,
+  updateCollection,
+  updateItem,
+  type CollectionRow,
+  type Result,
+} from '../services/collections.js';
+import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 
-/** Placeholder: filled in by the content issue. */
-export function collectionRoutes(_ctx: AppContext) {
-  return new Hono<OriginEnv>({ strict: false });
+export const WRITE_BODY_LIMIT = 1024 * 1024;
+const MAX_ITEMS_PER_CREATE = 100;
+const MAX_LEGACY_KEYS = 10;
+const LEGACY_ITEM_LIMIT = 500;
+const MAX_FILTERS = 10;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const KEY_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+const FIELD_NAME_RE = /^[a-z][a-z0-9_]{0,99}$/;
+const ID_RE = /^[1-9]\d{0,14}$/;
+const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
+
+const key = z.string().regex(KEY_RE, { message: 'must be 1–100 lowercase letters, digits, - or _' });
+const status = z.enum(['draft', 'published'], { message: 'must be draft or published' });
+const fieldValues = z.record(z.string().min(1).max(200), z.unknown());
+const fieldDef = z
+  .object({
+    name: z
+      .string()
+      .regex(FIELD_NAME_RE, { message: 'must be 1–100 lowercase letters, digits or _, starting with a letter' })
+      .refine((n) => n !== 'meta', { message: 'is reserved' }),
+    type: z.enum(FIELD_TYPES, { message: `must be one of ${FIELD_TYPES.join(', ')}` }),
+    collection: key.optional(),
+    many: z.boolean().optional(),
+  })
+  .strict();
+const fieldDefs = z.array(fieldDef).max(MAX_FIELDS);
+
+const createCollectionBody = z.object({ key, name: z.string().min(1).max(200), fields: fieldDefs }).strict();
+const updateCollectionBody = z
+  .object({ name: z.string().min(1).max(200).optional(), fields: fieldDefs.optional() })
+  .strict()
+  .refine((b) => b.name !== undefined || b.fields !== undefined, { message: 'name or fields is required' });
+const createItemBody = z.object({ key, status: status.default('draft'), fields: z.array(fieldValues).min(1).max(MAX_ITEMS_PER_CREATE) }).strict();
+/** `fields` as an object, or (as ButterCMS's create body) an array of exactly one object. */
+const updateItemBody = z
+  .object({ status: status.optional(), fields: z.union([fieldValues, z.array(fieldValues).length(1)]).optional() })
+  .strict();
+
+function zodDetail(error: z.ZodError): string {
+  const problems = error.issues.slice(0, 10).map((i) => {
+    const where = i.path.length ? i.path.join('.') : 'body';
+    return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}: ${i.message}`;
+  });
+  return `Invalid request: ${problems.join('; ')}.`;
+}
+
+async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
+  }
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new ApiError('bad_request', 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new ApiError('bad_request', zodDetail(parsed.error));
+  return parsed.data;
+}
+
+function unwrap<T>(r: Result<T>, committed?: () => void): T {
+  if (r.ok) {
+    committed?.();
+    return r.value;
+  }
+  switch (r.error) {
+    case 'not_found':
+      throw new ApiError('not_found', r.detail);
+    case 'invalid':
+      throw new ApiError('bad_request', `Invalid request: ${r.detail}`);
+    case 'version_mismatch':
+      throw new ApiError('precondition_failed', r.detail);
+  }
+}
+
+function writer(c: Context<OriginEnv>): string {
+  const p = c.get('principal')!;
+  if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
+  return p.spaceId;
+}
+
+function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
+  const p = c.get('principal')!;
+  const flag = (v: string | undefined) => v === '1' || v === 'true';
+  const preview = flag(c.req.query('preview')) || flag(c.req.query('test'));
+  if (p.kind === 'admin' || !p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
+  if (preview && p.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
+  return { spaceId: p.spaceId, preview };
+}
+
+/** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
+function expectedVersion(c: Context<OriginEnv>): number | null {
+  const h = c.req.header('if-match');
+  if (h === undefined) return null;
+  const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(h.trim());
+  if (!m) throw new ApiError('bad_request', 'If-Match must be an ETag from the management view, e.g. "v3".');
+  return Number(m[1]);
+}
+
+function intParam(c: Context<OriginEnv>, name: string, min: number, max: number, fallback: number): number {
+  const raw = c.req.query(name);
+  if (raw === undefined) return fallback;
+  if (!/^\d{1,6}$/.test(raw) || Number(raw) < min || Number(raw) > max) throw new ApiError('bad_request', `${name} must be an integer from ${min} to ${max}.`);
+  return Number(raw);
+}
+
+async function readOptions(c: Context<OriginEnv>, ctx: AppContext, spaceId: string) {
+  const raw = c.req.query('locale') ?? null;
+  if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
+  const locale = await resolveLocale(ctx.database.db, spaceId, raw);
+  if (locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
+  return { locale, localeGiven: raw !== null, levels: intParam(c, 'levels', 1, 5, 2) };
+}
+
+function cacheHeaders(c: Context<OriginEnv>, spaceId: string, keys: string[], uuids: string[]): void {
+  c.header('surrogate-key', [...new Set([`space:${spaceId}`, ...keys.map((k) => collectionKey(spaceId, k)), ...uuids.map(itemKey)])].join(' '));
+  c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
+  c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
+}
+
+function notFound(spaceId: string, keys: string[], detail = 'Collection not found.'): ApiError {
+  // Tagged, so the edge's short negative cache is purged when the collection or item appears.
+  return new ApiError('not_found', detail, { 'surrogate-key': [`space:${spaceId}`, ...keys.filter((k) => KEY_RE.test(k)).map((k) => collectionKey(spaceId, k))].join(' ') });
+}
+
+function collectionJson(col: CollectionRow) {
+  return { key: col.key, name: col.name, fields: col.fields, created: col.createdAt.toISOString(), updated: col.updatedAt.toISOString() };
+}
+
+export function collectionRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  const auth = apiKeyAuth(ctx);
+  const db = ctx.database.db;
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError('payload_too_large', `Bodies are limited to ${maxSize} bytes.`, { connection: 'close' });
+      },
+    });
+
+  // ------------------------------------------------------------------------------ management
+  const base = '/v2/manage/spaces/:spaceId/collections';
+
+  /** The space named in the path, if the admin key's organization owns it. */
+  async function ownedSpace(c: Context<OriginEnv>): Promise<string> {
+    const p = c.get('principal')!;
+    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing collections needs an admin key.');
+    const spaceId = c.req.param('spaceId') ?? '';
+    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
+    const [row] = await db
+      .select({ id: spaces.id })
+      .from(spaces)
+      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
+      .limit(1);
+    if (!row) throw new ApiError('not_found', 'Space not found.');
+    return row.id;
+  }
+
+  app.post(base, auth, limit(256 * 1024), async (c) => {
+    const spaceId = await ownedSpace(c);
+    const body = await parseBody(c, createCollectionBody);
+    const created = unwrap(await createCollection(db, spaceId, body), ctx.onPurgeQueued);
+    return c.json({ data: collectionJson(created) }, 201);
+  });
+
+  app.get(base, auth, async (c) => {
+    const spaceId = await ownedSpace(c);
+    c.header('cache-control', 'no-store');
+    return c.json({ data: (await listCollections(db, spaceId)).map(collectionJson) });
+  });
+
+  app.get(`${base}/:key`, auth, async (c) => {
+    const spaceId = await ownedSpace(c);
+    const k = c.req.param('key');
+    const col = KEY_RE.test(k) ? await getCollection(db, spaceId, k) : null;
+    if (!col) throw new ApiError('not_found', 'Collection not found.');
+    c.header('cache-control', 'no-store');
+    return c.json({ data: collectionJson(col) });
+  });
+
+  app.put(`${base}/:key`, auth, limit(256 * 1024), async (c) => {
+    const spaceId = await ownedSpace(c);
+    const k = c.req.param('key');
+    if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
+    const body = await parseBody(c, updateCollectionBody);
+    const updated = unwrap(await updateCollection(db, spaceId, k, body), ctx.onPurgeQueued);
+    return c.json({ data: collectionJson(updated) });
+  });
+
+  app.get('/v2/manage/content/:key/:id', auth, async (c) => {
+    const spaceId = writer(c);
+    const { key: k, id } = c.req.param();
+    if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
+    const found = await getItemForManagement(db, { spaceId, key: k, itemId: Number(id) });
+    if (!found) throw new ApiError('not_found', 'Item not found.');
+    const { item } = found;
+    c.header('etag', `"v${item.version}"`);
+    c.header('cache-control', 'no-store');
+    return c.json({
+      data: {
+        meta: { id: item.itemId },
+        key: k,
+        locale: item.locale,
+        status: item.status,
+        version: item.version,
+        fields: item.fields,
+        published: item.publishedAt?.toISOString() ?? null,
+        updated: item.updatedAt.toISOString(),
+      },
+    });
+  });
+
+  // ------------------------------------------------------------------------------ reads
+  async function readMany(c: Context<OriginEnv>, keys: string[]) {
+    const { spaceId, preview } = reader(c);
+    if (keys.length === 0) throw new ApiError('bad_request', 'keys is required, e.g. ?keys=artists,albums.');
+    if (keys.length > MAX_LEGACY_KEYS) throw new ApiError('bad_request', `At most ${MAX_LEGACY_KEYS} keys.`);
+    if (!keys.every((k) => KEY_RE.test(k))) throw new ApiError('bad_request', 'keys must be collection keys.');
+    const opts = await readOptions(c, ctx, spaceId);
+    const data: Record<string, unknown[]> = {};
+    const uuids: string[] = [];
+    for (const k of [...new Set(keys)]) {
+      const page = await listItems(db, { ...opts, spaceId, preview, key: k, page: null, pageSize: LEGACY_ITEM_LIMIT, order: null, filters: [] });
+      if (!page) continue; // the legacy read leaves unknown keys out
+      data[k] = page.items;
+      uuids.push(...page.uuids);
+    }
+    if (Object.keys(data).length === 0) throw notFound(spaceId, keys);
+    cacheHeaders(c, spaceId, keys, uuids);
+    return c.json({ data });
+  }
+
+  async function readOne(c: Context<OriginEnv>, k: string) {
+    const { spaceId, preview } = reader(c);
+    if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
+    const opts = await readOptions(c, ctx, spaceId);
+    const page = intParam(c, 'page', 1, 100_000, 1);
+    const pageSize = intParam(c, 'page_size', 1, 100, 10);
+    const orderRaw = c.req.query('order');
+    const order = orderRaw === undefined ? null : { field: orderRaw.replace(/^-/, ''), desc: orderRaw.startsWith('-') };
+    const filters: { field: string; value: string }[] = [];
+    for (const [name, value] of Object.entries(c.req.queries())) {
+      if (!name.startsWith('fields.')) continue;
+      for (const v of value) filters.push({ field: name.slice('fields.'.length), value: v });
+    }
+    if (filters.length > MAX_FILTERS) throw new ApiError('bad_request', `At most ${MAX_FILTERS} field filters.`);
+    const col = await getCollection(db, spaceId, k);
+    if (!col) throw notFound(spaceId, [k]);
+    const problem = (order ? orderProblem(col, order.field) : null) ?? filters.map((f) => filterProblem(col, f.field)).find((p) => p !== null) ?? null;
+    if (problem) throw new ApiError('bad_request', `Invalid request: ${problem}.`);
+    const result = await listItems(db, { ...opts, spaceId, preview, key: k, page, pageSize, order, filters });
+    if (!result) throw notFound(spaceId, [k]);
+    cacheHeaders(c, spaceId, [k], result.uuids);
+    return c.json({
+      meta: { count: result.count, next_page: page * pageSize < result.count ? page + 1 : null, previous_page: page > 1 ? page - 1 : null },
+      data: { [k]: result.items },
+    });
+  }
+
+  app.get('/v2/content', auth, async (c) => {
+    const keys = (c.req.query('keys') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+    if (keys.length === 1) return readOne(c, keys[0]!);
+    return readMany(c, keys);
+  });
+
+  app.get('/v2/content/:key', auth, async (c) => {
+    const k = c.req.param('key');
+    if (k.includes(',')) return readMany(c, k.split(',').map((x) => x.trim()).filter(Boolean));
+    return readOne(c, k);
+  });
+
+  app.get('/v2/content/:key/:id', auth, async (c) => {
+    const { spaceId, preview } = reader(c);
+    const { key: k, id } = c.req.param();
+    if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
+    const opts = await readOptions(c, ctx, spaceId);
+    const found = await getItem(db, { ...opts, spaceId, preview, key: k, itemId: Number(id) });
+    if (!found) throw notFound(spaceId, [k], 'Item not found.');
+    cacheHeaders(c, spaceId, [k], found.uuids);
+    return c.json({ data: { [k]: found.items } });
+  });
+
+  // ------------------------------------------------------------------------------ writes
+  app.post('/v2/content', auth, limit(WRITE_BODY_LIMIT), async (c) => {
+    const spaceId = writer(c);
+    const body = await parseBody(c, createItemBody);
+    const raw = c.req.query('locale') ?? null;
+    if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
+    const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
+    if (raw !== null && locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
+    unwrap(await createItems(db, { spaceId, key: body.key, status: body.status, locale, items: body.fields }), ctx.onPurgeQueued);
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  const update = (replace: boolean) => async (c: Context<OriginEnv>) => {
+    const spaceId = writer(c);
+    const { key: k, id } = c.req.param() as { key: string; id: string };
+    if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
+    const body = await parseBody(c, updateItemBody);
+    const fields = Array.isArray(body.fields) ? body.fields[0] : body.fields;
+    const saved = unwrap(
+      await updateItem(db, { spaceId, key: k, itemId: Number(id), replace, ...(body.status ? { status: body.status } : {}), ...(fields ? { fields } : {}) }, expectedVersion(c)),
+      ctx.onPurgeQueued,
+    );
+    c.header('etag', `"v${saved.version}"`);
+    return c.json({ status: 'pending' }, 202);
+  };
+  app.patch('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(false));
+  app.put('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(true));
+
+  app.delete('/v2/content/:key/:id', auth, async (c) => {
+    const spaceId = writer(c);
+    const { key: k, id } = c.req.param();
+    if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
+    unwrap(await deleteItem(db, { spaceId, key: k, itemId: Number(id) }, expectedVersion(c)), ctx.onPurgeQueued);
+    return c.body(null, 204);
+  });
+
+  return app;
 }

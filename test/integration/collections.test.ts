@@ -1,0 +1,383 @@
+import { desc, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devEnvelope } from '../../origin/crypto/envelope.js';
+import { collectionItems, locales, organizations, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
+import { issueApiKey } from '../../origin/services/api-keys.js';
+import { createWebhook } from '../../origin/services/webhooks.js';
+import { expectErrorShape } from '../helpers/assertions.js';
+import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+
+let origin: OriginUnderTest;
+let otherAdmin: string;
+let otherSpaceId: string;
+const api = (path: string) => `${origin.server.url}${path}`;
+const call = (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) =>
+  fetch(api(path), {
+    method,
+    headers: { authorization: `Token ${key}`, 'content-type': 'application/json', ...headers },
+    ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+const admin = (method: string, path: string, body?: unknown) => call(method, `/v2/manage/spaces/${origin.seed.spaceId}/collections${path}`, origin.seed.keys.admin, body);
+const write = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => call(method, path, origin.seed.keys.write, body, headers);
+const read = (path: string, key = origin.seed.keys.read) => fetch(api(path), { headers: { authorization: `Token ${key}` } });
+const json = async <T = Record<string, unknown>>(res: Response): Promise<T> => (await res.json()) as T;
+const itemsOf = async (key: string) =>
+  origin.database.db
+    .select()
+    .from(collectionItems)
+    .where(sql`${collectionItems.collectionId} = (select id from collections where key = ${key} and space_id = ${origin.seed.spaceId})`)
+    .orderBy(collectionItems.itemId);
+const outboxCount = async () => (await origin.database.db.select({ n: sql<number>`count(*)::int` }).from(purgeOutbox))[0]!.n;
+const etagOf = async (key: string, id: number) => (await write('GET', `/v2/manage/content/${key}/${id}/`)).headers.get('etag');
+
+beforeAll(async () => {
+  origin = await startTestOrigin();
+  const db = origin.database.db;
+  const [org] = await db.insert(organizations).values({ slug: 'other', name: 'Other' }).returning();
+  const [space] = await db.insert(spaces).values({ organizationId: org!.id, slug: 'other', name: 'Other' }).returning();
+  otherSpaceId = space!.id;
+  otherAdmin = (await issueApiKey(db, { organizationId: org!.id, spaceId: null, kind: 'admin', name: 'other admin' })).token;
+  await db.insert(locales).values({ spaceId: origin.seed.spaceId, code: 'es', name: 'Spanish' });
+});
+afterAll(async () => origin?.stop());
+
+describe('management', () => {
+  it('creates, lists and reads collections with an admin key', async () => {
+    const res = await admin('POST', '/', { key: 'genres', name: 'Genres', fields: [{ name: 'name', type: 'short_text' }] });
+    expect(res.status).toBe(201);
+    expect(await json(res)).toMatchObject({ data: { key: 'genres', name: 'Genres', fields: [{ name: 'name', type: 'short_text' }] } });
+    const artists = await admin('POST', '/', {
+      key: 'artists',
+      name: 'Artists',
+      fields: [
+        { name: 'name', type: 'short_text' },
+        { name: 'formed', type: 'number' },
+        { name: 'active', type: 'checkbox' },
+        { name: 'genre', type: 'reference', collection: 'genres' },
+        { name: 'related', type: 'reference', collection: 'artists', many: true },
+      ],
+    });
+    expect(artists.status).toBe(201);
+    const list = await json<{ data: { key: string }[] }>(await admin('GET', '/'));
+    expect(list.data.map((c) => c.key)).toEqual(['artists', 'genres']);
+    expect(await json(await admin('GET', '/genres/'))).toMatchObject({ data: { key: 'genres' } });
+    await expectErrorShape(await admin('GET', '/nope/'), 404, 'not_found');
+  });
+
+  it('refuses duplicates, bad definitions and unknown body fields', async () => {
+    await expectErrorShape(await admin('POST', '/', { key: 'genres', name: 'x', fields: [] }), 400, 'bad_request');
+    const bad = await expectErrorShape(await admin('POST', '/', { key: 'Bad Key', name: 'x', fields: [{ name: 'a', type: 'colour' }], owner: 1 }), 400, 'bad_request');
+    expect(String(bad.detail)).toMatch(/key/);
+    expect(String(bad.detail)).toMatch(/fields\.0\.type/);
+    expect(String(bad.detail)).toMatch(/owner/);
+    const ref = await expectErrorShape(await admin('POST', '/', { key: 'x', name: 'x', fields: [{ name: 'r', type: 'reference', collection: 'missing' }] }), 400, 'bad_request');
+    expect(String(ref.detail)).toContain('missing');
+    await expectErrorShape(await admin('POST', '/', { key: 'x', name: 'x', fields: [{ name: 'a', type: 'number' }, { name: 'a', type: 'number' }] }), 400, 'bad_request');
+  });
+
+  it('other organizations get 404, space keys 403, no key 401', async () => {
+    for (const path of ['/', '/genres/']) {
+      await expectErrorShape(await call('GET', `/v2/manage/spaces/${origin.seed.spaceId}/collections${path}`, otherAdmin), 404, 'not_found');
+    }
+    await expectErrorShape(await call('POST', `/v2/manage/spaces/${origin.seed.spaceId}/collections/`, otherAdmin, { key: 'z', name: 'z', fields: [] }), 404, 'not_found');
+    await expectErrorShape(await call('PUT', `/v2/manage/spaces/${origin.seed.spaceId}/collections/genres/`, otherAdmin, { name: 'z' }), 404, 'not_found');
+    await expectErrorShape(await call('GET', `/v2/manage/spaces/${otherSpaceId}/collections/`, origin.seed.keys.admin), 404, 'not_found');
+    for (const key of [origin.seed.keys.read, origin.seed.keys.preview, origin.seed.keys.write]) {
+      await expectErrorShape(await call('GET', `/v2/manage/spaces/${origin.seed.spaceId}/collections/`, key), 403, 'forbidden');
+    }
+    await expectErrorShape(await fetch(api(`/v2/manage/spaces/${origin.seed.spaceId}/collections/`)), 401, 'unauthenticated');
+  });
+});
+
+describe('writes', () => {
+  it('creates items (202 after commit) with a purge and a webhook event in the same transaction', async () => {
+    const hook = await createWebhook(
+      origin.database.db,
+      { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/butter', events: ['collectionitem.all'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
+      devEnvelope(),
+    );
+    const before = await outboxCount();
+    const res = await write('POST', '/v2/content/', { key: 'genres', status: 'published', fields: [{ name: 'Rock' }, { name: 'Jazz' }] });
+    expect(res.status).toBe(202);
+    expect(await json(res)).toEqual({ status: 'pending' });
+    const rows = await itemsOf('genres');
+    expect(rows.map((r) => [r.status, r.version, r.fields])).toEqual([
+      ['published', 1, { name: 'Rock' }],
+      ['published', 1, { name: 'Jazz' }],
+    ]);
+    expect(rows[0]!.published).toEqual({ meta: { id: rows[0]!.itemId }, name: 'Rock' });
+    const outbox = await origin.database.db.select().from(purgeOutbox).orderBy(desc(purgeOutbox.id)).limit(2);
+    expect(await outboxCount()).toBe(before + 2);
+    expect(outbox.map((o) => o.keys).flat()).toEqual(expect.arrayContaining([`collection:${origin.seed.spaceId}:genres`, `item:${rows[0]!.id}`, `item:${rows[1]!.id}`]));
+    const deliveries = await origin.database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hook.id));
+    expect(deliveries.map((d) => d.event)).toEqual(['collectionitem.published', 'collectionitem.published']);
+    expect(deliveries[0]!.payload).toMatchObject({
+      data: { id: 'genres', itemid: `/v2/content/?keys=genres[_id=${rows[0]!.itemId}]`, label: 'Rock', editor: 'API', locale: 'en', status: 'published' },
+      webhook: { event: 'collectionitem.published', target: 'https://hooks.example.com/butter' },
+    });
+  });
+
+  it('refused writes change and queue nothing', async () => {
+    const outbox = await outboxCount();
+    const deliveries = (await origin.database.db.select({ n: sql<number>`count(*)::int` }).from(webhookDeliveries))[0]!.n;
+    const items = (await itemsOf('genres')).length;
+    const unknown = await expectErrorShape(await write('POST', '/v2/content/', { key: 'genres', fields: [{ name: 'Pop', colour: 'red' }] }), 400, 'bad_request');
+    expect(String(unknown.detail)).toContain('colour');
+    const typed = await expectErrorShape(await write('POST', '/v2/content/', { key: 'artists', fields: [{ name: 'A', formed: 'nineteen' }] }), 400, 'bad_request');
+    expect(String(typed.detail)).toContain('fields.formed');
+    const ref = await expectErrorShape(await write('POST', '/v2/content/', { key: 'artists', fields: [{ name: 'A', genre: 999999 }] }), 400, 'bad_request');
+    expect(String(ref.detail)).toContain('999999');
+    // All or nothing: the second item is bad, so the first is not created either.
+    await expectErrorShape(await write('POST', '/v2/content/', { key: 'genres', fields: [{ name: 'Ok' }, { name: 5 }] }), 400, 'bad_request');
+    const body = await expectErrorShape(await write('POST', '/v2/content/', { key: 'genres', fields: [{ name: 'x' }], owner: 'me' }), 400, 'bad_request');
+    expect(String(body.detail)).toContain('owner');
+    await expectErrorShape(await write('POST', '/v2/content/', { key: 'genres', status: 'live', fields: [{}] }), 400, 'bad_request');
+    await expectErrorShape(await write('POST', '/v2/content/', { key: 'nope', fields: [{}] }), 404, 'not_found');
+    await expectErrorShape(await write('POST', '/v2/content/', '{not json'), 400, 'bad_request');
+    await expectErrorShape(await write('POST', '/v2/content/', { key: 'genres', fields: [{ name: 'x'.repeat(1_100_000) }] }), 413, 'payload_too_large');
+    await expectErrorShape(await fetch(api('/v2/content/'), { method: 'POST', headers: { authorization: `Token ${origin.seed.keys.write}`, 'content-type': 'text/plain' }, body: '{}' }), 415, 'unsupported_media_type');
+    for (const key of [origin.seed.keys.read, origin.seed.keys.preview, origin.seed.keys.admin]) {
+      await expectErrorShape(await call('POST', '/v2/content/', key, { key: 'genres', fields: [{ name: 'x' }] }), 403, 'forbidden');
+    }
+    expect(await outboxCount()).toBe(outbox);
+    expect((await origin.database.db.select({ n: sql<number>`count(*)::int` }).from(webhookDeliveries))[0]!.n).toBe(deliveries);
+    expect((await itemsOf('genres')).length).toBe(items);
+  });
+
+  it('PATCH merges, PUT replaces, status publishes and unpublishes, each save bumps the version', async () => {
+    const [rock] = await itemsOf('genres');
+    expect((await write('POST', '/v2/content/', { key: 'artists', status: 'published', fields: [{ name: 'Beatles', formed: 1960, active: false, genre: rock!.itemId }] })).status).toBe(202);
+    const [beatles] = await itemsOf('artists');
+    const id = beatles!.itemId;
+    expect((await write('PATCH', `/v2/content/artists/${id}/`, { fields: { active: true } })).status).toBe(202);
+    let [row] = await itemsOf('artists');
+    expect(row).toMatchObject({ version: 2, status: 'published', fields: { name: 'Beatles', formed: 1960, active: true, genre: rock!.itemId, related: null } });
+    expect(row!.published).toMatchObject({ active: true });
+    expect((await write('PATCH', `/v2/content/artists/${id}/`, { status: 'draft' })).status).toBe(202);
+    [row] = await itemsOf('artists');
+    expect(row).toMatchObject({ version: 3, status: 'draft', published: null });
+    expect((await write('PUT', `/v2/content/artists/${id}/`, { status: 'published', fields: [{ name: 'The Beatles', formed: 1960, genre: rock!.itemId }] })).status).toBe(202);
+    [row] = await itemsOf('artists');
+    expect(row).toMatchObject({ version: 4, status: 'published', fields: { name: 'The Beatles', formed: 1960, active: null, genre: rock!.itemId, related: null } });
+    await expectErrorShape(await write('PATCH', `/v2/content/artists/${id}/`, { fields: { nope: 1 } }), 400, 'bad_request');
+    await expectErrorShape(await write('PATCH', `/v2/content/artists/${id}/`, { fields: {}, key: 'genres' }), 400, 'bad_request');
+    await expectErrorShape(await write('PATCH', '/v2/content/artists/999999/', { fields: {} }), 404, 'not_found');
+    await expectErrorShape(await write('PATCH', '/v2/content/artists/abc/', { fields: {} }), 404, 'not_found');
+    await expectErrorShape(await call('PATCH', `/v2/content/artists/${id}/`, origin.seed.keys.read, { fields: {} }), 403, 'forbidden');
+    expect((await itemsOf('artists'))[0]!.version).toBe(4);
+  });
+
+  it('If-Match: the current ETag wins, a stale one gets 412 and changes nothing', async () => {
+    const [beatles] = await itemsOf('artists');
+    const id = beatles!.itemId;
+    const etag = await etagOf('artists', id);
+    expect(etag).toBe('"v4"');
+    const ok = await write('PATCH', `/v2/content/artists/${id}/`, { fields: { formed: 1961 } }, { 'if-match': etag! });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get('etag')).toBe('"v5"');
+    const outbox = await outboxCount();
+    await expectErrorShape(await write('PATCH', `/v2/content/artists/${id}/`, { fields: { formed: 1962 } }, { 'if-match': etag! }), 412, 'precondition_failed');
+    await expectErrorShape(await write('DELETE', `/v2/content/artists/${id}/`, undefined, { 'if-match': etag! }), 412, 'precondition_failed');
+    await expectErrorShape(await write('PATCH', `/v2/content/artists/${id}/`, { fields: {} }, { 'if-match': 'v5' }), 400, 'bad_request');
+    expect(await outboxCount()).toBe(outbox);
+    expect((await itemsOf('artists'))[0]).toMatchObject({ version: 5, fields: { formed: 1961 } });
+  });
+
+  it('concurrent PATCHes with the same If-Match: exactly one wins', async () => {
+    const id = (await itemsOf('artists'))[0]!.itemId;
+    const etag = (await etagOf('artists', id))!;
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => write('PATCH', `/v2/content/artists/${id}/`, { fields: { formed: 2000 + i } }, { 'if-match': etag })));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 202)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 412)).toHaveLength(19);
+  });
+
+  it('soft-deletes: reads 404, a second delete 404, purge and delete event queued', async () => {
+    expect((await write('POST', '/v2/content/', { key: 'genres', status: 'published', fields: [{ name: 'Polka' }] })).status).toBe(202);
+    const polka = (await itemsOf('genres')).find((r) => (r.fields as { name: string }).name === 'Polka')!;
+    expect((await read(`/v2/content/genres/${polka.itemId}/`)).status).toBe(200);
+    const before = await outboxCount();
+    expect((await write('DELETE', `/v2/content/genres/${polka.itemId}/`)).status).toBe(204);
+    expect(await outboxCount()).toBe(before + 1);
+    const [last] = await origin.database.db.select().from(purgeOutbox).orderBy(desc(purgeOutbox.id)).limit(1);
+    expect(last!.keys).toEqual([`collection:${origin.seed.spaceId}:genres`, `item:${polka.id}`]);
+    const [event] = await origin.database.db.select().from(webhookDeliveries).orderBy(desc(webhookDeliveries.createdAt)).limit(1);
+    expect(event).toMatchObject({ event: 'collectionitem.delete', payload: { data: { id: 'genres', status: 'deleted', label: 'Polka' } } });
+    await expectErrorShape(await read(`/v2/content/genres/${polka.itemId}/`), 404, 'not_found');
+    await expectErrorShape(await write('DELETE', `/v2/content/genres/${polka.itemId}/`), 404, 'not_found');
+    const row = (await itemsOf('genres')).find((r) => r.id === polka.id)!;
+    expect(row.deletedAt).not.toBeNull();
+    await expectErrorShape(await call('DELETE', `/v2/content/genres/${polka.itemId}/`, origin.seed.keys.read), 403, 'forbidden');
+  });
+});
+
+describe('reads', () => {
+  let rockId: number;
+  let jazzId: number;
+  let beatlesId: number;
+  beforeAll(async () => {
+    const genres = await itemsOf('genres');
+    rockId = genres[0]!.itemId;
+    jazzId = genres[1]!.itemId;
+    beatlesId = (await itemsOf('artists'))[0]!.itemId;
+    await write('PUT', `/v2/content/artists/${beatlesId}/`, { status: 'published', fields: { name: 'Beatles', formed: 1960, active: false, genre: rockId } });
+    await write('POST', '/v2/content/', {
+      key: 'artists',
+      status: 'published',
+      fields: [
+        { name: 'Stones', formed: 1962, active: true, genre: rockId, related: [beatlesId] },
+        { name: 'Coltrane', formed: 1955, active: false, genre: jazzId },
+      ],
+    });
+    await write('POST', '/v2/content/', { key: 'artists', status: 'draft', fields: [{ name: 'Secret', formed: 2030 }] });
+  });
+
+  it('GET /v2/content/{key}/ has the exact ButterCMS shape, references expanded (levels=2 default)', async () => {
+    const res = await read('/v2/content/genres/');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      meta: { count: 2, next_page: null, previous_page: null },
+      data: {
+        genres: [
+          { meta: { id: rockId }, name: 'Rock' },
+          { meta: { id: jazzId }, name: 'Jazz' },
+        ],
+      },
+    });
+    const artists = await json<{ data: { artists: Record<string, unknown>[] } }>(await read('/v2/content/artists/'));
+    expect(artists.data.artists.map((a) => a.name)).toEqual(['Beatles', 'Stones', 'Coltrane']);
+    expect(artists.data.artists[1]).toEqual({
+      meta: { id: artists.data.artists[1]!.meta && (artists.data.artists[1]!.meta as { id: number }).id },
+      name: 'Stones',
+      formed: 1962,
+      active: true,
+      genre: { meta: { id: rockId }, name: 'Rock' },
+      related: [{ meta: { id: beatlesId }, name: 'Beatles', formed: 1960, active: false, genre: `/v2/content/?keys=genres[_id=${rockId}]`, related: null }],
+    });
+  });
+
+  it('sends surrogate keys for the space, the collection, each item and each referenced item', async () => {
+    const res = await read('/v2/content/artists/?levels=2');
+    const keys = (res.headers.get('surrogate-key') ?? '').split(' ');
+    const rows = await itemsOf('artists');
+    const rock = (await itemsOf('genres'))[0]!;
+    expect(keys).toEqual(expect.arrayContaining([`space:${origin.seed.spaceId}`, `collection:${origin.seed.spaceId}:artists`, `item:${rock.id}`, ...rows.filter((r) => r.published).map((r) => `item:${r.id}`)]));
+    expect(keys).not.toContain(`item:${rows.find((r) => !r.published)!.id}`);
+    expect(res.headers.get('surrogate-control')).toMatch(/max-age=\d+/);
+    expect(res.headers.get('cache-control')).toBe('max-age=60');
+  });
+
+  it('levels=1 leaves references as API paths; levels outside 1–5 are 400', async () => {
+    const body = await json<{ data: { artists: Record<string, unknown>[] } }>(await read('/v2/content/artists/?levels=1'));
+    expect(body.data.artists[0]!.genre).toBe(`/v2/content/?keys=genres[_id=${rockId}]`);
+    for (const bad of ['0', '6', 'x', '-1']) await expectErrorShape(await read(`/v2/content/artists/?levels=${bad}`), 400, 'bad_request');
+  });
+
+  it('paginates with page/page_size (≤ 100) and meta', async () => {
+    const p1 = await json(await read('/v2/content/artists/?page_size=2'));
+    expect(p1.meta).toEqual({ count: 3, next_page: 2, previous_page: null });
+    const p2 = await json<{ meta: unknown; data: { artists: unknown[] } }>(await read('/v2/content/artists/?page_size=2&page=2'));
+    expect(p2.meta).toEqual({ count: 3, next_page: null, previous_page: 1 });
+    expect(p2.data.artists).toHaveLength(1);
+    const p9 = await json<{ meta: unknown; data: { artists: unknown[] } }>(await read('/v2/content/artists/?page_size=2&page=9'));
+    expect(p9).toEqual({ meta: { count: 3, next_page: null, previous_page: 8 }, data: { artists: [] } });
+    expect((await read('/v2/content/artists/?page_size=100')).status).toBe(200);
+    for (const q of ['page_size=101', 'page_size=0', 'page=0', 'page=abc', 'page_size=1.5']) await expectErrorShape(await read(`/v2/content/artists/?${q}`), 400, 'bad_request');
+  });
+
+  it('filters with fields.<name>= and orders by fields or dates', async () => {
+    const f = await json<{ meta: { count: number }; data: { artists: { name: string }[] } }>(await read(`/v2/content/artists/?fields.genre=${rockId}`));
+    expect(f.data.artists.map((a) => a.name)).toEqual(['Beatles', 'Stones']);
+    expect(f.meta.count).toBe(2);
+    const b = await json<{ data: { artists: { name: string }[] } }>(await read('/v2/content/artists/?fields.active=true&fields.name=Stones'));
+    expect(b.data.artists.map((a) => a.name)).toEqual(['Stones']);
+    const many = await json<{ data: { artists: { name: string }[] } }>(await read(`/v2/content/artists/?fields.related=${beatlesId}`));
+    expect(many.data.artists.map((a) => a.name)).toEqual(['Stones']);
+    const o = await json<{ data: { artists: { name: string }[] } }>(await read('/v2/content/artists/?order=-formed'));
+    expect(o.data.artists.map((a) => a.name)).toEqual(['Stones', 'Beatles', 'Coltrane']);
+    const o2 = await json<{ data: { artists: { name: string }[] } }>(await read('/v2/content/artists/?order=formed'));
+    expect(o2.data.artists.map((a) => a.name)).toEqual(['Coltrane', 'Beatles', 'Stones']);
+    expect((await read('/v2/content/artists/?order=-updated')).status).toBe(200);
+    await expectErrorShape(await read('/v2/content/artists/?order=colour'), 400, 'bad_request');
+    await expectErrorShape(await read('/v2/content/artists/?fields.colour=red'), 400, 'bad_request');
+  });
+
+  it('locale: invalid or unknown → 400; items are per locale', async () => {
+    await expectErrorShape(await read('/v2/content/artists/?locale=EN_us!'), 400, 'bad_request');
+    await expectErrorShape(await read('/v2/content/artists/?locale=fr'), 400, 'bad_request');
+    expect(await json(await read('/v2/content/artists/?locale=es'))).toEqual({ meta: { count: 0, next_page: null, previous_page: null }, data: { artists: [] } });
+    expect((await write('POST', '/v2/content/', { key: 'genres', status: 'published', fields: [{ en: { name: 'Folk' }, es: { name: 'Folclore' } }] })).status).toBe(202);
+    const es = await json<{ data: { genres: { name: string }[] } }>(await read('/v2/content/genres/?locale=es'));
+    expect(es.data.genres.map((g) => g.name)).toEqual(['Folclore']);
+    const en = await json<{ data: { genres: { name: string }[] } }>(await read('/v2/content/genres/?locale=en'));
+    expect(en.data.genres.map((g) => g.name)).toEqual(['Rock', 'Jazz', 'Folk']);
+  });
+
+  it('preview: drafts only with preview=1, which a read key may not use', async () => {
+    const pub = await json<{ data: { artists: { name: string }[] } }>(await read('/v2/content/artists/', origin.seed.keys.preview));
+    expect(pub.data.artists.map((a) => a.name)).not.toContain('Secret');
+    for (const key of [origin.seed.keys.preview, origin.seed.keys.write]) {
+      const pre = await json<{ data: { artists: { name: string }[] } }>(await read('/v2/content/artists/?preview=1', key));
+      expect(pre.data.artists.map((a) => a.name)).toContain('Secret');
+    }
+    await expectErrorShape(await read('/v2/content/artists/?preview=1'), 403, 'forbidden');
+    await expectErrorShape(await read('/v2/content/?keys=artists,genres&test=1'), 403, 'forbidden');
+    const secret = (await itemsOf('artists')).find((r) => r.status === 'draft')!;
+    await expectErrorShape(await read(`/v2/content/artists/${secret.itemId}/`), 404, 'not_found');
+    expect((await read(`/v2/content/artists/${secret.itemId}/?preview=1`, origin.seed.keys.preview)).status).toBe(200);
+    await expectErrorShape(await read('/v2/content/artists/', origin.seed.keys.admin), 403, 'forbidden');
+    await expectErrorShape(await fetch(api('/v2/content/artists/')), 401, 'unauthenticated');
+  });
+
+  it('item detail: { data: { <key>: [item] } }, 404 for unknown ids and keys', async () => {
+    const res = await read(`/v2/content/genres/${rockId}/`);
+    expect(await res.json()).toEqual({ data: { genres: [{ meta: { id: rockId }, name: 'Rock' }] } });
+    expect(res.headers.get('surrogate-key')).toContain(`collection:${origin.seed.spaceId}:genres`);
+    await expectErrorShape(await read('/v2/content/genres/99999999/'), 404, 'not_found');
+    await expectErrorShape(await read(`/v2/content/artists/${rockId}/`), 404, 'not_found');
+    const missing = await read('/v2/content/nothing/');
+    expect(missing.headers.get('surrogate-key')).toContain(`collection:${origin.seed.spaceId}:nothing`);
+    await expectErrorShape(missing, 404, 'not_found');
+  });
+
+  it('legacy ?keys=a,b: several collections, no meta, unknown keys left out (404 when none exist)', async () => {
+    const res = await read('/v2/content/?keys=genres,artists,nothing');
+    const body = await json<{ data: Record<string, unknown[]>; meta?: unknown }>(res);
+    expect(Object.keys(body)).toEqual(['data']);
+    expect(Object.keys(body.data).sort()).toEqual(['artists', 'genres']);
+    expect(body.data.genres).toHaveLength(3);
+    expect(res.headers.get('surrogate-key')).toContain(`collection:${origin.seed.spaceId}:nothing`);
+    const sdk = await json<{ data: Record<string, unknown[]> }>(await read('/v2/content/genres,artists/'));
+    expect(Object.keys(sdk.data).sort()).toEqual(['artists', 'genres']);
+    const single = await json(await read('/v2/content/?keys=genres&page_size=1'));
+    expect(single).toMatchObject({ meta: { count: 3, next_page: 2, previous_page: null }, data: { genres: [{ name: 'Rock' }] } });
+    await expectErrorShape(await read('/v2/content/?keys=nothing,nada'), 404, 'not_found');
+    await expectErrorShape(await read('/v2/content/'), 400, 'bad_request');
+    await expectErrorShape(await read('/v2/content/?keys=BAD KEY,x'), 400, 'bad_request');
+  });
+});
+
+describe('changing a collection', () => {
+  it('adds a field (published forms re-rendered with null) and refuses a change existing items fail, naming item and field', async () => {
+    const [rock] = await itemsOf('genres');
+    const ok = await admin('PUT', '/genres/', { fields: [{ name: 'name', type: 'short_text' }, { name: 'rank', type: 'number' }] });
+    expect(ok.status).toBe(200);
+    const detail = await json<{ data: { genres: Record<string, unknown>[] } }>(await read(`/v2/content/genres/${rock!.itemId}/`));
+    expect(detail.data.genres[0]).toEqual({ meta: { id: rock!.itemId }, name: 'Rock', rank: null });
+    const outbox = await outboxCount();
+    const bad = await expectErrorShape(await admin('PUT', '/genres/', { fields: [{ name: 'name', type: 'number' }] }), 400, 'bad_request');
+    expect(String(bad.detail)).toContain(`Item ${rock!.itemId}`);
+    expect(String(bad.detail)).toContain('fields.name');
+    const dropped = await expectErrorShape(await admin('PUT', '/genres/', { fields: [{ name: 'title', type: 'short_text' }] }), 400, 'bad_request');
+    expect(String(dropped.detail)).toContain('fields.name');
+    expect(await outboxCount()).toBe(outbox);
+    expect(await json(await admin('GET', '/genres/'))).toMatchObject({ data: { fields: [{ name: 'name' }, { name: 'rank' }] } });
+    // Removing a field no item uses is fine.
+    expect((await admin('PUT', '/genres/', { name: 'Music genres', fields: [{ name: 'name', type: 'short_text' }] })).status).toBe(200);
+    const queued = await origin.database.db.select().from(purgeOutbox).orderBy(desc(purgeOutbox.id)).limit(2);
+    expect(await outboxCount()).toBe(outbox + 2);
+    expect(queued.map((q) => q.keys).flat()).toEqual(expect.arrayContaining([`collection:${origin.seed.spaceId}:genres`, `item:${rock!.id}`]));
+    await expectErrorShape(await admin('PUT', '/genres/', {}), 400, 'bad_request');
+    await expectErrorShape(await admin('PUT', '/nope/', { name: 'x' }), 404, 'not_found');
+  });
+});
