@@ -91,6 +91,7 @@ function unwrap<T>(r: WriteResult<T>, committed?: () => void): T {
     case 'not_found':
       throw new ApiError('not_found', r.detail);
     case 'conflict':
+    case 'invalid':
       throw new ApiError('bad_request', r.detail);
     case 'version_mismatch':
       throw new ApiError('precondition_failed', r.detail);

@@ -11,6 +11,8 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
 import { pageRevisions, pages, spaces } from '../db/schema/index.js';
+import { validateFields } from '../content/schema.js';
+import { findPageTypeSchema } from './page-types.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { renderPage } from './pages.js';
 import { enqueueWebhookEvent, pageWebhookData } from './webhooks.js';
@@ -36,7 +38,9 @@ export type PageStatus = 'draft' | 'published';
 
 export type WriteResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch'; detail: string };
+  | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch' | 'invalid'; detail: string };
+
+const invalidFields = (errors: string[]) => ({ ok: false, error: 'invalid', detail: `Invalid fields: ${errors.join('; ')}.` }) as const;
 
 export interface PageChange {
   spaceId: string;
@@ -75,6 +79,14 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
       .where(and(eq(pages.spaceId, change.spaceId), eq(pages.pageType, change.pageType), eq(pages.slug, change.slug), eq(pages.locale, locale)))
       .limit(1);
     if (existing[0] && !existing[0].deletedAt) return { ok: false, error: 'conflict', detail: `A page with slug "${change.slug}" already exists.` };
+    if (change.pageType !== '*') {
+      // Typed pages follow their page type's schema (read FOR SHARE: a schema change waits for us).
+      const schema = await findPageTypeSchema(t, change.spaceId, change.pageType, true);
+      if (!schema) return { ok: false, error: 'invalid', detail: `Unknown page type "${change.pageType}".` };
+      const checked = validateFields(schema, change.fields);
+      if (!checked.ok) return invalidFields(checked.errors);
+      change = { ...change, fields: checked.value };
+    }
     const now = new Date();
     const published = change.status === 'published';
     const rendered = published ? renderPage({ slug: change.slug, name: change.name, pageType: change.pageType, fields: change.fields, publishedAt: now, updatedAt: now }) : null;
@@ -132,8 +144,19 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
       .orderBy(sql`${pages.pageType} = '*' desc`)
       .limit(1);
     if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
+    let patch = change.fields ?? {};
+    if (current.pageType !== '*') {
+      const schema = await findPageTypeSchema(t, change.spaceId, current.pageType, true);
+      if (!schema) return { ok: false, error: 'invalid', detail: `Unknown page type "${current.pageType}".` };
+      const checked = validateFields(schema, patch, { partial: true });
+      if (!checked.ok) return invalidFields(checked.errors);
+      patch = checked.value;
+      // The row is locked until commit, so the merge below (fields || patch) is exactly this one.
+      const [locked] = await t.select({ fields: pages.fields }).from(pages).where(eq(pages.id, current.id)).for('update');
+      const merged = validateFields(schema, { ...(locked?.fields as Record<string, unknown>), ...patch });
+      if (!merged.ok) return invalidFields(merged.errors);
+    }
     const now = new Date();
-    const patch = change.fields ?? {};
     const [row] = await t
       .update(pages)
       .set({
