@@ -1,8 +1,425 @@
-import { Hono } from 'hono';
+/**
+ * The ButterCMS v2 blog API.
+ *
+ * Reads (read key; `preview=1` needs a preview or write key and shows drafts):
+ *   GET /v2/posts/                 page, page_size (≤ 100), exclude_body, author_slug, category_slug, tag_slug
+ *   GET /v2/posts/search/          query, page, page_size
+ *   GET /v2/posts/{slug}/          { meta: { next_post, previous_post }, data }
+ *   GET /v2/authors/[{slug}/]      include=recent_posts
+ *   GET /v2/categories/[{slug}/]   include=recent_posts
+ *   GET /v2/tags/[{slug}/]         include=recent_posts
+ *   GET /v2/feeds/rss/ | atom/ | sitemap/   { data: "<xml>" } (rss/atom: category_slug, tag_slug)
+ * Writes (write key), `202 {"status":"pending"}` once committed, like ButterCMS:
+ *   POST /v2/posts/, PUT|PATCH /v2/posts/{slug}/ (partial), DELETE /v2/posts/{slug}/ (204, soft)
+ *   GET  /v2/manage/posts/{slug}/  working copy + `ETag: "v<n>"`; `If-Match` makes writes conditional
+ * Authors (admin key): POST /v2/manage/spaces/{space}/authors/ (another organization's space: 404)
+ */
+import { and, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { ApiError } from '../../shared/errors.js';
+import { surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
+import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
+import { apiKeyAuth } from '../middleware/api-key.js';
+import {
+  blogKeys,
+  createAuthor,
+  createPost,
+  deletePost,
+  feedPosts,
+  getPost,
+  getPostForManagement,
+  listAuthors,
+  listPosts,
+  listTerms,
+  updatePost,
+  withoutBody,
+  type BlogWriteResult,
+  type PostJson,
+  type WithRecent,
+} from '../services/blog.js';
+import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
+import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 
-/** Placeholder: filled in by the content issue. */
-export function blogRoutes(_ctx: AppContext) {
-  return new Hono<OriginEnv>({ strict: false });
+export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
+const AUTHOR_BODY_LIMIT = 16_384;
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 10;
+const FEED_ITEMS = 50;
+const SITEMAP_ITEMS = 5000;
+/** Beyond this, per-post keys are dropped from Surrogate-Key (the list key still covers them). */
+const MAX_SURROGATE_HEADER = 16_384;
+
+const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** True when `v` holds a C0 control character or DEL (not wanted in one-line text). */
+function hasControlChars(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+const slug = z.string().regex(SLUG_RE, { message: 'must be 1–200 letters, digits, - or _' });
+const status = z.enum(['draft', 'published'], { message: 'must be draft or published' });
+const line = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` }).refine((v) => !hasControlChars(v), { message: 'must not contain control characters' });
+const httpUrl = z
+  .string()
+  .max(2048, { message: 'must be at most 2048 characters' })
+  .refine((v) => v === '' || isHttpUrl(v), { message: 'must be an http(s) URL' });
+const term = line(200).refine((v) => v.trim().length > 0, { message: 'must not be empty' });
+
+function isHttpUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !hasControlChars(v);
+  } catch {
+    return false;
+  }
+}
+
+const postShape = {
+  title: line(500).refine((v) => v.trim().length > 0, { message: 'must not be empty' }),
+  slug,
+  status,
+  author: z
+    .object({ email: z.string().max(320), slug })
+    .partial()
+    .strict()
+    .refine((a) => a.email !== undefined || a.slug !== undefined, { message: 'needs an email or a slug' }),
+  categories: z.array(term).max(50, { message: 'at most 50' }),
+  tags: z.array(term).max(100, { message: 'at most 100' }),
+  featured_image: httpUrl,
+  featured_image_alt: line(1000),
+  body: z.string(),
+  summary: z.string().max(10_000, { message: 'must be at most 10000 characters' }),
+  seo_title: line(500),
+  meta_description: z.string().max(1000, { message: 'must be at most 1000 characters' }),
+  /** Accepted for ButterCMS compatibility; images are not re-hosted. */
+  upload_images_to_media_library: z.boolean(),
+};
+const createBody = z
+  .object(postShape)
+  .partial()
+  .strict()
+  .superRefine((b, c) => {
+    if (b.title === undefined) c.addIssue({ code: 'custom', message: 'is required', path: ['title'] });
+    if (b.slug === undefined) c.addIssue({ code: 'custom', message: 'is required', path: ['slug'] });
+  });
+const updateBody = z.object(postShape).partial().strict();
+
+const authorBody = z
+  .object({
+    slug,
+    first_name: line(200),
+    last_name: line(200),
+    email: z.union([z.literal(''), z.email({ message: 'must be an email address' }).max(320)]),
+    bio: z.string().max(10_000),
+    title: line(200),
+    linkedin_url: httpUrl,
+    facebook_url: httpUrl,
+    instagram_url: httpUrl,
+    pinterest_url: httpUrl,
+    twitter_handle: line(100),
+    profile_image: httpUrl,
+  })
+  .partial()
+  .required({ slug: true })
+  .strict();
+
+async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
+  }
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new ApiError('bad_request', 'The body is not valid JSON.');
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.slice(0, 10).map((i) => {
+      const where = i.path.length ? i.path.join('.') : 'body';
+      return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}: ${i.message}`;
+    });
+    throw new ApiError('bad_request', `Invalid request: ${problems.join('; ')}.`);
+  }
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Query parameters
+
+function intParam(c: Context<OriginEnv>, name: string, def: number, min: number, max: number): number {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d{1,9}$/.test(raw)) throw new ApiError('bad_request', `${name} must be an integer between ${min} and ${max}.`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ApiError('bad_request', `${name} must be an integer between ${min} and ${max}.`);
+  return n;
+}
+
+function slugParam(c: Context<OriginEnv>, name: string): string | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined) return undefined;
+  if (!SLUG_RE.test(raw)) throw new ApiError('bad_request', `${name} must be a slug.`);
+  return raw;
+}
+
+function boolParam(c: Context<OriginEnv>, name: string): boolean {
+  const raw = c.req.query(name);
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0' || raw === '') return false;
+  throw new ApiError('bad_request', `${name} must be true or false.`);
+}
+
+function includeRecent(c: Context<OriginEnv>): boolean {
+  const raw = c.req.query('include');
+  if (raw === undefined || raw === '') return false;
+  if (raw === 'recent_posts') return true;
+  throw new ApiError('bad_request', 'include must be recent_posts.');
+}
+
+/** The caller's space and preview mode; `preview=1` with a read key is refused. */
+function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
+  const p = c.get('principal')!;
+  const preview = boolParam(c, 'preview');
+  if (preview && p.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
+  if (!p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
+  return { spaceId: p.spaceId, preview };
+}
+
+function writer(c: Context<OriginEnv>): string {
+  const p = c.get('principal')!;
+  if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
+  return p.spaceId;
+}
+
+/** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
+function expectedVersion(c: Context<OriginEnv>): number | null {
+  const h = c.req.header('if-match');
+  if (h === undefined) return null;
+  const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(h.trim());
+  if (!m) throw new ApiError('bad_request', 'If-Match must be an ETag from the management view, e.g. "v3".');
+  return Number(m[1]);
+}
+
+function pathSlug(c: Context<OriginEnv>, notFound: string): string {
+  const s = c.req.param('slug') ?? '';
+  if (!SLUG_RE.test(s)) throw new ApiError('not_found', notFound);
+  return s;
+}
+
+function unwrap<T>(r: BlogWriteResult<T>, committed?: () => void): T {
+  if (r.ok) {
+    committed?.();
+    return r.value;
+  }
+  switch (r.error) {
+    case 'not_found':
+      throw new ApiError('not_found', r.detail);
+    case 'conflict':
+    case 'invalid':
+      throw new ApiError('bad_request', r.detail);
+    case 'version_mismatch':
+      throw new ApiError('precondition_failed', r.detail);
+  }
+}
+
+/** Cacheable read: Surrogate-Key (space first), Surrogate-Control, short browser cache. */
+function cacheable(c: Context<OriginEnv>, spaceId: string, keys: string[], postIds: string[] = []): void {
+  const base = [surrogateKeys.space(spaceId), ...keys];
+  const all = [...new Set([...base, ...postIds.map(blogKeys.post)])].join(' ');
+  c.header('surrogate-key', all.length <= MAX_SURROGATE_HEADER ? all : [...new Set(base)].join(' '));
+  c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
+  c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
+}
+
+function paginationMeta(count: number, page: number, pageSize: number) {
+  return { count, next_page: page * pageSize < count ? page + 1 : null, previous_page: page > 1 ? page - 1 : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function blogRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  const auth = apiKeyAuth(ctx);
+  const db = () => ctx.database.db;
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError('payload_too_large', `Bodies are limited to ${maxSize} bytes.`, { connection: 'close' });
+      },
+    });
+
+  // --- posts: reads ----------------------------------------------------------------------------
+
+  const postList = async (c: Context<OriginEnv>, search: boolean) => {
+    const { spaceId, preview } = reader(c);
+    const page = intParam(c, 'page', 1, 1, 100_000);
+    const pageSize = intParam(c, 'page_size', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    const excludeBody = boolParam(c, 'exclude_body');
+    let query: string | undefined;
+    if (search) {
+      query = (c.req.query('query') ?? '').trim();
+      if (query.length === 0 || query.length > 200 || hasControlChars(query)) throw new ApiError('bad_request', 'query must be 1–200 characters.');
+    }
+    const { count, items } = await listPosts(db(), {
+      spaceId,
+      preview,
+      page,
+      pageSize,
+      authorSlug: slugParam(c, 'author_slug'),
+      categorySlug: slugParam(c, 'category_slug'),
+      tagSlug: slugParam(c, 'tag_slug'),
+      query,
+    });
+    cacheable(
+      c,
+      spaceId,
+      [blogKeys.posts(spaceId)],
+      items.map((i) => i.id),
+    );
+    return c.json({ meta: paginationMeta(count, page, pageSize), data: items.map((i) => (excludeBody ? withoutBody(i.post) : i.post)) });
+  };
+
+  app.get('/v2/posts/search', auth, (c) => postList(c, true));
+  app.get('/v2/posts', auth, (c) => postList(c, false));
+
+  app.get('/v2/posts/:slug', auth, async (c) => {
+    const { spaceId, preview } = reader(c);
+    const notFoundKeys = { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${blogKeys.posts(spaceId)}` };
+    const s = c.req.param('slug');
+    if (!SLUG_RE.test(s)) throw new ApiError('not_found', 'Post not found.', notFoundKeys);
+    const found = await getPost(db(), { spaceId, slug: s, preview });
+    // Tagged with the list key, which every post write purges (so a create clears a cached 404).
+    if (!found) throw new ApiError('not_found', 'Post not found.', notFoundKeys);
+    cacheable(c, spaceId, [blogKeys.posts(spaceId)], [found.id]);
+    return c.json({ meta: found.meta, data: found.post });
+  });
+
+  // --- authors, categories, tags ---------------------------------------------------------------
+
+  function respondWithRecent<T>(c: Context<OriginEnv>, spaceId: string, listKey: string, keyOf: (id: string) => string, rows: WithRecent<T>[], recent: boolean, one: boolean, notFound: string) {
+    if (one && rows.length === 0) throw new ApiError('not_found', notFound, { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${listKey}` });
+    cacheable(
+      c,
+      spaceId,
+      [listKey, ...rows.map((r) => keyOf(r.id)), ...(recent ? [blogKeys.posts(spaceId)] : [])],
+      rows.flatMap((r) => r.postIds),
+    );
+    return c.json({ data: one ? rows[0]!.data : rows.map((r) => r.data) });
+  }
+
+  app.get('/v2/authors', auth, async (c) => {
+    const { spaceId } = reader(c);
+    const recent = includeRecent(c);
+    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await listAuthors(db(), spaceId, recent), recent, false, '');
+  });
+  app.get('/v2/authors/:slug', auth, async (c) => {
+    const { spaceId } = reader(c);
+    const recent = includeRecent(c);
+    const s = pathSlug(c, 'Author not found.');
+    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await listAuthors(db(), spaceId, recent, s), recent, true, 'Author not found.');
+  });
+
+  for (const [kind, path, listKey, keyOf, notFound] of [
+    ['category', '/v2/categories', blogKeys.categories, blogKeys.category, 'Category not found.'],
+    ['tag', '/v2/tags', blogKeys.tags, blogKeys.tag, 'Tag not found.'],
+  ] as const) {
+    app.get(path, auth, async (c) => {
+      const { spaceId } = reader(c);
+      const recent = includeRecent(c);
+      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await listTerms(db(), kind, spaceId, recent), recent, false, notFound);
+    });
+    app.get(`${path}/:slug`, auth, async (c) => {
+      const { spaceId } = reader(c);
+      const recent = includeRecent(c);
+      const s = pathSlug(c, notFound);
+      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await listTerms(db(), kind, spaceId, recent, s), recent, true, notFound);
+    });
+  }
+
+  // --- feeds -----------------------------------------------------------------------------------
+
+  app.get('/v2/feeds/:feed', auth, async (c) => {
+    const { spaceId } = reader(c);
+    const feed = c.req.param('feed');
+    if (feed !== 'rss' && feed !== 'atom' && feed !== 'sitemap') throw new ApiError('not_found', 'Feed not found.');
+    const filters = feed === 'sitemap' ? {} : { categorySlug: slugParam(c, 'category_slug'), tagSlug: slugParam(c, 'tag_slug') };
+    const items = await feedPosts(db(), spaceId, filters, feed === 'sitemap' ? SITEMAP_ITEMS : FEED_ITEMS);
+    const info = { spaceId, title: 'Latest blog posts', link: '/blog/', now: new Date(ctx.now() * 1000) };
+    const data = feed === 'rss' ? renderRss(info, items) : feed === 'atom' ? renderAtom(info, items) : renderSitemap(items);
+    // Feeds list many posts: the feed key (purged by every post write) stands for them all.
+    cacheable(c, spaceId, [blogKeys.feeds(spaceId)]);
+    return c.json({ data });
+  });
+
+  // --- posts: writes ---------------------------------------------------------------------------
+
+  app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
+    const spaceId = writer(c);
+    const body = await parseBody(c, createBody);
+    unwrap(await createPost(db(), spaceId, { ...body, title: body.title!, slug: body.slug! }), ctx.onPurgeQueued);
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  const update = async (c: Context<OriginEnv>) => {
+    const spaceId = writer(c);
+    const s = pathSlug(c, 'Post not found.');
+    const body = await parseBody(c, updateBody);
+    const saved = unwrap(await updatePost(db(), spaceId, s, body, expectedVersion(c)), ctx.onPurgeQueued);
+    c.header('etag', `"v${saved.version}"`);
+    return c.json({ status: 'pending' }, 202);
+  };
+  app.patch('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
+  app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
+
+  app.delete('/v2/posts/:slug', auth, async (c) => {
+    const spaceId = writer(c);
+    const s = pathSlug(c, 'Post not found.');
+    unwrap(await deletePost(db(), spaceId, s, expectedVersion(c)), ctx.onPurgeQueued);
+    return c.body(null, 204);
+  });
+
+  app.get('/v2/manage/posts/:slug', auth, async (c) => {
+    const spaceId = writer(c);
+    const s = pathSlug(c, 'Post not found.');
+    const found = await getPostForManagement(db(), spaceId, s);
+    if (!found) throw new ApiError('not_found', 'Post not found.');
+    c.header('etag', `"v${found.version}"`);
+    c.header('cache-control', 'no-store');
+    const data: PostJson & { version: number } = { ...found.post, version: found.version };
+    return c.json({ data });
+  });
+
+  // --- authors: management (admin key) ---------------------------------------------------------
+
+  app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
+    const p = c.get('principal')!;
+    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing authors needs an admin key.');
+    const spaceId = c.req.param('spaceId');
+    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
+    const [space] = await db()
+      .select({ id: spaces.id })
+      .from(spaces)
+      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
+      .limit(1);
+    if (!space) throw new ApiError('not_found', 'Space not found.');
+    const body = await parseBody(c, authorBody);
+    const author = unwrap(await createAuthor(db(), space.id, body), ctx.onPurgeQueued);
+    return c.json({ data: author }, 201);
+  });
+
+  return app;
 }
