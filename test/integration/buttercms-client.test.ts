@@ -31,6 +31,12 @@ beforeAll(async () => {
   expect((await call('POST', '/v2/pages/', origin.seed.keys.write, { title: 'About', slug: 'about', page_type: '*', status: 'published', fields: { headline: 'About us' } })).status).toBe(202);
   expect((await call('POST', `/v2/manage/spaces/${origin.seed.spaceId}/collections/`, origin.seed.keys.admin, { key: 'faq', name: 'FAQ', fields: [{ name: 'question', type: 'short_text' }] })).status).toBe(201);
   expect((await call('POST', '/v2/content/', origin.seed.keys.write, { key: 'faq', status: 'published', fields: [{ question: 'Why?' }, { question: 'How?' }] })).status).toBe(202);
+  // A blog: an author, two posts with a category and tags.
+  expect((await call('POST', `/v2/manage/spaces/${origin.seed.spaceId}/authors/`, origin.seed.keys.admin, { slug: 'jane', first_name: 'Jane', last_name: 'Doe', email: 'jane@example.com' })).status).toBe(201);
+  for (const [slug, title] of [['first', 'First post'], ['second', 'Second post']] as const) {
+    const res = await call('POST', '/v2/posts/', origin.seed.keys.write, { title, slug, status: 'published', author: { slug: 'jane' }, categories: ['News'], tags: ['Butter'], body: `<p>${title}</p>` });
+    expect(res.status).toBe(202);
+  }
 });
 afterAll(async () => {
   globalThis.fetch = realFetch;
@@ -71,5 +77,38 @@ describe('the buttercms client against ghee', () => {
     await expect(Butter(origin.seed.keys.read, { testMode: true }).page.retrieve('*', 'about')).rejects.toThrow(/\(403\)/);
     const res = await Butter(origin.seed.keys.preview, { testMode: true }).page.retrieve('*', 'about');
     expect(res.data).toMatchObject({ data: { slug: 'about' } });
+  });
+
+  it('lists, retrieves and searches posts', async () => {
+    const butter = Butter(origin.seed.keys.read);
+    const list = (await butter.post.list({ page: 1, page_size: 10 })).data as { meta: { count: number }; data: { slug: string; author: { slug: string } }[] };
+    expect(list.meta.count).toBe(2);
+    expect(list.data.map((p) => p.slug).sort()).toEqual(['first', 'second']);
+    expect(list.data[0]!.author.slug).toBe('jane');
+    const one = (await butter.post.retrieve('first')).data as { data: { title: string }; meta: { next_post: unknown; previous_post: unknown } };
+    expect(one.data.title).toBe('First post');
+    expect(one.meta).toHaveProperty('next_post');
+    const found = (await butter.post.search('second')).data as { data: { slug: string }[] };
+    expect(found.data.map((p) => p.slug)).toEqual(['second']);
+  });
+
+  it('reads authors, categories and tags with their recent posts', async () => {
+    const butter = Butter(origin.seed.keys.read);
+    const author = (await butter.author.retrieve('jane', { include: 'recent_posts' })).data as { data: { slug: string; recent_posts: unknown[] } };
+    expect(author.data.slug).toBe('jane');
+    expect(author.data.recent_posts).toHaveLength(2);
+    const categories = (await butter.category.list()).data as { data: { slug: string }[] };
+    expect(categories.data.map((c) => c.slug)).toContain('news');
+    const tag = (await butter.tag.retrieve('butter', { include: 'recent_posts' })).data as { data: { recent_posts: unknown[] } };
+    expect(tag.data.recent_posts).toHaveLength(2);
+  });
+
+  it('reads the RSS, Atom and sitemap feeds', async () => {
+    const butter = Butter(origin.seed.keys.read);
+    for (const feed of ['rss', 'atom', 'sitemap'] as const) {
+      const res = (await butter.feed.retrieve(feed)).data as unknown as { data: string };
+      expect(res.data.startsWith('<?xml')).toBe(true);
+      expect(res.data).toContain(feed === 'sitemap' ? 'first' : 'First post');
+    }
   });
 });
