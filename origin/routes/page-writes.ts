@@ -15,7 +15,7 @@ import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
-import { createPage, deletePage, getPageForManagement, updatePage, type WriteResult } from '../services/page-writes.js';
+import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage, type WriteResult } from '../services/page-writes.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -29,6 +29,7 @@ const createBody = z
   .object({ title: z.string().min(1).max(200), slug, page_type: pageType.optional(), 'page-type': pageType.optional(), status: status.default('draft'), fields })
   .strict()
   .refine((b) => b.page_type !== undefined || b['page-type'] !== undefined, { message: 'is required', path: ['page_type'] });
+const rollbackBody = z.object({ version: z.number().int().min(1), status: status.optional() }).strict();
 const updateBody = z.object({ title: z.string().min(1).max(200).optional(), status: status.optional(), fields: fields.optional() }).strict();
 
 function depth(v: unknown, d = 0): number {
@@ -175,6 +176,42 @@ export function pageWriteRoutes(ctx: AppContext) {
         updated: page.updatedAt.toISOString(),
       },
     });
+  });
+
+  const target = (c: Context<OriginEnv>) => {
+    const { pageType: type, slug: s } = c.req.param() as { pageType: string; slug: string };
+    if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
+    return { pageType: type, slug: s };
+  };
+
+  /** The revision history, newest first. */
+  app.get('/v2/manage/pages/:pageType/:slug/revisions', auth, async (c) => {
+    const { spaceId } = writer(c);
+    const page = await getPageForManagement(ctx.database.db, { spaceId, ...target(c), locale: localeParam(c) });
+    if (!page) throw new ApiError('not_found', 'Page not found.');
+    const revisions = await listPageRevisions(ctx.database.db, page.id);
+    return c.json({ data: revisions.map((r) => ({ ...r, created: r.created.toISOString() })) });
+  });
+
+  /** Rollback to any revision: a new save with that revision's title and fields. */
+  app.post('/v2/manage/pages/:pageType/:slug/rollback', auth, limit, async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const where = target(c);
+    const body = await parseBody(c, rollbackBody);
+    const saved = unwrap(
+      await rollbackPage(ctx.database.db, { spaceId, keyId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
+      ctx.onPurgeQueued,
+    );
+    c.header('etag', `"v${saved.version}"`);
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  /** Undo a delete. */
+  app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const saved = unwrap(await restorePage(ctx.database.db, { spaceId, keyId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
+    c.header('etag', `"v${saved.version}"`);
+    return c.json({ status: 'pending' }, 202);
   });
 
   return app;

@@ -7,7 +7,7 @@
  * conditional and exactly one writer per version wins; without, partial updates merge their
  * fields in SQL (`fields || patch`), so concurrent writers never lose each other's fields.
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
 import { pageRevisions, pages, spaces } from '../db/schema/index.js';
@@ -51,6 +51,8 @@ export interface PageChange {
   status?: PageStatus;
   /** For create: the whole field set; for update: the fields to change (merged). */
   fields?: Record<string, unknown>;
+  /** Update only: `fields` replaces the whole field set instead of being merged (rollback). */
+  replaceFields?: boolean;
   keyId: string | null;
 }
 
@@ -148,19 +150,19 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
     if (current.pageType !== '*') {
       const schema = await findPageTypeSchema(t, change.spaceId, current.pageType, true);
       if (!schema) return { ok: false, error: 'invalid', detail: `Unknown page type "${current.pageType}".` };
-      const checked = validateFields(schema, patch, { partial: true });
+      const checked = validateFields(schema, patch, { partial: !change.replaceFields });
       if (!checked.ok) return invalidFields(checked.errors);
       patch = checked.value;
       // The row is locked until commit, so the merge below (fields || patch) is exactly this one.
       const [locked] = await t.select({ fields: pages.fields }).from(pages).where(eq(pages.id, current.id)).for('update');
-      const merged = validateFields(schema, { ...(locked?.fields as Record<string, unknown>), ...patch });
+      const merged = validateFields(schema, change.replaceFields ? patch : { ...(locked?.fields as Record<string, unknown>), ...patch });
       if (!merged.ok) return invalidFields(merged.errors);
     }
     const now = new Date();
     const [row] = await t
       .update(pages)
       .set({
-        fields: sql`${pages.fields} || ${JSON.stringify(patch)}::jsonb`,
+        fields: change.replaceFields ? sql`${JSON.stringify(patch)}::jsonb` : sql`${pages.fields} || ${JSON.stringify(patch)}::jsonb`,
         ...(change.name !== undefined ? { name: change.name } : {}),
         ...(change.status !== undefined ? { status: change.status } : {}),
         updatedAt: now,
@@ -237,4 +239,73 @@ export async function getPageForManagement(db: Db, q: { spaceId: string; pageTyp
     .where(and(eq(pages.spaceId, q.spaceId), eq(pages.slug, q.slug), eq(pages.locale, locale), isNull(pages.deletedAt), q.pageType === '*' ? undefined : eq(pages.pageType, q.pageType)))
     .limit(1);
   return row ?? null;
+}
+
+/** The revision history of a page, newest first (the management view). */
+export async function listPageRevisions(db: Db, pageId: string) {
+  return db
+    .select({ version: pageRevisions.version, name: pageRevisions.name, status: pageRevisions.status, created: pageRevisions.createdAt })
+    .from(pageRevisions)
+    .where(eq(pageRevisions.pageId, pageId))
+    .orderBy(sql`${pageRevisions.version} desc`);
+}
+
+/**
+ * Rollback: a new save whose fields and title are those of revision `version` (history is never
+ * rewritten; the rollback is itself a revision). Status: as given, else the revision's.
+ */
+export async function rollbackPage(
+  db: Db,
+  change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId'> & { version: number; status?: PageStatus },
+  expectedVersion: number | null,
+): Promise<WriteResult<SavedPage>> {
+  const current = await getPageForManagement(db, change);
+  if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
+  const [revision] = await db
+    .select()
+    .from(pageRevisions)
+    .where(and(eq(pageRevisions.pageId, current.id), eq(pageRevisions.version, change.version)))
+    .limit(1);
+  if (!revision) return { ok: false, error: 'not_found', detail: `Revision ${change.version} not found.` };
+  const status = change.status ?? (revision.status === 'published' ? 'published' : 'draft');
+  return updatePage(
+    db,
+    { ...change, pageType: current.pageType, locale: current.locale, name: revision.name, status, fields: revision.fields as Record<string, unknown>, replaceFields: true },
+    expectedVersion,
+  );
+}
+
+/** Undo a soft delete: the page (and its published form, if it had one) is visible again. */
+export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId'>): Promise<WriteResult<SavedPage>> {
+  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [row] = await t
+      .update(pages)
+      .set({ deletedAt: null, version: sql`${pages.version} + 1`, updatedAt: new Date() })
+      .where(
+        and(
+          eq(pages.spaceId, change.spaceId),
+          eq(pages.slug, change.slug),
+          eq(pages.locale, locale),
+          isNotNull(pages.deletedAt),
+          change.pageType === '*' ? undefined : eq(pages.pageType, change.pageType),
+        ),
+      )
+      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, publishedAt: pages.publishedAt, published: pages.published, updatedAt: pages.updatedAt });
+    if (!row) return { ok: false, error: 'not_found', detail: 'No deleted page with that slug.' };
+    await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
+    const live = row.published !== null;
+    await notify(t, change.spaceId, live ? 'page.published' : 'page.draft', {
+      id: row.id,
+      slug: row.slug,
+      pageType: row.pageType,
+      name: row.name,
+      locale,
+      status: live ? 'published' : 'draft',
+      updated: row.updatedAt,
+      published: row.publishedAt,
+    });
+    return { ok: true, value: { id: row.id, version: row.version, status: row.status as PageStatus } };
+  });
 }

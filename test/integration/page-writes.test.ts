@@ -154,3 +154,39 @@ describe('webhooks', () => {
     });
   });
 });
+
+describe('revisions: history, rollback and restore', () => {
+  const manage = (path: string, init: RequestInit = {}) =>
+    fetch(api(`/v2/manage/pages/*/${path}`), { ...init, headers: { authorization: `Token ${origin.seed.keys.write}`, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+
+  it('lists revisions and rolls back to any of them as a new revision', async () => {
+    await write('POST', '/v2/pages/', { title: 'Roll v1', slug: 'roll', page_type: '*', status: 'published', fields: { a: 1 } });
+    await write('PATCH', '/v2/pages/*/roll/', { title: 'Roll v2', fields: { a: 2, b: 2 } });
+    const history = (await (await manage('roll/revisions/')).json()) as { data: { version: number; name: string }[] };
+    expect(history.data.map((r) => r.version)).toEqual([2, 1]);
+    const res = await manage('roll/rollback/', { method: 'POST', body: JSON.stringify({ version: 1 }) });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('etag')).toBe('"v3"');
+    // Replaced, not merged: b (added after v1) is gone; the title is v1's.
+    expect(await (await read('roll')).json()).toMatchObject({ data: { name: 'Roll v1', fields: { a: 1 } } });
+    expect(((await (await read('roll')).json()) as { data: { fields: Record<string, unknown> } }).data.fields).not.toHaveProperty('b');
+    const after = (await (await manage('roll/revisions/')).json()) as { data: { version: number }[] };
+    expect(after.data.map((r) => r.version)).toEqual([3, 2, 1]);
+  });
+
+  it('refuses an unknown revision, a stale If-Match and read keys', async () => {
+    await expectErrorShape(await manage('roll/rollback/', { method: 'POST', body: JSON.stringify({ version: 99 }) }), 404, 'not_found');
+    await expectErrorShape(await manage('roll/rollback/', { method: 'POST', body: JSON.stringify({ version: 1 }), headers: { 'if-match': '"v1"' } }), 412, 'precondition_failed');
+    await expectErrorShape(await manage('roll/rollback/', { method: 'POST', body: JSON.stringify({ version: 0 }) }), 400, 'bad_request');
+    const asRead = await fetch(api('/v2/manage/pages/*/roll/rollback/'), { method: 'POST', headers: { authorization: `Token ${origin.seed.keys.read}`, 'content-type': 'application/json' }, body: JSON.stringify({ version: 1 }) });
+    await expectErrorShape(asRead, 403, 'forbidden');
+  });
+
+  it('restores a deleted page with its published form', async () => {
+    expect((await write('DELETE', '/v2/pages/*/roll/')).status).toBe(204);
+    await expectErrorShape(await read('roll'), 404, 'not_found');
+    expect((await manage('roll/restore/', { method: 'POST' })).status).toBe(202);
+    expect(await (await read('roll')).json()).toMatchObject({ data: { name: 'Roll v1' } });
+    await expectErrorShape(await manage('roll/restore/', { method: 'POST' }), 404, 'not_found');
+  });
+});
