@@ -2,7 +2,9 @@
  * Under the same Viceroy: the compiled edge serving a cache hit through the whole chain vs a
  * hello-world js-compute worker (the limit of the runtime). Target: ratio ≥ 0.8. Also reports
  * per-request vCPU time (vCpuTime from fastly:compute, logged by the edge) on hits and misses.
- * Needs Viceroy. `npx tsx bench/viceroy-hit.ts`
+ * Needs Viceroy. `npx tsx bench/viceroy-hit.ts`; `BENCH_AOT=1` also needs weval (`cargo install weval --locked
+ * --version 0.3.4`, copied to node_modules/@bytecodealliance/weval/x86_64-linux/weval). Measured here:
+ * AOT made hits slower under Viceroy (bigger module to instantiate per request).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -27,12 +29,20 @@ async function rps(url: string): Promise<number> {
 // hello world, compiled by the same js-compute-runtime
 const dir = mkdtempSync(join(tmpdir(), 'ghee-hello-'));
 writeFileSync(join(dir, 'hello.js'), `addEventListener('fetch', (e) => e.respondWith(new Response('{"data":{"slug":"home"}}', { headers: { 'content-type': 'application/json' } })));\n`);
-execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), [join(dir, 'hello.js'), join(dir, 'hello.wasm')], { stdio: 'ignore' });
+execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), [...(process.env.BENCH_AOT === '1' ? ['--enable-aot'] : []), join(dir, 'hello.js'), join(dir, 'hello.wasm')], { stdio: 'ignore' });
 writeFileSync(join(dir, 'fastly.toml'), 'manifest_version = 3\nname = "hello"\nlanguage = "javascript"\n[local_server]\n');
+// BENCH_AOT=1 compiles both workers with js-compute's --enable-aot (weval; see README).
+const aot = process.env.BENCH_AOT === '1';
+const edgeWasm = aot ? join(dir, 'edge-aot.wasm') : undefined;
 buildEdge();
+if (aot) execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), ['--enable-aot', join(ROOT, 'bin/index.js'), edgeWasm!], { stdio: 'ignore' });
 
 const origin = await startTestOrigin({ LOG_LEVEL: 'silent' });
-const edge = await startViceroy({ viceroy, configFile: writeViceroyConfig({ originUrl: origin.server.url, secret: origin.secret, config: { rate_limits: JSON.stringify({ enabled: false }) } }) });
+const edge = await startViceroy({
+  viceroy,
+  configFile: writeViceroyConfig({ originUrl: origin.server.url, secret: origin.secret, config: { rate_limits: JSON.stringify({ enabled: false }) } }),
+  ...(edgeWasm ? { wasm: edgeWasm } : {}),
+});
 const helloPort = await freePort();
 const hello = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: helloPort, wasm: join(dir, 'hello.wasm'), healthStatus: 200 });
 try {
@@ -57,6 +67,7 @@ try {
   console.log(
     JSON.stringify({
       bench: 'viceroy-edge-hit-vs-hello-world',
+      aot,
       seconds: DURATION,
       connections: CONNECTIONS,
       hello_rps: Math.round(helloRps),
