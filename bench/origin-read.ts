@@ -1,0 +1,76 @@
+/**
+ * Origin page read by slug with 10k pages in Postgres (the whole origin: auth, routing, headers,
+ * logging) vs a minimal postgres.js + node:http server doing the same indexed select of the
+ * pre-rendered JSON (the limit). Target: ratio ≥ 0.5. Needs DATABASE_URL (a scratch database:
+ * the bench creates and drops its own schema objects by migrating a fresh database).
+ * `DATABASE_URL=postgres://… npx tsx bench/origin-read.ts`
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { sql } from 'drizzle-orm';
+import { devEnvelope } from '../origin/crypto/envelope.js';
+import { newApp } from '../origin/app.js';
+import { loadOriginConfig } from '../origin/config.js';
+import { createDatabase } from '../origin/db/client.js';
+import { seedDemo } from '../origin/db/seed.js';
+import { createLogger } from '../origin/logger.js';
+import { listen } from '../origin/server.js';
+
+const adminUrl = process.env.DATABASE_URL;
+if (!adminUrl) throw new Error('DATABASE_URL (a Postgres server you may create a database on) is required');
+const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const PAGES = Number(process.env.BENCH_PAGES ?? 10_000);
+
+const name = `ghee_bench_${randomBytes(4).toString('hex')}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+const url = new URL(adminUrl);
+url.pathname = `/${name}`;
+try {
+  const config = loadOriginConfig({ ORIGIN_PORT: '0', DATABASE_URL: url.toString(), DATABASE_SSLMODE: 'disable', LOG_LEVEL: 'silent', EDGE_SHARED_SECRET: 'b'.repeat(40) });
+  const database = await createDatabase(config);
+  await database.migrate();
+  const seed = (await seedDemo(database.db))!;
+  await database.db.execute(sql`
+    insert into pages (space_id, page_type, slug, locale, name, status, fields, published, published_at)
+    select ${seed.spaceId}::uuid, '*', 'page-' || i, 'en', 'Page ' || i, 'published', '{}'::jsonb,
+      jsonb_build_object('slug', 'page-' || i, 'name', 'Page ' || i, 'page_type', null, 'fields', jsonb_build_object('headline', 'Headline ' || i)), now()
+    from generate_series(1, ${PAGES}) as i`);
+  await database.db.execute(sql`analyze pages`);
+  const logger = createLogger('silent');
+  const origin = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
+
+  // The limit: one indexed select of the pre-rendered JSON, written straight out.
+  const raw = postgres(url.toString(), { max: 10, onnotice: () => {} });
+  const minimal = createServer(async (req, res) => {
+    const slug = (req.url ?? '').split('/')[4] ?? '';
+    const rows = await raw`select published from pages where space_id = ${seed.spaceId} and slug = ${slug} and locale = 'en' and deleted_at is null and published is not null limit 1`;
+    res.writeHead(rows[0] ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ data: rows[0]?.published ?? null }));
+  });
+  await new Promise<void>((r) => minimal.listen(0, '127.0.0.1', r));
+  const minimalUrl = `http://127.0.0.1:${(minimal.address() as AddressInfo).port}`;
+
+  const run = async (base: string) => {
+    const setupRequest = ((r: autocannon.Request) => ({ ...r, path: `/v2/pages/*/page-${1 + Math.floor(Math.random() * PAGES)}/?auth_token=${seed.keys.read}` })) as autocannon.Request['setupRequest'];
+    const opts = { url: base, connections: CONNECTIONS, requests: [{ method: 'GET' as const, setupRequest }] };
+    await autocannon({ ...opts, duration: 2 });
+    const result = await autocannon({ ...opts, duration: DURATION });
+    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${base}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    return result.requests.average;
+  };
+  const limit = await run(minimalUrl);
+  const ghee = await run(origin.url);
+  console.log(JSON.stringify({ bench: 'origin-page-read-vs-minimal-postgres-js', pages: PAGES, minimal_rps: Math.round(limit), origin_rps: Math.round(ghee), ratio: Number((ghee / limit).toFixed(2)), target: 0.5 }));
+  await origin.close();
+  await new Promise((r) => minimal.close(r));
+  await raw.end();
+  await database.close();
+} finally {
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}
