@@ -10,6 +10,17 @@ export const surrogateKeys = {
   pageSlug: (spaceId: string, slug: string) => `slug:${spaceId}:${slug}`,
   apiKey: (keyId: string) => `key:${keyId}`,
   asset: (assetId: string) => `asset:${assetId}`,
+  collection: (spaceId: string, key: string) => `collection:${spaceId}:${key}`,
+  collectionItem: (itemUuid: string) => `item:${itemUuid}`,
+  post: (postId: string) => `post:${postId}`,
+  posts: (spaceId: string) => `posts:${spaceId}`,
+  feeds: (spaceId: string) => `feeds:${spaceId}`,
+  author: (authorId: string) => `author:${authorId}`,
+  authors: (spaceId: string) => `authors:${spaceId}`,
+  category: (categoryId: string) => `category:${categoryId}`,
+  categories: (spaceId: string) => `categories:${spaceId}`,
+  tag: (tagId: string) => `tag:${tagId}`,
+  tags: (spaceId: string) => `tags:${spaceId}`,
 };
 
 export interface SurrogateControl {

@@ -19,21 +19,11 @@ import { authors, categories, postCategories, posts, postTags, tags } from '../d
 import type { FeedPost } from './feeds.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, postWebhookData } from './webhooks.js';
+import { surrogateKeys } from '../../shared/surrogate.js';
 
 // ---------------------------------------------------------------------------------------------
-// Surrogate keys (blog-specific; candidates for shared/surrogate.ts)
-
-export const blogKeys = {
-  post: (postId: string) => `post:${postId}`,
-  posts: (spaceId: string) => `posts:${spaceId}`,
-  feeds: (spaceId: string) => `feeds:${spaceId}`,
-  author: (authorId: string) => `author:${authorId}`,
-  authors: (spaceId: string) => `authors:${spaceId}`,
-  category: (categoryId: string) => `category:${categoryId}`,
-  categories: (spaceId: string) => `categories:${spaceId}`,
-  tag: (tagId: string) => `tag:${tagId}`,
-  tags: (spaceId: string) => `tags:${spaceId}`,
-};
+/** Surrogate keys of the blog: the shared names the edge purges by. */
+export const blogKeys = surrogateKeys;
 
 /** Where a post lives on the site; relative until spaces carry a public blog URL. */
 export const BLOG_PATH = '/blog/';

@@ -20,6 +20,7 @@ import type { Db } from '../db/client.js';
 import { collectionItems, collections, locales, spaces } from '../db/schema/index.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { collectionItemWebhookData, enqueueWebhookEvent } from './webhooks.js';
+import { surrogateKeys } from '../../shared/surrogate.js';
 
 export const FIELD_TYPES = ['short_text', 'long_text', 'wysiwyg', 'html', 'media', 'date', 'dropdown', 'number', 'checkbox', 'reference', 'json'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -46,8 +47,8 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: 'not_found'
 
 const fail = (error: 'not_found' | 'invalid' | 'version_mismatch', detail: string): { ok: false; error: typeof error; detail: string } => ({ ok: false, error, detail });
 
-export const collectionKey = (spaceId: string, key: string) => `collection:${spaceId}:${key}`;
-export const itemKey = (uuid: string) => `item:${uuid}`;
+export const collectionKey = surrogateKeys.collection;
+export const itemKey = surrogateKeys.collectionItem;
 export const itemPath = (key: string, itemId: number) => `/v2/content/?keys=${key}[_id=${itemId}]`;
 
 export interface CollectionRow {

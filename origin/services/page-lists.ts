@@ -260,7 +260,7 @@ export class Expander {
         rendered = ids.map((id) => {
           const item = found.get(id);
           if (!item) return itemRefPath(key, id);
-          this.keys.add(`item:${item.uuid}`);
+          this.keys.add(surrogateKeys.collectionItem(item.uuid));
           return item.body;
         });
       }
