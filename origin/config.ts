@@ -50,6 +50,8 @@ export const originConfigSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     WEBHOOK_INTERVAL_MS: intSetting(50, 600_000, 1000),
+    /** How often the scheduler looks for scheduled pages that are due. */
+    SCHEDULER_INTERVAL_MS: intSetting(100, 600_000, 5000),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {

@@ -10,6 +10,7 @@ import { envelopeFromConfig } from './crypto/envelope.js';
 import { createDatabase, type Database } from './db/client.js';
 import { createPurger, type Purger } from './jobs/purgers.js';
 import { PurgeWorker } from './jobs/purge-worker.js';
+import { Scheduler } from './jobs/scheduler.js';
 import { WebhookWorker } from './jobs/webhook-worker.js';
 import { createLogger, type Logger } from './logger.js';
 import { listen, type RunningServer } from './server.js';
@@ -44,6 +45,8 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   if (configured) attachPurger(configured);
   const webhookWorker = new WebhookWorker({ db: database.db, envelope, logger: logger.child({ job: 'webhooks' }), allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK });
   webhookWorker.start(config.WEBHOOK_INTERVAL_MS);
+  const scheduler = new Scheduler({ db: database.db, logger: logger.child({ job: 'scheduler' }), onPurgeQueued: () => purgeWorker?.kick() });
+  scheduler.start(config.SCHEDULER_INTERVAL_MS);
   let stopping: Promise<void> | null = null;
   return {
     config,
@@ -58,7 +61,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     stop: () =>
       (stopping ??= (async () => {
         await server.close();
-        await Promise.all([purgeWorker?.stop(), webhookWorker.stop()]);
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), scheduler.stop()]);
         await database.close();
       })()),
   };

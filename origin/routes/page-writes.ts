@@ -30,7 +30,20 @@ const createBody = z
   .strict()
   .refine((b) => b.page_type !== undefined || b['page-type'] !== undefined, { message: 'is required', path: ['page_type'] });
 const rollbackBody = z.object({ version: z.number().int().min(1), status: status.optional() }).strict();
-const updateBody = z.object({ title: z.string().min(1).max(200).optional(), status: status.optional(), fields: fields.optional() }).strict();
+/**
+ * Updates may also schedule publication (a ghee extension; ButterCMS's Write API cannot):
+ * `{ "status": "scheduled", "scheduled": "<ISO time in the future>" }`.
+ */
+const updateBody = z
+  .object({
+    title: z.string().min(1).max(200).optional(),
+    status: z.enum(['draft', 'published', 'scheduled'], { message: 'must be draft, published or scheduled' }).optional(),
+    scheduled: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
+    fields: fields.optional(),
+  })
+  .strict()
+  .refine((b) => (b.status === 'scheduled') === (b.scheduled !== undefined), { message: 'is required with status scheduled, and only then', path: ['scheduled'] })
+  .refine((b) => b.scheduled === undefined || Date.parse(b.scheduled) > Date.now(), { message: 'must be in the future', path: ['scheduled'] });
 
 function depth(v: unknown, d = 0): number {
   if (d > MAX_FIELDS_DEPTH) return d;
@@ -136,7 +149,17 @@ export function pageWriteRoutes(ctx: AppContext) {
     const saved = unwrap(
       await updatePage(
         ctx.database.db,
-        { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c), ...(body.title !== undefined ? { name: body.title } : {}), ...(body.status ? { status: body.status } : {}), ...(body.fields ? { fields: body.fields } : {}) },
+        {
+          spaceId,
+          keyId,
+          pageType: type,
+          slug: s,
+          locale: localeParam(c),
+          ...(body.title !== undefined ? { name: body.title } : {}),
+          ...(body.status ? { status: body.status } : {}),
+          ...(body.scheduled ? { scheduledAt: new Date(body.scheduled) } : {}),
+          ...(body.fields ? { fields: body.fields } : {}),
+        },
         expectedVersion(c),
       ),
       ctx.onPurgeQueued,
@@ -170,6 +193,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         page_type: page.pageType === '*' ? null : page.pageType,
         locale: page.locale,
         status: page.status,
+        scheduled: page.scheduledAt?.toISOString() ?? null,
         version: page.version,
         fields: page.fields,
         published: page.publishedAt?.toISOString() ?? null,

@@ -7,7 +7,7 @@
  * conditional and exactly one writer per version wins; without, partial updates merge their
  * fields in SQL (`fields || patch`), so concurrent writers never lose each other's fields.
  */
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
 import { pageRevisions, pages, spaces } from '../db/schema/index.js';
@@ -34,7 +34,7 @@ async function notify(
   );
 }
 
-export type PageStatus = 'draft' | 'published';
+export type PageStatus = 'draft' | 'published' | 'scheduled';
 
 export type WriteResult<T> =
   | { ok: true; value: T }
@@ -53,6 +53,10 @@ export interface PageChange {
   fields?: Record<string, unknown>;
   /** Update only: `fields` replaces the whole field set instead of being merged (rollback). */
   replaceFields?: boolean;
+  /** With status `scheduled`: when the scheduler publishes the page. */
+  scheduledAt?: Date;
+  /** Scheduler only: apply only if the page is still scheduled and due at this time. */
+  onlyIfDue?: Date;
   keyId: string | null;
 }
 
@@ -71,7 +75,7 @@ function purgeKeysFor(spaceId: string, pageId: string, pageType: string, slug: s
   return [surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug), surrogateKeys.pageList(spaceId, pageType), surrogateKeys.pageList(spaceId, '*')];
 }
 
-export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: PageStatus }): Promise<WriteResult<SavedPage>> {
+export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
@@ -119,7 +123,7 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
       pageType: change.pageType,
       name: change.name,
       locale,
-      status: change.status,
+      status: published ? 'published' : 'draft',
       updated: now,
       published: published ? now : null,
     });
@@ -164,11 +168,17 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
       .set({
         fields: change.replaceFields ? sql`${JSON.stringify(patch)}::jsonb` : sql`${pages.fields} || ${JSON.stringify(patch)}::jsonb`,
         ...(change.name !== undefined ? { name: change.name } : {}),
-        ...(change.status !== undefined ? { status: change.status } : {}),
+        ...(change.status !== undefined ? { status: change.status, scheduledAt: change.status === 'scheduled' ? (change.scheduledAt ?? null) : null } : {}),
         updatedAt: now,
         version: sql`${pages.version} + 1`,
       })
-      .where(and(eq(pages.id, current.id), expectedVersion === null ? undefined : eq(pages.version, expectedVersion)))
+      .where(
+        and(
+          eq(pages.id, current.id),
+          expectedVersion === null ? undefined : eq(pages.version, expectedVersion),
+          change.onlyIfDue ? and(eq(pages.status, 'scheduled'), lte(pages.scheduledAt, change.onlyIfDue)) : undefined,
+        ),
+      )
       .returning({ id: pages.id, version: pages.version, status: pages.status, name: pages.name, fields: pages.fields, pageType: pages.pageType, slug: pages.slug, publishedAt: pages.publishedAt });
     if (!row) return { ok: false, error: 'version_mismatch', detail: `The page changed since version ${expectedVersion}; read it again.` };
     const status = row.status as PageStatus;
@@ -188,7 +198,7 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
       pageType: row.pageType,
       name: row.name,
       locale,
-      status,
+      status: status === 'published' ? 'published' : 'draft',
       updated: now,
       published: publishedAt,
     });
@@ -308,4 +318,14 @@ export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | '
     });
     return { ok: true, value: { id: row.id, version: row.version, status: row.status as PageStatus } };
   });
+}
+
+/** Pages whose scheduled time has come (oldest first), for the scheduler. */
+export async function duePages(db: Db, now: Date, limit = 50) {
+  return db
+    .select({ spaceId: pages.spaceId, pageType: pages.pageType, slug: pages.slug, locale: pages.locale })
+    .from(pages)
+    .where(and(eq(pages.status, 'scheduled'), lte(pages.scheduledAt, now), isNull(pages.deletedAt)))
+    .orderBy(pages.scheduledAt)
+    .limit(limit);
 }

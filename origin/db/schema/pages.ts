@@ -29,6 +29,8 @@ export const pages = pgTable(
     publishedAt: timestamp('published_at', { withTimezone: true }),
     /** Bumped by every save; the ETag of the management view and the If-Match target. */
     version: integer('version').notNull().default(1),
+    /** When a `scheduled` page is due to be published (origin/jobs/scheduler.ts). */
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     /** Soft delete: hidden from reads, restorable. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
@@ -36,6 +38,7 @@ export const pages = pgTable(
     check('pages_status_check', sql`${t.status} in ('draft','published','scheduled')`),
     uniqueIndex('pages_space_type_slug_locale_unique').on(t.spaceId, t.pageType, t.slug, t.locale),
     index('pages_space_slug_idx').on(t.spaceId, t.slug, t.locale),
+    index('pages_scheduled_idx').on(t.scheduledAt).where(sql`${t.status} = 'scheduled' and ${t.deletedAt} is null`),
     index('pages_space_type_published_idx').on(t.spaceId, t.pageType, t.locale, t.publishedAt).where(sql`${t.published} is not null and ${t.deletedAt} is null`),
   ],
 );

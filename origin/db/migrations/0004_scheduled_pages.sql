@@ -1,0 +1,2 @@
+ALTER TABLE "pages" ADD COLUMN "scheduled_at" timestamp with time zone;--> statement-breakpoint
+CREATE INDEX "pages_scheduled_idx" ON "pages" USING btree ("scheduled_at") WHERE "pages"."status" = 'scheduled' and "pages"."deleted_at" is null;

@@ -1,0 +1,72 @@
+/**
+ * Publishes scheduled pages when their time comes. Each publication is an ordinary update
+ * (revision, rendered published form, purge outbox row, `page.published` webhook) made only if
+ * the page is still scheduled and due — so two origin instances never publish a page twice, and
+ * a page rescheduled or edited meanwhile is left alone.
+ */
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { duePages, updatePage } from '../services/page-writes.js';
+
+export interface SchedulerOptions {
+  db: Db;
+  logger: Logger;
+  now?: () => Date;
+  /** Told after publications queued purges (the purge worker drains at once). */
+  onPurgeQueued?: () => void;
+}
+
+export class Scheduler {
+  readonly #db: Db;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  readonly #onPurgeQueued: () => void;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #current: Promise<unknown> | null = null;
+  #running = false;
+
+  constructor(opts: SchedulerOptions) {
+    this.#db = opts.db;
+    this.#logger = opts.logger;
+    this.#now = opts.now ?? (() => new Date());
+    this.#onPurgeQueued = opts.onPurgeQueued ?? (() => {});
+  }
+
+  /** Publishes every page due now; returns how many this run published. */
+  async runOnce(): Promise<number> {
+    const now = this.#now();
+    let published = 0;
+    for (const page of await duePages(this.#db, now)) {
+      const result = await updatePage(this.#db, { ...page, status: 'published', keyId: null, onlyIfDue: now }, null);
+      if (result.ok) {
+        published++;
+        this.#logger.info({ space_id: page.spaceId, slug: page.slug, locale: page.locale }, 'scheduled page published');
+      }
+    }
+    if (published > 0) this.#onPurgeQueued();
+    return published;
+  }
+
+  start(intervalMs: number): void {
+    if (this.#running) return;
+    this.#running = true;
+    const tick = async () => {
+      this.#timer = null;
+      if (!this.#running) return;
+      this.#current = this.runOnce().catch((err: unknown) => this.#logger.error({ error: err instanceof Error ? err.message : String(err) }, 'scheduler run failed'));
+      await this.#current;
+      this.#current = null;
+      if (this.#running) {
+        this.#timer = setTimeout(() => void tick(), intervalMs);
+        this.#timer.unref();
+      }
+    };
+    void tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#current;
+  }
+}
