@@ -4,6 +4,7 @@ import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
+import { Expander } from '../services/page-lists.js';
 import { findPublishedPage } from '../services/pages.js';
 
 const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
@@ -26,6 +27,9 @@ export function contentRoutes(ctx: AppContext) {
     if (!SLUG_RE.test(slug)) throw new ApiError('not_found', 'Page not found.');
     const locale = c.req.query('locale') ?? null;
     if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
+    const levelsParam = c.req.query('levels');
+    if (levelsParam !== undefined && !/^[1-5]$/.test(levelsParam)) throw new ApiError('bad_request', 'levels must be an integer from 1 to 5.');
+    const levels = levelsParam === undefined ? 2 : Number(levelsParam);
     const previewParam = c.req.query('preview');
     const preview = previewParam === '1' || previewParam === 'true';
     if (preview && principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
@@ -37,10 +41,14 @@ export function contentRoutes(ctx: AppContext) {
       // Tagged, so the edge's short negative cache is purged when the page is created.
       throw new ApiError('not_found', 'Page not found.', { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${slugKey}` });
     }
-    c.header('surrogate-key', [surrogateKeys.space(spaceId), surrogateKeys.page(page.id), slugKey].join(' '));
+    // References expand to `levels` deep (ButterCMS's default 2); embedded pages tag the response.
+    const expander = new Expander(ctx.database.db, spaceId, page.locale, preview);
+    const body = page.pageType === '*' ? page.body : await expander.expandPage(page.body, page.pageType, levels, new Set([page.id]));
+    const keys = new Set([surrogateKeys.space(spaceId), surrogateKeys.page(page.id), slugKey, ...expander.keys]);
+    c.header('surrogate-key', [...keys].join(' '));
     c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
     c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
-    return c.json({ data: page.body });
+    return c.json({ data: body });
   });
 
   return app;

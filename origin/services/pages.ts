@@ -4,6 +4,8 @@ import { pages, spaces } from '../db/schema/index.js';
 
 export interface PublishedPage {
   id: string;
+  pageType: string;
+  locale: string;
   /** ButterCMS-shaped page JSON, rendered at publish time. */
   body: Record<string, unknown>;
 }
@@ -28,6 +30,7 @@ export async function findPublishedPage(
       fields: pages.fields,
       publishedAt: pages.publishedAt,
       updatedAt: pages.updatedAt,
+      locale: pages.locale,
     })
     .from(pages)
     .where(
@@ -45,9 +48,9 @@ export async function findPublishedPage(
   const row = rows[0];
   if (!row) return null;
   if (q.preview) {
-    return { id: row.id, body: renderPage({ ...row, publishedAt: row.publishedAt ?? null, updatedAt: row.updatedAt }) };
+    return { id: row.id, pageType: row.pageType, locale: row.locale, body: renderPage({ ...row, publishedAt: row.publishedAt ?? null, updatedAt: row.updatedAt }) };
   }
-  return { id: row.id, body: row.body as Record<string, unknown> };
+  return { id: row.id, pageType: row.pageType, locale: row.locale, body: row.body as Record<string, unknown> };
 }
 
 /** Renders the ButterCMS v2 page shape stored in `pages.published`. */

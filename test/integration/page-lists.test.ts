@@ -158,6 +158,16 @@ describe('references (levels)', () => {
 
   it('refuses levels outside 1–5', async () => {
     for (const l of ['0', '6', 'x', '1.5', '']) await expectErrorShape(await get(`/v2/pages/node/?levels=${l}`), 400, 'bad_request');
+    for (const l of ['0', '6', 'x']) await expectErrorShape(await get(`/v2/pages/node/na/?levels=${l}`), 400, 'bad_request');
+  });
+
+  it('expands references on single-page reads too, and tags the embedded pages', async () => {
+    const one = (await (await get('/v2/pages/node/na/?levels=1')).json()) as { data: { fields: { next: unknown } } };
+    expect(one.data.fields.next).toEqual(['/v2/pages/node/nb/']);
+    const res = await get('/v2/pages/node/na/');
+    const two = (await res.json()) as { data: { fields: { next: unknown } } };
+    expect(two.data.fields.next).toEqual([expect.objectContaining({ slug: 'nb' })]);
+    expect(parseSurrogateKeyHeader(res.headers.get('surrogate-key'))).toContain(`page:${await idOf('nb')}`);
   });
 
   it('tags lists with every listed and embedded page, so a change to an embedded page purges them', async () => {
