@@ -43,6 +43,7 @@ import {
 } from '../services/blog.js';
 import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
+import { parseBody } from '../http/body.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -134,26 +135,6 @@ const authorBody = z
   .required({ slug: true })
   .strict();
 
-async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
-  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
-  }
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ApiError('bad_request', 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 10).map((i) => {
-      const where = i.path.length ? i.path.join('.') : 'body';
-      return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}: ${i.message}`;
-    });
-    throw new ApiError('bad_request', `Invalid request: ${problems.join('; ')}.`);
-  }
-  return parsed.data;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Query parameters

@@ -19,6 +19,7 @@ import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType, type ServiceResult } from '../services/page-types.js';
+import { parseBody } from '../http/body.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TYPE_SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
@@ -39,26 +40,6 @@ const localeBody = z
   .object({ code: z.string().refine(isLocale, { message: 'must be a locale code like en, en-US or fr' }), name: z.string().min(1).max(100).optional(), default: z.boolean().optional() })
   .strict();
 
-async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
-  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
-  }
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ApiError('bad_request', 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 10).map((i) => {
-      const where = i.path.length ? i.path.join('.') : 'body';
-      return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}: ${i.message}`;
-    });
-    throw new ApiError('bad_request', `Invalid request: ${problems.join('; ')}.`);
-  }
-  return parsed.data;
-}
 
 function unwrap<T>(r: ServiceResult<T>): T {
   if (r.ok) return r.value;

@@ -16,6 +16,7 @@ import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage, type WriteResult } from '../services/page-writes.js';
+import { parseBody } from '../http/body.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -54,26 +55,6 @@ function depth(v: unknown, d = 0): number {
 
 const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
 
-async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
-  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
-  }
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ApiError('bad_request', 'The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.slice(0, 10).map((i) => {
-      const where = i.path.length ? i.path.join('.') : 'body';
-      return i.code === 'unrecognized_keys' ? `${where}: unknown field(s) ${i.keys.join(', ')}` : `${where}: ${i.message}`;
-    });
-    throw new ApiError('bad_request', `Invalid request: ${problems.join('; ')}.`);
-  }
-  return parsed.data;
-}
 
 function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
   const p = c.get('principal')!;
