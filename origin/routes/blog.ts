@@ -14,14 +14,12 @@
  *   GET  /v2/manage/posts/{slug}/  working copy + `ETag: "v<n>"`; `If-Match` makes writes conditional
  * Authors (admin key): POST /v2/manage/spaces/{space}/authors/ (another organization's space: 404)
  */
-import { and, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
-import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import {
@@ -44,6 +42,7 @@ import {
 import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { parseBody } from '../http/body.js';
+import { ownedSpace } from '../http/tenant.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -55,7 +54,6 @@ const SITEMAP_ITEMS = 5000;
 const MAX_SURROGATE_HEADER = 16_384;
 
 const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** True when `v` holds a C0 control character or DEL (not wanted in one-line text). */
 function hasControlChars(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
@@ -387,18 +385,9 @@ export function blogRoutes(ctx: AppContext) {
   // --- authors: management (admin key) ---------------------------------------------------------
 
   app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
-    const p = c.get('principal')!;
-    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing authors needs an admin key.');
-    const spaceId = c.req.param('spaceId');
-    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
-    const [space] = await db()
-      .select({ id: spaces.id })
-      .from(spaces)
-      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
-      .limit(1);
-    if (!space) throw new ApiError('not_found', 'Space not found.');
+    const spaceId = await ownedSpace(db(), c, 'authors');
     const body = await parseBody(c, authorBody);
-    const author = unwrap(await createAuthor(db(), space.id, body), ctx.onPurgeQueued);
+    const author = unwrap(await createAuthor(db(), spaceId, body), ctx.onPurgeQueued);
     return c.json({ data: author }, 201);
   });
 

@@ -15,13 +15,11 @@
  *   PUT  /v2/manage/spaces/{space}/collections/{key}/  { name?, fields? } — refused (400) when an item would no longer validate
  * Writes answer only after the change, its purge and its webhook deliveries committed.
  */
-import { and, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
-import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import {
@@ -46,6 +44,7 @@ import {
   type Result,
 } from '../services/collections.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
+import { ownedSpace } from '../http/tenant.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -53,7 +52,6 @@ const MAX_LEGACY_KEYS = 10;
 const LEGACY_ITEM_LIMIT = 500;
 const MAX_FILTERS = 10;
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const KEY_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const FIELD_NAME_RE = /^[a-z][a-z0-9_]{0,99}$/;
 const ID_RE = /^[1-9]\d{0,14}$/;
@@ -193,36 +191,22 @@ export function collectionRoutes(ctx: AppContext) {
   // ------------------------------------------------------------------------------ management
   const base = '/v2/manage/spaces/:spaceId/collections';
 
-  /** The space named in the path, if the admin key's organization owns it. */
-  async function ownedSpace(c: Context<OriginEnv>): Promise<string> {
-    const p = c.get('principal')!;
-    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing collections needs an admin key.');
-    const spaceId = c.req.param('spaceId') ?? '';
-    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
-    const [row] = await db
-      .select({ id: spaces.id })
-      .from(spaces)
-      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
-      .limit(1);
-    if (!row) throw new ApiError('not_found', 'Space not found.');
-    return row.id;
-  }
 
   app.post(base, auth, limit(256 * 1024), async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(db, c, 'collections');
     const body = await parseBody(c, createCollectionBody);
     const created = unwrap(await createCollection(db, spaceId, body), ctx.onPurgeQueued);
     return c.json({ data: collectionJson(created) }, 201);
   });
 
   app.get(base, auth, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(db, c, 'collections');
     c.header('cache-control', 'no-store');
     return c.json({ data: (await listCollections(db, spaceId)).map(collectionJson) });
   });
 
   app.get(`${base}/:key`, auth, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(db, c, 'collections');
     const k = c.req.param('key');
     const col = KEY_RE.test(k) ? await getCollection(db, spaceId, k) : null;
     if (!col) throw new ApiError('not_found', 'Collection not found.');
@@ -231,7 +215,7 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   app.put(`${base}/:key`, auth, limit(256 * 1024), async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(db, c, 'collections');
     const k = c.req.param('key');
     if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
     const body = await parseBody(c, updateCollectionBody);

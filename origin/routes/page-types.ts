@@ -9,19 +9,17 @@
  *   POST /v2/manage/spaces/{space}/locales/             { code, name?, default? } → 201
  * A space of another organization answers 404, as if it did not exist.
  */
-import { and, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
-import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType, type ServiceResult } from '../services/page-types.js';
 import { parseBody } from '../http/body.js';
+import { ownedSpace } from '../http/tenant.js';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const TYPE_SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 /** Path segments of the read API that cannot be page types. */
 const RESERVED_TYPES = new Set(['search']);
@@ -63,20 +61,6 @@ export function pageTypeRoutes(ctx: AppContext) {
     },
   });
 
-  /** The space named in the path, if the admin key's organization owns it. */
-  async function ownedSpace(c: Context<OriginEnv>): Promise<string> {
-    const p = c.get('principal')!;
-    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing page types and locales needs an admin key.');
-    const spaceId = c.req.param('spaceId') ?? '';
-    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
-    const [row] = await ctx.database.db
-      .select({ id: spaces.id })
-      .from(spaces)
-      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
-      .limit(1);
-    if (!row) throw new ApiError('not_found', 'Space not found.');
-    return row.id;
-  }
 
   const slugParam = (c: Context<OriginEnv>): string => {
     const slug = c.req.param('slug') ?? '';
@@ -85,7 +69,7 @@ export function pageTypeRoutes(ctx: AppContext) {
   };
 
   app.post(types, auth, limit, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
     const body = await parseBody(c, createBody);
     const created = unwrap(await createPageType(ctx.database.db, { spaceId, slug: body.slug, name: body.name, fields: body.fields }));
     ctx.onPurgeQueued();
@@ -93,13 +77,13 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.get(types, auth, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listPageTypes(ctx.database.db, spaceId) });
   });
 
   app.get(`${types}/:slug`, auth, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
     const found = await getPageType(ctx.database.db, spaceId, slugParam(c));
     if (!found) throw new ApiError('not_found', 'Page type not found.');
     c.header('cache-control', 'no-store');
@@ -107,7 +91,7 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.put(`${types}/:slug`, auth, limit, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
     const slug = slugParam(c);
     const body = await parseBody(c, updateBody);
     const updated = unwrap(await updatePageType(ctx.database.db, { spaceId, slug, name: body.name, fields: body.fields }));
@@ -116,13 +100,13 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.get(locs, auth, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listLocales(ctx.database.db, spaceId) });
   });
 
   app.post(locs, auth, limit, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
     const body = await parseBody(c, localeBody);
     const created = unwrap(await createLocale(ctx.database.db, { spaceId, code: body.code, name: body.name ?? body.code, makeDefault: body.default ?? false }));
     ctx.onPurgeQueued();

@@ -7,15 +7,16 @@
  * A space of another organization answers 404, as if it did not exist.
  */
 import { and, eq } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
-import { spaces, webhooks } from '../db/schema/index.js';
+import { webhooks } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { createWebhook, listDeliveries, WebhookValidationError } from '../services/webhooks.js';
+import { ownedSpace } from '../http/tenant.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const createBody = z.object({ url: z.string().min(1).max(2048), events: z.array(z.string().min(1).max(64)).min(1).max(32) }).strict();
@@ -24,20 +25,6 @@ export function webhookRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
   const base = '/v2/manage/spaces/:spaceId/webhooks';
 
-  /** The space named in the path, if the admin key's organization owns it. */
-  async function ownedSpace(c: Context<OriginEnv>): Promise<string> {
-    const p = c.get('principal')!;
-    if (p.kind !== 'admin' || !p.organizationId) throw new ApiError('forbidden', 'Managing webhooks needs an admin key.');
-    const spaceId = c.req.param('spaceId') ?? '';
-    if (!UUID_RE.test(spaceId)) throw new ApiError('not_found', 'Space not found.');
-    const [row] = await ctx.database.db
-      .select({ id: spaces.id })
-      .from(spaces)
-      .where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, p.organizationId)))
-      .limit(1);
-    if (!row) throw new ApiError('not_found', 'Space not found.');
-    return row.id;
-  }
 
   app.use(`${base}/*`, apiKeyAuth(ctx));
   app.use(base, apiKeyAuth(ctx));
@@ -51,7 +38,7 @@ export function webhookRoutes(ctx: AppContext) {
       },
     }),
     async (c) => {
-      const spaceId = await ownedSpace(c);
+      const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
       let raw: unknown;
       try {
         raw = await c.req.json();
@@ -71,7 +58,7 @@ export function webhookRoutes(ctx: AppContext) {
   );
 
   app.get(base, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
     const rows = await ctx.database.db
       .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events, active: webhooks.active, created: webhooks.createdAt })
       .from(webhooks)
@@ -80,14 +67,14 @@ export function webhookRoutes(ctx: AppContext) {
   });
 
   app.get(`${base}/:id/deliveries`, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
     const id = c.req.param('id');
     if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
     return c.json({ data: await listDeliveries(ctx.database.db, id, 50, spaceId) });
   });
 
   app.delete(`${base}/:id`, async (c) => {
-    const spaceId = await ownedSpace(c);
+    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
     const id = c.req.param('id');
     if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
     const deleted = await ctx.database.db.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.spaceId, spaceId))).returning({ id: webhooks.id });
