@@ -4,8 +4,9 @@ import { organizations } from './organizations.js';
 import { spaces } from './spaces.js';
 import { users } from './users.js';
 
-export const ROLES = ['owner', 'admin', 'publisher', 'author', 'viewer', 'billing'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../../../shared/permissions.js';
+
+export { ROLES, type Role } from '../../../shared/permissions.js';
 
 /** A user's role in an organization; a row with space_id set overrides it for that space. */
 export const memberships = pgTable(
