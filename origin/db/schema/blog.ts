@@ -76,10 +76,13 @@ export const posts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** When a `scheduled` post is due to be published (origin/jobs/scheduler.ts). */
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
     unique('posts_space_slug_unique').on(t.spaceId, t.slug),
+    index('posts_scheduled_idx').on(t.scheduledAt).where(sql`${t.status} = 'scheduled' and ${t.deletedAt} is null`),
     index('posts_space_published_idx').on(t.spaceId, t.publishedAt).where(sql`${t.published} is not null and ${t.deletedAt} is null`),
   ],
 );

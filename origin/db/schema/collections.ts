@@ -40,7 +40,12 @@ export const collectionItems = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
+    /** When a `scheduled` item is due to be published (origin/jobs/scheduler.ts). */
+    scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
-  (t) => [index('collection_items_collection_idx').on(t.collectionId, t.locale, t.position)],
+  (t) => [
+    index('collection_items_collection_idx').on(t.collectionId, t.locale, t.position),
+    index('collection_items_scheduled_idx').on(t.scheduledAt).where(sql`${t.status} = 'scheduled' and ${t.deletedAt} is null`),
+  ],
 );

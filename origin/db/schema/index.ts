@@ -18,3 +18,5 @@ export * from './invitations.js';
 export * from './totp.js';
 export * from './auth-attempts.js';
 export * from './audit-events.js';
+export * from './collection-item-revisions.js';
+export * from './post-revisions.js';
