@@ -17,6 +17,7 @@ import type { OriginEnv } from '../env.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage, type WriteResult } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -30,21 +31,14 @@ const createBody = z
   .object({ title: z.string().min(1).max(200), slug, page_type: pageType.optional(), 'page-type': pageType.optional(), status: status.default('draft'), fields })
   .strict()
   .refine((b) => b.page_type !== undefined || b['page-type'] !== undefined, { message: 'is required', path: ['page_type'] });
-const rollbackBody = z.object({ version: z.number().int().min(1), status: status.optional() }).strict();
 /**
  * Updates may also schedule publication (a ghee extension; ButterCMS's Write API cannot):
  * `{ "status": "scheduled", "scheduled": "<ISO time in the future>" }`.
  */
 const updateBody = z
-  .object({
-    title: z.string().min(1).max(200).optional(),
-    status: z.enum(['draft', 'published', 'scheduled'], { message: 'must be draft, published or scheduled' }).optional(),
-    scheduled: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).optional(),
-    fields: fields.optional(),
-  })
+  .object({ title: z.string().min(1).max(200).optional(), status: schedulable.status.optional(), scheduled: schedulable.scheduled.optional(), fields: fields.optional() })
   .strict()
-  .refine((b) => (b.status === 'scheduled') === (b.scheduled !== undefined), { message: 'is required with status scheduled, and only then', path: ['scheduled'] })
-  .refine((b) => b.scheduled === undefined || Date.parse(b.scheduled) > Date.now(), { message: 'must be in the future', path: ['scheduled'] });
+  .superRefine(scheduleProblems);
 
 function depth(v: unknown, d = 0): number {
   if (d > MAX_FIELDS_DEPTH) return d;
@@ -66,15 +60,6 @@ function localeParam(c: Context<OriginEnv>): string | null {
   const locale = c.req.query('locale') ?? null;
   if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
   return locale;
-}
-
-/** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
-function expectedVersion(c: Context<OriginEnv>): number | null {
-  const h = c.req.header('if-match');
-  if (h === undefined) return null;
-  const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(h.trim());
-  if (!m) throw new ApiError('bad_request', 'If-Match must be an ETag from the management view, e.g. "v3".');
-  return Number(m[1]);
 }
 
 function unwrap<T>(r: WriteResult<T>, committed?: () => void): T {
@@ -138,7 +123,7 @@ export function pageWriteRoutes(ctx: AppContext) {
           locale: localeParam(c),
           ...(body.title !== undefined ? { name: body.title } : {}),
           ...(body.status ? { status: body.status } : {}),
-          ...(body.scheduled ? { scheduledAt: new Date(body.scheduled) } : {}),
+          ...scheduledAt(body),
           ...(body.fields ? { fields: body.fields } : {}),
         },
         expectedVersion(c),
