@@ -9,6 +9,12 @@
  *   PATCH  /v2/content/{key}/{id}/       { status?, fields? } merge; PUT replaces every field → 202
  *   DELETE /v2/content/{key}/{id}/       soft delete → 204
  *   GET    /v2/manage/content/{key}/{id}/  working copy + version, `ETag: "v<n>"` (write key)
+ *   GET    /v2/manage/content/{key}/{id}/revisions/  revision history, newest first (write key)
+ *   POST   /v2/manage/content/{key}/{id}/rollback/   { version, status? } a new save with that revision's fields → 202
+ *   POST   /v2/manage/content/{key}/{id}/restore/    undo a delete → 202
+ * Writes may schedule publication: `{ "status": "scheduled", "scheduled": "<future ISO time>" }`
+ * (unpublished until origin/jobs/scheduler.ts publishes it). `If-Match: "v<n>"` makes updates,
+ * deletes and rollbacks conditional (412 when the item moved on).
  * Management (admin key of the space's organization; other organizations get 404):
  *   POST /v2/manage/spaces/{space}/collections/  { key, name, fields: [ { name, type, collection?, many? } ] } → 201
  *   GET  /v2/manage/spaces/{space}/collections/[{key}/]
@@ -34,10 +40,13 @@ import {
   getItemForManagement,
   itemKey,
   listCollections,
+  listItemRevisions,
   listItems,
   MAX_FIELDS,
   orderProblem,
   resolveLocale,
+  restoreItem,
+  rollbackItem,
   updateCollection,
   updateItem,
   type CollectionRow,
@@ -45,6 +54,7 @@ import {
 } from '../services/collections.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { ownedSpace } from '../http/tenant.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -58,7 +68,6 @@ const ID_RE = /^[1-9]\d{0,14}$/;
 const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
 
 const key = z.string().regex(KEY_RE, { message: 'must be 1–100 lowercase letters, digits, - or _' });
-const status = z.enum(['draft', 'published'], { message: 'must be draft or published' });
 const fieldValues = z.record(z.string().min(1).max(200), z.unknown());
 const fieldDef = z
   .object({
@@ -78,11 +87,15 @@ const updateCollectionBody = z
   .object({ name: z.string().min(1).max(200).optional(), fields: fieldDefs.optional() })
   .strict()
   .refine((b) => b.name !== undefined || b.fields !== undefined, { message: 'name or fields is required' });
-const createItemBody = z.object({ key, status: status.default('draft'), fields: z.array(fieldValues).min(1).max(MAX_ITEMS_PER_CREATE) }).strict();
+const createItemBody = z
+  .object({ key, status: schedulable.status.default('draft'), scheduled: schedulable.scheduled.optional(), fields: z.array(fieldValues).min(1).max(MAX_ITEMS_PER_CREATE) })
+  .strict()
+  .superRefine(scheduleProblems);
 /** `fields` as an object, or (as ButterCMS's create body) an array of exactly one object. */
 const updateItemBody = z
-  .object({ status: status.optional(), fields: z.union([fieldValues, z.array(fieldValues).length(1)]).optional() })
-  .strict();
+  .object({ status: schedulable.status.optional(), scheduled: schedulable.scheduled.optional(), fields: z.union([fieldValues, z.array(fieldValues).length(1)]).optional() })
+  .strict()
+  .superRefine(scheduleProblems);
 
 function zodDetail(error: z.ZodError): string {
   const problems = error.issues.slice(0, 10).map((i) => {
@@ -122,10 +135,10 @@ function unwrap<T>(r: Result<T>, committed?: () => void): T {
   }
 }
 
-function writer(c: Context<OriginEnv>): string {
+function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
   const p = c.get('principal')!;
   if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
-  return p.spaceId;
+  return { spaceId: p.spaceId, keyId: p.keyId };
 }
 
 function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
@@ -135,15 +148,6 @@ function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
   if (p.kind === 'admin' || !p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
   if (preview && p.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
   return { spaceId: p.spaceId, preview };
-}
-
-/** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
-function expectedVersion(c: Context<OriginEnv>): number | null {
-  const h = c.req.header('if-match');
-  if (h === undefined) return null;
-  const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(h.trim());
-  if (!m) throw new ApiError('bad_request', 'If-Match must be an ETag from the management view, e.g. "v3".');
-  return Number(m[1]);
 }
 
 function intParam(c: Context<OriginEnv>, name: string, min: number, max: number, fallback: number): number {
@@ -223,14 +227,20 @@ export function collectionRoutes(ctx: AppContext) {
     return c.json({ data: collectionJson(updated) });
   });
 
-  app.get('/v2/manage/content/:key/:id', auth, async (c) => {
-    const spaceId = writer(c);
-    const { key: k, id } = c.req.param();
+  /** The item a management route names; 404 for malformed keys and ids. */
+  const target = (c: Context<OriginEnv>) => {
+    const { key: k, id } = c.req.param() as { key: string; id: string };
     if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
-    const found = await getItemForManagement(db, { spaceId, key: k, itemId: Number(id) });
+    return { key: k, itemId: Number(id) };
+  };
+
+  app.get('/v2/manage/content/:key/:id', auth, async (c) => {
+    const { spaceId } = writer(c);
+    const { key: k, itemId } = target(c);
+    const found = await getItemForManagement(db, { spaceId, key: k, itemId });
     if (!found) throw new ApiError('not_found', 'Item not found.');
     const { item } = found;
-    c.header('etag', `"v${item.version}"`);
+    c.header('etag', versionTag(item.version));
     c.header('cache-control', 'no-store');
     return c.json({
       data: {
@@ -238,12 +248,44 @@ export function collectionRoutes(ctx: AppContext) {
         key: k,
         locale: item.locale,
         status: item.status,
+        scheduled: item.scheduledAt?.toISOString() ?? null,
         version: item.version,
         fields: item.fields,
         published: item.publishedAt?.toISOString() ?? null,
         updated: item.updatedAt.toISOString(),
       },
     });
+  });
+
+  /** The revision history, newest first. */
+  app.get('/v2/manage/content/:key/:id/revisions', auth, async (c) => {
+    const { spaceId } = writer(c);
+    const found = await getItemForManagement(db, { spaceId, ...target(c) });
+    if (!found) throw new ApiError('not_found', 'Item not found.');
+    c.header('cache-control', 'no-store');
+    const revisions = await listItemRevisions(db, found.item.id);
+    return c.json({ data: revisions.map((r) => ({ ...r, created: r.created.toISOString() })) });
+  });
+
+  /** Rollback to any revision: a new save with exactly that revision's fields. */
+  app.post('/v2/manage/content/:key/:id/rollback', auth, limit(1024), async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const where = target(c);
+    const body = await parseBody(c, rollbackBody);
+    const saved = unwrap(
+      await rollbackItem(db, { spaceId, keyId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
+      ctx.onPurgeQueued,
+    );
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  /** Undo a delete. */
+  app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const saved = unwrap(await restoreItem(db, { spaceId, keyId, ...target(c) }), ctx.onPurgeQueued);
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
   });
 
   // ------------------------------------------------------------------------------ reads
@@ -318,37 +360,38 @@ export function collectionRoutes(ctx: AppContext) {
 
   // ------------------------------------------------------------------------------ writes
   app.post('/v2/content', auth, limit(WRITE_BODY_LIMIT), async (c) => {
-    const spaceId = writer(c);
+    const { spaceId, keyId } = writer(c);
     const body = await parseBody(c, createItemBody);
     const raw = c.req.query('locale') ?? null;
     if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
     const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
     if (raw !== null && locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
-    unwrap(await createItems(db, { spaceId, key: body.key, status: body.status, locale, items: body.fields }), ctx.onPurgeQueued);
+    unwrap(await createItems(db, { spaceId, keyId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
   const update = (replace: boolean) => async (c: Context<OriginEnv>) => {
-    const spaceId = writer(c);
-    const { key: k, id } = c.req.param() as { key: string; id: string };
-    if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
+    const { spaceId, keyId } = writer(c);
+    const where = target(c);
     const body = await parseBody(c, updateItemBody);
     const fields = Array.isArray(body.fields) ? body.fields[0] : body.fields;
     const saved = unwrap(
-      await updateItem(db, { spaceId, key: k, itemId: Number(id), replace, ...(body.status ? { status: body.status } : {}), ...(fields ? { fields } : {}) }, expectedVersion(c)),
+      await updateItem(
+        db,
+        { spaceId, keyId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}) },
+        expectedVersion(c),
+      ),
       ctx.onPurgeQueued,
     );
-    c.header('etag', `"v${saved.version}"`);
+    c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
   app.patch('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(false));
   app.put('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(true));
 
   app.delete('/v2/content/:key/:id', auth, async (c) => {
-    const spaceId = writer(c);
-    const { key: k, id } = c.req.param();
-    if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
-    unwrap(await deleteItem(db, { spaceId, key: k, itemId: Number(id) }, expectedVersion(c)), ctx.onPurgeQueued);
+    const { spaceId, keyId } = writer(c);
+    unwrap(await deleteItem(db, { spaceId, keyId, ...target(c) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 

@@ -7,17 +7,18 @@
  * published — its rendered form stored in `published` at save time, so reads never re-render —
  * or a draft (`published` null, visible in preview only).
  *
- * Every item save is one transaction that changes the row, bumps `version`, queues the purge of
- * `collection:<space>:<key>` and `item:<uuid>` and queues the ButterCMS webhook event, so the
- * purge and the event exist exactly when the change committed.
+ * Every item save (create, update, delete, restore, rollback, scheduled publish) is one
+ * transaction that changes the row, bumps `version`, writes an immutable revision, queues the
+ * purge of `collection:<space>:<key>` and `item:<uuid>` and queues the ButterCMS webhook event,
+ * so the revision, the purge and the event exist exactly when the change committed.
  *
  * References: a `reference` field holds an item id (or, with `many`, an array of ids) of the
  * collection it names. Reads expand them up to `levels - 1` deep; beyond that (and for
  * references that no longer resolve) ButterCMS's API path `/v2/content/?keys=<key>[_id=<n>]`.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { collectionItems, collections, locales, spaces } from '../db/schema/index.js';
+import { collectionItemRevisions, collectionItems, collections, locales, spaces } from '../db/schema/index.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { collectionItemWebhookData, enqueueWebhookEvent } from './webhooks.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
@@ -41,7 +42,8 @@ const MAX_JSON_DEPTH = 12;
 /** Who the webhook payload names as editor until the identity issue brings users. */
 const API_EDITOR = 'API';
 
-export type ItemStatus = 'draft' | 'published';
+/** A scheduled item is unpublished (like a draft) until the scheduler publishes it. */
+export type ItemStatus = 'draft' | 'published' | 'scheduled';
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid' | 'version_mismatch'; detail: string };
 
@@ -476,13 +478,22 @@ function label(defs: readonly FieldDef[], itemId: number, values: Record<string,
   return first ? (values[first.name] as string).slice(0, 200) : `Item ${itemId}`;
 }
 
+/** The revision of a save, its purge and its webhook event (in the save's transaction). */
 async function afterChange(
   t: Db,
   spaceId: string,
   c: CollectionRow,
-  item: { id: string; itemId: number; locale: string; values: Record<string, unknown> },
+  item: { id: string; itemId: number; locale: string; values: Record<string, unknown>; version: number; status: ItemStatus | 'deleted'; keyId: string | null },
   event: 'collectionitem.published' | 'collectionitem.draft' | 'collectionitem.delete',
 ): Promise<void> {
+  await t.insert(collectionItemRevisions).values({
+    collectionItemId: item.id,
+    version: item.version,
+    label: label(c.fields, item.itemId, item.values),
+    status: item.status,
+    fields: item.values,
+    createdByKey: item.keyId,
+  });
   await enqueuePurge(t, [collectionKey(spaceId, c.key), itemKey(item.id)], { spaceId, soft: false });
   const status = event === 'collectionitem.published' ? 'published' : event === 'collectionitem.draft' ? 'draft' : 'deleted';
   await enqueueWebhookEvent(
@@ -511,7 +522,7 @@ async function lockedCollection(t: Db, spaceId: string, key: string): Promise<Co
  */
 export async function createItems(
   db: Db,
-  input: { spaceId: string; key: string; status: ItemStatus; locale: string | null; items: Record<string, unknown>[] },
+  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null },
 ): Promise<Result<SavedItem[]>> {
   const fallback = input.locale ?? (await spaceDefaultLocale(db, input.spaceId));
   const known = await spaceLocales(db, input.spaceId);
@@ -542,6 +553,7 @@ export async function createItems(
           collectionId: c.id,
           locale: r.locale,
           status: input.status,
+          scheduledAt: input.status === 'scheduled' ? (input.scheduledAt ?? null) : null,
           fields: values,
           position: sql`(select coalesce(max(${collectionItems.position}), 0) + 1 from ${collectionItems} where ${collectionItems.collectionId} = ${c.id})`,
           createdAt: now,
@@ -550,23 +562,40 @@ export async function createItems(
         })
         .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version });
       if (published) await t.update(collectionItems).set({ published: renderItem(row!.itemId, c.fields, values) }).where(eq(collectionItems.id, row!.id));
-      await afterChange(t, input.spaceId, c, { id: row!.id, itemId: row!.itemId, locale: r.locale, values }, published ? 'collectionitem.published' : 'collectionitem.draft');
+      await afterChange(
+        t,
+        input.spaceId,
+        c,
+        { id: row!.id, itemId: row!.itemId, locale: r.locale, values, version: row!.version, status: input.status, keyId: input.keyId },
+        published ? 'collectionitem.published' : 'collectionitem.draft',
+      );
       saved.push({ id: row!.id, itemId: row!.itemId, version: row!.version, status: input.status });
     }
     return { ok: true, value: saved };
   });
 }
 
+export interface ItemChange {
+  spaceId: string;
+  key: string;
+  itemId: number;
+  status?: ItemStatus;
+  /** With status `scheduled`: when the scheduler publishes the item. */
+  scheduledAt?: Date;
+  fields?: Record<string, unknown>;
+  replace: boolean;
+  /** Scheduler only: apply only if the item is still scheduled and due at this time. */
+  onlyIfDue?: Date;
+  /** The API key making the change (null: the scheduler). */
+  keyId: string | null;
+}
+
 /**
  * Updates one item: `replace` (PUT) sets every field (unset ones become null), otherwise the
- * given fields are merged (PATCH). `status` publishes (renders `published`) or unpublishes.
- * With `expectedVersion` the save is conditional (If-Match).
+ * given fields are merged (PATCH). `status` publishes (renders `published`), unpublishes or
+ * schedules (unpublished until due). With `expectedVersion` the save is conditional (If-Match).
  */
-export async function updateItem(
-  db: Db,
-  input: { spaceId: string; key: string; itemId: number; status?: ItemStatus; fields?: Record<string, unknown>; replace: boolean },
-  expectedVersion: number | null,
-): Promise<Result<SavedItem>> {
+export async function updateItem(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
@@ -579,6 +608,9 @@ export async function updateItem(
       .limit(1);
     if (!current) return fail('not_found', 'Item not found.');
     if (expectedVersion !== null && current.version !== expectedVersion) return fail('version_mismatch', `The item changed since version ${expectedVersion}; read it again.`);
+    if (input.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= input.onlyIfDue)) {
+      return fail('version_mismatch', 'The item is no longer scheduled and due.');
+    }
     const patch = input.fields ?? {};
     const problems = [...fieldProblems(c.fields, patch), ...(await referenceProblems(t, input.spaceId, c.fields, patch))];
     if (problems.length) return fail('invalid', problems.slice(0, 10).join('; '));
@@ -591,6 +623,7 @@ export async function updateItem(
       .set({
         fields: values,
         status,
+        scheduledAt: status === 'scheduled' ? (input.scheduledAt ?? current.scheduledAt) : null,
         published: status === 'published' ? renderItem(current.itemId, c.fields, values) : null,
         publishedAt,
         updatedAt: now,
@@ -599,13 +632,19 @@ export async function updateItem(
       .where(and(eq(collectionItems.id, current.id), eq(collectionItems.version, current.version)))
       .returning({ version: collectionItems.version });
     if (!row) return fail('version_mismatch', 'The item changed during the save; read it again.');
-    await afterChange(t, input.spaceId, c, { id: current.id, itemId: current.itemId, locale: current.locale, values }, status === 'published' ? 'collectionitem.published' : 'collectionitem.draft');
+    await afterChange(
+      t,
+      input.spaceId,
+      c,
+      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row.version, status, keyId: input.keyId },
+      status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
+    );
     return { ok: true, value: { id: current.id, itemId: current.itemId, version: row.version, status } };
   });
 }
 
 /** Soft delete: reads 404 at once; the row (and its id) stays for history. */
-export async function deleteItem(db: Db, input: { spaceId: string; key: string; itemId: number }, expectedVersion: number | null): Promise<Result<SavedItem>> {
+export async function deleteItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null }, expectedVersion: number | null): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
@@ -623,7 +662,13 @@ export async function deleteItem(db: Db, input: { spaceId: string; key: string; 
       )
       .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version, locale: collectionItems.locale, fields: collectionItems.fields, status: collectionItems.status });
     if (!row) return expectedVersion === null ? fail('not_found', 'Item not found.') : fail('version_mismatch', 'The item changed or does not exist.');
-    await afterChange(t, input.spaceId, c, { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown> }, 'collectionitem.delete');
+    await afterChange(
+      t,
+      input.spaceId,
+      c,
+      { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown>, version: row.version, status: 'deleted', keyId: input.keyId },
+      'collectionitem.delete',
+    );
     return { ok: true, value: { id: row.id, itemId: row.itemId, version: row.version, status: row.status as ItemStatus } };
   });
 }
@@ -638,4 +683,97 @@ export async function getItemForManagement(db: Db, q: { spaceId: string; key: st
     .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, q.itemId), isNull(collectionItems.deletedAt)))
     .limit(1);
   return row ? { collection: c, item: row } : null;
+}
+
+/** The revision history of an item, newest first. */
+export async function listItemRevisions(db: Db, itemUuid: string) {
+  return db
+    .select({ version: collectionItemRevisions.version, label: collectionItemRevisions.label, status: collectionItemRevisions.status, created: collectionItemRevisions.createdAt })
+    .from(collectionItemRevisions)
+    .where(eq(collectionItemRevisions.collectionItemId, itemUuid))
+    .orderBy(desc(collectionItemRevisions.version));
+}
+
+/** Field values without the nulls (unset fields, or fields the collection no longer has). */
+const setValues = (values: Record<string, unknown>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== null));
+
+/**
+ * Rollback: a new save whose fields are exactly those of revision `version` (history is never
+ * rewritten; the rollback is itself a revision). Status: as given, else the revision's
+ * (published stays published, anything else becomes a draft). Refused (invalid) when the
+ * revision no longer fits the collection's fields.
+ */
+export async function rollbackItem(
+  db: Db,
+  input: { spaceId: string; key: string; itemId: number; version: number; status?: 'draft' | 'published'; keyId: string | null },
+  expectedVersion: number | null,
+): Promise<Result<SavedItem>> {
+  const found = await getItemForManagement(db, input);
+  if (!found) return fail('not_found', 'Item not found.');
+  const [revision] = await db
+    .select()
+    .from(collectionItemRevisions)
+    .where(and(eq(collectionItemRevisions.collectionItemId, found.item.id), eq(collectionItemRevisions.version, input.version)))
+    .limit(1);
+  if (!revision) return fail('not_found', `Revision ${input.version} not found.`);
+  const status = input.status ?? (revision.status === 'published' ? 'published' : 'draft');
+  const result = await updateItem(
+    db,
+    { spaceId: input.spaceId, key: input.key, itemId: input.itemId, status, fields: setValues(revision.fields as Record<string, unknown>), replace: true, keyId: input.keyId },
+    expectedVersion,
+  );
+  return result.ok || result.error !== 'invalid' ? result : fail('invalid', `revision ${input.version} no longer fits the collection: ${result.detail}`);
+}
+
+/**
+ * Undo a soft delete: the item is visible again as it was (re-rendered against the collection's
+ * current fields when published). Refused (invalid) when its fields no longer fit the collection.
+ */
+export async function restoreItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null }): Promise<Result<SavedItem>> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const c = await lockedCollection(t, input.spaceId, input.key);
+    if (!c) return fail('not_found', 'No deleted item with that id.');
+    const [current] = await t
+      .select()
+      .from(collectionItems)
+      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNotNull(collectionItems.deletedAt)))
+      .for('update')
+      .limit(1);
+    if (!current) return fail('not_found', 'No deleted item with that id.');
+    const problems = fieldProblems(c.fields, setValues(current.fields as Record<string, unknown>));
+    if (problems.length) return fail('invalid', `the item no longer fits the collection: ${problems.slice(0, 10).join('; ')}`);
+    const values = normalise(c.fields, current.fields as Record<string, unknown>);
+    const status = current.status as ItemStatus;
+    const [row] = await t
+      .update(collectionItems)
+      .set({
+        deletedAt: null,
+        fields: values,
+        published: status === 'published' ? renderItem(current.itemId, c.fields, values) : null,
+        updatedAt: new Date(),
+        version: sql`${collectionItems.version} + 1`,
+      })
+      .where(eq(collectionItems.id, current.id))
+      .returning({ version: collectionItems.version });
+    await afterChange(
+      t,
+      input.spaceId,
+      c,
+      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row!.version, status, keyId: input.keyId },
+      status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
+    );
+    return { ok: true, value: { id: current.id, itemId: current.itemId, version: row!.version, status } };
+  });
+}
+
+/** Items whose scheduled time has come (oldest first), for the scheduler. */
+export async function dueItems(db: Db, now: Date, limit = 50) {
+  return db
+    .select({ spaceId: collections.spaceId, key: collections.key, itemId: collectionItems.itemId })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(and(eq(collectionItems.status, 'scheduled'), lte(collectionItems.scheduledAt, now), isNull(collectionItems.deletedAt)))
+    .orderBy(collectionItems.scheduledAt)
+    .limit(limit);
 }

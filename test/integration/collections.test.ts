@@ -1,7 +1,7 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
-import { collectionItems, locales, organizations, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
+import { collectionItemRevisions, collectionItems, locales, organizations, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
 import { createWebhook } from '../../origin/services/webhooks.js';
 import { expectErrorShape } from '../helpers/assertions.js';
@@ -10,6 +10,7 @@ import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 let origin: OriginUnderTest;
 let otherAdmin: string;
 let otherSpaceId: string;
+let otherWrite: string;
 const api = (path: string) => `${origin.server.url}${path}`;
 const call = (method: string, path: string, key: string, body?: unknown, headers: Record<string, string> = {}) =>
   fetch(api(path), {
@@ -37,6 +38,7 @@ beforeAll(async () => {
   const [space] = await db.insert(spaces).values({ organizationId: org!.id, slug: 'other', name: 'Other' }).returning();
   otherSpaceId = space!.id;
   otherAdmin = (await issueApiKey(db, { organizationId: org!.id, spaceId: null, kind: 'admin', name: 'other admin' })).token;
+  otherWrite = (await issueApiKey(db, { organizationId: org!.id, spaceId: otherSpaceId, kind: 'write', name: 'other write' })).token;
   await db.insert(locales).values({ spaceId: origin.seed.spaceId, code: 'es', name: 'Spanish' });
 });
 afterAll(async () => origin?.stop());
@@ -379,5 +381,196 @@ describe('changing a collection', () => {
     expect(queued.map((q) => q.keys).flat()).toEqual(expect.arrayContaining([`collection:${origin.seed.spaceId}:genres`, `item:${rock!.id}`]));
     await expectErrorShape(await admin('PUT', '/genres/', {}), 400, 'bad_request');
     await expectErrorShape(await admin('PUT', '/nope/', { name: 'x' }), 404, 'not_found');
+  });
+});
+
+describe('revisions: history, rollback and restore', () => {
+  let songId: number;
+  const manage = (path: string, init: { method?: string; body?: unknown; key?: string; headers?: Record<string, string> } = {}) =>
+    call(init.method ?? 'GET', `/v2/manage/content/songs/${path}`, init.key ?? origin.seed.keys.write, init.body, init.headers);
+  const revisionsOf = async (uuid: string) =>
+    origin.database.db.select().from(collectionItemRevisions).where(eq(collectionItemRevisions.collectionItemId, uuid)).orderBy(collectionItemRevisions.version);
+  const song = async () => (await itemsOf('songs')).find((r) => r.itemId === songId)!;
+
+  beforeAll(async () => {
+    const created = await admin('POST', '/', {
+      key: 'songs',
+      name: 'Songs',
+      fields: [
+        { name: 'title', type: 'short_text' },
+        { name: 'length', type: 'number' },
+        { name: 'notes', type: 'json' },
+      ],
+    });
+    expect(created.status).toBe(201);
+  });
+
+  it('writes one revision per save and lists them newest first', async () => {
+    expect((await write('POST', '/v2/content/', { key: 'songs', status: 'published', fields: [{ title: 'One', length: 100 }] })).status).toBe(202);
+    songId = (await itemsOf('songs'))[0]!.itemId;
+    expect((await write('PATCH', `/v2/content/songs/${songId}/`, { fields: { length: 200, notes: { take: [1, 2] } } })).status).toBe(202);
+    expect((await write('PUT', `/v2/content/songs/${songId}/`, { status: 'draft', fields: { title: 'One (demo)' } })).status).toBe(202);
+    const res = await manage(`${songId}/revisions/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const history = await json<{ data: { version: number; label: string; status: string; created: string }[] }>(res);
+    expect(history.data.map((r) => [r.version, r.status, r.label])).toEqual([
+      [3, 'draft', 'One (demo)'],
+      [2, 'published', 'One'],
+      [1, 'published', 'One'],
+    ]);
+    expect(Number.isNaN(Date.parse(history.data[0]!.created))).toBe(false);
+    const rows = await revisionsOf((await song()).id);
+    expect(rows.map((r) => r.fields)).toEqual([
+      { title: 'One', length: 100, notes: null },
+      { title: 'One', length: 200, notes: { take: [1, 2] } },
+      { title: 'One (demo)', length: null, notes: null },
+    ]);
+    // The revision names the key that saved.
+    expect(rows.every((r) => r.createdByKey !== null)).toBe(true);
+  });
+
+  it('rolls back to any revision as a new save: fields restored exactly, published again, purged and webhooked', async () => {
+    const outbox = await outboxCount();
+    const res = await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 2 } });
+    expect(res.status).toBe(202);
+    expect(await json(res)).toEqual({ status: 'pending' });
+    expect(res.headers.get('etag')).toBe('"v4"');
+    const row = await song();
+    const rows = await revisionsOf(row.id);
+    expect(rows.map((r) => r.version)).toEqual([1, 2, 3, 4]);
+    expect(row).toMatchObject({ version: 4, status: 'published', fields: rows[1]!.fields });
+    expect(rows[3]).toMatchObject({ status: 'published', fields: rows[1]!.fields });
+    expect(await json(await read(`/v2/content/songs/${songId}/`))).toEqual({ data: { songs: [{ meta: { id: songId }, title: 'One', length: 200, notes: { take: [1, 2] } }] } });
+    expect(await outboxCount()).toBe(outbox + 1);
+    const [last] = await origin.database.db.select().from(purgeOutbox).orderBy(desc(purgeOutbox.id)).limit(1);
+    expect(last!.keys).toEqual([`collection:${origin.seed.spaceId}:songs`, `item:${row.id}`]);
+    const [event] = await origin.database.db.select().from(webhookDeliveries).orderBy(desc(webhookDeliveries.createdAt)).limit(1);
+    expect(event).toMatchObject({ event: 'collectionitem.published', payload: { data: { id: 'songs', label: 'One', status: 'published' } } });
+    // An explicit status wins over the revision's; replaced, not merged (v1 had no notes).
+    expect((await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 1, status: 'draft' } })).status).toBe(202);
+    expect(await song()).toMatchObject({ version: 5, status: 'draft', published: null, fields: { title: 'One', length: 100, notes: null } });
+    await expectErrorShape(await read(`/v2/content/songs/${songId}/`), 404, 'not_found');
+  });
+
+  it('refuses unknown revisions (404), bad bodies (400), stale If-Match (412) and changes nothing', async () => {
+    const before = (await revisionsOf((await song()).id)).length;
+    const outbox = await outboxCount();
+    await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 99 } }), 404, 'not_found', 'Revision 99 not found.');
+    await expectErrorShape(await manage('99999999/rollback/', { method: 'POST', body: { version: 1 } }), 404, 'not_found');
+    await expectErrorShape(await manage('99999999/revisions/'), 404, 'not_found');
+    await expectErrorShape(await manage('abc/revisions/'), 404, 'not_found');
+    await expectErrorShape(await call('GET', `/v2/manage/content/nope/${songId}/revisions/`, origin.seed.keys.write), 404, 'not_found');
+    for (const body of [{ version: 0 }, { version: 1.5 }, { version: '1' }, {}, { version: 1, status: 'scheduled' }]) {
+      await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body }), 400, 'bad_request');
+    }
+    const unknown = await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 1, fields: {} } }), 400, 'bad_request');
+    expect(String(unknown.detail)).toContain('unknown field(s) fields');
+    await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body: '{nope' }), 400, 'bad_request');
+    await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 1 }, headers: { 'if-match': '"v1"' } }), 412, 'precondition_failed');
+    await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 1 }, headers: { 'if-match': 'v5' } }), 400, 'bad_request');
+    expect((await revisionsOf((await song()).id)).length).toBe(before);
+    expect(await outboxCount()).toBe(outbox);
+    const etag = await etagOf('songs', songId);
+    expect(etag).toBe('"v5"');
+    const ok = await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 2 }, headers: { 'if-match': etag! } });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get('etag')).toBe('"v6"');
+  });
+
+  it('refuses a revision that no longer fits the collection', async () => {
+    expect((await admin('PUT', '/songs/', { fields: [{ name: 'title', type: 'short_text' }, { name: 'length', type: 'number' }, { name: 'notes', type: 'json' }, { name: 'rank', type: 'number' }] })).status).toBe(200);
+    expect((await write('PATCH', `/v2/content/songs/${songId}/`, { fields: { notes: null, rank: 1 } })).status).toBe(202);
+    // Dropping `notes` is allowed now (no live item uses it), but revision 2 has notes.
+    expect((await admin('PUT', '/songs/', { fields: [{ name: 'title', type: 'short_text' }, { name: 'length', type: 'number' }, { name: 'rank', type: 'number' }] })).status).toBe(200);
+    const bad = await expectErrorShape(await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 2 } }), 400, 'bad_request');
+    expect(String(bad.detail)).toContain('revision 2 no longer fits the collection');
+    expect(String(bad.detail)).toContain('fields.notes');
+    // Revision 1 (notes null) still applies; rank becomes null, as it was unset then.
+    expect((await manage(`${songId}/rollback/`, { method: 'POST', body: { version: 1 } })).status).toBe(202);
+    expect((await song()).fields).toEqual({ title: 'One', length: 100, rank: null });
+  });
+
+  it('delete and restore are revisions too; restore brings the published item back with its purge and webhook', async () => {
+    expect((await write('PATCH', `/v2/content/songs/${songId}/`, { status: 'published' })).status).toBe(202);
+    const { id, version } = await song();
+    expect((await write('DELETE', `/v2/content/songs/${songId}/`)).status).toBe(204);
+    await expectErrorShape(await read(`/v2/content/songs/${songId}/`), 404, 'not_found');
+    let rows = await revisionsOf(id);
+    expect(rows.at(-1)).toMatchObject({ version: version + 1, status: 'deleted', fields: { title: 'One', length: 100, rank: null } });
+    await expectErrorShape(await manage(`${songId}/revisions/`), 404, 'not_found');
+    const outbox = await outboxCount();
+    const res = await manage(`${songId}/restore/`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('etag')).toBe(`"v${version + 2}"`);
+    expect(await json(await read(`/v2/content/songs/${songId}/`))).toEqual({ data: { songs: [{ meta: { id: songId }, title: 'One', length: 100, rank: null }] } });
+    rows = await revisionsOf(id);
+    expect(rows.at(-1)).toMatchObject({ version: version + 2, status: 'published' });
+    expect(await outboxCount()).toBe(outbox + 1);
+    const [event] = await origin.database.db.select().from(webhookDeliveries).orderBy(desc(webhookDeliveries.createdAt)).limit(1);
+    expect(event).toMatchObject({ event: 'collectionitem.published', payload: { data: { id: 'songs', status: 'published' } } });
+    await expectErrorShape(await manage(`${songId}/restore/`, { method: 'POST' }), 404, 'not_found');
+    await expectErrorShape(await manage('99999999/restore/', { method: 'POST' }), 404, 'not_found');
+  });
+
+  it("read, preview and admin keys get 403, another space's write key 404, no key 401 — and nothing changes", async () => {
+    const { id, version } = await song();
+    expect((await write('DELETE', `/v2/content/songs/${songId}/`)).status).toBe(204);
+    const count = (await revisionsOf(id)).length;
+    const outbox = await outboxCount();
+    const attempts = [
+      { method: 'GET', path: `${songId}/revisions/`, body: undefined },
+      { method: 'POST', path: `${songId}/rollback/`, body: { version: 1 } },
+      { method: 'POST', path: `${songId}/restore/`, body: undefined },
+      { method: 'GET', path: `${songId}/`, body: undefined },
+    ];
+    for (const a of attempts) {
+      for (const key of [origin.seed.keys.read, origin.seed.keys.preview, origin.seed.keys.admin, otherAdmin]) {
+        await expectErrorShape(await manage(a.path, { method: a.method, body: a.body, key }), 403, 'forbidden');
+      }
+      await expectErrorShape(await manage(a.path, { method: a.method, body: a.body, key: otherWrite }), 404, 'not_found');
+      await expectErrorShape(await fetch(api(`/v2/manage/content/songs/${a.path}`), { method: a.method, headers: { 'content-type': 'application/json' } }), 401, 'unauthenticated');
+    }
+    expect((await revisionsOf(id)).length).toBe(count);
+    expect(await outboxCount()).toBe(outbox);
+    expect(await song()).toMatchObject({ version: version + 1 });
+    expect((await song()).deletedAt).not.toBeNull();
+    expect((await manage(`${songId}/restore/`, { method: 'POST' })).status).toBe(202);
+  });
+});
+
+describe('scheduled items: write validation', () => {
+  const soon = () => new Date(Date.now() + 3_600_000).toISOString();
+
+  it('creates and updates scheduled items (unpublished until due), shown in the management view', async () => {
+    expect((await write('POST', '/v2/content/', { key: 'songs', status: 'scheduled', scheduled: soon(), fields: [{ title: 'Later' }] })).status).toBe(202);
+    const later = (await itemsOf('songs')).find((r) => (r.fields as { title: string }).title === 'Later')!;
+    expect(later).toMatchObject({ status: 'scheduled', published: null, version: 1 });
+    expect(later.scheduledAt).not.toBeNull();
+    await expectErrorShape(await read(`/v2/content/songs/${later.itemId}/`), 404, 'not_found');
+    const when = soon();
+    expect((await write('PATCH', `/v2/content/songs/${later.itemId}/`, { status: 'scheduled', scheduled: when })).status).toBe(202);
+    const view = await json<{ data: { status: string; scheduled: string; version: number } }>(await write('GET', `/v2/manage/content/songs/${later.itemId}/`));
+    expect(view.data).toMatchObject({ status: 'scheduled', scheduled: new Date(when).toISOString(), version: 2 });
+    // A save without status keeps the schedule; a draft save drops it.
+    expect((await write('PATCH', `/v2/content/songs/${later.itemId}/`, { fields: { length: 3 } })).status).toBe(202);
+    expect((await itemsOf('songs')).find((r) => r.id === later.id)).toMatchObject({ status: 'scheduled', scheduledAt: new Date(when) });
+    expect((await write('PATCH', `/v2/content/songs/${later.itemId}/`, { status: 'draft' })).status).toBe(202);
+    expect((await itemsOf('songs')).find((r) => r.id === later.id)).toMatchObject({ status: 'draft', scheduledAt: null });
+  });
+
+  it('refuses a schedule in the past, without a time, a time without the status, or not a date — field-level 400', async () => {
+    const id = (await itemsOf('songs'))[0]!.itemId;
+    const outbox = await outboxCount();
+    const past = await expectErrorShape(await write('PATCH', `/v2/content/songs/${id}/`, { status: 'scheduled', scheduled: '2001-01-01T00:00:00Z' }), 400, 'bad_request');
+    expect(String(past.detail)).toContain('scheduled: must be in the future');
+    const missing = await expectErrorShape(await write('PATCH', `/v2/content/songs/${id}/`, { status: 'scheduled' }), 400, 'bad_request');
+    expect(String(missing.detail)).toContain('scheduled: is required with status scheduled');
+    await expectErrorShape(await write('PATCH', `/v2/content/songs/${id}/`, { status: 'published', scheduled: soon() }), 400, 'bad_request');
+    await expectErrorShape(await write('PATCH', `/v2/content/songs/${id}/`, { scheduled: soon() }), 400, 'bad_request');
+    await expectErrorShape(await write('PATCH', `/v2/content/songs/${id}/`, { status: 'scheduled', scheduled: 'next tuesday' }), 400, 'bad_request');
+    await expectErrorShape(await write('POST', '/v2/content/', { key: 'songs', status: 'scheduled', fields: [{ title: 'x' }] }), 400, 'bad_request');
+    await expectErrorShape(await write('POST', '/v2/content/', { key: 'songs', scheduled: soon(), fields: [{ title: 'x' }] }), 400, 'bad_request');
+    expect(await outboxCount()).toBe(outbox);
   });
 });
