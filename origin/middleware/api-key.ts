@@ -32,15 +32,19 @@ export function apiKeyAuth(ctx: AppContext): MiddlewareHandler<OriginEnv> {
         spaceId: result.assertion.spaceId,
         organizationId: null,
         kind: result.assertion.kind,
+        scopes: [],
         via: 'edge',
       });
+      ctx.keyUsage?.touch(result.assertion.keyId, now);
       return next();
     }
     const token = extractToken(url, c.req.header('authorization'));
     if (!token) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
     const key = await findActiveKeyByToken(ctx.database.db, token, now);
     if (!key) throw new ApiError('invalid_token', 'Invalid token');
-    c.set('principal', { keyId: key.id, spaceId: key.spaceId, organizationId: key.organizationId, kind: key.kind, via: 'token' });
+    c.set('principal', { keyId: key.id, spaceId: key.spaceId, organizationId: key.organizationId, kind: key.kind, scopes: key.scopes, via: 'token' });
+    // Last-used times are batched (services/key-usage.ts): noted in memory, written per interval.
+    ctx.keyUsage?.touch(key.id, now);
     return next();
   };
 }
