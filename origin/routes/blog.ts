@@ -12,6 +12,11 @@
  * Writes (write key), `202 {"status":"pending"}` once committed, like ButterCMS:
  *   POST /v2/posts/, PUT|PATCH /v2/posts/{slug}/ (partial), DELETE /v2/posts/{slug}/ (204, soft)
  *   GET  /v2/manage/posts/{slug}/  working copy + `ETag: "v<n>"`; `If-Match` makes writes conditional
+ *   GET  /v2/manage/posts/{slug}/revisions/  revision history, newest first
+ *   POST /v2/manage/posts/{slug}/rollback/   { version, status? } a new save with that revision's content → 202
+ *   POST /v2/manage/posts/{slug}/restore/    undo a delete → 202
+ *   Writes may schedule publication: `{ "status": "scheduled", "scheduled": "<future ISO time>" }`
+ *   (published by origin/jobs/scheduler.ts; a published version stays live until then).
  * Authors (admin key): POST /v2/manage/spaces/{space}/authors/ (another organization's space: 404)
  */
 import { Hono, type Context } from 'hono';
@@ -31,18 +36,23 @@ import {
   getPost,
   getPostForManagement,
   listAuthors,
+  listPostRevisions,
   listPosts,
   listTerms,
+  restorePost,
+  rollbackPost,
   updatePost,
   withoutBody,
   type BlogWriteResult,
   type PostJson,
+  type PostStatus,
   type WithRecent,
 } from '../services/blog.js';
 import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { parseBody } from '../http/body.js';
 import { ownedSpace } from '../http/tenant.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag } from '../http/revisions.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -67,7 +77,6 @@ function hasControlChars(v: string): boolean {
 // Bodies
 
 const slug = z.string().regex(SLUG_RE, { message: 'must be 1–200 letters, digits, - or _' });
-const status = z.enum(['draft', 'published'], { message: 'must be draft or published' });
 const line = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` }).refine((v) => !hasControlChars(v), { message: 'must not contain control characters' });
 const httpUrl = z
   .string()
@@ -87,7 +96,8 @@ function isHttpUrl(v: string): boolean {
 const postShape = {
   title: line(500).refine((v) => v.trim().length > 0, { message: 'must not be empty' }),
   slug,
-  status,
+  status: schedulable.status,
+  scheduled: schedulable.scheduled,
   author: z
     .object({ email: z.string().max(320), slug })
     .partial()
@@ -111,8 +121,9 @@ const createBody = z
   .superRefine((b, c) => {
     if (b.title === undefined) c.addIssue({ code: 'custom', message: 'is required', path: ['title'] });
     if (b.slug === undefined) c.addIssue({ code: 'custom', message: 'is required', path: ['slug'] });
+    scheduleProblems(b, c);
   });
-const updateBody = z.object(postShape).partial().strict();
+const updateBody = z.object(postShape).partial().strict().superRefine(scheduleProblems);
 
 const authorBody = z
   .object({
@@ -177,19 +188,10 @@ function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
   return { spaceId: p.spaceId, preview };
 }
 
-function writer(c: Context<OriginEnv>): string {
+function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
   const p = c.get('principal')!;
   if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
-  return p.spaceId;
-}
-
-/** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
-function expectedVersion(c: Context<OriginEnv>): number | null {
-  const h = c.req.header('if-match');
-  if (h === undefined) return null;
-  const m = /^(?:W\/)?"v(\d{1,9})"$/.exec(h.trim());
-  if (!m) throw new ApiError('bad_request', 'If-Match must be an ETag from the management view, e.g. "v3".');
-  return Number(m[1]);
+  return { spaceId: p.spaceId, keyId: p.keyId };
 }
 
 function pathSlug(c: Context<OriginEnv>, notFound: string): string {
@@ -347,39 +349,72 @@ export function blogRoutes(ctx: AppContext) {
   // --- posts: writes ---------------------------------------------------------------------------
 
   app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
-    const spaceId = writer(c);
-    const body = await parseBody(c, createBody);
-    unwrap(await createPost(db(), spaceId, { ...body, title: body.title!, slug: body.slug! }), ctx.onPurgeQueued);
+    const { spaceId, keyId } = writer(c);
+    const { scheduled, ...body } = await parseBody(c, createBody);
+    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
   const update = async (c: Context<OriginEnv>) => {
-    const spaceId = writer(c);
+    const { spaceId, keyId } = writer(c);
     const s = pathSlug(c, 'Post not found.');
-    const body = await parseBody(c, updateBody);
-    const saved = unwrap(await updatePost(db(), spaceId, s, body, expectedVersion(c)), ctx.onPurgeQueued);
-    c.header('etag', `"v${saved.version}"`);
+    const { scheduled, ...body } = await parseBody(c, updateBody);
+    const saved = unwrap(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
   app.patch('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
   app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
 
   app.delete('/v2/posts/:slug', auth, async (c) => {
-    const spaceId = writer(c);
+    const { spaceId, keyId } = writer(c);
     const s = pathSlug(c, 'Post not found.');
-    unwrap(await deletePost(db(), spaceId, s, expectedVersion(c)), ctx.onPurgeQueued);
+    unwrap(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
   app.get('/v2/manage/posts/:slug', auth, async (c) => {
-    const spaceId = writer(c);
+    const { spaceId } = writer(c);
     const s = pathSlug(c, 'Post not found.');
     const found = await getPostForManagement(db(), spaceId, s);
     if (!found) throw new ApiError('not_found', 'Post not found.');
-    c.header('etag', `"v${found.version}"`);
+    c.header('etag', versionTag(found.version));
     c.header('cache-control', 'no-store');
-    const data: PostJson & { version: number } = { ...found.post, version: found.version };
+    const data: Omit<PostJson, 'status'> & { status: PostStatus; scheduled: string | null; version: number } = {
+      ...found.post,
+      status: found.status,
+      scheduled: found.scheduledAt?.toISOString() ?? null,
+      version: found.version,
+    };
     return c.json({ data });
+  });
+
+  /** The revision history, newest first. */
+  app.get('/v2/manage/posts/:slug/revisions', auth, async (c) => {
+    const { spaceId } = writer(c);
+    const found = await getPostForManagement(db(), spaceId, pathSlug(c, 'Post not found.'));
+    if (!found) throw new ApiError('not_found', 'Post not found.');
+    c.header('cache-control', 'no-store');
+    const revisions = await listPostRevisions(db(), found.id);
+    return c.json({ data: revisions.map((r) => ({ ...r, created: r.created.toISOString() })) });
+  });
+
+  /** Rollback to any revision: a new save with exactly that revision's content. */
+  app.post('/v2/manage/posts/:slug/rollback', auth, limit(1024), async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const s = pathSlug(c, 'Post not found.');
+    const body = await parseBody(c, rollbackBody);
+    const saved = unwrap(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  /** Undo a delete. */
+  app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
+    const { spaceId, keyId } = writer(c);
+    const saved = unwrap(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId }), ctx.onPurgeQueued);
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
   });
 
   // --- authors: management (admin key) ---------------------------------------------------------

@@ -10,12 +10,15 @@
  * the published JSON when publishing, queues the purge of every surrogate key the change makes
  * stale (the post, lists, feeds, and every author / category / tag it belonged to before or
  * after) and queues the webhook event. Saves bump `version` (the ETag) under a row lock, so a
- * conditional write (If-Match) has exactly one winner per version.
+ * conditional write (If-Match) has exactly one winner per version. Every save (create, update,
+ * delete, restore, rollback, scheduled publish) writes an immutable revision in the same
+ * transaction. A scheduled post keeps its current published form (if any) until the scheduler
+ * publishes it, as a draft save does.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import sanitizeHtml from 'sanitize-html';
 import type { Db } from '../db/client.js';
-import { authors, categories, postCategories, posts, postTags, tags } from '../db/schema/index.js';
+import { authors, categories, postCategories, postRevisions, posts, postTags, tags } from '../db/schema/index.js';
 import type { FeedPost } from './feeds.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, postWebhookData } from './webhooks.js';
@@ -344,11 +347,16 @@ export async function feedPosts(db: Db, spaceId: string, f: Pick<PostFilters, 'c
 
 export type BlogWriteResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch'; detail: string };
 
+export type PostStatus = 'draft' | 'published' | 'scheduled';
+
 export interface PostInput {
   title?: string | undefined;
   slug?: string | undefined;
-  status?: 'draft' | 'published' | undefined;
-  author?: { email?: string | undefined; slug?: string | undefined } | undefined;
+  status?: PostStatus | undefined;
+  /** With status `scheduled`: when the scheduler publishes the post. */
+  scheduledAt?: Date | undefined;
+  /** null removes the author (rollback to a revision without one). */
+  author?: { email?: string | undefined; slug?: string | undefined } | null | undefined;
   categories?: string[] | undefined;
   tags?: string[] | undefined;
   featured_image?: string | undefined;
@@ -362,8 +370,47 @@ export interface PostInput {
 export interface SavedPost {
   id: string;
   version: number;
-  status: 'draft' | 'published';
+  status: PostStatus;
 }
+
+/** Who saves (null: the scheduler) and, for the scheduler, the time the post must still be due at. */
+export interface SaveOptions {
+  keyId: string | null;
+  onlyIfDue?: Date;
+}
+
+/** A revision's `fields`: the post's content besides its title, as a write body names it. */
+export interface PostRevisionFields {
+  body: string;
+  summary: string;
+  seo_title: string;
+  meta_description: string;
+  featured_image: string;
+  featured_image_alt: string;
+  author: string | null;
+  categories: string[];
+  tags: string[];
+}
+
+function revisionFields(p: PostJson): PostRevisionFields {
+  return {
+    body: p.body,
+    summary: p.summary,
+    seo_title: p.seo_title,
+    meta_description: p.meta_description,
+    featured_image: p.featured_image ?? '',
+    featured_image_alt: p.featured_image_alt,
+    author: p.author?.slug ?? null,
+    categories: p.categories.map((c) => c.name),
+    tags: p.tags.map((g) => g.name),
+  };
+}
+
+async function writeRevision(t: Db, row: PostRow, status: PostStatus | 'deleted', rendering: PostJson, keyId: string | null): Promise<void> {
+  await t.insert(postRevisions).values({ postId: row.id, version: row.version, title: row.title, status, fields: revisionFields(rendering), createdByKey: keyId });
+}
+
+const statusOf = (s: string): PostStatus => (s === 'published' || s === 'scheduled' ? s : 'draft');
 
 /** Post bodies keep editorial HTML only: no script/style, event handlers or unsafe URL schemes. */
 const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
@@ -498,7 +545,7 @@ async function finish(
 type Terms = { categoryIds: string[] | null; tagIds: string[] | null; created: string[] };
 
 async function resolveAll(t: Db, spaceId: string, input: PostInput): Promise<BlogWriteResult<{ author: AuthorRow | null | undefined; terms: Terms }>> {
-  let author: AuthorRow | null | undefined;
+  let author: AuthorRow | null | undefined = input.author === null ? null : undefined;
   if (input.author) {
     author = await resolveAuthor(t, spaceId, input.author);
     if (!author) return { ok: false, error: 'invalid', detail: 'Invalid request: author: no such author in this space.' };
@@ -533,7 +580,7 @@ function columnsOf(input: PostInput): Partial<typeof posts.$inferInsert> {
   };
 }
 
-export async function createPost(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }): Promise<BlogWriteResult<SavedPost>> {
+export async function createPost(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [existing] = await t.select().from(posts).where(and(eq(posts.spaceId, spaceId), eq(posts.slug, input.slug))).for('update').limit(1);
@@ -547,6 +594,7 @@ export async function createPost(db: Db, spaceId: string, input: PostInput & { t
       title: input.title,
       slug: input.slug,
       status,
+      scheduledAt: status === 'scheduled' ? (input.scheduledAt ?? null) : null,
       body: '',
       summary: '',
       seoTitle: '',
@@ -583,6 +631,7 @@ export async function createPost(db: Db, spaceId: string, input: PostInput & { t
     }
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
     const rendered = await publishIfNeeded(t, row);
+    await writeRevision(t, row, status, rendered, opts.keyId);
     await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [...before, rendered], terms.created);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
@@ -596,9 +645,9 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
-export async function updatePost(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null): Promise<BlogWriteResult<SavedPost>> {
+export async function updatePost(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   try {
-    return await updatePostTx(db, spaceId, slug, input, expectedVersion);
+    return await updatePostTx(db, spaceId, slug, input, expectedVersion, opts);
   } catch (err) {
     // A concurrent rename took the new slug between our check and our update.
     if (isUniqueViolation(err)) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug ?? slug}" already exists.` };
@@ -606,7 +655,7 @@ export async function updatePost(db: Db, spaceId: string, slug: string, input: P
   }
 }
 
-async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null): Promise<BlogWriteResult<SavedPost>> {
+async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [current] = await t
@@ -619,6 +668,9 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
     if (expectedVersion !== null && current.version !== expectedVersion) {
       return { ok: false, error: 'version_mismatch', detail: `The post changed since version ${expectedVersion}; read it again.` };
     }
+    if (opts.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= opts.onlyIfDue)) {
+      return { ok: false, error: 'version_mismatch', detail: 'The post is no longer scheduled and due.' };
+    }
     if (input.slug !== undefined && input.slug !== slug) {
       const [taken] = await t.select({ id: posts.id }).from(posts).where(and(eq(posts.spaceId, spaceId), eq(posts.slug, input.slug))).limit(1);
       if (taken) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug}" already exists.` };
@@ -628,13 +680,14 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
     const { author, terms } = resolved.value;
     const oldWorking = (await renderWorking(t, [current])).get(current.id);
     const now = new Date();
-    const status = input.status ?? (current.status === 'published' ? 'published' : 'draft');
+    const status = input.status ?? statusOf(current.status);
     const [row] = (await t
       .update(posts)
       .set({
         ...columnsOf(input),
         ...(author !== undefined ? { authorId: author?.id ?? null } : {}),
         status,
+        scheduledAt: status === 'scheduled' ? (input.scheduledAt ?? current.scheduledAt) : null,
         updatedAt: now,
         publishedAt: status === 'published' ? (current.publishedAt ?? now) : current.publishedAt,
         version: sql`${posts.version} + 1`,
@@ -643,12 +696,13 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
       .returning()) as [PostRow];
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
     const rendered = await publishIfNeeded(t, row);
+    await writeRevision(t, row, status, rendered, opts.keyId);
     await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [current.published as PostJson | null, oldWorking, rendered], terms.created);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
 }
 
-export async function deletePost(db: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<BlogWriteResult<SavedPost>> {
+export async function deletePost(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [current] = await t
@@ -667,20 +721,112 @@ export async function deletePost(db: Db, spaceId: string, slug: string, expected
       .set({ deletedAt: new Date(), version: sql`${posts.version} + 1` })
       .where(eq(posts.id, current.id))
       .returning()) as [PostRow];
+    await writeRevision(t, row, 'deleted', oldWorking!, opts.keyId);
     await finish(t, spaceId, row, 'post.delete', [current.published as PostJson | null, oldWorking], []);
-    return { ok: true, value: { id: row.id, version: row.version, status: row.status === 'published' ? 'published' : 'draft' } };
+    return { ok: true, value: { id: row.id, version: row.version, status: statusOf(row.status) } };
   });
 }
 
-/** The management view: the working copy with its version (the ETag). */
-export async function getPostForManagement(db: Db, spaceId: string, slug: string): Promise<{ version: number; post: PostJson } | null> {
+/** The management view: the working copy with its version (the ETag), status and schedule. */
+export async function getPostForManagement(
+  db: Db,
+  spaceId: string,
+  slug: string,
+): Promise<{ id: string; version: number; status: PostStatus; scheduledAt: Date | null; post: PostJson } | null> {
   const [row] = await db
     .select()
     .from(posts)
     .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNull(posts.deletedAt)))
     .limit(1);
   if (!row) return null;
-  return { version: row.version, post: (await renderWorking(db, [row])).get(row.id)! };
+  return { id: row.id, version: row.version, status: statusOf(row.status), scheduledAt: row.scheduledAt, post: (await renderWorking(db, [row])).get(row.id)! };
+}
+
+/** The revision history of a post, newest first. */
+export async function listPostRevisions(db: Db, postId: string) {
+  return db
+    .select({ version: postRevisions.version, title: postRevisions.title, status: postRevisions.status, created: postRevisions.createdAt })
+    .from(postRevisions)
+    .where(eq(postRevisions.postId, postId))
+    .orderBy(desc(postRevisions.version));
+}
+
+/**
+ * Rollback: a new save whose title, body, texts, image, author, categories and tags are exactly
+ * those of revision `version` (the slug stays; history is never rewritten). Status: as given,
+ * else the revision's (published stays published, anything else becomes a draft).
+ */
+export async function rollbackPost(
+  db: Db,
+  spaceId: string,
+  slug: string,
+  change: { version: number; status?: 'draft' | 'published' },
+  expectedVersion: number | null,
+  opts: SaveOptions,
+): Promise<BlogWriteResult<SavedPost>> {
+  const current = await getPostForManagement(db, spaceId, slug);
+  if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
+  const [revision] = await db
+    .select()
+    .from(postRevisions)
+    .where(and(eq(postRevisions.postId, current.id), eq(postRevisions.version, change.version)))
+    .limit(1);
+  if (!revision) return { ok: false, error: 'not_found', detail: `Revision ${change.version} not found.` };
+  const f = revision.fields as PostRevisionFields;
+  return updatePost(
+    db,
+    spaceId,
+    slug,
+    {
+      title: revision.title,
+      status: change.status ?? (revision.status === 'published' ? 'published' : 'draft'),
+      body: f.body,
+      summary: f.summary,
+      seo_title: f.seo_title,
+      meta_description: f.meta_description,
+      featured_image: f.featured_image,
+      featured_image_alt: f.featured_image_alt,
+      author: f.author === null ? null : { slug: f.author },
+      categories: f.categories,
+      tags: f.tags,
+    },
+    expectedVersion,
+    opts,
+  );
+}
+
+/** Undo a soft delete: the post (and its published form, if it had one) is visible again. */
+export async function restorePost(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+  return db.transaction(async (tx) => {
+    const t = tx as unknown as Db;
+    const [current] = await t
+      .select()
+      .from(posts)
+      .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNotNull(posts.deletedAt)))
+      .for('update')
+      .limit(1);
+    if (!current) return { ok: false, error: 'not_found', detail: 'No deleted post with that slug.' };
+    const [row] = (await t
+      .update(posts)
+      .set({ deletedAt: null, updatedAt: new Date(), version: sql`${posts.version} + 1` })
+      .where(eq(posts.id, current.id))
+      .returning()) as [PostRow];
+    const working = (await renderWorking(t, [row])).get(row.id)!;
+    const status = statusOf(row.status);
+    await writeRevision(t, row, status, working, opts.keyId);
+    await finish(t, spaceId, row, row.published !== null ? 'post.published' : 'post.draft', [row.published as PostJson | null, working], []);
+    return { ok: true, value: { id: row.id, version: row.version, status } };
+  });
+}
+
+/** Posts whose scheduled time has come (oldest first), for the scheduler. */
+export async function duePosts(db: Db, now: Date, limit = 50) {
+  return db
+    .select({ spaceId: posts.spaceId, slug: posts.slug })
+    .from(posts)
+    .where(and(eq(posts.status, 'scheduled'), lte(posts.scheduledAt, now), isNull(posts.deletedAt)))
+    .orderBy(posts.scheduledAt)
+    .limit(limit);
 }
 
 export type AuthorInput = Partial<Omit<AuthorJson, 'slug'>> & { slug: string };

@@ -2,7 +2,8 @@ import { eq, sql } from 'drizzle-orm';
 import { Parser } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
-import { categories, posts, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
+import { categories, organizations, postRevisions, posts, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
+import { issueApiKey } from '../../origin/services/api-keys.js';
 import { serializeXml, stripInvalid, xmlAttr, xmlText } from '../../origin/services/feeds.js';
 import { createWebhook } from '../../origin/services/webhooks.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
@@ -26,6 +27,8 @@ const outboxCount = async () => (await origin.database.db.select({ n: sql<number
 const deliveries = async () => origin.database.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.webhookId, hookId)).orderBy(webhookDeliveries.createdAt);
 const postRow = async (slug: string) => (await origin.database.db.select().from(posts).where(eq(posts.slug, slug)))[0]!;
 const etagOf = async (slug: string) => (await get(`/v2/manage/posts/${slug}/`, origin.seed.keys.write)).headers.get('etag')!;
+const revisionsOf = async (slug: string) =>
+  origin.database.db.select().from(postRevisions).where(eq(postRevisions.postId, (await postRow(slug)).id)).orderBy(postRevisions.version);
 
 interface Post {
   slug: string;
@@ -543,5 +546,191 @@ describe('author management', () => {
     });
     const [last] = await origin.database.db.select().from(purgeOutbox).orderBy(sql`${purgeOutbox.id} desc`).limit(1);
     expect(last!.keys).toEqual(expect.arrayContaining([`authors:${origin.seed.spaceId}`, expect.stringMatching(/^author:/)]));
+  });
+});
+
+// --- revisions, rollback, restore, scheduling ---------------------------------------------------
+
+describe('post revisions: history, rollback and restore', () => {
+  type Managed = Post & { version: number; scheduled: string | null };
+  const manage = (path: string, init: { method?: string; body?: unknown; key?: string; headers?: Record<string, string> } = {}) =>
+    send(init.method ?? 'GET', `/v2/manage/posts/${path}`, init.body, init.key ?? origin.seed.keys.write, init.headers);
+  const view = async (slug: string) => (await json<{ data: Managed }>(await manage(`${slug}/`))).data;
+  /** What a rollback must restore: everything but the version and the timestamps. */
+  const content = ({ version: _v, updated: _u, created: _c, published: _p, status: _s, ...rest }: Managed) => rest;
+  let v1: Managed;
+
+  it('writes one revision per save and lists them newest first', async () => {
+    const first = {
+      title: 'Rev one',
+      slug: 'rev',
+      status: 'published',
+      categories: ['Recipes'],
+      tags: ['Butter'],
+      summary: 's1',
+      body: '<p>one</p>',
+      seo_title: 'seo1',
+      meta_description: 'meta1',
+      featured_image: 'https://cdn.example.com/r1.png',
+      featured_image_alt: 'alt1',
+    };
+    expect((await send('POST', '/v2/posts/', first)).status).toBe(202);
+    v1 = await view('rev');
+    expect(v1).toMatchObject({ version: 1, author: null, status: 'published', scheduled: null });
+    expect((await send('PATCH', '/v2/posts/rev/', { title: 'Rev two', author: { slug: 'jane-doe' }, categories: ['Meals'], tags: [], body: '<p>two</p>', featured_image: '' })).status).toBe(202);
+    expect((await send('PATCH', '/v2/posts/rev/', { status: 'draft', summary: 's3' })).status).toBe(202);
+    const res = await manage('rev/revisions/');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const history = await json<{ data: { version: number; title: string; status: string; created: string }[] }>(res);
+    expect(history.data.map((r) => [r.version, r.title, r.status])).toEqual([
+      [3, 'Rev two', 'draft'],
+      [2, 'Rev two', 'published'],
+      [1, 'Rev one', 'published'],
+    ]);
+    const rows = await revisionsOf('rev');
+    expect(rows[0]!.fields).toEqual({
+      body: '<p>one</p>',
+      summary: 's1',
+      seo_title: 'seo1',
+      meta_description: 'meta1',
+      featured_image: 'https://cdn.example.com/r1.png',
+      featured_image_alt: 'alt1',
+      author: null,
+      categories: ['Recipes'],
+      tags: ['Butter'],
+    });
+    expect(rows[1]!.fields).toMatchObject({ author: 'jane-doe', categories: ['Meals'], tags: [], featured_image: '' });
+    expect(rows.every((r) => r.createdByKey !== null)).toBe(true);
+  });
+
+  it('rolls back to any revision as a new save: the content restored exactly, published, purged and webhooked once', async () => {
+    const outbox = await outboxCount();
+    const hooks = (await deliveries()).length;
+    const res = await manage('rev/rollback/', { method: 'POST', body: { version: 1 } });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toEqual({ status: 'pending' });
+    expect(res.headers.get('etag')).toBe('"v4"');
+    const after = await view('rev');
+    expect(content(after)).toEqual(content(v1));
+    expect(after).toMatchObject({ version: 4, status: 'published', author: null });
+    expect((await json<{ data: Post }>(await get('/v2/posts/rev/'))).data).toMatchObject({ title: 'Rev one', body: '<p>one</p>', categories: [{ name: 'Recipes', slug: 'recipes' }], author: null });
+    expect((await revisionsOf('rev')).map((r) => [r.version, r.status])).toEqual([
+      [1, 'published'],
+      [2, 'published'],
+      [3, 'draft'],
+      [4, 'published'],
+    ]);
+    expect(await outboxCount()).toBe(outbox + 1);
+    const [last] = await origin.database.db.select().from(purgeOutbox).orderBy(sql`${purgeOutbox.id} desc`).limit(1);
+    const [meals] = await origin.database.db.select().from(categories).where(eq(categories.slug, 'meals'));
+    expect(last!.keys).toEqual(expect.arrayContaining([`post:${(await postRow('rev')).id}`, `posts:${origin.seed.spaceId}`, `category:${meals!.id}`]));
+    const d = await deliveries();
+    expect(d.length).toBe(hooks + 1);
+    expect(d.at(-1)).toMatchObject({ event: 'post.published', payload: { data: { id: 'rev' } } });
+    // An explicit status wins; rolling forward restores the author and the moved category.
+    expect((await manage('rev/rollback/', { method: 'POST', body: { version: 2, status: 'draft' } })).status).toBe(202);
+    expect(await view('rev')).toMatchObject({ version: 5, status: 'draft', title: 'Rev two', author: { slug: 'jane-doe' }, categories: [{ slug: 'meals' }], tags: [], featured_image: null });
+  });
+
+  it('refuses unknown revisions (404), bad bodies (400), stale If-Match (412) and changes nothing', async () => {
+    const count = (await revisionsOf('rev')).length;
+    const outbox = await outboxCount();
+    await expectErrorShape(await manage('rev/rollback/', { method: 'POST', body: { version: 99 } }), 404, 'not_found', 'Revision 99 not found.');
+    await expectErrorShape(await manage('nowhere/rollback/', { method: 'POST', body: { version: 1 } }), 404, 'not_found');
+    await expectErrorShape(await manage('nowhere/revisions/'), 404, 'not_found');
+    await expectErrorShape(await manage('bad%20slug/revisions/'), 404, 'not_found');
+    for (const body of [{ version: 0 }, { version: -1 }, { version: 'one' }, {}, { version: 1, status: 'live' }]) {
+      await expectErrorShape(await manage('rev/rollback/', { method: 'POST', body }), 400, 'bad_request');
+    }
+    const unknown = await expectErrorShape(await manage('rev/rollback/', { method: 'POST', body: { version: 1, title: 'x' } }), 400, 'bad_request');
+    expect(String(unknown.detail)).toContain('unknown field(s) title');
+    await expectErrorShape(await manage('rev/rollback/', { method: 'POST', body: '{nope' }), 400, 'bad_request');
+    await expectErrorShape(await manage('rev/rollback/', { method: 'POST', body: { version: 1 }, headers: { 'if-match': '"v2"' } }), 412, 'precondition_failed');
+    expect((await revisionsOf('rev')).length).toBe(count);
+    expect(await outboxCount()).toBe(outbox);
+    const etag = await etagOf('rev');
+    const ok = await manage('rev/rollback/', { method: 'POST', body: { version: 1 }, headers: { 'if-match': etag } });
+    expect(ok.status).toBe(202);
+    expect(ok.headers.get('etag')).toBe(`"v${Number(etag.slice(2, -1)) + 1}"`);
+  });
+
+  it('delete and restore are revisions too; restore brings the published post back with its purge and webhook', async () => {
+    const { version } = await view('rev');
+    expect((await send('DELETE', '/v2/posts/rev/')).status).toBe(204);
+    await expectErrorShape(await get('/v2/posts/rev/'), 404, 'not_found');
+    await expectErrorShape(await manage('rev/revisions/'), 404, 'not_found');
+    expect((await revisionsOf('rev')).at(-1)).toMatchObject({ version: version + 1, status: 'deleted', title: 'Rev one' });
+    const outbox = await outboxCount();
+    const res = await manage('rev/restore/', { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('etag')).toBe(`"v${version + 2}"`);
+    expect((await json<{ data: Post }>(await get('/v2/posts/rev/'))).data).toMatchObject({ title: 'Rev one', body: '<p>one</p>' });
+    expect((await revisionsOf('rev')).at(-1)).toMatchObject({ version: version + 2, status: 'published' });
+    expect(await outboxCount()).toBe(outbox + 1);
+    expect((await deliveries()).at(-1)).toMatchObject({ event: 'post.published', payload: { data: { id: 'rev' } } });
+    await expectErrorShape(await manage('rev/restore/', { method: 'POST' }), 404, 'not_found');
+    await expectErrorShape(await manage('nowhere/restore/', { method: 'POST' }), 404, 'not_found');
+  });
+
+  it("read, preview and admin keys get 403, another organization's keys 403/404, no key 401 — and nothing changes", async () => {
+    const db = origin.database.db;
+    const [org] = await db.insert(organizations).values({ slug: 'blog-other', name: 'Other' }).returning();
+    const [space] = await db.insert(spaces).values({ organizationId: org!.id, slug: 'blog-other', name: 'Other' }).returning();
+    const otherAdmin = (await issueApiKey(db, { organizationId: org!.id, spaceId: null, kind: 'admin', name: 'other admin' })).token;
+    const otherWrite = (await issueApiKey(db, { organizationId: org!.id, spaceId: space!.id, kind: 'write', name: 'other write' })).token;
+    expect((await send('DELETE', '/v2/posts/rev/')).status).toBe(204);
+    const count = (await revisionsOf('rev')).length;
+    const outbox = await outboxCount();
+    const attempts = [
+      { method: 'GET', path: 'rev/revisions/', body: undefined },
+      { method: 'POST', path: 'rev/rollback/', body: { version: 1 } },
+      { method: 'POST', path: 'rev/restore/', body: undefined },
+    ];
+    for (const a of attempts) {
+      for (const key of [origin.seed.keys.read, origin.seed.keys.preview, origin.seed.keys.admin, otherAdmin]) {
+        await expectErrorShape(await manage(a.path, { method: a.method, body: a.body, key }), 403, 'forbidden');
+      }
+      await expectErrorShape(await manage(a.path, { method: a.method, body: a.body, key: otherWrite }), 404, 'not_found');
+      await expectErrorShape(await fetch(api(`/v2/manage/posts/${a.path}`), { method: a.method, headers: { 'content-type': 'application/json' } }), 401, 'unauthenticated');
+    }
+    expect((await revisionsOf('rev')).length).toBe(count);
+    expect(await outboxCount()).toBe(outbox);
+    expect((await postRow('rev')).deletedAt).not.toBeNull();
+    expect((await manage('rev/restore/', { method: 'POST' })).status).toBe(202);
+  });
+});
+
+describe('scheduled posts: write validation', () => {
+  const soon = () => new Date(Date.now() + 3_600_000).toISOString();
+
+  it('creates and updates scheduled posts; a published version stays live until then', async () => {
+    const when = soon();
+    expect((await send('POST', '/v2/posts/', { title: 'Later', slug: 'later', status: 'scheduled', scheduled: when })).status).toBe(202);
+    await expectErrorShape(await get('/v2/posts/later/'), 404, 'not_found');
+    const view = (await json<{ data: { status: string; scheduled: string | null; version: number } }>(await get('/v2/manage/posts/later/', origin.seed.keys.write))).data;
+    expect(view).toMatchObject({ status: 'scheduled', scheduled: new Date(when).toISOString(), version: 1 });
+    expect((await revisionsOf('later')).map((r) => r.status)).toEqual(['scheduled']);
+    // Scheduling an edit of a published post keeps the published version live.
+    expect((await send('PATCH', '/v2/posts/rev/', { title: 'Rev scheduled', status: 'scheduled', scheduled: soon() })).status).toBe(202);
+    expect((await json<{ data: Post }>(await get('/v2/posts/rev/'))).data.title).toBe('Rev one');
+    // A save without status keeps the schedule; a draft save drops it.
+    expect((await send('PATCH', '/v2/posts/later/', { summary: 'x' })).status).toBe(202);
+    expect(await postRow('later')).toMatchObject({ status: 'scheduled', scheduledAt: new Date(when) });
+    expect((await send('PATCH', '/v2/posts/later/', { status: 'draft' })).status).toBe(202);
+    expect(await postRow('later')).toMatchObject({ status: 'draft', scheduledAt: null });
+  });
+
+  it('refuses a schedule in the past, without a time, a time without the status, or not a date — field-level 400', async () => {
+    const outbox = await outboxCount();
+    const past = await expectErrorShape(await send('PATCH', '/v2/posts/later/', { status: 'scheduled', scheduled: '2001-01-01T00:00:00Z' }), 400, 'bad_request');
+    expect(String(past.detail)).toContain('scheduled: must be in the future');
+    const missing = await expectErrorShape(await send('PATCH', '/v2/posts/later/', { status: 'scheduled' }), 400, 'bad_request');
+    expect(String(missing.detail)).toContain('scheduled: is required with status scheduled');
+    await expectErrorShape(await send('PATCH', '/v2/posts/later/', { status: 'draft', scheduled: soon() }), 400, 'bad_request');
+    await expectErrorShape(await send('PATCH', '/v2/posts/later/', { scheduled: soon() }), 400, 'bad_request');
+    await expectErrorShape(await send('PATCH', '/v2/posts/later/', { status: 'scheduled', scheduled: '2030-13-45' }), 400, 'bad_request');
+    await expectErrorShape(await send('POST', '/v2/posts/', { title: 'x', slug: 'x-sched', status: 'scheduled' }), 400, 'bad_request');
+    await expectErrorShape(await send('POST', '/v2/posts/', { title: 'x', slug: 'x-sched', scheduled: soon() }), 400, 'bad_request');
+    expect(await outboxCount()).toBe(outbox);
   });
 });
