@@ -1,11 +1,14 @@
 /**
- * Publishes scheduled pages when their time comes. Each publication is an ordinary update
- * (revision, rendered published form, purge outbox row, `page.published` webhook) made only if
- * the page is still scheduled and due — so two origin instances never publish a page twice, and
- * a page rescheduled or edited meanwhile is left alone.
+ * Publishes scheduled pages, collection items and blog posts when their time comes. Each
+ * publication is an ordinary update (revision, rendered published form, purge outbox row,
+ * `page.published` / `collectionitem.published` / `post.published` webhook) made only if the
+ * resource is still scheduled and due — so two origin instances never publish anything twice,
+ * and a resource rescheduled or edited meanwhile is left alone.
  */
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { duePosts, updatePost } from '../services/blog.js';
+import { dueItems, updateItem } from '../services/collections.js';
 import { duePages, updatePage } from '../services/page-writes.js';
 
 export interface SchedulerOptions {
@@ -32,7 +35,7 @@ export class Scheduler {
     this.#onPurgeQueued = opts.onPurgeQueued ?? (() => {});
   }
 
-  /** Publishes every page due now; returns how many this run published. */
+  /** Publishes every page, item and post due now; returns how many this run published. */
   async runOnce(): Promise<number> {
     const now = this.#now();
     let published = 0;
@@ -41,6 +44,20 @@ export class Scheduler {
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: page.spaceId, slug: page.slug, locale: page.locale }, 'scheduled page published');
+      }
+    }
+    for (const item of await dueItems(this.#db, now)) {
+      const result = await updateItem(this.#db, { ...item, status: 'published', replace: false, keyId: null, onlyIfDue: now }, null);
+      if (result.ok) {
+        published++;
+        this.#logger.info({ space_id: item.spaceId, collection: item.key, item_id: item.itemId }, 'scheduled collection item published');
+      }
+    }
+    for (const post of await duePosts(this.#db, now)) {
+      const result = await updatePost(this.#db, post.spaceId, post.slug, { status: 'published' }, null, { keyId: null, onlyIfDue: now });
+      if (result.ok) {
+        published++;
+        this.#logger.info({ space_id: post.spaceId, slug: post.slug }, 'scheduled post published');
       }
     }
     if (published > 0) this.#onPurgeQueued();
