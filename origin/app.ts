@@ -10,6 +10,12 @@ import type { Envelope } from './crypto/envelope.js';
 import type { Database } from './db/client.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
+import { LogTransport, type MailTransport } from './identity/mail.js';
+import type { KeyUsageSink } from './services/key-usage.js';
+import { identityFromConfig, type IdentityContext } from './services/identity.js';
+import { authRoutes } from './routes/auth.js';
+import { orgRoutes } from './routes/orgs.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { healthRoutes } from './routes/health.js';
 import { internalRoutes } from './routes/internal.js';
 import { assetRoutes } from './routes/assets.js';
@@ -31,9 +37,13 @@ export interface OriginDeps {
   now?: () => number;
   /** Told after a write committed rows to the purge outbox (the worker drains at once). */
   onPurgeQueued?: () => void;
+  /** Outgoing mail (verification, reset, invitations); default: logged (local use). */
+  mail?: MailTransport;
+  /** Batches API keys' last-used times (services/key-usage.ts); none = not recorded. */
+  keyUsage?: KeyUsageSink;
 }
 
-export type AppContext = Required<OriginDeps>;
+export type AppContext = Required<Omit<OriginDeps, 'mail' | 'keyUsage'>> & { identity: IdentityContext; keyUsage?: KeyUsageSink };
 
 function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}): Response {
   const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });
@@ -52,7 +62,9 @@ function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
 
 /** The origin app: one onError, one error shape, request ids, access logs, secure headers. */
 export function newApp(deps: OriginDeps): Hono<OriginEnv> {
-  const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...deps };
+  const { mail, ...rest } = deps;
+  const transport = mail ?? new LogTransport({ logger: deps.logger, logLinks: deps.config.NODE_ENV === 'development' });
+  const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport) };
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {
@@ -79,6 +91,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
 
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));
+  app.route('/', authRoutes(ctx));
+  app.route('/', orgRoutes(ctx));
+  app.route('/', apiKeyRoutes(ctx));
   app.route('/', assetRoutes(ctx));
   app.route('/', pageWriteRoutes(ctx));
   app.route('/', webhookRoutes(ctx));

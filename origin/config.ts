@@ -52,6 +52,38 @@ export const originConfigSchema = z
     WEBHOOK_INTERVAL_MS: intSetting(50, 600_000, 1000),
     /** How often the scheduler looks for scheduled pages that are due. */
     SCHEDULER_INTERVAL_MS: intSetting(100, 600_000, 5000),
+    // --- identity -------------------------------------------------------------------------
+    /** Base URL of the app that receives emailed links (verification, reset, invitation). */
+    PUBLIC_APP_URL: z.string().url({ message: 'must be a URL' }).default('http://localhost:8787'),
+    /**
+     * Password peppers, `v1:<base64 32 bytes>[,v2:…]`: the highest version hashes new
+     * passwords, every listed version verifies (logins rehash to the newest). Required in production.
+     */
+    PASSWORD_PEPPERS: z
+      .string()
+      .refine((v) => v.split(',').every((part) => /^v\d{1,4}:[A-Za-z0-9+/=_-]{43,44}$/.test(part)), { message: 'must be v<n>:<base64 32-byte key>[,…]' })
+      .optional(),
+    /** Signs captcha challenges and derives CSRF tokens. Required in production. */
+    AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    BCRYPT_COST: intSetting(10, 15, 11),
+    /** `default`: ≥ 8 characters with letters, numbers and symbols; `nist`: ≥ 15 characters, no composition rules. */
+    PASSWORD_POLICY: z.enum(['default', 'nist'], { message: 'must be default or nist' }).default('default'),
+    /** Have I Been Pwned range API (k-anonymity); `off` disables the check. */
+    HIBP_URL: z.string().default('https://api.pwnedpasswords.com'),
+    HIBP_TIMEOUT_MS: intSetting(100, 30_000, 2000),
+    SESSION_IDLE_MINUTES: intSetting(1, 60 * 24 * 30, 60 * 12),
+    SESSION_ABSOLUTE_HOURS: intSetting(1, 24 * 90, 24 * 14),
+    /** Failed logins (per account or per IP) in the window before a captcha is required. */
+    LOGIN_CAPTCHA_AFTER: intSetting(1, 1000, 5),
+    LOGIN_FAILURE_WINDOW_MINUTES: intSetting(1, 24 * 60, 15),
+    /** How long a rotated API key keeps working (0 = revoked at once). */
+    KEY_ROTATION_GRACE_SECONDS: intSetting(0, 60 * 60 * 24 * 90, 60 * 60 * 24),
+    /** Outgoing mail: an smtp(s):// URL, or unset to log mail (local use). */
+    SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
+      .optional(),
+    MAIL_FROM: z.string().default('ghee <no-reply@localhost>'),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
@@ -70,6 +102,9 @@ export const originConfigSchema = z
       }
       if (!c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required in production (PGlite is for local use)' });
       if (!c.MASTER_KEYS) ctx.addIssue({ code: 'custom', path: ['MASTER_KEYS'], message: 'is required in production' });
+      if (!c.PASSWORD_PEPPERS) ctx.addIssue({ code: 'custom', path: ['PASSWORD_PEPPERS'], message: 'is required in production' });
+      if (!c.AUTH_SECRET) ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production' });
+      if (!c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (mail is only logged without it)' });
       if (c.WEBHOOK_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must be false in production' });
     }
   });

@@ -8,7 +8,20 @@ export interface KeyPrincipal {
   /** Null when asserted by the edge (the assertion carries key, space and kind only). */
   organizationId: string | null;
   kind: ApiKeyKind;
+  /** The key's stored scopes ([] = its kind's defaults; see shared/permissions.ts). */
+  scopes: readonly string[];
   via: 'token' | 'edge';
+}
+
+/** A signed-in user (session cookie). Roles are looked up per request, never cached in the session. */
+export interface UserPrincipal {
+  userId: string;
+  sessionId: string;
+  email: string;
+  /** SHA-256 of the session token (derives the CSRF token). */
+  tokenHash: string;
+  /** Whether the user has a confirmed TOTP factor (organizations may require one). */
+  hasTotp: boolean;
 }
 
 /** The one Env type of the origin's Hono app. */
@@ -16,7 +29,10 @@ export interface OriginEnv {
   Variables: {
     requestId: string;
     logger: Logger;
+    /** Set when authenticated by an API key. */
     principal?: KeyPrincipal;
+    /** Set when authenticated by a session cookie (never together with `principal`). */
+    user?: UserPrincipal;
     /** The socket peer, or the client address inside a verified edge assertion. */
     clientIp: string;
   };

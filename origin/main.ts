@@ -10,7 +10,11 @@ import { envelopeFromConfig } from './crypto/envelope.js';
 import { createDatabase, type Database } from './db/client.js';
 import { createPurger, type Purger } from './jobs/purgers.js';
 import { PurgeWorker } from './jobs/purge-worker.js';
+import { KeyRevoker } from './jobs/key-revoker.js';
 import { Scheduler } from './jobs/scheduler.js';
+import { SmtpTransport } from './identity/mail.js';
+import { pruneAttempts } from './services/auth-attempts.js';
+import { KeyUsageRecorder } from './services/key-usage.js';
 import { WebhookWorker } from './jobs/webhook-worker.js';
 import { createLogger, type Logger } from './logger.js';
 import { listen, type RunningServer } from './server.js';
@@ -34,8 +38,16 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   // Refuses to start on master keys it cannot use (the config check is only syntactic).
   const envelope = envelopeFromConfig(config.MASTER_KEYS);
   if (!config.MASTER_KEYS) logger.warn('MASTER_KEYS unset: secrets are encrypted with a process-random key (local use only)');
+  if (!config.PASSWORD_PEPPERS) logger.warn('PASSWORD_PEPPERS unset: passwords are peppered with a fixed development key (local use only)');
   let purgeWorker: PurgeWorker | null = null;
-  const server = await listen(newApp({ config, database, logger, envelope, onPurgeQueued: () => purgeWorker?.kick() }), config, logger);
+  const keyUsage = new KeyUsageRecorder({ db: database.db, logger: logger.child({ job: 'key-usage' }), flushIntervalMs: 30_000 });
+  keyUsage.start();
+  const mail = config.SMTP_URL ? new SmtpTransport({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined;
+  const server = await listen(
+    newApp({ config, database, logger, envelope, keyUsage, onPurgeQueued: () => purgeWorker?.kick(), ...(mail ? { mail } : {}) }),
+    config,
+    logger,
+  );
   const attachPurger = (purger: Purger) => {
     if (purgeWorker) throw new Error('a purger is already attached');
     purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }) });
@@ -47,6 +59,13 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   webhookWorker.start(config.WEBHOOK_INTERVAL_MS);
   const scheduler = new Scheduler({ db: database.db, logger: logger.child({ job: 'scheduler' }), onPurgeQueued: () => purgeWorker?.kick() });
   scheduler.start(config.SCHEDULER_INTERVAL_MS);
+  const keyRevoker = new KeyRevoker({ db: database.db, logger: logger.child({ job: 'key-revoker' }), onPurgeQueued: () => purgeWorker?.kick() });
+  keyRevoker.start(60_000);
+  // Attempt counters older than a day are no longer read by any window.
+  const pruner = setInterval(() => {
+    pruneAttempts(database.db, new Date(Date.now() - 86_400_000), new Date()).catch((err: unknown) => logger.warn({ err }, 'pruning auth attempts failed'));
+  }, 3_600_000);
+  pruner.unref();
   let stopping: Promise<void> | null = null;
   return {
     config,
@@ -61,7 +80,8 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     stop: () =>
       (stopping ??= (async () => {
         await server.close();
-        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), scheduler.stop()]);
+        clearInterval(pruner);
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop()]);
         await database.close();
       })()),
   };

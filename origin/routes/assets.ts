@@ -7,7 +7,8 @@ import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js
 import type { AppContext } from '../app.js';
 import { assets } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { authenticate } from '../middleware/authenticate.js';
+import { authorizeContent } from '../http/authorize.js';
 
 export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
 /** Media types accepted for upload. No SVG or HTML: they can carry script. */
@@ -45,11 +46,10 @@ export function assetRoutes(ctx: AppContext) {
 
   app.post(
     '/v2/assets',
-    apiKeyAuth(ctx),
+    authenticate(ctx),
     bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
     async (c) => {
-      const principal = c.get('principal')!;
-      if (principal.kind !== 'write' || !principal.spaceId) throw new ApiError('forbidden', 'Uploading assets needs a write key.');
+      const { spaceId } = await authorizeContent(ctx.database.db, c, 'assets.write');
       const filename = c.req.query('filename') ?? '';
       if (!isFilename(filename)) throw new ApiError('bad_request', 'filename must be letters, digits, - or _ with an optional extension.');
       const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -58,13 +58,13 @@ export function assetRoutes(ctx: AppContext) {
       if (data.byteLength === 0) throw new ApiError('bad_request', 'The asset is empty.');
       const [row] = await ctx.database.db
         .insert(assets)
-        .values({ spaceId: principal.spaceId, filename, contentType, size: data.byteLength, sha256: sha256Hex(data), data })
+        .values({ spaceId, filename, contentType, size: data.byteLength, sha256: sha256Hex(data), data })
         .returning({ id: assets.id, createdAt: assets.createdAt });
       return c.json(
         {
           data: {
             id: row!.id,
-            url: assetPath(principal.spaceId, row!.id, filename),
+            url: assetPath(spaceId, row!.id, filename),
             filename,
             content_type: contentType,
             size: data.byteLength,

@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { authenticate } from '../middleware/authenticate.js';
 import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType, type ServiceResult } from '../services/page-types.js';
 import { parseBody } from '../http/body.js';
 import { ownedSpace } from '../http/tenant.js';
@@ -53,7 +53,7 @@ export function pageTypeRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
   const types = '/v2/manage/spaces/:spaceId/page_types';
   const locs = '/v2/manage/spaces/:spaceId/locales';
-  const auth = apiKeyAuth(ctx);
+  const auth = authenticate(ctx);
   const limit = bodyLimit({
     maxSize: 256 * 1024,
     onError: () => {

@@ -14,7 +14,9 @@ import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { authenticate } from '../middleware/authenticate.js';
+import { actorMay, authorizeContent } from '../http/authorize.js';
+import type { Action } from '../../shared/permissions.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage, type WriteResult } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems } from '../http/revisions.js';
@@ -50,12 +52,6 @@ function depth(v: unknown, d = 0): number {
 const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
 
 
-function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
-  const p = c.get('principal')!;
-  if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
-  return { spaceId: p.spaceId, keyId: p.keyId };
-}
-
 function localeParam(c: Context<OriginEnv>): string | null {
   const locale = c.req.query('locale') ?? null;
   if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
@@ -80,7 +76,8 @@ function unwrap<T>(r: WriteResult<T>, committed?: () => void): T {
 
 export function pageWriteRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
-  const auth = apiKeyAuth(ctx);
+  const auth = authenticate(ctx);
+  const writer = (c: Context<OriginEnv>, action: Action) => authorizeContent(ctx.database.db, c, action);
   const limit = bodyLimit({
     maxSize: WRITE_BODY_LIMIT,
     onError: () => {
@@ -89,8 +86,8 @@ export function pageWriteRoutes(ctx: AppContext) {
   });
 
   app.post('/v2/pages', auth, limit, async (c) => {
-    const { spaceId, keyId } = writer(c);
     const body = await parseBody(c, createBody);
+    const { spaceId, keyId } = await writer(c, body.status === 'published' ? 'content.publish' : 'content.write');
     unwrap(
       await createPage(ctx.database.db, {
         spaceId,
@@ -108,10 +105,17 @@ export function pageWriteRoutes(ctx: AppContext) {
   });
 
   const update = async (c: Context<OriginEnv>) => {
-    const { spaceId, keyId } = writer(c);
     const { pageType: type, slug: s } = c.req.param() as { pageType: string; slug: string };
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
     const body = await parseBody(c, updateBody);
+    const publishing = body.status === 'published' || body.status === 'scheduled';
+    const actor = await writer(c, publishing ? 'content.publish' : 'content.write');
+    const { spaceId, keyId } = actor;
+    if (!publishing && !actorMay(c, actor, 'content.publish')) {
+      // Editing a live page changes what is published: only for those who may publish.
+      const current = await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) });
+      if (current && current.status !== 'draft') throw new ApiError('forbidden', 'Changing published or scheduled content needs content.publish; set status to draft to unpublish first.');
+    }
     const saved = unwrap(
       await updatePage(
         ctx.database.db,
@@ -137,7 +141,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   app.put('/v2/pages/:pageType/:slug', auth, limit, update);
 
   app.delete('/v2/pages/:pageType/:slug', auth, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.delete');
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
     unwrap(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
@@ -145,7 +149,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   });
 
   app.get('/v2/manage/pages/:pageType/:slug', auth, async (c) => {
-    const { spaceId } = writer(c);
+    const { spaceId } = await writer(c, 'content.preview');
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
     const page = await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) });
@@ -176,7 +180,7 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   /** The revision history, newest first. */
   app.get('/v2/manage/pages/:pageType/:slug/revisions', auth, async (c) => {
-    const { spaceId } = writer(c);
+    const { spaceId } = await writer(c, 'content.preview');
     const page = await getPageForManagement(ctx.database.db, { spaceId, ...target(c), locale: localeParam(c) });
     if (!page) throw new ApiError('not_found', 'Page not found.');
     const revisions = await listPageRevisions(ctx.database.db, page.id);
@@ -185,7 +189,7 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   /** Rollback to any revision: a new save with that revision's title and fields. */
   app.post('/v2/manage/pages/:pageType/:slug/rollback', auth, limit, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.publish');
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(
@@ -198,7 +202,7 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.delete');
     const saved = unwrap(await restorePage(ctx.database.db, { spaceId, keyId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);

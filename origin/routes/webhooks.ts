@@ -14,7 +14,7 @@ import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import { webhooks } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { authenticate } from '../middleware/authenticate.js';
 import { createWebhook, listDeliveries, WebhookValidationError } from '../services/webhooks.js';
 import { ownedSpace } from '../http/tenant.js';
 
@@ -26,8 +26,8 @@ export function webhookRoutes(ctx: AppContext) {
   const base = '/v2/manage/spaces/:spaceId/webhooks';
 
 
-  app.use(`${base}/*`, apiKeyAuth(ctx));
-  app.use(base, apiKeyAuth(ctx));
+  app.use(`${base}/*`, authenticate(ctx));
+  app.use(base, authenticate(ctx));
 
   app.post(
     base,
@@ -38,7 +38,7 @@ export function webhookRoutes(ctx: AppContext) {
       },
     }),
     async (c) => {
-      const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
+      const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
       let raw: unknown;
       try {
         raw = await c.req.json();
@@ -58,7 +58,7 @@ export function webhookRoutes(ctx: AppContext) {
   );
 
   app.get(base, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
+    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
     const rows = await ctx.database.db
       .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events, active: webhooks.active, created: webhooks.createdAt })
       .from(webhooks)
@@ -67,14 +67,14 @@ export function webhookRoutes(ctx: AppContext) {
   });
 
   app.get(`${base}/:id/deliveries`, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
+    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
     const id = c.req.param('id');
     if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
     return c.json({ data: await listDeliveries(ctx.database.db, id, 50, spaceId) });
   });
 
   app.delete(`${base}/:id`, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks');
+    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
     const id = c.req.param('id');
     if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
     const deleted = await ctx.database.db.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.spaceId, spaceId))).returning({ id: webhooks.id });

@@ -8,6 +8,7 @@ import { newApp } from '../../origin/app.js';
 import { devEnvelope, type Envelope } from '../../origin/crypto/envelope.js';
 import { loadOriginConfig, type OriginConfig } from '../../origin/config.js';
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
+import type { MailTransport } from '../../origin/identity/mail.js';
 import { createLogger } from '../../origin/logger.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import type { BlocklistEntry } from '../../edge/platform/memory-blocklist.js';
@@ -37,15 +38,19 @@ export interface OriginUnderTest {
   stop(): Promise<void>;
 }
 
-export async function startTestOrigin(env: Record<string, string> = {}): Promise<OriginUnderTest> {
+/**
+ * The origin on a fresh database with the demo seed. Breach checks are off unless the test
+ * points HIBP_URL at its own stand-in; mail goes to `opts.mail` (default: the log).
+ */
+export async function startTestOrigin(env: Record<string, string> = {}, opts: { mail?: MailTransport } = {}): Promise<OriginUnderTest> {
   const secret = randomBytes(32).toString('hex');
-  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', ...env });
+  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off', ...env });
   const database = await createTestDatabase();
   const seed = (await seedDemo(database.db))!;
   const logs = new LogSink();
   const logger = createLogger('info', logs);
   const envelope = devEnvelope();
-  const server = await listen(newApp({ config, database, logger, envelope }), config, logger);
+  const server = await listen(newApp({ config, database, logger, envelope, ...(opts.mail ? { mail: opts.mail } : {}) }), config, logger);
   return {
     config,
     database,

@@ -11,7 +11,6 @@ import { apiKeys, auditEvents, memberships, organizations, purgeOutbox, spaces, 
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import { KeyRevoker } from '../../origin/jobs/key-revoker.js';
 import { createLogger } from '../../origin/logger.js';
-import { apiKeyRoutes } from '../../origin/routes/api-keys.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
 import { identityFromConfig } from '../../origin/services/identity.js';
@@ -149,7 +148,6 @@ beforeAll(async () => {
   };
   const app = newApp(deps);
   ctx = { ...deps, identity: identityFromConfig(config, { send: async () => {} } as unknown as Parameters<typeof identityFromConfig>[1]) } as AppContext;
-  app.route('/', apiKeyRoutes(ctx));
   server = await listen(app, config, logger);
 
   const [owner] = await database.db.select({ userId: memberships.userId }).from(memberships).where(eq(memberships.organizationId, seed.organizationId));

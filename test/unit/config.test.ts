@@ -14,6 +14,9 @@ const PROD_OK: Env = {
   TLS_CERT_FILE: '/etc/ghee/cert.pem',
   TLS_KEY_FILE: '/etc/ghee/key.pem',
   MASTER_KEYS: `v1:${Buffer.alloc(32, 7).toString('base64')}`,
+  PASSWORD_PEPPERS: `v1:${Buffer.alloc(32, 9).toString('base64')}`,
+  AUTH_SECRET: 'a'.repeat(32),
+  SMTP_URL: 'smtps://mail.internal:465',
 };
 
 /** The ConfigError thrown by `fn`, failing the test if nothing (or something else) is thrown. */
@@ -192,6 +195,16 @@ describe('loadOriginConfig', () => {
       expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, MASTER_KEYS: '' })), 'MASTER_KEYS');
       expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, MASTER_KEYS: 'v1:short' })), 'MASTER_KEYS');
       expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, WEBHOOK_ALLOW_LOOPBACK: 'true' })), 'WEBHOOK_ALLOW_LOOPBACK');
+    });
+
+    it('requires the identity secrets and real mail in production', () => {
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, PASSWORD_PEPPERS: undefined })), 'PASSWORD_PEPPERS');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, PASSWORD_PEPPERS: 'v1:short' })), 'PASSWORD_PEPPERS');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, AUTH_SECRET: 'short' })), 'AUTH_SECRET');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, SMTP_URL: undefined })), 'SMTP_URL');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, SMTP_URL: 'http://mail' })), 'SMTP_URL');
+      expectOneLineNaming(configError(() => loadOriginConfig({ ...PROD_OK, BCRYPT_COST: '9' })), 'BCRYPT_COST');
+      expect(loadOriginConfig(PROD_OK).BCRYPT_COST).toBe(11);
     });
 
     it('needs the purge target settings its PURGE_TARGET names', () => {

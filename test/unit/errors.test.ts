@@ -10,6 +10,13 @@ describe('ERROR_STATUS', () => {
       invalid_token: 401,
       unauthenticated: 401,
       forbidden: 403,
+      captcha_required: 403,
+      email_unverified: 403,
+      mfa_enrollment_required: 403,
+      csrf_failed: 403,
+      otp_required: 401,
+      invalid_credentials: 401,
+      conflict: 409,
       waf_blocked: 403,
       ip_blocked: 403,
       https_required: 403,
@@ -131,7 +138,9 @@ describe('statusToCode', () => {
     for (const s of [501, 505, 507, 599]) expect(statusToCode(s)).toBe('internal_error');
   });
 
+  it('maps 409 to conflict', () => expect(statusToCode(409)).toBe('conflict'));
+
   it('falls back to bad_request for unmapped 4xx', () => {
-    for (const s of [402, 406, 409, 410, 418, 422, 451]) expect(statusToCode(s)).toBe('bad_request');
+    for (const s of [402, 406, 410, 418, 422, 451]) expect(statusToCode(s)).toBe('bad_request');
   });
 });
