@@ -27,7 +27,6 @@ import type { OriginEnv } from '../env.js';
 import { parseBody } from '../http/body.js';
 import { createCaptchaChallenge, verifyCaptchaSolution } from '../identity/captcha.js';
 import { MAX_PASSWORD_LENGTH } from '../identity/password-policy.js';
-import { dummyVerify } from '../identity/passwords.js';
 import { generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, otpauthQrDataUrl, otpauthUri, verifyTotp } from '../identity/totp.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { pgCaptchaStore, recentAttemptsFromIp, recentFailures, recordAttempt, type AttemptAction } from '../services/auth-attempts.js';
@@ -223,7 +222,7 @@ export function authRoutes(ctx: AppContext) {
       throw new ApiError(code, code === 'otp_required' ? 'A two-factor code is required.' : 'Invalid email or password.');
     };
     if (!user || !user.passwordHash) {
-      await dummyVerify(body.password, { cost: id.bcryptCost });
+      await verifyUserPassword(id, body.password, null);
       return fail('unknown_account', null);
     }
     const verified = await verifyUserPassword(id, body.password, user.passwordHash);

@@ -1,0 +1,106 @@
+/**
+ * Content-read p99 at the origin while 100 logins run concurrently, vs the same reads idle.
+ * Target: ratio (under load / idle) ≤ 2 — bcrypt runs on the libuv pool, so hashing must not
+ * block the event loop that serves reads. Uses DATABASE_URL (a Postgres server you may create a
+ * database on) or, without it, an in-memory PGlite.
+ * `DATABASE_URL=postgres://… npx tsx bench/login-load.ts`
+ */
+import { randomBytes } from 'node:crypto';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { newApp } from '../origin/app.js';
+import { loadOriginConfig } from '../origin/config.js';
+import { devEnvelope } from '../origin/crypto/envelope.js';
+import { createDatabase, type Database } from '../origin/db/client.js';
+import { memberships, users } from '../origin/db/schema/index.js';
+import { seedDemo } from '../origin/db/seed.js';
+import { MemoryTransport } from '../origin/identity/mail.js';
+import { createLogger } from '../origin/logger.js';
+import { listen } from '../origin/server.js';
+import { hashNewPassword, identityFromConfig } from '../origin/services/identity.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const LOGINS = Number(process.env.BENCH_LOGINS ?? 100);
+const PASSWORD = 'Quiet-Harbor-73-Lantern!';
+
+const adminUrl = process.env.DATABASE_URL;
+const dbName = `ghee_bench_${randomBytes(4).toString('hex')}`;
+const admin = adminUrl ? postgres(adminUrl, { max: 1, onnotice: () => {} }) : null;
+let dbUrl: string | undefined;
+if (admin && adminUrl) {
+  await admin.unsafe(`create database ${dbName}`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${dbName}`;
+  dbUrl = u.toString();
+}
+
+let database: Database | null = null;
+try {
+  const config = loadOriginConfig({
+    ORIGIN_PORT: '0',
+    LOG_LEVEL: 'silent',
+    HIBP_URL: 'off',
+    BCRYPT_COST: '11',
+    // Room for the pool: 100 logins and the reads share it.
+    DATABASE_POOL_MAX: '20',
+    ...(dbUrl ? { DATABASE_URL: dbUrl, DATABASE_SSLMODE: 'disable' } : { PGLITE_DIR: 'memory://' }),
+  });
+  database = await createDatabase(config);
+  await database.migrate();
+  const seed = (await seedDemo(database.db))!;
+  const identity = identityFromConfig(config, new MemoryTransport());
+  const hash = await hashNewPassword(identity, PASSWORD);
+  const emails = Array.from({ length: LOGINS }, (_, i) => `bench-${i}@example.test`);
+  const rows = await database.db
+    .insert(users)
+    .values(emails.map((email) => ({ email, name: 'Bench', passwordHash: hash, emailVerifiedAt: new Date() })))
+    .returning({ id: users.id });
+  await database.db.insert(memberships).values(rows.map((r) => ({ userId: r.id, organizationId: seed.organizationId, role: 'author' as const })));
+  const logger = createLogger('silent');
+  const server = await listen(newApp({ config, database, logger, envelope: devEnvelope(), mail: new MemoryTransport() }), config, logger);
+
+  const read = () =>
+    autocannon({
+      url: `${server.url}/v2/pages/*/home/?auth_token=${seed.keys.read}`,
+      connections: CONNECTIONS,
+      duration: DURATION,
+    });
+
+  // Warm up (JIT, pool, dummy hash).
+  await autocannon({ url: `${server.url}/v2/pages/*/home/?auth_token=${seed.keys.read}`, connections: CONNECTIONS, duration: 2 });
+
+  const idle = await read();
+
+  let loginsDone = 0;
+  let loginsOk = 0;
+  let stop = false;
+  const loginOnce = async (email: string) => {
+    const res = await fetch(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD }) });
+    loginsDone++;
+    if (res.status === 200) loginsOk++;
+    await res.arrayBuffer();
+  };
+  // 100 concurrent logins, repeated for the whole measurement.
+  const loginLoad = Promise.all(
+    emails.map(async (email) => {
+      while (!stop) await loginOnce(email);
+    }),
+  );
+  const loaded = await read();
+  stop = true;
+  await loginLoad;
+
+  const ratio = loaded.latency.p99 / Math.max(1, idle.latency.p99);
+  console.log(`content read, idle:         p50 ${idle.latency.p50} ms, p99 ${idle.latency.p99} ms, ${Math.round(idle.requests.average)} req/s`);
+  console.log(`content read, ${LOGINS} logins:  p50 ${loaded.latency.p50} ms, p99 ${loaded.latency.p99} ms, ${Math.round(loaded.requests.average)} req/s`);
+  console.log(`logins completed: ${loginsDone} (${loginsOk} ok) in ${DURATION} s, bcrypt cost 11`);
+  console.log(`p99 ratio (under logins / idle): ${ratio.toFixed(2)}  target ≤ 2.00  ${ratio <= 2 ? 'OK' : 'MISSED'}`);
+  await server.close();
+} finally {
+  await database?.close();
+  if (admin) {
+    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+    await admin.end();
+  }
+}
