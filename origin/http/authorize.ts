@@ -127,3 +127,18 @@ export function actorMay(c: Context<OriginEnv>, actor: Actor, action: Action): b
   if (key) return keyAllows(key, action);
   return actor.role !== null && roleAllows(actor.role, action);
 }
+
+const LIVE = new Set(['published', 'scheduled']);
+
+/**
+ * Least privilege for content saves: publishing or scheduling (`status`), and editing content
+ * that is live or scheduled (`currentStatus`), need content.publish; drafts need only
+ * content.write (which the caller already authorized).
+ */
+export function requirePublishRight(c: Context<OriginEnv>, actor: Actor, status: string | undefined, currentStatus?: string | null): void {
+  if (actorMay(c, actor, 'content.publish')) return;
+  if (status !== undefined && LIVE.has(status)) throw new ApiError('forbidden', 'Publishing or scheduling needs content.publish.');
+  if (status === undefined && currentStatus && LIVE.has(currentStatus)) {
+    throw new ApiError('forbidden', 'Changing published or scheduled content needs content.publish; set status to draft to unpublish first.');
+  }
+}

@@ -26,7 +26,9 @@ import { ApiError } from '../../shared/errors.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { authenticate } from '../middleware/authenticate.js';
+import type { Action } from '../../shared/permissions.js';
+import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
 import {
   blogKeys,
   createAuthor,
@@ -181,17 +183,12 @@ function includeRecent(c: Context<OriginEnv>): boolean {
 
 /** The caller's space and preview mode; `preview=1` with a read key is refused. */
 function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
-  const p = c.get('principal')!;
+  const p = c.get('principal');
+  if (!p) throw new ApiError('unauthenticated', 'Content reads need an API key (auth_token or Authorization: Token).');
   const preview = boolParam(c, 'preview');
   if (preview && p.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
   if (!p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
   return { spaceId: p.spaceId, preview };
-}
-
-function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
-  const p = c.get('principal')!;
-  if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
-  return { spaceId: p.spaceId, keyId: p.keyId };
 }
 
 function pathSlug(c: Context<OriginEnv>, notFound: string): string {
@@ -233,7 +230,8 @@ function paginationMeta(count: number, page: number, pageSize: number) {
 
 export function blogRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
-  const auth = apiKeyAuth(ctx);
+  const auth = authenticate(ctx);
+  const writer = (c: Context<OriginEnv>, action: Action) => authorizeContent(ctx.database.db, c, action);
   const db = () => ctx.database.db;
   const limit = (maxSize: number) =>
     bodyLimit({
@@ -349,16 +347,22 @@ export function blogRoutes(ctx: AppContext) {
   // --- posts: writes ---------------------------------------------------------------------------
 
   app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId } = actor;
     const { scheduled, ...body } = await parseBody(c, createBody);
+    requirePublishRight(c, actor, body.status);
     unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
   const update = async (c: Context<OriginEnv>) => {
-    const { spaceId, keyId } = writer(c);
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId } = actor;
     const s = pathSlug(c, 'Post not found.');
     const { scheduled, ...body } = await parseBody(c, updateBody);
+    if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
+      requirePublishRight(c, actor, undefined, (await getPostForManagement(db(), spaceId, s))?.status);
+    } else requirePublishRight(c, actor, body.status);
     const saved = unwrap(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
@@ -367,14 +371,14 @@ export function blogRoutes(ctx: AppContext) {
   app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
 
   app.delete('/v2/posts/:slug', auth, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.delete');
     const s = pathSlug(c, 'Post not found.');
     unwrap(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
   app.get('/v2/manage/posts/:slug', auth, async (c) => {
-    const { spaceId } = writer(c);
+    const { spaceId } = await writer(c, 'content.preview');
     const s = pathSlug(c, 'Post not found.');
     const found = await getPostForManagement(db(), spaceId, s);
     if (!found) throw new ApiError('not_found', 'Post not found.');
@@ -391,7 +395,7 @@ export function blogRoutes(ctx: AppContext) {
 
   /** The revision history, newest first. */
   app.get('/v2/manage/posts/:slug/revisions', auth, async (c) => {
-    const { spaceId } = writer(c);
+    const { spaceId } = await writer(c, 'content.preview');
     const found = await getPostForManagement(db(), spaceId, pathSlug(c, 'Post not found.'));
     if (!found) throw new ApiError('not_found', 'Post not found.');
     c.header('cache-control', 'no-store');
@@ -401,7 +405,7 @@ export function blogRoutes(ctx: AppContext) {
 
   /** Rollback to any revision: a new save with exactly that revision's content. */
   app.post('/v2/manage/posts/:slug/rollback', auth, limit(1024), async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.publish');
     const s = pathSlug(c, 'Post not found.');
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
@@ -411,7 +415,7 @@ export function blogRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.delete');
     const saved = unwrap(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);

@@ -27,7 +27,9 @@ import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { authenticate } from '../middleware/authenticate.js';
+import type { Action } from '../../shared/permissions.js';
+import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
 import {
   collectionKey,
   createCollection,
@@ -135,14 +137,9 @@ function unwrap<T>(r: Result<T>, committed?: () => void): T {
   }
 }
 
-function writer(c: Context<OriginEnv>): { spaceId: string; keyId: string } {
-  const p = c.get('principal')!;
-  if (p.kind !== 'write' || !p.spaceId) throw new ApiError('forbidden', 'Writing content needs a write key.');
-  return { spaceId: p.spaceId, keyId: p.keyId };
-}
-
 function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
-  const p = c.get('principal')!;
+  const p = c.get('principal');
+  if (!p) throw new ApiError('unauthenticated', 'Content reads need an API key (auth_token or Authorization: Token).');
   const flag = (v: string | undefined) => v === '1' || v === 'true';
   const preview = flag(c.req.query('preview')) || flag(c.req.query('test'));
   if (p.kind === 'admin' || !p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
@@ -182,7 +179,8 @@ function collectionJson(col: CollectionRow) {
 
 export function collectionRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
-  const auth = apiKeyAuth(ctx);
+  const auth = authenticate(ctx);
+  const writer = (c: Context<OriginEnv>, action: Action) => authorizeContent(ctx.database.db, c, action);
   const db = ctx.database.db;
   const limit = (maxSize: number) =>
     bodyLimit({
@@ -235,7 +233,7 @@ export function collectionRoutes(ctx: AppContext) {
   };
 
   app.get('/v2/manage/content/:key/:id', auth, async (c) => {
-    const { spaceId } = writer(c);
+    const { spaceId } = await writer(c, 'content.preview');
     const { key: k, itemId } = target(c);
     const found = await getItemForManagement(db, { spaceId, key: k, itemId });
     if (!found) throw new ApiError('not_found', 'Item not found.');
@@ -259,7 +257,7 @@ export function collectionRoutes(ctx: AppContext) {
 
   /** The revision history, newest first. */
   app.get('/v2/manage/content/:key/:id/revisions', auth, async (c) => {
-    const { spaceId } = writer(c);
+    const { spaceId } = await writer(c, 'content.preview');
     const found = await getItemForManagement(db, { spaceId, ...target(c) });
     if (!found) throw new ApiError('not_found', 'Item not found.');
     c.header('cache-control', 'no-store');
@@ -269,7 +267,7 @@ export function collectionRoutes(ctx: AppContext) {
 
   /** Rollback to any revision: a new save with exactly that revision's fields. */
   app.post('/v2/manage/content/:key/:id/rollback', auth, limit(1024), async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.publish');
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(
@@ -282,7 +280,7 @@ export function collectionRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.delete');
     const saved = unwrap(await restoreItem(db, { spaceId, keyId, ...target(c) }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
@@ -360,8 +358,10 @@ export function collectionRoutes(ctx: AppContext) {
 
   // ------------------------------------------------------------------------------ writes
   app.post('/v2/content', auth, limit(WRITE_BODY_LIMIT), async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId } = actor;
     const body = await parseBody(c, createItemBody);
+    requirePublishRight(c, actor, body.status);
     const raw = c.req.query('locale') ?? null;
     if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
     const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
@@ -371,9 +371,13 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   const update = (replace: boolean) => async (c: Context<OriginEnv>) => {
-    const { spaceId, keyId } = writer(c);
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId } = actor;
     const where = target(c);
     const body = await parseBody(c, updateItemBody);
+    if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
+      requirePublishRight(c, actor, undefined, (await getItemForManagement(db, { spaceId, key: where.key, itemId: where.itemId }))?.item.status);
+    } else requirePublishRight(c, actor, body.status);
     const fields = Array.isArray(body.fields) ? body.fields[0] : body.fields;
     const saved = unwrap(
       await updateItem(
@@ -390,7 +394,7 @@ export function collectionRoutes(ctx: AppContext) {
   app.put('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(true));
 
   app.delete('/v2/content/:key/:id', auth, async (c) => {
-    const { spaceId, keyId } = writer(c);
+    const { spaceId, keyId } = await writer(c, 'content.delete');
     unwrap(await deleteItem(db, { spaceId, keyId, ...target(c) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });

@@ -15,7 +15,7 @@ import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
-import { actorMay, authorizeContent } from '../http/authorize.js';
+import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
 import type { Action } from '../../shared/permissions.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage, type WriteResult } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
@@ -86,8 +86,10 @@ export function pageWriteRoutes(ctx: AppContext) {
   });
 
   app.post('/v2/pages', auth, limit, async (c) => {
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId } = actor;
     const body = await parseBody(c, createBody);
-    const { spaceId, keyId } = await writer(c, body.status === 'published' ? 'content.publish' : 'content.write');
+    requirePublishRight(c, actor, body.status);
     unwrap(
       await createPage(ctx.database.db, {
         spaceId,
@@ -107,15 +109,13 @@ export function pageWriteRoutes(ctx: AppContext) {
   const update = async (c: Context<OriginEnv>) => {
     const { pageType: type, slug: s } = c.req.param() as { pageType: string; slug: string };
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
-    const body = await parseBody(c, updateBody);
-    const publishing = body.status === 'published' || body.status === 'scheduled';
-    const actor = await writer(c, publishing ? 'content.publish' : 'content.write');
+    const actor = await writer(c, 'content.write');
     const { spaceId, keyId } = actor;
-    if (!publishing && !actorMay(c, actor, 'content.publish')) {
+    const body = await parseBody(c, updateBody);
+    if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
       // Editing a live page changes what is published: only for those who may publish.
-      const current = await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) });
-      if (current && current.status !== 'draft') throw new ApiError('forbidden', 'Changing published or scheduled content needs content.publish; set status to draft to unpublish first.');
-    }
+      requirePublishRight(c, actor, undefined, (await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) }))?.status);
+    } else requirePublishRight(c, actor, body.status);
     const saved = unwrap(
       await updatePage(
         ctx.database.db,
