@@ -202,13 +202,13 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   app.get(base, auth, async (c) => {
-    const spaceId = await ownedSpace(db, c, 'collections');
+    const spaceId = await ownedSpace(db, c, 'collections', 'content.preview');
     c.header('cache-control', 'no-store');
     return c.json({ data: (await listCollections(db, spaceId)).map(collectionJson) });
   });
 
   app.get(`${base}/:key`, auth, async (c) => {
-    const spaceId = await ownedSpace(db, c, 'collections');
+    const spaceId = await ownedSpace(db, c, 'collections', 'content.preview');
     const k = c.req.param('key');
     const col = KEY_RE.test(k) ? await getCollection(db, spaceId, k) : null;
     if (!col) throw new ApiError('not_found', 'Collection not found.');

@@ -77,13 +77,13 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.get(types, auth, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales', 'content.preview');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listPageTypes(ctx.database.db, spaceId) });
   });
 
   app.get(`${types}/:slug`, auth, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales', 'content.preview');
     const found = await getPageType(ctx.database.db, spaceId, slugParam(c));
     if (!found) throw new ApiError('not_found', 'Page type not found.');
     c.header('cache-control', 'no-store');
@@ -100,7 +100,7 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.get(locs, auth, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
+    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales', 'content.preview');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listLocales(ctx.database.db, spaceId) });
   });
