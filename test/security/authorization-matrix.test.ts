@@ -1,0 +1,242 @@
+/**
+ * The authorization matrix: every route of the origin × every organization role × (own
+ * organization, another organization). It fails on any allow the permission table
+ * (shared/permissions.ts) does not grant, on any deny it does grant, and on any route that is
+ * not classified here — so a new route cannot ship without a decision.
+ *
+ * Each role is a real user with a real session (cookie + CSRF token), calling over HTTP.
+ * "Own" targets are the seeded organization's objects; "other" targets are the same kinds of
+ * objects in another organization, addressed by their real ids.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newApp } from '../../origin/app.js';
+import { invitations, pages } from '../../origin/db/schema/index.js';
+import { issueApiKey } from '../../origin/services/api-keys.js';
+import { ACTIONS, ROLES, roleAllows, type Action, type Role } from '../../shared/permissions.js';
+import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+
+/**
+ * How each route is decided:
+ * - an Action: members whose role allows it, in their own organization;
+ * - 'public': no authentication (health, assets, sign-up/login flows);
+ * - 'self': any signed-in user, acting on themselves only;
+ * - 'key': the Content read API and edge-internal endpoints — API keys (or the edge's
+ *   signature) only, so every session is refused.
+ */
+type Rule = Action | 'public' | 'self' | 'key';
+
+const RULES: Record<string, Rule> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /internal/v1/keys/introspect': 'key',
+  'POST /v1/auth/signup': 'public',
+  'POST /v1/auth/verify-email': 'public',
+  'GET /v1/auth/captcha': 'public',
+  'POST /v1/auth/login': 'public',
+  'GET /v1/auth/session': 'self',
+  'POST /v1/auth/logout': 'self',
+  'POST /v1/auth/logout-all': 'self',
+  'POST /v1/auth/password/forgot': 'public',
+  'POST /v1/auth/password/reset': 'public',
+  'POST /v1/auth/password/change': 'self',
+  'POST /v1/auth/2fa/setup': 'self',
+  'POST /v1/auth/2fa/confirm': 'self',
+  'POST /v1/auth/2fa/disable': 'self',
+  'POST /v1/invitations/accept': 'public',
+  'GET /v1/orgs/:orgId': 'members.read',
+  'PATCH /v1/orgs/:orgId': 'org.manage',
+  'GET /v1/orgs/:orgId/members': 'members.read',
+  'PATCH /v1/orgs/:orgId/members/:userId': 'members.manage',
+  'DELETE /v1/orgs/:orgId/members/:userId': 'members.manage',
+  'GET /v1/orgs/:orgId/invitations': 'members.read',
+  'POST /v1/orgs/:orgId/invitations': 'members.manage',
+  'DELETE /v1/orgs/:orgId/invitations/:id': 'members.manage',
+  'GET /v1/orgs/:orgId/audit-events': 'audit.read',
+  'GET /v1/orgs/:orgId/api-keys': 'keys.read',
+  'POST /v1/orgs/:orgId/api-keys': 'keys.manage',
+  'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': 'keys.manage',
+  'DELETE /v1/orgs/:orgId/api-keys/:keyId': 'keys.manage',
+  'POST /v2/assets': 'assets.write',
+  'GET /assets/:spaceId/:assetId/:filename': 'public',
+  'POST /v2/pages': 'content.write',
+  'PATCH /v2/pages/:pageType/:slug': 'content.write',
+  'PUT /v2/pages/:pageType/:slug': 'content.write',
+  'DELETE /v2/pages/:pageType/:slug': 'content.delete',
+  'GET /v2/manage/pages/:pageType/:slug': 'content.preview',
+  'GET /v2/manage/pages/:pageType/:slug/revisions': 'content.preview',
+  'POST /v2/manage/pages/:pageType/:slug/rollback': 'content.publish',
+  'POST /v2/manage/pages/:pageType/:slug/restore': 'content.delete',
+  'POST /v2/manage/spaces/:spaceId/webhooks': 'webhooks.manage',
+  'GET /v2/manage/spaces/:spaceId/webhooks': 'webhooks.manage',
+  'GET /v2/manage/spaces/:spaceId/webhooks/:id/deliveries': 'webhooks.manage',
+  'DELETE /v2/manage/spaces/:spaceId/webhooks/:id': 'webhooks.manage',
+  'POST /v2/manage/spaces/:spaceId/page_types': 'schema.manage',
+  'GET /v2/manage/spaces/:spaceId/page_types': 'content.preview',
+  'GET /v2/manage/spaces/:spaceId/page_types/:slug': 'content.preview',
+  'PUT /v2/manage/spaces/:spaceId/page_types/:slug': 'schema.manage',
+  'GET /v2/manage/spaces/:spaceId/locales': 'content.preview',
+  'POST /v2/manage/spaces/:spaceId/locales': 'schema.manage',
+  'POST /v2/manage/spaces/:spaceId/collections': 'schema.manage',
+  'GET /v2/manage/spaces/:spaceId/collections': 'content.preview',
+  'GET /v2/manage/spaces/:spaceId/collections/:key': 'content.preview',
+  'PUT /v2/manage/spaces/:spaceId/collections/:key': 'schema.manage',
+  'POST /v2/manage/spaces/:spaceId/authors': 'schema.manage',
+  'GET /v2/manage/content/:key/:id': 'content.preview',
+  'GET /v2/manage/content/:key/:id/revisions': 'content.preview',
+  'POST /v2/manage/content/:key/:id/rollback': 'content.publish',
+  'POST /v2/manage/content/:key/:id/restore': 'content.delete',
+  'POST /v2/content': 'content.write',
+  'PATCH /v2/content/:key/:id': 'content.write',
+  'PUT /v2/content/:key/:id': 'content.write',
+  'DELETE /v2/content/:key/:id': 'content.delete',
+  'POST /v2/posts': 'content.write',
+  'PATCH /v2/posts/:slug': 'content.write',
+  'PUT /v2/posts/:slug': 'content.write',
+  'DELETE /v2/posts/:slug': 'content.delete',
+  'GET /v2/manage/posts/:slug': 'content.preview',
+  'GET /v2/manage/posts/:slug/revisions': 'content.preview',
+  'POST /v2/manage/posts/:slug/rollback': 'content.publish',
+  'POST /v2/manage/posts/:slug/restore': 'content.delete',
+  'GET /v2/pages/search': 'key',
+  'GET /v2/pages/:pageType': 'key',
+  'GET /v2/pages/:pageType/:slug': 'key',
+  'GET /v2/content': 'key',
+  'GET /v2/content/:key': 'key',
+  'GET /v2/content/:key/:id': 'key',
+  'GET /v2/posts/search': 'key',
+  'GET /v2/posts': 'key',
+  'GET /v2/posts/:slug': 'key',
+  'GET /v2/authors': 'key',
+  'GET /v2/authors/:slug': 'key',
+  'GET /v2/categories': 'key',
+  'GET /v2/categories/:slug': 'key',
+  'GET /v2/tags': 'key',
+  'GET /v2/tags/:slug': 'key',
+  'GET /v2/feeds/:feed': 'key',
+};
+
+interface Tenant {
+  organizationId: string;
+  spaceId: string;
+  /** A member the role routes may change or remove (never the acting user). */
+  memberId: string;
+  keyId: string;
+  invitationId: string;
+}
+
+let origin: OriginUnderTest;
+let own: Tenant;
+let other: Tenant;
+const clients = new Map<Role, SessionClient>();
+let routes: string[] = [];
+
+async function tenantObjects(organizationId: string, spaceId: string): Promise<Tenant> {
+  const db = origin.database.db;
+  const member = await createUser(origin, organizationId, 'viewer');
+  const key = await issueApiKey(db, { organizationId, spaceId, kind: 'read', name: 'matrix target' });
+  const [inv] = await db
+    .insert(invitations)
+    .values({ organizationId, email: uniqueEmail('inv'), role: 'viewer', tokenHash: `${organizationId.replace(/-/g, '')}${'0'.repeat(32)}`, expiresAt: new Date(Date.now() + 86_400_000) })
+    .returning({ id: invitations.id });
+  return { organizationId, spaceId, memberId: member.id, keyId: key.id, invitationId: inv!.id };
+}
+
+/** The concrete path for a route, pointed at `t`'s objects. */
+function fill(path: string, t: Tenant): string {
+  const values = new Map<string, string>([
+    ['orgId', t.organizationId],
+    ['spaceId', t.spaceId],
+    ['userId', t.memberId],
+    ['keyId', t.keyId],
+    ['pageType', '*'],
+    ['slug', 'matrix-draft'],
+    ['key', 'matrix'],
+    ['assetId', '00000000-0000-4000-8000-000000000000'],
+    ['filename', 'x.png'],
+    ['feed', 'rss'],
+  ]);
+  return `${path
+    .split('/')
+    .map((part) => {
+      if (!part.startsWith(':')) return part;
+      const name = part.slice(1);
+      if (name === 'id') return path.includes('/invitations/') ? t.invitationId : path.includes('/content/') ? '1' : '00000000-0000-4000-8000-000000000000';
+      return values.get(name) ?? part;
+    })
+    .join('/')}/`;
+}
+
+beforeAll(async () => {
+  origin = await startTestOrigin({ BCRYPT_COST: '10' });
+  const b = await createOrganization(origin, 'matrix-other');
+  // Both tenants have a draft page (editing live content needs content.publish: a finer rule
+  // tested in test/integration/roles.test.ts), so content routes find something in either.
+  for (const spaceId of [origin.seed.spaceId, b.spaceId]) {
+    await origin.database.db.insert(pages).values({ spaceId, pageType: '*', slug: 'matrix-draft', locale: 'en', name: 'Draft', status: 'draft', fields: {} });
+  }
+  own = await tenantObjects(origin.seed.organizationId, origin.seed.spaceId);
+  other = await tenantObjects(b.organizationId, b.spaceId);
+  for (const role of ROLES) {
+    const u = await createUser(origin, own.organizationId, role);
+    const c = new SessionClient(origin.server.url);
+    await c.login(u.email, u.password);
+    clients.set(role, c);
+  }
+  const app = newApp({ config: origin.config, database: origin.database, logger: (await import('../../origin/logger.js')).createLogger('silent'), envelope: origin.envelope });
+  routes = [...new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
+});
+
+afterAll(async () => {
+  await origin?.stop();
+});
+
+async function call(role: Role, route: string, t: Tenant): Promise<Response> {
+  const [method, path] = route.split(' ') as [string, string];
+  const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+  // Content writes name their space in a header (sessions have no space of their own).
+  return clients.get(role)!.request(method, fill(path, t), body, { 'x-ghee-space': t.spaceId });
+}
+
+describe('authorization matrix', () => {
+  it('classifies every route of the origin (a new route needs a decision here)', () => {
+    expect(routes.length).toBeGreaterThan(50);
+    const unclassified = routes.filter((r) => !(r in RULES));
+    expect(unclassified).toEqual([]);
+    const stale = Object.keys(RULES).filter((r) => !routes.includes(r));
+    expect(stale).toEqual([]);
+    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', ...ACTIONS]).toContain(rule);
+  });
+
+  it('allows exactly what the permission table grants, in the own organization only', async () => {
+    const problems: string[] = [];
+    for (const route of routes) {
+      const rule = RULES[route];
+      if (rule === undefined || rule === 'public' || rule === 'self') continue;
+      for (const role of ROLES) {
+        // Another organization: always refused, as if it did not exist (or 401 for key-only routes).
+        const foreign = await call(role, route, other);
+        if (rule === 'key' ? foreign.status !== 401 : foreign.status !== 404) problems.push(`${route} as ${role} on another organization: ${foreign.status} (want ${rule === 'key' ? 401 : 404})`);
+        const res = await call(role, route, own);
+        if (rule === 'key') {
+          if (res.status !== 401) problems.push(`${route} as ${role}: ${res.status} (sessions cannot use the key-only API)`);
+          continue;
+        }
+        const allowed = roleAllows(role, rule);
+        // Allowed requests may still fail validation (400) or find nothing (404): never 401/403.
+        if (allowed && (res.status === 401 || res.status === 403)) problems.push(`${route} as ${role}: ${res.status}, but the table allows ${rule}`);
+        if (!allowed && res.status !== 403) problems.push(`${route} as ${role}: ${res.status}, but the table denies ${rule} (want 403)`);
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('keeps the least-privilege promises of the table', () => {
+    expect(roleAllows('author', 'content.publish')).toBe(false);
+    expect(roleAllows('viewer', 'content.write')).toBe(false);
+    for (const role of ROLES.filter((r) => r !== 'owner')) {
+      expect(roleAllows(role, 'billing.manage'), role).toBe(false);
+      expect(roleAllows(role, 'sso.manage'), role).toBe(false);
+    }
+  });
+});
