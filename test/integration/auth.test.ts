@@ -11,7 +11,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, authAttempts, authTokens, sessions, users } from '../../origin/db/schema/index.js';
 import { solveChallengeForTests, type CaptchaChallenge } from '../../origin/identity/captcha.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
+import { hashPassword } from '../../origin/identity/passwords.js';
 import { totpCode } from '../../origin/identity/totp.js';
+import { identityFromConfig } from '../../origin/services/identity.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, GOOD_PASSWORD, SessionClient, uniqueEmail, userIdByEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -209,6 +211,19 @@ describe('login and sessions', () => {
     const u = await createUser(origin, origin.seed.organizationId, 'viewer', { password: `${base}X` });
     await expectErrorShape(await post('/v1/auth/login', { email: u.email, password: `${base}Y` }), 401, 'invalid_credentials');
     expect((await post('/v1/auth/login', { email: u.email, password: `${base}X` })).status).toBe(200);
+  });
+});
+
+describe('rehash on login', () => {
+  it('re-hashes a password stored at another cost (and keeps it verifying)', async () => {
+    const u = await createUser(origin, origin.seed.organizationId, 'viewer');
+    const identity = identityFromConfig(origin.config, new MemoryTransport());
+    const atCost11 = await hashPassword(u.password, { pepper: identity.peppers.get(1)!, pepperVersion: 1, cost: 11 });
+    await origin.database.db.update(users).set({ passwordHash: atCost11 }).where(eq(users.id, u.id));
+    expect((await post('/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
+    const [after] = await origin.database.db.select().from(users).where(eq(users.id, u.id));
+    expect(after!.passwordHash).toMatch(/^v1\$\$2b\$10\$/);
+    expect((await post('/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
   });
 });
 
