@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { loadOriginConfig } from '../origin/config.js';
 import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
 import { EdgePurger } from '../origin/jobs/purgers.js';
+import { MemoryTransport } from '../origin/identity/mail.js';
+import { identityFromConfig } from '../origin/services/identity.js';
 import { ensureDemo } from './demo.js';
 import { buildEdge, findViceroy, startViceroy, writeViceroyConfig } from './viceroy.js';
 
@@ -19,7 +21,7 @@ if (!viceroy) {
 buildEdge();
 const secret = randomBytes(32).toString('base64url');
 const origin = await startOrigin(loadConfigOrExit(() => loadOriginConfig({ ...process.env, EDGE_SHARED_SECRET: secret })));
-const { demo } = await ensureDemo(origin.database.db, process.env.DEMO_KEYS_FILE ?? 'data/demo-keys.json');
+const { demo } = await ensureDemo(origin.database.db, process.env.DEMO_KEYS_FILE ?? 'data/demo-keys.json', identityFromConfig(origin.config, new MemoryTransport()));
 const edge = await startViceroy({ viceroy, configFile: writeViceroyConfig({ originUrl: origin.server.url, secret }), port: Number(process.env.EDGE_PORT ?? 7676) });
 origin.attachPurger(new EdgePurger({ edgeUrl: edge.url, secret }));
 edge.child.stdout?.pipe(process.stdout);

@@ -13,6 +13,8 @@ import { MemoryBlocklist } from '../edge/platform/memory-blocklist.js';
 import { edgeStoresFromEnv } from '../edge/platform/node-env.js';
 import { EdgePurger } from '../origin/jobs/purgers.js';
 import { ensureDemo } from './demo.js';
+import { MemoryTransport } from '../origin/identity/mail.js';
+import { identityFromConfig } from '../origin/services/identity.js';
 
 const started = performance.now();
 const env = { ...process.env };
@@ -35,7 +37,7 @@ const local = loadConfigOrExit(() =>
 );
 
 const origin = await startOrigin(originConfig);
-const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE);
+const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE, identityFromConfig(originConfig, new MemoryTransport()));
 
 const stores = edgeStoresFromEnv(env);
 const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : [];
@@ -57,6 +59,7 @@ if (demo) {
     `    preview: ${demo.keys.preview}`,
     `    write:   ${demo.keys.write}`,
     ...(demo.keys.admin ? [`    admin:   ${demo.keys.admin}   (organization; webhooks and management at the origin)`] : []),
+    ...(demo.adminPassword ? ['', `  sign in (owner): ${demo.adminEmail} / ${demo.adminPassword}   (POST ${origin.server.url}/v1/auth/login)`] : []),
     '',
     '  try:',
     `    curl "${edge.url}/v2/pages/*/home/?auth_token=${demo.keys.read}"`,

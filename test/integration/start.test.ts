@@ -39,6 +39,11 @@ describe('npm start (scripts/start.ts)', () => {
       expect(second.headers.get('x-cache')).toBe('HIT');
       await expectErrorShape(await fetch(`${edge}/v2/pages/*/home/?auth_token=wrong`), 401, 'invalid_token', 'Invalid token');
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      // The demo owner can sign in with the printed password.
+      const [, email, password] = /sign in \(owner\): (\S+) \/ (\S+)/.exec(p.stdout())!;
+      const login = await fetch(`${origin}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      expect(login.status).toBe(200);
+      expect(login.headers.get('set-cookie')).toMatch(/^__Host-ghee_session=/);
       // A write through the origin reaches the edge: the outbox purge lands, the next read is new.
       const writeKey = p.stdout().match(/write:\s+(ghee_write_\S+)/)![1]!;
       const patch = await fetch(`${origin}/v2/pages/*/home/`, {
