@@ -14,7 +14,7 @@
  * Failures are generic ("Invalid email or password.") and cost one bcrypt whether or not the
  * account exists. Every event writes an audit row in the transaction of its change.
  */
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -27,11 +27,11 @@ import type { OriginEnv } from '../env.js';
 import { parseBody } from '../http/body.js';
 import { createCaptchaChallenge, verifyCaptchaSolution } from '../identity/captcha.js';
 import { MAX_PASSWORD_LENGTH } from '../identity/password-policy.js';
-import { generateRecoveryCodes, generateTotpSecret, hashRecoveryCode, otpauthQrDataUrl, otpauthUri, verifyTotp } from '../identity/totp.js';
+import { generateRecoveryCodes, generateTotpSecret, otpauthQrDataUrl, otpauthUri, verifyTotp } from '../identity/totp.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { pgCaptchaStore, recentAttemptsFromIp, recentFailures, recordAttempt, type AttemptAction } from '../services/auth-attempts.js';
 import { audit, type AuditActor } from '../services/audit.js';
-import { assertAcceptablePassword, hashNewPassword, sendMail, verifyUserPassword } from '../services/identity.js';
+import { assertAcceptablePassword, hashNewPassword, recoveryCodeHash, recoveryCodeLookups, sendMail, verifyUserPassword } from '../services/identity.js';
 import {
   clearedSessionCookie,
   createSession,
@@ -239,7 +239,7 @@ export function authRoutes(ctx: AppContext) {
         if (!r.ok) return fail('bad_otp', user.id);
         totpStep = r.step;
       } else {
-        recoveryId = await findRecoveryCode(db(), user.id, body.recovery_code!);
+        recoveryId = await findRecoveryCode(db(), user.id, recoveryCodeLookups(id, body.recovery_code!));
         if (!recoveryId) return fail('bad_recovery_code', user.id);
       }
     }
@@ -411,7 +411,7 @@ export function authRoutes(ctx: AppContext) {
       const dbx = tx as unknown as Db;
       await tx.update(totpFactors).set({ confirmedAt: now(), lastUsedStep: r.step }).where(eq(totpFactors.userId, u.userId));
       await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, u.userId));
-      await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId: u.userId, codeHash: hashRecoveryCode(code) })));
+      await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId: u.userId, codeHash: recoveryCodeHash(id, code) })));
       const revoked = await revokeUserSessions(dbx, u.userId, now());
       await audit(dbx, requestActor(c, u.userId), { action: '2fa.enable', result: 'success', targetType: 'user', targetId: u.userId, metadata: { sessions_revoked: revoked } });
       return startSession(c, dbx, u.userId);
@@ -429,7 +429,7 @@ export function authRoutes(ctx: AppContext) {
     const pw = user?.passwordHash ? await verifyUserPassword(id, body.password, user.passwordHash) : { ok: false };
     let second = false;
     if (body.otp) second = verifyTotp(ctx.envelope.decrypt(factor.secretEncrypted, `totp:${u.userId}`), body.otp, now().getTime(), factor.lastUsedStep ?? undefined).ok;
-    else if (body.recovery_code) second = (await findRecoveryCode(db(), u.userId, body.recovery_code)) !== null;
+    else if (body.recovery_code) second = (await findRecoveryCode(db(), u.userId, recoveryCodeLookups(id, body.recovery_code))) !== null;
     if (!pw.ok || !second) {
       await ctx.database.db.transaction(async (tx) => {
         await recordAttempt(tx as unknown as Db, { action: 'totp', account: u.userId, ip: c.get('clientIp'), success: false, now: now() });
@@ -451,12 +451,12 @@ export function authRoutes(ctx: AppContext) {
   return app;
 }
 
-/** The id of an unused recovery code of the user matching `code`, or null. */
-async function findRecoveryCode(db: Db, userId: string, code: string): Promise<string | null> {
+/** The id of an unused recovery code of the user stored as one of `hashes`, or null. */
+async function findRecoveryCode(db: Db, userId: string, hashes: string[]): Promise<string | null> {
   const [row] = await db
     .select({ id: recoveryCodes.id })
     .from(recoveryCodes)
-    .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, hashRecoveryCode(code)), isNull(recoveryCodes.usedAt)))
+    .where(and(eq(recoveryCodes.userId, userId), inArray(recoveryCodes.codeHash, hashes), isNull(recoveryCodes.usedAt)))
     .limit(1);
   return row?.id ?? null;
 }

@@ -3,13 +3,14 @@
  * password policy, session timeouts, the secret behind captchas and CSRF tokens, and the
  * mail transport.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginConfig } from '../config.js';
 import type { IdentityLogger } from '../identity/logger.js';
 import { checkBreached, checkPassword, type PasswordStrength } from '../identity/password-policy.js';
 import { dummyVerify, hashPassword, verifyPassword } from '../identity/passwords.js';
+import { normaliseRecoveryCode } from '../identity/totp.js';
 import { parseMasterKeys } from '../crypto/envelope.js';
 import { maskAddress, type MailMessage, type MailTransport } from '../identity/mail.js';
 import type { SessionPolicy } from './sessions.js';
@@ -114,6 +115,22 @@ export class HashGate {
 }
 
 const gate = new HashGate(Math.max(1, availableParallelism() - 1));
+
+/**
+ * Recovery codes carry ~50 bits: a plain hash could be brute-forced offline from a leaked
+ * table, so they are stored as `v<n>$` + HMAC-SHA-256(pepper v<n>, normalised code) — the
+ * database alone is not enough. `recoveryCodeLookups` gives the value under every known
+ * pepper, so codes survive a pepper rotation.
+ */
+export function recoveryCodeHash(identity: IdentityContext, code: string, version = identity.pepperVersion): string {
+  const pepper = identity.peppers.get(version);
+  if (!pepper) throw new Error(`no pepper v${version}`);
+  return `v${version}$${createHmac('sha256', pepper).update(`recovery:${normaliseRecoveryCode(code)}`, 'utf8').digest('hex')}`;
+}
+
+export function recoveryCodeLookups(identity: IdentityContext, code: string): string[] {
+  return [...identity.peppers.keys()].map((v) => recoveryCodeHash(identity, code, v));
+}
 
 /** The stored hash of a new password under the current pepper and cost. */
 export function hashNewPassword(identity: IdentityContext, password: string): Promise<string> {

@@ -8,7 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditEvents, authAttempts, authTokens, sessions, users } from '../../origin/db/schema/index.js';
+import { auditEvents, authAttempts, authTokens, recoveryCodes, sessions, users } from '../../origin/db/schema/index.js';
 import { solveChallengeForTests, type CaptchaChallenge } from '../../origin/identity/captcha.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
 import { hashPassword } from '../../origin/identity/passwords.js';
@@ -290,6 +290,13 @@ describe('two-factor authentication (TOTP)', () => {
     const { recovery_codes: codes } = ((await confirm.json()) as { data: { recovery_codes: string[] } }).data;
     expect(codes).toHaveLength(10);
     expect(new Set(codes).size).toBe(10);
+    // Stored as a peppered HMAC: a leaked table alone cannot be brute-forced.
+    const stored = await origin.database.db.select().from(recoveryCodes).where(eq(recoveryCodes.userId, u.id));
+    expect(stored).toHaveLength(10);
+    for (const row of stored) {
+      expect(row.codeHash).toMatch(/^v1\$[0-9a-f]{64}$/);
+      expect(codes.map((c) => createHash('sha256').update(c.toLowerCase().replace(/-/g, '')).digest('hex'))).not.toContain(row.codeHash.slice(3));
+    }
 
     await expectErrorShape(await post('/v1/auth/login', { email: u.email, password: u.password }), 401, 'otp_required');
     // The code used to confirm cannot be used again (same 30 s step).
