@@ -12,7 +12,8 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 
 async function measure(mode: 'raw' | 'edge'): Promise<number> {
-  const child = spawn(resolve(ROOT, 'node_modules/.bin/tsx'), [resolve(ROOT, 'bench/servers.ts'), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // node itself (not the tsx wrapper, which would leave the server running when killed).
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'bench/servers.ts'), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const line = await new Promise<string>((res, rej) => {
       let out = '';

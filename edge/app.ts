@@ -19,23 +19,38 @@ import { rateLimit } from './middleware/rate-limit/index.js';
 import { waf } from './middleware/waf/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { secureHeaders } from './middleware/secure-headers/index.js';
+import { createHitPath, type HitPath } from './hit-path.js';
 import { fetchFromOrigin } from './origin-proxy.js';
 import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
 import { requestUrl } from './request-info.js';
 
+export interface Edge {
+  /** The whole chain. */
+  app: Hono<EdgeEnv>;
+  /** Fresh cache hits, answered as the chain would (edge/hit-path.ts); everything else is declined to `app`. */
+  hits: HitPath;
+}
+
 export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
+  return createEdge(platform).app;
+}
+
+export function createEdge(platform: Platform): Edge {
   const app = new Hono<EdgeEnv>({ strict: false });
   let config: Promise<EdgeConfig> | null = null;
+  /** The settings once loaded and valid (the hit path serves nothing before). */
+  let loaded: EdgeConfig | null = null;
 
   app.use('*', secureHeaders());
   app.use('*', requestId());
   app.use('*', async function edgeContext(c, next) {
     c.set('platform', platform);
     try {
-      c.set('config', await (config ??= loadEdgeConfig(platform)));
+      c.set('config', (loaded = await (config ??= loadEdgeConfig(platform))));
     } catch (err) {
       config = null; // re-read next time: the operator may be fixing the store
+      loaded = null;
       const detail = err instanceof ConfigError ? err.message : String(err);
       platform.log('error', 'edge configuration invalid', { detail });
       return errorResponse('unavailable', 'Edge misconfigured.', c.get('requestId'));
@@ -73,5 +88,5 @@ export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
     platform.log('error', 'unhandled edge error', { request_id: c.get('requestId'), error: String(err), stack: err instanceof Error ? err.stack : undefined });
     return errorResponse('internal_error', DEFAULT_DETAIL.internal_error, c.get('requestId'));
   });
-  return app;
+  return { app, hits: createHitPath(platform, { config: () => loaded }) };
 }

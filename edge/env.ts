@@ -1,5 +1,6 @@
 import type { ApiKeyKind } from '../shared/api-key.js';
 import type { EdgeConfig } from './config.js';
+import type { CountedRequest } from './middleware/rate-limit/index.js';
 import type { Platform } from './platform/port.js';
 import type { PresentedKey } from './request-info.js';
 
@@ -15,6 +16,8 @@ export interface EdgeEnv {
   Bindings: {
     /** Set by the platform entry point for each request. */
     clientIp?: string;
+    /** Set by the hit fast path when it counted the request for rate limiting before handing it on. */
+    counted?: CountedRequest;
   };
   Variables: {
     requestId: string;

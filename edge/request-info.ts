@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
-import { extractToken, hashApiKey, parseApiKey, type ParsedApiKey } from '../shared/api-key.js';
+import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseApiKey, type ParsedApiKey } from '../shared/api-key.js';
 import type { EdgeEnv } from './env.js';
+import { stringLru } from './lru.js';
 
 /** The request URL, parsed once per request and shared by every middleware. */
 export function requestUrl(c: Context<EdgeEnv>): URL {
@@ -21,15 +22,30 @@ export interface PresentedKey {
   hash: string | null;
 }
 
+/**
+ * token → its parse and hash. Both are pure functions of the token, and each costs a SHA-256
+ * (checksum, then the hash): remembered for the last tokens seen so a hit does no hashing.
+ * Tokens longer than any well-formed key are not remembered (nor hashed).
+ */
+const presented = stringLru<PresentedKey>(1024, MAX_KEY_LENGTH);
+
+/** The parse and hash of a presented token (memoised). */
+export function presentToken(token: string): PresentedKey {
+  let p = presented.get(token);
+  if (!p) {
+    const parsed = parseApiKey(token);
+    // Shared by every request presenting the token: frozen, so none can change another's view.
+    p = Object.freeze({ token, parsed: parsed && Object.freeze(parsed), hash: parsed ? hashApiKey(token) : null });
+    presented.set(token, p);
+  }
+  return p;
+}
+
 export function presentedKey(c: Context<EdgeEnv>): PresentedKey | null {
   const memo = c.get('presented');
   if (memo !== undefined) return memo;
   const token = extractToken(requestUrl(c), c.req.header('authorization'));
-  let presented: PresentedKey | null = null;
-  if (token) {
-    const parsed = parseApiKey(token);
-    presented = { token, parsed, hash: parsed ? hashApiKey(token) : null };
-  }
-  c.set('presented', presented);
-  return presented;
+  const result = token ? presentToken(token) : null;
+  c.set('presented', result);
+  return result;
 }

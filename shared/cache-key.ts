@@ -25,7 +25,17 @@ export function isPreview(search: URLSearchParams): boolean {
 }
 
 export function contentCacheKey(spaceId: string, url: URL): string {
-  return ['ghee-content:v1', spaceId, normalisePath(url.pathname), canonicalQuery(url.searchParams), isPreview(url.searchParams) ? 'preview' : 'live'].join('|');
+  return contentCacheKeyFor(spaceId, contentCacheKeySuffix(url));
+}
+
+/** The part of contentCacheKey that depends only on the URL (path, query, preview), for callers that memoise it per URL. */
+export function contentCacheKeySuffix(url: URL): string {
+  return [normalisePath(url.pathname), canonicalQuery(url.searchParams), isPreview(url.searchParams) ? 'preview' : 'live'].join('|');
+}
+
+/** contentCacheKey from a space and a contentCacheKeySuffix. */
+export function contentCacheKeyFor(spaceId: string, suffix: string): string {
+  return `ghee-content:v1|${spaceId}|${suffix}`;
 }
 
 /** Public assets: the path names the space and the asset, so the path alone is the key. */

@@ -439,3 +439,60 @@ describe('MemoryCache: LRU bound', () => {
     expect((await cache.transaction('k449')).hit).toBeNull();
   });
 });
+
+describe('lookupFresh (the hit fast path)', () => {
+  it('returns the stored object itself, with its age, only while fresh', async () => {
+    const { clock, cache } = setup();
+    expect(cache.lookupFresh('k')).toBeNull();
+    await fill(cache, 'k', '{"a":1}', opts(10, 5, ['s'], 30));
+    const first = cache.lookupFresh('k')!;
+    expect(dec.decode(first.object.body)).toBe('{"a":1}');
+    expect(first.age).toBe(0);
+    clock.advance(9.5);
+    const later = cache.lookupFresh('k')!;
+    expect(later.object).toBe(first.object); // not a copy: memos may key on it
+    expect(later.age).toBe(9);
+    clock.advance(0.5); // exactly maxAge: stale (within swr) — the transaction decides
+    expect(cache.lookupFresh('k')).toBeNull();
+    const txn = await cache.transaction('k');
+    expect(txn.hit?.stale).toBe(true);
+    txn.cancel();
+  });
+
+  it('sees purges at once: hard (gone), soft (stale); a refill is a new object', async () => {
+    const { cache } = setup();
+    await fill(cache, 'k', 'v1', opts(60, 0, ['s']));
+    const before = cache.lookupFresh('k')!.object;
+    await cache.purgeSurrogateKey('s', { soft: true });
+    expect(cache.lookupFresh('k')).toBeNull();
+    const refresh = await cache.transaction('k');
+    expect(refresh.mustInsert).toBe(true);
+    await refresh.insert(obj('v2'), opts(60, 0, ['s']));
+    const after = cache.lookupFresh('k')!.object;
+    expect(after).not.toBe(before);
+    expect(dec.decode(after.body)).toBe('v2');
+    await cache.purgeSurrogateKey('s', { soft: false });
+    expect(cache.lookupFresh('k')).toBeNull();
+    expect(cache.size).toBe(0);
+  });
+
+  it('counts as a use for the LRU bound, like a transaction hit', async () => {
+    const { cache } = setup(2);
+    await fill(cache, 'a', 'A', opts(60));
+    await fill(cache, 'b', 'B', opts(60));
+    expect(cache.lookupFresh('a')).not.toBeNull(); // a is now the most recent
+    await fill(cache, 'c', 'C', opts(60)); // evicts b
+    expect(cache.lookupFresh('b')).toBeNull();
+    expect(cache.lookupFresh('a')).not.toBeNull();
+    expect(cache.lookupFresh('c')).not.toBeNull();
+  });
+
+  it('does not create, wait for or take over a fill', async () => {
+    const { cache } = setup();
+    const filler = await cache.transaction('k');
+    expect(filler.mustInsert).toBe(true);
+    expect(cache.lookupFresh('k')).toBeNull();
+    await filler.insert(obj('v'), opts(60));
+    expect(cache.lookupFresh('k')).not.toBeNull();
+  });
+});

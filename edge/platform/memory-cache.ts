@@ -5,7 +5,7 @@
  * As on Fastly, a stale but usable item is handed to every caller while exactly one of them is
  * given the obligation to refresh it.
  */
-import type { CacheHit, CacheInsertOptions, CacheTransaction, CachedObject, EdgeCache } from './port.js';
+import type { CacheHit, CacheInsertOptions, CacheTransaction, CachedObject, EdgeCache, FreshHit } from './port.js';
 
 /** Stored objects and hits are copies, as with a real cache: no caller can change another's view. */
 function copy(o: CachedObject): CachedObject {
@@ -65,6 +65,20 @@ export class MemoryCache implements EdgeCache {
       if (!pending) return this.txn(key, null, this.startFill(key));
       await pending.done; // collapsed: wait for the filler, then look again
     }
+  }
+
+  /**
+   * A fresh item as stored (no copy: the caller must not change it), touched like a
+   * transaction's fresh hit; null when missing or no longer fresh (the full transaction then
+   * decides: stale, refresh, collapse).
+   */
+  lookupFresh(key: string): FreshHit | null {
+    const stored = this.items.get(key);
+    if (!stored) return null;
+    const ageMs = this.now() - stored.storedAt;
+    if (!(ageMs < stored.maxAgeMs)) return null;
+    this.touch(key, stored);
+    return { object: stored.object, age: Math.floor(ageMs / 1000) };
   }
 
   async purgeSurrogateKey(surrogateKey: string, opts: { soft: boolean }): Promise<void> {

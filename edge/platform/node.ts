@@ -2,11 +2,13 @@
  * The Node twin of the Fastly platform: in-memory Core Cache, config and secrets from plain
  * records, the origin reached by URL. Used by tests and `npm start`.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { createEdgeApp } from '../app.js';
+import { createEdge, type Edge } from '../app.js';
+import type { HitRequest } from '../hit-path.js';
+import type { CountedRequest } from '../middleware/rate-limit/index.js';
 import { MemoryBlocklist, type BlocklistEntry } from './memory-blocklist.js';
 import { MemoryCache } from './memory-cache.js';
 import { MemoryRateCounters } from './memory-rates.js';
@@ -59,37 +61,159 @@ export interface RunningEdge {
   url: string;
   port: number;
   platform: NodePlatform;
+  edge: Edge;
   close(): Promise<void>;
 }
 
-export async function startNodeEdge(opts: NodePlatformOptions & { host?: string; port?: number }): Promise<RunningEdge> {
-  const platform = createNodePlatform(opts);
-  const app = createEdgeApp(platform);
-  const host = opts.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolvePromise, reject) => {
-    const s = serve(
-      {
-        fetch: (req, env) => {
-          let clientIp: string | undefined;
-          try {
-            clientIp = getConnInfo({ env } as never).remote.address;
-          } catch {
-            clientIp = undefined;
-          }
-          return app.fetch(req, { ...(env as object), clientIp });
-        },
-        hostname: host,
-        port: opts.port ?? 0,
+/** @hono/node-server's own tests (buildUrl): a target it passes through unchanged, else normalises with `new URL`; a Host it takes as it is. */
+const PLAIN_REQUEST_TARGET = /^\/[!#$&-;=?-[\]_a-z~]*$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
+const HOST_NAME = /^[a-z0-9._-]+$/;
+const HOST_PORT = /^(?:[1-5]\d{3,4}|[6-9]\d{3})$/;
+
+/** node-server's plain Host (`^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$`), in two linear tests. */
+function isPlainHost(host: string): boolean {
+  const colon = host.indexOf(':');
+  if (colon === -1) return HOST_NAME.test(host);
+  return HOST_NAME.test(host.slice(0, colon)) && HOST_PORT.test(host.slice(colon + 1));
+}
+
+/** `c.req.url` as @hono/node-server builds it for an origin-form target and a plain Host, or null where it would refuse the request. */
+function chainUrl(scheme: string, host: string, target: string): string | null {
+  const url = `${scheme}://${host}${target}`;
+  if (PLAIN_REQUEST_TARGET.test(target) && !DOT_SEGMENT.test(target)) return url;
+  const backslash = target.indexOf('\\');
+  if (backslash !== -1) {
+    const query = target.indexOf('?');
+    if (query === -1 || backslash < query) return null; // node-server answers 400
+  }
+  try {
+    return new URL(url).href;
+  } catch {
+    return null;
+  }
+}
+
+const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
+
+/**
+ * The hit fast path's view of a Node request, or null when the request is not one the view can
+ * describe exactly as the chain would see it through @hono/node-server: only GET, an
+ * origin-form target and a Host that node-server takes as it is (so `c.req.url` is built here as
+ * node-server builds it), header names that are all distinct and values without surrounding
+ * whitespace (so each header reads as its one raw value, and the WAF's count and size are the
+ * raw ones).
+ */
+export function nodeHitRequest(incoming: IncomingMessage): HitRequest | null {
+  if (incoming.method !== 'GET') return null;
+  const target = incoming.url;
+  if (target === undefined || target.charCodeAt(0) !== 47) return null; // not origin-form ('/…')
+  const raw = incoming.rawHeaders;
+  let bytes = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    if (name.charCodeAt(0) === 58) return null; // ':' pseudo-header
+    if (value.length > 0 && (isHttpWhitespace(value.charCodeAt(0)) || isHttpWhitespace(value.charCodeAt(value.length - 1)))) return null;
+    bytes += name.length + value.length;
+  }
+  const headers = incoming.headers;
+  let distinct = 0;
+  for (const name in headers) if (Object.hasOwn(headers, name)) distinct++;
+  if (distinct * 2 !== raw.length) return null; // a repeated header: joined or dropped differently
+  const host = headers.host;
+  if (host === undefined || !isPlainHost(host)) return null;
+  const socket = incoming.socket as Socket & { encrypted?: boolean };
+  const url = chainUrl(socket.encrypted ? 'https' : 'http', host, target);
+  if (url === null) return null;
+  return {
+    method: 'GET',
+    url,
+    rawTarget: target,
+    header: (name) => {
+      const v = headers[name];
+      return typeof v === 'string' ? v : undefined;
+    },
+    headerCount: distinct,
+    headerBytes: bytes,
+    clientIp: socket.remoteAddress,
+  };
+}
+
+/**
+ * A node:http request listener: fresh cache hits straight from the hit path (the stored bytes
+ * and a precomputed header list, no web Request or Response), everything else through
+ * @hono/node-server into the chain — with the rate-limit count when the hit path already made it.
+ */
+export function nodeEdgeListener(
+  edge: Edge,
+  hostname?: string,
+  opts: { fastHits: boolean } = { fastHits: true },
+): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
+  const counted = new WeakMap<IncomingMessage, CountedRequest>();
+  const chain = getRequestListener(
+    (req, bindings) => {
+      const env = bindings as { incoming: IncomingMessage; outgoing: ServerResponse };
+      let clientIp: string | undefined;
+      try {
+        clientIp = getConnInfo({ env } as never).remote.address;
+      } catch {
+        clientIp = undefined;
+      }
+      const pre = counted.get(env.incoming);
+      return edge.app.fetch(req, pre ? { ...env, clientIp, counted: pre } : { ...env, clientIp });
+    },
+    hostname === undefined ? {} : { hostname },
+  );
+  return (incoming, outgoing) => {
+    const view = opts.fastHits ? nodeHitRequest(incoming) : null;
+    if (!view) {
+      void chain(incoming, outgoing);
+      return;
+    }
+    edge.hits.serve(view).then(
+      (outcome) => {
+        if (outcome.served) {
+          const headers = outcome.headers;
+          headers.push('Content-Length', String(outcome.body.byteLength));
+          outgoing.writeHead(outcome.status, headers);
+          outgoing.end(outcome.body);
+          return;
+        }
+        if (outcome.counted) counted.set(incoming, outcome.counted);
+        void chain(incoming, outgoing);
       },
-      () => resolvePromise(s as Server),
-    ) as Server;
-    s.once('error', reject);
+      () => void chain(incoming, outgoing),
+    );
+  };
+}
+
+export async function startNodeEdge(
+  opts: NodePlatformOptions & {
+    host?: string;
+    port?: number;
+    /** Serve fresh hits through the hit fast path (default); false sends every request through the chain (for comparisons). */
+    fastHits?: boolean;
+  },
+): Promise<RunningEdge> {
+  const platform = createNodePlatform(opts);
+  const edge = createEdge(platform);
+  const host = opts.host ?? '127.0.0.1';
+  const listener = nodeEdgeListener(edge, host, { fastHits: opts.fastHits ?? true });
+  const server = createServer(listener);
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
   });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,
     port,
     platform,
+    edge,
     close: () =>
       new Promise<void>((done) => {
         server.close(() => done());

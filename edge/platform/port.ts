@@ -50,9 +50,25 @@ export interface CacheTransaction {
   cancel(): void;
 }
 
+/** A fresh object as the cache holds it (see EdgeCache.lookupFresh). */
+export interface FreshHit {
+  /** The cache's own copy: read it, never change it. The same object until it is replaced, purged or expires. */
+  readonly object: Readonly<CachedObject>;
+  /** Seconds since the object was stored. */
+  readonly age: number;
+}
+
 export interface EdgeCache {
   transaction(key: string): Promise<CacheTransaction>;
   purgeSurrogateKey(key: string, opts: { soft: boolean }): Promise<void>;
+  /**
+   * The object for `key` when it is fresh (within maxAge, not purged), without a transaction
+   * and without copying; null when it is missing, stale or expired. Exactly what `transaction`
+   * would hand out as a fresh hit with no obligation; used by the hit fast path
+   * (edge/hit-path.ts), which sends everything else down the full chain. Optional: platforms
+   * without it always take the full chain.
+   */
+  lookupFresh?(key: string): FreshHit | null;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

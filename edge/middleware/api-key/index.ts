@@ -11,7 +11,8 @@ import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { EdgeConfig } from '../../config.js';
 import type { EdgeEnv, EdgeKey } from '../../env.js';
 import { errorResponse } from '../../errors.js';
-import type { Platform } from '../../platform/port.js';
+import type { ApiKeyKind } from '../../../shared/api-key.js';
+import type { CachedObject, Platform } from '../../platform/port.js';
 
 /** Cache key namespace for key records; keyed by SHA-256 of the key, never the key. */
 export const keyCacheKey = (tokenHash: string) => `ghee-key:v1:${tokenHash}`;
@@ -40,18 +41,43 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
       if (err instanceof OriginUnavailable) return errorResponse('bad_gateway', 'The origin could not be reached.', requestId);
       throw err;
     }
-    if (!record.valid || !record.id || record.kind !== parsed.kind || !record.space_id) {
-      // Admin keys (no space) manage an organization through the origin; they read nothing here.
-      return errorResponse('invalid_token', 'Invalid token', requestId);
-    }
-    // Kinds: read keys see published content only; drafts (preview=1) need preview or higher.
-    if (record.kind === 'read' && isPreview(requestUrl(c).searchParams)) {
-      return errorResponse('forbidden', 'Preview requires a preview key.', requestId);
-    }
-    const key: EdgeKey = { id: record.id, kind: record.kind, spaceId: record.space_id };
+    const key = admit(record, parsed.kind, isPreview(requestUrl(c).searchParams));
+    if (key === 'invalid_token') return errorResponse('invalid_token', 'Invalid token', requestId);
+    if (key === 'forbidden') return errorResponse('forbidden', 'Preview requires a preview key.', requestId);
     c.set('key', key);
     return next();
   };
+}
+
+/**
+ * What a key record lets a request presenting a key of `kind` do: the key as the edge knows it,
+ * `invalid_token` (unknown, revoked, another kind, or an admin key — admin keys manage an
+ * organization through the origin and read nothing here), or `forbidden` (a read key asking for
+ * drafts: `preview=1` needs a preview key or higher).
+ */
+export function admit(record: KeyIntrospection, kind: ApiKeyKind, preview: boolean): EdgeKey | 'invalid_token' | 'forbidden' {
+  if (!record.valid || !record.id || record.kind !== kind || !record.space_id) return 'invalid_token';
+  if (record.kind === 'read' && preview) return 'forbidden';
+  return { id: record.id, kind: record.kind, spaceId: record.space_id };
+}
+
+const decodedRecords = new WeakMap<object, KeyIntrospection | null>();
+
+/**
+ * The key record held by a cached object, decoded once per stored object (the cache's own copy,
+ * see EdgeCache.lookupFresh: a new insert is a new object); null when it does not decode.
+ */
+export function storedKeyRecord(object: Readonly<CachedObject>): KeyIntrospection | null {
+  let record = decodedRecords.get(object);
+  if (record === undefined) {
+    try {
+      record = decode(object.body);
+    } catch {
+      record = null;
+    }
+    decodedRecords.set(object, record);
+  }
+  return record;
 }
 
 async function lookupKey(platform: Platform, config: EdgeConfig, tokenHash: string, requestId: string): Promise<KeyIntrospection> {

@@ -3,6 +3,7 @@ import { DEFAULT_DETAIL } from '../../../shared/errors.js';
 import type { EdgeConfig } from '../../config.js';
 import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
+import { stringLru } from '../../lru.js';
 import { mutateResponseHeaders } from '../../response.js';
 import {
   CORS_ALLOW_HEADERS,
@@ -44,6 +45,40 @@ export function varyOrigin(headers: Headers): void {
   headers.set('vary', `${vary}, Origin`);
 }
 
+const policies = new WeakMap<CorsConfig, CorsPolicy>();
+
+/** The compiled policy of a CORS setting (compiled once per config object). */
+export function corsPolicy(config: CorsConfig): CorsPolicy {
+  let policy = policies.get(config);
+  if (!policy) {
+    policy = compileCorsPolicy(config);
+    policies.set(config, policy);
+  }
+  return policy;
+}
+
+/** Origin values recently seen → whether each is a well-formed origin (parsing one is not free). */
+const origins = stringLru<boolean>(1024, 256);
+
+/**
+ * The Access-Control-Allow-Origin value for an actual (not preflight) request from `origin`,
+ * answered for the space of the key that authenticated it (none: `any` only), or null.
+ */
+export function allowedOrigin(policy: CorsPolicy, origin: string, spaceId: string | undefined): string | null {
+  if (!origins.getOrCompute(origin, isOrigin)) return null;
+  return allowOrigin(origin, policy.any, spaceId === undefined ? undefined : policy.spaces.get(spaceId));
+}
+
+/** The CORS headers of a response to an actual request: upstream ones dropped, Vary: Origin, ACAO (+ exposed headers) when allowed. */
+export function applyCorsHeaders(h: Headers, allowed: string | null): void {
+  for (const name of RESPONSE_CORS_HEADERS) h.delete(name);
+  varyOrigin(h);
+  if (allowed !== null) {
+    h.set('access-control-allow-origin', allowed);
+    h.set('access-control-expose-headers', EXPOSE_HEADERS);
+  }
+}
+
 /** The header names of an Access-Control-Request-Headers value, lower case. */
 function requestedHeaders(value: string | undefined): string[] {
   if (value === undefined) return [];
@@ -72,17 +107,10 @@ function requestedHeaders(value: string | undefined): string[] {
  * - `Vary: Origin` is on every response, since whether ACAO is present depends on Origin.
  */
 export function cors(): MiddlewareHandler<EdgeEnv> {
-  const policies = new WeakMap<CorsConfig, CorsPolicy>();
   const policyOf = (c: Context<EdgeEnv>): CorsPolicy | null => {
     // Defensive: without config (misconfigured edge), allow nothing.
     const config = (c.get('config') as EdgeConfig | undefined)?.cors;
-    if (!config) return null;
-    let policy = policies.get(config);
-    if (!policy) {
-      policy = compileCorsPolicy(config);
-      policies.set(config, policy);
-    }
-    return policy;
+    return config ? corsPolicy(config) : null;
   };
 
   return async function corsHandler(c, next) {
@@ -118,18 +146,7 @@ export function cors(): MiddlewareHandler<EdgeEnv> {
     await next();
 
     const policy = policyOf(c);
-    let allowed: string | null = null;
-    if (policy && origin !== undefined && isOrigin(origin)) {
-      const spaceId = c.get('key')?.spaceId;
-      allowed = allowOrigin(origin, policy.any, spaceId === undefined ? undefined : policy.spaces.get(spaceId));
-    }
-    mutateResponseHeaders(c, (h) => {
-      for (const name of RESPONSE_CORS_HEADERS) h.delete(name);
-      varyOrigin(h);
-      if (allowed !== null) {
-        h.set('access-control-allow-origin', allowed);
-        h.set('access-control-expose-headers', EXPOSE_HEADERS);
-      }
-    });
+    const allowed = policy && origin !== undefined ? allowedOrigin(policy, origin, c.get('key')?.spaceId) : null;
+    mutateResponseHeaders(c, (h) => applyCorsHeaders(h, allowed));
   };
 }

@@ -6,6 +6,8 @@ import { errorResponse } from '../../errors.js';
 import type { RateCounters } from '../../platform/port.js';
 import { mutateResponseHeaders } from '../../response.js';
 import { routeClassOf, type RouteClass } from '../../route-class.js';
+import { stringLru } from '../../lru.js';
+import type { RateLimitConfig } from './config.js';
 import { decideRateLimit, policyOf, type RateLimitDecision, type RateLimitRule } from './decide.js';
 
 export type RateLimitScope = 'ip' | 'key';
@@ -33,7 +35,7 @@ export function clientEntry(ip: string | undefined): string {
   return `${parts.join(':')}::/64`;
 }
 
-interface Check {
+export interface Check {
   scope: RateLimitScope;
   rule: RateLimitRule;
   decision: RateLimitDecision;
@@ -53,7 +55,52 @@ function check(rates: RateCounters, cls: RouteClass, scope: RateLimitScope, entr
   return { scope, rule, decision };
 }
 
-function rateLimitHeaders({ rule, decision }: Check): Record<string, string> {
+/** A client address → its counter entry, remembered for recent addresses (parsing one is not free). */
+const entries = stringLru<string>(4096, 64);
+
+/** clientEntry, memoised. */
+export function clientEntryOf(ip: string | undefined): string {
+  if (!ip) return 'unknown';
+  return entries.getOrCompute(ip, clientEntry);
+}
+
+/**
+ * The request's rate-limit checks, counted now (the side effect: each request is counted once):
+ * per IP, then — for the Content API, not for preflights, and only when the IP is within its
+ * limit — per presented well-formed key (by its hash; `keyHash` is read only then).
+ */
+export function countRequest(
+  rates: RateCounters,
+  config: RateLimitConfig,
+  cls: RouteClass,
+  method: string,
+  clientIp: string | undefined,
+  keyHash: () => string | null | undefined,
+): Check[] {
+  const ttl = config.penalty_box_ttl;
+  const byIp = check(rates, cls, 'ip', clientEntryOf(clientIp), config[cls].ip, ttl);
+  if (cls === 'content' && method !== 'OPTIONS' && byIp.decision.allow) {
+    const hash = keyHash();
+    if (hash) return [byIp, check(rates, cls, 'key', hash, config.content.key, ttl)];
+  }
+  return [byIp];
+}
+
+/**
+ * Checks already counted for this request by the hit fast path (edge/hit-path.ts) before it
+ * handed the request to the chain; passed in the platform's per-request env, never by clients.
+ */
+export interface CountedRequest {
+  config: RateLimitConfig;
+  checks: Check[];
+}
+
+/** The limit closest to running out (the one a client must heed); the first on ties. */
+export function bindingCheck(checks: readonly Check[]): Check {
+  return checks.reduce((a, b) => (b.decision.remaining < a.decision.remaining ? b : a));
+}
+
+export function rateLimitHeaders({ rule, decision }: Check): Record<string, string> {
   return {
     'ratelimit-limit': String(decision.limit),
     'ratelimit-remaining': String(decision.remaining),
@@ -82,14 +129,11 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
     const platform = c.get('platform');
     const url = requestUrl(c);
     const cls = routeClassOf(url.pathname);
-    const ttl = config.penalty_box_ttl;
-
-    const byIp = check(platform.rates, cls, 'ip', clientEntry(c.env?.clientIp), config[cls].ip, ttl);
-    const checks: Check[] = [byIp];
-    if (cls === 'content' && c.req.method !== 'OPTIONS' && byIp.decision.allow) {
-      const presented = presentedKey(c);
-      if (presented?.hash) checks.push(check(platform.rates, cls, 'key', presented.hash, config.content.key, ttl));
-    }
+    const counted = c.env?.counted;
+    const checks =
+      counted && counted.config === config
+        ? counted.checks
+        : countRequest(platform.rates, config, cls, c.req.method, c.env?.clientIp, () => presentedKey(c)?.hash);
 
     const refused = checks.find((k) => !k.decision.allow);
     if (refused) {
@@ -111,8 +155,7 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
 
     await next();
     // The limit closest to running out is the one a client must heed.
-    const binding = checks.reduce((a, b) => (b.decision.remaining < a.decision.remaining ? b : a));
-    const headers = rateLimitHeaders(binding);
+    const headers = rateLimitHeaders(bindingCheck(checks));
     mutateResponseHeaders(c, (h) => {
       for (const [name, value] of Object.entries(headers)) h.set(name, value);
     });

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { EdgeEnv } from '../../env.js';
+import type { WafConfig } from './config.js';
 import { errorResponse } from '../../errors.js';
 import { routeClassOf } from '../../route-class.js';
 import {
@@ -83,8 +84,8 @@ export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
     const given = splitTarget(c.req.url);
     const raw = rawTargetOf(c);
     const rawParts = raw === undefined ? null : splitTarget(raw);
-    const targetLength = Math.max(lengthOf(given), rawParts ? lengthOf(rawParts) : 0);
-    if (targetLength > config.max_url_length) return block('limit-001', `The request URL is longer than ${config.max_url_length} characters.`);
+    const tooLong = targetLengthBlock(given, rawParts, config);
+    if (tooLong) return block(tooLong.rule, tooLong.reason);
 
     let headerCount = 0;
     let headerBytes = 0;
@@ -115,45 +116,78 @@ export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
       return block('limit-006', maxBody === 0 ? 'No request body is allowed here.' : 'A request body needs a Content-Length.');
     }
 
-    // 5–6. Path and query. The common case — every view identical and made of characters that
-    // percent-decoding leaves unchanged, with no `..` — needs no decoding work at all.
-    const plain = isPlainTarget(given, url, rawParts);
-    const texts = new Set<string>();
-    if (plain) {
-      if (countQueryParams(given.query) > config.max_query_params) return block('limit-004', `More than ${config.max_query_params} query parameters.`);
-      texts.add(given.path);
-      // The same texts inspectQuery yields (each name and value), without decoding work.
-      for (const pair of given.query.split('&')) {
-        const eq = pair.indexOf('=');
-        for (const part of eq === -1 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]) if (part) texts.add(part);
-      }
-    } else {
-      // 5. Path: every view (as given, URL-normalised, raw), decoded once and twice.
-      for (const path of new Set([given.path, url.pathname, ...(rawParts ? [rawParts.path] : [])])) {
-        const inspected = inspectPath(path);
-        if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
-        for (const t of inspected.texts) texts.add(t);
-      }
-
-      // 6. Query: parameter count, then encoding of every name and value.
-      const queries = new Set([given.query, url.search.slice(1), ...(rawParts ? [rawParts.query] : [])]);
-      for (const query of queries) {
-        if (countQueryParams(query) > config.max_query_params) return block('limit-004', `More than ${config.max_query_params} query parameters.`);
-      }
-      for (const query of queries) {
-        const inspected = inspectQuery(query);
-        if (!inspected.ok) return block(inspected.rule, publicReason(inspected.rule));
-        for (const t of inspected.texts) texts.add(t);
-      }
-    }
-
-    // 7. Attack signatures on the decoded path and query.
-    const disabled = new Set<string>(config.disabled_rules);
-    const signature = matchSignature([...texts], disabled);
-    if (signature) return block(signature);
+    // 5–7. Path and query encoding, parameter count, attack signatures.
+    const found = targetContentBlock(given, url, rawParts, config);
+    if (found) return block(found.rule, found.reason);
 
     return next();
   };
+}
+
+/** A rule that blocks, with its public reason. */
+export interface WafFinding {
+  rule: WafRuleId;
+  reason?: string | undefined;
+}
+
+/** Path and query of a request target (see splitTarget). */
+export interface TargetParts {
+  path: string;
+  query: string;
+}
+
+/** 2. The request target (as given, and raw where the platform has it) within max_url_length. */
+export function targetLengthBlock(given: TargetParts, rawParts: TargetParts | null, config: WafConfig): WafFinding | null {
+  const targetLength = Math.max(lengthOf(given), rawParts ? lengthOf(rawParts) : 0);
+  if (targetLength > config.max_url_length) return { rule: 'limit-001', reason: `The request URL is longer than ${config.max_url_length} characters.` };
+  return null;
+}
+
+const disabledSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/**
+ * 5–7. The path and query (every view: as given, URL-normalised, raw): encoding and
+ * normalisation, the query parameter count, then attack signatures on the decoded texts.
+ * A pure function of the target and the settings.
+ */
+export function targetContentBlock(given: TargetParts, url: URL, rawParts: TargetParts | null, config: WafConfig): WafFinding | null {
+  // The common case — every view identical and made of characters that percent-decoding leaves
+  // unchanged, with no `..` — needs no decoding work at all.
+  const plain = isPlainTarget(given, url, rawParts);
+  const texts = new Set<string>();
+  if (plain) {
+    if (countQueryParams(given.query) > config.max_query_params) return { rule: 'limit-004', reason: `More than ${config.max_query_params} query parameters.` };
+    texts.add(given.path);
+    // The same texts inspectQuery yields (each name and value), without decoding work.
+    for (const pair of given.query.split('&')) {
+      const eq = pair.indexOf('=');
+      for (const part of eq === -1 ? [pair] : [pair.slice(0, eq), pair.slice(eq + 1)]) if (part) texts.add(part);
+    }
+  } else {
+    // 5. Path: every view (as given, URL-normalised, raw), decoded once and twice.
+    for (const path of new Set([given.path, url.pathname, ...(rawParts ? [rawParts.path] : [])])) {
+      const inspected = inspectPath(path);
+      if (!inspected.ok) return { rule: inspected.rule, reason: publicReason(inspected.rule) };
+      for (const t of inspected.texts) texts.add(t);
+    }
+
+    // 6. Query: parameter count, then encoding of every name and value.
+    const queries = new Set([given.query, url.search.slice(1), ...(rawParts ? [rawParts.query] : [])]);
+    for (const query of queries) {
+      if (countQueryParams(query) > config.max_query_params) return { rule: 'limit-004', reason: `More than ${config.max_query_params} query parameters.` };
+    }
+    for (const query of queries) {
+      const inspected = inspectQuery(query);
+      if (!inspected.ok) return { rule: inspected.rule, reason: publicReason(inspected.rule) };
+      for (const t of inspected.texts) texts.add(t);
+    }
+  }
+
+  // 7. Attack signatures on the decoded path and query.
+  let disabled = disabledSets.get(config.disabled_rules);
+  if (!disabled) disabledSets.set(config.disabled_rules, (disabled = new Set<string>(config.disabled_rules)));
+  const signature = matchSignature([...texts], disabled);
+  return signature ? { rule: signature } : null;
 }
 
 /** Characters that percent-decoding, URL normalisation and the raw target all leave as they are. */
