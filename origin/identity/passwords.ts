@@ -18,7 +18,7 @@
  *   verification and the response time does not reveal which accounts exist.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { hash as bcryptHash, parseOptions, verify as bcryptVerify } from '@node-rs/bcrypt';
+import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 
 export const DEFAULT_BCRYPT_COST = 11;
 export const MIN_BCRYPT_COST = 10;
@@ -47,6 +47,13 @@ export interface VerifyResult {
 
 // v<version>$<bcrypt>. bcrypt: $2a|2b|2y$<cost>$<22 salt + 31 hash chars of bcrypt base64>.
 const STORED = /^v(\d{1,4})\$(\$2[aby]\$\d\d\$[./A-Za-z0-9]{53})$/;
+
+/** The cost field of a modular-crypt bcrypt hash (`$2b$11$…` → 11). */
+function bcryptCost(hash: string): number {
+  const cost = Number(hash.slice(4, 6));
+  if (!/^\$2[aby]\$\d\d\$/.test(hash) || !Number.isInteger(cost)) throw new RangeError('not a bcrypt hash');
+  return cost;
+}
 
 function checkCost(cost: number): number {
   if (!Number.isInteger(cost) || cost < MIN_BCRYPT_COST || cost > MAX_BCRYPT_COST) {
@@ -78,7 +85,7 @@ export async function hashPassword(password: string, opts: HashOptions): Promise
   if (typeof password !== 'string') throw new TypeError('password must be a string');
   const version = checkVersion(opts.pepperVersion);
   const cost = checkCost(opts.cost ?? DEFAULT_BCRYPT_COST);
-  const bcrypt = await bcryptHash(prehash(password, checkPepper(opts.pepper)), { cost, version: '2b' });
+  const bcrypt = await bcryptHash(prehash(password, checkPepper(opts.pepper)), cost);
   return `v${version}$${bcrypt}`;
 }
 
@@ -87,7 +94,7 @@ export function parseStoredHash(stored: string): { pepperVersion: number; cost: 
   const m = typeof stored === 'string' ? STORED.exec(stored) : null;
   if (!m) return null;
   try {
-    return { pepperVersion: Number(m[1]), cost: parseOptions(m[2]!).cost };
+    return { pepperVersion: Number(m[1]), cost: bcryptCost(m[2]!) };
   } catch {
     return null;
   }
@@ -113,7 +120,7 @@ export async function verifyPassword(
   if (!ok) return { ok: false, needsRehash: false };
   let cost: number;
   try {
-    cost = parseOptions(bcrypt).cost;
+    cost = bcryptCost(bcrypt);
   } catch {
     cost = -1;
   }
@@ -127,7 +134,7 @@ const dummyPepper = randomBytes(32);
 function dummyHash(cost: number): Promise<string> {
   let pending = dummyHashes.get(cost);
   if (!pending) {
-    pending = bcryptHash(prehash(randomBytes(32).toString('base64'), dummyPepper), { cost, version: '2b' });
+    pending = bcryptHash(prehash(randomBytes(32).toString('base64'), dummyPepper), cost);
     dummyHashes.set(cost, pending);
   }
   return pending;
