@@ -7,6 +7,7 @@
  */
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { PeriodicRunner } from './periodic.js';
 import { revokeExpiredKeys } from '../services/api-keys.js';
 
 export interface KeyRevokerOptions {
@@ -25,9 +26,7 @@ export class KeyRevoker {
   readonly #now: () => Date;
   readonly #onPurgeQueued: () => void;
   readonly #batchSize: number;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #current: Promise<unknown> | null = null;
-  #running = false;
+  readonly #loop: PeriodicRunner;
 
   constructor(opts: KeyRevokerOptions) {
     this.#db = opts.db;
@@ -35,6 +34,7 @@ export class KeyRevoker {
     this.#now = opts.now ?? (() => new Date());
     this.#onPurgeQueued = opts.onPurgeQueued ?? (() => {});
     this.#batchSize = opts.batchSize ?? 100;
+    this.#loop = new PeriodicRunner('key revoker', this.#logger, () => this.runOnce());
   }
 
   /** Revokes every key expired now; returns how many this run revoked. */
@@ -52,25 +52,10 @@ export class KeyRevoker {
   }
 
   start(intervalMs: number): void {
-    if (this.#running) return;
-    this.#running = true;
-    const tick = async () => {
-      this.#timer = null;
-      if (!this.#running) return;
-      this.#current = this.runOnce().catch((err: unknown) => this.#logger.error({ error: err instanceof Error ? err.message : String(err) }, 'key revoker run failed'));
-      await this.#current;
-      this.#current = null;
-      if (this.#running) {
-        this.#timer = setTimeout(() => void tick(), intervalMs);
-        this.#timer.unref();
-      }
-    };
-    void tick();
+    this.#loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#current;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }

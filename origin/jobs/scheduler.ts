@@ -7,6 +7,7 @@
  */
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { PeriodicRunner } from './periodic.js';
 import { duePosts, updatePost } from '../services/blog.js';
 import { dueItems, updateItem } from '../services/collections.js';
 import { duePages, updatePage } from '../services/page-writes.js';
@@ -24,15 +25,14 @@ export class Scheduler {
   readonly #logger: Logger;
   readonly #now: () => Date;
   readonly #onPurgeQueued: () => void;
-  #timer: ReturnType<typeof setTimeout> | null = null;
-  #current: Promise<unknown> | null = null;
-  #running = false;
+  readonly #loop: PeriodicRunner;
 
   constructor(opts: SchedulerOptions) {
     this.#db = opts.db;
     this.#logger = opts.logger;
     this.#now = opts.now ?? (() => new Date());
     this.#onPurgeQueued = opts.onPurgeQueued ?? (() => {});
+    this.#loop = new PeriodicRunner('scheduler', this.#logger, () => this.runOnce());
   }
 
   /** Publishes every page, item and post due now; returns how many this run published. */
@@ -65,25 +65,10 @@ export class Scheduler {
   }
 
   start(intervalMs: number): void {
-    if (this.#running) return;
-    this.#running = true;
-    const tick = async () => {
-      this.#timer = null;
-      if (!this.#running) return;
-      this.#current = this.runOnce().catch((err: unknown) => this.#logger.error({ error: err instanceof Error ? err.message : String(err) }, 'scheduler run failed'));
-      await this.#current;
-      this.#current = null;
-      if (this.#running) {
-        this.#timer = setTimeout(() => void tick(), intervalMs);
-        this.#timer.unref();
-      }
-    };
-    void tick();
+    this.#loop.start(intervalMs);
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    if (this.#timer) clearTimeout(this.#timer);
-    await this.#current;
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 }
