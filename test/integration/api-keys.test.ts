@@ -18,23 +18,10 @@ import { KeyUsageRecorder } from '../../origin/services/key-usage.js';
 import { createSession, csrfTokenFor, hashSessionToken, SESSION_COOKIE } from '../../origin/services/sessions.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+import type { ApiKeyView } from '../../origin/services/api-keys.js';
 
 type Role = 'owner' | 'admin' | 'viewer' | 'author';
-interface KeyData {
-  id: string;
-  name: string;
-  kind: string;
-  space_id: string | null;
-  prefix: string;
-  last_four: string;
-  scopes: string[];
-  created_at: string;
-  expires_at: string | null;
-  last_used_at: string | null;
-  revoked_at: string | null;
-  rotated_from_id: string | null;
-  token?: string;
-}
+type KeyData = ApiKeyView & { token?: string };
 
 let database: TestDatabase;
 let server: RunningServer;
