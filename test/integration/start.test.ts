@@ -58,7 +58,7 @@ describe('npm start (scripts/start.ts)', () => {
     } finally {
       await stop(p);
     }
-  });
+  }, 90_000);
 
   it('restarts on the same data without reseeding, and the same key still works', async () => {
     const { p, edge, read } = await start();
@@ -71,5 +71,5 @@ describe('npm start (scripts/start.ts)', () => {
     } finally {
       await stop(p);
     }
-  });
+  }, 90_000);
 });
