@@ -84,6 +84,9 @@ interface Target {
   preview: boolean;
   /** contentCacheKeySuffix (content) or the asset cache key (assets). */
   cacheKeyPart: string;
+  /** The last content cache key built from it, and for which space (a key string reused is hashed once). */
+  spaceId: string | null;
+  cacheKey: string;
   /** The WAF verdict on the target (length, encoding, parameter count, signatures) under one setting. */
   waf: { config: WafConfig; pass: boolean } | null;
 }
@@ -164,6 +167,8 @@ function targetOf(url: string, rawTarget: string | undefined): Target | null {
     pathname,
     preview: isPreview(parsed.searchParams),
     cacheKeyPart: cls === 'content' ? contentCacheKeySuffix(parsed) : assetCacheKey(parsed),
+    spaceId: null,
+    cacheKey: '',
     waf: null,
   };
 }
@@ -190,6 +195,8 @@ export interface HitPathOptions {
 
 export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath {
   const targets = stringLru<Target | null>(opts.maxTargets ?? 2048, 4096);
+  /** token hash → key-record cache key (the same string each time, so hashed once). */
+  const keyRecordKeys = stringLru<string>(1024, 64);
   const lookupFresh = platform.cache.lookupFresh?.bind(platform.cache);
 
   return {
@@ -243,14 +250,18 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         let cacheKey = target.cacheKeyPart;
         if (target.cls === 'content') {
           if (!presented?.parsed || !presented.hash) return declined('no valid key', counted);
-          const fresh = lookupFresh(keyCacheKey(presented.hash));
+          const fresh = lookupFresh(keyRecordKeys.getOrCompute(presented.hash, keyCacheKey));
           if (!fresh) return declined('key record not fresh', counted);
           const record = storedKeyRecord(fresh.object);
           if (!record) return declined('key record unreadable', counted);
           const key = admit(record, presented.parsed.kind, target.preview);
           if (typeof key === 'string') return declined(`key: ${key}`, counted);
           spaceId = key.spaceId;
-          cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
+          if (target.spaceId !== spaceId) {
+            target.spaceId = spaceId;
+            target.cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
+          }
+          cacheKey = target.cacheKey;
         }
 
         // Content cache: a fresh 200.

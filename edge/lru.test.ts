@@ -65,6 +65,28 @@ describe('Lru', () => {
     expect(lru.size).toBe(0);
   });
 
+  it('an entry in use survives a flood of one-off keys (second chance); unused ones do not', () => {
+    const lru = stringLru<number>(10, 64);
+    lru.set('hot', 1);
+    lru.set('cold', 2);
+    for (let i = 0; i < 1000; i++) {
+      expect(lru.get('hot')).toBe(1);
+      lru.set(`one-off-${i}`, i);
+      expect(lru.size).toBeLessThanOrEqual(10);
+    }
+    expect(lru.get('cold')).toBeUndefined();
+    expect(lru.get('one-off-999')).toBe(999);
+  });
+
+  it('when every entry was used, one is still evicted', () => {
+    const lru = new Lru<string, number>(3);
+    for (const k of ['a', 'b', 'c']) lru.set(k, 0);
+    for (const k of ['a', 'b', 'c']) lru.get(k);
+    lru.set('d', 1);
+    expect(lru.size).toBe(3);
+    expect(lru.get('d')).toBe(1);
+  });
+
   it('stays bounded under a flood of distinct keys', () => {
     const lru = stringLru<number>(100, 64);
     for (let i = 0; i < 10_000; i++) lru.set(`k${i}`, i);

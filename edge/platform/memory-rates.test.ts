@@ -289,3 +289,59 @@ describe('MemoryRateCounters: penalty box', () => {
     expect(rates.inPenaltyBox('pb', 'e4999')).toBe(true);
   });
 });
+
+describe('MemoryRateCounters: lookups remembered within a second', () => {
+  /** The same counters, recomputed from scratch (no remembered sums) for comparison. */
+  function fresh(clock: FakeClock, history: [number, string, number][]): MemoryRateCounters {
+    const rates = new MemoryRateCounters(clock.now);
+    const saved = clock.ms;
+    for (const [ms, entry, delta] of history) {
+      clock.ms = ms;
+      rates.increment('c', entry, delta);
+    }
+    clock.ms = saved;
+    return rates;
+  }
+
+  it('reads interleaved with increments, across seconds and entries, match a recount every time', () => {
+    const { clock, rates } = setup();
+    const history: [number, string, number][] = [];
+    const steps = [0, 0, 0.3, 0.8, 1, 1, 2.5, 9, 10, 10, 30, 59, 60, 61, 0.2, 0];
+    for (const [i, step] of steps.entries()) {
+      clock.advance(step);
+      for (const entry of ['a', 'b']) {
+        const delta = (i % 3) + (entry === 'b' ? 1 : 0);
+        rates.increment('c', entry, delta);
+        history.push([clock.ms, entry, delta]);
+        // Read several windows, increment again, read again: the remembered sums must follow.
+        for (const w of [1, 10, 60] as const) expect(rates.rate('c', entry, w)).toBeCloseTo(fresh(clock, history).rate('c', entry, w), 10);
+        rates.increment('c', entry, 1);
+        history.push([clock.ms, entry, 1]);
+        for (const d of [10, 30, 60] as const) expect(rates.count('c', entry, d)).toBe(fresh(clock, history).count('c', entry, d));
+        for (const w of [1, 10, 60] as const) expect(rates.rate('c', entry, w)).toBeCloseTo(fresh(clock, history).rate('c', entry, w), 10);
+      }
+    }
+  });
+
+  it('a read in a later second without increments does not reuse the earlier sums', () => {
+    const { clock, rates } = setup();
+    hit(rates, 4);
+    expect(rates.count('c', 'e', 10)).toBe(4);
+    clock.advance(10);
+    expect(rates.count('c', 'e', 10)).toBe(0);
+    expect(rates.count('c', 'e', 20)).toBe(4);
+    clock.advance(-10); // a clock that steps back is answered afresh too
+    expect(rates.count('c', 'e', 10)).toBe(4);
+  });
+
+  it('entries that share a name prefix are never mixed up', () => {
+    const { rates } = setup();
+    rates.increment('c', 'ab', 1);
+    rates.increment('ca', 'b', 5);
+    expect(rates.count('c', 'ab', 10)).toBe(1);
+    expect(rates.count('ca', 'b', 10)).toBe(5);
+    rates.addToPenaltyBox('c', 'ab', 10);
+    expect(rates.inPenaltyBox('ca', 'b')).toBe(false);
+    expect(rates.inPenaltyBox('c', 'ab')).toBe(true);
+  });
+});

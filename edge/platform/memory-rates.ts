@@ -26,6 +26,13 @@ interface Series {
   buckets: Map<number, number>;
   /** The latest second this series was incremented in. */
   lastSecond: number;
+  /**
+   * Sums already computed for the second `sumsSecond`: window length → hits in the window
+   * ending then. A hit in that second is in every such window, so increments update them; any
+   * other second starts afresh. (Lookups are then O(1) for a series read every request.)
+   */
+  sumsSecond: number;
+  sums: Map<number, number> | null;
 }
 
 export interface MemoryRateStats {
@@ -33,6 +40,8 @@ export interface MemoryRateStats {
   buckets: number;
   boxes: number;
 }
+
+const RECENT_KEYS = 4;
 
 /** Unambiguous map key for (name, entry), whatever characters either holds. */
 function keyOf(name: string, entry: string): string {
@@ -45,6 +54,15 @@ export class MemoryRateCounters implements RateCounters {
   /** (box, entry) → expiry in ms; insertion order = oldest addition first. */
   private readonly boxes = new Map<string, number>();
   private lastFullBoxSweep = Number.NEGATIVE_INFINITY;
+  /** The second idle series were last dropped in (nothing more turns idle within a second). */
+  private lastIdleSweep = Number.NEGATIVE_INFINITY;
+  /**
+   * The last few (name, entry) → map key: a request asks about the same entries (counter and
+   * penalty box, per IP and per key) several times in a row; reusing the string saves building
+   * and hashing it again.
+   */
+  private readonly recentKeys: { name: string; entry: string; key: string }[] = [];
+  private nextRecent = 0;
 
   constructor(
     private readonly now: () => number = () => Date.now(),
@@ -57,15 +75,30 @@ export class MemoryRateCounters implements RateCounters {
     return Math.floor(this.now() / 1000);
   }
 
+  private keyOf(name: string, entry: string): string {
+    const recent = this.recentKeys;
+    for (let i = 0; i < recent.length; i++) {
+      const r = recent[i]!;
+      if (r.name === name && r.entry === entry) return r.key;
+    }
+    const key = keyOf(name, entry);
+    recent[this.nextRecent] = { name, entry, key };
+    this.nextRecent = (this.nextRecent + 1) % RECENT_KEYS;
+    return key;
+  }
+
   increment(counter: string, entry: string, delta: number): void {
     if (typeof delta !== 'number' || !Number.isFinite(delta) || delta < 0) throw new TypeError('delta must be a non-negative finite number');
     const sec = this.second();
-    this.dropIdleSeries(sec);
-    const key = keyOf(counter, entry);
+    if (sec !== this.lastIdleSweep) {
+      this.lastIdleSweep = sec;
+      this.dropIdleSeries(sec);
+    }
+    const key = this.keyOf(counter, entry);
     let s = this.series.get(key);
     if (!s) {
       while (this.series.size >= this.maxEntries) this.evictFirst(this.series);
-      s = { buckets: new Map(), lastSecond: sec };
+      s = { buckets: new Map(), lastSecond: sec, sumsSecond: sec, sums: null };
       this.series.set(key, s);
     } else if (sec > s.lastSecond) {
       // Move to the end: the map stays ordered by last use.
@@ -77,14 +110,27 @@ export class MemoryRateCounters implements RateCounters {
     if (s.buckets.size > HORIZON_S) {
       for (const b of s.buckets.keys()) if (b <= sec - HORIZON_S) s.buckets.delete(b);
     }
+    if (s.sums) {
+      if (s.sumsSecond === sec) for (const [seconds, total] of s.sums) s.sums.set(seconds, total + delta);
+      else s.sums.clear();
+    }
+    s.sumsSecond = sec;
   }
 
   private sum(counter: string, entry: string, seconds: number): number {
-    const s = this.series.get(keyOf(counter, entry));
+    const s = this.series.get(this.keyOf(counter, entry));
     if (!s) return 0;
     const sec = this.second();
+    if (s.sumsSecond === sec) {
+      const known = s.sums?.get(seconds);
+      if (known !== undefined) return known;
+    } else {
+      s.sums?.clear();
+      s.sumsSecond = sec;
+    }
     let total = 0;
     for (const [b, n] of s.buckets) if (b > sec - seconds && b <= sec) total += n;
+    (s.sums ??= new Map()).set(seconds, total);
     return total;
   }
 
@@ -99,7 +145,7 @@ export class MemoryRateCounters implements RateCounters {
   }
 
   inPenaltyBox(box: string, entry: string): boolean {
-    const key = keyOf(box, entry);
+    const key = this.keyOf(box, entry);
     const until = this.boxes.get(key);
     if (until === undefined) return false;
     if (this.now() >= until) {
@@ -113,7 +159,7 @@ export class MemoryRateCounters implements RateCounters {
     if (typeof ttlSeconds !== 'number' || !Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new TypeError('ttlSeconds must be a positive number');
     const now = this.now();
     this.dropExpiredBoxes(now);
-    const key = keyOf(box, entry);
+    const key = this.keyOf(box, entry);
     // Re-adding restarts the TTL and moves the entry to the end.
     this.boxes.delete(key);
     if (this.boxes.size >= this.maxEntries && now - this.lastFullBoxSweep >= 1000) {
