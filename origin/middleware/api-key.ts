@@ -1,51 +1,73 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { extractToken } from '../../shared/api-key.js';
 import { verifyAssertion, ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
-import { findActiveKeyByToken } from '../services/api-keys.js';
+import { findActiveKeyByTokenNative, type ActiveKey } from '../services/api-keys.js';
+
+/**
+ * A request asserted by the edge: verifies the signed key assertion and sets the principal
+ * (true), or answers false when the request carries no assertion. A bad one is refused.
+ */
+export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, url: URL, now: Date): boolean {
+  if (c.req.header(ASSERTION_HEADERS.signature) === undefined) return false;
+  const secret = ctx.config.EDGE_SHARED_SECRET;
+  const result = secret
+    ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, url.pathname + url.search, ctx.now())
+    : ({ ok: false, reason: 'bad_signature' } as const);
+  if (!result.ok) {
+    c.get('logger').warn({ reason: result.reason }, 'edge assertion refused');
+    throw new ApiError('invalid_token', 'Invalid token');
+  }
+  if (result.assertion.clientIp) c.set('clientIp', result.assertion.clientIp);
+  c.set('principal', {
+    keyId: result.assertion.keyId,
+    spaceId: result.assertion.spaceId,
+    organizationId: null,
+    kind: result.assertion.kind,
+    scopes: [],
+    via: 'edge',
+  });
+  ctx.keyUsage?.touch(result.assertion.keyId, now);
+  return true;
+}
+
+/** The directly presented token (`auth_token` or `Authorization`); refused when there is none. */
+export function presentedToken(c: Context<OriginEnv>, url: URL): string {
+  const token = extractToken(url, c.req.header('authorization'));
+  if (!token) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
+  return token;
+}
+
+/** Sets the principal of a directly presented key found active in the database. */
+export function acceptKey(ctx: AppContext, c: Context<OriginEnv>, key: Omit<ActiveKey, 'expiresAt'>, now: Date): void {
+  c.set('principal', { keyId: key.id, spaceId: key.spaceId, organizationId: key.organizationId, kind: key.kind, scopes: key.scopes, via: 'token' });
+  // Last-used times are batched (services/key-usage.ts): noted in memory, written per interval.
+  ctx.keyUsage?.touch(key.id, now);
+}
+
+/** Looks the presented token up (active: not revoked, not expired) and sets the principal. */
+export async function authenticateToken(ctx: AppContext, c: Context<OriginEnv>, token: string, now: Date): Promise<void> {
+  const key = await findActiveKeyByTokenNative(ctx.database.db, token, now);
+  if (!key) throw new ApiError('invalid_token', 'Invalid token');
+  acceptKey(ctx, c, key, now);
+}
 
 /**
  * Authenticates Content API calls. Two ways in:
  *  - from the edge: a signed key assertion (the edge already checked the key; the raw token
  *    was stripped before forwarding), verified with the edge↔origin shared secret;
  *  - directly: `auth_token` / `Authorization: Token|Bearer`, looked up by SHA-256.
- * Either way the key must still be active in the database at this moment.
+ * A directly presented key must be active in the database at this moment (no caching).
+ * origin/routes/content.ts reads single pages with the same rules in one query.
  */
 export function apiKeyAuth(ctx: AppContext): MiddlewareHandler<OriginEnv> {
   return async function apiKeyAuthHandler(c, next) {
     const url = new URL(c.req.url);
     const now = new Date(ctx.now() * 1000);
-    if (c.req.header(ASSERTION_HEADERS.signature) !== undefined) {
-      const secret = ctx.config.EDGE_SHARED_SECRET;
-      const result = secret
-        ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, url.pathname + url.search, ctx.now())
-        : ({ ok: false, reason: 'bad_signature' } as const);
-      if (!result.ok) {
-        c.get('logger').warn({ reason: result.reason }, 'edge assertion refused');
-        throw new ApiError('invalid_token', 'Invalid token');
-      }
-      if (result.assertion.clientIp) c.set('clientIp', result.assertion.clientIp);
-      c.set('principal', {
-        keyId: result.assertion.keyId,
-        spaceId: result.assertion.spaceId,
-        organizationId: null,
-        kind: result.assertion.kind,
-        scopes: [],
-        via: 'edge',
-      });
-      ctx.keyUsage?.touch(result.assertion.keyId, now);
-      return next();
-    }
-    const token = extractToken(url, c.req.header('authorization'));
-    if (!token) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
-    const key = await findActiveKeyByToken(ctx.database.db, token, now);
-    if (!key) throw new ApiError('invalid_token', 'Invalid token');
-    c.set('principal', { keyId: key.id, spaceId: key.spaceId, organizationId: key.organizationId, kind: key.kind, scopes: key.scopes, via: 'token' });
-    // Last-used times are batched (services/key-usage.ts): noted in memory, written per interval.
-    ctx.keyUsage?.touch(key.id, now);
+    if (acceptEdgeAssertion(ctx, c, url, now)) return next();
+    await authenticateToken(ctx, c, presentedToken(c, url), now);
     return next();
   };
 }
-

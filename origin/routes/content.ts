@@ -1,55 +1,117 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { ApiError } from '../../shared/errors.js';
 import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
-import { apiKeyAuth } from '../middleware/api-key.js';
+import { acceptEdgeAssertion, acceptKey, apiKeyAuth, authenticateToken, presentedToken } from '../middleware/api-key.js';
+import { wellFormedTokenHash } from '../services/api-keys.js';
 import { Expander } from '../services/page-lists.js';
-import { findPublishedPage } from '../services/pages.js';
+import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage } from '../services/pages.js';
 
 const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 const PAGE_TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
+const LEVELS_RE = /^[1-5]$/;
 const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
 
 /** Long at the edge (purged on change), short in browsers. */
 export const CONTENT_SURROGATE_CONTROL = formatSurrogateControl({ maxAge: 86_400, staleWhileRevalidate: 60, staleIfError: 604_800 });
 export const CONTENT_BROWSER_CACHE_CONTROL = 'max-age=60';
 
+interface PageRead {
+  pageType: string;
+  slug: string;
+  locale: string | null;
+  levels: number;
+  preview: boolean;
+}
+
+/** The request's parameters, or the error to answer once the caller is authenticated. */
+function pageRead(c: Context<OriginEnv>): PageRead | ApiError {
+  const pageType = c.req.param('pageType') ?? '';
+  const slug = c.req.param('slug') ?? '';
+  if (!PAGE_TYPE_RE.test(pageType)) return new ApiError('bad_request', 'Invalid page type.');
+  if (!SLUG_RE.test(slug)) return new ApiError('not_found', 'Page not found.');
+  const locale = c.req.query('locale') ?? null;
+  if (locale !== null && !isLocale(locale)) return new ApiError('bad_request', 'Invalid locale.');
+  const levelsParam = c.req.query('levels');
+  if (levelsParam !== undefined && !LEVELS_RE.test(levelsParam)) return new ApiError('bad_request', 'levels must be an integer from 1 to 5.');
+  const previewParam = c.req.query('preview');
+  return { pageType, slug, locale, levels: levelsParam === undefined ? 2 : Number(levelsParam), preview: previewParam === '1' || previewParam === 'true' };
+}
+
+function notFound(spaceId: string, slug: string): ApiError {
+  // Tagged, so the edge's short negative cache is purged when the page is created.
+  return new ApiError('not_found', 'Page not found.', { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${surrogateKeys.pageSlug(spaceId, slug)}` });
+}
+
 /** ButterCMS v2 Content API (read side). The content issue grows this to the full API. */
 export function contentRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
-  app.use('/v2/*', apiKeyAuth(ctx));
+  const raw = rawQuery(ctx.database.db);
 
-  app.get('/v2/pages/:pageType/:slug', async (c) => {
+  const respond = (c: Context<OriginEnv>, spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string>, json: string) => {
+    const keys = new Set([surrogateKeys.space(spaceId), surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug), ...extraKeys]);
+    return c.body(`{"data":${json}}`, 200, {
+      'content-type': 'application/json',
+      'surrogate-key': [...keys].join(' '),
+      'surrogate-control': CONTENT_SURROGATE_CONTROL,
+      'cache-control': CONTENT_BROWSER_CACHE_CONTROL,
+    });
+  };
+
+  /** After authentication: the permission checks, then the page (expanded when its type has references). */
+  const serve = async (c: Context<OriginEnv>, q: PageRead, found?: RawPublishedPage | null) => {
     const principal = c.get('principal')!;
-    const { pageType, slug } = c.req.param();
-    if (!PAGE_TYPE_RE.test(pageType)) throw new ApiError('bad_request', 'Invalid page type.');
-    if (!SLUG_RE.test(slug)) throw new ApiError('not_found', 'Page not found.');
-    const locale = c.req.query('locale') ?? null;
-    if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
-    const levelsParam = c.req.query('levels');
-    if (levelsParam !== undefined && !/^[1-5]$/.test(levelsParam)) throw new ApiError('bad_request', 'levels must be an integer from 1 to 5.');
-    const levels = levelsParam === undefined ? 2 : Number(levelsParam);
-    const previewParam = c.req.query('preview');
-    const preview = previewParam === '1' || previewParam === 'true';
-    if (preview && principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
+    if (q.preview && principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
     if (!principal.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
     const spaceId = principal.spaceId;
-    const slugKey = surrogateKeys.pageSlug(spaceId, slug);
-    const page = await findPublishedPage(ctx.database.db, { spaceId, pageType, slug, locale, preview });
-    if (!page) {
-      // Tagged, so the edge's short negative cache is purged when the page is created.
-      throw new ApiError('not_found', 'Page not found.', { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${slugKey}` });
+    let page: { id: string; pageType: string; locale: string; body: Record<string, unknown> } | null;
+    if (q.preview || !raw) {
+      page = await findPublishedPage(ctx.database.db, { spaceId, pageType: q.pageType, slug: q.slug, locale: q.locale, preview: q.preview });
+    } else {
+      const row = found === undefined ? await findPublishedPageJson(raw, spaceId, q) : found;
+      if (!row) throw notFound(spaceId, q.slug);
+      // No reference field in the page's type: the stored JSON is the answer, sent as stored.
+      if (!row.hasRefs) return respond(c, spaceId, q.slug, row.id, [], row.json);
+      page = { id: row.id, pageType: row.pageType, locale: row.locale, body: JSON.parse(row.json) as Record<string, unknown> };
     }
+    if (!page) throw notFound(spaceId, q.slug);
     // References expand to `levels` deep (ButterCMS's default 2); embedded pages tag the response.
-    const expander = new Expander(ctx.database.db, spaceId, page.locale, preview);
-    const body = page.pageType === '*' ? page.body : await expander.expandPage(page.body, page.pageType, levels, new Set([page.id]));
-    const keys = new Set([surrogateKeys.space(spaceId), surrogateKeys.page(page.id), slugKey, ...expander.keys]);
-    c.header('surrogate-key', [...keys].join(' '));
-    c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
-    c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
-    return c.json({ data: body });
+    const expander = new Expander(ctx.database.db, spaceId, page.locale, q.preview);
+    const body = page.pageType === '*' ? page.body : await expander.expandPage(page.body, page.pageType, q.levels, new Set([page.id]));
+    return respond(c, spaceId, q.slug, page.id, expander.keys, JSON.stringify(body));
+  };
+
+  /*
+   * Registered before the `/v2/*` key middleware and authenticating itself, with the same rules:
+   * an edge assertion, or a directly presented key that must be active in the database now. A
+   * direct key and a published page are looked up in ONE query; errors keep their precedence
+   * (credentials first, then parameters, then permissions, then the page).
+   */
+  app.get('/v2/pages/:pageType/:slug', async (c) => {
+    const url = new URL(c.req.url);
+    const now = new Date(ctx.now() * 1000);
+    if (acceptEdgeAssertion(ctx, c, url, now)) {
+      const q = pageRead(c);
+      if (q instanceof ApiError) throw q;
+      return serve(c, q);
+    }
+    const token = presentedToken(c, url);
+    const tokenHash = wellFormedTokenHash(token);
+    if (tokenHash === null) throw new ApiError('invalid_token', 'Invalid token');
+    const q = pageRead(c);
+    if (q instanceof ApiError || q.preview || !raw) {
+      await authenticateToken(ctx, c, token, now);
+      if (q instanceof ApiError) throw q;
+      return serve(c, q);
+    }
+    const found = await findKeyAndPublishedPage(raw, tokenHash, now, q);
+    if (!found) throw new ApiError('invalid_token', 'Invalid token');
+    acceptKey(ctx, c, found.key, now);
+    return serve(c, q, found.page);
   });
+
+  app.use('/v2/*', apiKeyAuth(ctx));
 
   return app;
 }

@@ -1,5 +1,6 @@
+import { hash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
-import { generateApiKey, hashApiKey, parseApiKey, type ApiKeyKind } from '../../shared/api-key.js';
+import { CHECKSUM_LENGTH, generateApiKey, hashApiKey, MAX_KEY_LENGTH, parseApiKey, type ApiKeyKind } from '../../shared/api-key.js';
 import { KIND_SCOPES, type Action } from '../../shared/permissions.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
@@ -46,6 +47,35 @@ export async function findActiveKeyByHash(db: Db, tokenHash: string, now: Date):
 export async function findActiveKeyByToken(db: Db, token: string, now: Date): Promise<ActiveKey | null> {
   if (!parseApiKey(token)) return null;
   return findActiveKeyByHash(db, hashApiKey(token), now);
+}
+
+const TOKEN_SHAPE = /^ghee_(?:read|preview|write|admin)_[0-9A-Za-z]{32}_([0-9A-Za-z]{6})$/;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * The stored hash (`hashApiKey`) of a well-formed token (format and checksum as `parseApiKey`
+ * checks them), or null. The same digests computed with node:crypto: the per-request hot path
+ * of the origin hashes every directly presented token, and native SHA-256 is far cheaper than
+ * the portable pure-JS one shared/ uses (which must also run at the edge).
+ */
+export function wellFormedTokenHash(token: string): string | null {
+  if (token.length > MAX_KEY_LENGTH) return null;
+  const m = TOKEN_SHAPE.exec(token);
+  if (!m) return null;
+  let n = hash('sha256', token.slice(0, -(CHECKSUM_LENGTH + 1)), 'buffer').readUInt32BE(0);
+  let sum = '';
+  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
+    sum = BASE62.charAt(n % 62) + sum;
+    n = Math.floor(n / 62);
+  }
+  if (sum !== m[1]) return null;
+  return hash('sha256', token, 'hex');
+}
+
+/** `findActiveKeyByToken` with the native hash (origin/middleware/api-key.ts). */
+export async function findActiveKeyByTokenNative(db: Db, token: string, now: Date): Promise<ActiveKey | null> {
+  const tokenHash = wellFormedTokenHash(token);
+  return tokenHash === null ? null : findActiveKeyByHash(db, tokenHash, now);
 }
 
 export interface IssuedKey {

@@ -1,4 +1,5 @@
 import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { ApiKeyKind } from '../../shared/api-key.js';
 import type { Db } from '../db/client.js';
 import { pages, spaces } from '../db/schema/index.js';
 
@@ -70,4 +71,123 @@ export function renderPage(p: {
     page_type: p.pageType === '*' ? null : p.pageType,
     fields: p.fields,
   };
+}
+
+/* ------------------------------------------------------------------------------------------ *
+ * The hot path: `GET /v2/pages/{type}/{slug}/` (published, not preview) in ONE round trip,
+ * as a hand-written statement prepared once per connection (Drizzle sends unnamed statements,
+ * so Postgres would parse and plan every request). The page comes back as the stored JSON
+ * text, written out as is; `has_refs` says whether its page type declares a reference field
+ * (only then may `levels` change the body, and the route parses and expands it).
+ * ------------------------------------------------------------------------------------------ */
+
+type RawRows = Record<string, unknown>[];
+export type RawQuery = (text: string, params: readonly unknown[]) => Promise<RawRows>;
+
+interface PostgresJsClient {
+  unsafe(text: string, params: unknown[], opts: { prepare: boolean }): Promise<RawRows>;
+}
+interface PgliteClient {
+  query(text: string, params: unknown[]): Promise<{ rows: RawRows }>;
+}
+
+const rawQueries = new WeakMap<object, RawQuery | null>();
+
+/** Positional-parameter SQL over the database's own client (postgres.js: prepared), or null. */
+export function rawQuery(db: Db): RawQuery | null {
+  let q = rawQueries.get(db);
+  if (q !== undefined) return q;
+  const client = (db as unknown as { $client?: unknown }).$client;
+  if (typeof client === 'function' && typeof (client as Partial<PostgresJsClient>).unsafe === 'function') {
+    const pg = client as unknown as PostgresJsClient;
+    q = (text, params) => pg.unsafe(text, [...params], { prepare: true });
+  } else if (typeof client === 'object' && client !== null && typeof (client as Partial<PgliteClient>).query === 'function') {
+    const lite = client as PgliteClient;
+    q = async (text, params) => (await lite.query(text, [...params])).rows;
+  } else {
+    q = null;
+  }
+  rawQueries.set(db, q);
+  return q;
+}
+
+/** The page of `k.space_id` ($3 slug, $4 locale or null = the space's default, $5 type or '*'). */
+const PAGE_LATERAL = `
+  select pg.id, pg.page_type, pg.locale, pg.published::text as body,
+    pg.page_type <> '*' and exists (
+      select 1 from page_types pt
+      where pt.space_id = pg.space_id and pt.slug = pg.page_type
+        and jsonb_path_exists(pt.fields, 'lax $.** ? (@.type == "reference")')
+    ) as has_refs
+  from pages pg
+  where pg.space_id = k.space_id and pg.slug = $3::text
+    and pg.locale = coalesce($4::text, (select s.default_locale from spaces s where s.id = k.space_id))
+    and pg.deleted_at is null and pg.published is not null
+    and ($5::text = '*' or pg.page_type = $5::text)
+  order by pg.page_type = '*' desc, pg.created_at
+  limit 1`;
+
+/** $1 token hash, $2 now: the active key (not revoked, not expired) and its space's page. */
+const KEY_AND_PAGE_SQL = `
+select k.id as key_id, k.organization_id, k.space_id, k.kind, k.scopes,
+  p.id as page_id, p.page_type, p.locale, p.body, p.has_refs
+from api_keys k
+left join lateral (${PAGE_LATERAL}) p on true
+where k.token_hash = $1::text and k.revoked_at is null and (k.expires_at is null or k.expires_at > $2::timestamptz)
+limit 1`;
+
+/** $1 space id ($2 unused, keeps the parameter numbering): the page alone (edge-asserted key). */
+const PAGE_SQL = `
+select p.id as page_id, p.page_type, p.locale, p.body, p.has_refs
+from (select $1::uuid as space_id, $2::text as unused) k
+cross join lateral (${PAGE_LATERAL}) p`;
+
+export interface RawPublishedPage {
+  id: string;
+  pageType: string;
+  locale: string;
+  /** The stored `published` JSON, as text. */
+  json: string;
+  /** The page type declares reference fields (expansion may change the body). */
+  hasRefs: boolean;
+}
+
+export interface KeyAndPage {
+  key: { id: string; organizationId: string; spaceId: string | null; kind: ApiKeyKind; scopes: string[] };
+  page: RawPublishedPage | null;
+}
+
+interface PageQuery {
+  pageType: string;
+  slug: string;
+  locale: string | null;
+}
+
+function rawPage(row: Record<string, unknown>): RawPublishedPage | null {
+  if (row.page_id === null || row.page_id === undefined) return null;
+  return { id: String(row.page_id), pageType: String(row.page_type), locale: String(row.locale), json: String(row.body), hasRefs: row.has_refs === true };
+}
+
+/**
+ * The active key whose SHA-256 is `tokenHash` and, in the same query, its space's published
+ * page (null when there is none or the key has no space); null when no such key is active.
+ */
+export async function findKeyAndPublishedPage(raw: RawQuery, tokenHash: string, now: Date, q: PageQuery): Promise<KeyAndPage | null> {
+  const rows = await raw(KEY_AND_PAGE_SQL, [tokenHash, now.toISOString(), q.slug, q.locale, q.pageType]);
+  const row = rows[0];
+  if (!row) return null;
+  const key = {
+    id: String(row.key_id),
+    organizationId: String(row.organization_id),
+    spaceId: row.space_id === null ? null : String(row.space_id),
+    kind: row.kind as ApiKeyKind,
+    scopes: (row.scopes as string[] | null) ?? [],
+  };
+  return { key, page: rawPage(row) };
+}
+
+/** The published page of a known space (as `findPublishedPage`, non-preview), its JSON as text. */
+export async function findPublishedPageJson(raw: RawQuery, spaceId: string, q: PageQuery): Promise<RawPublishedPage | null> {
+  const rows = await raw(PAGE_SQL, [spaceId, null, q.slug, q.locale, q.pageType]);
+  return rows[0] ? rawPage(rows[0]) : null;
 }
