@@ -12,13 +12,16 @@
  *   the login flow to re-hash (it has the plaintext at that moment).
  * - Unicode is normalised with NFKC (NIST SP 800-63B §5.1.1.2), so the same password typed as
  *   composed or decomposed characters verifies.
- * - @node-rs/bcrypt's async functions run on the libuv thread pool, off the event loop
- *   (bench/bcrypt.ts measures it).
+ * - bcrypt (@node-rs/bcrypt) runs on a pool of low-priority worker threads (bcrypt-pool.ts), off
+ *   the event loop and behind the threads serving reads (bench/bcrypt.ts, bench/login-load.ts).
  * - Login for an unknown account should call `dummyVerify` so it costs one bcrypt like a real
  *   verification and the response time does not reveal which accounts exist.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
+import { bcryptPool } from './bcrypt-pool.js';
+
+const bcryptHash = (input: string, cost: number) => bcryptPool().hash(input, cost);
+const bcryptVerify = (input: string, hash: string) => bcryptPool().verify(input, hash);
 
 export const DEFAULT_BCRYPT_COST = 11;
 export const MIN_BCRYPT_COST = 10;

@@ -4,7 +4,6 @@
  * mail transport.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { availableParallelism } from 'node:os';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginConfig } from '../config.js';
 import type { IdentityLogger } from '../identity/logger.js';
@@ -89,32 +88,6 @@ export async function sendMail(identity: IdentityContext, logger: IdentityLogger
   }
 }
 
-/**
- * bcrypt runs on the libuv pool, off the event loop — but a burst of logins can still take
- * every core and starve the loop that serves reads. At most `cores - 1` hashes run at once (at
- * least one); the rest wait their turn (bench/login-load.ts measures read latency under 100
- * concurrent logins).
- */
-export class HashGate {
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  constructor(readonly limit: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.running--;
-    }
-  }
-}
-
-const gate = new HashGate(Math.max(1, availableParallelism() - 1));
 
 /**
  * Recovery codes carry ~50 bits: a plain hash could be brute-forced offline from a leaked
@@ -134,11 +107,11 @@ export function recoveryCodeLookups(identity: IdentityContext, code: string): st
 
 /** The stored hash of a new password under the current pepper and cost. */
 export function hashNewPassword(identity: IdentityContext, password: string): Promise<string> {
-  return gate.run(() => hashPassword(password, { pepper: identity.peppers.get(identity.pepperVersion)!, pepperVersion: identity.pepperVersion, cost: identity.bcryptCost }));
+  return hashPassword(password, { pepper: identity.peppers.get(identity.pepperVersion)!, pepperVersion: identity.pepperVersion, cost: identity.bcryptCost });
 }
 
 /** Verifies against the stored hash (null = unknown account or no password: still costs one bcrypt, then fails). */
 export function verifyUserPassword(identity: IdentityContext, password: string, stored: string | null): Promise<{ ok: boolean; needsRehash: boolean }> {
-  if (!stored) return gate.run(() => dummyVerify(password, { cost: identity.bcryptCost }));
-  return gate.run(() => verifyPassword(password, stored, identity.peppers, { pepperVersion: identity.pepperVersion, cost: identity.bcryptCost }));
+  if (!stored) return dummyVerify(password, { cost: identity.bcryptCost });
+  return verifyPassword(password, stored, identity.peppers, { pepperVersion: identity.pepperVersion, cost: identity.bcryptCost });
 }
