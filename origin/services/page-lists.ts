@@ -2,10 +2,11 @@
  * Page lists and search (ButterCMS `/v2/pages/{type}/` and `/v2/pages/search/`), plus the
  * expansion of reference fields (`levels`).
  *
- * Published reads select the pre-rendered `published` JSON; the default order
- * (`-published`) walks `pages_space_type_published_idx` (space_id, page_type, locale,
- * published_at) whose predicate (published is not null and deleted_at is null) the query
- * repeats. Preview reads render working copies now.
+ * Published reads select the pre-rendered `published` JSON; ordered by `published` (either
+ * way) they walk `pages_list_published_idx` (space_id, page_type, locale, published_at, id)
+ * whose predicate (published is not null and deleted_at is null) the query repeats, so a page
+ * costs the same at any list size; `meta.count` comes from `page_counts` (see `countList`).
+ * Preview reads render working copies now.
  *
  * Every page that contributes to a response (listed or embedded by a reference) is reported in
  * `keys` as `page:<id>`; a reference to a page that is not (yet) visible adds `slug:<space>:<slug>`
@@ -15,7 +16,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } fro
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { FieldDef, FieldSchema } from '../content/schema.js';
 import type { Db } from '../db/client.js';
-import { collectionItems, collections, pages } from '../db/schema/index.js';
+import { collectionItems, collections, pageCounts, pages } from '../db/schema/index.js';
 import { findPageTypeSchema } from './page-types.js';
 import { renderPage } from './pages.js';
 
@@ -44,6 +45,16 @@ export interface ListResult {
 const FIELDS_PATH = (preview: boolean): SQL => (preview ? sql`${pages.fields}` : sql`(${pages.published} -> 'fields')`);
 const fieldValue = (preview: boolean, name: string): SQL => sql`(${FIELDS_PATH(preview)} -> ${name}::text)`;
 
+/**
+ * Published lists' filters also test containment of all the filtered values at once: implied
+ * by the equalities (which decide), it lets `pages_published_fields_idx` (GIN over the
+ * published fields) find the matches instead of a walk through the whole list.
+ */
+function containment(q: ListQuery): SQL | undefined {
+  if (q.preview || q.filters.length === 0) return undefined;
+  return sql`${FIELDS_PATH(false)} @> ${JSON.stringify(Object.fromEntries(q.filters.map((f) => [f.name, f.value])))}::jsonb`;
+}
+
 function listWhere(q: ListQuery): SQL {
   return and(
     eq(pages.spaceId, q.spaceId),
@@ -51,8 +62,26 @@ function listWhere(q: ListQuery): SQL {
     eq(pages.locale, q.locale),
     isNull(pages.deletedAt),
     q.preview ? undefined : isNotNull(pages.published),
+    containment(q),
     ...q.filters.map((f) => sql`${fieldValue(q.preview, f.name)} = ${JSON.stringify(f.value)}::jsonb`),
   )!;
+}
+
+/**
+ * meta.count, exact. Without filters it is the list's maintained counter (`page_counts`, kept
+ * by triggers in the writing transactions): one row read, whatever the list's size. With
+ * filters, the matches are counted (found through the GIN index when published).
+ */
+export async function countList(db: Db, q: ListQuery): Promise<number> {
+  if (q.filters.length === 0) {
+    const [row] = await db
+      .select({ n: q.preview ? pageCounts.live : pageCounts.published })
+      .from(pageCounts)
+      .where(and(eq(pageCounts.spaceId, q.spaceId), eq(pageCounts.pageType, q.pageType), eq(pageCounts.locale, q.locale)));
+    return Math.max(0, row?.n ?? 0);
+  }
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(pages).where(listWhere(q));
+  return row?.n ?? 0;
 }
 
 function limitOffset(p: Paging): { limit: number; offset: number } {
@@ -104,17 +133,14 @@ function bodyOf(row: Row, preview: boolean): Record<string, unknown> {
 }
 
 export async function listPages(db: Db, q: ListQuery): Promise<ListResult> {
-  const [rows, counted] = await Promise.all([
-    buildListQuery(db, q),
-    db.select({ n: sql<number>`count(*)::int` }).from(pages).where(listWhere(q)),
-  ]);
+  const [rows, count] = await Promise.all([buildListQuery(db, q), countList(db, q)]);
   const exp = new Expander(db, q.spaceId, q.locale, q.preview);
   const data: Record<string, unknown>[] = [];
   for (const row of rows) {
     exp.keys.add(surrogateKeys.page(row.id));
     data.push(await exp.expandPage(bodyOf(row, q.preview), row.pageType, q.levels, new Set([row.id])));
   }
-  return { data, count: counted[0]?.n ?? 0, keys: exp.keys };
+  return { data, count, keys: exp.keys };
 }
 
 export interface SearchQuery {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { spaces } from './spaces.js';
 
 export const PAGE_STATUSES = ['draft', 'published', 'scheduled'] as const;
@@ -39,6 +39,36 @@ export const pages = pgTable(
     uniqueIndex('pages_space_type_slug_locale_unique').on(t.spaceId, t.pageType, t.slug, t.locale),
     index('pages_space_slug_idx').on(t.spaceId, t.slug, t.locale),
     index('pages_scheduled_idx').on(t.scheduledAt).where(sql`${t.status} = 'scheduled' and ${t.deletedAt} is null`),
-    index('pages_space_type_published_idx').on(t.spaceId, t.pageType, t.locale, t.publishedAt).where(sql`${t.published} is not null and ${t.deletedAt} is null`),
+    /*
+     * Published lists (origin/services/page-lists.ts): newest or oldest first with the id as
+     * tie-break, read straight off the index (a page of 10 costs the same at any list size).
+     */
+    index('pages_list_published_idx')
+      .on(t.spaceId, t.pageType, t.locale, t.publishedAt, t.id)
+      .where(sql`${t.published} is not null and ${t.deletedAt} is null`),
+    /** `fields.<name>=` filters of published lists: containment over the published fields. */
+    index('pages_published_fields_idx')
+      .using('gin', sql`(${t.published} -> 'fields') jsonb_path_ops`)
+      .where(sql`${t.published} is not null and ${t.deletedAt} is null`),
   ],
+);
+
+/**
+ * Exact page counts per list (space, page type, locale): `published` = published and not
+ * deleted (published lists' meta.count), `live` = not deleted (preview lists). Maintained by
+ * statement-level triggers on `pages` in the writing transaction (migration 0007), so a count
+ * is never stale and never needs a scan of the list.
+ */
+export const pageCounts = pgTable(
+  'page_counts',
+  {
+    spaceId: uuid('space_id')
+      .notNull()
+      .references(() => spaces.id, { onDelete: 'cascade' }),
+    pageType: text('page_type').notNull(),
+    locale: text('locale').notNull(),
+    published: integer('published').notNull().default(0),
+    live: integer('live').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.spaceId, t.pageType, t.locale] })],
 );
