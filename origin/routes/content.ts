@@ -50,10 +50,11 @@ export function contentRoutes(ctx: AppContext) {
   const raw = rawQuery(ctx.database.db);
 
   const respond = (c: Context<OriginEnv>, spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string>, json: string) => {
-    const keys = new Set([surrogateKeys.space(spaceId), surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug), ...extraKeys]);
+    const own = [surrogateKeys.space(spaceId), surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug)];
+    const more = [...extraKeys];
     return c.body(`{"data":${json}}`, 200, {
       'content-type': 'application/json',
-      'surrogate-key': [...keys].join(' '),
+      'surrogate-key': (more.length === 0 ? own : [...new Set([...own, ...more])]).join(' '),
       'surrogate-control': CONTENT_SURROGATE_CONTROL,
       'cache-control': CONTENT_BROWSER_CACHE_CONTROL,
     });

@@ -126,7 +126,7 @@ export function pageListRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
   const auth = apiKeyAuth(ctx);
 
-  app.get('/v2/pages/search', auth, async (c) => {
+  const search = async (c: Context<OriginEnv>) => {
     const { spaceId, preview } = reader(c);
     const query = c.req.query('query') ?? '';
     if (query.trim().length === 0 || query.length > MAX_QUERY_LENGTH) throw new ApiError('bad_request', `query must be 1 to ${MAX_QUERY_LENGTH} characters.`);
@@ -139,11 +139,11 @@ export function pageListRoutes(ctx: AppContext) {
     // Any page change in the space purges pages:<space>:* (see purgeKeysFor in page-writes).
     tag(c, [surrogateKeys.space(spaceId), surrogateKeys.pageList(spaceId, '*')], result);
     return c.json({ meta: meta(p, result.count), data: result.data });
-  });
+  };
 
-  app.get('/v2/pages/:pageType', auth, async (c) => {
+  const list = async (c: Context<OriginEnv>) => {
     const { spaceId, preview } = reader(c);
-    const pageType = c.req.param('pageType');
+    const pageType = c.req.param('pageType') ?? '';
     if (pageType === '*') throw new ApiError('bad_request', 'Single pages (*) cannot be listed; name a page type.');
     if (!PAGE_TYPE_RE.test(pageType)) throw new ApiError('bad_request', 'Invalid page type.');
     const base = [surrogateKeys.space(spaceId), surrogateKeys.pageList(spaceId, pageType)];
@@ -157,7 +157,11 @@ export function pageListRoutes(ctx: AppContext) {
     const result = await listPages(ctx.database.db, { spaceId, pageType, locale: loc, preview, paging: p, ...o, filters: f, levels: lv });
     tag(c, base, result);
     return c.json({ meta: meta(p, result.count), data: result.data });
-  });
+  };
+
+  // One route for both (`search` is not a listable type): a static path beside a parameter at
+  // the same position would keep Hono's RegExpRouter from serving the whole app.
+  app.get('/v2/pages/:pageType', auth, (c) => (c.req.param('pageType') === 'search' ? search(c) : list(c)));
 
   return app;
 }

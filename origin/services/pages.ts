@@ -82,7 +82,8 @@ export function renderPage(p: {
  * ------------------------------------------------------------------------------------------ */
 
 type RawRows = Record<string, unknown>[];
-export type RawQuery = (text: string, params: readonly unknown[]) => Promise<RawRows>;
+/** `params` is handed to the driver as is (a fresh array per call). */
+export type RawQuery = (text: string, params: unknown[]) => Promise<RawRows>;
 
 interface PostgresJsClient {
   unsafe(text: string, params: unknown[], opts: { prepare: boolean }): Promise<RawRows>;
@@ -100,10 +101,10 @@ export function rawQuery(db: Db): RawQuery | null {
   const client = (db as unknown as { $client?: unknown }).$client;
   if (typeof client === 'function' && typeof (client as Partial<PostgresJsClient>).unsafe === 'function') {
     const pg = client as unknown as PostgresJsClient;
-    q = (text, params) => pg.unsafe(text, [...params], { prepare: true });
+    q = (text, params) => pg.unsafe(text, params, { prepare: true });
   } else if (typeof client === 'object' && client !== null && typeof (client as Partial<PgliteClient>).query === 'function') {
     const lite = client as PgliteClient;
-    q = async (text, params) => (await lite.query(text, [...params])).rows;
+    q = async (text, params) => (await lite.query(text, params)).rows;
   } else {
     q = null;
   }
