@@ -77,16 +77,19 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
     applySecureHeaders(c.res.headers);
-    logger.info(
-      {
-        method: c.req.method,
-        path: redactUrl(new URL(c.req.url)),
-        status: c.res.status,
-        client_ip: c.get('clientIp'),
-        ms: Math.round((performance.now() - started) * 10) / 10,
-      },
-      'request',
-    );
+    // Build the access-log line (URL parse + redaction) only when it will be written.
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        {
+          method: c.req.method,
+          path: redactUrl(new URL(c.req.url)),
+          status: c.res.status,
+          client_ip: c.get('clientIp'),
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      );
+    }
   });
 
   app.route('/', healthRoutes(ctx));
