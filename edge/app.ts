@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { ConfigError } from '../shared/config.js';
 import { DEFAULT_DETAIL } from '../shared/errors.js';
-import { loadEdgeConfig, type EdgeConfig } from './config.js';
+import { loadCachedEdgeConfig, loadEdgeConfig, type EdgeConfig } from './config.js';
 import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { apiKey } from './middleware/api-key/index.js';
@@ -19,7 +19,7 @@ import { rateLimit } from './middleware/rate-limit/index.js';
 import { waf } from './middleware/waf/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { secureHeaders } from './middleware/secure-headers/index.js';
-import { createHitPath, type HitPath } from './hit-path.js';
+import { createHitPath, type HitPath, type HitPathOptions } from './hit-path.js';
 import { fetchFromOrigin } from './origin-proxy.js';
 import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
@@ -36,7 +36,7 @@ export function createEdgeApp(platform: Platform): Hono<EdgeEnv> {
   return createEdge(platform).app;
 }
 
-export function createEdge(platform: Platform): Edge {
+export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 'config'> = {}): Edge {
   const app = new Hono<EdgeEnv>({ strict: false });
   let config: Promise<EdgeConfig> | null = null;
   /** The settings once loaded and valid (the hit path serves nothing before). */
@@ -88,5 +88,7 @@ export function createEdge(platform: Platform): Edge {
     platform.log('error', 'unhandled edge error', { request_id: c.get('requestId'), error: String(err), stack: err instanceof Error ? err.stack : undefined });
     return errorResponse('internal_error', DEFAULT_DETAIL.internal_error, c.get('requestId'));
   });
-  return { app, hits: createHitPath(platform, { config: () => loaded }) };
+  // The settings the chain loaded (Node: once per process), else (Fastly: every request starts
+  // afresh) as the chain would find them in the edge cache.
+  return { app, hits: createHitPath(platform, { config: () => loaded ?? loadCachedEdgeConfig(platform), ...hitOptions }) };
 }

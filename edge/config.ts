@@ -53,12 +53,25 @@ const CONFIG_CACHE_TTL_S = 3600;
  * store values (so any change to them is a new key); the secret is read and checked on every
  * request and never enters a cache key or a cached object.
  */
-export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {
+function configCacheKey(raw: Record<string, string | undefined>): string {
+  return `ghee-config:v1:${JSON.stringify(raw)}`;
+}
+
+function readStores(platform: Platform): Record<string, string | undefined> {
   const raw: Record<string, string | undefined> = {};
   for (const name of EDGE_CONFIG_KEYS) raw[name] = platform.config(name);
+  return raw;
+}
+
+function usableSecret(secret: string | undefined): secret is string {
+  return secret !== undefined && secret.trim().length >= 32;
+}
+
+export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {
+  const raw = readStores(platform);
   const secret = await platform.secret('edge_shared_secret');
-  const cacheKey = `ghee-config:v1:${JSON.stringify(raw)}`;
-  if (secret !== undefined && secret.trim().length >= 32 && cacheKey.length <= MAX_CONFIG_CACHE_KEY) {
+  const cacheKey = configCacheKey(raw);
+  if (usableSecret(secret) && cacheKey.length <= MAX_CONFIG_CACHE_KEY) {
     const txn = await platform.cache.transaction(cacheKey);
     if (txn.hit) {
       if (txn.mustInsert) txn.cancel();
@@ -79,4 +92,21 @@ export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {
     return config;
   }
   return parseConfig(edgeConfigSchema, { ...raw, edge_shared_secret: secret }, 'edge');
+}
+
+/**
+ * The settings exactly as loadEdgeConfig would return them from its cache, without a
+ * transaction: null when they are not cached and fresh (or the secret is unusable, or the
+ * platform has no fresh lookup) — then loadEdgeConfig decides (validating, or failing). For the
+ * hit fast path on platforms where every request starts afresh (Fastly).
+ */
+export async function loadCachedEdgeConfig(platform: Platform): Promise<EdgeConfig | null> {
+  if (!platform.cache.lookupFresh) return null;
+  const raw = readStores(platform);
+  const secret = await platform.secret('edge_shared_secret');
+  const cacheKey = configCacheKey(raw);
+  if (!usableSecret(secret) || cacheKey.length > MAX_CONFIG_CACHE_KEY) return null;
+  const hit = platform.cache.lookupFresh(cacheKey);
+  if (!hit) return null;
+  return { ...(JSON.parse(new TextDecoder().decode(hit.object.body)) as Omit<EdgeConfig, 'edge_shared_secret'>), edge_shared_secret: secret.trim() };
 }

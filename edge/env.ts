@@ -18,6 +18,8 @@ export interface EdgeEnv {
     clientIp?: string;
     /** Set by the hit fast path when it counted the request for rate limiting before handing it on. */
     counted?: CountedRequest;
+    /** Set by the hit fast path when it already parsed and hashed the presented token (edge/request-info.ts). */
+    presented?: PresentedKey | null;
   };
   Variables: {
     requestId: string;

@@ -169,6 +169,14 @@ async function both(pair: Pair, path: string, headers: Record<string, string | s
   // Header names are compared case-insensitively only where node writes its own (Date, Connection, Keep-Alive, Content-Length).
   expect(a, `${method} ${path}`).toEqual(b);
   const outcome = pair.outcomes.length > before ? pair.outcomes[pair.outcomes.length - 1] : undefined;
+  if (outcome?.served) {
+    // Fastly's rendering (the headers applied to a Response's own) is Node's (the flat list).
+    const h = new Headers(outcome.stored as [string, string][]);
+    outcome.applyHeaders(h);
+    const flat: string[] = [];
+    h.forEach((v, k) => flat.push(k, v));
+    expect(flat).toEqual(outcome.headers());
+  }
   return { res: fast, served: outcome?.served === true, ...(outcome && !outcome.served ? { reason: outcome.reason } : {}) };
 }
 

@@ -24,7 +24,7 @@
  *
  * The test edge/hit-path.test.ts serves every case both ways and compares the responses.
  */
-import { extractToken } from '../shared/api-key.js';
+import { extractToken, type Sha256 } from '../shared/api-key.js';
 import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix, isPreview } from '../shared/cache-key.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
@@ -38,7 +38,7 @@ import type { WafConfig } from './middleware/waf/config.js';
 import { targetContentBlock, targetLengthBlock } from './middleware/waf/index.js';
 import { splitTarget } from './middleware/waf/rules.js';
 import type { CachedObject, Platform } from './platform/port.js';
-import { presentToken } from './request-info.js';
+import { presentToken, presentTokenWith, type PresentedKey } from './request-info.js';
 
 /** A request as the platform received it: only what the chain would look at. */
 export interface HitRequest {
@@ -59,9 +59,14 @@ export type HitOutcome =
   | {
       served: true;
       status: number;
-      /** Response headers as a flat [name, value, …] list, in the order the chain sends them. */
-      headers: string[];
-      body: Uint8Array;
+      /** The response headers as the chain sends them: a flat [name, value, …] list in its order (Node writes it as is). */
+      headers(): string[];
+      /** The stored headers, to start a response with before `applyHeaders` (Fastly). */
+      stored: readonly (readonly [string, string])[];
+      /** The same response headers, applied to a Headers object holding `stored`. */
+      applyHeaders(h: Headers): void;
+      /** The stored body: bytes, or a stream of them on platforms that stream from the cache. */
+      body: Uint8Array | ReadableStream<Uint8Array>;
     }
   | {
       served: false;
@@ -69,6 +74,8 @@ export type HitOutcome =
       reason: string;
       /** Set when the request was already counted for rate limiting: pass it to the chain as `env.counted`. */
       counted?: CountedRequest;
+      /** Set when the presented token was already parsed and hashed: pass it to the chain as `env.presented`. */
+      presented?: PresentedKey | null;
     };
 
 export interface HitPath {
@@ -93,7 +100,56 @@ interface Target {
 
 const RATE_LIMIT_NAMES = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'] as const;
 
-/** A stored object's response headers, final but for the per-request values. */
+/** The per-request values of a hit's headers. */
+interface HitValues {
+  age: string;
+  /** RateLimit-Limit, -Remaining, -Reset, -Policy; null when rate limiting is off. */
+  rateLimit: readonly [string, string, string, string] | null;
+  /** Access-Control-Allow-Origin, or null when not allowed. */
+  allowed: string | null;
+  requestId: string;
+}
+
+/**
+ * The headers the chain sends with a fresh hit, applied to `h` holding the stored headers, in the
+ * chain's order with the chain's own functions: X-Cache and Age (content cache), RateLimit-*
+ * (rate limit), CORS (upstream CORS dropped, Vary: Origin, ACAO and exposed headers when
+ * allowed), X-Request-Id, then the secure header set (and no stack headers).
+ */
+export function composeHitHeaders(h: Headers, v: HitValues): void {
+  h.set('x-cache', 'HIT');
+  h.set('age', v.age);
+  if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) h.set(RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!);
+  applyCorsHeaders(h, v.allowed);
+  h.set(REQUEST_ID_HEADER, v.requestId);
+  applySecureHeaders(h);
+}
+
+const NUMERIC_NAME = /^\d+$/;
+const reproducibility = new WeakMap<object, boolean>();
+
+/**
+ * Whether the chain's response for a hit of `object` is one this path reproduces: not when the
+ * stored headers lack Content-Type (the Node adapter would default one), hold Set-Cookie, or
+ * have a numeric name (which would reorder an object's keys on Node). Remembered per object.
+ */
+function reproducible(object: Readonly<CachedObject>): boolean {
+  let ok = reproducibility.get(object);
+  if (ok === undefined) {
+    let type = false;
+    ok = true;
+    for (const [name] of object.headers) {
+      const lower = name.toLowerCase();
+      if (lower === 'content-type') type = true;
+      else if (lower === 'set-cookie' || NUMERIC_NAME.test(lower)) ok = false;
+    }
+    ok &&= type;
+    reproducibility.set(object, ok);
+  }
+  return ok;
+}
+
+/** A stored object's response headers, final but for the per-request values (for Node: written as a flat list). */
 interface Template {
   flat: readonly string[];
   /** Indexes in `flat` of the per-request values (-1: absent). */
@@ -103,33 +159,14 @@ interface Template {
   rateLimit: readonly number[];
 }
 
-const NUMERIC_NAME = /^\d+$/;
-
-/**
- * The headers the chain sends with a fresh hit of `object`: the stored headers, X-Cache and Age
- * (content cache), RateLimit-* (rate limit), CORS (Vary, ACAO and exposed headers when allowed),
- * X-Request-Id, then the secure header set — applied in the chain's order by the chain's own
- * functions to a Headers object, whose iteration order (sorted) is the order the Node adapter
- * writes. Null when the chain would send something this path does not reproduce (no
- * Content-Type, which the Node adapter would default; Set-Cookie; numeric header names, which
- * would reorder an object's keys).
- */
-function buildTemplate(object: Readonly<CachedObject>, rateLimited: boolean, withAcao: boolean): Template | null {
+/** composeHitHeaders with placeholders, read back in Headers' (sorted) iteration order: the order the chain's Node adapter writes. */
+function buildTemplate(object: Readonly<CachedObject>, rateLimited: boolean, withAcao: boolean): Template {
   const h = new Headers(object.headers as [string, string][]);
-  if (!h.has('content-type') || h.has('set-cookie')) return null;
-  h.set('x-cache', 'HIT');
-  h.set('age', '0');
-  if (rateLimited) for (const name of RATE_LIMIT_NAMES) h.set(name, '0');
-  applyCorsHeaders(h, withAcao ? '*' : null);
-  h.set(REQUEST_ID_HEADER, '0');
-  applySecureHeaders(h);
+  composeHitHeaders(h, { age: '0', rateLimit: rateLimited ? ['0', '0', '0', '0'] : null, allowed: withAcao ? '*' : null, requestId: '0' });
   const flat: string[] = [];
-  let numeric = false;
   h.forEach((value, name) => {
-    if (NUMERIC_NAME.test(name)) numeric = true;
     flat.push(name, value);
   });
-  if (numeric) return null;
   const at = (name: string): number => {
     for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return i + 1;
     return -1;
@@ -143,15 +180,21 @@ function buildTemplate(object: Readonly<CachedObject>, rateLimited: boolean, wit
   };
 }
 
-const templates = new WeakMap<object, (Template | null | undefined)[]>();
+const templates = new WeakMap<object, (Template | undefined)[]>();
 
-function templateFor(object: Readonly<CachedObject>, rateLimited: boolean, withAcao: boolean): Template | null {
+/** The hit's headers as a flat [name, value, …] list in the chain's order (the template is built once per object and variant). */
+function flatHeaders(object: Readonly<CachedObject>, v: HitValues): string[] {
   let variants = templates.get(object);
   if (!variants) templates.set(object, (variants = []));
-  const slot = (rateLimited ? 2 : 0) + (withAcao ? 1 : 0);
+  const slot = (v.rateLimit ? 2 : 0) + (v.allowed !== null ? 1 : 0);
   let template = variants[slot];
-  if (template === undefined) variants[slot] = template = buildTemplate(object, rateLimited, withAcao);
-  return template;
+  if (template === undefined) variants[slot] = template = buildTemplate(object, v.rateLimit !== null, v.allowed !== null);
+  const out = template.flat.slice();
+  out[template.age] = v.age;
+  out[template.requestId] = v.requestId;
+  if (v.allowed !== null) out[template.acao] = v.allowed;
+  if (v.rateLimit) for (let i = 0; i < 4; i++) out[template.rateLimit[i]!] = v.rateLimit[i]!;
+  return out;
 }
 
 /** The target's derived values, or null when the fast path never serves it (not content or assets). */
@@ -182,13 +225,21 @@ function wafPasses(target: Target, url: string, config: WafConfig): boolean {
   return pass;
 }
 
-function declined(reason: string, counted?: CountedRequest): HitOutcome {
-  return counted ? { served: false, reason, counted } : { served: false, reason };
+function declined(reason: string, counted?: CountedRequest, presented?: PresentedKey | null): HitOutcome {
+  const outcome: HitOutcome = { served: false, reason };
+  if (counted) outcome.counted = counted;
+  if (presented !== undefined) outcome.presented = presented;
+  return outcome;
 }
 
 export interface HitPathOptions {
-  /** The edge settings once loaded (the chain loads them), else null: then nothing is served here. */
-  config: () => EdgeConfig | null;
+  /**
+   * The edge settings, as the chain would use them for this request, or null when they are
+   * not at hand without the chain's own loading and validation (then nothing is served here).
+   */
+  config: () => EdgeConfig | null | Promise<EdgeConfig | null>;
+  /** The platform's SHA-256, where hashing in JavaScript is slow (Fastly); default: the synchronous one, memoised. */
+  digest?: Sha256;
   /** Distinct request targets remembered (URL parse, WAF verdict, cache-key parts). */
   maxTargets?: number;
 }
@@ -198,12 +249,20 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
   /** token hash → key-record cache key (the same string each time, so hashed once). */
   const keyRecordKeys = stringLru<string>(1024, 64);
   const lookupFresh = platform.cache.lookupFresh?.bind(platform.cache);
+  const digest = opts.digest;
 
   return {
     async serve(req) {
       if (!lookupFresh) return declined('platform has no fresh lookup');
       if (req.method !== 'GET') return declined('not a GET');
-      const config = opts.config();
+      let config = opts.config();
+      if (config instanceof Promise) {
+        try {
+          config = await config;
+        } catch {
+          config = null;
+        }
+      }
       if (!config) return declined('config not loaded');
       const started = platform.now();
 
@@ -234,29 +293,31 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
 
       // From here on the request may be counted: every decline carries the count.
       let counted: CountedRequest | undefined;
+      let presented: PresentedKey | null | undefined;
       try {
         const token = target.cls === 'content' ? extractToken(target.url, req.header('authorization')) : null;
-        const presented = token ? presentToken(token) : null;
+        presented = !token ? null : digest ? await presentTokenWith(token, digest) : presentToken(token);
+        const key = presented;
 
         // Rate limits (counted once, here).
         const rateLimits = config.rate_limits;
         if (rateLimits.enabled) {
-          counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => presented?.hash) };
-          for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted);
+          counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash) };
+          for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted, presented);
         }
 
         // API key (content): a fresh record that admits the key.
         let spaceId: string | undefined;
         let cacheKey = target.cacheKeyPart;
         if (target.cls === 'content') {
-          if (!presented?.parsed || !presented.hash) return declined('no valid key', counted);
-          const fresh = lookupFresh(keyRecordKeys.getOrCompute(presented.hash, keyCacheKey));
-          if (!fresh) return declined('key record not fresh', counted);
+          if (!key?.parsed || !key.hash) return declined('no valid key', counted, presented);
+          const fresh = lookupFresh(keyRecordKeys.getOrCompute(key.hash, keyCacheKey));
+          if (!fresh) return declined('key record not fresh', counted, presented);
           const record = storedKeyRecord(fresh.object);
-          if (!record) return declined('key record unreadable', counted);
-          const key = admit(record, presented.parsed.kind, target.preview);
-          if (typeof key === 'string') return declined(`key: ${key}`, counted);
-          spaceId = key.spaceId;
+          if (!record) return declined('key record unreadable', counted, presented);
+          const admitted = admit(record, key.parsed.kind, target.preview);
+          if (typeof admitted === 'string') return declined(`key: ${admitted}`, counted, presented);
+          spaceId = admitted.spaceId;
           if (target.spaceId !== spaceId) {
             target.spaceId = spaceId;
             target.cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
@@ -266,28 +327,20 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
 
         // Content cache: a fresh 200.
         const hit = lookupFresh(cacheKey);
-        if (!hit) return declined('content not fresh', counted);
+        if (!hit) return declined('content not fresh', counted, presented);
         const object = hit.object;
-        if (object.status !== 200) return declined('not a 200', counted);
+        if (object.status !== 200) return declined('not a 200', counted, presented);
 
+        if (!reproducible(object)) return declined('headers not reproducible', counted, presented);
         const origin = req.header('origin');
         const allowed = origin === undefined ? null : allowedOrigin(corsPolicy(config.cors), origin, spaceId);
-        const template = templateFor(object, counted !== undefined, allowed !== null);
-        if (!template) return declined('headers not reproducible', counted);
-
-        const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
-        const headers = template.flat.slice();
-        headers[template.age] = String(hit.age);
-        headers[template.requestId] = requestId;
-        if (allowed !== null) headers[template.acao] = allowed;
+        let rateLimit: HitValues['rateLimit'] = null;
         if (counted) {
           const { decision, rule } = bindingCheck(counted.checks);
-          const [limit, remaining, reset, policy] = template.rateLimit as [number, number, number, number];
-          headers[limit] = String(decision.limit);
-          headers[remaining] = String(decision.remaining);
-          headers[reset] = String(decision.reset);
-          headers[policy] = policyOf(rule);
+          rateLimit = [String(decision.limit), String(decision.remaining), String(decision.reset), policyOf(rule)];
         }
+        const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
+        const values: HitValues = { age: String(hit.age), rateLimit, allowed, requestId };
         platform.log('info', 'request', {
           request_id: requestId,
           method: req.method,
@@ -297,9 +350,16 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
           ms: platform.now() - started,
           vcpu_ms: platform.vCpuMs?.(),
         });
-        return { served: true, status: object.status, headers, body: object.body };
+        return {
+          served: true,
+          status: object.status,
+          headers: () => flatHeaders(object, values),
+          stored: object.headers,
+          applyHeaders: (h) => composeHitHeaders(h, values),
+          body: hit.stream ? hit.stream() : object.body,
+        };
       } catch {
-        return declined('error', counted);
+        return declined('error', counted, presented);
       }
     },
   };

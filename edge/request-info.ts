@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseApiKey, type ParsedApiKey } from '../shared/api-key.js';
+import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseAndHashApiKeyWith, parseApiKey, type ParsedApiKey, type Sha256 } from '../shared/api-key.js';
 import type { EdgeEnv } from './env.js';
 import { stringLru } from './lru.js';
 
@@ -41,9 +41,25 @@ export function presentToken(token: string): PresentedKey {
   return p;
 }
 
+/** presentToken with the platform's SHA-256 (e.g. native on Fastly, where hashing in JS is slow); memoised the same way. */
+export async function presentTokenWith(token: string, digest: Sha256): Promise<PresentedKey> {
+  let p = presented.get(token);
+  if (!p) {
+    const { parsed, hash } = await parseAndHashApiKeyWith(token, digest);
+    p = Object.freeze({ token, parsed: parsed && Object.freeze(parsed), hash });
+    presented.set(token, p);
+  }
+  return p;
+}
+
 export function presentedKey(c: Context<EdgeEnv>): PresentedKey | null {
   const memo = c.get('presented');
   if (memo !== undefined) return memo;
+  const handed = c.env?.presented;
+  if (handed !== undefined) {
+    c.set('presented', handed);
+    return handed;
+  }
   const token = extractToken(requestUrl(c), c.req.header('authorization'));
   const result = token ? presentToken(token) : null;
   c.set('presented', result);

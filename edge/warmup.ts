@@ -2,14 +2,21 @@
  * Work done once at build time. On Fastly every request runs in a fresh instance of the
  * module, but top-level code runs under Wizer at build time and its heap is snapshotted: lazy
  * initialisation done here (zod's schema internals, Hono's router, compiled regular
- * expressions) is not repeated per request. Pure computation only — no env, stores or I/O.
+ * expressions, functions compiled on first call, the runtime's SHA-256) is not repeated per
+ * request. Pure computation only — no env, stores or I/O (and no Request or Response objects,
+ * which js-compute refuses before request handling).
  */
 import type { Hono } from 'hono';
-import { contentCacheKey } from '../shared/cache-key.js';
-import { parseApiKey, generateApiKey, hashApiKey } from '../shared/api-key.js';
-import { edgeConfigSchema } from './config.js';
+import { contentCacheKey, assetCacheKey } from '../shared/cache-key.js';
+import { parseApiKey, generateApiKey, hashApiKey, hashApiKeyWith, type Sha256 } from '../shared/api-key.js';
+import { edgeConfigSchema, loadCachedEdgeConfig, loadEdgeConfig } from './config.js';
 import type { EdgeEnv } from './env.js';
-import { matchSignature } from './middleware/waf/rules.js';
+import { createHitPath, type HitRequest } from './hit-path.js';
+import { keyCacheKey } from './middleware/api-key/index.js';
+import { SIGNATURE_RULE_IDS, matchSignature } from './middleware/waf/rules.js';
+import { MemoryCache } from './platform/memory-cache.js';
+import { MemoryRateCounters } from './platform/memory-rates.js';
+import type { CacheInsertOptions, CachedObject, Platform } from './platform/port.js';
 
 export function warmUp(app: Hono<EdgeEnv>): void {
   edgeConfigSchema.safeParse({ edge_shared_secret: 'w'.repeat(32), waf: '{}', rate_limits: '{}', cors: '{}' });
@@ -17,10 +24,106 @@ export function warmUp(app: Hono<EdgeEnv>): void {
   for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE']) {
     for (const path of ['/v2/pages/*/home/', '/assets/a/b/c.png', '/.edge/health', '/.edge/purge', '/']) app.router.match(method, path);
   }
-  matchSignature(['/v2/pages/*/home/', "q=' or 1=1 <script> ../ $( union select"]);
+  // Every signature rule on its own, on benign and hostile text: every expression compiled.
+  for (const id of SIGNATURE_RULE_IDS) {
+    const others = new Set<string>(SIGNATURE_RULE_IDS.filter((other) => other !== id));
+    for (const text of ['/v2/pages/*/home/', 'ghee_read_0123456789abcdefghijABCDEFGHIJklmnopqr_abcdef', "q=' or 1=1 -- <script> ../ $( union select sleep( `id` ; cat /etc/passwd onload= javascript:"]) {
+      matchSignature([text], others);
+    }
+  }
   const key = generateApiKey('read');
   parseApiKey(key);
   hashApiKey(key);
   contentCacheKey('space', new URL('https://edge/v2/pages/*/home/?b=1&a=2'));
   JSON.parse(JSON.stringify({ warm: true }));
+}
+
+const encoder = new TextEncoder();
+const WARM_SPACE = 'warm-space';
+const keep = (maxAge: number): CacheInsertOptions => ({ maxAge, staleWhileRevalidate: 0, staleIfError: 0, surrogateKeys: [] });
+
+async function put(cache: MemoryCache, key: string, object: CachedObject, opts: CacheInsertOptions): Promise<void> {
+  const txn = await cache.transaction(key);
+  if (txn.mustInsert) await txn.insert(object, opts);
+}
+
+/**
+ * Runs the hit fast path (edge/hit-path.ts) end to end over an in-memory platform — settings
+ * from the edge cache, token parse and hash (with `digest`, the platform's own SHA-256, which
+ * this also initialises), WAF, rate limits, key record, content, CORS, headers, log — for
+ * content and assets, with and without CORS, request ids and the Authorization header, and a
+ * few declines. Best effort: never throws. Returns how many requests it served from the hit path.
+ */
+export async function warmUpHits(digest?: Sha256): Promise<number> {
+  let served = 0;
+  try {
+    const now = 1_700_000_000_000;
+    const cache = new MemoryCache(() => now);
+    const settings: Record<string, string> = {
+      https_only: 'false',
+      rate_limits: JSON.stringify({ content: { ip: { rps: 1000 }, key: { rps: 1000 } }, assets: { ip: { rps: 1000 } } }),
+      cors: JSON.stringify({ any: ['https://warm.example'], spaces: { [WARM_SPACE]: ['*'] } }),
+    };
+    const platform: Platform = {
+      name: 'fastly',
+      cache,
+      blocklist: { lookup: async () => null },
+      rates: new MemoryRateCounters(() => now),
+      config: (name) => settings[name],
+      secret: async () => 'w'.repeat(32),
+      fetchOrigin: async () => {
+        throw new Error('no origin at build time');
+      },
+      log: (level, message, fields) => void JSON.stringify({ time: new Date(now).toISOString(), level, message, ...fields }),
+      now: () => now,
+      vCpuMs: () => 0,
+    };
+    await loadEdgeConfig(platform); // validated once (zod), then cached as the edge does
+    const token = generateApiKey('read');
+    const hash = digest ? await hashApiKeyWith(token, digest) : hashApiKey(token);
+    await put(cache, keyCacheKey(hash), { status: 200, headers: [], body: encoder.encode(JSON.stringify({ valid: true, id: 'warm-key', kind: 'read', space_id: WARM_SPACE })) }, keep(300));
+    const base = 'https://edge.example';
+    const page = `${base}/v2/pages/*/home/?locale=en&auth_token=${token}`;
+    const pageByHeader = `${base}/v2/pages/*/home/?locale=en`;
+    const asset = `${base}/assets/${WARM_SPACE}/a1/logo.png`;
+    const stored: [string, string][] = [
+      ['content-type', 'application/json'],
+      ['cache-control', 'max-age=60'],
+      ['vary', 'Accept-Encoding'],
+    ];
+    await put(cache, contentCacheKey(WARM_SPACE, new URL(page)), { status: 200, headers: stored, body: encoder.encode('{"data":{}}') }, keep(300));
+    await put(cache, assetCacheKey(new URL(asset)), { status: 200, headers: [['content-type', 'image/png']], body: new Uint8Array(8) }, keep(300));
+
+    const hits = createHitPath(platform, { config: () => loadCachedEdgeConfig(platform), ...(digest ? { digest } : {}) });
+    const request = (url: string, headers: Record<string, string>): HitRequest => ({
+      method: 'GET',
+      url,
+      rawTarget: undefined,
+      header: (name) => headers[name],
+      headerCount: Object.keys(headers).length + 2,
+      headerBytes: 80,
+      clientIp: '192.0.2.1',
+    });
+    const variants: [string, Record<string, string>][] = [
+      [page, {}],
+      [page, { origin: 'https://warm.example', 'x-request-id': 'warm-request-0001' }],
+      [pageByHeader, { authorization: `Token ${token}` }],
+      [asset, { origin: 'https://elsewhere.example' }],
+      [asset, {}],
+      [`${base}/v2/pages/*/missing/?auth_token=${token}`, {}], // declined: not cached
+      [`${base}/v2/pages/*/home/?auth_token=nope`, {}], // declined: not a key
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const [url, headers] of variants) {
+        const outcome = await hits.serve(request(url, headers));
+        if (!outcome.served) continue;
+        served++;
+        outcome.headers(); // Node's rendering
+        outcome.applyHeaders(new Headers(outcome.stored as [string, string][])); // Fastly's
+      }
+    }
+  } catch {
+    // Warm-up is an optimisation only.
+  }
+  return served;
 }

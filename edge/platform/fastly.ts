@@ -11,19 +11,13 @@ import { purgeSurrogateKey, vCpuTime } from 'fastly:compute';
 import { ConfigStore } from 'fastly:config-store';
 import { PenaltyBox, RateCounter } from 'fastly:edge-rate-limiter';
 import { SecretStore } from 'fastly:secret-store';
-import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, IpBlocklist, LogLevel, Platform, RateCounters } from './port.js';
+import { EMPTY_BODY, INLINE_BODY_MAX, decodeMeta, encodeMeta, type Meta } from './fastly-meta.js';
+import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, FreshHit, IpBlocklist, LogLevel, Platform, RateCounters } from './port.js';
 
 export const CONFIG_STORE = 'ghee_config';
 export const SECRET_STORE = 'ghee_secrets';
 export const ORIGIN_BACKEND = 'origin';
 export const BLOCKLIST_ACL = 'ghee_blocklist';
-
-interface Meta {
-  s: number;
-  h: [string, string][];
-  /** The logical stale-while-revalidate (ms); Core Cache's own swr also spans stale-if-error. */
-  swr: number;
-}
 
 async function readAll(stream: ReadableStream): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -35,8 +29,8 @@ class FastlyCoreCache implements EdgeCache {
     const state = entry.state();
     let hit: CacheHit | null = null;
     if (state.found() && state.usable()) {
-      const meta = JSON.parse(new TextDecoder().decode(entry.userMetadata())) as Meta;
-      const object: CachedObject = { status: meta.s, headers: meta.h, body: await readAll(entry.body()) };
+      const { meta, body } = decodeMeta(entry.userMetadata());
+      const object: CachedObject = { status: meta.s, headers: meta.h, body: body ?? (await readAll(entry.body())) };
       const age = entry.age();
       hit = { object, age: Math.floor(age / 1000), stale: state.stale(), errorOnly: age >= entry.maxAge() + meta.swr };
     }
@@ -48,17 +42,18 @@ class FastlyCoreCache implements EdgeCache {
       insert: async (object, opts) => {
         if (!mustInsert || settled) throw new Error('cache insert without an obligation');
         settled = true;
-        const meta: Meta = { s: object.status, h: object.headers, swr: opts.staleWhileRevalidate * 1000 };
+        const inline = object.body.byteLength <= INLINE_BODY_MAX;
+        const meta: Meta = { s: object.status, h: object.headers, swr: opts.staleWhileRevalidate * 1000, ...(inline ? { i: 1 as const } : {}) };
         const writer = entry.insert({
           maxAge: opts.maxAge * 1000,
           // Core Cache keeps an item usable for maxAge + staleWhileRevalidate; stretching the
           // latter over stale-if-error keeps the copy for origin failures (meta.swr tells apart).
           staleWhileRevalidate: (opts.staleWhileRevalidate + opts.staleIfError) * 1000,
           surrogateKeys: opts.surrogateKeys,
-          length: object.body.byteLength,
-          userMetadata: JSON.stringify(meta),
+          length: inline ? 0 : object.body.byteLength,
+          userMetadata: encodeMeta(meta, inline ? object.body : null),
         });
-        writer.append(object.body);
+        if (!inline) writer.append(object.body);
         writer.close();
       },
       cancel: () => {
@@ -67,6 +62,21 @@ class FastlyCoreCache implements EdgeCache {
         entry.cancel();
       },
     };
+  }
+
+  /** A fresh item without a transaction (non-transactional lookup): small bodies from the metadata, larger ones streamed. */
+  lookupFresh(key: string): FreshHit | null {
+    const entry = CoreCache.lookup(key);
+    if (!entry) return null;
+    const state = entry.state();
+    if (!state.found() || !state.usable() || state.stale()) {
+      entry.close();
+      return null;
+    }
+    const { meta, body } = decodeMeta(entry.userMetadata());
+    const age = Math.floor(entry.age() / 1000);
+    if (body) return { object: { status: meta.s, headers: meta.h, body }, age };
+    return { object: { status: meta.s, headers: meta.h, body: EMPTY_BODY }, age, stream: () => entry.body() };
   }
 
   async purgeSurrogateKey(key: string, opts: { soft: boolean }): Promise<void> {

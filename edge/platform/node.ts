@@ -8,6 +8,7 @@ import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createEdge, type Edge } from '../app.js';
 import type { HitRequest } from '../hit-path.js';
+import type { PresentedKey } from '../request-info.js';
 import type { CountedRequest } from '../middleware/rate-limit/index.js';
 import { MemoryBlocklist, type BlocklistEntry } from './memory-blocklist.js';
 import { MemoryCache } from './memory-cache.js';
@@ -150,7 +151,8 @@ export function nodeEdgeListener(
   hostname?: string,
   opts: { fastHits: boolean } = { fastHits: true },
 ): (incoming: IncomingMessage, outgoing: ServerResponse) => void {
-  const counted = new WeakMap<IncomingMessage, CountedRequest>();
+  /** What the hit path already did for a request it declined (its rate-limit count, its token parse). */
+  const handedOver = new WeakMap<IncomingMessage, { counted?: CountedRequest; presented?: PresentedKey | null }>();
   const chain = getRequestListener(
     (req, bindings) => {
       const env = bindings as { incoming: IncomingMessage; outgoing: ServerResponse };
@@ -160,8 +162,8 @@ export function nodeEdgeListener(
       } catch {
         clientIp = undefined;
       }
-      const pre = counted.get(env.incoming);
-      return edge.app.fetch(req, pre ? { ...env, clientIp, counted: pre } : { ...env, clientIp });
+      const pre = handedOver.get(env.incoming);
+      return edge.app.fetch(req, pre ? { ...env, clientIp, ...pre } : { ...env, clientIp });
     },
     hostname === undefined ? {} : { hostname },
   );
@@ -174,13 +176,31 @@ export function nodeEdgeListener(
     edge.hits.serve(view).then(
       (outcome) => {
         if (outcome.served) {
-          const headers = outcome.headers;
-          headers.push('Content-Length', String(outcome.body.byteLength));
-          outgoing.writeHead(outcome.status, headers);
-          outgoing.end(outcome.body);
+          const headers = outcome.headers();
+          const body = outcome.body;
+          if (body instanceof Uint8Array) {
+            headers.push('Content-Length', String(body.byteLength));
+            outgoing.writeHead(outcome.status, headers);
+            outgoing.end(body);
+          } else {
+            // The memory cache holds bytes; a streaming cache would be read out first (same framing).
+            void new Response(body).arrayBuffer().then(
+              (bytes) => {
+                headers.push('Content-Length', String(bytes.byteLength));
+                outgoing.writeHead(outcome.status, headers);
+                outgoing.end(new Uint8Array(bytes));
+              },
+              () => outgoing.destroy(),
+            );
+          }
           return;
         }
-        if (outcome.counted) counted.set(incoming, outcome.counted);
+        if (outcome.counted || outcome.presented !== undefined) {
+          const handed: { counted?: CountedRequest; presented?: PresentedKey | null } = {};
+          if (outcome.counted) handed.counted = outcome.counted;
+          if (outcome.presented !== undefined) handed.presented = outcome.presented;
+          handedOver.set(incoming, handed);
+        }
         void chain(incoming, outgoing);
       },
       () => void chain(incoming, outgoing),

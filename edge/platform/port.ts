@@ -56,6 +56,11 @@ export interface FreshHit {
   readonly object: Readonly<CachedObject>;
   /** Seconds since the object was stored. */
   readonly age: number;
+  /**
+   * Platforms that stream bodies from the cache (Fastly) and keep `object.body` empty for large
+   * objects: the stored body as a stream, to be read once.
+   */
+  readonly stream?: () => ReadableStream<Uint8Array>;
 }
 
 export interface EdgeCache {

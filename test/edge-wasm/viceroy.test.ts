@@ -74,6 +74,32 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     expect(originRequests()).toBe(before);
   });
 
+  it('a hit (served by the hit fast path) carries the miss’s headers (the chain’s), but for X-Cache, Age and per-request values', async () => {
+    const headersOf = (res: Response) => {
+      const out: Record<string, string> = {};
+      res.headers.forEach((v, k) => {
+        if (!['date', 'x-request-id', 'ratelimit-remaining', 'ratelimit-reset', 'x-cache', 'age', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'].includes(k)) out[k] = v;
+      });
+      return out;
+    };
+    const path = `/v2/pages/*/home/?levels=3&auth_token=${origin.seed.keys.read}`;
+    const miss = await fetch(`${edge.url}${path}`, { headers: { origin: 'https://nowhere.example' } });
+    const missBody = await miss.text();
+    expect(miss.headers.get('x-cache')).toBe('MISS');
+    const hit = await fetch(`${edge.url}${path}`, { headers: { origin: 'https://nowhere.example' } });
+    expect(hit.headers.get('x-cache')).toBe('HIT');
+    expect(await hit.text()).toBe(missBody);
+    expect(headersOf(hit)).toEqual(headersOf(miss));
+    expect(hit.headers.get('age')).toMatch(/^\d+$/);
+    expect(hit.headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+    expect(hit.headers.get('vary')).toContain('Origin');
+    expect(hit.headers.get('content-length')).toBe(String(new TextEncoder().encode(missBody).byteLength));
+    // A caller's request id is echoed on hits too.
+    const traced = await fetch(`${edge.url}${path}`, { headers: { 'x-request-id': 'trace-viceroy-0001' } });
+    expect(traced.headers.get('x-cache')).toBe('HIT');
+    expect(traced.headers.get('x-request-id')).toBe('trace-viceroy-0001');
+  });
+
   it('strips the raw token before the origin sees the request', async () => {
     await fetch(`${edge.url}/v2/pages/*/home/?locale=en&auth_token=${origin.seed.keys.preview}`);
     expect(origin.logs.text).toContain('"path":"/v2/pages/*/home/?locale=en"');
