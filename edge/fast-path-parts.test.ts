@@ -76,3 +76,42 @@ describe('warmUpHits (build-time warm-up of the hit path)', () => {
     expect(await warmUpHits(async () => Promise.reject(new Error('no crypto')))).toBe(0);
   });
 });
+
+describe('rate-limit counts handed from the hit path to the chain', () => {
+  it('are used, not counted again, when the settings are equal but not the same object (Fastly), and counted when they differ', async () => {
+    const { createEdge } = await import('./app.js');
+    const { countRequest } = await import('./middleware/rate-limit/index.js');
+    const { edgeConfigSchema } = await import('./config.js');
+    const limits = JSON.stringify({ content: { ip: { rps: 100 }, key: { rps: 100 } } });
+    const p = platform({ https_only: 'false', rate_limits: limits });
+    const edge = createEdge(p);
+    const own = edgeConfigSchema.parse({ edge_shared_secret: SECRET, rate_limits: limits }).rate_limits; // equal values, another object
+    const checks = countRequest(p.rates, own, 'content', 'GET', '192.0.2.9', () => null);
+    const countOf = () => p.rates.count('rl_content_ip', '192.0.2.9', 10);
+    expect(countOf()).toBe(1);
+    const res = await edge.app.fetch(new Request('http://edge.test/v2/pages/*/home/'), { clientIp: '192.0.2.9', counted: { config: own, checks } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('ratelimit-remaining')).toBe('999');
+    expect(countOf()).toBe(1); // not counted a second time
+    const other = edgeConfigSchema.parse({ edge_shared_secret: SECRET, rate_limits: JSON.stringify({ content: { ip: { rps: 50 } } }) }).rate_limits;
+    await edge.app.fetch(new Request('http://edge.test/v2/pages/*/home/'), { clientIp: '192.0.2.9', counted: { config: other, checks } });
+    expect(countOf()).toBe(2); // settings differ: counted by the chain
+  });
+});
+
+describe('the hit path never fails a request', () => {
+  it('declines (to the chain) when anything it relies on throws', async () => {
+    const { createHitPath } = await import('./hit-path.js');
+    const p = platform({ https_only: 'false' });
+    const config = await loadEdgeConfig(p);
+    const req = { method: 'GET', url: 'http://edge.test/v2/pages/*/home/?auth_token=x', rawTarget: undefined, header: () => undefined, headerCount: 1, headerBytes: 10, clientIp: '192.0.2.1' };
+    const throwing = createHitPath(p, { config: () => { throw new Error('boom'); } });
+    expect(await throwing.serve(req)).toEqual({ served: false, reason: 'error' });
+    const rejecting = createHitPath(p, { config: () => Promise.reject(new Error('boom')) });
+    expect(await rejecting.serve(req)).toEqual({ served: false, reason: 'error' });
+    const brokenCache = { ...p, cache: Object.assign(Object.create(p.cache) as typeof p.cache, { lookupFresh: () => { throw new Error('boom'); } }) };
+    const outcome = await createHitPath(brokenCache, { config: () => config }).serve({ ...req, url: `http://edge.test/v2/pages/*/home/?auth_token=${generateApiKey('read')}` });
+    expect(outcome).toMatchObject({ served: false, reason: 'error' });
+    expect(outcome.served === false && outcome.counted).toBeTruthy(); // counted before the throw: handed over
+  });
+});

@@ -253,114 +253,116 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
 
   return {
     async serve(req) {
-      if (!lookupFresh) return declined('platform has no fresh lookup');
-      if (req.method !== 'GET') return declined('not a GET');
-      let config = opts.config();
-      if (config instanceof Promise) {
-        try {
-          config = await config;
-        } catch {
-          config = null;
-        }
-      }
-      if (!config) return declined('config not loaded');
-      const started = platform.now();
-
-      let target = targets.get(req.url);
-      if (target === undefined || (target !== null && target.rawTarget !== req.rawTarget)) {
-        target = targetOf(req.url, req.rawTarget);
-        targets.set(req.url, target);
-      }
-      if (!target) return declined('not a cached route');
-
-      // HTTPS-only: a plain-HTTP request is redirected (or refused) by the chain.
-      if (config.https_only && target.url.protocol !== 'https:') return declined('https-only');
-
-      // WAF: the chain blocks, logs and answers every finding; here only requests it passes.
-      const waf = config.waf;
-      if (req.header('content-length') !== undefined || req.header('transfer-encoding') !== undefined) return declined('waf: body headers');
-      if (req.headerCount > waf.max_header_count || req.headerBytes > waf.max_header_bytes) return declined('waf: header limits');
-      if (!wafPasses(target, req.url, waf)) return declined('waf: target');
-      if (req.clientIp) {
-        let prefix: string | null;
-        try {
-          prefix = await platform.blocklist.lookup(req.clientIp);
-        } catch {
-          return declined('waf: blocklist lookup failed');
-        }
-        if (prefix !== null) return declined('waf: blocklisted');
-      }
-
-      // From here on the request may be counted: every decline carries the count.
-      let counted: CountedRequest | undefined;
-      let presented: PresentedKey | null | undefined;
       try {
-        const token = target.cls === 'content' ? extractToken(target.url, req.header('authorization')) : null;
-        presented = !token ? null : digest ? await presentTokenWith(token, digest) : presentToken(token);
-        const key = presented;
-
-        // Rate limits (counted once, here).
-        const rateLimits = config.rate_limits;
-        if (rateLimits.enabled) {
-          counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash) };
-          for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted, presented);
-        }
-
-        // API key (content): a fresh record that admits the key.
-        let spaceId: string | undefined;
-        let cacheKey = target.cacheKeyPart;
-        if (target.cls === 'content') {
-          if (!key?.parsed || !key.hash) return declined('no valid key', counted, presented);
-          const fresh = lookupFresh(keyRecordKeys.getOrCompute(key.hash, keyCacheKey));
-          if (!fresh) return declined('key record not fresh', counted, presented);
-          const record = storedKeyRecord(fresh.object);
-          if (!record) return declined('key record unreadable', counted, presented);
-          const admitted = admit(record, key.parsed.kind, target.preview);
-          if (typeof admitted === 'string') return declined(`key: ${admitted}`, counted, presented);
-          spaceId = admitted.spaceId;
-          if (target.spaceId !== spaceId) {
-            target.spaceId = spaceId;
-            target.cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
-          }
-          cacheKey = target.cacheKey;
-        }
-
-        // Content cache: a fresh 200.
-        const hit = lookupFresh(cacheKey);
-        if (!hit) return declined('content not fresh', counted, presented);
-        const object = hit.object;
-        if (object.status !== 200) return declined('not a 200', counted, presented);
-
-        if (!reproducible(object)) return declined('headers not reproducible', counted, presented);
-        const origin = req.header('origin');
-        const allowed = origin === undefined ? null : allowedOrigin(corsPolicy(config.cors), origin, spaceId);
-        let rateLimit: HitValues['rateLimit'] = null;
-        if (counted) {
-          const { decision, rule } = bindingCheck(counted.checks);
-          rateLimit = [String(decision.limit), String(decision.remaining), String(decision.reset), policyOf(rule)];
-        }
-        const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
-        const values: HitValues = { age: String(hit.age), rateLimit, allowed, requestId };
-        platform.log('info', 'request', {
-          request_id: requestId,
-          method: req.method,
-          path: target.pathname,
-          status: object.status,
-          cache: 'HIT',
-          ms: platform.now() - started,
-          vcpu_ms: platform.vCpuMs?.(),
-        });
-        return {
-          served: true,
-          status: object.status,
-          headers: () => flatHeaders(object, values),
-          stored: object.headers,
-          applyHeaders: (h) => composeHitHeaders(h, values),
-          body: hit.stream ? hit.stream() : object.body,
-        };
+        return await serveHit(req);
       } catch {
-        return declined('error', counted, presented);
+        return declined('error'); // thrown before counting: the chain takes the request as it came
       }
     },
   };
+
+  async function serveHit(req: HitRequest): Promise<HitOutcome> {
+    if (!lookupFresh) return declined('platform has no fresh lookup');
+    if (req.method !== 'GET') return declined('not a GET');
+    let config = opts.config();
+    if (config instanceof Promise) config = await config;
+    if (!config) return declined('config not loaded');
+    const started = platform.now();
+
+    let target = targets.get(req.url);
+    if (target === undefined || (target !== null && target.rawTarget !== req.rawTarget)) {
+      target = targetOf(req.url, req.rawTarget);
+      targets.set(req.url, target);
+    }
+    if (!target) return declined('not a cached route');
+
+    // HTTPS-only: a plain-HTTP request is redirected (or refused) by the chain.
+    if (config.https_only && target.url.protocol !== 'https:') return declined('https-only');
+
+    // WAF: the chain blocks, logs and answers every finding; here only requests it passes.
+    const waf = config.waf;
+    if (req.header('content-length') !== undefined || req.header('transfer-encoding') !== undefined) return declined('waf: body headers');
+    if (req.headerCount > waf.max_header_count || req.headerBytes > waf.max_header_bytes) return declined('waf: header limits');
+    if (!wafPasses(target, req.url, waf)) return declined('waf: target');
+    if (req.clientIp) {
+      let prefix: string | null;
+      try {
+        prefix = await platform.blocklist.lookup(req.clientIp);
+      } catch {
+        return declined('waf: blocklist lookup failed');
+      }
+      if (prefix !== null) return declined('waf: blocklisted');
+    }
+
+    // From here on the request may be counted: every decline carries the count.
+    let counted: CountedRequest | undefined;
+    let presented: PresentedKey | null | undefined;
+    try {
+      const token = target.cls === 'content' ? extractToken(target.url, req.header('authorization')) : null;
+      presented = !token ? null : digest ? await presentTokenWith(token, digest) : presentToken(token);
+      const key = presented;
+
+      // Rate limits (counted once, here).
+      const rateLimits = config.rate_limits;
+      if (rateLimits.enabled) {
+        counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash) };
+        for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted, presented);
+      }
+
+      // API key (content): a fresh record that admits the key.
+      let spaceId: string | undefined;
+      let cacheKey = target.cacheKeyPart;
+      if (target.cls === 'content') {
+        if (!key?.parsed || !key.hash) return declined('no valid key', counted, presented);
+        const fresh = lookupFresh(keyRecordKeys.getOrCompute(key.hash, keyCacheKey));
+        if (!fresh) return declined('key record not fresh', counted, presented);
+        const record = storedKeyRecord(fresh.object);
+        if (!record) return declined('key record unreadable', counted, presented);
+        const admitted = admit(record, key.parsed.kind, target.preview);
+        if (typeof admitted === 'string') return declined(`key: ${admitted}`, counted, presented);
+        spaceId = admitted.spaceId;
+        if (target.spaceId !== spaceId) {
+          target.spaceId = spaceId;
+          target.cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
+        }
+        cacheKey = target.cacheKey;
+      }
+
+      // Content cache: a fresh 200.
+      const hit = lookupFresh(cacheKey);
+      if (!hit) return declined('content not fresh', counted, presented);
+      const object = hit.object;
+      if (object.status !== 200) return declined('not a 200', counted, presented);
+
+      if (!reproducible(object)) return declined('headers not reproducible', counted, presented);
+      const origin = req.header('origin');
+      const allowed = origin === undefined ? null : allowedOrigin(corsPolicy(config.cors), origin, spaceId);
+      let rateLimit: HitValues['rateLimit'] = null;
+      if (counted) {
+        const { decision, rule } = bindingCheck(counted.checks);
+        rateLimit = [String(decision.limit), String(decision.remaining), String(decision.reset), policyOf(rule)];
+      }
+      const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
+      const values: HitValues = { age: String(hit.age), rateLimit, allowed, requestId };
+      platform.log('info', 'request', {
+        request_id: requestId,
+        method: req.method,
+        path: target.pathname,
+        status: object.status,
+        cache: 'HIT',
+        ms: platform.now() - started,
+        vcpu_ms: platform.vCpuMs?.(),
+      });
+      return {
+        served: true,
+        status: object.status,
+        headers: () => flatHeaders(object, values),
+        stored: object.headers,
+        applyHeaders: (h) => composeHitHeaders(h, values),
+        body: hit.stream ? hit.stream() : object.body,
+      };
+    } catch {
+      return declined('error', counted, presented);
+    }
+  }
 }

@@ -95,6 +95,15 @@ export interface CountedRequest {
   checks: Check[];
 }
 
+/**
+ * Whether checks counted under `a` stand for this request under `b`: the same settings (the same
+ * object on Node, where the settings are loaded once; equal values on Fastly, where the hit path
+ * and the chain each read them). Otherwise the request is counted afresh.
+ */
+function sameLimits(a: RateLimitConfig, b: RateLimitConfig): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** The limit closest to running out (the one a client must heed); the first on ties. */
 export function bindingCheck(checks: readonly Check[]): Check {
   return checks.reduce((a, b) => (b.decision.remaining < a.decision.remaining ? b : a));
@@ -131,7 +140,7 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
     const cls = routeClassOf(url.pathname);
     const counted = c.env?.counted;
     const checks =
-      counted && counted.config === config
+      counted && sameLimits(counted.config, config)
         ? counted.checks
         : countRequest(platform.rates, config, cls, c.req.method, c.env?.clientIp, () => presentedKey(c)?.hash);
 
