@@ -5,10 +5,8 @@
  * database on) or, without it, an in-memory PGlite.
  * `DATABASE_URL=postgres://… npx tsx bench/login-load.ts`
  */
-import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
-import postgres from 'postgres';
 import { newApp } from '../origin/app.js';
 import { loadOriginConfig } from '../origin/config.js';
 import { devEnvelope } from '../origin/crypto/envelope.js';
@@ -18,6 +16,7 @@ import { seedDemo } from '../origin/db/seed.js';
 import { MemoryTransport } from '../origin/identity/mail.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
+import { scratchDatabase } from './scratch-db.js';
 import { hashNewPassword, identityFromConfig } from '../origin/services/identity.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
@@ -26,15 +25,8 @@ const LOGINS = Number(process.env.BENCH_LOGINS ?? 100);
 const PASSWORD = 'Quiet-Harbor-73-Lantern!';
 
 const adminUrl = process.env.DATABASE_URL;
-const dbName = `ghee_bench_${randomBytes(4).toString('hex')}`;
-const admin = adminUrl ? postgres(adminUrl, { max: 1, onnotice: () => {} }) : null;
-let dbUrl: string | undefined;
-if (admin && adminUrl) {
-  await admin.unsafe(`create database ${dbName}`);
-  const u = new URL(adminUrl);
-  u.pathname = `/${dbName}`;
-  dbUrl = u.toString();
-}
+const scratch = adminUrl ? await scratchDatabase(adminUrl) : null;
+const dbUrl = scratch?.url;
 
 let database: Database | null = null;
 try {
@@ -121,8 +113,5 @@ try {
   await server.close();
 } finally {
   await database?.close();
-  if (admin) {
-    await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-    await admin.end();
-  }
+  await scratch?.drop();
 }

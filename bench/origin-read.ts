@@ -5,7 +5,6 @@
  * the bench creates and drops its own schema objects by migrating a fresh database).
  * `DATABASE_URL=postgres://… npx tsx bench/origin-read.ts`
  */
-import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
@@ -18,6 +17,7 @@ import { createDatabase } from '../origin/db/client.js';
 import { seedDemo } from '../origin/db/seed.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
+import { scratchDatabase } from './scratch-db.js';
 
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) throw new Error('DATABASE_URL (a Postgres server you may create a database on) is required');
@@ -26,11 +26,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const PAGES = Number(process.env.BENCH_PAGES ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-const name = `ghee_bench_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
+const scratch = await scratchDatabase(adminUrl);
+const url = new URL(scratch.url);
 try {
   const config = loadOriginConfig({ ORIGIN_PORT: '0', DATABASE_URL: url.toString(), DATABASE_SSLMODE: 'disable', LOG_LEVEL: 'silent', EDGE_SHARED_SECRET: 'b'.repeat(40) });
   const database = await createDatabase(config);
@@ -89,6 +86,5 @@ try {
   await raw.end();
   await database.close();
 } finally {
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }

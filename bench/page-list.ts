@@ -12,9 +12,7 @@
  * creates and drops its own).
  * `DATABASE_URL=postgres://… npx tsx bench/page-list.ts`
  */
-import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { devEnvelope } from '../origin/crypto/envelope.js';
 import { newApp } from '../origin/app.js';
@@ -23,6 +21,7 @@ import { createDatabase } from '../origin/db/client.js';
 import { seedDemo } from '../origin/db/seed.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
+import { scratchDatabase } from './scratch-db.js';
 import { spaces } from '../origin/db/schema/index.js';
 import { issueApiKey } from '../origin/services/api-keys.js';
 import { createPageType } from '../origin/services/page-types.js';
@@ -45,11 +44,8 @@ const VARIANTS: { name: string; query: string; target: boolean }[] = [
   { name: 'fields.category=c7 (1% match)', query: '?page=1&page_size=10&fields.category=c7', target: false },
 ];
 
-const name = `ghee_bench_${randomBytes(4).toString('hex')}`;
-const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-await admin.unsafe(`create database ${name}`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
+const scratch = await scratchDatabase(adminUrl);
+const url = new URL(scratch.url);
 try {
   const config = loadOriginConfig({ ORIGIN_PORT: '0', DATABASE_URL: url.toString(), DATABASE_SSLMODE: 'disable', LOG_LEVEL: 'silent' });
   const database = await createDatabase(config);
@@ -143,6 +139,5 @@ try {
   await origin.close();
   await database.close();
 } finally {
-  await admin.unsafe(`drop database if exists ${name} with (force)`);
-  await admin.end();
+  await scratch.drop();
 }
