@@ -52,3 +52,28 @@ export const scheduledAt = (b: Scheduling): { scheduledAt?: Date } => (b.schedul
 export const rollbackBody = z
   .object({ version: z.number().int().min(1), status: z.enum(['draft', 'published'], { message: 'must be draft or published' }).optional() })
   .strict();
+
+/** What the content write services return (pages, collection items, posts). */
+export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch'; detail: string };
+
+/**
+ * A service result as the HTTP answer: the value (after telling `committed`, e.g. the purge
+ * worker), or the matching error — 404, 400 (prefixed with `invalidPrefix` for validation
+ * failures) or 412.
+ */
+export function unwrapWrite<T>(r: WriteOutcome<T>, committed?: () => void, invalidPrefix = ''): T {
+  if (r.ok) {
+    committed?.();
+    return r.value;
+  }
+  switch (r.error) {
+    case 'not_found':
+      throw new ApiError('not_found', r.detail);
+    case 'conflict':
+      throw new ApiError('bad_request', r.detail);
+    case 'invalid':
+      throw new ApiError('bad_request', `${invalidPrefix}${r.detail}`);
+    case 'version_mismatch':
+      throw new ApiError('precondition_failed', r.detail);
+  }
+}

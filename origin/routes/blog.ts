@@ -45,7 +45,6 @@ import {
   rollbackPost,
   updatePost,
   withoutBody,
-  type BlogWriteResult,
   type PostJson,
   type PostStatus,
   type WithRecent,
@@ -54,7 +53,7 @@ import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { parseBody } from '../http/body.js';
 import { ownedSpace } from '../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, unwrapWrite } from '../http/revisions.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -197,21 +196,6 @@ function pathSlug(c: Context<OriginEnv>, notFound: string): string {
   return s;
 }
 
-function unwrap<T>(r: BlogWriteResult<T>, committed?: () => void): T {
-  if (r.ok) {
-    committed?.();
-    return r.value;
-  }
-  switch (r.error) {
-    case 'not_found':
-      throw new ApiError('not_found', r.detail);
-    case 'conflict':
-    case 'invalid':
-      throw new ApiError('bad_request', r.detail);
-    case 'version_mismatch':
-      throw new ApiError('precondition_failed', r.detail);
-  }
-}
 
 /** Cacheable read: Surrogate-Key (space first), Surrogate-Control, short browser cache. */
 function cacheable(c: Context<OriginEnv>, spaceId: string, keys: string[], postIds: string[] = []): void {
@@ -353,7 +337,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId } = actor;
     const { scheduled, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId }), ctx.onPurgeQueued);
+    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -365,7 +349,7 @@ export function blogRoutes(ctx: AppContext) {
     if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
       requirePublishRight(c, actor, undefined, (await getPostForManagement(db(), spaceId, s))?.status);
     } else requirePublishRight(c, actor, body.status);
-    const saved = unwrap(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
@@ -375,7 +359,7 @@ export function blogRoutes(ctx: AppContext) {
   app.delete('/v2/posts/:slug', auth, async (c) => {
     const { spaceId, keyId } = await writer(c, 'content.delete');
     const s = pathSlug(c, 'Post not found.');
-    unwrap(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
@@ -410,7 +394,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId } = await writer(c, 'content.publish');
     const s = pathSlug(c, 'Post not found.');
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrap(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -418,7 +402,7 @@ export function blogRoutes(ctx: AppContext) {
   /** Undo a delete. */
   app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
     const { spaceId, keyId } = await writer(c, 'content.delete');
-    const saved = unwrap(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -428,7 +412,7 @@ export function blogRoutes(ctx: AppContext) {
   app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
     const spaceId = await ownedSpace(db(), c, 'authors');
     const body = await parseBody(c, authorBody);
-    const author = unwrap(await createAuthor(db(), spaceId, body), ctx.onPurgeQueued);
+    const author = unwrapWrite(await createAuthor(db(), spaceId, body), ctx.onPurgeQueued);
     return c.json({ data: author }, 201);
   });
 

@@ -56,7 +56,7 @@ import {
 } from '../services/collections.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { ownedSpace } from '../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, unwrapWrite } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -122,20 +122,7 @@ async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S):
   return parsed.data;
 }
 
-function unwrap<T>(r: Result<T>, committed?: () => void): T {
-  if (r.ok) {
-    committed?.();
-    return r.value;
-  }
-  switch (r.error) {
-    case 'not_found':
-      throw new ApiError('not_found', r.detail);
-    case 'invalid':
-      throw new ApiError('bad_request', `Invalid request: ${r.detail}`);
-    case 'version_mismatch':
-      throw new ApiError('precondition_failed', r.detail);
-  }
-}
+const unwrap = <T>(r: Result<T>, committed?: () => void): T => unwrapWrite(r, committed, 'Invalid request: ');
 
 function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
   const p = c.get('principal');

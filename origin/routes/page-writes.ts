@@ -17,9 +17,9 @@ import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
 import type { Action } from '../../shared/permissions.js';
-import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage, type WriteResult } from '../services/page-writes.js';
+import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, unwrapWrite } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -58,21 +58,6 @@ function localeParam(c: Context<OriginEnv>): string | null {
   return locale;
 }
 
-function unwrap<T>(r: WriteResult<T>, committed?: () => void): T {
-  if (r.ok) {
-    committed?.();
-    return r.value;
-  }
-  switch (r.error) {
-    case 'not_found':
-      throw new ApiError('not_found', r.detail);
-    case 'conflict':
-    case 'invalid':
-      throw new ApiError('bad_request', r.detail);
-    case 'version_mismatch':
-      throw new ApiError('precondition_failed', r.detail);
-  }
-}
 
 export function pageWriteRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
@@ -90,7 +75,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId } = actor;
     const body = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrap(
+    unwrapWrite(
       await createPage(ctx.database.db, {
         spaceId,
         keyId,
@@ -116,7 +101,7 @@ export function pageWriteRoutes(ctx: AppContext) {
       // Editing a live page changes what is published: only for those who may publish.
       requirePublishRight(c, actor, undefined, (await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) }))?.status);
     } else requirePublishRight(c, actor, body.status);
-    const saved = unwrap(
+    const saved = unwrapWrite(
       await updatePage(
         ctx.database.db,
         {
@@ -144,7 +129,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId } = await writer(c, 'content.delete');
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
-    unwrap(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
+    unwrapWrite(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
@@ -192,7 +177,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId } = await writer(c, 'content.publish');
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrap(
+    const saved = unwrapWrite(
       await rollbackPage(ctx.database.db, { spaceId, keyId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
       ctx.onPurgeQueued,
     );
@@ -203,7 +188,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   /** Undo a delete. */
   app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
     const { spaceId, keyId } = await writer(c, 'content.delete');
-    const saved = unwrap(await restorePage(ctx.database.db, { spaceId, keyId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   });

@@ -655,19 +655,27 @@ export async function updatePost(db: Db, spaceId: string, slug: string, input: P
   }
 }
 
+/** The live (not deleted) post, locked for this transaction, if it is still at `expectedVersion`. */
+async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<BlogWriteResult<PostRow>> {
+  const [current] = await t
+    .select()
+    .from(posts)
+    .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNull(posts.deletedAt)))
+    .for('update')
+    .limit(1);
+  if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
+  if (expectedVersion !== null && current.version !== expectedVersion) {
+    return { ok: false, error: 'version_mismatch', detail: `The post changed since version ${expectedVersion}; read it again.` };
+  }
+  return { ok: true, value: current };
+}
+
 async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const [current] = await t
-      .select()
-      .from(posts)
-      .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNull(posts.deletedAt)))
-      .for('update')
-      .limit(1);
-    if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
-    if (expectedVersion !== null && current.version !== expectedVersion) {
-      return { ok: false, error: 'version_mismatch', detail: `The post changed since version ${expectedVersion}; read it again.` };
-    }
+    const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
+    if (!locked.ok) return locked;
+    const current = locked.value;
     if (opts.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= opts.onlyIfDue)) {
       return { ok: false, error: 'version_mismatch', detail: 'The post is no longer scheduled and due.' };
     }
@@ -705,16 +713,9 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
 export async function deletePost(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
-    const [current] = await t
-      .select()
-      .from(posts)
-      .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNull(posts.deletedAt)))
-      .for('update')
-      .limit(1);
-    if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
-    if (expectedVersion !== null && current.version !== expectedVersion) {
-      return { ok: false, error: 'version_mismatch', detail: `The post changed since version ${expectedVersion}; read it again.` };
-    }
+    const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
+    if (!locked.ok) return locked;
+    const current = locked.value;
     const oldWorking = (await renderWorking(t, [current])).get(current.id);
     const [row] = (await t
       .update(posts)

@@ -131,6 +131,20 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
   });
 }
 
+/**
+ * The page a write addresses: space, slug and locale, of its type (or of any type for `*`),
+ * live or (for restores) deleted.
+ */
+function pageAt(at: { spaceId: string; slug: string; pageType: string }, locale: string, deleted: boolean) {
+  return and(
+    eq(pages.spaceId, at.spaceId),
+    eq(pages.slug, at.slug),
+    eq(pages.locale, locale),
+    deleted ? isNotNull(pages.deletedAt) : isNull(pages.deletedAt),
+    at.pageType === '*' ? undefined : eq(pages.pageType, at.pageType),
+  );
+}
+
 export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
@@ -138,15 +152,7 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
     const [current] = await t
       .select({ id: pages.id, pageType: pages.pageType, version: pages.version })
       .from(pages)
-      .where(
-        and(
-          eq(pages.spaceId, change.spaceId),
-          eq(pages.slug, change.slug),
-          eq(pages.locale, locale),
-          isNull(pages.deletedAt),
-          change.pageType === '*' ? undefined : eq(pages.pageType, change.pageType),
-        ),
-      )
+      .where(pageAt(change, locale, false))
       .orderBy(sql`${pages.pageType} = '*' desc`)
       .limit(1);
     if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
@@ -213,16 +219,7 @@ export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'p
     const [row] = await t
       .update(pages)
       .set({ deletedAt: new Date(), version: sql`${pages.version} + 1` })
-      .where(
-        and(
-          eq(pages.spaceId, change.spaceId),
-          eq(pages.slug, change.slug),
-          eq(pages.locale, locale),
-          isNull(pages.deletedAt),
-          change.pageType === '*' ? undefined : eq(pages.pageType, change.pageType),
-          expectedVersion === null ? undefined : eq(pages.version, expectedVersion),
-        ),
-      )
+      .where(and(pageAt(change, locale, false), expectedVersion === null ? undefined : eq(pages.version, expectedVersion)))
       .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, publishedAt: pages.publishedAt });
     if (!row) return { ok: false, error: expectedVersion === null ? 'not_found' : 'version_mismatch', detail: expectedVersion === null ? 'Page not found.' : 'The page changed or does not exist.' };
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
@@ -246,7 +243,7 @@ export async function getPageForManagement(db: Db, q: { spaceId: string; pageTyp
   const [row] = await db
     .select()
     .from(pages)
-    .where(and(eq(pages.spaceId, q.spaceId), eq(pages.slug, q.slug), eq(pages.locale, locale), isNull(pages.deletedAt), q.pageType === '*' ? undefined : eq(pages.pageType, q.pageType)))
+    .where(pageAt(q, locale, false))
     .limit(1);
   return row ?? null;
 }
@@ -293,15 +290,7 @@ export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | '
     const [row] = await t
       .update(pages)
       .set({ deletedAt: null, version: sql`${pages.version} + 1`, updatedAt: new Date() })
-      .where(
-        and(
-          eq(pages.spaceId, change.spaceId),
-          eq(pages.slug, change.slug),
-          eq(pages.locale, locale),
-          isNotNull(pages.deletedAt),
-          change.pageType === '*' ? undefined : eq(pages.pageType, change.pageType),
-        ),
-      )
+      .where(pageAt(change, locale, true))
       .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, publishedAt: pages.publishedAt, published: pages.published, updatedAt: pages.updatedAt });
     if (!row) return { ok: false, error: 'not_found', detail: 'No deleted page with that slug.' };
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
