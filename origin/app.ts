@@ -10,6 +10,7 @@ import type { Envelope } from './crypto/envelope.js';
 import type { Database } from './db/client.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
+import { attachReadPath, createReadPath } from './read-path.js';
 import { LogTransport, type MailTransport } from './identity/mail.js';
 import type { KeyUsageSink } from './services/key-usage.js';
 import { identityFromConfig, type IdentityContext } from './services/identity.js';
@@ -120,5 +121,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     return jsonError('internal_error', DEFAULT_DETAIL.internal_error, requestId);
   });
 
+  // Plain page reads answered in front of all this, identically (origin/read-path.ts; listen() installs it).
+  attachReadPath(app, createReadPath(ctx));
   return app;
 }

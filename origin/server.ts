@@ -1,17 +1,19 @@
 /**
  * Serving the origin app over HTTP (local) or HTTPS (TLS 1.2/1.3, Mozilla "intermediate"),
  * with graceful shutdown: stop accepting, let in-flight requests finish (bounded), close
- * idle keep-alive sockets, then close the database pool.
+ * idle keep-alive sockets, then close the database pool. Plain page reads are answered by the
+ * app's read path (origin/read-path.ts) in front of the Hono listener, which gets the rest.
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { OriginConfig } from './config.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
+import { readPathOf } from './read-path.js';
 
 /** Mozilla Server Side TLS "intermediate" (v5.7) TLS 1.2 suites; TLS 1.3 suites are Node's defaults. */
 export const MOZILLA_INTERMEDIATE_CIPHERS = [
@@ -36,32 +38,34 @@ export interface RunningServer {
 
 type ServerConfig = Pick<OriginConfig, 'ORIGIN_HOST' | 'ORIGIN_PORT' | 'TLS_CERT_FILE' | 'TLS_KEY_FILE' | 'SHUTDOWN_TIMEOUT_MS'>;
 
-export async function listen(app: Hono<OriginEnv>, config: ServerConfig, logger: Logger): Promise<RunningServer> {
+export interface ListenOptions {
+  /** Answer plain page reads through the app's read path (default); false sends every request through Hono (for comparisons). */
+  fastReads?: boolean;
+}
+
+export async function listen(app: Hono<OriginEnv>, config: ServerConfig, logger: Logger, opts: ListenOptions = {}): Promise<RunningServer> {
   const tls = Boolean(config.TLS_CERT_FILE && config.TLS_KEY_FILE);
+  // What @hono/node-server's serve() builds, with the read path (when the app has one) in front.
+  const chain = getRequestListener(app.fetch, { hostname: config.ORIGIN_HOST });
+  const readPath = opts.fastReads === false ? undefined : readPathOf(app);
+  const listener: (incoming: IncomingMessage, outgoing: ServerResponse) => void = readPath ? readPath.listener(chain) : (incoming, outgoing) => void chain(incoming, outgoing);
   const server = await new Promise<Server>((resolvePromise, reject) => {
-    const s = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.ORIGIN_HOST,
-        port: config.ORIGIN_PORT,
-        ...(tls
-          ? {
-              createServer: createHttpsServer,
-              serverOptions: {
-                cert: readFileSync(config.TLS_CERT_FILE!),
-                key: readFileSync(config.TLS_KEY_FILE!),
-                minVersion: 'TLSv1.2' as const,
-                maxVersion: 'TLSv1.3' as const,
-                ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
-                ecdhCurve: 'X25519:prime256v1:secp384r1',
-                honorCipherOrder: false,
-              },
-            }
-          : {}),
-      },
-      () => resolvePromise(s as Server),
-    ) as Server;
+    const s = tls
+      ? createHttpsServer(
+          {
+            cert: readFileSync(config.TLS_CERT_FILE!),
+            key: readFileSync(config.TLS_KEY_FILE!),
+            minVersion: 'TLSv1.2',
+            maxVersion: 'TLSv1.3',
+            ciphers: MOZILLA_INTERMEDIATE_CIPHERS,
+            ecdhCurve: 'X25519:prime256v1:secp384r1',
+            honorCipherOrder: false,
+          },
+          listener,
+        )
+      : createServer(listener);
     s.once('error', reject);
+    s.listen(config.ORIGIN_PORT, config.ORIGIN_HOST, () => resolvePromise(s));
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

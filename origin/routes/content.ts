@@ -8,14 +8,31 @@ import { wellFormedTokenHash } from '../services/api-keys.js';
 import { Expander } from '../services/page-lists.js';
 import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage } from '../services/pages.js';
 
-const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
-const PAGE_TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
-const LEVELS_RE = /^[1-5]$/;
-const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
+export const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+export const PAGE_TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
+export const LEVELS_RE = /^[1-5]$/;
+export const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
 
 /** Long at the edge (purged on change), short in browsers. */
 export const CONTENT_SURROGATE_CONTROL = formatSurrogateControl({ maxAge: 86_400, staleWhileRevalidate: 60, staleIfError: 604_800 });
 export const CONTENT_BROWSER_CACHE_CONTROL = 'max-age=60';
+
+/** The headers of a page read's 200 (before the app adds the request id and the secure headers). */
+export function pageResponseHeaders(surrogateKey: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'surrogate-key': surrogateKey,
+    'surrogate-control': CONTENT_SURROGATE_CONTROL,
+    'cache-control': CONTENT_BROWSER_CACHE_CONTROL,
+  };
+}
+
+/** The Surrogate-Key value of a page read: the space, the page, the slug as requested, then any embedded pages' keys. */
+export function pageSurrogateKey(spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string> = []): string {
+  const own = [surrogateKeys.space(spaceId), surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug)];
+  const more = [...extraKeys];
+  return (more.length === 0 ? own : [...new Set([...own, ...more])]).join(' ');
+}
 
 interface PageRead {
   pageType: string;
@@ -49,16 +66,8 @@ export function contentRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
   const raw = rawQuery(ctx.database.db);
 
-  const respond = (c: Context<OriginEnv>, spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string>, json: string) => {
-    const own = [surrogateKeys.space(spaceId), surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug)];
-    const more = [...extraKeys];
-    return c.body(`{"data":${json}}`, 200, {
-      'content-type': 'application/json',
-      'surrogate-key': (more.length === 0 ? own : [...new Set([...own, ...more])]).join(' '),
-      'surrogate-control': CONTENT_SURROGATE_CONTROL,
-      'cache-control': CONTENT_BROWSER_CACHE_CONTROL,
-    });
-  };
+  const respond = (c: Context<OriginEnv>, spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string>, json: string) =>
+    c.body(`{"data":${json}}`, 200, pageResponseHeaders(pageSurrogateKey(spaceId, slug, pageId, extraKeys)));
 
   /** After authentication: the permission checks, then the page (expanded when its type has references). */
   const serve = async (c: Context<OriginEnv>, q: PageRead, found?: RawPublishedPage | null) => {
@@ -87,7 +96,9 @@ export function contentRoutes(ctx: AppContext) {
    * Registered before the `/v2/*` key middleware and authenticating itself, with the same rules:
    * an edge assertion, or a directly presented key that must be active in the database now. A
    * direct key and a published page are looked up in ONE query; errors keep their precedence
-   * (credentials first, then parameters, then permissions, then the page).
+   * (credentials first, then parameters, then permissions, then the page). On a running server the
+   * plain case (a valid key, a page without references) is answered in front of Hono by
+   * origin/read-path.ts, identically; this handler answers everything it hands over.
    */
   app.get('/v2/pages/:pageType/:slug', async (c) => {
     const url = new URL(c.req.url);

@@ -1,0 +1,464 @@
+/**
+ * The page-read fast path (origin/read-path.ts) answers exactly as the chain does. Two origins on
+ * one database, same settings and clock: one with the read path in front of Hono, one sending
+ * every request through Hono. Every request goes to both; status, headers (names, values and
+ * their order on the wire), body, key-usage touches and log lines must be identical — and the
+ * fast origin must have served the plain reads itself and handed everything else to the chain.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { generateApiKey } from '../shared/api-key.js';
+import { signAssertion } from '../shared/edge-assertion.js';
+import { newApp } from './app.js';
+import { loadOriginConfig, type OriginConfig } from './config.js';
+import { devEnvelope } from './crypto/envelope.js';
+import type { Database } from './db/client.js';
+import { apiKeys, pages, pageTypes, spaces } from './db/schema/index.js';
+import { seedDemo, type DemoSeed } from './db/seed.js';
+import { createLogger } from './logger.js';
+import { readPathOf, type ReadPath } from './read-path.js';
+import { listen, type RunningServer } from './server.js';
+import { issueApiKey } from './services/api-keys.js';
+import { renderPage } from './services/pages.js';
+import { createTestDatabase, type TestDatabase } from '../test/helpers/db.js';
+import { LogSink } from '../test/helpers/stack.js';
+import { selfSignedCert } from '../test/helpers/tls.js';
+
+/** Seconds since the epoch, fixed: both origins see the same time (key expiry, touch times). */
+const NOW = Math.floor(Date.now() / 1000);
+
+interface Exchange {
+  status: number;
+  headers: string[];
+  body: string;
+}
+
+interface Side {
+  server: RunningServer;
+  logs: LogSink;
+  touches: string[];
+}
+
+interface Pair {
+  fast: Side;
+  chain: Side;
+  readPath: ReadPath;
+  ca?: string;
+}
+
+function send(base: string, path: string, headers: Record<string, string | string[]> = {}, method = 'GET', ca?: string): Promise<Exchange> {
+  return new Promise((resolve, reject) => {
+    const onResponse = (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.rawHeaders, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    };
+    const req = ca ? httpsRequest(`${base}${path}`, { method, headers, agent: false, ca }, onResponse) : httpRequest(`${base}${path}`, { method, headers, agent: false }, onResponse);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Date differs between servers; a minted request id is random: both become placeholders (in the body too). */
+function normalise(x: Exchange): Exchange {
+  const headers: string[] = [];
+  let minted: string | null = null;
+  for (let i = 0; i < x.headers.length; i += 2) {
+    const name = x.headers[i]!;
+    let value = x.headers[i + 1]!;
+    if (name.toLowerCase() === 'date') value = '<date>';
+    if (name.toLowerCase() === 'x-request-id' && /^[0-9a-f]{32}$/.test(value)) {
+      minted = value;
+      value = '<minted>';
+    }
+    headers.push(name, value);
+  }
+  return { status: x.status, headers, body: minted ? x.body.replaceAll(minted, '<minted>') : x.body };
+}
+
+/** The log lines written since the last call, without their time and duration (and with a minted request id as a placeholder). */
+function drainLogs(sink: LogSink): Record<string, unknown>[] {
+  const lines = sink.lines.splice(0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return lines.map((line) => {
+    const { time: _time, ms, ...rest } = line;
+    if (typeof rest.request_id === 'string' && /^[0-9a-f]{32}$/.test(rest.request_id)) rest.request_id = '<minted>';
+    return { ...rest, ...(ms === undefined ? {} : { ms: typeof ms }) };
+  });
+}
+
+const header = (x: Exchange, name: string) => {
+  for (let i = 0; i < x.headers.length; i += 2) if (x.headers[i]!.toLowerCase() === name) return x.headers[i + 1];
+  return undefined;
+};
+
+let database: TestDatabase;
+let seed: DemoSeed;
+let config: OriginConfig;
+let secret: string;
+let pair: Pair;
+const spareKeys: Record<string, string> = {};
+let otherSpaceId: string;
+
+async function startSide(fastReads: boolean, cfg: OriginConfig, db: Database = database): Promise<Side & { readPath: ReadPath | undefined }> {
+  const logs = new LogSink();
+  const logger = createLogger('info', logs);
+  const touches: string[] = [];
+  const app = newApp({
+    config: cfg,
+    database: db,
+    logger,
+    envelope: devEnvelope(),
+    now: () => NOW,
+    keyUsage: { touch: (id, at) => touches.push(`${id}@${at.toISOString()}`) },
+  });
+  const server = await listen(app, cfg, logger, { fastReads });
+  logs.lines.length = 0; // the "listening" line
+  return { server, logs, touches, readPath: readPathOf(app) };
+}
+
+async function startPair(cfg: OriginConfig, db: Database = database, ca?: string): Promise<Pair> {
+  const fast = await startSide(true, cfg, db);
+  const chain = await startSide(false, cfg, db);
+  if (!fast.readPath) throw new Error('no read path for this database');
+  return { fast, chain, readPath: fast.readPath, ...(ca ? { ca } : {}) };
+}
+
+async function stopPair(p: Pair | undefined): Promise<void> {
+  await p?.fast.server.close();
+  await p?.chain.server.close();
+}
+
+/** Sends the request to both origins; asserts identical answers, touches and logs; returns the fast origin's answer and whether the read path served it. */
+async function both(p: Pair, path: string, headers: Record<string, string | string[]> = {}, method = 'GET'): Promise<{ res: Exchange; served: boolean }> {
+  const before = { ...p.readPath.counts };
+  const fast = await send(p.fast.server.url, path, headers, method, p.ca);
+  const chain = await send(p.chain.server.url, path, headers, method, p.ca);
+  const served = p.readPath.counts.served - before.served;
+  const declined = p.readPath.counts.declined - before.declined;
+  // Drained before comparing, so a failure here leaves nothing behind for the next request.
+  const touches = { fast: p.fast.touches.splice(0), chain: p.chain.touches.splice(0) };
+  const logs = { fast: drainLogs(p.fast.logs), chain: drainLogs(p.chain.logs) };
+  const what = `${method} ${path} ${JSON.stringify(headers)}`;
+  expect(served + declined, `${what}: one decision per request`).toBe(1);
+  expect(normalise(fast), what).toEqual(normalise(chain));
+  expect(touches.fast, `touches: ${what}`).toEqual(touches.chain);
+  expect(logs.fast, `logs: ${what}`).toEqual(logs.chain);
+  return { res: fast, served: served === 1 };
+}
+
+async function addPage(p: { slug: string; pageType?: string; locale?: string; fields: Record<string, unknown>; status?: 'published' | 'draft'; spaceId?: string }) {
+  const now = new Date();
+  const pageType = p.pageType ?? '*';
+  const published = p.status === 'draft' ? null : renderPage({ slug: p.slug, name: `Page ${p.slug}`, pageType, fields: p.fields, publishedAt: now, updatedAt: now });
+  const [row] = await database.db
+    .insert(pages)
+    .values({
+      spaceId: p.spaceId ?? seed.spaceId,
+      pageType,
+      slug: p.slug,
+      locale: p.locale ?? 'en',
+      name: `Page ${p.slug}`,
+      status: p.status ?? 'published',
+      fields: p.fields,
+      published,
+      publishedAt: published ? now : null,
+    })
+    .returning({ id: pages.id });
+  return row!.id;
+}
+
+const newKey = async (kind: 'read' | 'preview', extra: { expiresAt?: Date; spaceId?: string } = {}) =>
+  issueApiKey(database.db, { organizationId: seed.organizationId, spaceId: extra.spaceId ?? seed.spaceId, kind, name: kind, expiresAt: extra.expiresAt ?? null });
+
+beforeAll(async () => {
+  secret = randomBytes(32).toString('hex');
+  config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off' });
+  database = await createTestDatabase();
+  seed = (await seedDemo(database.db))!;
+  const db = database.db;
+  await db.insert(pageTypes).values([
+    { spaceId: seed.spaceId, slug: 'plain', name: 'Plain', fields: [{ name: 'title', type: 'short_text' }] },
+    {
+      spaceId: seed.spaceId,
+      slug: 'linked',
+      name: 'Linked',
+      fields: [
+        { name: 'title', type: 'short_text' },
+        { name: 'parts', type: 'repeater', fields: [{ name: 'ref', type: 'reference', page_type: 'plain' }] },
+      ],
+    },
+  ]);
+  await addPage({ slug: 'p1', pageType: 'plain', fields: { title: 'Plain one', note: 'a "quoted" ünïcode → value' } });
+  await addPage({ slug: 'l1', pageType: 'linked', fields: { title: 'Linked', parts: [{ ref: 'p1' }] } });
+  await addPage({ slug: 'draft', fields: { title: 'Draft' }, status: 'draft' });
+  await addPage({ slug: 'home', locale: 'fr', fields: { headline: 'Bienvenue' } });
+  await addPage({ slug: 'gone', fields: { title: 'Gone' } });
+  // Locales the route refuses (stored anyway): the parameter check, not a missing page, must answer.
+  await addPage({ slug: 'home', locale: 'x1', fields: { headline: 'unreachable' } });
+  await addPage({ slug: 'home', locale: 'EN', fields: { headline: 'unreachable' } });
+  await db.update(pages).set({ deletedAt: new Date() }).where(eq(pages.slug, 'gone'));
+  await addPage({ slug: 'only-in-a', fields: { secret: 'space A only' } });
+  const [other] = await db.insert(spaces).values({ organizationId: seed.organizationId, slug: 'other', name: 'Other' }).returning();
+  otherSpaceId = other!.id;
+  await addPage({ slug: 'shared', fields: { owner: 'space A' } });
+  await addPage({ slug: 'shared', fields: { owner: 'space B' }, spaceId: otherSpaceId });
+
+  const revoked = await newKey('read');
+  await db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, revoked.id));
+  spareKeys.revoked = revoked.token;
+  spareKeys.expired = (await newKey('read', { expiresAt: new Date((NOW - 60) * 1000) })).token;
+  spareKeys.later = (await newKey('read', { expiresAt: new Date((NOW + 3600) * 1000) })).token;
+  spareKeys.other = (await newKey('read', { spaceId: otherSpaceId })).token;
+  pair = await startPair(config);
+});
+
+afterAll(async () => {
+  await stopPair(pair);
+  await database?.dispose();
+});
+
+describe('read path ≡ chain', () => {
+  afterEach(() => {
+    expect(pair.fast.touches).toEqual([]);
+    expect(pair.chain.touches).toEqual([]);
+  });
+
+  it('serves plain reads itself: the same bytes, headers (and their order), touch and log line as the chain', async () => {
+    for (const path of ['/v2/pages/*/home/', '/v2/pages/*/home', '/v2/pages/plain/p1/', '/v2/pages/*/p1', '/v2/pages/*/home/?locale=fr', '/v2/pages/*/home/?locale=en']) {
+      const { res, served } = await both(pair, `${path}${path.includes('?') ? '&' : '?'}auth_token=${seed.keys.read}`);
+      expect(res.status, path).toBe(200);
+      expect(served, path).toBe(true);
+      expect(header(res, 'x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+      expect(header(res, 'strict-transport-security')).toBeDefined();
+      expect(header(res, 'surrogate-key')).toContain(`space:${seed.spaceId}`);
+    }
+    const fr = await both(pair, `/v2/pages/*/home/?auth_token=${seed.keys.read}&locale=fr`);
+    expect(fr.served).toBe(true);
+    expect(JSON.parse(fr.res.body)).toMatchObject({ data: { fields: { headline: 'Bienvenue' } } });
+    const typed = await both(pair, `/v2/pages/*/p1/?levels=3&auth_token=${seed.keys.read}`);
+    expect(typed.served).toBe(true);
+    expect(JSON.parse(typed.res.body)).toMatchObject({ data: { page_type: 'plain', fields: { note: 'a "quoted" ünïcode → value' } } });
+  });
+
+  it('every key kind with a space, and every token transport', async () => {
+    for (const key of [seed.keys.read, seed.keys.preview, seed.keys.write, spareKeys.later!]) {
+      expect((await both(pair, `/v2/pages/*/home/?auth_token=${key}`)).served).toBe(true);
+    }
+    const path = '/v2/pages/*/home/';
+    const served: Record<string, string>[] = [
+      { authorization: `Token ${seed.keys.read}` },
+      { authorization: `Bearer ${seed.keys.read}` },
+      { authorization: `bearer   ${seed.keys.read}` },
+      { authorization: `TOKEN\t${seed.keys.preview}` },
+    ];
+    for (const h of served) expect((await both(pair, path, h)).served, JSON.stringify(h)).toBe(true);
+    // A well-formed header wins over the query; a header of another scheme leaves the query's token.
+    expect((await both(pair, `${path}?auth_token=not-a-key`, { authorization: `Token ${seed.keys.read}` })).served).toBe(true);
+    expect((await both(pair, `${path}?auth_token=${seed.keys.read}`, { authorization: 'Basic dXNlcjpwYXNz' })).served).toBe(true);
+    expect((await both(pair, `${path}?auth_token=${seed.keys.read}`, { authorization: '' })).served).toBe(true);
+    const header401 = await both(pair, `${path}?auth_token=${seed.keys.read}`, { authorization: `Token ${generateApiKey('read')}` });
+    expect(header401).toMatchObject({ served: false, res: { status: 401 } });
+    expect((await both(pair, path, { authorization: `Token ${seed.keys.read} extra` })).res.status).toBe(401);
+    const twice = await both(pair, path, { authorization: [`Token ${seed.keys.read}`, `Token ${seed.keys.preview}`] });
+    expect(twice.served).toBe(false);
+  });
+
+  it('request ids: a valid one is echoed, an invalid one replaced, both served', async () => {
+    const path = `/v2/pages/*/home/?auth_token=${seed.keys.read}`;
+    const given = await both(pair, path, { 'x-request-id': 'client-trace-0001' });
+    expect(given).toMatchObject({ served: true });
+    expect(header(given.res, 'x-request-id')).toBe('client-trace-0001');
+    const bad = await both(pair, path, { 'x-request-id': 'bad id!' });
+    expect(bad.served).toBe(true);
+    expect(header(bad.res, 'x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+    expect((await both(pair, path, { 'x-request-id': 'short' })).served).toBe(true);
+    expect((await both(pair, path, { 'x-request-id': ['trace-one-0001', 'trace-two-0002'] })).served).toBe(true);
+  });
+
+  it('Host headers node-server takes as they are, or parses: served when the URL is unchanged', async () => {
+    const path = `/v2/pages/*/home/?auth_token=${seed.keys.read}`;
+    for (const host of ['example.com', 'origin.internal:8443', '127.0.0.1:61234', 'localhost:65535']) {
+      expect((await both(pair, path, { host })).served, host).toBe(true);
+    }
+    // Normalised by node-server (the read path declines), or refused by it (400): the chain's answer either way.
+    for (const host of ['EXAMPLE.com', 'example.com:80', '[::1]:8080', 'example.com/x', 'example.com?', 'user@example.com', 'exa mple.com', 'example.com:0']) {
+      await both(pair, path, { host });
+    }
+    expect((await both(pair, path, { host: 'example.com/x' })).res.status).toBe(400);
+  });
+
+  it('hands every other request to the chain untouched (errors, precedence and messages are the chain’s)', async () => {
+    const read = seed.keys.read;
+    const cases: [string, Record<string, string | string[]>?, string?][] = [
+      // credentials
+      ['/v2/pages/*/home/'],
+      [`/v2/pages/*/home/?auth_token=${spareKeys.revoked}`],
+      [`/v2/pages/*/home/?auth_token=${spareKeys.expired}`],
+      [`/v2/pages/*/home/?auth_token=${generateApiKey('read')}`],
+      ['/v2/pages/*/home/?auth_token=not-a-key'],
+      [`/v2/pages/*/home/?auth_token=${read.slice(0, -1)}${read.endsWith('A') ? 'B' : 'A'}`],
+      [`/v2/pages/*/home/?auth_token=${seed.keys.admin}`],
+      ['/v2/pages/*/home/', { authorization: 'Token' }],
+      ['/v2/pages/*/home/', { authorization: `Basic ${read}` }],
+      // pages
+      [`/v2/pages/*/missing/?auth_token=${read}`],
+      [`/v2/pages/*/gone/?auth_token=${read}`],
+      [`/v2/pages/*/draft/?auth_token=${read}`],
+      [`/v2/pages/linked/p1/?auth_token=${read}`],
+      [`/v2/pages/*/home/?locale=de&auth_token=${read}`],
+      [`/v2/pages/*/only-in-a/?auth_token=${spareKeys.other}`],
+      // references: the chain expands them
+      [`/v2/pages/*/l1/?auth_token=${read}`],
+      ...[1, 2, 3, 4, 5].map((n): [string] => [`/v2/pages/linked/l1/?levels=${n}&auth_token=${read}`]),
+      // parameters
+      [`/v2/pages/*/home/?locale=EN&auth_token=${read}`],
+      [`/v2/pages/*/home/?locale=x1&auth_token=${read}`],
+      [`/v2/pages/*/home/?locale=&auth_token=${read}`],
+      [`/v2/pages/*/home/?levels=0&auth_token=${read}`],
+      [`/v2/pages/*/home/?levels=6&auth_token=${read}`],
+      [`/v2/pages/*/home/?levels=a&auth_token=${read}`],
+      [`/v2/pages/*/home/?levels=&auth_token=${read}`],
+      [`/v2/pages/*/home/?levels=9&auth_token=${spareKeys.revoked}`],
+      [`/v2/pages/BAD/home/?auth_token=${read}`],
+      [`/v2/pages/*/-bad-/?auth_token=${read}`],
+      [`/v2/pages/*/ho.me/?auth_token=${read}`],
+      [`/v2/pages/*/ho%6De/?auth_token=${read}`],
+      [`/V2/pages/*/home/?auth_token=${read}`],
+      [`/v2/pages/*/home//?auth_token=${read}`],
+      [`/v2/pages//home/?auth_token=${read}`],
+      // preview
+      [`/v2/pages/*/draft/?preview=1&auth_token=${read}`],
+      [`/v2/pages/*/home/?preview=true&auth_token=${read}`],
+      [`/v2/pages/*/draft/?preview=1&auth_token=${seed.keys.preview}`],
+      [`/v2/pages/*/home/?preview=0&auth_token=${seed.keys.preview}`],
+      // odd queries
+      [`/v2/pages/*/home/?foo=bar&auth_token=${read}`],
+      [`/v2/pages/*/home/?auth_token=${read}&auth_token=${seed.keys.preview}`],
+      [`/v2/pages/*/home/?auth_token=not-a-key&auth_token=${read}`],
+      [`/v2/pages/*/home/?locale=fr&locale=en&auth_token=${read}`],
+      [`/v2/pages/*/home/?auth_token=${read}&`],
+      [`/v2/pages/*/home/?&auth_token=${read}`],
+      [`/v2/pages/*/home/?auth_token=${read}&locale`],
+      [`/v2/pages/*/home/?`],
+      [`/v2/pages/*/home/?auth_token=${read}&x=%41`],
+      [`/v2/pages/*/home/?auth_token=${read}&locale=f%72`],
+      [`/v2/pages/*/home/?auth_%74oken=${read}`],
+      [`/v2/pages/*/home/?auth_token=${read}&q=a+b`],
+      // a body on a GET
+      [`/v2/pages/*/home/?auth_token=${read}`, { 'content-length': '0' }],
+      // methods
+      [`/v2/pages/*/home/?auth_token=${read}`, {}, 'HEAD'],
+      [`/v2/pages/*/home/?auth_token=${read}`, {}, 'OPTIONS'],
+      [`/v2/pages/*/home/?auth_token=${read}`, {}, 'DELETE'],
+    ];
+    for (const [path, headers = {}, method = 'GET'] of cases) {
+      const { served } = await both(pair, path, headers, method);
+      expect(served, `${method} ${path}`).toBe(false);
+    }
+  });
+
+  it('edge-asserted requests go to the chain, valid or not', async () => {
+    const path = '/v2/pages/*/home/';
+    const signed = signAssertion(secret, { keyId: '00000000-0000-4000-8000-0000000000ee', spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW);
+    const ok = await both(pair, path, signed);
+    expect(ok).toMatchObject({ served: false, res: { status: 200 } });
+    // An assertion header beside a directly presented key: still the chain (which checks the assertion).
+    const withKey = `${path}?auth_token=${seed.keys.read}`;
+    expect((await both(pair, withKey, { 'x-ghee-assert-sig': 'f'.repeat(64) })).res.status).toBe(401);
+    expect((await both(pair, withKey, { 'x-ghee-key-id': 'someone' })).served).toBe(false);
+  });
+});
+
+describe('read path: security', () => {
+  it('a revoked key never gets content through the read path (no caching: refused on the very next read)', async () => {
+    const k = await newKey('read');
+    const path = `/v2/pages/*/only-in-a/?auth_token=${k.token}`;
+    const first = await both(pair, path);
+    expect(first).toMatchObject({ served: true, res: { status: 200 } });
+    expect(first.res.body).toContain('space A only');
+    await database.db.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, k.id));
+    const after = await both(pair, path);
+    expect(after).toMatchObject({ served: false, res: { status: 401 } });
+    expect(after.res.body).not.toContain('space A only');
+    expect(header(after.res, 'surrogate-key')).toBeUndefined();
+  });
+
+  it('a key of space B never reads space A’s pages', async () => {
+    const missing = await both(pair, `/v2/pages/*/only-in-a/?auth_token=${spareKeys.other}`);
+    expect(missing).toMatchObject({ served: false, res: { status: 404 } });
+    expect(missing.res.body).not.toContain('space A only');
+    expect(header(missing.res, 'surrogate-key')).toContain(`space:${otherSpaceId}`);
+    const own = await both(pair, `/v2/pages/*/shared/?auth_token=${spareKeys.other}`);
+    expect(own.served).toBe(true);
+    expect(JSON.parse(own.res.body)).toMatchObject({ data: { fields: { owner: 'space B' } } });
+    expect(header(own.res, 'surrogate-key')).not.toContain(seed.spaceId);
+    const a = await both(pair, `/v2/pages/*/shared/?auth_token=${seed.keys.read}`);
+    expect(JSON.parse(a.res.body)).toMatchObject({ data: { fields: { owner: 'space A' } } });
+  });
+
+  it('never logs the token; the access line is the chain’s', async () => {
+    const before = pair.fast.logs.lines.length;
+    const res = await send(pair.fast.server.url, `/v2/pages/*/home/?auth_token=${seed.keys.read}`);
+    expect(res.status).toBe(200);
+    const lines = pair.fast.logs.lines.slice(before);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain(seed.keys.read);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ level: 'info', msg: 'request', method: 'GET', path: '/v2/pages/*/home/?auth_token=%5BREDACTED%5D', status: 200 });
+    pair.fast.logs.lines.length = before;
+    pair.fast.touches.length = 0;
+  });
+});
+
+describe('read path: failures go to the chain', () => {
+  it('a query that fails is answered by the chain (500), never by the read path', async () => {
+    const failing = Object.assign(() => undefined, { unsafe: () => Promise.reject(new Error('database down')) });
+    const broken = { db: { $client: failing } } as unknown as Database;
+    const p = await startPair(config, broken);
+    try {
+      const { res, served } = await both(p, `/v2/pages/*/home/?auth_token=${seed.keys.read}`);
+      expect(served).toBe(false);
+      expect(res.status).toBe(500);
+      expect(res.body).not.toContain('database down');
+    } finally {
+      await stopPair(p);
+    }
+  });
+
+  it('a key-usage sink that throws: the read path declines, the chain answers as it does', async () => {
+    const logs = new LogSink();
+    const logger = createLogger('info', logs);
+    const app = newApp({ config, database, logger, envelope: devEnvelope(), now: () => NOW, keyUsage: { touch: () => { throw new Error('sink broken'); } } });
+    const server = await listen(app, config, logger);
+    try {
+      const res = await send(server.url, `/v2/pages/*/home/?auth_token=${seed.keys.read}`);
+      expect(res.status).toBe(500);
+      expect(readPathOf(app)!.counts).toEqual({ served: 0, declined: 1 });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('read path over HTTPS', () => {
+  let tlsPair: Pair | undefined;
+  beforeAll(async () => {
+    const { certFile, keyFile } = selfSignedCert();
+    const tlsConfig = { ...config, TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile };
+    tlsPair = await startPair(tlsConfig, database, readFileSync(certFile, 'utf8'));
+  });
+  afterAll(async () => stopPair(tlsPair));
+
+  it('serves plain reads the same over TLS, and hands the rest over', async () => {
+    const p = tlsPair!;
+    expect(p.fast.server.tls).toBe(true);
+    const ok = await both(p, `/v2/pages/*/home/?auth_token=${seed.keys.read}`);
+    expect(ok).toMatchObject({ served: true, res: { status: 200 } });
+    const refused = await both(p, `/v2/pages/*/home/?auth_token=${spareKeys.revoked}`);
+    expect(refused).toMatchObject({ served: false, res: { status: 401 } });
+  });
+});

@@ -1,0 +1,283 @@
+/**
+ * The page-read fast path: `GET /v2/pages/{type}/{slug}/` with a directly presented key, the
+ * origin's hot read, answered straight from node:http. Through Hono and @hono/node-server the
+ * same answer costs a web Request and Response, header objects built and rewritten, a child
+ * logger and the route's own parsing, around the one prepared query that finds the key and the
+ * page (findKeyAndPublishedPage, origin/services/pages.ts). Here it is the query, one header
+ * list copied from a template built once, and the body written as stored.
+ *
+ * It serves exactly the plain case, and only when the query found an active key with a space
+ * and that space's published page whose type has no reference fields; the response is the
+ * chain's byte for byte (status, headers and their order on the wire, body), with the same
+ * key-usage touch and the same access-log line. Everything else goes, untouched, to the Hono
+ * listener (the chain), which answers as it always did — it looks the key and the page up
+ * again, which costs a query on the rare paths only:
+ * - declined before the query: not a GET (HEAD included), a target or Host that @hono/node-server
+ *   would normalise or refuse, another path, percent-encoding, a query parameter other than
+ *   `auth_token`, `locale` and `levels` (once each, plain characters, valid values: `preview`
+ *   and anything odd go to the chain, so errors keep the chain's precedence and wording), no or a
+ *   malformed token, repeated Authorization headers, any edge-assertion header;
+ * - declined after the query: no active key, a key without a space, no page, a page type with
+ *   references (the chain expands them), or any error (the chain answers it).
+ * The fast path never answers an error itself and never touches the request body.
+ *
+ * The test origin/read-path.test.ts sends every case to a server with and one without this path
+ * and compares the responses, key-usage touches and log lines.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Hono } from 'hono';
+import { ASSERTION_HEADERS } from '../shared/edge-assertion.js';
+import { redactUrl } from '../shared/redact.js';
+import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
+import { applySecureHeaders } from '../shared/secure-headers.js';
+import type { AppContext } from './app.js';
+import type { OriginEnv } from './env.js';
+import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
+import { wellFormedTokenHash } from './services/api-keys.js';
+import { findKeyAndPublishedPage, rawQuery, type RawQuery } from './services/pages.js';
+
+type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
+/** The Hono app's node:http listener (@hono/node-server's getRequestListener). */
+type ChainListener = (incoming: IncomingMessage, outgoing: ServerResponse) => unknown;
+
+export interface ReadPath {
+  /** A node:http request listener: page reads served here, every other request (and every declined one) passed to `chain` as it came. */
+  listener(chain: ChainListener): Listener;
+  /** Requests served here and requests handed to the chain (for tests and diagnostics). */
+  readonly counts: { served: number; declined: number };
+}
+
+/** The page-read route's path, with an optional trailing slash (the app is not strict); type and slug are then checked as the route checks them. */
+const PAGE_PATH = /^\/v2\/pages\/([^/]+)\/([^/]+)\/?$/;
+/** A query of plain characters only, so Hono's and URLSearchParams' parsing agree with the split below. */
+const PLAIN_QUERY = /^[A-Za-z0-9_=&-]+$/;
+const PLAIN_VALUE = /^[A-Za-z0-9_-]+$/;
+/** shared/api-key.ts extractToken's header form. */
+const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
+/** @hono/node-server's buildUrl takes a Host as it is when it matches `^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$` (any other it parses, or refuses). */
+const HOST_NAME = /^[a-z0-9._-]+$/;
+const HOST_PORT = /^(?:[1-5]\d{3,4}|[6-9]\d{3})$/;
+
+/** node-server's plain Host, in two linear tests. */
+function isPlainHost(host: string): boolean {
+  const colon = host.indexOf(':');
+  if (colon === -1) return HOST_NAME.test(host);
+  return HOST_NAME.test(host.slice(0, colon)) && HOST_PORT.test(host.slice(colon + 1));
+}
+const ASSERTION_NAMES = Object.values(ASSERTION_HEADERS);
+
+const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
+const hasSurroundingWhitespace = (v: string) => v.length > 0 && (isHttpWhitespace(v.charCodeAt(0)) || isHttpWhitespace(v.charCodeAt(v.length - 1)));
+
+/** What the chain would read from a request it serves from the plain path. */
+interface PageReadRequest {
+  pageType: string;
+  slug: string;
+  locale: string | null;
+  tokenHash: string;
+  /** `c.req.url`, as @hono/node-server builds it. */
+  url: string;
+  /** The incoming X-Request-Id, as `c.req.header` returns it. */
+  requestId: string | undefined;
+}
+
+/** The 200's headers as the chain writes them (Headers' sorted order, then Content-Length), with slots for the per-request values. */
+interface Template {
+  flat: readonly string[];
+  surrogateKey: number;
+  requestId: number;
+}
+
+/** The route's headers, then the app's request id and secure headers, read back in the order @hono/node-server writes them. */
+function buildTemplate(): Template {
+  const h = new Headers(pageResponseHeaders('surrogate-key'));
+  h.set(REQUEST_ID_HEADER, 'request-id');
+  applySecureHeaders(h);
+  const flat: string[] = [];
+  h.forEach((value, name) => {
+    flat.push(name, value);
+  });
+  const at = (name: string): number => {
+    const i = flat.indexOf(name);
+    if (i === -1 || i % 2 !== 0) throw new Error(`read path: no ${name} header in the template`);
+    return i + 1;
+  };
+  return { flat, surrogateKey: at('surrogate-key'), requestId: at(REQUEST_ID_HEADER) };
+}
+
+const readPaths = new WeakMap<object, ReadPath>();
+
+/** The read path built for an app by newApp (origin/app.ts), if its database allows one. */
+export function readPathOf(app: Hono<OriginEnv>): ReadPath | undefined {
+  return readPaths.get(app);
+}
+
+/** Remembers `path` as the read path of `app` (listen() in origin/server.ts installs it). */
+export function attachReadPath(app: Hono<OriginEnv>, path: ReadPath | null): void {
+  if (path) readPaths.set(app, path);
+}
+
+/** The read path over the app's context, or null when its database has no raw query (origin/services/pages.ts rawQuery). */
+export function createReadPath(ctx: AppContext): ReadPath | null {
+  const query = rawQuery(ctx.database.db);
+  if (!query) return null;
+  const raw: RawQuery = query;
+  const template = buildTemplate();
+  const counts = { served: 0, declined: 0 };
+  /** Non-plain Host values and whether node-server keeps the URL as sent with them (bounded). */
+  const hostKept = new Map<string, boolean>();
+
+  /** `c.req.url` for this Host and (plain) target when node-server builds it unchanged, else null. */
+  function chainUrl(scheme: string, host: string, target: string): string | null {
+    const url = `${scheme}://${host}${target}`;
+    if (isPlainHost(host)) return url;
+    // The target here is plain (route patterns, plain query), so whether the URL is kept depends on the Host alone.
+    const memo = `${scheme} ${host}`;
+    let kept = hostKept.get(memo);
+    if (kept === undefined) {
+      try {
+        const parsed = new URL(url);
+        const bare = (host.includes(':') ? host.replace(/:\d+$/, '') : host).toLowerCase();
+        kept = parsed.href === url && (parsed.hostname.length === host.length || parsed.hostname === bare);
+      } catch {
+        kept = false;
+      }
+      if (hostKept.size >= 256) hostKept.clear();
+      hostKept.set(memo, kept);
+    }
+    return kept ? url : null;
+  }
+
+  /** The request as the chain would read it, or null when it is not the plain case. */
+  function pageReadOf(incoming: IncomingMessage): PageReadRequest | null {
+    if (incoming.method !== 'GET') return null;
+    const target = incoming.url;
+    if (target === undefined) return null;
+    const q = target.indexOf('?');
+    const m = PAGE_PATH.exec(q === -1 ? target : target.slice(0, q));
+    // The route's own patterns: no percent-encoding or anything else Hono would decode or refuse gets past them.
+    if (!m || !PAGE_TYPE_RE.test(m[1]!) || !SLUG_RE.test(m[2]!)) return null;
+    const headers = incoming.headers;
+    for (const name of ASSERTION_NAMES) if (headers[name] !== undefined) return null;
+    if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return null; // a GET with a body
+
+    let queryToken: string | null = null;
+    let locale: string | null = null;
+    let levels: string | null = null;
+    if (q !== -1) {
+      const query = target.slice(q + 1);
+      if (!PLAIN_QUERY.test(query)) return null;
+      for (const part of query.split('&')) {
+        const eq = part.indexOf('=');
+        if (eq <= 0) return null;
+        const name = part.slice(0, eq);
+        const value = part.slice(eq + 1);
+        if (!PLAIN_VALUE.test(value)) return null;
+        if (name === 'auth_token' && queryToken === null) queryToken = value;
+        else if (name === 'locale' && locale === null) locale = value;
+        else if (name === 'levels' && levels === null) levels = value;
+        else return null; // another parameter (preview among them), or one repeated
+      }
+    }
+    if (locale !== null && !isLocale(locale)) return null;
+    if (levels !== null && !LEVELS_RE.test(levels)) return null;
+
+    // The token as extractToken takes it: a well-formed Authorization header first, else `auth_token`.
+    const rawHeaders = incoming.rawHeaders;
+    let authorizations = 0;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!;
+      if (name.length === 13 && name.toLowerCase() === 'authorization') authorizations++;
+    }
+    if (authorizations > 1) return null; // node keeps the first, the chain joins them
+    let token = queryToken;
+    const authorization = headers.authorization;
+    if (authorization !== undefined) {
+      if (hasSurroundingWhitespace(authorization)) return null;
+      const a = AUTHORIZATION.exec(authorization);
+      if (a) token = a[1]!;
+    }
+    if (!token) return null;
+    const tokenHash = wellFormedTokenHash(token);
+    if (tokenHash === null) return null;
+
+    const requestId = headers[REQUEST_ID_HEADER];
+    if (Array.isArray(requestId) || (requestId !== undefined && hasSurroundingWhitespace(requestId))) return null;
+    const host = headers.host;
+    if (!host) return null; // node-server would use the configured hostname
+    const url = chainUrl((incoming.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http', host, target);
+    if (url === null) return null;
+    return { pageType: m[1]!, slug: m[2]!, locale, tokenHash, url, requestId };
+  }
+
+  /** Serves the page and answers true, or answers false having written nothing. */
+  async function serve(read: PageReadRequest, outgoing: ServerResponse, started: number, clientIp: string): Promise<boolean> {
+    const now = new Date(ctx.now() * 1000);
+    const found = await findKeyAndPublishedPage(raw, read.tokenHash, now, read);
+    if (!found) return false;
+    const spaceId = found.key.spaceId;
+    const page = found.page;
+    if (spaceId === null || page === null || page.hasRefs) return false;
+
+    const requestId = resolveRequestId(read.requestId);
+    const body = `{"data":${page.json}}`;
+    const headers = template.flat.slice();
+    headers[template.surrogateKey] = pageSurrogateKey(spaceId, read.slug, page.id);
+    headers[template.requestId] = requestId;
+    headers.push('Content-Length', String(Buffer.byteLength(body)));
+    ctx.keyUsage?.touch(found.key.id, now);
+    if (ctx.logger.isLevelEnabled('info')) {
+      // The chain's line: its child logger's request_id binding, then the same fields.
+      ctx.logger.info(
+        {
+          request_id: requestId,
+          method: 'GET',
+          path: redactUrl(new URL(read.url)),
+          status: 200,
+          client_ip: clientIp,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+        },
+        'request',
+      );
+    }
+    outgoing.writeHead(200, headers);
+    outgoing.end(body);
+    counts.served++;
+    return true;
+  }
+
+  return {
+    counts,
+    listener(chain) {
+      const decline = (incoming: IncomingMessage, outgoing: ServerResponse) => {
+        counts.declined++;
+        void chain(incoming, outgoing);
+      };
+      return (incoming, outgoing) => {
+        const started = performance.now();
+        let read: PageReadRequest | null;
+        try {
+          read = pageReadOf(incoming);
+        } catch {
+          read = null;
+        }
+        if (read === null) {
+          decline(incoming, outgoing);
+          return;
+        }
+        const clientIp = incoming.socket.remoteAddress ?? 'unknown';
+        serve(read, outgoing, started, clientIp).then(
+          (served) => {
+            if (!served) decline(incoming, outgoing);
+          },
+          () => {
+            // Nothing written yet (the write is the last step): the chain answers. Otherwise the response is broken: drop it.
+            if (!outgoing.headersSent) decline(incoming, outgoing);
+            else outgoing.destroy();
+          },
+        );
+      };
+    },
+  };
+}
