@@ -9,9 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey } from '../shared/api-key.js';
+import { generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { signAssertion } from '../shared/edge-assertion.js';
 import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
@@ -23,7 +24,7 @@ import { createLogger } from './logger.js';
 import { readPathOf, type ReadPath } from './read-path.js';
 import { listen, type RunningServer } from './server.js';
 import { issueApiKey } from './services/api-keys.js';
-import { renderPage } from './services/pages.js';
+import { MAX_LOOKUPS_PER_QUERY, findKeyAndPublishedPage, findKeysAndPublishedPages, rawQuery, renderPage, type KeyPageLookup } from './services/pages.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/db.js';
 import { LogSink } from '../test/helpers/stack.js';
 import { selfSignedCert } from '../test/helpers/tls.js';
@@ -61,6 +62,55 @@ function send(base: string, path: string, headers: Record<string, string | strin
     const req = ca ? httpsRequest(`${base}${path}`, { method, headers, agent: false, ca }, onResponse) : httpRequest(`${base}${path}`, { method, headers, agent: false }, onResponse);
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Sends the requests down one connection in one write (HTTP/1.1 pipelining: the server parses them together) and reads the answers in order. */
+function pipelined(base: string, requests: { path: string; headers?: Record<string, string> }[]): Promise<Exchange[]> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let buf = Buffer.alloc(0);
+    const out: Exchange[] = [];
+    const parse = () => {
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        const [statusLine, ...lines] = buf.subarray(0, end).toString('latin1').split('\r\n');
+        const headers: string[] = [];
+        for (const line of lines) {
+          const colon = line.indexOf(':');
+          headers.push(line.slice(0, colon), line.slice(colon + 1).trim());
+        }
+        const length = header({ status: 0, headers, body: '' }, 'content-length');
+        if (length === undefined) throw new Error(`no content-length: ${statusLine}`);
+        if (buf.length < end + 4 + Number(length)) return;
+        out.push({ status: Number(statusLine!.split(' ')[1]), headers, body: buf.subarray(end + 4, end + 4 + Number(length)).toString('utf8') });
+        buf = buf.subarray(end + 4 + Number(length));
+        if (out.length === requests.length) {
+          socket.end();
+          resolve(out);
+          return;
+        }
+      }
+    };
+    socket.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      try {
+        parse();
+      } catch (err) {
+        socket.destroy();
+        reject(err as Error);
+      }
+    });
+    socket.on('error', reject);
+    socket.on('connect', () => {
+      const text = requests.map((r) => {
+        const extra = Object.entries(r.headers ?? {}).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+        return `GET ${r.path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${extra}\r\n`;
+      });
+      socket.write(text.join(''));
+    });
   });
 }
 
@@ -414,6 +464,98 @@ describe('read path: security', () => {
   });
 });
 
+describe('reads that arrive together are looked up together', () => {
+  /** Every kind of lookup, by hash: found, other space, refused key, no space, missing, deleted, draft, references, locales, a repeat. */
+  const lookups = (): KeyPageLookup[] => {
+    const h = hashApiKey;
+    const l = (token: string, pageType: string, slug: string, locale: string | null = null): KeyPageLookup => ({ tokenHash: h(token), pageType, slug, locale });
+    return [
+      l(seed.keys.read, '*', 'home'),
+      l(spareKeys.other!, '*', 'only-in-a'),
+      l(seed.keys.read, '*', 'home', 'fr'),
+      l(spareKeys.revoked!, '*', 'home'),
+      l(spareKeys.other!, '*', 'shared'),
+      l(seed.keys.read, 'plain', 'p1'),
+      l(seed.keys.read, 'linked', 'l1'),
+      l(spareKeys.expired!, '*', 'home'),
+      l(seed.keys.admin, '*', 'home'),
+      l(seed.keys.read, '*', 'shared'),
+      l(generateApiKey('read'), '*', 'home'),
+      l(seed.keys.preview, '*', 'missing'),
+      l(seed.keys.read, '*', 'gone'),
+      l(seed.keys.write, '*', 'draft'),
+      l(seed.keys.read, 'linked', 'p1'),
+      l(seed.keys.read, '*', 'home'),
+    ];
+  };
+
+  it('one statement answers each lookup exactly as its own single lookup does', async () => {
+    const raw = rawQuery(database.db)!;
+    const now = new Date(NOW * 1000);
+    const all = lookups();
+    expect(all).toHaveLength(MAX_LOOKUPS_PER_QUERY);
+    const single = await Promise.all(
+      all.map(async (l) => {
+        const found = await findKeyAndPublishedPage(raw, l.tokenHash, now, l);
+        return found && { key: { id: found.key.id, spaceId: found.key.spaceId }, page: found.page };
+      }),
+    );
+    // The cases differ as intended: no key, a key without a page, a page.
+    expect(single.filter((x) => x === null).length).toBe(3);
+    expect(single.filter((x) => x !== null && x.page === null).length).toBeGreaterThanOrEqual(5);
+    expect(single[4]!.page!.json).toContain('space B');
+    expect(single[9]!.page!.json).toContain('space A');
+    for (const n of [2, 3, 5, 8, 16]) {
+      for (const offset of [0, 16 - n]) {
+        const slice = all.slice(offset, offset + n);
+        expect(await findKeysAndPublishedPages(raw, now, slice), `${n} from ${offset}`).toEqual(single.slice(offset, offset + n));
+        const reversed = [...slice].reverse();
+        expect(await findKeysAndPublishedPages(raw, now, reversed)).toEqual(single.slice(offset, offset + n).reverse());
+      }
+    }
+    await expect(findKeysAndPublishedPages(raw, now, [])).rejects.toThrow(RangeError);
+    await expect(findKeysAndPublishedPages(raw, now, [...all, all[0]!])).rejects.toThrow(RangeError);
+  });
+
+  it('pipelined reads: fewer statements than reads, and each answer is the chain’s for its own request', async () => {
+    const read = seed.keys.read;
+    const requests: { path: string; headers?: Record<string, string> }[] = [
+      { path: `/v2/pages/*/home/?auth_token=${read}` },
+      { path: `/v2/pages/*/shared/?auth_token=${spareKeys.other}` },
+      { path: `/v2/pages/*/only-in-a/?auth_token=${spareKeys.other}` },
+      { path: `/v2/pages/*/shared/?auth_token=${read}`, headers: { 'x-request-id': 'pipelined-0004' } },
+      { path: `/v2/pages/*/home/?auth_token=${spareKeys.revoked}` },
+      { path: '/v2/pages/plain/p1/', headers: { authorization: `Bearer ${seed.keys.preview}` } },
+      { path: `/v2/pages/*/l1/?auth_token=${read}` },
+      { path: `/v2/pages/*/home/?locale=fr&auth_token=${read}` },
+      { path: `/v2/pages/*/missing/?auth_token=${read}` },
+      { path: `/v2/pages/*/home/?auth_token=${seed.keys.admin}` },
+      { path: `/v2/pages/*/home/?preview=1&auth_token=${read}` },
+      { path: `/v2/pages/*/home/?auth_token=${spareKeys.expired}` },
+      { path: `/v2/pages/*/shared/?auth_token=${seed.keys.write}` },
+      { path: `/v2/pages/*/home/?auth_token=${seed.keys.preview}` },
+    ];
+    for (const extra of [0, 8]) {
+      const batch = [...requests, ...requests.slice(0, extra)];
+      const before = { ...pair.readPath.counts };
+      const fast = await pipelined(pair.fast.server.url, batch);
+      const chain = await pipelined(pair.chain.server.url, batch);
+      const served = pair.readPath.counts.served - before.served;
+      const queries = pair.readPath.counts.queries - before.queries;
+      const looked = served + (pair.readPath.counts.declined - before.declined) - 1; // every read but the preview one was looked up
+      expect(served).toBe(7 + (extra ? 5 : 0));
+      expect(queries).toBeLessThan(looked);
+      for (let i = 0; i < batch.length; i++) expect(normalise(fast[i]!), batch[i]!.path).toEqual(normalise(chain[i]!));
+      expect(JSON.parse(fast[1]!.body)).toMatchObject({ data: { fields: { owner: 'space B' } } });
+      expect(JSON.parse(fast[3]!.body)).toMatchObject({ data: { fields: { owner: 'space A' } } });
+      expect(fast[2]!.body).not.toContain('space A only');
+      const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+      expect(sorted(pair.fast.touches.splice(0))).toEqual(sorted(pair.chain.touches.splice(0)));
+      expect(sorted(drainLogs(pair.fast.logs))).toEqual(sorted(drainLogs(pair.chain.logs)));
+    }
+  });
+});
+
 describe('read path: failures go to the chain', () => {
   it('a query that fails is answered by the chain (500), never by the read path', async () => {
     const failing = Object.assign(() => undefined, { unsafe: () => Promise.reject(new Error('database down')) });
@@ -437,7 +579,7 @@ describe('read path: failures go to the chain', () => {
     try {
       const res = await send(server.url, `/v2/pages/*/home/?auth_token=${seed.keys.read}`);
       expect(res.status).toBe(500);
-      expect(readPathOf(app)!.counts).toEqual({ served: 0, declined: 1 });
+      expect(readPathOf(app)!.counts).toEqual({ served: 0, declined: 1, queries: 1 });
     } finally {
       await server.close();
     }

@@ -3,26 +3,34 @@
  * origin's hot read, answered straight from node:http. Through Hono and @hono/node-server the
  * same answer costs a web Request and Response, header objects built and rewritten, a child
  * logger and the route's own parsing, around the one prepared query that finds the key and the
- * page (findKeyAndPublishedPage, origin/services/pages.ts). Here it is the query, one header
+ * page (findKeyAndPublishedPage, origin/services/pages.ts). Here it is the lookup, one header
  * list copied from a template built once, and the body written as stored.
  *
- * It serves exactly the plain case, and only when the query found an active key with a space
+ * The lookup is the route's, shared: the reads parsed in one turn of the event loop are looked up
+ * together, up to MAX_LOOKUPS_PER_QUERY in one statement (findKeysAndPublishedPages: per read
+ * exactly the single query's conditions, each answered from its own row; a read alone uses the
+ * single query itself). Postgres then pays a statement's fixed cost — a round trip, locks,
+ * executor start-up — once for several reads instead of once each; under load that is most of
+ * its cost per read. Keys are still checked in the database for every read (nothing is cached).
+ *
+ * It serves exactly the plain case, and only when the lookup found an active key with a space
  * and that space's published page whose type has no reference fields; the response is the
  * chain's byte for byte (status, headers and their order on the wire, body), with the same
  * key-usage touch and the same access-log line. Everything else goes, untouched, to the Hono
  * listener (the chain), which answers as it always did — it looks the key and the page up
  * again, which costs a query on the rare paths only:
- * - declined before the query: not a GET (HEAD included), a target or Host that @hono/node-server
+ * - declined before the lookup: not a GET (HEAD included), a target or Host that @hono/node-server
  *   would normalise or refuse, another path, percent-encoding, a query parameter other than
  *   `auth_token`, `locale` and `levels` (once each, plain characters, valid values: `preview`
  *   and anything odd go to the chain, so errors keep the chain's precedence and wording), no or a
- *   malformed token, repeated Authorization headers, any edge-assertion header;
- * - declined after the query: no active key, a key without a space, no page, a page type with
+ *   malformed token, repeated Authorization headers, any edge-assertion header, a body;
+ * - declined after the lookup: no active key, a key without a space, no page, a page type with
  *   references (the chain expands them), or any error (the chain answers it).
  * The fast path never answers an error itself and never touches the request body.
  *
  * The test origin/read-path.test.ts sends every case to a server with and one without this path
- * and compares the responses, key-usage touches and log lines.
+ * (one by one, and pipelined so that reads are looked up together) and compares the responses,
+ * key-usage touches and log lines.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -35,7 +43,7 @@ import type { AppContext } from './app.js';
 import type { OriginEnv } from './env.js';
 import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
 import { wellFormedTokenHash } from './services/api-keys.js';
-import { findKeyAndPublishedPage, rawQuery, type RawQuery } from './services/pages.js';
+import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, rawQuery, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
 /** The Hono app's node:http listener (@hono/node-server's getRequestListener). */
@@ -44,8 +52,8 @@ type ChainListener = (incoming: IncomingMessage, outgoing: ServerResponse) => un
 export interface ReadPath {
   /** A node:http request listener: page reads served here, every other request (and every declined one) passed to `chain` as it came. */
   listener(chain: ChainListener): Listener;
-  /** Requests served here and requests handed to the chain (for tests and diagnostics). */
-  readonly counts: { served: number; declined: number };
+  /** Requests served here, requests handed to the chain, and lookup statements sent (for tests and diagnostics). */
+  readonly counts: { served: number; declined: number; queries: number };
 }
 
 /** The page-read route's path, with an optional trailing slash (the app is not strict); type and slug are then checked as the route checks them. */
@@ -80,6 +88,16 @@ interface PageReadRequest {
   url: string;
   /** The incoming X-Request-Id, as `c.req.header` returns it. */
   requestId: string | undefined;
+}
+
+/** A read waiting for its lookup. */
+interface Pending {
+  read: PageReadRequest;
+  outgoing: ServerResponse;
+  /** Hands the request to the chain. */
+  decline: () => void;
+  started: number;
+  clientIp: string;
 }
 
 /** The 200's headers as the chain writes them (Headers' sorted order, then Content-Length), with slots for the per-request values. */
@@ -124,7 +142,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
   if (!query) return null;
   const raw: RawQuery = query;
   const template = buildTemplate();
-  const counts = { served: 0, declined: 0 };
+  const counts = { served: 0, declined: 0, queries: 0 };
   /** Non-plain Host values and whether node-server keeps the URL as sent with them (bounded). */
   const hostKept = new Map<string, boolean>();
 
@@ -211,15 +229,14 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     return { pageType: m[1]!, slug: m[2]!, locale, tokenHash, url, requestId };
   }
 
-  /** Serves the page and answers true, or answers false having written nothing. */
-  async function serve(read: PageReadRequest, outgoing: ServerResponse, started: number, clientIp: string): Promise<boolean> {
-    const now = new Date(ctx.now() * 1000);
-    const found = await findKeyAndPublishedPage(raw, read.tokenHash, now, read);
+  /** Writes the page's 200 and answers true, or answers false having written nothing (the chain answers). */
+  function serve(p: Pending, found: KeySpaceAndPage | null, now: Date): boolean {
     if (!found) return false;
     const spaceId = found.key.spaceId;
     const page = found.page;
     if (spaceId === null || page === null || page.hasRefs) return false;
 
+    const read = p.read;
     const requestId = resolveRequestId(read.requestId);
     const body = `{"data":${page.json}}`;
     const headers = template.flat.slice();
@@ -235,27 +252,68 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
           method: 'GET',
           path: redactUrl(new URL(read.url)),
           status: 200,
-          client_ip: clientIp,
-          ms: Math.round((performance.now() - started) * 10) / 10,
+          client_ip: p.clientIp,
+          ms: Math.round((performance.now() - p.started) * 10) / 10,
         },
         'request',
       );
     }
-    outgoing.writeHead(200, headers);
-    outgoing.end(body);
+    p.outgoing.writeHead(200, headers);
+    p.outgoing.end(body);
     counts.served++;
     return true;
+  }
+
+  function answer(p: Pending, found: KeySpaceAndPage | null, now: Date): void {
+    try {
+      if (!serve(p, found, now)) p.decline();
+    } catch {
+      // Nothing written yet (the write is the last step): the chain answers. Otherwise the response is broken: drop it.
+      if (!p.outgoing.headersSent) p.decline();
+      else p.outgoing.destroy();
+    }
+  }
+
+  /*
+   * The reads that arrive together (parsed in one turn of the event loop) are looked up together:
+   * one statement for up to MAX_LOOKUPS_PER_QUERY of them (origin/services/pages.ts,
+   * findKeysAndPublishedPages), each answered from its own row.
+   */
+  let queue: Pending[] = [];
+
+  function flush(): void {
+    const batch = queue;
+    queue = [];
+    const now = new Date(ctx.now() * 1000);
+    for (let from = 0; from < batch.length; from += MAX_LOOKUPS_PER_QUERY) {
+      const chunk = batch.slice(from, from + MAX_LOOKUPS_PER_QUERY);
+      counts.queries++;
+      let lookup: Promise<(KeySpaceAndPage | null)[]>;
+      try {
+        lookup = findKeysAndPublishedPages(raw, now, chunk.map((p) => p.read));
+      } catch (err) {
+        lookup = Promise.reject(err);
+      }
+      lookup.then(
+        (found) => {
+          for (let i = 0; i < chunk.length; i++) answer(chunk[i]!, found[i] ?? null, now);
+        },
+        () => {
+          for (const p of chunk) p.decline();
+        },
+      );
+    }
   }
 
   return {
     counts,
     listener(chain) {
-      const decline = (incoming: IncomingMessage, outgoing: ServerResponse) => {
-        counts.declined++;
-        void chain(incoming, outgoing);
-      };
       return (incoming, outgoing) => {
         const started = performance.now();
+        const decline = () => {
+          counts.declined++;
+          void chain(incoming, outgoing);
+        };
         let read: PageReadRequest | null;
         try {
           read = pageReadOf(incoming);
@@ -263,20 +321,10 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
           read = null;
         }
         if (read === null) {
-          decline(incoming, outgoing);
+          decline();
           return;
         }
-        const clientIp = incoming.socket.remoteAddress ?? 'unknown';
-        serve(read, outgoing, started, clientIp).then(
-          (served) => {
-            if (!served) decline(incoming, outgoing);
-          },
-          () => {
-            // Nothing written yet (the write is the last step): the chain answers. Otherwise the response is broken: drop it.
-            if (!outgoing.headersSent) decline(incoming, outgoing);
-            else outgoing.destroy();
-          },
-        );
+        if (queue.push({ read, outgoing, decline, started, clientIp: incoming.socket.remoteAddress ?? 'unknown' }) === 1) setImmediate(flush);
       };
     },
   };

@@ -112,8 +112,9 @@ export function rawQuery(db: Db): RawQuery | null {
   return q;
 }
 
-/** The page of `k.space_id` ($3 slug, $4 locale or null = the space's default, $5 type or '*'). */
-const PAGE_LATERAL = `
+/** The page of `k.space_id` for SQL expressions giving the slug, the locale (null = the space's default) and the type ('*' = any). */
+function pageLateral(slug: string, locale: string, pageType: string): string {
+  return `
   select pg.id, pg.page_type, pg.locale, pg.published::text as body,
     pg.page_type <> '*' and exists (
       select 1 from page_types pt
@@ -121,12 +122,16 @@ const PAGE_LATERAL = `
         and jsonb_path_exists(pt.fields, 'lax $.** ? (@.type == "reference")')
     ) as has_refs
   from pages pg
-  where pg.space_id = k.space_id and pg.slug = $3::text
-    and pg.locale = coalesce($4::text, (select s.default_locale from spaces s where s.id = k.space_id))
+  where pg.space_id = k.space_id and pg.slug = ${slug}
+    and pg.locale = coalesce(${locale}, (select s.default_locale from spaces s where s.id = k.space_id))
     and pg.deleted_at is null and pg.published is not null
-    and ($5::text = '*' or pg.page_type = $5::text)
+    and (${pageType} = '*' or pg.page_type = ${pageType})
   order by pg.page_type = '*' desc, pg.created_at
   limit 1`;
+}
+
+/** The page of `k.space_id` ($3 slug, $4 locale or null = the space's default, $5 type or '*'). */
+const PAGE_LATERAL = pageLateral('$3::text', '$4::text', '$5::text');
 
 /** $1 token hash, $2 now: the active key (not revoked, not expired) and its space's page. */
 const KEY_AND_PAGE_SQL = `
@@ -185,6 +190,71 @@ export async function findKeyAndPublishedPage(raw: RawQuery, tokenHash: string, 
     scopes: (row.scopes as string[] | null) ?? [],
   };
   return { key, page: rawPage(row) };
+}
+
+/* ------------------------------------------------------------------------------------------ *
+ * Several key-and-page lookups in one statement (the read fast path, origin/read-path.ts, sends
+ * the reads that arrive together). Per lookup, exactly KEY_AND_PAGE_SQL's conditions: the active
+ * key with that hash, and its own space's page. One statement text per lookup count: a fixed
+ * number of rows lets Postgres settle on one generic plan for each, as for the single lookup
+ * (an array parameter would be estimated at 100 rows and re-planned on every call).
+ * ------------------------------------------------------------------------------------------ */
+
+/** Most lookups in one statement. */
+export const MAX_LOOKUPS_PER_QUERY = 16;
+
+const lookupsSql: string[] = [];
+
+/** $1 now; then per lookup i (from 0): token hash, slug, locale or null, type or '*'. Rows carry `i`; a lookup without an active key has none. */
+function keysAndPagesSql(n: number): string {
+  let text = lookupsSql[n];
+  if (text === undefined) {
+    const rows: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = 2 + 4 * i;
+      rows.push(`($${at}::text, $${at + 1}::text, $${at + 2}::text, $${at + 3}::text, ${i})`);
+    }
+    text = `
+select r.i, k.id as key_id, k.space_id, p.id as page_id, p.page_type, p.locale, p.body, p.has_refs
+from (values ${rows.join(', ')}) as r(token_hash, slug, locale, page_type, i)
+cross join lateral (
+  select k.id, k.space_id from api_keys k
+  where k.token_hash = r.token_hash and k.revoked_at is null and (k.expires_at is null or k.expires_at > $1::timestamptz)
+  limit 1
+) k
+left join lateral (${pageLateral('r.slug', 'r.locale', 'r.page_type')}) p on true`;
+    lookupsSql[n] = text;
+  }
+  return text;
+}
+
+export interface KeyPageLookup extends PageQuery {
+  tokenHash: string;
+}
+
+export interface KeySpaceAndPage {
+  key: { id: string; spaceId: string | null };
+  page: RawPublishedPage | null;
+}
+
+/**
+ * findKeyAndPublishedPage for each lookup (1 to MAX_LOOKUPS_PER_QUERY of them) in one statement:
+ * the answers in the lookups' order, null where no such key is active.
+ */
+export async function findKeysAndPublishedPages(raw: RawQuery, now: Date, lookups: readonly KeyPageLookup[]): Promise<(KeySpaceAndPage | null)[]> {
+  const n = lookups.length;
+  if (n === 1) return [await findKeyAndPublishedPage(raw, lookups[0]!.tokenHash, now, lookups[0]!)];
+  if (n < 1 || n > MAX_LOOKUPS_PER_QUERY) throw new RangeError(`1 to ${MAX_LOOKUPS_PER_QUERY} lookups per query, not ${n}`);
+  const params: unknown[] = [now.toISOString()];
+  for (const l of lookups) params.push(l.tokenHash, l.slug, l.locale, l.pageType);
+  const rows = await raw(keysAndPagesSql(n), params);
+  const out: (KeySpaceAndPage | null)[] = new Array<KeySpaceAndPage | null>(n).fill(null);
+  for (const row of rows) {
+    const i = Number(row.i);
+    if (!Number.isInteger(i) || i < 0 || i >= n || out[i] !== null) throw new Error('page lookups: unexpected row');
+    out[i] = { key: { id: String(row.key_id), spaceId: row.space_id === null ? null : String(row.space_id) }, page: rawPage(row) };
+  }
+  return out;
 }
 
 /** The published page of a known space (as `findPublishedPage`, non-preview), its JSON as text. */
