@@ -1,9 +1,15 @@
 /**
- * Origin page read by slug with 10k pages in Postgres (the whole origin: auth, routing, headers,
+ * Origin page read by slug with 10k pages in Postgres (the whole origin: key check, headers,
  * logging) vs a minimal postgres.js + node:http server doing the same indexed select of the
- * pre-rendered JSON (the limit). Target: ratio ≥ 0.5. Needs DATABASE_URL (a scratch database:
- * the bench creates and drops its own schema objects by migrating a fresh database).
+ * pre-rendered JSON, one query per request, and no key check. Target: ratio ≥ 0.5. Needs
+ * DATABASE_URL (a scratch database: the bench creates and drops its own schema objects by
+ * migrating a fresh database).
  * `DATABASE_URL=postgres://… npx tsx bench/origin-read.ts`
+ *
+ * These reads are served by the origin's read path (origin/read-path.ts: the chain's answer
+ * without Hono, and the reads that arrive in one event-loop turn looked up in one statement), so
+ * under this load the origin can outrun the minimal server: a ratio above 1 is expected, not an
+ * error. BENCH_FAST_READS=0 measures the Hono chain alone.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,7 +46,7 @@ try {
     from generate_series(1, ${PAGES}) as i`);
   await database.db.execute(sql`analyze pages`);
   const logger = createLogger('silent');
-  const origin = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
+  const origin = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger, { fastReads: process.env.BENCH_FAST_READS !== '0' });
 
   // The limit: one indexed select of the pre-rendered JSON, written straight out.
   const raw = postgres(url.toString(), { max: 10, onnotice: () => {} });
@@ -74,6 +80,7 @@ try {
     JSON.stringify({
       bench: 'origin-page-read-vs-minimal-postgres-js',
       pages: PAGES,
+      fast_reads: process.env.BENCH_FAST_READS !== '0',
       minimal_rps: median.minimal,
       origin_rps: median.origin,
       ratio: median.ratio,
