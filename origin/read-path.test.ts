@@ -586,6 +586,32 @@ describe('read path: failures go to the chain', () => {
   });
 });
 
+describe('read path: graceful shutdown', () => {
+  it('a read waiting for its lookup is answered before the server closes; new connections are refused meanwhile', async () => {
+    const real = rawQuery(database.db)!;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // A postgres.js-shaped client whose queries wait for the gate, then run on the test database.
+    const gated = Object.assign(() => undefined, {
+      unsafe: async (text: string, params: unknown[]) => {
+        await gate;
+        return real(text, params);
+      },
+    });
+    const side = await startSide(true, config, { db: { $client: gated } } as unknown as Database);
+    const inflight = send(side.server.url, `/v2/pages/*/home/?auth_token=${seed.keys.read}`);
+    while (side.readPath!.counts.queries === 0) await new Promise((r) => setImmediate(r));
+    const closed = side.server.close();
+    await expect(send(side.server.url, '/healthz')).rejects.toThrow();
+    release();
+    const res = await inflight;
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ data: { fields: { headline: 'Welcome to ghee' } } });
+    expect(side.readPath!.counts).toEqual({ served: 1, declined: 0, queries: 1 });
+    await closed;
+  });
+});
+
 describe('read path over HTTPS', () => {
   let tlsPair: Pair | undefined;
   beforeAll(async () => {
