@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { INTROSPECT_PATH, type KeyIntrospection } from '../shared/internal-auth.js';
 import { surrogateKeys } from '../shared/surrogate.js';
-import type { HitOutcome, HitRequest } from './hit-path.js';
+import type { HitOutcome, HitPathOptions, HitRequest } from './hit-path.js';
 import { nodeHitRequest, startNodeEdge, type RunningEdge } from './platform/node.js';
 
 const SECRET = 's'.repeat(40);
@@ -23,14 +23,12 @@ const keys = {
   otherSpace: generateApiKey('read'),
   unknown: generateApiKey('read'),
   admin: generateApiKey('admin'),
-  revoked: generateApiKey('read'),
 };
 const records = new Map<string, KeyIntrospection>([
   [hashApiKey(keys.read), { valid: true, id: 'k-read', kind: 'read', space_id: SPACE }],
   [hashApiKey(keys.preview), { valid: true, id: 'k-preview', kind: 'preview', space_id: SPACE }],
   [hashApiKey(keys.otherSpace), { valid: true, id: 'k-other', kind: 'read', space_id: OTHER_SPACE }],
   [hashApiKey(keys.admin), { valid: true, id: 'k-admin', kind: 'admin', space_id: null }],
-  [hashApiKey(keys.revoked), { valid: true, id: 'k-revoked', kind: 'read', space_id: SPACE }],
 ]);
 
 /** A stand-in origin: key introspection and content with the headers a real origin sends (and some it should not). */
@@ -136,7 +134,13 @@ let origin: Server;
 let originUrl: string;
 let clock = 1_750_000_000_000;
 
-async function startPair(config: Record<string, string>): Promise<Pair> {
+/** The two ways the hit path authenticates a token: memoised parse + hash (Node), or one hash per request with the checksum left to the key record (Fastly). */
+const MODES = [
+  { mode: 'memoised parse and hash (Node)', hits: {} },
+  { mode: 'one hash per request (Fastly)', hits: { hashToken: hashApiKey } },
+] as const;
+
+async function startPair(config: Record<string, string>, hits: Omit<HitPathOptions, 'config'> = {}): Promise<Pair> {
   const logs: Pair['logs'] = { fast: [], chain: [] };
   const start = (fastHits: boolean, sink: Pair['logs']['fast']) =>
     startNodeEdge({
@@ -146,6 +150,7 @@ async function startPair(config: Record<string, string>): Promise<Pair> {
       now: () => clock,
       log: (level, message, fields) => sink.push(normaliseLog({ level, message, ...(fields ? { fields } : {}) })),
       fastHits,
+      ...(fastHits ? { hits } : {}),
     });
   const fast = await start(true, logs.fast);
   const chain = await start(false, logs.chain);
@@ -193,13 +198,13 @@ afterAll(async () => {
   await new Promise((r) => origin.close(r));
 });
 
-describe('hit path ≡ chain', () => {
+describe.each(MODES)('hit path ≡ chain — $mode', ({ hits }) => {
   let pair: Pair;
   beforeAll(async () => {
     pair = await startPair({
       cors: JSON.stringify({ any: ['https://any.example'], spaces: { [SPACE]: ['https://space.example'], [OTHER_SPACE]: ['*'] } }),
       rate_limits: JSON.stringify({ content: { ip: { rps: 10_000 }, key: { rps: 10_000 } }, assets: { ip: { rps: 10_000 } } }),
-    });
+    }, hits);
   });
   afterAll(async () => {
     await pair.fast.close();
@@ -290,10 +295,12 @@ describe('hit path ≡ chain', () => {
   });
 
   it('a revoked key is refused on the very next request after its purge', async () => {
-    const path = `/v2/pages/*/home/?auth_token=${keys.revoked}`;
+    const revoked = generateApiKey('read'); // one per run: this test revokes it
+    records.set(hashApiKey(revoked), { valid: true, id: 'k-revoked', kind: 'read', space_id: SPACE });
+    const path = `/v2/pages/*/home/?auth_token=${revoked}`;
     await both(pair, path);
     expect((await both(pair, path)).served).toBe(true);
-    records.set(hashApiKey(keys.revoked), { valid: false });
+    records.set(hashApiKey(revoked), { valid: false });
     for (const e of [pair.fast, pair.chain]) await e.platform.cache.purgeSurrogateKey(surrogateKeys.apiKey('k-revoked'), { soft: false });
     const refused = await both(pair, path);
     expect(refused.res.status).toBe(401);
@@ -372,12 +379,12 @@ describe('hit path ≡ chain', () => {
   });
 });
 
-describe('hit path ≡ chain under rate limits', () => {
+describe.each(MODES)('hit path ≡ chain under rate limits — $mode', ({ hits }) => {
   let pair: Pair;
   beforeAll(async () => {
     pair = await startPair({
       rate_limits: JSON.stringify({ penalty_box_ttl: 60, content: { ip: { rps: 0.8, window: 10 }, key: { rps: 0.4, window: 10 } }, assets: { ip: { rps: 0.3, window: 10 } } }),
-    });
+    }, hits);
   });
   afterAll(async () => {
     await pair.fast.close();

@@ -24,7 +24,7 @@
  *
  * The test edge/hit-path.test.ts serves every case both ways and compares the responses.
  */
-import { extractToken, type Sha256 } from '../shared/api-key.js';
+import { apiKeyDisplay, apiKeyShape, extractToken, type ApiKeyKind } from '../shared/api-key.js';
 import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix, isPreview } from '../shared/cache-key.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
@@ -38,7 +38,7 @@ import type { WafConfig } from './middleware/waf/config.js';
 import { targetContentBlock, targetLengthBlock } from './middleware/waf/index.js';
 import { splitTarget } from './middleware/waf/rules.js';
 import type { CachedObject, Platform } from './platform/port.js';
-import { presentToken, presentTokenWith, type PresentedKey } from './request-info.js';
+import { presentToken, type PresentedKey } from './request-info.js';
 
 /** A request as the platform received it: only what the chain would look at. */
 export interface HitRequest {
@@ -238,8 +238,12 @@ export interface HitPathOptions {
    * not at hand without the chain's own loading and validation (then nothing is served here).
    */
   config: () => EdgeConfig | null | Promise<EdgeConfig | null>;
-  /** The platform's SHA-256, where hashing in JavaScript is slow (Fastly); default: the synchronous one, memoised. */
-  digest?: Sha256;
+  /**
+   * Where every request runs in a fresh instance (Fastly), memos do not outlive a request: then
+   * the token is hashed with this, once, and its checksum is left to the key record (see
+   * serveHit). Default: the token's parse and hash, memoised (edge/request-info.ts).
+   */
+  hashToken?: (token: string) => string | Promise<string>;
   /** Distinct request targets remembered (URL parse, WAF verdict, cache-key parts). */
   maxTargets?: number;
 }
@@ -249,7 +253,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
   /** token hash → key-record cache key (the same string each time, so hashed once). */
   const keyRecordKeys = stringLru<string>(1024, 64);
   const lookupFresh = platform.cache.lookupFresh?.bind(platform.cache);
-  const digest = opts.digest;
+  const singleHash = opts.hashToken;
 
   return {
     async serve(req) {
@@ -294,38 +298,55 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       if (prefix !== null) return declined('waf: blocklisted');
     }
 
-    // From here on the request may be counted: every decline carries the count.
-    let counted: CountedRequest | undefined;
+    // The key (content): a fresh record that admits it. Looked up before counting (a cache read
+    // changes nothing), so every decline up to here hands the chain an uncounted request.
     let presented: PresentedKey | null | undefined;
-    try {
-      const token = target.cls === 'content' ? extractToken(target.url, req.header('authorization')) : null;
-      presented = !token ? null : digest ? await presentTokenWith(token, digest) : presentToken(token);
-      const key = presented;
+    let spaceId: string | undefined;
+    let cacheKey = target.cacheKeyPart;
+    if (target.cls === 'content') {
+      const token = extractToken(target.url, req.header('authorization'));
+      if (!token) return declined('no valid key');
+      let kind: ApiKeyKind;
+      let hash: string;
+      if (singleHash) {
+        // One SHA-256 (the token's) instead of two: a token whose hash finds a valid record is a
+        // key the origin issued, so its checksum is right by construction. Anything else is
+        // declined and the chain checks it in full.
+        const shape = apiKeyShape(token);
+        if (!shape) return declined('no valid key');
+        kind = shape.kind;
+        hash = await singleHash(token);
+      } else {
+        presented = presentToken(token);
+        if (!presented.parsed || !presented.hash) return declined('no valid key', undefined, presented);
+        kind = presented.parsed.kind;
+        hash = presented.hash;
+      }
+      const fresh = lookupFresh(keyRecordKeys.getOrCompute(hash, keyCacheKey));
+      if (!fresh) return declined('key record not fresh', undefined, presented);
+      const record = storedKeyRecord(fresh.object);
+      if (!record) return declined('key record unreadable', undefined, presented);
+      const admitted = admit(record, kind, target.preview);
+      if (typeof admitted === 'string') return declined(`key: ${admitted}`, undefined, presented);
+      presented ??= Object.freeze({ token, parsed: Object.freeze(apiKeyDisplay(token, kind)), hash });
+      spaceId = admitted.spaceId;
+      if (target.spaceId !== spaceId) {
+        target.spaceId = spaceId;
+        target.cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
+      }
+      cacheKey = target.cacheKey;
+    } else {
+      presented = null; // assets take no key
+    }
 
-      // Rate limits (counted once, here).
+    // From here on the request is counted: every decline carries the count.
+    let counted: CountedRequest | undefined;
+    try {
+      const key = presented;
       const rateLimits = config.rate_limits;
       if (rateLimits.enabled) {
-        counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash) };
+        counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash ?? undefined) };
         for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted, presented);
-      }
-
-      // API key (content): a fresh record that admits the key.
-      let spaceId: string | undefined;
-      let cacheKey = target.cacheKeyPart;
-      if (target.cls === 'content') {
-        if (!key?.parsed || !key.hash) return declined('no valid key', counted, presented);
-        const fresh = lookupFresh(keyRecordKeys.getOrCompute(key.hash, keyCacheKey));
-        if (!fresh) return declined('key record not fresh', counted, presented);
-        const record = storedKeyRecord(fresh.object);
-        if (!record) return declined('key record unreadable', counted, presented);
-        const admitted = admit(record, key.parsed.kind, target.preview);
-        if (typeof admitted === 'string') return declined(`key: ${admitted}`, counted, presented);
-        spaceId = admitted.spaceId;
-        if (target.spaceId !== spaceId) {
-          target.spaceId = spaceId;
-          target.cacheKey = contentCacheKeyFor(spaceId, target.cacheKeyPart);
-        }
-        cacheKey = target.cacheKey;
       }
 
       // Content cache: a fresh 200.

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseAndHashApiKeyWith, parseApiKey, type ParsedApiKey, type Sha256 } from '../shared/api-key.js';
+import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseApiKey, type ParsedApiKey } from '../shared/api-key.js';
 import type { EdgeEnv } from './env.js';
 import { stringLru } from './lru.js';
 
@@ -36,17 +36,6 @@ export function presentToken(token: string): PresentedKey {
     const parsed = parseApiKey(token);
     // Shared by every request presenting the token: frozen, so none can change another's view.
     p = Object.freeze({ token, parsed: parsed && Object.freeze(parsed), hash: parsed ? hashApiKey(token) : null });
-    presented.set(token, p);
-  }
-  return p;
-}
-
-/** presentToken with the platform's SHA-256 (e.g. native on Fastly, where hashing in JS is slow); memoised the same way. */
-export async function presentTokenWith(token: string, digest: Sha256): Promise<PresentedKey> {
-  let p = presented.get(token);
-  if (!p) {
-    const { parsed, hash } = await parseAndHashApiKeyWith(token, digest);
-    p = Object.freeze({ token, parsed: parsed && Object.freeze(parsed), hash });
     presented.set(token, p);
   }
   return p;

@@ -10,7 +10,7 @@
  * cache key, a log line or a URL forwarded to the origin.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesToHex, randomBytes, sha256Hex, utf8ToBytes } from './crypto.js';
+import { randomBytes, sha256Hex, utf8ToBytes } from './crypto.js';
 
 export const API_KEY_KINDS = ['read', 'preview', 'write', 'admin'] as const;
 export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
@@ -61,6 +61,21 @@ export interface ParsedApiKey {
   lastFour: string;
 }
 
+/** The displayable parts of a well-formed key of `kind`. */
+export function apiKeyDisplay(token: string, kind: ApiKeyKind): ParsedApiKey {
+  return { kind, prefix: `ghee_${kind}_`, lastFour: token.slice(-4) };
+}
+
+/**
+ * The format check alone (no checksum, no hashing): the key's kind, or null when the token is
+ * not shaped like a ghee key. Only for callers that authenticate the token another way.
+ */
+export function apiKeyShape(token: string): { kind: ApiKeyKind } | null {
+  if (token.length > MAX_KEY_LENGTH) return null;
+  const m = KEY_RE.exec(token);
+  return m ? { kind: m[1] as ApiKeyKind } : null;
+}
+
 /** Format + checksum check, no I/O. Returns null for anything that is not a ghee key. */
 export function parseApiKey(token: string): ParsedApiKey | null {
   if (token.length > MAX_KEY_LENGTH) return null;
@@ -69,45 +84,12 @@ export function parseApiKey(token: string): ParsedApiKey | null {
   const kind = m[1] as ApiKeyKind;
   const body = `ghee_${kind}_${m[2]!}`;
   if (checksum(body) !== m[3]) return null;
-  return { kind, prefix: `ghee_${kind}_`, lastFour: token.slice(-4) };
+  return apiKeyDisplay(token, kind);
 }
 
 /** What the database stores and what the edge cache is keyed by. */
 export function hashApiKey(token: string): string {
   return sha256Hex(token);
-}
-
-/** A SHA-256 implementation supplied by the platform (e.g. a native `crypto.subtle.digest`). */
-export type Sha256 = (data: Uint8Array) => Promise<Uint8Array>;
-
-/** parseApiKey with the platform's SHA-256 (same checks, same result). */
-export async function parseApiKeyWith(token: string, digest: Sha256): Promise<ParsedApiKey | null> {
-  if (token.length > MAX_KEY_LENGTH) return null;
-  const m = KEY_RE.exec(token);
-  if (!m) return null;
-  const kind = m[1] as ApiKeyKind;
-  const body = `ghee_${kind}_${m[2]!}`;
-  if (checksumOf(await digest(utf8ToBytes(body))) !== m[3]) return null;
-  return { kind, prefix: `ghee_${kind}_`, lastFour: token.slice(-4) };
-}
-
-/** hashApiKey with the platform's SHA-256 (same hex digest). */
-export async function hashApiKeyWith(token: string, digest: Sha256): Promise<string> {
-  return bytesToHex(await digest(utf8ToBytes(token)));
-}
-
-/**
- * parseApiKeyWith and, for a well-formed key, hashApiKeyWith — the two digests computed at once.
- * `hash` is null whenever `parsed` is.
- */
-export async function parseAndHashApiKeyWith(token: string, digest: Sha256): Promise<{ parsed: ParsedApiKey | null; hash: string | null }> {
-  if (token.length > MAX_KEY_LENGTH) return { parsed: null, hash: null };
-  const m = KEY_RE.exec(token);
-  if (!m) return { parsed: null, hash: null };
-  const kind = m[1] as ApiKeyKind;
-  const [sum, full] = await Promise.all([digest(utf8ToBytes(`ghee_${kind}_${m[2]!}`)), digest(utf8ToBytes(token))]);
-  if (checksumOf(sum) !== m[3]) return { parsed: null, hash: null };
-  return { parsed: { kind, prefix: `ghee_${kind}_`, lastFour: token.slice(-4) }, hash: bytesToHex(full) };
 }
 
 /** ButterCMS clients send `?auth_token=`; others `Authorization: Token …` or `Bearer …`. */

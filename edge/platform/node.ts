@@ -7,6 +7,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createEdge, type Edge } from '../app.js';
+import type { HitPathOptions } from '../hit-path.js';
 import type { HitRequest } from '../hit-path.js';
 import type { PresentedKey } from '../request-info.js';
 import type { CountedRequest } from '../middleware/rate-limit/index.js';
@@ -214,10 +215,12 @@ export async function startNodeEdge(
     port?: number;
     /** Serve fresh hits through the hit fast path (default); false sends every request through the chain (for comparisons). */
     fastHits?: boolean;
+    /** Hit-path options, e.g. `hashToken` to serve hits as on Fastly (tests). */
+    hits?: Omit<HitPathOptions, 'config'>;
   },
 ): Promise<RunningEdge> {
   const platform = createNodePlatform(opts);
-  const edge = createEdge(platform);
+  const edge = createEdge(platform, opts.hits);
   const host = opts.host ?? '127.0.0.1';
   const listener = nodeEdgeListener(edge, host, { fastHits: opts.fastHits ?? true });
   const server = createServer(listener);
