@@ -3,7 +3,7 @@
  * `ghee_secrets`; environment on Node) and validated by one zod schema on first use — never at
  * module top level, which runs at build time under Wizer.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { intSetting, jsonSetting, parseConfig } from '../shared/config.js';
 import { corsConfigSchema } from './middleware/cors/config.js';
 import { rateLimitConfigSchema } from './middleware/rate-limit/config.js';
@@ -11,10 +11,10 @@ import { wafConfigSchema } from './middleware/waf/config.js';
 import type { Platform } from './platform/port.js';
 
 const bool = (fallback: boolean) =>
-  z
-    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
-    .default(fallback ? 'true' : 'false')
-    .transform((v) => v === 'true' || v === '1');
+  z.pipe(
+    z._default(z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }), fallback ? 'true' : 'false'),
+    z.transform((v: 'true' | 'false' | '1' | '0') => v === 'true' || v === '1'),
+  );
 
 export const edgeConfigSchema = z.object({
   /** Plain-HTTP GET/HEAD → 301 to https, other methods → 403. Off only for local use. */
@@ -33,7 +33,7 @@ export const edgeConfigSchema = z.object({
   /** Milliseconds to wait for the origin before failing the request. */
   origin_timeout_ms: intSetting(100, 120_000, 10_000),
   /** HMAC secret shared with the origin (secret store). */
-  edge_shared_secret: z.string({ message: 'is required' }).min(32, { message: 'must be at least 32 characters' }),
+  edge_shared_secret: z.string({ message: 'is required' }).check(z.minLength(32, { message: 'must be at least 32 characters' })),
 });
 
 export type EdgeConfig = z.infer<typeof edgeConfigSchema>;

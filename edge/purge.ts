@@ -1,15 +1,17 @@
 import type { Handler } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { INTERNAL_MAX_SKEW_S, INTERNAL_SIG_HEADER, INTERNAL_TS_HEADER, PURGE_MAX_KEYS, PURGE_PURPOSE, verifyInternal } from '../shared/internal-auth.js';
 import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
 
 const MAX_BODY_BYTES = 65_536;
 /** Surrogate keys as Fastly accepts them: printable ASCII, no spaces. */
-const surrogateKey = z.string().min(1).max(1024).regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' });
-const purgeBody = z
-  .object({ keys: z.array(surrogateKey).min(1).max(PURGE_MAX_KEYS), soft: z.boolean().default(false), nonce: z.string().max(64).optional() })
-  .strict();
+const surrogateKey = z.string().check(z.minLength(1), z.maxLength(1024), z.regex(/^[\x21-\x7e]+$/, { message: 'must be printable ASCII without spaces' }));
+const purgeBody = z.strictObject({
+  keys: z.array(surrogateKey).check(z.minLength(1), z.maxLength(PURGE_MAX_KEYS)),
+  soft: z._default(z.boolean(), false),
+  nonce: z.optional(z.string().check(z.maxLength(64))),
+});
 
 const nonceKey = (sig: string) => `ghee-purge-nonce:v1:${sig}`;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** A browser origin exactly as sent in the Origin header: scheme, host, optional port, nothing else. */
 export function isOrigin(value: string): boolean {
@@ -10,19 +10,17 @@ export function isOrigin(value: string): boolean {
   }
 }
 
-const origin = z.string().refine(isOrigin, { message: 'must be an origin like https://www.example.com' });
+const origin = z.string().check(z.refine(isOrigin, { message: 'must be an origin like https://www.example.com' }));
 
 /**
  * CORS settings (Config Store key `cors`, JSON): allowed browser origins per space id, plus
  * origins allowed for every space. `*` is accepted only as "any origin, no credentials".
  */
-export const corsConfigSchema = z
-  .object({
-    any: z.array(z.union([origin, z.literal('*')])).default([]),
-    spaces: z.record(z.string().min(1), z.array(z.union([origin, z.literal('*')]))).default({}),
-    max_age: z.number().int().min(0).max(86_400).default(600),
-  })
-  .strict();
+export const corsConfigSchema = z.strictObject({
+  any: z._default(z.array(z.union([origin, z.literal('*')])), []),
+  spaces: z._default(z.record(z.string().check(z.minLength(1)), z.array(z.union([origin, z.literal('*')]))), {}),
+  max_age: z._default(z.number().check(z.int(), z.gte(0), z.lte(86_400)), 600),
+});
 
 export type CorsConfig = z.infer<typeof corsConfigSchema>;
 

@@ -1,11 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SIGNATURE_RULE_IDS } from './rules.js';
 
-const positive = (max: number, fallback: number) => z.number().int().min(1).max(max).default(fallback);
+const positive = (max: number, fallback: number) => z._default(z.number().check(z.int(), z.gte(1), z.lte(max)), fallback);
 
 /** WAF settings (Config Store key `waf`, JSON). Every field has a safe default. */
-export const wafConfigSchema = z
-  .object({
+export const wafConfigSchema = z.strictObject({
     /** Longest request target (path + query), in characters → 414 (rule limit-001). */
     max_url_length: positive(16_384, 2048),
     /** Most header fields (distinct names) → 431 (rule limit-002). */
@@ -15,22 +14,21 @@ export const wafConfigSchema = z
     /** Most query parameters → 414, like an over-long URL (rule limit-004). */
     max_query_params: positive(1000, 32),
     /** Request body limit per route class, in bytes (0 = no body allowed) → 413 (rule limit-005). */
-    max_body_bytes: z
-      .object({
-        content: z.number().int().min(0).default(0),
-        assets: z.number().int().min(0).default(0),
-        internal: z.number().int().min(0).default(65_536),
-        other: z.number().int().min(0).default(0),
-      })
-      .strict()
-      .prefault({}),
+    max_body_bytes: z.prefault(
+      z.strictObject({
+        content: z._default(z.number().check(z.int(), z.gte(0)), 0),
+        assets: z._default(z.number().check(z.int(), z.gte(0)), 0),
+        internal: z._default(z.number().check(z.int(), z.gte(0)), 65_536),
+        other: z._default(z.number().check(z.int(), z.gte(0)), 0),
+      }),
+      {},
+    ),
     /**
      * Attack-signature rules switched off (e.g. `["xss-005"]`) while a false positive on a real
      * site is being fixed. Only signature rules can be disabled; method, size, encoding, path and
      * IP-blocklist rules always apply.
      */
-    disabled_rules: z.array(z.enum(SIGNATURE_RULE_IDS)).max(SIGNATURE_RULE_IDS.length).default([]),
-  })
-  .strict();
+    disabled_rules: z._default(z.array(z.enum(SIGNATURE_RULE_IDS)).check(z.maxLength(SIGNATURE_RULE_IDS.length)), []),
+});
 
 export type WafConfig = z.infer<typeof wafConfigSchema>;
