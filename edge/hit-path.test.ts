@@ -13,6 +13,7 @@ import { INTROSPECT_PATH, type KeyIntrospection } from '../shared/internal-auth.
 import { surrogateKeys } from '../shared/surrogate.js';
 import type { HitOutcome, HitPathOptions, HitRequest } from './hit-path.js';
 import { nodeHitRequest, startNodeEdge, type RunningEdge } from './platform/node.js';
+import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
 
 const SECRET = 's'.repeat(40);
 const SPACE = 'space-1';
@@ -79,12 +80,6 @@ function startStubOrigin(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-interface Exchange {
-  status: number;
-  headers: string[];
-  body: string;
-}
-
 function send(base: string, path: string, headers: Record<string, string | string[]> = {}, method = 'GET'): Promise<Exchange> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${base}${path}`, { method, headers, agent: false }, (res: IncomingMessage) => {
@@ -98,22 +93,6 @@ function send(base: string, path: string, headers: Record<string, string | strin
   });
 }
 
-/** Date differs between servers; a minted request id is random: both become placeholders (in the body too). */
-function normalise(x: Exchange): Exchange {
-  const headers: string[] = [];
-  let minted: string | null = null;
-  for (let i = 0; i < x.headers.length; i += 2) {
-    const name = x.headers[i]!;
-    let value = x.headers[i + 1]!;
-    if (name.toLowerCase() === 'date') value = '<date>';
-    if (name.toLowerCase() === 'x-request-id' && /^[0-9a-f]{32}$/.test(value)) {
-      minted = value;
-      value = '<minted>';
-    }
-    headers.push(name, value);
-  }
-  return { status: x.status, headers, body: minted ? x.body.replaceAll(minted, '<minted>') : x.body };
-}
 
 const normaliseLog = (l: { level: string; message: string; fields?: Record<string, unknown> }) => {
   const fields = { ...l.fields };

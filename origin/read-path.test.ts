@@ -28,15 +28,10 @@ import { MAX_LOOKUPS_PER_QUERY, findKeyAndPublishedPage, findKeysAndPublishedPag
 import { createTestDatabase, type TestDatabase } from '../test/helpers/db.js';
 import { LogSink } from '../test/helpers/stack.js';
 import { selfSignedCert } from '../test/helpers/tls.js';
+import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
 
 /** Seconds since the epoch, fixed: both origins see the same time (key expiry, touch times). */
 const NOW = Math.floor(Date.now() / 1000);
-
-interface Exchange {
-  status: number;
-  headers: string[];
-  body: string;
-}
 
 interface Side {
   server: RunningServer;
@@ -114,22 +109,6 @@ function pipelined(base: string, requests: { path: string; headers?: Record<stri
   });
 }
 
-/** Date differs between servers; a minted request id is random: both become placeholders (in the body too). */
-function normalise(x: Exchange): Exchange {
-  const headers: string[] = [];
-  let minted: string | null = null;
-  for (let i = 0; i < x.headers.length; i += 2) {
-    const name = x.headers[i]!;
-    let value = x.headers[i + 1]!;
-    if (name.toLowerCase() === 'date') value = '<date>';
-    if (name.toLowerCase() === 'x-request-id' && /^[0-9a-f]{32}$/.test(value)) {
-      minted = value;
-      value = '<minted>';
-    }
-    headers.push(name, value);
-  }
-  return { status: x.status, headers, body: minted ? x.body.replaceAll(minted, '<minted>') : x.body };
-}
 
 /** The log lines written since the last call, without their time and duration (and with a minted request id as a placeholder). */
 function drainLogs(sink: LogSink): Record<string, unknown>[] {

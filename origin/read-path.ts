@@ -44,6 +44,7 @@ import type { OriginEnv } from './env.js';
 import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
 import { wellFormedTokenHash } from './services/api-keys.js';
 import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, rawQuery, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
+import { isPlainHost } from '../shared/plain-host.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
 /** The Hono app's node:http listener (@hono/node-server's getRequestListener). */
@@ -63,16 +64,6 @@ const PLAIN_QUERY = /^[A-Za-z0-9_=&-]+$/;
 const PLAIN_VALUE = /^[A-Za-z0-9_-]+$/;
 /** shared/api-key.ts extractToken's header form. */
 const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
-/** @hono/node-server's buildUrl takes a Host as it is when it matches `^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$` (any other it parses, or refuses). */
-const HOST_NAME = /^[a-z0-9._-]+$/;
-const HOST_PORT = /^(?:[1-5]\d{3,4}|[6-9]\d{3})$/;
-
-/** node-server's plain Host, in two linear tests. */
-function isPlainHost(host: string): boolean {
-  const colon = host.indexOf(':');
-  if (colon === -1) return HOST_NAME.test(host);
-  return HOST_NAME.test(host.slice(0, colon)) && HOST_PORT.test(host.slice(colon + 1));
-}
 const ASSERTION_NAMES = Object.values(ASSERTION_HEADERS);
 
 const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;

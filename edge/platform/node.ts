@@ -15,6 +15,7 @@ import { MemoryBlocklist, type BlocklistEntry } from './memory-blocklist.js';
 import { MemoryCache } from './memory-cache.js';
 import { MemoryRateCounters } from './memory-rates.js';
 import type { LogLevel, Platform } from './port.js';
+import { isPlainHost } from '../../shared/plain-host.js';
 
 export interface NodePlatformOptions {
   /** Base URL of the origin, e.g. http://127.0.0.1:8787 */
@@ -67,18 +68,9 @@ export interface RunningEdge {
   close(): Promise<void>;
 }
 
-/** @hono/node-server's own tests (buildUrl): a target it passes through unchanged, else normalises with `new URL`; a Host it takes as it is. */
+/** @hono/node-server's own tests (buildUrl): a target it passes through unchanged, else normalises with `new URL` (its Host rule: shared/plain-host.ts). */
 const PLAIN_REQUEST_TARGET = /^\/[!#$&-;=?-[\]_a-z~]*$/;
 const DOT_SEGMENT = /\/\.\.?(?:[/?#]|$)/;
-const HOST_NAME = /^[a-z0-9._-]+$/;
-const HOST_PORT = /^(?:[1-5]\d{3,4}|[6-9]\d{3})$/;
-
-/** node-server's plain Host (`^[a-z0-9._-]+(?::(?:[1-5]\d{3,4}|[6-9]\d{3}))?$`), in two linear tests. */
-function isPlainHost(host: string): boolean {
-  const colon = host.indexOf(':');
-  if (colon === -1) return HOST_NAME.test(host);
-  return HOST_NAME.test(host.slice(0, colon)) && HOST_PORT.test(host.slice(colon + 1));
-}
 
 /** `c.req.url` as @hono/node-server builds it for an origin-form target and a plain Host, or null where it would refuse the request. */
 function chainUrl(scheme: string, host: string, target: string): string | null {
