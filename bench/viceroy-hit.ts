@@ -15,11 +15,14 @@
  * pages the snapshot's heap touches cost page faults (with TLB shootdowns on this VM), so the
  * snapshot's size is paid on every request: classic zod alone cost +0.6 ms (the edge now uses
  * zod/mini), OpenSSL initialised at build time +0.7 ms (torn down at every exit), OpenSSL
- * initialised per request +3 ms (so the token is hashed in JavaScript). What remains per hit:
- * the token's SHA-256 in the interpreter ≈ 0.6 ms (@noble/hashes; once per hit), the settings
- * ≈ 0.2 ms (9 config-store reads, the secret, a cache lookup), the ACL ≈ 0.08 ms, two Core Cache
- * lookups, the WAF's target checks, building the response and its headers, the log line. 0.8×
- * would leave ≈ 0.3 ms for everything a hit does beyond a hello world; the SHA-256 alone is 0.6.
+ * initialised per request +3 ms (so the token is hashed in JavaScript). What remains: the
+ * edge's snapshot with a hello-world handler ≈ +0.5 ms over the hello-world worker; reading the
+ * settings ≈ +1 ms in a fresh instance (9 config-store reads, the secret, a Core Cache lookup,
+ * decoding; 0.2 ms when repeated in the same instance — the first store opens, lookups and
+ * decodes are what cost); the rest of the hit ≈ +2 ms, of which the token's SHA-256 in the
+ * interpreter ≈ 0.6 ms (@noble/hashes; BLAKE2s/BLAKE3 cost the same there), the ACL ≈ 0.1 ms,
+ * two Core Cache lookups, the WAF's target checks, headers and the log line. 0.8× would leave
+ * ≈ 0.3 ms for everything a hit does beyond a hello world.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
