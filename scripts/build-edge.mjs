@@ -1,5 +1,6 @@
 // Bundles edge/index.ts with esbuild and compiles it to bin/main.wasm with js-compute-runtime.
 import { build } from 'esbuild';
+import { edgeBundleOptions } from './edge-bundle.mjs';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -9,16 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 mkdirSync(resolve(root, 'bin'), { recursive: true });
 const started = Date.now();
 await build({
-  entryPoints: [resolve(root, 'edge/index.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  mainFields: ['module', 'main'],
-  conditions: ['fastly'],
-  external: ['fastly:*'],
+  ...edgeBundleOptions(root),
   outfile: resolve(root, 'bin/index.js'),
-  legalComments: 'none',
   logLevel: 'warning',
 });
 execFileSync(resolve(root, 'node_modules/.bin/js-compute-runtime'), [resolve(root, 'bin/index.js'), resolve(root, 'bin/main.wasm')], {

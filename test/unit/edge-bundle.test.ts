@@ -7,32 +7,19 @@
 import { resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { edgeBundleOptions } from '../../scripts/edge-bundle.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
 /**
- * Bytes of bundle output per input file, bundled as scripts/build-edge.mjs does (without writing),
+ * Bytes of bundle output per input file, bundled with scripts/build-edge.mjs's options (without writing),
  * keyed by the path from `node_modules/` on (esbuild names files relative to the working
  * directory, after following symlinks: a linked node_modules gives `../…/node_modules/…`).
  */
 let inputs: Record<string, number>;
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [resolve(root, 'edge/index.ts')],
-    absWorkingDir: root,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
-    conditions: ['fastly'],
-    external: ['fastly:*'],
-    legalComments: 'none',
-    logLevel: 'silent',
-    write: false,
-    metafile: true,
-  });
+  const result = await build({ ...edgeBundleOptions(root), logLevel: 'silent', write: false, metafile: true });
   const [output] = Object.values((result.metafile as Metafile).outputs);
   inputs = Object.fromEntries(Object.entries(output!.inputs).map(([path, { bytesInOutput }]) => [path.slice(Math.max(0, path.lastIndexOf('node_modules/'))), bytesInOutput]));
 });

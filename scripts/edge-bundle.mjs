@@ -1,0 +1,20 @@
+// esbuild options for the edge bundle (edge/index.ts → one ESM file for js-compute-runtime):
+// used by scripts/build-edge.mjs and by test/unit/edge-bundle.test.ts, so the test inspects
+// exactly what is built.
+import { resolve } from 'node:path';
+
+/** @param {string} root the repository root */
+export function edgeBundleOptions(root) {
+  return {
+    entryPoints: [resolve(root, 'edge/index.ts')],
+    absWorkingDir: root,
+    bundle: true,
+    format: /** @type {const} */ ('esm'),
+    platform: /** @type {const} */ ('neutral'),
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    conditions: ['fastly'],
+    external: ['fastly:*'],
+    legalComments: /** @type {const} */ ('none'),
+  };
+}
