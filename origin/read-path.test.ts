@@ -391,15 +391,117 @@ describe('read path ≡ chain', () => {
     }
   });
 
-  it('edge-asserted requests go to the chain, valid or not', async () => {
+  it('edge-asserted reads: a valid assertion is served here, exactly as the chain serves it', async () => {
+    const keyId = '00000000-0000-4000-8000-0000000000ee';
+    const sign = (path: string, extra: { kind?: 'read' | 'preview' | 'write'; clientIp?: string; spaceId?: string; at?: number; method?: string } = {}) =>
+      signAssertion(
+        secret,
+        { keyId, spaceId: extra.spaceId ?? seed.spaceId, kind: extra.kind ?? 'read', ...(extra.clientIp ? { clientIp: extra.clientIp } : {}) },
+        extra.method ?? 'GET',
+        path,
+        extra.at ?? NOW,
+      );
+    const served: [string, Record<string, string>][] = [
+      ['/v2/pages/*/home/', sign('/v2/pages/*/home/')],
+      ['/v2/pages/*/home', sign('/v2/pages/*/home', { kind: 'preview' })],
+      ['/v2/pages/*/home/', sign('/v2/pages/*/home/', { kind: 'write' })],
+      ['/v2/pages/*/home/', sign('/v2/pages/*/home/', { clientIp: '203.0.113.7' })],
+      ['/v2/pages/plain/p1/', sign('/v2/pages/plain/p1/', { clientIp: '2001:db8::1', kind: 'preview' })],
+      ['/v2/pages/*/home/?locale=fr', sign('/v2/pages/*/home/?locale=fr')],
+      ['/v2/pages/*/p1/?levels=3&locale=en', sign('/v2/pages/*/p1/?levels=3&locale=en')],
+      ['/v2/pages/*/home/', sign('/v2/pages/*/home/', { at: NOW - 60 })],
+      ['/v2/pages/*/home/', sign('/v2/pages/*/home/', { at: NOW + 60 })],
+      // The token beside a valid assertion is ignored, as by the chain (even a revoked or malformed one).
+      [`/v2/pages/*/home/?auth_token=${spareKeys.revoked}`, sign(`/v2/pages/*/home/?auth_token=${spareKeys.revoked}`)],
+      ['/v2/pages/*/home/?auth_token=not-a-key', sign('/v2/pages/*/home/?auth_token=not-a-key')],
+      ['/v2/pages/*/home/', { ...sign('/v2/pages/*/home/'), authorization: `Token ${generateApiKey('read')}` }],
+      ['/v2/pages/*/home/', { ...sign('/v2/pages/*/home/'), 'x-request-id': 'edge-trace-0001' }],
+      ['/v2/pages/*/home/', { ...sign('/v2/pages/*/home/'), host: 'origin.internal:8443' }],
+    ];
+    for (const [path, headers] of served) {
+      const { res, served: here } = await both(pair, path, headers);
+      expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(200);
+      expect(here, `${path} ${JSON.stringify(headers)}`).toBe(true);
+      expect(header(res, 'surrogate-key')).toContain(`space:${seed.spaceId}`);
+    }
+    // The touch is the asserted key's, the access line's client_ip the asserted one (else the socket's).
+    const withIp = sign('/v2/pages/*/home/', { clientIp: '203.0.113.9' });
+    const before = pair.fast.logs.lines.length;
+    const res = await send(pair.fast.server.url, '/v2/pages/*/home/', withIp);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(pair.fast.logs.lines[before]!)).toMatchObject({ client_ip: '203.0.113.9', status: 200 });
+    expect(pair.fast.touches.splice(0)).toEqual([`${keyId}@${new Date(NOW * 1000).toISOString()}`]);
+    pair.fast.logs.lines.length = before;
+    const noIp = await send(pair.fast.server.url, '/v2/pages/*/home/', sign('/v2/pages/*/home/'));
+    expect(noIp.status).toBe(200);
+    expect(JSON.parse(pair.fast.logs.lines[before]!)).toMatchObject({ client_ip: '127.0.0.1' });
+    pair.fast.logs.lines.length = before;
+    pair.fast.touches.length = 0;
+  });
+
+  it('edge-asserted reads the chain must answer: bad assertions, preview, missing pages, references', async () => {
+    const keyId = '00000000-0000-4000-8000-0000000000ee';
     const path = '/v2/pages/*/home/';
-    const signed = signAssertion(secret, { keyId: '00000000-0000-4000-8000-0000000000ee', spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW);
-    const ok = await both(pair, path, signed);
-    expect(ok).toMatchObject({ served: false, res: { status: 200 } });
-    // An assertion header beside a directly presented key: still the chain (which checks the assertion).
-    const withKey = `${path}?auth_token=${seed.keys.read}`;
-    expect((await both(pair, withKey, { 'x-ghee-assert-sig': 'f'.repeat(64) })).res.status).toBe(401);
-    expect((await both(pair, withKey, { 'x-ghee-key-id': 'someone' })).served).toBe(false);
+    const good = signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW);
+    const sign = (p: string, kind: 'read' | 'preview' = 'read', spaceId = seed.spaceId) => signAssertion(secret, { keyId, spaceId, kind }, 'GET', p, NOW);
+    const cases: [string, Record<string, string | string[]>, number][] = [
+      // refused by the chain (401)
+      [path, signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW - 61), 401],
+      [path, signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW + 61), 401],
+      [path, { ...good, 'x-ghee-assert-sig': 'f'.repeat(64) }, 401],
+      [path, { ...good, 'x-ghee-assert-sig': '' }, 401],
+      [path, signAssertion(`${secret}x`, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW), 401],
+      [path, signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'HEAD', path, NOW), 401],
+      [path, sign('/v2/pages/*/p1/'), 401],
+      [path, sign(`${path}?locale=fr`), 401],
+      [`${path}?locale=fr`, good, 401],
+      ['/v2/pages/*/home', good, 401],
+      [path, { ...good, 'x-ghee-space-id': otherSpaceId }, 401],
+      [path, { ...good, 'x-ghee-key-id': '00000000-0000-4000-8000-0000000000ef' }, 401],
+      [path, { ...good, 'x-ghee-key-kind': 'preview' }, 401],
+      [path, { ...good, 'x-ghee-client-ip': '198.51.100.1' }, 401],
+      [path, { ...good, 'x-ghee-assert-ts': String(NOW + 1) }, 401],
+      [path, { ...good, 'x-ghee-assert-ts': 'soon' }, 401],
+      [path, { ...good, 'x-ghee-key-kind': 'root' }, 401],
+      [path, { ...good, 'x-ghee-space-id': '' }, 401],
+      [path, { ...good, 'x-ghee-key-id': [keyId, keyId] }, 401],
+      [path, { ...good, 'x-ghee-assert-sig': [good['x-ghee-assert-sig']!, good['x-ghee-assert-sig']!] }, 401],
+      [`${path}?auth_token=${seed.keys.read}`, { 'x-ghee-assert-sig': 'f'.repeat(64) }, 401],
+      // other assertion headers without a signature: the chain's token path
+      [path, { 'x-ghee-key-id': keyId, 'x-ghee-space-id': seed.spaceId }, 401],
+      [`${path}?auth_token=${seed.keys.read}`, { 'x-ghee-key-id': 'someone' }, 200],
+      // valid, but not the plain case
+      [`${path}?preview=1`, sign(`${path}?preview=1`), 403],
+      ['/v2/pages/*/draft/?preview=1', sign('/v2/pages/*/draft/?preview=1', 'preview'), 200],
+      ['/v2/pages/*/missing/', sign('/v2/pages/*/missing/'), 404],
+      ['/v2/pages/*/only-in-a/', sign('/v2/pages/*/only-in-a/', 'read', otherSpaceId), 404],
+      ['/v2/pages/*/l1/', sign('/v2/pages/*/l1/'), 200],
+      ['/v2/pages/*/home/?levels=9', sign('/v2/pages/*/home/?levels=9'), 400],
+      ['/v2/pages/*/home/?foo=bar', sign('/v2/pages/*/home/?foo=bar'), 200],
+      [path, sign(path, 'read', 'not-a-uuid'), 500],
+    ];
+    for (const [p, headers, status] of cases) {
+      const { res, served } = await both(pair, p, headers);
+      const what = `${p} ${JSON.stringify(headers)}`;
+      expect(served, what).toBe(false);
+      expect(res.status, what).toBe(status);
+      if (status === 401) expect(res.body, what).not.toContain('Welcome');
+    }
+  });
+
+  it('edge-asserted reads on an origin without EDGE_SHARED_SECRET: the chain refuses them', async () => {
+    const noSecret = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off' });
+    expect(noSecret.EDGE_SHARED_SECRET).toBeUndefined();
+    const p = await startPair(noSecret);
+    try {
+      const path = '/v2/pages/*/home/';
+      const signed = signAssertion(secret, { keyId: '00000000-0000-4000-8000-0000000000ee', spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW);
+      expect(await both(p, path, signed)).toMatchObject({ served: false, res: { status: 401 } });
+      expect(await both(p, `${path}?auth_token=${seed.keys.read}`, signed)).toMatchObject({ served: false, res: { status: 401 } });
+      expect(await both(p, `${path}?auth_token=${seed.keys.read}`)).toMatchObject({ served: true, res: { status: 200 } });
+    } finally {
+      await stopPair(p);
+    }
   });
 });
 
@@ -428,6 +530,32 @@ describe('read path: security', () => {
     expect(header(own.res, 'surrogate-key')).not.toContain(seed.spaceId);
     const a = await both(pair, `/v2/pages/*/shared/?auth_token=${seed.keys.read}`);
     expect(JSON.parse(a.res.body)).toMatchObject({ data: { fields: { owner: 'space A' } } });
+  });
+
+  it('an edge assertion reads only the space it was signed for; tampered, expired or replayed ones never get content here', async () => {
+    const keyId = '00000000-0000-4000-8000-0000000000ee';
+    const path = '/v2/pages/*/shared/';
+    const forB = signAssertion(secret, { keyId, spaceId: otherSpaceId, kind: 'read' }, 'GET', path, NOW);
+    const b = await both(pair, path, forB);
+    expect(b.served).toBe(true);
+    expect(JSON.parse(b.res.body)).toMatchObject({ data: { fields: { owner: 'space B' } } });
+    expect(header(b.res, 'surrogate-key')).not.toContain(seed.spaceId);
+    const tampered = await both(pair, path, { ...forB, 'x-ghee-space-id': seed.spaceId });
+    expect(tampered).toMatchObject({ served: false, res: { status: 401 } });
+    expect(tampered.res.body).not.toContain('space A');
+    const onlyA = '/v2/pages/*/only-in-a/';
+    const replays: Record<string, string>[] = [
+      { ...forB, 'x-ghee-space-id': seed.spaceId },
+      signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', path, NOW),
+      signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', onlyA, NOW - 120),
+      signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'GET', onlyA, NOW + 120),
+      signAssertion(secret, { keyId, spaceId: seed.spaceId, kind: 'read' }, 'POST', onlyA, NOW),
+    ];
+    for (const h of replays) {
+      const r = await both(pair, onlyA, h);
+      expect(r, JSON.stringify(h)).toMatchObject({ served: false, res: { status: 401 } });
+      expect(r.res.body).not.toContain('space A only');
+    }
   });
 
   it('never logs the token; the access line is the chain’s', async () => {
@@ -532,6 +660,34 @@ describe('reads that arrive together are looked up together', () => {
       expect(sorted(pair.fast.touches.splice(0))).toEqual(sorted(pair.chain.touches.splice(0)));
       expect(sorted(drainLogs(pair.fast.logs))).toEqual(sorted(drainLogs(pair.chain.logs)));
     }
+  });
+});
+
+describe('edge-asserted reads arriving together', () => {
+  it('pipelined: each answered as the chain answers it, asserted and token reads side by side', async () => {
+    const keyId = '00000000-0000-4000-8000-0000000000ee';
+    const sign = (path: string, spaceId = seed.spaceId, at = NOW) => signAssertion(secret, { keyId, spaceId, kind: 'read', clientIp: '203.0.113.5' }, 'GET', path, at);
+    const requests: { path: string; headers?: Record<string, string> }[] = [
+      { path: '/v2/pages/*/home/', headers: sign('/v2/pages/*/home/') },
+      { path: `/v2/pages/*/home/?auth_token=${seed.keys.read}` },
+      { path: '/v2/pages/*/shared/', headers: sign('/v2/pages/*/shared/', otherSpaceId) },
+      { path: '/v2/pages/*/shared/', headers: { ...sign('/v2/pages/*/shared/', otherSpaceId), 'x-ghee-space-id': seed.spaceId } },
+      { path: '/v2/pages/*/home/', headers: sign('/v2/pages/*/home/', seed.spaceId, NOW - 3600) },
+      { path: '/v2/pages/*/missing/', headers: sign('/v2/pages/*/missing/') },
+      { path: '/v2/pages/*/shared/', headers: sign('/v2/pages/*/shared/') },
+      { path: `/v2/pages/*/shared/?auth_token=${spareKeys.other}` },
+    ];
+    const before = { ...pair.readPath.counts };
+    const fast = await pipelined(pair.fast.server.url, requests);
+    const chain = await pipelined(pair.chain.server.url, requests);
+    expect(pair.readPath.counts.served - before.served).toBe(5);
+    for (let i = 0; i < requests.length; i++) expect(normalise(fast[i]!), requests[i]!.path).toEqual(normalise(chain[i]!));
+    expect(fast.map((x) => x.status)).toEqual([200, 200, 200, 401, 401, 404, 200, 200]);
+    expect(JSON.parse(fast[2]!.body)).toMatchObject({ data: { fields: { owner: 'space B' } } });
+    expect(JSON.parse(fast[6]!.body)).toMatchObject({ data: { fields: { owner: 'space A' } } });
+    const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
+    expect(sorted(pair.fast.touches.splice(0))).toEqual(sorted(pair.chain.touches.splice(0)));
+    expect(sorted(drainLogs(pair.fast.logs))).toEqual(sorted(drainLogs(pair.chain.logs)));
   });
 });
 

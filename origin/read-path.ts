@@ -1,8 +1,8 @@
 /**
- * The page-read fast path: `GET /v2/pages/{type}/{slug}/` with a directly presented key, the
- * origin's hot read, answered straight from node:http. Through Hono and @hono/node-server the
- * same answer costs a web Request and Response, header objects built and rewritten, a child
- * logger and the route's own parsing, around the one prepared query that finds the key and the
+ * The page-read fast path: `GET /v2/pages/{type}/{slug}/` with a directly presented key or a valid
+ * edge assertion (the edge's cache misses), the origin's hot read, answered straight from
+ * node:http. Through Hono and @hono/node-server the same answer costs a web Request and Response,
+ * header objects built and rewritten, a child logger and the route's own parsing, around the one prepared query that finds the key and the
  * page (findKeyAndPublishedPage, origin/services/pages.ts). Here it is the lookup, one header
  * list copied from a template built once, and the body written as stored.
  *
@@ -13,19 +13,31 @@
  * executor start-up — once for several reads instead of once each; under load that is most of
  * its cost per read. Keys are still checked in the database for every read (nothing is cached).
  *
- * It serves exactly the plain case, and only when the lookup found an active key with a space
- * and that space's published page whose type has no reference fields; the response is the
- * chain's byte for byte (status, headers and their order on the wire, body), with the same
- * key-usage touch and the same access-log line. Everything else goes, untouched, to the Hono
+ * An edge-asserted read (an `x-ghee-assert-sig` header) is checked as acceptEdgeAssertion checks it
+ * (origin/middleware/api-key.ts: EDGE_SHARED_SECRET set, verifyAssertion over the headers as
+ * `c.req.header` returns them, the method and `pathname + search` of the chain's URL, now); its
+ * token, if any, is ignored as the chain ignores it, and its page is the asserted space's
+ * (findPublishedPageJson, one query per read, no key lookup). The access line's client_ip is then
+ * the asserted one when the assertion carries one, and the touch is the asserted key's.
+ *
+ * It serves exactly the plain case, and only when the lookup found an active key with a space (or
+ * the assertion was valid) and that space's published page whose type has no reference fields;
+ * the response is the chain's byte for byte (status, headers and their order on the wire, body),
+ * with the same key-usage touch and the same access-log line. Everything else goes, untouched, to the Hono
  * listener (the chain), which answers as it always did — it looks the key and the page up
  * again, which costs a query on the rare paths only:
  * - declined before the lookup: not a GET (HEAD included), a target or Host that @hono/node-server
  *   would normalise or refuse, another path, percent-encoding, a query parameter other than
  *   `auth_token`, `locale` and `levels` (once each, plain characters, valid values: `preview`
- *   and anything odd go to the chain, so errors keep the chain's precedence and wording), no or a
- *   malformed token, repeated Authorization headers, any edge-assertion header, a body;
- * - declined after the lookup: no active key, a key without a space, no page, a page type with
- *   references (the chain expands them), or any error (the chain answers it).
+ *   and anything odd go to the chain, so errors keep the chain's precedence and wording), a body;
+ *   without an assertion: no or a malformed token, repeated Authorization headers; with assertion
+ *   headers: no signature header among them, one repeated or with surrounding whitespace, no
+ *   EDGE_SHARED_SECRET, or an assertion that does not verify (malformed, expired or from the
+ *   future beyond the skew, signed for another method, path, query, key, space, kind or client
+ *   address) — the chain answers these (a 401 with a logged warning; assertion headers without a
+ *   signature: the token path);
+ * - declined after the lookup: no active key, a key without a space, no page (in the asserted
+ *   space, for an edge-asserted read), a page type with references (the chain expands them), or any error (the chain answers it).
  * The fast path never answers an error itself and never touches the request body.
  *
  * The test origin/read-path.test.ts sends every case to a server with and one without this path
@@ -35,7 +47,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Hono } from 'hono';
-import { ASSERTION_HEADERS } from '../shared/edge-assertion.js';
+import { ASSERTION_HEADERS, verifyAssertion } from '../shared/edge-assertion.js';
 import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
@@ -43,7 +55,7 @@ import type { AppContext } from './app.js';
 import type { OriginEnv } from './env.js';
 import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
 import { wellFormedTokenHash } from './services/api-keys.js';
-import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, rawQuery, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
+import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
 import { isPlainHost } from '../shared/plain-host.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
@@ -64,7 +76,7 @@ const PLAIN_QUERY = /^[A-Za-z0-9_=&-]+$/;
 const PLAIN_VALUE = /^[A-Za-z0-9_-]+$/;
 /** shared/api-key.ts extractToken's header form. */
 const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
-const ASSERTION_NAMES = Object.values(ASSERTION_HEADERS);
+const ASSERTION_NAMES: readonly string[] = Object.values(ASSERTION_HEADERS);
 
 const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
 const hasSurroundingWhitespace = (v: string) => v.length > 0 && (isHttpWhitespace(v.charCodeAt(0)) || isHttpWhitespace(v.charCodeAt(v.length - 1)));
@@ -74,7 +86,10 @@ interface PageReadRequest {
   pageType: string;
   slug: string;
   locale: string | null;
-  tokenHash: string;
+  /** The directly presented key's hash; null for an edge-asserted read. */
+  tokenHash: string | null;
+  /** The verified edge assertion (acceptEdgeAssertion's principal); null for a directly presented key. */
+  asserted: { keyId: string; spaceId: string; clientIp: string | undefined } | null;
   /** `c.req.url`, as @hono/node-server builds it. */
   url: string;
   /** The incoming X-Request-Id, as `c.req.header` returns it. */
@@ -168,7 +183,6 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     // The route's own patterns: no percent-encoding or anything else Hono would decode or refuse gets past them.
     if (!m || !PAGE_TYPE_RE.test(m[1]!) || !SLUG_RE.test(m[2]!)) return null;
     const headers = incoming.headers;
-    for (const name of ASSERTION_NAMES) if (headers[name] !== undefined) return null;
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return null; // a GET with a body
 
     let queryToken: string | null = null;
@@ -192,24 +206,46 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     if (locale !== null && !isLocale(locale)) return null;
     if (levels !== null && !LEVELS_RE.test(levels)) return null;
 
-    // The token as extractToken takes it: a well-formed Authorization header first, else `auth_token`.
     const rawHeaders = incoming.rawHeaders;
     let authorizations = 0;
+    let assertionHeaders = 0;
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!;
       if (name.length === 13 && name.toLowerCase() === 'authorization') authorizations++;
+      else if (name.length > 7 && name.slice(0, 7).toLowerCase() === 'x-ghee-' && ASSERTION_NAMES.includes(name.toLowerCase())) assertionHeaders++;
     }
-    if (authorizations > 1) return null; // node keeps the first, the chain joins them
-    let token = queryToken;
-    const authorization = headers.authorization;
-    if (authorization !== undefined) {
-      if (hasSurroundingWhitespace(authorization)) return null;
-      const a = AUTHORIZATION.exec(authorization);
-      if (a) token = a[1]!;
+
+    let tokenHash: string | null = null;
+    let assertionSignature: string | undefined;
+    if (assertionHeaders > 0) {
+      // acceptEdgeAssertion: a signature header makes it an edge-asserted read (the token is then ignored).
+      // Other assertion headers without one: the chain takes the token path; declined, as any oddity.
+      const sig = headers[ASSERTION_HEADERS.signature];
+      if (typeof sig !== 'string') return null;
+      assertionSignature = sig;
+      let present = 0;
+      for (const name of ASSERTION_NAMES) {
+        const value = headers[name];
+        if (value === undefined) continue;
+        if (typeof value !== 'string' || hasSurroundingWhitespace(value)) return null;
+        present++;
+      }
+      // One of them repeated: node joins some names and keeps the first of others, the chain joins them all; declined.
+      if (present !== assertionHeaders) return null;
+    } else {
+      // The token as extractToken takes it: a well-formed Authorization header first, else `auth_token`.
+      if (authorizations > 1) return null; // node keeps the first, the chain joins them
+      let token = queryToken;
+      const authorization = headers.authorization;
+      if (authorization !== undefined) {
+        if (hasSurroundingWhitespace(authorization)) return null;
+        const a = AUTHORIZATION.exec(authorization);
+        if (a) token = a[1]!;
+      }
+      if (!token) return null;
+      tokenHash = wellFormedTokenHash(token);
+      if (tokenHash === null) return null;
     }
-    if (!token) return null;
-    const tokenHash = wellFormedTokenHash(token);
-    if (tokenHash === null) return null;
 
     const requestId = headers[REQUEST_ID_HEADER];
     if (Array.isArray(requestId) || (requestId !== undefined && hasSurroundingWhitespace(requestId))) return null;
@@ -217,7 +253,20 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     if (!host) return null; // node-server would use the configured hostname
     const url = chainUrl((incoming.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http', host, target);
     if (url === null) return null;
-    return { pageType: m[1]!, slug: m[2]!, locale, tokenHash, url, requestId };
+
+    let asserted: PageReadRequest['asserted'] = null;
+    if (assertionSignature !== undefined) {
+      // acceptEdgeAssertion's rules, on what the chain would see: `c.req.header(name)` (single, trimmed values: checked
+      // above), its method, and `url.pathname + url.search` of `c.req.url`. Any failure: the chain refuses it (and logs why).
+      const secret = ctx.config.EDGE_SHARED_SECRET;
+      if (!secret) return null;
+      const parsed = new URL(url);
+      const result = verifyAssertion(secret, (name) => headers[name] as string | undefined, 'GET', parsed.pathname + parsed.search, ctx.now());
+      if (!result.ok) return null;
+      const a = result.assertion;
+      asserted = { keyId: a.keyId, spaceId: a.spaceId, clientIp: a.clientIp };
+    }
+    return { pageType: m[1]!, slug: m[2]!, locale, tokenHash, asserted, url, requestId };
   }
 
   /** Writes the page's 200 and answers true, or answers false having written nothing (the chain answers). */
@@ -243,7 +292,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
           method: 'GET',
           path: redactUrl(new URL(read.url)),
           status: 200,
-          client_ip: p.clientIp,
+          client_ip: read.asserted?.clientIp || p.clientIp,
           ms: Math.round((performance.now() - p.started) * 10) / 10,
         },
         'request',
@@ -272,28 +321,45 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
    */
   let queue: Pending[] = [];
 
+  /** An edge-asserted read: the asserted space's page alone, as the route looks it up (findPublishedPageJson). */
+  async function assertedLookup(p: Pending): Promise<(KeySpaceAndPage | null)[]> {
+    const a = p.read.asserted!;
+    const page = await findPublishedPageJson(raw, a.spaceId, p.read);
+    return [{ key: { id: a.keyId, spaceId: a.spaceId }, page }];
+  }
+
   function flush(): void {
-    const batch = queue;
+    const all = queue;
     queue = [];
     const now = new Date(ctx.now() * 1000);
+    const batch: Pending[] = [];
+    for (const p of all) {
+      if (p.read.asserted === null) batch.push(p);
+      else lookUp([p], () => assertedLookup(p), now);
+    }
     for (let from = 0; from < batch.length; from += MAX_LOOKUPS_PER_QUERY) {
       const chunk = batch.slice(from, from + MAX_LOOKUPS_PER_QUERY);
-      counts.queries++;
-      let lookup: Promise<(KeySpaceAndPage | null)[]>;
-      try {
-        lookup = findKeysAndPublishedPages(raw, now, chunk.map((p) => p.read));
-      } catch (err) {
-        lookup = Promise.reject(err);
-      }
-      lookup.then(
-        (found) => {
-          for (let i = 0; i < chunk.length; i++) answer(chunk[i]!, found[i] ?? null, now);
-        },
-        () => {
-          for (const p of chunk) p.decline();
-        },
-      );
+      lookUp(chunk, () => findKeysAndPublishedPages(raw, now, chunk.map((p) => ({ ...p.read, tokenHash: p.read.tokenHash! }))), now);
     }
+  }
+
+  /** Sends one statement for `chunk` and answers each read from its own row (or declines them all on an error). */
+  function lookUp(chunk: Pending[], find: () => Promise<(KeySpaceAndPage | null)[]>, now: Date): void {
+    counts.queries++;
+    let lookup: Promise<(KeySpaceAndPage | null)[]>;
+    try {
+      lookup = find();
+    } catch (err) {
+      lookup = Promise.reject(err);
+    }
+    lookup.then(
+      (found) => {
+        for (let i = 0; i < chunk.length; i++) answer(chunk[i]!, found[i] ?? null, now);
+      },
+      () => {
+        for (const p of chunk) p.decline();
+      },
+    );
   }
 
   return {
