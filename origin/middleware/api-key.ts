@@ -4,6 +4,7 @@ import { verifyAssertion, ASSERTION_HEADERS } from '../../shared/edge-assertion.
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
+import { isUuid } from '../http/authorize.js';
 import { findActiveKeyByTokenNative, type ActiveKey } from '../services/api-keys.js';
 
 /**
@@ -16,8 +17,11 @@ export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, url:
   const result = secret
     ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, url.pathname + url.search, ctx.now())
     : ({ ok: false, reason: 'bad_signature' } as const);
-  if (!result.ok) {
-    c.get('logger').warn({ reason: result.reason }, 'edge assertion refused');
+  // Spaces are UUIDs: a signed assertion naming anything else is refused like a malformed one
+  // (it would otherwise reach the database as a bad cast and answer 500).
+  const reason = !result.ok ? result.reason : isUuid(result.assertion.spaceId) ? null : 'malformed';
+  if (reason !== null || !result.ok) {
+    c.get('logger').warn({ reason }, 'edge assertion refused');
     throw new ApiError('invalid_token', 'Invalid token');
   }
   if (result.assertion.clientIp) c.set('clientIp', result.assertion.clientIp);
