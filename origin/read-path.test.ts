@@ -18,17 +18,18 @@ import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
 import { devEnvelope } from './crypto/envelope.js';
 import type { Database } from './db/client.js';
-import { apiKeys, pages, pageTypes, spaces } from './db/schema/index.js';
+import { apiKeys, pages, spaces } from './db/schema/index.js';
 import { seedDemo, type DemoSeed } from './db/seed.js';
 import { createLogger } from './logger.js';
 import { readPathOf, type ReadPath } from './read-path.js';
 import { listen, type RunningServer } from './server.js';
 import { issueApiKey } from './services/api-keys.js';
-import { MAX_LOOKUPS_PER_QUERY, findKeyAndPublishedPage, findKeysAndPublishedPages, rawQuery, renderPage, type KeyPageLookup } from './services/pages.js';
+import { MAX_LOOKUPS_PER_QUERY, findKeyAndPublishedPage, findKeysAndPublishedPages, rawQuery, type KeyPageLookup } from './services/pages.js';
 import { createTestDatabase, type TestDatabase } from '../test/helpers/db.js';
 import { LogSink } from '../test/helpers/stack.js';
 import { selfSignedCert } from '../test/helpers/tls.js';
 import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
+import { addPage as addPageTo, seedReadFixture, type TestPage } from '../test/helpers/pages.js';
 
 /** Seconds since the epoch, fixed: both origins see the same time (key expiry, touch times). */
 const NOW = Math.floor(Date.now() / 1000);
@@ -180,26 +181,7 @@ async function both(p: Pair, path: string, headers: Record<string, string | stri
   return { res: fast, served: served === 1 };
 }
 
-async function addPage(p: { slug: string; pageType?: string; locale?: string; fields: Record<string, unknown>; status?: 'published' | 'draft'; spaceId?: string }) {
-  const now = new Date();
-  const pageType = p.pageType ?? '*';
-  const published = p.status === 'draft' ? null : renderPage({ slug: p.slug, name: `Page ${p.slug}`, pageType, fields: p.fields, publishedAt: now, updatedAt: now });
-  const [row] = await database.db
-    .insert(pages)
-    .values({
-      spaceId: p.spaceId ?? seed.spaceId,
-      pageType,
-      slug: p.slug,
-      locale: p.locale ?? 'en',
-      name: `Page ${p.slug}`,
-      status: p.status ?? 'published',
-      fields: p.fields,
-      published,
-      publishedAt: published ? now : null,
-    })
-    .returning({ id: pages.id });
-  return row!.id;
-}
+const addPage = (p: TestPage) => addPageTo(database.db, seed.spaceId, p);
 
 const newKey = async (kind: 'read' | 'preview', extra: { expiresAt?: Date; spaceId?: string } = {}) =>
   issueApiKey(database.db, { organizationId: seed.organizationId, spaceId: extra.spaceId ?? seed.spaceId, kind, name: kind, expiresAt: extra.expiresAt ?? null });
@@ -210,22 +192,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   seed = (await seedDemo(database.db))!;
   const db = database.db;
-  await db.insert(pageTypes).values([
-    { spaceId: seed.spaceId, slug: 'plain', name: 'Plain', fields: [{ name: 'title', type: 'short_text' }] },
-    {
-      spaceId: seed.spaceId,
-      slug: 'linked',
-      name: 'Linked',
-      fields: [
-        { name: 'title', type: 'short_text' },
-        { name: 'parts', type: 'repeater', fields: [{ name: 'ref', type: 'reference', page_type: 'plain' }] },
-      ],
-    },
-  ]);
-  await addPage({ slug: 'p1', pageType: 'plain', fields: { title: 'Plain one', note: 'a "quoted" ünïcode → value' } });
-  await addPage({ slug: 'l1', pageType: 'linked', fields: { title: 'Linked', parts: [{ ref: 'p1' }] } });
-  await addPage({ slug: 'draft', fields: { title: 'Draft' }, status: 'draft' });
-  await addPage({ slug: 'home', locale: 'fr', fields: { headline: 'Bienvenue' } });
+  await seedReadFixture(db, seed.spaceId);
   await addPage({ slug: 'gone', fields: { title: 'Gone' } });
   // Locales the route refuses (stored anyway): the parameter check, not a missing page, must answer.
   await addPage({ slug: 'home', locale: 'x1', fields: { headline: 'unreachable' } });

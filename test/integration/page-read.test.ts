@@ -11,13 +11,13 @@ import { signAssertion } from '../../shared/edge-assertion.js';
 import { parseSurrogateKeyHeader } from '../../shared/surrogate.js';
 import { newApp } from '../../origin/app.js';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
-import { apiKeys, pages, pageTypes, spaces } from '../../origin/db/schema/index.js';
+import { apiKeys, pages, spaces } from '../../origin/db/schema/index.js';
 import { createLogger } from '../../origin/logger.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
-import { renderPage } from '../../origin/services/pages.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { LogSink, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+import { addPage as addPageTo, seedReadFixture, type TestPage } from '../helpers/pages.js';
 
 let origin: OriginUnderTest;
 /** A second server on the same database that records key usage. */
@@ -27,26 +27,7 @@ const url = (path: string) => `${origin.server.url}${path}`;
 const read = (path: string, key: string = origin.seed.keys.read) => fetch(url(`${path}${path.includes('?') ? '&' : '?'}auth_token=${key}`));
 const nowS = () => Date.now() / 1000;
 
-async function addPage(p: { slug: string; pageType?: string; locale?: string; fields: Record<string, unknown>; status?: 'published' | 'draft'; spaceId?: string }) {
-  const now = new Date();
-  const pageType = p.pageType ?? '*';
-  const published = p.status === 'draft' ? null : renderPage({ slug: p.slug, name: `Page ${p.slug}`, pageType, fields: p.fields, publishedAt: now, updatedAt: now });
-  const [row] = await origin.database.db
-    .insert(pages)
-    .values({
-      spaceId: p.spaceId ?? origin.seed.spaceId,
-      pageType,
-      slug: p.slug,
-      locale: p.locale ?? 'en',
-      name: `Page ${p.slug}`,
-      status: p.status ?? 'published',
-      fields: p.fields,
-      published,
-      publishedAt: published ? now : null,
-    })
-    .returning({ id: pages.id });
-  return row!.id;
-}
+const addPage = (p: TestPage) => addPageTo(origin.database.db, origin.seed.spaceId, p);
 
 const newKey = (kind: 'read' | 'preview', extra: { expiresAt?: Date; spaceId?: string } = {}) =>
   issueApiKey(origin.database.db, { organizationId: origin.seed.organizationId, spaceId: extra.spaceId ?? origin.seed.spaceId, kind, name: kind, expiresAt: extra.expiresAt ?? null });
@@ -54,22 +35,7 @@ const newKey = (kind: 'read' | 'preview', extra: { expiresAt?: Date; spaceId?: s
 beforeAll(async () => {
   origin = await startTestOrigin();
   const db = origin.database.db;
-  await db.insert(pageTypes).values([
-    { spaceId: origin.seed.spaceId, slug: 'plain', name: 'Plain', fields: [{ name: 'title', type: 'short_text' }] },
-    {
-      spaceId: origin.seed.spaceId,
-      slug: 'linked',
-      name: 'Linked',
-      fields: [
-        { name: 'title', type: 'short_text' },
-        { name: 'parts', type: 'repeater', fields: [{ name: 'ref', type: 'reference', page_type: 'plain' }] },
-      ],
-    },
-  ]);
-  await addPage({ slug: 'p1', pageType: 'plain', fields: { title: 'Plain one', note: 'a "quoted" ünïcode → value' } });
-  await addPage({ slug: 'l1', pageType: 'linked', fields: { title: 'Linked', parts: [{ ref: 'p1' }] } });
-  await addPage({ slug: 'draft', fields: { title: 'Draft' }, status: 'draft' });
-  await addPage({ slug: 'home', locale: 'fr', fields: { headline: 'Bienvenue' } });
+  await seedReadFixture(db, origin.seed.spaceId);
   const logger = createLogger('silent', new LogSink());
   counted = await listen(
     newApp({ config: origin.config, database: origin.database, logger, envelope: devEnvelope(), keyUsage: { touch: (id) => touched.push(id) } }),
