@@ -14,7 +14,7 @@ import { createFastlyPlatform } from './platform/fastly.js';
 import { warmUp, warmUpHits } from './warmup.js';
 
 /*
- * The token's SHA-256 in JavaScript (@noble/hashes), once per hit. Measured under Viceroy: the
+ * The token's SHA-256 in JavaScript (shared/crypto.ts), once per hit. Measured under Viceroy: the
  * runtime's crypto.subtle.digest initialises OpenSSL in every fresh instance (≈ +3 ms vCPU per
  * request), and initialising it at build time instead leaves OpenSSL state in the snapshot that
  * each instance tears down at exit (≈ +0.7 ms on every request, hashing or not).

@@ -9,8 +9,7 @@
  * Keys are shown once and stored as SHA-256 (`hashApiKey`); the raw token never enters a
  * cache key, a log line or a URL forwarded to the origin.
  */
-import { sha256 } from '@noble/hashes/sha2.js';
-import { randomBytes, sha256Hex, utf8ToBytes } from './crypto.js';
+import { randomBytes, sha256, sha256Hex } from './crypto.js';
 
 export const API_KEY_KINDS = ['read', 'preview', 'write', 'admin'] as const;
 export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
@@ -34,7 +33,7 @@ function randomBase62(length: number): string {
 }
 
 function checksum(body: string): string {
-  return checksumOf(sha256(utf8ToBytes(body)));
+  return checksumOf(sha256(body));
 }
 
 /** The checksum characters from SHA-256(body). */
