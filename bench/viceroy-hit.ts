@@ -29,6 +29,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { edgeBundleOptions } from '../scripts/edge-bundle.mjs';
 import { ROOT, buildEdge, findViceroy, freePort, startViceroy, writeViceroyConfig } from '../scripts/viceroy.js';
 import { startTestOrigin } from '../test/helpers/stack.js';
 
@@ -47,7 +49,12 @@ async function rps(url: string, duration = DURATION): Promise<number> {
 // hello world, compiled by the same js-compute-runtime
 const dir = mkdtempSync(join(tmpdir(), 'ghee-hello-'));
 writeFileSync(join(dir, 'hello.js'), `addEventListener('fetch', (e) => e.respondWith(new Response('{"data":{"slug":"home"}}', { headers: { 'content-type': 'application/json' } })));\n`);
-execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), [...(process.env.BENCH_AOT === '1' ? ['--enable-aot'] : []), join(dir, 'hello.js'), join(dir, 'hello.wasm')], { stdio: 'ignore' });
+const compile = (js: string, wasm: string) =>
+  execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), [...(process.env.BENCH_AOT === '1' ? ['--enable-aot'] : []), join(dir, js), join(dir, wasm)], { stdio: 'ignore' });
+compile('hello.js', 'hello.wasm');
+// the floor of a keyed hit (bench/viceroy-floor-worker.ts), bundled as the edge is
+await build({ ...edgeBundleOptions(ROOT), entryPoints: [join(ROOT, 'bench/viceroy-floor-worker.ts')], outfile: join(dir, 'floor.js'), logLevel: 'warning' });
+compile('floor.js', 'floor.wasm');
 writeFileSync(join(dir, 'fastly.toml'), 'manifest_version = 3\nname = "hello"\nlanguage = "javascript"\n[local_server]\n');
 // BENCH_AOT=1 compiles both workers with js-compute's --enable-aot (weval; see README).
 const aot = process.env.BENCH_AOT === '1';
@@ -63,6 +70,7 @@ const edge = await startViceroy({
 });
 const helloPort = await freePort();
 const hello = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: helloPort, wasm: join(dir, 'hello.wasm'), healthStatus: 200 });
+const floor = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: await freePort(), wasm: join(dir, 'floor.wasm'), healthStatus: 401 });
 try {
   const path = `/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`;
   await fetch(`${edge.url}${path}`);
@@ -70,12 +78,15 @@ try {
   if (hit.headers.get('x-cache') !== 'HIT') throw new Error('expected a hit');
   await rps(`${hello.url}/`, 2); // warm-up
   await rps(`${edge.url}${path}`, 2);
-  const rounds: { hello: number; edge: number }[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push({ hello: await rps(`${hello.url}/`), edge: await rps(`${edge.url}${path}`) });
+  await rps(`${floor.url}${path}`, 2);
+  const rounds: { hello: number; edge: number; floor: number }[] = [];
+  for (let i = 0; i < ROUNDS; i++) rounds.push({ hello: await rps(`${hello.url}/`), edge: await rps(`${edge.url}${path}`), floor: await rps(`${floor.url}${path}`) });
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const ratios = rounds.map((r) => r.edge / r.hello);
+  const floorRatios = rounds.map((r) => r.floor / r.hello);
   const helloRps = median(rounds.map((r) => r.hello));
   const edgeRps = median(rounds.map((r) => r.edge));
+  const floorRps = median(rounds.map((r) => r.floor));
   for (let i = 0; i < 40; i++) await (await fetch(`${edge.url}/v2/pages/*/home/?page=${i + 2}&auth_token=${origin.seed.keys.read}`)).arrayBuffer();
   const vcpu = { HIT: [] as number[], MISS: [] as number[] };
   for (const line of edge.output().split('\n')) {
@@ -100,6 +111,11 @@ try {
       ratio: Number(median(ratios).toFixed(2)),
       ratios: ratios.map((r) => Number(r.toFixed(2))),
       target: 0.8,
+      // the least any keyed hit can cost here (bench/viceroy-floor-worker.ts), against the same hello world
+      floor_rps: Math.round(floorRps),
+      floor_ratio: Number(median(floorRatios).toFixed(2)),
+      floor_ratios: floorRatios.map((r) => Number(r.toFixed(2))),
+      edge_vs_floor: Number(median(rounds.map((r) => r.edge / r.floor)).toFixed(2)),
       vcpu_ms_hit_avg: avg(vcpu.HIT),
       vcpu_ms_miss_avg: avg(vcpu.MISS),
       samples: { hit: vcpu.HIT.length, miss: vcpu.MISS.length },
@@ -108,5 +124,6 @@ try {
 } finally {
   await edge.stop();
   await hello.stop();
+  await floor.stop();
   await origin.stop();
 }
