@@ -7,7 +7,9 @@
  * and misses. The workers are measured in alternation, BENCH_ROUNDS rounds (default 3) of
  * BENCH_SECONDS each (default 5), so load from elsewhere on a shared machine falls on all; each
  * ratio is the median of the rounds' ratios.
- * Needs Viceroy. `npx tsx bench/viceroy-hit.ts`; `BENCH_AOT=1` compiles all three with
+ * Needs Viceroy. `npx tsx bench/viceroy-hit.ts`; `BENCH_PROFILE=1` prints instead where a hit's
+ * time goes inside the handler (edge/profile.ts's steps, averaged over BENCH_REQUESTS hits);
+ * `BENCH_AOT=1` compiles all three with
  * js-compute's --enable-aot (needs weval: `cargo install weval --locked --version 0.3.4`, copied
  * to node_modules/@bytecodealliance/weval/x86_64-linux/weval).
  *
@@ -68,9 +70,16 @@ compile('floor.js', 'floor.wasm');
 writeFileSync(join(dir, 'fastly.toml'), 'manifest_version = 3\nname = "hello"\nlanguage = "javascript"\n[local_server]\n');
 // BENCH_AOT=1 compiles both workers with js-compute's --enable-aot (weval; see README).
 const aot = process.env.BENCH_AOT === '1';
-const edgeWasm = aot ? join(dir, 'edge-aot.wasm') : undefined;
+// BENCH_PROFILE=1: the edge is built with step timings (edge/profile.ts) and only the breakdown is printed.
+const profile = process.env.BENCH_PROFILE === '1';
+let edgeWasm = aot ? join(dir, 'edge-aot.wasm') : undefined;
 buildEdge();
 if (aot) execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), ['--enable-aot', join(ROOT, 'bin/index.js'), edgeWasm!], { stdio: 'ignore' });
+if (profile) {
+  await build({ ...edgeBundleOptions(ROOT), define: { GHEE_PROFILE: 'true' }, outfile: join(dir, 'edge-profile.js'), logLevel: 'warning' });
+  compile('edge-profile.js', 'edge-profile.wasm');
+  edgeWasm = join(dir, 'edge-profile.wasm');
+}
 
 const origin = await startTestOrigin({ LOG_LEVEL: 'silent' });
 const edge = await startViceroy({
@@ -86,51 +95,66 @@ try {
   await fetch(`${edge.url}${path}`);
   const hit = await fetch(`${edge.url}${path}`);
   if (hit.headers.get('x-cache') !== 'HIT') throw new Error('expected a hit');
-  await rps(`${hello.url}/`, 2); // warm-up
-  await rps(`${edge.url}${path}`, 2);
-  await rps(`${floor.url}${path}`, 2);
-  const rounds: { hello: number; edge: number; floor: number }[] = [];
-  for (let i = 0; i < ROUNDS; i++) rounds.push({ hello: await rps(`${hello.url}/`), edge: await rps(`${edge.url}${path}`), floor: await rps(`${floor.url}${path}`) });
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const ratios = rounds.map((r) => r.edge / r.hello);
-  const floorRatios = rounds.map((r) => r.floor / r.hello);
-  const helloRps = median(rounds.map((r) => r.hello));
-  const edgeRps = median(rounds.map((r) => r.edge));
-  const floorRps = median(rounds.map((r) => r.floor));
-  for (let i = 0; i < 40; i++) await (await fetch(`${edge.url}/v2/pages/*/home/?page=${i + 2}&auth_token=${origin.seed.keys.read}`)).arrayBuffer();
-  const vcpu = { HIT: [] as number[], MISS: [] as number[] };
-  for (const line of edge.output().split('\n')) {
-    if (!line.includes('"msg":"request"')) continue;
-    try {
-      const l = JSON.parse(line.slice(line.indexOf('{'))) as { cache?: 'HIT' | 'MISS'; vcpu_ms?: number };
-      if ((l.cache === 'HIT' || l.cache === 'MISS') && typeof l.vcpu_ms === 'number') vcpu[l.cache].push(l.vcpu_ms);
-    } catch {
-      // not a log line of ours
+  if (profile) {
+    await autocannon({ url: `${edge.url}${path}`, connections: 1, amount: Number(process.env.BENCH_REQUESTS ?? 1000) });
+    const totals: Record<string, number> = {};
+    let hits = 0;
+    for (const line of edge.output().split('\n')) {
+      if (!line.includes('"msg":"profile"')) continue;
+      const { steps } = JSON.parse(line.slice(line.indexOf('{'))) as { steps: Record<string, number> };
+      hits++;
+      for (const [name, ms] of Object.entries(steps)) totals[name] = (totals[name] ?? 0) + ms;
     }
+    const steps = Object.fromEntries(Object.entries(totals).map(([name, ms]) => [name, Number((ms / hits).toFixed(3))]));
+    const total = Object.values(steps).reduce((a, b) => a + b, 0);
+    console.log(JSON.stringify({ bench: 'viceroy-edge-hit-steps', hits, ms_per_hit_in_handler: Number(total.toFixed(3)), steps }));
+  } else {
+    await rps(`${hello.url}/`, 2); // warm-up
+    await rps(`${edge.url}${path}`, 2);
+    await rps(`${floor.url}${path}`, 2);
+    const rounds: { hello: number; edge: number; floor: number }[] = [];
+    for (let i = 0; i < ROUNDS; i++) rounds.push({ hello: await rps(`${hello.url}/`), edge: await rps(`${edge.url}${path}`), floor: await rps(`${floor.url}${path}`) });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratios = rounds.map((r) => r.edge / r.hello);
+    const floorRatios = rounds.map((r) => r.floor / r.hello);
+    const helloRps = median(rounds.map((r) => r.hello));
+    const edgeRps = median(rounds.map((r) => r.edge));
+    const floorRps = median(rounds.map((r) => r.floor));
+    for (let i = 0; i < 40; i++) await (await fetch(`${edge.url}/v2/pages/*/home/?page=${i + 2}&auth_token=${origin.seed.keys.read}`)).arrayBuffer();
+    const vcpu = { HIT: [] as number[], MISS: [] as number[] };
+    for (const line of edge.output().split('\n')) {
+      if (!line.includes('"msg":"request"')) continue;
+      try {
+        const l = JSON.parse(line.slice(line.indexOf('{'))) as { cache?: 'HIT' | 'MISS'; vcpu_ms?: number };
+        if ((l.cache === 'HIT' || l.cache === 'MISS') && typeof l.vcpu_ms === 'number') vcpu[l.cache].push(l.vcpu_ms);
+      } catch {
+        // not a log line of ours
+      }
+    }
+    const avg = (xs: number[]) => (xs.length ? Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)) : null);
+    console.log(
+      JSON.stringify({
+        bench: 'viceroy-edge-hit-vs-hello-world',
+        aot,
+        seconds: DURATION,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        hello_rps: Math.round(helloRps),
+        edge_hit_rps: Math.round(edgeRps),
+        ratio: Number(median(ratios).toFixed(2)),
+        ratios: ratios.map((r) => Number(r.toFixed(2))),
+        target: 0.8,
+        // the least any keyed hit can cost here (bench/viceroy-floor-worker.ts), against the same hello world
+        floor_rps: Math.round(floorRps),
+        floor_ratio: Number(median(floorRatios).toFixed(2)),
+        floor_ratios: floorRatios.map((r) => Number(r.toFixed(2))),
+        edge_vs_floor: Number(median(rounds.map((r) => r.edge / r.floor)).toFixed(2)),
+        vcpu_ms_hit_avg: avg(vcpu.HIT),
+        vcpu_ms_miss_avg: avg(vcpu.MISS),
+        samples: { hit: vcpu.HIT.length, miss: vcpu.MISS.length },
+      }),
+    );
   }
-  const avg = (xs: number[]) => (xs.length ? Number((xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3)) : null);
-  console.log(
-    JSON.stringify({
-      bench: 'viceroy-edge-hit-vs-hello-world',
-      aot,
-      seconds: DURATION,
-      rounds: ROUNDS,
-      connections: CONNECTIONS,
-      hello_rps: Math.round(helloRps),
-      edge_hit_rps: Math.round(edgeRps),
-      ratio: Number(median(ratios).toFixed(2)),
-      ratios: ratios.map((r) => Number(r.toFixed(2))),
-      target: 0.8,
-      // the least any keyed hit can cost here (bench/viceroy-floor-worker.ts), against the same hello world
-      floor_rps: Math.round(floorRps),
-      floor_ratio: Number(median(floorRatios).toFixed(2)),
-      floor_ratios: floorRatios.map((r) => Number(r.toFixed(2))),
-      edge_vs_floor: Number(median(rounds.map((r) => r.edge / r.floor)).toFixed(2)),
-      vcpu_ms_hit_avg: avg(vcpu.HIT),
-      vcpu_ms_miss_avg: avg(vcpu.MISS),
-      samples: { hit: vcpu.HIT.length, miss: vcpu.MISS.length },
-    }),
-  );
 } finally {
   await edge.stop();
   await hello.stop();

@@ -38,6 +38,7 @@ import type { WafConfig } from './middleware/waf/config.js';
 import { targetContentBlock, targetLengthBlock } from './middleware/waf/index.js';
 import { splitTarget } from './middleware/waf/rules.js';
 import type { CachedObject, Platform } from './platform/port.js';
+import { mark } from './profile.js';
 import { presentToken, type PresentedKey } from './request-info.js';
 
 /** A request as the platform received it: only what the chain would look at. */
@@ -271,6 +272,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
     let config = opts.config();
     if (config instanceof Promise) config = await config;
     if (!config) return declined('config not loaded');
+    mark('settings');
     const started = platform.now();
 
     let target = targets.get(req.url);
@@ -279,6 +281,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       targets.set(req.url, target);
     }
     if (!target) return declined('not a cached route');
+    mark('target');
 
     // HTTPS-only: a plain-HTTP request is redirected (or refused) by the chain.
     if (config.https_only && target.url.protocol !== 'https:') return declined('https-only');
@@ -297,6 +300,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       }
       if (prefix !== null) return declined('waf: blocklisted');
     }
+    mark('waf');
 
     // The key (content): a fresh record that admits it. Looked up before counting (a cache read
     // changes nothing), so every decline up to here hands the chain an uncounted request.
@@ -338,6 +342,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
     } else {
       presented = null; // assets take no key
     }
+    mark('key');
 
     // From here on the request is counted: every decline carries the count.
     let counted: CountedRequest | undefined;
@@ -348,6 +353,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash ?? undefined) };
         for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted, presented);
       }
+      mark('rate limits');
 
       // Content cache: a fresh 200.
       const hit = lookupFresh(cacheKey);
@@ -356,6 +362,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       if (object.status !== 200) return declined('not a 200', counted, presented);
 
       if (!reproducible(object)) return declined('headers not reproducible', counted, presented);
+      mark('content');
       const origin = req.header('origin');
       const allowed = origin === undefined ? null : allowedOrigin(corsPolicy(config.cors), origin, spaceId);
       let rateLimit: HitValues['rateLimit'] = null;
@@ -374,6 +381,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         ms: platform.now() - started,
         vcpu_ms: platform.vCpuMs?.(),
       });
+      mark('cors, request id, log');
       return {
         served: true,
         status: object.status,

@@ -11,6 +11,7 @@ import { hashApiKey } from '../shared/api-key.js';
 import { createEdge } from './app.js';
 import type { HitRequest } from './hit-path.js';
 import { createFastlyPlatform } from './platform/fastly.js';
+import { beginProfile, mark, profileSteps, profiling } from './profile.js';
 import { warmUp, warmUpHits } from './warmup.js';
 
 /*
@@ -55,10 +56,17 @@ async function handle(event: FetchEvent): Promise<Response> {
   const request = event.request;
   const clientIp = event.client.address;
   if (request.method !== 'GET') return edge.app.fetch(request, { clientIp }, executionContext(event));
-  const outcome = await edge.hits.serve(hitRequest(request, clientIp));
+  beginProfile();
+  const hitReq = hitRequest(request, clientIp);
+  mark('request headers');
+  const outcome = await edge.hits.serve(hitReq);
   if (outcome.served) {
     const response = new Response(outcome.body, { status: outcome.status, headers: outcome.stored as [string, string][] });
     outcome.applyHeaders(response.headers);
+    if (profiling) {
+      mark('response');
+      console.log(JSON.stringify({ msg: 'profile', steps: profileSteps() }));
+    }
     return response;
   }
   const env: { clientIp: string; counted?: typeof outcome.counted; presented?: typeof outcome.presented } = { clientIp };

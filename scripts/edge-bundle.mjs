@@ -16,5 +16,7 @@ export function edgeBundleOptions(root) {
     conditions: ['fastly'],
     external: ['fastly:*'],
     legalComments: /** @type {const} */ ('none'),
+    // edge/profile.ts: step timings only in the bench's profiling build (BENCH_PROFILE=1)
+    define: { GHEE_PROFILE: 'false' },
   };
 }
