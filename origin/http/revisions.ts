@@ -53,6 +53,22 @@ export const rollbackBody = z
   .object({ version: z.number().int().min(1), status: z.enum(['draft', 'published'], { message: 'must be draft or published' }).optional() })
   .strict();
 
+/** A revision as the history services list it: its own fields, when, and who saved it. */
+interface ListedRevision {
+  created: Date;
+  createdByKey: string | null;
+  createdByUser: string | null;
+}
+
+/**
+ * One entry of a revision history (pages, collection items, posts): the revision's fields,
+ * `created` as ISO 8601, and who saved it — `created_by_key` (an API key's id) or
+ * `created_by_user` (a signed-in member's id); both null for the scheduler.
+ */
+export function revisionEntry<T extends ListedRevision>({ created, createdByKey, createdByUser, ...rest }: T) {
+  return { ...rest, created: created.toISOString(), created_by_key: createdByKey, created_by_user: createdByUser };
+}
+
 /** What the content write services return (pages, collection items, posts). */
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch'; detail: string };
 

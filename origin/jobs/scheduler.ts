@@ -40,21 +40,21 @@ export class Scheduler {
     const now = this.#now();
     let published = 0;
     for (const page of await duePages(this.#db, now)) {
-      const result = await updatePage(this.#db, { ...page, status: 'published', keyId: null, onlyIfDue: now }, null);
+      const result = await updatePage(this.#db, { ...page, status: 'published', keyId: null, userId: null, onlyIfDue: now }, null);
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: page.spaceId, slug: page.slug, locale: page.locale }, 'scheduled page published');
       }
     }
     for (const item of await dueItems(this.#db, now)) {
-      const result = await updateItem(this.#db, { ...item, status: 'published', replace: false, keyId: null, onlyIfDue: now }, null);
+      const result = await updateItem(this.#db, { ...item, status: 'published', replace: false, keyId: null, userId: null, onlyIfDue: now }, null);
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: item.spaceId, collection: item.key, item_id: item.itemId }, 'scheduled collection item published');
       }
     }
     for (const post of await duePosts(this.#db, now)) {
-      const result = await updatePost(this.#db, post.spaceId, post.slug, { status: 'published' }, null, { keyId: null, onlyIfDue: now });
+      const result = await updatePost(this.#db, post.spaceId, post.slug, { status: 'published' }, null, { keyId: null, userId: null, onlyIfDue: now });
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: post.spaceId, slug: post.slug }, 'scheduled post published');

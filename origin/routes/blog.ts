@@ -53,7 +53,7 @@ import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { parseBody } from '../http/body.js';
 import { ownedSpace } from '../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, unwrapWrite } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite } from '../http/revisions.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -334,22 +334,22 @@ export function blogRoutes(ctx: AppContext) {
 
   app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
     const actor = await writer(c, 'content.write');
-    const { spaceId, keyId } = actor;
+    const { spaceId, keyId, userId } = actor;
     const { scheduled, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId }), ctx.onPurgeQueued);
+    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
   const update = async (c: Context<OriginEnv>) => {
     const actor = await writer(c, 'content.write');
-    const { spaceId, keyId } = actor;
+    const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
     const { scheduled, ...body } = await parseBody(c, updateBody);
     if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
       requirePublishRight(c, actor, undefined, (await getPostForManagement(db(), spaceId, s))?.status);
     } else requirePublishRight(c, actor, body.status);
-    const saved = unwrapWrite(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
@@ -357,9 +357,9 @@ export function blogRoutes(ctx: AppContext) {
   app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
 
   app.delete('/v2/posts/:slug', auth, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
     const s = pathSlug(c, 'Post not found.');
-    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId }), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
@@ -379,30 +379,30 @@ export function blogRoutes(ctx: AppContext) {
     return c.json({ data });
   });
 
-  /** The revision history, newest first. */
+  /** The revision history, newest first: each revision with the key or member that saved it. */
   app.get('/v2/manage/posts/:slug/revisions', auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const found = await getPostForManagement(db(), spaceId, pathSlug(c, 'Post not found.'));
     if (!found) throw new ApiError('not_found', 'Post not found.');
     c.header('cache-control', 'no-store');
     const revisions = await listPostRevisions(db(), found.id);
-    return c.json({ data: revisions.map((r) => ({ ...r, created: r.created.toISOString() })) });
+    return c.json({ data: revisions.map(revisionEntry) });
   });
 
   /** Rollback to any revision: a new save with exactly that revision's content. */
   app.post('/v2/manage/posts/:slug/rollback', auth, limit(1024), async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = await writer(c, 'content.publish');
     const s = pathSlug(c, 'Post not found.');
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
 
   /** Undo a delete. */
   app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.delete');
-    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId }), ctx.onPurgeQueued);
+    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
+    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });

@@ -56,7 +56,7 @@ import {
 } from '../services/collections.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { ownedSpace } from '../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, unwrapWrite } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -242,23 +242,23 @@ export function collectionRoutes(ctx: AppContext) {
     });
   });
 
-  /** The revision history, newest first. */
+  /** The revision history, newest first: each revision with the key or member that saved it. */
   app.get('/v2/manage/content/:key/:id/revisions', auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const found = await getItemForManagement(db, { spaceId, ...target(c) });
     if (!found) throw new ApiError('not_found', 'Item not found.');
     c.header('cache-control', 'no-store');
     const revisions = await listItemRevisions(db, found.item.id);
-    return c.json({ data: revisions.map((r) => ({ ...r, created: r.created.toISOString() })) });
+    return c.json({ data: revisions.map(revisionEntry) });
   });
 
   /** Rollback to any revision: a new save with exactly that revision's fields. */
   app.post('/v2/manage/content/:key/:id/rollback', auth, limit(1024), async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = await writer(c, 'content.publish');
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(
-      await rollbackItem(db, { spaceId, keyId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
+      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
       ctx.onPurgeQueued,
     );
     c.header('etag', versionTag(saved.version));
@@ -267,8 +267,8 @@ export function collectionRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.delete');
-    const saved = unwrap(await restoreItem(db, { spaceId, keyId, ...target(c) }), ctx.onPurgeQueued);
+    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
+    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c) }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -346,20 +346,20 @@ export function collectionRoutes(ctx: AppContext) {
   // ------------------------------------------------------------------------------ writes
   app.post('/v2/content', auth, limit(WRITE_BODY_LIMIT), async (c) => {
     const actor = await writer(c, 'content.write');
-    const { spaceId, keyId } = actor;
+    const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, createItemBody);
     requirePublishRight(c, actor, body.status);
     const raw = c.req.query('locale') ?? null;
     if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
     const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
     if (raw !== null && locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
-    unwrap(await createItems(db, { spaceId, keyId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields }), ctx.onPurgeQueued);
+    unwrap(await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
   const update = (replace: boolean) => async (c: Context<OriginEnv>) => {
     const actor = await writer(c, 'content.write');
-    const { spaceId, keyId } = actor;
+    const { spaceId, keyId, userId } = actor;
     const where = target(c);
     const body = await parseBody(c, updateItemBody);
     if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
@@ -369,7 +369,7 @@ export function collectionRoutes(ctx: AppContext) {
     const saved = unwrap(
       await updateItem(
         db,
-        { spaceId, keyId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}) },
+        { spaceId, keyId, userId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}) },
         expectedVersion(c),
       ),
       ctx.onPurgeQueued,
@@ -381,8 +381,8 @@ export function collectionRoutes(ctx: AppContext) {
   app.put('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(true));
 
   app.delete('/v2/content/:key/:id', auth, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.delete');
-    unwrap(await deleteItem(db, { spaceId, keyId, ...target(c) }, expectedVersion(c)), ctx.onPurgeQueued);
+    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
+    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 

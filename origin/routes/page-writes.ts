@@ -19,7 +19,7 @@ import { actorMay, authorizeContent, requirePublishRight } from '../http/authori
 import type { Action } from '../../shared/permissions.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, unwrapWrite } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, unwrapWrite } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -72,13 +72,14 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   app.post('/v2/pages', auth, limit, async (c) => {
     const actor = await writer(c, 'content.write');
-    const { spaceId, keyId } = actor;
+    const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
     unwrapWrite(
       await createPage(ctx.database.db, {
         spaceId,
         keyId,
+        userId,
         pageType: (body.page_type ?? body['page-type'])!,
         slug: body.slug,
         locale: localeParam(c),
@@ -95,7 +96,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { pageType: type, slug: s } = c.req.param() as { pageType: string; slug: string };
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
     const actor = await writer(c, 'content.write');
-    const { spaceId, keyId } = actor;
+    const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, updateBody);
     if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
       // Editing a live page changes what is published: only for those who may publish.
@@ -107,6 +108,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         {
           spaceId,
           keyId,
+          userId,
           pageType: type,
           slug: s,
           locale: localeParam(c),
@@ -126,10 +128,10 @@ export function pageWriteRoutes(ctx: AppContext) {
   app.put('/v2/pages/:pageType/:slug', auth, limit, update);
 
   app.delete('/v2/pages/:pageType/:slug', auth, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
-    unwrapWrite(await deletePage(ctx.database.db, { spaceId, keyId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
+    unwrapWrite(await deletePage(ctx.database.db, { spaceId, keyId, userId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
@@ -163,22 +165,22 @@ export function pageWriteRoutes(ctx: AppContext) {
     return { pageType: type, slug: s };
   };
 
-  /** The revision history, newest first. */
+  /** The revision history, newest first: each revision with the key or member that saved it. */
   app.get('/v2/manage/pages/:pageType/:slug/revisions', auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const page = await getPageForManagement(ctx.database.db, { spaceId, ...target(c), locale: localeParam(c) });
     if (!page) throw new ApiError('not_found', 'Page not found.');
     const revisions = await listPageRevisions(ctx.database.db, page.id);
-    return c.json({ data: revisions.map((r) => ({ ...r, created: r.created.toISOString() })) });
+    return c.json({ data: revisions.map(revisionEntry) });
   });
 
   /** Rollback to any revision: a new save with that revision's title and fields. */
   app.post('/v2/manage/pages/:pageType/:slug/rollback', auth, limit, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = await writer(c, 'content.publish');
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrapWrite(
-      await rollbackPage(ctx.database.db, { spaceId, keyId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
+      await rollbackPage(ctx.database.db, { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
       ctx.onPurgeQueued,
     );
     c.header('etag', `"v${saved.version}"`);
@@ -187,8 +189,8 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
-    const { spaceId, keyId } = await writer(c, 'content.delete');
-    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
+    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
+    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   });

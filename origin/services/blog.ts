@@ -373,9 +373,13 @@ export interface SavedPost {
   status: PostStatus;
 }
 
-/** Who saves (null: the scheduler) and, for the scheduler, the time the post must still be due at. */
+/**
+ * Who saves — an API key or a signed-in member (both null: the scheduler) — and, for the
+ * scheduler, the time the post must still be due at.
+ */
 export interface SaveOptions {
   keyId: string | null;
+  userId: string | null;
   onlyIfDue?: Date;
 }
 
@@ -406,8 +410,10 @@ function revisionFields(p: PostJson): PostRevisionFields {
   };
 }
 
-async function writeRevision(t: Db, row: PostRow, status: PostStatus | 'deleted', rendering: PostJson, keyId: string | null): Promise<void> {
-  await t.insert(postRevisions).values({ postId: row.id, version: row.version, title: row.title, status, fields: revisionFields(rendering), createdByKey: keyId });
+async function writeRevision(t: Db, row: PostRow, status: PostStatus | 'deleted', rendering: PostJson, by: Pick<SaveOptions, 'keyId' | 'userId'>): Promise<void> {
+  await t
+    .insert(postRevisions)
+    .values({ postId: row.id, version: row.version, title: row.title, status, fields: revisionFields(rendering), createdByKey: by.keyId, createdByUser: by.userId });
 }
 
 const statusOf = (s: string): PostStatus => (s === 'published' || s === 'scheduled' ? s : 'draft');
@@ -631,7 +637,7 @@ export async function createPost(db: Db, spaceId: string, input: PostInput & { t
     }
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
     const rendered = await publishIfNeeded(t, row);
-    await writeRevision(t, row, status, rendered, opts.keyId);
+    await writeRevision(t, row, status, rendered, opts);
     await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [...before, rendered], terms.created);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
@@ -704,7 +710,7 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
       .returning()) as [PostRow];
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
     const rendered = await publishIfNeeded(t, row);
-    await writeRevision(t, row, status, rendered, opts.keyId);
+    await writeRevision(t, row, status, rendered, opts);
     await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [current.published as PostJson | null, oldWorking, rendered], terms.created);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
@@ -722,7 +728,7 @@ export async function deletePost(db: Db, spaceId: string, slug: string, expected
       .set({ deletedAt: new Date(), version: sql`${posts.version} + 1` })
       .where(eq(posts.id, current.id))
       .returning()) as [PostRow];
-    await writeRevision(t, row, 'deleted', oldWorking!, opts.keyId);
+    await writeRevision(t, row, 'deleted', oldWorking!, opts);
     await finish(t, spaceId, row, 'post.delete', [current.published as PostJson | null, oldWorking], []);
     return { ok: true, value: { id: row.id, version: row.version, status: statusOf(row.status) } };
   });
@@ -743,10 +749,17 @@ export async function getPostForManagement(
   return { id: row.id, version: row.version, status: statusOf(row.status), scheduledAt: row.scheduledAt, post: (await renderWorking(db, [row])).get(row.id)! };
 }
 
-/** The revision history of a post, newest first. */
+/** The revision history of a post, newest first, with who saved each. */
 export async function listPostRevisions(db: Db, postId: string) {
   return db
-    .select({ version: postRevisions.version, title: postRevisions.title, status: postRevisions.status, created: postRevisions.createdAt })
+    .select({
+      version: postRevisions.version,
+      title: postRevisions.title,
+      status: postRevisions.status,
+      created: postRevisions.createdAt,
+      createdByKey: postRevisions.createdByKey,
+      createdByUser: postRevisions.createdByUser,
+    })
     .from(postRevisions)
     .where(eq(postRevisions.postId, postId))
     .orderBy(desc(postRevisions.version));
@@ -814,7 +827,7 @@ export async function restorePost(db: Db, spaceId: string, slug: string, opts: S
       .returning()) as [PostRow];
     const working = (await renderWorking(t, [row])).get(row.id)!;
     const status = statusOf(row.status);
-    await writeRevision(t, row, status, working, opts.keyId);
+    await writeRevision(t, row, status, working, opts);
     await finish(t, spaceId, row, row.published !== null ? 'post.published' : 'post.draft', [row.published as PostJson | null, working], []);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });

@@ -483,7 +483,7 @@ async function afterChange(
   t: Db,
   spaceId: string,
   c: CollectionRow,
-  item: { id: string; itemId: number; locale: string; values: Record<string, unknown>; version: number; status: ItemStatus | 'deleted'; keyId: string | null },
+  item: { id: string; itemId: number; locale: string; values: Record<string, unknown>; version: number; status: ItemStatus | 'deleted'; keyId: string | null; userId: string | null },
   event: 'collectionitem.published' | 'collectionitem.draft' | 'collectionitem.delete',
 ): Promise<void> {
   await t.insert(collectionItemRevisions).values({
@@ -493,6 +493,7 @@ async function afterChange(
     status: item.status,
     fields: item.values,
     createdByKey: item.keyId,
+    createdByUser: item.userId,
   });
   await enqueuePurge(t, [collectionKey(spaceId, c.key), itemKey(item.id)], { spaceId, soft: false });
   const status = event === 'collectionitem.published' ? 'published' : event === 'collectionitem.draft' ? 'draft' : 'deleted';
@@ -522,7 +523,7 @@ async function lockedCollection(t: Db, spaceId: string, key: string): Promise<Co
  */
 export async function createItems(
   db: Db,
-  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null },
+  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null; userId: string | null },
 ): Promise<Result<SavedItem[]>> {
   const fallback = input.locale ?? (await spaceDefaultLocale(db, input.spaceId));
   const known = await spaceLocales(db, input.spaceId);
@@ -566,7 +567,7 @@ export async function createItems(
         t,
         input.spaceId,
         c,
-        { id: row!.id, itemId: row!.itemId, locale: r.locale, values, version: row!.version, status: input.status, keyId: input.keyId },
+        { id: row!.id, itemId: row!.itemId, locale: r.locale, values, version: row!.version, status: input.status, keyId: input.keyId, userId: input.userId },
         published ? 'collectionitem.published' : 'collectionitem.draft',
       );
       saved.push({ id: row!.id, itemId: row!.itemId, version: row!.version, status: input.status });
@@ -586,8 +587,10 @@ export interface ItemChange {
   replace: boolean;
   /** Scheduler only: apply only if the item is still scheduled and due at this time. */
   onlyIfDue?: Date;
-  /** The API key making the change (null: the scheduler). */
+  /** The API key making the change (null: a signed-in member, or the scheduler). */
   keyId: string | null;
+  /** The signed-in member making the change (null: an API key, or the scheduler). */
+  userId: string | null;
 }
 
 /**
@@ -636,7 +639,7 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
       t,
       input.spaceId,
       c,
-      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row.version, status, keyId: input.keyId },
+      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row.version, status, keyId: input.keyId, userId: input.userId },
       status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
     );
     return { ok: true, value: { id: current.id, itemId: current.itemId, version: row.version, status } };
@@ -644,7 +647,7 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
 }
 
 /** Soft delete: reads 404 at once; the row (and its id) stays for history. */
-export async function deleteItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null }, expectedVersion: number | null): Promise<Result<SavedItem>> {
+export async function deleteItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null }, expectedVersion: number | null): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
@@ -666,7 +669,7 @@ export async function deleteItem(db: Db, input: { spaceId: string; key: string; 
       t,
       input.spaceId,
       c,
-      { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown>, version: row.version, status: 'deleted', keyId: input.keyId },
+      { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown>, version: row.version, status: 'deleted', keyId: input.keyId, userId: input.userId },
       'collectionitem.delete',
     );
     return { ok: true, value: { id: row.id, itemId: row.itemId, version: row.version, status: row.status as ItemStatus } };
@@ -685,10 +688,17 @@ export async function getItemForManagement(db: Db, q: { spaceId: string; key: st
   return row ? { collection: c, item: row } : null;
 }
 
-/** The revision history of an item, newest first. */
+/** The revision history of an item, newest first, with who saved each. */
 export async function listItemRevisions(db: Db, itemUuid: string) {
   return db
-    .select({ version: collectionItemRevisions.version, label: collectionItemRevisions.label, status: collectionItemRevisions.status, created: collectionItemRevisions.createdAt })
+    .select({
+      version: collectionItemRevisions.version,
+      label: collectionItemRevisions.label,
+      status: collectionItemRevisions.status,
+      created: collectionItemRevisions.createdAt,
+      createdByKey: collectionItemRevisions.createdByKey,
+      createdByUser: collectionItemRevisions.createdByUser,
+    })
     .from(collectionItemRevisions)
     .where(eq(collectionItemRevisions.collectionItemId, itemUuid))
     .orderBy(desc(collectionItemRevisions.version));
@@ -705,7 +715,7 @@ const setValues = (values: Record<string, unknown>) => Object.fromEntries(Object
  */
 export async function rollbackItem(
   db: Db,
-  input: { spaceId: string; key: string; itemId: number; version: number; status?: 'draft' | 'published'; keyId: string | null },
+  input: { spaceId: string; key: string; itemId: number; version: number; status?: 'draft' | 'published'; keyId: string | null; userId: string | null },
   expectedVersion: number | null,
 ): Promise<Result<SavedItem>> {
   const found = await getItemForManagement(db, input);
@@ -719,7 +729,7 @@ export async function rollbackItem(
   const status = input.status ?? (revision.status === 'published' ? 'published' : 'draft');
   const result = await updateItem(
     db,
-    { spaceId: input.spaceId, key: input.key, itemId: input.itemId, status, fields: setValues(revision.fields as Record<string, unknown>), replace: true, keyId: input.keyId },
+    { spaceId: input.spaceId, key: input.key, itemId: input.itemId, status, fields: setValues(revision.fields as Record<string, unknown>), replace: true, keyId: input.keyId, userId: input.userId },
     expectedVersion,
   );
   return result.ok || result.error !== 'invalid' ? result : fail('invalid', `revision ${input.version} no longer fits the collection: ${result.detail}`);
@@ -729,7 +739,7 @@ export async function rollbackItem(
  * Undo a soft delete: the item is visible again as it was (re-rendered against the collection's
  * current fields when published). Refused (invalid) when its fields no longer fit the collection.
  */
-export async function restoreItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null }): Promise<Result<SavedItem>> {
+export async function restoreItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null }): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
@@ -760,7 +770,7 @@ export async function restoreItem(db: Db, input: { spaceId: string; key: string;
       t,
       input.spaceId,
       c,
-      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row!.version, status, keyId: input.keyId },
+      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row!.version, status, keyId: input.keyId, userId: input.userId },
       status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
     );
     return { ok: true, value: { id: current.id, itemId: current.itemId, version: row!.version, status } };

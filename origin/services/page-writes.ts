@@ -57,7 +57,10 @@ export interface PageChange {
   scheduledAt?: Date;
   /** Scheduler only: apply only if the page is still scheduled and due at this time. */
   onlyIfDue?: Date;
+  /** The API key making the change (null: a signed-in member, or the scheduler). */
   keyId: string | null;
+  /** The signed-in member making the change (null: an API key, or the scheduler). */
+  userId: string | null;
 }
 
 export interface SavedPage {
@@ -115,7 +118,7 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
       id = row!.id;
       version = row!.version;
     }
-    await t.insert(pageRevisions).values({ pageId: id, version, name: change.name, status: change.status, fields: change.fields, createdByKey: change.keyId });
+    await t.insert(pageRevisions).values({ pageId: id, version, name: change.name, status: change.status, fields: change.fields, createdByKey: change.keyId, createdByUser: change.userId });
     await enqueuePurge(t, purgeKeysFor(change.spaceId, id, change.pageType, change.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, published ? 'page.published' : 'page.draft', {
       id,
@@ -196,7 +199,7 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
         .set({ published: renderPage({ slug: row.slug, name: row.name, pageType: row.pageType, fields: row.fields, publishedAt, updatedAt: now }), publishedAt })
         .where(eq(pages.id, row.id));
     }
-    await t.insert(pageRevisions).values({ pageId: row.id, version: row.version, name: row.name, status, fields: row.fields as Record<string, unknown>, createdByKey: change.keyId });
+    await t.insert(pageRevisions).values({ pageId: row.id, version: row.version, name: row.name, status, fields: row.fields as Record<string, unknown>, createdByKey: change.keyId, createdByUser: change.userId });
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, status === 'published' ? 'page.published' : 'page.draft', {
       id: row.id,
@@ -212,7 +215,7 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
   });
 }
 
-export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
@@ -248,10 +251,17 @@ export async function getPageForManagement(db: Db, q: { spaceId: string; pageTyp
   return row ?? null;
 }
 
-/** The revision history of a page, newest first (the management view). */
+/** The revision history of a page, newest first, with who saved each (the management view). */
 export async function listPageRevisions(db: Db, pageId: string) {
   return db
-    .select({ version: pageRevisions.version, name: pageRevisions.name, status: pageRevisions.status, created: pageRevisions.createdAt })
+    .select({
+      version: pageRevisions.version,
+      name: pageRevisions.name,
+      status: pageRevisions.status,
+      created: pageRevisions.createdAt,
+      createdByKey: pageRevisions.createdByKey,
+      createdByUser: pageRevisions.createdByUser,
+    })
     .from(pageRevisions)
     .where(eq(pageRevisions.pageId, pageId))
     .orderBy(sql`${pageRevisions.version} desc`);
@@ -263,7 +273,7 @@ export async function listPageRevisions(db: Db, pageId: string) {
  */
 export async function rollbackPage(
   db: Db,
-  change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId'> & { version: number; status?: PageStatus },
+  change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'> & { version: number; status?: PageStatus },
   expectedVersion: number | null,
 ): Promise<WriteResult<SavedPage>> {
   const current = await getPageForManagement(db, change);
@@ -283,7 +293,7 @@ export async function rollbackPage(
 }
 
 /** Undo a soft delete: the page (and its published form, if it had one) is visible again. */
-export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId'>): Promise<WriteResult<SavedPage>> {
+export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'>): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;

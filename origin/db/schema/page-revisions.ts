@@ -13,8 +13,13 @@ export const pageRevisions = pgTable(
     name: text('name').notNull(),
     status: text('status').notNull(),
     fields: jsonb('fields').notNull(),
-    /** The API key that made the change (identity adds users). */
+    /** The API key that made the change (null: a signed-in member, or the scheduler). */
     createdByKey: uuid('created_by_key'),
+    /**
+     * The signed-in member who made the change (null: an API key, or the scheduler). A plain id,
+     * no foreign key (as in audit_events): the history outlives the user.
+     */
+    createdByUser: uuid('created_by_user'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique('page_revisions_page_version_unique').on(t.pageId, t.version)],

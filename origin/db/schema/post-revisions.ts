@@ -19,8 +19,13 @@ export const postRevisions = pgTable(
     /** draft, published, scheduled — or deleted for the save that deleted the post. */
     status: text('status').notNull(),
     fields: jsonb('fields').notNull(),
-    /** The API key that made the change (null: the scheduler). */
+    /** The API key that made the change (null: a signed-in member, or the scheduler). */
     createdByKey: uuid('created_by_key'),
+    /**
+     * The signed-in member who made the change (null: an API key, or the scheduler). A plain id,
+     * no foreign key (as in audit_events): the history outlives the user.
+     */
+    createdByUser: uuid('created_by_user'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [unique('post_revisions_post_version_unique').on(t.postId, t.version)],
