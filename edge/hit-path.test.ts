@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { INTROSPECT_PATH, type KeyIntrospection } from '../shared/internal-auth.js';
 import { surrogateKeys } from '../shared/surrogate.js';
-import type { HitOutcome, HitPathOptions, HitRequest } from './hit-path.js';
+import { composeHitHeaders, hitHeaderList, type HitOutcome, type HitPathOptions, type HitRequest, type HitValues } from './hit-path.js';
 import { nodeHitRequest, startNodeEdge, type RunningEdge } from './platform/node.js';
 import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
 
@@ -154,9 +154,8 @@ async function both(pair: Pair, path: string, headers: Record<string, string | s
   expect(a, `${method} ${path}`).toEqual(b);
   const outcome = pair.outcomes.length > before ? pair.outcomes[pair.outcomes.length - 1] : undefined;
   if (outcome?.served) {
-    // Fastly's rendering (the headers applied to a Response's own) is Node's (the flat list).
-    const h = new Headers(outcome.stored as [string, string][]);
-    outcome.applyHeaders(h);
+    // Fastly's rendering (the list a Response takes) is Node's (the flat list).
+    const h = new Headers(outcome.headerList());
     const flat: string[] = [];
     h.forEach((v, k) => flat.push(k, v));
     expect(flat).toEqual(outcome.headers());
@@ -385,6 +384,44 @@ describe.each(MODES)('hit path ≡ chain under rate limits — $mode', ({ hits }
     clock += 120_000;
     for (let i = 0; i < 2; i++) expect((await both(pair, `/v2/pages/*/home/?auth_token=${keys.read}`)).res.status).toBe(200);
     expect(pair.logs.fast).toEqual(pair.logs.chain);
+  });
+});
+
+describe('hitHeaderList (the list a Fastly hit Response takes)', () => {
+  const NAMES = ['Content-Type', 'content-type', 'Vary', 'vary', 'VARY', 'Age', 'X-Cache', 'x-request-id', 'Access-Control-Allow-Origin', 'access-control-max-age', 'Access-Control-Expose-Headers', 'Server', 'X-Powered-By', 'Strict-Transport-Security', 'x-frame-options', 'RateLimit-Limit', 'ratelimit-policy', 'Surrogate-Key', 'Cache-Control', 'ETag', 'x-custom'];
+  const VALUES = ['', ' ', 'a', ' padded\t', 'Origin', 'origin', 'accept-encoding', '*', 'Accept, Origin', ' , ', 'x  y', 'application/json'];
+  const VARIANTS: HitValues[] = [
+    { age: '0', rateLimit: null, allowed: null, requestId: 'r1' },
+    { age: '12', rateLimit: ['100', '99', '1', '100;w=1'], allowed: null, requestId: 'r2' },
+    { age: '3', rateLimit: null, allowed: '*', requestId: 'r3' },
+    { age: '4', rateLimit: ['10', '0', '60', '10;w=60'], allowed: 'https://app.example', requestId: 'r4' },
+  ];
+  const flat = (h: Headers) => {
+    const out: string[] = [];
+    h.forEach((value, name) => out.push(name, value));
+    return out;
+  };
+
+  it('equals composeHitHeaders applied to the stored headers, on generated header sets', () => {
+    let seed = 20261130;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648; // test data only
+      return seed % n;
+    };
+    for (let i = 0; i < 3000; i++) {
+      const stored: [string, string][] = [];
+      for (let j = next(9); j > 0; j--) stored.push([NAMES[next(NAMES.length)]!, VALUES[next(VALUES.length)]!]);
+      const values = VARIANTS[i % VARIANTS.length]!;
+      const composed = new Headers(stored);
+      composeHitHeaders(composed, values);
+      expect(flat(new Headers(hitHeaderList(stored, values))), JSON.stringify({ stored, values })).toEqual(flat(composed));
+    }
+  });
+
+  it('keeps upstream RateLimit-* when rate limiting is off, and replaces them when on', () => {
+    const stored: [string, string][] = [['content-type', 'application/json'], ['RateLimit-Limit', '5']];
+    expect(new Headers(hitHeaderList(stored, VARIANTS[0]!)).get('ratelimit-limit')).toBe('5');
+    expect(new Headers(hitHeaderList(stored, VARIANTS[1]!)).get('ratelimit-limit')).toBe('100');
   });
 });
 

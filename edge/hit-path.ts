@@ -27,11 +27,11 @@
 import { apiKeyDisplay, apiKeyShape, extractToken, type ApiKeyKind } from '../shared/api-key.js';
 import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix, isPreview } from '../shared/cache-key.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
-import { applySecureHeaders } from '../shared/secure-headers.js';
+import { LEAKY_HEADERS, SECURE_HEADERS, applySecureHeaders } from '../shared/secure-headers.js';
 import type { EdgeConfig } from './config.js';
 import { stringLru } from './lru.js';
 import { admit, keyCacheKey, storedKeyRecord } from './middleware/api-key/index.js';
-import { allowedOrigin, applyCorsHeaders, corsPolicy } from './middleware/cors/index.js';
+import { EXPOSE_HEADERS, RESPONSE_CORS_HEADERS, allowedOrigin, applyCorsHeaders, corsPolicy, varyWithOrigin } from './middleware/cors/index.js';
 import { policyOf } from './middleware/rate-limit/decide.js';
 import { bindingCheck, countRequest, type CountedRequest } from './middleware/rate-limit/index.js';
 import type { WafConfig } from './middleware/waf/config.js';
@@ -62,10 +62,8 @@ export type HitOutcome =
       status: number;
       /** The response headers as the chain sends them: a flat [name, value, …] list in its order (Node writes it as is). */
       headers(): string[];
-      /** The stored headers, to start a response with before `applyHeaders` (Fastly). */
-      stored: readonly (readonly [string, string])[];
-      /** The same response headers, applied to a Headers object holding `stored`. */
-      applyHeaders(h: Headers): void;
+      /** The same response headers as a list for a Response's init (Fastly): hitHeaderList. */
+      headerList(): [string, string][];
       /** The stored body: bytes, or a stream of them on platforms that stream from the cache. */
       body: Uint8Array | ReadableStream<Uint8Array>;
     }
@@ -102,7 +100,7 @@ interface Target {
 const RATE_LIMIT_NAMES = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'] as const;
 
 /** The per-request values of a hit's headers. */
-interface HitValues {
+export interface HitValues {
   age: string;
   /** RateLimit-Limit, -Remaining, -Reset, -Policy; null when rate limiting is off. */
   rateLimit: readonly [string, string, string, string] | null;
@@ -124,6 +122,40 @@ export function composeHitHeaders(h: Headers, v: HitValues): void {
   applyCorsHeaders(h, v.allowed);
   h.set(REQUEST_ID_HEADER, v.requestId);
   applySecureHeaders(h);
+}
+
+/** The names composeHitHeaders sets or deletes whatever the request (RateLimit-* only when rate limiting is on). */
+const COMPOSED_NAMES: ReadonlySet<string> = new Set(['x-cache', 'age', ...RESPONSE_CORS_HEADERS, REQUEST_ID_HEADER, ...Object.keys(SECURE_HEADERS), ...LEAKY_HEADERS]);
+const RATE_LIMIT_NAME_SET: ReadonlySet<string> = new Set(RATE_LIMIT_NAMES);
+/** Leading and trailing HTTP whitespace, which Headers strips from every value. */
+const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+/**
+ * composeHitHeaders' result as a plain list, for a Response to take in one go (on Fastly each
+ * operation on a Response's own Headers is a runtime call): the stored headers but those it
+ * replaces or drops, Vary merged as Headers#get would combine it plus Origin, then the values it
+ * sets. `new Headers(hitHeaderList(stored, v))` equals composeHitHeaders on `new Headers(stored)`
+ * (edge/hit-path.test.ts compares them on generated header sets).
+ */
+export function hitHeaderList(stored: readonly (readonly [string, string])[], v: HitValues): [string, string][] {
+  const out: [string, string][] = [];
+  let vary: string[] | null = null;
+  for (const [rawName, value] of stored) {
+    const name = rawName.toLowerCase();
+    if (name === 'vary') (vary ??= []).push(value.replace(HTTP_WHITESPACE, ''));
+    else if (!COMPOSED_NAMES.has(name) && !(v.rateLimit && RATE_LIMIT_NAME_SET.has(name))) out.push([name, value]);
+  }
+  out.push(['x-cache', 'HIT'], ['age', v.age]);
+  if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) out.push([RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!]);
+  // Vary left as it was stays as separate values (Headers combines them only when read); a new value is set whole.
+  const combined = vary === null ? null : vary.join(', ');
+  const merged = varyWithOrigin(combined);
+  if (vary !== null && merged === combined) for (const value of vary) out.push(['vary', value]);
+  else out.push(['vary', merged]);
+  if (v.allowed !== null) out.push(['access-control-allow-origin', v.allowed], ['access-control-expose-headers', EXPOSE_HEADERS]);
+  out.push([REQUEST_ID_HEADER, v.requestId]);
+  for (const name in SECURE_HEADERS) out.push([name, SECURE_HEADERS[name]!]);
+  return out;
 }
 
 const NUMERIC_NAME = /^\d+$/;
@@ -386,8 +418,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         served: true,
         status: object.status,
         headers: () => flatHeaders(object, values),
-        stored: object.headers,
-        applyHeaders: (h) => composeHitHeaders(h, values),
+        headerList: () => hitHeaderList(object.headers, values),
         body: hit.stream ? hit.stream() : object.body,
       };
     } catch {

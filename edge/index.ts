@@ -61,8 +61,7 @@ async function handle(event: FetchEvent): Promise<Response> {
   mark('request headers');
   const outcome = await edge.hits.serve(hitReq);
   if (outcome.served) {
-    const response = new Response(outcome.body, { status: outcome.status, headers: outcome.stored as [string, string][] });
-    outcome.applyHeaders(response.headers);
+    const response = new Response(outcome.body, { status: outcome.status, headers: outcome.headerList() });
     if (profiling) {
       mark('response');
       console.log(JSON.stringify({ msg: 'profile', steps: profileSteps() }));

@@ -119,7 +119,7 @@ export async function warmUpHits(hashToken?: (token: string) => string): Promise
         if (!outcome.served) continue;
         served++;
         outcome.headers(); // Node's rendering
-        outcome.applyHeaders(new Headers(outcome.stored as [string, string][])); // Fastly's
+        outcome.headerList(); // Fastly's
       }
     }
   } catch {

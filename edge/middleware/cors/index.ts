@@ -17,7 +17,7 @@ import {
 } from './config.js';
 
 /** CORS response headers only this middleware may decide; anything upstream sent is dropped. */
-const RESPONSE_CORS_HEADERS = [
+export const RESPONSE_CORS_HEADERS = [
   'access-control-allow-origin',
   'access-control-allow-credentials',
   'access-control-allow-methods',
@@ -31,18 +31,21 @@ const PREFLIGHT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 const ALLOWED_HEADERS: ReadonlySet<string> = new Set(CORS_ALLOW_HEADERS);
 const ALLOW_METHODS = CORS_ALLOW_METHODS.join(', ');
 const ALLOW_HEADERS = CORS_ALLOW_HEADERS.join(', ');
-const EXPOSE_HEADERS = CORS_EXPOSE_HEADERS.join(', ');
+export const EXPOSE_HEADERS = CORS_EXPOSE_HEADERS.join(', ');
 
 /** Adds `Origin` to Vary, keeping what is there (and leaving `Vary: *` alone). */
 export function varyOrigin(headers: Headers): void {
   const vary = headers.get('vary');
-  if (vary === null || vary.trim() === '') {
-    headers.set('vary', 'Origin');
-    return;
-  }
+  const merged = varyWithOrigin(vary);
+  if (merged !== vary) headers.set('vary', merged);
+}
+
+/** The Vary value (as Headers#get combines it; null: none) with `Origin` added, unless it has it or is `*`. */
+export function varyWithOrigin(vary: string | null): string {
+  if (vary === null || vary.trim() === '') return 'Origin';
   const tokens = vary.split(',').map((t) => t.trim().toLowerCase());
-  if (tokens.includes('*') || tokens.includes('origin')) return;
-  headers.set('vary', `${vary}, Origin`);
+  if (tokens.includes('*') || tokens.includes('origin')) return vary;
+  return `${vary}, Origin`;
 }
 
 const policies = new WeakMap<CorsConfig, CorsPolicy>();
