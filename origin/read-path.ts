@@ -55,7 +55,7 @@ import type { AppContext } from './app.js';
 import type { OriginEnv } from './env.js';
 import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
 import { wellFormedTokenHash } from './services/api-keys.js';
-import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
+import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
 import { isPlainHost } from '../shared/plain-host.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
@@ -81,15 +81,15 @@ const ASSERTION_NAMES: readonly string[] = Object.values(ASSERTION_HEADERS);
 const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
 const hasSurroundingWhitespace = (v: string) => v.length > 0 && (isHttpWhitespace(v.charCodeAt(0)) || isHttpWhitespace(v.charCodeAt(v.length - 1)));
 
+/** Whose read it is: a directly presented key (its hash), or a verified edge assertion (acceptEdgeAssertion's principal). */
+type ReadPrincipal = { via: 'token'; tokenHash: string } | { via: 'edge'; keyId: string; spaceId: string; clientIp: string | undefined };
+
 /** What the chain would read from a request it serves from the plain path. */
 interface PageReadRequest {
   pageType: string;
   slug: string;
   locale: string | null;
-  /** The directly presented key's hash; null for an edge-asserted read. */
-  tokenHash: string | null;
-  /** The verified edge assertion (acceptEdgeAssertion's principal); null for a directly presented key. */
-  asserted: { keyId: string; spaceId: string; clientIp: string | undefined } | null;
+  principal: ReadPrincipal;
   /** `c.req.url`, as @hono/node-server builds it. */
   url: string;
   /** The incoming X-Request-Id, as `c.req.header` returns it. */
@@ -215,7 +215,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
       else if (name.length > 7 && name.slice(0, 7).toLowerCase() === 'x-ghee-' && ASSERTION_NAMES.includes(name.toLowerCase())) assertionHeaders++;
     }
 
-    let tokenHash: string | null = null;
+    let tokenHash: string | undefined;
     let assertionSignature: string | undefined;
     if (assertionHeaders > 0) {
       // acceptEdgeAssertion: a signature header makes it an edge-asserted read (the token is then ignored).
@@ -243,8 +243,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
         if (a) token = a[1]!;
       }
       if (!token) return null;
-      tokenHash = wellFormedTokenHash(token);
-      if (tokenHash === null) return null;
+      tokenHash = wellFormedTokenHash(token) ?? undefined;
+      if (tokenHash === undefined) return null;
     }
 
     const requestId = headers[REQUEST_ID_HEADER];
@@ -254,7 +254,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     const url = chainUrl((incoming.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http', host, target);
     if (url === null) return null;
 
-    let asserted: PageReadRequest['asserted'] = null;
+    let principal: ReadPrincipal;
     if (assertionSignature !== undefined) {
       // acceptEdgeAssertion's rules, on what the chain would see: `c.req.header(name)` (single, trimmed values: checked
       // above), its method, and `url.pathname + url.search` of `c.req.url`. Any failure: the chain refuses it (and logs why).
@@ -264,9 +264,13 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
       const result = verifyAssertion(secret, (name) => headers[name] as string | undefined, 'GET', parsed.pathname + parsed.search, ctx.now());
       if (!result.ok) return null;
       const a = result.assertion;
-      asserted = { keyId: a.keyId, spaceId: a.spaceId, clientIp: a.clientIp };
+      principal = { via: 'edge', keyId: a.keyId, spaceId: a.spaceId, clientIp: a.clientIp };
+    } else if (tokenHash !== undefined) {
+      principal = { via: 'token', tokenHash };
+    } else {
+      return null;
     }
-    return { pageType: m[1]!, slug: m[2]!, locale, tokenHash, asserted, url, requestId };
+    return { pageType: m[1]!, slug: m[2]!, locale, principal, url, requestId };
   }
 
   /** Writes the page's 200 and answers true, or answers false having written nothing (the chain answers). */
@@ -292,7 +296,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
           method: 'GET',
           path: redactUrl(new URL(read.url)),
           status: 200,
-          client_ip: read.asserted?.clientIp || p.clientIp,
+          client_ip: (read.principal.via === 'edge' && read.principal.clientIp) || p.clientIp,
           ms: Math.round((performance.now() - p.started) * 10) / 10,
         },
         'request',
@@ -322,8 +326,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
   let queue: Pending[] = [];
 
   /** An edge-asserted read: the asserted space's page alone, as the route looks it up (findPublishedPageJson). */
-  async function assertedLookup(p: Pending): Promise<(KeySpaceAndPage | null)[]> {
-    const a = p.read.asserted!;
+  async function assertedLookup(p: Pending, a: Extract<ReadPrincipal, { via: 'edge' }>): Promise<(KeySpaceAndPage | null)[]> {
     const page = await findPublishedPageJson(raw, a.spaceId, p.read);
     return [{ key: { id: a.keyId, spaceId: a.spaceId }, page }];
   }
@@ -333,13 +336,20 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     queue = [];
     const now = new Date(ctx.now() * 1000);
     const batch: Pending[] = [];
+    const lookups: KeyPageLookup[] = [];
     for (const p of all) {
-      if (p.read.asserted === null) batch.push(p);
-      else lookUp([p], () => assertedLookup(p), now);
+      const principal = p.read.principal;
+      if (principal.via === 'edge') {
+        lookUp([p], () => assertedLookup(p, principal), now);
+      } else {
+        batch.push(p);
+        lookups.push({ pageType: p.read.pageType, slug: p.read.slug, locale: p.read.locale, tokenHash: principal.tokenHash });
+      }
     }
     for (let from = 0; from < batch.length; from += MAX_LOOKUPS_PER_QUERY) {
       const chunk = batch.slice(from, from + MAX_LOOKUPS_PER_QUERY);
-      lookUp(chunk, () => findKeysAndPublishedPages(raw, now, chunk.map((p) => ({ ...p.read, tokenHash: p.read.tokenHash! }))), now);
+      const chunkLookups = lookups.slice(from, from + MAX_LOOKUPS_PER_QUERY);
+      lookUp(chunk, () => findKeysAndPublishedPages(raw, now, chunkLookups), now);
     }
   }
 
