@@ -1,7 +1,8 @@
 /**
- * The page write path: every save is one transaction that changes the page, writes an immutable
- * revision, and queues the purge of every cache entry the change makes stale (and, once wired,
- * the webhook event) — so a committed change is never left stale at the edge.
+ * The page write path: every save (create, update, rollback, scheduled publish, delete, restore)
+ * is one transaction that changes the page, writes an immutable revision, and queues the purge of
+ * every cache entry the change makes stale (and, once wired, the webhook event) — so a committed
+ * change is never left stale at the edge, and every version of a page has its revision.
  *
  * Concurrency: saves bump `version` in SQL. With an expected version (If-Match) the update is
  * conditional and exactly one writer per version wins; without, partial updates merge their
@@ -35,6 +36,9 @@ async function notify(
 }
 
 export type PageStatus = 'draft' | 'published' | 'scheduled';
+
+/** A revision's status: the page's, or `deleted` for the save that deleted the page. */
+export type PageRevisionStatus = PageStatus | 'deleted';
 
 export type WriteResult<T> =
   | { ok: true; value: T }
@@ -78,6 +82,18 @@ function purgeKeysFor(spaceId: string, pageId: string, pageType: string, slug: s
   return [surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug), surrogateKeys.pageList(spaceId, pageType), surrogateKeys.pageList(spaceId, '*')];
 }
 
+/** The immutable revision of a save (in the save's transaction): the page as it is at `version`, and who saved it. */
+async function writeRevision(
+  t: Db,
+  page: { id: string; version: number; name: string; fields: unknown },
+  status: PageRevisionStatus,
+  by: Pick<PageChange, 'keyId' | 'userId'>,
+): Promise<void> {
+  await t
+    .insert(pageRevisions)
+    .values({ pageId: page.id, version: page.version, name: page.name, status, fields: page.fields as Record<string, unknown>, createdByKey: by.keyId, createdByUser: by.userId });
+}
+
 export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
@@ -118,7 +134,7 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
       id = row!.id;
       version = row!.version;
     }
-    await t.insert(pageRevisions).values({ pageId: id, version, name: change.name, status: change.status, fields: change.fields, createdByKey: change.keyId, createdByUser: change.userId });
+    await writeRevision(t, { id, version, name: change.name, fields: change.fields }, change.status, change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, id, change.pageType, change.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, published ? 'page.published' : 'page.draft', {
       id,
@@ -199,7 +215,7 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
         .set({ published: renderPage({ slug: row.slug, name: row.name, pageType: row.pageType, fields: row.fields, publishedAt, updatedAt: now }), publishedAt })
         .where(eq(pages.id, row.id));
     }
-    await t.insert(pageRevisions).values({ pageId: row.id, version: row.version, name: row.name, status, fields: row.fields as Record<string, unknown>, createdByKey: change.keyId, createdByUser: change.userId });
+    await writeRevision(t, row, status, change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, status === 'published' ? 'page.published' : 'page.draft', {
       id: row.id,
@@ -215,6 +231,10 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
   });
 }
 
+/**
+ * Soft delete: reads 404 at once; the row (and its history) stays. The delete is a revision too:
+ * status `deleted`, with the name and fields the page had, and who deleted it.
+ */
 export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
@@ -223,8 +243,9 @@ export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'p
       .update(pages)
       .set({ deletedAt: new Date(), version: sql`${pages.version} + 1` })
       .where(and(pageAt(change, locale, false), expectedVersion === null ? undefined : eq(pages.version, expectedVersion)))
-      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, publishedAt: pages.publishedAt });
+      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, fields: pages.fields, publishedAt: pages.publishedAt });
     if (!row) return { ok: false, error: expectedVersion === null ? 'not_found' : 'version_mismatch', detail: expectedVersion === null ? 'Page not found.' : 'The page changed or does not exist.' };
+    await writeRevision(t, row, 'deleted', change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, 'page.delete', {
       id: row.id,
@@ -269,7 +290,10 @@ export async function listPageRevisions(db: Db, pageId: string) {
 
 /**
  * Rollback: a new save whose fields and title are those of revision `version` (history is never
- * rewritten; the rollback is itself a revision). Status: as given, else the revision's.
+ * rewritten; the rollback is itself a revision). Status: as given, else the revision's (published
+ * stays published, anything else becomes a draft — as for posts and collection items). So a
+ * rollback to a `deleted` revision does not delete the page: it brings back the content the page
+ * had when it was deleted, as a draft.
  */
 export async function rollbackPage(
   db: Db,
@@ -292,7 +316,10 @@ export async function rollbackPage(
   );
 }
 
-/** Undo a soft delete: the page (and its published form, if it had one) is visible again. */
+/**
+ * Undo a soft delete: the page (and its published form, if it had one) is visible again. The
+ * restore is a revision too: the page's status, name and fields, and who restored it.
+ */
 export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'>): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return db.transaction(async (tx) => {
@@ -301,8 +328,9 @@ export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | '
       .update(pages)
       .set({ deletedAt: null, version: sql`${pages.version} + 1`, updatedAt: new Date() })
       .where(pageAt(change, locale, true))
-      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, publishedAt: pages.publishedAt, published: pages.published, updatedAt: pages.updatedAt });
+      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, fields: pages.fields, publishedAt: pages.publishedAt, published: pages.published, updatedAt: pages.updatedAt });
     if (!row) return { ok: false, error: 'not_found', detail: 'No deleted page with that slug.' };
+    await writeRevision(t, row, row.status as PageStatus, change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     const live = row.published !== null;
     await notify(t, change.spaceId, live ? 'page.published' : 'page.draft', {

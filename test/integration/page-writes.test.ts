@@ -1,9 +1,11 @@
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashApiKey } from '../../shared/api-key.js';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
-import { pageRevisions, pages, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
+import { apiKeys, pageRevisions, pages, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
 import { createWebhook } from '../../origin/services/webhooks.js';
 import { expectErrorShape } from '../helpers/assertions.js';
+import { createUser, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
@@ -16,9 +18,14 @@ const write = (method: string, path: string, body?: unknown, headers: Record<str
   });
 const read = (slug: string, key = origin.seed.keys.read, extra = '') => fetch(api(`/v2/pages/*/${slug}/?auth_token=${key}${extra}`));
 const etagOf = async (slug: string) => (await fetch(api(`/v2/manage/pages/*/${slug}/`), { headers: { authorization: `Token ${origin.seed.keys.write}` } })).headers.get('etag');
+/** The revision rows of a page (live or deleted), oldest first. */
+const revisionsOf = async (slug: string) => {
+  const [row] = await origin.database.db.select({ id: pages.id }).from(pages).where(eq(pages.slug, slug));
+  return origin.database.db.select().from(pageRevisions).where(eq(pageRevisions.pageId, row!.id)).orderBy(asc(pageRevisions.version));
+};
 
 beforeAll(async () => {
-  origin = await startTestOrigin();
+  origin = await startTestOrigin({ BCRYPT_COST: '10' });
 });
 afterAll(async () => origin?.stop());
 
@@ -131,6 +138,12 @@ describe('delete', () => {
     await expectErrorShape(await write('DELETE', '/v2/pages/*/old/'), 404, 'not_found');
     expect((await write('POST', '/v2/pages/', { title: 'Old', slug: 'old', page_type: '*', status: 'published', fields: { v: 2 } })).status).toBe(202);
     expect(await (await read('old')).json()).toMatchObject({ data: { fields: { v: 2 } } });
+    // The delete and the revival are revisions too: one per version, no gap.
+    expect((await revisionsOf('old')).map((r) => [r.version, r.status, r.fields])).toEqual([
+      [1, 'published', { v: 1 }],
+      [2, 'deleted', { v: 1 }],
+      [3, 'published', { v: 2 }],
+    ]);
   });
 });
 
@@ -188,5 +201,110 @@ describe('revisions: history, rollback and restore', () => {
     expect((await manage('roll/restore/', { method: 'POST' })).status).toBe(202);
     expect(await (await read('roll')).json()).toMatchObject({ data: { name: 'Roll v1' } });
     await expectErrorShape(await manage('roll/restore/', { method: 'POST' }), 404, 'not_found');
+  });
+});
+
+describe('revisions: delete and restore are revisions too', () => {
+  interface HistoryEntry {
+    version: number;
+    name: string;
+    status: string;
+    created_by_key: string | null;
+    created_by_user: string | null;
+  }
+  const manage = (path: string, init: RequestInit = {}) =>
+    fetch(api(`/v2/manage/pages/*/${path}`), { ...init, headers: { authorization: `Token ${origin.seed.keys.write}`, 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } });
+  const history = async (slug: string) => {
+    const res = await manage(`${slug}/revisions/`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { data: HistoryEntry[] }).data;
+  };
+  /** The history names every version from 1 to the page's current one exactly once, newest first. */
+  const expectNoGaps = async (slug: string) => {
+    const entries = await history(slug);
+    const version = Number((await etagOf(slug))!.slice(2, -1));
+    expect(entries.map((e) => e.version)).toEqual(Array.from({ length: version }, (_, i) => version - i));
+    return entries;
+  };
+  let writeKeyId: string;
+  let member: { id: string; send: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<Response> };
+
+  beforeAll(async () => {
+    const [key] = await origin.database.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.tokenHash, hashApiKey(origin.seed.keys.write)));
+    writeKeyId = key!.id;
+    const user = await createUser(origin, origin.seed.organizationId, 'publisher');
+    const client = new SessionClient(origin.server.url);
+    await client.login(user.email, user.password);
+    member = { id: user.id, send: (method, path, body, headers = {}) => client.request(method, path, body, { 'x-ghee-space': origin.seed.spaceId, ...headers }) };
+  });
+
+  it('create → update → delete (a key) → restore (a member): one revision per version, the delete `deleted`, each with its author', async () => {
+    expect((await write('POST', '/v2/pages/', { title: 'Gone v1', slug: 'gone', page_type: '*', status: 'published', fields: { a: 1 } })).status).toBe(202);
+    expect((await write('PATCH', '/v2/pages/*/gone/', { title: 'Gone v2', fields: { b: 2 } })).status).toBe(202);
+    expect((await write('DELETE', '/v2/pages/*/gone/', undefined, { 'if-match': '"v2"' })).status).toBe(204);
+    // Deleted: no history endpoint, but the delete's revision is there, as the page was, by the key.
+    await expectErrorShape(await manage('gone/revisions/'), 404, 'not_found');
+    expect((await revisionsOf('gone')).at(-1)).toMatchObject({ version: 3, status: 'deleted', name: 'Gone v2', fields: { a: 1, b: 2 }, createdByKey: writeKeyId, createdByUser: null });
+    const restored = await member.send('POST', '/v2/manage/pages/*/gone/restore/');
+    expect(restored.status).toBe(202);
+    expect(restored.headers.get('etag')).toBe('"v4"');
+    expect(await (await read('gone')).json()).toMatchObject({ data: { name: 'Gone v2', fields: { a: 1, b: 2 } } });
+    const entries = await expectNoGaps('gone');
+    expect(entries.map((e) => [e.version, e.name, e.status, e.created_by_key, e.created_by_user])).toEqual([
+      [4, 'Gone v2', 'published', null, member.id],
+      [3, 'Gone v2', 'deleted', writeKeyId, null],
+      [2, 'Gone v2', 'published', writeKeyId, null],
+      [1, 'Gone v1', 'published', writeKeyId, null],
+    ]);
+    expect((await revisionsOf('gone')).at(-1)!.fields).toEqual({ a: 1, b: 2 });
+  });
+
+  it("a member's delete and a key's restore: the delete records the member, the restore the key; a draft is restored as a draft", async () => {
+    expect((await member.send('POST', '/v2/pages/', { title: 'Memo', slug: 'memo', page_type: '*', fields: { m: 1 } })).status).toBe(202);
+    expect((await member.send('DELETE', '/v2/pages/*/memo/')).status).toBe(204);
+    expect((await manage('memo/restore/', { method: 'POST' })).status).toBe(202);
+    const entries = await expectNoGaps('memo');
+    expect(entries.map((e) => [e.version, e.status, e.created_by_key, e.created_by_user])).toEqual([
+      [3, 'draft', writeKeyId, null],
+      [2, 'deleted', null, member.id],
+      [1, 'draft', null, member.id],
+    ]);
+  });
+
+  it('a rollback to the delete\'s revision brings its content back as a draft, as for posts and items: a new save, not a delete', async () => {
+    expect((await write('PATCH', '/v2/pages/*/gone/', { title: 'Gone v5', fields: { c: 3 } })).status).toBe(202);
+    const res = await manage('gone/rollback/', { method: 'POST', body: JSON.stringify({ version: 3 }) });
+    expect(res.status).toBe(202);
+    expect(res.headers.get('etag')).toBe('"v6"');
+    const view = (await (await manage('gone/')).json()) as { data: { status: string; name: string; fields: Record<string, unknown>; version: number } };
+    expect(view.data).toMatchObject({ status: 'draft', name: 'Gone v2', fields: { a: 1, b: 2 }, version: 6 });
+    expect(view.data.fields).not.toHaveProperty('c');
+    // Still there: the published form stays live, as with any draft save.
+    expect((await read('gone')).status).toBe(200);
+    // An explicit status wins, as for any rollback.
+    expect((await manage('gone/rollback/', { method: 'POST', body: JSON.stringify({ version: 3, status: 'published' }) })).status).toBe(202);
+    expect(await (await read('gone')).json()).toMatchObject({ data: { name: 'Gone v2', fields: { a: 1, b: 2 } } });
+    expect((await expectNoGaps('gone')).slice(0, 2).map((e) => [e.version, e.status])).toEqual([
+      [7, 'published'],
+      [6, 'draft'],
+    ]);
+  });
+
+  it('a refused delete or restore (stale If-Match, missing page, live page) writes no revision and changes nothing', async () => {
+    const total = async () => (await origin.database.db.select({ n: sql<number>`count(*)::int` }).from(pageRevisions))[0]!.n;
+    const before = { total: await total(), etag: await etagOf('gone') };
+    await expectErrorShape(await write('DELETE', '/v2/pages/*/gone/', undefined, { 'if-match': '"v2"' }), 412, 'precondition_failed');
+    await expectErrorShape(await member.send('DELETE', '/v2/pages/*/gone/', undefined, { 'if-match': '"v6"' }), 412, 'precondition_failed');
+    await expectErrorShape(await write('DELETE', '/v2/pages/*/nowhere/'), 404, 'not_found');
+    await expectErrorShape(await write('DELETE', '/v2/pages/*/nowhere/', undefined, { 'if-match': '"v1"' }), 412, 'precondition_failed');
+    await expectErrorShape(await manage('gone/restore/', { method: 'POST' }), 404, 'not_found');
+    expect(await total()).toBe(before.total);
+    expect(await etagOf('gone')).toBe(before.etag);
+    expect((await read('gone')).status).toBe(200);
+    await expectNoGaps('gone');
+    // With the current ETag the delete goes through, as revision current + 1.
+    expect((await write('DELETE', '/v2/pages/*/gone/', undefined, { 'if-match': before.etag! })).status).toBe(204);
+    expect(await total()).toBe(before.total + 1);
+    expect((await revisionsOf('gone')).at(-1)).toMatchObject({ version: Number(before.etag!.slice(2, -1)) + 1, status: 'deleted' });
   });
 });

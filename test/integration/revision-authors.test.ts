@@ -2,8 +2,10 @@
  * Who made each content revision, for pages, blog posts and collection items alike: a signed-in
  * member's saves record their user id (and no key), a write key's saves the key's id (and no
  * user), the scheduler's neither — in the revision rows and in the three revision history
- * endpoints (`created_by_key`, `created_by_user`). Concurrent saves of two members and a key are
- * each attributed to their own author, never to another.
+ * endpoints (`created_by_key`, `created_by_user`). Deletes and restores are revisions too (the
+ * delete's status `deleted`), each by its own author, with no gap in the versions; a rollback to
+ * the delete's revision brings back that content as a draft, alike for all three. Concurrent saves
+ * of two members and a key are each attributed to their own author, never to another.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,8 +71,10 @@ interface Kind {
   retitle(send: Send, slug: string, title: string): Promise<Response>;
   schedule(send: Send, slug: string, when: Date): Promise<Response>;
   rollback(send: Send, slug: string, version: number): Promise<Response>;
-  /** Delete then restore (each a revision); absent where they write no revision (pages). */
-  deleteAndRestore?(send: Send, slug: string): Promise<[Response, Response]>;
+  /** Soft delete: a revision whose status is `deleted`. */
+  remove(send: Send, slug: string): Promise<Response>;
+  /** Undo the delete: a revision with the status the content had. */
+  restore(send: Send, slug: string): Promise<Response>;
   rows(slug: string): Promise<Row[]>;
   historyPath(slug: string): string;
 }
@@ -85,6 +89,8 @@ const pageKind: Kind = {
   retitle: (send, slug, title) => send('PATCH', `/v2/pages/*/${slug}/`, { title }),
   schedule: (send, slug, when) => send('PATCH', `/v2/pages/*/${slug}/`, { status: 'scheduled', scheduled: when.toISOString() }),
   rollback: (send, slug, version) => send('POST', `/v2/manage/pages/*/${slug}/rollback/`, { version }),
+  remove: (send, slug) => send('DELETE', `/v2/pages/*/${slug}/`),
+  restore: (send, slug) => send('POST', `/v2/manage/pages/*/${slug}/restore/`),
   rows: async (slug) =>
     (
       await db()
@@ -105,7 +111,8 @@ const postKind: Kind = {
   retitle: (send, slug, title) => send('PATCH', `/v2/posts/${slug}/`, { title }),
   schedule: (send, slug, when) => send('PATCH', `/v2/posts/${slug}/`, { status: 'scheduled', scheduled: when.toISOString() }),
   rollback: (send, slug, version) => send('POST', `/v2/manage/posts/${slug}/rollback/`, { version }),
-  deleteAndRestore: async (send, slug) => [await send('DELETE', `/v2/posts/${slug}/`), await send('POST', `/v2/manage/posts/${slug}/restore/`)],
+  remove: (send, slug) => send('DELETE', `/v2/posts/${slug}/`),
+  restore: (send, slug) => send('POST', `/v2/manage/posts/${slug}/restore/`),
   rows: async (slug) =>
     (
       await db()
@@ -145,10 +152,8 @@ const itemKind: Kind = {
   retitle: async (send, slug, title) => send('PATCH', `/v2/content/notes/${await itemIdOf(slug)}/`, { fields: { title } }),
   schedule: async (send, slug, when) => send('PATCH', `/v2/content/notes/${await itemIdOf(slug)}/`, { status: 'scheduled', scheduled: when.toISOString() }),
   rollback: async (send, slug, version) => send('POST', `/v2/manage/content/notes/${await itemIdOf(slug)}/rollback/`, { version }),
-  deleteAndRestore: async (send, slug) => {
-    const id = await itemIdOf(slug);
-    return [await send('DELETE', `/v2/content/notes/${id}/`), await send('POST', `/v2/manage/content/notes/${id}/restore/`)];
-  },
+  remove: async (send, slug) => send('DELETE', `/v2/content/notes/${await itemIdOf(slug)}/`),
+  restore: async (send, slug) => send('POST', `/v2/manage/content/notes/${await itemIdOf(slug)}/restore/`),
   rows: async (slug) => {
     const [item] = await db()
       .select({ id: collectionItems.id })
@@ -210,9 +215,17 @@ for (const kind of [pageKind, postKind, itemKind]) {
       await ok(await kind.create(alice.send, s));
       await ok(await kind.retitle(alice.send, s, 'Edited by a member'));
       await ok(await kind.rollback(alice.send, s, 1));
-      if (kind.deleteAndRestore) await ok(...(await kind.deleteAndRestore(alice.send, s)));
+      await ok(await kind.remove(alice.send, s));
+      await ok(await kind.restore(alice.send, s));
       const rows = await kind.rows(s);
-      expect(rows.length).toBe(kind.deleteAndRestore ? 5 : 3);
+      // One revision per version, no gap: the delete is `deleted`, the restore the draft it was.
+      expect(rows.map((r) => [r.version, r.status])).toEqual([
+        [1, 'draft'],
+        [2, 'draft'],
+        [3, 'draft'],
+        [4, 'deleted'],
+        [5, 'draft'],
+      ]);
       for (const r of rows) expect(r).toMatchObject({ createdByUser: alice.id, createdByKey: null });
       const history = await expectHistory(kind, s, alice.send);
       expect(history.every((e) => e.created_by_user === alice.id && e.created_by_key === null)).toBe(true);
@@ -223,12 +236,64 @@ for (const kind of [pageKind, postKind, itemKind]) {
       await ok(await kind.create(asKey, s));
       await ok(await kind.retitle(asKey, s, 'Edited by a key'));
       await ok(await kind.rollback(asKey, s, 1));
-      if (kind.deleteAndRestore) await ok(...(await kind.deleteAndRestore(asKey, s)));
+      await ok(await kind.remove(asKey, s));
+      await ok(await kind.restore(asKey, s));
       const rows = await kind.rows(s);
-      expect(rows.length).toBe(kind.deleteAndRestore ? 5 : 3);
+      // One revision per version, no gap: the delete is `deleted`, the restore the draft it was.
+      expect(rows.map((r) => [r.version, r.status])).toEqual([
+        [1, 'draft'],
+        [2, 'draft'],
+        [3, 'draft'],
+        [4, 'deleted'],
+        [5, 'draft'],
+      ]);
       for (const r of rows) expect(r).toMatchObject({ createdByKey: writeKeyId, createdByUser: null });
       const history = await expectHistory(kind, s, asKey);
       expect(history.every((e) => e.created_by_key === writeKeyId && e.created_by_user === null)).toBe(true);
+    });
+
+    it("a delete and a restore by different authors each record their own; the deleter's revision keeps the content as it was", async () => {
+      const s = slug('delete-restore');
+      await ok(await kind.create(asKey, s));
+      await ok(await kind.retitle(asKey, s, 'Before the delete'));
+      await ok(await kind.remove(alice.send, s));
+      await ok(await kind.restore(bob.send, s));
+      const rows = await kind.rows(s);
+      expect(rows.map((r) => [r.version, r.title, r.status, r.createdByKey, r.createdByUser])).toEqual([
+        [1, s, 'draft', writeKeyId, null],
+        [2, 'Before the delete', 'draft', writeKeyId, null],
+        [3, 'Before the delete', 'deleted', null, alice.id],
+        [4, 'Before the delete', 'draft', null, bob.id],
+      ]);
+      const history = await expectHistory(kind, s, asKey);
+      expect(history.map((e) => [e.version, e.status, e.created_by_key, e.created_by_user])).toEqual([
+        [4, 'draft', null, bob.id],
+        [3, 'deleted', null, alice.id],
+        [2, 'draft', writeKeyId, null],
+        [1, 'draft', writeKeyId, null],
+      ]);
+    });
+
+    it("a rollback to the delete's revision is a save by its author: the content as it was deleted, as a draft — the page, post or item stays", async () => {
+      const s = slug('rollback-deleted');
+      await ok(await kind.create(asKey, s));
+      await ok(await kind.retitle(asKey, s, 'As deleted'));
+      await ok(await kind.remove(asKey, s));
+      await ok(await kind.restore(asKey, s));
+      await ok(await kind.retitle(asKey, s, 'After the restore'));
+      await ok(await kind.rollback(alice.send, s, 3));
+      const rows = await kind.rows(s);
+      expect(rows.map((r) => [r.version, r.title, r.status])).toEqual([
+        [1, s, 'draft'],
+        [2, 'As deleted', 'draft'],
+        [3, 'As deleted', 'deleted'],
+        [4, 'As deleted', 'draft'],
+        [5, 'After the restore', 'draft'],
+        [6, 'As deleted', 'draft'],
+      ]);
+      expect(rows.at(-1)).toMatchObject({ createdByUser: alice.id, createdByKey: null });
+      // Not deleted: its history (which answers 404 for deleted content) is still there.
+      await expectHistory(kind, s, alice.send);
     });
 
     it('a scheduled publish by the scheduler records neither key nor user', async () => {

@@ -11,6 +11,7 @@ export const pageRevisions = pgTable(
       .references(() => pages.id, { onDelete: 'cascade' }),
     version: integer('version').notNull(),
     name: text('name').notNull(),
+    /** draft, published, scheduled — or deleted for the save that deleted the page. */
     status: text('status').notNull(),
     fields: jsonb('fields').notNull(),
     /** The API key that made the change (null: a signed-in member, or the scheduler). */
