@@ -13,8 +13,8 @@ export interface Spawned {
   exited: Promise<number | null>;
 }
 
-export function spawnTs(script: string, env: Record<string, string>): Spawned {
-  const child = spawn(TSX, [resolve(ROOT, script)], {
+export function spawnTs(script: string, env: Record<string, string>, args: string[] = []): Spawned {
+  const child = spawn(TSX, [resolve(ROOT, script), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
