@@ -210,34 +210,20 @@ for (const kind of [pageKind, postKind, itemKind]) {
   describe(`revision authors: ${kind.name}`, () => {
     const slug = (tag: string) => `${kind.name.replace(' ', '-')}-${tag}`;
 
-    it("a member's saves (create, update, rollback, delete, restore) record their user id and no key; the history shows both", async () => {
-      const s = slug('by-member');
-      await ok(await kind.create(alice.send, s));
-      await ok(await kind.retitle(alice.send, s, 'Edited by a member'));
-      await ok(await kind.rollback(alice.send, s, 1));
-      await ok(await kind.remove(alice.send, s));
-      await ok(await kind.restore(alice.send, s));
-      const rows = await kind.rows(s);
-      // One revision per version, no gap: the delete is `deleted`, the restore the draft it was.
-      expect(rows.map((r) => [r.version, r.status])).toEqual([
-        [1, 'draft'],
-        [2, 'draft'],
-        [3, 'draft'],
-        [4, 'deleted'],
-        [5, 'draft'],
-      ]);
-      for (const r of rows) expect(r).toMatchObject({ createdByUser: alice.id, createdByKey: null });
-      const history = await expectHistory(kind, s, alice.send);
-      expect(history.every((e) => e.created_by_user === alice.id && e.created_by_key === null)).toBe(true);
-    });
+    /** The two kinds of author: a signed-in member (their user id, no key) and a write key (its id, no user). */
+    const AUTHORS = [
+      { title: "a member's saves (create, update, rollback, delete, restore) record their user id and no key", tag: 'by-member', send: () => alice.send, by: () => ({ key: null, user: alice.id }) },
+      { title: "a write key's saves record the key id and no user", tag: 'by-key', send: () => asKey, by: () => ({ key: writeKeyId, user: null }) },
+    ];
 
-    it("a write key's saves record the key id and no user; the history shows both", async () => {
-      const s = slug('by-key');
-      await ok(await kind.create(asKey, s));
-      await ok(await kind.retitle(asKey, s, 'Edited by a key'));
-      await ok(await kind.rollback(asKey, s, 1));
-      await ok(await kind.remove(asKey, s));
-      await ok(await kind.restore(asKey, s));
+    it.each(AUTHORS)('$title; the history shows both', async ({ tag, send, by }) => {
+      const s = slug(tag);
+      const as = send();
+      await ok(await kind.create(as, s));
+      await ok(await kind.retitle(as, s, `Edited ${tag}`));
+      await ok(await kind.rollback(as, s, 1));
+      await ok(await kind.remove(as, s));
+      await ok(await kind.restore(as, s));
       const rows = await kind.rows(s);
       // One revision per version, no gap: the delete is `deleted`, the restore the draft it was.
       expect(rows.map((r) => [r.version, r.status])).toEqual([
@@ -247,9 +233,10 @@ for (const kind of [pageKind, postKind, itemKind]) {
         [4, 'deleted'],
         [5, 'draft'],
       ]);
-      for (const r of rows) expect(r).toMatchObject({ createdByKey: writeKeyId, createdByUser: null });
-      const history = await expectHistory(kind, s, asKey);
-      expect(history.every((e) => e.created_by_key === writeKeyId && e.created_by_user === null)).toBe(true);
+      const { key, user } = by();
+      for (const r of rows) expect(r).toMatchObject({ createdByKey: key, createdByUser: user });
+      const history = await expectHistory(kind, s, as);
+      expect(history.every((e) => e.created_by_key === key && e.created_by_user === user)).toBe(true);
     });
 
     it("a delete and a restore by different authors each record their own; the deleter's revision keeps the content as it was", async () => {
