@@ -351,7 +351,8 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         const shape = apiKeyShape(token);
         if (!shape) return declined('no valid key');
         kind = shape.kind;
-        hash = await singleHash(token);
+        const hashed = singleHash(token);
+        hash = typeof hashed === 'string' ? hashed : await hashed; // no extra job-queue turn for a synchronous hash
       } else {
         presented = presentToken(token);
         if (!presented.parsed || !presented.hash) return declined('no valid key', undefined, presented);
