@@ -13,6 +13,18 @@ describe('Fastly cache item metadata', () => {
     expect([...decoded.body!]).toEqual([...body]);
   });
 
+  it('reads the JSON length whatever its bytes (high bits set, several bytes) and UTF-8 beyond ASCII', () => {
+    for (const size of [1, 127, 128, 200, 255, 256, 300, 40_000, 70_000]) {
+      const big: Meta = { s: 200, h: [['x-pad', 'é'.repeat(size)], ['x-emoji', '🦊']], swr: 0, i: 1 };
+      const encoded = encodeMeta(big, new Uint8Array([7, 8, 9]));
+      const length = new DataView(encoded.buffer, encoded.byteOffset).getUint32(3);
+      expect(length).toBe(new TextEncoder().encode(JSON.stringify(big)).byteLength);
+      const decoded = decodeMeta(buffer(encoded));
+      expect(decoded.meta).toEqual(big);
+      expect([...decoded.body!]).toEqual([7, 8, 9]);
+    }
+  });
+
   it('an empty inline body is a body (not a stream); no inline flag means the stream', () => {
     expect(decodeMeta(buffer(encodeMeta({ ...meta, i: 1 }, new Uint8Array(0)))).body).toEqual(new Uint8Array(0));
     expect(decodeMeta(buffer(encodeMeta(meta, null)))).toEqual({ meta, body: null });
