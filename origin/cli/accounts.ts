@@ -40,7 +40,7 @@ export interface AccountsIo {
 type Command = { command: 'disable' | 'enable'; email: string; reason: string | undefined } | { command: 'show'; email: string } | { command: 'help' };
 
 /** Control characters (names and emails are user input) are shown escaped, never sent to the terminal. */
-function printable(v: string): string {
+export function printable(v: string): string {
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -10,6 +10,7 @@
  *   DELETE /v1/orgs/{org}/invitations/{id}                            members.manage
  *   POST   /v1/invitations/accept                 token (+ name, password for a new account)
  *   GET    /v1/orgs/{org}/audit-events                                audit.read
+ *   GET    /v1/orgs/{org}/audit-events/verify                         audit.read
  * Only owners grant, change or remove the owner role, and an organization keeps at least one
  * owner. A role change ends the member's sessions (their next session carries the new role).
  */
@@ -27,7 +28,7 @@ import type { OriginEnv } from '../env.js';
 import { authorizeOrg, isUuid, type Actor } from '../http/authorize.js';
 import { parseBody } from '../http/body.js';
 import { authenticate } from '../middleware/authenticate.js';
-import { audit } from '../services/audit.js';
+import { audit, verifyAuditChain } from '../services/audit.js';
 import { assertAcceptablePassword, hashNewPassword, sendMail } from '../services/identity.js';
 import { revokeUserSessions } from '../services/sessions.js';
 import { requestActor } from './auth.js';
@@ -249,6 +250,13 @@ export function orgRoutes(ctx: AppContext) {
         created_at: r.createdAt.toISOString(),
       })),
     });
+  });
+
+  /** Recomputes the organization's audit hash chain; legacy (pre-chain) rows are counted, not checked. */
+  app.get('/v1/orgs/:orgId/audit-events/verify', signedIn, async (c) => {
+    const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
+    const r = await verifyAuditChain(db(), { organizationId: actor.organizationId });
+    return c.json({ data: { valid: r.ok, checked: r.checked, legacy: r.legacy, broken: r.broken } });
   });
 
   /** Accepting: signed in as the invited address, or creating the account (which the mail verifies). */

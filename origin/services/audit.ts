@@ -1,7 +1,23 @@
 /**
- * The audit writer. It takes the caller's transaction, so the row commits (or rolls back)
- * with the change it records; failures that change nothing are written on their own.
+ * The audit writer and its verifier. `audit()` takes the caller's transaction, so the row
+ * commits (or rolls back) with the change it records; failures that change nothing are written
+ * on their own (with the plain db).
+ *
+ * Tamper evidence: every row belongs to a hash chain — its organization's id, or 'global' for
+ * rows without one — numbered seq 1, 2, 3 … with prev_hash = the previous row's hash and
+ * hash = sha256Hex(canonicalJson(…)) over the chain, seq, prev_hash and every stored column.
+ * Appending takes a transaction-scoped advisory lock on the chain, so concurrent writers queue
+ * and a rolled-back transaction leaves neither a row nor a hole. `verifyAuditChain` recomputes
+ * every hash: an edited, deleted or re-linked row is reported. Rows written before the chain
+ * existed (all chain columns null) are "legacy": counted, not checked.
+ *
+ * A chain proves the rows are consistent with each other; it cannot show that the newest rows
+ * were dropped, nor stop someone who rewrites a whole chain — for that, keep the latest hash
+ * (verify's output) somewhere the database's operators cannot write.
  */
+import { randomUUID } from 'node:crypto';
+import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { sha256Hex } from '../../shared/crypto.js';
 import type { Db } from '../db/client.js';
 import { auditEvents } from '../db/schema/index.js';
 
@@ -24,17 +40,187 @@ export interface AuditEvent {
 
 const MAX_USER_AGENT = 512;
 
+/** The chain of rows without an organization. */
+export const GLOBAL_CHAIN = 'global';
+
+export function chainOf(organizationId: string | null | undefined): string {
+  return organizationId ?? GLOBAL_CHAIN;
+}
+
+/**
+ * Deterministic JSON: object keys sorted (by UTF-16 code units) at every depth, no whitespace,
+ * arrays in order, undefined members dropped as JSON.stringify drops them. jsonb reorders keys
+ * and Postgres returns them in its own order, so only a sorted form hashes the same when
+ * recomputed from a row read back.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const s = JSON.stringify(value);
+    if (s === undefined) throw new TypeError(`canonicalJson: ${typeof value} is not JSON`);
+    return s;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** Exactly the stored columns that the hash covers. */
+export interface ChainedFields {
+  id: string;
+  chain: string;
+  seq: number;
+  prevHash: string | null;
+  organizationId: string | null;
+  actorUserId: string | null;
+  actorKeyId: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  result: string;
+  metadata: unknown;
+  createdAt: Date;
+}
+
+/** The row's hash: the one function used both when writing and when verifying. */
+export function auditRowHash(r: ChainedFields): string {
+  return sha256Hex(
+    canonicalJson({
+      id: r.id,
+      chain: r.chain,
+      seq: r.seq,
+      prev_hash: r.prevHash,
+      organization_id: r.organizationId,
+      actor_user_id: r.actorUserId,
+      actor_key_id: r.actorKeyId,
+      action: r.action,
+      target_type: r.targetType,
+      target_id: r.targetId,
+      ip: r.ip,
+      user_agent: r.userAgent,
+      result: r.result,
+      metadata: r.metadata,
+      created_at: r.createdAt.toISOString(),
+    }),
+  );
+}
+
 export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promise<void> {
-  await tx.insert(auditEvents).values({
-    organizationId: event.organizationId ?? null,
-    actorUserId: actor.userId ?? null,
-    actorKeyId: actor.keyId ?? null,
-    action: event.action,
-    targetType: event.targetType ?? null,
-    targetId: event.targetId ?? null,
-    ip: actor.ip ?? null,
-    userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
-    result: event.result,
-    metadata: event.metadata ?? {},
+  const organizationId = event.organizationId ?? null;
+  const chain = chainOf(organizationId);
+  // What the database will store (and return): JSON.stringify's view of the metadata — no
+  // undefined members, Dates as strings — so the hash is computed over the stored value.
+  const metadata = JSON.parse(JSON.stringify(event.metadata ?? {})) as unknown;
+  // A savepoint inside the caller's transaction, or a transaction of its own on the plain db:
+  // the lock, the read of the chain's head and the insert always share one transaction.
+  await tx.transaction(async (t) => {
+    // Held until the outermost transaction ends: the next writer of this chain reads the head
+    // only after this row has committed (or rolled back, leaving no hole).
+    await t.execute(sql`select pg_advisory_xact_lock(hashtextextended(${chain}, 0))`);
+    const [head] = await t
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, chain), isNotNull(auditEvents.seq)))
+      .orderBy(desc(auditEvents.seq))
+      .limit(1);
+    const row = {
+      id: randomUUID(),
+      chain,
+      seq: (head?.seq ?? 0) + 1,
+      prevHash: head?.hash ?? null,
+      organizationId,
+      actorUserId: actor.userId ?? null,
+      actorKeyId: actor.keyId ?? null,
+      action: event.action,
+      targetType: event.targetType ?? null,
+      targetId: event.targetId ?? null,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
+      result: event.result,
+      metadata,
+      // Milliseconds, which timestamptz (microseconds) stores and returns exactly.
+      createdAt: new Date(),
+    };
+    await t.insert(auditEvents).values({ ...row, hash: auditRowHash(row) });
   });
+}
+
+export type ChainBreakReason = 'hash' | 'link' | 'gap';
+
+export interface ChainBreak {
+  chain: string;
+  seq: number;
+  id: string;
+  reason: ChainBreakReason;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  /** Chains walked. */
+  chains: number;
+  /** Chained rows whose hash and link were checked. */
+  checked: number;
+  /** Rows from before the chain existed, counted but not checkable. */
+  legacy: number;
+  /** The first break found, walking chains in name order and each in seq order. */
+  broken: ChainBreak | null;
+}
+
+const VERIFY_BATCH = 1000;
+
+/**
+ * Walks every chain (or only the organization's, `organizationId: null` for 'global') in seq
+ * order and reports the first row whose seq does not follow (gap: a row was deleted or
+ * renumbered), whose prev_hash is not the previous row's hash (link), or whose hash does not
+ * match its recomputed contents or chain (hash). Stops at the first break.
+ */
+export async function verifyAuditChain(db: Db, opts: { organizationId?: string | null } = {}): Promise<ChainVerification> {
+  const scoped = opts.organizationId !== undefined;
+  const legacyWhere = scoped
+    ? and(isNull(auditEvents.chain), opts.organizationId === null ? isNull(auditEvents.organizationId) : eq(auditEvents.organizationId, opts.organizationId!))
+    : isNull(auditEvents.chain);
+  const [legacyRow] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(auditEvents)
+    .where(legacyWhere);
+  const legacy = Number(legacyRow?.n ?? 0);
+
+  let names: string[];
+  if (scoped) {
+    const chain = chainOf(opts.organizationId);
+    const [any] = await db.select({ id: auditEvents.id }).from(auditEvents).where(eq(auditEvents.chain, chain)).limit(1);
+    names = any ? [chain] : [];
+  } else {
+    names = (await db.selectDistinct({ chain: auditEvents.chain }).from(auditEvents).where(isNotNull(auditEvents.chain)).orderBy(asc(auditEvents.chain))).map(
+      (r) => r.chain!,
+    );
+  }
+
+  let checked = 0;
+  for (const chain of names) {
+    let expectedSeq = 1;
+    let prevHash: string | null = null;
+    for (;;) {
+      const rows = await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.chain, chain), gt(auditEvents.seq, expectedSeq - 1)))
+        .orderBy(asc(auditEvents.seq))
+        .limit(VERIFY_BATCH);
+      for (const r of rows) {
+        const at = (reason: ChainBreakReason): ChainVerification => ({ ok: false, chains: names.length, checked, legacy, broken: { chain, seq: r.seq!, id: r.id, reason } });
+        if (r.seq !== expectedSeq) return at('gap');
+        if (r.prevHash !== prevHash) return at('link');
+        if (chainOf(r.organizationId) !== chain || r.hash !== auditRowHash({ ...r, chain, seq: r.seq })) return at('hash');
+        checked += 1;
+        prevHash = r.hash;
+        expectedSeq += 1;
+      }
+      if (rows.length < VERIFY_BATCH) break;
+    }
+  }
+  return { ok: true, chains: names.length, checked, legacy, broken: null };
 }

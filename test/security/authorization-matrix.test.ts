@@ -53,6 +53,7 @@ const RULES: Record<string, Rule> = {
   'POST /v1/orgs/:orgId/invitations': 'members.manage',
   'DELETE /v1/orgs/:orgId/invitations/:id': 'members.manage',
   'GET /v1/orgs/:orgId/audit-events': 'audit.read',
+  'GET /v1/orgs/:orgId/audit-events/verify': 'audit.read',
   'GET /v1/orgs/:orgId/api-keys': 'keys.read',
   'POST /v1/orgs/:orgId/api-keys': 'keys.manage',
   'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': 'keys.manage',

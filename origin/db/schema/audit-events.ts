@@ -1,9 +1,15 @@
-import { index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * The audit trail: one row per auth or access-control event, written in the same
  * transaction as the change it records. Actor and target are plain ids (no foreign keys),
  * so rows outlive what they describe.
+ *
+ * Tamper-evident: every row written by `audit()` (origin/services/audit.ts) belongs to a hash
+ * chain — its organization's, or 'global' for rows without one — with seq 1, 2, 3 … and
+ * hash = SHA-256 over the canonical form of the row and the previous row's hash. Rows written
+ * before the chain existed have all four columns null ("legacy"). The unique (chain, seq)
+ * index means a chain cannot fork.
  */
 export const auditEvents = pgTable(
   'audit_events',
@@ -20,6 +26,14 @@ export const auditEvents = pgTable(
     result: text('result', { enum: ['success', 'failure'] }).notNull(),
     metadata: jsonb('metadata').notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    chain: text('chain'),
+    seq: bigint('seq', { mode: 'number' }),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
-  (t) => [index('audit_events_org_idx').on(t.organizationId, t.createdAt), index('audit_events_actor_idx').on(t.actorUserId, t.createdAt)],
+  (t) => [
+    index('audit_events_org_idx').on(t.organizationId, t.createdAt),
+    index('audit_events_actor_idx').on(t.actorUserId, t.createdAt),
+    uniqueIndex('audit_events_chain_seq_idx').on(t.chain, t.seq),
+  ],
 );

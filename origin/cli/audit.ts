@@ -1,0 +1,92 @@
+/**
+ * `npm run audit`: checks the audit trail's hash chains against DATABASE_URL (or the local
+ * PGlite under PGLITE_DIR) — the same configuration and database code as the origin,
+ * `npm run db:migrate` and `npm run accounts`; it does not run migrations and changes nothing.
+ *
+ *   npm run audit -- verify [--org <uuid>]
+ *       Recomputes every row's hash and checks each chain's links and numbering (all chains,
+ *       or only the organization's). Rows from before the chain existed are counted as legacy.
+ *
+ * Exit status: 0 every chain is intact; 1 a chain is broken (one line on stderr naming the
+ * chain, seq, row id and reason) or a configuration / database error; 2 bad usage.
+ */
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { loadOriginConfig } from '../config.js';
+import { createDatabase, type Db } from '../db/client.js';
+import { isUuid } from '../http/authorize.js';
+import { printable } from './accounts.js';
+import { loadConfigOrExit } from '../main.js';
+import { verifyAuditChain, type ChainBreakReason } from '../services/audit.js';
+
+export const USAGE = 'usage: npm run audit -- verify [--org <uuid>]';
+
+export const EXIT_OK = 0;
+export const EXIT_BROKEN = 1;
+export const EXIT_USAGE = 2;
+
+export interface AuditIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+type Command = { command: 'verify'; organizationId: string | undefined } | { command: 'help' };
+
+const REASONS: Record<ChainBreakReason, string> = {
+  hash: 'the row does not match its hash (edited)',
+  link: "prev_hash is not the previous row's hash (edited or re-linked)",
+  gap: 'seq does not follow the previous row (a row is missing)',
+};
+
+export function parseAuditArgs(argv: string[]): Command | { error: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { org: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { error: err instanceof Error ? err.message.split('\n')[0]! : 'bad arguments' };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+  const [command, ...extra] = positionals;
+  if (command === undefined) return { error: 'a command is required' };
+  if (command !== 'verify') return { error: `unknown command "${printable(command)}"` };
+  if (extra.length > 0) return { error: `unexpected argument "${printable(extra[0]!)}"` };
+  if (values.org !== undefined && !isUuid(values.org.toLowerCase())) return { error: `--org must be an organization id (UUID), not "${printable(values.org)}"` };
+  return { command, organizationId: values.org?.toLowerCase() };
+}
+
+/** Runs one command; returns the exit status. The database is opened only once the arguments are good, and always closed. */
+export async function runAudit(argv: string[], io: AuditIo, open: () => Promise<{ db: Db; close(): Promise<void> }>): Promise<number> {
+  const cmd = parseAuditArgs(argv);
+  if ('error' in cmd) {
+    io.err(`audit: ${cmd.error} (${USAGE})\n`);
+    return EXIT_USAGE;
+  }
+  if (cmd.command === 'help') {
+    io.out(`${USAGE}\n`);
+    return EXIT_OK;
+  }
+  const database = await open();
+  try {
+    const r = await verifyAuditChain(database.db, cmd.organizationId !== undefined ? { organizationId: cmd.organizationId } : {});
+    if (r.broken) {
+      const b = r.broken;
+      io.err(`audit: chain ${b.chain} is broken at seq ${b.seq} (row ${b.id}): ${b.reason}: ${REASONS[b.reason]}\n`);
+      return EXIT_BROKEN;
+    }
+    io.out(`audit chain valid: ${r.chains} chain${r.chains === 1 ? '' : 's'}, ${r.checked} row${r.checked === 1 ? '' : 's'} checked, ${r.legacy} legacy (unchained)\n`);
+    return EXIT_OK;
+  } finally {
+    await database.close();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const io: AuditIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
+  try {
+    process.exitCode = await runAudit(process.argv.slice(2), io, () => createDatabase(loadConfigOrExit(() => loadOriginConfig())));
+  } catch (err) {
+    io.err(`audit: ${err instanceof Error ? err.message.split('\n')[0] : 'failed'}\n`);
+    process.exitCode = EXIT_BROKEN;
+  }
+}
