@@ -366,7 +366,11 @@ export async function revokeExpiredKeys(db: Db, now: Date, limit: number): Promi
       { soft: false },
     );
     const out: AutoRevoked[] = [];
-    for (const r of rows) {
+    // Each audit row locks its organization's chain until commit (services/audit.ts): several
+    // chains are locked in ascending organization order, as every writer of several does, so
+    // two such transactions cannot deadlock.
+    const byOrganization = [...rows].sort((a, b) => (a.organizationId < b.organizationId ? -1 : a.organizationId > b.organizationId ? 1 : 0));
+    for (const r of byOrganization) {
       const reason = rotated.has(r.id) ? 'rotation_grace_ended' : 'expired';
       await audit(t, {}, { action: 'key.revoke', result: 'success', organizationId: r.organizationId, targetType: 'api_key', targetId: r.id, metadata: { reason } });
       out.push({ id: r.id, organizationId: r.organizationId, reason });
