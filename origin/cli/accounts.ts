@@ -19,31 +19,16 @@
  * 1 configuration or database error; 2 bad usage or no account with that email (one line on
  * stderr).
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadOriginConfig } from '../config.js';
-import { createDatabase, type Db } from '../db/client.js';
-import { loadConfigOrExit } from '../main.js';
 import { checkedReason, describeAccount, disableAccount, enableAccount, type AccountSummary } from '../services/accounts.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run accounts -- disable <email> [--reason "…"] | enable <email> [--reason "…"] | show <email>';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
-export const EXIT_USAGE = 2;
-
-export interface AccountsIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export { EXIT_FAILED, EXIT_OK, EXIT_USAGE };
 
 type Command = { command: 'disable' | 'enable'; email: string; reason: string | undefined } | { command: 'show'; email: string } | { command: 'help' };
 
-/** Control characters (names and emails are user input) are shown escaped, never sent to the terminal. */
-export function printable(v: string): string {
-  // eslint-disable-next-line no-control-regex
-  return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 export function parseAccountsArgs(argv: string[]): Command | { error: string } {
   let parsed;
@@ -96,7 +81,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
  * Runs one command; returns the exit status. The database is opened only once the arguments
  * are good, and always closed.
  */
-export async function runAccounts(argv: string[], io: AccountsIo, open: () => Promise<{ db: Db; close(): Promise<void> }>): Promise<number> {
+export async function runAccounts(argv: string[], io: CliIo, open: OpenDatabase): Promise<number> {
   const cmd = parseAccountsArgs(argv);
   if ('error' in cmd) {
     io.err(`accounts: ${cmd.error} (${USAGE})\n`);
@@ -143,12 +128,4 @@ export async function runAccounts(argv: string[], io: AccountsIo, open: () => Pr
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const io: AccountsIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  try {
-    process.exitCode = await runAccounts(process.argv.slice(2), io, () => createDatabase(loadConfigOrExit(() => loadOriginConfig())));
-  } catch (err) {
-    io.err(`accounts: ${err instanceof Error ? err.message.split('\n')[0] : 'failed'}\n`);
-    process.exitCode = EXIT_FAILED;
-  }
-}
+await runIfScript(import.meta.url, 'accounts', runAccounts);

@@ -10,25 +10,16 @@
  * Exit status: 0 every chain is intact; 1 a chain is broken (one line on stderr naming the
  * chain, seq, row id and reason) or a configuration / database error; 2 bad usage.
  */
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadOriginConfig } from '../config.js';
-import { createDatabase, type Db } from '../db/client.js';
 import { isUuid } from '../http/authorize.js';
-import { printable } from './accounts.js';
-import { loadConfigOrExit } from '../main.js';
 import { verifyAuditChain, type ChainBreakReason } from '../services/audit.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run audit -- verify [--org <uuid>]';
 
-export const EXIT_OK = 0;
-export const EXIT_BROKEN = 1;
-export const EXIT_USAGE = 2;
-
-export interface AuditIo {
-  out(text: string): void;
-  err(text: string): void;
-}
+export { EXIT_OK, EXIT_USAGE };
+/** A chain is broken (or the command failed). */
+export const EXIT_BROKEN = EXIT_FAILED;
 
 type Command = { command: 'verify'; organizationId: string | undefined } | { command: 'help' };
 
@@ -56,7 +47,7 @@ export function parseAuditArgs(argv: string[]): Command | { error: string } {
 }
 
 /** Runs one command; returns the exit status. The database is opened only once the arguments are good, and always closed. */
-export async function runAudit(argv: string[], io: AuditIo, open: () => Promise<{ db: Db; close(): Promise<void> }>): Promise<number> {
+export async function runAudit(argv: string[], io: CliIo, open: OpenDatabase): Promise<number> {
   const cmd = parseAuditArgs(argv);
   if ('error' in cmd) {
     io.err(`audit: ${cmd.error} (${USAGE})\n`);
@@ -81,12 +72,4 @@ export async function runAudit(argv: string[], io: AuditIo, open: () => Promise<
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const io: AuditIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
-  try {
-    process.exitCode = await runAudit(process.argv.slice(2), io, () => createDatabase(loadConfigOrExit(() => loadOriginConfig())));
-  } catch (err) {
-    io.err(`audit: ${err instanceof Error ? err.message.split('\n')[0] : 'failed'}\n`);
-    process.exitCode = EXIT_BROKEN;
-  }
-}
+await runIfScript(import.meta.url, 'audit', runAudit);
