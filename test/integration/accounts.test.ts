@@ -5,19 +5,15 @@
  * unknown emails change nothing, `show` prints no secret — and the real CLI process's output
  * and exit codes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_OK, EXIT_USAGE, runAccounts } from '../../origin/cli/accounts.js';
-import { loadOriginConfig } from '../../origin/config.js';
-import { createDatabase, type Database, type Db } from '../../origin/db/client.js';
+import type { Db } from '../../origin/db/client.js';
 import { auditEvents, authAttempts, memberships, organizations, sessions, totpFactors, users } from '../../origin/db/schema/index.js';
 import { describeAccount, disableAccount, enableAccount } from '../../origin/services/accounts.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
-import { spawnTs } from '../helpers/process.js';
+import { captureIo, cliDatabase } from '../helpers/cli.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
@@ -58,11 +54,6 @@ async function memberOfTwo() {
     { userId: u.id, organizationId: other.organizationId, spaceId: other.spaceId, role: 'publisher' },
   ]);
   return u;
-}
-
-function captureIo() {
-  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
-  return io;
 }
 
 const sharedDb = () => Promise.resolve({ db: db(), close: async () => {} });
@@ -243,23 +234,10 @@ describe('argument parsing', () => {
 
 describe('the npm run accounts process', () => {
   it('runs show / disable / enable with exit 0 and answers bad usage and unknown emails with exit 2', { timeout: 180_000 }, async () => {
-    // Postgres: the CLI connects to this suite's database. PGlite: a data dir in a temp folder,
-    // which one process at a time may open, so this test closes its handle around each run.
-    const dir = origin.database.url ? null : mkdtempSync(join(tmpdir(), 'ghee-accounts-'));
-    const env: Record<string, string> = origin.database.url
-      ? { DATABASE_URL: origin.database.url, DATABASE_SSLMODE: 'disable' }
-      : { PGLITE_DIR: join(dir!, 'pglite') };
-    const open = async (): Promise<Database> => {
-      if (origin.database.url) return { ...origin.database, close: async () => {} };
-      const d = await createDatabase({ ...loadOriginConfig({ LOG_LEVEL: 'silent' }), DATABASE_URL: undefined, PGLITE_DIR: env.PGLITE_DIR! });
-      await d.migrate();
-      return d;
-    };
-    const run = async (...args: string[]) => {
-      const p = spawnTs('origin/cli/accounts.ts', env, args);
-      const code = await p.exited;
-      return { code, stdout: p.stdout(), stderr: p.stderr() };
-    };
+    // Postgres: the CLI connects to this suite's database. PGlite: a data dir of its own.
+    const cli = cliDatabase(origin.database, 'ghee-accounts');
+    const open = () => cli.open();
+    const run = (...args: string[]) => cli.run('origin/cli/accounts.ts', ...args);
     try {
       const email = uniqueEmail('cli');
       let d = await open();
@@ -308,7 +286,7 @@ describe('the npm run accounts process', () => {
       );
       expect(events).toHaveLength(2);
     } finally {
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      cli.dispose();
     }
   });
 });

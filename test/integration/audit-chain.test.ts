@@ -5,20 +5,16 @@
  * edited, re-linked or deleted row. Real origin and database (Postgres with TEST_DATABASE_URL,
  * PGlite otherwise).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK, EXIT_USAGE, runAudit } from '../../origin/cli/audit.js';
-import { loadOriginConfig } from '../../origin/config.js';
-import { createDatabase, type Database, type Db } from '../../origin/db/client.js';
+import type { Db } from '../../origin/db/client.js';
 import { auditEvents } from '../../origin/db/schema/index.js';
 import { audit, auditRowHash, canonicalJson, verifyAuditChain } from '../../origin/services/audit.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createTestDatabase, usingPostgres } from '../helpers/db.js';
 import { createOrganization, createUser, SessionClient, type TestUser } from '../helpers/identity.js';
-import { spawnTs } from '../helpers/process.js';
+import { captureIo, cliDatabase } from '../helpers/cli.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
@@ -267,31 +263,20 @@ describe('the npm run audit process', () => {
   it('answers bad usage with exit 2 without opening the database', async () => {
     const open = () => Promise.reject(new Error('must not open the database'));
     for (const argv of [[], ['frob'], ['verify', 'extra'], ['verify', '--org', 'not-a-uuid'], ['verify', '--force']]) {
-      const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+      const io = captureIo();
       expect(await runAudit(argv, io, open), JSON.stringify(argv)).toBe(EXIT_USAGE);
       expect(io.stderr).toMatch(/^audit: [^\n]+ \(usage: npm run audit -- verify [^\n]+\)\n$/);
     }
-    const help = { stdout: '', stderr: '', out: (t: string) => void (help.stdout += t), err: (t: string) => void (help.stderr += t) };
-    expect(await runAudit(['--help'], help, open)).toBe(EXIT_OK);
+    expect(await runAudit(['--help'], captureIo(), open)).toBe(EXIT_OK);
   });
 
   it('exits 0 on valid chains and 1 after tampering', { timeout: 180_000 }, async () => {
     // Postgres: a database of its own (this file's other tests leave broken chains behind).
     // PGlite: a data dir in a temp folder, opened by one process at a time.
     const pg = usingPostgres ? await createTestDatabase() : null;
-    const dir = pg ? null : mkdtempSync(join(tmpdir(), 'ghee-audit-'));
-    const env: Record<string, string> = pg ? { DATABASE_URL: pg.url!, DATABASE_SSLMODE: 'disable' } : { PGLITE_DIR: join(dir!, 'pglite') };
-    const open = async (): Promise<Database> => {
-      if (pg) return { ...pg, close: async () => {} };
-      const d = await createDatabase({ ...loadOriginConfig({ LOG_LEVEL: 'silent' }), DATABASE_URL: undefined, PGLITE_DIR: env.PGLITE_DIR! });
-      await d.migrate();
-      return d;
-    };
-    const run = async (...args: string[]) => {
-      const p = spawnTs('origin/cli/audit.ts', env, args);
-      const code = await p.exited;
-      return { code, stdout: p.stdout(), stderr: p.stderr() };
-    };
+    const cli = cliDatabase(pg, 'ghee-audit');
+    const open = () => cli.open();
+    const run = (...args: string[]) => cli.run('origin/cli/audit.ts', ...args);
     try {
       const orgA = '11111111-1111-4111-8111-111111111111';
       const orgB = '22222222-2222-4222-8222-222222222222';
@@ -323,7 +308,7 @@ describe('the npm run audit process', () => {
       expect((await run('verify', '--org', 'nope')).code).toBe(2);
     } finally {
       await pg?.dispose();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      cli.dispose();
     }
   });
 });
