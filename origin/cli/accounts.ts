@@ -19,9 +19,8 @@
  * 1 configuration or database error; 2 bad usage or no account with that email (one line on
  * stderr).
  */
-import { parseArgs } from 'node:util';
 import { checkedReason, describeAccount, disableAccount, enableAccount, type AccountSummary } from '../services/accounts.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run accounts -- disable <email> [--reason "…"] | enable <email> [--reason "…"] | show <email>';
 
@@ -29,14 +28,9 @@ export { EXIT_FAILED, EXIT_OK, EXIT_USAGE };
 
 type Command = { command: 'disable' | 'enable'; email: string; reason: string | undefined } | { command: 'show'; email: string } | { command: 'help' };
 
-
 export function parseAccountsArgs(argv: string[]): Command | { error: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { reason: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    return { error: err instanceof Error ? err.message.split('\n')[0]! : 'bad arguments' };
-  }
+  const parsed = parseCommandLine(argv, { reason: { type: 'string' } });
+  if ('error' in parsed) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, email, ...extra] = positionals;

@@ -10,10 +10,9 @@
  * Exit status: 0 every chain is intact; 1 a chain is broken (one line on stderr naming the
  * chain, seq, row id and reason) or a configuration / database error; 2 bad usage.
  */
-import { parseArgs } from 'node:util';
 import { isUuid } from '../http/authorize.js';
 import { verifyAuditChain, type ChainBreakReason } from '../services/audit.js';
-import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run audit -- verify [--org <uuid>]';
 
@@ -30,12 +29,8 @@ const REASONS: Record<ChainBreakReason, string> = {
 };
 
 export function parseAuditArgs(argv: string[]): Command | { error: string } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: { org: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-  } catch (err) {
-    return { error: err instanceof Error ? err.message.split('\n')[0]! : 'bad arguments' };
-  }
+  const parsed = parseCommandLine(argv, { org: { type: 'string' } });
+  if ('error' in parsed) return parsed;
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help' };
   const [command, ...extra] = positionals;

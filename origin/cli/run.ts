@@ -4,6 +4,7 @@
  * origin's database (the same settings as the origin: DATABASE_URL, else the embedded PGlite).
  */
 import { pathToFileURL } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadOriginConfig } from '../config.js';
 import { createDatabase, type Db } from '../db/client.js';
 import { loadConfigOrExit } from '../main.js';
@@ -27,6 +28,18 @@ export type CliMain = (argv: string[], io: CliIo, open: OpenDatabase) => Promise
 export function printable(v: string): string {
   // eslint-disable-next-line no-control-regex
   return v.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * The command line by node's parseArgs (strict, positionals allowed, `--help` / `-h` always),
+ * or the first line of its complaint.
+ */
+export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { error: err instanceof Error ? err.message.split('\n')[0]! : 'bad arguments' };
+  }
 }
 
 /**
