@@ -5,6 +5,9 @@ import { users } from './users.js';
  * Login sessions. The cookie carries an opaque 256-bit token; only its SHA-256 is stored.
  * A session ends at `expires_at` (absolute lifetime), after the idle timeout since
  * `last_seen_at`, or when revoked (logout, log out everywhere, password / 2FA change).
+ * `reauthenticated_at` is when the user last proved their password in this session (login,
+ * POST /v1/auth/reauthenticate); sensitive changes need it recent. Null: never (sessions
+ * created before the column existed), which counts as stale.
  */
 export const sessions = pgTable(
   'sessions',
@@ -20,6 +23,7 @@ export const sessions = pgTable(
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    reauthenticatedAt: timestamp('reauthenticated_at', { withTimezone: true }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
