@@ -12,6 +12,7 @@ import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { attachReadPath, createReadPath } from './read-path.js';
 import { LogTransport, type MailTransport } from './identity/mail.js';
+import { inputBoundary } from './http/input.js';
 import type { KeyUsageSink } from './services/key-usage.js';
 import { identityFromConfig, type IdentityContext } from './services/identity.js';
 import { authRoutes } from './routes/auth.js';
@@ -92,6 +93,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
       );
     }
   });
+
+  // The input boundary (origin/http/input.ts): bad paths and queries refused before routing, every JSON body checked as parsed.
+  app.use('*', inputBoundary());
 
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));

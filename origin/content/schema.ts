@@ -1,7 +1,10 @@
 /**
  * Field schemas of page types (and, later, collections): a list of field definitions
  * `{ name, type, required?, ...options }`, parsed with zod, and a validator that checks a page's
- * `fields` against one and returns the sanitised value (rich text is cleaned with sanitize-html).
+ * `fields` against one and returns the sanitised value. What each field type holds — its kind:
+ * rich (HTML), url, text, scalar, reference, structure, freeform — is declared once here
+ * (PAGE_FIELD_KINDS, COLLECTION_FIELD_KINDS), and every value of a rich, url or freeform kind is
+ * cleaned by the one sanitiser policy (origin/content/sanitize.ts), whatever resource stores it.
  *
  * Stored values:
  *   short_text / long_text / rich_text / date / media → string
@@ -10,16 +13,103 @@
  *   repeater → array of objects (sub-fields), component → one object (sub-fields)
  * Any non-required field may be null (cleared).
  */
-import sanitizeHtml from 'sanitize-html';
 import { z } from 'zod';
+import { cleanFreeform, MAX_URL_LENGTH, sanitizeHtml, urlProblem } from './sanitize.js';
 
 export const FIELD_TYPES = ['short_text', 'long_text', 'rich_text', 'number', 'date', 'boolean', 'media', 'reference', 'repeater', 'component'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
+/** Field types of collections (ButterCMS's names; origin/services/collections.ts validates them). */
+export const COLLECTION_FIELD_TYPES = ['short_text', 'long_text', 'wysiwyg', 'html', 'media', 'date', 'dropdown', 'number', 'checkbox', 'reference', 'json'] as const;
+export type CollectionFieldType = (typeof COLLECTION_FIELD_TYPES)[number];
+
+/**
+ * What a field type holds, and so how its values are cleaned:
+ *   rich      HTML, cleaned by the one sanitiser policy (sanitizeHtml)
+ *   url       an http(s) or relative URL, refused otherwise (urlProblem)
+ *   freeform  any JSON: markup in its strings cleaned, script/data URLs refused (cleanFreeform)
+ *   text      plain text (clients escape it), scalar (number, boolean, date), reference, structure
+ * A new field type must be given a kind here (the Records do not compile otherwise), and
+ * test/security/sanitize.test.ts writes XSS payloads into every type of every kind.
+ */
+export type FieldKind = 'rich' | 'url' | 'freeform' | 'text' | 'scalar' | 'reference' | 'structure';
+
+export const PAGE_FIELD_KINDS: Readonly<Record<FieldType, FieldKind>> = {
+  short_text: 'text',
+  long_text: 'text',
+  rich_text: 'rich',
+  number: 'scalar',
+  date: 'scalar',
+  boolean: 'scalar',
+  media: 'url',
+  reference: 'reference',
+  repeater: 'structure',
+  component: 'structure',
+};
+
+export const COLLECTION_FIELD_KINDS: Readonly<Record<CollectionFieldType, FieldKind>> = {
+  short_text: 'text',
+  long_text: 'text',
+  wysiwyg: 'rich',
+  html: 'rich',
+  media: 'url',
+  date: 'scalar',
+  dropdown: 'text',
+  number: 'scalar',
+  checkbox: 'scalar',
+  reference: 'reference',
+  json: 'freeform',
+};
+
+/** The fields of a blog post a write body names (origin/routes/blog.ts), by kind. */
+export const POST_FIELD_KINDS = {
+  title: 'text',
+  seo_title: 'text',
+  meta_description: 'text',
+  featured_image_alt: 'text',
+  body: 'rich',
+  summary: 'rich',
+  featured_image: 'url',
+} as const satisfies Record<string, FieldKind>;
+
+/** The fields of a blog author (POST /v2/manage/spaces/{space}/authors/), by kind. */
+export const AUTHOR_FIELD_KINDS = {
+  first_name: 'text',
+  last_name: 'text',
+  title: 'text',
+  bio: 'text',
+  twitter_handle: 'text',
+  linkedin_url: 'url',
+  facebook_url: 'url',
+  instagram_url: 'url',
+  pinterest_url: 'url',
+  profile_image: 'url',
+} as const satisfies Record<string, FieldKind>;
+
+/**
+ * A string value of a rich or url kind as stored: rich → sanitised HTML, url → the URL when it
+ * is safe. `{ problem }` when it is refused. Other kinds are returned unchanged.
+ */
+export function cleanString(kind: FieldKind, v: string): { value: string } | { problem: string } {
+  if (kind === 'rich') return { value: sanitizeHtml(v) };
+  if (kind === 'url') {
+    const problem = urlProblem(v);
+    return problem ? { problem: `must be an http(s) or relative URL (${problem})` } : { value: v };
+  }
+  return { value: v };
+}
+
+/** A free-form value with its strings cleaned; `{ problems }` names the refused strings. */
+export function cleanFreeformValue(v: unknown, path: string): { value: unknown } | { problems: string[] } {
+  const refused: string[] = [];
+  const value = cleanFreeform(v, path, refused);
+  return refused.length ? { problems: refused.map((p) => `${p}: must not be a script or data URL`) } : { value };
+}
+
 export const SHORT_TEXT_MAX = 1000;
 export const LONG_TEXT_MAX = 100_000;
 export const RICH_TEXT_MAX = 500_000;
-export const MEDIA_URL_MAX = 2048;
+export const MEDIA_URL_MAX = MAX_URL_LENGTH;
 export const MAX_FIELDS = 100;
 /** repeater/component nesting below the top level. */
 export const MAX_NESTING = 4;
@@ -118,23 +208,8 @@ export function parseFieldSchema(json: unknown): Result<FieldSchema> {
 
 // ---------------------------------------------------------------- rich text
 
-const SANITIZE: sanitizeHtml.IOptions = {
-  allowedTags: ['p', 'br', 'hr', 'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'blockquote', 'code', 'pre', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'a', 'span', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'img'],
-  allowedAttributes: { a: ['href', 'title', 'target', 'rel'], img: ['src', 'alt', 'title', 'width', 'height'], th: ['colspan', 'rowspan'], td: ['colspan', 'rowspan'] },
-  allowedSchemes: ['http', 'https', 'mailto'],
-  allowedSchemesByTag: { img: ['http', 'https'] },
-  allowedSchemesAppliedToAttributes: ['href', 'src'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  transformTags: {
-    a: (tagName, attribs) => (attribs.target === '_blank' ? { tagName, attribs: { ...attribs, rel: 'noopener noreferrer' } } : { tagName, attribs }),
-  },
-};
-
-/** Formatting tags and http/https/mailto links only; scripts, styles, handlers and javascript: URLs go. */
-export function sanitizeRichText(html: string): string {
-  return sanitizeHtml(html, SANITIZE);
-}
+/** The one HTML policy (origin/content/sanitize.ts): formatting, http(s)/mailto/tel links; scripts, styles, handlers and javascript: URLs go. */
+export const sanitizeRichText = sanitizeHtml;
 
 // ---------------------------------------------------------------- values
 
@@ -149,16 +224,6 @@ function isIsoDate(v: string): boolean {
   const t = Date.parse(`${day}T00:00:00Z`);
   // Rejects 2024-02-30 and friends (Date.parse rolls them over).
   return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day && !Number.isNaN(Date.parse(v));
-}
-
-function isHttpUrl(v: string): boolean {
-  if (v.length > MEDIA_URL_MAX) return false;
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname.length > 0;
-  } catch {
-    return false;
-  }
 }
 
 const REF_SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
@@ -178,10 +243,12 @@ function checkValue(def: FieldDef, v: unknown, path: string, errors: string[]): 
       if (v.length > max) return fail(`must be at most ${max} characters`);
       return v;
     }
-    case 'rich_text':
+    case 'rich_text': {
       if (typeof v !== 'string') return fail('must be a string of HTML');
       if (v.length > RICH_TEXT_MAX) return fail(`must be at most ${RICH_TEXT_MAX} characters`);
-      return sanitizeRichText(v);
+      const cleaned = cleanString(PAGE_FIELD_KINDS.rich_text, v);
+      return 'value' in cleaned ? cleaned.value : fail(cleaned.problem);
+    }
     case 'number':
       if (typeof v !== 'number' || !Number.isFinite(v)) return fail('must be a number');
       if (def.integer && !Number.isInteger(v)) return fail('must be an integer');
@@ -194,9 +261,11 @@ function checkValue(def: FieldDef, v: unknown, path: string, errors: string[]): 
     case 'boolean':
       if (typeof v !== 'boolean') return fail('must be true or false');
       return v;
-    case 'media':
-      if (typeof v !== 'string' || !isHttpUrl(v)) return fail('must be an http(s) URL');
-      return v;
+    case 'media': {
+      if (typeof v !== 'string') return fail('must be an http(s) or relative URL');
+      const cleaned = cleanString(PAGE_FIELD_KINDS.media, v);
+      return 'value' in cleaned ? cleaned.value : fail(cleaned.problem);
+    }
     case 'reference': {
       const list = Array.isArray(v) ? v : [v];
       const max = def.max ?? 1;

@@ -52,6 +52,7 @@ import {
 import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { parseBody } from '../http/body.js';
+import { urlProblem } from '../content/sanitize.js';
 import { ownedSpace } from '../http/tenant.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite } from '../http/revisions.js';
 
@@ -79,20 +80,12 @@ function hasControlChars(v: string): boolean {
 
 const slug = z.string().regex(SLUG_RE, { message: 'must be 1–200 letters, digits, - or _' });
 const line = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` }).refine((v) => !hasControlChars(v), { message: 'must not contain control characters' });
-const httpUrl = z
-  .string()
-  .max(2048, { message: 'must be at most 2048 characters' })
-  .refine((v) => v === '' || isHttpUrl(v), { message: 'must be an http(s) URL' });
+/** URL fields (featured image, author profile URLs): '' (none), or what the one URL policy accepts (origin/content/sanitize.ts). */
+const httpUrl = z.string().superRefine((v, ctx) => {
+  const problem = v === '' ? null : urlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be an http(s) or relative URL (${problem})` });
+});
 const term = line(200).refine((v) => v.trim().length > 0, { message: 'must not be empty' });
-
-function isHttpUrl(v: string): boolean {
-  try {
-    const u = new URL(v);
-    return (u.protocol === 'https:' || u.protocol === 'http:') && !hasControlChars(v);
-  } catch {
-    return false;
-  }
-}
 
 const postShape = {
   title: line(500).refine((v) => v.trim().length > 0, { message: 'must not be empty' }),

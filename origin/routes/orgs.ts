@@ -27,6 +27,7 @@ import { auditEvents, invitations, memberships, organizations, spaces, users } f
 import type { OriginEnv } from '../env.js';
 import { authorizeOrg, isUuid, type Actor } from '../http/authorize.js';
 import { parseBody } from '../http/body.js';
+import { timestampParam } from '../http/input.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { audit, verifyAuditChain } from '../services/audit.js';
 import { assertAcceptablePassword, hashNewPassword, sendMail } from '../services/identity.js';
@@ -226,9 +227,7 @@ export function orgRoutes(ctx: AppContext) {
   app.get('/v1/orgs/:orgId/audit-events', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
     const limitN = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
-    const before = c.req.query('before');
-    const beforeDate = before !== undefined ? new Date(before) : null;
-    if (beforeDate && Number.isNaN(beforeDate.getTime())) throw new ApiError('bad_request', 'before must be an ISO 8601 date-time.');
+    const beforeDate = timestampParam(c, 'before');
     const rows = await db()
       .select()
       .from(auditEvents)

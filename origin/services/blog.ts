@@ -16,13 +16,13 @@
  * publishes it, as a draft save does.
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import sanitizeHtml from 'sanitize-html';
 import type { Db } from '../db/client.js';
 import { authors, categories, postCategories, postRevisions, posts, postTags, tags } from '../db/schema/index.js';
 import type { FeedPost } from './feeds.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, postWebhookData } from './webhooks.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
+import { cleanString, POST_FIELD_KINDS } from '../content/schema.js';
 
 // ---------------------------------------------------------------------------------------------
 /** Surrogate keys of the blog: the shared names the edge purges by. */
@@ -418,28 +418,10 @@ async function writeRevision(t: Db, row: PostRow, status: PostStatus | 'deleted'
 
 const statusOf = (s: string): PostStatus => (s === 'published' || s === 'scheduled' ? s : 'draft');
 
-/** Post bodies keep editorial HTML only: no script/style, event handlers or unsafe URL schemes. */
-const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
-  allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img', 'figure', 'figcaption', 'picture', 'source', 'video', 'audio', 'del', 'ins', 'sub', 'sup', 'h1', 'h2'],
-  allowedAttributes: {
-    a: ['href', 'name', 'target', 'rel', 'title'],
-    img: ['src', 'srcset', 'alt', 'title', 'width', 'height', 'loading'],
-    source: ['src', 'srcset', 'type', 'media'],
-    video: ['src', 'controls', 'width', 'height', 'poster'],
-    audio: ['src', 'controls'],
-    '*': ['class', 'id'],
-    td: ['colspan', 'rowspan'],
-    th: ['colspan', 'rowspan', 'scope'],
-  },
-  allowedSchemes: ['http', 'https', 'mailto', 'tel'],
-  allowedSchemesByTag: { img: ['http', 'https', 'data'] },
-  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster', 'srcset'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-};
-
-export function sanitizePostBody(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+/** Post bodies and summaries are HTML: the one sanitiser policy cleans them (origin/content/sanitize.ts). */
+export function sanitizePostHtml(field: 'body' | 'summary', html: string): string {
+  const cleaned = cleanString(POST_FIELD_KINDS[field], html);
+  return 'value' in cleaned ? cleaned.value : '';
 }
 
 /** `"Really Good Recipes"` → `really-good-recipes` (how a category or tag name becomes a slug). */
@@ -577,8 +559,8 @@ function columnsOf(input: PostInput): Partial<typeof posts.$inferInsert> {
     ...(input.title !== undefined ? { title: input.title } : {}),
     ...(input.slug !== undefined ? { slug: input.slug } : {}),
     ...(input.status !== undefined ? { status: input.status } : {}),
-    ...(input.body !== undefined ? { body: sanitizePostBody(input.body) } : {}),
-    ...(input.summary !== undefined ? { summary: input.summary } : {}),
+    ...(input.body !== undefined ? { body: sanitizePostHtml('body', input.body) } : {}),
+    ...(input.summary !== undefined ? { summary: sanitizePostHtml('summary', input.summary) } : {}),
     ...(input.seo_title !== undefined ? { seoTitle: input.seo_title } : {}),
     ...(input.meta_description !== undefined ? { metaDescription: input.meta_description } : {}),
     ...(input.featured_image !== undefined ? { featuredImage: input.featured_image } : {}),

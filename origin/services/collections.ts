@@ -22,9 +22,11 @@ import { collectionItemRevisions, collectionItems, collections, locales, spaces 
 import { enqueuePurge } from './purge-outbox.js';
 import { collectionItemWebhookData, enqueueWebhookEvent } from './webhooks.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
+import { cleanFreeformValue, cleanString, COLLECTION_FIELD_KINDS, COLLECTION_FIELD_TYPES, type CollectionFieldType } from '../content/schema.js';
 
-export const FIELD_TYPES = ['short_text', 'long_text', 'wysiwyg', 'html', 'media', 'date', 'dropdown', 'number', 'checkbox', 'reference', 'json'] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
+/** The field types (declared, with what each holds, in origin/content/schema.ts). */
+export const FIELD_TYPES = COLLECTION_FIELD_TYPES;
+export type FieldType = CollectionFieldType;
 
 export interface FieldDef {
   name: string;
@@ -88,8 +90,11 @@ function valueProblem(def: FieldDef, v: unknown): string | null {
     case 'html':
     case 'media':
     case 'date':
-    case 'dropdown':
-      return typeof v === 'string' && v.length <= MAX_STRING ? null : `must be a string of at most ${MAX_STRING} characters`;
+    case 'dropdown': {
+      if (!(typeof v === 'string' && v.length <= MAX_STRING)) return `must be a string of at most ${MAX_STRING} characters`;
+      const cleaned = cleanString(COLLECTION_FIELD_KINDS[def.type], v);
+      return 'problem' in cleaned ? cleaned.problem : null;
+    }
     case 'number':
       return typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number';
     case 'checkbox':
@@ -99,9 +104,34 @@ function valueProblem(def: FieldDef, v: unknown): string | null {
         return Array.isArray(v) && v.length <= MAX_REFERENCES_PER_FIELD && v.every(isId) ? null : `must be an array of at most ${MAX_REFERENCES_PER_FIELD} item ids`;
       }
       return isId(v) ? null : 'must be an item id';
-    case 'json':
-      return depth(v) <= MAX_JSON_DEPTH ? null : `must nest at most ${MAX_JSON_DEPTH} levels`;
+    case 'json': {
+      if (depth(v) > MAX_JSON_DEPTH) return `must nest at most ${MAX_JSON_DEPTH} levels`;
+      const cleaned = cleanFreeformValue(v, 'value');
+      return 'problems' in cleaned ? cleaned.problems.slice(0, 3).join(', ') : null;
+    }
   }
+}
+
+/**
+ * The values as stored: rich (wysiwyg, html) values sanitised and free-form (json) strings
+ * cleaned by the one sanitiser policy; the rest as given. Call after fieldProblems found none.
+ */
+function cleanValues(defs: readonly FieldDef[], values: Record<string, unknown>): Record<string, unknown> {
+  const byName = new Map(defs.map((d) => [d.name, d]));
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(values)) {
+    const def = byName.get(name);
+    let stored = v;
+    if (def && typeof v === 'string') {
+      const cleaned = cleanString(COLLECTION_FIELD_KINDS[def.type], v);
+      if ('value' in cleaned) stored = cleaned.value;
+    } else if (def?.type === 'json' && v !== null) {
+      const cleaned = cleanFreeformValue(v, 'value');
+      if ('value' in cleaned) stored = cleaned.value;
+    }
+    Object.defineProperty(out, name, { value: stored, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
 }
 
 /** Problems of an item's field values against a collection's definitions (unknown names refused). */
@@ -547,7 +577,7 @@ export async function createItems(
     const published = input.status === 'published';
     const saved: SavedItem[] = [];
     for (const r of rows) {
-      const values = normalise(c.fields, r.values);
+      const values = normalise(c.fields, cleanValues(c.fields, r.values));
       const [row] = await t
         .insert(collectionItems)
         .values({
@@ -614,9 +644,9 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
     if (input.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= input.onlyIfDue)) {
       return fail('version_mismatch', 'The item is no longer scheduled and due.');
     }
-    const patch = input.fields ?? {};
-    const problems = [...fieldProblems(c.fields, patch), ...(await referenceProblems(t, input.spaceId, c.fields, patch))];
+    const problems = [...fieldProblems(c.fields, input.fields ?? {}), ...(await referenceProblems(t, input.spaceId, c.fields, input.fields ?? {}))];
     if (problems.length) return fail('invalid', problems.slice(0, 10).join('; '));
+    const patch = cleanValues(c.fields, input.fields ?? {});
     const values = normalise(c.fields, input.replace ? patch : { ...(current.fields as Record<string, unknown>), ...patch });
     const status = input.status ?? (current.status as ItemStatus);
     const now = new Date();

@@ -12,7 +12,7 @@ import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
 import { pageRevisions, pages, spaces } from '../db/schema/index.js';
-import { validateFields } from '../content/schema.js';
+import { cleanFreeformValue, validateFields } from '../content/schema.js';
 import { findPageTypeSchema } from './page-types.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { renderPage } from './pages.js';
@@ -45,6 +45,16 @@ export type WriteResult<T> =
   | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch' | 'invalid'; detail: string };
 
 const invalidFields = (errors: string[]) => ({ ok: false, error: 'invalid', detail: `Invalid fields: ${errors.join('; ')}.` }) as const;
+
+/**
+ * Fields as stored: a typed page's validated (and sanitised) against its page type; an untyped
+ * page's (`*`, no schema) free-form, its strings cleaned by the one sanitiser policy.
+ */
+type Checked = { ok: true; value: Record<string, unknown> } | ReturnType<typeof invalidFields>;
+function cleanUntyped(fields: Record<string, unknown>): Checked {
+  const cleaned = cleanFreeformValue(fields, 'fields');
+  return 'problems' in cleaned ? invalidFields(cleaned.problems.slice(0, 20)) : { ok: true, value: cleaned.value as Record<string, unknown> };
+}
 
 export interface PageChange {
   spaceId: string;
@@ -110,6 +120,10 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
       if (!schema) return { ok: false, error: 'invalid', detail: `Unknown page type "${change.pageType}".` };
       const checked = validateFields(schema, change.fields);
       if (!checked.ok) return invalidFields(checked.errors);
+      change = { ...change, fields: checked.value };
+    } else {
+      const checked = cleanUntyped(change.fields);
+      if (!checked.ok) return checked;
       change = { ...change, fields: checked.value };
     }
     const now = new Date();
@@ -186,6 +200,10 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
       const [locked] = await t.select({ fields: pages.fields }).from(pages).where(eq(pages.id, current.id)).for('update');
       const merged = validateFields(schema, change.replaceFields ? patch : { ...(locked?.fields as Record<string, unknown>), ...patch });
       if (!merged.ok) return invalidFields(merged.errors);
+    } else {
+      const checked = cleanUntyped(patch);
+      if (!checked.ok) return checked;
+      patch = checked.value;
     }
     const now = new Date();
     const [row] = await t

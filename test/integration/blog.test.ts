@@ -447,7 +447,7 @@ describe('writes', () => {
       '<h2 onclick="steal()">Title</h2><script>alert(1)</script><style>body{}</style><p style="x" onmouseover="y">ok <a href="javascript:alert(1)">bad</a> <a href="https://example.com" target="_blank">good</a></p><img src="x.png" onerror="alert(1)" alt="i"><iframe src="https://evil.example"></iframe><a href="JaVaScRiPt:alert(1)">c</a><svg><script>1</script></svg>';
     expect((await send('POST', '/v2/posts/', { title: 'Dirty', slug: 'dirty', status: 'published', body: dirty })).status).toBe(202);
     const { body } = (await json<{ data: Post }>(await get('/v2/posts/dirty/'))).data;
-    expect(body).toBe('<h2>Title</h2><p>ok <a>bad</a> <a href="https://example.com" target="_blank">good</a></p><img src="x.png" alt="i" /><a>c</a>');
+    expect(body).toBe('<h2>Title</h2><p>ok <a>bad</a> <a href="https://example.com" target="_blank" rel="noopener noreferrer">good</a></p><img src="x.png" alt="i" /><a>c</a>');
     expect(body).not.toMatch(/script|onerror|onclick|javascript|style|iframe/i);
     // Updates are sanitised too.
     expect((await send('PATCH', '/v2/posts/dirty/', { body: '<p onclick="x">again</p><script>1</script>' })).status).toBe(202);
