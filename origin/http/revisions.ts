@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginEnv } from '../env.js';
+import { timestampField } from './input.js';
 
 /** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
 export function expectedVersion(c: Context<OriginEnv>): number | null {
@@ -27,7 +28,7 @@ export const versionTag = (version: number) => `"v${version}"`;
  */
 export const schedulable = {
   status: z.enum(['draft', 'published', 'scheduled'], { message: 'must be draft, published or scheduled' }),
-  scheduled: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }),
+  scheduled: timestampField(),
 };
 
 interface Scheduling {

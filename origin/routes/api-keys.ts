@@ -22,6 +22,7 @@ import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authorizeOrg, effectiveRole, isUuid, type Actor } from '../http/authorize.js';
 import { parseBody } from '../http/body.js';
+import { timestampField } from '../http/input.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { audit } from '../services/audit.js';
 import { createApiKey, decideScopes, listApiKeys, revokeApiKey, rotateApiKey, type KeyResult } from '../services/api-keys.js';
@@ -38,7 +39,7 @@ const createBody = z
     kind: z.enum(API_KEY_KINDS),
     space_id: uuid.optional(),
     scopes: z.array(z.enum(ACTIONS)).min(1).max(ACTIONS.length).optional(),
-    expires_at: z.iso.datetime({ offset: true }).optional(),
+    expires_at: timestampField().optional(),
   })
   .strict();
 

@@ -1,0 +1,77 @@
+/**
+ * The origin's input boundary: the one rule of shared/input.ts (text Postgres can hold, timestamps
+ * Postgres and JS agree on) applied where input enters, so that bad input is a 400 in the one error
+ * shape and never a failed statement (a 500, with the statement in the log).
+ *
+ * - `inputBoundary` (origin/app.ts, before routing): the decoded path and query may not contain
+ *   NUL, unpaired surrogates or other control characters, nor malformed percent-encoding; and every
+ *   JSON body a route reads through `c.req.json()` — origin/http/body.ts parseBody or any other —
+ *   is checked as it is parsed (no NUL or unpaired surrogate in any key or string, nesting at most
+ *   MAX_JSON_DEPTH).
+ * - `timestampParam` / `timestampField`: the one date parser (shared/input.ts parseTimestamp) for
+ *   query parameters and body fields that become timestamps.
+ * The plain page-read path (origin/read-path.ts) answers only targets of plain ASCII letters,
+ * digits, `_`, `-`, `=` and `&`, to which this rule has nothing to refuse; every other target goes
+ * through the app and this boundary.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import { ApiError } from '../../shared/errors.js';
+import { jsonProblem, parseTimestamp, requestTargetProblem } from '../../shared/input.js';
+import type { OriginEnv } from '../env.js';
+
+/** Parsed bodies already checked (so parseBody and the c.req.json wrapper walk a body once). */
+const checkedBodies = new WeakSet<object>();
+
+/** Refuses (400) a parsed JSON body the database could not hold; answers it unchanged otherwise. */
+export function checkedJson<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    if (checkedBodies.has(value)) return value;
+  }
+  const problem = jsonProblem(value);
+  if (problem) throw new ApiError('bad_request', `Invalid request: ${problem}.`);
+  if (value !== null && typeof value === 'object') checkedBodies.add(value);
+  return value;
+}
+
+/** `pathname` and `search` of an absolute URL string as sent (still percent-encoded; no URL parsing, which would re-encode). */
+export function rawTarget(url: string): { pathname: string; search: string } {
+  const scheme = url.indexOf('://');
+  const start = url.indexOf('/', scheme === -1 ? 0 : scheme + 3);
+  if (start === -1) return { pathname: '/', search: '' };
+  let end = url.indexOf('#', start);
+  if (end === -1) end = url.length;
+  const q = url.indexOf('?', start);
+  if (q === -1 || q > end) return { pathname: url.slice(start, end), search: '' };
+  return { pathname: url.slice(start, q), search: url.slice(q, end) };
+}
+
+/** Middleware: refuses bad request targets before routing, and checks every JSON body a route parses. */
+export function inputBoundary(): MiddlewareHandler<OriginEnv> {
+  return async function inputBoundaryHandler(c, next) {
+    const { pathname, search } = rawTarget(c.req.url);
+    const problem = requestTargetProblem(pathname, search);
+    if (problem) throw new ApiError('bad_request', problem);
+    const json = c.req.json.bind(c.req);
+    // Every route's body parsing goes through here, whichever helper it calls.
+    c.req.json = async <T>() => checkedJson(await json<T>());
+    return next();
+  };
+}
+
+/** A query parameter that is a timestamp (shared/input.ts parseTimestamp): absent → null, invalid or out of range → 400. */
+export function timestampParam(c: Context<OriginEnv>, name: string): Date | null {
+  const raw = c.req.query(name);
+  if (raw === undefined) return null;
+  const date = parseTimestamp(raw);
+  if (!date) throw new ApiError('bad_request', `${name} must be an ISO 8601 date or date-time with a time zone, in years 1 to 9999.`);
+  return date;
+}
+
+/**
+ * A body field that is a timestamp: an ISO 8601 date-time with seconds and `Z` or an offset (as
+ * zod's `z.iso.datetime({ offset: true })`), whose instant is in years 1 to 9999 (shared/input.ts parseTimestamp).
+ */
+export function timestampField(message = 'must be an ISO 8601 date-time (with seconds and a time zone) in years 1 to 9999') {
+  return z.iso.datetime({ offset: true, message }).refine((v) => parseTimestamp(v) !== null, { message });
+}
