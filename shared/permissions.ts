@@ -38,6 +38,8 @@ export const ACTIONS = [
   'members.manage',
   /** Organization settings (e.g. require 2FA). */
   'org.manage',
+  /** Create spaces in the organization (each space is a site with its own content and keys). */
+  'spaces.manage',
   'audit.read',
   'billing.read',
   'billing.manage',
@@ -52,7 +54,7 @@ const CONTENT_ALL: Action[] = [...CONTENT_EDIT, 'content.publish', 'content.dele
 /** The table. Read it as: a member with this role may do exactly these actions. */
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   owner: new Set<Action>(ACTIONS),
-  admin: new Set<Action>([...CONTENT_ALL, 'schema.manage', 'webhooks.manage', 'keys.read', 'keys.manage', 'members.read', 'members.manage', 'org.manage', 'audit.read']),
+  admin: new Set<Action>([...CONTENT_ALL, 'schema.manage', 'webhooks.manage', 'keys.read', 'keys.manage', 'members.read', 'members.manage', 'org.manage', 'spaces.manage', 'audit.read']),
   publisher: new Set<Action>([...CONTENT_ALL, 'members.read']),
   author: new Set<Action>([...CONTENT_EDIT, 'members.read']),
   viewer: new Set<Action>([...CONTENT_READ, 'members.read']),

@@ -14,7 +14,7 @@
  * Failures are generic ("Invalid email or password.") and cost one bcrypt whether or not the
  * account exists. Every event writes an audit row in the transaction of its change.
  */
-import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -41,6 +41,7 @@ import {
   revokeUserSessions,
   sessionCookie,
 } from '../services/sessions.js';
+import { createSpace, DEFAULT_SPACE_SLUG } from '../services/spaces.js';
 
 const AUTH_BODY_LIMIT = 8 * 1024;
 const VERIFY_TTL_MS = 24 * 3_600_000;
@@ -161,7 +162,7 @@ export function authRoutes(ctx: AppContext) {
       const verifyToken = await ctx.database.db.transaction(async (tx) => {
         const [user] = await tx.insert(users).values({ email: body.email, name: body.name, passwordHash: hash }).returning({ id: users.id });
         const [org] = await tx.insert(organizations).values({ slug: slugify(body.organization_name), name: body.organization_name }).returning({ id: organizations.id });
-        await tx.insert(spaces).values({ organizationId: org!.id, slug: 'main', name: body.organization_name });
+        await createSpace(tx as unknown as Db, { organizationId: org!.id, name: body.organization_name, slug: DEFAULT_SPACE_SLUG });
         await tx.insert(memberships).values({ userId: user!.id, organizationId: org!.id, role: 'owner' });
         await audit(tx as unknown as Db, requestActor(c, user!.id), { action: 'account.signup', result: 'success', organizationId: org!.id, targetType: 'user', targetId: user!.id });
         return issueEmailToken(tx as unknown as Db, user!.id, 'verify_email', VERIFY_TTL_MS);
@@ -273,8 +274,17 @@ export function authRoutes(ctx: AppContext) {
   app.get('/v1/auth/session', signedIn, async (c) => {
     const u = c.get('user');
     if (!u) throw new ApiError('forbidden', 'This endpoint is for signed-in users, not API keys.');
+    // default_space_id: the membership's own space, else the organization's first space — what a
+    // new organization needs to create its read / preview / write keys.
+    const firstSpace = sql<string | null>`(select ${spaces.id} from ${spaces} where ${spaces.organizationId} = ${memberships.organizationId} order by ${spaces.createdAt}, ${spaces.id} limit 1)`;
     const orgs = await db()
-      .select({ organization_id: memberships.organizationId, space_id: memberships.spaceId, role: memberships.role, name: organizations.name })
+      .select({
+        organization_id: memberships.organizationId,
+        space_id: memberships.spaceId,
+        role: memberships.role,
+        name: organizations.name,
+        default_space_id: sql<string | null>`coalesce(${memberships.spaceId}, ${firstSpace})`,
+      })
       .from(memberships)
       .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
       .where(eq(memberships.userId, u.userId));

@@ -2,20 +2,27 @@
  * Organizations, members, invitations and the audit trail (JSON under /v1):
  *   GET    /v1/orgs/{org}                         settings            members.read
  *   PATCH  /v1/orgs/{org}                         name, require_2fa   org.manage
+ *   GET    /v1/orgs/{org}/spaces                                      members.read (space-only members: their spaces)
+ *   POST   /v1/orgs/{org}/spaces                  name (+ slug, default_locale)  spaces.manage
  *   GET    /v1/orgs/{org}/members                                     members.read
  *   PATCH  /v1/orgs/{org}/members/{user}          role (+ space_id)   members.manage
- *   DELETE /v1/orgs/{org}/members/{user}                              members.manage
+ *   DELETE /v1/orgs/{org}/members/{user}[?space_id=]                   members.manage
  *   GET    /v1/orgs/{org}/invitations                                 members.read
  *   POST   /v1/orgs/{org}/invitations             email, role         members.manage
  *   DELETE /v1/orgs/{org}/invitations/{id}                            members.manage
  *   POST   /v1/invitations/accept                 token (+ name, password for a new account)
  *   GET    /v1/orgs/{org}/audit-events                                audit.read
  *   GET    /v1/orgs/{org}/audit-events/verify                         audit.read
- * Only owners grant, change or remove the owner role, and an organization keeps at least one
- * owner. A role change ends the member's sessions (their next session carries the new role).
+ * Members: the list has one entry per membership row ({user_id, space_id, role, …}); a member
+ * is addressed by user_id, which names all of their rows in the organization (organization-wide
+ * and per space), and `space_id` narrows a change or a removal to one space's row.
+ * Only owners grant, change or remove the owner role, or touch the memberships of anyone who is
+ * an owner anywhere in the organization (organization-wide or in a space); an organization keeps
+ * at least one organization-wide owner. A role change or removal ends the member's sessions
+ * (their next session carries the new role) and is audited in its transaction.
  */
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { sha256Hex } from '../../shared/crypto.js';
@@ -25,13 +32,15 @@ import type { AppContext } from '../app.js';
 import type { Db } from '../db/client.js';
 import { auditEvents, invitations, memberships, organizations, spaces, users } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
-import { authorizeOrg, isUuid, type Actor } from '../http/authorize.js';
+import { authorizeOrg, authorizeSpace, effectiveRole, isUuid, type Actor } from '../http/authorize.js';
 import { parseBody } from '../http/body.js';
 import { timestampParam } from '../http/input.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { audit, verifyAuditChain } from '../services/audit.js';
 import { assertAcceptablePassword, hashNewPassword, sendMail } from '../services/identity.js';
 import { revokeUserSessions } from '../services/sessions.js';
+import { createSpace, memberSpaceIds, isSpaceSlug, organizationSpaces, spacesByIds, spaceView } from '../services/spaces.js';
+import { isLocale } from './content.js';
 import { requestActor } from './auth.js';
 
 const BODY_LIMIT = 8 * 1024;
@@ -41,6 +50,8 @@ const uuid = z.string().uuid({ message: 'must be a UUID' });
 
 const orgPatch = z.object({ name: z.string().trim().min(1).max(200).optional(), require_2fa: z.boolean().optional() }).strict();
 const memberPatch = z.object({ role, space_id: uuid.optional() }).strict();
+/** Never a space id: a malformed `space_id` query answers 404 like an unknown space. */
+const NOT_A_SPACE = '00000000-0000-0000-0000-000000000000';
 const inviteBody = z
   .object({
     email: z
@@ -51,6 +62,13 @@ const inviteBody = z
       .transform((v) => v.toLowerCase()),
     role,
     space_id: uuid.optional(),
+  })
+  .strict();
+const spaceBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    slug: z.string().refine(isSpaceSlug, { message: 'must be lower-case letters, digits and inner hyphens (at most 64)' }).optional(),
+    default_locale: z.string().refine(isLocale, { message: 'must be a locale code like en, en-US or fr' }).optional(),
   })
   .strict();
 const acceptBody = z
@@ -104,6 +122,47 @@ export function orgRoutes(ctx: AppContext) {
     return c.json({ status: 'updated' });
   });
 
+  /**
+   * The spaces a member can see: all of them for organization-wide members (and admin keys),
+   * only their own for members invited to particular spaces (who have no organization-wide
+   * role, so authorizeOrg does not know them; each of their spaces is authorized like any
+   * space action, with the 2FA requirement and all).
+   */
+  app.get('/v1/orgs/:orgId/spaces', signedIn, async (c) => {
+    const orgId = c.req.param('orgId');
+    let actor: Actor;
+    try {
+      actor = await authorizeOrg(db(), c, orgId, 'members.read');
+    } catch (err) {
+      const user = c.get('user');
+      if (!(err instanceof ApiError) || err.code !== 'not_found' || !user || !isUuid(orgId)) throw err;
+      const ids = await memberSpaceIds(db(), user.userId, orgId);
+      if (ids.length === 0) throw err;
+      for (const spaceId of ids) await authorizeSpace(db(), c, spaceId, 'members.read');
+      return c.json({ data: (await spacesByIds(db(), orgId, ids)).map(spaceView) });
+    }
+    return c.json({ data: (await organizationSpaces(db(), actor.organizationId)).map(spaceView) });
+  });
+
+  app.post('/v1/orgs/:orgId/spaces', signedIn, limit, async (c) => {
+    const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'spaces.manage');
+    const body = await parseBody(c, spaceBody);
+    const space = await ctx.database.db.transaction(async (tx) => {
+      const dbx = tx as unknown as Db;
+      const row = await createSpace(dbx, { organizationId: actor.organizationId, name: body.name, ...(body.slug ? { slug: body.slug } : {}), ...(body.default_locale ? { defaultLocale: body.default_locale } : {}) });
+      await audit(dbx, requestActor(c, actor.userId), {
+        action: 'space.create',
+        result: 'success',
+        organizationId: actor.organizationId,
+        targetType: 'space',
+        targetId: row.id,
+        metadata: { slug: row.slug, default_locale: row.defaultLocale },
+      });
+      return row;
+    });
+    return c.json({ data: spaceView(space) }, 201);
+  });
+
   app.get('/v1/orgs/:orgId/members', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
     const rows = await db()
@@ -123,53 +182,111 @@ export function orgRoutes(ctx: AppContext) {
     return row?.n ?? 0;
   };
 
-  const membershipOf = async (orgId: string, userId: string | undefined, spaceId: string | null) => {
-    if (!isUuid(userId)) throw new ApiError('not_found', 'Member not found.');
-    const [m] = await db()
-      .select({ id: memberships.id, role: memberships.role })
+  /**
+   * Every membership row of `userId` in the organization (organization-wide and per space),
+   * read inside the change's transaction after taking the organization row's lock: member
+   * changes of one organization run one at a time, so the owner checks below cannot be raced
+   * (two admins-turned-owners demoting each other would otherwise both see "one owner left").
+   */
+  const lockedMemberRows = async (tx: Db, orgId: string, userId: string) => {
+    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for('update');
+    return tx
+      .select({ id: memberships.id, role: memberships.role, spaceId: memberships.spaceId })
       .from(memberships)
-      .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId), spaceId ? eq(memberships.spaceId, spaceId) : isNull(memberships.spaceId)))
-      .limit(1);
-    return m ? { ...m, userId } : null;
+      .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
   };
 
+  /**
+   * Only owners change owners, in every scope: granting the owner role (organization-wide or in
+   * a space), and changing or removing any membership of a user who is an owner anywhere in
+   * the organization.
+   */
+  const ownerChange = (rows: { role: Role }[], granting: Role | null): boolean => granting === 'owner' || rows.some((r) => r.role === 'owner');
+
+  /**
+   * Whether the actor may make an owner change, decided on the actor's role as it is now, under
+   * the organization lock (an owner demoted a moment ago must not act on the role they had when
+   * the request was authorized). API keys never carry members.manage.
+   */
+  const actorIsOwnerNow = async (tx: Db, actor: Actor): Promise<boolean> =>
+    actor.userId !== null && (await effectiveRole(tx, actor.userId, actor.organizationId, null)) === 'owner';
+
+  /** A refused owner change leaves an audit row of its own (the change itself rolled back). */
+  const refuseOwnerChange = async (c: Context<OriginEnv>, actor: Actor, action: string, targetId: string, metadata: Record<string, unknown>): Promise<never> => {
+    await audit(db(), requestActor(c, actor.userId), { action, result: 'failure', organizationId: actor.organizationId, targetType: 'user', targetId, metadata: { ...metadata, reason: 'owner_role_needs_owner' } });
+    throw new ApiError('forbidden', 'Only owners grant, change or remove the owner role, or change the memberships of an owner.');
+  };
+
+  const memberId = (c: Context<OriginEnv>): string => {
+    const id = c.req.param('userId');
+    if (!isUuid(id)) throw new ApiError('not_found', 'Member not found.');
+    return id;
+  };
+
+  /**
+   * A member is addressed by their user id (`user_id` in the member list), which names all of
+   * their memberships in the organization; `space_id` narrows to one space's row. PATCH sets
+   * the role of the organization-wide row (no space_id) or of that space's row, creating the
+   * row if the member has none there yet.
+   */
   app.patch('/v1/orgs/:orgId/members/:userId', signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
+    const userId = memberId(c);
     const body = await parseBody(c, memberPatch);
     const spaceId = await spaceOf(actor.organizationId, body.space_id);
-    const orgMember = await membershipOf(actor.organizationId, c.req.param('userId'), null);
-    if (!orgMember) throw new ApiError('not_found', 'Member not found.');
-    const existing = spaceId ? await membershipOf(actor.organizationId, orgMember.userId, spaceId) : orgMember;
-    guardOwnerRole(actor, body.role, existing?.role);
-    await ctx.database.db.transaction(async (tx) => {
+    const refused = await ctx.database.db.transaction(async (tx) => {
       const dbx = tx as unknown as Db;
+      const rows = await lockedMemberRows(dbx, actor.organizationId, userId);
+      if (rows.length === 0) throw new ApiError('not_found', 'Member not found.');
+      const existing = rows.find((r) => r.spaceId === spaceId);
+      if (ownerChange(rows, body.role) && !(await actorIsOwnerNow(dbx, actor))) return { from: existing?.role ?? null };
       if (existing) await tx.update(memberships).set({ role: body.role }).where(eq(memberships.id, existing.id));
-      else await tx.insert(memberships).values({ userId: orgMember.userId, organizationId: actor.organizationId, spaceId, role: body.role });
-      if (!spaceId && (await ownersLeft(dbx, actor.organizationId)) === 0) throw new ApiError('conflict', 'An organization needs at least one owner.');
-      const revoked = await revokeUserSessions(dbx, orgMember.userId, now());
+      else await tx.insert(memberships).values({ userId, organizationId: actor.organizationId, spaceId, role: body.role });
+      if ((await ownersLeft(dbx, actor.organizationId)) === 0) throw new ApiError('conflict', 'An organization needs at least one owner.');
+      const revoked = await revokeUserSessions(dbx, userId, now());
       await audit(dbx, requestActor(c, actor.userId), {
         action: 'member.role_change',
         result: 'success',
         organizationId: actor.organizationId,
         targetType: 'user',
-        targetId: orgMember.userId,
+        targetId: userId,
         metadata: { from: existing?.role ?? null, to: body.role, space_id: spaceId, sessions_revoked: revoked },
       });
+      return null;
     });
+    if (refused) return refuseOwnerChange(c, actor, 'member.role_change', userId, { from: refused.from, to: body.role, space_id: spaceId });
     return c.json({ status: 'updated' });
   });
 
+  /**
+   * Removes the member from the organization (every membership row), or with `?space_id=` only
+   * from that space. Their sessions end, as on a role change.
+   */
   app.delete('/v1/orgs/:orgId/members/:userId', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
-    const member = await membershipOf(actor.organizationId, c.req.param('userId'), null);
-    if (!member) throw new ApiError('not_found', 'Member not found.');
-    guardOwnerRole(actor, member.role);
-    await ctx.database.db.transaction(async (tx) => {
+    const userId = memberId(c);
+    const spaceParam = c.req.query('space_id');
+    const spaceId = spaceParam === undefined ? null : await spaceOf(actor.organizationId, isUuid(spaceParam) ? spaceParam : NOT_A_SPACE);
+    const refused = await ctx.database.db.transaction(async (tx) => {
       const dbx = tx as unknown as Db;
-      await tx.delete(memberships).where(and(eq(memberships.organizationId, actor.organizationId), eq(memberships.userId, member.userId)));
+      const rows = await lockedMemberRows(dbx, actor.organizationId, userId);
+      const removed = spaceId === null ? rows : rows.filter((r) => r.spaceId === spaceId);
+      if (removed.length === 0) throw new ApiError('not_found', 'Member not found.');
+      if (ownerChange(rows, null) && !(await actorIsOwnerNow(dbx, actor))) return true;
+      await tx.delete(memberships).where(inArray(memberships.id, removed.map((r) => r.id)));
       if ((await ownersLeft(dbx, actor.organizationId)) === 0) throw new ApiError('conflict', 'An organization needs at least one owner.');
-      await audit(dbx, requestActor(c, actor.userId), { action: 'member.remove', result: 'success', organizationId: actor.organizationId, targetType: 'user', targetId: member.userId, metadata: { role: member.role } });
+      const revoked = await revokeUserSessions(dbx, userId, now());
+      await audit(dbx, requestActor(c, actor.userId), {
+        action: 'member.remove',
+        result: 'success',
+        organizationId: actor.organizationId,
+        targetType: 'user',
+        targetId: userId,
+        metadata: { removed: removed.map((r) => ({ role: r.role, space_id: r.spaceId })), space_id: spaceId, sessions_revoked: revoked },
+      });
+      return false;
     });
+    if (refused) return refuseOwnerChange(c, actor, 'member.remove', userId, { space_id: spaceId });
     return c.body(null, 204);
   });
 

@@ -90,6 +90,10 @@ describe('members and roles', () => {
     await expectErrorShape(await adminClient.request('PATCH', `/v1/orgs/${orgA}/members/${author.id}`, { role: 'owner' }), 403, 'forbidden');
     await expectErrorShape(await adminClient.request('PATCH', `/v1/orgs/${orgA}/members/${owner.id}`, { role: 'viewer' }), 403, 'forbidden');
     await expectErrorShape(await adminClient.request('DELETE', `/v1/orgs/${orgA}/members/${owner.id}`), 403, 'forbidden');
+    // Not inside a space either (issue 11 item 10): the owner keeps every role, and stays signed in.
+    await expectErrorShape(await adminClient.request('PATCH', `/v1/orgs/${orgA}/members/${owner.id}`, { role: 'viewer', space_id: origin.seed.spaceId }), 403, 'forbidden');
+    expect(await origin.database.db.select().from(memberships).where(and(eq(memberships.userId, owner.id), eq(memberships.organizationId, orgA)))).toEqual([expect.objectContaining({ role: 'owner', spaceId: null })]);
+    expect((await ownerClient.request('GET', '/v1/auth/session')).status).toBe(200);
     // Mass assignment: no organization or user fields in the body.
     await expectErrorShape(await adminClient.request('PATCH', `/v1/orgs/${orgA}/members/${author.id}`, { role: 'viewer', organization_id: other.organizationId }), 400, 'bad_request');
   });

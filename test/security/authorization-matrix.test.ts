@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
 import { invitations, pages } from '../../origin/db/schema/index.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
-import { ACTIONS, ROLES, roleAllows, type Action, type Role } from '../../shared/permissions.js';
+import { ACTIONS, KIND_SCOPES, ROLES, roleAllows, type Action, type Role } from '../../shared/permissions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -46,6 +46,8 @@ const RULES: Record<string, Rule> = {
   'POST /v1/invitations/accept': 'public',
   'GET /v1/orgs/:orgId': 'members.read',
   'PATCH /v1/orgs/:orgId': 'org.manage',
+  'GET /v1/orgs/:orgId/spaces': 'members.read',
+  'POST /v1/orgs/:orgId/spaces': 'spaces.manage',
   'GET /v1/orgs/:orgId/members': 'members.read',
   'PATCH /v1/orgs/:orgId/members/:userId': 'members.manage',
   'DELETE /v1/orgs/:orgId/members/:userId': 'members.manage',
@@ -233,6 +235,9 @@ describe('authorization matrix', () => {
   it('keeps the least-privilege promises of the table', () => {
     expect(roleAllows('author', 'content.publish')).toBe(false);
     expect(roleAllows('viewer', 'content.write')).toBe(false);
+    // Spaces are created by owners and admins only (not by API keys: no key kind carries it).
+    expect(ROLES.filter((r) => roleAllows(r, 'spaces.manage'))).toEqual(['owner', 'admin']);
+    for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('spaces.manage');
     for (const role of ROLES.filter((r) => r !== 'owner')) {
       expect(roleAllows(role, 'billing.manage'), role).toBe(false);
       expect(roleAllows(role, 'sso.manage'), role).toBe(false);
