@@ -29,7 +29,7 @@ import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
 import type { Action } from '../../shared/permissions.js';
-import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
+import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
 import {
   collectionKey,
   createCollection,
@@ -254,11 +254,12 @@ export function collectionRoutes(ctx: AppContext) {
 
   /** Rollback to any revision: a new save with exactly that revision's fields. */
   app.post('/v2/manage/content/:key/:id/rollback', auth, limit(1024), async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.publish');
+    const actor = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = actor;
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(
-      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
+      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor) }, expectedVersion(c)),
       ctx.onPurgeQueued,
     );
     c.header('etag', versionTag(saved.version));
@@ -267,8 +268,9 @@ export function collectionRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
-    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c) }), ctx.onPurgeQueued);
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
+    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -353,7 +355,10 @@ export function collectionRoutes(ctx: AppContext) {
     if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
     const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
     if (raw !== null && locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
-    unwrap(await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields }), ctx.onPurgeQueued);
+    unwrap(
+      await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields, mayPublish: mayPublish(c, actor) }),
+      ctx.onPurgeQueued,
+    );
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -362,14 +367,13 @@ export function collectionRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const where = target(c);
     const body = await parseBody(c, updateItemBody);
-    if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
-      requirePublishRight(c, actor, undefined, (await getItemForManagement(db, { spaceId, key: where.key, itemId: where.itemId }))?.item.status);
-    } else requirePublishRight(c, actor, body.status);
+    // Editing or unpublishing a published item, or touching a scheduled one, is refused by updateItem without content.publish.
+    requirePublishRight(c, actor, body.status);
     const fields = Array.isArray(body.fields) ? body.fields[0] : body.fields;
     const saved = unwrap(
       await updateItem(
         db,
-        { spaceId, keyId, userId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}) },
+        { spaceId, keyId, userId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}), mayPublish: mayPublish(c, actor) },
         expectedVersion(c),
       ),
       ctx.onPurgeQueued,
@@ -381,8 +385,9 @@ export function collectionRoutes(ctx: AppContext) {
   app.put('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(true));
 
   app.delete('/v2/content/:key/:id', auth, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
-    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c) }, expectedVersion(c)), ctx.onPurgeQueued);
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
+    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor) }, expectedVersion(c)), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
