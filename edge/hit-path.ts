@@ -32,7 +32,7 @@ import type { EdgeConfig } from './config.js';
 import { stringLru } from './lru.js';
 import { admit, keyCacheKey, storedKeyRecord } from './middleware/api-key/index.js';
 import { EXPOSE_HEADERS, RESPONSE_CORS_HEADERS, allowedOrigin, applyCorsHeaders, corsPolicy, varyWithOrigin } from './middleware/cors/index.js';
-import { policyOf } from './middleware/rate-limit/decide.js';
+import { policyOf } from '../shared/rate-limit.js';
 import { bindingCheck, countRequest, type CountedRequest } from './middleware/rate-limit/index.js';
 import type { WafConfig } from './middleware/waf/config.js';
 import { targetContentBlock, targetLengthBlock } from './middleware/waf/index.js';

@@ -15,7 +15,7 @@ import { createHitPath, type HitRequest } from './hit-path.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
 import { SIGNATURE_RULE_IDS, matchSignature } from './middleware/waf/rules.js';
 import { MemoryCache } from './platform/memory-cache.js';
-import { MemoryRateCounters } from './platform/memory-rates.js';
+import { MemoryRateCounters } from '../shared/memory-rates.js';
 import type { CacheInsertOptions, CachedObject, Platform } from './platform/port.js';
 
 export function warmUp(app: Hono<EdgeEnv>): void {

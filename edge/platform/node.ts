@@ -13,7 +13,7 @@ import type { PresentedKey } from '../request-info.js';
 import type { CountedRequest } from '../middleware/rate-limit/index.js';
 import { MemoryBlocklist, type BlocklistEntry } from './memory-blocklist.js';
 import { MemoryCache } from './memory-cache.js';
-import { MemoryRateCounters } from './memory-rates.js';
+import { MemoryRateCounters } from '../../shared/memory-rates.js';
 import type { LogLevel, Platform } from './port.js';
 import { isPlainHost } from '../../shared/plain-host.js';
 

@@ -3,6 +3,7 @@
  * above the port is identical on Fastly Compute (edge/platform/fastly.ts) and on Node
  * (edge/platform/node.ts: tests and `npm start`). No Node-only or Fastly-only imports here.
  */
+import type { RateCounters } from '../../shared/rate-limit.js';
 
 /** A response as stored in the edge cache. */
 export interface CachedObject {
@@ -84,20 +85,8 @@ export interface IpBlocklist {
   lookup(ip: string): Promise<string | null>;
 }
 
-/**
- * Rate counters and a penalty box (Fastly Edge Rate Limiting; an in-memory twin on Node with the
- * same semantics). Counters estimate rates over 1, 10 and 60 s windows; entries put in a penalty
- * box stay there for its TTL.
- */
-export interface RateCounters {
-  increment(counter: string, entry: string, delta: number): void;
-  /** Estimated requests per second for `entry` over the last `windowSeconds`. */
-  rate(counter: string, entry: string, windowSeconds: 1 | 10 | 60): number;
-  /** Requests counted for `entry` over the last `durationSeconds`. */
-  count(counter: string, entry: string, durationSeconds: 10 | 20 | 30 | 40 | 50 | 60): number;
-  inPenaltyBox(box: string, entry: string): boolean;
-  addToPenaltyBox(box: string, entry: string, ttlSeconds: number): void;
-}
+/** Rate counters and a penalty box: shared with the origin's limiter (shared/rate-limit.ts). */
+export type { RateCounters };
 
 export interface Platform {
   readonly name: 'fastly' | 'node';

@@ -25,6 +25,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
+import { readJsonBody } from '../http/body.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
@@ -108,15 +109,7 @@ function zodDetail(error: z.ZodError): string {
 }
 
 async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S): Promise<z.infer<S>> {
-  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
-  }
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ApiError('bad_request', 'The body is not valid JSON.');
-  }
+  const raw = await readJsonBody(c);
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new ApiError('bad_request', zodDetail(parsed.error));
   return parsed.data;

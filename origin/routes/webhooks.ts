@@ -42,7 +42,8 @@ export function webhookRoutes(ctx: AppContext) {
       let raw: unknown;
       try {
         raw = await c.req.json();
-      } catch {
+      } catch (err) {
+        if (err instanceof ApiError) throw err; // refused by the input boundary (origin/http/input.ts), with its own detail
         throw new ApiError('bad_request', 'The body is not valid JSON.');
       }
       const body = createBody.safeParse(raw);

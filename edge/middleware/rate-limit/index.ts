@@ -1,58 +1,37 @@
 import type { MiddlewareHandler } from 'hono';
-import ipaddr from 'ipaddr.js';
+import {
+  bindingCheck,
+  clientEntry,
+  countAndDecide,
+  policyOf,
+  rateLimitHeaders,
+  refusedCheck,
+  throttled,
+  type RateCounters,
+  type RateLimitCheck,
+  type RateLimitRule,
+  type RateLimitScope,
+} from '../../../shared/rate-limit.js';
 import { presentedKey, requestUrl } from '../../request-info.js';
 import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
-import type { RateCounters } from '../../platform/port.js';
 import { mutateResponseHeaders } from '../../response.js';
 import { routeClassOf, type RouteClass } from '../../route-class.js';
 import { stringLru } from '../../lru.js';
 import type { RateLimitConfig } from './config.js';
-import { decideRateLimit, policyOf, type RateLimitDecision, type RateLimitRule } from './decide.js';
 
-export type RateLimitScope = 'ip' | 'key';
+export { bindingCheck, clientEntry, rateLimitHeaders, type RateLimitScope };
 
 /** Rate counter name for a route class and scope, e.g. `rl_content_ip`. */
 export const counterName = (cls: RouteClass, scope: RateLimitScope) => `rl_${cls}_${scope}`;
 /** Penalty box name for a route class and scope, e.g. `pb_content_key`. */
 export const penaltyBoxName = (cls: RouteClass, scope: RateLimitScope) => `pb_${cls}_${scope}`;
 
-/**
- * The counter entry for a client address. IPv4 (and IPv4-mapped IPv6) addresses count alone;
- * IPv6 addresses count per /64, the block a single subscriber is usually given, so rotating
- * through one's own addresses does not multiply the limit. A missing address is `unknown`.
- */
-export function clientEntry(ip: string | undefined): string {
-  if (!ip) return 'unknown';
-  let addr: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    addr = ipaddr.process(ip);
-  } catch {
-    return ip.slice(0, 64); // not an address; still a stable, bounded entry
-  }
-  if (addr.kind() === 'ipv4') return addr.toString();
-  const parts = (addr as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
-  return `${parts.join(':')}::/64`;
-}
+export type Check = RateLimitCheck;
 
-export interface Check {
-  scope: RateLimitScope;
-  rule: RateLimitRule;
-  decision: RateLimitDecision;
-}
-
-/** Counts this request for `entry` (increment, then check), decides, and penalises if needed. */
+/** Counts this request for `entry` (increment, then check), decides, and penalises if needed (shared/rate-limit.ts). */
 function check(rates: RateCounters, cls: RouteClass, scope: RateLimitScope, entry: string, rule: RateLimitRule, ttl: number): Check {
-  const counter = counterName(cls, scope);
-  const box = penaltyBoxName(cls, scope);
-  rates.increment(counter, entry, 1);
-  const inPenaltyBox = rates.inPenaltyBox(box, entry);
-  const observedRate = rates.rate(counter, entry, rule.window);
-  // lookupCount covers 10–60 s; a 1 s window has only its rate (= its count).
-  const count = rule.window === 1 ? observedRate : rates.count(counter, entry, rule.window);
-  const decision = decideRateLimit({ inPenaltyBox, observedRate, count, limit: rule, penaltyBoxTtl: ttl });
-  if (decision.penalise) rates.addToPenaltyBox(box, entry, ttl);
-  return { scope, rule, decision };
+  return { scope, rule, decision: countAndDecide(rates, counterName(cls, scope), penaltyBoxName(cls, scope), entry, rule, ttl) };
 }
 
 /** A client address → its counter entry, remembered for recent addresses (parsing one is not free). */
@@ -104,24 +83,11 @@ function sameLimits(a: RateLimitConfig, b: RateLimitConfig): boolean {
   return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The limit closest to running out (the one a client must heed); the first on ties. */
-export function bindingCheck(checks: readonly Check[]): Check {
-  return checks.reduce((a, b) => (b.decision.remaining < a.decision.remaining ? b : a));
-}
-
-export function rateLimitHeaders({ rule, decision }: Check): Record<string, string> {
-  return {
-    'ratelimit-limit': String(decision.limit),
-    'ratelimit-remaining': String(decision.remaining),
-    'ratelimit-reset': String(decision.reset),
-    'ratelimit-policy': policyOf(rule),
-  };
-}
-
 /**
  * Rate limits per client IP (every route class) and per API key (the Content API), with a
  * penalty box: Fastly Edge Rate Limiting in production, its in-memory twin on Node. Limits come
- * from the `rate_limits` setting (./config.ts); the decision is ./decide.ts.
+ * from the `rate_limits` setting (./config.ts); the decision and the headers are shared with the
+ * origin (shared/rate-limit.ts).
  *
  * Runs before the API-key middleware, so the key is not authenticated yet: it is counted by the
  * SHA-256 of the presented token, and only when the token has a ghee key's format and checksum
@@ -144,7 +110,7 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
         ? counted.checks
         : countRequest(platform.rates, config, cls, c.req.method, c.env?.clientIp, () => presentedKey(c)?.hash);
 
-    const refused = checks.find((k) => !k.decision.allow);
+    const refused = refusedCheck(checks);
     if (refused) {
       const requestId = c.get('requestId');
       platform.log('warn', 'rate limited', {
@@ -155,11 +121,8 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
         penalised: refused.decision.penalise,
         policy: policyOf(refused.rule),
       });
-      const retryAfter = refused.decision.retryAfter;
-      return errorResponse('rate_limited', `Request was throttled. Expected available in ${retryAfter} seconds.`, requestId, {
-        'retry-after': String(retryAfter),
-        ...rateLimitHeaders(refused),
-      });
+      const { detail, headers } = throttled(refused);
+      return errorResponse('rate_limited', detail, requestId, headers);
     }
 
     await next();

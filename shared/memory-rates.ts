@@ -14,7 +14,7 @@
  *   recently used series (or the oldest box entry) is evicted, as a full Fastly counter would
  *   forget entries rather than grow.
  */
-import type { RateCounters } from './port.js';
+import type { RateCounters } from './rate-limit.js';
 
 /** Seconds of buckets kept: the longest window (60 s) plus the current second. */
 const HORIZON_S = 61;

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { decideRateLimit, policyOf, quotaOf, type RateLimitDecision, type RateLimitInput, type RateLimitRule } from './decide.js';
+import { decideRateLimit, policyOf, quotaOf, type RateLimitDecision, type RateLimitInput, type RateLimitRule } from './rate-limit.js';
 
 const TTL = 60;
 
