@@ -131,14 +131,19 @@ export function actorMay(c: Context<OriginEnv>, actor: Actor, action: Action): b
 const LIVE = new Set(['published', 'scheduled']);
 
 /**
- * Least privilege for content saves: publishing or scheduling (`status`), and editing content
- * that is live or scheduled (`currentStatus`), need content.publish; drafts need only
- * content.write (which the caller already authorized).
+ * Least privilege for content saves, the early part: a save that asks to publish or schedule
+ * (`status`) needs content.publish (drafts need only content.write, which the caller already
+ * authorized). Everything else that would change live content — editing a published version,
+ * unpublishing, renaming a live post, deleting or restoring live content, rolling it back — is
+ * decided by the write services against the locked row (origin/services/live-changes.ts), given
+ * `mayPublish`.
  */
-export function requirePublishRight(c: Context<OriginEnv>, actor: Actor, status: string | undefined, currentStatus?: string | null): void {
+export function requirePublishRight(c: Context<OriginEnv>, actor: Actor, status: string | undefined): void {
   if (actorMay(c, actor, 'content.publish')) return;
   if (status !== undefined && LIVE.has(status)) throw new ApiError('forbidden', 'Publishing or scheduling needs content.publish.');
-  if (status === undefined && currentStatus && LIVE.has(currentStatus)) {
-    throw new ApiError('forbidden', 'Changing published or scheduled content needs content.publish; set status to draft to unpublish first.');
-  }
+}
+
+/** What the write services take as the actor's right to change live content (content.publish). */
+export function mayPublish(c: Context<OriginEnv>, actor: Actor): boolean {
+  return actorMay(c, actor, 'content.publish');
 }

@@ -71,12 +71,12 @@ export function revisionEntry<T extends ListedRevision>({ created, createdByKey,
 }
 
 /** What the content write services return (pages, collection items, posts). */
-export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch'; detail: string };
+export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
 
 /**
  * A service result as the HTTP answer: the value (after telling `committed`, e.g. the purge
  * worker), or the matching error — 404, 400 (prefixed with `invalidPrefix` for validation
- * failures) or 412.
+ * failures), 412, or 403 for a live change without content.publish (services/live-changes.ts).
  */
 export function unwrapWrite<T>(r: WriteOutcome<T>, committed?: () => void, invalidPrefix = ''): T {
   if (r.ok) {
@@ -92,5 +92,7 @@ export function unwrapWrite<T>(r: WriteOutcome<T>, committed?: () => void, inval
       throw new ApiError('bad_request', `${invalidPrefix}${r.detail}`);
     case 'version_mismatch':
       throw new ApiError('precondition_failed', r.detail);
+    case 'forbidden':
+      throw new ApiError('forbidden', r.detail);
   }
 }

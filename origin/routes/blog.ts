@@ -28,7 +28,7 @@ import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
 import type { Action } from '../../shared/permissions.js';
-import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
+import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
 import {
   blogKeys,
   createAuthor,
@@ -330,7 +330,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const { scheduled, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId }), ctx.onPurgeQueued);
+    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -339,10 +339,12 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
     const { scheduled, ...body } = await parseBody(c, updateBody);
-    if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
-      requirePublishRight(c, actor, undefined, (await getPostForManagement(db(), spaceId, s))?.status);
-    } else requirePublishRight(c, actor, body.status);
-    const saved = unwrapWrite(await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId }), ctx.onPurgeQueued);
+    // Editing a published post's live version or slug, or a scheduled post, is refused by updatePost without content.publish.
+    requirePublishRight(c, actor, body.status);
+    const saved = unwrapWrite(
+      await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor) }),
+      ctx.onPurgeQueued,
+    );
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
@@ -350,9 +352,10 @@ export function blogRoutes(ctx: AppContext) {
   app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
 
   app.delete('/v2/posts/:slug', auth, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
-    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId }), ctx.onPurgeQueued);
+    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
     return c.body(null, 204);
   });
 
@@ -384,18 +387,20 @@ export function blogRoutes(ctx: AppContext) {
 
   /** Rollback to any revision: a new save with exactly that revision's content. */
   app.post('/v2/manage/posts/:slug/rollback', auth, limit(1024), async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.publish');
+    const actor = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
 
   /** Undo a delete. */
   app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
-    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId }), ctx.onPurgeQueued);
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
+    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });

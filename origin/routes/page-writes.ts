@@ -15,7 +15,7 @@ import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
-import { actorMay, authorizeContent, requirePublishRight } from '../http/authorize.js';
+import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
 import type { Action } from '../../shared/permissions.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
@@ -86,6 +86,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         name: body.title,
         status: body.status,
         fields: body.fields,
+        mayPublish: mayPublish(c, actor),
       }),
       ctx.onPurgeQueued,
     );
@@ -98,10 +99,8 @@ export function pageWriteRoutes(ctx: AppContext) {
     const actor = await writer(c, 'content.write');
     const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, updateBody);
-    if (body.status === undefined && !actorMay(c, actor, 'content.publish')) {
-      // Editing a live page changes what is published: only for those who may publish.
-      requirePublishRight(c, actor, undefined, (await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) }))?.status);
-    } else requirePublishRight(c, actor, body.status);
+    // Editing a published page's live version, or a scheduled page, is refused by updatePage without content.publish.
+    requirePublishRight(c, actor, body.status);
     const saved = unwrapWrite(
       await updatePage(
         ctx.database.db,
@@ -116,6 +115,7 @@ export function pageWriteRoutes(ctx: AppContext) {
           ...(body.status ? { status: body.status } : {}),
           ...scheduledAt(body),
           ...(body.fields ? { fields: body.fields } : {}),
+          mayPublish: mayPublish(c, actor),
         },
         expectedVersion(c),
       ),
@@ -128,10 +128,14 @@ export function pageWriteRoutes(ctx: AppContext) {
   app.put('/v2/pages/:pageType/:slug', auth, limit, update);
 
   app.delete('/v2/pages/:pageType/:slug', auth, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
-    unwrapWrite(await deletePage(ctx.database.db, { spaceId, keyId, userId, pageType: type, slug: s, locale: localeParam(c) }, expectedVersion(c)), ctx.onPurgeQueued);
+    unwrapWrite(
+      await deletePage(ctx.database.db, { spaceId, keyId, userId, pageType: type, slug: s, locale: localeParam(c), mayPublish: mayPublish(c, actor) }, expectedVersion(c)),
+      ctx.onPurgeQueued,
+    );
     return c.body(null, 204);
   });
 
@@ -176,11 +180,16 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   /** Rollback to any revision: a new save with that revision's title and fields. */
   app.post('/v2/manage/pages/:pageType/:slug/rollback', auth, limit, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.publish');
+    const actor = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = actor;
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrapWrite(
-      await rollbackPage(ctx.database.db, { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}) }, expectedVersion(c)),
+      await rollbackPage(
+        ctx.database.db,
+        { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor) },
+        expectedVersion(c),
+      ),
       ctx.onPurgeQueued,
     );
     c.header('etag', `"v${saved.version}"`);
@@ -189,8 +198,9 @@ export function pageWriteRoutes(ctx: AppContext) {
 
   /** Undo a delete. */
   app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
-    const { spaceId, keyId, userId } = await writer(c, 'content.delete');
-    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c) }), ctx.onPurgeQueued);
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
+    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   });

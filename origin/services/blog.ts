@@ -23,6 +23,7 @@ import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, postWebhookData } from './webhooks.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import { cleanString, POST_FIELD_KINDS } from '../content/schema.js';
+import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from './live-changes.js';
 
 // ---------------------------------------------------------------------------------------------
 /** Surrogate keys of the blog: the shared names the edge purges by. */
@@ -345,7 +346,7 @@ export async function feedPosts(db: Db, spaceId: string, f: Pick<PostFilters, 'c
 // ---------------------------------------------------------------------------------------------
 // Writes
 
-export type BlogWriteResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch'; detail: string };
+export type BlogWriteResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
 
 export type PostStatus = 'draft' | 'published' | 'scheduled';
 
@@ -381,6 +382,26 @@ export interface SaveOptions {
   keyId: string | null;
   userId: string | null;
   onlyIfDue?: Date;
+  /**
+   * The actor holds content.publish: without it a save that changes what readers see (the
+   * published form, the live slug, visibility) or touches a scheduled post is refused
+   * (origin/services/live-changes.ts). Absent: only the scheduler (onlyIfDue) may.
+   */
+  mayPublish?: boolean;
+}
+
+/**
+ * What readers of a post see: its published form, the slug it is served at (a post's slug is its
+ * live URL) and its publication date (lists order by it); nothing while a draft or deleted.
+ */
+function postLiveState(row: Pick<PostRow, 'deletedAt' | 'published' | 'slug' | 'publishedAt' | 'status'>): LiveState {
+  if (row.deletedAt !== null) return NOTHING_LIVE;
+  return { live: row.published === null ? null : { published: row.published, slug: row.slug, publishedAt: row.publishedAt }, scheduled: row.status === 'scheduled' };
+}
+
+async function postLiveStateById(t: Db, id: string): Promise<LiveState> {
+  const [row] = await t.select().from(posts).where(eq(posts.id, id));
+  return row ? postLiveState(row) : NOTHING_LIVE;
 }
 
 /** A revision's `fields`: the post's content besides its title, as a write body names it. */
@@ -569,6 +590,10 @@ function columnsOf(input: PostInput): Partial<typeof posts.$inferInsert> {
 }
 
 export async function createPost(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+  return refusingLiveChanges(() => createPostTx(db, spaceId, input, opts));
+}
+
+async function createPostTx(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [existing] = await t.select().from(posts).where(and(eq(posts.spaceId, spaceId), eq(posts.slug, input.slug))).for('update').limit(1);
@@ -619,6 +644,8 @@ export async function createPost(db: Db, spaceId: string, input: PostInput & { t
     }
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
     const rendered = await publishIfNeeded(t, row);
+    // A new post (or a revived deleted one) had nothing live.
+    guardLiveChange(mayPublishOf(opts), NOTHING_LIVE, await postLiveStateById(t, row.id));
     await writeRevision(t, row, status, rendered, opts);
     await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [...before, rendered], terms.created);
     return { ok: true, value: { id: row.id, version: row.version, status } };
@@ -635,7 +662,7 @@ function isUniqueViolation(err: unknown): boolean {
 
 export async function updatePost(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   try {
-    return await updatePostTx(db, spaceId, slug, input, expectedVersion, opts);
+    return await refusingLiveChanges(() => updatePostTx(db, spaceId, slug, input, expectedVersion, opts));
   } catch (err) {
     // A concurrent rename took the new slug between our check and our update.
     if (isUniqueViolation(err)) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug ?? slug}" already exists.` };
@@ -692,6 +719,14 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
       .returning()) as [PostRow];
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
     const rendered = await publishIfNeeded(t, row);
+    if (row.slug !== current.slug && row.status !== 'published' && current.published !== null) {
+      // The slug is the live URL: a renamed post is served at its new slug, so its published form says so.
+      await t
+        .update(posts)
+        .set({ published: { ...(current.published as PostJson), slug: row.slug, url: `${BLOG_PATH}${row.slug}` } })
+        .where(eq(posts.id, row.id));
+    }
+    guardLiveChange(mayPublishOf(opts), postLiveState(current), await postLiveStateById(t, row.id));
     await writeRevision(t, row, status, rendered, opts);
     await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [current.published as PostJson | null, oldWorking, rendered], terms.created);
     return { ok: true, value: { id: row.id, version: row.version, status } };
@@ -699,6 +734,10 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
 }
 
 export async function deletePost(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+  return refusingLiveChanges(() => deletePostTx(db, spaceId, slug, expectedVersion, opts));
+}
+
+async function deletePostTx(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
@@ -710,6 +749,7 @@ export async function deletePost(db: Db, spaceId: string, slug: string, expected
       .set({ deletedAt: new Date(), version: sql`${posts.version} + 1` })
       .where(eq(posts.id, current.id))
       .returning()) as [PostRow];
+    guardLiveChange(mayPublishOf(opts), postLiveState(current), NOTHING_LIVE);
     await writeRevision(t, row, 'deleted', oldWorking!, opts);
     await finish(t, spaceId, row, 'post.delete', [current.published as PostJson | null, oldWorking], []);
     return { ok: true, value: { id: row.id, version: row.version, status: statusOf(row.status) } };
@@ -793,6 +833,10 @@ export async function rollbackPost(
 
 /** Undo a soft delete: the post (and its published form, if it had one) is visible again. */
 export async function restorePost(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+  return refusingLiveChanges(() => restorePostTx(db, spaceId, slug, opts));
+}
+
+async function restorePostTx(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [current] = await t
@@ -809,6 +853,7 @@ export async function restorePost(db: Db, spaceId: string, slug: string, opts: S
       .returning()) as [PostRow];
     const working = (await renderWorking(t, [row])).get(row.id)!;
     const status = statusOf(row.status);
+    guardLiveChange(mayPublishOf(opts), NOTHING_LIVE, postLiveState(row));
     await writeRevision(t, row, status, working, opts);
     await finish(t, spaceId, row, row.published !== null ? 'post.published' : 'post.draft', [row.published as PostJson | null, working], []);
     return { ok: true, value: { id: row.id, version: row.version, status } };

@@ -22,6 +22,7 @@ import { collectionItemRevisions, collectionItems, collections, locales, spaces 
 import { enqueuePurge } from './purge-outbox.js';
 import { collectionItemWebhookData, enqueueWebhookEvent } from './webhooks.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
+import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from './live-changes.js';
 import { cleanFreeformValue, cleanString, COLLECTION_FIELD_KINDS, COLLECTION_FIELD_TYPES, type CollectionFieldType } from '../content/schema.js';
 
 /** The field types (declared, with what each holds, in origin/content/schema.ts). */
@@ -47,7 +48,7 @@ const API_EDITOR = 'API';
 /** A scheduled item is unpublished (like a draft) until the scheduler publishes it. */
 export type ItemStatus = 'draft' | 'published' | 'scheduled';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid' | 'version_mismatch'; detail: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
 
 const fail = (error: 'not_found' | 'invalid' | 'version_mismatch', detail: string): { ok: false; error: typeof error; detail: string } => ({ ok: false, error, detail });
 
@@ -535,6 +536,24 @@ async function afterChange(
   );
 }
 
+/**
+ * What readers of an item see: its published form and the dates lists order by; nothing while
+ * it is a draft or deleted. (An item has no draft over its published version: editing a
+ * published item changes it live.)
+ */
+function itemLiveState(row: { deletedAt: Date | null; published: unknown; publishedAt: Date | null; updatedAt: Date; status: string }): LiveState {
+  if (row.deletedAt !== null) return NOTHING_LIVE;
+  return { live: row.published === null ? null : { published: row.published, publishedAt: row.publishedAt, updatedAt: row.updatedAt }, scheduled: row.status === 'scheduled' };
+}
+
+async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
+  const [row] = await t
+    .select({ deletedAt: collectionItems.deletedAt, published: collectionItems.published, publishedAt: collectionItems.publishedAt, updatedAt: collectionItems.updatedAt, status: collectionItems.status })
+    .from(collectionItems)
+    .where(eq(collectionItems.id, id));
+  return row ? itemLiveState(row) : NOTHING_LIVE;
+}
+
 /** The collection row, share-locked so a concurrent field change waits for this save. */
 async function lockedCollection(t: Db, spaceId: string, key: string): Promise<CollectionRow | null> {
   const [row] = await t
@@ -553,7 +572,7 @@ async function lockedCollection(t: Db, spaceId: string, key: string): Promise<Co
  */
 export async function createItems(
   db: Db,
-  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null; userId: string | null },
+  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null; userId: string | null; mayPublish?: boolean },
 ): Promise<Result<SavedItem[]>> {
   const fallback = input.locale ?? (await spaceDefaultLocale(db, input.spaceId));
   const known = await spaceLocales(db, input.spaceId);
@@ -564,7 +583,7 @@ export async function createItems(
     if (localised && known.size > 1) for (const k of keys) rows.push({ locale: k, values: entry[k] as Record<string, unknown>, index });
     else rows.push({ locale: fallback, values: entry, index });
   });
-  return db.transaction(async (tx) => {
+  return refusingLiveChanges(() => db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', `Collection "${input.key}" not found.`);
@@ -593,6 +612,7 @@ export async function createItems(
         })
         .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version });
       if (published) await t.update(collectionItems).set({ published: renderItem(row!.itemId, c.fields, values) }).where(eq(collectionItems.id, row!.id));
+      guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, row!.id));
       await afterChange(
         t,
         input.spaceId,
@@ -602,8 +622,8 @@ export async function createItems(
       );
       saved.push({ id: row!.id, itemId: row!.itemId, version: row!.version, status: input.status });
     }
-    return { ok: true, value: saved };
-  });
+    return { ok: true as const, value: saved };
+  }));
 }
 
 export interface ItemChange {
@@ -621,6 +641,8 @@ export interface ItemChange {
   keyId: string | null;
   /** The signed-in member making the change (null: an API key, or the scheduler). */
   userId: string | null;
+  /** The actor holds content.publish (origin/services/live-changes.ts); absent: only the scheduler (onlyIfDue). */
+  mayPublish?: boolean;
 }
 
 /**
@@ -629,6 +651,10 @@ export interface ItemChange {
  * schedules (unpublished until due). With `expectedVersion` the save is conditional (If-Match).
  */
 export async function updateItem(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
+  return refusingLiveChanges(() => updateItemTx(db, input, expectedVersion));
+}
+
+async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
@@ -665,6 +691,7 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
       .where(and(eq(collectionItems.id, current.id), eq(collectionItems.version, current.version)))
       .returning({ version: collectionItems.version });
     if (!row) return fail('version_mismatch', 'The item changed during the save; read it again.');
+    guardLiveChange(mayPublishOf(input), itemLiveState(current), await itemLiveStateById(t, current.id));
     await afterChange(
       t,
       input.spaceId,
@@ -677,11 +704,30 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
 }
 
 /** Soft delete: reads 404 at once; the row (and its id) stays for history. */
-export async function deleteItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null }, expectedVersion: number | null): Promise<Result<SavedItem>> {
+export async function deleteItem(
+  db: Db,
+  input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean },
+  expectedVersion: number | null,
+): Promise<Result<SavedItem>> {
+  return refusingLiveChanges(() => deleteItemTx(db, input, expectedVersion));
+}
+
+async function deleteItemTx(
+  db: Db,
+  input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean },
+  expectedVersion: number | null,
+): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
+    // Locked: what readers saw before the delete.
+    const [before] = await t
+      .select()
+      .from(collectionItems)
+      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNull(collectionItems.deletedAt)))
+      .for('update')
+      .limit(1);
     const [row] = await t
       .update(collectionItems)
       .set({ deletedAt: new Date(), published: null, version: sql`${collectionItems.version} + 1` })
@@ -695,6 +741,7 @@ export async function deleteItem(db: Db, input: { spaceId: string; key: string; 
       )
       .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version, locale: collectionItems.locale, fields: collectionItems.fields, status: collectionItems.status });
     if (!row) return expectedVersion === null ? fail('not_found', 'Item not found.') : fail('version_mismatch', 'The item changed or does not exist.');
+    guardLiveChange(mayPublishOf(input), before ? itemLiveState(before) : NOTHING_LIVE, NOTHING_LIVE);
     await afterChange(
       t,
       input.spaceId,
@@ -745,7 +792,7 @@ const setValues = (values: Record<string, unknown>) => Object.fromEntries(Object
  */
 export async function rollbackItem(
   db: Db,
-  input: { spaceId: string; key: string; itemId: number; version: number; status?: 'draft' | 'published'; keyId: string | null; userId: string | null },
+  input: { spaceId: string; key: string; itemId: number; version: number; status?: 'draft' | 'published'; keyId: string | null; userId: string | null; mayPublish?: boolean },
   expectedVersion: number | null,
 ): Promise<Result<SavedItem>> {
   const found = await getItemForManagement(db, input);
@@ -759,7 +806,17 @@ export async function rollbackItem(
   const status = input.status ?? (revision.status === 'published' ? 'published' : 'draft');
   const result = await updateItem(
     db,
-    { spaceId: input.spaceId, key: input.key, itemId: input.itemId, status, fields: setValues(revision.fields as Record<string, unknown>), replace: true, keyId: input.keyId, userId: input.userId },
+    {
+      spaceId: input.spaceId,
+      key: input.key,
+      itemId: input.itemId,
+      status,
+      fields: setValues(revision.fields as Record<string, unknown>),
+      replace: true,
+      keyId: input.keyId,
+      userId: input.userId,
+      ...(input.mayPublish !== undefined ? { mayPublish: input.mayPublish } : {}),
+    },
     expectedVersion,
   );
   return result.ok || result.error !== 'invalid' ? result : fail('invalid', `revision ${input.version} no longer fits the collection: ${result.detail}`);
@@ -769,7 +826,11 @@ export async function rollbackItem(
  * Undo a soft delete: the item is visible again as it was (re-rendered against the collection's
  * current fields when published). Refused (invalid) when its fields no longer fit the collection.
  */
-export async function restoreItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null }): Promise<Result<SavedItem>> {
+export async function restoreItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean }): Promise<Result<SavedItem>> {
+  return refusingLiveChanges(() => restoreItemTx(db, input));
+}
+
+async function restoreItemTx(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean }): Promise<Result<SavedItem>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const c = await lockedCollection(t, input.spaceId, input.key);
@@ -796,6 +857,7 @@ export async function restoreItem(db: Db, input: { spaceId: string; key: string;
       })
       .where(eq(collectionItems.id, current.id))
       .returning({ version: collectionItems.version });
+    guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, current.id));
     await afterChange(
       t,
       input.spaceId,

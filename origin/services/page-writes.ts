@@ -17,6 +17,7 @@ import { findPageTypeSchema } from './page-types.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { renderPage } from './pages.js';
 import { enqueueWebhookEvent, pageWebhookData } from './webhooks.js';
+import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from './live-changes.js';
 
 /** Who the webhook payload names as editor until the identity issue brings users. */
 const API_EDITOR = 'API';
@@ -42,7 +43,7 @@ export type PageRevisionStatus = PageStatus | 'deleted';
 
 export type WriteResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch' | 'invalid'; detail: string };
+  | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch' | 'invalid' | 'forbidden'; detail: string };
 
 const invalidFields = (errors: string[]) => ({ ok: false, error: 'invalid', detail: `Invalid fields: ${errors.join('; ')}.` }) as const;
 
@@ -75,6 +76,12 @@ export interface PageChange {
   keyId: string | null;
   /** The signed-in member making the change (null: an API key, or the scheduler). */
   userId: string | null;
+  /**
+   * Whether the actor holds content.publish: without it a save that changes what readers see,
+   * or touches a scheduled page, is refused (origin/services/live-changes.ts). Absent: only the
+   * scheduler (onlyIfDue) may.
+   */
+  mayPublish?: boolean;
 }
 
 export interface SavedPage {
@@ -86,6 +93,20 @@ export interface SavedPage {
 async function spaceDefaultLocale(db: Db, spaceId: string): Promise<string> {
   const [row] = await db.select({ locale: spaces.defaultLocale }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
   return row?.locale ?? 'en';
+}
+
+/**
+ * What readers of a page see: its published form and publication date (lists order by it),
+ * nothing once deleted. The working copy (name, fields, status draft) is not live.
+ */
+function pageLiveState(row: { deletedAt: Date | null; published: unknown; publishedAt: Date | null; status: string }): LiveState {
+  if (row.deletedAt !== null) return NOTHING_LIVE;
+  return { live: row.published === null ? null : { published: row.published, publishedAt: row.publishedAt }, scheduled: row.status === 'scheduled' };
+}
+
+async function pageLiveStateById(t: Db, id: string): Promise<LiveState> {
+  const [row] = await t.select({ deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status }).from(pages).where(eq(pages.id, id));
+  return row ? pageLiveState(row) : NOTHING_LIVE;
 }
 
 function purgeKeysFor(spaceId: string, pageId: string, pageType: string, slug: string): string[] {
@@ -106,6 +127,10 @@ async function writeRevision(
 
 export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return refusingLiveChanges(() => createPageTx(db, change, locale));
+}
+
+async function createPageTx(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }, locale: string): Promise<WriteResult<SavedPage>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const existing = await t
@@ -148,6 +173,8 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
       id = row!.id;
       version = row!.version;
     }
+    // A new page (or a revived deleted one) had nothing live.
+    guardLiveChange(mayPublishOf(change), NOTHING_LIVE, await pageLiveStateById(t, id));
     await writeRevision(t, { id, version, name: change.name, fields: change.fields }, change.status, change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, id, change.pageType, change.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, published ? 'page.published' : 'page.draft', {
@@ -180,14 +207,20 @@ function pageAt(at: { spaceId: string; slug: string; pageType: string }, locale:
 
 export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return refusingLiveChanges(() => updatePageTx(db, change, expectedVersion, locale));
+}
+
+async function updatePageTx(db: Db, change: PageChange, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
+    // Locked: the live state compared below is the one this save replaces.
     const [current] = await t
-      .select({ id: pages.id, pageType: pages.pageType, version: pages.version })
+      .select({ id: pages.id, pageType: pages.pageType, version: pages.version, deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status })
       .from(pages)
       .where(pageAt(change, locale, false))
       .orderBy(sql`${pages.pageType} = '*' desc`)
-      .limit(1);
+      .limit(1)
+      .for('update');
     if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
     let patch = change.fields ?? {};
     if (current.pageType !== '*') {
@@ -233,6 +266,7 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
         .set({ published: renderPage({ slug: row.slug, name: row.name, pageType: row.pageType, fields: row.fields, publishedAt, updatedAt: now }), publishedAt })
         .where(eq(pages.id, row.id));
     }
+    guardLiveChange(mayPublishOf(change), pageLiveState(current), await pageLiveStateById(t, row.id));
     await writeRevision(t, row, status, change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, status === 'published' ? 'page.published' : 'page.draft', {
@@ -253,16 +287,22 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
  * Soft delete: reads 404 at once; the row (and its history) stays. The delete is a revision too:
  * status `deleted`, with the name and fields the page had, and who deleted it.
  */
-export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return refusingLiveChanges(() => deletePageTx(db, change, expectedVersion, locale));
+}
+
+async function deletePageTx(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [row] = await t
       .update(pages)
       .set({ deletedAt: new Date(), version: sql`${pages.version} + 1` })
       .where(and(pageAt(change, locale, false), expectedVersion === null ? undefined : eq(pages.version, expectedVersion)))
-      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, fields: pages.fields, publishedAt: pages.publishedAt });
+      .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, fields: pages.fields, publishedAt: pages.publishedAt, published: pages.published });
     if (!row) return { ok: false, error: expectedVersion === null ? 'not_found' : 'version_mismatch', detail: expectedVersion === null ? 'Page not found.' : 'The page changed or does not exist.' };
+    // The update matched only a page that was not deleted: what readers saw is the row as it was.
+    guardLiveChange(mayPublishOf(change), pageLiveState({ ...row, deletedAt: null }), NOTHING_LIVE);
     await writeRevision(t, row, 'deleted', change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     await notify(t, change.spaceId, 'page.delete', {
@@ -315,7 +355,7 @@ export async function listPageRevisions(db: Db, pageId: string) {
  */
 export async function rollbackPage(
   db: Db,
-  change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'> & { version: number; status?: PageStatus },
+  change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'> & { version: number; status?: PageStatus },
   expectedVersion: number | null,
 ): Promise<WriteResult<SavedPage>> {
   const current = await getPageForManagement(db, change);
@@ -338,8 +378,12 @@ export async function rollbackPage(
  * Undo a soft delete: the page (and its published form, if it had one) is visible again. The
  * restore is a revision too: the page's status, name and fields, and who restored it.
  */
-export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId'>): Promise<WriteResult<SavedPage>> {
+export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return refusingLiveChanges(() => restorePageTx(db, change, locale));
+}
+
+async function restorePageTx(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>, locale: string): Promise<WriteResult<SavedPage>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [row] = await t
@@ -348,6 +392,7 @@ export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | '
       .where(pageAt(change, locale, true))
       .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, fields: pages.fields, publishedAt: pages.publishedAt, published: pages.published, updatedAt: pages.updatedAt });
     if (!row) return { ok: false, error: 'not_found', detail: 'No deleted page with that slug.' };
+    guardLiveChange(mayPublishOf(change), NOTHING_LIVE, pageLiveState({ ...row, deletedAt: null }));
     await writeRevision(t, row, row.status as PageStatus, change);
     await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     const live = row.published !== null;
