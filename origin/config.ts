@@ -76,6 +76,11 @@ export const originConfigSchema = z
     /** Failed logins (per account or per IP) in the window before a captcha is required. */
     LOGIN_CAPTCHA_AFTER: intSetting(1, 1000, 5),
     LOGIN_FAILURE_WINDOW_MINUTES: intSetting(1, 24 * 60, 15),
+    /**
+     * How recent a session's last password proof (login or POST /v1/auth/reauthenticate) must be
+     * for 2FA setup and confirmation and for API-key creation or rotation by a session.
+     */
+    REAUTH_MAX_AGE_MINUTES: intSetting(1, 24 * 60, 10),
     /** How long a rotated API key keeps working (0 = revoked at once). */
     KEY_ROTATION_GRACE_SECONDS: intSetting(0, 60 * 60 * 24 * 90, 60 * 60 * 24),
     /** Outgoing mail: an smtp(s):// URL, or unset to log mail (local use). */

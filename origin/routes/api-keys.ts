@@ -9,6 +9,9 @@
  * refused (403). A key of another organization answers 404, whatever the id. Revoking a key
  * that is already revoked answers 409 (`conflict`), as does rotating a revoked, expired or
  * already rotated key. Every create / rotate / revoke writes an audit row in its transaction.
+ * A session creating or rotating a key (both hand out a new secret) must have proved the
+ * password lately (POST /v1/auth/reauthenticate, 403 reauthentication_required otherwise);
+ * admin keys creating keys are not sessions and need no such proof.
  */
 import { and, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
@@ -26,6 +29,7 @@ import { timestampField } from '../http/input.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { audit } from '../services/audit.js';
 import { createApiKey, decideScopes, listApiKeys, revokeApiKey, rotateApiKey, type KeyResult } from '../services/api-keys.js';
+import { requireRecentReauthentication } from '../services/sessions.js';
 import { requestActor } from './auth.js';
 
 const BODY_LIMIT = 8 * 1024;
@@ -78,6 +82,12 @@ export function apiKeyRoutes(ctx: AppContext) {
     return key ? (a) => keyAllows(key, a) : () => false;
   };
 
+  /** Sessions mint new key secrets only shortly after proving the password (a stolen cookie alone cannot). */
+  const recentSignIn = async (c: Context<OriginEnv>): Promise<void> => {
+    const user = c.get('user');
+    if (user) await requireRecentReauthentication(db(), user.sessionId, now(), ctx.identity.reauthMaxAgeMs);
+  };
+
   /** Refusals of scope escalation leave an audit row of their own (nothing else was written). */
   const refuse = async (c: Context<OriginEnv>, actor: Actor, action: string, detail: string, targetId: string | null, metadata: Record<string, unknown>): Promise<never> => {
     await audit(db(), requestActor(c, actor.userId), { action, result: 'failure', organizationId: actor.organizationId, targetType: 'api_key', targetId, metadata: { ...metadata, reason: detail } });
@@ -98,6 +108,7 @@ export function apiKeyRoutes(ctx: AppContext) {
 
   app.post(base, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
+    await recentSignIn(c);
     const body = await parseBody(c, createBody);
     const kind: ApiKeyKind = body.kind;
     let spaceId: string | null = null;
@@ -130,6 +141,7 @@ export function apiKeyRoutes(ctx: AppContext) {
   app.post(`${base}/:keyId/rotate`, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
     const id = keyId(c);
+    await recentSignIn(c);
     // The body is optional: a bare POST rotates with the configured grace period.
     const bare = c.req.header('content-type') === undefined && (await c.req.text()).length === 0;
     const body = bare ? {} : await parseBody(c, rotateBody);

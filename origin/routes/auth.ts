@@ -10,7 +10,9 @@
  *   POST /v1/auth/password/forgot    reset mail (same answer whether or not the account exists)
  *   POST /v1/auth/password/reset     single-use token (1 h) + new password; ends all sessions
  *   POST /v1/auth/password/change    current + new password; ends the other sessions, new token
- *   POST /v1/auth/2fa/setup|confirm|disable
+ *   POST /v1/auth/reauthenticate     password (+ 2FA code): this session counts as recently signed in
+ *   POST /v1/auth/2fa/setup|confirm  need a recent sign-in in this session (REAUTH_MAX_AGE_MINUTES)
+ *   POST /v1/auth/2fa/disable        password + 2FA code in the request (its own re-authentication)
  * Failures are generic ("Invalid email or password.") and cost one bcrypt whether or not the
  * account exists. Every event writes an audit row in the transaction of its change.
  */
@@ -37,6 +39,8 @@ import {
   createSession,
   csrfTokenFor,
   hashSessionToken,
+  markReauthenticated,
+  requireRecentReauthentication,
   revokeSession,
   revokeUserSessions,
   sessionCookie,
@@ -76,6 +80,7 @@ const resetBody = z.object({ token, password }).strict();
 const changeBody = z.object({ current_password: password, new_password: password }).strict();
 const confirmBody = z.object({ code: otp }).strict();
 const disableBody = z.object({ password, otp: otp.optional(), recovery_code: recoveryCode.optional() }).strict();
+const reauthBody = z.object({ password, otp: otp.optional(), recovery_code: recoveryCode.optional() }).strict();
 
 function randomToken(): string {
   return Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
@@ -133,8 +138,16 @@ export function authRoutes(ctx: AppContext) {
     return row?.userId ?? null;
   };
 
-  const startSession = async (c: Context<OriginEnv>, tx: Db, userId: string) => {
-    const s = await createSession(tx, { userId, ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), policy: id.sessionPolicy });
+  /** A new session; it counts as re-authenticated now unless `reauthenticatedAt` is given. */
+  const startSession = async (c: Context<OriginEnv>, tx: Db, userId: string, reauthenticatedAt?: Date) => {
+    const s = await createSession(tx, {
+      userId,
+      ip: c.get('clientIp'),
+      userAgent: c.req.header('user-agent') ?? null,
+      now: now(),
+      policy: id.sessionPolicy,
+      ...(reauthenticatedAt ? { reauthenticatedAt } : {}),
+    });
     c.header('set-cookie', sessionCookie(s.token, s.expiresAt), { append: true });
     return { sessionId: s.id, csrfToken: csrfTokenFor(id.authSecret, hashSessionToken(s.token)), expiresAt: s.expiresAt };
   };
@@ -362,13 +375,36 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'password_reset' });
   });
 
+  /**
+   * Password guesses from a signed-in session (password change, re-authentication) count as
+   * failed logins of the account, so a stolen session gets no more guesses than the login
+   * form: at the login's captcha threshold (per account, or 4× per address) they stop (429).
+   */
+  const passwordProofLimit = async (c: Context<OriginEnv>, account: string) => {
+    const fails = await recentFailures(db(), { action: 'login', account, ip: c.get('clientIp'), since: new Date(now().getTime() - id.failureWindowMs) });
+    if (fails.account >= id.captchaAfter || fails.ip >= id.captchaAfter * BACKOFF_FACTOR) {
+      throw new ApiError('rate_limited', 'Too many wrong passwords; try again later or sign in again.', { 'retry-after': String(Math.ceil(id.failureWindowMs / 1000)) });
+    }
+  };
+
+  const failedPasswordProof = async (c: Context<OriginEnv>, u: { userId: string; email: string }, action: string, reason: string) => {
+    await ctx.database.db.transaction(async (tx) => {
+      await recordAttempt(tx as unknown as Db, { action: 'login', account: u.email.toLowerCase(), ip: c.get('clientIp'), success: false, now: now() });
+      await audit(tx as unknown as Db, requestActor(c, u.userId), { action, result: 'failure', targetType: 'user', targetId: u.userId, metadata: { reason } });
+    });
+  };
+
+  /** 2FA enrolment and (in api-keys.ts) key creation need this session to have proved the password lately. */
+  const recentlyReauthenticated = (sessionId: string): Promise<Date> => requireRecentReauthentication(db(), sessionId, now(), id.reauthMaxAgeMs);
+
   app.post('/v1/auth/password/change', signedIn, limit, async (c) => {
     const u = sessionUser(c);
     const body = await parseBody(c, changeBody);
+    await passwordProofLimit(c, u.email.toLowerCase());
     const [user] = await db().select({ passwordHash: users.passwordHash, name: users.name }).from(users).where(eq(users.id, u.userId)).limit(1);
     const current = await verifyUserPassword(id, body.current_password, user?.passwordHash ?? null);
     if (!current.ok) {
-      await audit(db(), requestActor(c, u.userId), { action: 'password.change', result: 'failure', targetType: 'user', targetId: u.userId, metadata: { reason: 'bad_current_password' } });
+      await failedPasswordProof(c, u, 'password.change', 'bad_current_password');
       throw new ApiError('invalid_credentials', 'The current password is wrong.');
     }
     await assertAcceptablePassword(id, ctx.logger, body.new_password, { email: u.email, name: user?.name ?? null });
@@ -383,6 +419,76 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'password_changed', csrf_token: session.csrfToken });
   });
 
+  /**
+   * Re-authentication: the password (and, with 2FA, a current code or a recovery code) proves
+   * the session's holder is the account's owner; THIS session then counts as recently signed in
+   * for REAUTH_MAX_AGE_MINUTES. Brute-force limited like login; every outcome audited.
+   */
+  app.post('/v1/auth/reauthenticate', signedIn, limit, async (c) => {
+    const u = sessionUser(c);
+    const body = await parseBody(c, reauthBody);
+    const account = u.email.toLowerCase();
+    await passwordProofLimit(c, account);
+    const t = now();
+    const [user] = await db().select({ passwordHash: users.passwordHash }).from(users).where(eq(users.id, u.userId)).limit(1);
+    const pw = await verifyUserPassword(id, body.password, user?.passwordHash ?? null);
+    if (!pw.ok) {
+      await failedPasswordProof(c, u, 'auth.reauthenticate', 'bad_password');
+      throw new ApiError('invalid_credentials', 'The password is wrong.');
+    }
+    const [factor] = await db().select().from(totpFactors).where(eq(totpFactors.userId, u.userId)).limit(1);
+    let totpStep: number | null = null;
+    let recoveryId: string | null = null;
+    if (factor?.confirmedAt) {
+      if (!body.otp && !body.recovery_code) throw new ApiError('otp_required', 'A two-factor code is required.');
+      if (body.otp) {
+        const r = verifyTotp(ctx.envelope.decrypt(factor.secretEncrypted, `totp:${u.userId}`), body.otp, t.getTime(), factor.lastUsedStep ?? undefined);
+        if (!r.ok) {
+          await failedPasswordProof(c, u, 'auth.reauthenticate', 'bad_otp');
+          throw new ApiError('invalid_credentials', 'The two-factor code is wrong.');
+        }
+        totpStep = r.step;
+      } else {
+        recoveryId = await findRecoveryCode(db(), u.userId, recoveryCodeLookups(id, body.recovery_code!));
+        if (!recoveryId) {
+          await failedPasswordProof(c, u, 'auth.reauthenticate', 'bad_recovery_code');
+          throw new ApiError('invalid_credentials', 'The recovery code is wrong.');
+        }
+      }
+    }
+    const done = await ctx.database.db.transaction(async (tx) => {
+      const dbx = tx as unknown as Db;
+      // A code is single use across logins and re-authentications (conditional updates, as at login).
+      if (totpStep !== null) {
+        const moved = await tx
+          .update(totpFactors)
+          .set({ lastUsedStep: totpStep })
+          .where(and(eq(totpFactors.userId, u.userId), factor!.lastUsedStep === null ? isNull(totpFactors.lastUsedStep) : eq(totpFactors.lastUsedStep, factor!.lastUsedStep)))
+          .returning({ userId: totpFactors.userId });
+        if (moved.length === 0) return false;
+      }
+      if (recoveryId) {
+        const used = await tx.update(recoveryCodes).set({ usedAt: t }).where(and(eq(recoveryCodes.id, recoveryId), isNull(recoveryCodes.usedAt))).returning({ id: recoveryCodes.id });
+        if (used.length === 0) return false;
+      }
+      await markReauthenticated(dbx, u.sessionId, t);
+      await recordAttempt(dbx, { action: 'login', account, ip: c.get('clientIp'), success: true, now: t });
+      await audit(dbx, requestActor(c, u.userId), {
+        action: 'auth.reauthenticate',
+        result: 'success',
+        targetType: 'session',
+        targetId: u.sessionId,
+        metadata: { second_factor: totpStep !== null ? 'totp' : recoveryId ? 'recovery_code' : 'none' },
+      });
+      return true;
+    });
+    if (!done) {
+      await failedPasswordProof(c, u, 'auth.reauthenticate', 'replayed_code');
+      throw new ApiError('invalid_credentials', 'The two-factor code is wrong.');
+    }
+    return c.json({ status: 'reauthenticated', valid_until: new Date(t.getTime() + id.reauthMaxAgeMs).toISOString() });
+  });
+
   // --- 2FA ---------------------------------------------------------------------------------
 
   const totpLimit = async (userId: string) => {
@@ -392,6 +498,7 @@ export function authRoutes(ctx: AppContext) {
 
   app.post('/v1/auth/2fa/setup', signedIn, async (c) => {
     const u = sessionUser(c);
+    await recentlyReauthenticated(u.sessionId);
     const [existing] = await db().select({ confirmedAt: totpFactors.confirmedAt }).from(totpFactors).where(eq(totpFactors.userId, u.userId)).limit(1);
     if (existing?.confirmedAt) throw new ApiError('conflict', 'Two-factor authentication is already enabled; disable it first.');
     const secret = generateTotpSecret();
@@ -406,6 +513,7 @@ export function authRoutes(ctx: AppContext) {
 
   app.post('/v1/auth/2fa/confirm', signedIn, limit, async (c) => {
     const u = sessionUser(c);
+    const reauthenticatedAt = await recentlyReauthenticated(u.sessionId);
     await totpLimit(u.userId);
     const body = await parseBody(c, confirmBody);
     const [factor] = await db().select().from(totpFactors).where(eq(totpFactors.userId, u.userId)).limit(1);
@@ -424,7 +532,8 @@ export function authRoutes(ctx: AppContext) {
       await tx.insert(recoveryCodes).values(codes.map((code) => ({ userId: u.userId, codeHash: recoveryCodeHash(id, code) })));
       const revoked = await revokeUserSessions(dbx, u.userId, now());
       await audit(dbx, requestActor(c, u.userId), { action: '2fa.enable', result: 'success', targetType: 'user', targetId: u.userId, metadata: { sessions_revoked: revoked } });
-      return startSession(c, dbx, u.userId);
+      // The replacing session is as recently re-authenticated as this one, no more.
+      return startSession(c, dbx, u.userId, reauthenticatedAt);
     });
     return c.json({ data: { recovery_codes: codes, csrf_token: session.csrfToken } });
   });

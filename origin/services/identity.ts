@@ -28,6 +28,8 @@ export interface IdentityContext {
   captchaAfter: number;
   failureWindowMs: number;
   keyRotationGraceMs: number;
+  /** How recent a session's re-authentication must be for sensitive changes. */
+  reauthMaxAgeMs: number;
   publicAppUrl: string;
   mail: MailTransport;
 }
@@ -49,6 +51,7 @@ export function identityFromConfig(config: OriginConfig, mail: MailTransport): I
     captchaAfter: config.LOGIN_CAPTCHA_AFTER,
     failureWindowMs: config.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     keyRotationGraceMs: config.KEY_ROTATION_GRACE_SECONDS * 1000,
+    reauthMaxAgeMs: config.REAUTH_MAX_AGE_MINUTES * 60_000,
     publicAppUrl: config.PUBLIC_APP_URL.replace(/\/+$/, ''),
     mail,
   };

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import { hmacSha256Hex, sha256Hex, timingSafeEqual } from '../../shared/crypto.js';
+import { ApiError } from '../../shared/errors.js';
 import type { Db } from '../db/client.js';
 import { sessions, totpFactors, users } from '../db/schema/index.js';
 
@@ -30,7 +31,15 @@ export function hashSessionToken(token: string): string {
   return sha256Hex(token);
 }
 
-export async function createSession(tx: Db, input: { userId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy }): Promise<NewSession> {
+/**
+ * A new session. Every session starts at a proof of the password (login, password change, 2FA
+ * disable), so it counts as re-authenticated at `now` unless `reauthenticatedAt` says otherwise
+ * (2FA confirmation carries over the replaced session's time).
+ */
+export async function createSession(
+  tx: Db,
+  input: { userId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy; reauthenticatedAt?: Date | null },
+): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(input.now.getTime() + input.policy.absoluteMs);
   const [row] = await tx
@@ -43,6 +52,7 @@ export async function createSession(tx: Db, input: { userId: string; ip: string 
       createdAt: input.now,
       lastSeenAt: input.now,
       expiresAt,
+      reauthenticatedAt: input.reauthenticatedAt === undefined ? input.now : input.reauthenticatedAt,
     })
     .returning({ id: sessions.id });
   return { id: row!.id, token, expiresAt };
@@ -80,6 +90,25 @@ export async function findSession(db: Db, token: string, now: Date, policy: Sess
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.sessionId));
   }
   return { sessionId: row.sessionId, userId: row.userId, email: row.email, tokenHash, hasTotp: row.totpConfirmedAt !== null };
+}
+
+/** Records a fresh proof of the password in this session (POST /v1/auth/reauthenticate). */
+export async function markReauthenticated(tx: Db, sessionId: string, now: Date): Promise<void> {
+  await tx.update(sessions).set({ reauthenticatedAt: now }).where(eq(sessions.id, sessionId));
+}
+
+/**
+ * Refuses (403 reauthentication_required) unless this session — not another session of the
+ * user — proved the password within `maxAgeMs`; returns when it did. Guards the changes a
+ * stolen session must not make on its own: 2FA enrolment, API-key creation and rotation.
+ */
+export async function requireRecentReauthentication(db: Db, sessionId: string, now: Date, maxAgeMs: number): Promise<Date> {
+  const [row] = await db.select({ at: sessions.reauthenticatedAt }).from(sessions).where(eq(sessions.id, sessionId)).limit(1);
+  const at = row?.at ?? null;
+  if (!at || now.getTime() - at.getTime() > maxAgeMs) {
+    throw new ApiError('reauthentication_required', `Confirm your password first (POST /v1/auth/reauthenticate): this needs a sign-in from the last ${Math.round(maxAgeMs / 60_000)} minutes.`);
+  }
+  return at;
 }
 
 export async function revokeSession(tx: Db, sessionId: string, now: Date): Promise<void> {

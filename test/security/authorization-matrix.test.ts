@@ -43,6 +43,7 @@ const RULES: Record<string, Rule> = {
   'POST /v1/auth/2fa/setup': 'self',
   'POST /v1/auth/2fa/confirm': 'self',
   'POST /v1/auth/2fa/disable': 'self',
+  'POST /v1/auth/reauthenticate': 'self',
   'POST /v1/invitations/accept': 'public',
   'GET /v1/orgs/:orgId': 'members.read',
   'PATCH /v1/orgs/:orgId': 'org.manage',
