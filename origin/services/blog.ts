@@ -312,10 +312,19 @@ export async function listAuthors(db: Db, spaceId: string, includeRecent: boolea
 
 export async function listTerms(db: Db, kind: 'category' | 'tag', spaceId: string, includeRecent: boolean, slug?: string): Promise<WithRecent<TermJson>[]> {
   const table = kind === 'category' ? categories : tags;
+  // Terms come into being with the post save that names them: only those a published post
+  // carries are live (a draft's new tag is not listed until the draft is published).
+  const carried = kind === 'category' ? sql`'categories'` : sql`'tags'`;
   const rows = await db
     .select({ id: table.id, name: table.name, slug: table.slug })
     .from(table)
-    .where(and(eq(table.spaceId, spaceId), slug !== undefined ? eq(table.slug, slug) : undefined))
+    .where(
+      and(
+        eq(table.spaceId, spaceId),
+        slug !== undefined ? eq(table.slug, slug) : undefined,
+        sql`exists (select 1 from ${posts} where ${posts.spaceId} = ${spaceId} and ${posts.deletedAt} is null and ${posts.published} is not null and ${posts.published} -> ${carried} @> jsonb_build_array(jsonb_build_object('slug', ${table.slug})))`,
+      ),
+    )
     .orderBy(asc(table.name), asc(table.slug));
   return Promise.all(
     rows.map(async (t) => {
@@ -546,7 +555,8 @@ async function finish(
   renderings: readonly (PostJson | null | undefined)[],
   extraKeys: string[],
 ): Promise<void> {
-  const keys = [blogKeys.post(row.id), blogKeys.posts(spaceId), blogKeys.feeds(spaceId), ...extraKeys, ...(await relatedKeys(t, spaceId, renderings))];
+  // The category and tag lists show only terms published posts carry: any post change may add or drop one.
+  const keys = [blogKeys.post(row.id), blogKeys.posts(spaceId), blogKeys.feeds(spaceId), blogKeys.categories(spaceId), blogKeys.tags(spaceId), ...extraKeys, ...(await relatedKeys(t, spaceId, renderings))];
   await enqueuePurge(t, keys, { spaceId, soft: false });
   await enqueueWebhookEvent(t, spaceId, event, postWebhookData({ slug: row.slug, id: row.id }));
 }

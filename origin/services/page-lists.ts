@@ -43,6 +43,13 @@ export interface ListResult {
 }
 
 const FIELDS_PATH = (preview: boolean): SQL => (preview ? sql`${pages.fields}` : sql`(${pages.published} -> 'fields')`);
+/**
+ * A page's title and last update as readers see them: the working copy's in preview, else the
+ * published form's — a draft's new title or a draft save's time must never reach a live read
+ * (not even through search matches or list order).
+ */
+const NAME_PATH = (preview: boolean): SQL => (preview ? sql`${pages.name}` : sql`(${pages.published} ->> 'name')`);
+const UPDATED_ORDER = (preview: boolean): SQL => (preview ? sql`${pages.updatedAt}` : sql`(${pages.published} ->> 'updated')`);
 const fieldValue = (preview: boolean, name: string): SQL => sql`(${FIELDS_PATH(preview)} -> ${name}::text)`;
 
 /**
@@ -109,7 +116,7 @@ export function buildListQuery(db: Db, q: ListQuery) {
       order = [dir(pages.publishedAt), tie];
       break;
     case 'updated':
-      order = [dir(pages.updatedAt), tie];
+      order = [dir(UPDATED_ORDER(q.preview)), tie];
       break;
     case 'field':
       order = [sql`${fieldValue(q.preview, q.order.field)} ${sql.raw(q.descending ? 'desc' : 'asc')} nulls last`, desc(pages.publishedAt), tie];
@@ -160,7 +167,8 @@ export function likePattern(query: string): string {
 
 /**
  * Case-insensitive search over the name and every string value (at any depth) of the fields of
- * published pages (working copies in preview), newest first.
+ * published pages — as published, never their working copies — (working copies in preview),
+ * newest first.
  */
 export async function searchPages(db: Db, q: SearchQuery): Promise<ListResult> {
   const pattern = likePattern(q.query);
@@ -172,7 +180,7 @@ export async function searchPages(db: Db, q: SearchQuery): Promise<ListResult> {
     q.preview ? undefined : isNotNull(pages.published),
     q.pageType === null ? undefined : eq(pages.pageType, q.pageType),
     or(
-      sql`${pages.name} ilike ${pattern}`,
+      sql`${NAME_PATH(q.preview)} ilike ${pattern}`,
       sql`exists (select 1 from jsonb_path_query(${src}, 'strict $.**') as v(j) where jsonb_typeof(v.j) = 'string' and (v.j #>> '{}') ilike ${pattern})`,
     ),
   );
