@@ -1,4 +1,5 @@
 import type { ApiKeyKind } from '../shared/api-key.js';
+import type { ParsedRead } from '../shared/content-request.js';
 import type { EdgeConfig } from './config.js';
 import type { CountedRequest } from './middleware/rate-limit/index.js';
 import type { Platform } from './platform/port.js';
@@ -9,6 +10,8 @@ export interface EdgeKey {
   id: string;
   kind: ApiKeyKind;
   spaceId: string;
+  /** The key's stored scopes ([] = its kind's defaults), passed on to the origin in the assertion. */
+  scopes: readonly string[];
 }
 
 /** The one Env type of the edge's Hono app. */
@@ -29,5 +32,7 @@ export interface EdgeEnv {
     /** Memoised by edge/request-info.ts. */
     url?: URL;
     presented?: PresentedKey | null;
+    /** The request read once by shared/content-request.ts (edge/request-info.ts readRequestOf). */
+    read?: ParsedRead;
   };
 }

@@ -251,7 +251,7 @@ describe.each(MODES)('hit path ≡ chain — $mode', ({ hits }) => {
     const refused = await both(pair, `/v2/pages/*/draft/?preview=1&auth_token=${keys.read}`);
     expect(refused.res.status).toBe(403);
     expect(refused.served).toBe(false);
-    expect(refused.reason).toBe('key: forbidden');
+    expect(refused.reason).toBe('key: preview_forbidden');
   });
 
   it('missing, malformed, unknown and admin keys are answered by the chain (counted once)', async () => {

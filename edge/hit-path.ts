@@ -25,7 +25,8 @@
  * The test edge/hit-path.test.ts serves every case both ways and compares the responses.
  */
 import { apiKeyDisplay, apiKeyShape, extractToken, type ApiKeyKind } from '../shared/api-key.js';
-import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix, isPreview } from '../shared/cache-key.js';
+import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix } from '../shared/cache-key.js';
+import { parseReadRequest } from '../shared/content-request.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { LEAKY_HEADERS, SECURE_HEADERS, applySecureHeaders } from '../shared/secure-headers.js';
 import type { EdgeConfig } from './config.js';
@@ -230,19 +231,25 @@ function flatHeaders(object: Readonly<CachedObject>, v: HitValues): string[] {
   return out;
 }
 
-/** The target's derived values, or null when the fast path never serves it (not content or assets). */
+/**
+ * The target's derived values, or null when the fast path never serves it: not content or assets,
+ * or a request the shared parser refuses (the chain answers the refusal).
+ */
 function targetOf(url: string, rawTarget: string | undefined): Target | null {
   const parsed = new URL(url);
   const pathname = parsed.pathname;
   const cls = pathname.startsWith('/v2/') ? 'content' : pathname.startsWith('/assets/') ? 'assets' : null;
   if (!cls) return null;
+  const read = parseReadRequest(pathname, parsed.searchParams);
+  if (!read.ok || (read.request.kind === 'asset') !== (cls === 'assets')) return null;
+  const request = read.request;
   return {
     url: parsed,
     rawTarget,
     cls,
     pathname,
-    preview: isPreview(parsed.searchParams),
-    cacheKeyPart: cls === 'content' ? contentCacheKeySuffix(parsed) : assetCacheKey(parsed),
+    preview: request.preview,
+    cacheKeyPart: request.kind === 'content' ? contentCacheKeySuffix(request) : assetCacheKey(request),
     spaceId: null,
     cacheKey: '',
     waf: null,

@@ -1,19 +1,25 @@
 import type { Context } from 'hono';
-import { canonicalQuery } from '../shared/cache-key.js';
+import { canonicalTarget } from '../shared/content-request.js';
 import { signAssertion } from '../shared/edge-assertion.js';
 import { REQUEST_ID_HEADER } from '../shared/request-id.js';
 import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
-import { requestUrl } from './request-info.js';
+import { readRequestOf } from './request-info.js';
 
 /** Client headers passed on to the origin; everything else (cookies, credentials, forged client-IP headers) stays here. */
+/** Reads are fetched as GETs, HEADs included (see fetchFromOrigin). */
+const ORIGIN_METHOD = 'GET';
+
 const FORWARDED = ['accept', 'accept-language', 'if-none-match', 'if-modified-since'];
 
 /**
- * Forwards a request to the origin backend. With an API key (Content API) the raw token never
- * leaves the edge: the query loses `auth_token`, `Authorization` is dropped, and the key's
- * identity and the client address travel in a signed, timestamped assertion
- * (shared/edge-assertion.ts). Without one (public assets) only the path is forwarded. Client-sent
+ * Forwards a read to the origin backend: exactly the canonical request the cache is keyed on
+ * (shared/content-request.ts: normalised path, the route's parameters once each, sorted, preview
+ * as `preview=1`), always as a GET — a HEAD is answered from the GET's object, so what is stored
+ * is never a HEAD's empty body. With an API key (Content API) the raw token never leaves the
+ * edge: `auth_token` is not part of the canonical request, `Authorization` is dropped, and the
+ * key's identity, scopes and the client address travel in a signed, timestamped assertion
+ * (shared/edge-assertion.ts). Without one (public assets) only the canonical path. Client-sent
  * forwarding headers (X-Forwarded-For, Fastly-Client-IP, …) are never passed on. Origin failures
  * become 502 / 504 in the error shape.
  */
@@ -22,17 +28,15 @@ export async function fetchFromOrigin(c: Context<EdgeEnv>): Promise<Response> {
   const config = c.get('config');
   const key = c.get('key');
   const requestId = c.get('requestId');
-  const incoming = requestUrl(c);
+  const read = readRequestOf(c);
+  if (!read.ok) return errorResponse(read.refusal.code, read.refusal.detail, requestId);
+  const pathAndQuery = canonicalTarget(read.request);
   let headers: Headers;
-  let pathAndQuery: string;
   if (key) {
-    const query = canonicalQuery(incoming.searchParams);
-    pathAndQuery = incoming.pathname + (query ? `?${query}` : '');
     const clientIp = c.env?.clientIp;
-    const assertion = { keyId: key.id, spaceId: key.spaceId, kind: key.kind, ...(clientIp ? { clientIp } : {}) };
-    headers = new Headers(signAssertion(config.edge_shared_secret, assertion, c.req.method, pathAndQuery, platform.now() / 1000));
+    const assertion = { keyId: key.id, spaceId: key.spaceId, kind: key.kind, scopes: key.scopes, ...(clientIp ? { clientIp } : {}) };
+    headers = new Headers(signAssertion(config.edge_shared_secret, assertion, ORIGIN_METHOD, pathAndQuery, platform.now() / 1000));
   } else {
-    pathAndQuery = incoming.pathname;
     headers = new Headers();
   }
   for (const name of FORWARDED) {
@@ -42,7 +46,7 @@ export async function fetchFromOrigin(c: Context<EdgeEnv>): Promise<Response> {
   headers.set(REQUEST_ID_HEADER, requestId);
   headers.set('accept-encoding', 'identity');
   try {
-    return await platform.fetchOrigin(new Request(`https://origin${pathAndQuery}`, { method: c.req.method, headers }), { timeoutMs: config.origin_timeout_ms });
+    return await platform.fetchOrigin(new Request(`https://origin${pathAndQuery}`, { method: ORIGIN_METHOD, headers }), { timeoutMs: config.origin_timeout_ms });
   } catch (err) {
     const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     platform.log('error', 'origin fetch failed', { request_id: requestId, error: String(err) });

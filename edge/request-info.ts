@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseApiKey, type ParsedApiKey } from '../shared/api-key.js';
+import { parseReadRequest, type ParsedRead } from '../shared/content-request.js';
 import type { EdgeEnv } from './env.js';
 import { stringLru } from './lru.js';
 
@@ -11,6 +12,20 @@ export function requestUrl(c: Context<EdgeEnv>): URL {
     c.set('url', url);
   }
   return url;
+}
+
+/**
+ * The request as the one shared parser reads it (shared/content-request.ts), once per request:
+ * the cache key, the key check's preview decision and what is forwarded all come from it.
+ */
+export function readRequestOf(c: Context<EdgeEnv>): ParsedRead {
+  let read = c.get('read');
+  if (!read) {
+    const url = requestUrl(c);
+    read = parseReadRequest(url.pathname, url.searchParams);
+    c.set('read', read);
+  }
+  return read;
 }
 
 /** The API key a request presents, parsed and hashed once per request (rate limit and auth share it). */

@@ -8,6 +8,7 @@
  */
 import type { Hono } from 'hono';
 import { contentCacheKey, assetCacheKey } from '../shared/cache-key.js';
+import { parseReadRequest, type AssetRequest, type ContentRequest } from '../shared/content-request.js';
 import { parseApiKey, generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { edgeConfigSchema, loadCachedEdgeConfig, loadEdgeConfig } from './config.js';
 import type { EdgeEnv } from './env.js';
@@ -34,8 +35,16 @@ export function warmUp(app: Hono<EdgeEnv>): void {
   const key = generateApiKey('read');
   parseApiKey(key);
   hashApiKey(key);
-  contentCacheKey('space', new URL('https://edge/v2/pages/*/home/?b=1&a=2'));
+  contentCacheKey('space', readOf('https://edge/v2/pages/*/home/?levels=1&locale=en') as ContentRequest);
   JSON.parse(JSON.stringify({ warm: true }));
+}
+
+/** A warm-up URL as the shared parser reads it (they are all valid reads). */
+function readOf(url: string): ContentRequest | AssetRequest {
+  const parsed = new URL(url);
+  const read = parseReadRequest(parsed.pathname, parsed.searchParams);
+  if (!read.ok) throw new Error(`warm-up URL refused: ${url}`);
+  return read.request;
 }
 
 const encoder = new TextEncoder();
@@ -91,8 +100,8 @@ export async function warmUpHits(hashToken?: (token: string) => string): Promise
       ['cache-control', 'max-age=60'],
       ['vary', 'Accept-Encoding'],
     ];
-    await put(cache, contentCacheKey(WARM_SPACE, new URL(page)), { status: 200, headers: stored, body: encoder.encode('{"data":{}}') }, keep(300));
-    await put(cache, assetCacheKey(new URL(asset)), { status: 200, headers: [['content-type', 'image/png']], body: new Uint8Array(8) }, keep(300));
+    await put(cache, contentCacheKey(WARM_SPACE, readOf(page) as ContentRequest), { status: 200, headers: stored, body: encoder.encode('{"data":{}}') }, keep(300));
+    await put(cache, assetCacheKey(readOf(asset) as AssetRequest), { status: 200, headers: [['content-type', 'image/png']], body: new Uint8Array(8) }, keep(300));
 
     const hits = createHitPath(platform, { config: () => loadCachedEdgeConfig(platform), ...(hashToken ? { hashToken } : {}) });
     const request = (url: string, headers: Record<string, string>): HitRequest => ({

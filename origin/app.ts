@@ -11,6 +11,7 @@ import type { Database } from './db/client.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { attachReadPath, createReadPath } from './read-path.js';
+import { canonicalReads, readRefusal, receivedUrl } from './http/content-read.js';
 import { LogTransport, type MailTransport } from './identity/mail.js';
 import { inputBoundary } from './http/input.js';
 import type { KeyUsageSink } from './services/key-usage.js';
@@ -84,7 +85,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
       logger.info(
         {
           method: c.req.method,
-          path: redactUrl(new URL(c.req.url)),
+          path: redactUrl(new URL(receivedUrl(c.req.raw))),
           status: c.res.status,
           client_ip: c.get('clientIp'),
           ms: Math.round((performance.now() - started) * 10) / 10,
@@ -96,6 +97,13 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
 
   // The input boundary (origin/http/input.ts): bad paths and queries refused before routing, every JSON body checked as parsed.
   app.use('*', inputBoundary());
+
+  // A content read the shared parser refused (origin/http/content-read.ts): 400 before anything else.
+  app.use('*', async function readRefusals(c, next) {
+    const refusal = readRefusal(c.req.raw);
+    if (refusal) throw new ApiError(refusal.code, refusal.detail);
+    await next();
+  });
 
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));
@@ -127,5 +135,6 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
 
   // Plain page reads answered in front of all this, identically (origin/read-path.ts; listen() installs it).
   attachReadPath(app, createReadPath(ctx));
-  return app;
+  // Content reads are routed in their canonical form, as the edge forwards them.
+  return canonicalReads(app);
 }

@@ -5,7 +5,7 @@ import type { ApiKeyKind } from '../shared/api-key.js';
 export interface KeyPrincipal {
   keyId: string;
   spaceId: string | null;
-  /** Null when asserted by the edge (the assertion carries key, space and kind only). */
+  /** Null when asserted by the edge (the assertion carries key, space, kind and scopes only). */
   organizationId: string | null;
   kind: ApiKeyKind;
   /** The key's stored scopes ([] = its kind's defaults; see shared/permissions.ts). */

@@ -571,7 +571,7 @@ describe('reads that arrive together are looked up together', () => {
     const single = await Promise.all(
       all.map(async (l) => {
         const found = await findKeyAndPublishedPage(raw, l.tokenHash, now, l);
-        return found && { key: { id: found.key.id, spaceId: found.key.spaceId }, page: found.page };
+        return found && { key: { id: found.key.id, spaceId: found.key.spaceId, kind: found.key.kind, scopes: found.key.scopes }, page: found.page };
       }),
     );
     // The cases differ as intended: no key, a key without a page, a page.

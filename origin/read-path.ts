@@ -47,7 +47,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Hono } from 'hono';
+import type { ApiKeyKind } from '../shared/api-key.js';
 import { ASSERTION_HEADERS, verifyAssertion } from '../shared/edge-assertion.js';
+import { keyAllows } from '../shared/permissions.js';
 import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
@@ -82,7 +84,7 @@ const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code ===
 const hasSurroundingWhitespace = (v: string) => v.length > 0 && (isHttpWhitespace(v.charCodeAt(0)) || isHttpWhitespace(v.charCodeAt(v.length - 1)));
 
 /** Whose read it is: a directly presented key (its hash), or a verified edge assertion (acceptEdgeAssertion's principal). */
-type ReadPrincipal = { via: 'token'; tokenHash: string } | { via: 'edge'; keyId: string; spaceId: string; clientIp: string | undefined };
+type ReadPrincipal = { via: 'token'; tokenHash: string } | { via: 'edge'; keyId: string; spaceId: string; kind: ApiKeyKind; scopes: readonly string[]; clientIp: string | undefined };
 
 /** What the chain would read from a request it serves from the plain path. */
 interface PageReadRequest {
@@ -264,7 +266,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
       const result = verifyAssertion(secret, (name) => headers[name] as string | undefined, 'GET', parsed.pathname + parsed.search, ctx.now());
       if (!result.ok) return null;
       const a = result.assertion;
-      principal = { via: 'edge', keyId: a.keyId, spaceId: a.spaceId, clientIp: a.clientIp };
+      principal = { via: 'edge', keyId: a.keyId, spaceId: a.spaceId, kind: a.kind, scopes: a.scopes ?? [], clientIp: a.clientIp };
     } else if (tokenHash !== undefined) {
       principal = { via: 'token', tokenHash };
     } else {
@@ -278,7 +280,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     if (!found) return false;
     const spaceId = found.key.spaceId;
     const page = found.page;
-    if (spaceId === null || page === null || page.hasRefs) return false;
+    // A key whose scopes do not allow reading published content: the chain refuses it (origin/http/content-read.ts).
+    if (spaceId === null || page === null || page.hasRefs || !keyAllows(found.key, 'content.read')) return false;
 
     const read = p.read;
     const requestId = resolveRequestId(read.requestId);
@@ -328,7 +331,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
   /** An edge-asserted read: the asserted space's page alone, as the route looks it up (findPublishedPageJson). */
   async function assertedLookup(p: Pending, a: Extract<ReadPrincipal, { via: 'edge' }>): Promise<(KeySpaceAndPage | null)[]> {
     const page = await findPublishedPageJson(raw, a.spaceId, p.read);
-    return [{ key: { id: a.keyId, spaceId: a.spaceId }, page }];
+    return [{ key: { id: a.keyId, spaceId: a.spaceId, kind: a.kind, scopes: a.scopes }, page }];
   }
 
   function flush(): void {

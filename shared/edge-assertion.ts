@@ -11,23 +11,34 @@ export const ASSERTION_HEADERS = {
   keyId: 'x-ghee-key-id',
   spaceId: 'x-ghee-space-id',
   kind: 'x-ghee-key-kind',
+  scopes: 'x-ghee-key-scopes',
   clientIp: 'x-ghee-client-ip',
   timestamp: 'x-ghee-assert-ts',
   signature: 'x-ghee-assert-sig',
 } as const;
 
 export const ASSERTION_MAX_SKEW_S = 60;
+/** Scopes travel space-separated: at most 64 names of lower-case letters, dots and underscores. */
+const SCOPE_NAME = /^[a-z_.]{1,64}$/;
+
+function parseScopes(raw: string): string[] | null {
+  if (raw === '') return [];
+  const scopes = raw.split(' ');
+  return scopes.length <= 64 && scopes.every((s) => SCOPE_NAME.test(s)) ? scopes : null;
+}
 
 export interface KeyAssertion {
   keyId: string;
   spaceId: string;
   kind: ApiKeyKind;
+  /** The key's stored scopes ([] = its kind's defaults): the origin limits the key to them as the edge did. */
+  scopes?: readonly string[];
   /** The client address the edge saw (the origin trusts it only inside a valid assertion). */
   clientIp?: string;
 }
 
 function canonical(a: KeyAssertion, ts: number, method: string, pathAndQuery: string): string {
-  return ['ghee-edge-v2', String(ts), method.toUpperCase(), pathAndQuery, a.keyId, a.spaceId, a.kind, a.clientIp ?? ''].join('\n');
+  return ['ghee-edge-v3', String(ts), method.toUpperCase(), pathAndQuery, a.keyId, a.spaceId, a.kind, (a.scopes ?? []).join(' '), a.clientIp ?? ''].join('\n');
 }
 
 export function signAssertion(
@@ -44,6 +55,7 @@ export function signAssertion(
     [ASSERTION_HEADERS.keyId]: a.keyId,
     [ASSERTION_HEADERS.spaceId]: a.spaceId,
     [ASSERTION_HEADERS.kind]: a.kind,
+    [ASSERTION_HEADERS.scopes]: (a.scopes ?? []).join(' '),
     [ASSERTION_HEADERS.timestamp]: String(ts),
     [ASSERTION_HEADERS.signature]: hmacSha256Hex(secret, canonical(a, ts, method, pathAndQuery)),
   };
@@ -72,7 +84,9 @@ export function verifyAssertion(
   const ts = Number(tsRaw);
   if (Math.abs(nowSeconds - ts) > ASSERTION_MAX_SKEW_S) return { ok: false, reason: 'expired' };
   const clientIp = get(ASSERTION_HEADERS.clientIp) ?? undefined;
-  const assertion: KeyAssertion = clientIp ? { keyId, spaceId, kind: kind as ApiKeyKind, clientIp } : { keyId, spaceId, kind: kind as ApiKeyKind };
+  const scopes = parseScopes(get(ASSERTION_HEADERS.scopes) ?? '');
+  if (scopes === null) return { ok: false, reason: 'malformed' };
+  const assertion: KeyAssertion = clientIp ? { keyId, spaceId, kind: kind as ApiKeyKind, scopes, clientIp } : { keyId, spaceId, kind: kind as ApiKeyKind, scopes };
   const expected = hmacSha256Hex(secret, canonical(assertion, ts, method, pathAndQuery));
   if (!timingSafeEqual(expected, sig)) return { ok: false, reason: 'bad_signature' };
   return { ok: true, assertion };

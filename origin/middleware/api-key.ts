@@ -5,17 +5,21 @@ import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
 import { isUuid } from '../http/authorize.js';
+import { receivedUrl } from '../http/content-read.js';
 import { findActiveKeyByTokenNative, type ActiveKey } from '../services/api-keys.js';
 
 /**
  * A request asserted by the edge: verifies the signed key assertion and sets the principal
- * (true), or answers false when the request carries no assertion. A bad one is refused.
+ * (true), or answers false when the request carries no assertion. A bad one is refused. The
+ * signature is checked over the request as received (the edge signs the canonical request it
+ * forwards; origin/http/content-read.ts may have rewritten a direct request since).
  */
-export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, url: URL, now: Date): boolean {
+export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, now: Date): boolean {
   if (c.req.header(ASSERTION_HEADERS.signature) === undefined) return false;
   const secret = ctx.config.EDGE_SHARED_SECRET;
+  const received = new URL(receivedUrl(c.req.raw));
   const result = secret
-    ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, url.pathname + url.search, ctx.now())
+    ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, received.pathname + received.search, ctx.now())
     : ({ ok: false, reason: 'bad_signature' } as const);
   // Spaces are UUIDs: a signed assertion naming anything else is refused like a malformed one
   // (it would otherwise reach the database as a bad cast and answer 500).
@@ -30,7 +34,8 @@ export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, url:
     spaceId: result.assertion.spaceId,
     organizationId: null,
     kind: result.assertion.kind,
-    scopes: [],
+    // The key's scopes as the edge found them: the key is held to them here too.
+    scopes: result.assertion.scopes ?? [],
     via: 'edge',
   });
   ctx.keyUsage?.touch(result.assertion.keyId, now);
@@ -70,7 +75,7 @@ export function apiKeyAuth(ctx: AppContext): MiddlewareHandler<OriginEnv> {
   return async function apiKeyAuthHandler(c, next) {
     const url = new URL(c.req.url);
     const now = new Date(ctx.now() * 1000);
-    if (acceptEdgeAssertion(ctx, c, url, now)) return next();
+    if (acceptEdgeAssertion(ctx, c, now)) return next();
     await authenticateToken(ctx, c, presentedToken(c, url), now);
     return next();
   };

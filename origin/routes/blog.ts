@@ -26,6 +26,7 @@ import { ApiError } from '../../shared/errors.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
+import { contentReader } from '../http/content-read.js';
 import { authenticate } from '../middleware/authenticate.js';
 import type { Action } from '../../shared/permissions.js';
 import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
@@ -174,14 +175,7 @@ function includeRecent(c: Context<OriginEnv>): boolean {
 }
 
 /** The caller's space and preview mode; `preview=1` with a read key is refused. */
-function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
-  const p = c.get('principal');
-  if (!p) throw new ApiError('unauthenticated', 'Content reads need an API key (auth_token or Authorization: Token).');
-  const preview = boolParam(c, 'preview');
-  if (preview && p.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
-  if (!p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
-  return { spaceId: p.spaceId, preview };
-}
+const reader = (c: Context<OriginEnv>): { spaceId: string; preview: boolean } => contentReader(c);
 
 function pathSlug(c: Context<OriginEnv>, notFound: string): string {
   const s = c.req.param('slug') ?? '';

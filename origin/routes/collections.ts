@@ -28,6 +28,7 @@ import { ApiError } from '../../shared/errors.js';
 import { readJsonBody } from '../http/body.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
+import { contentReader } from '../http/content-read.js';
 import { authenticate } from '../middleware/authenticate.js';
 import type { Action } from '../../shared/permissions.js';
 import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
@@ -117,15 +118,8 @@ async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S):
 
 const unwrap = <T>(r: Result<T>, committed?: () => void): T => unwrapWrite(r, committed, 'Invalid request: ');
 
-function reader(c: Context<OriginEnv>): { spaceId: string; preview: boolean } {
-  const p = c.get('principal');
-  if (!p) throw new ApiError('unauthenticated', 'Content reads need an API key (auth_token or Authorization: Token).');
-  const flag = (v: string | undefined) => v === '1' || v === 'true';
-  const preview = flag(c.req.query('preview')) || flag(c.req.query('test'));
-  if (p.kind === 'admin' || !p.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
-  if (preview && p.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
-  return { spaceId: p.spaceId, preview };
-}
+/** The reader's space and preview mode (`preview=1`, or ButterCMS's `test=1`: shared/content-request.ts reads both). */
+const reader = (c: Context<OriginEnv>): { spaceId: string; preview: boolean } => contentReader(c);
 
 function intParam(c: Context<OriginEnv>, name: string, min: number, max: number, fallback: number): number {
   const raw = c.req.query(name);

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/errors.js';
 import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
+import { contentReadOf, contentReader } from '../http/content-read.js';
 import { acceptEdgeAssertion, acceptKey, apiKeyAuth, authenticateToken, presentedToken } from '../middleware/api-key.js';
 import { wellFormedTokenHash } from '../services/api-keys.js';
 import { Expander } from '../services/page-lists.js';
@@ -52,8 +53,7 @@ function pageRead(c: Context<OriginEnv>): PageRead | ApiError {
   if (locale !== null && !isLocale(locale)) return new ApiError('bad_request', 'Invalid locale.');
   const levelsParam = c.req.query('levels');
   if (levelsParam !== undefined && !LEVELS_RE.test(levelsParam)) return new ApiError('bad_request', 'levels must be an integer from 1 to 5.');
-  const previewParam = c.req.query('preview');
-  return { pageType, slug, locale, levels: levelsParam === undefined ? 2 : Number(levelsParam), preview: previewParam === '1' || previewParam === 'true' };
+  return { pageType, slug, locale, levels: levelsParam === undefined ? 2 : Number(levelsParam), preview: contentReadOf(c).preview };
 }
 
 function notFound(spaceId: string, slug: string): ApiError {
@@ -71,10 +71,7 @@ export function contentRoutes(ctx: AppContext) {
 
   /** After authentication: the permission checks, then the page (expanded when its type has references). */
   const serve = async (c: Context<OriginEnv>, q: PageRead, found?: RawPublishedPage | null) => {
-    const principal = c.get('principal')!;
-    if (q.preview && principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
-    if (!principal.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
-    const spaceId = principal.spaceId;
+    const { spaceId } = contentReader(c);
     let page: { id: string; pageType: string; locale: string; body: Record<string, unknown> } | null;
     if (q.preview || !raw) {
       page = await findPublishedPage(ctx.database.db, { spaceId, pageType: q.pageType, slug: q.slug, locale: q.locale, preview: q.preview });
@@ -103,7 +100,7 @@ export function contentRoutes(ctx: AppContext) {
   app.get('/v2/pages/:pageType/:slug', async (c) => {
     const url = new URL(c.req.url);
     const now = new Date(ctx.now() * 1000);
-    if (acceptEdgeAssertion(ctx, c, url, now)) {
+    if (acceptEdgeAssertion(ctx, c, now)) {
       const q = pageRead(c);
       if (q instanceof ApiError) throw q;
       return serve(c, q);

@@ -11,6 +11,7 @@ import { surrogateKeys } from '../../shared/surrogate.js';
 import type { AppContext } from '../app.js';
 import { scalarField, type FieldSchema } from '../content/schema.js';
 import type { OriginEnv } from '../env.js';
+import { contentReader } from '../http/content-read.js';
 import { apiKeyAuth } from '../middleware/api-key.js';
 import { listPages, searchPages, type FilterValue, type ListResult, type Order, type Paging } from '../services/page-lists.js';
 import { findPageTypeSchema, spaceLocales } from '../services/page-types.js';
@@ -55,14 +56,7 @@ interface Reader {
   preview: boolean;
 }
 
-function reader(c: Context<OriginEnv>): Reader {
-  const principal = c.get('principal')!;
-  const previewParam = c.req.query('preview');
-  const preview = previewParam === '1' || previewParam === 'true';
-  if (preview && principal.kind === 'read') throw new ApiError('forbidden', 'Preview requires a preview key.');
-  if (!principal.spaceId) throw new ApiError('forbidden', 'Content reads need a space key (read, preview or write).');
-  return { spaceId: principal.spaceId, preview };
-}
+const reader = (c: Context<OriginEnv>): Reader => contentReader(c);
 
 async function locale(c: Context<OriginEnv>, ctx: AppContext, spaceId: string): Promise<string> {
   const known = await spaceLocales(ctx.database.db, spaceId);

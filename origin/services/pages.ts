@@ -215,10 +215,10 @@ function keysAndPagesSql(n: number): string {
       rows.push(`($${at}::text, $${at + 1}::text, $${at + 2}::text, $${at + 3}::text, ${i})`);
     }
     text = `
-select r.i, k.id as key_id, k.space_id, p.id as page_id, p.page_type, p.locale, p.body, p.has_refs
+select r.i, k.id as key_id, k.space_id, k.kind, k.scopes, p.id as page_id, p.page_type, p.locale, p.body, p.has_refs
 from (values ${rows.join(', ')}) as r(token_hash, slug, locale, page_type, i)
 cross join lateral (
-  select k.id, k.space_id from api_keys k
+  select k.id, k.space_id, k.kind, k.scopes from api_keys k
   where k.token_hash = r.token_hash and k.revoked_at is null and (k.expires_at is null or k.expires_at > $1::timestamptz)
   limit 1
 ) k
@@ -233,7 +233,8 @@ export interface KeyPageLookup extends PageQuery {
 }
 
 export interface KeySpaceAndPage {
-  key: { id: string; spaceId: string | null };
+  /** The key: its id, space, kind and stored scopes (what it may read: shared/permissions.ts keyAllows). */
+  key: { id: string; spaceId: string | null; kind: ApiKeyKind; scopes: readonly string[] };
   page: RawPublishedPage | null;
 }
 
@@ -252,7 +253,10 @@ export async function findKeysAndPublishedPages(raw: RawQuery, now: Date, lookup
   for (const row of rows) {
     const i = Number(row.i);
     if (!Number.isInteger(i) || i < 0 || i >= n || out[i] !== null) throw new Error('page lookups: unexpected row');
-    out[i] = { key: { id: String(row.key_id), spaceId: row.space_id === null ? null : String(row.space_id) }, page: rawPage(row) };
+    out[i] = {
+      key: { id: String(row.key_id), spaceId: row.space_id === null ? null : String(row.space_id), kind: row.kind as ApiKeyKind, scopes: (row.scopes as string[] | null) ?? [] },
+      page: rawPage(row),
+    };
   }
   return out;
 }

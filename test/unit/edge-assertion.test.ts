@@ -12,7 +12,7 @@ import {
 const SECRET = 'edge-origin-shared-secret-0123456789abcdef';
 const OTHER_SECRET = 'another-shared-secret-0123456789abcdefghij';
 const NOW = 1_750_000_000;
-const ASSERTION: KeyAssertion = { keyId: 'key_01HXYZ', spaceId: 'space_42', kind: 'read' };
+const ASSERTION: KeyAssertion = { keyId: 'key_01HXYZ', spaceId: 'space_42', kind: 'read', scopes: ['content.read'] };
 const METHOD = 'GET';
 const PATH = '/v2/pages/*/home/?locale=en&preview=0';
 
@@ -35,7 +35,7 @@ function reason(r: VerifyResult): string {
 }
 
 describe('signAssertion', () => {
-  it('emits exactly the five assertion headers (six with a client address)', () => {
+  it('emits exactly the six assertion headers (seven with a client address)', () => {
     const h = sign();
     const withoutIp = Object.values(ASSERTION_HEADERS).filter((n) => n !== ASSERTION_HEADERS.clientIp);
     expect(Object.keys(h).sort()).toEqual(withoutIp.sort());
@@ -71,6 +71,8 @@ describe('signAssertion', () => {
       sign({ a: { ...ASSERTION, keyId: 'key_other' } }),
       sign({ a: { ...ASSERTION, spaceId: 'space_43' } }),
       sign({ a: { ...ASSERTION, kind: 'preview' } }),
+      sign({ a: { ...ASSERTION, scopes: [] } }),
+      sign({ a: { ...ASSERTION, scopes: ['content.read', 'content.preview'] } }),
       sign({ method: 'POST' }),
       sign({ path: '/v2/pages/*/home/' }),
       sign({ now: NOW + 1 }),
@@ -92,6 +94,16 @@ describe('verifyAssertion', () => {
   it.each(['read', 'preview', 'write', 'admin'] as const)('round-trips kind %s', (kind) => {
     const a = { ...ASSERTION, kind };
     expect(verify(sign({ a }))).toEqual({ ok: true, assertion: a });
+  });
+
+  it('reads an absent scopes header as the empty list (signed as such), and refuses a malformed one', () => {
+    const h = sign({ a: { ...ASSERTION, scopes: [] } });
+    expect(verify(h)).toMatchObject({ ok: true, assertion: { scopes: [] } });
+    const { [ASSERTION_HEADERS.scopes]: _dropped, ...without } = h;
+    expect(verify(without)).toMatchObject({ ok: true, assertion: { scopes: [] } });
+    for (const bad of [' content.read', 'content.read  content.preview', 'content.read\ncontent.preview', 'x'.repeat(65), 'CONTENT.READ']) {
+      expect(reason(verify({ ...sign(), [ASSERTION_HEADERS.scopes]: bad })), bad).toBe('malformed');
+    }
   });
 
   it('treats the method case-insensitively', () => {
@@ -121,6 +133,8 @@ describe('verifyAssertion', () => {
     ['kind', ASSERTION_HEADERS.kind, 'admin'],
     ['kind (to write)', ASSERTION_HEADERS.kind, 'write'],
     ['kind (to preview)', ASSERTION_HEADERS.kind, 'preview'],
+    ['scopes (widened)', ASSERTION_HEADERS.scopes, 'content.read content.preview'],
+    ['scopes (emptied: the kind defaults would widen them)', ASSERTION_HEADERS.scopes, ''],
   ])('refuses a %s changed after signing', (_label, header, value) => {
     expect(reason(verify({ ...sign(), [header]: value }))).toBe('bad_signature');
   });

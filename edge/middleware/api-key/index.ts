@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
-import { isPreview } from '../../../shared/cache-key.js';
-import { presentedKey, requestUrl } from '../../request-info.js';
+import { keyAllows } from '../../../shared/permissions.js';
+import { presentedKey, readRequestOf } from '../../request-info.js';
 import {
   INTROSPECT_PATH,
   INTROSPECT_PURPOSE,
@@ -34,6 +34,9 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
     if (!presented) return errorResponse('unauthenticated', 'Authentication credentials were not provided.', requestId);
     const { parsed, hash } = presented;
     if (!parsed || !hash) return errorResponse('invalid_token', 'Invalid token', requestId);
+    // The request as the origin will read it (shared/content-request.ts): preview is decided from it.
+    const read = readRequestOf(c);
+    if (!read.ok) return errorResponse(read.refusal.code, read.refusal.detail, requestId);
     let record: KeyIntrospection;
     try {
       record = await lookupKey(c.get('platform'), c.get('config'), hash, requestId);
@@ -41,24 +44,35 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
       if (err instanceof OriginUnavailable) return errorResponse('bad_gateway', 'The origin could not be reached.', requestId);
       throw err;
     }
-    const key = admit(record, parsed.kind, isPreview(requestUrl(c).searchParams));
-    if (key === 'invalid_token') return errorResponse('invalid_token', 'Invalid token', requestId);
-    if (key === 'forbidden') return errorResponse('forbidden', 'Preview requires a preview key.', requestId);
+    const key = admit(record, parsed.kind, read.request.preview);
+    if (typeof key === 'string') return key === 'invalid_token' ? errorResponse('invalid_token', 'Invalid token', requestId) : errorResponse('forbidden', REFUSAL_DETAIL[key], requestId);
     c.set('key', key);
     return next();
   };
 }
 
+export type Refusal = 'invalid_token' | 'preview_forbidden' | 'scope_forbidden';
+
+/** The details of the 403s, worded as the origin words them (origin/http/content-read.ts). */
+export const REFUSAL_DETAIL: Readonly<Record<Exclude<Refusal, 'invalid_token'>, string>> = {
+  preview_forbidden: 'Preview requires a preview key.',
+  scope_forbidden: 'This API key does not allow this read.',
+};
+
 /**
  * What a key record lets a request presenting a key of `kind` do: the key as the edge knows it,
  * `invalid_token` (unknown, revoked, another kind, or an admin key — admin keys manage an
- * organization through the origin and read nothing here), or `forbidden` (a read key asking for
- * drafts: `preview=1` needs a preview key or higher).
+ * organization through the origin and read nothing here), `preview_forbidden` (a read key asking
+ * for drafts: `preview=1` needs a preview key or higher) or `scope_forbidden` (the key's scopes
+ * lack `content.preview` for drafts or `content.read` for published content: a key is never
+ * used beyond its scopes, whatever its kind allows).
  */
-export function admit(record: KeyIntrospection, kind: ApiKeyKind, preview: boolean): EdgeKey | 'invalid_token' | 'forbidden' {
+export function admit(record: KeyIntrospection, kind: ApiKeyKind, preview: boolean): EdgeKey | Refusal {
   if (!record.valid || !record.id || record.kind !== kind || !record.space_id) return 'invalid_token';
-  if (record.kind === 'read' && preview) return 'forbidden';
-  return { id: record.id, kind: record.kind, spaceId: record.space_id };
+  if (record.kind === 'read' && preview) return 'preview_forbidden';
+  const scopes = Array.isArray(record.scopes) ? record.scopes : [];
+  if (!keyAllows({ kind: record.kind, scopes }, preview ? 'content.preview' : 'content.read')) return 'scope_forbidden';
+  return { id: record.id, kind: record.kind, spaceId: record.space_id, scopes };
 }
 
 const decodedRecords = new WeakMap<object, KeyIntrospection | null>();

@@ -4,7 +4,8 @@ import { REQUEST_ID_HEADER } from '../../../shared/request-id.js';
 import { parseSurrogateControl, parseSurrogateKeyHeader } from '../../../shared/surrogate.js';
 import type { EdgeEnv } from '../../env.js';
 import type { CachedObject, CacheHit, CacheInsertOptions, CacheTransaction } from '../../platform/port.js';
-import { requestUrl } from '../../request-info.js';
+import { errorResponse } from '../../errors.js';
+import { readRequestOf } from '../../request-info.js';
 
 /** Headers never stored with a cached object (hop-by-hop, per-request, or edge-only). */
 const UNSTORED = new Set([
@@ -39,18 +40,22 @@ export interface ContentCacheOptions {
  * - TTLs and surrogate keys come from the origin's Surrogate-Control / Surrogate-Key (never
  *   delivered to clients). Responses with Set-Cookie, `private` / `no-store`, and errors are not
  *   stored, except 404s for a short negative TTL (`not_found_ttl`).
- * The cache key is per space for the Content API (needs `key` from the api-key middleware) and
- * per path for public assets.
+ * The cache key is the canonical request (shared/content-request.ts) the fill forwards: per space
+ * for the Content API (needs `key` from the api-key middleware), per path for public assets. A
+ * HEAD shares its GET's key and is filled by a GET (edge/origin-proxy.ts); Hono answers it with
+ * the GET's status and headers and no body.
  */
 export function contentCache(opts: ContentCacheOptions): MiddlewareHandler<EdgeEnv> {
   return async function contentCacheHandler(c, next) {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
-    const url = requestUrl(c);
+    const requestId = c.get('requestId');
+    const read = readRequestOf(c);
+    if (!read.ok) return errorResponse(read.refusal.code, read.refusal.detail, requestId);
+    const request = read.request;
     const key = c.get('key');
-    const cacheKey = key ? contentCacheKey(key.spaceId, url) : url.pathname.startsWith('/assets/') ? assetCacheKey(url) : null;
+    const cacheKey = request.kind === 'asset' ? assetCacheKey(request) : key ? contentCacheKey(key.spaceId, request) : null;
     if (!cacheKey) return next();
     const platform = c.get('platform');
-    const requestId = c.get('requestId');
     const txn = await platform.cache.transaction(cacheKey);
     const hit = txn.hit;
 

@@ -45,7 +45,7 @@ function newApp(corsConfig: unknown = DEFAULT_CORS, opts: { withConfig?: boolean
   app.use('*', async function fakeApiKey(c, next) {
     hits++;
     const space = c.req.header('x-test-space');
-    if (space) c.set('key', { id: 'key-1', kind: 'read', spaceId: space });
+    if (space) c.set('key', { id: 'key-1', kind: 'read', spaceId: space, scopes: [] });
     await next();
   });
   app.get('/v2/ok', (c) => c.json({ ok: true }));
