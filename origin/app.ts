@@ -11,6 +11,7 @@ import type { Database } from './db/client.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { attachReadPath, createReadPath } from './read-path.js';
+import { originRateLimit } from './http/rate-limit.js';
 import { canonicalReads, readRefusal, receivedUrl } from './http/content-read.js';
 import { LogTransport, type MailTransport } from './identity/mail.js';
 import { inputBoundary } from './http/input.js';
@@ -104,6 +105,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     if (refusal) throw new ApiError(refusal.code, refusal.detail);
     await next();
   });
+
+  // The origin's own rate limits and the edge-only rule for keyed reads (origin/http/rate-limit.ts).
+  app.use('*', originRateLimit(ctx));
 
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { intSetting, parseConfig } from '../shared/config.js';
 
 const port = (fallback: number) => intSetting(0, 65535, fallback, 'a port number (0 = any free port)');
+/** `true`/`false` (or 1/0); unset = the setting's NODE_ENV-dependent default (origin/http/rate-limit.ts). */
+const onOff = () =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .optional();
+/** Requests per second per instance, averaged over ORIGIN_RATE_LIMIT_WINDOW. */
+const rps = (fallback: number) => intSetting(1, 1_000_000, fallback);
 
 export const originConfigSchema = z
   .object({
@@ -89,6 +97,29 @@ export const originConfigSchema = z
       .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
       .optional(),
     MAIL_FROM: z.string().default('ghee <no-reply@localhost>'),
+    // --- origin rate limits and edge-only reads (origin/http/rate-limit.ts) -------------------
+    /** Per-key and per-IP limits at the origin, in this instance's memory. Unset: on in production, off otherwise. */
+    ORIGIN_RATE_LIMIT: onOff(),
+    /** Seconds the limits are averaged over (1, 10 or 60, as at the edge). */
+    ORIGIN_RATE_LIMIT_WINDOW: z
+      .enum(['1', '10', '60'], { message: 'must be 1, 10 or 60' })
+      .default('10')
+      .transform((v) => Number(v) as 1 | 10 | 60),
+    /** Seconds a client (key or address) over a limit is refused for (Retry-After). */
+    ORIGIN_RATE_LIMIT_PENALTY_SECONDS: intSetting(1, 3600, 60),
+    /** Content reads (GET/HEAD /v2/… except /v2/manage/) with a directly presented key. */
+    ORIGIN_RATE_LIMIT_READ_KEY_RPS: rps(500),
+    ORIGIN_RATE_LIMIT_READ_IP_RPS: rps(50),
+    /** Writes (any other method on /v2/… and /assets/…). */
+    ORIGIN_RATE_LIMIT_WRITE_KEY_RPS: rps(50),
+    ORIGIN_RATE_LIMIT_WRITE_IP_RPS: rps(50),
+    /** Everything else: management (/v1/…, /v2/manage/…), sign-in, unknown paths. */
+    ORIGIN_RATE_LIMIT_MANAGE_KEY_RPS: rps(20),
+    ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: rps(20),
+    /** Edge-asserted reads (cache misses the edge already limited) get the read limits times this, per asserted key and client address. */
+    ORIGIN_RATE_LIMIT_EDGE_FACTOR: intSetting(1, 10_000, 10),
+    /** Refuse keyed content reads that do not carry a signed edge assertion (403). Unset: on in production, off otherwise. */
+    ORIGIN_REQUIRE_EDGE: onOff(),
   })
   .superRefine((c, ctx) => {
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
@@ -99,6 +130,9 @@ export const originConfigSchema = z
     if (c.PURGE_TARGET === 'fastly') {
       if (!c.FASTLY_SERVICE_ID) ctx.addIssue({ code: 'custom', path: ['FASTLY_SERVICE_ID'], message: 'is required when PURGE_TARGET=fastly' });
       if (!c.FASTLY_API_TOKEN) ctx.addIssue({ code: 'custom', path: ['FASTLY_API_TOKEN'], message: 'is required when PURGE_TARGET=fastly' });
+    }
+    if (c.ORIGIN_REQUIRE_EDGE === true && !c.EDGE_SHARED_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required when ORIGIN_REQUIRE_EDGE is on (it verifies the edge assertions)' });
     }
     if (c.NODE_ENV === 'production') {
       if (!c.EDGE_SHARED_SECRET) ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required in production' });

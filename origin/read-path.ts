@@ -38,6 +38,10 @@
  *   signature: the token path);
  * - declined after the lookup: no active key, a key without a space, no page (in the asserted
  *   space, for an edge-asserted read), a page type with references (the chain expands them), or any error (the chain answers it).
+ * The origin's limits (origin/http/rate-limit.ts) hold here as in the chain: a read is counted with
+ * the same limiter and decisions before its lookup (once: the checks go to the chain with a declined
+ * read), its 200 carries the same RateLimit-* headers, and a refused read — or, under
+ * ORIGIN_REQUIRE_EDGE, a directly keyed one — is declined for the chain to answer (429 / 403).
  * The fast path never answers an error itself and never touches the request body.
  *
  * The test origin/read-path.test.ts sends every case to a server with and one without this path
@@ -59,6 +63,8 @@ import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSu
 import { wellFormedTokenHash } from './services/api-keys.js';
 import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
 import { isPlainHost } from '../shared/plain-host.js';
+import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck, type RateLimitCheck } from '../shared/rate-limit.js';
+import { rateLimiterOf } from './http/rate-limit.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
 /** The Hono app's node:http listener (@hono/node-server's getRequestListener). */
@@ -106,6 +112,8 @@ interface Pending {
   decline: () => void;
   started: number;
   clientIp: string;
+  /** The read's rate-limit checks (origin/http/rate-limit.ts), when limits are on: their RateLimit-* headers go on the 200. */
+  checks: RateLimitCheck[] | null;
 }
 
 /** The 200's headers as the chain writes them (Headers' sorted order, then Content-Length), with slots for the per-request values. */
@@ -113,11 +121,15 @@ interface Template {
   flat: readonly string[];
   surrogateKey: number;
   requestId: number;
+  /** Slots of the RateLimit-* headers in RATE_LIMIT_HEADER_NAMES' order (the chain's originRateLimit sets them), when limits are on. */
+  rateLimit: number[];
 }
 
 /** The route's headers, then the app's request id and secure headers, read back in the order @hono/node-server writes them. */
-function buildTemplate(): Template {
+function buildTemplate(rateLimited: boolean): Template {
   const h = new Headers(pageResponseHeaders('surrogate-key'));
+  const rateLimitNames = rateLimited ? RATE_LIMIT_HEADER_NAMES : [];
+  for (const name of rateLimitNames) h.set(name, name);
   h.set(REQUEST_ID_HEADER, 'request-id');
   applySecureHeaders(h);
   const flat: string[] = [];
@@ -129,7 +141,7 @@ function buildTemplate(): Template {
     if (i === -1 || i % 2 !== 0) throw new Error(`read path: no ${name} header in the template`);
     return i + 1;
   };
-  return { flat, surrogateKey: at('surrogate-key'), requestId: at(REQUEST_ID_HEADER) };
+  return { flat, surrogateKey: at('surrogate-key'), requestId: at(REQUEST_ID_HEADER), rateLimit: rateLimitNames.map(at) };
 }
 
 const readPaths = new WeakMap<object, ReadPath>();
@@ -149,7 +161,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
   const query = rawQuery(ctx.database.db);
   if (!query) return null;
   const raw: RawQuery = query;
-  const template = buildTemplate();
+  const limiter = rateLimiterOf(ctx);
+  const template = buildTemplate(limiter.enabled);
   const counts = { served: 0, declined: 0, queries: 0 };
   /** Non-plain Host values and whether node-server keeps the URL as sent with them (bounded). */
   const hostKept = new Map<string, boolean>();
@@ -289,6 +302,10 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     const headers = template.flat.slice();
     headers[template.surrogateKey] = pageSurrogateKey(spaceId, read.slug, page.id);
     headers[template.requestId] = requestId;
+    if (p.checks) {
+      const values = rateLimitValues(bindingCheck(p.checks));
+      for (let i = 0; i < template.rateLimit.length; i++) headers[template.rateLimit[i]!] = values[i]!;
+    }
     headers.push('Content-Length', String(Buffer.byteLength(body)));
     ctx.keyUsage?.touch(found.key.id, now);
     if (ctx.logger.isLevelEnabled('info')) {
@@ -394,7 +411,26 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
           decline();
           return;
         }
-        if (queue.push({ read, outgoing, decline, started, clientIp: incoming.socket.remoteAddress ?? 'unknown' }) === 1) setImmediate(flush);
+        const clientIp = incoming.socket.remoteAddress ?? 'unknown';
+        // The origin's limits, decided as the chain decides them (origin/http/rate-limit.ts); refusals are the chain's to answer.
+        const principal = read.principal;
+        if (principal.via === 'token' && limiter.requireEdge) {
+          decline();
+          return;
+        }
+        let checks: RateLimitCheck[] | null = null;
+        if (limiter.enabled) {
+          checks =
+            principal.via === 'edge'
+              ? limiter.count('read', { via: 'edge', ip: principal.clientIp || clientIp, keyId: principal.keyId })
+              : limiter.count('read', { via: 'direct', ip: clientIp, keyHash: principal.tokenHash });
+          limiter.remember(incoming, checks);
+          if (refusedCheck(checks)) {
+            decline();
+            return;
+          }
+        }
+        if (queue.push({ read, outgoing, decline, started, clientIp, checks }) === 1) setImmediate(flush);
       };
     },
   };

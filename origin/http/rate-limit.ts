@@ -1,0 +1,223 @@
+/**
+ * The origin's own rate limits — the second layer behind the edge's (edge/middleware/rate-limit/)
+ * — and the edge-only setting for content reads. Both sides count and decide with the same code
+ * (shared/rate-limit.ts: countAndDecide, decideRateLimit) and answer a refusal the same way: 429
+ * in the error shape with Retry-After and RateLimit-* headers, the RateLimit-* headers of the limit
+ * closest to running out on every other answer.
+ *
+ * Classes (originRouteClass), each limited per client address and, when a key is presented, per key:
+ * - read:   GET/HEAD of the Content API (`/v2/…` except `/v2/manage/…`);
+ * - write:  any other method on `/v2/…` or `/assets/…`;
+ * - manage: everything else (`/v1/…`, `/v2/manage/…`, unknown paths).
+ * Not limited here: health checks (load balancers), `/internal/…` (HMAC-signed calls from the edge),
+ * public asset reads (keyless, forwarded by the edge without an assertion, so they all come from the
+ * edge's address), and OPTIONS.
+ *
+ * Who is counted: a request with a valid edge assertion under its asserted key and client address
+ * (the edge's own address would lump every visitor together), with the limits times
+ * ORIGIN_RATE_LIMIT_EDGE_FACTOR — the edge limited it already, and only its cache misses arrive, so
+ * this is a backstop (a misconfigured or compromised edge), far above what the edge lets through.
+ * Any other request under the socket's address and, when it presents a well-formed key, the key's
+ * SHA-256 (the raw token never reaches a counter or a log line). Signed-in sessions count per
+ * address. As at the edge, a request refused per address is not counted against its key.
+ *
+ * Where the counters live: in this instance's memory (shared/memory-rates.ts, bounded), not in
+ * Postgres. A limit is then per origin instance (with N instances a client gets up to N× the
+ * limit; set the limits to the global budget ÷ N), but counting costs no query: the limiter is
+ * in front of the database it protects, and the page-read fast path (origin/read-path.ts), which
+ * answers in one batched statement, keeps its speed. Login throttling, which must hold across
+ * instances exactly, stays in Postgres (services/auth-attempts.ts).
+ *
+ * The page-read fast path is an adapter over the same decisions: it counts a read with `count`
+ * before its lookup and hands the checks to the chain (`remember`) when it declines, so a request
+ * is counted once, whichever path answers it.
+ *
+ * ORIGIN_REQUIRE_EDGE: a keyed content read (a key in `auth_token` or Authorization) without an
+ * edge assertion is refused with 403 before anything else, on every content read route and the
+ * fast path (which hands such reads to the chain). Writes and management stay reachable directly.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Context, MiddlewareHandler } from 'hono';
+import { extractToken } from '../../shared/api-key.js';
+import { ASSERTION_HEADERS, verifyAssertion } from '../../shared/edge-assertion.js';
+import { ApiError } from '../../shared/errors.js';
+import { MemoryRateCounters } from '../../shared/memory-rates.js';
+import {
+  bindingCheck,
+  clientEntry,
+  countAndDecide,
+  policyOf,
+  rateLimitHeaders,
+  refusedCheck,
+  throttled,
+  type RateLimitCheck,
+  type RateLimitRule,
+  type RateLimitScope,
+} from '../../shared/rate-limit.js';
+import type { AppContext } from '../app.js';
+import type { OriginConfig } from '../config.js';
+import type { OriginEnv } from '../env.js';
+import { wellFormedTokenHash } from '../services/api-keys.js';
+
+export type OriginRouteClass = 'read' | 'write' | 'manage';
+
+/** Who a request is counted as: its address (and key), directly or as asserted by the edge. */
+export type RateSubject = { via: 'direct'; ip: string; keyHash: string | null } | { via: 'edge'; ip: string; keyId: string };
+
+export const EDGE_REQUIRED_DETAIL =
+  'Content reads with an API key are served through the edge only (ORIGIN_REQUIRE_EDGE): read from the edge, not the origin. Writes and management calls are not affected.';
+
+const SAFE = new Set(['GET', 'HEAD']);
+
+/** The route class of a request, or null when the origin does not limit it (see the header). */
+export function originRouteClass(method: string, pathname: string): OriginRouteClass | null {
+  if (method === 'OPTIONS' || pathname === '/healthz' || pathname === '/readyz' || pathname.startsWith('/internal/')) return null;
+  const content = pathname === '/v2' || pathname.startsWith('/v2/');
+  const assets = pathname.startsWith('/assets/');
+  if (SAFE.has(method)) {
+    if (assets) return null;
+    if (content && !pathname.startsWith('/v2/manage/')) return 'read';
+    return 'manage';
+  }
+  return content || assets ? 'write' : 'manage';
+}
+
+export interface OriginRateLimiter {
+  /** Limits are counted (ORIGIN_RATE_LIMIT). */
+  readonly enabled: boolean;
+  /** Keyed content reads must come through the edge (ORIGIN_REQUIRE_EDGE). */
+  readonly requireEdge: boolean;
+  /** Counts this request and decides: per address, then (when the address is within its limit and a key is known) per key. */
+  count(cls: OriginRouteClass, subject: RateSubject): RateLimitCheck[];
+  /** Checks the fast path counted for a request it hands to the chain (so the chain does not count it again). */
+  remember(incoming: IncomingMessage, checks: RateLimitCheck[]): void;
+  /** The checks remembered for this request, if any. */
+  counted(incoming: IncomingMessage | undefined): RateLimitCheck[] | undefined;
+}
+
+/** The settings' NODE_ENV-dependent defaults: on in production, off otherwise (a development origin listens on loopback). */
+export function rateLimitEnabled(config: OriginConfig): boolean {
+  return config.ORIGIN_RATE_LIMIT ?? config.NODE_ENV === 'production';
+}
+
+export function requireEdgeEnabled(config: OriginConfig): boolean {
+  return config.ORIGIN_REQUIRE_EDGE ?? config.NODE_ENV === 'production';
+}
+
+type Rules = Record<OriginRouteClass, Record<RateLimitScope, RateLimitRule>>;
+
+function rulesOf(config: OriginConfig, factor: number): Rules {
+  const window = config.ORIGIN_RATE_LIMIT_WINDOW;
+  const rule = (rps: number): RateLimitRule => ({ rps: rps * factor, window });
+  return {
+    read: { ip: rule(config.ORIGIN_RATE_LIMIT_READ_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_READ_KEY_RPS) },
+    write: { ip: rule(config.ORIGIN_RATE_LIMIT_WRITE_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_WRITE_KEY_RPS) },
+    manage: { ip: rule(config.ORIGIN_RATE_LIMIT_MANAGE_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_MANAGE_KEY_RPS) },
+  };
+}
+
+/** A limiter over `config`; `nowMs` is the clock (milliseconds since the epoch). */
+export function createRateLimiter(config: OriginConfig, nowMs: () => number): OriginRateLimiter {
+  const rates = new MemoryRateCounters(nowMs);
+  const direct = rulesOf(config, 1);
+  const edge = rulesOf(config, config.ORIGIN_RATE_LIMIT_EDGE_FACTOR);
+  const ttl = config.ORIGIN_RATE_LIMIT_PENALTY_SECONDS;
+  const remembered = new WeakMap<IncomingMessage, RateLimitCheck[]>();
+  /** Address → counter entry for recent addresses (parsing one is not free); cleared when full. */
+  const entries = new Map<string, string>();
+  const entryOf = (ip: string): string => {
+    let entry = entries.get(ip);
+    if (entry === undefined) {
+      if (entries.size >= 4096) entries.clear();
+      entry = clientEntry(ip);
+      entries.set(ip, entry);
+    }
+    return entry;
+  };
+  const check = (cls: OriginRouteClass, via: RateSubject['via'], scope: RateLimitScope, entry: string): RateLimitCheck => {
+    const rule = (via === 'edge' ? edge : direct)[cls][scope];
+    const name = `${cls}_${scope}_${via}`;
+    return { scope, rule, decision: countAndDecide(rates, `rl_${name}`, `pb_${name}`, entry, rule, ttl) };
+  };
+  return {
+    enabled: rateLimitEnabled(config),
+    requireEdge: requireEdgeEnabled(config),
+    count(cls, subject) {
+      const byIp = check(cls, subject.via, 'ip', entryOf(subject.ip));
+      const key = subject.via === 'edge' ? subject.keyId : subject.keyHash;
+      if (!byIp.decision.allow || !key) return [byIp];
+      return [byIp, check(cls, subject.via, 'key', key)];
+    },
+    remember(incoming, checks) {
+      remembered.set(incoming, checks);
+    },
+    counted(incoming) {
+      return incoming ? remembered.get(incoming) : undefined;
+    },
+  };
+}
+
+const limiters = new WeakMap<AppContext, OriginRateLimiter>();
+
+/** The one limiter of an app (its context): the middleware and the read fast path share it. */
+export function rateLimiterOf(ctx: AppContext): OriginRateLimiter {
+  let limiter = limiters.get(ctx);
+  if (!limiter) {
+    limiter = createRateLimiter(ctx.config, () => ctx.now() * 1000);
+    limiters.set(ctx, limiter);
+  }
+  return limiter;
+}
+
+/** The request carries a key of its own: `auth_token` or an Authorization header. */
+function presentsKey(c: Context<OriginEnv>): boolean {
+  return c.req.header('authorization') !== undefined || c.req.query('auth_token') !== undefined;
+}
+
+/** Who the chain counts this request as (an assertion is trusted only once verified). */
+function subjectOf(ctx: AppContext, c: Context<OriginEnv>): RateSubject {
+  const ip = c.get('clientIp');
+  const url = new URL(c.req.url);
+  if (c.req.header(ASSERTION_HEADERS.signature) !== undefined) {
+    const secret = ctx.config.EDGE_SHARED_SECRET;
+    const result = secret ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, url.pathname + url.search, ctx.now()) : null;
+    // A bad assertion is refused by the route (401); it is counted by its address meanwhile.
+    if (result?.ok) return { via: 'edge', ip: result.assertion.clientIp || ip, keyId: result.assertion.keyId };
+    return { via: 'direct', ip, keyHash: null };
+  }
+  const token = extractToken(url, c.req.header('authorization'));
+  return { via: 'direct', ip, keyHash: token === null ? null : wellFormedTokenHash(token) };
+}
+
+/** The 429 of a refused check, thrown into the app's one error shape. */
+export function throttledError(check: RateLimitCheck): ApiError {
+  const { detail, headers } = throttled(check);
+  return new ApiError('rate_limited', detail, { ...headers, 'cache-control': 'no-store' });
+}
+
+/**
+ * The origin's limits as middleware (origin/app.ts installs it before the routes): the edge-only
+ * rule for keyed content reads, then the rate limits. Needs the request context (clientIp, logger).
+ */
+export function originRateLimit(ctx: AppContext): MiddlewareHandler<OriginEnv> {
+  const limiter = rateLimiterOf(ctx);
+  return async function originRateLimitHandler(c, next) {
+    if (!limiter.enabled && !limiter.requireEdge) return next();
+    const cls = originRouteClass(c.req.method, c.req.path);
+    if (cls === null) return next();
+    if (limiter.requireEdge && cls === 'read' && c.req.header(ASSERTION_HEADERS.signature) === undefined && presentsKey(c)) {
+      throw new ApiError('forbidden', EDGE_REQUIRED_DETAIL);
+    }
+    if (!limiter.enabled) return next();
+
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const checks = limiter.counted(incoming) ?? limiter.count(cls, subjectOf(ctx, c));
+    const refused = refusedCheck(checks);
+    if (refused) {
+      c.get('logger').warn({ class: cls, scope: refused.scope, penalised: refused.decision.penalise, policy: policyOf(refused.rule) }, 'rate limited');
+      throw throttledError(refused);
+    }
+    await next();
+    for (const [name, value] of Object.entries(rateLimitHeaders(bindingCheck(checks)))) c.res.headers.set(name, value);
+  };
+}
