@@ -60,7 +60,8 @@ export function sanitizeHtml(html: string): string {
 /** C0/C1 controls, every Unicode space or line/paragraph separator, and format characters (zero-width, bidi). */
 const UNSAFE_CHARS = /[\p{Cc}\p{Cf}\p{Z}\s\\]/u;
 /** `&#58;`, `&#x3a;`, `&colon;`, `&Tab;`: a character reference a template might decode into the URL. */
-const CHARACTER_REFERENCE = /&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);?/i;
+/** Numeric references decode without their `;`; named ones (`&colon;`, `&Tab;`) that matter here need it, so `?a=1&b=2` stays fine. */
+const CHARACTER_REFERENCE = /&#(?:\d+|x[0-9a-f]+)|&[a-z][a-z0-9]*;/i;
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 const RELATIVE_BASE = 'https://relative.invalid/base/';
 
