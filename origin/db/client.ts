@@ -6,7 +6,7 @@
 import { readFileSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
 import type { OriginConfig } from '../config.js';
@@ -22,6 +22,14 @@ export interface Database {
   /** True when a trivial query answers; used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** Seconds a new database connection may take (TCP, TLS and startup) before it counts as unavailable. */
+export const CONNECT_TIMEOUT_S = 10;
+
+/** The pause (seconds) before a closed connection is reopened for a waiting query: 100–250 ms, jittered. */
+export function reconnectDelaySeconds(): number {
+  return 0.1 + Math.random() * 0.15;
 }
 
 export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -54,6 +62,13 @@ export async function createDatabase(config: DbConfig): Promise<Database> {
       max: config.DATABASE_POOL_MAX,
       ssl: sslOption(config.DATABASE_SSLMODE, config.DATABASE_SSL_CA_FILE),
       connection: { statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS, application_name: 'ghee-origin' },
+      // An unreachable host that drops packets fails in seconds (503), not after the driver's 30 s.
+      connect_timeout: CONNECT_TIMEOUT_S,
+      // Connections are opened for waiting queries, and each failed attempt fails only the query it
+      // was opened for: the driver's default backoff (growing to 20 s across failures) would leave the
+      // others waiting that long while Postgres is down. A short jittered pause keeps them failing
+      // fast (503) and reconnects within a fraction of a second once it is back.
+      backoff: reconnectDelaySeconds,
       onnotice: () => {},
     });
     const db = drizzle(client, { schema });
@@ -89,4 +104,83 @@ async function pingDb(db: Db): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Errors that mean "the database cannot serve now" rather than "this request is wrong": the
+ * server unreachable, restarting or full, or the connection lost under the query. Requests
+ * answer them with 503 + Retry-After and background jobs retry on their next run; anything
+ * else stays an internal error.
+ * - SQLSTATE class 08 (connection exception), 57P01 admin_shutdown, 57P02 crash_shutdown,
+ *   57P03 cannot_connect_now (starting up, shutting down, in recovery), 57P05
+ *   idle_session_timeout, 53300 too_many_connections;
+ * - the postgres driver's own CONNECTION_CLOSED / CONNECTION_DESTROYED / CONNECTION_ENDED /
+ *   CONNECT_TIMEOUT;
+ * - the socket's: refused, reset, broken pipe, timed out, host or network unreachable, name
+ *   not resolvable (yet).
+ * The error may be wrapped (Drizzle's DrizzleQueryError keeps it as `cause`; a connection to a
+ * name with several addresses fails with an AggregateError).
+ */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
+const UNAVAILABLE_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_DESTROYED',
+  'CONNECTION_ENDED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/** Seconds a client is told to wait (Retry-After) when the database is unavailable. */
+export const DATABASE_RETRY_AFTER_S = 5;
+
+function unavailableCause(err: unknown, depth = 0): { code: string; message: string } | null {
+  if (!err || typeof err !== 'object' || depth > 5) return null;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+    const message = (err as { message?: unknown }).message;
+    return { code, message: typeof message === 'string' ? message.slice(0, 300) : code };
+  }
+  const cause = unavailableCause((err as { cause?: unknown }).cause, depth + 1);
+  if (cause) return cause;
+  const errors = (err as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) {
+    for (const e of errors.slice(0, 8)) {
+      const found = unavailableCause(e, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** True when `err` (or what it wraps) says the database is unreachable or not serving now. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return unavailableCause(err) !== null;
+}
+
+/**
+ * A log-safe description of a failed database call: the driver's or server's code and message
+ * only — never Drizzle's wrapper message, which carries the statement and its parameters.
+ */
+export function describeDatabaseError(err: unknown): { code?: string; error: string; unavailable: boolean } {
+  const unavailable = unavailableCause(err);
+  if (unavailable) return { code: unavailable.code, error: unavailable.message, unavailable: true };
+  let e: unknown = err;
+  // DrizzleQueryError: "Failed query: <sql>\nparams: <values>"; what failed is its cause.
+  for (let i = 0; i < 5 && e instanceof DrizzleQueryError && e.cause !== undefined; i++) e = e.cause;
+  if (e instanceof Error) {
+    const code = (e as { code?: unknown }).code;
+    const message = e.message.startsWith('Failed query:') ? 'query failed' : e.message.slice(0, 300);
+    return { ...(typeof code === 'string' ? { code } : {}), error: message, unavailable: false };
+  }
+  return { error: typeof e === 'string' ? e.slice(0, 300) : 'unknown error', unavailable: false };
 }

@@ -1,0 +1,127 @@
+/**
+ * A throwaway Postgres cluster of the test's own (initdb into a temp dir, its own port and
+ * socket directory), for tests that stop and start Postgres: never the shared cluster on 5432.
+ * As root (CI) the cluster belongs to the `postgres` user and every command runs through
+ * `runuser -u postgres`; otherwise as the current user. Trust authentication on 127.0.0.1 only.
+ */
+import { execFile } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+
+const run = promisify(execFile);
+
+export interface PgCluster {
+  /** Superuser URL of the cluster's `postgres` database. */
+  readonly adminUrl: string;
+  readonly port: number;
+  readonly dir: string;
+  /** Whether it was last started (and not stopped since). */
+  readonly running: boolean;
+  /** URL of a database on this cluster. */
+  urlOf(database: string): string;
+  /** Creates a database (owned by the superuser) and returns its URL. */
+  createDatabase(name: string): Promise<string>;
+  /** pg_ctl start, waiting until it accepts connections. */
+  start(): Promise<void>;
+  /** pg_ctl stop: `immediate` kills every backend at once (a crash; recovery replays the WAL on the next start). */
+  stop(mode?: 'smart' | 'fast' | 'immediate'): Promise<void>;
+  /** The server log (for failure messages). */
+  log(): Promise<string>;
+  /** Stops it (immediate) and deletes its files. */
+  dispose(): Promise<void>;
+}
+
+/** The directory of initdb/pg_ctl: PG_BIN, else the newest /usr/lib/postgresql/<v>/bin. */
+export function postgresBinDir(): string {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const base = '/usr/lib/postgresql';
+  const versions = existsSync(base)
+    ? readdirSync(base)
+        .filter((v) => /^\d+$/.test(v) && existsSync(join(base, v, 'bin', 'initdb')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length === 0) throw new Error('no Postgres server binaries found (set PG_BIN to the directory of initdb and pg_ctl)');
+  return join(base, versions[0]!, 'bin');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startPgCluster(): Promise<PgCluster> {
+  const bin = postgresBinDir();
+  const asRoot = userInfo().uid === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'ghee-pg-'));
+  const data = join(dir, 'data');
+  const logFile = join(dir, 'server.log');
+  if (asRoot) {
+    // Postgres refuses to run as root: the cluster belongs to the postgres user.
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+    chmodSync(dir, 0o700);
+  }
+  const exec = async (tool: string, args: string[]) => {
+    const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+    return run(cmd, argv, { cwd: dir, maxBuffer: 4 * 1024 * 1024 });
+  };
+  await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60 -c shared_buffers=16MB`;
+  const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  let running = false;
+
+  const cluster: PgCluster = {
+    adminUrl,
+    port,
+    dir,
+    get running() {
+      return running;
+    },
+    urlOf,
+    async createDatabase(name) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        await admin.unsafe(`create database ${name}`);
+      } finally {
+        await admin.end({ timeout: 5 });
+      }
+      return urlOf(name);
+    },
+    async start() {
+      await exec('pg_ctl', ['start', '-D', data, '-l', logFile, '-w', '-t', '60', '-o', options]);
+      running = true;
+    },
+    async stop(mode = 'fast') {
+      await exec('pg_ctl', ['stop', '-D', data, '-m', mode, '-w', '-t', '60']);
+      running = false;
+    },
+    async log() {
+      try {
+        const { readFile } = await import('node:fs/promises');
+        return await readFile(logFile, 'utf8');
+      } catch {
+        return '';
+      }
+    },
+    async dispose() {
+      if (running) await cluster.stop('immediate').catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  await cluster.start();
+  return cluster;
+}
