@@ -7,7 +7,7 @@ import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
 import type { OriginConfig } from './config.js';
 import type { Envelope } from './crypto/envelope.js';
-import type { Database } from './db/client.js';
+import { DATABASE_RETRY_AFTER_S, describeDatabaseError, isDatabaseUnavailable, type Database } from './db/client.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { attachReadPath, createReadPath } from './read-path.js';
@@ -131,6 +131,11 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     if (err instanceof HTTPException && err.status < 500) {
       const code = statusToCode(err.status);
       return jsonError(code, err.message || DEFAULT_DETAIL[code], requestId);
+    }
+    // The database unreachable or restarting: 503 + Retry-After; logged without the statement or its parameters.
+    if (isDatabaseUnavailable(err)) {
+      (c.get('logger') ?? ctx.logger).warn({ db: describeDatabaseError(err) }, 'database unavailable');
+      return jsonError('unavailable', 'The database is unavailable; retry shortly.', requestId, { 'retry-after': String(DATABASE_RETRY_AFTER_S) });
     }
     // Unexpected: full detail goes to the log only, never to the client.
     (c.get('logger') ?? ctx.logger).error({ err }, 'unhandled error');

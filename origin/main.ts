@@ -11,6 +11,7 @@ import { createDatabase, type Database } from './db/client.js';
 import { createPurger, type Purger } from './jobs/purgers.js';
 import { PurgeWorker } from './jobs/purge-worker.js';
 import { KeyRevoker } from './jobs/key-revoker.js';
+import { logRunFailure } from './jobs/periodic.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { SmtpTransport } from './identity/mail.js';
 import { pruneAttempts } from './services/auth-attempts.js';
@@ -63,7 +64,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   keyRevoker.start(60_000);
   // Attempt counters older than a day are no longer read by any window.
   const pruner = setInterval(() => {
-    pruneAttempts(database.db, new Date(Date.now() - 86_400_000), new Date()).catch((err: unknown) => logger.warn({ err }, 'pruning auth attempts failed'));
+    pruneAttempts(database.db, new Date(Date.now() - 86_400_000), new Date()).catch((err: unknown) => logRunFailure(logger, err, 'pruning auth attempts failed'));
   }, 3_600_000);
   pruner.unref();
   let stopping: Promise<void> | null = null;

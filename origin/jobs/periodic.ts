@@ -1,4 +1,16 @@
+import { describeDatabaseError } from '../db/client.js';
 import type { Logger } from '../logger.js';
+
+/**
+ * Logs a failed background run: the database being unavailable is a warning (the next run
+ * retries), anything else an error — with the driver's code and message only, never the failed
+ * statement or its parameters (origin/db/client.ts describeDatabaseError).
+ */
+export function logRunFailure(logger: Logger, err: unknown, msg: string, fields: Record<string, unknown> = {}): void {
+  const { unavailable, ...db } = describeDatabaseError(err);
+  if (unavailable) logger.warn({ ...fields, ...db, database_unavailable: true }, msg);
+  else logger.error({ ...fields, ...db }, msg);
+}
 
 /**
  * Runs a job's `runOnce` every `intervalMs` (measured from the end of a run, so runs never
@@ -22,7 +34,7 @@ export class PeriodicRunner {
     const tick = async () => {
       this.#timer = null;
       if (!this.#running) return;
-      this.#current = this.run().catch((err: unknown) => this.logger.error({ error: err instanceof Error ? err.message : String(err) }, `${this.name} run failed`));
+      this.#current = this.run().catch((err: unknown) => logRunFailure(this.logger, err, `${this.name} run failed`));
       await this.#current;
       this.#current = null;
       if (this.#running) {

@@ -16,6 +16,7 @@ import { and, asc, count, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { purgeOutbox } from '../db/schema/index.js';
 import type { Logger } from '../logger.js';
+import { logRunFailure } from './periodic.js';
 import { FASTLY_MAX_KEYS_PER_CALL, PurgeError, type Purger } from './purgers.js';
 
 /** A non-retryable answer (bad token, 4xx) is usually configuration: wait 2^4 = 16× longer. */
@@ -159,7 +160,7 @@ export class PurgeWorker {
           const result = await this.drainOnce();
           more = result.failed === 0 && result.delivered >= this.#batchSize;
         } catch (err) {
-          this.#logger.error({ purger: this.#purger.name, error: err instanceof Error ? err.message : String(err) }, 'purge worker run failed');
+          logRunFailure(this.#logger, err, 'purge worker run failed', { purger: this.#purger.name });
         }
       })();
       await this.#current;

@@ -33,6 +33,7 @@ import { webhookDeliveries, webhooks } from '../db/schema/index.js';
 import type { Envelope } from '../crypto/envelope.js';
 import type { Logger } from '../logger.js';
 import { checkWebhookTarget, type HostLookup } from '../net/ssrf.js';
+import { logRunFailure } from './periodic.js';
 import { SIGNATURE_HEADER, signWebhook, webhookSecretAad } from '../services/webhooks.js';
 
 export const WEBHOOK_USER_AGENT = 'ghee-webhooks/1';
@@ -234,7 +235,7 @@ export class WebhookWorker {
         (r) => {
           again = r.claimed >= this.batchSize;
         },
-        (err: unknown) => this.logger.error({ err: describeError(err, null) }, 'webhook worker pass failed'),
+        (err: unknown) => logRunFailure(this.logger, err, 'webhook worker pass failed'),
       );
       this.running = pass;
       await pass;

@@ -7,6 +7,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { logRunFailure } from '../jobs/periodic.js';
 
 /** What the API-key middleware needs (AppContext.keyUsage). */
 export interface KeyUsageSink {
@@ -89,7 +90,7 @@ export class KeyUsageRecorder implements KeyUsageSink {
         statements++;
       } catch (err) {
         for (const [id, t] of batch.slice(i)) this.touch(id, new Date(t));
-        this.#logger.error({ error: err instanceof Error ? err.message : String(err), keys: batch.length - i }, 'key usage flush failed');
+        logRunFailure(this.#logger, err, 'key usage flush failed', { keys: batch.length - i });
         throw err;
       }
     }
