@@ -119,6 +119,20 @@ export class MemoryTransport implements MailTransport {
     return undefined;
   }
 
+  /**
+   * The latest message to `to` once at least `count` have been sent to that address (mail of
+   * sign-ups and reset requests is sent after the answer); rejects after `timeoutMs`.
+   */
+  async waitFor(to: string, count = 1, timeoutMs = 5000): Promise<MailMessage> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.filter((m) => m.to.toLowerCase() === to.toLowerCase());
+      if (found.length >= count) return found[found.length - 1]!;
+      if (Date.now() > deadline) throw new Error(`mail: fewer than ${count} message(s) to that address after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
   clear(): void {
     this.messages.length = 0;
   }

@@ -1,13 +1,14 @@
 /**
  * Accounts and sessions (JSON under /v1/auth):
  *   POST /v1/auth/signup             organization + owner; verification mail (same answer if the email exists)
+ *                                    — its mail is sent after the answer
  *   POST /v1/auth/verify-email       single-use token from the mail
  *   GET  /v1/auth/captcha            a proof-of-work challenge (required after repeated failures)
  *   POST /v1/auth/login              password (+ 2FA code) → session cookie + CSRF token
  *   GET  /v1/auth/session            who is signed in, CSRF token, memberships
  *   POST /v1/auth/logout             ends this session
  *   POST /v1/auth/logout-all         ends every session of the user
- *   POST /v1/auth/password/forgot    reset mail (same answer whether or not the account exists)
+ *   POST /v1/auth/password/forgot    reset mail (same answer, same work before it, whether or not the account exists)
  *   POST /v1/auth/password/reset     single-use token (1 h) + new password; ends all sessions
  *   POST /v1/auth/password/change    current + new password; ends the other sessions, new token
  *   POST /v1/auth/reauthenticate     password (+ 2FA code): this session counts as recently signed in
@@ -157,6 +158,11 @@ export function authRoutes(ctx: AppContext) {
     await next();
   });
 
+  /**
+   * Answers the same whether or not the email has an account, and never waits for the mail
+   * (queued after the answer, identity/after-response.ts). The account is created before
+   * answering, so a failure is the request's own 500; the hash is computed before the lookup.
+   */
   app.post('/v1/auth/signup', limit, async (c) => {
     await ipLimit('signup', c.get('clientIp'), SIGNUPS_PER_IP_HOUR);
     const body = await parseBody(c, signupBody);
@@ -166,11 +172,13 @@ export function authRoutes(ctx: AppContext) {
     const hash = await hashNewPassword(id, body.password);
     const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.email, body.email)).limit(1);
     if (existing) {
-      await sendMail(id, ctx.logger, {
-        to: body.email,
-        subject: 'Someone tried to sign up to ghee with your email',
-        text: `Someone (maybe you) tried to create a ghee account with this address, which already has one. If it was you, sign in or reset your password at ${id.publicAppUrl}/password/forgot. Otherwise ignore this message.`,
-      });
+      id.afterResponse.enqueue(c.get('logger'), 'signup.existing_mail', () =>
+        sendMail(id, ctx.logger, {
+          to: body.email,
+          subject: 'Someone tried to sign up to ghee with your email',
+          text: `Someone (maybe you) tried to create a ghee account with this address, which already has one. If it was you, sign in or reset your password at ${id.publicAppUrl}/password/forgot. Otherwise ignore this message.`,
+        }).then(() => undefined),
+      );
     } else {
       const verifyToken = await ctx.database.db.transaction(async (tx) => {
         const [user] = await tx.insert(users).values({ email: body.email, name: body.name, passwordHash: hash }).returning({ id: users.id });
@@ -180,11 +188,13 @@ export function authRoutes(ctx: AppContext) {
         await audit(tx as unknown as Db, requestActor(c, user!.id), { action: 'account.signup', result: 'success', organizationId: org!.id, targetType: 'user', targetId: user!.id });
         return issueEmailToken(tx as unknown as Db, user!.id, 'verify_email', VERIFY_TTL_MS);
       });
-      await sendMail(id, ctx.logger, {
-        to: body.email,
-        subject: 'Verify your email for ghee',
-        text: `Welcome to ghee. Verify your email within 24 hours: ${id.publicAppUrl}/verify-email?token=${verifyToken}`,
-      });
+      id.afterResponse.enqueue(c.get('logger'), 'signup.verification_mail', () =>
+        sendMail(id, ctx.logger, {
+          to: body.email,
+          subject: 'Verify your email for ghee',
+          text: `Welcome to ghee. Verify your email within 24 hours: ${id.publicAppUrl}/verify-email?token=${verifyToken}`,
+        }).then(() => undefined),
+      );
     }
     return c.json({ status: 'verification_sent', password_strength: strength }, 201);
   });
@@ -331,14 +341,20 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'signed_out', sessions_revoked: n });
   });
 
+  /**
+   * Answers before looking the email up: the lookup, the token and the mail run after the answer
+   * (identity/after-response.ts), so neither the answer nor its timing shows whether an account exists.
+   */
   app.post('/v1/auth/password/forgot', limit, async (c) => {
     await ipLimit('reset', c.get('clientIp'), RESETS_PER_IP_HOUR);
     const body = await parseBody(c, forgotBody);
     await recordAttempt(db(), { action: 'reset', account: body.email, ip: c.get('clientIp'), success: true, now: now() });
-    const [user] = await db().select({ id: users.id, disabled: users.disabledAt }).from(users).where(eq(users.email, body.email)).limit(1);
-    if (user && !user.disabled) {
+    const actor = requestActor(c);
+    id.afterResponse.enqueue(c.get('logger'), 'password.reset_requested', async () => {
+      const [user] = await db().select({ id: users.id, disabled: users.disabledAt }).from(users).where(eq(users.email, body.email)).limit(1);
+      if (!user || user.disabled) return;
       const t = await ctx.database.db.transaction(async (tx) => {
-        await audit(tx as unknown as Db, requestActor(c, user.id), { action: 'password.reset_requested', result: 'success', targetType: 'user', targetId: user.id });
+        await audit(tx as unknown as Db, { ...actor, userId: user.id }, { action: 'password.reset_requested', result: 'success', targetType: 'user', targetId: user.id });
         return issueEmailToken(tx as unknown as Db, user.id, 'password_reset', RESET_TTL_MS);
       });
       await sendMail(id, ctx.logger, {
@@ -346,7 +362,7 @@ export function authRoutes(ctx: AppContext) {
         subject: 'Reset your ghee password',
         text: `Reset your password within one hour: ${id.publicAppUrl}/password/reset?token=${t}\nIf you did not ask for this, ignore this message.`,
       });
-    }
+    });
     return c.json({ status: 'reset_sent' }, 202);
   });
 

@@ -6,6 +6,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginConfig } from '../config.js';
+import { AfterResponseQueue } from '../identity/after-response.js';
 import type { IdentityLogger } from '../identity/logger.js';
 import { checkBreached, checkPassword, type PasswordStrength } from '../identity/password-policy.js';
 import { dummyVerify, hashPassword, verifyPassword } from '../identity/passwords.js';
@@ -32,6 +33,8 @@ export interface IdentityContext {
   reauthMaxAgeMs: number;
   publicAppUrl: string;
   mail: MailTransport;
+  /** The account-dependent work of unauthenticated requests, done after answering (identity/after-response.ts). */
+  afterResponse: AfterResponseQueue;
 }
 
 /** A fixed development pepper, so local PGlite accounts survive restarts (production refuses to start without PASSWORD_PEPPERS). */
@@ -54,6 +57,7 @@ export function identityFromConfig(config: OriginConfig, mail: MailTransport): I
     reauthMaxAgeMs: config.REAUTH_MAX_AGE_MINUTES * 60_000,
     publicAppUrl: config.PUBLIC_APP_URL.replace(/\/+$/, ''),
     mail,
+    afterResponse: new AfterResponseQueue(),
   };
 }
 

@@ -179,7 +179,7 @@ describe('an origin driven through its error paths logs none of its secrets', ()
     const password = `Quiet-${randomBytes(6).toString('hex')}-Harbor!`;
     remember(email, password);
     expect((await post('/v1/auth/signup', { email, password, name: 'Grace Hopper', organization_name: 'Compilers Inc' })).status).toBe(201);
-    const verify = linkToken(mail.last(email)!.text);
+    const verify = linkToken((await mail.waitFor(email, 1)).text);
     const forged = randomBytes(32).toString('base64url');
     remember(verify, forged);
     expect((await post('/v1/auth/verify-email', { token: forged })).status).toBe(400);
@@ -187,7 +187,7 @@ describe('an origin driven through its error paths logs none of its secrets', ()
     expect((await post('/v1/auth/verify-email', { token: verify })).status).toBe(400);
 
     expect((await post('/v1/auth/password/forgot', { email })).status).toBe(202);
-    const reset = linkToken(mail.last(email)!.text);
+    const reset = linkToken((await mail.waitFor(email, 2)).text);
     const newPassword = `Reset-${randomBytes(6).toString('hex')}-Beacon!`;
     remember(reset, newPassword);
     expect((await post('/v1/auth/password/reset', { token: forged, password: newPassword })).status).toBe(400);
