@@ -12,7 +12,7 @@ import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { attachReadPath, createReadPath } from './read-path.js';
 import { originRateLimit } from './http/rate-limit.js';
-import { canonicalReads, readRefusal, receivedUrl } from './http/content-read.js';
+import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.js';
 import { LogTransport, type MailTransport } from './identity/mail.js';
 import { inputBoundary } from './http/input.js';
 import type { KeyUsageSink } from './services/key-usage.js';
@@ -99,12 +99,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   // The input boundary (origin/http/input.ts): bad paths and queries refused before routing, every JSON body checked as parsed.
   app.use('*', inputBoundary());
 
-  // A content read the shared parser refused (origin/http/content-read.ts): 400 before anything else.
-  app.use('*', async function readRefusals(c, next) {
-    const refusal = readRefusal(c.req.raw);
-    if (refusal) throw new ApiError(refusal.code, refusal.detail);
-    await next();
-  });
+  // A content read the shared parser refused (origin/http/content-read.ts): 401 / 400 before anything else.
+  app.use('*', readRefusals());
 
   // The origin's own rate limits and the edge-only rule for keyed reads (origin/http/rate-limit.ts).
   app.use('*', originRateLimit(ctx));

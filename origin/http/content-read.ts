@@ -2,7 +2,7 @@
  * Content API reads at the origin, read the way the edge reads them (shared/content-request.ts).
  *
  * `canonicalReads(app)` puts the shared parser in front of the origin's router: a GET or HEAD of a
- * Content API read route is rewritten to its canonical request — normalised path, only the
+ * Content API read route (or a public asset) is rewritten to its canonical request — normalised path, only the
  * route's parameters, each once, sorted, preview as `preview=1` — before Hono routes it, so the
  * read routes see exactly what the edge keys its cache on and forwards (a request the edge
  * forwarded is canonical already and passes unchanged). A directly presented `auth_token` is kept
@@ -13,15 +13,17 @@
  * `contentReader(c)` is the one permission check of a content read: who may read the space, and
  * whether the key may preview — by kind and by its scopes.
  */
-import type { Context, Hono } from 'hono';
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { extractToken, parseApiKey } from '../../shared/api-key.js';
+import { ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
-import { TOKEN_PARAM, canonicalTarget, parseReadRequest, type ContentRequest, type RequestRefusal } from '../../shared/content-request.js';
+import { TOKEN_PARAM, canonicalTarget, parseReadRequest, type ContentRequest, type ReadRequest, type RequestRefusal } from '../../shared/content-request.js';
 import { keyAllows } from '../../shared/permissions.js';
 import type { OriginEnv } from '../env.js';
 
 interface ReadState {
   /** The canonical read, or the parser's refusal. */
-  read: ContentRequest | RequestRefusal;
+  read: ReadRequest | RequestRefusal;
   /** The URL as received, when the request was rewritten (the access log records what was asked). */
   received?: string;
 }
@@ -32,7 +34,7 @@ const states = new WeakMap<Request, ReadState>();
 export function canonicalRead(req: Request): Request {
   if (req.method !== 'GET' && req.method !== 'HEAD') return req;
   const url = new URL(req.url);
-  if (!url.pathname.startsWith('/v2/')) return req;
+  if (!url.pathname.startsWith('/v2/') && !url.pathname.startsWith('/assets/')) return req;
   const parsed = parseReadRequest(url.pathname, url.searchParams);
   if (!parsed.ok) {
     // Not a read route: the router's (management views, unknown paths answer its 404).
@@ -41,7 +43,6 @@ export function canonicalRead(req: Request): Request {
     return req;
   }
   const read = parsed.request;
-  if (read.kind !== 'content') return req;
   let target = canonicalTarget(read);
   const credential = url.searchParams.get(TOKEN_PARAM);
   if (credential !== null) target += `${read.query ? '&' : '?'}${new URLSearchParams([[TOKEN_PARAM, credential]]).toString()}`;
@@ -62,10 +63,30 @@ export function canonicalReads<A extends Hono<OriginEnv>>(app: A): A {
   return app;
 }
 
-/** The parser's refusal of this request, if it refused it (answered 400 before anything else). */
+/** The parser's refusal of this request, if it refused it. */
 export function readRefusal(req: Request): RequestRefusal | null {
   const read = states.get(req)?.read;
   return read && !('kind' in read) ? read : null;
+}
+
+/**
+ * Answers a read the parser refused, with the edge's precedence (edge/middleware/api-key):
+ * credentials first — no key 401, a token that is not a well-formed key 401 — then the refusal
+ * (400). Whether a well-formed key is active is not looked up for a request that cannot be served.
+ */
+export function readRefusals(): MiddlewareHandler<OriginEnv> {
+  return async function readRefusalsHandler(c, next) {
+    const refusal = readRefusal(c.req.raw);
+    if (refusal) {
+      if (c.req.path.startsWith('/v2/') && c.req.header(ASSERTION_HEADERS.signature) === undefined) {
+        const token = extractToken(new URL(c.req.url), c.req.header('authorization'));
+        if (!token) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
+        if (!parseApiKey(token)) throw new ApiError('invalid_token', 'Invalid token');
+      }
+      throw new ApiError(refusal.code, refusal.detail);
+    }
+    await next();
+  };
 }
 
 /** The URL as the client sent it (for the access log), when canonicalRead rewrote it. */
@@ -76,7 +97,7 @@ export function receivedUrl(req: Request): string {
 /** The canonical read of this request (parsed here if it did not come through canonicalRead, e.g. a sub-app in a test). */
 export function contentReadOf(c: Context<OriginEnv>): ContentRequest {
   const state = states.get(c.req.raw);
-  if (state && 'kind' in state.read) return state.read;
+  if (state && 'kind' in state.read && state.read.kind === 'content') return state.read;
   const url = new URL(c.req.url);
   const parsed = parseReadRequest(url.pathname, url.searchParams);
   if (!parsed.ok) throw new ApiError(parsed.refusal.code, parsed.refusal.detail);
