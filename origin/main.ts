@@ -7,7 +7,7 @@ import { ConfigError } from '../shared/config.js';
 import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
 import { envelopeFromConfig } from './crypto/envelope.js';
-import { createDatabase, type Database } from './db/client.js';
+import { createDatabase, describeDatabaseError, isDatabaseUnavailable, type Database } from './db/client.js';
 import { createPurger, type Purger } from './jobs/purgers.js';
 import { PurgeWorker } from './jobs/purge-worker.js';
 import { KeyRevoker } from './jobs/key-revoker.js';
@@ -107,6 +107,43 @@ export function onShutdownSignal(stop: () => Promise<void>, logger: Logger): voi
   process.on('SIGINT', handler);
 }
 
+/**
+ * The process-wide policy for errors nobody handled. Database and socket errors are handled where
+ * they arise (the request's onError answers 503; each background job logs and retries), so what
+ * reaches here is a bug:
+ * - an uncaught exception leaves the code that threw half-done, with state no one can vouch for:
+ *   it is logged (fatal, without statement parameters) and the process exits 1 for its
+ *   supervisor to restart — never kept alive;
+ * - an unhandled rejection of a database-unavailable error is a promise nobody awaited failing for
+ *   a reason already answered elsewhere: logged as a warning, the process keeps serving (under
+ *   `npm start` the edge goes on serving cached content); any other unhandled rejection is treated
+ *   as an uncaught exception.
+ */
+export function installProcessSafety(logger: Logger): void {
+  const fatal = (err: unknown, kind: string) => {
+    try {
+      logger.fatal({ ...describeDatabaseError(err), type: err instanceof Error ? err.constructor.name : typeof err, stack: stackFrames(err) }, `${kind}; exiting`);
+    } finally {
+      process.exit(1);
+    }
+  };
+  process.on('uncaughtException', (err) => fatal(err, 'uncaught exception'));
+  process.on('unhandledRejection', (reason) => {
+    if (isDatabaseUnavailable(reason)) logger.warn({ ...describeDatabaseError(reason), database_unavailable: true }, 'unhandled rejection: database unavailable');
+    else fatal(reason, 'unhandled rejection');
+  });
+}
+
+/** The stack's frames without its first line (the message, which for a failed query carries its parameters). */
+function stackFrames(err: unknown): string | undefined {
+  if (!(err instanceof Error) || !err.stack) return undefined;
+  return err.stack
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 15)
+    .join('\n');
+}
+
 /** Loads config or prints the one clear line and exits 1. */
 export function loadConfigOrExit<T>(load: () => T): T {
   try {
@@ -122,6 +159,8 @@ export function loadConfigOrExit<T>(load: () => T): T {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadConfigOrExit(() => loadOriginConfig());
-  const origin = await startOrigin(config);
+  const logger = createLogger(config.LOG_LEVEL);
+  installProcessSafety(logger);
+  const origin = await startOrigin(config, logger);
   onShutdownSignal(origin.stop, origin.logger);
 }

@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { intSetting, parseConfig } from '../shared/config.js';
 import { loadOriginConfig } from '../origin/config.js';
-import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
+import { installProcessSafety, loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
+import { createLogger } from '../origin/logger.js';
 import { startNodeEdge } from '../edge/platform/node.js';
 import { MemoryBlocklist } from '../edge/platform/memory-blocklist.js';
 import { edgeStoresFromEnv } from '../edge/platform/node-env.js';
@@ -36,7 +37,9 @@ const local = loadConfigOrExit(() =>
   ),
 );
 
-const origin = await startOrigin(originConfig);
+const logger = createLogger(originConfig.LOG_LEVEL);
+installProcessSafety(logger);
+const origin = await startOrigin(originConfig, logger);
 const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE, identityFromConfig(originConfig, new MemoryTransport()));
 
 const stores = edgeStoresFromEnv(env);
