@@ -159,6 +159,22 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     await expectErrorShape(await fetch(`${edge.url}/definitely/not/here`), 404, 'not_found');
   });
 
+  it('keys Core Cache on the canonical request it forwards: a HEAD stores nothing empty, // and reordered parameters share the page, repeats are refused', async () => {
+    const read = origin.seed.keys.read;
+    const head = await fetch(`${edge.url}/v2/pages/*/home/?levels=1&auth_token=${read}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const after = await fetch(`${edge.url}/v2/pages/*/home/?levels=1&auth_token=${read}`);
+    expect(after.status).toBe(200);
+    expect(await after.json()).toMatchObject({ data: { slug: 'home' } });
+    // Another spelling of the same read is served the same stored object.
+    const odd = await fetch(`${edge.url}/v2//pages/*/home?utm=x&levels=1&auth_token=${read}`);
+    expect(odd.headers.get('x-cache')).toBe('HIT');
+    expect(await odd.json()).toMatchObject({ data: { slug: 'home' } });
+    await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/?preview=x&preview=1&auth_token=${origin.seed.keys.preview}`), 400, 'bad_request');
+    await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/?preview=1&auth_token=${read}`), 403, 'forbidden');
+  });
+
   // Last: it stops the origin.
   it('soft purge then origin down: the stale copy is served (STALE), uncached reads fail in the error shape', async () => {
     const path = `/v2/pages/*/home/?locale=en&levels=2&auth_token=${origin.seed.keys.read}`;
