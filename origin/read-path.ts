@@ -112,7 +112,7 @@ interface Pending {
   decline: () => void;
   started: number;
   clientIp: string;
-  /** The read's rate-limit checks (origin/http/rate-limit.ts), when limits are on: their RateLimit-* headers go on the 200. */
+  /** A direct read's rate-limit checks (origin/http/rate-limit.ts), when limits are on: their RateLimit-* headers go on the 200. */
   checks: RateLimitCheck[] | null;
 }
 
@@ -163,6 +163,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
   const raw: RawQuery = query;
   const limiter = rateLimiterOf(ctx);
   const template = buildTemplate(limiter.enabled);
+  /** Edge-asserted reads carry no RateLimit-* of the origin's (origin/http/rate-limit.ts). */
+  const edgeTemplate = limiter.enabled ? buildTemplate(false) : template;
   const counts = { served: 0, declined: 0, queries: 0 };
   /** Non-plain Host values and whether node-server keeps the URL as sent with them (bounded). */
   const hostKept = new Map<string, boolean>();
@@ -299,12 +301,13 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     const read = p.read;
     const requestId = resolveRequestId(read.requestId);
     const body = `{"data":${page.json}}`;
-    const headers = template.flat.slice();
-    headers[template.surrogateKey] = pageSurrogateKey(spaceId, read.slug, page.id);
-    headers[template.requestId] = requestId;
+    const t = p.checks ? template : edgeTemplate;
+    const headers = t.flat.slice();
+    headers[t.surrogateKey] = pageSurrogateKey(spaceId, read.slug, page.id);
+    headers[t.requestId] = requestId;
     if (p.checks) {
       const values = rateLimitValues(bindingCheck(p.checks));
-      for (let i = 0; i < template.rateLimit.length; i++) headers[template.rateLimit[i]!] = values[i]!;
+      for (let i = 0; i < t.rateLimit.length; i++) headers[t.rateLimit[i]!] = values[i]!;
     }
     headers.push('Content-Length', String(Buffer.byteLength(body)));
     ctx.keyUsage?.touch(found.key.id, now);
@@ -424,13 +427,13 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
             principal.via === 'edge'
               ? limiter.count('read', { via: 'edge', ip: principal.clientIp || clientIp, keyId: principal.keyId })
               : limiter.count('read', { via: 'direct', ip: clientIp, keyHash: principal.tokenHash });
-          limiter.remember(incoming, checks);
+          limiter.remember(incoming, { checks, viaEdge: principal.via === 'edge' });
           if (refusedCheck(checks)) {
             decline();
             return;
           }
         }
-        if (queue.push({ read, outgoing, decline, started, clientIp, checks }) === 1) setImmediate(flush);
+        if (queue.push({ read, outgoing, decline, started, clientIp, checks: principal.via === 'edge' ? null : checks }) === 1) setImmediate(flush);
       };
     },
   };

@@ -3,7 +3,8 @@
  * — and the edge-only setting for content reads. Both sides count and decide with the same code
  * (shared/rate-limit.ts: countAndDecide, decideRateLimit) and answer a refusal the same way: 429
  * in the error shape with Retry-After and RateLimit-* headers, the RateLimit-* headers of the limit
- * closest to running out on every other answer.
+ * closest to running out on every other answer to a direct request (an edge-asserted answer goes
+ * back through the edge, which sets its own and may cache it: it carries none of the origin's).
  *
  * Classes (originRouteClass), each limited per client address and, when a key is presented, per key:
  * - read:   GET/HEAD of the Content API (`/v2/…` except `/v2/manage/…`);
@@ -90,9 +91,15 @@ export interface OriginRateLimiter {
   /** Counts this request and decides: per address, then (when the address is within its limit and a key is known) per key. */
   count(cls: OriginRouteClass, subject: RateSubject): RateLimitCheck[];
   /** Checks the fast path counted for a request it hands to the chain (so the chain does not count it again). */
-  remember(incoming: IncomingMessage, checks: RateLimitCheck[]): void;
+  remember(incoming: IncomingMessage, counted: Counted): void;
   /** The checks remembered for this request, if any. */
-  counted(incoming: IncomingMessage | undefined): RateLimitCheck[] | undefined;
+  counted(incoming: IncomingMessage | undefined): Counted | undefined;
+}
+
+/** A request's checks, and whether it came through the edge (its answer then carries no RateLimit-* of the origin's). */
+export interface Counted {
+  checks: RateLimitCheck[];
+  viaEdge: boolean;
 }
 
 /** The settings' NODE_ENV-dependent defaults: on in production, off otherwise (a development origin listens on loopback). */
@@ -122,7 +129,7 @@ export function createRateLimiter(config: OriginConfig, nowMs: () => number): Or
   const direct = rulesOf(config, 1);
   const edge = rulesOf(config, config.ORIGIN_RATE_LIMIT_EDGE_FACTOR);
   const ttl = config.ORIGIN_RATE_LIMIT_PENALTY_SECONDS;
-  const remembered = new WeakMap<IncomingMessage, RateLimitCheck[]>();
+  const remembered = new WeakMap<IncomingMessage, Counted>();
   /** Address → counter entry for recent addresses (parsing one is not free); cleared when full. */
   const entries = new Map<string, string>();
   const entryOf = (ip: string): string => {
@@ -148,8 +155,8 @@ export function createRateLimiter(config: OriginConfig, nowMs: () => number): Or
       if (!byIp.decision.allow || !key) return [byIp];
       return [byIp, check(cls, subject.via, 'key', key)];
     },
-    remember(incoming, checks) {
-      remembered.set(incoming, checks);
+    remember(incoming, counted) {
+      remembered.set(incoming, counted);
     },
     counted(incoming) {
       return incoming ? remembered.get(incoming) : undefined;
@@ -211,13 +218,20 @@ export function originRateLimit(ctx: AppContext): MiddlewareHandler<OriginEnv> {
     if (!limiter.enabled) return next();
 
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const checks = limiter.counted(incoming) ?? limiter.count(cls, subjectOf(ctx, c));
+    let counted = limiter.counted(incoming);
+    if (!counted) {
+      const subject = subjectOf(ctx, c);
+      counted = { checks: limiter.count(cls, subject), viaEdge: subject.via === 'edge' };
+    }
+    const { checks, viaEdge } = counted;
     const refused = refusedCheck(checks);
     if (refused) {
       c.get('logger').warn({ class: cls, scope: refused.scope, penalised: refused.decision.penalise, policy: policyOf(refused.rule) }, 'rate limited');
       throw throttledError(refused);
     }
     await next();
+    // Behind the edge the client's limits are the edge's: its RateLimit-* go out, and the edge would store ours with the page.
+    if (viaEdge) return;
     for (const [name, value] of Object.entries(rateLimitHeaders(bindingCheck(checks)))) c.res.headers.set(name, value);
   };
 }

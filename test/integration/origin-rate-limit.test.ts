@@ -17,7 +17,7 @@ import { listen, type RunningServer } from '../../origin/server.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
 import { signAssertion } from '../../shared/edge-assertion.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { LogSink } from '../helpers/stack.js';
+import { LogSink, startTestEdge, startTestOrigin } from '../helpers/stack.js';
 
 const SECRET = 's'.repeat(40);
 const PENALTY = 30;
@@ -250,7 +250,8 @@ describe('origin rate limits: edge-asserted reads', () => {
     for (let i = 0; i < 40; i++) {
       const a = await send(origin.url, '/v2/pages/*/home/', asserted('/v2/pages/*/home/', `203.0.113.${i + 1}`));
       expect(a.status, a.body).toBe(200);
-      expect(rateHeaders(a)).toMatchObject({ limit: '30', remaining: '29', policy: '30;w=10' });
+      // The answer goes back through the edge, which sets (and may cache) its own RateLimit-*: none of the origin's.
+      expect(a.names.filter((n) => n.startsWith('ratelimit-'))).toEqual([]);
     }
     // One visitor: 30 reads (10 × 3), then refused.
     for (let i = 0; i < 29; i++) expect((await send(origin.url, '/v2/pages/*/home/', asserted('/v2/pages/*/home/', '203.0.113.1'))).status).toBe(200);
@@ -263,6 +264,24 @@ describe('origin rate limits: edge-asserted reads', () => {
     const origin = await startOrigin({ ...env, ORIGIN_RATE_LIMIT_READ_IP_RPS: '100' });
     for (let i = 0; i < 30; i++) expect((await send(origin.url, '/v2/pages/*/home/', asserted('/v2/pages/*/home/', `198.51.100.${i + 1}`))).status).toBe(200);
     expectThrottled(await send(origin.url, '/v2/pages/*/home/', asserted('/v2/pages/*/home/', '198.51.100.200')), 30, 10);
+  });
+
+  it('behind an edge with its own limits off, neither a MISS nor the cached HIT carries the origin’s RateLimit-* headers', async () => {
+    const origin = await startTestOrigin({ ORIGIN_RATE_LIMIT: 'true' });
+    const edge = await startTestEdge(origin, { rate_limits: JSON.stringify({ enabled: false }) });
+    try {
+      for (const path of [`/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`, `/v2/posts/?auth_token=${origin.seed.keys.read}`]) {
+        const miss = await send(edge.url, path);
+        const hit = await send(edge.url, path);
+        expect([miss.status, miss.headers['x-cache'], hit.status, hit.headers['x-cache']]).toEqual([200, 'MISS', 200, 'HIT']);
+        for (const a of [miss, hit]) expect(a.names.filter((n) => n.startsWith('ratelimit-'))).toEqual([]);
+      }
+      // The same read sent directly carries them.
+      expect((await send(origin.server.url, `/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`)).headers['ratelimit-limit']).toBeDefined();
+    } finally {
+      await edge.close();
+      await origin.stop();
+    }
   });
 
   it('an assertion that does not verify is counted by the socket address (and refused by the route)', async () => {
