@@ -102,9 +102,14 @@ export interface Counted {
   viaEdge: boolean;
 }
 
-/** The settings' NODE_ENV-dependent defaults: on in production, off otherwise (a development origin listens on loopback). */
+/**
+ * The settings' NODE_ENV-dependent defaults. Limits: on unless NODE_ENV=test (a local `npm start`
+ * is limited like production: the probe's 3,000 direct reads in 2 s are refused there too; test
+ * origins turn them on where a test is about them). Edge-only reads: on in production only (a
+ * developer reads the local origin directly).
+ */
 export function rateLimitEnabled(config: OriginConfig): boolean {
-  return config.ORIGIN_RATE_LIMIT ?? config.NODE_ENV === 'production';
+  return config.ORIGIN_RATE_LIMIT ?? config.NODE_ENV !== 'test';
 }
 
 export function requireEdgeEnabled(config: OriginConfig): boolean {

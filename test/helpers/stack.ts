@@ -44,7 +44,8 @@ export interface OriginUnderTest {
  */
 export async function startTestOrigin(env: Record<string, string> = {}, opts: { mail?: MailTransport } = {}): Promise<OriginUnderTest> {
   const secret = randomBytes(32).toString('hex');
-  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off', ...env });
+  // The origin's own rate limits are off unless a test is about them (it passes ORIGIN_RATE_LIMIT).
+  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off', ORIGIN_RATE_LIMIT: 'false', ...env });
   const database = await createTestDatabase();
   const seed = (await seedDemo(database.db))!;
   const logs = new LogSink();

@@ -105,6 +105,7 @@ beforeAll(async () => {
     AUTH_SECRET: randomBytes(32).toString('hex'),
     HIBP_URL: 'off',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    ORIGIN_RATE_LIMIT: 'false',
   });
   database = await createTestDatabase();
   seed = (await seedDemo(database.db))!;

@@ -293,9 +293,11 @@ describe('origin rate limits: edge-asserted reads', () => {
 });
 
 describe('origin rate limits: settings', () => {
-  it('are on by default in production only, and can be turned on or off anywhere', () => {
+  it('are on by default but under NODE_ENV=test (a local npm start is limited too), and can be turned on or off anywhere', () => {
     const base = loadOriginConfig({ LOG_LEVEL: 'silent' });
-    expect(rateLimitEnabled(base)).toBe(false);
+    expect(rateLimitEnabled(base)).toBe(true);
+    expect(rateLimitEnabled({ ...base, NODE_ENV: 'test' })).toBe(false);
+    expect(rateLimitEnabled({ ...base, NODE_ENV: 'development', ORIGIN_RATE_LIMIT: false })).toBe(false);
     expect(rateLimitEnabled({ ...base, NODE_ENV: 'production' })).toBe(true);
     expect(rateLimitEnabled({ ...base, NODE_ENV: 'production', ORIGIN_RATE_LIMIT: false })).toBe(false);
     expect(rateLimitEnabled(loadOriginConfig({ ORIGIN_RATE_LIMIT: 'true' }))).toBe(true);

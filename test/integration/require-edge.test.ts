@@ -27,7 +27,7 @@ let seed: DemoSeed;
 const servers: RunningServer[] = [];
 
 async function startOrigin(env: Record<string, string>): Promise<{ url: string; app: Hono<OriginEnv> }> {
-  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'silent', EDGE_SHARED_SECRET: SECRET, HIBP_URL: 'off', SHUTDOWN_TIMEOUT_MS: '2000', ...env });
+  const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'silent', EDGE_SHARED_SECRET: SECRET, HIBP_URL: 'off', SHUTDOWN_TIMEOUT_MS: '2000', ORIGIN_RATE_LIMIT: 'false', ...env });
   const logger = createLogger('silent');
   const app = newApp({ config, database, logger, envelope: devEnvelope() });
   const server = await listen(app, config, logger);
