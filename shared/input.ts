@@ -11,6 +11,9 @@
  * percent-encoding that is malformed or not UTF-8 (`%E0%A4%A`, overlong `%C0%AE`, an encoded
  * surrogate `%ED%A0%80`).
  */
+import { DEFAULT_DETAIL, ERROR_STATUS, errorBody } from './errors.js';
+import { REQUEST_ID_HEADER, resolveRequestId } from './request-id.js';
+import { SECURE_HEADERS } from './secure-headers.js';
 
 /** Deepest JSON nesting a body may have (objects and arrays); deeper is refused before any walk or statement. */
 export const MAX_JSON_DEPTH = 64;
@@ -186,4 +189,30 @@ export function parseTimestamp(value: string): Date | null {
 function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * The raw HTTP/1.1 answer, in the one error shape, to a request the server's HTTP parser refused
+ * before any application code saw it (Node's `clientError`: a request head over the size limit, a
+ * malformed request line or header), or null where no answer is due (the client went away, or a
+ * timeout, which Node answers itself). Node's own answer is a bare status line without a body.
+ */
+export function parserErrorResponse(parserCode: string | undefined): string | null {
+  if (parserCode === 'ECONNRESET' || parserCode === 'EPIPE' || parserCode === 'ERR_HTTP_REQUEST_TIMEOUT') return null;
+  const [code, reason, detail] =
+    parserCode === 'HPE_HEADER_OVERFLOW'
+      ? (['headers_too_large', 'Request Header Fields Too Large', 'The request line and headers are too large.'] as const)
+      : parserCode === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+        ? (['payload_too_large', 'Payload Too Large', DEFAULT_DETAIL.payload_too_large] as const)
+        : (['bad_request', 'Bad Request', 'The request is not well-formed HTTP.'] as const);
+  const requestId = resolveRequestId(null);
+  const body = JSON.stringify(errorBody(code, detail, requestId));
+  const headers: [string, string][] = [
+    ['content-type', 'application/json; charset=utf-8'],
+    ['content-length', String(new TextEncoder().encode(body).length)],
+    ['connection', 'close'],
+    [REQUEST_ID_HEADER, requestId],
+    ...Object.entries(SECURE_HEADERS),
+  ];
+  return `HTTP/1.1 ${ERROR_STATUS[code]} ${reason}\r\n${headers.map(([n, v]) => `${n}: ${v}`).join('\r\n')}\r\n\r\n${body}`;
 }

@@ -16,6 +16,7 @@ import { MemoryCache } from './memory-cache.js';
 import { MemoryRateCounters } from '../../shared/memory-rates.js';
 import type { LogLevel, Platform } from './port.js';
 import { isPlainHost } from '../../shared/plain-host.js';
+import { parserErrorResponse } from '../../shared/input.js';
 
 export interface NodePlatformOptions {
   /** Base URL of the origin, e.g. http://127.0.0.1:8787 */
@@ -216,6 +217,13 @@ export async function startNodeEdge(
   const host = opts.host ?? '127.0.0.1';
   const listener = nodeEdgeListener(edge, host, { fastHits: opts.fastHits ?? true });
   const server = createServer(listener);
+  // Requests Node's HTTP parser refuses (oversized head, malformed HTTP) answered in the one error shape (Fastly answers these itself).
+  server.on('clientError', (err: Error & { code?: string }, socket) => {
+    const response = parserErrorResponse(err.code);
+    const inFlight = (socket as typeof socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (response === null || !socket.writable || inFlight) socket.destroy();
+    else socket.end(response);
+  });
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => {

@@ -14,10 +14,11 @@
  * digits, `_`, `-`, `=` and `&`, to which this rule has nothing to refuse; every other target goes
  * through the app and this boundary.
  */
+import type { Duplex } from 'node:stream';
 import type { Context, MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
-import { jsonProblem, parseTimestamp, requestTargetProblem } from '../../shared/input.js';
+import { jsonProblem, parseTimestamp, parserErrorResponse, requestTargetProblem } from '../../shared/input.js';
 import type { OriginEnv } from '../env.js';
 
 /** Parsed bodies already checked (so parseBody and the c.req.json wrapper walk a body once). */
@@ -74,4 +75,19 @@ export function timestampParam(c: Context<OriginEnv>, name: string): Date | null
  */
 export function timestampField(message = 'must be an ISO 8601 date-time (with seconds and a time zone) in years 1 to 9999') {
   return z.iso.datetime({ offset: true, message }).refine((v) => parseTimestamp(v) !== null, { message });
+}
+
+/**
+ * node:http `clientError` (origin/server.ts): a request the HTTP parser refused — a head over
+ * Node's size limit (431), malformed HTTP (400) — answered in the one error shape, then closed.
+ */
+export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
+  const response = parserErrorResponse(err.code);
+  // As Node's own handler: never write into a response already under way on this connection.
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (response === null || !socket.writable || inFlight) {
+    socket.destroy();
+    return;
+  }
+  socket.end(response);
 }
