@@ -211,6 +211,23 @@ describe('only owners change owners, in every scope', () => {
   }, 120_000);
 });
 
+describe('invitations grant roles too', () => {
+  it('only owners invite owners, organization-wide or into a space (a table over role x scope x actor)', async () => {
+    const problems: string[] = [];
+    for (const actorRole of ROLES) {
+      const actor = await signedIn(await createUser(origin, orgA, actorRole));
+      for (const role of ROLES) {
+        for (const space of [false, true]) {
+          const res = await actor.request('POST', `/v1/orgs/${orgA}/invitations`, { email: uniqueEmail('inv'), role, ...(space ? { space_id: spaceS } : {}) });
+          const want = !roleAllows(actorRole, 'members.manage') || (role === 'owner' && actorRole !== 'owner') ? 403 : 201;
+          if (res.status !== want) problems.push(`${actorRole} inviting ${role}${space ? ' into a space' : ''}: ${res.status} (want ${want})`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  }, 60_000);
+});
+
 describe('the last owner', () => {
   it('is kept: the sole owner cannot demote or remove themselves, but may take a space override', async () => {
     const { organizationId, spaceId } = await createOrganization(origin, `one-owner-${randomUUID().slice(0, 8)}`);
