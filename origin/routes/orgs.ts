@@ -186,7 +186,7 @@ export function orgRoutes(ctx: AppContext) {
    * Every membership row of `userId` in the organization (organization-wide and per space),
    * read inside the change's transaction after taking the organization row's lock: member
    * changes of one organization run one at a time, so the owner checks below cannot be raced
-   * (two admins-turned-owners demoting each other would otherwise both see "one owner left").
+   * (two owners demoting each other at once would otherwise each see the other still an owner).
    */
   const lockedMemberRows = async (tx: Db, orgId: string, userId: string) => {
     await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for('update');
