@@ -188,7 +188,8 @@ const newKey = async (kind: 'read' | 'preview', extra: { expiresAt?: Date; space
 
 beforeAll(async () => {
   secret = randomBytes(32).toString('hex');
-  config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off' });
+  // The origin's rate limits have their own fast path ≡ chain test (test/integration/origin-rate-limit.test.ts).
+  config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off', ORIGIN_RATE_LIMIT: 'false' });
   database = await createTestDatabase();
   seed = (await seedDemo(database.db))!;
   const db = database.db;
@@ -457,7 +458,7 @@ describe('read path ≡ chain', () => {
   });
 
   it('edge-asserted reads on an origin without EDGE_SHARED_SECRET: the chain refuses them', async () => {
-    const noSecret = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off' });
+    const noSecret = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off', ORIGIN_RATE_LIMIT: 'false' });
     expect(noSecret.EDGE_SHARED_SECRET).toBeUndefined();
     const p = await startPair(noSecret);
     try {

@@ -150,6 +150,8 @@ function unavailableCause(err: unknown, depth = 0): { code: string; message: str
     const message = (err as { message?: unknown }).message;
     return { code, message: typeof message === 'string' ? message.slice(0, 300) : code };
   }
+  // The embedded database once closed (the process is shutting down): unavailable too.
+  if (err instanceof Error && err.message === 'PGlite is closed') return { code: 'PGLITE_CLOSED', message: err.message };
   const cause = unavailableCause((err as { cause?: unknown }).cause, depth + 1);
   if (cause) return cause;
   const errors = (err as { errors?: unknown }).errors;

@@ -40,7 +40,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import { extractToken } from '../../shared/api-key.js';
-import { ASSERTION_HEADERS, verifyAssertion } from '../../shared/edge-assertion.js';
+import { ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
 import { MemoryRateCounters } from '../../shared/memory-rates.js';
 import {
@@ -58,6 +58,7 @@ import {
 import type { AppContext } from '../app.js';
 import type { OriginConfig } from '../config.js';
 import type { OriginEnv } from '../env.js';
+import { verifiedAssertion } from '../middleware/api-key.js';
 import { wellFormedTokenHash } from '../services/api-keys.js';
 
 export type OriginRouteClass = 'read' | 'write' | 'manage';
@@ -190,11 +191,10 @@ function presentsKey(c: Context<OriginEnv>): boolean {
 function subjectOf(ctx: AppContext, c: Context<OriginEnv>): RateSubject {
   const ip = c.get('clientIp');
   const url = new URL(c.req.url);
-  if (c.req.header(ASSERTION_HEADERS.signature) !== undefined) {
-    const secret = ctx.config.EDGE_SHARED_SECRET;
-    const result = secret ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, url.pathname + url.search, ctx.now()) : null;
+  const result = verifiedAssertion(ctx, c);
+  if (result !== null) {
     // A bad assertion is refused by the route (401); it is counted by its address meanwhile.
-    if (result?.ok) return { via: 'edge', ip: result.assertion.clientIp || ip, keyId: result.assertion.keyId };
+    if (result.ok) return { via: 'edge', ip: result.assertion.clientIp || ip, keyId: result.assertion.keyId };
     return { via: 'direct', ip, keyHash: null };
   }
   const token = extractToken(url, c.req.header('authorization'));

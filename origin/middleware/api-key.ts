@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { extractToken } from '../../shared/api-key.js';
-import { verifyAssertion, ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
+import { verifyAssertion, ASSERTION_HEADERS, type VerifyResult } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../app.js';
 import type { OriginEnv } from '../env.js';
@@ -9,18 +9,26 @@ import { receivedUrl } from '../http/content-read.js';
 import { findActiveKeyByTokenNative, type ActiveKey } from '../services/api-keys.js';
 
 /**
+ * The edge assertion a request carries, verified (the one check of it in the chain: the
+ * authenticator below and the origin's rate limits both ask here). The signature is checked over
+ * the request as received (the edge signs the canonical request it forwards;
+ * origin/http/content-read.ts may have rewritten a direct request since). Null without one.
+ */
+export function verifiedAssertion(ctx: AppContext, c: Context<OriginEnv>): VerifyResult | null {
+  if (c.req.header(ASSERTION_HEADERS.signature) === undefined) return null;
+  const secret = ctx.config.EDGE_SHARED_SECRET;
+  if (!secret) return { ok: false, reason: 'bad_signature' };
+  const received = new URL(receivedUrl(c.req.raw));
+  return verifyAssertion(secret, (n) => c.req.header(n), c.req.method, received.pathname + received.search, ctx.now());
+}
+
+/**
  * A request asserted by the edge: verifies the signed key assertion and sets the principal
- * (true), or answers false when the request carries no assertion. A bad one is refused. The
- * signature is checked over the request as received (the edge signs the canonical request it
- * forwards; origin/http/content-read.ts may have rewritten a direct request since).
+ * (true), or answers false when the request carries no assertion. A bad one is refused.
  */
 export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, now: Date): boolean {
-  if (c.req.header(ASSERTION_HEADERS.signature) === undefined) return false;
-  const secret = ctx.config.EDGE_SHARED_SECRET;
-  const received = new URL(receivedUrl(c.req.raw));
-  const result = secret
-    ? verifyAssertion(secret, (n) => c.req.header(n), c.req.method, received.pathname + received.search, ctx.now())
-    : ({ ok: false, reason: 'bad_signature' } as const);
+  const result = verifiedAssertion(ctx, c);
+  if (result === null) return false;
   // Spaces are UUIDs: a signed assertion naming anything else is refused like a malformed one
   // (it would otherwise reach the database as a bad cast and answer 500).
   const reason = !result.ok ? result.reason : isUuid(result.assertion.spaceId) ? null : 'malformed';

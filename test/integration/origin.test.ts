@@ -144,12 +144,14 @@ describe('key introspection (edge only)', () => {
 });
 
 describe('readiness when the database is gone', () => {
-  it('/readyz answers 503 and reads answer 500 without a stack trace', async () => {
+  it('/readyz answers 503, and reads answer 503 with Retry-After, without a stack trace', async () => {
     const o = await startTestOrigin();
     try {
       await o.database.close();
       await expectErrorShape(await fetch(`${o.server.url}/readyz`), 503, 'unavailable');
-      await expectErrorShape(await fetch(`${o.server.url}/v2/pages/*/home/?auth_token=${o.seed.keys.read}`), 500, 'internal_error', 'Internal server error.');
+      const read = await fetch(`${o.server.url}/v2/pages/*/home/?auth_token=${o.seed.keys.read}`);
+      expect(read.headers.get('retry-after')).toMatch(/^\d+$/);
+      await expectErrorShape(read, 503, 'unavailable');
       expect((await fetch(`${o.server.url}/healthz`)).status).toBe(200);
     } finally {
       await o.server.close();
