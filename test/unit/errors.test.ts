@@ -13,6 +13,7 @@ describe('ERROR_STATUS', () => {
       captcha_required: 403,
       email_unverified: 403,
       mfa_enrollment_required: 403,
+      reauthentication_required: 403,
       csrf_failed: 403,
       otp_required: 401,
       invalid_credentials: 401,
