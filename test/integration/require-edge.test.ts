@@ -17,6 +17,7 @@ import { createLogger } from '../../origin/logger.js';
 import { readPathOf } from '../../origin/read-path.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import type { RunningEdge } from '../../edge/platform/node.js';
+import { contentReadRoutes } from '../helpers/routes.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -33,22 +34,6 @@ async function startOrigin(env: Record<string, string>): Promise<{ url: string; 
   const server = await listen(app, config, logger);
   servers.push(server);
   return { url: server.url, app };
-}
-
-/** A value for each route parameter (any value will do: the refusal comes before routing). */
-const PARAMS: Record<string, string> = { pageType: '*', slug: 'home', key: 'faq', id: '00000000-0000-4000-8000-000000000000', feed: 'rss' };
-
-/**
- * Every content read route the app registers (GET under /v2, not /v2/manage), as a concrete path —
- * a read route added later is in this table without anyone listing it.
- */
-function contentReadRoutes(app: Hono<OriginEnv>): { pattern: string; path: string }[] {
-  const patterns = new Set<string>();
-  for (const r of app.routes) {
-    if (r.method !== 'GET' || !r.path.startsWith('/v2/') || r.path.startsWith('/v2/manage/') || r.path.includes('*')) continue;
-    patterns.add(r.path);
-  }
-  return [...patterns].map((pattern) => ({ pattern, path: `${pattern.replace(/:(\w+)/g, (_, name: string) => PARAMS[name] ?? 'x')}/` }));
 }
 
 beforeAll(async () => {
