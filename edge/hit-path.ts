@@ -240,7 +240,7 @@ function targetOf(url: string, rawTarget: string | undefined): Target | null {
   const pathname = parsed.pathname;
   const cls = pathname.startsWith('/v2/') ? 'content' : pathname.startsWith('/assets/') ? 'assets' : null;
   if (!cls) return null;
-  const read = parseReadRequest(pathname, parsed.searchParams);
+  const read = parseReadRequest(pathname, parsed.search);
   if (!read.ok || (read.request.kind === 'asset') !== (cls === 'assets')) return null;
   const request = read.request;
   return {

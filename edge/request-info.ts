@@ -22,7 +22,7 @@ export function readRequestOf(c: Context<EdgeEnv>): ParsedRead {
   let read = c.get('read');
   if (!read) {
     const url = requestUrl(c);
-    read = parseReadRequest(url.pathname, url.searchParams);
+    read = parseReadRequest(url.pathname, url.search);
     c.set('read', read);
   }
   return read;

@@ -42,7 +42,7 @@ export function warmUp(app: Hono<EdgeEnv>): void {
 /** A warm-up URL as the shared parser reads it (they are all valid reads). */
 function readOf(url: string): ContentRequest | AssetRequest {
   const parsed = new URL(url);
-  const read = parseReadRequest(parsed.pathname, parsed.searchParams);
+  const read = parseReadRequest(parsed.pathname, parsed.search);
   if (!read.ok) throw new Error(`warm-up URL refused: ${url}`);
   return read.request;
 }

@@ -7,7 +7,7 @@ const TOKEN = 'ghee_read_0123456789ABCDEFGHIJabcdefghij_abc123';
 
 const parse = (target: string): ParsedRead => {
   const url = new URL(`https://edge.example${target}`); // as servers build it: a target starting // is still a path
-  return parseReadRequest(url.pathname, url.searchParams);
+  return parseReadRequest(url.pathname, url.search);
 };
 const content = (target: string): ContentRequest => {
   const r = parse(target);
@@ -77,6 +77,13 @@ describe('parseReadRequest: the canonical request', () => {
       const r = parse(p);
       expect(r.ok, p).toBe(false);
       if (!r.ok) expect(r.refusal.status).toBe(400);
+    }
+  });
+
+  it('refuses a query the one input rule refuses instead of decoding it leniently (malformed or non-UTF-8 %, NUL, controls)', () => {
+    for (const t of ['/v2/pages/*/home/?locale=%E0%A4%A', '/v2/pages/*/home/?locale=%ED%A0%80', '/v2/pages/*/home/?utm=%C0%AE', '/v2/pages/*/home/?locale=a%00b', '/v2/pages/*/home/?x%01=1', '/v2/pages/*/a%00b/', '/assets/s/a/f%ZZ.png']) {
+      const r = parse(t);
+      expect(r, t).toMatchObject({ ok: false, refusal: { status: 400, code: 'bad_request' } });
     }
   });
 

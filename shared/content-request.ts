@@ -21,6 +21,7 @@
  * Parsing a canonical request's path and query again gives the same request (idempotent): the
  * origin may re-read what the edge forwarded and verify the edge's signature over it.
  */
+import { requestTargetProblem } from './input.js';
 
 export type ContentRoute =
   | 'page'
@@ -173,19 +174,24 @@ function byName(a: [string, string], b: [string, string]): number {
 }
 
 /**
- * Reads a request's path (as the URL parser gives it: still percent-encoded) and query. Routes
- * that are not reads of the Content API (`/v2/manage/…`, writes' paths) and paths outside it
- * answer `not_found`: the edge serves only the reads listed here; the origin routes the rest
- * itself.
+ * Reads a request's path and query (`url.pathname` and `url.search` as the URL parser gives them:
+ * still percent-encoded). Routes that are not reads of the Content API (`/v2/manage/…`, writes'
+ * paths) and paths outside it answer `not_found`: the edge serves only the reads listed here; the
+ * origin routes the rest itself. A target the one input rule refuses (shared/input.ts: malformed
+ * or non-UTF-8 percent-encoding, NUL, control characters, unpaired surrogates) is a 400 on both
+ * sides, never decoded leniently into something else.
  */
-export function parseReadRequest(pathname: string, search: URLSearchParams): ParsedRead {
+export function parseReadRequest(pathname: string, rawSearch: string): ParsedRead {
   const seg = segmentsOf(pathname);
-  if (seg === null) return refuse(400, 'The path is not valid percent-encoding.');
+  if (seg === null) return refuse(400, 'The URL path has malformed percent-encoding (or bytes that are not UTF-8).');
+  if (seg[0] !== 'assets' && seg[0] !== 'v2') return NOT_FOUND();
+  const problem = requestTargetProblem(pathname, rawSearch);
+  if (problem !== null) return refuse(400, problem);
+  const search = new URLSearchParams(rawSearch);
   if (seg[0] === 'assets') {
     if (seg.length !== 4) return NOT_FOUND();
     return { ok: true, request: { kind: 'asset', path: `/${seg.map(encodeSegment).join('/')}`, query: '', preview: false } };
   }
-  if (seg[0] !== 'v2') return NOT_FOUND();
   const route = contentRoute(seg.slice(1));
   if (route === null) return NOT_FOUND();
   const routeSpec = ROUTE_PARAMS[route];

@@ -35,7 +35,7 @@ export function canonicalRead(req: Request): Request {
   if (req.method !== 'GET' && req.method !== 'HEAD') return req;
   const url = new URL(req.url);
   if (!url.pathname.startsWith('/v2/') && !url.pathname.startsWith('/assets/')) return req;
-  const parsed = parseReadRequest(url.pathname, url.searchParams);
+  const parsed = parseReadRequest(url.pathname, url.search);
   if (!parsed.ok) {
     // Not a read route: the router's (management views, unknown paths answer its 404).
     if (parsed.refusal.code === 'not_found') return req;
@@ -99,7 +99,7 @@ export function contentReadOf(c: Context<OriginEnv>): ContentRequest {
   const state = states.get(c.req.raw);
   if (state && 'kind' in state.read && state.read.kind === 'content') return state.read;
   const url = new URL(c.req.url);
-  const parsed = parseReadRequest(url.pathname, url.searchParams);
+  const parsed = parseReadRequest(url.pathname, url.search);
   if (!parsed.ok) throw new ApiError(parsed.refusal.code, parsed.refusal.detail);
   if (parsed.request.kind !== 'content') throw new ApiError('not_found', 'Not found.');
   return parsed.request;

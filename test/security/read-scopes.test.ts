@@ -45,7 +45,7 @@ describe('every content read route the origin registers', () => {
     expect(paths.length).toBeGreaterThanOrEqual(14);
     for (const path of paths) {
       const url = new URL(`https://x${path}`);
-      const read = parseReadRequest(url.pathname, url.searchParams);
+      const read = parseReadRequest(url.pathname, url.search);
       expect(read.ok, path).toBe(true);
     }
   });
