@@ -14,6 +14,7 @@ import { attachReadPath, createReadPath } from './read-path.js';
 import { originRateLimit } from './http/rate-limit.js';
 import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.js';
 import { LogTransport, type MailTransport } from './identity/mail.js';
+import type { AfterResponseQueue } from './identity/after-response.js';
 import { inputBoundary } from './http/input.js';
 import type { KeyUsageSink } from './services/key-usage.js';
 import { identityFromConfig, type IdentityContext } from './services/identity.js';
@@ -45,9 +46,11 @@ export interface OriginDeps {
   mail?: MailTransport;
   /** Batches API keys' last-used times (services/key-usage.ts); none = not recorded. */
   keyUsage?: KeyUsageSink;
+  /** Work done after an answer (reset and sign-up mail); the owner drains it at shutdown. Default: one of the app's own. */
+  afterResponse?: AfterResponseQueue;
 }
 
-export type AppContext = Required<Omit<OriginDeps, 'mail' | 'keyUsage'>> & { identity: IdentityContext; keyUsage?: KeyUsageSink };
+export type AppContext = Required<Omit<OriginDeps, 'mail' | 'keyUsage' | 'afterResponse'>> & { identity: IdentityContext; keyUsage?: KeyUsageSink };
 
 function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}): Response {
   const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });
@@ -66,9 +69,9 @@ function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
 
 /** The origin app: one onError, one error shape, request ids, access logs, secure headers. */
 export function newApp(deps: OriginDeps): Hono<OriginEnv> {
-  const { mail, ...rest } = deps;
+  const { mail, afterResponse, ...rest } = deps;
   const transport = mail ?? new LogTransport({ logger: deps.logger, logLinks: deps.config.NODE_ENV === 'development' });
-  const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport) };
+  const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport, afterResponse) };
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {

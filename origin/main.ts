@@ -14,6 +14,7 @@ import { KeyRevoker } from './jobs/key-revoker.js';
 import { logRunFailure } from './jobs/periodic.js';
 import { Scheduler } from './jobs/scheduler.js';
 import { SmtpTransport } from './identity/mail.js';
+import { AfterResponseQueue } from './identity/after-response.js';
 import { pruneAttempts } from './services/auth-attempts.js';
 import { KeyUsageRecorder } from './services/key-usage.js';
 import { WebhookWorker } from './jobs/webhook-worker.js';
@@ -44,8 +45,9 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   const keyUsage = new KeyUsageRecorder({ db: database.db, logger: logger.child({ job: 'key-usage' }), flushIntervalMs: 30_000 });
   keyUsage.start();
   const mail = config.SMTP_URL ? new SmtpTransport({ url: config.SMTP_URL, from: config.MAIL_FROM }) : undefined;
+  const afterResponse = new AfterResponseQueue();
   const server = await listen(
-    newApp({ config, database, logger, envelope, keyUsage, onPurgeQueued: () => purgeWorker?.kick(), ...(mail ? { mail } : {}) }),
+    newApp({ config, database, logger, envelope, keyUsage, afterResponse, onPurgeQueued: () => purgeWorker?.kick(), ...(mail ? { mail } : {}) }),
     config,
     logger,
   );
@@ -81,6 +83,8 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     stop: () =>
       (stopping ??= (async () => {
         await server.close();
+        // Mail queued after the last answers (password reset, sign-up) is sent before the pool closes, within the shutdown bound.
+        await Promise.race([afterResponse.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS).unref())]);
         clearInterval(pruner);
         await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop()]);
         await database.close();

@@ -40,7 +40,7 @@ export interface IdentityContext {
 /** A fixed development pepper, so local PGlite accounts survive restarts (production refuses to start without PASSWORD_PEPPERS). */
 const DEV_PEPPER = createHash('sha256').update('ghee local development pepper — not a secret').digest();
 
-export function identityFromConfig(config: OriginConfig, mail: MailTransport): IdentityContext {
+export function identityFromConfig(config: OriginConfig, mail: MailTransport, afterResponse = new AfterResponseQueue()): IdentityContext {
   const peppers = config.PASSWORD_PEPPERS ? parseMasterKeys(config.PASSWORD_PEPPERS) : { current: 1, keys: new Map([[1, DEV_PEPPER]]) };
   return {
     peppers: peppers.keys,
@@ -57,7 +57,7 @@ export function identityFromConfig(config: OriginConfig, mail: MailTransport): I
     reauthMaxAgeMs: config.REAUTH_MAX_AGE_MINUTES * 60_000,
     publicAppUrl: config.PUBLIC_APP_URL.replace(/\/+$/, ''),
     mail,
-    afterResponse: new AfterResponseQueue(),
+    afterResponse,
   };
 }
 
