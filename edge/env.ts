@@ -1,9 +1,27 @@
-import type { ApiKeyKind } from '../shared/api-key.js';
+import type { ApiKeyKind, ParsedApiKey } from '../shared/api-key.js';
 import type { ParsedRead } from '../shared/content-request.js';
+import type { RateLimitCheck } from '../shared/rate-limit.js';
 import type { EdgeConfig } from './config.js';
-import type { CountedRequest } from './middleware/rate-limit/index.js';
+import type { RateLimitConfig } from './middleware/rate-limit/config.js';
 import type { Platform } from './platform/port.js';
-import type { PresentedKey } from './request-info.js';
+
+/** The API key a request presents, parsed and hashed once per request (rate limit and auth share it; edge/request-info.ts). */
+export interface PresentedKey {
+  token: string;
+  /** null when the token is not a well-formed ghee key (format or checksum). */
+  parsed: ParsedApiKey | null;
+  /** SHA-256 of the token, only for well-formed keys. */
+  hash: string | null;
+}
+
+/**
+ * A request the hit path already counted for rate limiting before it handed the request to the
+ * chain (edge/middleware/rate-limit); passed in the platform's per-request env, never by clients.
+ */
+export interface CountedRequest {
+  config: RateLimitConfig;
+  checks: RateLimitCheck[];
+}
 
 /** The authenticated key, as the edge knows it (never the raw token). */
 export interface EdgeKey {

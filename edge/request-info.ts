@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
-import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseApiKey, type ParsedApiKey } from '../shared/api-key.js';
+import { MAX_KEY_LENGTH, extractToken, hashApiKey, parseApiKey } from '../shared/api-key.js';
 import { parseReadRequest, type ParsedRead } from '../shared/content-request.js';
-import type { EdgeEnv } from './env.js';
+import type { EdgeEnv, PresentedKey } from './env.js';
 import { stringLru } from './lru.js';
 
 /** The request URL, parsed once per request and shared by every middleware. */
@@ -28,14 +28,7 @@ export function readRequestOf(c: Context<EdgeEnv>): ParsedRead {
   return read;
 }
 
-/** The API key a request presents, parsed and hashed once per request (rate limit and auth share it). */
-export interface PresentedKey {
-  token: string;
-  /** null when the token is not a well-formed ghee key (format or checksum). */
-  parsed: ParsedApiKey | null;
-  /** SHA-256 of the token, only for well-formed keys. */
-  hash: string | null;
-}
+export type { PresentedKey } from './env.js';
 
 /**
  * token → its parse and hash. Both are pure functions of the token, and each costs a SHA-256

@@ -5,19 +5,15 @@ import { ApiError, DEFAULT_DETAIL, ERROR_STATUS, errorBody, statusToCode, type E
 import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
-import type { OriginConfig } from './config.js';
-import type { Envelope } from './crypto/envelope.js';
-import { DATABASE_RETRY_AFTER_S, describeDatabaseError, isDatabaseUnavailable, type Database } from './db/client.js';
+import { DATABASE_RETRY_AFTER_S, describeDatabaseError, isDatabaseUnavailable } from './db/client.js';
 import type { OriginEnv } from './env.js';
-import type { Logger } from './logger.js';
 import { attachReadPath, createReadPath } from './read-path.js';
 import { originRateLimit } from './http/rate-limit.js';
 import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.js';
-import { LogTransport, type MailTransport } from './identity/mail.js';
-import type { AfterResponseQueue } from './identity/after-response.js';
+import { LogTransport } from './identity/mail.js';
 import { inputBoundary } from './http/input.js';
-import type { KeyUsageSink } from './services/key-usage.js';
-import { identityFromConfig, type IdentityContext } from './services/identity.js';
+import { identityFromConfig } from './services/identity.js';
+import type { AppContext, OriginDeps } from './context.js';
 import { authRoutes } from './routes/auth.js';
 import { orgRoutes } from './routes/orgs.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
@@ -32,25 +28,7 @@ import { collectionRoutes } from './routes/collections.js';
 import { pageListRoutes } from './routes/page-lists.js';
 import { pageTypeRoutes } from './routes/page-types.js';
 
-export interface OriginDeps {
-  config: OriginConfig;
-  database: Database;
-  logger: Logger;
-  /** Encrypts secrets at rest; shared with the workers that decrypt them. */
-  envelope: Envelope;
-  /** Seconds since the epoch; injectable for tests. */
-  now?: () => number;
-  /** Told after a write committed rows to the purge outbox (the worker drains at once). */
-  onPurgeQueued?: () => void;
-  /** Outgoing mail (verification, reset, invitations); default: logged (local use). */
-  mail?: MailTransport;
-  /** Batches API keys' last-used times (services/key-usage.ts); none = not recorded. */
-  keyUsage?: KeyUsageSink;
-  /** Work done after an answer (reset and sign-up mail); the owner drains it at shutdown. Default: one of the app's own. */
-  afterResponse?: AfterResponseQueue;
-}
-
-export type AppContext = Required<Omit<OriginDeps, 'mail' | 'keyUsage' | 'afterResponse'>> & { identity: IdentityContext; keyUsage?: KeyUsageSink };
+export type { AppContext, OriginDeps } from './context.js';
 
 function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}): Response {
   const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });

@@ -57,7 +57,7 @@ import { keyAllows } from '../shared/permissions.js';
 import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
-import type { AppContext } from './app.js';
+import type { AppContext } from './context.js';
 import type { OriginEnv } from './env.js';
 import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
 import { wellFormedTokenHash } from './services/api-keys.js';

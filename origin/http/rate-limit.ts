@@ -55,7 +55,7 @@ import {
   type RateLimitRule,
   type RateLimitScope,
 } from '../../shared/rate-limit.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginConfig } from '../config.js';
 import type { OriginEnv } from '../env.js';
 import { verifiedAssertion } from '../middleware/api-key.js';

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { extractToken } from '../../shared/api-key.js';
 import { verifyAssertion, ASSERTION_HEADERS, type VerifyResult } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { isUuid } from '../http/authorize.js';
 import { receivedUrl } from '../http/content-read.js';

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from '../services/sessions.js';
 import { apiKeyAuth } from './api-key.js';

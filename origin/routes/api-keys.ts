@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { API_KEY_KINDS, type ApiKeyKind } from '../../shared/api-key.js';
 import { ApiError } from '../../shared/errors.js';
 import { ACTIONS, keyAllows, roleAllows, type Action } from '../../shared/permissions.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { spaces } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authorizeOrg, effectiveRole, isUuid, type Actor } from '../http/authorize.js';

@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { sha256Hex } from '../../shared/crypto.js';
 import { ApiError } from '../../shared/errors.js';
 import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { assets } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';

@@ -23,7 +23,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { sha256Hex } from '../../shared/crypto.js';
 import { ApiError } from '../../shared/errors.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import { authTokens, memberships, organizations, recoveryCodes, spaces, totpFactors, users, type AuthTokenPurpose } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';

@@ -24,7 +24,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { contentReader } from '../http/content-read.js';
 import { authenticate } from '../middleware/authenticate.js';

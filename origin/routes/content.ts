@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../../shared/errors.js';
 import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { contentReadOf, contentReader } from '../http/content-read.js';
 import { acceptEdgeAssertion, acceptKey, apiKeyAuth, authenticateToken, presentedToken } from '../middleware/api-key.js';

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { ApiError } from '../../shared/errors.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 
 export function healthRoutes(ctx: AppContext) {

@@ -8,7 +8,7 @@ import {
   verifyInternal,
   type KeyIntrospection,
 } from '../../shared/internal-auth.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { findActiveKeyByHash } from '../services/api-keys.js';
 

@@ -28,7 +28,7 @@ import { z } from 'zod';
 import { sha256Hex } from '../../shared/crypto.js';
 import { ApiError } from '../../shared/errors.js';
 import { ROLES, type Role } from '../../shared/permissions.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { Db } from '../db/client.js';
 import { auditEvents, invitations, memberships, organizations, spaces, users } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';

@@ -8,7 +8,7 @@
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../../shared/errors.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { scalarField, type FieldSchema } from '../content/schema.js';
 import type { OriginEnv } from '../env.js';
 import { contentReader } from '../http/content-read.js';

@@ -13,7 +13,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType, type ServiceResult } from '../services/page-types.js';

@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
-import type { AppContext } from '../app.js';
+import type { AppContext } from '../context.js';
 import { webhooks } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';

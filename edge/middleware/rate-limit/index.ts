@@ -65,14 +65,7 @@ export function countRequest(
   return [byIp];
 }
 
-/**
- * Checks already counted for this request by the hit fast path (edge/hit-path.ts) before it
- * handed the request to the chain; passed in the platform's per-request env, never by clients.
- */
-export interface CountedRequest {
-  config: RateLimitConfig;
-  checks: Check[];
-}
+export type { CountedRequest } from '../../env.js';
 
 /**
  * Whether checks counted under `a` stand for this request under `b`: the same settings (the same

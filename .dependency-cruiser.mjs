@@ -1,0 +1,60 @@
+/**
+ * Architecture rules, checked by `npm test` (npm run deps) with dependency-cruiser. DESIGN.md's
+ * layout rules: no import cycles (type-only imports count: a cycle of types is a cycle of
+ * concepts); `shared/` runs on both sides, so it imports neither Node's nor Fastly's modules nor
+ * `edge/` or `origin/`; `edge/` and `origin/` never import each other (scripts/ and test/ may
+ * import both).
+ */
+export default {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'An import cycle: move what both sides need into a module of its own (see origin/context.ts, edge/env.ts).',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'shared-is-portable',
+      comment: 'shared/ is imported by the Fastly worker and by Node: no node:* (or bare core) modules, no fastly:*, no edge/ or origin/ — not even their types.',
+      severity: 'error',
+      from: { path: '^shared/' },
+      to: { pathNot: '^(shared/|node_modules/)' },
+    },
+    {
+      name: 'edge-not-origin',
+      comment: 'The edge and the origin talk over HTTP only; what both need lives in shared/.',
+      severity: 'error',
+      from: { path: '^edge/' },
+      to: { path: '^origin/' },
+    },
+    {
+      name: 'origin-not-edge',
+      comment: 'The edge and the origin talk over HTTP only; what both need lives in shared/.',
+      severity: 'error',
+      from: { path: '^origin/' },
+      to: { path: '^edge/' },
+    },
+    {
+      name: 'fastly-only-in-workers',
+      comment: 'fastly:* modules exist only in a Compute worker: the edge and the benchmark worker beside it.',
+      severity: 'error',
+      from: { pathNot: '^(edge/|bench/viceroy-floor-worker[.]ts$)' },
+      to: { path: '^fastly:' },
+    },
+    {
+      name: 'no-unresolvable',
+      comment: 'An import that resolves to nothing.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true, pathNot: '^fastly:' },
+    },
+  ],
+  options: {
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|bin|pkg|data|dist)/' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+  },
+};
