@@ -12,7 +12,7 @@ import { createDatabase } from '../origin/db/client.js';
 import { seedDemo } from '../origin/db/seed.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
-import { startNodeEdge } from '../edge/platform/node.js';
+import { startNodeEdge } from '../edge/node/server.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

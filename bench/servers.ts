@@ -16,7 +16,7 @@ import { createDatabase } from '../origin/db/client.js';
 import { seedDemo } from '../origin/db/seed.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
-import { startNodeEdge } from '../edge/platform/node.js';
+import { startNodeEdge } from '../edge/node/server.js';
 
 const mode = process.argv[2];
 const secret = randomBytes(32).toString('hex');

@@ -10,7 +10,7 @@ import { seedDemo } from '../origin/db/seed.js';
 import { EdgePurger } from '../origin/jobs/purgers.js';
 import { createLogger } from '../origin/logger.js';
 import { startOrigin } from '../origin/main.js';
-import { startNodeEdge } from '../edge/platform/node.js';
+import { startNodeEdge } from '../edge/node/server.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const secret = randomBytes(32).toString('hex');

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { apiKeyDisplay, apiKeyShape, generateApiKey, hashApiKey, parseApiKey } from '../shared/api-key.js';
 import { loadCachedEdgeConfig, loadEdgeConfig } from './config.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
-import { createNodePlatform } from './platform/node.js';
+import { createNodePlatform } from './platform/memory/platform.js';
 import { warmUpHits } from './warmup.js';
 
 const SECRET = 'k'.repeat(40);

@@ -12,7 +12,7 @@ import { generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { INTROSPECT_PATH, type KeyIntrospection } from '../shared/internal-auth.js';
 import { surrogateKeys } from '../shared/surrogate.js';
 import { composeHitHeaders, hitHeaderList, type HitOutcome, type HitPathOptions, type HitRequest, type HitValues } from './hit-path.js';
-import { nodeHitRequest, startNodeEdge, type RunningEdge } from './platform/node.js';
+import { nodeHitRequest, startNodeEdge, type RunningEdge } from './node/server.js';
 import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
 
 const SECRET = 's'.repeat(40);

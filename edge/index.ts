@@ -10,7 +10,7 @@
 import { hashApiKey } from '../shared/api-key.js';
 import { createEdge } from './app.js';
 import type { HitRequest } from './hit-path.js';
-import { createFastlyPlatform } from './platform/fastly.js';
+import { createFastlyPlatform } from './platform/fastly/platform.js';
 import { beginProfile, mark, profileSteps, profiling } from './profile.js';
 import { warmUp, warmUpHits } from './warmup.js';
 

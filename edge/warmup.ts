@@ -15,7 +15,7 @@ import type { EdgeEnv } from './env.js';
 import { createHitPath, type HitRequest } from './hit-path.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
 import { SIGNATURE_RULE_IDS, matchSignature } from './middleware/waf/rules.js';
-import { MemoryCache } from './platform/memory-cache.js';
+import { MemoryCache } from './platform/memory/cache.js';
 import { MemoryRateCounters } from '../shared/memory-rates.js';
 import type { CacheInsertOptions, CachedObject, Platform } from './platform/port.js';
 

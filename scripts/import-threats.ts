@@ -20,7 +20,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parsePrefix, type BlocklistEntry } from '../edge/platform/memory-blocklist.js';
+import { parsePrefix, type BlocklistEntry } from '../edge/platform/memory/blocklist.js';
 
 export const DEFAULT_NODE_OUT = 'data/blocklist.json';
 export const DEFAULT_FASTLY_OUT = 'data/blocklist.fastly.json';

@@ -1,7 +1,8 @@
 /**
  * The edge Platform port. `edge/app.ts` builds the Hono app from one of these; everything
- * above the port is identical on Fastly Compute (edge/platform/fastly.ts) and on Node
- * (edge/platform/node.ts: tests and `npm start`). No Node-only or Fastly-only imports here.
+ * above the port is identical on Fastly Compute (edge/platform/fastly/: the js-compute adapter)
+ * and on Node (edge/platform/memory/: the in-memory twins, for tests and `npm start`, served by
+ * edge/node/server.ts). No Node-only or Fastly-only imports here.
  */
 import type { RateCounters } from '../../shared/rate-limit.js';
 

@@ -11,8 +11,8 @@ import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import type { MailTransport } from '../../origin/identity/mail.js';
 import { createLogger } from '../../origin/logger.js';
 import { listen, type RunningServer } from '../../origin/server.js';
-import type { BlocklistEntry } from '../../edge/platform/memory-blocklist.js';
-import { startNodeEdge, type RunningEdge } from '../../edge/platform/node.js';
+import type { BlocklistEntry } from '../../edge/platform/memory/blocklist.js';
+import { startNodeEdge, type RunningEdge } from '../../edge/node/server.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 
 /** Collects the origin's JSON log lines so tests can assert on what was (not) logged. */

@@ -4,7 +4,7 @@
  */
 import Butter from 'buttercms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEdge } from '../../edge/platform/node.js';
+import type { RunningEdge } from '../../edge/node/server.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;

@@ -11,7 +11,7 @@ import { surrogateKeys } from '../../shared/surrogate.js';
 import { apiKeys, pages } from '../../origin/db/schema/index.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
 import { renderPage } from '../../origin/services/pages.js';
-import type { RunningEdge } from '../../edge/platform/node.js';
+import type { RunningEdge } from '../../edge/node/server.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

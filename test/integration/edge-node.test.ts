@@ -4,7 +4,7 @@ import { generateApiKey } from '../../shared/api-key.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import { apiKeys } from '../../origin/db/schema/index.js';
 import { issueApiKey } from '../../origin/services/api-keys.js';
-import type { RunningEdge } from '../../edge/platform/node.js';
+import type { RunningEdge } from '../../edge/node/server.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

@@ -16,7 +16,7 @@ import { EdgePurger, FastlyApiPurger, type Purger } from '../../origin/jobs/purg
 import { createLogger } from '../../origin/logger.js';
 import { enqueuePurge } from '../../origin/services/purge-outbox.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
-import { startNodeEdge, type RunningEdge } from '../../edge/platform/node.js';
+import { startNodeEdge, type RunningEdge } from '../../edge/node/server.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { LogSink, startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

@@ -16,7 +16,7 @@ import { EDGE_REQUIRED_DETAIL, requireEdgeEnabled } from '../../origin/http/rate
 import { createLogger } from '../../origin/logger.js';
 import { readPathOf } from '../../origin/read-path.js';
 import { listen, type RunningServer } from '../../origin/server.js';
-import type { RunningEdge } from '../../edge/platform/node.js';
+import type { RunningEdge } from '../../edge/node/server.js';
 import { contentReadRoutes } from '../helpers/routes.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueApiKey } from '../../origin/services/api-keys.js';
 import { pageTypes, pages } from '../../origin/db/schema/index.js';
 import { renderPage } from '../../origin/services/pages.js';
-import type { RunningEdge } from '../../edge/platform/node.js';
+import type { RunningEdge } from '../../edge/node/server.js';
 import { prng } from '../helpers/fuzz.js';
 import { addPage } from '../helpers/pages.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

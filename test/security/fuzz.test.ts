@@ -23,7 +23,7 @@ import { ERROR_STATUS } from '../../shared/errors.js';
 import { newApp } from '../../origin/app.js';
 import { authAttempts } from '../../origin/db/schema/index.js';
 import { createLogger } from '../../origin/logger.js';
-import { startNodeEdge, type RunningEdge } from '../../edge/platform/node.js';
+import { startNodeEdge, type RunningEdge } from '../../edge/node/server.js';
 import { CONTENT_TYPES, Dice, IF_MATCH, PATH_SEGMENTS, QUERY_NAMES, RAW_BODIES, jsonWith, leafPaths, pickQueryValue, mutateJson, prng, send, type RawRequest, type RawResponse } from '../helpers/fuzz.js';
 import { createUser, SessionClient } from '../helpers/identity.js';
 import { LogSink, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { MemoryBlocklist } from '../../edge/platform/memory-blocklist.js';
+import { MemoryBlocklist } from '../../edge/platform/memory/blocklist.js';
 import {
   DEFAULT_FASTLY_OUT,
   DEFAULT_NODE_OUT,

@@ -5,7 +5,7 @@ import { SECURE_HEADERS } from '../../../shared/secure-headers.js';
 import { edgeConfigSchema } from '../../config.js';
 import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
-import { createNodePlatform } from '../../platform/node.js';
+import { createNodePlatform } from '../../platform/memory/platform.js';
 import { requestId } from '../request-id/index.js';
 import { secureHeaders } from '../secure-headers/index.js';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, allowOrigin, compileCorsPolicy, corsConfigSchema, isOrigin } from './config.js';

@@ -4,7 +4,7 @@ import { generateApiKey, hashApiKey } from '../../../shared/api-key.js';
 import { edgeConfigSchema } from '../../config.js';
 import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
-import { createNodePlatform, type NodePlatform } from '../../platform/node.js';
+import { createNodePlatform, type NodePlatform } from '../../platform/memory/platform.js';
 import type { LogLevel } from '../../platform/port.js';
 import { clientEntry, counterName, penaltyBoxName, rateLimit } from './index.js';
 

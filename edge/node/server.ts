@@ -1,6 +1,9 @@
 /**
- * The Node twin of the Fastly platform: in-memory Core Cache, config and secrets from plain
- * records, the origin reached by URL. Used by tests and `npm start`.
+ * The edge as a Node HTTP server (tests, benches and `npm start`): the app (edge/app.ts) over
+ * the in-memory platform (edge/platform/memory/), served by node:http — fresh hits through the
+ * hit fast path, everything else through @hono/node-server into the chain. The Node counterpart
+ * of edge/index.ts (the Fastly entry point); it sits above the app, beside the platform, never
+ * inside the port.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -11,55 +14,9 @@ import type { HitPathOptions } from '../hit-path.js';
 import type { HitRequest } from '../hit-path.js';
 import type { PresentedKey } from '../request-info.js';
 import type { CountedRequest } from '../middleware/rate-limit/index.js';
-import { MemoryBlocklist, type BlocklistEntry } from './memory-blocklist.js';
-import { MemoryCache } from './memory-cache.js';
-import { MemoryRateCounters } from '../../shared/memory-rates.js';
-import type { LogLevel, Platform } from './port.js';
+import { createNodePlatform, type NodePlatform, type NodePlatformOptions } from '../platform/memory/platform.js';
 import { isPlainHost } from '../../shared/plain-host.js';
 import { parserErrorResponse } from '../../shared/input.js';
-
-export interface NodePlatformOptions {
-  /** Base URL of the origin, e.g. http://127.0.0.1:8787 */
-  originUrl: string;
-  config?: Record<string, string | undefined>;
-  secrets?: Record<string, string | undefined>;
-  now?: () => number;
-  log?: (level: LogLevel, message: string, fields?: Record<string, unknown>) => void;
-  cache?: MemoryCache;
-  /** Blocked prefixes (the Node twin of the Fastly ACL `ghee_blocklist`), or a file of them. */
-  blocklist?: BlocklistEntry[] | MemoryBlocklist;
-}
-
-export type NodePlatform = Platform & { cache: MemoryCache; blocklist: MemoryBlocklist; rates: MemoryRateCounters };
-
-export function createNodePlatform(opts: NodePlatformOptions): NodePlatform {
-  const now = opts.now ?? (() => Date.now());
-  const origin = new URL(opts.originUrl);
-  return {
-    name: 'node',
-    cache: opts.cache ?? new MemoryCache(now),
-    blocklist: opts.blocklist instanceof MemoryBlocklist ? opts.blocklist : new MemoryBlocklist(opts.blocklist ?? []),
-    rates: new MemoryRateCounters(now),
-    config: (name) => opts.config?.[name],
-    secret: async (name) => opts.secrets?.[name],
-    fetchOrigin: async (request, fetchOpts) => {
-      const incoming = new URL(request.url);
-      const target = new URL(incoming.pathname + incoming.search, origin);
-      const init: RequestInit = { method: request.method, headers: request.headers, redirect: 'manual' };
-      if (fetchOpts?.timeoutMs) init.signal = AbortSignal.timeout(fetchOpts.timeoutMs);
-      if (request.body) Object.assign(init, { body: request.body, duplex: 'half' });
-      return fetch(target, init);
-    },
-    log:
-      opts.log ??
-      ((level, message, fields) => {
-        const line = JSON.stringify({ time: new Date().toISOString(), level, service: 'ghee-edge', msg: message, ...fields });
-        if (level === 'error' || level === 'warn') process.stderr.write(`${line}\n`);
-        else process.stdout.write(`${line}\n`);
-      }),
-    now,
-  };
-}
 
 export interface RunningEdge {
   url: string;

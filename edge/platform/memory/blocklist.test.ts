@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryBlocklist, parsePrefix, type BlocklistEntry } from './memory-blocklist.js';
+import { MemoryBlocklist, parsePrefix, type BlocklistEntry } from './blocklist.js';
 
 const ENTRIES: BlocklistEntry[] = [
   { prefix: '192.0.2.1', action: 'BLOCK' },

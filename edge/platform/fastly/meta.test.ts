@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { INLINE_BODY_MAX, decodeMeta, encodeMeta, type Meta } from './fastly-meta.js';
+import { INLINE_BODY_MAX, decodeMeta, encodeMeta, type Meta } from './meta.js';
 
 const buffer = (bytes: Uint8Array) => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 

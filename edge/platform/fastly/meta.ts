@@ -1,5 +1,5 @@
 /**
- * The user metadata the Fastly platform (./fastly.ts) stores with each Core Cache item: the
+ * The user metadata the Fastly platform (./platform.ts) stores with each Core Cache item: the
  * response status and headers, the logical stale-while-revalidate, and — for small bodies — the
  * body itself, so reading a small item (a key record, the settings, most API responses) is one
  * runtime call with no body stream. Runtime-neutral (tested under Node).

@@ -5,7 +5,7 @@
  * As on Fastly, a stale but usable item is handed to every caller while exactly one of them is
  * given the obligation to refresh it.
  */
-import type { CacheHit, CacheInsertOptions, CacheTransaction, CachedObject, EdgeCache, FreshHit } from './port.js';
+import type { CacheHit, CacheInsertOptions, CacheTransaction, CachedObject, EdgeCache, FreshHit } from '../port.js';
 
 /** Stored objects and hits are copies, as with a real cache: no caller can change another's view. */
 function copy(o: CachedObject): CachedObject {

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import ipaddr from 'ipaddr.js';
-import type { IpBlocklist } from './port.js';
+import type { IpBlocklist } from '../port.js';
 
 export interface BlocklistEntry {
   prefix: string;

@@ -11,8 +11,8 @@ import { purgeSurrogateKey, vCpuTime } from 'fastly:compute';
 import { ConfigStore } from 'fastly:config-store';
 import { PenaltyBox, RateCounter } from 'fastly:edge-rate-limiter';
 import { SecretStore } from 'fastly:secret-store';
-import { EMPTY_BODY, INLINE_BODY_MAX, decodeMeta, encodeMeta, type Meta } from './fastly-meta.js';
-import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, FreshHit, IpBlocklist, LogLevel, Platform, RateCounters } from './port.js';
+import { EMPTY_BODY, INLINE_BODY_MAX, decodeMeta, encodeMeta, type Meta } from './meta.js';
+import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, FreshHit, IpBlocklist, LogLevel, Platform, RateCounters } from '../port.js';
 
 export const CONFIG_STORE = 'ghee_config';
 export const SECRET_STORE = 'ghee_secrets';

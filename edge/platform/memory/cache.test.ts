@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { MemoryCache } from './memory-cache.js';
-import type { CacheInsertOptions, CacheTransaction, CachedObject } from './port.js';
+import { MemoryCache } from './cache.js';
+import type { CacheInsertOptions, CacheTransaction, CachedObject } from '../port.js';
 
 class FakeClock {
   ms = 1_700_000_000_000;
