@@ -154,6 +154,11 @@ export async function dummyVerify(password: string, opts: { cost?: number } = {}
   return { ok: false, needsRehash: false };
 }
 
+/** The dummy hash verified for a cost: a real bcrypt hash at that cost (tests check it is one). */
+export function dummyHashFor(cost: number = DEFAULT_BCRYPT_COST): Promise<string> {
+  return dummyHash(checkCost(cost));
+}
+
 /** Precomputes the dummy hash for a cost (startup), so the first unknown-account login is not slower. */
 export async function warmDummyHash(cost: number = DEFAULT_BCRYPT_COST): Promise<void> {
   await dummyHash(checkCost(cost));
