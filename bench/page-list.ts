@@ -24,6 +24,7 @@ import { listen } from '../origin/server.js';
 import { scratchDatabase } from './scratch-db.js';
 import { spaces } from '../origin/db/schema/index.js';
 import { issueApiKey } from '../origin/services/api-keys.js';
+import { OPERATOR } from '../origin/services/commit.js';
 import { createPageType } from '../origin/services/page-types.js';
 
 const adminUrl = process.env.DATABASE_URL;
@@ -71,7 +72,7 @@ try {
         { name: 'featured', type: 'boolean' },
         { name: 'rank', type: 'number' },
       ],
-    });
+    }, OPERATOR);
     if (!created.ok) throw new Error(created.detail);
     // Page i = 1..size, newest = highest i; 10 featured (every (size/10)th page).
     const every = Math.max(1, Math.floor(size / 10));

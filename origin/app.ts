@@ -13,6 +13,7 @@ import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.j
 import { LogTransport } from './identity/mail.js';
 import { inputBoundary } from './http/input.js';
 import { identityFromConfig } from './services/identity.js';
+import { onWritesCommitted } from './services/commit.js';
 import type { AppContext, OriginDeps } from './context.js';
 import { authRoutes } from './routes/auth.js';
 import { orgRoutes } from './routes/orgs.js';
@@ -50,6 +51,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   const { mail, afterResponse, ...rest } = deps;
   const transport = mail ?? new LogTransport({ logger: deps.logger, logLinks: deps.config.NODE_ENV === 'development' });
   const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport, afterResponse) };
+  // Every committed write (services/commit.ts) kicks the purge worker: wired once, here.
+  onWritesCommitted(ctx.database.db, () => ctx.onPurgeQueued());
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {

@@ -7,6 +7,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginEnv } from '../env.js';
+import type { WriteActor } from '../services/commit.js';
+import type { Actor } from './authorize.js';
 import { timestampField } from './input.js';
 
 /** `If-Match: "v3"` → 3; absent → null; anything else → 400. */
@@ -74,15 +76,22 @@ export function revisionEntry<T extends ListedRevision>({ created, createdByKey,
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
 
 /**
- * A service result as the HTTP answer: the value (after telling `committed`, e.g. the purge
- * worker), or the matching error — 404, 400 (prefixed with `invalidPrefix` for validation
- * failures), 412, or 403 for a live change without content.publish (services/live-changes.ts).
+ * The authorized actor of a write as the commit step (services/commit.ts) records it in the
+ * audit row: member or API key, organization (unknown for an edge-asserted key: the commit step
+ * reads it from the space), client IP and user agent.
  */
-export function unwrapWrite<T>(r: WriteOutcome<T>, committed?: () => void, invalidPrefix = ''): T {
-  if (r.ok) {
-    committed?.();
-    return r.value;
-  }
+export function writeActor(c: Context<OriginEnv>, actor: Actor): WriteActor {
+  return { userId: actor.userId, keyId: actor.keyId, organizationId: actor.organizationId || null, ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null };
+}
+
+/**
+ * A service result as the HTTP answer: the value, or the matching error — 404, 400 (prefixed
+ * with `invalidPrefix` for validation failures), 412, or 403 for a live change without
+ * content.publish (services/live-changes.ts). Side effects (purge, webhooks, audit, the
+ * workers' kick) are the commit step's (services/commit.ts), not the route's.
+ */
+export function unwrapWrite<T>(r: WriteOutcome<T>, invalidPrefix = ''): T {
+  if (r.ok) return r.value;
   switch (r.error) {
     case 'not_found':
       throw new ApiError('not_found', r.detail);

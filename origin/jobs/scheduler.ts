@@ -3,12 +3,15 @@
  * publication is an ordinary update (revision, rendered published form, purge outbox row,
  * `page.published` / `collectionitem.published` / `post.published` webhook) made only if the
  * resource is still scheduled and due — so two origin instances never publish anything twice,
- * and a resource rescheduled or edited meanwhile is left alone.
+ * and a resource rescheduled or edited meanwhile is left alone. Each goes through the commit step
+ * (services/commit.ts) with the scheduler as the audit row's actor (`page.publish`,
+ * `item.publish`, `post.publish`).
  */
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { PeriodicRunner } from './periodic.js';
 import { duePosts, updatePost } from '../services/blog.js';
+import { SCHEDULER } from '../services/commit.js';
 import { dueItems, updateItem } from '../services/collections.js';
 import { duePages, updatePage } from '../services/page-writes.js';
 
@@ -40,21 +43,21 @@ export class Scheduler {
     const now = this.#now();
     let published = 0;
     for (const page of await duePages(this.#db, now)) {
-      const result = await updatePage(this.#db, { ...page, status: 'published', keyId: null, userId: null, onlyIfDue: now }, null);
+      const result = await updatePage(this.#db, { ...page, status: 'published', keyId: null, userId: null, onlyIfDue: now, actor: SCHEDULER }, null);
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: page.spaceId, slug: page.slug, locale: page.locale }, 'scheduled page published');
       }
     }
     for (const item of await dueItems(this.#db, now)) {
-      const result = await updateItem(this.#db, { ...item, status: 'published', replace: false, keyId: null, userId: null, onlyIfDue: now }, null);
+      const result = await updateItem(this.#db, { ...item, status: 'published', replace: false, keyId: null, userId: null, onlyIfDue: now, actor: SCHEDULER }, null);
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: item.spaceId, collection: item.key, item_id: item.itemId }, 'scheduled collection item published');
       }
     }
     for (const post of await duePosts(this.#db, now)) {
-      const result = await updatePost(this.#db, post.spaceId, post.slug, { status: 'published' }, null, { keyId: null, userId: null, onlyIfDue: now });
+      const result = await updatePost(this.#db, post.spaceId, post.slug, { status: 'published' }, null, { keyId: null, userId: null, onlyIfDue: now, actor: SCHEDULER });
       if (result.ok) {
         published++;
         this.#logger.info({ space_id: post.spaceId, slug: post.slug }, 'scheduled post published');

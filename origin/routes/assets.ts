@@ -9,6 +9,8 @@ import { assets } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
 import { authorizeContent } from '../http/authorize.js';
+import { writeActor } from '../http/revisions.js';
+import { commitWrite } from '../services/commit.js';
 
 export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
 /** Media types accepted for upload. No SVG or HTML: they can carry script. */
@@ -49,27 +51,34 @@ export function assetRoutes(ctx: AppContext) {
     authenticate(ctx),
     bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
     async (c) => {
-      const { spaceId } = await authorizeContent(ctx.database.db, c, 'assets.write');
+      const actor = await authorizeContent(ctx.database.db, c, 'assets.write');
+      const { spaceId } = actor;
       const filename = c.req.query('filename') ?? '';
       if (!isFilename(filename)) throw new ApiError('bad_request', 'filename must be letters, digits, - or _ with an optional extension.');
       const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (!ASSET_TYPES.has(contentType)) throw new ApiError('unsupported_media_type', `Content-Type must be one of: ${[...ASSET_TYPES].join(', ')}.`);
       const data = new Uint8Array(await c.req.arrayBuffer());
       if (data.byteLength === 0) throw new ApiError('bad_request', 'The asset is empty.');
-      const [row] = await ctx.database.db
-        .insert(assets)
-        .values({ spaceId, filename, contentType, size: data.byteLength, sha256: sha256Hex(data), data })
-        .returning({ id: assets.id, createdAt: assets.createdAt });
+      const digest = sha256Hex(data);
+      // Through the commit step: the upload and its audit row commit together (a new asset makes nothing stale).
+      const { value: row } = await commitWrite(ctx.database.db, writeActor(c, actor), spaceId, async (w) => {
+        const [inserted] = await w.t
+          .insert(assets)
+          .values({ spaceId, filename, contentType, size: data.byteLength, sha256: digest, data })
+          .returning({ id: assets.id, createdAt: assets.createdAt });
+        w.audit({ action: 'asset.upload', target: { type: 'asset', id: inserted!.id }, metadata: { filename, content_type: contentType, size: data.byteLength, sha256: digest } });
+        return { ok: true as const, value: inserted! };
+      });
       return c.json(
         {
           data: {
-            id: row!.id,
-            url: assetPath(spaceId, row!.id, filename),
+            id: row.id,
+            url: assetPath(spaceId, row.id, filename),
             filename,
             content_type: contentType,
             size: data.byteLength,
-            sha256: sha256Hex(data),
-            created: row!.createdAt.toISOString(),
+            sha256: digest,
+            created: row.createdAt.toISOString(),
           },
         },
         201,

@@ -29,7 +29,7 @@ import type { OriginEnv } from '../env.js';
 import { contentReader } from '../http/content-read.js';
 import { authenticate } from '../middleware/authenticate.js';
 import type { Action } from '../../shared/permissions.js';
-import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
+import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } from '../http/authorize.js';
 import {
   blogKeys,
   createAuthor,
@@ -54,8 +54,7 @@ import { renderAtom, renderRss, renderSitemap } from '../services/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { parseBody } from '../http/body.js';
 import { urlProblem } from '../content/sanitize.js';
-import { ownedSpace } from '../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite, writeActor } from '../http/revisions.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -324,7 +323,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const { scheduled, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
+    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -336,9 +335,7 @@ export function blogRoutes(ctx: AppContext) {
     // Editing a published post's live version or slug, or a scheduled post, is refused by updatePost without content.publish.
     requirePublishRight(c, actor, body.status);
     const saved = unwrapWrite(
-      await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor) }),
-      ctx.onPurgeQueued,
-    );
+      await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
@@ -349,7 +346,7 @@ export function blogRoutes(ctx: AppContext) {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
-    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
+    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     return c.body(null, 204);
   });
 
@@ -385,7 +382,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -394,7 +391,7 @@ export function blogRoutes(ctx: AppContext) {
   app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -402,9 +399,9 @@ export function blogRoutes(ctx: AppContext) {
   // --- authors: management (admin key) ---------------------------------------------------------
 
   app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
-    const spaceId = await ownedSpace(db(), c, 'authors');
+    const actor = await authorizeSpace(db(), c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, authorBody);
-    const author = unwrapWrite(await createAuthor(db(), spaceId, body), ctx.onPurgeQueued);
+    const author = unwrapWrite(await createAuthor(db(), actor.spaceId, body, writeActor(c, actor)));
     return c.json({ data: author }, 201);
   });
 

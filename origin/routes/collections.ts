@@ -31,7 +31,7 @@ import type { OriginEnv } from '../env.js';
 import { contentReader } from '../http/content-read.js';
 import { authenticate } from '../middleware/authenticate.js';
 import type { Action } from '../../shared/permissions.js';
-import { authorizeContent, mayPublish, requirePublishRight } from '../http/authorize.js';
+import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } from '../http/authorize.js';
 import {
   collectionKey,
   createCollection,
@@ -58,7 +58,7 @@ import {
 } from '../services/collections.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './content.js';
 import { ownedSpace } from '../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite, writeActor } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -116,7 +116,7 @@ async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S):
   return parsed.data;
 }
 
-const unwrap = <T>(r: Result<T>, committed?: () => void): T => unwrapWrite(r, committed, 'Invalid request: ');
+const unwrap = <T>(r: Result<T>): T => unwrapWrite(r, 'Invalid request: ');
 
 /** The reader's space and preview mode (`preview=1`, or ButterCMS's `test=1`: shared/content-request.ts reads both). */
 const reader = (c: Context<OriginEnv>): { spaceId: string; preview: boolean } => contentReader(c);
@@ -169,9 +169,9 @@ export function collectionRoutes(ctx: AppContext) {
 
 
   app.post(base, auth, limit(256 * 1024), async (c) => {
-    const spaceId = await ownedSpace(db, c, 'collections');
+    const actor = await authorizeSpace(db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, createCollectionBody);
-    const created = unwrap(await createCollection(db, spaceId, body), ctx.onPurgeQueued);
+    const created = unwrap(await createCollection(db, actor.spaceId, body, writeActor(c, actor)));
     return c.json({ data: collectionJson(created) }, 201);
   });
 
@@ -191,11 +191,11 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   app.put(`${base}/:key`, auth, limit(256 * 1024), async (c) => {
-    const spaceId = await ownedSpace(db, c, 'collections');
+    const actor = await authorizeSpace(db, c, c.req.param('spaceId'), 'schema.manage');
     const k = c.req.param('key');
     if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
     const body = await parseBody(c, updateCollectionBody);
-    const updated = unwrap(await updateCollection(db, spaceId, k, body), ctx.onPurgeQueued);
+    const updated = unwrap(await updateCollection(db, actor.spaceId, k, body, writeActor(c, actor)));
     return c.json({ data: collectionJson(updated) });
   });
 
@@ -246,9 +246,7 @@ export function collectionRoutes(ctx: AppContext) {
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(
-      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor) }, expectedVersion(c)),
-      ctx.onPurgeQueued,
-    );
+      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -257,7 +255,7 @@ export function collectionRoutes(ctx: AppContext) {
   app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
+    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -343,9 +341,7 @@ export function collectionRoutes(ctx: AppContext) {
     const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
     if (raw !== null && locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
     unwrap(
-      await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields, mayPublish: mayPublish(c, actor) }),
-      ctx.onPurgeQueued,
-    );
+      await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -360,11 +356,9 @@ export function collectionRoutes(ctx: AppContext) {
     const saved = unwrap(
       await updateItem(
         db,
-        { spaceId, keyId, userId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}), mayPublish: mayPublish(c, actor) },
+        { spaceId, keyId, userId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) },
         expectedVersion(c),
-      ),
-      ctx.onPurgeQueued,
-    );
+      ));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
@@ -374,7 +368,7 @@ export function collectionRoutes(ctx: AppContext) {
   app.delete('/v2/content/:key/:id', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor) }, expectedVersion(c)), ctx.onPurgeQueued);
+    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
     return c.body(null, 204);
   });
 

@@ -19,6 +19,8 @@ import { authenticate } from '../middleware/authenticate.js';
 import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType, type ServiceResult } from '../services/page-types.js';
 import { parseBody } from '../http/body.js';
 import { ownedSpace } from '../http/tenant.js';
+import { authorizeSpace } from '../http/authorize.js';
+import { writeActor } from '../http/revisions.js';
 
 const TYPE_SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 /** Path segments of the read API that cannot be page types. */
@@ -69,10 +71,9 @@ export function pageTypeRoutes(ctx: AppContext) {
   };
 
   app.post(types, auth, limit, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, createBody);
-    const created = unwrap(await createPageType(ctx.database.db, { spaceId, slug: body.slug, name: body.name, fields: body.fields }));
-    ctx.onPurgeQueued();
+    const created = unwrap(await createPageType(ctx.database.db, { spaceId: actor.spaceId, slug: body.slug, name: body.name, fields: body.fields }, writeActor(c, actor)));
     return c.json({ data: created }, 201);
   });
 
@@ -91,11 +92,10 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.put(`${types}/:slug`, auth, limit, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'schema.manage');
     const slug = slugParam(c);
     const body = await parseBody(c, updateBody);
-    const updated = unwrap(await updatePageType(ctx.database.db, { spaceId, slug, name: body.name, fields: body.fields }));
-    ctx.onPurgeQueued();
+    const updated = unwrap(await updatePageType(ctx.database.db, { spaceId: actor.spaceId, slug, name: body.name, fields: body.fields }, writeActor(c, actor)));
     return c.json({ data: updated });
   });
 
@@ -106,10 +106,9 @@ export function pageTypeRoutes(ctx: AppContext) {
   });
 
   app.post(locs, auth, limit, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales');
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, localeBody);
-    const created = unwrap(await createLocale(ctx.database.db, { spaceId, code: body.code, name: body.name ?? body.code, makeDefault: body.default ?? false }));
-    ctx.onPurgeQueued();
+    const created = unwrap(await createLocale(ctx.database.db, { spaceId: actor.spaceId, code: body.code, name: body.name ?? body.code, makeDefault: body.default ?? false }, writeActor(c, actor)));
     return c.json({ data: created }, 201);
   });
 

@@ -19,7 +19,7 @@ import { authorizeContent, mayPublish, requirePublishRight } from '../http/autho
 import type { Action } from '../../shared/permissions.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage } from '../services/page-writes.js';
 import { parseBody } from '../http/body.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, unwrapWrite } from '../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, unwrapWrite, writeActor } from '../http/revisions.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -87,9 +87,8 @@ export function pageWriteRoutes(ctx: AppContext) {
         status: body.status,
         fields: body.fields,
         mayPublish: mayPublish(c, actor),
-      }),
-      ctx.onPurgeQueued,
-    );
+        actor: writeActor(c, actor),
+      }));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -116,11 +115,10 @@ export function pageWriteRoutes(ctx: AppContext) {
           ...scheduledAt(body),
           ...(body.fields ? { fields: body.fields } : {}),
           mayPublish: mayPublish(c, actor),
+          actor: writeActor(c, actor),
         },
         expectedVersion(c),
-      ),
-      ctx.onPurgeQueued,
-    );
+      ));
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   };
@@ -133,9 +131,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
     unwrapWrite(
-      await deletePage(ctx.database.db, { spaceId, keyId, userId, pageType: type, slug: s, locale: localeParam(c), mayPublish: mayPublish(c, actor) }, expectedVersion(c)),
-      ctx.onPurgeQueued,
-    );
+      await deletePage(ctx.database.db, { spaceId, keyId, userId, pageType: type, slug: s, locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
     return c.body(null, 204);
   });
 
@@ -187,11 +183,9 @@ export function pageWriteRoutes(ctx: AppContext) {
     const saved = unwrapWrite(
       await rollbackPage(
         ctx.database.db,
-        { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor) },
+        { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) },
         expectedVersion(c),
-      ),
-      ctx.onPurgeQueued,
-    );
+      ));
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   });
@@ -200,7 +194,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor) }), ctx.onPurgeQueued);
+    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   });

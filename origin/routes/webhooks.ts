@@ -6,7 +6,7 @@
  *   DELETE /v2/manage/spaces/{space}/webhooks/{id}/
  * A space of another organization answers 404, as if it did not exist.
  */
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -15,8 +15,10 @@ import type { AppContext } from '../context.js';
 import { webhooks } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../middleware/authenticate.js';
-import { createWebhook, listDeliveries, WebhookValidationError } from '../services/webhooks.js';
+import { createWebhook, deleteWebhook, listDeliveries, WebhookValidationError } from '../services/webhooks.js';
 import { ownedSpace } from '../http/tenant.js';
+import { authorizeSpace } from '../http/authorize.js';
+import { writeActor } from '../http/revisions.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const createBody = z.object({ url: z.string().min(1).max(2048), events: z.array(z.string().min(1).max(64)).min(1).max(32) }).strict();
@@ -38,7 +40,8 @@ export function webhookRoutes(ctx: AppContext) {
       },
     }),
     async (c) => {
-      const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
+      const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'webhooks.manage');
+      const spaceId = actor.spaceId;
       let raw: unknown;
       try {
         raw = await c.req.json();
@@ -49,7 +52,7 @@ export function webhookRoutes(ctx: AppContext) {
       const body = createBody.safeParse(raw);
       if (!body.success) throw new ApiError('bad_request', `Invalid request: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message}`).join('; ')}.`);
       try {
-        const hook = await createWebhook(ctx.database.db, { spaceId, url: body.data.url, events: body.data.events, allowLoopback: ctx.config.WEBHOOK_ALLOW_LOOPBACK }, ctx.envelope);
+        const hook = await createWebhook(ctx.database.db, { spaceId, url: body.data.url, events: body.data.events, allowLoopback: ctx.config.WEBHOOK_ALLOW_LOOPBACK }, ctx.envelope, writeActor(c, actor));
         return c.json({ data: { id: hook.id, url: body.data.url, events: body.data.events, secret: hook.secret } }, 201);
       } catch (err) {
         if (err instanceof WebhookValidationError) throw new ApiError('bad_request', err.message);
@@ -75,11 +78,10 @@ export function webhookRoutes(ctx: AppContext) {
   });
 
   app.delete(`${base}/:id`, async (c) => {
-    const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'webhooks.manage');
     const id = c.req.param('id');
     if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
-    const deleted = await ctx.database.db.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.spaceId, spaceId))).returning({ id: webhooks.id });
-    if (deleted.length === 0) throw new ApiError('not_found', 'Webhook not found.');
+    if (!(await deleteWebhook(ctx.database.db, actor.spaceId, id, writeActor(c, actor)))) throw new ApiError('not_found', 'Webhook not found.');
     return c.body(null, 204);
   });
 

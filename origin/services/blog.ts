@@ -19,8 +19,8 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL 
 import type { Db } from '../db/client.js';
 import { authors, categories, postCategories, postRevisions, posts, postTags, tags } from '../db/schema/index.js';
 import type { FeedPost } from './feeds.js';
-import { enqueuePurge } from './purge-outbox.js';
-import { enqueueWebhookEvent, postWebhookData } from './webhooks.js';
+import { commitWrite, type WriteActor, type WriteScope } from './commit.js';
+import { postWebhookData } from './webhook-events.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import { cleanString, POST_FIELD_KINDS } from '../content/schema.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from './live-changes.js';
@@ -397,6 +397,20 @@ export interface SaveOptions {
    * (origin/services/live-changes.ts). Absent: only the scheduler (onlyIfDue) may.
    */
   mayPublish?: boolean;
+  /** The actor as the audit row names it (see services/commit.ts); absent: an operator with keyId / userId. */
+  actor?: WriteActor;
+  /** Internal: the audit action when the save is a rollback. */
+  auditAction?: 'post.rollback';
+}
+
+/** Who saves (see SaveOptions.actor). */
+function writerOf(opts: SaveOptions): WriteActor {
+  return opts.actor ?? { userId: opts.userId, keyId: opts.keyId, system: 'operator' };
+}
+
+/** The audit row of a post save. */
+function auditPost(w: WriteScope, action: string, row: PostRow, status: string, before: number | null): void {
+  w.audit({ action, target: { type: 'post', id: row.id }, version: { before, after: row.version }, metadata: { slug: row.slug, status } });
 }
 
 /**
@@ -547,18 +561,23 @@ async function publishIfNeeded(t: Db, row: PostRow): Promise<PostJson> {
   return rendered;
 }
 
+/** A post save's revision, purge and webhook event, recorded by the commit step. */
 async function finish(
-  t: Db,
+  w: WriteScope,
   spaceId: string,
   row: PostRow,
+  revision: { status: PostStatus | 'deleted'; rendering: PostJson; by: SaveOptions },
   event: 'post.published' | 'post.draft' | 'post.delete',
   renderings: readonly (PostJson | null | undefined)[],
   extraKeys: string[],
 ): Promise<void> {
   // The category and tag lists show only terms published posts carry: any post change may add or drop one.
-  const keys = [blogKeys.post(row.id), blogKeys.posts(spaceId), blogKeys.feeds(spaceId), blogKeys.categories(spaceId), blogKeys.tags(spaceId), ...extraKeys, ...(await relatedKeys(t, spaceId, renderings))];
-  await enqueuePurge(t, keys, { spaceId, soft: false });
-  await enqueueWebhookEvent(t, spaceId, event, postWebhookData({ slug: row.slug, id: row.id }));
+  const keys = [blogKeys.post(row.id), blogKeys.posts(spaceId), blogKeys.feeds(spaceId), blogKeys.categories(spaceId), blogKeys.tags(spaceId), ...extraKeys, ...(await relatedKeys(w.t, spaceId, renderings))];
+  await w.changed({
+    revision: () => writeRevision(w.t, row, revision.status, revision.rendering, revision.by),
+    purge: { keys },
+    webhooks: [{ event, data: postWebhookData({ slug: row.slug, id: row.id }) }],
+  });
 }
 
 type Terms = { categoryIds: string[] | null; tagIds: string[] | null; created: string[] };
@@ -604,8 +623,8 @@ export async function createPost(db: Db, spaceId: string, input: PostInput & { t
 }
 
 async function createPostTx(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+    const t = w.t;
     const [existing] = await t.select().from(posts).where(and(eq(posts.spaceId, spaceId), eq(posts.slug, input.slug))).for('update').limit(1);
     if (existing && !existing.deletedAt) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug}" already exists.` };
     const resolved = await resolveAll(t, spaceId, input);
@@ -656,8 +675,8 @@ async function createPostTx(db: Db, spaceId: string, input: PostInput & { title:
     const rendered = await publishIfNeeded(t, row);
     // A new post (or a revived deleted one) had nothing live.
     guardLiveChange(mayPublishOf(opts), NOTHING_LIVE, await postLiveStateById(t, row.id));
-    await writeRevision(t, row, status, rendered, opts);
-    await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [...before, rendered], terms.created);
+    await finish(w, spaceId, row, { status, rendering: rendered, by: opts }, status === 'published' ? 'post.published' : 'post.draft', [...before, rendered], terms.created);
+    auditPost(w, 'post.create', row, status, existing ? existing.version : null);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
 }
@@ -696,8 +715,8 @@ async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersio
 }
 
 async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+    const t = w.t;
     const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
     if (!locked.ok) return locked;
     const current = locked.value;
@@ -737,8 +756,8 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
         .where(eq(posts.id, row.id));
     }
     guardLiveChange(mayPublishOf(opts), postLiveState(current), await postLiveStateById(t, row.id));
-    await writeRevision(t, row, status, rendered, opts);
-    await finish(t, spaceId, row, status === 'published' ? 'post.published' : 'post.draft', [current.published as PostJson | null, oldWorking, rendered], terms.created);
+    await finish(w, spaceId, row, { status, rendering: rendered, by: opts }, status === 'published' ? 'post.published' : 'post.draft', [current.published as PostJson | null, oldWorking, rendered], terms.created);
+    auditPost(w, opts.auditAction ?? (status === 'published' && current.status !== 'published' ? 'post.publish' : 'post.update'), row, status, current.version);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
 }
@@ -748,8 +767,8 @@ export async function deletePost(db: Db, spaceId: string, slug: string, expected
 }
 
 async function deletePostTx(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+    const t = w.t;
     const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
     if (!locked.ok) return locked;
     const current = locked.value;
@@ -760,8 +779,8 @@ async function deletePostTx(db: Db, spaceId: string, slug: string, expectedVersi
       .where(eq(posts.id, current.id))
       .returning()) as [PostRow];
     guardLiveChange(mayPublishOf(opts), postLiveState(current), NOTHING_LIVE);
-    await writeRevision(t, row, 'deleted', oldWorking!, opts);
-    await finish(t, spaceId, row, 'post.delete', [current.published as PostJson | null, oldWorking], []);
+    await finish(w, spaceId, row, { status: 'deleted', rendering: oldWorking!, by: opts }, 'post.delete', [current.published as PostJson | null, oldWorking], []);
+    auditPost(w, 'post.delete', row, 'deleted', current.version);
     return { ok: true, value: { id: row.id, version: row.version, status: statusOf(row.status) } };
   });
 }
@@ -837,7 +856,7 @@ export async function rollbackPost(
       tags: f.tags,
     },
     expectedVersion,
-    opts,
+    { ...opts, auditAction: 'post.rollback' },
   );
 }
 
@@ -847,8 +866,8 @@ export async function restorePost(db: Db, spaceId: string, slug: string, opts: S
 }
 
 async function restorePostTx(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+    const t = w.t;
     const [current] = await t
       .select()
       .from(posts)
@@ -864,8 +883,8 @@ async function restorePostTx(db: Db, spaceId: string, slug: string, opts: SaveOp
     const working = (await renderWorking(t, [row])).get(row.id)!;
     const status = statusOf(row.status);
     guardLiveChange(mayPublishOf(opts), NOTHING_LIVE, postLiveState(row));
-    await writeRevision(t, row, status, working, opts);
-    await finish(t, spaceId, row, row.published !== null ? 'post.published' : 'post.draft', [row.published as PostJson | null, working], []);
+    await finish(w, spaceId, row, { status, rendering: working, by: opts }, row.published !== null ? 'post.published' : 'post.draft', [row.published as PostJson | null, working], []);
+    auditPost(w, 'post.restore', row, status, current.version);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
 }
@@ -882,9 +901,9 @@ export async function duePosts(db: Db, now: Date, limit = 50) {
 
 export type AuthorInput = Partial<Omit<AuthorJson, 'slug'>> & { slug: string };
 
-export async function createAuthor(db: Db, spaceId: string, input: AuthorInput): Promise<BlogWriteResult<AuthorJson>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+export async function createAuthor(db: Db, spaceId: string, input: AuthorInput, actor: WriteActor): Promise<BlogWriteResult<AuthorJson>> {
+  return commitWrite(db, actor, spaceId, async (w): Promise<BlogWriteResult<AuthorJson>> => {
+    const t = w.t;
     const [row] = await t
       .insert(authors)
       .values({
@@ -905,7 +924,8 @@ export async function createAuthor(db: Db, spaceId: string, input: AuthorInput):
       .onConflictDoNothing()
       .returning();
     if (!row) return { ok: false, error: 'conflict', detail: `An author with slug "${input.slug}" already exists.` };
-    await enqueuePurge(t, [blogKeys.authors(spaceId), blogKeys.author(row.id)], { spaceId, soft: false });
+    await w.changed({ purge: { keys: [blogKeys.authors(spaceId), blogKeys.author(row.id)] } });
+    w.audit({ action: 'author.create', target: { type: 'author', id: row.id }, metadata: { slug: row.slug } });
     return { ok: true, value: renderAuthor(row) };
   });
 }

@@ -9,8 +9,10 @@
  *
  * Every item save (create, update, delete, restore, rollback, scheduled publish) is one
  * transaction that changes the row, bumps `version`, writes an immutable revision, queues the
- * purge of `collection:<space>:<key>` and `item:<uuid>` and queues the ButterCMS webhook event,
- * so the revision, the purge and the event exist exactly when the change committed.
+ * purge of `collection:<space>:<key>` and `item:<uuid>`, queues the ButterCMS webhook event and
+ * writes one audit row — all through the commit step (services/commit.ts) — so the revision, the
+ * purge, the event and the audit row exist exactly when the change committed. Collection (schema)
+ * changes go through the same step.
  *
  * References: a `reference` field holds an item id (or, with `many`, an array of ids) of the
  * collection it names. Reads expand them up to `levels - 1` deep; beyond that (and for
@@ -19,8 +21,8 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { collectionItemRevisions, collectionItems, collections, locales, spaces } from '../db/schema/index.js';
-import { enqueuePurge } from './purge-outbox.js';
-import { collectionItemWebhookData, enqueueWebhookEvent } from './webhooks.js';
+import { commitWrite, type WriteActor, type WriteScope } from './commit.js';
+import { collectionItemWebhookData } from './webhook-events.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from './live-changes.js';
 import { cleanFreeformValue, cleanString, COLLECTION_FIELD_KINDS, COLLECTION_FIELD_TYPES, type CollectionFieldType } from '../content/schema.js';
@@ -250,16 +252,17 @@ async function defsProblem(t: Db, spaceId: string, ownKey: string, defs: readonl
   return null;
 }
 
-export async function createCollection(db: Db, spaceId: string, input: { key: string; name: string; fields: FieldDef[] }): Promise<Result<CollectionRow>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+export async function createCollection(db: Db, spaceId: string, input: { key: string; name: string; fields: FieldDef[] }, actor: WriteActor): Promise<Result<CollectionRow>> {
+  return commitWrite(db, actor, spaceId, async (w): Promise<Result<CollectionRow>> => {
+    const t = w.t;
     if (await getCollection(t, spaceId, input.key)) return fail('invalid', `A collection with key "${input.key}" already exists.`);
     const problem = await defsProblem(t, spaceId, input.key, input.fields);
     if (problem) return fail('invalid', problem);
     const [row] = await t.insert(collections).values({ spaceId, key: input.key, name: input.name, fields: input.fields }).onConflictDoNothing().returning();
     if (!row) return fail('invalid', `A collection with key "${input.key}" already exists.`);
     // A cached 404 for this key is tagged with the collection key.
-    await enqueuePurge(t, [collectionKey(spaceId, input.key)], { spaceId, soft: false });
+    await w.changed({ purge: { keys: [collectionKey(spaceId, input.key)] } });
+    w.audit({ action: 'collection.create', target: { type: 'collection', id: row.id }, metadata: { key: input.key } });
     return { ok: true, value: toCollection(row) };
   });
 }
@@ -270,9 +273,9 @@ export async function createCollection(db: Db, spaceId: string, input: { key: st
  * names the first offending item and field. Published forms are re-rendered in the same
  * transaction (new fields appear as null, removed empty ones disappear).
  */
-export async function updateCollection(db: Db, spaceId: string, key: string, input: { name?: string; fields?: FieldDef[] }): Promise<Result<CollectionRow>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+export async function updateCollection(db: Db, spaceId: string, key: string, input: { name?: string; fields?: FieldDef[] }, actor: WriteActor): Promise<Result<CollectionRow>> {
+  return commitWrite(db, actor, spaceId, async (w): Promise<Result<CollectionRow>> => {
+    const t = w.t;
     const [current] = await t
       .select()
       .from(collections)
@@ -312,8 +315,9 @@ export async function updateCollection(db: Db, spaceId: string, key: string, inp
       .returning();
     // The collection key covers its own lists and items; item keys reach other collections'
     // responses that expanded these items. Outbox rows stay bounded (≤ 256 keys, a purge batch).
-    await enqueuePurge(t, [collectionKey(spaceId, key)], { spaceId, soft: false });
-    for (let i = 0; i < uuids.length; i += 256) await enqueuePurge(t, uuids.slice(i, i + 256).map(itemKey), { spaceId, soft: false });
+    await w.changed({ purge: { keys: [collectionKey(spaceId, key)] } });
+    for (let i = 0; i < uuids.length; i += 256) await w.changed({ purge: { keys: uuids.slice(i, i + 256).map(itemKey) } });
+    w.audit({ action: 'collection.update', target: { type: 'collection', id: current.id }, metadata: { key, fields_changed: input.fields !== undefined, items_rerendered: uuids.length } });
     return { ok: true, value: toCollection(row!) };
   });
 }
@@ -509,31 +513,53 @@ function label(defs: readonly FieldDef[], itemId: number, values: Record<string,
   return first ? (values[first.name] as string).slice(0, 200) : `Item ${itemId}`;
 }
 
-/** The revision of a save, its purge and its webhook event (in the save's transaction). */
+/** The revision of a save, its purge and its webhook event, recorded by the commit step (in the save's transaction). */
 async function afterChange(
-  t: Db,
+  w: WriteScope,
   spaceId: string,
   c: CollectionRow,
   item: { id: string; itemId: number; locale: string; values: Record<string, unknown>; version: number; status: ItemStatus | 'deleted'; keyId: string | null; userId: string | null },
   event: 'collectionitem.published' | 'collectionitem.draft' | 'collectionitem.delete',
 ): Promise<void> {
-  await t.insert(collectionItemRevisions).values({
-    collectionItemId: item.id,
-    version: item.version,
-    label: label(c.fields, item.itemId, item.values),
-    status: item.status,
-    fields: item.values,
-    createdByKey: item.keyId,
-    createdByUser: item.userId,
-  });
-  await enqueuePurge(t, [collectionKey(spaceId, c.key), itemKey(item.id)], { spaceId, soft: false });
   const status = event === 'collectionitem.published' ? 'published' : event === 'collectionitem.draft' ? 'draft' : 'deleted';
-  await enqueueWebhookEvent(
-    t,
-    spaceId,
-    event,
-    collectionItemWebhookData({ collectionKey: c.key, itemId: item.itemId, label: label(c.fields, item.itemId, item.values), editor: API_EDITOR, locale: item.locale, status }),
-  );
+  await w.changed({
+    revision: () =>
+      w.t.insert(collectionItemRevisions).values({
+        collectionItemId: item.id,
+        version: item.version,
+        label: label(c.fields, item.itemId, item.values),
+        status: item.status,
+        fields: item.values,
+        createdByKey: item.keyId,
+        createdByUser: item.userId,
+      }),
+    purge: { keys: [collectionKey(spaceId, c.key), itemKey(item.id)] },
+    webhooks: [
+      { event, data: collectionItemWebhookData({ collectionKey: c.key, itemId: item.itemId, label: label(c.fields, item.itemId, item.values), editor: API_EDITOR, locale: item.locale, status }) },
+    ],
+  });
+}
+
+/** The audit row of an item save. */
+function auditItem(w: WriteScope, action: string, c: CollectionRow, item: { id: string; itemId: number; locale: string; status: string }, before: number | null, after: number): void {
+  w.audit({ action, target: { type: 'collection_item', id: item.id }, version: { before, after }, metadata: { collection: c.key, item_id: item.itemId, locale: item.locale, status: item.status } });
+}
+
+/** Who saves: `actor` when the caller gave it (routes, the scheduler), else an operator with the input's key or member. */
+function writerOf(input: { keyId: string | null; userId: string | null; actor?: WriteActor | undefined }): WriteActor {
+  return input.actor ?? { userId: input.userId, keyId: input.keyId, system: 'operator' };
+}
+
+/** Item writes' address and actor. */
+interface ItemAddress {
+  spaceId: string;
+  key: string;
+  itemId: number;
+  keyId: string | null;
+  userId: string | null;
+  mayPublish?: boolean;
+  /** The actor as the audit row names it (see services/commit.ts). */
+  actor?: WriteActor;
 }
 
 /**
@@ -572,7 +598,7 @@ async function lockedCollection(t: Db, spaceId: string, key: string): Promise<Co
  */
 export async function createItems(
   db: Db,
-  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null; userId: string | null; mayPublish?: boolean },
+  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null; userId: string | null; mayPublish?: boolean; actor?: WriteActor },
 ): Promise<Result<SavedItem[]>> {
   const fallback = input.locale ?? (await spaceDefaultLocale(db, input.spaceId));
   const known = await spaceLocales(db, input.spaceId);
@@ -583,8 +609,8 @@ export async function createItems(
     if (localised && known.size > 1) for (const k of keys) rows.push({ locale: k, values: entry[k] as Record<string, unknown>, index });
     else rows.push({ locale: fallback, values: entry, index });
   });
-  return refusingLiveChanges(() => db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return refusingLiveChanges(() => commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem[]>> => {
+    const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', `Collection "${input.key}" not found.`);
     for (const r of rows) {
@@ -614,7 +640,7 @@ export async function createItems(
       if (published) await t.update(collectionItems).set({ published: renderItem(row!.itemId, c.fields, values) }).where(eq(collectionItems.id, row!.id));
       guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, row!.id));
       await afterChange(
-        t,
+        w,
         input.spaceId,
         c,
         { id: row!.id, itemId: row!.itemId, locale: r.locale, values, version: row!.version, status: input.status, keyId: input.keyId, userId: input.userId },
@@ -622,6 +648,12 @@ export async function createItems(
       );
       saved.push({ id: row!.id, itemId: row!.itemId, version: row!.version, status: input.status });
     }
+    // One audit row for the request: the item (or, for a batch, the collection) and every item made.
+    w.audit({
+      action: 'item.create',
+      target: saved.length === 1 ? { type: 'collection_item', id: saved[0]!.id } : { type: 'collection', id: c.id },
+      metadata: { collection: c.key, status: input.status, items: saved.map((x, i) => ({ id: x.id, item_id: x.itemId, locale: rows[i]!.locale, version: x.version })) },
+    });
     return { ok: true as const, value: saved };
   }));
 }
@@ -643,6 +675,10 @@ export interface ItemChange {
   userId: string | null;
   /** The actor holds content.publish (origin/services/live-changes.ts); absent: only the scheduler (onlyIfDue). */
   mayPublish?: boolean;
+  /** The actor as the audit row names it (see services/commit.ts). */
+  actor?: WriteActor;
+  /** Internal: the audit action when the save is a rollback. */
+  auditAction?: 'item.rollback';
 }
 
 /**
@@ -655,8 +691,8 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
 }
 
 async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
+    const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
     const [current] = await t
@@ -693,12 +729,14 @@ async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number |
     if (!row) return fail('version_mismatch', 'The item changed during the save; read it again.');
     guardLiveChange(mayPublishOf(input), itemLiveState(current), await itemLiveStateById(t, current.id));
     await afterChange(
-      t,
+      w,
       input.spaceId,
       c,
       { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row.version, status, keyId: input.keyId, userId: input.userId },
       status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
     );
+    const action = input.auditAction ?? (status === 'published' && current.status !== 'published' ? 'item.publish' : 'item.update');
+    auditItem(w, action, c, { id: current.id, itemId: current.itemId, locale: current.locale, status }, current.version, row.version);
     return { ok: true, value: { id: current.id, itemId: current.itemId, version: row.version, status } };
   });
 }
@@ -706,7 +744,7 @@ async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number |
 /** Soft delete: reads 404 at once; the row (and its id) stays for history. */
 export async function deleteItem(
   db: Db,
-  input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean },
+  input: ItemAddress,
   expectedVersion: number | null,
 ): Promise<Result<SavedItem>> {
   return refusingLiveChanges(() => deleteItemTx(db, input, expectedVersion));
@@ -714,11 +752,11 @@ export async function deleteItem(
 
 async function deleteItemTx(
   db: Db,
-  input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean },
+  input: ItemAddress,
   expectedVersion: number | null,
 ): Promise<Result<SavedItem>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
+    const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
     // Locked: what readers saw before the delete.
@@ -743,12 +781,13 @@ async function deleteItemTx(
     if (!row) return expectedVersion === null ? fail('not_found', 'Item not found.') : fail('version_mismatch', 'The item changed or does not exist.');
     guardLiveChange(mayPublishOf(input), before ? itemLiveState(before) : NOTHING_LIVE, NOTHING_LIVE);
     await afterChange(
-      t,
+      w,
       input.spaceId,
       c,
       { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown>, version: row.version, status: 'deleted', keyId: input.keyId, userId: input.userId },
       'collectionitem.delete',
     );
+    auditItem(w, 'item.delete', c, { id: row.id, itemId: row.itemId, locale: row.locale, status: 'deleted' }, row.version - 1, row.version);
     return { ok: true, value: { id: row.id, itemId: row.itemId, version: row.version, status: row.status as ItemStatus } };
   });
 }
@@ -792,7 +831,7 @@ const setValues = (values: Record<string, unknown>) => Object.fromEntries(Object
  */
 export async function rollbackItem(
   db: Db,
-  input: { spaceId: string; key: string; itemId: number; version: number; status?: 'draft' | 'published'; keyId: string | null; userId: string | null; mayPublish?: boolean },
+  input: ItemAddress & { version: number; status?: 'draft' | 'published' },
   expectedVersion: number | null,
 ): Promise<Result<SavedItem>> {
   const found = await getItemForManagement(db, input);
@@ -816,6 +855,8 @@ export async function rollbackItem(
       keyId: input.keyId,
       userId: input.userId,
       ...(input.mayPublish !== undefined ? { mayPublish: input.mayPublish } : {}),
+      ...(input.actor ? { actor: input.actor } : {}),
+      auditAction: 'item.rollback',
     },
     expectedVersion,
   );
@@ -826,13 +867,13 @@ export async function rollbackItem(
  * Undo a soft delete: the item is visible again as it was (re-rendered against the collection's
  * current fields when published). Refused (invalid) when its fields no longer fit the collection.
  */
-export async function restoreItem(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean }): Promise<Result<SavedItem>> {
+export async function restoreItem(db: Db, input: ItemAddress): Promise<Result<SavedItem>> {
   return refusingLiveChanges(() => restoreItemTx(db, input));
 }
 
-async function restoreItemTx(db: Db, input: { spaceId: string; key: string; itemId: number; keyId: string | null; userId: string | null; mayPublish?: boolean }): Promise<Result<SavedItem>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+async function restoreItemTx(db: Db, input: ItemAddress): Promise<Result<SavedItem>> {
+  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
+    const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'No deleted item with that id.');
     const [current] = await t
@@ -859,12 +900,13 @@ async function restoreItemTx(db: Db, input: { spaceId: string; key: string; item
       .returning({ version: collectionItems.version });
     guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, current.id));
     await afterChange(
-      t,
+      w,
       input.spaceId,
       c,
       { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row!.version, status, keyId: input.keyId, userId: input.userId },
       status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
     );
+    auditItem(w, 'item.restore', c, { id: current.id, itemId: current.itemId, locale: current.locale, status }, row!.version - 1, row!.version);
     return { ok: true, value: { id: current.id, itemId: current.itemId, version: row!.version, status } };
   });
 }

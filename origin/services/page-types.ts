@@ -9,7 +9,7 @@ import { surrogateKeys } from '../../shared/surrogate.js';
 import { parseFieldSchema, validateFields, type FieldSchema } from '../content/schema.js';
 import type { Db } from '../db/client.js';
 import { locales, pages, pageTypes, spaces } from '../db/schema/index.js';
-import { enqueuePurge } from './purge-outbox.js';
+import { commitWrite, type WriteActor } from './commit.js';
 
 export type ServiceResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid'; detail: string };
 
@@ -47,11 +47,11 @@ export async function getPageType(db: Db, spaceId: string, slug: string): Promis
   return row ? view(row) : null;
 }
 
-export async function createPageType(db: Db, input: { spaceId: string; slug: string; name: string; fields: unknown }): Promise<ServiceResult<PageTypeView>> {
+export async function createPageType(db: Db, input: { spaceId: string; slug: string; name: string; fields: unknown }, actor: WriteActor): Promise<ServiceResult<PageTypeView>> {
   const schema = parseFieldSchema(input.fields);
   if (!schema.ok) return { ok: false, error: 'invalid', detail: `Invalid field schema: ${schema.errors.join('; ')}.` };
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<ServiceResult<PageTypeView>> => {
+    const t = w.t;
     const [row] = await t
       .insert(pageTypes)
       .values({ spaceId: input.spaceId, slug: input.slug, name: input.name, fields: schema.value })
@@ -59,20 +59,21 @@ export async function createPageType(db: Db, input: { spaceId: string; slug: str
       .returning();
     if (!row) return { ok: false, error: 'invalid', detail: `A page type with slug "${input.slug}" already exists.` };
     // A cached 404 of the list (unknown type) must go.
-    await enqueuePurge(t, [surrogateKeys.pageList(input.spaceId, input.slug)], { spaceId: input.spaceId, soft: false });
+    await w.changed({ purge: { keys: [surrogateKeys.pageList(input.spaceId, input.slug)] } });
+    w.audit({ action: 'page_type.create', target: { type: 'page_type', id: row.id }, metadata: { slug: row.slug } });
     return { ok: true, value: view(row) };
   });
 }
 
-export async function updatePageType(db: Db, input: { spaceId: string; slug: string; name?: string | undefined; fields?: unknown }): Promise<ServiceResult<PageTypeView>> {
+export async function updatePageType(db: Db, input: { spaceId: string; slug: string; name?: string | undefined; fields?: unknown }, actor: WriteActor): Promise<ServiceResult<PageTypeView>> {
   let schema: FieldSchema | undefined;
   if (input.fields !== undefined) {
     const parsed = parseFieldSchema(input.fields);
     if (!parsed.ok) return { ok: false, error: 'invalid', detail: `Invalid field schema: ${parsed.errors.join('; ')}.` };
     schema = parsed.value;
   }
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<ServiceResult<PageTypeView>> => {
+    const t = w.t;
     const [current] = await t
       .select({ id: pageTypes.id })
       .from(pageTypes)
@@ -103,7 +104,8 @@ export async function updatePageType(db: Db, input: { spaceId: string; slug: str
       .where(eq(pageTypes.id, current.id))
       .returning();
     // Lists of the type render references by its schema.
-    await enqueuePurge(t, [surrogateKeys.pageList(input.spaceId, input.slug)], { spaceId: input.spaceId, soft: false });
+    await w.changed({ purge: { keys: [surrogateKeys.pageList(input.spaceId, input.slug)] } });
+    w.audit({ action: 'page_type.update', target: { type: 'page_type', id: current.id }, metadata: { slug: input.slug, fields_changed: schema !== undefined } });
     return { ok: true, value: view(row!) };
   });
 }
@@ -134,16 +136,17 @@ export async function spaceLocales(db: Db, spaceId: string): Promise<{ defaultLo
   return { defaultLocale: space.defaultLocale, codes: new Set([space.defaultLocale, ...rows.map((r) => r.code)]) };
 }
 
-export async function createLocale(db: Db, input: { spaceId: string; code: string; name: string; makeDefault: boolean }): Promise<ServiceResult<LocaleView>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+export async function createLocale(db: Db, input: { spaceId: string; code: string; name: string; makeDefault: boolean }, actor: WriteActor): Promise<ServiceResult<LocaleView>> {
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<ServiceResult<LocaleView>> => {
+    const t = w.t;
     const [row] = await t.insert(locales).values({ spaceId: input.spaceId, code: input.code, name: input.name }).onConflictDoNothing().returning();
     if (!row) return { ok: false, error: 'invalid', detail: `The locale "${input.code}" already exists.` };
     if (input.makeDefault) {
       await t.update(spaces).set({ defaultLocale: input.code }).where(eq(spaces.id, input.spaceId));
       // Every default-locale read of the space changes meaning.
-      await enqueuePurge(t, [surrogateKeys.space(input.spaceId)], { spaceId: input.spaceId, soft: false });
+      await w.changed({ purge: { keys: [surrogateKeys.space(input.spaceId)] } });
     }
+    w.audit({ action: 'locale.create', target: { type: 'locale', id: row.id }, metadata: { code: row.code, default: input.makeDefault } });
     return { ok: true, value: { code: row.code, name: row.name, default: input.makeDefault, enabled: row.enabled } };
   });
 }

@@ -1,8 +1,9 @@
 /**
  * The page write path: every save (create, update, rollback, scheduled publish, delete, restore)
  * is one transaction that changes the page, writes an immutable revision, and queues the purge of
- * every cache entry the change makes stale (and, once wired, the webhook event) — so a committed
- * change is never left stale at the edge, and every version of a page has its revision.
+ * every cache entry the change makes stale, the webhook event and one audit row (all through the
+ * commit step, services/commit.ts) — so a committed change is never left stale at the edge, and
+ * every version of a page has its revision and its audit row.
  *
  * Concurrency: saves bump `version` in SQL. With an expected version (If-Match) the update is
  * conditional and exactly one writer per version wins; without, partial updates merge their
@@ -14,26 +15,42 @@ import type { Db } from '../db/client.js';
 import { pageRevisions, pages, spaces } from '../db/schema/index.js';
 import { cleanFreeformValue, validateFields } from '../content/schema.js';
 import { findPageTypeSchema } from './page-types.js';
-import { enqueuePurge } from './purge-outbox.js';
+import { commitWrite, type Change, type WriteActor, type WriteScope } from './commit.js';
 import { renderPage } from './pages.js';
-import { enqueueWebhookEvent, pageWebhookData } from './webhooks.js';
+import { pageWebhookData } from './webhook-events.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from './live-changes.js';
 
 /** Who the webhook payload names as editor until the identity issue brings users. */
 const API_EDITOR = 'API';
 
-async function notify(
-  t: Db,
-  spaceId: string,
-  event: 'page.published' | 'page.draft' | 'page.delete',
-  p: { id: string; slug: string; pageType: string; name: string; locale: string; status: 'draft' | 'published' | 'deleted'; updated: Date; published: Date | null },
-): Promise<void> {
-  await enqueueWebhookEvent(
-    t,
-    spaceId,
-    event,
-    pageWebhookData({ slug: p.slug, buttercmsId: p.id, pageType: p.pageType, editor: API_EDITOR, name: p.name, locale: p.locale, status: p.status, updated: p.updated, published: p.published }),
-  );
+type PageEvent = 'page.published' | 'page.draft' | 'page.delete';
+type PageSnapshot = { id: string; slug: string; pageType: string; name: string; locale: string; status: 'draft' | 'published' | 'deleted'; updated: Date; published: Date | null };
+
+/**
+ * A page save's side effects, recorded by the commit step (services/commit.ts): the revision,
+ * the purge of every cache entry the change makes stale, and the webhook event.
+ */
+function pageChange(t: Db, change: { spaceId: string } & Pick<PageChange, 'keyId' | 'userId'>, revision: { id: string; version: number; name: string; fields: unknown; status: PageRevisionStatus }, event: PageEvent, p: PageSnapshot): Change {
+  return {
+    revision: () => writeRevision(t, revision, revision.status, change),
+    purge: { keys: purgeKeysFor(change.spaceId, p.id, p.pageType, p.slug) },
+    webhooks: [
+      {
+        event,
+        data: pageWebhookData({ slug: p.slug, buttercmsId: p.id, pageType: p.pageType, editor: API_EDITOR, name: p.name, locale: p.locale, status: p.status, updated: p.updated, published: p.published }),
+      },
+    ],
+  };
+}
+
+/** The audit row of a page save. */
+function auditPage(w: WriteScope, action: string, p: { id: string; slug: string; pageType: string; locale: string; status: string }, before: number | null, after: number): void {
+  w.audit({ action, target: { type: 'page', id: p.id }, version: { before, after }, metadata: { page_type: p.pageType, slug: p.slug, locale: p.locale, status: p.status } });
+}
+
+/** Who saves: `actor` when the caller gave it (routes, the scheduler), else an operator with the change's key or member. */
+function writerOf(change: Pick<PageChange, 'keyId' | 'userId' | 'actor'>): WriteActor {
+  return change.actor ?? { userId: change.userId, keyId: change.keyId, system: 'operator' };
 }
 
 export type PageStatus = 'draft' | 'published' | 'scheduled';
@@ -82,7 +99,14 @@ export interface PageChange {
    * scheduler (onlyIfDue) may.
    */
   mayPublish?: boolean;
+  /** The actor as the audit row names it (member or key with organization, IP and user agent; the scheduler). */
+  actor?: WriteActor;
+  /** Internal: the audit action when the save is a rollback. */
+  auditAction?: 'page.rollback';
 }
+
+/** What deletes, restores and rollbacks address, and who makes them. */
+export type PageAddress = Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish' | 'actor'>;
 
 export interface SavedPage {
   id: string;
@@ -131,8 +155,8 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
 }
 
 async function createPageTx(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }, locale: string): Promise<WriteResult<SavedPage>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+    const t = w.t;
     const existing = await t
       .select({ id: pages.id, deletedAt: pages.deletedAt })
       .from(pages)
@@ -156,6 +180,7 @@ async function createPageTx(db: Db, change: PageChange & { name: string; fields:
     const rendered = published ? renderPage({ slug: change.slug, name: change.name, pageType: change.pageType, fields: change.fields, publishedAt: now, updatedAt: now }) : null;
     let id: string;
     let version: number;
+    let before: number | null = null;
     if (existing[0]) {
       // Re-creating a soft-deleted page revives its row (its history stays).
       const [row] = await t
@@ -165,6 +190,7 @@ async function createPageTx(db: Db, change: PageChange & { name: string; fields:
         .returning({ id: pages.id, version: pages.version });
       id = row!.id;
       version = row!.version;
+      before = version - 1;
     } else {
       const [row] = await t
         .insert(pages)
@@ -175,18 +201,19 @@ async function createPageTx(db: Db, change: PageChange & { name: string; fields:
     }
     // A new page (or a revived deleted one) had nothing live.
     guardLiveChange(mayPublishOf(change), NOTHING_LIVE, await pageLiveStateById(t, id));
-    await writeRevision(t, { id, version, name: change.name, fields: change.fields }, change.status, change);
-    await enqueuePurge(t, purgeKeysFor(change.spaceId, id, change.pageType, change.slug), { spaceId: change.spaceId, soft: false });
-    await notify(t, change.spaceId, published ? 'page.published' : 'page.draft', {
-      id,
-      slug: change.slug,
-      pageType: change.pageType,
-      name: change.name,
-      locale,
-      status: published ? 'published' : 'draft',
-      updated: now,
-      published: published ? now : null,
-    });
+    await w.changed(
+      pageChange(t, change, { id, version, name: change.name, fields: change.fields, status: change.status }, published ? 'page.published' : 'page.draft', {
+        id,
+        slug: change.slug,
+        pageType: change.pageType,
+        name: change.name,
+        locale,
+        status: published ? 'published' : 'draft',
+        updated: now,
+        published: published ? now : null,
+      }),
+    );
+    auditPage(w, 'page.create', { id, slug: change.slug, pageType: change.pageType, locale, status: change.status }, before, version);
     return { ok: true, value: { id, version, status: change.status } };
   });
 }
@@ -211,8 +238,8 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
 }
 
 async function updatePageTx(db: Db, change: PageChange, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+    const t = w.t;
     // Locked: the live state compared below is the one this save replaces.
     const [current] = await t
       .select({ id: pages.id, pageType: pages.pageType, version: pages.version, deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status })
@@ -267,18 +294,20 @@ async function updatePageTx(db: Db, change: PageChange, expectedVersion: number 
         .where(eq(pages.id, row.id));
     }
     guardLiveChange(mayPublishOf(change), pageLiveState(current), await pageLiveStateById(t, row.id));
-    await writeRevision(t, row, status, change);
-    await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
-    await notify(t, change.spaceId, status === 'published' ? 'page.published' : 'page.draft', {
-      id: row.id,
-      slug: row.slug,
-      pageType: row.pageType,
-      name: row.name,
-      locale,
-      status: status === 'published' ? 'published' : 'draft',
-      updated: now,
-      published: publishedAt,
-    });
+    await w.changed(
+      pageChange(t, change, { ...row, status }, status === 'published' ? 'page.published' : 'page.draft', {
+        id: row.id,
+        slug: row.slug,
+        pageType: row.pageType,
+        name: row.name,
+        locale,
+        status: status === 'published' ? 'published' : 'draft',
+        updated: now,
+        published: publishedAt,
+      }),
+    );
+    const action = change.auditAction ?? (status === 'published' && current.status !== 'published' ? 'page.publish' : 'page.update');
+    auditPage(w, action, { id: row.id, slug: row.slug, pageType: row.pageType, locale, status }, current.version, row.version);
     return { ok: true, value: { id: row.id, version: row.version, status } };
   });
 }
@@ -287,14 +316,14 @@ async function updatePageTx(db: Db, change: PageChange, expectedVersion: number 
  * Soft delete: reads 404 at once; the row (and its history) stays. The delete is a revision too:
  * status `deleted`, with the name and fields the page had, and who deleted it.
  */
-export async function deletePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+export async function deletePage(db: Db, change: PageAddress, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return refusingLiveChanges(() => deletePageTx(db, change, expectedVersion, locale));
 }
 
-async function deletePageTx(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+async function deletePageTx(db: Db, change: PageAddress, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+    const t = w.t;
     const [row] = await t
       .update(pages)
       .set({ deletedAt: new Date(), version: sql`${pages.version} + 1` })
@@ -303,18 +332,19 @@ async function deletePageTx(db: Db, change: Pick<PageChange, 'spaceId' | 'pageTy
     if (!row) return { ok: false, error: expectedVersion === null ? 'not_found' : 'version_mismatch', detail: expectedVersion === null ? 'Page not found.' : 'The page changed or does not exist.' };
     // The update matched only a page that was not deleted: what readers saw is the row as it was.
     guardLiveChange(mayPublishOf(change), pageLiveState({ ...row, deletedAt: null }), NOTHING_LIVE);
-    await writeRevision(t, row, 'deleted', change);
-    await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
-    await notify(t, change.spaceId, 'page.delete', {
-      id: row.id,
-      slug: row.slug,
-      pageType: row.pageType,
-      name: row.name,
-      locale,
-      status: 'deleted',
-      updated: new Date(),
-      published: row.publishedAt,
-    });
+    await w.changed(
+      pageChange(t, change, { ...row, status: 'deleted' }, 'page.delete', {
+        id: row.id,
+        slug: row.slug,
+        pageType: row.pageType,
+        name: row.name,
+        locale,
+        status: 'deleted',
+        updated: new Date(),
+        published: row.publishedAt,
+      }),
+    );
+    auditPage(w, 'page.delete', { id: row.id, slug: row.slug, pageType: row.pageType, locale, status: 'deleted' }, row.version - 1, row.version);
     return { ok: true, value: { id: row.id, version: row.version, status: row.status as PageStatus } };
   });
 }
@@ -355,7 +385,7 @@ export async function listPageRevisions(db: Db, pageId: string) {
  */
 export async function rollbackPage(
   db: Db,
-  change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'> & { version: number; status?: PageStatus },
+  change: PageAddress & { version: number; status?: PageStatus },
   expectedVersion: number | null,
 ): Promise<WriteResult<SavedPage>> {
   const current = await getPageForManagement(db, change);
@@ -369,7 +399,7 @@ export async function rollbackPage(
   const status = change.status ?? (revision.status === 'published' ? 'published' : 'draft');
   return updatePage(
     db,
-    { ...change, pageType: current.pageType, locale: current.locale, name: revision.name, status, fields: revision.fields as Record<string, unknown>, replaceFields: true },
+    { ...change, pageType: current.pageType, locale: current.locale, name: revision.name, status, fields: revision.fields as Record<string, unknown>, replaceFields: true, auditAction: 'page.rollback' },
     expectedVersion,
   );
 }
@@ -378,14 +408,14 @@ export async function rollbackPage(
  * Undo a soft delete: the page (and its published form, if it had one) is visible again. The
  * restore is a revision too: the page's status, name and fields, and who restored it.
  */
-export async function restorePage(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>): Promise<WriteResult<SavedPage>> {
+export async function restorePage(db: Db, change: PageAddress): Promise<WriteResult<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return refusingLiveChanges(() => restorePageTx(db, change, locale));
 }
 
-async function restorePageTx(db: Db, change: Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish'>, locale: string): Promise<WriteResult<SavedPage>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+async function restorePageTx(db: Db, change: PageAddress, locale: string): Promise<WriteResult<SavedPage>> {
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+    const t = w.t;
     const [row] = await t
       .update(pages)
       .set({ deletedAt: null, version: sql`${pages.version} + 1`, updatedAt: new Date() })
@@ -393,19 +423,20 @@ async function restorePageTx(db: Db, change: Pick<PageChange, 'spaceId' | 'pageT
       .returning({ id: pages.id, version: pages.version, pageType: pages.pageType, slug: pages.slug, status: pages.status, name: pages.name, fields: pages.fields, publishedAt: pages.publishedAt, published: pages.published, updatedAt: pages.updatedAt });
     if (!row) return { ok: false, error: 'not_found', detail: 'No deleted page with that slug.' };
     guardLiveChange(mayPublishOf(change), NOTHING_LIVE, pageLiveState({ ...row, deletedAt: null }));
-    await writeRevision(t, row, row.status as PageStatus, change);
-    await enqueuePurge(t, purgeKeysFor(change.spaceId, row.id, row.pageType, row.slug), { spaceId: change.spaceId, soft: false });
     const live = row.published !== null;
-    await notify(t, change.spaceId, live ? 'page.published' : 'page.draft', {
-      id: row.id,
-      slug: row.slug,
-      pageType: row.pageType,
-      name: row.name,
-      locale,
-      status: live ? 'published' : 'draft',
-      updated: row.updatedAt,
-      published: row.publishedAt,
-    });
+    await w.changed(
+      pageChange(t, change, { ...row, status: row.status as PageStatus }, live ? 'page.published' : 'page.draft', {
+        id: row.id,
+        slug: row.slug,
+        pageType: row.pageType,
+        name: row.name,
+        locale,
+        status: live ? 'published' : 'draft',
+        updated: row.updatedAt,
+        published: row.publishedAt,
+      }),
+    );
+    auditPage(w, 'page.restore', { id: row.id, slug: row.slug, pageType: row.pageType, locale, status: row.status }, row.version - 1, row.version);
     return { ok: true, value: { id: row.id, version: row.version, status: row.status as PageStatus } };
   });
 }

@@ -22,50 +22,21 @@
  * refuse timestamps outside a tolerance window, which stops replays.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { and, arrayOverlaps, desc, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { spaces, webhookDeliveries, webhooks } from '../db/schema/index.js';
 import type { Envelope } from '../crypto/envelope.js';
 import { checkWebhookTarget, type HostLookup } from '../net/ssrf.js';
+import { commitWrite, OPERATOR, type WriteActor } from './commit.js';
+import { isWebhookSubscription, WEBHOOK_SUBSCRIPTIONS } from './webhook-events.js';
 
-export const WEBHOOK_EVENTS = [
-  'page.published',
-  'page.draft',
-  'page.unpublished',
-  'page.delete',
-  'post.published',
-  'post.draft',
-  'post.delete',
-  'collectionitem.published',
-  'collectionitem.draft',
-  'collectionitem.unpublished',
-  'collectionitem.delete',
-] as const;
-
-export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
-
-/** What a webhook may subscribe to: an event, a ButterCMS `<kind>.all` catch-all, or `*`. */
-export const WEBHOOK_SUBSCRIPTIONS = [...WEBHOOK_EVENTS, 'page.all', 'post.all', 'collectionitem.all', '*'] as const;
-export type WebhookSubscription = (typeof WEBHOOK_SUBSCRIPTIONS)[number];
+/** Events, subscriptions, payload builders and the enqueuer (services/webhook-events.ts). */
+export * from './webhook-events.js';
 
 export const SIGNATURE_HEADER = 'x-ghee-signature';
 export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 const MAX_SIGNATURE_HEADER_LENGTH = 4096;
 const SECRET_PREFIX = 'whsec_';
-
-export function isWebhookEvent(value: string): value is WebhookEvent {
-  return (WEBHOOK_EVENTS as readonly string[]).includes(value);
-}
-
-export function isWebhookSubscription(value: string): value is WebhookSubscription {
-  return (WEBHOOK_SUBSCRIPTIONS as readonly string[]).includes(value);
-}
-
-/** The subscriptions that match one event: itself, its kind's `.all`, and `*`. */
-export function subscriptionsFor(event: WebhookEvent): WebhookSubscription[] {
-  const kind = event.slice(0, event.indexOf('.'));
-  return [event, `${kind}.all` as WebhookSubscription, '*'];
-}
 
 /** A refused webhook definition; `code` tells the HTTP layer which 400 to answer. */
 export class WebhookValidationError extends Error {
@@ -92,7 +63,7 @@ export interface CreateWebhookInput {
  * its envelope-encrypted form (bound to the webhook id) is stored. Throws WebhookValidationError
  * for a refused URL or event list.
  */
-export async function createWebhook(db: Db, input: CreateWebhookInput, envelope: Envelope): Promise<{ id: string; secret: string }> {
+export async function createWebhook(db: Db, input: CreateWebhookInput, envelope: Envelope, actor: WriteActor = OPERATOR): Promise<{ id: string; secret: string }> {
   const events = [...new Set(input.events)];
   if (events.length === 0) throw new WebhookValidationError('invalid_events', 'at least one event is required');
   const unknown = events.find((e) => !isWebhookSubscription(e));
@@ -107,14 +78,25 @@ export async function createWebhook(db: Db, input: CreateWebhookInput, envelope:
 
   const id = randomUUID();
   const secret = `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
-  await db.insert(webhooks).values({
-    id,
-    spaceId: input.spaceId,
-    url: check.url.toString(),
-    events,
-    secretEncrypted: envelope.encrypt(secret, webhookSecretAad(id)),
+  const url = check.url.toString();
+  // The audit row names the target URL and events, never the secret.
+  await commitWrite(db, actor, input.spaceId, async (w) => {
+    await w.t.insert(webhooks).values({ id, spaceId: input.spaceId, url, events, secretEncrypted: envelope.encrypt(secret, webhookSecretAad(id)) });
+    w.audit({ action: 'webhook.create', target: { type: 'webhook', id }, metadata: { url, events } });
+    return { ok: true };
   });
   return { id, secret };
+}
+
+/** Deletes a webhook of the space (its delivery log goes with it); false when there is none. */
+export async function deleteWebhook(db: Db, spaceId: string, id: string, actor: WriteActor): Promise<boolean> {
+  const r = await commitWrite(db, actor, spaceId, async (w) => {
+    const [deleted] = await w.t.delete(webhooks).where(and(eq(webhooks.id, id), eq(webhooks.spaceId, spaceId))).returning({ id: webhooks.id, url: webhooks.url });
+    if (!deleted) return { ok: false };
+    w.audit({ action: 'webhook.delete', target: { type: 'webhook', id }, metadata: { url: deleted.url } });
+    return { ok: true };
+  });
+  return r.ok;
 }
 
 /** The AAD that binds a webhook's encrypted secret to its row. */
@@ -122,27 +104,6 @@ export function webhookSecretAad(webhookId: string): string {
   return `webhooks.secret:${webhookId}`;
 }
 
-/**
- * Queues one delivery per active webhook of the space subscribed to `event`, with the ButterCMS
- * payload `{ data, webhook: { event, target } }`. Call it with the transaction that makes the
- * change, so the deliveries commit (or roll back) with it. Returns how many were queued.
- */
-export async function enqueueWebhookEvent(tx: Db, spaceId: string, event: WebhookEvent, data: Record<string, unknown>): Promise<number> {
-  if (!isWebhookEvent(event)) throw new Error(`unknown webhook event "${String(event).slice(0, 64)}"`);
-  const targets = await tx
-    .select({ id: webhooks.id, url: webhooks.url })
-    .from(webhooks)
-    .where(and(eq(webhooks.spaceId, spaceId), eq(webhooks.active, true), arrayOverlaps(webhooks.events, subscriptionsFor(event))));
-  if (targets.length === 0) return 0;
-  await tx.insert(webhookDeliveries).values(
-    targets.map((w) => ({
-      webhookId: w.id,
-      event,
-      payload: { data, webhook: { event, target: w.url } },
-    })),
-  );
-  return targets.length;
-}
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA-256(secret, "<t>.<body>")>`. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {
@@ -235,63 +196,4 @@ export async function listDeliveries(db: Db, webhookId: string, limit = 50, spac
     .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
     .limit(n);
   return rows;
-}
-
-// ---------------------------------------------------------------------------------------------
-// ButterCMS payload builders
-
-/** ButterCMS's `timestamp` field: UTC, seconds precision, no zone suffix (`2024-01-15T14:30:00`). */
-export function butterTimestamp(d: Date): string {
-  return d.toISOString().slice(0, 19);
-}
-
-export interface PageWebhookSource {
-  slug: string;
-  /** ButterCMS's numeric page id; ghee passes its own stable id. */
-  buttercmsId: number | string;
-  /** `*` for a single page without a type. */
-  pageType: string;
-  editor: string;
-  name: string;
-  /** null for the space's default locale. */
-  locale: string | null;
-  status: 'draft' | 'published' | 'scheduled' | 'deleted';
-  updated: Date;
-  published: Date | null;
-  scheduled?: Date | null;
-}
-
-export function pageWebhookData(p: PageWebhookSource, now: Date = new Date()): Record<string, unknown> {
-  return {
-    id: p.slug,
-    buttercms_id: p.buttercmsId,
-    page_type: p.pageType,
-    editor: p.editor,
-    name: p.name,
-    timestamp: butterTimestamp(now),
-    locale: p.locale,
-    status: p.status,
-    updated: p.updated.toISOString(),
-    published: p.published ? p.published.toISOString() : null,
-    scheduled: p.scheduled ? p.scheduled.toISOString() : null,
-  };
-}
-
-export function postWebhookData(p: { slug: string; id: number | string }): Record<string, unknown> {
-  return { id: p.slug, _id: p.id };
-}
-
-export function collectionItemWebhookData(
-  c: { collectionKey: string; itemId: number | string; label: string; editor: string; locale: string | null; status: 'draft' | 'published' | 'deleted' },
-  now: Date = new Date(),
-): Record<string, unknown> {
-  return {
-    id: c.collectionKey,
-    itemid: `/v2/content/?keys=${c.collectionKey}[_id=${c.itemId}]`,
-    label: c.label,
-    editor: c.editor,
-    timestamp: butterTimestamp(now),
-    locale: c.locale,
-    status: c.status,
-  };
 }
