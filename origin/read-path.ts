@@ -13,10 +13,11 @@
  * executor start-up — once for several reads instead of once each; under load that is most of
  * its cost per read. Keys are still checked in the database for every read (nothing is cached).
  *
- * An edge-asserted read (an `x-ghee-assert-sig` header) is checked as acceptEdgeAssertion checks it
- * (origin/middleware/api-key.ts: EDGE_SHARED_SECRET set, verifyAssertion over the headers as
- * `c.req.header` returns them, the method and `pathname + search` of the chain's URL, now); its
- * token, if any, is ignored as the chain ignores it, and its page is the asserted space's
+ * Credentials are decided by the chain's own authenticator (origin/http/authenticate.ts
+ * `authenticate`), over the request as the chain would see it: the headers as `c.req.header`
+ * returns them, the token as shared/api-key.ts extracts it, the method and `pathname + search` of
+ * the chain's URL, now. An edge-asserted read (an `x-ghee-assert-sig` header) is then the asserted
+ * key's; its token, if any, is ignored as the chain ignores it, and its page is the asserted space's
  * (findPublishedPageJson, one query per read, no key lookup). The access line's client_ip is then
  * the asserted one when the assertion carries one, and the touch is the asserted key's.
  *
@@ -52,7 +53,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Hono } from 'hono';
 import type { ApiKeyKind } from '../shared/api-key.js';
-import { ASSERTION_HEADERS, verifyAssertion } from '../shared/edge-assertion.js';
+import { ASSERTION_HEADERS } from '../shared/edge-assertion.js';
 import { keyAllows } from '../shared/permissions.js';
 import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
@@ -60,7 +61,7 @@ import { applySecureHeaders } from '../shared/secure-headers.js';
 import type { AppContext } from './context.js';
 import type { OriginEnv } from './env.js';
 import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './routes/content.js';
-import { wellFormedTokenHash } from './services/api-keys.js';
+import { authenticate } from './http/authenticate.js';
 import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawQuery } from './services/pages.js';
 import { isPlainHost } from '../shared/plain-host.js';
 import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck, type RateLimitCheck } from '../shared/rate-limit.js';
@@ -82,14 +83,12 @@ const PAGE_PATH = /^\/v2\/pages\/([^/]+)\/([^/]+)\/?$/;
 /** A query of plain characters only, so Hono's and URLSearchParams' parsing agree with the split below. */
 const PLAIN_QUERY = /^[A-Za-z0-9_=&-]+$/;
 const PLAIN_VALUE = /^[A-Za-z0-9_-]+$/;
-/** shared/api-key.ts extractToken's header form. */
-const AUTHORIZATION = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
 const ASSERTION_NAMES: readonly string[] = Object.values(ASSERTION_HEADERS);
 
 const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
 const hasSurroundingWhitespace = (v: string) => v.length > 0 && (isHttpWhitespace(v.charCodeAt(0)) || isHttpWhitespace(v.charCodeAt(v.length - 1)));
 
-/** Whose read it is: a directly presented key (its hash), or a verified edge assertion (acceptEdgeAssertion's principal). */
+/** Whose read it is (origin/http/authenticate.ts): a directly presented well-formed key (its hash), or a verified edge assertion's principal. */
 type ReadPrincipal = { via: 'token'; tokenHash: string } | { via: 'edge'; keyId: string; spaceId: string; kind: ApiKeyKind; scopes: readonly string[]; clientIp: string | undefined };
 
 /** What the chain would read from a request it serves from the plain path. */
@@ -232,14 +231,10 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
       else if (name.length > 7 && name.slice(0, 7).toLowerCase() === 'x-ghee-' && ASSERTION_NAMES.includes(name.toLowerCase())) assertionHeaders++;
     }
 
-    let tokenHash: string | undefined;
-    let assertionSignature: string | undefined;
     if (assertionHeaders > 0) {
-      // acceptEdgeAssertion: a signature header makes it an edge-asserted read (the token is then ignored).
-      // Other assertion headers without one: the chain takes the token path; declined, as any oddity.
-      const sig = headers[ASSERTION_HEADERS.signature];
-      if (typeof sig !== 'string') return null;
-      assertionSignature = sig;
+      // A signature header makes it an edge-asserted read (the token is then ignored). Other assertion
+      // headers without one: the chain takes the token path; declined, as any oddity.
+      if (typeof headers[ASSERTION_HEADERS.signature] !== 'string') return null;
       let present = 0;
       for (const name of ASSERTION_NAMES) {
         const value = headers[name];
@@ -250,18 +245,9 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
       // One of them repeated: node joins some names and keeps the first of others, the chain joins them all; declined.
       if (present !== assertionHeaders) return null;
     } else {
-      // The token as extractToken takes it: a well-formed Authorization header first, else `auth_token`.
       if (authorizations > 1) return null; // node keeps the first, the chain joins them
-      let token = queryToken;
       const authorization = headers.authorization;
-      if (authorization !== undefined) {
-        if (hasSurroundingWhitespace(authorization)) return null;
-        const a = AUTHORIZATION.exec(authorization);
-        if (a) token = a[1]!;
-      }
-      if (!token) return null;
-      tokenHash = wellFormedTokenHash(token) ?? undefined;
-      if (tokenHash === undefined) return null;
+      if (authorization !== undefined && hasSurroundingWhitespace(authorization)) return null;
     }
 
     const requestId = headers[REQUEST_ID_HEADER];
@@ -271,22 +257,31 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     const url = chainUrl((incoming.socket as Socket & { encrypted?: boolean }).encrypted ? 'https' : 'http', host, target);
     if (url === null) return null;
 
-    let principal: ReadPrincipal;
-    if (assertionSignature !== undefined) {
-      // acceptEdgeAssertion's rules, on what the chain would see: `c.req.header(name)` (single, trimmed values: checked
-      // above), its method, and `url.pathname + url.search` of `c.req.url`. Any failure: the chain refuses it (and logs why).
-      const secret = ctx.config.EDGE_SHARED_SECRET;
-      if (!secret) return null;
-      const parsed = new URL(url);
-      const result = verifyAssertion(secret, (name) => headers[name] as string | undefined, 'GET', parsed.pathname + parsed.search, ctx.now());
-      if (!result.ok) return null;
-      const a = result.assertion;
-      principal = { via: 'edge', keyId: a.keyId, spaceId: a.spaceId, kind: a.kind, scopes: a.scopes ?? [], clientIp: a.clientIp };
-    } else if (tokenHash !== undefined) {
-      principal = { via: 'token', tokenHash };
-    } else {
-      return null;
-    }
+    // The chain's authenticator (origin/http/authenticate.ts) on what the chain would see: `c.req.header(name)`
+    // (single, trimmed values: checked above), the token as extractToken takes it (a well-formed Authorization
+    // header first, else `auth_token`), its method, and `pathname + search` of `c.req.url` (the URL as received).
+    // Any refusal: the chain answers it (and logs why); a direct key's activeness is the lookup's.
+    const auth = authenticate(
+      {
+        method: 'GET',
+        header: (name) => {
+          const value = headers[name];
+          return typeof value === 'string' ? value : undefined;
+        },
+        authToken: () => queryToken,
+        target: () => {
+          const parsed = new URL(url);
+          return parsed.pathname + parsed.search;
+        },
+      },
+      ctx.config.EDGE_SHARED_SECRET,
+      ctx.now(),
+    );
+    if (!auth.ok) return null;
+    const principal: ReadPrincipal =
+      auth.via === 'token'
+        ? { via: 'token', tokenHash: auth.tokenHash }
+        : { via: 'edge', keyId: auth.principal.keyId, spaceId: auth.principal.spaceId, kind: auth.principal.kind, scopes: auth.principal.scopes, clientIp: auth.clientIp };
     return { pageType: m[1]!, slug: m[2]!, locale, principal, url, requestId };
   }
 

@@ -1,5 +1,8 @@
 /**
- * API-key format: ghee_<kind>_<random>_<checksum>
+ * API-key format: ghee_<kind>_<random>_<checksum> — the one owner of the key format, its parsing,
+ * its checksum, token extraction from a request and the stored hash. Nothing else in the tree
+ * re-implements any of it (test/unit/key-authentication.test.ts runs one table of token shapes
+ * through every entry point).
  *
  * - kind: read | preview | write | admin
  * - random: 32 base62 characters from a CSPRNG (≈190 bits)
@@ -8,8 +11,22 @@
  *
  * Keys are shown once and stored as SHA-256 (`hashApiKey`); the raw token never enters a
  * cache key, a log line or a URL forwarded to the origin.
+ *
+ * SHA-256 is injected where speed matters (`KeySha256`): the default is the portable JavaScript
+ * of shared/crypto.ts (@stablelib, the fastest measured on Fastly, where the edge keeps it); the
+ * origin passes node:crypto's native digest (origin/http/authenticate.ts), several times cheaper
+ * on its per-request path. Both give the same digests (test/unit/origin-token-hash.test.ts).
  */
 import { randomBytes, sha256, sha256Hex } from './crypto.js';
+
+/** A SHA-256 implementation over a string's UTF-8: the raw digest and its lowercase hex. */
+export interface KeySha256 {
+  digest(input: string): Uint8Array;
+  hex(input: string): string;
+}
+
+/** shared/crypto.ts's portable SHA-256 (@stablelib): runs everywhere, the edge's choice on Fastly. */
+export const PORTABLE_SHA256: KeySha256 = { digest: sha256, hex: sha256Hex };
 
 export const API_KEY_KINDS = ['read', 'preview', 'write', 'admin'] as const;
 export type ApiKeyKind = (typeof API_KEY_KINDS)[number];
@@ -32,8 +49,8 @@ function randomBase62(length: number): string {
   return out;
 }
 
-function checksum(body: string): string {
-  return checksumOf(sha256(body));
+function checksum(body: string, sha: KeySha256 = PORTABLE_SHA256): string {
+  return checksumOf(sha.digest(body));
 }
 
 /** The checksum characters from SHA-256(body). */
@@ -75,28 +92,69 @@ export function apiKeyShape(token: string): { kind: ApiKeyKind } | null {
   return m ? { kind: m[1] as ApiKeyKind } : null;
 }
 
-/** Format + checksum check, no I/O. Returns null for anything that is not a ghee key. */
-export function parseApiKey(token: string): ParsedApiKey | null {
+/** The kind of a well-formed key whose checksum holds (format + checksum, no I/O), or null. */
+function checkedKind(token: string, sha: KeySha256): ApiKeyKind | null {
   if (token.length > MAX_KEY_LENGTH) return null;
   const m = KEY_RE.exec(token);
   if (!m) return null;
   const kind = m[1] as ApiKeyKind;
-  const body = `ghee_${kind}_${m[2]!}`;
-  if (checksum(body) !== m[3]) return null;
-  return apiKeyDisplay(token, kind);
+  return checksum(token.slice(0, -(CHECKSUM_LENGTH + 1)), sha) === m[3] ? kind : null;
+}
+
+/** Format + checksum check, no I/O. Returns null for anything that is not a ghee key. */
+export function parseApiKey(token: string, sha: KeySha256 = PORTABLE_SHA256): ParsedApiKey | null {
+  const kind = checkedKind(token, sha);
+  return kind === null ? null : apiKeyDisplay(token, kind);
 }
 
 /** What the database stores and what the edge cache is keyed by. */
-export function hashApiKey(token: string): string {
-  return sha256Hex(token);
+export function hashApiKey(token: string, sha: KeySha256 = PORTABLE_SHA256): string {
+  return sha.hex(token);
+}
+
+/** A well-formed key (format and checksum, as parseApiKey) with its stored hash; null for anything else. */
+export interface CheckedApiKey {
+  kind: ApiKeyKind;
+  /** hashApiKey(token): what the key is looked up by. */
+  hash: string;
+}
+
+/** parseApiKey, then hashApiKey, with one SHA-256 implementation: what an authenticator looks a presented token up by. */
+export function checkApiKey(token: string, sha: KeySha256 = PORTABLE_SHA256): CheckedApiKey | null {
+  const kind = checkedKind(token, sha);
+  return kind === null ? null : { kind, hash: sha.hex(token) };
+}
+
+const KEY_HASH_RE = /^[0-9a-f]{64}$/;
+
+/** Shaped like a stored key hash (hashApiKey's 64 lowercase hex characters). */
+export function isApiKeyHash(value: string): boolean {
+  return KEY_HASH_RE.test(value);
+}
+
+/** The query parameter ButterCMS clients send their key in. */
+export const TOKEN_PARAM = 'auth_token';
+
+const AUTHORIZATION_RE = /^(?:Token|Bearer)\s+(\S+)\s*$/i;
+
+/** The token an Authorization value carries (`Token …` or `Bearer …`, any case), or null. */
+export function tokenFromAuthorization(authorization: string | null | undefined): string | null {
+  if (!authorization) return null;
+  const m = AUTHORIZATION_RE.exec(authorization);
+  return m ? m[1]! : null;
+}
+
+/**
+ * The presented token from its two places: a well-formed Authorization header first, else the
+ * `auth_token` value (the first one; empty counts as none). extractToken over a parsed URL.
+ */
+export function presentedToken(authorization: string | null | undefined, authToken: string | null | undefined): string | null {
+  const fromHeader = tokenFromAuthorization(authorization);
+  if (fromHeader !== null) return fromHeader;
+  return authToken === null || authToken === undefined || authToken === '' ? null : authToken;
 }
 
 /** ButterCMS clients send `?auth_token=`; others `Authorization: Token …` or `Bearer …`. */
 export function extractToken(url: URL, authorization: string | null | undefined): string | null {
-  if (authorization) {
-    const m = /^(?:Token|Bearer)\s+(\S+)\s*$/i.exec(authorization);
-    if (m) return m[1]!;
-  }
-  const q = url.searchParams.get('auth_token');
-  return q === null || q === '' ? null : q;
+  return presentedToken(authorization, url.searchParams.get(TOKEN_PARAM));
 }

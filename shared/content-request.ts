@@ -21,6 +21,7 @@
  * Parsing a canonical request's path and query again gives the same request (idempotent): the
  * origin may re-read what the edge forwarded and verify the edge's signature over it.
  */
+import { TOKEN_PARAM } from './api-key.js';
 import { requestTargetProblem } from './input.js';
 
 export type ContentRoute =
@@ -72,8 +73,8 @@ export interface RequestRefusal {
 
 export type ParsedRead = { ok: true; request: ReadRequest } | { ok: false; refusal: RequestRefusal };
 
-/** The credential parameter: dropped from every canonical request, allowed at most once. */
-export const TOKEN_PARAM = 'auth_token';
+/** The credential parameter (shared/api-key.ts owns it): dropped from every canonical request, allowed at most once. */
+export { TOKEN_PARAM };
 
 const PAGING = ['page', 'page_size'];
 const OFFSETS = ['limit', 'offset'];

@@ -14,12 +14,11 @@
  * whether the key may preview — by kind and by its scopes.
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
-import { extractToken, parseApiKey } from '../../shared/api-key.js';
-import { ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
 import { TOKEN_PARAM, canonicalTarget, parseReadRequest, type ContentRequest, type ReadRequest, type RequestRefusal } from '../../shared/content-request.js';
 import { keyAllows } from '../../shared/permissions.js';
 import type { OriginEnv } from '../env.js';
+import { authenticate, credentialRequest, refusalError } from './authenticate.js';
 
 interface ReadState {
   /** The canonical read, or the parser's refusal. */
@@ -78,10 +77,11 @@ export function readRefusals(): MiddlewareHandler<OriginEnv> {
   return async function readRefusalsHandler(c, next) {
     const refusal = readRefusal(c.req.raw);
     if (refusal) {
-      if (c.req.path.startsWith('/v2/') && c.req.header(ASSERTION_HEADERS.signature) === undefined) {
-        const token = extractToken(new URL(c.req.url), c.req.header('authorization'));
-        if (!token) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
-        if (!parseApiKey(token)) throw new ApiError('invalid_token', 'Invalid token');
+      if (c.req.path.startsWith('/v2/')) {
+        // origin/http/authenticate.ts's refusals of the presented token. An edge-asserted request goes to
+        // the parser's refusal whether its assertion holds or not (so it is not verified here: no secret).
+        const auth = authenticate(credentialRequest(c, () => receivedUrl(c.req.raw)), undefined, 0);
+        if (!auth.ok && auth.reason !== 'bad_assertion') throw refusalError(auth.reason);
       }
       throw new ApiError(refusal.code, refusal.detail);
     }

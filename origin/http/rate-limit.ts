@@ -39,7 +39,6 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
-import { extractToken } from '../../shared/api-key.js';
 import { ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
 import { MemoryRateCounters } from '../../shared/memory-rates.js';
@@ -58,8 +57,7 @@ import {
 import type { AppContext } from '../context.js';
 import type { OriginConfig } from '../config.js';
 import type { OriginEnv } from '../env.js';
-import { verifiedAssertion } from '../middleware/api-key.js';
-import { wellFormedTokenHash } from '../services/api-keys.js';
+import { authenticationOf } from '../middleware/api-key.js';
 
 export type OriginRouteClass = 'read' | 'write' | 'manage';
 
@@ -190,15 +188,10 @@ function presentsKey(c: Context<OriginEnv>): boolean {
 /** Who the chain counts this request as (an assertion is trusted only once verified). */
 function subjectOf(ctx: AppContext, c: Context<OriginEnv>): RateSubject {
   const ip = c.get('clientIp');
-  const url = new URL(c.req.url);
-  const result = verifiedAssertion(ctx, c);
-  if (result !== null) {
-    // A bad assertion is refused by the route (401); it is counted by its address meanwhile.
-    if (result.ok) return { via: 'edge', ip: result.assertion.clientIp || ip, keyId: result.assertion.keyId };
-    return { via: 'direct', ip, keyHash: null };
-  }
-  const token = extractToken(url, c.req.header('authorization'));
-  return { via: 'direct', ip, keyHash: token === null ? null : wellFormedTokenHash(token) };
+  // origin/http/authenticate.ts, as the route will decide it. A bad assertion is refused by the route (401); it is counted by its address meanwhile.
+  const auth = authenticationOf(ctx, c);
+  if (auth.ok && auth.via === 'edge') return { via: 'edge', ip: auth.clientIp || ip, keyId: auth.principal.keyId };
+  return { via: 'direct', ip, keyHash: auth.ok ? auth.tokenHash : null };
 }
 
 /** The 429 of a refused check, thrown into the app's one error shape. */

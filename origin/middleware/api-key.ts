@@ -1,74 +1,58 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { extractToken } from '../../shared/api-key.js';
-import { verifyAssertion, ASSERTION_HEADERS, type VerifyResult } from '../../shared/edge-assertion.js';
-import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
-import { isUuid } from '../http/authorize.js';
+import { authenticate, credentialRequest, keyPrincipal, refusalError, type Authentication } from '../http/authenticate.js';
 import { receivedUrl } from '../http/content-read.js';
-import { findActiveKeyByTokenNative, type ActiveKey } from '../services/api-keys.js';
+import { findActiveKeyByHash, type ActiveKey } from '../services/api-keys.js';
+
+const decided = new WeakMap<Request, Authentication>();
 
 /**
- * The edge assertion a request carries, verified (the one check of it in the chain: the
- * authenticator below and the origin's rate limits both ask here). The signature is checked over
- * the request as received (the edge signs the canonical request it forwards;
- * origin/http/content-read.ts may have rewritten a direct request since). Null without one.
+ * origin/http/authenticate.ts `authenticate` over this Hono request — its headers, the URL as
+ * received (origin/http/content-read.ts receivedUrl: the edge signs the canonical request it
+ * forwards, and a direct request may have been rewritten since), now — decided once per request:
+ * the rate limiter (origin/http/rate-limit.ts) and the route both ask, and the signature is
+ * verified and the token hashed once.
  */
-export function verifiedAssertion(ctx: AppContext, c: Context<OriginEnv>): VerifyResult | null {
-  if (c.req.header(ASSERTION_HEADERS.signature) === undefined) return null;
-  const secret = ctx.config.EDGE_SHARED_SECRET;
-  if (!secret) return { ok: false, reason: 'bad_signature' };
-  const received = new URL(receivedUrl(c.req.raw));
-  return verifyAssertion(secret, (n) => c.req.header(n), c.req.method, received.pathname + received.search, ctx.now());
-}
-
-/**
- * A request asserted by the edge: verifies the signed key assertion and sets the principal
- * (true), or answers false when the request carries no assertion. A bad one is refused.
- */
-export function acceptEdgeAssertion(ctx: AppContext, c: Context<OriginEnv>, now: Date): boolean {
-  const result = verifiedAssertion(ctx, c);
-  if (result === null) return false;
-  // Spaces are UUIDs: a signed assertion naming anything else is refused like a malformed one
-  // (it would otherwise reach the database as a bad cast and answer 500).
-  const reason = !result.ok ? result.reason : isUuid(result.assertion.spaceId) ? null : 'malformed';
-  if (reason !== null || !result.ok) {
-    c.get('logger').warn({ reason }, 'edge assertion refused');
-    throw new ApiError('invalid_token', 'Invalid token');
+export function authenticationOf(ctx: AppContext, c: Context<OriginEnv>): Authentication {
+  let result = decided.get(c.req.raw);
+  if (result === undefined) {
+    result = authenticate(credentialRequest(c, () => receivedUrl(c.req.raw)), ctx.config.EDGE_SHARED_SECRET, ctx.now());
+    decided.set(c.req.raw, result);
   }
-  if (result.assertion.clientIp) c.set('clientIp', result.assertion.clientIp);
-  c.set('principal', {
-    keyId: result.assertion.keyId,
-    spaceId: result.assertion.spaceId,
-    organizationId: null,
-    kind: result.assertion.kind,
-    // The key's scopes as the edge found them: the key is held to them here too.
-    scopes: result.assertion.scopes ?? [],
-    via: 'edge',
-  });
-  ctx.keyUsage?.touch(result.assertion.keyId, now);
-  return true;
+  return result;
 }
 
-/** The directly presented token (`auth_token` or `Authorization`); refused when there is none. */
-export function presentedToken(c: Context<OriginEnv>, url: URL): string {
-  const token = extractToken(url, c.req.header('authorization'));
-  if (!token) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
-  return token;
+/**
+ * The request's authentication, with an edge assertion accepted (principal and client address
+ * set, the key's use noted) and every refusal thrown as its answer (a bad assertion logged).
+ * What is left for the caller is a directly presented, well-formed key to look up.
+ */
+export function authenticationOrThrow(ctx: AppContext, c: Context<OriginEnv>, now: Date): Extract<Authentication, { via: 'token' }> | null {
+  const auth = authenticationOf(ctx, c);
+  if (!auth.ok) {
+    if (auth.reason === 'bad_assertion') c.get('logger').warn({ reason: auth.assertion }, 'edge assertion refused');
+    throw refusalError(auth.reason);
+  }
+  if (auth.via === 'token') return auth;
+  if (auth.clientIp) c.set('clientIp', auth.clientIp);
+  c.set('principal', auth.principal);
+  ctx.keyUsage?.touch(auth.principal.keyId, now);
+  return null;
 }
 
-/** Sets the principal of a directly presented key found active in the database. */
-export function acceptKey(ctx: AppContext, c: Context<OriginEnv>, key: Omit<ActiveKey, 'expiresAt'>, now: Date): void {
-  c.set('principal', { keyId: key.id, spaceId: key.spaceId, organizationId: key.organizationId, kind: key.kind, scopes: key.scopes, via: 'token' });
+/** Sets the principal of a directly presented key from its lookup; refuses it (401) when the key is not active. */
+export function acceptKey(ctx: AppContext, c: Context<OriginEnv>, found: Omit<ActiveKey, 'expiresAt'> | null, now: Date): void {
+  const principal = keyPrincipal(found);
+  if ('ok' in principal) throw refusalError(principal.reason);
+  c.set('principal', principal);
   // Last-used times are batched (services/key-usage.ts): noted in memory, written per interval.
-  ctx.keyUsage?.touch(key.id, now);
+  ctx.keyUsage?.touch(principal.keyId, now);
 }
 
-/** Looks the presented token up (active: not revoked, not expired) and sets the principal. */
-export async function authenticateToken(ctx: AppContext, c: Context<OriginEnv>, token: string, now: Date): Promise<void> {
-  const key = await findActiveKeyByTokenNative(ctx.database.db, token, now);
-  if (!key) throw new ApiError('invalid_token', 'Invalid token');
-  acceptKey(ctx, c, key, now);
+/** Looks a directly presented key up (active: not revoked, not expired) and sets the principal. */
+export async function lookUpKey(ctx: AppContext, c: Context<OriginEnv>, key: { tokenHash: string }, now: Date): Promise<void> {
+  acceptKey(ctx, c, await findActiveKeyByHash(ctx.database.db, key.tokenHash, now), now);
 }
 
 /**
@@ -81,10 +65,9 @@ export async function authenticateToken(ctx: AppContext, c: Context<OriginEnv>, 
  */
 export function apiKeyAuth(ctx: AppContext): MiddlewareHandler<OriginEnv> {
   return async function apiKeyAuthHandler(c, next) {
-    const url = new URL(c.req.url);
     const now = new Date(ctx.now() * 1000);
-    if (acceptEdgeAssertion(ctx, c, now)) return next();
-    await authenticateToken(ctx, c, presentedToken(c, url), now);
+    const key = authenticationOrThrow(ctx, c, now);
+    if (key) await lookUpKey(ctx, c, key, now);
     return next();
   };
 }

@@ -1,9 +1,9 @@
 import type { MiddlewareHandler } from 'hono';
-import { ASSERTION_HEADERS } from '../../shared/edge-assertion.js';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from '../services/sessions.js';
+import { credentialRequest, offersKey } from '../http/authenticate.js';
 import { apiKeyAuth } from './api-key.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -18,8 +18,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function authenticate(ctx: AppContext, opts: { optional?: boolean } = {}): MiddlewareHandler<OriginEnv> {
   const byKey = apiKeyAuth(ctx);
   return async function authenticateHandler(c, next) {
-    // Any key presented (or an edge assertion) decides by key; the key check parses the URL itself.
-    if (c.req.header(ASSERTION_HEADERS.signature) !== undefined || c.req.header('authorization') || c.req.query('auth_token')) {
+    // Any key presented (or an edge assertion) decides by key (origin/http/authenticate.ts).
+    if (offersKey(credentialRequest(c, () => c.req.url))) {
       return byKey(c, next);
     }
     const token = sessionTokenFromCookie(c.req.header('cookie'));

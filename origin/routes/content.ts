@@ -4,8 +4,7 @@ import { formatSurrogateControl, surrogateKeys } from '../../shared/surrogate.js
 import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { contentReadOf, contentReader } from '../http/content-read.js';
-import { acceptEdgeAssertion, acceptKey, apiKeyAuth, authenticateToken, presentedToken } from '../middleware/api-key.js';
-import { wellFormedTokenHash } from '../services/api-keys.js';
+import { acceptKey, apiKeyAuth, authenticationOrThrow, lookUpKey } from '../middleware/api-key.js';
 import { Expander } from '../services/page-lists.js';
 import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage } from '../services/pages.js';
 
@@ -98,26 +97,18 @@ export function contentRoutes(ctx: AppContext) {
    * origin/read-path.ts, identically; this handler answers everything it hands over.
    */
   app.get('/v2/pages/:pageType/:slug', async (c) => {
-    const url = new URL(c.req.url);
     const now = new Date(ctx.now() * 1000);
-    if (acceptEdgeAssertion(ctx, c, now)) {
-      const q = pageRead(c);
-      if (q instanceof ApiError) throw q;
-      return serve(c, q);
-    }
-    const token = presentedToken(c, url);
-    const tokenHash = wellFormedTokenHash(token);
-    if (tokenHash === null) throw new ApiError('invalid_token', 'Invalid token');
+    // origin/http/authenticate.ts: an edge assertion is accepted here, every refusal answered (401).
+    const key = authenticationOrThrow(ctx, c, now); // null: asserted by the edge (accepted)
     const q = pageRead(c);
-    if (q instanceof ApiError || q.preview || !raw) {
-      await authenticateToken(ctx, c, token, now);
+    if (key === null || q instanceof ApiError || q.preview || !raw) {
+      if (key !== null) await lookUpKey(ctx, c, key, now);
       if (q instanceof ApiError) throw q;
       return serve(c, q);
     }
-    const found = await findKeyAndPublishedPage(raw, tokenHash, now, q);
-    if (!found) throw new ApiError('invalid_token', 'Invalid token');
-    acceptKey(ctx, c, found.key, now);
-    return serve(c, q, found.page);
+    const found = await findKeyAndPublishedPage(raw, key.tokenHash, now, q);
+    acceptKey(ctx, c, found?.key ?? null, now); // no active key: 401
+    return serve(c, q, found?.page ?? null);
   });
 
   app.use('/v2/*', apiKeyAuth(ctx));

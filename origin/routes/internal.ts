@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { isApiKeyHash } from '../../shared/api-key.js';
 import { ApiError } from '../../shared/errors.js';
 import {
   INTERNAL_SIG_HEADER,
@@ -28,7 +29,7 @@ export function internalRoutes(ctx: AppContext) {
     if (!verifyInternal(secret, INTROSPECT_PURPOSE, hash, c.req.header(INTERNAL_TS_HEADER), c.req.header(INTERNAL_SIG_HEADER), ctx.now())) {
       throw new ApiError('unauthenticated', 'Invalid internal signature.');
     }
-    if (!/^[0-9a-f]{64}$/.test(hash)) throw new ApiError('bad_request', 'token_hash must be 64 lowercase hex characters.');
+    if (!isApiKeyHash(hash)) throw new ApiError('bad_request', 'token_hash must be 64 lowercase hex characters.');
     const key = await findActiveKeyByHash(ctx.database.db, hash, new Date(ctx.now() * 1000));
     const body: KeyIntrospection = key
       ? {

@@ -1,6 +1,5 @@
-import { hash } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
-import { CHECKSUM_LENGTH, generateApiKey, hashApiKey, MAX_KEY_LENGTH, parseApiKey, type ApiKeyKind } from '../../shared/api-key.js';
+import { generateApiKey, hashApiKey, isApiKeyHash, parseApiKey, type ApiKeyKind } from '../../shared/api-key.js';
 import { KIND_SCOPES, type Action } from '../../shared/permissions.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
@@ -20,9 +19,10 @@ export interface ActiveKey {
 /**
  * The active (not revoked, not expired) key whose SHA-256 is `tokenHash`, or null.
  * The lookup is by an indexed hash, so no comparison of secrets happens in application code.
+ * A presented token is checked and hashed by origin/http/authenticate.ts (shared/api-key.ts).
  */
 export async function findActiveKeyByHash(db: Db, tokenHash: string, now: Date): Promise<ActiveKey | null> {
-  if (!/^[0-9a-f]{64}$/.test(tokenHash)) return null;
+  if (!isApiKeyHash(tokenHash)) return null;
   const rows = await db
     .select({
       id: apiKeys.id,
@@ -42,40 +42,6 @@ export async function findActiveKeyByHash(db: Db, tokenHash: string, now: Date):
     )
     .limit(1);
   return rows[0] ?? null;
-}
-
-export async function findActiveKeyByToken(db: Db, token: string, now: Date): Promise<ActiveKey | null> {
-  if (!parseApiKey(token)) return null;
-  return findActiveKeyByHash(db, hashApiKey(token), now);
-}
-
-const TOKEN_SHAPE = /^ghee_(?:read|preview|write|admin)_[0-9A-Za-z]{32}_([0-9A-Za-z]{6})$/;
-const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/**
- * The stored hash (`hashApiKey`) of a well-formed token (format and checksum as `parseApiKey`
- * checks them), or null. The same digests computed with node:crypto: the per-request hot path
- * of the origin hashes every directly presented token, and native SHA-256 is far cheaper than
- * the portable pure-JS one shared/ uses (which must also run at the edge).
- */
-export function wellFormedTokenHash(token: string): string | null {
-  if (token.length > MAX_KEY_LENGTH) return null;
-  const m = TOKEN_SHAPE.exec(token);
-  if (!m) return null;
-  let n = hash('sha256', token.slice(0, -(CHECKSUM_LENGTH + 1)), 'buffer').readUInt32BE(0);
-  let sum = '';
-  for (let i = 0; i < CHECKSUM_LENGTH; i++) {
-    sum = BASE62.charAt(n % 62) + sum;
-    n = Math.floor(n / 62);
-  }
-  if (sum !== m[1]) return null;
-  return hash('sha256', token, 'hex');
-}
-
-/** `findActiveKeyByToken` with the native hash (origin/middleware/api-key.ts). */
-export async function findActiveKeyByTokenNative(db: Db, token: string, now: Date): Promise<ActiveKey | null> {
-  const tokenHash = wellFormedTokenHash(token);
-  return tokenHash === null ? null : findActiveKeyByHash(db, tokenHash, now);
 }
 
 export interface IssuedKey {

@@ -1,13 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_KINDS, generateApiKey, hashApiKey, parseApiKey } from '../../shared/api-key.js';
-import { wellFormedTokenHash } from '../../origin/services/api-keys.js';
+import { API_KEY_KINDS, checkApiKey, generateApiKey, hashApiKey, parseApiKey } from '../../shared/api-key.js';
+import { NODE_SHA256 } from '../../origin/http/authenticate.js';
 
-describe('wellFormedTokenHash (node:crypto) agrees with shared/api-key.ts (@noble)', () => {
-  it('hashes every well-formed key exactly as hashApiKey', () => {
+describe("the origin's native SHA-256 (node:crypto) gives shared/api-key.ts's portable answers", () => {
+  it('hashes every well-formed key exactly as hashApiKey, and parses it as parseApiKey', () => {
     for (const kind of API_KEY_KINDS) {
       for (let i = 0; i < 50; i++) {
         const token = generateApiKey(kind);
-        expect(wellFormedTokenHash(token)).toBe(hashApiKey(token));
+        expect(checkApiKey(token, NODE_SHA256)).toEqual({ kind, hash: hashApiKey(token) });
+        expect(hashApiKey(token, NODE_SHA256)).toBe(hashApiKey(token));
+        expect(parseApiKey(token, NODE_SHA256)).toEqual(parseApiKey(token));
       }
     }
   });
@@ -18,7 +20,8 @@ describe('wellFormedTokenHash (node:crypto) agrees with shared/api-key.ts (@nobl
     const bodyTypo = token.replace(/_(.)/, (_m, c: string) => `_${c === 'x' ? 'y' : 'x'}`);
     for (const bad of [flipped, bodyTypo, '', 'not-a-key', token + 'x', ` ${token}`, token.replace('read', 'root'), 'ghee_read_' + 'a'.repeat(500)]) {
       expect(parseApiKey(bad)).toBeNull();
-      expect(wellFormedTokenHash(bad)).toBeNull();
+      expect(parseApiKey(bad, NODE_SHA256)).toBeNull();
+      expect(checkApiKey(bad, NODE_SHA256)).toBeNull();
     }
   });
 });
