@@ -15,9 +15,7 @@ import type { EdgeEnv } from './env.js';
 import { createHitPath, type HitRequest } from './hit-path.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
 import { SIGNATURE_RULE_IDS, matchSignature } from './middleware/waf/rules.js';
-import { MemoryCache } from './platform/memory/cache.js';
-import { MemoryRateCounters } from '../shared/memory-rates.js';
-import type { CacheInsertOptions, CachedObject, Platform } from './platform/port.js';
+import { createBuildTimePlatform } from './platform/fastly/build-time.js';
 
 export function warmUp(app: Hono<EdgeEnv>): void {
   edgeConfigSchema.safeParse({ edge_shared_secret: 'w'.repeat(32), waf: '{}', rate_limits: '{}', cors: '{}' });
@@ -49,48 +47,29 @@ function readOf(url: string): ContentRequest | AssetRequest {
 
 const encoder = new TextEncoder();
 const WARM_SPACE = 'warm-space';
-const keep = (maxAge: number): CacheInsertOptions => ({ maxAge, staleWhileRevalidate: 0, staleIfError: 0, surrogateKeys: [] });
-
-async function put(cache: MemoryCache, key: string, object: CachedObject, opts: CacheInsertOptions): Promise<void> {
-  const txn = await cache.transaction(key);
-  if (txn.mustInsert) await txn.insert(object, opts);
-}
 
 /**
- * Runs the hit fast path (edge/hit-path.ts) end to end over an in-memory platform — settings
- * from the edge cache, the token's hash (with `hashToken`, as the platform's hit path hashes it),
- * WAF, rate limits, key record, content, CORS, headers, log — for
- * content and assets, with and without CORS, request ids and the Authorization header, and a
- * few declines. Best effort: never throws. Returns how many requests it served from the hit path.
+ * Runs the hit fast path (edge/hit-path.ts) end to end over the build-time platform
+ * (edge/platform/fastly/build-time.ts: items stored and read as the Fastly adapter stores and
+ * reads them; no in-memory twin enters the Fastly bundle) — settings from the edge cache, the
+ * token's hash (with `hashToken`, as the platform's hit path hashes it), WAF, rate limits, key
+ * record, content, CORS, headers, log — for content and assets, with and without CORS, request
+ * ids and the Authorization header, and a few declines. Best effort: never throws. Returns how many requests it served from the hit path.
  */
 export async function warmUpHits(hashToken?: (token: string) => string): Promise<number> {
   let served = 0;
   try {
-    const now = 1_700_000_000_000;
-    const cache = new MemoryCache(() => now);
     const settings: Record<string, string> = {
       https_only: 'false',
       rate_limits: JSON.stringify({ content: { ip: { rps: 1000 }, key: { rps: 1000 } }, assets: { ip: { rps: 1000 } } }),
       cors: JSON.stringify({ any: ['https://warm.example'], spaces: { [WARM_SPACE]: ['*'] } }),
     };
-    const platform: Platform = {
-      name: 'fastly',
-      cache,
-      blocklist: { lookup: async () => null },
-      rates: new MemoryRateCounters(() => now),
-      config: (name) => settings[name],
-      secret: async () => 'w'.repeat(32),
-      fetchOrigin: async () => {
-        throw new Error('no origin at build time');
-      },
-      log: (level, message, fields) => void JSON.stringify({ time: new Date(now).toISOString(), level, message, ...fields }),
-      now: () => now,
-      vCpuMs: () => 0,
-    };
+    const platform = createBuildTimePlatform({ settings, secret: 'w'.repeat(32), now: 1_700_000_000_000 });
+    const cache = platform.cache;
     await loadEdgeConfig(platform); // validated once (zod), then cached as the edge does
     const token = generateApiKey('read');
     const hash = hashApiKey(token);
-    await put(cache, keyCacheKey(hash), { status: 200, headers: [], body: encoder.encode(JSON.stringify({ valid: true, id: 'warm-key', kind: 'read', space_id: WARM_SPACE })) }, keep(300));
+    cache.store(keyCacheKey(hash), { status: 200, headers: [], body: encoder.encode(JSON.stringify({ valid: true, id: 'warm-key', kind: 'read', space_id: WARM_SPACE })) });
     const base = 'https://edge.example';
     const page = `${base}/v2/pages/*/home/?locale=en&auth_token=${token}`;
     const pageByHeader = `${base}/v2/pages/*/home/?locale=en`;
@@ -100,8 +79,8 @@ export async function warmUpHits(hashToken?: (token: string) => string): Promise
       ['cache-control', 'max-age=60'],
       ['vary', 'Accept-Encoding'],
     ];
-    await put(cache, contentCacheKey(WARM_SPACE, readOf(page) as ContentRequest), { status: 200, headers: stored, body: encoder.encode('{"data":{}}') }, keep(300));
-    await put(cache, assetCacheKey(readOf(asset) as AssetRequest), { status: 200, headers: [['content-type', 'image/png']], body: new Uint8Array(8) }, keep(300));
+    cache.store(contentCacheKey(WARM_SPACE, readOf(page) as ContentRequest), { status: 200, headers: stored, body: encoder.encode('{"data":{}}') });
+    cache.store(assetCacheKey(readOf(asset) as AssetRequest), { status: 200, headers: [['content-type', 'image/png']], body: new Uint8Array(8) });
 
     const hits = createHitPath(platform, { config: () => loadCachedEdgeConfig(platform), ...(hashToken ? { hashToken } : {}) });
     const request = (url: string, headers: Record<string, string>): HitRequest => ({

@@ -3,6 +3,10 @@
  * of the Wizer snapshot, and the snapshot's heap is paid for on every request: classic `zod`
  * (with all its locales) was ~750 KB of a ~950 KB bundle and +0.6 ms of CPU per request, even
  * for a hello-world handler. Edge code uses `zod/mini` (and shared code the edge imports must too).
+ *
+ * Nor any in-memory twin (edge/platform/memory/, shared/memory-rates.ts): those are Node's
+ * platform for tests and `npm start`. The build-time warm-up runs over the Fastly adapter's own
+ * item encoding instead (edge/platform/fastly/build-time.ts).
  */
 import { resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -42,5 +46,18 @@ describe('edge bundle', () => {
   it('keeps zod small (~65 KB today; classic zod was ~750 KB)', () => {
     const bytes = zodFiles().reduce((sum, path) => sum + inputs[path]!, 0);
     expect(bytes).toBeLessThan(150_000);
+  });
+});
+
+/** Source files of this repository in the bundle (paths from the repository root). */
+const ownFiles = () => Object.keys(inputs).filter((path) => !path.startsWith('node_modules/'));
+
+describe('edge bundle: platform', () => {
+  it('bundles the Fastly adapter and the build-time warm-up platform, so this test looks at the right thing', () => {
+    expect(ownFiles()).toEqual(expect.arrayContaining(['edge/index.ts', 'edge/platform/fastly/platform.ts', 'edge/platform/fastly/build-time.ts', 'edge/warmup.ts']));
+  });
+
+  it('contains no in-memory twin (edge/platform/memory/, shared/memory-rates.ts) and no Node server', () => {
+    expect(ownFiles().filter((path) => path.startsWith('edge/platform/memory/') || path === 'shared/memory-rates.ts' || path.startsWith('edge/node/'))).toEqual([]);
   });
 });

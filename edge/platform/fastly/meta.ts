@@ -2,11 +2,15 @@
  * The user metadata the Fastly platform (./platform.ts) stores with each Core Cache item: the
  * response status and headers, the logical stale-while-revalidate, and — for small bodies — the
  * body itself, so reading a small item (a key record, the settings, most API responses) is one
- * runtime call with no body stream. Runtime-neutral (tested under Node).
+ * runtime call with no body stream. Runtime-neutral (tested under Node): the adapter and the
+ * build-time platform (./build-time.ts) both store and read items through itemMetadata and
+ * freshHitOf.
  *
  * Layout (v2): "GM2", the JSON Meta's length (u32, big-endian), the JSON, then the inline body
  * when `i` is 1. Items stored before v2 hold the JSON alone (their body is the item's stream).
  */
+import type { CachedObject, FreshHit } from '../port.js';
+
 export interface Meta {
   s: number;
   h: [string, string][];
@@ -42,4 +46,22 @@ export function decodeMeta(buffer: ArrayBuffer): { meta: Meta; body: Uint8Array 
     return { meta, body: meta.i === 1 ? bytes.subarray(HEAD + length) : null };
   }
   return { meta: JSON.parse(new TextDecoder().decode(bytes)) as Meta, body: null };
+}
+
+/**
+ * The user metadata to store with `object` (swrMs: the logical stale-while-revalidate), and
+ * whether its body travels in it (then the item's own body is empty).
+ */
+export function itemMetadata(object: CachedObject, swrMs: number): { userMetadata: Uint8Array; inline: boolean } {
+  const inline = object.body.byteLength <= INLINE_BODY_MAX;
+  const meta: Meta = { s: object.status, h: object.headers, swr: swrMs, ...(inline ? { i: 1 as const } : {}) };
+  return { userMetadata: encodeMeta(meta, inline ? object.body : null), inline };
+}
+
+/** A fresh item read back from its metadata (ageMs: the item's age): the inline body, or `stream` for a body stored in the item. */
+export function freshHitOf(userMetadata: ArrayBuffer, ageMs: number, stream: () => ReadableStream<Uint8Array>): FreshHit {
+  const { meta, body } = decodeMeta(userMetadata);
+  const age = Math.floor(ageMs / 1000);
+  if (body) return { object: { status: meta.s, headers: meta.h, body }, age };
+  return { object: { status: meta.s, headers: meta.h, body: EMPTY_BODY }, age, stream };
 }

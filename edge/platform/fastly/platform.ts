@@ -11,7 +11,7 @@ import { purgeSurrogateKey, vCpuTime } from 'fastly:compute';
 import { ConfigStore } from 'fastly:config-store';
 import { PenaltyBox, RateCounter } from 'fastly:edge-rate-limiter';
 import { SecretStore } from 'fastly:secret-store';
-import { EMPTY_BODY, INLINE_BODY_MAX, decodeMeta, encodeMeta, type Meta } from './meta.js';
+import { decodeMeta, freshHitOf, itemMetadata } from './meta.js';
 import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, FreshHit, IpBlocklist, LogLevel, Platform, RateCounters } from '../port.js';
 
 export const CONFIG_STORE = 'ghee_config';
@@ -42,8 +42,7 @@ class FastlyCoreCache implements EdgeCache {
       insert: async (object, opts) => {
         if (!mustInsert || settled) throw new Error('cache insert without an obligation');
         settled = true;
-        const inline = object.body.byteLength <= INLINE_BODY_MAX;
-        const meta: Meta = { s: object.status, h: object.headers, swr: opts.staleWhileRevalidate * 1000, ...(inline ? { i: 1 as const } : {}) };
+        const { userMetadata, inline } = itemMetadata(object, opts.staleWhileRevalidate * 1000);
         const writer = entry.insert({
           maxAge: opts.maxAge * 1000,
           // Core Cache keeps an item usable for maxAge + staleWhileRevalidate; stretching the
@@ -51,7 +50,7 @@ class FastlyCoreCache implements EdgeCache {
           staleWhileRevalidate: (opts.staleWhileRevalidate + opts.staleIfError) * 1000,
           surrogateKeys: opts.surrogateKeys,
           length: inline ? 0 : object.body.byteLength,
-          userMetadata: encodeMeta(meta, inline ? object.body : null),
+          userMetadata,
         });
         if (!inline) writer.append(object.body);
         writer.close();
@@ -73,10 +72,7 @@ class FastlyCoreCache implements EdgeCache {
       entry.close();
       return null;
     }
-    const { meta, body } = decodeMeta(entry.userMetadata());
-    const age = Math.floor(entry.age() / 1000);
-    if (body) return { object: { status: meta.s, headers: meta.h, body }, age };
-    return { object: { status: meta.s, headers: meta.h, body: EMPTY_BODY }, age, stream: () => entry.body() };
+    return freshHitOf(entry.userMetadata(), entry.age(), () => entry.body());
   }
 
   async purgeSurrogateKey(key: string, opts: { soft: boolean }): Promise<void> {
