@@ -32,15 +32,16 @@ import { LEAKY_HEADERS, SECURE_HEADERS, applySecureHeaders } from '../shared/sec
 import type { EdgeConfig } from './config.js';
 import { stringLru } from './lru.js';
 import { admit, keyCacheKey, storedKeyRecord } from './middleware/api-key/index.js';
-import { EXPOSE_HEADERS, RESPONSE_CORS_HEADERS, allowedOrigin, applyCorsHeaders, corsPolicy, varyWithOrigin } from './middleware/cors/index.js';
-import { policyOf } from '../shared/rate-limit.js';
-import { bindingCheck, countRequest, type CountedRequest } from './middleware/rate-limit/index.js';
-import type { WafConfig } from './middleware/waf/config.js';
-import { targetContentBlock, targetLengthBlock } from './middleware/waf/index.js';
-import { splitTarget } from './middleware/waf/rules.js';
+import { corsAllowedOrigin, corsHeaders } from './middleware/cors/index.js';
+import { httpsOnlyDecision } from './middleware/https-only/index.js';
+import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck } from '../shared/rate-limit.js';
+import { countRequest, type CountedRequest } from './middleware/rate-limit/index.js';
+import { wafDecision, wafTargetVerdict, type WafTargetVerdict } from './middleware/waf/index.js';
 import type { CachedObject, Platform } from './platform/port.js';
 import { mark } from './profile.js';
 import { presentToken, type PresentedKey } from './request-info.js';
+
+type WafConfig = EdgeConfig['waf'];
 
 /** A request as the platform received it: only what the chain would look at. */
 export interface HitRequest {
@@ -94,11 +95,11 @@ interface Target {
   /** The last content cache key built from it, and for which space (a key string reused is hashed once). */
   spaceId: string | null;
   cacheKey: string;
-  /** The WAF verdict on the target (length, encoding, parameter count, signatures) under one setting. */
-  waf: { config: WafConfig; pass: boolean } | null;
+  /** The WAF's verdict on the target (length, encoding, parameter count, signatures) under one setting. */
+  waf: { config: WafConfig; verdict: WafTargetVerdict } | null;
 }
 
-const RATE_LIMIT_NAMES = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'] as const;
+const RATE_LIMIT_NAMES = RATE_LIMIT_HEADER_NAMES;
 
 /** The per-request values of a hit's headers. */
 export interface HitValues {
@@ -120,13 +121,15 @@ export function composeHitHeaders(h: Headers, v: HitValues): void {
   h.set('x-cache', 'HIT');
   h.set('age', v.age);
   if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) h.set(RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!);
-  applyCorsHeaders(h, v.allowed);
+  const cors = corsHeaders(v.allowed, h.get('vary'));
+  for (const name of cors.drop) h.delete(name);
+  for (const [name, value] of cors.set) h.set(name, value);
   h.set(REQUEST_ID_HEADER, v.requestId);
   applySecureHeaders(h);
 }
 
 /** The names composeHitHeaders sets or deletes whatever the request (RateLimit-* only when rate limiting is on). */
-const COMPOSED_NAMES: ReadonlySet<string> = new Set(['x-cache', 'age', ...RESPONSE_CORS_HEADERS, REQUEST_ID_HEADER, ...Object.keys(SECURE_HEADERS), ...LEAKY_HEADERS]);
+const COMPOSED_NAMES: ReadonlySet<string> = new Set(['x-cache', 'age', ...corsHeaders(null, null).drop, REQUEST_ID_HEADER, ...Object.keys(SECURE_HEADERS), ...LEAKY_HEADERS]);
 const RATE_LIMIT_NAME_SET: ReadonlySet<string> = new Set(RATE_LIMIT_NAMES);
 /** Leading and trailing HTTP whitespace, which Headers strips from every value. */
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
@@ -149,11 +152,10 @@ export function hitHeaderList(stored: readonly (readonly [string, string])[], v:
   out.push(['x-cache', 'HIT'], ['age', v.age]);
   if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) out.push([RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!]);
   // Vary left as it was stays as separate values (Headers combines them only when read); a new value is set whole.
-  const combined = vary === null ? null : vary.join(', ');
-  const merged = varyWithOrigin(combined);
-  if (vary !== null && merged === combined) for (const value of vary) out.push(['vary', value]);
-  else out.push(['vary', merged]);
-  if (v.allowed !== null) out.push(['access-control-allow-origin', v.allowed], ['access-control-expose-headers', EXPOSE_HEADERS]);
+  const cors = corsHeaders(v.allowed, vary === null ? null : vary.join(', '));
+  const sets = cors.set;
+  if (sets[0]?.[0] !== 'vary' && vary !== null) for (const value of vary) out.push(['vary', value]);
+  for (const [name, value] of sets) out.push([name, value]);
   out.push([REQUEST_ID_HEADER, v.requestId]);
   for (const name in SECURE_HEADERS) out.push([name, SECURE_HEADERS[name]!]);
   return out;
@@ -256,14 +258,15 @@ function targetOf(url: string, rawTarget: string | undefined): Target | null {
   };
 }
 
-function wafPasses(target: Target, url: string, config: WafConfig): boolean {
-  if (target.waf?.config === config) return target.waf.pass;
-  const given = splitTarget(url);
-  const rawParts = target.rawTarget === undefined ? null : splitTarget(target.rawTarget);
-  const pass = !targetLengthBlock(given, rawParts, config) && !targetContentBlock(given, target.url, rawParts, config);
-  target.waf = { config, pass };
-  return pass;
+/** The WAF's verdict on the target under `config`, remembered with the target (a pure function of both). */
+function wafVerdict(target: Target, url: string, config: WafConfig): WafTargetVerdict {
+  if (target.waf?.config === config) return target.waf.verdict;
+  const verdict = wafTargetVerdict(url, target.url, target.rawTarget, config);
+  target.waf = { config, verdict };
+  return verdict;
 }
+
+const NO_BODY = () => false;
 
 function declined(reason: string, counted?: CountedRequest, presented?: PresentedKey | null): HitOutcome {
   const outcome: HitOutcome = { served: false, reason };
@@ -322,14 +325,20 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
     if (!target) return declined('not a cached route');
     mark('target');
 
-    // HTTPS-only: a plain-HTTP request is redirected (or refused) by the chain.
-    if (config.https_only && target.url.protocol !== 'https:') return declined('https-only');
+    // HTTPS-only (its decision): a plain-HTTP request is redirected (or refused) by the chain.
+    if (httpsOnlyDecision(config.https_only, target.url, req.method) !== 'pass') return declined('https-only');
 
-    // WAF: the chain blocks, logs and answers every finding; here only requests it passes.
-    const waf = config.waf;
+    // WAF (its decision, edge/middleware/waf): the chain blocks, logs and answers every finding;
+    // here only requests it passes, and only plain ones (no body headers at all).
     if (req.header('content-length') !== undefined || req.header('transfer-encoding') !== undefined) return declined('waf: body headers');
-    if (req.headerCount > waf.max_header_count || req.headerBytes > waf.max_header_bytes) return declined('waf: header limits');
-    if (!wafPasses(target, req.url, waf)) return declined('waf: target');
+    const waf = config.waf;
+    const verdict = wafVerdict(target, req.url, waf);
+    const finding = wafDecision(
+      verdict,
+      { method: req.method, pathname: target.pathname, headerCount: req.headerCount, headerBytes: req.headerBytes, contentLength: undefined, transferEncoding: undefined, hasBody: NO_BODY },
+      waf,
+    );
+    if (finding) return declined(finding === verdict.length || finding === verdict.content ? 'waf: target' : `waf: ${finding.rule}`);
     if (req.clientIp) {
       let prefix: string | null;
       try {
@@ -391,7 +400,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       const rateLimits = config.rate_limits;
       if (rateLimits.enabled) {
         counted = { config: rateLimits, checks: countRequest(platform.rates, rateLimits, target.cls, req.method, req.clientIp, () => key?.hash ?? undefined) };
-        for (const check of counted.checks) if (!check.decision.allow) return declined('rate limited', counted, presented);
+        if (refusedCheck(counted.checks)) return declined('rate limited', counted, presented);
       }
       mark('rate limits');
 
@@ -404,11 +413,10 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       if (!reproducible(object)) return declined('headers not reproducible', counted, presented);
       mark('content');
       const origin = req.header('origin');
-      const allowed = origin === undefined ? null : allowedOrigin(corsPolicy(config.cors), origin, spaceId);
+      const allowed = corsAllowedOrigin(config.cors, origin, spaceId);
       let rateLimit: HitValues['rateLimit'] = null;
       if (counted) {
-        const { decision, rule } = bindingCheck(counted.checks);
-        rateLimit = [String(decision.limit), String(decision.remaining), String(decision.reset), policyOf(rule)];
+        rateLimit = rateLimitValues(bindingCheck(counted.checks));
       }
       const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
       const values: HitValues = { age: String(hit.age), rateLimit, allowed, requestId };

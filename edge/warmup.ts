@@ -14,20 +14,24 @@ import { edgeConfigSchema, loadCachedEdgeConfig, loadEdgeConfig } from './config
 import type { EdgeEnv } from './env.js';
 import { createHitPath, type HitRequest } from './hit-path.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
-import { SIGNATURE_RULE_IDS, matchSignature } from './middleware/waf/rules.js';
+import { SIGNATURE_RULE_IDS, wafTargetVerdict } from './middleware/waf/index.js';
 import { createBuildTimePlatform } from './platform/fastly/build-time.js';
 
 export function warmUp(app: Hono<EdgeEnv>): void {
-  edgeConfigSchema.safeParse({ edge_shared_secret: 'w'.repeat(32), waf: '{}', rate_limits: '{}', cors: '{}' });
+  const settings = edgeConfigSchema.safeParse({ edge_shared_secret: 'w'.repeat(32), waf: '{}', rate_limits: '{}', cors: '{}' });
   edgeConfigSchema.safeParse({});
   for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE']) {
     for (const path of ['/v2/pages/*/home/', '/assets/a/b/c.png', '/.edge/health', '/.edge/purge', '/']) app.router.match(method, path);
   }
-  // Every signature rule on its own, on benign and hostile text: every expression compiled.
-  for (const id of SIGNATURE_RULE_IDS) {
-    const others = new Set<string>(SIGNATURE_RULE_IDS.filter((other) => other !== id));
-    for (const text of ['/v2/pages/*/home/', 'ghee_read_0123456789abcdefghijABCDEFGHIJklmnopqr_abcdef', "q=' or 1=1 -- <script> ../ $( union select sleep( `id` ; cat /etc/passwd onload= javascript:"]) {
-      matchSignature([text], others);
+  // The WAF's target checks with every signature rule on its own (the others disabled), on
+  // benign and hostile text: every expression compiled.
+  if (settings.success) {
+    for (const id of SIGNATURE_RULE_IDS) {
+      const waf = { ...settings.data.waf, disabled_rules: SIGNATURE_RULE_IDS.filter((other) => other !== id) };
+      for (const query of ['', 'auth_token=ghee_read_0123456789abcdefghijABCDEFGHIJklmnopqr_abcdef', `q=${encodeURIComponent("' or 1=1 -- <script> ../ $( union select sleep( `id` ; cat /etc/passwd onload= javascript:")}`]) {
+        const url = `https://edge/v2/pages/*/home/${query ? `?${query}` : ''}`;
+        wafTargetVerdict(url, new URL(url), undefined, waf);
+      }
     }
   }
   const key = generateApiKey('read');

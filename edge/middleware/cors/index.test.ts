@@ -9,7 +9,7 @@ import { createNodePlatform } from '../../platform/memory/platform.js';
 import { requestId } from '../request-id/index.js';
 import { secureHeaders } from '../secure-headers/index.js';
 import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, allowOrigin, compileCorsPolicy, corsConfigSchema, isOrigin } from './config.js';
-import { cors, varyOrigin } from './index.js';
+import { cors, corsHeaders } from './index.js';
 
 const SHARED = 'https://shared.example';
 const SITE_A = 'https://a.example';
@@ -405,14 +405,21 @@ describe('cors config', () => {
     expect(allowOrigin(SHARED, policy.any, undefined)).toBe(SHARED);
   });
 
-  it('varyOrigin appends without clobbering', () => {
-    const h = new Headers();
-    varyOrigin(h);
-    expect(h.get('vary')).toBe('Origin');
-    varyOrigin(h);
-    expect(h.get('vary')).toBe('Origin');
-    const h2 = new Headers({ vary: 'Accept-Encoding' });
-    varyOrigin(h2);
-    expect(h2.get('vary')).toBe('Accept-Encoding, Origin');
+  it('corsHeaders appends Origin to Vary without clobbering', () => {
+    const varyOf = (vary: string | null) => corsHeaders(null, vary).set.find(([name]) => name === 'vary')?.[1] ?? vary;
+    expect(varyOf(null)).toBe('Origin');
+    expect(varyOf('Origin')).toBe('Origin');
+    expect(varyOf('Accept-Encoding')).toBe('Accept-Encoding, Origin');
+    expect(varyOf('accept-encoding, origin')).toBe('accept-encoding, origin');
+    expect(varyOf('*')).toBe('*');
+  });
+
+  it('corsHeaders drops every upstream CORS header and sets ACAO and the exposed headers only when allowed', () => {
+    expect(corsHeaders(null, 'Origin')).toEqual({ drop: expect.arrayContaining(['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-max-age']), set: [] });
+    expect(corsHeaders(SITE_A, null).set).toEqual([
+      ['vary', 'Origin'],
+      ['access-control-allow-origin', SITE_A],
+      ['access-control-expose-headers', CORS_EXPOSE_HEADERS.join(', ')],
+    ]);
   });
 });

@@ -17,7 +17,7 @@ import {
 } from './config.js';
 
 /** CORS response headers only this middleware may decide; anything upstream sent is dropped. */
-export const RESPONSE_CORS_HEADERS = [
+const RESPONSE_CORS_HEADERS = [
   'access-control-allow-origin',
   'access-control-allow-credentials',
   'access-control-allow-methods',
@@ -31,17 +31,10 @@ const PREFLIGHT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD']);
 const ALLOWED_HEADERS: ReadonlySet<string> = new Set(CORS_ALLOW_HEADERS);
 const ALLOW_METHODS = CORS_ALLOW_METHODS.join(', ');
 const ALLOW_HEADERS = CORS_ALLOW_HEADERS.join(', ');
-export const EXPOSE_HEADERS = CORS_EXPOSE_HEADERS.join(', ');
-
-/** Adds `Origin` to Vary, keeping what is there (and leaving `Vary: *` alone). */
-export function varyOrigin(headers: Headers): void {
-  const vary = headers.get('vary');
-  const merged = varyWithOrigin(vary);
-  if (merged !== vary) headers.set('vary', merged);
-}
+const EXPOSE_HEADERS = CORS_EXPOSE_HEADERS.join(', ');
 
 /** The Vary value (as Headers#get combines it; null: none) with `Origin` added, unless it has it or is `*`. */
-export function varyWithOrigin(vary: string | null): string {
+function varyWithOrigin(vary: string | null): string {
   if (vary === null || vary.trim() === '') return 'Origin';
   const tokens = vary.split(',').map((t) => t.trim().toLowerCase());
   if (tokens.includes('*') || tokens.includes('origin')) return vary;
@@ -51,7 +44,7 @@ export function varyWithOrigin(vary: string | null): string {
 const policies = new WeakMap<CorsConfig, CorsPolicy>();
 
 /** The compiled policy of a CORS setting (compiled once per config object). */
-export function corsPolicy(config: CorsConfig): CorsPolicy {
+function corsPolicy(config: CorsConfig): CorsPolicy {
   let policy = policies.get(config);
   if (!policy) {
     policy = compileCorsPolicy(config);
@@ -64,22 +57,46 @@ export function corsPolicy(config: CorsConfig): CorsPolicy {
 const origins = stringLru<boolean>(1024, 256);
 
 /**
- * The Access-Control-Allow-Origin value for an actual (not preflight) request from `origin`,
- * answered for the space of the key that authenticated it (none: `any` only), or null.
+ * The CORS decision for an actual (not preflight) request: the Access-Control-Allow-Origin value
+ * for `origin` (undefined: no Origin header) under the `cors` setting, answered for the space of
+ * the key that authenticated the request (none: `any` only), or null when not allowed. Pure
+ * (memoised). The chain (cors()) and the hit path (edge/hit-path.ts) both decide with it.
  */
-export function allowedOrigin(policy: CorsPolicy, origin: string, spaceId: string | undefined): string | null {
-  if (!origins.getOrCompute(origin, isOrigin)) return null;
+export function corsAllowedOrigin(config: CorsConfig, origin: string | undefined, spaceId: string | undefined): string | null {
+  if (origin === undefined || !origins.getOrCompute(origin, isOrigin)) return null;
+  const policy = corsPolicy(config);
   return allowOrigin(origin, policy.any, spaceId === undefined ? undefined : policy.spaces.get(spaceId));
 }
 
-/** The CORS headers of a response to an actual request: upstream ones dropped, Vary: Origin, ACAO (+ exposed headers) when allowed. */
-export function applyCorsHeaders(h: Headers, allowed: string | null): void {
-  for (const name of RESPONSE_CORS_HEADERS) h.delete(name);
-  varyOrigin(h);
-  if (allowed !== null) {
-    h.set('access-control-allow-origin', allowed);
-    h.set('access-control-expose-headers', EXPOSE_HEADERS);
-  }
+/** Changes to a response's headers: names to delete, then values to set, in order. */
+export interface CorsHeaderEdits {
+  /** Header names (lower case) to delete, whatever the decision: the CORS headers only this middleware decides. */
+  readonly drop: readonly string[];
+  /** Headers to set after the deletions, in order: Vary when it changes, then ACAO and the exposed headers when allowed. */
+  readonly set: readonly (readonly [string, string])[];
+}
+
+const NO_SETS: readonly (readonly [string, string])[] = Object.freeze([]);
+
+/**
+ * The CORS headers of a response to an actual request, for the decision `allowed`
+ * (corsAllowedOrigin) and the response's Vary value as Headers#get combines it (null: none):
+ * upstream CORS headers dropped, `Origin` added to Vary (unless there or `*`), ACAO and
+ * Access-Control-Expose-Headers when allowed. Pure.
+ */
+export function corsHeaders(allowed: string | null, vary: string | null): CorsHeaderEdits {
+  const merged = varyWithOrigin(vary);
+  if (allowed === null) return { drop: RESPONSE_CORS_HEADERS, set: merged === vary ? NO_SETS : [['vary', merged]] };
+  const set: [string, string][] = merged === vary ? [] : [['vary', merged]];
+  set.push(['access-control-allow-origin', allowed], ['access-control-expose-headers', EXPOSE_HEADERS]);
+  return { drop: RESPONSE_CORS_HEADERS, set };
+}
+
+/** Applies corsHeaders' edits for `allowed` to `h`. */
+function applyCorsHeaders(h: Headers, allowed: string | null): void {
+  const edits = corsHeaders(allowed, h.get('vary'));
+  for (const name of edits.drop) h.delete(name);
+  for (const [name, value] of edits.set) h.set(name, value);
 }
 
 /** The header names of an Access-Control-Request-Headers value, lower case. */
@@ -110,19 +127,17 @@ function requestedHeaders(value: string | undefined): string[] {
  * - `Vary: Origin` is on every response, since whether ACAO is present depends on Origin.
  */
 export function cors(): MiddlewareHandler<EdgeEnv> {
-  const policyOf = (c: Context<EdgeEnv>): CorsPolicy | null => {
-    // Defensive: without config (misconfigured edge), allow nothing.
-    const config = (c.get('config') as EdgeConfig | undefined)?.cors;
-    return config ? corsPolicy(config) : null;
-  };
+  // Defensive: without config (misconfigured edge), allow nothing.
+  const configOf = (c: Context<EdgeEnv>): CorsConfig | undefined => (c.get('config') as EdgeConfig | undefined)?.cors;
 
   return async function corsHandler(c, next) {
     const origin = c.req.header('origin');
     const requestMethod = c.req.header('access-control-request-method');
 
     if (c.req.method === 'OPTIONS' && origin !== undefined && requestMethod !== undefined) {
-      const policy = policyOf(c);
-      if (policy) {
+      const config = configOf(c);
+      if (config) {
+        const policy = corsPolicy(config);
         const requestId = c.get('requestId');
         const forbid = (detail: string) => errorResponse('cors_forbidden', detail, requestId, { vary: 'Origin' });
         const allowed = isOrigin(origin) ? allowOrigin(origin, policy.preflight) : null;
@@ -148,8 +163,8 @@ export function cors(): MiddlewareHandler<EdgeEnv> {
 
     await next();
 
-    const policy = policyOf(c);
-    const allowed = policy && origin !== undefined ? allowedOrigin(policy, origin, c.get('key')?.spaceId) : null;
+    const config = configOf(c);
+    const allowed = config ? corsAllowedOrigin(config, origin, c.get('key')?.spaceId) : null;
     mutateResponseHeaders(c, (h) => applyCorsHeaders(h, allowed));
   };
 }

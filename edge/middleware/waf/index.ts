@@ -80,64 +80,113 @@ export function waf(options: WafOptions = {}): MiddlewareHandler<EdgeEnv> {
       if (prefix !== null) return block('ip-blocklist');
     }
 
-    // 2. Size of the request target and headers, before any parsing work.
-    const given = splitTarget(c.req.url);
-    const raw = rawTargetOf(c);
-    const rawParts = raw === undefined ? null : splitTarget(raw);
-    const tooLong = targetLengthBlock(given, rawParts, config);
-    if (tooLong) return block(tooLong.rule, tooLong.reason);
-
+    // 2–7. The pure decision: the target's verdict, then the request's own facts.
+    const target = wafTargetVerdict(c.req.url, url, rawTargetOf(c), config);
     let headerCount = 0;
     let headerBytes = 0;
     c.req.raw.headers.forEach((value, name) => {
       headerCount++;
       headerBytes += name.length + value.length;
     });
-    if (headerCount > config.max_header_count) return block('limit-002', `More than ${config.max_header_count} header fields.`);
-    if (headerBytes > config.max_header_bytes) return block('limit-003', `Headers larger than ${config.max_header_bytes} bytes.`);
-
-    // 3. Method allowlist per route class.
-    const routeClass = routeClassOf(url.pathname);
-    const allowed = allowedMethods(routeClass, url.pathname);
-    if (!allowed.includes(method)) {
-      const allow = allowed.join(', ');
-      return block('method-001', `Allowed methods: ${allow}.`, { allow });
-    }
-
-    // 4. Body size for the route class.
-    const maxBody = config.max_body_bytes[routeClass];
-    const contentLength = c.req.header('content-length');
-    const transferEncoding = c.req.header('transfer-encoding');
-    if (contentLength !== undefined) {
-      const declared = contentLength.trim();
-      if (transferEncoding !== undefined || !CONTENT_LENGTH.test(declared)) return block('limit-007', 'Malformed Content-Length.');
-      if (Number(declared) > maxBody) return block('limit-005', maxBody === 0 ? 'No request body is allowed here.' : `The body is larger than ${maxBody} bytes.`);
-    } else if (transferEncoding !== undefined || (!NO_BODY_METHODS.has(method) && c.req.raw.body !== null)) {
-      return block('limit-006', maxBody === 0 ? 'No request body is allowed here.' : 'A request body needs a Content-Length.');
-    }
-
-    // 5–7. Path and query encoding, parameter count, attack signatures.
-    const found = targetContentBlock(given, url, rawParts, config);
-    if (found) return block(found.rule, found.reason);
+    const found = wafDecision(
+      target,
+      {
+        method,
+        pathname: url.pathname,
+        headerCount,
+        headerBytes,
+        contentLength: c.req.header('content-length'),
+        transferEncoding: c.req.header('transfer-encoding'),
+        hasBody: () => c.req.raw.body !== null,
+      },
+      config,
+    );
+    if (found) return block(found.rule, found.reason, found.headers);
 
     return next();
   };
 }
 
-/** A rule that blocks, with its public reason. */
+/** What a request target yields under the target checks: a pure function of the target and the settings (callers may remember it per target). */
+export interface WafTargetVerdict {
+  /** 2. The target (as given, and raw where the platform has it) longer than max_url_length. */
+  readonly length: WafFinding | null;
+  /** 5–7. Encoding and normalisation, parameter count, attack signatures (not looked at when `length` blocks). */
+  readonly content: WafFinding | null;
+}
+
+/**
+ * The WAF's target checks on a request target: `url` as the chain sees it (`c.req.url`), `parsed`
+ * its URL, `rawTarget` the target as received where the platform has it. Pure.
+ */
+export function wafTargetVerdict(url: string, parsed: URL, rawTarget: string | undefined, config: WafConfig): WafTargetVerdict {
+  const given = splitTarget(url);
+  const rawParts = rawTarget === undefined ? null : splitTarget(rawTarget);
+  const length = targetLengthBlock(given, rawParts, config);
+  return { length, content: length ? null : targetContentBlock(given, parsed, rawParts, config) };
+}
+
+/** What the WAF looks at in a request besides its target (and the client address, which the caller looks up). */
+export interface WafRequestFacts {
+  method: string;
+  /** The URL-normalised path (its route class decides the methods and body size allowed). */
+  pathname: string;
+  /** Header fields and their total size (names + values). */
+  headerCount: number;
+  headerBytes: number;
+  contentLength: string | undefined;
+  transferEncoding: string | undefined;
+  /** Whether the request has a body stream (asked only for methods that may carry one). */
+  hasBody: () => boolean;
+}
+
+/**
+ * The WAF's decision on a request, the IP blocklist aside (an ACL lookup, made first by the
+ * caller): the first rule it breaks, in waf()'s order — target length, header count and size,
+ * method allowlist per route class, body size, then the target's encoding, parameter count and
+ * signatures — or null. Pure: the chain (waf()) and the hit path (edge/hit-path.ts) both decide
+ * with it.
+ */
+export function wafDecision(target: WafTargetVerdict, req: WafRequestFacts, config: WafConfig): WafFinding | null {
+  if (target.length) return target.length;
+  if (req.headerCount > config.max_header_count) return { rule: 'limit-002', reason: `More than ${config.max_header_count} header fields.` };
+  if (req.headerBytes > config.max_header_bytes) return { rule: 'limit-003', reason: `Headers larger than ${config.max_header_bytes} bytes.` };
+
+  const routeClass = routeClassOf(req.pathname);
+  const allowed = allowedMethods(routeClass, req.pathname);
+  if (!allowed.includes(req.method)) {
+    const allow = allowed.join(', ');
+    return { rule: 'method-001', reason: `Allowed methods: ${allow}.`, headers: { allow } };
+  }
+
+  const maxBody = config.max_body_bytes[routeClass];
+  const { contentLength, transferEncoding } = req;
+  if (contentLength !== undefined) {
+    const declared = contentLength.trim();
+    if (transferEncoding !== undefined || !CONTENT_LENGTH.test(declared)) return { rule: 'limit-007', reason: 'Malformed Content-Length.' };
+    if (Number(declared) > maxBody) return { rule: 'limit-005', reason: maxBody === 0 ? 'No request body is allowed here.' : `The body is larger than ${maxBody} bytes.` };
+  } else if (transferEncoding !== undefined || (!NO_BODY_METHODS.has(req.method) && req.hasBody())) {
+    return { rule: 'limit-006', reason: maxBody === 0 ? 'No request body is allowed here.' : 'A request body needs a Content-Length.' };
+  }
+
+  return target.content;
+}
+
+/** A rule that blocks, with its public reason (and headers for the answer). */
 export interface WafFinding {
   rule: WafRuleId;
   reason?: string | undefined;
+  headers?: Record<string, string>;
 }
 
 /** Path and query of a request target (see splitTarget). */
-export interface TargetParts {
+interface TargetParts {
   path: string;
   query: string;
 }
 
 /** 2. The request target (as given, and raw where the platform has it) within max_url_length. */
-export function targetLengthBlock(given: TargetParts, rawParts: TargetParts | null, config: WafConfig): WafFinding | null {
+function targetLengthBlock(given: TargetParts, rawParts: TargetParts | null, config: WafConfig): WafFinding | null {
   const targetLength = Math.max(lengthOf(given), rawParts ? lengthOf(rawParts) : 0);
   if (targetLength > config.max_url_length) return { rule: 'limit-001', reason: `The request URL is longer than ${config.max_url_length} characters.` };
   return null;
@@ -150,7 +199,7 @@ const disabledSets = new WeakMap<readonly string[], ReadonlySet<string>>();
  * normalisation, the query parameter count, then attack signatures on the decoded texts.
  * A pure function of the target and the settings.
  */
-export function targetContentBlock(given: TargetParts, url: URL, rawParts: TargetParts | null, config: WafConfig): WafFinding | null {
+function targetContentBlock(given: TargetParts, url: URL, rawParts: TargetParts | null, config: WafConfig): WafFinding | null {
   // The common case — every view identical and made of characters that percent-decoding leaves
   // unchanged, with no `..` — needs no decoding work at all.
   const plain = isPlainTarget(given, url, rawParts);
