@@ -3,12 +3,18 @@ import {
   API_KEY_KINDS,
   CHECKSUM_LENGTH,
   MAX_KEY_LENGTH,
+  PORTABLE_SHA256,
   RANDOM_LENGTH,
+  checkApiKey,
   extractToken,
   generateApiKey,
   hashApiKey,
+  isApiKeyHash,
   parseApiKey,
+  presentedToken,
+  tokenFromAuthorization,
   type ApiKeyKind,
+  type KeySha256,
 } from '../../shared/api-key.js';
 import { sha256Hex } from '../../shared/crypto.js';
 
@@ -288,5 +294,40 @@ describe('extractToken', () => {
 
   it('returns the first auth_token when several are given', () => {
     expect(extractToken(u('/v2/?auth_token=first&auth_token=second'), null)).toBe('first');
+  });
+});
+
+describe('presentedToken (extractToken over its two parts, for callers that read the query themselves)', () => {
+  it('takes a well-formed Authorization header first, else the auth_token value; empty is none', () => {
+    expect(presentedToken('Token h', 'q')).toBe('h');
+    expect(presentedToken('Basic x', 'q')).toBe('q');
+    expect(presentedToken(undefined, 'q')).toBe('q');
+    expect(presentedToken('Basic x', '')).toBeNull();
+    expect(presentedToken(null, null)).toBeNull();
+    expect(tokenFromAuthorization('bearer   t  ')).toBe('t');
+    expect(tokenFromAuthorization('Token a, Token b')).toBeNull(); // two header lines joined: no token
+  });
+});
+
+describe('checkApiKey and the injected SHA-256', () => {
+  it('is parseApiKey then hashApiKey; any SHA-256 implementation gives the same answers', () => {
+    const token = generateApiKey('preview');
+    const counted = { digests: 0, hexes: 0 };
+    const spy: KeySha256 = {
+      digest: (s) => (counted.digests++, PORTABLE_SHA256.digest(s)),
+      hex: (s) => (counted.hexes++, PORTABLE_SHA256.hex(s)),
+    };
+    expect(checkApiKey(token)).toEqual({ kind: 'preview', hash: hashApiKey(token) });
+    expect(checkApiKey(token, spy)).toEqual(checkApiKey(token));
+    expect(counted).toEqual({ digests: 1, hexes: 1 }); // one checksum digest, one stored hash
+    expect(parseApiKey(token, spy)).toEqual(parseApiKey(token));
+    const flipped = token.slice(0, -1) + (token.endsWith('a') ? 'b' : 'a');
+    expect(checkApiKey(flipped)).toBeNull();
+    expect(checkApiKey(`${token}x`)).toBeNull();
+  });
+
+  it('isApiKeyHash accepts exactly what hashApiKey produces', () => {
+    expect(isApiKeyHash(hashApiKey(generateApiKey('read')))).toBe(true);
+    for (const bad of ['', 'A'.repeat(64), 'a'.repeat(63), 'a'.repeat(65), `${'a'.repeat(63)}g`]) expect(isApiKeyHash(bad), bad).toBe(false);
   });
 });
