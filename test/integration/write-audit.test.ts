@@ -1,0 +1,352 @@
+/**
+ * Every write route writes exactly one audit row in its organization's hash chain when it
+ * succeeds, and none when it is refused (400 validation, 403 role or scope, 404 another tenant,
+ * 412 stale If-Match) — the promise of the commit step (origin/services/commit.ts) for content
+ * and model writes, and of the identity routes (keys, members, organization settings), which
+ * audit in their own transactions. Real HTTP against a real origin on Postgres.
+ *
+ * The write routes come from the app's own route table: a write route this table does not
+ * classify fails the first test, so a new one cannot ship without its audit decision.
+ * (Identity refusals may write `failure` rows — denied privileged actions are evidence — so
+ * for them a refusal must write no `success` row; content and model refusals write nothing.)
+ */
+import { and, desc, eq, gt } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newApp } from '../../origin/app.js';
+import { auditEvents, collectionItems, collections, invitations } from '../../origin/db/schema/index.js';
+import { Scheduler } from '../../origin/jobs/scheduler.js';
+import { createLogger } from '../../origin/logger.js';
+import { issueApiKey } from '../../origin/services/api-keys.js';
+import { chainOf, verifyAuditChain } from '../../origin/services/audit.js';
+import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+
+type Who = 'write' | 'read' | 'admin' | 'otherAdmin' | 'otherWrite' | 'owner' | 'viewer' | 'ownerOtherSpace';
+interface Call {
+  method: string;
+  path: string;
+  who: Who;
+  body?: unknown;
+  raw?: { data: Uint8Array; type: string };
+  ifMatch?: string;
+}
+type F = Record<string, string>;
+interface Spec {
+  action: string;
+  target: string;
+  /** Content and model writes: refusals write no row at all (identity routes may write failure rows). */
+  content: boolean;
+  setup?: () => Promise<F>;
+  call: (f: F) => Call;
+  status: number;
+  refusals: { status: 400 | 403 | 404 | 412; call: (f: F) => Call }[];
+}
+
+let origin: OriginUnderTest;
+let org: string;
+let space: string;
+let other: { organizationId: string; spaceId: string };
+let keys: Record<'write' | 'read' | 'admin' | 'otherAdmin' | 'otherWrite', string>;
+const sessions = new Map<'owner' | 'viewer', SessionClient>();
+let ownerId: string;
+let routes: string[] = [];
+let n = 0;
+const uniq = (p: string) => `${p}-${++n}`;
+
+async function send(c: Call): Promise<Response> {
+  const headers: Record<string, string> = {};
+  let body: BodyInit | undefined;
+  if (c.raw) {
+    headers['content-type'] = c.raw.type;
+    body = c.raw.data;
+  } else if (c.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(c.body);
+  }
+  if (c.ifMatch) headers['if-match'] = c.ifMatch;
+  if (c.who === 'owner' || c.who === 'viewer' || c.who === 'ownerOtherSpace') {
+    const s = sessions.get(c.who === 'viewer' ? 'viewer' : 'owner')!;
+    headers.cookie = s.cookie!;
+    headers['x-csrf-token'] = s.csrf!;
+    headers['x-ghee-space'] = c.who === 'ownerOtherSpace' ? other.spaceId : space;
+  } else {
+    headers.authorization = `Token ${keys[c.who]}`;
+  }
+  return fetch(`${origin.server.url}${c.path}`, { method: c.method, headers, ...(body !== undefined ? { body } : {}) });
+}
+
+async function ok(c: Call, status = [200, 201, 202, 204]): Promise<Response> {
+  const res = await send(c);
+  expect(status, `${c.method} ${c.path}: ${await res.clone().text()}`).toContain(res.status);
+  return res;
+}
+
+const CHAINS = () => [chainOf(org), chainOf(other.organizationId), chainOf(null)];
+async function heads(): Promise<Map<string, number>> {
+  const m = new Map<string, number>();
+  for (const chain of CHAINS()) {
+    const [h] = await origin.database.db.select({ seq: auditEvents.seq }).from(auditEvents).where(eq(auditEvents.chain, chain)).orderBy(desc(auditEvents.seq)).limit(1);
+    m.set(chain, h?.seq ?? 0);
+  }
+  return m;
+}
+async function rowsSince(before: Map<string, number>) {
+  const out = [];
+  for (const chain of CHAINS()) {
+    out.push(...(await origin.database.db.select().from(auditEvents).where(and(eq(auditEvents.chain, chain), gt(auditEvents.seq, before.get(chain)!)))));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------- fixtures
+const pagePath = (slug: string) => `/v2/pages/*/${slug}/`;
+async function page(status: 'draft' | 'deleted' = 'draft'): Promise<F> {
+  const slug = uniq('p');
+  await ok({ method: 'POST', path: '/v2/pages/', who: 'write', body: { page_type: '*', slug, title: 'T', fields: { a: 'x' } } });
+  if (status === 'deleted') await ok({ method: 'DELETE', path: pagePath(slug), who: 'write' });
+  return { slug };
+}
+async function post(status: 'draft' | 'deleted' = 'draft'): Promise<F> {
+  const slug = uniq('post');
+  await ok({ method: 'POST', path: '/v2/posts/', who: 'write', body: { title: 'T', slug } });
+  if (status === 'deleted') await ok({ method: 'DELETE', path: `/v2/posts/${slug}/`, who: 'write' });
+  return { slug };
+}
+async function collection(): Promise<F> {
+  const key = uniq('c').replace('-', '_');
+  await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/collections/`, who: 'admin', body: { key, name: 'C', fields: [{ name: 'title', type: 'short_text' }] } });
+  return { key };
+}
+async function item(status: 'draft' | 'deleted' = 'draft'): Promise<F> {
+  const { key } = await collection();
+  await ok({ method: 'POST', path: '/v2/content/', who: 'write', body: { key, fields: [{ title: 'x' }] } });
+  const [row] = await origin.database.db
+    .select({ itemId: collectionItems.itemId })
+    .from(collectionItems)
+    .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
+    .where(and(eq(collections.key, key!), eq(collections.spaceId, space)));
+  const id = String(row!.itemId);
+  if (status === 'deleted') await ok({ method: 'DELETE', path: `/v2/content/${key}/${id}/`, who: 'write' });
+  return { key: key!, id };
+}
+async function pageType(): Promise<F> {
+  const slug = uniq('t');
+  await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/page_types/`, who: 'admin', body: { slug, name: 'T', fields: [] } });
+  return { slug };
+}
+async function webhook(): Promise<F> {
+  const res = await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/webhooks/`, who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
+  return { id: ((await res.json()) as { data: { id: string } }).data.id };
+}
+async function member(): Promise<F> {
+  return { userId: (await createUser(origin, org, 'viewer')).id };
+}
+async function invitation(): Promise<F> {
+  const email = uniqueEmail('inv');
+  await ok({ method: 'POST', path: `/v1/orgs/${org}/invitations/`, who: 'owner', body: { email, role: 'viewer' } });
+  const [row] = await origin.database.db.select({ id: invitations.id }).from(invitations).where(eq(invitations.email, email));
+  return { id: row!.id };
+}
+async function apiKey(): Promise<F> {
+  return { keyId: (await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'read', name: uniq('k') })).id };
+}
+const PNG = { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), type: 'image/png' };
+
+// -------------------------------------------------------- content writes (space from key/header)
+const S = (p: string) => `/v2/manage/spaces/${space}${p}`;
+const content = (action: string, target: string, setup: (() => Promise<F>) | undefined, call: (f: F) => Call, extra: Spec['refusals'] = [], status = 202): Spec => ({
+  action,
+  target,
+  content: true,
+  ...(setup ? { setup } : {}),
+  call,
+  status,
+  refusals: [
+    { status: 403, call: (f) => ({ ...call(f), who: 'read' }) },
+    { status: 404, call: (f) => ({ ...call(f), who: 'ownerOtherSpace' }) },
+    ...extra,
+  ],
+});
+const stale = (call: (f: F) => Call): Spec['refusals'][number] => ({ status: 412, call: (f) => ({ ...call(f), ifMatch: '"v999"' }) });
+const invalid = (call: (f: F) => Call, body: unknown): Spec['refusals'][number] => ({ status: 400, call: (f) => ({ ...call(f), body }) });
+const model = (action: string, target: string, setup: (() => Promise<F>) | undefined, call: (f: F) => Call, bad: unknown, status = 201): Spec => ({
+  action,
+  target,
+  content: true,
+  ...(setup ? { setup } : {}),
+  call,
+  status,
+  refusals: [
+    { status: 403, call: (f) => ({ ...call(f), who: 'write' }) },
+    // Another organization's admin key, on this space: 404, as if it did not exist.
+    { status: 404, call: (f) => ({ ...call(f), who: 'otherAdmin' }) },
+    ...(bad === undefined ? [] : [invalid(call, bad)]),
+  ],
+});
+const identity = (action: string, target: string, setup: (() => Promise<F>) | undefined, call: (f: F) => Call, bad: unknown, status = 200): Spec => ({
+  action,
+  target,
+  content: false,
+  ...(setup ? { setup } : {}),
+  call,
+  status,
+  refusals: [
+    { status: 403, call: (f) => ({ ...call(f), who: 'viewer' }) },
+    { status: 404, call: (f) => ({ ...call(f), path: call(f).path.replace(org, other.organizationId) }) },
+    ...(bad === undefined ? [] : [invalid(call, bad)]),
+  ],
+});
+
+const pageUpdate = (m: string) => (f: F): Call => ({ method: m, path: pagePath(f.slug!), who: 'write', body: { title: 'New' } });
+const itemUpdate = (m: string) => (f: F): Call => ({ method: m, path: `/v2/content/${f.key}/${f.id}/`, who: 'write', body: { fields: { title: 'y' } } });
+const postUpdate = (m: string) => (f: F): Call => ({ method: m, path: `/v2/posts/${f.slug}/`, who: 'write', body: { title: 'New' } });
+const pageRollback = (f: F): Call => ({ method: 'POST', path: `/v2/manage/pages/*/${f.slug}/rollback/`, who: 'write', body: { version: 1 } });
+const itemRollback = (f: F): Call => ({ method: 'POST', path: `/v2/manage/content/${f.key}/${f.id}/rollback/`, who: 'write', body: { version: 1 } });
+const postRollback = (f: F): Call => ({ method: 'POST', path: `/v2/manage/posts/${f.slug}/rollback/`, who: 'write', body: { version: 1 } });
+
+/** Every non-GET route of the origin: its audit decision. */
+const WRITES: Record<string, Spec | { exempt: string }> = {
+  'POST /v2/pages': content('page.create', 'page', undefined, () => ({ method: 'POST', path: '/v2/pages/', who: 'write', body: { page_type: '*', slug: uniq('new'), title: 'T', fields: {} } }), [
+    invalid(() => ({ method: 'POST', path: '/v2/pages/', who: 'write' }), { slug: 'x' }),
+  ]),
+  'PATCH /v2/pages/:pageType/:slug': content('page.update', 'page', page, pageUpdate('PATCH'), [stale(pageUpdate('PATCH')), invalid(pageUpdate('PATCH'), { nope: 1 })]),
+  'PUT /v2/pages/:pageType/:slug': content('page.update', 'page', page, pageUpdate('PUT'), [stale(pageUpdate('PUT')), invalid(pageUpdate('PUT'), { nope: 1 })]),
+  'DELETE /v2/pages/:pageType/:slug': content('page.delete', 'page', page, (f) => ({ method: 'DELETE', path: pagePath(f.slug!), who: 'write' }), [stale((f) => ({ method: 'DELETE', path: pagePath(f.slug!), who: 'write' }))], 204),
+  'POST /v2/manage/pages/:pageType/:slug/rollback': content('page.rollback', 'page', page, pageRollback, [stale(pageRollback), invalid(pageRollback, { version: 0 })]),
+  'POST /v2/manage/pages/:pageType/:slug/restore': content('page.restore', 'page', () => page('deleted'), (f) => ({ method: 'POST', path: `/v2/manage/pages/*/${f.slug}/restore/`, who: 'write' })),
+  'POST /v2/content': content('item.create', 'collection_item', collection, (f) => ({ method: 'POST', path: '/v2/content/', who: 'write', body: { key: f.key, fields: [{ title: 'x' }] } }), [
+    invalid((f) => ({ method: 'POST', path: '/v2/content/', who: 'write', body: { key: f.key } }), { fields: [] }),
+  ]),
+  'PATCH /v2/content/:key/:id': content('item.update', 'collection_item', item, itemUpdate('PATCH'), [stale(itemUpdate('PATCH')), invalid(itemUpdate('PATCH'), { fields: { nope: 1 } })]),
+  'PUT /v2/content/:key/:id': content('item.update', 'collection_item', item, itemUpdate('PUT'), [stale(itemUpdate('PUT')), invalid(itemUpdate('PUT'), { fields: { nope: 1 } })]),
+  'DELETE /v2/content/:key/:id': content('item.delete', 'collection_item', item, (f) => ({ method: 'DELETE', path: `/v2/content/${f.key}/${f.id}/`, who: 'write' }), [], 204),
+  'POST /v2/manage/content/:key/:id/rollback': content('item.rollback', 'collection_item', item, itemRollback, [stale(itemRollback), invalid(itemRollback, { version: 'x' })]),
+  'POST /v2/manage/content/:key/:id/restore': content('item.restore', 'collection_item', () => item('deleted'), (f) => ({ method: 'POST', path: `/v2/manage/content/${f.key}/${f.id}/restore/`, who: 'write' })),
+  'POST /v2/posts': content('post.create', 'post', undefined, () => ({ method: 'POST', path: '/v2/posts/', who: 'write', body: { title: 'T', slug: uniq('np') } }), [invalid(() => ({ method: 'POST', path: '/v2/posts/', who: 'write' }), { title: 'T' })]),
+  'PATCH /v2/posts/:slug': content('post.update', 'post', post, postUpdate('PATCH'), [stale(postUpdate('PATCH')), invalid(postUpdate('PATCH'), { nope: 1 })]),
+  'PUT /v2/posts/:slug': content('post.update', 'post', post, postUpdate('PUT'), [stale(postUpdate('PUT')), invalid(postUpdate('PUT'), { nope: 1 })]),
+  'DELETE /v2/posts/:slug': content('post.delete', 'post', post, (f) => ({ method: 'DELETE', path: `/v2/posts/${f.slug}/`, who: 'write' }), [stale((f) => ({ method: 'DELETE', path: `/v2/posts/${f.slug}/`, who: 'write' }))], 204),
+  'POST /v2/manage/posts/:slug/rollback': content('post.rollback', 'post', post, postRollback, [stale(postRollback), invalid(postRollback, {})]),
+  'POST /v2/manage/posts/:slug/restore': content('post.restore', 'post', () => post('deleted'), (f) => ({ method: 'POST', path: `/v2/manage/posts/${f.slug}/restore/`, who: 'write' })),
+  'POST /v2/assets': content('asset.upload', 'asset', undefined, () => ({ method: 'POST', path: `/v2/assets/?filename=${uniq('a')}.png`, who: 'write', raw: PNG }), [
+    { status: 400, call: () => ({ method: 'POST', path: '/v2/assets/?filename=../x.png', who: 'write', raw: PNG }) },
+  ], 201),
+  'POST /v2/manage/spaces/:spaceId/page_types': model('page_type.create', 'page_type', undefined, () => ({ method: 'POST', path: S('/page_types/'), who: 'admin', body: { slug: uniq('pt'), name: 'T', fields: [] } }), { slug: 'x' }),
+  'PUT /v2/manage/spaces/:spaceId/page_types/:slug': model('page_type.update', 'page_type', pageType, (f) => ({ method: 'PUT', path: S(`/page_types/${f.slug}/`), who: 'admin', body: { name: 'New' } }), {}, 200),
+  'POST /v2/manage/spaces/:spaceId/locales': model('locale.create', 'locale', undefined, () => ({ method: 'POST', path: S('/locales/'), who: 'admin', body: { code: `f${String.fromCharCode(97 + (n++ % 26))}` } }), { code: 'not a locale' }),
+  'POST /v2/manage/spaces/:spaceId/collections': model('collection.create', 'collection', undefined, () => ({ method: 'POST', path: S('/collections/'), who: 'admin', body: { key: uniq('k').replace('-', '_'), name: 'C', fields: [] } }), { key: 'x' }),
+  'PUT /v2/manage/spaces/:spaceId/collections/:key': model('collection.update', 'collection', collection, (f) => ({ method: 'PUT', path: S(`/collections/${f.key}/`), who: 'admin', body: { name: 'New' } }), {}, 200),
+  'POST /v2/manage/spaces/:spaceId/authors': model('author.create', 'author', undefined, () => ({ method: 'POST', path: S('/authors/'), who: 'admin', body: { slug: uniq('au'), first_name: 'A', last_name: 'B', email: '', bio: '' } }), { slug: '' }),
+  'POST /v2/manage/spaces/:spaceId/webhooks': model('webhook.create', 'webhook', undefined, () => ({ method: 'POST', path: S('/webhooks/'), who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['page.published'] } }), { url: 'http://127.0.0.1:9/x', events: ['nope'] }),
+  'DELETE /v2/manage/spaces/:spaceId/webhooks/:id': model('webhook.delete', 'webhook', webhook, (f) => ({ method: 'DELETE', path: S(`/webhooks/${f.id}/`), who: 'admin' }), undefined, 204),
+  // Identity: audited by routes/orgs.ts and routes/api-keys.ts in their own transactions.
+  'PATCH /v1/orgs/:orgId': identity('org.update', 'organization', undefined, () => ({ method: 'PATCH', path: `/v1/orgs/${org}/`, who: 'owner', body: { name: uniq('Org') } }), { nope: 1 }),
+  'POST /v1/orgs/:orgId/spaces': identity('space.create', 'space', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/spaces/`, who: 'owner', body: { name: 'S', slug: uniq('s') } }), { name: '' }, 201),
+  'PATCH /v1/orgs/:orgId/members/:userId': identity('member.role_change', 'user', member, (f) => ({ method: 'PATCH', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner', body: { role: 'author' } }), { role: 'nope' }),
+  'DELETE /v1/orgs/:orgId/members/:userId': identity('member.remove', 'user', member, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner' }), undefined, 204),
+  'POST /v1/orgs/:orgId/invitations': identity('member.invite', 'invitation', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/invitations/`, who: 'owner', body: { email: uniqueEmail('i'), role: 'viewer' } }), { email: 'x' }, 201),
+  'DELETE /v1/orgs/:orgId/invitations/:id': identity('member.invite_revoke', 'invitation', invitation, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/invitations/${f.id}/`, who: 'owner' }), undefined, 204),
+  'POST /v1/orgs/:orgId/api-keys': identity('key.create', 'api_key', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/`, who: 'owner', body: { name: 'k', kind: 'read', space_id: space } }), { kind: 'nope' }, 201),
+  'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': identity('key.rotate', 'api_key', apiKey, (f) => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/${f.keyId}/rotate/`, who: 'owner', body: {} }), { grace_seconds: -1 }, 201),
+  'DELETE /v1/orgs/:orgId/api-keys/:keyId': identity('key.revoke', 'api_key', apiKey, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' }), undefined),
+  // Sign-up, login, sessions, passwords, 2FA and invitation acceptance act on a user, not on an
+  // organization's content: routes/auth.ts and orgs.ts audit them (test/integration/audit-chain,
+  // auth and members tests).
+  ...Object.fromEntries(
+    ['signup', 'verify-email', 'login', 'logout', 'logout-all', 'password/forgot', 'password/reset', 'password/change', '2fa/setup', '2fa/confirm', '2fa/disable', 'reauthenticate'].map((p) => [
+      `POST /v1/auth/${p}`,
+      { exempt: 'identity flow, audited by routes/auth.ts' },
+    ]),
+  ),
+  'POST /v1/invitations/accept': { exempt: 'identity flow (member.join), audited by routes/orgs.ts' },
+};
+
+beforeAll(async () => {
+  origin = await startTestOrigin({ BCRYPT_COST: '10', WEBHOOK_ALLOW_LOOPBACK: 'true' });
+  org = origin.seed.organizationId;
+  space = origin.seed.spaceId;
+  other = await createOrganization(origin, 'write-audit-other');
+  const otherKey = (kind: 'admin' | 'write') => issueApiKey(origin.database.db, { organizationId: other.organizationId, spaceId: kind === 'admin' ? null : other.spaceId, kind, name: kind });
+  keys = { write: origin.seed.keys.write, read: origin.seed.keys.read, admin: origin.seed.keys.admin, otherAdmin: (await otherKey('admin')).token, otherWrite: (await otherKey('write')).token };
+  for (const role of ['owner', 'viewer'] as const) {
+    const u = await createUser(origin, org, role);
+    if (role === 'owner') ownerId = u.id;
+    const c = new SessionClient(origin.server.url);
+    await c.login(u.email, u.password);
+    sessions.set(role, c);
+  }
+  const app = newApp({ config: origin.config, database: origin.database, logger: createLogger('silent'), envelope: origin.envelope });
+  routes = [...new Set(app.routes.filter((r) => r.method !== 'GET' && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
+});
+
+afterAll(async () => {
+  await origin?.stop();
+});
+
+describe('one audit row per write, none per refusal', () => {
+  it('classifies every write route of the origin (a new write route needs its audit decision here)', () => {
+    expect(routes.length).toBeGreaterThan(40);
+    expect(routes.filter((r) => !(r in WRITES))).toEqual([]);
+    expect(Object.keys(WRITES).filter((r) => !routes.includes(r))).toEqual([]);
+  });
+
+  it('each success writes exactly one audit row for its action; each refusal writes none', async () => {
+    const problems: string[] = [];
+    let successes = 0;
+    let refusals = 0;
+    for (const route of routes) {
+      const spec = WRITES[route];
+      if (!spec || 'exempt' in spec) continue;
+      for (const r of spec.refusals) {
+        const f = spec.setup ? await spec.setup() : {};
+        const before = await heads();
+        const res = await send(r.call(f));
+        const rows = await rowsSince(before);
+        if (res.status !== r.status) problems.push(`${route} refusal: ${res.status} (want ${r.status}) ${await res.text()}`);
+        const offending = spec.content ? rows : rows.filter((x) => x.result === 'success');
+        if (offending.length) problems.push(`${route} refused with ${r.status} but wrote ${offending.map((x) => `${x.action}/${x.result}`).join(', ')}`);
+        refusals += 1;
+      }
+      const f = spec.setup ? await spec.setup() : {};
+      const before = await heads();
+      const res = await send(spec.call(f));
+      const rows = await rowsSince(before);
+      if (res.status !== spec.status) problems.push(`${route}: ${res.status} (want ${spec.status}) ${await res.text()}`);
+      if (rows.length !== 1) problems.push(`${route}: ${rows.length} audit rows (${rows.map((x) => x.action).join(', ')}), want exactly one`);
+      const row = rows[0];
+      if (row) {
+        if (row.action !== spec.action || row.result !== 'success' || row.organizationId !== org || row.chain !== org || row.targetType !== spec.target || !row.targetId) {
+          problems.push(`${route}: row ${row.action}/${row.result}/${row.targetType}:${row.targetId} in ${row.chain}, want ${spec.action}/success/${spec.target} in ${org}`);
+        }
+        const m = row.metadata as Record<string, unknown>;
+        if (spec.content && (m.space_id !== space || !['api_key', 'member'].includes(m.actor as string) || (row.actorKeyId === null && row.actorUserId === null))) {
+          problems.push(`${route}: actor/space not recorded: ${JSON.stringify({ m, key: row.actorKeyId, user: row.actorUserId })}`);
+        }
+      }
+      successes += 1;
+    }
+    expect(problems).toEqual([]);
+    // Every write route that is not an identity flow was exercised, with its refusals.
+    expect(successes).toBe(Object.values(WRITES).filter((s) => !('exempt' in s)).length);
+    expect(refusals).toBeGreaterThanOrEqual(successes * 2);
+    for (const organizationId of [org, other.organizationId]) {
+      const v = await verifyAuditChain(origin.database.db, { organizationId });
+      expect(v, organizationId).toMatchObject({ ok: true, broken: null });
+    }
+  }, 300_000);
+
+  it('names the actor: a write key, a member (with the space header) and the scheduler', async () => {
+    const before = await heads();
+    const slug = uniq('actor');
+    await ok({ method: 'POST', path: '/v2/pages/', who: 'write', body: { page_type: '*', slug, title: 'T', fields: {} } });
+    await ok({ method: 'PATCH', path: pagePath(slug), who: 'owner', body: { status: 'scheduled', scheduled: new Date(Date.now() + 3_600_000).toISOString() } });
+    const published = await new Scheduler({ db: origin.database.db, logger: createLogger('silent'), now: () => new Date(Date.now() + 7_200_000) }).runOnce();
+    expect(published).toBeGreaterThanOrEqual(1);
+    const rows = (await rowsSince(before)).filter((r) => r.chain === org).sort((a, b) => a.seq! - b.seq!);
+    const [create, schedule, publish] = rows.filter((r) => r.targetId === rows[0]!.targetId);
+    expect(create).toMatchObject({ action: 'page.create', actorKeyId: expect.any(String), actorUserId: null, metadata: expect.objectContaining({ actor: 'api_key', version_before: null, version_after: 1 }) });
+    expect(schedule).toMatchObject({ action: 'page.update', actorUserId: ownerId, actorKeyId: null, metadata: expect.objectContaining({ actor: 'member', version_before: 1, version_after: 2, status: 'scheduled' }) });
+    expect(publish).toMatchObject({ action: 'page.publish', actorUserId: null, actorKeyId: null, metadata: expect.objectContaining({ actor: 'scheduler', version_before: 2, version_after: 3 }) });
+    expect(await verifyAuditChain(origin.database.db, { organizationId: org })).toMatchObject({ ok: true });
+  });
+});
