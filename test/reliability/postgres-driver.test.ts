@@ -39,7 +39,9 @@ afterEach(() => {
 });
 
 const settle = () => new Promise((r) => setTimeout(r, 200));
-const within = <T>(p: Promise<T>, ms = 5000) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
+// Bounds that tell a hang (never settles) from a slow answer on a loaded 2-core machine: the
+// backend's restart and the pool's reconnect take well under a second when the machine is idle.
+const within = <T>(p: Promise<T>, ms = 20_000) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))]);
 
 async function terminate(pid: number): Promise<void> {
   await killer`select pg_terminate_backend(${pid})`;
@@ -50,7 +52,7 @@ async function waitForPid(get: () => number | null): Promise<number> {
   return get()!;
 }
 
-describe('postgres driver when the backend dies (upstream #1066, #1154, #1208)', () => {
+describe('postgres driver when the backend dies (upstream #1066, #1154, #1208)', { timeout: 180_000 }, () => {
   it('sql.begin(): the backend dies mid-query → rejects with a connection error, no crash, and the one connection works again', async () => {
     const sql = postgres(cluster.adminUrl, { max: 1, onnotice: () => {} });
     try {
@@ -118,7 +120,7 @@ describe('postgres driver when the backend dies (upstream #1066, #1154, #1208)',
         );
         await new Promise((r) => setTimeout(r, 30));
         await killer`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'victim'`;
-        const outcomes = await within(Promise.all(inFlight), 15_000);
+        const outcomes = await within(Promise.all(inFlight), 45_000);
         for (const o of outcomes) expect(['ok', 'unavailable']).toContain(o);
       }
       await settle();
