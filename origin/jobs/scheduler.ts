@@ -11,7 +11,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { PeriodicRunner } from './periodic.js';
 import { duePosts, updatePost } from '../services/blog.js';
-import { SCHEDULER } from '../services/commit.js';
+import { onWritesCommitted, SCHEDULER } from '../services/commit.js';
 import { dueItems, updateItem } from '../services/collections.js';
 import { duePages, updatePage } from '../services/page-writes.js';
 
@@ -19,7 +19,10 @@ export interface SchedulerOptions {
   db: Db;
   logger: Logger;
   now?: () => Date;
-  /** Told after publications queued purges (the purge worker drains at once). */
+  /**
+   * Told after each publication committed (the purge worker drains at once): registered with the
+   * commit step (services/commit.ts) for `db`, which kicks it — as it kicks the app's.
+   */
   onPurgeQueued?: () => void;
 }
 
@@ -27,14 +30,14 @@ export class Scheduler {
   readonly #db: Db;
   readonly #logger: Logger;
   readonly #now: () => Date;
-  readonly #onPurgeQueued: () => void;
+  readonly #unregisterKick: () => void;
   readonly #loop: PeriodicRunner;
 
   constructor(opts: SchedulerOptions) {
     this.#db = opts.db;
     this.#logger = opts.logger;
     this.#now = opts.now ?? (() => new Date());
-    this.#onPurgeQueued = opts.onPurgeQueued ?? (() => {});
+    this.#unregisterKick = opts.onPurgeQueued ? onWritesCommitted(opts.db, opts.onPurgeQueued) : () => {};
     this.#loop = new PeriodicRunner('scheduler', this.#logger, () => this.runOnce());
   }
 
@@ -63,7 +66,6 @@ export class Scheduler {
         this.#logger.info({ space_id: post.spaceId, slug: post.slug }, 'scheduled post published');
       }
     }
-    if (published > 0) this.#onPurgeQueued();
     return published;
   }
 
@@ -71,7 +73,8 @@ export class Scheduler {
     this.#loop.start(intervalMs);
   }
 
-  stop(): Promise<void> {
-    return this.#loop.stop();
+  async stop(): Promise<void> {
+    await this.#loop.stop();
+    this.#unregisterKick();
   }
 }

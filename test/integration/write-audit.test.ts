@@ -51,6 +51,8 @@ const sessions = new Map<'owner' | 'viewer', SessionClient>();
 let ownerId: string;
 let routes: string[] = [];
 let n = 0;
+/** Kicks of the workers registered by a second app on the same database (the commit step kicks every registered one). */
+let kicks = 0;
 const uniq = (p: string) => `${p}-${++n}`;
 
 async function send(c: Call): Promise<Response> {
@@ -275,7 +277,7 @@ beforeAll(async () => {
     await c.login(u.email, u.password);
     sessions.set(role, c);
   }
-  const app = newApp({ config: origin.config, database: origin.database, logger: createLogger('silent'), envelope: origin.envelope });
+  const app = newApp({ config: origin.config, database: origin.database, logger: createLogger('silent'), envelope: origin.envelope, onPurgeQueued: () => kicks++ });
   routes = [...new Set(app.routes.filter((r) => r.method !== 'GET' && r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))];
 });
 
@@ -334,6 +336,17 @@ describe('one audit row per write, none per refusal', () => {
       expect(v, organizationId).toMatchObject({ ok: true, broken: null });
     }
   }, 300_000);
+
+  it('kicks the workers after a committed write, once, and not after a refusal', async () => {
+    const slug = uniq('kick');
+    let before = kicks;
+    await ok({ method: 'POST', path: '/v2/pages/', who: 'write', body: { page_type: '*', slug, title: 'T', fields: {} } });
+    expect(kicks).toBe(before + 1);
+    before = kicks;
+    expect((await send({ method: 'PATCH', path: pagePath(slug), who: 'write', body: { title: 'x' }, ifMatch: '"v999"' })).status).toBe(412);
+    expect((await send({ method: 'PATCH', path: pagePath(slug), who: 'read', body: { title: 'x' } })).status).toBe(403);
+    expect(kicks).toBe(before);
+  });
 
   it('names the actor: a write key, a member (with the space header) and the scheduler', async () => {
     const before = await heads();
