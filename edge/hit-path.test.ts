@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { INTROSPECT_PATH, type KeyIntrospection } from '../shared/internal-auth.js';
 import { surrogateKeys } from '../shared/surrogate.js';
-import { composeHitHeaders, hitHeaderList, type HitOutcome, type HitPathOptions, type HitRequest, type HitValues } from './hit-path.js';
+import { composeHitHeaders, hitHeaderList, type HitValues } from './hit-headers.js';
+import type { HitOutcome, HitPathOptions, HitRequest } from './hit-path.js';
 import { nodeHitRequest, startNodeEdge, type RunningEdge } from './node/server.js';
 import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
 

@@ -28,16 +28,16 @@ import { apiKeyDisplay, apiKeyShape, extractToken, type ApiKeyKind } from '../sh
 import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix } from '../shared/cache-key.js';
 import { parseReadRequest } from '../shared/content-request.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
-import { LEAKY_HEADERS, SECURE_HEADERS, applySecureHeaders } from '../shared/secure-headers.js';
+import { flatHeaders, hitHeaderList, reproducible, type HitValues } from './hit-headers.js';
 import type { EdgeConfig } from './config.js';
 import { stringLru } from './lru.js';
 import { admit, keyCacheKey, storedKeyRecord } from './middleware/api-key/index.js';
-import { corsAllowedOrigin, corsHeaders } from './middleware/cors/index.js';
+import { corsAllowedOrigin } from './middleware/cors/index.js';
 import { httpsOnlyDecision } from './middleware/https-only/index.js';
-import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck } from '../shared/rate-limit.js';
+import { bindingCheck, rateLimitValues, refusedCheck } from '../shared/rate-limit.js';
 import { countRequest, type CountedRequest } from './middleware/rate-limit/index.js';
 import { wafDecision, wafTargetVerdict, type WafTargetVerdict } from './middleware/waf/index.js';
-import type { CachedObject, Platform } from './platform/port.js';
+import type { Platform } from './platform/port.js';
 import { mark } from './profile.js';
 import { presentToken, type PresentedKey } from './request-info.js';
 
@@ -97,140 +97,6 @@ interface Target {
   cacheKey: string;
   /** The WAF's verdict on the target (length, encoding, parameter count, signatures) under one setting. */
   waf: { config: WafConfig; verdict: WafTargetVerdict } | null;
-}
-
-const RATE_LIMIT_NAMES = RATE_LIMIT_HEADER_NAMES;
-
-/** The per-request values of a hit's headers. */
-export interface HitValues {
-  age: string;
-  /** RateLimit-Limit, -Remaining, -Reset, -Policy; null when rate limiting is off. */
-  rateLimit: readonly [string, string, string, string] | null;
-  /** Access-Control-Allow-Origin, or null when not allowed. */
-  allowed: string | null;
-  requestId: string;
-}
-
-/**
- * The headers the chain sends with a fresh hit, applied to `h` holding the stored headers, in the
- * chain's order with the chain's own functions: X-Cache and Age (content cache), RateLimit-*
- * (rate limit), CORS (upstream CORS dropped, Vary: Origin, ACAO and exposed headers when
- * allowed), X-Request-Id, then the secure header set (and no stack headers).
- */
-export function composeHitHeaders(h: Headers, v: HitValues): void {
-  h.set('x-cache', 'HIT');
-  h.set('age', v.age);
-  if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) h.set(RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!);
-  const cors = corsHeaders(v.allowed, h.get('vary'));
-  for (const name of cors.drop) h.delete(name);
-  for (const [name, value] of cors.set) h.set(name, value);
-  h.set(REQUEST_ID_HEADER, v.requestId);
-  applySecureHeaders(h);
-}
-
-/** The names composeHitHeaders sets or deletes whatever the request (RateLimit-* only when rate limiting is on). */
-const COMPOSED_NAMES: ReadonlySet<string> = new Set(['x-cache', 'age', ...corsHeaders(null, null).drop, REQUEST_ID_HEADER, ...Object.keys(SECURE_HEADERS), ...LEAKY_HEADERS]);
-const RATE_LIMIT_NAME_SET: ReadonlySet<string> = new Set(RATE_LIMIT_NAMES);
-/** Leading and trailing HTTP whitespace, which Headers strips from every value. */
-const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
-
-/**
- * composeHitHeaders' result as a plain list, for a Response to take in one go (on Fastly each
- * operation on a Response's own Headers is a runtime call): the stored headers but those it
- * replaces or drops, Vary merged as Headers#get would combine it plus Origin, then the values it
- * sets. `new Headers(hitHeaderList(stored, v))` equals composeHitHeaders on `new Headers(stored)`
- * (edge/hit-path.test.ts compares them on generated header sets).
- */
-export function hitHeaderList(stored: readonly (readonly [string, string])[], v: HitValues): [string, string][] {
-  const out: [string, string][] = [];
-  let vary: string[] | null = null;
-  for (const [rawName, value] of stored) {
-    const name = rawName.toLowerCase();
-    if (name === 'vary') (vary ??= []).push(value.replace(HTTP_WHITESPACE, ''));
-    else if (!COMPOSED_NAMES.has(name) && !(v.rateLimit && RATE_LIMIT_NAME_SET.has(name))) out.push([name, value]);
-  }
-  out.push(['x-cache', 'HIT'], ['age', v.age]);
-  if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) out.push([RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!]);
-  // Vary left as it was stays as separate values (Headers combines them only when read); a new value is set whole.
-  const cors = corsHeaders(v.allowed, vary === null ? null : vary.join(', '));
-  const sets = cors.set;
-  if (sets[0]?.[0] !== 'vary' && vary !== null) for (const value of vary) out.push(['vary', value]);
-  for (const [name, value] of sets) out.push([name, value]);
-  out.push([REQUEST_ID_HEADER, v.requestId]);
-  for (const name in SECURE_HEADERS) out.push([name, SECURE_HEADERS[name]!]);
-  return out;
-}
-
-const NUMERIC_NAME = /^\d+$/;
-const reproducibility = new WeakMap<object, boolean>();
-
-/**
- * Whether the chain's response for a hit of `object` is one this path reproduces: not when the
- * stored headers lack Content-Type (the Node adapter would default one), hold Set-Cookie, or
- * have a numeric name (which would reorder an object's keys on Node). Remembered per object.
- */
-function reproducible(object: Readonly<CachedObject>): boolean {
-  let ok = reproducibility.get(object);
-  if (ok === undefined) {
-    let type = false;
-    ok = true;
-    for (const [name] of object.headers) {
-      const lower = name.toLowerCase();
-      if (lower === 'content-type') type = true;
-      else if (lower === 'set-cookie' || NUMERIC_NAME.test(lower)) ok = false;
-    }
-    ok &&= type;
-    reproducibility.set(object, ok);
-  }
-  return ok;
-}
-
-/** A stored object's response headers, final but for the per-request values (for Node: written as a flat list). */
-interface Template {
-  flat: readonly string[];
-  /** Indexes in `flat` of the per-request values (-1: absent). */
-  age: number;
-  requestId: number;
-  acao: number;
-  rateLimit: readonly number[];
-}
-
-/** composeHitHeaders with placeholders, read back in Headers' (sorted) iteration order: the order the chain's Node adapter writes. */
-function buildTemplate(object: Readonly<CachedObject>, rateLimited: boolean, withAcao: boolean): Template {
-  const h = new Headers(object.headers as [string, string][]);
-  composeHitHeaders(h, { age: '0', rateLimit: rateLimited ? ['0', '0', '0', '0'] : null, allowed: withAcao ? '*' : null, requestId: '0' });
-  const flat: string[] = [];
-  h.forEach((value, name) => {
-    flat.push(name, value);
-  });
-  const at = (name: string): number => {
-    for (let i = 0; i < flat.length; i += 2) if (flat[i] === name) return i + 1;
-    return -1;
-  };
-  return {
-    flat,
-    age: at('age'),
-    requestId: at(REQUEST_ID_HEADER),
-    acao: withAcao ? at('access-control-allow-origin') : -1,
-    rateLimit: rateLimited ? RATE_LIMIT_NAMES.map(at) : [],
-  };
-}
-
-const templates = new WeakMap<object, (Template | undefined)[]>();
-
-/** The hit's headers as a flat [name, value, …] list in the chain's order (the template is built once per object and variant). */
-function flatHeaders(object: Readonly<CachedObject>, v: HitValues): string[] {
-  let variants = templates.get(object);
-  if (!variants) templates.set(object, (variants = []));
-  const slot = (v.rateLimit ? 2 : 0) + (v.allowed !== null ? 1 : 0);
-  let template = variants[slot];
-  if (template === undefined) variants[slot] = template = buildTemplate(object, v.rateLimit !== null, v.allowed !== null);
-  const out = template.flat.slice();
-  out[template.age] = v.age;
-  out[template.requestId] = v.requestId;
-  if (v.allowed !== null) out[template.acao] = v.allowed;
-  if (v.rateLimit) for (let i = 0; i < 4; i++) out[template.rateLimit[i]!] = v.rateLimit[i]!;
-  return out;
 }
 
 /**
