@@ -95,10 +95,15 @@ export function onWritesCommitted(db: Db, kick: () => void): () => void {
   return () => set.delete(kick);
 }
 
+/**
+ * The chain the row goes to: the space's organization (read, so a row can never land in another
+ * tenant's chain, and known for edge-asserted keys that carry none); an actor naming another
+ * organization than its space's is a programming error.
+ */
 async function organizationOf(t: Db, actor: WriteActor, spaceId: string | null): Promise<string | null> {
-  if (actor.organizationId) return actor.organizationId;
-  if (spaceId === null) return null;
+  if (spaceId === null) return actor.organizationId ?? null;
   const [row] = await t.select({ organizationId: spaces.organizationId }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
+  if (row && actor.organizationId && actor.organizationId !== row.organizationId) throw new CommitRuleBroken('commitWrite: the actor belongs to another organization than the space');
   return row?.organizationId ?? null;
 }
 
@@ -139,6 +144,8 @@ export async function commitWrite<R extends Outcome>(db: Db, actor: WriteActor, 
       }
       if (entries.length !== 1) throw new CommitRuleBroken(`commitWrite: a successful write names exactly one audit row (got ${entries.length})`);
       const entry = entries[0]!;
+      // Last in the transaction: the chain's advisory lock is held only until the commit, and no
+      // writer waits on a row lock while holding it (so writes of one organization cannot deadlock).
       const organizationId = await organizationOf(t, actor, spaceId);
       if (organizationId === null) throw new CommitRuleBroken('commitWrite: the write has no organization');
       await audit(
