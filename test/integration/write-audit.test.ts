@@ -57,7 +57,7 @@ const uniq = (p: string) => `${p}-${++n}`;
 
 async function send(c: Call): Promise<Response> {
   const headers: Record<string, string> = {};
-  let body: BodyInit | undefined;
+  let body: NonNullable<RequestInit['body']> | undefined;
   if (c.raw) {
     headers['content-type'] = c.raw.type;
     body = c.raw.data;
