@@ -36,6 +36,20 @@ export default {
       to: { path: '^edge/' },
     },
     {
+      name: 'edge-middleware-public-modules',
+      comment: "An edge middleware's public modules are its index.ts (the handler and its pure decisions) and config.ts (its settings); its other files are its own (the hit fast path calls the decisions, never the internals).",
+      severity: 'error',
+      from: { path: '^edge/', pathNot: '^edge/middleware/([^/]+)/' },
+      to: { path: '^edge/middleware/[^/]+/', pathNot: '^edge/middleware/[^/]+/(index|config)[.]ts$' },
+    },
+    {
+      name: 'edge-middleware-no-sideways',
+      comment: 'A middleware does not reach into another middleware\'s internals either.',
+      severity: 'error',
+      from: { path: '^edge/middleware/([^/]+)/' },
+      to: { path: '^edge/middleware/[^/]+/', pathNot: '^edge/middleware/($1/|[^/]+/(index|config)[.]ts$)' },
+    },
+    {
       name: 'fastly-only-in-workers',
       comment: 'fastly:* modules exist only in a Compute worker: the edge and the benchmark worker beside it.',
       severity: 'error',
