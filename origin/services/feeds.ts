@@ -125,7 +125,9 @@ export function renderRss(info: FeedInfo, posts: readonly FeedPost[]): string {
       el('content:encoded', null, p.body),
     ),
   );
-  const lastBuild = posts[0]?.updated ?? info.now;
+  // A feed with nothing published has no build date (RSS makes it optional): "now" would change
+  // the same empty feed every second, so two reads of unchanged content would differ.
+  const lastBuild = posts[0]?.updated;
   return xmlDocument(
     el(
       'rss',
@@ -136,7 +138,7 @@ export function renderRss(info: FeedInfo, posts: readonly FeedPost[]): string {
         'xmlns:dc': 'http://purl.org/dc/elements/1.1/',
         'xmlns:media': 'http://search.yahoo.com/mrss/',
       },
-      el('channel', null, el('title', null, info.title), el('link', null, info.link), el('description', null), el('language', null, 'en-us'), el('lastBuildDate', null, rfc822(lastBuild)), ...items),
+      el('channel', null, el('title', null, info.title), el('link', null, info.link), el('description', null), el('language', null, 'en-us'), ...(lastBuild ? [el('lastBuildDate', null, rfc822(lastBuild))] : []), ...items),
     ),
   );
 }
