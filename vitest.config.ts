@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'edge/**/*.test.ts', 'origin/**/*.test.ts', 'shared/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'edge/**/*.test.ts', 'origin/**/*.test.ts', 'shared/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 240_000,

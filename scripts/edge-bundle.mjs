@@ -1,5 +1,5 @@
 // esbuild options for the edge bundle (edge/index.ts → one ESM file for js-compute-runtime):
-// used by scripts/build-edge.mjs and by test/unit/edge-bundle.test.ts, so the test inspects
+// used by scripts/build-edge.mjs and by scripts/edge-bundle.test.ts, so the test inspects
 // exactly what is built.
 import { resolve } from 'node:path';
 

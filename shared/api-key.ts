@@ -1,7 +1,7 @@
 /**
  * API-key format: ghee_<kind>_<random>_<checksum> — the one owner of the key format, its parsing,
  * its checksum, token extraction from a request and the stored hash. Nothing else in the tree
- * re-implements any of it (test/unit/key-authentication.test.ts runs one table of token shapes
+ * re-implements any of it (test/integration/key-authentication.test.ts runs one table of token shapes
  * through every entry point).
  *
  * - kind: read | preview | write | admin
@@ -15,7 +15,7 @@
  * SHA-256 is injected where speed matters (`KeySha256`): the default is the portable JavaScript
  * of shared/crypto.ts (@stablelib, the fastest measured on Fastly, where the edge keeps it); the
  * origin passes node:crypto's native digest (origin/http/authenticate.ts), several times cheaper
- * on its per-request path. Both give the same digests (test/unit/origin-token-hash.test.ts).
+ * on its per-request path. Both give the same digests (origin/http/authenticate.test.ts).
  */
 import { randomBytes, sha256, sha256Hex } from './crypto.js';
 

@@ -9,7 +9,7 @@
  * are rendered and dropped.
  *
  * Deliberately not the in-memory twins (edge/platform/memory/): they are Node's platform for
- * tests and `npm start` and stay out of the Fastly bundle (test/unit/edge-bundle.test.ts).
+ * tests and `npm start` and stay out of the Fastly bundle (scripts/edge-bundle.test.ts).
  */
 import type { CacheTransaction, CachedObject, EdgeCache, FreshHit, Platform, RateCounters } from '../port.js';
 import { freshHitOf, itemMetadata } from './meta.js';

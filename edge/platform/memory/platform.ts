@@ -3,7 +3,7 @@
  * (./cache.ts), the ACL blocklist (./blocklist.ts), Edge Rate Limiting (shared/memory-rates.ts,
  * shared with the origin's limiter), config and secrets from plain records, the origin reached
  * by URL. Used by tests and `npm start` (edge/node/server.ts serves an edge built on it); never
- * part of the Fastly bundle (test/unit/edge-bundle.test.ts).
+ * part of the Fastly bundle (scripts/edge-bundle.test.ts).
  */
 import { MemoryRateCounters } from '../../../shared/memory-rates.js';
 import type { LogLevel, Platform } from '../port.js';

@@ -11,9 +11,9 @@
 import { resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { edgeBundleOptions } from '../../scripts/edge-bundle.mjs';
+import { edgeBundleOptions } from './edge-bundle.mjs';
 
-const root = resolve(import.meta.dirname, '../..');
+const root = resolve(import.meta.dirname, '..');
 
 /**
  * Bytes of bundle output per input file, bundled with scripts/build-edge.mjs's options (without writing),

@@ -3,11 +3,11 @@
  * hygiene of errors; the worker's call planning and backoff curve; createPurger by PURGE_TARGET.
  */
 import { describe, expect, it } from 'vitest';
-import { loadOriginConfig } from '../../origin/config.js';
-import type { Db } from '../../origin/db/client.js';
-import { createLogger } from '../../origin/logger.js';
-import { PurgeWorker, planCalls } from '../../origin/jobs/purge-worker.js';
-import { EdgePurger, FastlyApiPurger, PurgeError, createPurger, type FetchFn } from '../../origin/jobs/purgers.js';
+import { loadOriginConfig } from '../config.js';
+import type { Db } from '../db/client.js';
+import { createLogger } from '../logger.js';
+import { PurgeWorker, planCalls } from './purge-worker.js';
+import { EdgePurger, FastlyApiPurger, PurgeError, createPurger, type FetchFn } from './purgers.js';
 import { PURGE_PATH, PURGE_PURPOSE, INTERNAL_SIG_HEADER, INTERNAL_TS_HEADER, verifyInternal } from '../../shared/internal-auth.js';
 
 const TOKEN = 'tok_0123456789abcdefSECRET';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { API_KEY_KINDS, checkApiKey, generateApiKey, hashApiKey, parseApiKey } from '../../shared/api-key.js';
-import { NODE_SHA256 } from '../../origin/http/authenticate.js';
+import { NODE_SHA256 } from './authenticate.js';
 
 describe("the origin's native SHA-256 (node:crypto) gives shared/api-key.ts's portable answers", () => {
   it('hashes every well-formed key exactly as hashApiKey, and parses it as parseApiKey', () => {

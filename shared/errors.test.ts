@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ApiError, DEFAULT_DETAIL, ERROR_STATUS, errorBody, statusToCode, type ErrorCode } from '../../shared/errors.js';
+import { ApiError, DEFAULT_DETAIL, ERROR_STATUS, errorBody, statusToCode, type ErrorCode } from './errors.js';
 
 const CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 

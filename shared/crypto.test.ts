@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes as nodeRandomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { hmacSha256Hex, sha256, sha256Hex, timingSafeEqual } from '../../shared/crypto.js';
+import { hmacSha256Hex, sha256, sha256Hex, timingSafeEqual } from './crypto.js';
 
 const nodeSha256 = (input: string | Uint8Array) => createHash('sha256').update(input).digest('hex');
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { MemoryBlocklist } from '../../edge/platform/memory/blocklist.js';
+import { MemoryBlocklist } from '../edge/platform/memory/blocklist.js';
 import {
   DEFAULT_FASTLY_OUT,
   DEFAULT_NODE_OUT,
@@ -10,7 +10,7 @@ import {
   toFastlyAclBatch,
   toNodeBlocklist,
   type ImportIo,
-} from '../../scripts/import-threats.js';
+} from './import-threats.js';
 
 const FEED = [
   '# Example threat feed — 2024-05-01',

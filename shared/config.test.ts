@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '../../shared/config.js';
-import { loadOriginConfig } from '../../origin/config.js';
-import { edgeConfigSchema } from '../../edge/config.js';
+import { ConfigError, parseConfig } from './config.js';
+import { loadOriginConfig } from '../origin/config.js';
+import { edgeConfigSchema } from '../edge/config.js';
 
 type Env = Record<string, string | undefined>;
 

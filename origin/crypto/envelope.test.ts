@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { EnvelopeError, createEnvelope, devEnvelope, envelopeFromConfig, parseMasterKeys } from '../../origin/crypto/envelope.js';
-import { loadOriginConfig } from '../../origin/config.js';
+import { EnvelopeError, createEnvelope, devEnvelope, envelopeFromConfig, parseMasterKeys } from './envelope.js';
+import { loadOriginConfig } from '../config.js';
 
 const key = () => randomBytes(32).toString('base64');
 const TOKEN_FORMAT = /^env1\.v(\d+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;

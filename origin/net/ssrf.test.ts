@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookTarget, parseAddress, isAllowedAddress, type HostLookup } from '../../origin/net/ssrf.js';
+import { checkWebhookTarget, parseAddress, isAllowedAddress, type HostLookup } from './ssrf.js';
 
 /** A fake resolver: names → addresses; anything else fails like NXDOMAIN. */
 function dns(table: Record<string, string[]>): HostLookup & { calls: string[] } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFieldSchema, sanitizeRichText, validateFields, type FieldSchema } from '../../origin/content/schema.js';
+import { parseFieldSchema, sanitizeRichText, validateFields, type FieldSchema } from './schema.js';
 
 const schemaOf = (json: unknown): FieldSchema => {
   const r = parseFieldSchema(json);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { newApp } from '../../origin/app.js';
-import { loadOriginConfig } from '../../origin/config.js';
-import { devEnvelope } from '../../origin/crypto/envelope.js';
-import type { Database } from '../../origin/db/client.js';
-import { createLogger } from '../../origin/logger.js';
+import { newApp } from './app.js';
+import { loadOriginConfig } from './config.js';
+import { devEnvelope } from './crypto/envelope.js';
+import type { Database } from './db/client.js';
+import { createLogger } from './logger.js';
 
 describe('origin routing', () => {
   it("stays on Hono's RegExpRouter (a static path beside a parameter would drop every route to the ~3× slower TrieRouter)", async () => {

@@ -15,8 +15,8 @@ import {
   tokenFromAuthorization,
   type ApiKeyKind,
   type KeySha256,
-} from '../../shared/api-key.js';
-import { sha256Hex } from '../../shared/crypto.js';
+} from './api-key.js';
+import { sha256Hex } from './crypto.js';
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const KEY_FORMAT = /^ghee_(read|preview|write|admin)_([0-9A-Za-z]{32})_([0-9A-Za-z]{6})$/;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/config.js';
-import { loadEdgeConfig } from '../../edge/config.js';
-import { createNodePlatform } from '../../edge/platform/memory/platform.js';
+import { ConfigError } from '../shared/config.js';
+import { loadEdgeConfig } from './config.js';
+import { createNodePlatform } from './platform/memory/platform.js';
 
 const SECRET = 'k'.repeat(40);
 

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { ASSERTION_HEADERS, ASSERTION_MAX_SKEW_S, signAssertion, verifyAssertion, type KeyAssertion, type VerifyResult } from '../../shared/edge-assertion.js';
+import { ASSERTION_HEADERS, ASSERTION_MAX_SKEW_S, signAssertion, verifyAssertion, type KeyAssertion, type VerifyResult } from './edge-assertion.js';
 import {
   INTERNAL_MAX_SKEW_S,
   INTERNAL_SIG_HEADER,
@@ -7,7 +7,7 @@ import {
   INTROSPECT_PURPOSE,
   signInternal,
   verifyInternal,
-} from '../../shared/internal-auth.js';
+} from './internal-auth.js';
 
 const SECRET = 'edge-origin-shared-secret-0123456789abcdef';
 const OTHER_SECRET = 'another-shared-secret-0123456789abcdefghij';
