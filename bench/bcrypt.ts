@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hashPassword } from '../origin/identity/passwords.js';
+import { hashPassword } from '../origin/identity/passwords/passwords.js';
 
 const SAMPLES = Number(process.env.BENCH_HASHES ?? 5);
 const CONCURRENT = 100;

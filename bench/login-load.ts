@@ -17,7 +17,7 @@ import { MemoryTransport } from '../origin/identity/mail.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
 import { scratchDatabase } from './scratch-db.js';
-import { hashNewPassword, identityFromConfig } from '../origin/services/identity.js';
+import { hashNewPassword, identityFromConfig } from '../origin/identity/context.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);

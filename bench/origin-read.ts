@@ -6,7 +6,7 @@
  * migrating a fresh database).
  * `DATABASE_URL=postgres://… npx tsx bench/origin-read.ts`
  *
- * These reads are served by the origin's read path (origin/read-path.ts: the chain's answer
+ * These reads are served by the origin's read path (origin/content/pages/read-path.ts: the chain's answer
  * without Hono, and the reads that arrive in one event-loop turn looked up in one statement), so
  * under this load the origin can outrun the minimal server: a ratio above 1 is expected, not an
  * error. BENCH_FAST_READS=0 measures the Hono chain alone. The origin's rate limits are on (limits

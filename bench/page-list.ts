@@ -23,9 +23,9 @@ import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
 import { scratchDatabase } from './scratch-db.js';
 import { spaces } from '../origin/db/schema/index.js';
-import { issueApiKey } from '../origin/services/api-keys.js';
-import { OPERATOR } from '../origin/services/commit.js';
-import { createPageType } from '../origin/services/page-types.js';
+import { issueApiKey } from '../origin/identity/keys/api-keys.js';
+import { OPERATOR } from '../origin/outbox/commit.js';
+import { createPageType } from '../origin/content/model/page-types.js';
 
 const adminUrl = process.env.DATABASE_URL;
 if (!adminUrl) throw new Error('DATABASE_URL (a Postgres server you may create a database on) is required');

@@ -16,7 +16,7 @@ import { users } from '../origin/db/schema/index.js';
 import type { MailMessage, MailTransport } from '../origin/identity/mail.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
-import { hashNewPassword, identityFromConfig } from '../origin/services/identity.js';
+import { hashNewPassword, identityFromConfig } from '../origin/identity/context.js';
 import { scratchDatabase } from './scratch-db.js';
 
 const adminUrl = process.env.DATABASE_URL;

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadOriginConfig } from '../origin/config.js';
 import { seedDemo } from '../origin/db/seed.js';
-import { EdgePurger } from '../origin/jobs/purgers.js';
+import { EdgePurger } from '../origin/outbox/purgers.js';
 import { createLogger } from '../origin/logger.js';
 import { startOrigin } from '../origin/main.js';
 import { startNodeEdge } from '../edge/node/server.js';

@@ -7,27 +7,27 @@ import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { applySecureHeaders } from '../shared/secure-headers.js';
 import { DATABASE_RETRY_AFTER_S, describeDatabaseError, isDatabaseUnavailable } from './db/client.js';
 import type { OriginEnv } from './env.js';
-import { attachReadPath, createReadPath } from './read-path.js';
+import { attachReadPath, createReadPath } from './content/pages/read-path.js';
 import { originRateLimit } from './http/rate-limit.js';
 import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.js';
 import { LogTransport } from './identity/mail.js';
 import { inputBoundary } from './http/input.js';
-import { identityFromConfig } from './services/identity.js';
-import { onWritesCommitted } from './services/commit.js';
+import { identityFromConfig } from './identity/context.js';
+import { onWritesCommitted } from './outbox/commit.js';
 import type { AppContext, OriginDeps } from './context.js';
-import { authRoutes } from './routes/auth.js';
-import { orgRoutes } from './routes/orgs.js';
-import { apiKeyRoutes } from './routes/api-keys.js';
-import { healthRoutes } from './routes/health.js';
-import { internalRoutes } from './routes/internal.js';
-import { assetRoutes } from './routes/assets.js';
-import { contentRoutes } from './routes/content.js';
-import { pageWriteRoutes } from './routes/page-writes.js';
-import { webhookRoutes } from './routes/webhooks.js';
-import { blogRoutes } from './routes/blog.js';
-import { collectionRoutes } from './routes/collections.js';
-import { pageListRoutes } from './routes/page-lists.js';
-import { pageTypeRoutes } from './routes/page-types.js';
+import { authRoutes } from './identity/accounts/routes.js';
+import { orgRoutes } from './identity/orgs/routes.js';
+import { apiKeyRoutes } from './identity/keys/routes.js';
+import { healthRoutes } from './ops/health.js';
+import { internalRoutes } from './identity/keys/introspection-route.js';
+import { assetRoutes } from './content/assets/routes.js';
+import { contentRoutes } from './content/pages/read-route.js';
+import { pageWriteRoutes } from './content/pages/write-routes.js';
+import { webhookRoutes } from './outbox/webhook-routes.js';
+import { blogRoutes } from './content/blog/routes.js';
+import { collectionRoutes } from './content/collections/routes.js';
+import { pageListRoutes } from './content/pages/list-routes.js';
+import { pageTypeRoutes } from './content/model/routes.js';
 
 export type { AppContext, OriginDeps } from './context.js';
 
@@ -51,7 +51,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   const { mail, afterResponse, ...rest } = deps;
   const transport = mail ?? new LogTransport({ logger: deps.logger, logLinks: deps.config.NODE_ENV === 'development' });
   const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport, afterResponse) };
-  // Every committed write (services/commit.ts) kicks the purge worker: wired once, here.
+  // Every committed write (origin/outbox/commit.ts) kicks the purge worker: wired once, here.
   onWritesCommitted(ctx.database.db, () => ctx.onPurgeQueued());
   const app = new Hono<OriginEnv>({ strict: false });
 
@@ -122,7 +122,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     return jsonError('internal_error', DEFAULT_DETAIL.internal_error, requestId);
   });
 
-  // Plain page reads answered in front of all this, identically (origin/read-path.ts; listen() installs it).
+  // Plain page reads answered in front of all this, identically (origin/content/pages/read-path.ts; listen() installs it).
   attachReadPath(app, createReadPath(ctx));
   // Content reads are routed in their canonical form, as the edge forwards them.
   return canonicalReads(app);

@@ -9,8 +9,8 @@ import type { Database } from './db/client.js';
 import type { AfterResponseQueue } from './identity/after-response.js';
 import type { MailTransport } from './identity/mail.js';
 import type { Logger } from './logger.js';
-import type { IdentityContext } from './services/identity.js';
-import type { KeyUsageSink } from './services/key-usage.js';
+import type { IdentityContext } from './identity/context.js';
+import type { KeyUsageSink } from './identity/keys/key-usage.js';
 
 export interface OriginDeps {
   config: OriginConfig;
@@ -24,7 +24,7 @@ export interface OriginDeps {
   onPurgeQueued?: () => void;
   /** Outgoing mail (verification, reset, invitations); default: logged (local use). */
   mail?: MailTransport;
-  /** Batches API keys' last-used times (services/key-usage.ts); none = not recorded. */
+  /** Batches API keys' last-used times (origin/identity/keys/key-usage.ts); none = not recorded. */
   keyUsage?: KeyUsageSink;
   /** Work done after an answer (reset and sign-up mail); the owner drains it at shutdown. Default: one of the app's own. */
   afterResponse?: AfterResponseQueue;

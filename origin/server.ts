@@ -2,7 +2,7 @@
  * Serving the origin app over HTTP (local) or HTTPS (TLS 1.2/1.3, Mozilla "intermediate"),
  * with graceful shutdown: stop accepting, let in-flight requests finish (bounded), close
  * idle keep-alive sockets, then close the database pool. Plain page reads are answered by the
- * app's read path (origin/read-path.ts) in front of the Hono listener, which gets the rest.
+ * app's read path (origin/content/pages/read-path.ts) in front of the Hono listener, which gets the rest.
  */
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
@@ -13,7 +13,7 @@ import type { Hono } from 'hono';
 import type { OriginConfig } from './config.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
-import { readPathOf } from './read-path.js';
+import { readPathOf } from './content/pages/read-path.js';
 import { answerClientError } from './http/input.js';
 
 /** Mozilla Server Side TLS "intermediate" (v5.7) TLS 1.2 suites; TLS 1.3 suites are Node's defaults. */

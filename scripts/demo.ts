@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../origin/db/client.js';
 import { users } from '../origin/db/schema/index.js';
 import { seedDemo, type DemoSeed } from '../origin/db/seed.js';
-import { hashNewPassword, type IdentityContext } from '../origin/services/identity.js';
+import { hashNewPassword, type IdentityContext } from '../origin/identity/context.js';
 
 export type LocalDemo = DemoSeed & { adminPassword?: string };
 

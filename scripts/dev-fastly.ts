@@ -7,9 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { loadOriginConfig } from '../origin/config.js';
 import { loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
-import { EdgePurger } from '../origin/jobs/purgers.js';
+import { EdgePurger } from '../origin/outbox/purgers.js';
 import { MemoryTransport } from '../origin/identity/mail.js';
-import { identityFromConfig } from '../origin/services/identity.js';
+import { identityFromConfig } from '../origin/identity/context.js';
 import { ensureDemo } from './demo.js';
 import { buildEdge, findViceroy, startViceroy, writeViceroyConfig } from './viceroy.js';
 

@@ -12,10 +12,10 @@ import { createLogger } from '../origin/logger.js';
 import { startNodeEdge } from '../edge/node/server.js';
 import { MemoryBlocklist } from '../edge/platform/memory/blocklist.js';
 import { edgeStoresFromEnv } from '../edge/node/stores-from-env.js';
-import { EdgePurger } from '../origin/jobs/purgers.js';
+import { EdgePurger } from '../origin/outbox/purgers.js';
 import { ensureDemo } from './demo.js';
 import { MemoryTransport } from '../origin/identity/mail.js';
-import { identityFromConfig } from '../origin/services/identity.js';
+import { identityFromConfig } from '../origin/identity/context.js';
 
 const started = performance.now();
 const env = { ...process.env };

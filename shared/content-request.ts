@@ -91,7 +91,7 @@ interface RouteSpec {
 
 const spec = (params: string[], fieldFilters = false, testAlias = false): RouteSpec => ({ params: new Set(params), fieldFilters, testAlias });
 
-/** What each read route of the origin reads from the query (origin/routes/*: a new parameter is added here first). */
+/** What each read route of the origin reads from the query (the content domains' read routes: a new parameter is added here first). */
 export const ROUTE_PARAMS: Readonly<Record<ContentRoute, RouteSpec>> = {
   page: spec([...LOCALE]),
   'page-list': spec([...PAGING, ...OFFSETS, 'order', ...LOCALE], true),

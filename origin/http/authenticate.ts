@@ -1,10 +1,10 @@
 /**
  * The origin's one key authenticator. Every entry point that accepts an API key asks `authenticate`
- * — the /v2 middleware and the management authenticator (origin/middleware/api-key.ts,
- * origin/middleware/authenticate.ts), the content page route (origin/routes/content.ts), the
- * page-read fast path (origin/read-path.ts), the rate limiter's subject (origin/http/rate-limit.ts),
+ * — the /v2 middleware and the management authenticator (origin/http/api-key-auth.ts,
+ * origin/http/request-auth.ts), the content page route (origin/content/pages/read-route.ts), the
+ * page-read fast path (origin/content/pages/read-path.ts), the rate limiter's subject (origin/http/rate-limit.ts),
  * the refused-read precedence (origin/http/content-read.ts readRefusals) — and key introspection
- * (origin/routes/internal.ts) checks hashes with the same shared/api-key.ts. The key format itself
+ * (origin/identity/keys/introspection-route.ts) checks hashes with the same shared/api-key.ts. The key format itself
  * (parsing, checksum, token extraction, hashing) is shared/api-key.ts's alone.
  *
  * `authenticate` is a pure function of the request's headers, its target as received, and now:

@@ -135,7 +135,7 @@ const LIVE = new Set(['published', 'scheduled']);
  * (`status`) needs content.publish (drafts need only content.write, which the caller already
  * authorized). Everything else that would change live content — editing a published version,
  * unpublishing, renaming a live post, deleting or restoring live content, rolling it back — is
- * decided by the write services against the locked row (origin/services/live-changes.ts), given
+ * decided by the write services against the locked row (origin/content/live-changes.ts), given
  * `mayPublish`.
  */
 export function requirePublishRight(c: Context<OriginEnv>, actor: Actor, status: string | undefined): void {

@@ -10,7 +10,7 @@
  *   MAX_JSON_DEPTH).
  * - `timestampParam` / `timestampField`: the one date parser (shared/input.ts parseTimestamp) for
  *   query parameters and body fields that become timestamps.
- * The plain page-read path (origin/read-path.ts) answers only targets of plain ASCII letters,
+ * The plain page-read path (origin/content/pages/read-path.ts) answers only targets of plain ASCII letters,
  * digits, `_`, `-`, `=` and `&`, to which this rule has nothing to refuse; every other target goes
  * through the app and this boundary.
  */

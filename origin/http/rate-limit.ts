@@ -25,9 +25,9 @@
  * Where the counters live: in this instance's memory (shared/memory-rates.ts, bounded), not in
  * Postgres. A limit is then per origin instance (with N instances a client gets up to N× the
  * limit; set the limits to the global budget ÷ N), but counting costs no query: the limiter is
- * in front of the database it protects, and the page-read fast path (origin/read-path.ts), which
+ * in front of the database it protects, and the page-read fast path (origin/content/pages/read-path.ts), which
  * answers in one batched statement, keeps its speed. Login throttling, which must hold across
- * instances exactly, stays in Postgres (services/auth-attempts.ts).
+ * instances exactly, stays in Postgres (origin/identity/accounts/auth-attempts.ts).
  *
  * The page-read fast path is an adapter over the same decisions: it counts a read with `count`
  * before its lookup and hands the checks to the chain (`remember`) when it declines, so a request
@@ -57,7 +57,7 @@ import {
 import type { AppContext } from '../context.js';
 import type { OriginConfig } from '../config.js';
 import type { OriginEnv } from '../env.js';
-import { authenticationOf } from '../middleware/api-key.js';
+import { authenticationOf } from './api-key-auth.js';
 
 export type OriginRouteClass = 'read' | 'write' | 'manage';
 

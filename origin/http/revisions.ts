@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginEnv } from '../env.js';
-import type { WriteActor } from '../services/commit.js';
+import type { WriteActor } from '../outbox/commit.js';
 import type { Actor } from './authorize.js';
 import { timestampField } from './input.js';
 
@@ -76,7 +76,7 @@ export function revisionEntry<T extends ListedRevision>({ created, createdByKey,
 export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
 
 /**
- * The authorized actor of a write as the commit step (services/commit.ts) records it in the
+ * The authorized actor of a write as the commit step (origin/outbox/commit.ts) records it in the
  * audit row: member or API key, organization (unknown for an edge-asserted key: the commit step
  * reads it from the space), client IP and user agent.
  */
@@ -87,8 +87,8 @@ export function writeActor(c: Context<OriginEnv>, actor: Actor): WriteActor {
 /**
  * A service result as the HTTP answer: the value, or the matching error — 404, 400 (prefixed
  * with `invalidPrefix` for validation failures), 412, or 403 for a live change without
- * content.publish (services/live-changes.ts). Side effects (purge, webhooks, audit, the
- * workers' kick) are the commit step's (services/commit.ts), not the route's.
+ * content.publish (origin/content/live-changes.ts). Side effects (purge, webhooks, audit, the
+ * workers' kick) are the commit step's (origin/outbox/commit.ts), not the route's.
  */
 export function unwrapWrite<T>(r: WriteOutcome<T>, invalidPrefix = ''): T {
   if (r.ok) return r.value;

@@ -7,7 +7,7 @@ import { eq } from 'drizzle-orm';
 import type { Role } from '../../shared/permissions.js';
 import { memberships, organizations, spaces, users } from '../../origin/db/schema/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
-import { hashNewPassword, identityFromConfig } from '../../origin/services/identity.js';
+import { hashNewPassword, identityFromConfig } from '../../origin/identity/context.js';
 import type { OriginUnderTest } from './stack.js';
 
 export const GOOD_PASSWORD = 'Quiet-Harbor-73-Lantern!';

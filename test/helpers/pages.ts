@@ -5,7 +5,7 @@
  */
 import type { Db } from '../../origin/db/client.js';
 import { pages, pageTypes } from '../../origin/db/schema/index.js';
-import { renderPage } from '../../origin/services/pages.js';
+import { renderPage } from '../../origin/content/pages/pages.js';
 
 export interface TestPage {
   slug: string;

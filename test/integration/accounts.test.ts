@@ -1,5 +1,5 @@
 /**
- * Operator account controls (origin/services/accounts.ts, `npm run accounts`) against a real
+ * Operator account controls (origin/identity/accounts/accounts.ts, `npm run accounts`) against a real
  * origin and database: disabling ends live sessions and refuses login, enabling lets the user
  * sign in again, one audit row per organization (with the reason) and none for a no-op,
  * unknown emails change nothing, `show` prints no secret — and the real CLI process's output
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EXIT_OK, EXIT_USAGE, runAccounts } from '../../origin/cli/accounts.js';
 import type { Db } from '../../origin/db/client.js';
 import { auditEvents, authAttempts, memberships, organizations, sessions, totpFactors, users } from '../../origin/db/schema/index.js';
-import { describeAccount, disableAccount, enableAccount } from '../../origin/services/accounts.js';
+import { describeAccount, disableAccount, enableAccount } from '../../origin/identity/accounts/accounts.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
 import { captureIo, cliDatabase } from '../helpers/cli.js';

@@ -1,5 +1,5 @@
 /**
- * The tamper-evident audit trail (origin/services/audit.ts): every row written by `audit()` is
+ * The tamper-evident audit trail (origin/audit/audit.ts): every row written by `audit()` is
  * hash-chained per organization ('global' without one), and `verifyAuditChain`, the
  * `npm run audit -- verify` process and GET /v1/orgs/:orgId/audit-events/verify find an
  * edited, re-linked or deleted row. Real origin and database (Postgres with TEST_DATABASE_URL,
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK, EXIT_USAGE, runAudit } from '../../origin/cli/audit.js';
 import type { Db } from '../../origin/db/client.js';
 import { auditEvents } from '../../origin/db/schema/index.js';
-import { audit, auditRowHash, canonicalJson, verifyAuditChain } from '../../origin/services/audit.js';
+import { audit, auditRowHash, canonicalJson, verifyAuditChain } from '../../origin/audit/audit.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createTestDatabase, usingPostgres } from '../helpers/db.js';
 import { createOrganization, createUser, SessionClient, type TestUser } from '../helpers/identity.js';

@@ -3,9 +3,9 @@ import { Parser } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { categories, organizations, postRevisions, posts, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
-import { serializeXml, stripInvalid, xmlAttr, xmlText } from '../../origin/services/feeds.js';
-import { createWebhook } from '../../origin/services/webhooks.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
+import { serializeXml, stripInvalid, xmlAttr, xmlText } from '../../origin/content/feeds/feeds.js';
+import { createWebhook } from '../../origin/outbox/webhooks.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

@@ -2,8 +2,8 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { collectionItemRevisions, collectionItems, locales, organizations, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
-import { createWebhook } from '../../origin/services/webhooks.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
+import { createWebhook } from '../../origin/outbox/webhooks.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

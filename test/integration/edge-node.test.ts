@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../shared/api-key.js';
 import { surrogateKeys } from '../../shared/surrogate.js';
 import { apiKeys } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import type { RunningEdge } from '../../edge/node/server.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

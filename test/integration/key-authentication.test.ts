@@ -5,7 +5,7 @@
  * - shared/api-key.ts: presentedToken then parseApiKey (the format's one owner);
  * - origin/http/authenticate.ts authenticate() (the origin's one authenticator), pure;
  * - over real HTTP against a real origin: the page route (the chain), the same request on an origin
- *   with the fast read path in front (origin/read-path.ts: it serves exactly the accepted rows it
+ *   with the fast read path in front (origin/content/pages/read-path.ts: it serves exactly the accepted rows it
  *   may, and its answer is the chain's), the /v2 key middleware (a list route), and readRefusals'
  *   credential precedence on a read the parser refuses.
  */
@@ -18,7 +18,7 @@ import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import { authenticate, type CredentialRequest } from '../../origin/http/authenticate.js';
 import { createLogger } from '../../origin/logger.js';
-import { readPathOf, type ReadPath } from '../../origin/read-path.js';
+import { readPathOf, type ReadPath } from '../../origin/content/pages/read-path.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { LogSink } from '../helpers/stack.js';

@@ -11,7 +11,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, memberships, sessions, users } from '../../origin/db/schema/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
-import { createSession } from '../../origin/services/sessions.js';
+import { createSession } from '../../origin/identity/sessions/sessions.js';
 import { ROLES, roleAllows, type Role } from '../../shared/permissions.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail, userIdByEmail, type TestUser } from '../helpers/identity.js';

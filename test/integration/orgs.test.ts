@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, memberships, sessions } from '../../origin/db/schema/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
-import { totpCode } from '../../origin/identity/totp.js';
+import { totpCode } from '../../origin/identity/totp/totp.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail, userIdByEmail, type TestUser } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -5,7 +5,7 @@ import { signAssertion } from '../../shared/edge-assertion.js';
 import { INTROSPECT_PATH, INTROSPECT_PURPOSE, signInternal } from '../../shared/internal-auth.js';
 import { hashApiKey } from '../../shared/api-key.js';
 import { apiKeys } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

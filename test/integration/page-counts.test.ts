@@ -7,7 +7,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pageCounts, pages, pageTypes, spaces } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pages, purgeOutbox } from '../../origin/db/schema/index.js';
-import { buildListQuery } from '../../origin/services/page-lists.js';
+import { buildListQuery } from '../../origin/content/pages/lists.js';
 import { parseSurrogateKeyHeader } from '../../shared/surrogate.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

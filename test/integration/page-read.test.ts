@@ -1,6 +1,6 @@
 /**
  * `GET /v2/pages/{type}/{slug}/`: a directly presented key and the page are read in one
- * prepared query (origin/services/pages.ts). The same rules as the two-step path: revoked and
+ * prepared query (origin/content/pages/pages.ts). The same rules as the two-step path: revoked and
  * expired keys refused at once, other spaces invisible, preview needs a preview key, errors in
  * their usual precedence, references expanded to `levels`, the stored JSON otherwise sent as is.
  */
@@ -14,7 +14,7 @@ import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { apiKeys, pages, spaces } from '../../origin/db/schema/index.js';
 import { createLogger } from '../../origin/logger.js';
 import { listen, type RunningServer } from '../../origin/server.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { LogSink, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 import { addPage as addPageTo, seedReadFixture, type TestPage } from '../helpers/pages.js';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../shared/api-key.js';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { apiKeys, pageRevisions, pages, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
-import { createWebhook } from '../../origin/services/webhooks.js';
+import { createWebhook } from '../../origin/outbox/webhooks.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../origin/logger.js';
-import { PurgeWorker } from '../../origin/jobs/purge-worker.js';
-import type { Purger } from '../../origin/jobs/purgers.js';
-import { enqueuePurge } from '../../origin/services/purge-outbox.js';
+import { PurgeWorker } from '../../origin/outbox/purge-worker.js';
+import type { Purger } from '../../origin/outbox/purgers.js';
+import { enqueuePurge } from '../../origin/outbox/purge-outbox.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 let database: TestDatabase;

@@ -14,7 +14,7 @@ import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import type { OriginEnv } from '../../origin/env.js';
 import { EDGE_REQUIRED_DETAIL, requireEdgeEnabled } from '../../origin/http/rate-limit.js';
 import { createLogger } from '../../origin/logger.js';
-import { readPathOf } from '../../origin/read-path.js';
+import { readPathOf } from '../../origin/content/pages/read-path.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import type { RunningEdge } from '../../edge/node/server.js';
 import { contentReadRoutes } from '../helpers/routes.js';

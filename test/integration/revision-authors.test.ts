@@ -11,7 +11,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../../shared/api-key.js';
 import { apiKeys, collectionItemRevisions, collectionItems, collections, pageRevisions, pages, postRevisions, posts } from '../../origin/db/schema/index.js';
-import { Scheduler } from '../../origin/jobs/scheduler.js';
+import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
 import { createUser, SessionClient, type TestUser } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -1,9 +1,9 @@
 import { desc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectionItemRevisions, collectionItems, pageRevisions, pages, postRevisions, posts, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
-import { Scheduler } from '../../origin/jobs/scheduler.js';
+import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
-import { createWebhook } from '../../origin/services/webhooks.js';
+import { createWebhook } from '../../origin/outbox/webhooks.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { organizations, spaces } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

@@ -8,9 +8,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createEnvelope, parseMasterKeys } from '../../origin/crypto/envelope.js';
 import type { Db } from '../../origin/db/client.js';
 import { organizations, spaces, webhookDeliveries, webhooks } from '../../origin/db/schema/index.js';
-import { backoffDelayMs, WebhookWorker, type WebhookFetch, type WebhookWorkerOptions } from '../../origin/jobs/webhook-worker.js';
+import { backoffDelayMs, WebhookWorker, type WebhookFetch, type WebhookWorkerOptions } from '../../origin/outbox/webhook-worker.js';
 import { createLogger } from '../../origin/logger.js';
-import type { HostLookup } from '../../origin/net/ssrf.js';
+import type { HostLookup } from '../../origin/outbox/ssrf.js';
 import {
   WEBHOOK_EVENTS,
   WebhookValidationError,
@@ -25,7 +25,7 @@ import {
   verifyWebhookSignature,
   webhookSecretAad,
   type WebhookEvent,
-} from '../../origin/services/webhooks.js';
+} from '../../origin/outbox/webhooks.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 import { LogSink } from '../helpers/stack.js';
 import { selfSignedCert } from '../helpers/tls.js';

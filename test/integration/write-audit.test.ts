@@ -1,7 +1,7 @@
 /**
  * Every write route writes exactly one audit row in its organization's hash chain when it
  * succeeds, and none when it is refused (400 validation, 403 role or scope, 404 another tenant,
- * 412 stale If-Match) — the promise of the commit step (origin/services/commit.ts) for content
+ * 412 stale If-Match) — the promise of the commit step (origin/outbox/commit.ts) for content
  * and model writes, and of the identity routes (keys, members, organization settings), which
  * audit in their own transactions. Real HTTP against a real origin on Postgres.
  *
@@ -14,10 +14,10 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
 import { auditEvents, collectionItems, collections, invitations } from '../../origin/db/schema/index.js';
-import { Scheduler } from '../../origin/jobs/scheduler.js';
+import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
-import { chainOf, verifyAuditChain } from '../../origin/services/audit.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
+import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -241,7 +241,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'POST /v2/manage/spaces/:spaceId/authors': model('author.create', 'author', undefined, () => ({ method: 'POST', path: S('/authors/'), who: 'admin', body: { slug: uniq('au'), first_name: 'A', last_name: 'B', email: '', bio: '' } }), { slug: '' }),
   'POST /v2/manage/spaces/:spaceId/webhooks': model('webhook.create', 'webhook', undefined, () => ({ method: 'POST', path: S('/webhooks/'), who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['page.published'] } }), { url: 'http://127.0.0.1:9/x', events: ['nope'] }),
   'DELETE /v2/manage/spaces/:spaceId/webhooks/:id': model('webhook.delete', 'webhook', webhook, (f) => ({ method: 'DELETE', path: S(`/webhooks/${f.id}/`), who: 'admin' }), undefined, 204),
-  // Identity: audited by routes/orgs.ts and routes/api-keys.ts in their own transactions.
+  // Identity: audited by origin/identity/orgs/routes.ts and origin/identity/keys/routes.ts in their own transactions.
   'PATCH /v1/orgs/:orgId': identity('org.update', 'organization', undefined, () => ({ method: 'PATCH', path: `/v1/orgs/${org}/`, who: 'owner', body: { name: uniq('Org') } }), { nope: 1 }),
   'POST /v1/orgs/:orgId/spaces': identity('space.create', 'space', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/spaces/`, who: 'owner', body: { name: 'S', slug: uniq('s') } }), { name: '' }, 201),
   'PATCH /v1/orgs/:orgId/members/:userId': identity('member.role_change', 'user', member, (f) => ({ method: 'PATCH', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner', body: { role: 'author' } }), { role: 'nope' }),
@@ -252,15 +252,15 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': identity('key.rotate', 'api_key', apiKey, (f) => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/${f.keyId}/rotate/`, who: 'owner', body: {} }), { grace_seconds: -1 }, 201),
   'DELETE /v1/orgs/:orgId/api-keys/:keyId': identity('key.revoke', 'api_key', apiKey, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' }), undefined),
   // Sign-up, login, sessions, passwords, 2FA and invitation acceptance act on a user, not on an
-  // organization's content: routes/auth.ts and orgs.ts audit them (test/integration/audit-chain,
+  // organization's content: origin/identity/accounts/routes.ts and orgs.ts audit them (test/integration/audit-chain,
   // auth and members tests).
   ...Object.fromEntries(
     ['signup', 'verify-email', 'login', 'logout', 'logout-all', 'password/forgot', 'password/reset', 'password/change', '2fa/setup', '2fa/confirm', '2fa/disable', 'reauthenticate'].map((p) => [
       `POST /v1/auth/${p}`,
-      { exempt: 'identity flow, audited by routes/auth.ts' },
+      { exempt: 'identity flow, audited by origin/identity/accounts/routes.ts' },
     ]),
   ),
-  'POST /v1/invitations/accept': { exempt: 'identity flow (member.join), audited by routes/orgs.ts' },
+  'POST /v1/invitations/accept': { exempt: 'identity flow (member.join), audited by origin/identity/orgs/routes.ts' },
 };
 
 beforeAll(async () => {

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
 import { invitations, pages } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { ACTIONS, KIND_SCOPES, ROLES, roleAllows, type Action, type Role } from '../../shared/permissions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -18,9 +18,9 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { pageTypes, pages } from '../../origin/db/schema/index.js';
-import { renderPage } from '../../origin/services/pages.js';
+import { renderPage } from '../../origin/content/pages/pages.js';
 import type { RunningEdge } from '../../edge/node/server.js';
 import { prng } from '../helpers/fuzz.js';
 import { addPage } from '../helpers/pages.js';

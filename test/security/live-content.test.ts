@@ -12,7 +12,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectionItems, collections } from '../../origin/db/schema/index.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -16,9 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey } from '../../shared/api-key.js';
 import { authAttempts, users } from '../../origin/db/schema/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
-import { totpCode } from '../../origin/identity/totp.js';
+import { totpCode } from '../../origin/identity/totp/totp.js';
 import { createLogger } from '../../origin/logger.js';
-import { hashNewPassword, identityFromConfig } from '../../origin/services/identity.js';
+import { hashNewPassword, identityFromConfig } from '../../origin/identity/context.js';
 import { createUser, GOOD_PASSWORD, SessionClient, uniqueEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

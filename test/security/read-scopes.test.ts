@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseReadRequest } from '../../shared/content-request.js';
-import { issueApiKey } from '../../origin/services/api-keys.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import type { RunningEdge } from '../../edge/node/server.js';
 import { contentReadRoutes } from '../helpers/routes.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';

@@ -1,6 +1,6 @@
 /**
  * Class test: one sanitiser policy for every rich and URL field of every resource (issue 11
- * item 9). It iterates over the field-type lists of origin/content/schema.ts — page types
+ * item 9). It iterates over the field-type lists of origin/content/model/schema.ts — page types
  * (FIELD_TYPES) and collections (COLLECTION_FIELD_TYPES), each with its declared kind — and over
  * the other resources that store fields (post bodies, summaries and images, author profile
  * URLs, untyped pages), writes XSS payloads through the real write API and reads them back
@@ -23,8 +23,8 @@ import {
   type CollectionFieldType,
   type FieldKind,
   type FieldType,
-} from '../../origin/content/schema.js';
-import { sanitizeHtml, urlProblem } from '../../origin/content/sanitize.js';
+} from '../../origin/content/model/schema.js';
+import { sanitizeHtml, urlProblem } from '../../origin/content/model/sanitize.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 

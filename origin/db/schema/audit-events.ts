@@ -5,7 +5,7 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } fro
  * transaction as the change it records. Actor and target are plain ids (no foreign keys),
  * so rows outlive what they describe.
  *
- * Tamper-evident: every row written by `audit()` (origin/services/audit.ts) belongs to a hash
+ * Tamper-evident: every row written by `audit()` (origin/audit/audit.ts) belongs to a hash
  * chain — its organization's, or 'global' for rows without one — with seq 1, 2, 3 … and
  * hash = SHA-256 over the canonical form of the row and the previous row's hash. Rows written
  * before the chain existed have all four columns null ("legacy"). The unique (chain, seq)

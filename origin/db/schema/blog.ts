@@ -76,7 +76,7 @@ export const posts = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     publishedAt: timestamp('published_at', { withTimezone: true }),
-    /** When a `scheduled` post is due to be published (origin/jobs/scheduler.ts). */
+    /** When a `scheduled` post is due to be published (origin/content/scheduler.ts). */
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },

@@ -3,7 +3,7 @@ import { spaces } from './spaces.js';
 
 /**
  * Page types: a named field schema pages of that type follow (`fields` is a list of field
- * definitions — see origin/content/schema.ts).
+ * definitions — see origin/content/model/schema.ts).
  */
 export const pageTypes = pgTable(
   'page_types',

@@ -29,7 +29,7 @@ export const pages = pgTable(
     publishedAt: timestamp('published_at', { withTimezone: true }),
     /** Bumped by every save; the ETag of the management view and the If-Match target. */
     version: integer('version').notNull().default(1),
-    /** When a `scheduled` page is due to be published (origin/jobs/scheduler.ts). */
+    /** When a `scheduled` page is due to be published (origin/content/scheduler.ts). */
     scheduledAt: timestamp('scheduled_at', { withTimezone: true }),
     /** Soft delete: hidden from reads, restorable. */
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
@@ -40,7 +40,7 @@ export const pages = pgTable(
     index('pages_space_slug_idx').on(t.spaceId, t.slug, t.locale),
     index('pages_scheduled_idx').on(t.scheduledAt).where(sql`${t.status} = 'scheduled' and ${t.deletedAt} is null`),
     /*
-     * Published lists (origin/services/page-lists.ts): newest or oldest first with the id as
+     * Published lists (origin/content/pages/lists.ts): newest or oldest first with the id as
      * tie-break, read straight off the index (a page of 10 costs the same at any list size).
      */
     index('pages_list_published_idx')

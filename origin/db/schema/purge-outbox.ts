@@ -3,7 +3,7 @@ import { bigserial, boolean, index, integer, pgTable, text, timestamp, uuid } fr
 
 /**
  * Surrogate keys to purge, written in the same transaction as the content change that made
- * them stale, and drained by the purge worker (origin/jobs/purge-worker.ts). A row leaves the
+ * them stale, and drained by the purge worker (origin/outbox/purge-worker.ts). A row leaves the
  * queue only when the purge target acknowledged it: a purge is never lost while Fastly or the
  * edge is down.
  */

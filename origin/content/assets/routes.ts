@@ -1,0 +1,109 @@
+import { and, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sha256Hex } from '../../../shared/crypto.js';
+import { ApiError } from '../../../shared/errors.js';
+import { formatSurrogateControl, surrogateKeys } from '../../../shared/surrogate.js';
+import type { AppContext } from '../../context.js';
+import { assets } from '../../db/schema/index.js';
+import type { OriginEnv } from '../../env.js';
+import { authenticate } from '../../http/request-auth.js';
+import { authorizeContent } from '../../http/authorize.js';
+import { writeActor } from '../../http/revisions.js';
+import { commitWrite } from '../../outbox/commit.js';
+
+export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
+/** Media types accepted for upload. No SVG or HTML: they can carry script. */
+export const ASSET_TYPES = new Set([
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/avif',
+  'application/pdf',
+  'video/mp4',
+  'video/webm',
+  'audio/mpeg',
+  'audio/ogg',
+  'text/plain',
+]);
+const FILENAME_STEM = /^[A-Za-z0-9][A-Za-z0-9_-]{0,150}$/;
+const FILENAME_EXT = /^[A-Za-z0-9]{1,10}$/;
+/** A file name: a letter or digit, then letters, digits, - or _, and at most one extension. */
+function isFilename(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  if (dot === -1) return FILENAME_STEM.test(name);
+  return FILENAME_STEM.test(name.slice(0, dot)) && FILENAME_EXT.test(name.slice(dot + 1));
+}
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const assetPath = (spaceId: string, assetId: string, filename: string) => `/assets/${spaceId}/${assetId}/${filename}`;
+
+/**
+ * Media: upload with a write key (`POST /v2/assets/?filename=…`, raw body, Content-Type from the
+ * allowlist), served publicly and immutably at /assets/<space>/<id>/<file name>.
+ */
+export function assetRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+
+  app.post(
+    '/v2/assets',
+    authenticate(ctx),
+    bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
+    async (c) => {
+      const actor = await authorizeContent(ctx.database.db, c, 'assets.write');
+      const { spaceId } = actor;
+      const filename = c.req.query('filename') ?? '';
+      if (!isFilename(filename)) throw new ApiError('bad_request', 'filename must be letters, digits, - or _ with an optional extension.');
+      const contentType = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!ASSET_TYPES.has(contentType)) throw new ApiError('unsupported_media_type', `Content-Type must be one of: ${[...ASSET_TYPES].join(', ')}.`);
+      const data = new Uint8Array(await c.req.arrayBuffer());
+      if (data.byteLength === 0) throw new ApiError('bad_request', 'The asset is empty.');
+      const digest = sha256Hex(data);
+      // Through the commit step: the upload and its audit row commit together (a new asset makes nothing stale).
+      const { value: row } = await commitWrite(ctx.database.db, writeActor(c, actor), spaceId, async (w) => {
+        const [inserted] = await w.t
+          .insert(assets)
+          .values({ spaceId, filename, contentType, size: data.byteLength, sha256: digest, data })
+          .returning({ id: assets.id, createdAt: assets.createdAt });
+        w.audit({ action: 'asset.upload', target: { type: 'asset', id: inserted!.id }, metadata: { filename, content_type: contentType, size: data.byteLength, sha256: digest } });
+        return { ok: true as const, value: inserted! };
+      });
+      return c.json(
+        {
+          data: {
+            id: row.id,
+            url: assetPath(spaceId, row.id, filename),
+            filename,
+            content_type: contentType,
+            size: data.byteLength,
+            sha256: digest,
+            created: row.createdAt.toISOString(),
+          },
+        },
+        201,
+      );
+    },
+  );
+
+  app.get('/assets/:spaceId/:assetId/:filename', async (c) => {
+    const { spaceId, assetId, filename } = c.req.param();
+    if (!UUID_RE.test(spaceId) || !UUID_RE.test(assetId) || !isFilename(filename)) throw new ApiError('not_found', 'Asset not found.');
+    const [row] = await ctx.database.db
+      .select()
+      .from(assets)
+      .where(and(eq(assets.id, assetId), eq(assets.spaceId, spaceId), eq(assets.filename, filename)))
+      .limit(1);
+    if (!row) throw new ApiError('not_found', 'Asset not found.');
+    return c.body(new Uint8Array(row.data), 200, {
+      'content-type': row.contentType,
+      'content-disposition': 'inline',
+      etag: `"${row.sha256}"`,
+      'cache-control': 'public, max-age=31536000, immutable',
+      'surrogate-key': `${surrogateKeys.space(row.spaceId)} ${surrogateKeys.asset(row.id)}`,
+      'surrogate-control': formatSurrogateControl({ maxAge: 31_536_000, staleWhileRevalidate: 86_400, staleIfError: 31_536_000 }),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,409 @@
+/**
+ * The ButterCMS v2 blog API.
+ *
+ * Reads (read key; `preview=1` needs a preview or write key and shows drafts):
+ *   GET /v2/posts/                 page, page_size (≤ 100), exclude_body, author_slug, category_slug, tag_slug
+ *   GET /v2/posts/search/          query, page, page_size
+ *   GET /v2/posts/{slug}/          { meta: { next_post, previous_post }, data }
+ *   GET /v2/authors/[{slug}/]      include=recent_posts
+ *   GET /v2/categories/[{slug}/]   include=recent_posts
+ *   GET /v2/tags/[{slug}/]         include=recent_posts
+ *   GET /v2/feeds/rss/ | atom/ | sitemap/   { data: "<xml>" } (rss/atom: category_slug, tag_slug)
+ * Writes (write key), `202 {"status":"pending"}` once committed, like ButterCMS:
+ *   POST /v2/posts/, PUT|PATCH /v2/posts/{slug}/ (partial), DELETE /v2/posts/{slug}/ (204, soft)
+ *   GET  /v2/manage/posts/{slug}/  working copy + `ETag: "v<n>"`; `If-Match` makes writes conditional
+ *   GET  /v2/manage/posts/{slug}/revisions/  revision history, newest first
+ *   POST /v2/manage/posts/{slug}/rollback/   { version, status? } a new save with that revision's content → 202
+ *   POST /v2/manage/posts/{slug}/restore/    undo a delete → 202
+ *   Writes may schedule publication: `{ "status": "scheduled", "scheduled": "<future ISO time>" }`
+ *   (published by origin/content/scheduler.ts; a published version stays live until then).
+ * Authors (admin key): POST /v2/manage/spaces/{space}/authors/ (another organization's space: 404)
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { ApiError } from '../../../shared/errors.js';
+import { surrogateKeys } from '../../../shared/surrogate.js';
+import type { AppContext } from '../../context.js';
+import type { OriginEnv } from '../../env.js';
+import { contentReader } from '../../http/content-read.js';
+import { authenticate } from '../../http/request-auth.js';
+import type { Action } from '../../../shared/permissions.js';
+import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } from '../../http/authorize.js';
+import {
+  blogKeys,
+  createAuthor,
+  createPost,
+  deletePost,
+  feedPosts,
+  getPost,
+  getPostForManagement,
+  listAuthors,
+  listPostRevisions,
+  listPosts,
+  listTerms,
+  restorePost,
+  rollbackPost,
+  updatePost,
+  withoutBody,
+  type PostJson,
+  type PostStatus,
+  type WithRecent,
+} from './blog.js';
+import { renderAtom, renderRss, renderSitemap } from '../feeds/feeds.js';
+import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
+import { parseBody } from '../../http/body.js';
+import { urlProblem } from '../model/sanitize.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite, writeActor } from '../../http/revisions.js';
+
+export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
+const AUTHOR_BODY_LIMIT = 16_384;
+const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 10;
+const FEED_ITEMS = 50;
+const SITEMAP_ITEMS = 5000;
+/** Beyond this, per-post keys are dropped from Surrogate-Key (the list key still covers them). */
+const MAX_SURROGATE_HEADER = 16_384;
+
+const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
+/** True when `v` holds a C0 control character or DEL (not wanted in one-line text). */
+function hasControlChars(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+
+const slug = z.string().regex(SLUG_RE, { message: 'must be 1–200 letters, digits, - or _' });
+const line = (max: number) => z.string().max(max, { message: `must be at most ${max} characters` }).refine((v) => !hasControlChars(v), { message: 'must not contain control characters' });
+/** URL fields (featured image, author profile URLs): '' (none), or what the one URL policy accepts (origin/content/model/sanitize.ts). */
+const httpUrl = z.string().superRefine((v, ctx) => {
+  const problem = v === '' ? null : urlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: `must be an http(s) or relative URL (${problem})` });
+});
+const term = line(200).refine((v) => v.trim().length > 0, { message: 'must not be empty' });
+
+const postShape = {
+  title: line(500).refine((v) => v.trim().length > 0, { message: 'must not be empty' }),
+  slug,
+  status: schedulable.status,
+  scheduled: schedulable.scheduled,
+  author: z
+    .object({ email: z.string().max(320), slug })
+    .partial()
+    .strict()
+    .refine((a) => a.email !== undefined || a.slug !== undefined, { message: 'needs an email or a slug' }),
+  categories: z.array(term).max(50, { message: 'at most 50' }),
+  tags: z.array(term).max(100, { message: 'at most 100' }),
+  featured_image: httpUrl,
+  featured_image_alt: line(1000),
+  body: z.string(),
+  summary: z.string().max(10_000, { message: 'must be at most 10000 characters' }),
+  seo_title: line(500),
+  meta_description: z.string().max(1000, { message: 'must be at most 1000 characters' }),
+  /** Accepted for ButterCMS compatibility; images are not re-hosted. */
+  upload_images_to_media_library: z.boolean(),
+};
+const createBody = z
+  .object(postShape)
+  .partial()
+  .strict()
+  .superRefine((b, c) => {
+    if (b.title === undefined) c.addIssue({ code: 'custom', message: 'is required', path: ['title'] });
+    if (b.slug === undefined) c.addIssue({ code: 'custom', message: 'is required', path: ['slug'] });
+    scheduleProblems(b, c);
+  });
+const updateBody = z.object(postShape).partial().strict().superRefine(scheduleProblems);
+
+const authorBody = z
+  .object({
+    slug,
+    first_name: line(200),
+    last_name: line(200),
+    email: z.union([z.literal(''), z.email({ message: 'must be an email address' }).max(320)]),
+    bio: z.string().max(10_000),
+    title: line(200),
+    linkedin_url: httpUrl,
+    facebook_url: httpUrl,
+    instagram_url: httpUrl,
+    pinterest_url: httpUrl,
+    twitter_handle: line(100),
+    profile_image: httpUrl,
+  })
+  .partial()
+  .required({ slug: true })
+  .strict();
+
+
+// ---------------------------------------------------------------------------------------------
+// Query parameters
+
+function intParam(c: Context<OriginEnv>, name: string, def: number, min: number, max: number): number {
+  const raw = c.req.query(name);
+  if (raw === undefined || raw === '') return def;
+  if (!/^\d{1,9}$/.test(raw)) throw new ApiError('bad_request', `${name} must be an integer between ${min} and ${max}.`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ApiError('bad_request', `${name} must be an integer between ${min} and ${max}.`);
+  return n;
+}
+
+function slugParam(c: Context<OriginEnv>, name: string): string | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined) return undefined;
+  if (!SLUG_RE.test(raw)) throw new ApiError('bad_request', `${name} must be a slug.`);
+  return raw;
+}
+
+function boolParam(c: Context<OriginEnv>, name: string): boolean {
+  const raw = c.req.query(name);
+  if (raw === undefined) return false;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0' || raw === '') return false;
+  throw new ApiError('bad_request', `${name} must be true or false.`);
+}
+
+function includeRecent(c: Context<OriginEnv>): boolean {
+  const raw = c.req.query('include');
+  if (raw === undefined || raw === '') return false;
+  if (raw === 'recent_posts') return true;
+  throw new ApiError('bad_request', 'include must be recent_posts.');
+}
+
+/** The caller's space and preview mode; `preview=1` with a read key is refused. */
+const reader = (c: Context<OriginEnv>): { spaceId: string; preview: boolean } => contentReader(c);
+
+function pathSlug(c: Context<OriginEnv>, notFound: string): string {
+  const s = c.req.param('slug') ?? '';
+  if (!SLUG_RE.test(s)) throw new ApiError('not_found', notFound);
+  return s;
+}
+
+
+/** Cacheable read: Surrogate-Key (space first), Surrogate-Control, short browser cache. */
+function cacheable(c: Context<OriginEnv>, spaceId: string, keys: string[], postIds: string[] = []): void {
+  const base = [surrogateKeys.space(spaceId), ...keys];
+  const all = [...new Set([...base, ...postIds.map(blogKeys.post)])].join(' ');
+  c.header('surrogate-key', all.length <= MAX_SURROGATE_HEADER ? all : [...new Set(base)].join(' '));
+  c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
+  c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
+}
+
+function paginationMeta(count: number, page: number, pageSize: number) {
+  return { count, next_page: page * pageSize < count ? page + 1 : null, previous_page: page > 1 ? page - 1 : null };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export function blogRoutes(ctx: AppContext) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  const auth = authenticate(ctx);
+  const writer = (c: Context<OriginEnv>, action: Action) => authorizeContent(ctx.database.db, c, action);
+  const db = () => ctx.database.db;
+  const limit = (maxSize: number) =>
+    bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new ApiError('payload_too_large', `Bodies are limited to ${maxSize} bytes.`, { connection: 'close' });
+      },
+    });
+
+  // --- posts: reads ----------------------------------------------------------------------------
+
+  const postList = async (c: Context<OriginEnv>, search: boolean) => {
+    const { spaceId, preview } = reader(c);
+    const page = intParam(c, 'page', 1, 1, 100_000);
+    const pageSize = intParam(c, 'page_size', DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+    const excludeBody = boolParam(c, 'exclude_body');
+    let query: string | undefined;
+    if (search) {
+      query = (c.req.query('query') ?? '').trim();
+      if (query.length === 0 || query.length > 200 || hasControlChars(query)) throw new ApiError('bad_request', 'query must be 1–200 characters.');
+    }
+    const { count, items } = await listPosts(db(), {
+      spaceId,
+      preview,
+      page,
+      pageSize,
+      authorSlug: slugParam(c, 'author_slug'),
+      categorySlug: slugParam(c, 'category_slug'),
+      tagSlug: slugParam(c, 'tag_slug'),
+      query,
+    });
+    cacheable(
+      c,
+      spaceId,
+      [blogKeys.posts(spaceId)],
+      items.map((i) => i.id),
+    );
+    return c.json({ meta: paginationMeta(count, page, pageSize), data: items.map((i) => (excludeBody ? withoutBody(i.post) : i.post)) });
+  };
+
+  app.get('/v2/posts', auth, (c) => postList(c, false));
+
+  // `/v2/posts/search/` is served here too: a static path beside a parameter would keep Hono on
+  // its slower TrieRouter for every route (RegExpRouter matches ~3× faster).
+  app.get('/v2/posts/:slug', auth, async (c) => {
+    if (c.req.param('slug') === 'search') return postList(c, true);
+    const { spaceId, preview } = reader(c);
+    const notFoundKeys = { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${blogKeys.posts(spaceId)}` };
+    const s = c.req.param('slug');
+    if (!SLUG_RE.test(s)) throw new ApiError('not_found', 'Post not found.', notFoundKeys);
+    const found = await getPost(db(), { spaceId, slug: s, preview });
+    // Tagged with the list key, which every post write purges (so a create clears a cached 404).
+    if (!found) throw new ApiError('not_found', 'Post not found.', notFoundKeys);
+    cacheable(c, spaceId, [blogKeys.posts(spaceId)], [found.id]);
+    return c.json({ meta: found.meta, data: found.post });
+  });
+
+  // --- authors, categories, tags ---------------------------------------------------------------
+
+  function respondWithRecent<T>(c: Context<OriginEnv>, spaceId: string, listKey: string, keyOf: (id: string) => string, rows: WithRecent<T>[], recent: boolean, one: boolean, notFound: string) {
+    if (one && rows.length === 0) throw new ApiError('not_found', notFound, { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${listKey}` });
+    cacheable(
+      c,
+      spaceId,
+      [listKey, ...rows.map((r) => keyOf(r.id)), ...(recent ? [blogKeys.posts(spaceId)] : [])],
+      rows.flatMap((r) => r.postIds),
+    );
+    return c.json({ data: one ? rows[0]!.data : rows.map((r) => r.data) });
+  }
+
+  app.get('/v2/authors', auth, async (c) => {
+    const { spaceId } = reader(c);
+    const recent = includeRecent(c);
+    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await listAuthors(db(), spaceId, recent), recent, false, '');
+  });
+  app.get('/v2/authors/:slug', auth, async (c) => {
+    const { spaceId } = reader(c);
+    const recent = includeRecent(c);
+    const s = pathSlug(c, 'Author not found.');
+    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await listAuthors(db(), spaceId, recent, s), recent, true, 'Author not found.');
+  });
+
+  for (const [kind, path, listKey, keyOf, notFound] of [
+    ['category', '/v2/categories', blogKeys.categories, blogKeys.category, 'Category not found.'],
+    ['tag', '/v2/tags', blogKeys.tags, blogKeys.tag, 'Tag not found.'],
+  ] as const) {
+    app.get(path, auth, async (c) => {
+      const { spaceId } = reader(c);
+      const recent = includeRecent(c);
+      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await listTerms(db(), kind, spaceId, recent), recent, false, notFound);
+    });
+    app.get(`${path}/:slug`, auth, async (c) => {
+      const { spaceId } = reader(c);
+      const recent = includeRecent(c);
+      const s = pathSlug(c, notFound);
+      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await listTerms(db(), kind, spaceId, recent, s), recent, true, notFound);
+    });
+  }
+
+  // --- feeds -----------------------------------------------------------------------------------
+
+  app.get('/v2/feeds/:feed', auth, async (c) => {
+    const { spaceId } = reader(c);
+    const feed = c.req.param('feed');
+    if (feed !== 'rss' && feed !== 'atom' && feed !== 'sitemap') throw new ApiError('not_found', 'Feed not found.');
+    const filters = feed === 'sitemap' ? {} : { categorySlug: slugParam(c, 'category_slug'), tagSlug: slugParam(c, 'tag_slug') };
+    const items = await feedPosts(db(), spaceId, filters, feed === 'sitemap' ? SITEMAP_ITEMS : FEED_ITEMS);
+    const info = { spaceId, title: 'Latest blog posts', link: '/blog/', now: new Date(ctx.now() * 1000) };
+    const data = feed === 'rss' ? renderRss(info, items) : feed === 'atom' ? renderAtom(info, items) : renderSitemap(items);
+    // Feeds list many posts: the feed key (purged by every post write) stands for them all.
+    cacheable(c, spaceId, [blogKeys.feeds(spaceId)]);
+    return c.json({ data });
+  });
+
+  // --- posts: writes ---------------------------------------------------------------------------
+
+  app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId, userId } = actor;
+    const { scheduled, ...body } = await parseBody(c, createBody);
+    requirePublishRight(c, actor, body.status);
+    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  const update = async (c: Context<OriginEnv>) => {
+    const actor = await writer(c, 'content.write');
+    const { spaceId, keyId, userId } = actor;
+    const s = pathSlug(c, 'Post not found.');
+    const { scheduled, ...body } = await parseBody(c, updateBody);
+    // Editing a published post's live version or slug, or a scheduled post, is refused by updatePost without content.publish.
+    requirePublishRight(c, actor, body.status);
+    const saved = unwrapWrite(
+      await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  };
+  app.patch('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
+  app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
+
+  app.delete('/v2/posts/:slug', auth, async (c) => {
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
+    const s = pathSlug(c, 'Post not found.');
+    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    return c.body(null, 204);
+  });
+
+  app.get('/v2/manage/posts/:slug', auth, async (c) => {
+    const { spaceId } = await writer(c, 'content.preview');
+    const s = pathSlug(c, 'Post not found.');
+    const found = await getPostForManagement(db(), spaceId, s);
+    if (!found) throw new ApiError('not_found', 'Post not found.');
+    c.header('etag', versionTag(found.version));
+    c.header('cache-control', 'no-store');
+    const data: Omit<PostJson, 'status'> & { status: PostStatus; scheduled: string | null; version: number } = {
+      ...found.post,
+      status: found.status,
+      scheduled: found.scheduledAt?.toISOString() ?? null,
+      version: found.version,
+    };
+    return c.json({ data });
+  });
+
+  /** The revision history, newest first: each revision with the key or member that saved it. */
+  app.get('/v2/manage/posts/:slug/revisions', auth, async (c) => {
+    const { spaceId } = await writer(c, 'content.preview');
+    const found = await getPostForManagement(db(), spaceId, pathSlug(c, 'Post not found.'));
+    if (!found) throw new ApiError('not_found', 'Post not found.');
+    c.header('cache-control', 'no-store');
+    const revisions = await listPostRevisions(db(), found.id);
+    return c.json({ data: revisions.map(revisionEntry) });
+  });
+
+  /** Rollback to any revision: a new save with exactly that revision's content. */
+  app.post('/v2/manage/posts/:slug/rollback', auth, limit(1024), async (c) => {
+    const actor = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = actor;
+    const s = pathSlug(c, 'Post not found.');
+    const body = await parseBody(c, rollbackBody);
+    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  /** Undo a delete. */
+  app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
+    const actor = await writer(c, 'content.delete');
+    const { spaceId, keyId, userId } = actor;
+    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  // --- authors: management (admin key) ---------------------------------------------------------
+
+  app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
+    const actor = await authorizeSpace(db(), c, c.req.param('spaceId'), 'schema.manage');
+    const body = await parseBody(c, authorBody);
+    const author = unwrapWrite(await createAuthor(db(), actor.spaceId, body, writeActor(c, actor)));
+    return c.json({ data: author }, 201);
+  });
+
+  return app;
+}

@@ -1,0 +1,176 @@
+/**
+ * The commit step: every content and model write (pages, collection items and collections,
+ * posts and authors, page types and locales, assets, webhooks — and the scheduler's
+ * publications) runs its transaction through `commitWrite`, which records, inside that
+ * transaction and in this order:
+ *
+ *   - each changed resource's side effects (`w.changed(…)`, any number per write): its revision
+ *     (the resource's own revision writer, where it has revisions), the purge outbox rows
+ *     (origin/outbox/purge-outbox.ts) and the webhook events (origin/outbox/webhook-events.ts);
+ *   - exactly ONE audit row (`w.audit(…)`) through the hash-chained writer (origin/audit/audit.ts):
+ *     the actor (member, API key, scheduler or operator), organization, space, action, target
+ *     and version before/after — written only when the write succeeds, so a refusal (invalid,
+ *     forbidden, not found, stale If-Match: the service returns `ok: false` or throws) commits
+ *     nothing and writes no row. A successful write that named no audit row, or two, is a
+ *     programming error: the transaction is rolled back and the error thrown.
+ *
+ * After the commit it kicks the workers (purge and webhook delivery) registered for the
+ * database handle with `onWritesCommitted` — once, by the app (origin/app.ts) — so no route
+ * wires side effects. (A registry keyed by the handle because the write services receive the
+ * handle only; the scheduler's writes use the same handle and so kick the same workers.)
+ *
+ * It lives in services/ (not http/) because the write services, the scheduler and the CLI call
+ * it from inside their transactions; nothing here knows about HTTP.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { spaces } from '../db/schema/index.js';
+import { audit } from '../audit/audit.js';
+import { enqueuePurge } from './purge-outbox.js';
+import { enqueueWebhookEvent, type WebhookEvent } from './webhook-events.js';
+
+/** Who writes. Members and API keys come from the authorizer (origin/http/authorize.ts). */
+export interface WriteActor {
+  userId: string | null;
+  keyId: string | null;
+  /** Neither a member nor a key: the scheduler, or an operator (CLI, seeding, direct service calls). */
+  system?: 'scheduler' | 'operator';
+  /** The actor's organization when the caller knows it (else read from the space). */
+  organizationId?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export type ActorKind = 'member' | 'api_key' | 'scheduler' | 'operator';
+
+export function actorKind(a: WriteActor): ActorKind {
+  if (a.userId) return 'member';
+  if (a.keyId) return 'api_key';
+  return a.system ?? 'operator';
+}
+
+/** The scheduler, as the actor of its publications. */
+export const SCHEDULER: WriteActor = { userId: null, keyId: null, system: 'scheduler' };
+/** An operator (CLI, seeding, tests calling services directly). */
+export const OPERATOR: WriteActor = { userId: null, keyId: null, system: 'operator' };
+
+/** The side effects of one changed resource. */
+export interface Change {
+  /** Writes the resource's immutable revision (its own revision writer), where it has revisions. */
+  revision?: () => Promise<unknown>;
+  /** Surrogate keys to purge (hard purge unless `soft`). */
+  purge?: { keys: readonly string[]; soft?: boolean };
+  webhooks?: readonly { event: WebhookEvent; data: Record<string, unknown> }[];
+}
+
+/** The one audit row of a write. */
+export interface WriteAudit {
+  /** `<resource>.<verb>`: page.create, item.update, post.delete, page_type.update, asset.upload, … */
+  action: string;
+  target: { type: string; id: string };
+  /** For versioned resources: the version the write replaced (null: none) and the one it made. */
+  version?: { before: number | null; after: number | null };
+  /** Never secrets: ids, statuses, slugs. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface WriteScope {
+  /** The write's transaction. */
+  t: Db;
+  /** Records one changed resource's revision, purge and webhook events. */
+  changed(change: Change): Promise<void>;
+  /** Names the write's audit row (written when the write succeeds, once). */
+  audit(entry: WriteAudit): void;
+}
+
+type Outcome = { ok: boolean };
+
+const kicks = new WeakMap<Db, Set<() => void>>();
+
+/** Registers `kick`, called after every committed write made through `db`; returns the unregister. */
+export function onWritesCommitted(db: Db, kick: () => void): () => void {
+  let set = kicks.get(db);
+  if (!set) kicks.set(db, (set = new Set()));
+  set.add(kick);
+  return () => set.delete(kick);
+}
+
+/**
+ * The chain the row goes to: the space's organization (read, so a row can never land in another
+ * tenant's chain, and known for edge-asserted keys that carry none); an actor naming another
+ * organization than its space's is a programming error.
+ */
+async function organizationOf(t: Db, actor: WriteActor, spaceId: string | null): Promise<string | null> {
+  if (spaceId === null) return actor.organizationId ?? null;
+  const [row] = await t.select({ organizationId: spaces.organizationId }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
+  if (row && actor.organizationId && actor.organizationId !== row.organizationId) throw new CommitRuleBroken('commitWrite: the actor belongs to another organization than the space');
+  return row?.organizationId ?? null;
+}
+
+/** Thrown inside the transaction to roll back a write whose service broke the one-row rule. */
+class CommitRuleBroken extends Error {}
+
+const ROLLBACK = Symbol('rollback');
+
+/**
+ * Runs `work` in one transaction on `db` (or as a savepoint when `db` is already a transaction),
+ * in `spaceId` (null: an organization-level write, then `actor.organizationId` is required), by
+ * `actor`. On `ok: true` writes the audit row the work named and, after the commit, kicks the
+ * workers. On `ok: false` the transaction is rolled back: nothing the work wrote stays.
+ */
+export async function commitWrite<R extends Outcome>(db: Db, actor: WriteActor, spaceId: string | null, work: (w: WriteScope) => Promise<R>): Promise<R> {
+  let refused: R | undefined;
+  let result: R;
+  try {
+    result = await db.transaction(async (tx) => {
+      const t = tx as unknown as Db;
+      const entries: WriteAudit[] = [];
+      const scope: WriteScope = {
+        t,
+        async changed(change) {
+          if (spaceId === null && (change.purge || change.webhooks)) throw new CommitRuleBroken('commitWrite: purges and webhook events need a space');
+          if (change.revision) await change.revision();
+          if (change.purge) await enqueuePurge(t, change.purge.keys, { spaceId, soft: change.purge.soft ?? false });
+          for (const h of change.webhooks ?? []) await enqueueWebhookEvent(t, spaceId!, h.event, h.data);
+        },
+        audit(entry) {
+          entries.push(entry);
+        },
+      };
+      const r = await work(scope);
+      if (!r.ok) {
+        refused = r;
+        throw ROLLBACK;
+      }
+      if (entries.length !== 1) throw new CommitRuleBroken(`commitWrite: a successful write names exactly one audit row (got ${entries.length})`);
+      const entry = entries[0]!;
+      // Last in the transaction: the chain's advisory lock is held only until the commit, and no
+      // writer waits on a row lock while holding it (so writes of one organization cannot deadlock).
+      const organizationId = await organizationOf(t, actor, spaceId);
+      if (organizationId === null) throw new CommitRuleBroken('commitWrite: the write has no organization');
+      await audit(
+        t,
+        { userId: actor.userId, keyId: actor.keyId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null },
+        {
+          action: entry.action,
+          result: 'success',
+          organizationId,
+          targetType: entry.target.type,
+          targetId: entry.target.id,
+          metadata: {
+            ...entry.metadata,
+            actor: actorKind(actor),
+            space_id: spaceId,
+            ...(entry.version ? { version_before: entry.version.before, version_after: entry.version.after } : {}),
+          },
+        },
+      );
+      return r;
+    });
+  } catch (err) {
+    if (err === ROLLBACK && refused !== undefined) return refused;
+    throw err;
+  }
+  for (const kick of kicks.get(db) ?? []) kick();
+  return result;
+}
