@@ -2,7 +2,7 @@
  * The page-read fast path: `GET /v2/pages/{type}/{slug}/` with a directly presented key or a valid
  * edge assertion (the edge's cache misses), the origin's hot read, answered straight from
  * node:http. Through Hono and @hono/node-server the same answer costs a web Request and Response,
- * header objects built and rewritten, a child logger and the route's own parsing, around the one prepared query that finds the key and the
+ * header objects built and rewritten, a child logger and the canonical rewrite, around the one prepared query that finds the key and the
  * page (findKeyAndPublishedPage, origin/content/pages/pages.ts). Here it is the lookup, one header
  * list copied from a template built once, and the body written as stored.
  *
@@ -28,9 +28,14 @@
  * listener (the chain), which answers as it always did — it looks the key and the page up
  * again, which costs a query on the rare paths only:
  * - declined before the lookup: not a GET (HEAD included), a target or Host that @hono/node-server
- *   would normalise or refuse, another path, percent-encoding, a query parameter other than
- *   `auth_token`, `locale` and `levels` (once each, plain characters, valid values: `preview`
- *   and anything odd go to the chain, so errors keep the chain's precedence and wording), a body;
+ *   would normalise or refuse, a target that is not plain (percent-encoding, `+`, dots, anything
+ *   but ASCII letters, digits, `_`, `-`, `*` and `/`, and in the query `=` and `&`), a body; then
+ *   what the route's own parsing — the same functions, shared/content-request.ts parseReadRequest
+ *   and ./page-read.ts pageRead — refuses (another route, a repeated parameter, a bad page type,
+ *   slug, locale or levels) or reads as a preview, so errors keep the chain's precedence and
+ *   wording. What that parsing accepts is served, as the chain serves its canonical form: a
+ *   parameter the page route does not read (`?utm=x`, `?preview=0`) is dropped, empty path
+ *   segments are ignored, and the access line still records the target as received;
  *   without an assertion: no or a malformed token, repeated Authorization headers; with assertion
  *   headers: no signature header among them, one repeated or with surrounding whitespace, no
  *   EDGE_SHARED_SECRET, or an assertion that does not verify (malformed, expired or from the
@@ -60,7 +65,9 @@ import { REQUEST_ID_HEADER, resolveRequestId } from '../../../shared/request-id.
 import { applySecureHeaders } from '../../../shared/secure-headers.js';
 import type { AppContext } from '../../context.js';
 import type { OriginEnv } from '../../env.js';
-import { LEVELS_RE, PAGE_TYPE_RE, SLUG_RE, isLocale, pageResponseHeaders, pageSurrogateKey } from './read-route.js';
+import { TOKEN_PARAM, isReadPath, parseReadRequest } from '../../../shared/content-request.js';
+import { ApiError } from '../../../shared/errors.js';
+import { pageRead, pageResponseHeaders, pageSurrogateKey } from './page-read.js';
 import { authenticate } from '../../http/authenticate.js';
 import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawQuery } from './pages.js';
 import { isPlainHost } from '../../../shared/plain-host.js';
@@ -78,11 +85,14 @@ export interface ReadPath {
   readonly counts: { served: number; declined: number; queries: number };
 }
 
-/** The page-read route's path, with an optional trailing slash (the app is not strict); type and slug are then checked as the route checks them. */
-const PAGE_PATH = /^\/v2\/pages\/([^/]+)\/([^/]+)\/?$/;
-/** A query of plain characters only, so Hono's and URLSearchParams' parsing agree with the split below. */
-const PLAIN_QUERY = /^[A-Za-z0-9_=&-]+$/;
-const PLAIN_VALUE = /^[A-Za-z0-9_-]+$/;
+/**
+ * A path and a query of plain characters only: nothing percent-encoded, no dot segment, nothing
+ * node-server's URL would re-encode, so the URL the chain reads (`c.req.url`) is the target as sent
+ * and every reader of the query (URLSearchParams, Hono) sees the same names and values. What the
+ * path and query mean is the shared parser's to say.
+ */
+const PLAIN_PATH = /^\/[A-Za-z0-9_*/-]*$/;
+const PLAIN_QUERY = /^\?[A-Za-z0-9_=&-]+$/;
 const ASSERTION_NAMES: readonly string[] = Object.values(ASSERTION_HEADERS);
 
 const isHttpWhitespace = (code: number) => code === 9 || code === 10 || code === 13 || code === 32;
@@ -191,36 +201,24 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
 
   /** The request as the chain would read it, or null when it is not the plain case. */
   function pageReadOf(incoming: IncomingMessage): PageReadRequest | null {
+    // Plainness: what @hono/node-server would take exactly as sent (a GET without a body, a target of plain characters).
     if (incoming.method !== 'GET') return null;
     const target = incoming.url;
     if (target === undefined) return null;
     const q = target.indexOf('?');
-    const m = PAGE_PATH.exec(q === -1 ? target : target.slice(0, q));
-    // The route's own patterns: no percent-encoding or anything else Hono would decode or refuse gets past them.
-    if (!m || !PAGE_TYPE_RE.test(m[1]!) || !SLUG_RE.test(m[2]!)) return null;
+    const pathname = q === -1 ? target : target.slice(0, q);
+    const search = q === -1 ? '' : target.slice(q);
+    if (!PLAIN_PATH.test(pathname) || (q !== -1 && !PLAIN_QUERY.test(search))) return null;
     const headers = incoming.headers;
     if (headers['content-length'] !== undefined || headers['transfer-encoding'] !== undefined) return null; // a GET with a body
 
-    let queryToken: string | null = null;
-    let locale: string | null = null;
-    let levels: string | null = null;
-    if (q !== -1) {
-      const query = target.slice(q + 1);
-      if (!PLAIN_QUERY.test(query)) return null;
-      for (const part of query.split('&')) {
-        const eq = part.indexOf('=');
-        if (eq <= 0) return null;
-        const name = part.slice(0, eq);
-        const value = part.slice(eq + 1);
-        if (!PLAIN_VALUE.test(value)) return null;
-        if (name === 'auth_token' && queryToken === null) queryToken = value;
-        else if (name === 'locale' && locale === null) locale = value;
-        else if (name === 'levels' && levels === null) levels = value;
-        else return null; // another parameter (preview among them), or one repeated
-      }
-    }
-    if (locale !== null && !isLocale(locale)) return null;
-    if (levels !== null && !LEVELS_RE.test(levels)) return null;
+    // The route's reading, shared (shared/content-request.ts, then ./page-read.ts): anything refused or a preview is the chain's.
+    // Only a path the chain hands to the parser (origin/http/content-read.ts canonicalRead): `//v2/…` is the router's (a 404).
+    if (!isReadPath(pathname)) return null;
+    const parsed = parseReadRequest(pathname, search);
+    if (!parsed.ok || parsed.request.kind !== 'content') return null;
+    const page = pageRead(parsed.request);
+    if (page instanceof ApiError || page.preview) return null;
 
     const rawHeaders = incoming.rawHeaders;
     let authorizations = 0;
@@ -268,7 +266,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
           const value = headers[name];
           return typeof value === 'string' ? value : undefined;
         },
-        authToken: () => queryToken,
+        // As the chain's `c.req.url` carries it (a plain query: nothing decodes differently); the parser allowed it at most once.
+        authToken: () => (q === -1 ? null : new URLSearchParams(search).get(TOKEN_PARAM)),
         target: () => {
           const parsed = new URL(url);
           return parsed.pathname + parsed.search;
@@ -282,7 +281,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
       auth.via === 'token'
         ? { via: 'token', tokenHash: auth.tokenHash }
         : { via: 'edge', keyId: auth.principal.keyId, spaceId: auth.principal.spaceId, kind: auth.principal.kind, scopes: auth.principal.scopes, clientIp: auth.clientIp };
-    return { pageType: m[1]!, slug: m[2]!, locale, principal, url, requestId };
+    return { pageType: page.pageType, slug: page.slug, locale: page.locale, principal, url, requestId };
   }
 
   /** Writes the page's 200 and answers true, or answers false having written nothing (the chain answers). */

@@ -1,59 +1,16 @@
 import { Hono, type Context } from 'hono';
 import { ApiError } from '../../../shared/errors.js';
-import { formatSurrogateControl, surrogateKeys } from '../../../shared/surrogate.js';
+import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { AppContext } from '../../context.js';
 import type { OriginEnv } from '../../env.js';
 import { contentReadOf, contentReader } from '../../http/content-read.js';
 import { acceptKey, apiKeyAuth, authenticationOrThrow, lookUpKey } from '../../http/api-key-auth.js';
 import { Expander } from './lists.js';
+import { pageRead, pageResponseHeaders, pageSurrogateKey, type PageRead } from './page-read.js';
 import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage } from './pages.js';
 
-export const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
-export const PAGE_TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
-export const LEVELS_RE = /^[1-5]$/;
-export const isLocale = (v: string) => /^[a-z]{2,3}$/.test(v) || /^[a-z]{2,3}-[A-Za-z0-9]{2,8}$/.test(v);
-
-/** Long at the edge (purged on change), short in browsers. */
-export const CONTENT_SURROGATE_CONTROL = formatSurrogateControl({ maxAge: 86_400, staleWhileRevalidate: 60, staleIfError: 604_800 });
-export const CONTENT_BROWSER_CACHE_CONTROL = 'max-age=60';
-
-/** The headers of a page read's 200 (before the app adds the request id and the secure headers). */
-export function pageResponseHeaders(surrogateKey: string): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'surrogate-key': surrogateKey,
-    'surrogate-control': CONTENT_SURROGATE_CONTROL,
-    'cache-control': CONTENT_BROWSER_CACHE_CONTROL,
-  };
-}
-
-/** The Surrogate-Key value of a page read: the space, the page, the slug as requested, then any embedded pages' keys. */
-export function pageSurrogateKey(spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string> = []): string {
-  const own = [surrogateKeys.space(spaceId), surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug)];
-  const more = [...extraKeys];
-  return (more.length === 0 ? own : [...new Set([...own, ...more])]).join(' ');
-}
-
-interface PageRead {
-  pageType: string;
-  slug: string;
-  locale: string | null;
-  levels: number;
-  preview: boolean;
-}
-
-/** The request's parameters, or the error to answer once the caller is authenticated. */
-function pageRead(c: Context<OriginEnv>): PageRead | ApiError {
-  const pageType = c.req.param('pageType') ?? '';
-  const slug = c.req.param('slug') ?? '';
-  if (!PAGE_TYPE_RE.test(pageType)) return new ApiError('bad_request', 'Invalid page type.');
-  if (!SLUG_RE.test(slug)) return new ApiError('not_found', 'Page not found.');
-  const locale = c.req.query('locale') ?? null;
-  if (locale !== null && !isLocale(locale)) return new ApiError('bad_request', 'Invalid locale.');
-  const levelsParam = c.req.query('levels');
-  if (levelsParam !== undefined && !LEVELS_RE.test(levelsParam)) return new ApiError('bad_request', 'levels must be an integer from 1 to 5.');
-  return { pageType, slug, locale, levels: levelsParam === undefined ? 2 : Number(levelsParam), preview: contentReadOf(c).preview };
-}
+// The page read's parameters and headers are origin/content/pages/page-read.ts's (the fast path shares them); re-exported for the other read routes.
+export { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL, isLocale } from './page-read.js';
 
 function notFound(spaceId: string, slug: string): ApiError {
   // Tagged, so the edge's short negative cache is purged when the page is created.
@@ -100,7 +57,7 @@ export function contentRoutes(ctx: AppContext) {
     const now = new Date(ctx.now() * 1000);
     // origin/http/authenticate.ts: an edge assertion is accepted here, every refusal answered (401).
     const key = authenticationOrThrow(ctx, c, now); // null: asserted by the edge (accepted)
-    const q = pageRead(c);
+    const q = pageRead(contentReadOf(c));
     if (key === null || q instanceof ApiError || q.preview || !raw) {
       if (key !== null) await lookUpKey(ctx, c, key, now);
       if (q instanceof ApiError) throw q;
