@@ -51,6 +51,20 @@ export default {
       to: { path: '^edge/middleware/[^/]+/', pathNot: '^edge/middleware/($1/|[^/]+/(index|config)[.]ts$)' },
     },
     {
+      name: 'origin-domain-public-modules',
+      comment: "Outside a domain (origin/app.ts, main.ts, http/, db/, cli/, jobs/ …) a domain is used through its public modules only: index.ts (its services) and routes.ts (its HTTP surface, for the app).",
+      severity: 'error',
+      from: { path: '^origin/', pathNot: '^origin/(content|identity|audit|outbox|ops)/|[.]test[.]ts$' },
+      to: { path: '^origin/(content|identity|audit|outbox|ops)/', pathNot: '^origin/(content|identity|audit|outbox|ops)/(index|routes)[.]ts$' },
+    },
+    {
+      name: 'origin-domain-no-reaching-in',
+      comment: "A domain uses another domain through that domain's index.ts or routes.ts, never its internals (unit tests beside the code may).",
+      severity: 'error',
+      from: { path: '^origin/(content|identity|audit|outbox|ops)/', pathNot: '[.]test[.]ts$' },
+      to: { path: '^origin/(content|identity|audit|outbox|ops)/', pathNot: '^origin/($1/|(content|identity|audit|outbox|ops)/(index|routes)[.]ts$)' },
+    },
+    {
       name: 'fastly-only-in-workers',
       comment: 'fastly:* modules exist only in a Compute worker: the edge and the benchmark worker beside it.',
       severity: 'error',

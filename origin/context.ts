@@ -6,11 +6,11 @@
 import type { OriginConfig } from './config.js';
 import type { Envelope } from './crypto/envelope.js';
 import type { Database } from './db/client.js';
-import type { AfterResponseQueue } from './identity/after-response.js';
-import type { MailTransport } from './identity/mail.js';
+import type { AfterResponseQueue } from './identity/index.js';
+import type { MailTransport } from './identity/index.js';
 import type { Logger } from './logger.js';
-import type { IdentityContext } from './identity/context.js';
-import type { KeyUsageSink } from './identity/keys/key-usage.js';
+import type { IdentityContext } from './identity/index.js';
+import type { KeyUsageSink } from './identity/index.js';
 
 export interface OriginDeps {
   config: OriginConfig;

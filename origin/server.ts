@@ -13,7 +13,7 @@ import type { Hono } from 'hono';
 import type { OriginConfig } from './config.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
-import { readPathOf } from './content/pages/read-path.js';
+import { readPathOf } from './content/index.js';
 import { answerClientError } from './http/input.js';
 
 /** Mozilla Server Side TLS "intermediate" (v5.7) TLS 1.2 suites; TLS 1.3 suites are Node's defaults. */

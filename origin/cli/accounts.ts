@@ -19,7 +19,7 @@
  * 1 configuration or database error; 2 bad usage or no account with that email (one line on
  * stderr).
  */
-import { checkedReason, describeAccount, disableAccount, enableAccount, type AccountSummary } from '../identity/accounts/accounts.js';
+import { checkedReason, describeAccount, disableAccount, enableAccount, type AccountSummary } from '../identity/index.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run accounts -- disable <email> [--reason "…"] | enable <email> [--reason "…"] | show <email>';

@@ -11,7 +11,7 @@
  * chain, seq, row id and reason) or a configuration / database error; 2 bad usage.
  */
 import { isUuid } from '../http/authorize.js';
-import { verifyAuditChain, type ChainBreakReason } from '../audit/audit.js';
+import { verifyAuditChain, type ChainBreakReason } from '../audit/index.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run audit -- verify [--org <uuid>]';

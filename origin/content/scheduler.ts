@@ -11,7 +11,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { PeriodicRunner } from '../jobs/periodic.js';
 import { duePosts, updatePost } from './blog/blog.js';
-import { onWritesCommitted, SCHEDULER } from '../outbox/commit.js';
+import { onWritesCommitted, SCHEDULER } from '../outbox/index.js';
 import { dueItems, updateItem } from './collections/collections.js';
 import { duePages, updatePage } from './pages/writes.js';
 

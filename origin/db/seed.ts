@@ -6,8 +6,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { memberships, organizations, pages, spaces, users } from './schema/index.js';
-import { issueApiKey } from '../identity/keys/api-keys.js';
-import { renderPage } from '../content/pages/pages.js';
+import { issueApiKey } from '../identity/index.js';
+import { renderPage } from '../content/index.js';
 
 export const DEMO_ORG_SLUG = 'demo';
 

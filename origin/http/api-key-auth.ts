@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate, credentialRequest, keyPrincipal, refusalError, type Authentication } from './authenticate.js';
 import { receivedUrl } from './content-read.js';
-import { findActiveKeyByHash, type ActiveKey } from '../identity/keys/api-keys.js';
+import { findActiveKeyByHash, type ActiveKey } from '../identity/index.js';
 
 const decided = new WeakMap<Request, Authentication>();
 

@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
-import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from '../identity/sessions/sessions.js';
+import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from '../identity/index.js';
 import { credentialRequest, offersKey } from './authenticate.js';
 import { apiKeyAuth } from './api-key-auth.js';
 

@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginEnv } from '../env.js';
-import type { WriteActor } from '../outbox/commit.js';
+import type { WriteActor } from '../outbox/index.js';
 import type { Actor } from './authorize.js';
 import { timestampField } from './input.js';
 

@@ -25,7 +25,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { spaces } from '../db/schema/index.js';
-import { audit } from '../audit/audit.js';
+import { audit } from '../audit/index.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, type WebhookEvent } from './webhook-events.js';
 

@@ -10,7 +10,7 @@ import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
 import { authorizeContent } from '../../http/authorize.js';
 import { writeActor } from '../../http/revisions.js';
-import { commitWrite } from '../../outbox/commit.js';
+import { commitWrite } from '../../outbox/index.js';
 
 export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
 /** Media types accepted for upload. No SVG or HTML: they can carry script. */

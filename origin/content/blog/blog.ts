@@ -19,8 +19,8 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL 
 import type { Db } from '../../db/client.js';
 import { authors, categories, postCategories, postRevisions, posts, postTags, tags } from '../../db/schema/index.js';
 import type { FeedPost } from '../feeds/feeds.js';
-import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/commit.js';
-import { postWebhookData } from '../../outbox/webhook-events.js';
+import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/index.js';
+import { postWebhookData } from '../../outbox/index.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import { cleanString, POST_FIELD_KINDS } from '../model/schema.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from '../live-changes.js';

@@ -21,8 +21,8 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { collectionItemRevisions, collectionItems, collections, locales, spaces } from '../../db/schema/index.js';
-import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/commit.js';
-import { collectionItemWebhookData } from '../../outbox/webhook-events.js';
+import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/index.js';
+import { collectionItemWebhookData } from '../../outbox/index.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from '../live-changes.js';
 import { cleanFreeformValue, cleanString, COLLECTION_FIELD_KINDS, COLLECTION_FIELD_TYPES, type CollectionFieldType } from '../model/schema.js';

@@ -9,7 +9,7 @@ import { surrogateKeys } from '../../../shared/surrogate.js';
 import { parseFieldSchema, validateFields, type FieldSchema } from './schema.js';
 import type { Db } from '../../db/client.js';
 import { locales, pages, pageTypes, spaces } from '../../db/schema/index.js';
-import { commitWrite, type WriteActor } from '../../outbox/commit.js';
+import { commitWrite, type WriteActor } from '../../outbox/index.js';
 
 export type ServiceResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid'; detail: string };
 

@@ -15,9 +15,9 @@ import type { Db } from '../../db/client.js';
 import { pageRevisions, pages, spaces } from '../../db/schema/index.js';
 import { cleanFreeformValue, validateFields } from '../model/schema.js';
 import { findPageTypeSchema } from '../model/page-types.js';
-import { commitWrite, type Change, type WriteActor, type WriteScope } from '../../outbox/commit.js';
+import { commitWrite, type Change, type WriteActor, type WriteScope } from '../../outbox/index.js';
 import { renderPage } from './pages.js';
-import { pageWebhookData } from '../../outbox/webhook-events.js';
+import { pageWebhookData } from '../../outbox/index.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from '../live-changes.js';
 
 /** Who the webhook payload names as editor until the identity issue brings users. */

@@ -10,7 +10,7 @@
 import { and, asc, eq, isNull, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { memberships, organizations, spaces, totpFactors, users, type Role } from '../../db/schema/index.js';
-import { audit, type AuditActor } from '../../audit/audit.js';
+import { audit, type AuditActor } from '../../audit/index.js';
 import { revokeUserSessions } from '../sessions/sessions.js';
 
 /** Longest reason kept in the audit metadata. */

@@ -33,7 +33,7 @@ import { MAX_PASSWORD_LENGTH } from '../passwords/password-policy.js';
 import { generateRecoveryCodes, generateTotpSecret, otpauthQrDataUrl, otpauthUri, verifyTotp } from '../totp/totp.js';
 import { authenticate } from '../../http/request-auth.js';
 import { pgCaptchaStore, recentAttemptsFromIp, recentFailures, recordAttempt, type AttemptAction } from './auth-attempts.js';
-import { audit, type AuditActor } from '../../audit/audit.js';
+import { audit, type AuditActor } from '../../audit/index.js';
 import { assertAcceptablePassword, hashNewPassword, recoveryCodeHash, recoveryCodeLookups, sendMail, verifyUserPassword } from '../context.js';
 import {
   clearedSessionCookie,

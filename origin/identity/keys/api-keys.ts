@@ -4,8 +4,8 @@ import { KIND_SCOPES, type Action } from '../../../shared/permissions.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { Db } from '../../db/client.js';
 import { apiKeys } from '../../db/schema/index.js';
-import { audit, type AuditActor } from '../../audit/audit.js';
-import { enqueuePurge } from '../../outbox/purge-outbox.js';
+import { audit, type AuditActor } from '../../audit/index.js';
+import { enqueuePurge } from '../../outbox/index.js';
 
 export interface ActiveKey {
   id: string;

@@ -27,7 +27,7 @@ import { authorizeOrg, effectiveRole, isUuid, type Actor } from '../../http/auth
 import { parseBody } from '../../http/body.js';
 import { timestampField } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
-import { audit } from '../../audit/audit.js';
+import { audit } from '../../audit/index.js';
 import { createApiKey, decideScopes, listApiKeys, revokeApiKey, rotateApiKey, type KeyResult } from './api-keys.js';
 import { requireRecentReauthentication } from '../sessions/sessions.js';
 import { requestActor } from '../accounts/routes.js';

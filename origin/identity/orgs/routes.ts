@@ -36,11 +36,11 @@ import { authorizeOrg, authorizeSpace, effectiveRole, isUuid, type Actor } from 
 import { parseBody } from '../../http/body.js';
 import { timestampParam } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
-import { audit, verifyAuditChain } from '../../audit/audit.js';
+import { audit, verifyAuditChain } from '../../audit/index.js';
 import { assertAcceptablePassword, hashNewPassword, sendMail } from '../context.js';
 import { revokeUserSessions } from '../sessions/sessions.js';
 import { createSpace, memberSpaceIds, isSpaceSlug, organizationSpaces, spacesByIds, spaceView } from './spaces.js';
-import { isLocale } from '../../content/pages/read-route.js';
+import { isLocale } from '../../content/routes.js';
 import { requestActor } from '../accounts/routes.js';
 
 const BODY_LIMIT = 8 * 1024;
