@@ -72,9 +72,6 @@ export function revisionEntry<T extends ListedRevision>({ created, createdByKey,
   return { ...rest, created: created.toISOString(), created_by_key: createdByKey, created_by_user: createdByUser };
 }
 
-/** What the content write services return (pages, collection items, posts). */
-export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
-
 /**
  * The authorized actor of a write as the commit step (origin/outbox/commit.ts) records it in the
  * audit row: member or API key, organization (unknown for an edge-asserted key: the commit step
@@ -82,26 +79,4 @@ export type WriteOutcome<T> = { ok: true; value: T } | { ok: false; error: 'not_
  */
 export function writeActor(c: Context<OriginEnv>, actor: Actor): WriteActor {
   return { userId: actor.userId, keyId: actor.keyId, organizationId: actor.organizationId || null, ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null };
-}
-
-/**
- * A service result as the HTTP answer: the value, or the matching error — 404, 400 (prefixed
- * with `invalidPrefix` for validation failures), 412, or 403 for a live change without
- * content.publish (origin/content/live-changes.ts). Side effects (purge, webhooks, audit, the
- * workers' kick) are the commit step's (origin/outbox/commit.ts), not the route's.
- */
-export function unwrapWrite<T>(r: WriteOutcome<T>, invalidPrefix = ''): T {
-  if (r.ok) return r.value;
-  switch (r.error) {
-    case 'not_found':
-      throw new ApiError('not_found', r.detail);
-    case 'conflict':
-      throw new ApiError('bad_request', r.detail);
-    case 'invalid':
-      throw new ApiError('bad_request', `${invalidPrefix}${r.detail}`);
-    case 'version_mismatch':
-      throw new ApiError('precondition_failed', r.detail);
-    case 'forbidden':
-      throw new ApiError('forbidden', r.detail);
-  }
 }

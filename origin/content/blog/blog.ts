@@ -17,6 +17,7 @@
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { Result } from '../../http/result.js';
 import { authors, categories, postCategories, postRevisions, posts, postTags, tags } from '../../db/schema/index.js';
 import type { FeedPost } from '../feeds/feeds.js';
 import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/index.js';
@@ -355,8 +356,6 @@ export async function feedPosts(db: Db, spaceId: string, f: Pick<PostFilters, 'c
 // ---------------------------------------------------------------------------------------------
 // Writes
 
-export type BlogWriteResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'conflict' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
-
 export type PostStatus = 'draft' | 'published' | 'scheduled';
 
 export interface PostInput {
@@ -582,7 +581,7 @@ async function finish(
 
 type Terms = { categoryIds: string[] | null; tagIds: string[] | null; created: string[] };
 
-async function resolveAll(t: Db, spaceId: string, input: PostInput): Promise<BlogWriteResult<{ author: AuthorRow | null | undefined; terms: Terms }>> {
+async function resolveAll(t: Db, spaceId: string, input: PostInput): Promise<Result<{ author: AuthorRow | null | undefined; terms: Terms }>> {
   let author: AuthorRow | null | undefined = input.author === null ? null : undefined;
   if (input.author) {
     author = await resolveAuthor(t, spaceId, input.author);
@@ -618,15 +617,15 @@ function columnsOf(input: PostInput): Partial<typeof posts.$inferInsert> {
   };
 }
 
-export async function createPost(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+export async function createPost(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<Result<SavedPost>> {
   return refusingLiveChanges(() => createPostTx(db, spaceId, input, opts));
 }
 
-async function createPostTx(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+async function createPostTx(db: Db, spaceId: string, input: PostInput & { title: string; slug: string }, opts: SaveOptions): Promise<Result<SavedPost>> {
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<Result<SavedPost>> => {
     const t = w.t;
     const [existing] = await t.select().from(posts).where(and(eq(posts.spaceId, spaceId), eq(posts.slug, input.slug))).for('update').limit(1);
-    if (existing && !existing.deletedAt) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug}" already exists.` };
+    if (existing && !existing.deletedAt) return { ok: false, error: 'duplicate', detail: `A post with slug "${input.slug}" already exists.` };
     const resolved = await resolveAll(t, spaceId, input);
     if (!resolved.ok) return resolved;
     const { author, terms } = resolved.value;
@@ -668,7 +667,7 @@ async function createPostTx(db: Db, spaceId: string, input: PostInput & { title:
         .onConflictDoNothing()
         .returning();
       // A concurrent create of the same slug won the race.
-      if (!inserted) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug}" already exists.` };
+      if (!inserted) return { ok: false, error: 'duplicate', detail: `A post with slug "${input.slug}" already exists.` };
       row = inserted;
     }
     await replaceLinks(t, row.id, terms.categoryIds, terms.tagIds);
@@ -689,18 +688,18 @@ function isUniqueViolation(err: unknown): boolean {
   return false;
 }
 
-export async function updatePost(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+export async function updatePost(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<Result<SavedPost>> {
   try {
     return await refusingLiveChanges(() => updatePostTx(db, spaceId, slug, input, expectedVersion, opts));
   } catch (err) {
     // A concurrent rename took the new slug between our check and our update.
-    if (isUniqueViolation(err)) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug ?? slug}" already exists.` };
+    if (isUniqueViolation(err)) return { ok: false, error: 'duplicate', detail: `A post with slug "${input.slug ?? slug}" already exists.` };
     throw err;
   }
 }
 
 /** The live (not deleted) post, locked for this transaction, if it is still at `expectedVersion`. */
-async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<BlogWriteResult<PostRow>> {
+async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<Result<PostRow>> {
   const [current] = await t
     .select()
     .from(posts)
@@ -714,8 +713,8 @@ async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersio
   return { ok: true, value: current };
 }
 
-async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostInput, expectedVersion: number | null, opts: SaveOptions): Promise<Result<SavedPost>> {
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<Result<SavedPost>> => {
     const t = w.t;
     const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
     if (!locked.ok) return locked;
@@ -725,7 +724,7 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
     }
     if (input.slug !== undefined && input.slug !== slug) {
       const [taken] = await t.select({ id: posts.id }).from(posts).where(and(eq(posts.spaceId, spaceId), eq(posts.slug, input.slug))).limit(1);
-      if (taken) return { ok: false, error: 'conflict', detail: `A post with slug "${input.slug}" already exists.` };
+      if (taken) return { ok: false, error: 'duplicate', detail: `A post with slug "${input.slug}" already exists.` };
     }
     const resolved = await resolveAll(t, spaceId, input);
     if (!resolved.ok) return resolved;
@@ -762,12 +761,12 @@ async function updatePostTx(db: Db, spaceId: string, slug: string, input: PostIn
   });
 }
 
-export async function deletePost(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+export async function deletePost(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<Result<SavedPost>> {
   return refusingLiveChanges(() => deletePostTx(db, spaceId, slug, expectedVersion, opts));
 }
 
-async function deletePostTx(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+async function deletePostTx(db: Db, spaceId: string, slug: string, expectedVersion: number | null, opts: SaveOptions): Promise<Result<SavedPost>> {
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<Result<SavedPost>> => {
     const t = w.t;
     const locked = await lockLivePost(t, spaceId, slug, expectedVersion);
     if (!locked.ok) return locked;
@@ -828,7 +827,7 @@ export async function rollbackPost(
   change: { version: number; status?: 'draft' | 'published' },
   expectedVersion: number | null,
   opts: SaveOptions,
-): Promise<BlogWriteResult<SavedPost>> {
+): Promise<Result<SavedPost>> {
   const current = await getPostForManagement(db, spaceId, slug);
   if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
   const [revision] = await db
@@ -861,12 +860,12 @@ export async function rollbackPost(
 }
 
 /** Undo a soft delete: the post (and its published form, if it had one) is visible again. */
-export async function restorePost(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
+export async function restorePost(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<Result<SavedPost>> {
   return refusingLiveChanges(() => restorePostTx(db, spaceId, slug, opts));
 }
 
-async function restorePostTx(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<BlogWriteResult<SavedPost>> {
-  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<BlogWriteResult<SavedPost>> => {
+async function restorePostTx(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<Result<SavedPost>> {
+  return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<Result<SavedPost>> => {
     const t = w.t;
     const [current] = await t
       .select()
@@ -901,8 +900,8 @@ export async function duePosts(db: Db, now: Date, limit = 50) {
 
 export type AuthorInput = Partial<Omit<AuthorJson, 'slug'>> & { slug: string };
 
-export async function createAuthor(db: Db, spaceId: string, input: AuthorInput, actor: WriteActor): Promise<BlogWriteResult<AuthorJson>> {
-  return commitWrite(db, actor, spaceId, async (w): Promise<BlogWriteResult<AuthorJson>> => {
+export async function createAuthor(db: Db, spaceId: string, input: AuthorInput, actor: WriteActor): Promise<Result<AuthorJson>> {
+  return commitWrite(db, actor, spaceId, async (w): Promise<Result<AuthorJson>> => {
     const t = w.t;
     const [row] = await t
       .insert(authors)
@@ -923,7 +922,7 @@ export async function createAuthor(db: Db, spaceId: string, input: AuthorInput, 
       })
       .onConflictDoNothing()
       .returning();
-    if (!row) return { ok: false, error: 'conflict', detail: `An author with slug "${input.slug}" already exists.` };
+    if (!row) return { ok: false, error: 'duplicate', detail: `An author with slug "${input.slug}" already exists.` };
     await w.changed({ purge: { keys: [blogKeys.authors(spaceId), blogKeys.author(row.id)] } });
     w.audit({ action: 'author.create', target: { type: 'author', id: row.id }, metadata: { slug: row.slug } });
     return { ok: true, value: renderAuthor(row) };

@@ -54,7 +54,8 @@ import { renderAtom, renderRss, renderSitemap } from '../feeds/feeds.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
 import { parseBody } from '../../http/body.js';
 import { urlProblem } from '../model/sanitize.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite, writeActor } from '../../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, writeActor } from '../../http/revisions.js';
+import { unwrap } from '../../http/result.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -323,7 +324,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const { scheduled, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrapWrite(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -334,7 +335,7 @@ export function blogRoutes(ctx: AppContext) {
     const { scheduled, ...body } = await parseBody(c, updateBody);
     // Editing a published post's live version or slug, or a scheduled post, is refused by updatePost without content.publish.
     requirePublishRight(c, actor, body.status);
-    const saved = unwrapWrite(
+    const saved = unwrap(
       await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
@@ -346,7 +347,7 @@ export function blogRoutes(ctx: AppContext) {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
-    unwrapWrite(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    unwrap(await deletePost(db(), spaceId, s, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     return c.body(null, 204);
   });
 
@@ -382,7 +383,7 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrapWrite(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    const saved = unwrap(await rollbackPost(db(), spaceId, s, body, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -391,7 +392,7 @@ export function blogRoutes(ctx: AppContext) {
   app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    const saved = unwrapWrite(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    const saved = unwrap(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -401,7 +402,7 @@ export function blogRoutes(ctx: AppContext) {
   app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
     const actor = await authorizeSpace(db(), c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, authorBody);
-    const author = unwrapWrite(await createAuthor(db(), actor.spaceId, body, writeActor(c, actor)));
+    const author = unwrap(await createAuthor(db(), actor.spaceId, body, writeActor(c, actor)));
     return c.json({ data: author }, 201);
   });
 

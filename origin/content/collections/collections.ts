@@ -20,6 +20,7 @@
  */
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import type { Result, ServiceErrorKind } from '../../http/result.js';
 import { collectionItemRevisions, collectionItems, collections, locales, spaces } from '../../db/schema/index.js';
 import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/index.js';
 import { collectionItemWebhookData } from '../../outbox/index.js';
@@ -50,9 +51,7 @@ const API_EDITOR = 'API';
 /** A scheduled item is unpublished (like a draft) until the scheduler publishes it. */
 export type ItemStatus = 'draft' | 'published' | 'scheduled';
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid' | 'version_mismatch' | 'forbidden'; detail: string };
-
-const fail = (error: 'not_found' | 'invalid' | 'version_mismatch', detail: string): { ok: false; error: typeof error; detail: string } => ({ ok: false, error, detail });
+const fail = (error: ServiceErrorKind, detail: string): { ok: false; error: ServiceErrorKind; detail: string } => ({ ok: false, error, detail });
 
 export const collectionKey = surrogateKeys.collection;
 export const itemKey = surrogateKeys.collectionItem;

@@ -54,11 +54,11 @@ import {
   updateCollection,
   updateItem,
   type CollectionRow,
-  type Result,
 } from './collections.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
 import { ownedSpace } from '../../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, unwrapWrite, writeActor } from '../../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, writeActor } from '../../http/revisions.js';
+import { unwrap } from '../../http/result.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -116,7 +116,8 @@ async function parseBody<S extends z.ZodType>(c: Context<OriginEnv>, schema: S):
   return parsed.data;
 }
 
-const unwrap = <T>(r: Result<T>): T => unwrapWrite(r, 'Invalid request: ');
+/** Collections word their validation refusals 'Invalid request: …' (as ButterCMS does). */
+const INVALID = 'Invalid request: ';
 
 /** The reader's space and preview mode (`preview=1`, or ButterCMS's `test=1`: shared/content-request.ts reads both). */
 const reader = (c: Context<OriginEnv>): { spaceId: string; preview: boolean } => contentReader(c);
@@ -171,7 +172,7 @@ export function collectionRoutes(ctx: AppContext) {
   app.post(base, auth, limit(256 * 1024), async (c) => {
     const actor = await authorizeSpace(db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, createCollectionBody);
-    const created = unwrap(await createCollection(db, actor.spaceId, body, writeActor(c, actor)));
+    const created = unwrap(await createCollection(db, actor.spaceId, body, writeActor(c, actor)), INVALID);
     return c.json({ data: collectionJson(created) }, 201);
   });
 
@@ -195,7 +196,7 @@ export function collectionRoutes(ctx: AppContext) {
     const k = c.req.param('key');
     if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
     const body = await parseBody(c, updateCollectionBody);
-    const updated = unwrap(await updateCollection(db, actor.spaceId, k, body, writeActor(c, actor)));
+    const updated = unwrap(await updateCollection(db, actor.spaceId, k, body, writeActor(c, actor)), INVALID);
     return c.json({ data: collectionJson(updated) });
   });
 
@@ -246,7 +247,9 @@ export function collectionRoutes(ctx: AppContext) {
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
     const saved = unwrap(
-      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
+      await rollbackItem(db, { spaceId, keyId, userId, ...where, version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)),
+      INVALID,
+    );
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -255,7 +258,7 @@ export function collectionRoutes(ctx: AppContext) {
   app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }), INVALID);
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
@@ -341,7 +344,9 @@ export function collectionRoutes(ctx: AppContext) {
     const locale = raw === null ? null : await resolveLocale(db, spaceId, raw);
     if (raw !== null && locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
     unwrap(
-      await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+      await createItems(db, { spaceId, keyId, userId, key: body.key, status: body.status, ...scheduledAt(body), locale, items: body.fields, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }),
+      INVALID,
+    );
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -358,7 +363,9 @@ export function collectionRoutes(ctx: AppContext) {
         db,
         { spaceId, keyId, userId, ...where, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), ...(fields ? { fields } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) },
         expectedVersion(c),
-      ));
+      ),
+      INVALID,
+    );
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
@@ -368,7 +375,7 @@ export function collectionRoutes(ctx: AppContext) {
   app.delete('/v2/content/:key/:id', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
+    unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)), INVALID);
     return c.body(null, 204);
   });
 

@@ -8,10 +8,9 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import { parseFieldSchema, validateFields, type FieldSchema } from './schema.js';
 import type { Db } from '../../db/client.js';
+import type { Result } from '../../http/result.js';
 import { locales, pages, pageTypes, spaces } from '../../db/schema/index.js';
 import { commitWrite, type WriteActor } from '../../outbox/index.js';
-
-export type ServiceResult<T> = { ok: true; value: T } | { ok: false; error: 'not_found' | 'invalid'; detail: string };
 
 export interface PageTypeView {
   slug: string;
@@ -47,10 +46,10 @@ export async function getPageType(db: Db, spaceId: string, slug: string): Promis
   return row ? view(row) : null;
 }
 
-export async function createPageType(db: Db, input: { spaceId: string; slug: string; name: string; fields: unknown }, actor: WriteActor): Promise<ServiceResult<PageTypeView>> {
+export async function createPageType(db: Db, input: { spaceId: string; slug: string; name: string; fields: unknown }, actor: WriteActor): Promise<Result<PageTypeView>> {
   const schema = parseFieldSchema(input.fields);
   if (!schema.ok) return { ok: false, error: 'invalid', detail: `Invalid field schema: ${schema.errors.join('; ')}.` };
-  return commitWrite(db, actor, input.spaceId, async (w): Promise<ServiceResult<PageTypeView>> => {
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<Result<PageTypeView>> => {
     const t = w.t;
     const [row] = await t
       .insert(pageTypes)
@@ -65,14 +64,14 @@ export async function createPageType(db: Db, input: { spaceId: string; slug: str
   });
 }
 
-export async function updatePageType(db: Db, input: { spaceId: string; slug: string; name?: string | undefined; fields?: unknown }, actor: WriteActor): Promise<ServiceResult<PageTypeView>> {
+export async function updatePageType(db: Db, input: { spaceId: string; slug: string; name?: string | undefined; fields?: unknown }, actor: WriteActor): Promise<Result<PageTypeView>> {
   let schema: FieldSchema | undefined;
   if (input.fields !== undefined) {
     const parsed = parseFieldSchema(input.fields);
     if (!parsed.ok) return { ok: false, error: 'invalid', detail: `Invalid field schema: ${parsed.errors.join('; ')}.` };
     schema = parsed.value;
   }
-  return commitWrite(db, actor, input.spaceId, async (w): Promise<ServiceResult<PageTypeView>> => {
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<Result<PageTypeView>> => {
     const t = w.t;
     const [current] = await t
       .select({ id: pageTypes.id })
@@ -136,8 +135,8 @@ export async function spaceLocales(db: Db, spaceId: string): Promise<{ defaultLo
   return { defaultLocale: space.defaultLocale, codes: new Set([space.defaultLocale, ...rows.map((r) => r.code)]) };
 }
 
-export async function createLocale(db: Db, input: { spaceId: string; code: string; name: string; makeDefault: boolean }, actor: WriteActor): Promise<ServiceResult<LocaleView>> {
-  return commitWrite(db, actor, input.spaceId, async (w): Promise<ServiceResult<LocaleView>> => {
+export async function createLocale(db: Db, input: { spaceId: string; code: string; name: string; makeDefault: boolean }, actor: WriteActor): Promise<Result<LocaleView>> {
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<Result<LocaleView>> => {
     const t = w.t;
     const [row] = await t.insert(locales).values({ spaceId: input.spaceId, code: input.code, name: input.name }).onConflictDoNothing().returning();
     if (!row) return { ok: false, error: 'invalid', detail: `The locale "${input.code}" already exists.` };

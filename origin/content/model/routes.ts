@@ -16,7 +16,8 @@ import { ApiError } from '../../../shared/errors.js';
 import type { AppContext } from '../../context.js';
 import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
-import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType, type ServiceResult } from './page-types.js';
+import { createLocale, createPageType, getPageType, listLocales, listPageTypes, updatePageType } from './page-types.js';
+import { unwrap } from '../../http/result.js';
 import { parseBody } from '../../http/body.js';
 import { ownedSpace } from '../../http/tenant.js';
 import { authorizeSpace } from '../../http/authorize.js';
@@ -39,17 +40,6 @@ const updateBody = z
 const localeBody = z
   .object({ code: z.string().refine(isLocale, { message: 'must be a locale code like en, en-US or fr' }), name: z.string().min(1).max(100).optional(), default: z.boolean().optional() })
   .strict();
-
-
-function unwrap<T>(r: ServiceResult<T>): T {
-  if (r.ok) return r.value;
-  switch (r.error) {
-    case 'not_found':
-      throw new ApiError('not_found', r.detail);
-    case 'invalid':
-      throw new ApiError('bad_request', r.detail);
-  }
-}
 
 export function pageTypeRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });

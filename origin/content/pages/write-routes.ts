@@ -19,7 +19,8 @@ import { authorizeContent, mayPublish, requirePublishRight } from '../../http/au
 import type { Action } from '../../../shared/permissions.js';
 import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage } from './writes.js';
 import { parseBody } from '../../http/body.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, unwrapWrite, writeActor } from '../../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, writeActor } from '../../http/revisions.js';
+import { unwrap } from '../../http/result.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -75,7 +76,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrapWrite(
+    unwrap(
       await createPage(ctx.database.db, {
         spaceId,
         keyId,
@@ -100,7 +101,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const body = await parseBody(c, updateBody);
     // Editing a published page's live version, or a scheduled page, is refused by updatePage without content.publish.
     requirePublishRight(c, actor, body.status);
-    const saved = unwrapWrite(
+    const saved = unwrap(
       await updatePage(
         ctx.database.db,
         {
@@ -130,7 +131,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
-    unwrapWrite(
+    unwrap(
       await deletePage(ctx.database.db, { spaceId, keyId, userId, pageType: type, slug: s, locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
     return c.body(null, 204);
   });
@@ -180,7 +181,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const where = target(c);
     const body = await parseBody(c, rollbackBody);
-    const saved = unwrapWrite(
+    const saved = unwrap(
       await rollbackPage(
         ctx.database.db,
         { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) },
@@ -194,7 +195,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
-    const saved = unwrapWrite(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    const saved = unwrap(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
     c.header('etag', `"v${saved.version}"`);
     return c.json({ status: 'pending' }, 202);
   });

@@ -12,6 +12,7 @@
 import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { Db } from '../../db/client.js';
+import type { Result } from '../../http/result.js';
 import { pageRevisions, pages, spaces } from '../../db/schema/index.js';
 import { cleanFreeformValue, validateFields } from '../model/schema.js';
 import { findPageTypeSchema } from '../model/page-types.js';
@@ -57,10 +58,6 @@ export type PageStatus = 'draft' | 'published' | 'scheduled';
 
 /** A revision's status: the page's, or `deleted` for the save that deleted the page. */
 export type PageRevisionStatus = PageStatus | 'deleted';
-
-export type WriteResult<T> =
-  | { ok: true; value: T }
-  | { ok: false; error: 'not_found' | 'conflict' | 'version_mismatch' | 'invalid' | 'forbidden'; detail: string };
 
 const invalidFields = (errors: string[]) => ({ ok: false, error: 'invalid', detail: `Invalid fields: ${errors.join('; ')}.` }) as const;
 
@@ -149,20 +146,20 @@ async function writeRevision(
     .values({ pageId: page.id, version: page.version, name: page.name, status, fields: page.fields as Record<string, unknown>, createdByKey: by.keyId, createdByUser: by.userId });
 }
 
-export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<WriteResult<SavedPage>> {
+export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<Result<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return refusingLiveChanges(() => createPageTx(db, change, locale));
 }
 
-async function createPageTx(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }, locale: string): Promise<WriteResult<SavedPage>> {
-  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+async function createPageTx(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }, locale: string): Promise<Result<SavedPage>> {
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
     const t = w.t;
     const existing = await t
       .select({ id: pages.id, deletedAt: pages.deletedAt })
       .from(pages)
       .where(and(eq(pages.spaceId, change.spaceId), eq(pages.pageType, change.pageType), eq(pages.slug, change.slug), eq(pages.locale, locale)))
       .limit(1);
-    if (existing[0] && !existing[0].deletedAt) return { ok: false, error: 'conflict', detail: `A page with slug "${change.slug}" already exists.` };
+    if (existing[0] && !existing[0].deletedAt) return { ok: false, error: 'duplicate', detail: `A page with slug "${change.slug}" already exists.` };
     if (change.pageType !== '*') {
       // Typed pages follow their page type's schema (read FOR SHARE: a schema change waits for us).
       const schema = await findPageTypeSchema(t, change.spaceId, change.pageType, true);
@@ -232,13 +229,13 @@ function pageAt(at: { spaceId: string; slug: string; pageType: string }, locale:
   );
 }
 
-export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<Result<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return refusingLiveChanges(() => updatePageTx(db, change, expectedVersion, locale));
 }
 
-async function updatePageTx(db: Db, change: PageChange, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
-  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+async function updatePageTx(db: Db, change: PageChange, expectedVersion: number | null, locale: string): Promise<Result<SavedPage>> {
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
     const t = w.t;
     // Locked: the live state compared below is the one this save replaces.
     const [current] = await t
@@ -316,13 +313,13 @@ async function updatePageTx(db: Db, change: PageChange, expectedVersion: number 
  * Soft delete: reads 404 at once; the row (and its history) stays. The delete is a revision too:
  * status `deleted`, with the name and fields the page had, and who deleted it.
  */
-export async function deletePage(db: Db, change: PageAddress, expectedVersion: number | null): Promise<WriteResult<SavedPage>> {
+export async function deletePage(db: Db, change: PageAddress, expectedVersion: number | null): Promise<Result<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return refusingLiveChanges(() => deletePageTx(db, change, expectedVersion, locale));
 }
 
-async function deletePageTx(db: Db, change: PageAddress, expectedVersion: number | null, locale: string): Promise<WriteResult<SavedPage>> {
-  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+async function deletePageTx(db: Db, change: PageAddress, expectedVersion: number | null, locale: string): Promise<Result<SavedPage>> {
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
     const t = w.t;
     const [row] = await t
       .update(pages)
@@ -387,7 +384,7 @@ export async function rollbackPage(
   db: Db,
   change: PageAddress & { version: number; status?: PageStatus },
   expectedVersion: number | null,
-): Promise<WriteResult<SavedPage>> {
+): Promise<Result<SavedPage>> {
   const current = await getPageForManagement(db, change);
   if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
   const [revision] = await db
@@ -408,13 +405,13 @@ export async function rollbackPage(
  * Undo a soft delete: the page (and its published form, if it had one) is visible again. The
  * restore is a revision too: the page's status, name and fields, and who restored it.
  */
-export async function restorePage(db: Db, change: PageAddress): Promise<WriteResult<SavedPage>> {
+export async function restorePage(db: Db, change: PageAddress): Promise<Result<SavedPage>> {
   const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
   return refusingLiveChanges(() => restorePageTx(db, change, locale));
 }
 
-async function restorePageTx(db: Db, change: PageAddress, locale: string): Promise<WriteResult<SavedPage>> {
-  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<WriteResult<SavedPage>> => {
+async function restorePageTx(db: Db, change: PageAddress, locale: string): Promise<Result<SavedPage>> {
+  return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
     const t = w.t;
     const [row] = await t
       .update(pages)
