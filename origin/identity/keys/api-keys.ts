@@ -3,6 +3,7 @@ import { generateApiKey, hashApiKey, isApiKeyHash, parseApiKey, type ApiKeyKind 
 import { KIND_SCOPES, type Action } from '../../../shared/permissions.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { Db } from '../../db/client.js';
+import type { Result } from '../../http/result.js';
 import { apiKeys } from '../../db/schema/index.js';
 import { audit, type AuditActor } from '../../audit/index.js';
 import { enqueuePurge } from '../../outbox/index.js';
@@ -159,8 +160,6 @@ export function decideScopes(kind: ApiKeyKind, requested: readonly Action[] | un
   return { ok: true, scopes };
 }
 
-export type KeyResult<T> = { ok: true; value: T; purged: boolean } | { ok: false; error: 'not_found' | 'conflict' | 'forbidden'; detail: string };
-
 const NOT_FOUND = { ok: false, error: 'not_found', detail: 'API key not found.' } as const;
 
 async function purgeKey(tx: Db, keyId: string): Promise<void> {
@@ -211,7 +210,7 @@ export interface RotateKeyInput {
  * at min(its expiry, now + grace) — the key revoker revokes it then — or, with no grace, is
  * revoked now. Either way `key:<old>` is purged so the edge re-reads its record.
  */
-export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditActor): Promise<KeyResult<{ view: ApiKeyView; token: string; old: ApiKeyView }>> {
+export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditActor): Promise<Result<{ view: ApiKeyView; token: string; old: ApiKeyView }>> {
   const ofOrg = and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, input.organizationId));
   // What the caller may grant is resolved before the transaction (a key's space never changes;
   // on PGlite a query outside an open transaction would wait for it).
@@ -260,12 +259,12 @@ export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditAc
       metadata: { new_key_id: issued.id, grace_seconds: Math.round(input.graceMs / 1000), old_expires_at: expiresAt.toISOString() },
     });
     if (revokeNow) await audit(t, actor, { ...target, action: 'key.revoke', result: 'success', targetId: old.id, metadata: { reason: 'rotated' } });
-    return { ok: true, purged: true, value: { view: apiKeyView(row!), token: issued.token, old: apiKeyView(updated!) } };
+    return { ok: true, value: { view: apiKeyView(row!), token: issued.token, old: apiKeyView(updated!) } };
   });
 }
 
 /** Revokes now and purges `key:<id>` in the same transaction. An already revoked key answers `conflict`. */
-export async function revokeApiKey(db: Db, input: { organizationId: string; keyId: string; now: Date }, actor: AuditActor): Promise<KeyResult<ApiKeyView>> {
+export async function revokeApiKey(db: Db, input: { organizationId: string; keyId: string; now: Date }, actor: AuditActor): Promise<Result<ApiKeyView>> {
   return db.transaction(async (tx) => {
     const t = tx as unknown as Db;
     const [row] = await t
@@ -290,7 +289,7 @@ export async function revokeApiKey(db: Db, input: { organizationId: string; keyI
       targetId: row.id,
       metadata: { reason: 'manual' },
     });
-    return { ok: true, purged: true, value: apiKeyView(row) };
+    return { ok: true, value: apiKeyView(row) };
   });
 }
 

@@ -28,7 +28,8 @@ import { parseBody } from '../../http/body.js';
 import { timestampField } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
 import { audit } from '../../audit/index.js';
-import { createApiKey, decideScopes, listApiKeys, revokeApiKey, rotateApiKey, type KeyResult } from './api-keys.js';
+import { unwrap } from '../../http/result.js';
+import { createApiKey, decideScopes, listApiKeys, revokeApiKey, rotateApiKey } from './api-keys.js';
 import { requireRecentReauthentication } from '../sessions/sessions.js';
 import { requestActor } from '../accounts/routes.js';
 
@@ -48,12 +49,6 @@ const createBody = z
   .strict();
 
 const rotateBody = z.object({ grace_seconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).optional() }).strict();
-
-function unwrap<T>(result: KeyResult<T>, onPurgeQueued: () => void): T {
-  if (!result.ok) throw new ApiError(result.error, result.detail);
-  if (result.purged) onPurgeQueued();
-  return result.value;
-}
 
 export function apiKeyRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
@@ -152,7 +147,11 @@ export function apiKeyRoutes(ctx: AppContext) {
       requestActor(c, actor.userId),
     );
     if (!result.ok && result.error === 'forbidden') return refuse(c, actor, 'key.rotate', result.detail, id, {});
-    const rotated = unwrap(result, ctx.onPurgeQueued);
+    const rotated = unwrap(result);
+    // Rotation purged `key:<old>` in its committed transaction: the purge worker sends it now.
+    // (Key writes do not go through the commit step — no space, and a rotation without grace
+    // writes two audit rows — so they do not kick the workers the way content writes do.)
+    ctx.onPurgeQueued();
     c.header('cache-control', 'no-store');
     return c.json({ data: { ...rotated.view, token: rotated.token, previous: rotated.old } }, 201);
   });
@@ -160,7 +159,8 @@ export function apiKeyRoutes(ctx: AppContext) {
   app.delete(`${base}/:keyId`, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
     const id = keyId(c);
-    const revoked = unwrap(await revokeApiKey(db(), { organizationId: actor.organizationId, keyId: id, now: now() }, requestActor(c, actor.userId)), ctx.onPurgeQueued);
+    const revoked = unwrap(await revokeApiKey(db(), { organizationId: actor.organizationId, keyId: id, now: now() }, requestActor(c, actor.userId)));
+    ctx.onPurgeQueued(); // the committed revocation purged `key:<id>` (as rotation above)
     return c.json({ data: revoked });
   });
 
