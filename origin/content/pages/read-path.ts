@@ -1,4 +1,8 @@
 /**
+ * (Over 400 lines on purpose: the listener, the batcher and the plainness rules are one unit whose
+ * every branch is checked byte for byte against the chain by read-path.test.ts; split, the rules
+ * that decide "plain" would drift apart from the code that relies on them.)
+ *
  * The page-read fast path: `GET /v2/pages/{type}/{slug}/` with a directly presented key or a valid
  * edge assertion (the edge's cache misses), the origin's hot read, answered straight from
  * node:http. Through Hono and @hono/node-server the same answer costs a web Request and Response,
