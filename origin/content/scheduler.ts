@@ -12,7 +12,8 @@ import type { Logger } from '../logger.js';
 import { PeriodicRunner } from '../jobs/periodic.js';
 import { duePosts, updatePost } from './blog/blog.js';
 import { onWritesCommitted, SCHEDULER } from '../outbox/index.js';
-import { dueItems, updateItem } from './collections/collections.js';
+import { dueItems } from './collections/read.js';
+import { updateItem } from './collections/write.js';
 import { duePages, updatePage } from './pages/writes.js';
 
 export interface SchedulerOptions {

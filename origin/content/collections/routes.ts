@@ -32,29 +32,12 @@ import { contentReader } from '../../http/content-read.js';
 import { authenticate } from '../../http/request-auth.js';
 import type { Action } from '../../../shared/permissions.js';
 import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } from '../../http/authorize.js';
-import {
-  collectionKey,
-  createCollection,
-  createItems,
-  deleteItem,
-  FIELD_TYPES,
-  filterProblem,
-  getCollection,
-  getItem,
-  getItemForManagement,
-  itemKey,
-  listCollections,
-  listItemRevisions,
-  listItems,
-  MAX_FIELDS,
-  orderProblem,
-  resolveLocale,
-  restoreItem,
-  rollbackItem,
-  updateCollection,
-  updateItem,
-  type CollectionRow,
-} from './collections.js';
+import { createCollection, getCollection, listCollections, updateCollection } from './definitions.js';
+import { collectionKey, FIELD_TYPES, itemKey, MAX_FIELDS, type CollectionRow } from './fields.js';
+import { resolveLocale } from './locales.js';
+import { filterProblem, getItem, getItemForManagement, listItems, orderProblem } from './read.js';
+import { listItemRevisions, rollbackItem } from './revisions.js';
+import { createItems, deleteItem, restoreItem, updateItem } from './write.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
 import { ownedSpace } from '../../http/tenant.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, writeActor } from '../../http/revisions.js';

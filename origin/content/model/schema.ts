@@ -19,7 +19,7 @@ import { cleanFreeform, MAX_URL_LENGTH, sanitizeHtml, urlProblem } from './sanit
 export const FIELD_TYPES = ['short_text', 'long_text', 'rich_text', 'number', 'date', 'boolean', 'media', 'reference', 'repeater', 'component'] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
-/** Field types of collections (ButterCMS's names; origin/content/collections/collections.ts validates them). */
+/** Field types of collections (ButterCMS's names; origin/content/collections/fields.ts validates them). */
 export const COLLECTION_FIELD_TYPES = ['short_text', 'long_text', 'wysiwyg', 'html', 'media', 'date', 'dropdown', 'number', 'checkbox', 'reference', 'json'] as const;
 export type CollectionFieldType = (typeof COLLECTION_FIELD_TYPES)[number];
 

@@ -207,7 +207,7 @@ interface RefPage {
 }
 
 export const pageRefPath = (pageType: string, slug: string) => `/v2/pages/${pageType}/${slug}/`;
-/** ButterCMS's path of an unexpanded collection item (as origin/content/collections/collections.ts renders it). */
+/** ButterCMS's path of an unexpanded collection item (as origin/content/collections/read.ts renders it). */
 export const itemRefPath = (key: string, itemId: number) => `/v2/content/?keys=${key}[_id=${itemId}]`;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

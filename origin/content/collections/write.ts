@@ -1,0 +1,374 @@
+/**
+ * Collections: the item writes — create, update (and the scheduler's publication), delete and
+ * restore. Every item save is one transaction that changes the row, bumps `version`, writes an
+ * immutable revision, queues the purge of `collection:<space>:<key>` and `item:<uuid>`, queues
+ * the ButterCMS webhook event and writes one audit row — all through the commit step
+ * (origin/outbox/commit.ts) — so the revision, the purge, the event and the audit row exist
+ * exactly when the change committed. A change to what readers see needs content.publish
+ * (origin/content/live-changes.ts).
+ */
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { Result } from '../../http/result.js';
+import { collectionItemRevisions, collectionItems, collections } from '../../db/schema/index.js';
+import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/index.js';
+import { collectionItemWebhookData } from '../../outbox/index.js';
+import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from '../live-changes.js';
+import {
+  cleanValues,
+  collectionKey,
+  fail,
+  fieldProblems,
+  itemKey,
+  normalise,
+  referenceProblems,
+  renderItem,
+  setValues,
+  toCollection,
+  type CollectionRow,
+  type FieldDef,
+  type ItemStatus,
+} from './fields.js';
+import { spaceDefaultLocale, spaceLocales } from './locales.js';
+
+/** Who the webhook payload names as editor until the identity issue brings users. */
+const API_EDITOR = 'API';
+
+export interface SavedItem {
+  id: string;
+  itemId: number;
+  version: number;
+  status: ItemStatus;
+}
+
+function label(defs: readonly FieldDef[], itemId: number, values: Record<string, unknown>): string {
+  const first = defs.find((d) => typeof values[d.name] === 'string' && (values[d.name] as string).length > 0);
+  return first ? (values[first.name] as string).slice(0, 200) : `Item ${itemId}`;
+}
+
+/** The revision of a save, its purge and its webhook event, recorded by the commit step (in the save's transaction). */
+async function afterChange(
+  w: WriteScope,
+  spaceId: string,
+  c: CollectionRow,
+  item: { id: string; itemId: number; locale: string; values: Record<string, unknown>; version: number; status: ItemStatus | 'deleted'; keyId: string | null; userId: string | null },
+  event: 'collectionitem.published' | 'collectionitem.draft' | 'collectionitem.delete',
+): Promise<void> {
+  const status = event === 'collectionitem.published' ? 'published' : event === 'collectionitem.draft' ? 'draft' : 'deleted';
+  await w.changed({
+    revision: () =>
+      w.t.insert(collectionItemRevisions).values({
+        collectionItemId: item.id,
+        version: item.version,
+        label: label(c.fields, item.itemId, item.values),
+        status: item.status,
+        fields: item.values,
+        createdByKey: item.keyId,
+        createdByUser: item.userId,
+      }),
+    purge: { keys: [collectionKey(spaceId, c.key), itemKey(item.id)] },
+    webhooks: [
+      { event, data: collectionItemWebhookData({ collectionKey: c.key, itemId: item.itemId, label: label(c.fields, item.itemId, item.values), editor: API_EDITOR, locale: item.locale, status }) },
+    ],
+  });
+}
+
+/** The audit row of an item save. */
+function auditItem(w: WriteScope, action: string, c: CollectionRow, item: { id: string; itemId: number; locale: string; status: string }, before: number | null, after: number): void {
+  w.audit({ action, target: { type: 'collection_item', id: item.id }, version: { before, after }, metadata: { collection: c.key, item_id: item.itemId, locale: item.locale, status: item.status } });
+}
+
+/** Who saves: `actor` when the caller gave it (routes, the scheduler), else an operator with the input's key or member. */
+function writerOf(input: { keyId: string | null; userId: string | null; actor?: WriteActor | undefined }): WriteActor {
+  return input.actor ?? { userId: input.userId, keyId: input.keyId, system: 'operator' };
+}
+
+/** Item writes' address and actor. */
+export interface ItemAddress {
+  spaceId: string;
+  key: string;
+  itemId: number;
+  keyId: string | null;
+  userId: string | null;
+  mayPublish?: boolean;
+  /** The actor as the audit row names it (see origin/outbox/commit.ts). */
+  actor?: WriteActor;
+}
+
+/**
+ * What readers of an item see: its published form and the dates lists order by; nothing while
+ * it is a draft or deleted. (An item has no draft over its published version: editing a
+ * published item changes it live.)
+ */
+function itemLiveState(row: { deletedAt: Date | null; published: unknown; publishedAt: Date | null; updatedAt: Date; status: string }): LiveState {
+  if (row.deletedAt !== null) return NOTHING_LIVE;
+  return { live: row.published === null ? null : { published: row.published, publishedAt: row.publishedAt, updatedAt: row.updatedAt }, scheduled: row.status === 'scheduled' };
+}
+
+async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
+  const [row] = await t
+    .select({ deletedAt: collectionItems.deletedAt, published: collectionItems.published, publishedAt: collectionItems.publishedAt, updatedAt: collectionItems.updatedAt, status: collectionItems.status })
+    .from(collectionItems)
+    .where(eq(collectionItems.id, id));
+  return row ? itemLiveState(row) : NOTHING_LIVE;
+}
+
+/** The collection row, share-locked so a concurrent field change waits for this save. */
+async function lockedCollection(t: Db, spaceId: string, key: string): Promise<CollectionRow | null> {
+  const [row] = await t
+    .select()
+    .from(collections)
+    .where(and(eq(collections.spaceId, spaceId), eq(collections.key, key)))
+    .for('share')
+    .limit(1);
+  return row ? toCollection(row) : null;
+}
+
+/**
+ * Creates items. Each entry of `items` is either the item's field values, or — when every key
+ * is a locale the space publishes in — `{ "<locale>": { …values } }`, one row per locale.
+ * All or nothing.
+ */
+export async function createItems(
+  db: Db,
+  input: { spaceId: string; key: string; status: ItemStatus; scheduledAt?: Date; locale: string | null; items: Record<string, unknown>[]; keyId: string | null; userId: string | null; mayPublish?: boolean; actor?: WriteActor },
+): Promise<Result<SavedItem[]>> {
+  const fallback = input.locale ?? (await spaceDefaultLocale(db, input.spaceId));
+  const known = await spaceLocales(db, input.spaceId);
+  const rows: { locale: string; values: Record<string, unknown>; index: number }[] = [];
+  input.items.forEach((entry, index) => {
+    const keys = Object.keys(entry);
+    const localised = keys.length > 0 && keys.every((k) => known.has(k) && entry[k] !== null && typeof entry[k] === 'object' && !Array.isArray(entry[k]));
+    if (localised && known.size > 1) for (const k of keys) rows.push({ locale: k, values: entry[k] as Record<string, unknown>, index });
+    else rows.push({ locale: fallback, values: entry, index });
+  });
+  return refusingLiveChanges(() => commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem[]>> => {
+    const t = w.t;
+    const c = await lockedCollection(t, input.spaceId, input.key);
+    if (!c) return fail('not_found', `Collection "${input.key}" not found.`);
+    for (const r of rows) {
+      const where = input.items.length > 1 ? `fields[${r.index}]${r.locale === fallback ? '' : `.${r.locale}`}` : '';
+      const problems = [...fieldProblems(c.fields, r.values), ...(await referenceProblems(t, input.spaceId, c.fields, r.values))];
+      if (problems.length) return fail('invalid', `${where ? `${where}: ` : ''}${problems.slice(0, 10).join('; ')}`);
+    }
+    const now = new Date();
+    const published = input.status === 'published';
+    const saved: SavedItem[] = [];
+    for (const r of rows) {
+      const values = normalise(c.fields, cleanValues(c.fields, r.values));
+      const [row] = await t
+        .insert(collectionItems)
+        .values({
+          collectionId: c.id,
+          locale: r.locale,
+          status: input.status,
+          scheduledAt: input.status === 'scheduled' ? (input.scheduledAt ?? null) : null,
+          fields: values,
+          position: sql`(select coalesce(max(${collectionItems.position}), 0) + 1 from ${collectionItems} where ${collectionItems.collectionId} = ${c.id})`,
+          createdAt: now,
+          updatedAt: now,
+          publishedAt: published ? now : null,
+        })
+        .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version });
+      if (published) await t.update(collectionItems).set({ published: renderItem(row!.itemId, c.fields, values) }).where(eq(collectionItems.id, row!.id));
+      guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, row!.id));
+      await afterChange(
+        w,
+        input.spaceId,
+        c,
+        { id: row!.id, itemId: row!.itemId, locale: r.locale, values, version: row!.version, status: input.status, keyId: input.keyId, userId: input.userId },
+        published ? 'collectionitem.published' : 'collectionitem.draft',
+      );
+      saved.push({ id: row!.id, itemId: row!.itemId, version: row!.version, status: input.status });
+    }
+    // One audit row for the request: the item (or, for a batch, the collection) and every item made.
+    w.audit({
+      action: 'item.create',
+      target: saved.length === 1 ? { type: 'collection_item', id: saved[0]!.id } : { type: 'collection', id: c.id },
+      metadata: { collection: c.key, status: input.status, items: saved.map((x, i) => ({ id: x.id, item_id: x.itemId, locale: rows[i]!.locale, version: x.version })) },
+    });
+    return { ok: true as const, value: saved };
+  }));
+}
+
+export interface ItemChange {
+  spaceId: string;
+  key: string;
+  itemId: number;
+  status?: ItemStatus;
+  /** With status `scheduled`: when the scheduler publishes the item. */
+  scheduledAt?: Date;
+  fields?: Record<string, unknown>;
+  replace: boolean;
+  /** Scheduler only: apply only if the item is still scheduled and due at this time. */
+  onlyIfDue?: Date;
+  /** The API key making the change (null: a signed-in member, or the scheduler). */
+  keyId: string | null;
+  /** The signed-in member making the change (null: an API key, or the scheduler). */
+  userId: string | null;
+  /** The actor holds content.publish (origin/content/live-changes.ts); absent: only the scheduler (onlyIfDue). */
+  mayPublish?: boolean;
+  /** The actor as the audit row names it (see origin/outbox/commit.ts). */
+  actor?: WriteActor;
+  /** Internal: the audit action when the save is a rollback. */
+  auditAction?: 'item.rollback';
+}
+
+/**
+ * Updates one item: `replace` (PUT) sets every field (unset ones become null), otherwise the
+ * given fields are merged (PATCH). `status` publishes (renders `published`), unpublishes or
+ * schedules (unpublished until due). With `expectedVersion` the save is conditional (If-Match).
+ */
+export async function updateItem(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
+  return refusingLiveChanges(() => updateItemTx(db, input, expectedVersion));
+}
+
+async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
+  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
+    const t = w.t;
+    const c = await lockedCollection(t, input.spaceId, input.key);
+    if (!c) return fail('not_found', 'Item not found.');
+    const [current] = await t
+      .select()
+      .from(collectionItems)
+      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNull(collectionItems.deletedAt)))
+      .for('update')
+      .limit(1);
+    if (!current) return fail('not_found', 'Item not found.');
+    if (expectedVersion !== null && current.version !== expectedVersion) return fail('version_mismatch', `The item changed since version ${expectedVersion}; read it again.`);
+    if (input.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= input.onlyIfDue)) {
+      return fail('version_mismatch', 'The item is no longer scheduled and due.');
+    }
+    const problems = [...fieldProblems(c.fields, input.fields ?? {}), ...(await referenceProblems(t, input.spaceId, c.fields, input.fields ?? {}))];
+    if (problems.length) return fail('invalid', problems.slice(0, 10).join('; '));
+    const patch = cleanValues(c.fields, input.fields ?? {});
+    const values = normalise(c.fields, input.replace ? patch : { ...(current.fields as Record<string, unknown>), ...patch });
+    const status = input.status ?? (current.status as ItemStatus);
+    const now = new Date();
+    const publishedAt = status === 'published' ? (current.publishedAt ?? now) : null;
+    const [row] = await t
+      .update(collectionItems)
+      .set({
+        fields: values,
+        status,
+        scheduledAt: status === 'scheduled' ? (input.scheduledAt ?? current.scheduledAt) : null,
+        published: status === 'published' ? renderItem(current.itemId, c.fields, values) : null,
+        publishedAt,
+        updatedAt: now,
+        version: sql`${collectionItems.version} + 1`,
+      })
+      .where(and(eq(collectionItems.id, current.id), eq(collectionItems.version, current.version)))
+      .returning({ version: collectionItems.version });
+    if (!row) return fail('version_mismatch', 'The item changed during the save; read it again.');
+    guardLiveChange(mayPublishOf(input), itemLiveState(current), await itemLiveStateById(t, current.id));
+    await afterChange(
+      w,
+      input.spaceId,
+      c,
+      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row.version, status, keyId: input.keyId, userId: input.userId },
+      status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
+    );
+    const action = input.auditAction ?? (status === 'published' && current.status !== 'published' ? 'item.publish' : 'item.update');
+    auditItem(w, action, c, { id: current.id, itemId: current.itemId, locale: current.locale, status }, current.version, row.version);
+    return { ok: true, value: { id: current.id, itemId: current.itemId, version: row.version, status } };
+  });
+}
+
+/** Soft delete: reads 404 at once; the row (and its id) stays for history. */
+export async function deleteItem(
+  db: Db,
+  input: ItemAddress,
+  expectedVersion: number | null,
+): Promise<Result<SavedItem>> {
+  return refusingLiveChanges(() => deleteItemTx(db, input, expectedVersion));
+}
+
+async function deleteItemTx(
+  db: Db,
+  input: ItemAddress,
+  expectedVersion: number | null,
+): Promise<Result<SavedItem>> {
+  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
+    const t = w.t;
+    const c = await lockedCollection(t, input.spaceId, input.key);
+    if (!c) return fail('not_found', 'Item not found.');
+    // Locked: what readers saw before the delete.
+    const [before] = await t
+      .select()
+      .from(collectionItems)
+      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNull(collectionItems.deletedAt)))
+      .for('update')
+      .limit(1);
+    const [row] = await t
+      .update(collectionItems)
+      .set({ deletedAt: new Date(), published: null, version: sql`${collectionItems.version} + 1` })
+      .where(
+        and(
+          eq(collectionItems.collectionId, c.id),
+          eq(collectionItems.itemId, input.itemId),
+          isNull(collectionItems.deletedAt),
+          expectedVersion === null ? undefined : eq(collectionItems.version, expectedVersion),
+        ),
+      )
+      .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version, locale: collectionItems.locale, fields: collectionItems.fields, status: collectionItems.status });
+    if (!row) return expectedVersion === null ? fail('not_found', 'Item not found.') : fail('version_mismatch', 'The item changed or does not exist.');
+    guardLiveChange(mayPublishOf(input), before ? itemLiveState(before) : NOTHING_LIVE, NOTHING_LIVE);
+    await afterChange(
+      w,
+      input.spaceId,
+      c,
+      { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown>, version: row.version, status: 'deleted', keyId: input.keyId, userId: input.userId },
+      'collectionitem.delete',
+    );
+    auditItem(w, 'item.delete', c, { id: row.id, itemId: row.itemId, locale: row.locale, status: 'deleted' }, row.version - 1, row.version);
+    return { ok: true, value: { id: row.id, itemId: row.itemId, version: row.version, status: row.status as ItemStatus } };
+  });
+}
+
+/**
+ * Undo a soft delete: the item is visible again as it was (re-rendered against the collection's
+ * current fields when published). Refused (invalid) when its fields no longer fit the collection.
+ */
+export async function restoreItem(db: Db, input: ItemAddress): Promise<Result<SavedItem>> {
+  return refusingLiveChanges(() => restoreItemTx(db, input));
+}
+
+async function restoreItemTx(db: Db, input: ItemAddress): Promise<Result<SavedItem>> {
+  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
+    const t = w.t;
+    const c = await lockedCollection(t, input.spaceId, input.key);
+    if (!c) return fail('not_found', 'No deleted item with that id.');
+    const [current] = await t
+      .select()
+      .from(collectionItems)
+      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNotNull(collectionItems.deletedAt)))
+      .for('update')
+      .limit(1);
+    if (!current) return fail('not_found', 'No deleted item with that id.');
+    const problems = fieldProblems(c.fields, setValues(current.fields as Record<string, unknown>));
+    if (problems.length) return fail('invalid', `the item no longer fits the collection: ${problems.slice(0, 10).join('; ')}`);
+    const values = normalise(c.fields, current.fields as Record<string, unknown>);
+    const status = current.status as ItemStatus;
+    const [row] = await t
+      .update(collectionItems)
+      .set({
+        deletedAt: null,
+        fields: values,
+        published: status === 'published' ? renderItem(current.itemId, c.fields, values) : null,
+        updatedAt: new Date(),
+        version: sql`${collectionItems.version} + 1`,
+      })
+      .where(eq(collectionItems.id, current.id))
+      .returning({ version: collectionItems.version });
+    guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, current.id));
+    await afterChange(
+      w,
+      input.spaceId,
+      c,
+      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row!.version, status, keyId: input.keyId, userId: input.userId },
+      status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
+    );
+    auditItem(w, 'item.restore', c, { id: current.id, itemId: current.itemId, locale: current.locale, status }, row!.version - 1, row!.version);
+    return { ok: true, value: { id: current.id, itemId: current.itemId, version: row!.version, status } };
+  });
+}
