@@ -10,7 +10,8 @@
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { PeriodicRunner } from '../jobs/periodic.js';
-import { duePosts, updatePost } from './blog/blog.js';
+import { duePosts } from './blog/read.js';
+import { updatePost } from './blog/write.js';
 import { onWritesCommitted, SCHEDULER } from '../outbox/index.js';
 import { dueItems } from './collections/read.js';
 import { updateItem } from './collections/write.js';

@@ -26,32 +26,15 @@ import { ApiError } from '../../../shared/errors.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { AppContext } from '../../context.js';
 import type { OriginEnv } from '../../env.js';
-import { contentReader } from '../../http/content-read.js';
 import { authenticate } from '../../http/request-auth.js';
 import type { Action } from '../../../shared/permissions.js';
 import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } from '../../http/authorize.js';
-import {
-  blogKeys,
-  createAuthor,
-  createPost,
-  deletePost,
-  feedPosts,
-  getPost,
-  getPostForManagement,
-  listAuthors,
-  listPostRevisions,
-  listPosts,
-  listTerms,
-  restorePost,
-  rollbackPost,
-  updatePost,
-  withoutBody,
-  type PostJson,
-  type PostStatus,
-  type WithRecent,
-} from './blog.js';
+import { blogKeys, withoutBody, type PostJson, type PostStatus } from './render.js';
+import { feedPosts, getPost, getPostForManagement, listAuthors, listPosts, listTerms, type WithRecent } from './read.js';
+import { createAuthor, createPost, deletePost, restorePost, rollbackPost, updatePost } from './write.js';
+import { listPostRevisions } from './revisions.js';
+import { boolParam, cacheable, hasControlChars, includeRecent, intParam, paginationMeta, pathSlug, reader, slugParam, SLUG_RE } from './params.js';
 import { renderAtom, renderRss, renderSitemap } from '../feeds/feeds.js';
-import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
 import { parseBody } from '../../http/body.js';
 import { urlProblem } from '../model/sanitize.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, writeActor } from '../../http/revisions.js';
@@ -63,18 +46,6 @@ const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 10;
 const FEED_ITEMS = 50;
 const SITEMAP_ITEMS = 5000;
-/** Beyond this, per-post keys are dropped from Surrogate-Key (the list key still covers them). */
-const MAX_SURROGATE_HEADER = 16_384;
-
-const SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
-/** True when `v` holds a C0 control character or DEL (not wanted in one-line text). */
-function hasControlChars(v: string): boolean {
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f) return true;
-  }
-  return false;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Bodies
@@ -138,64 +109,6 @@ const authorBody = z
   .partial()
   .required({ slug: true })
   .strict();
-
-
-// ---------------------------------------------------------------------------------------------
-// Query parameters
-
-function intParam(c: Context<OriginEnv>, name: string, def: number, min: number, max: number): number {
-  const raw = c.req.query(name);
-  if (raw === undefined || raw === '') return def;
-  if (!/^\d{1,9}$/.test(raw)) throw new ApiError('bad_request', `${name} must be an integer between ${min} and ${max}.`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ApiError('bad_request', `${name} must be an integer between ${min} and ${max}.`);
-  return n;
-}
-
-function slugParam(c: Context<OriginEnv>, name: string): string | undefined {
-  const raw = c.req.query(name);
-  if (raw === undefined) return undefined;
-  if (!SLUG_RE.test(raw)) throw new ApiError('bad_request', `${name} must be a slug.`);
-  return raw;
-}
-
-function boolParam(c: Context<OriginEnv>, name: string): boolean {
-  const raw = c.req.query(name);
-  if (raw === undefined) return false;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0' || raw === '') return false;
-  throw new ApiError('bad_request', `${name} must be true or false.`);
-}
-
-function includeRecent(c: Context<OriginEnv>): boolean {
-  const raw = c.req.query('include');
-  if (raw === undefined || raw === '') return false;
-  if (raw === 'recent_posts') return true;
-  throw new ApiError('bad_request', 'include must be recent_posts.');
-}
-
-/** The caller's space and preview mode; `preview=1` with a read key is refused. */
-const reader = (c: Context<OriginEnv>): { spaceId: string; preview: boolean } => contentReader(c);
-
-function pathSlug(c: Context<OriginEnv>, notFound: string): string {
-  const s = c.req.param('slug') ?? '';
-  if (!SLUG_RE.test(s)) throw new ApiError('not_found', notFound);
-  return s;
-}
-
-
-/** Cacheable read: Surrogate-Key (space first), Surrogate-Control, short browser cache. */
-function cacheable(c: Context<OriginEnv>, spaceId: string, keys: string[], postIds: string[] = []): void {
-  const base = [surrogateKeys.space(spaceId), ...keys];
-  const all = [...new Set([...base, ...postIds.map(blogKeys.post)])].join(' ');
-  c.header('surrogate-key', all.length <= MAX_SURROGATE_HEADER ? all : [...new Set(base)].join(' '));
-  c.header('surrogate-control', CONTENT_SURROGATE_CONTROL);
-  c.header('cache-control', CONTENT_BROWSER_CACHE_CONTROL);
-}
-
-function paginationMeta(count: number, page: number, pageSize: number) {
-  return { count, next_page: page * pageSize < count ? page + 1 : null, previous_page: page > 1 ? page - 1 : null };
-}
 
 // ---------------------------------------------------------------------------------------------
 
