@@ -63,7 +63,7 @@ async function stopProcess(p: Spawned): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill('SIGTERM');
   const code = await Promise.race([p.exited, sleep(15_000).then(() => 'timeout' as const)]);
-  if (code === 'timeout') p.child.kill('SIGKILL');
+  if (code === 'timeout') p.kill('SIGKILL');
   expect(code).toBe(0);
 }
 

@@ -18,7 +18,7 @@ describe('process-wide error policy', () => {
       expect(p.stdout()).toContain('"code":"ECONNREFUSED"');
       expect(p.stdout() + p.stderr()).not.toContain('secret-param-value');
     } finally {
-      p.child.kill('SIGKILL');
+      p.kill('SIGKILL');
       await p.exited;
     }
   });
