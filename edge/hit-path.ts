@@ -39,6 +39,7 @@ import { countRequest, type CountedRequest } from './middleware/rate-limit/index
 import { wafDecision, wafTargetVerdict, type WafTargetVerdict } from './middleware/waf/index.js';
 import type { Platform } from './platform/port.js';
 import { mark } from './profile.js';
+import { routeClassOf } from './route-class.js';
 import { presentToken, type PresentedKey } from './request-info.js';
 
 type WafConfig = EdgeConfig['waf'];
@@ -106,8 +107,9 @@ interface Target {
 function targetOf(url: string, rawTarget: string | undefined): Target | null {
   const parsed = new URL(url);
   const pathname = parsed.pathname;
-  const cls = pathname.startsWith('/v2/') ? 'content' : pathname.startsWith('/assets/') ? 'assets' : null;
-  if (!cls) return null;
+  // The chain's route class (the rate limiter counts by it), so both paths classify a target alike.
+  const cls = routeClassOf(pathname);
+  if (cls !== 'content' && cls !== 'assets') return null;
   const read = parseReadRequest(pathname, parsed.search);
   if (!read.ok || (read.request.kind === 'asset') !== (cls === 'assets')) return null;
   const request = read.request;

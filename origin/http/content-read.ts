@@ -15,7 +15,7 @@
  */
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { ApiError } from '../../shared/errors.js';
-import { TOKEN_PARAM, canonicalTarget, parseReadRequest, type ContentRequest, type ReadRequest, type RequestRefusal } from '../../shared/content-request.js';
+import { TOKEN_PARAM, canonicalTarget, isReadPath, parseReadRequest, type ContentRequest, type ReadRequest, type RequestRefusal } from '../../shared/content-request.js';
 import { keyAllows } from '../../shared/permissions.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate, credentialRequest, refusalError } from './authenticate.js';
@@ -33,7 +33,7 @@ const states = new WeakMap<Request, ReadState>();
 export function canonicalRead(req: Request): Request {
   if (req.method !== 'GET' && req.method !== 'HEAD') return req;
   const url = new URL(req.url);
-  if (!url.pathname.startsWith('/v2/') && !url.pathname.startsWith('/assets/')) return req;
+  if (!isReadPath(url.pathname)) return req;
   const parsed = parseReadRequest(url.pathname, url.search);
   if (!parsed.ok) {
     // Not a read route: the router's (management views, unknown paths answer its 404).
