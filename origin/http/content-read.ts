@@ -63,7 +63,7 @@ export function canonicalReads<A extends Hono<OriginEnv>>(app: A): A {
 }
 
 /** The parser's refusal of this request, if it refused it. */
-export function readRefusal(req: Request): RequestRefusal | null {
+function readRefusal(req: Request): RequestRefusal | null {
   const read = states.get(req)?.read;
   return read && !('kind' in read) ? read : null;
 }
