@@ -14,6 +14,13 @@
  *     nothing and writes no row. A successful write that named no audit row, or two, is a
  *     programming error: the transaction is rolled back and the error thrown.
  *
+ * Identity writes (accounts, sessions, passwords, 2FA, organizations, members, invitations, API
+ * keys) go through the same step: `commitWrite(db, actor, null, …)` with `actor.organizationId`
+ * for organization-level writes, `commitAccountWrite` for a user's own account events (their
+ * rows go to the 'global' chain). A refusal that is itself evidence (a failed login, a denied
+ * privileged action) names a failure row with `w.refused(…)`: the work's changes are rolled
+ * back and that one `failure` row is written on its own after the rollback.
+ *
  * After the commit it kicks the workers (purge and webhook delivery) registered for the
  * database handle with `onWritesCommitted` — once, by the app (origin/app.ts) — so no route
  * wires side effects. (A registry keyed by the handle because the write services receive the
@@ -81,6 +88,12 @@ export interface WriteScope {
   changed(change: Change): Promise<void>;
   /** Names the write's audit row (written when the write succeeds, once). */
   audit(entry: WriteAudit): void;
+  /**
+   * Names the `failure` row of a refusal that is evidence (a failed login, a denied privileged
+   * action). Written only when the work then returns `ok: false`, after its rollback, in a
+   * transaction of its own; at most one per write.
+   */
+  refused(entry: WriteAudit): void;
 }
 
 type Outcome = { ok: boolean };
@@ -94,6 +107,9 @@ export function onWritesCommitted(db: Db, kick: () => void): () => void {
   set.add(kick);
   return () => set.delete(kick);
 }
+
+/** Where a write's audit row goes: its space's organization, an organization, or the account chain. */
+type Where = { spaceId: string | null } | { account: true };
 
 /**
  * The chain the row goes to: the space's organization (read, so a row can never land in another
@@ -116,11 +132,44 @@ const ROLLBACK = Symbol('rollback');
  * Runs `work` in one transaction on `db` (or as a savepoint when `db` is already a transaction),
  * in `spaceId` (null: an organization-level write, then `actor.organizationId` is required), by
  * `actor`. On `ok: true` writes the audit row the work named and, after the commit, kicks the
- * workers. On `ok: false` the transaction is rolled back: nothing the work wrote stays.
+ * workers. On `ok: false` the transaction is rolled back: nothing the work wrote stays (except the
+ * `failure` row it named with `w.refused`, written after the rollback).
  */
-export async function commitWrite<R extends Outcome>(db: Db, actor: WriteActor, spaceId: string | null, work: (w: WriteScope) => Promise<R>): Promise<R> {
+export function commitWrite<R extends Outcome>(db: Db, actor: WriteActor, spaceId: string | null, work: (w: WriteScope) => Promise<R>): Promise<R> {
+  return run(db, actor, { spaceId }, work);
+}
+
+/**
+ * A write to a user's own account (sign-up's verification, sessions, passwords, 2FA): the same
+ * step, its audit row in the 'global' chain (no organization).
+ */
+export function commitAccountWrite<R extends Outcome>(db: Db, actor: WriteActor, work: (w: WriteScope) => Promise<R>): Promise<R> {
+  return run(db, actor, { account: true }, work);
+}
+
+async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, work: (w: WriteScope) => Promise<R>): Promise<R> {
+  const spaceId = 'spaceId' in where ? where.spaceId : null;
   let refused: R | undefined;
+  let failure: WriteAudit | undefined;
   let result: R;
+  const rowOf = (h: Db, entry: WriteAudit, organizationId: string | null, outcome: 'success' | 'failure') =>
+    audit(
+      h,
+      { userId: actor.userId, keyId: actor.keyId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null },
+      {
+        action: entry.action,
+        result: outcome,
+        organizationId,
+        targetType: entry.target.type,
+        targetId: entry.target.id,
+        metadata: {
+          ...entry.metadata,
+          actor: actorKind(actor),
+          ...(spaceId !== null ? { space_id: spaceId } : 'spaceId' in where ? { space_id: null } : {}),
+          ...(entry.version ? { version_before: entry.version.before, version_after: entry.version.after } : {}),
+        },
+      },
+    );
   try {
     result = await db.transaction(async (tx) => {
       const t = tx as unknown as Db;
@@ -128,13 +177,17 @@ export async function commitWrite<R extends Outcome>(db: Db, actor: WriteActor, 
       const scope: WriteScope = {
         t,
         async changed(change) {
-          if (spaceId === null && (change.purge || change.webhooks)) throw new CommitRuleBroken('commitWrite: purges and webhook events need a space');
+          if (spaceId === null && change.webhooks?.length) throw new CommitRuleBroken('commitWrite: webhook events need a space');
           if (change.revision) await change.revision();
           if (change.purge) await enqueuePurge(t, change.purge.keys, { spaceId, soft: change.purge.soft ?? false });
           for (const h of change.webhooks ?? []) await enqueueWebhookEvent(t, spaceId!, h.event, h.data);
         },
         audit(entry) {
           entries.push(entry);
+        },
+        refused(entry) {
+          if (failure !== undefined) throw new CommitRuleBroken('commitWrite: a refusal names at most one failure row');
+          failure = entry;
         },
       };
       const r = await work(scope);
@@ -143,32 +196,24 @@ export async function commitWrite<R extends Outcome>(db: Db, actor: WriteActor, 
         throw ROLLBACK;
       }
       if (entries.length !== 1) throw new CommitRuleBroken(`commitWrite: a successful write names exactly one audit row (got ${entries.length})`);
-      const entry = entries[0]!;
       // Last in the transaction: the chain's advisory lock is held only until the commit, and no
       // writer waits on a row lock while holding it (so writes of one organization cannot deadlock).
-      const organizationId = await organizationOf(t, actor, spaceId);
-      if (organizationId === null) throw new CommitRuleBroken('commitWrite: the write has no organization');
-      await audit(
-        t,
-        { userId: actor.userId, keyId: actor.keyId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null },
-        {
-          action: entry.action,
-          result: 'success',
-          organizationId,
-          targetType: entry.target.type,
-          targetId: entry.target.id,
-          metadata: {
-            ...entry.metadata,
-            actor: actorKind(actor),
-            space_id: spaceId,
-            ...(entry.version ? { version_before: entry.version.before, version_after: entry.version.after } : {}),
-          },
-        },
-      );
+      let organizationId: string | null = null;
+      if ('spaceId' in where) {
+        organizationId = await organizationOf(t, actor, spaceId);
+        if (organizationId === null) throw new CommitRuleBroken('commitWrite: the write has no organization');
+      }
+      await rowOf(t, entries[0]!, organizationId, 'success');
       return r;
     });
   } catch (err) {
-    if (err === ROLLBACK && refused !== undefined) return refused;
+    if (err === ROLLBACK && refused !== undefined) {
+      if (failure !== undefined) {
+        const organizationId = 'spaceId' in where ? await organizationOf(db, actor, spaceId) : null;
+        await rowOf(db, failure, organizationId, 'failure');
+      }
+      return refused;
+    }
     throw err;
   }
   for (const kick of kicks.get(db) ?? []) kick();
