@@ -239,9 +239,9 @@ describe('authorization matrix', () => {
     // Spaces are created by owners and admins only (not by API keys: no key kind carries it).
     expect(ROLES.filter((r) => roleAllows(r, 'spaces.manage'))).toEqual(['owner', 'admin']);
     for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('spaces.manage');
-    for (const role of ROLES.filter((r) => r !== 'owner')) {
-      expect(roleAllows(role, 'billing.manage'), role).toBe(false);
-      expect(roleAllows(role, 'sso.manage'), role).toBe(false);
-    }
+    for (const role of ROLES.filter((r) => r !== 'owner')) expect(roleAllows(role, 'billing.manage'), role).toBe(false);
+    // SSO decides who signs in: owners and admins only, and never an API key.
+    expect(ROLES.filter((r) => roleAllows(r, 'sso.manage'))).toEqual(['owner', 'admin']);
+    for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('sso.manage');
   });
 });

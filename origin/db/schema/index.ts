@@ -20,3 +20,4 @@ export * from './auth-attempts.js';
 export * from './audit-events.js';
 export * from './collection-item-revisions.js';
 export * from './post-revisions.js';
+export * from './sso.js';

@@ -8,6 +8,8 @@ import { users } from './users.js';
  * `reauthenticated_at` is when the user last proved their password in this session (login,
  * POST /v1/auth/reauthenticate); sensitive changes need it recent. Null: never (sessions
  * created before the column existed), which counts as stale.
+ * `auth_method` is how the user signed in ('password', or 'sso' through `sso_connection_id`,
+ * which organizations can cap and whose deprovisioning ends the session).
  */
 export const sessions = pgTable(
   'sessions',
@@ -24,6 +26,8 @@ export const sessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
     reauthenticatedAt: timestamp('reauthenticated_at', { withTimezone: true }),
+    authMethod: text('auth_method', { enum: ['password', 'sso'] }).notNull().default('password'),
+    ssoConnectionId: uuid('sso_connection_id'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
