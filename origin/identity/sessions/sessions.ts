@@ -38,10 +38,20 @@ export function hashSessionToken(token: string): string {
  */
 export async function createSession(
   tx: Db,
-  input: { userId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy; reauthenticatedAt?: Date | null },
+  input: {
+    userId: string;
+    ip: string | null;
+    userAgent: string | null;
+    now: Date;
+    policy: SessionPolicy;
+    reauthenticatedAt?: Date | null;
+    /** An SSO login: the connection it came through, and the organization's cap on its lifetime (ms). */
+    sso?: { connectionId: string; maxAbsoluteMs: number | null };
+  },
 ): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(input.now.getTime() + input.policy.absoluteMs);
+  const lifetime = Math.min(input.policy.absoluteMs, input.sso?.maxAbsoluteMs ?? Infinity);
+  const expiresAt = new Date(input.now.getTime() + lifetime);
   const [row] = await tx
     .insert(sessions)
     .values({
@@ -53,6 +63,8 @@ export async function createSession(
       lastSeenAt: input.now,
       expiresAt,
       reauthenticatedAt: input.reauthenticatedAt === undefined ? input.now : input.reauthenticatedAt,
+      authMethod: input.sso ? 'sso' : 'password',
+      ssoConnectionId: input.sso?.connectionId ?? null,
     })
     .returning({ id: sessions.id });
   return { id: row!.id, token, expiresAt };
