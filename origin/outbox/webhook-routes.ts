@@ -15,9 +15,10 @@ import type { AppContext } from '../context.js';
 import { webhooks } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../http/request-auth.js';
-import { createWebhook, deleteWebhook, listDeliveries, WebhookValidationError } from './webhooks.js';
+import { createWebhook, deleteWebhook, listDeliveries } from './webhooks.js';
 import { ownedSpace } from '../http/tenant.js';
 import { authorizeSpace } from '../http/authorize.js';
+import { unwrap } from '../http/result.js';
 import { writeActor } from '../http/revisions.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -51,13 +52,10 @@ export function webhookRoutes(ctx: AppContext) {
       }
       const body = createBody.safeParse(raw);
       if (!body.success) throw new ApiError('bad_request', `Invalid request: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message}`).join('; ')}.`);
-      try {
-        const hook = await createWebhook(ctx.database.db, { spaceId, url: body.data.url, events: body.data.events, allowLoopback: ctx.config.WEBHOOK_ALLOW_LOOPBACK }, ctx.envelope, writeActor(c, actor));
-        return c.json({ data: { id: hook.id, url: body.data.url, events: body.data.events, secret: hook.secret } }, 201);
-      } catch (err) {
-        if (err instanceof WebhookValidationError) throw new ApiError('bad_request', err.message);
-        throw err;
-      }
+      const hook = unwrap(
+        await createWebhook(ctx.database.db, { spaceId, url: body.data.url, events: body.data.events, allowLoopback: ctx.config.WEBHOOK_ALLOW_LOOPBACK }, ctx.envelope, writeActor(c, actor)),
+      );
+      return c.json({ data: { id: hook.id, url: body.data.url, events: body.data.events, secret: hook.secret } }, 201);
     },
   );
 

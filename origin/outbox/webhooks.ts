@@ -26,6 +26,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { spaces, webhookDeliveries, webhooks } from '../db/schema/index.js';
 import type { Envelope } from '../crypto/envelope.js';
+import type { Result } from '../http/result.js';
 import { checkWebhookTarget, type HostLookup } from './ssrf.js';
 import { commitWrite, OPERATOR, type WriteActor } from './commit.js';
 import { isWebhookSubscription, WEBHOOK_SUBSCRIPTIONS } from './webhook-events.js';
@@ -38,17 +39,6 @@ export const DEFAULT_SIGNATURE_TOLERANCE_SECONDS = 300;
 const MAX_SIGNATURE_HEADER_LENGTH = 4096;
 const SECRET_PREFIX = 'whsec_';
 
-/** A refused webhook definition; `code` tells the HTTP layer which 400 to answer. */
-export class WebhookValidationError extends Error {
-  constructor(
-    readonly code: 'invalid_url' | 'invalid_events' | 'unknown_space',
-    readonly detail: string,
-  ) {
-    super(detail);
-    this.name = 'WebhookValidationError';
-  }
-}
-
 export interface CreateWebhookInput {
   spaceId: string;
   url: string;
@@ -60,21 +50,19 @@ export interface CreateWebhookInput {
 
 /**
  * Creates a webhook after the SSRF guard accepted its URL. Returns the signing secret once; only
- * its envelope-encrypted form (bound to the webhook id) is stored. Throws WebhookValidationError
- * for a refused URL or event list.
+ * its envelope-encrypted form (bound to the webhook id) is stored. A refused event list, URL or
+ * space is returned as `invalid` (answered 400 with the detail, as before), nothing stored.
  */
-export async function createWebhook(db: Db, input: CreateWebhookInput, envelope: Envelope, actor: WriteActor = OPERATOR): Promise<{ id: string; secret: string }> {
+export async function createWebhook(db: Db, input: CreateWebhookInput, envelope: Envelope, actor: WriteActor = OPERATOR): Promise<Result<{ id: string; secret: string }>> {
   const events = [...new Set(input.events)];
-  if (events.length === 0) throw new WebhookValidationError('invalid_events', 'at least one event is required');
+  if (events.length === 0) return invalid('at least one event is required');
   const unknown = events.find((e) => !isWebhookSubscription(e));
-  if (unknown !== undefined) {
-    throw new WebhookValidationError('invalid_events', `unknown event "${unknown.slice(0, 64)}"; expected one of ${WEBHOOK_SUBSCRIPTIONS.join(', ')}`);
-  }
+  if (unknown !== undefined) return invalid(`unknown event "${unknown.slice(0, 64)}"; expected one of ${WEBHOOK_SUBSCRIPTIONS.join(', ')}`);
   const check = await checkWebhookTarget(input.url, { allowLoopback: input.allowLoopback, ...(input.lookup ? { lookup: input.lookup } : {}) });
-  if (!check.ok) throw new WebhookValidationError('invalid_url', `webhook URL refused: ${check.reason}`);
+  if (!check.ok) return invalid(`webhook URL refused: ${check.reason}`);
 
   const space = await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, input.spaceId)).limit(1);
-  if (space.length === 0) throw new WebhookValidationError('unknown_space', 'space not found');
+  if (space.length === 0) return invalid('space not found');
 
   const id = randomUUID();
   const secret = `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -85,8 +73,10 @@ export async function createWebhook(db: Db, input: CreateWebhookInput, envelope:
     w.audit({ action: 'webhook.create', target: { type: 'webhook', id }, metadata: { url, events } });
     return { ok: true };
   });
-  return { id, secret };
+  return { ok: true, value: { id, secret } };
 }
+
+const invalid = (detail: string) => ({ ok: false, error: 'invalid', detail }) as const;
 
 /** Deletes a webhook of the space (its delivery log goes with it); false when there is none. */
 export async function deleteWebhook(db: Db, spaceId: string, id: string, actor: WriteActor): Promise<boolean> {

@@ -6,6 +6,7 @@ import { categories, organizations, postRevisions, posts, purgeOutbox, spaces, w
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { serializeXml, stripInvalid, xmlAttr, xmlText } from '../../origin/content/feeds/feeds.js';
 import { createWebhook } from '../../origin/outbox/webhooks.js';
+import { unwrap } from '../../origin/http/result.js';
 import { expectErrorShape, expectSecureHeaders } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -50,11 +51,11 @@ const TRICKY = `Bread & Butter <Special> "quoted" 'single' ]]> end`;
 beforeAll(async () => {
   origin = await startTestOrigin();
   hookId = (
-    await createWebhook(
+    unwrap(await createWebhook(
       origin.database.db,
       { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/butter', events: ['post.all'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
       devEnvelope(),
-    )
+    ))
   ).id;
   const author = await send(
     'POST',

@@ -4,6 +4,7 @@ import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { collectionItemRevisions, collectionItems, locales, organizations, purgeOutbox, spaces, webhookDeliveries } from '../../origin/db/schema/index.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { createWebhook } from '../../origin/outbox/webhooks.js';
+import { unwrap } from '../../origin/http/result.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -96,11 +97,11 @@ describe('management', () => {
 
 describe('writes', () => {
   it('creates items (202 after commit) with a purge and a webhook event in the same transaction', async () => {
-    const hook = await createWebhook(
+    const hook = unwrap(await createWebhook(
       origin.database.db,
       { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/butter', events: ['collectionitem.all'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
       devEnvelope(),
-    );
+    ));
     const before = await outboxCount();
     const res = await write('POST', '/v2/content/', { key: 'genres', status: 'published', fields: [{ name: 'Rock' }, { name: 'Jazz' }] });
     expect(res.status).toBe(202);

@@ -4,6 +4,7 @@ import { hashApiKey } from '../../shared/api-key.js';
 import { devEnvelope } from '../../origin/crypto/envelope.js';
 import { apiKeys, pageRevisions, pages, purgeOutbox, webhookDeliveries } from '../../origin/db/schema/index.js';
 import { createWebhook } from '../../origin/outbox/webhooks.js';
+import { unwrap } from '../../origin/http/result.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -149,11 +150,11 @@ describe('delete', () => {
 
 describe('webhooks', () => {
   it('queues ButterCMS-shaped page events in the same transaction as the change', async () => {
-    const hook = await createWebhook(
+    const hook = unwrap(await createWebhook(
       origin.database.db,
       { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/butter', events: ['page.all'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
       devEnvelope(),
-    );
+    ));
     await write('POST', '/v2/pages/', { title: 'Hooked', slug: 'hooked', page_type: '*', status: 'published', fields: {} });
     await write('PATCH', '/v2/pages/*/hooked/', { status: 'draft', fields: { x: 1 } });
     await write('DELETE', '/v2/pages/*/hooked/');

@@ -4,6 +4,7 @@ import { collectionItemRevisions, collectionItems, pageRevisions, pages, postRev
 import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
 import { createWebhook } from '../../origin/outbox/webhooks.js';
+import { unwrap } from '../../origin/http/result.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -19,11 +20,11 @@ afterAll(async () => origin?.stop());
 
 describe('scheduled publishing', () => {
   it('publishes a scheduled page when it is due, with its purge and webhook', async () => {
-    const hook = await createWebhook(
+    const hook = unwrap(await createWebhook(
       origin.database.db,
       { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/x', events: ['page.published'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
       origin.envelope,
-    );
+    ));
     expect((await write('POST', '/v2/pages/', { title: 'Launch', slug: 'launch', page_type: '*', fields: { headline: 'Soon' } })).status).toBe(202);
     const when = new Date(Date.now() + 60_000);
     expect((await write('PATCH', '/v2/pages/*/launch/', { status: 'scheduled', scheduled: when.toISOString() })).status).toBe(202);
@@ -95,11 +96,11 @@ describe('scheduled collection items and posts', () => {
     });
     expect(res.status).toBe(201);
     hookId = (
-      await createWebhook(
+      unwrap(await createWebhook(
         db(),
         { spaceId: origin.seed.spaceId, url: 'https://hooks.example.com/y', events: ['page.published', 'collectionitem.published', 'post.published'], allowLoopback: false, lookup: async () => ['93.184.216.34'] },
         origin.envelope,
-      )
+      ))
     ).id;
   });
 
