@@ -62,7 +62,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   webhookWorker.start(config.WEBHOOK_INTERVAL_MS);
   const scheduler = new Scheduler({ db: database.db, logger: logger.child({ job: 'scheduler' }), onPurgeQueued: () => purgeWorker?.kick() });
   scheduler.start(config.SCHEDULER_INTERVAL_MS);
-  const keyRevoker = new KeyRevoker({ db: database.db, logger: logger.child({ job: 'key-revoker' }), onPurgeQueued: () => purgeWorker?.kick() });
+  const keyRevoker = new KeyRevoker({ db: database.db, logger: logger.child({ job: 'key-revoker' }) }); // its commits kick the purge worker (the app registered it for database.db)
   keyRevoker.start(60_000);
   // Attempt counters older than a day are no longer read by any window.
   const pruner = setInterval(() => {

@@ -1,12 +1,11 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lte, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import { generateApiKey, hashApiKey, isApiKeyHash, parseApiKey, type ApiKeyKind } from '../../../shared/api-key.js';
 import { KIND_SCOPES, type Action } from '../../../shared/permissions.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
 import { apiKeys } from '../../db/schema/index.js';
-import { audit, type AuditActor } from '../../audit/index.js';
-import { enqueuePurge } from '../../outbox/index.js';
+import { commitWrite, type Change, type WriteActor } from '../../outbox/index.js';
 
 export interface ActiveKey {
   id: string;
@@ -88,9 +87,10 @@ export async function issueApiKey(
 
 /* ------------------------------------------------------------------------------------------ *
  * Lifecycle: listing, creation, rotation, revocation (origin/identity/keys/routes.ts) and the
- * automatic revocation of expired keys (origin/identity/keys/key-revoker.ts). Every change writes its
- * audit row and, when the edge may hold the key's record, a `key:<id>` purge in its own
- * transaction; callers tell the purge worker after commit.
+ * automatic revocation of expired keys (origin/identity/keys/key-revoker.ts). Every change goes
+ * through the commit step (origin/outbox/commit.ts): its audit row and, when the edge may hold
+ * the key's record, a `key:<id>` purge in its transaction; the step kicks the purge worker after
+ * the commit.
  * ------------------------------------------------------------------------------------------ */
 
 type ApiKeyRow = typeof apiKeys.$inferSelect;
@@ -162,63 +162,98 @@ export function decideScopes(kind: ApiKeyKind, requested: readonly Action[] | un
 
 const NOT_FOUND = { ok: false, error: 'not_found', detail: 'API key not found.' } as const;
 
-async function purgeKey(tx: Db, keyId: string): Promise<void> {
-  // Hard purge: a revoked key's record must not be served stale during an origin outage.
-  await enqueuePurge(tx, [surrogateKeys.apiKey(keyId)], { soft: false });
-}
+/** Who manages keys: a member or an admin key of `organizationId` (origin/outbox/commit.ts). */
+export type KeyActor = WriteActor & { organizationId: string };
+
+/**
+ * The change of a key whose record the edge may hold: a HARD purge of `key:<id>` (a revoked
+ * key's record must not be served stale during an origin outage), space-less (a key record is
+ * the organization's, not a space's).
+ */
+const keyRecordChanged = (keyId: string): Change => ({ purge: { keys: [surrogateKeys.apiKey(keyId)], soft: false } });
+
+/**
+ * A refused creation has no key to name: its failure row's target id stays null, as it always
+ * was. (`WriteAudit.target.id` is typed `string`; see the report of issue 12 for the type change.)
+ */
+const NO_KEY_YET = null as unknown as string;
 
 export interface CreateKeyInput {
-  organizationId: string;
   spaceId: string | null;
   kind: ApiKeyKind;
   name: string;
-  scopes: readonly Action[];
+  /** Scopes asked for (undefined: every scope of the kind the creator may grant). */
+  requested: readonly Action[] | undefined;
+  /** What the creator may grant in the key's space (or organization, for admin keys). */
+  may: (a: Action) => boolean;
   expiresAt: Date | null;
-  createdBy: string | null;
 }
 
-export async function createApiKey(db: Db, input: CreateKeyInput, actor: AuditActor): Promise<{ view: ApiKeyView; token: string }> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const issued = await issueApiKey(t, input);
-    const [row] = await t.select().from(apiKeys).where(eq(apiKeys.id, issued.id));
-    await audit(t, actor, {
+/**
+ * Creates a key (scopes decided by `decideScopes`), through the commit step: one `key.create`
+ * row, in the key's space (or the organization, for admin keys). A refused escalation is
+ * evidence: its `key.create` failure row is written, nothing else.
+ */
+export function createApiKey(db: Db, actor: KeyActor, input: CreateKeyInput): Promise<Result<{ view: ApiKeyView; token: string }>> {
+  return commitWrite(db, actor, input.spaceId, async (w): Promise<Result<{ view: ApiKeyView; token: string }>> => {
+    const decision = decideScopes(input.kind, input.requested, input.may);
+    if (!decision.ok) {
+      w.refused({
+        action: 'key.create',
+        target: { type: 'api_key', id: NO_KEY_YET },
+        metadata: { kind: input.kind, space_id: input.spaceId, scopes: input.requested ?? null, reason: decision.detail },
+      });
+      return { ok: false, error: 'forbidden', detail: decision.detail };
+    }
+    const issued = await issueApiKey(w.t, {
+      organizationId: actor.organizationId,
+      spaceId: input.spaceId,
+      kind: input.kind,
+      name: input.name,
+      scopes: decision.scopes,
+      expiresAt: input.expiresAt,
+      createdBy: actor.userId,
+    });
+    const [row] = await w.t.select().from(apiKeys).where(eq(apiKeys.id, issued.id));
+    w.audit({
       action: 'key.create',
-      result: 'success',
-      organizationId: input.organizationId,
-      targetType: 'api_key',
-      targetId: issued.id,
+      target: { type: 'api_key', id: issued.id },
       metadata: { kind: input.kind, space_id: input.spaceId, scopes: row!.scopes, expires_at: input.expiresAt?.toISOString() ?? null },
     });
-    return { view: apiKeyView(row!), token: issued.token };
+    return { ok: true, value: { view: apiKeyView(row!), token: issued.token } };
   });
 }
 
 export interface RotateKeyInput {
-  organizationId: string;
   keyId: string;
   graceMs: number;
   now: Date;
-  createdBy: string | null;
   /** What the rotating caller may grant in the key's space (or organization for admin keys). */
   grantable: (spaceId: string | null) => Promise<(a: Action) => boolean>;
 }
+
+type Rotated = { view: ApiKeyView; token: string; old: ApiKeyView };
 
 /**
  * A new key with the same organization, space, kind, name and scopes (`rotated_from_id` = the
  * old one). A key with a lifetime gets the same lifetime again from now. The old key expires
  * at min(its expiry, now + grace) — the key revoker revokes it then — or, with no grace, is
- * revoked now. Either way `key:<old>` is purged so the edge re-reads its record.
+ * revoked now. Either way `key:<old>` is purged so the edge re-reads its record. A rotation that
+ * would grant beyond the caller is refused with a `key.rotate` failure row.
+ *
+ * Without grace the rotation is two writes in one transaction, each with its row as before:
+ * `key.rotate`, then `key.revoke` (reason `rotated`) — the rotation's row is written by a
+ * nested commit (a savepoint) just before the revocation's, after every row lock is taken.
  */
-export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditActor): Promise<Result<{ view: ApiKeyView; token: string; old: ApiKeyView }>> {
-  const ofOrg = and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, input.organizationId));
+export async function rotateApiKey(db: Db, actor: KeyActor, input: RotateKeyInput): Promise<Result<Rotated>> {
+  const ofOrg = and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, actor.organizationId));
   // What the caller may grant is resolved before the transaction (a key's space never changes;
   // on PGlite a query outside an open transaction would wait for it).
   const [located] = await db.select({ spaceId: apiKeys.spaceId }).from(apiKeys).where(ofOrg).limit(1);
   if (!located) return NOT_FOUND;
   const may = await input.grantable(located.spaceId);
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
+  return commitWrite(db, actor, null, async (w): Promise<Result<Rotated>> => {
+    const t = w.t;
     const [old] = await t.select().from(apiKeys).where(ofOrg).for('update');
     if (!old) return NOT_FOUND;
     if (old.revokedAt) return { ok: false, error: 'conflict', detail: 'This API key is revoked.' };
@@ -227,7 +262,11 @@ export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditAc
     if (successor) return { ok: false, error: 'conflict', detail: `This API key was already rotated (to ${successor.id}); rotate that one.` };
     const scopes = effectiveScopes(old);
     const beyond = scopes.filter((a) => !may(a));
-    if (beyond.length > 0) return { ok: false, error: 'forbidden', detail: `Rotating this key would grant ${beyond.join(', ')}, which you may not grant.` };
+    if (beyond.length > 0) {
+      const detail = `Rotating this key would grant ${beyond.join(', ')}, which you may not grant.`;
+      w.refused({ action: 'key.rotate', target: { type: 'api_key', id: old.id }, metadata: { reason: detail } });
+      return { ok: false, error: 'forbidden', detail };
+    }
 
     const lifetime = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : null;
     const issued = await issueApiKey(t, {
@@ -236,7 +275,7 @@ export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditAc
       kind: old.kind,
       name: old.name,
       scopes,
-      createdBy: input.createdBy,
+      createdBy: actor.userId,
       expiresAt: lifetime !== null && lifetime > 0 ? new Date(input.now.getTime() + lifetime) : null,
       rotatedFromId: old.id,
     });
@@ -248,47 +287,41 @@ export async function rotateApiKey(db: Db, input: RotateKeyInput, actor: AuditAc
       .set({ expiresAt, ...(revokeNow ? { revokedAt: input.now } : {}) })
       .where(eq(apiKeys.id, old.id))
       .returning();
-    await purgeKey(t, old.id);
+    await w.changed(keyRecordChanged(old.id));
     const [row] = await t.select().from(apiKeys).where(eq(apiKeys.id, issued.id));
-    const target = { organizationId: old.organizationId, targetType: 'api_key' } as const;
-    await audit(t, actor, {
-      ...target,
-      action: 'key.rotate',
-      result: 'success',
-      targetId: old.id,
-      metadata: { new_key_id: issued.id, grace_seconds: Math.round(input.graceMs / 1000), old_expires_at: expiresAt.toISOString() },
-    });
-    if (revokeNow) await audit(t, actor, { ...target, action: 'key.revoke', result: 'success', targetId: old.id, metadata: { reason: 'rotated' } });
+    const target = { type: 'api_key', id: old.id };
+    const rotation = { action: 'key.rotate', target, metadata: { new_key_id: issued.id, grace_seconds: Math.round(input.graceMs / 1000), old_expires_at: expiresAt.toISOString() } };
+    if (revokeNow) {
+      await commitWrite(t, actor, null, async (rotated) => {
+        rotated.audit(rotation);
+        return { ok: true };
+      });
+      w.audit({ action: 'key.revoke', target, metadata: { reason: 'rotated' } });
+    } else {
+      w.audit(rotation);
+    }
     return { ok: true, value: { view: apiKeyView(row!), token: issued.token, old: apiKeyView(updated!) } };
   });
 }
 
-/** Revokes now and purges `key:<id>` in the same transaction. An already revoked key answers `conflict`. */
-export async function revokeApiKey(db: Db, input: { organizationId: string; keyId: string; now: Date }, actor: AuditActor): Promise<Result<ApiKeyView>> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const [row] = await t
+/** Revokes now and purges `key:<id>`, through the commit step. An already revoked key answers `conflict`. */
+export function revokeApiKey(db: Db, actor: KeyActor, input: { keyId: string; now: Date }): Promise<Result<ApiKeyView>> {
+  return commitWrite(db, actor, null, async (w): Promise<Result<ApiKeyView>> => {
+    const [row] = await w.t
       .update(apiKeys)
       .set({ revokedAt: input.now })
-      .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, input.organizationId), isNull(apiKeys.revokedAt)))
+      .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, actor.organizationId), isNull(apiKeys.revokedAt)))
       .returning();
     if (!row) {
-      const [exists] = await t
+      const [exists] = await w.t
         .select({ id: apiKeys.id })
         .from(apiKeys)
-        .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, input.organizationId)))
+        .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.organizationId, actor.organizationId)))
         .limit(1);
       return exists ? { ok: false, error: 'conflict', detail: 'This API key is already revoked.' } : NOT_FOUND;
     }
-    await purgeKey(t, row.id);
-    await audit(t, actor, {
-      action: 'key.revoke',
-      result: 'success',
-      organizationId: row.organizationId,
-      targetType: 'api_key',
-      targetId: row.id,
-      metadata: { reason: 'manual' },
-    });
+    await w.changed(keyRecordChanged(row.id));
+    w.audit({ action: 'key.revoke', target: { type: 'api_key', id: row.id }, metadata: { reason: 'manual' } });
     return { ok: true, value: apiKeyView(row) };
   });
 }
@@ -299,47 +332,41 @@ export interface AutoRevoked {
   reason: 'rotation_grace_ended' | 'expired';
 }
 
+/** The key revoker, as the actor of its revocations: a system job, neither a member nor a key. */
+const revokerOf = (organizationId: string): KeyActor => ({ userId: null, keyId: null, system: 'scheduler', organizationId });
+
 /**
- * Revokes (sets `revoked_at`) up to `limit` keys whose expiry has passed, with a `key:<id>`
- * purge and a `key.revoke` audit row each, in one transaction. The update is conditional
- * (`revoked_at is null`, rows locked with SKIP LOCKED), so two instances racing revoke each
- * key once.
+ * Revokes up to `limit` keys whose expiry has passed, each in its own commit (origin/outbox/
+ * commit.ts): `revoked_at` set, a hard `key:<id>` purge and one `key.revoke` row in that key's
+ * organization. One organization's chain per transaction, so no two revocations can deadlock on
+ * the chains' locks (the former batch locked several chains, in ascending organization order).
+ * The update is conditional (`revoked_at is null`): when two instances race on a key, the
+ * second waits for the first's commit, then changes nothing and writes no row — each key is
+ * revoked and audited once. Returns the keys this call revoked.
  */
 export async function revokeExpiredKeys(db: Db, now: Date, limit: number): Promise<AutoRevoked[]> {
-  return db.transaction(async (tx) => {
-    const t = tx as unknown as Db;
-    const due = t
-      .select({ id: apiKeys.id })
-      .from(apiKeys)
-      .where(and(isNull(apiKeys.revokedAt), lte(apiKeys.expiresAt, now)))
-      .orderBy(asc(apiKeys.expiresAt))
-      .limit(limit)
-      .for('update', { skipLocked: true });
-    const rows = await t
-      .update(apiKeys)
-      .set({ revokedAt: now })
-      .where(and(inArray(apiKeys.id, due), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id, organizationId: apiKeys.organizationId });
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const rotated = new Set(
-      (await t.select({ from: apiKeys.rotatedFromId }).from(apiKeys).where(inArray(apiKeys.rotatedFromId, ids))).map((r) => r.from),
-    );
-    await enqueuePurge(
-      t,
-      ids.map((id) => surrogateKeys.apiKey(id)),
-      { soft: false },
-    );
-    const out: AutoRevoked[] = [];
-    // Each audit row locks its organization's chain until commit (origin/audit/audit.ts): several
-    // chains are locked in ascending organization order, as every writer of several does, so
-    // two such transactions cannot deadlock.
-    const byOrganization = [...rows].sort((a, b) => (a.organizationId < b.organizationId ? -1 : a.organizationId > b.organizationId ? 1 : 0));
-    for (const r of byOrganization) {
-      const reason = rotated.has(r.id) ? 'rotation_grace_ended' : 'expired';
-      await audit(t, {}, { action: 'key.revoke', result: 'success', organizationId: r.organizationId, targetType: 'api_key', targetId: r.id, metadata: { reason } });
-      out.push({ id: r.id, organizationId: r.organizationId, reason });
-    }
-    return out;
-  });
+  const due = await db
+    .select({ id: apiKeys.id, organizationId: apiKeys.organizationId })
+    .from(apiKeys)
+    .where(and(isNull(apiKeys.revokedAt), lte(apiKeys.expiresAt, now)))
+    .orderBy(asc(apiKeys.expiresAt), asc(apiKeys.id))
+    .limit(limit);
+  const out: AutoRevoked[] = [];
+  for (const key of due) {
+    const r = await commitWrite(db, revokerOf(key.organizationId), null, async (w): Promise<Result<AutoRevoked>> => {
+      const [row] = await w.t
+        .update(apiKeys)
+        .set({ revokedAt: now })
+        .where(and(eq(apiKeys.id, key.id), isNull(apiKeys.revokedAt)))
+        .returning({ id: apiKeys.id });
+      if (!row) return { ok: false, error: 'conflict', detail: 'Already revoked.' };
+      const [successor] = await w.t.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.rotatedFromId, key.id)).limit(1);
+      const reason = successor ? 'rotation_grace_ended' : 'expired';
+      await w.changed(keyRecordChanged(key.id));
+      w.audit({ action: 'key.revoke', target: { type: 'api_key', id: key.id }, metadata: { reason } });
+      return { ok: true, value: { id: key.id, organizationId: key.organizationId, reason } };
+    });
+    if (r.ok) out.push(r.value);
+  }
+  return out;
 }

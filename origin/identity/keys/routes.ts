@@ -8,7 +8,10 @@
  * organization, for admin keys), or the creating admin key's own scopes; asking for more is
  * refused (403). A key of another organization answers 404, whatever the id. Revoking a key
  * that is already revoked answers 409 (`conflict`), as does rotating a revoked, expired or
- * already rotated key. Every create / rotate / revoke writes an audit row in its transaction.
+ * already rotated key. Every create / rotate / revoke goes through the commit step
+ * (origin/outbox/commit.ts, in api-keys.ts): its audit row in its transaction, the `key:<id>`
+ * purge queued there and the purge worker kicked after the commit; a refused scope escalation
+ * writes one `failure` row.
  * A session creating or rotating a key (both hand out a new secret) must have proved the
  * password lately (POST /v1/auth/reauthenticate, 403 reauthentication_required otherwise);
  * admin keys creating keys are not sessions and need no such proof.
@@ -27,11 +30,9 @@ import { authorizeOrg, effectiveRole, isUuid, type Actor } from '../../http/auth
 import { parseBody } from '../../http/body.js';
 import { timestampField } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
-import { audit } from '../../audit/index.js';
 import { unwrap } from '../../http/result.js';
-import { createApiKey, decideScopes, listApiKeys, revokeApiKey, rotateApiKey } from './api-keys.js';
+import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey, type KeyActor } from './api-keys.js';
 import { requireRecentReauthentication } from '../sessions/sessions.js';
-import { requestActor } from '../accounts/routes.js';
 
 const BODY_LIMIT = 8 * 1024;
 export const MAX_GRACE_SECONDS = 90 * 24 * 3600;
@@ -83,11 +84,14 @@ export function apiKeyRoutes(ctx: AppContext) {
     if (user) await requireRecentReauthentication(db(), user.sessionId, now(), ctx.identity.reauthMaxAgeMs);
   };
 
-  /** Refusals of scope escalation leave an audit row of their own (nothing else was written). */
-  const refuse = async (c: Context<OriginEnv>, actor: Actor, action: string, detail: string, targetId: string | null, metadata: Record<string, unknown>): Promise<never> => {
-    await audit(db(), requestActor(c, actor.userId), { action, result: 'failure', organizationId: actor.organizationId, targetType: 'api_key', targetId, metadata: { ...metadata, reason: detail } });
-    throw new ApiError('forbidden', detail);
-  };
+  /** The authorized actor as the actor of a key write. */
+  const writer = (c: Context<OriginEnv>, actor: Actor): KeyActor => ({
+    userId: actor.userId,
+    keyId: c.get('principal')?.keyId ?? null,
+    ip: c.get('clientIp'),
+    userAgent: c.req.header('user-agent') ?? null,
+    organizationId: actor.organizationId,
+  });
 
   const keyId = (c: Context<OriginEnv>): string => {
     const id = c.req.param('keyId');
@@ -122,13 +126,8 @@ export function apiKeyRoutes(ctx: AppContext) {
     const expiresAt = body.expires_at === undefined ? null : new Date(body.expires_at);
     if (expiresAt && expiresAt <= now()) throw new ApiError('bad_request', 'Invalid request: expires_at: must be in the future.');
     const requested = body.scopes === undefined ? undefined : [...new Set(body.scopes)];
-    const decision = decideScopes(kind, requested, await grantable(c, actor, spaceId));
-    if (!decision.ok) return refuse(c, actor, 'key.create', decision.detail, null, { kind, space_id: spaceId, scopes: requested ?? null });
-    const created = await createApiKey(
-      db(),
-      { organizationId: actor.organizationId, spaceId, kind, name: body.name, scopes: decision.scopes, expiresAt, createdBy: actor.userId },
-      requestActor(c, actor.userId),
-    );
+    const may = await grantable(c, actor, spaceId);
+    const created = unwrap(await createApiKey(db(), writer(c, actor), { spaceId, kind, name: body.name, requested, may, expiresAt }));
     c.header('cache-control', 'no-store');
     return c.json({ data: { ...created.view, token: created.token } }, 201);
   });
@@ -141,17 +140,7 @@ export function apiKeyRoutes(ctx: AppContext) {
     const bare = c.req.header('content-type') === undefined && (await c.req.text()).length === 0;
     const body = bare ? {} : await parseBody(c, rotateBody);
     const graceMs = body.grace_seconds === undefined ? ctx.identity.keyRotationGraceMs : body.grace_seconds * 1000;
-    const result = await rotateApiKey(
-      db(),
-      { organizationId: actor.organizationId, keyId: id, graceMs, now: now(), createdBy: actor.userId, grantable: (spaceId) => grantable(c, actor, spaceId) },
-      requestActor(c, actor.userId),
-    );
-    if (!result.ok && result.error === 'forbidden') return refuse(c, actor, 'key.rotate', result.detail, id, {});
-    const rotated = unwrap(result);
-    // Rotation purged `key:<old>` in its committed transaction: the purge worker sends it now.
-    // (Key writes do not go through the commit step — no space, and a rotation without grace
-    // writes two audit rows — so they do not kick the workers the way content writes do.)
-    ctx.onPurgeQueued();
+    const rotated = unwrap(await rotateApiKey(db(), writer(c, actor), { keyId: id, graceMs, now: now(), grantable: (spaceId) => grantable(c, actor, spaceId) }));
     c.header('cache-control', 'no-store');
     return c.json({ data: { ...rotated.view, token: rotated.token, previous: rotated.old } }, 201);
   });
@@ -159,8 +148,7 @@ export function apiKeyRoutes(ctx: AppContext) {
   app.delete(`${base}/:keyId`, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
     const id = keyId(c);
-    const revoked = unwrap(await revokeApiKey(db(), { organizationId: actor.organizationId, keyId: id, now: now() }, requestActor(c, actor.userId)));
-    ctx.onPurgeQueued(); // the committed revocation purged `key:<id>` (as rotation above)
+    const revoked = unwrap(await revokeApiKey(db(), writer(c, actor), { keyId: id, now: now() }));
     return c.json({ data: revoked });
   });
 

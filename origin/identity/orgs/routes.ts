@@ -19,32 +19,35 @@
  * Only owners grant, change or remove the owner role, or touch the memberships of anyone who is
  * an owner anywhere in the organization (organization-wide or in a space); an organization keeps
  * at least one organization-wide owner. A role change or removal ends the member's sessions
- * (their next session carries the new role) and is audited in its transaction.
+ * (their next session carries the new role).
+ * This file parses, authorizes and calls the services: organization.ts (settings, spaces),
+ * ../members/members.ts (roles, removal) and ../members/invitations.ts, whose writes go through
+ * the commit step (origin/outbox/commit.ts): one audit row per committed write, and one
+ * `failure` row for a refused owner change (the only refusal here that is evidence).
  */
-import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { sha256Hex } from '../../../shared/crypto.js';
 import { ApiError } from '../../../shared/errors.js';
-import { ROLES, type Role } from '../../../shared/permissions.js';
+import { ROLES } from '../../../shared/permissions.js';
 import type { AppContext } from '../../context.js';
-import type { Db } from '../../db/client.js';
-import { auditEvents, invitations, memberships, organizations, spaces, users } from '../../db/schema/index.js';
+import { auditEvents } from '../../db/schema/index.js';
 import type { OriginEnv } from '../../env.js';
-import { authorizeOrg, authorizeSpace, effectiveRole, isUuid, type Actor } from '../../http/authorize.js';
+import { authorizeOrg, authorizeSpace, isUuid, type Actor } from '../../http/authorize.js';
 import { parseBody } from '../../http/body.js';
 import { timestampParam } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
-import { audit, verifyAuditChain } from '../../audit/index.js';
+import { unwrap } from '../../http/result.js';
+import { verifyAuditChain } from '../../audit/index.js';
 import { assertAcceptablePassword, hashNewPassword, sendMail } from '../context.js';
-import { revokeUserSessions } from '../sessions/sessions.js';
-import { createSpace, memberSpaceIds, isSpaceSlug, organizationSpaces, spacesByIds, spaceView } from './spaces.js';
+import { memberSpaceIds, isSpaceSlug, organizationSpaces, spacesByIds, spaceView } from './spaces.js';
+import { addSpace, organizationSettings, updateOrganization } from './organization.js';
+import { changeMemberRole, listMembers, removeMember, spaceOfOrganization, type MemberActor } from '../members/members.js';
+import { acceptInvitation, findOpenInvitation, inviteMember, listInvitations, organizationName, revokeInvitation, userIdByEmail } from '../members/invitations.js';
 import { isLocale } from '../../content/routes.js';
-import { requestActor } from '../accounts/routes.js';
 
 const BODY_LIMIT = 8 * 1024;
-const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 const role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
 const uuid = z.string().uuid({ message: 'must be a UUID' });
 
@@ -75,8 +78,14 @@ const acceptBody = z
   .object({ token: z.string().min(16).max(128), name: z.string().trim().min(1).max(200).optional(), password: z.string().min(1).max(4096).optional() })
   .strict();
 
-function iso(d: Date | null): string | null {
-  return d ? d.toISOString() : null;
+/** The request as the actor of a write: who, from where. */
+function requestOf(c: Context<OriginEnv>) {
+  return { keyId: c.get('principal')?.keyId ?? null, ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null };
+}
+
+/** The authorized actor as the actor of an organization's write. */
+function writerOf(c: Context<OriginEnv>, actor: Actor): MemberActor {
+  return { ...requestOf(c), userId: actor.userId, organizationId: actor.organizationId };
 }
 
 export function orgRoutes(ctx: AppContext) {
@@ -91,34 +100,25 @@ export function orgRoutes(ctx: AppContext) {
     },
   });
 
-  /** Only owners may hand out, change or take away the owner role. */
-  const guardOwnerRole = (actor: Actor, ...roles: (Role | null | undefined)[]) => {
-    if (roles.includes('owner') && actor.role !== 'owner') throw new ApiError('forbidden', 'Only owners grant, change or remove the owner role.');
-  };
+  /** A space of the actor's organization named by a body or query (undefined: none, i.e. organization-wide). */
+  const spaceOf = async (actor: Actor, spaceId: string | undefined): Promise<string | null> =>
+    spaceId === undefined ? null : unwrap(await spaceOfOrganization(db(), actor.organizationId, spaceId));
 
-  const spaceOf = async (orgId: string, spaceId: string | undefined) => {
-    if (spaceId === undefined) return null;
-    const [s] = await db().select({ id: spaces.id }).from(spaces).where(and(eq(spaces.id, spaceId), eq(spaces.organizationId, orgId))).limit(1);
-    if (!s) throw new ApiError('not_found', 'Space not found.');
-    return s.id;
+  const memberId = (c: Context<OriginEnv>): string => {
+    const id = c.req.param('userId');
+    if (!isUuid(id)) throw new ApiError('not_found', 'Member not found.');
+    return id;
   };
 
   app.get('/v1/orgs/:orgId', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
-    const [org] = await db().select().from(organizations).where(eq(organizations.id, actor.organizationId)).limit(1);
-    return c.json({ data: { id: org!.id, slug: org!.slug, name: org!.name, require_2fa: org!.require2fa, created_at: org!.createdAt.toISOString() } });
+    return c.json({ data: (await organizationSettings(db(), actor.organizationId))! });
   });
 
   app.patch('/v1/orgs/:orgId', signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'org.manage');
     const body = await parseBody(c, orgPatch);
-    await ctx.database.db.transaction(async (tx) => {
-      await tx
-        .update(organizations)
-        .set({ ...(body.name !== undefined ? { name: body.name } : {}), ...(body.require_2fa !== undefined ? { require2fa: body.require_2fa } : {}) })
-        .where(eq(organizations.id, actor.organizationId));
-      await audit(tx as unknown as Db, requestActor(c, actor.userId), { action: 'org.update', result: 'success', organizationId: actor.organizationId, targetType: 'organization', targetId: actor.organizationId, metadata: body });
-    });
+    unwrap(await updateOrganization(db(), writerOf(c, actor), body));
     return c.json({ status: 'updated' });
   });
 
@@ -147,81 +147,14 @@ export function orgRoutes(ctx: AppContext) {
   app.post('/v1/orgs/:orgId/spaces', signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'spaces.manage');
     const body = await parseBody(c, spaceBody);
-    const space = await ctx.database.db.transaction(async (tx) => {
-      const dbx = tx as unknown as Db;
-      const row = await createSpace(dbx, { organizationId: actor.organizationId, name: body.name, ...(body.slug ? { slug: body.slug } : {}), ...(body.default_locale ? { defaultLocale: body.default_locale } : {}) });
-      await audit(dbx, requestActor(c, actor.userId), {
-        action: 'space.create',
-        result: 'success',
-        organizationId: actor.organizationId,
-        targetType: 'space',
-        targetId: row.id,
-        metadata: { slug: row.slug, default_locale: row.defaultLocale },
-      });
-      return row;
-    });
+    const space = unwrap(await addSpace(db(), writerOf(c, actor), { name: body.name, ...(body.slug ? { slug: body.slug } : {}), ...(body.default_locale ? { defaultLocale: body.default_locale } : {}) }));
     return c.json({ data: spaceView(space) }, 201);
   });
 
   app.get('/v1/orgs/:orgId/members', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
-    const rows = await db()
-      .select({ user_id: users.id, email: users.email, name: users.name, role: memberships.role, space_id: memberships.spaceId, joined_at: memberships.createdAt })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.organizationId, actor.organizationId))
-      .orderBy(memberships.createdAt);
-    return c.json({ data: rows.map((r) => ({ ...r, joined_at: r.joined_at.toISOString() })) });
+    return c.json({ data: await listMembers(db(), actor.organizationId) });
   });
-
-  const ownersLeft = async (tx: Db, orgId: string): Promise<number> => {
-    const [row] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, orgId), eq(memberships.role, 'owner'), isNull(memberships.spaceId)));
-    return row?.n ?? 0;
-  };
-
-  /**
-   * Every membership row of `userId` in the organization (organization-wide and per space),
-   * read inside the change's transaction after taking the organization row's lock: member
-   * changes of one organization run one at a time, so the owner checks below cannot be raced
-   * (two owners demoting each other at once would otherwise each see the other still an owner).
-   */
-  const lockedMemberRows = async (tx: Db, orgId: string, userId: string) => {
-    await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, orgId)).for('update');
-    return tx
-      .select({ id: memberships.id, role: memberships.role, spaceId: memberships.spaceId })
-      .from(memberships)
-      .where(and(eq(memberships.organizationId, orgId), eq(memberships.userId, userId)));
-  };
-
-  /**
-   * Only owners change owners, in every scope: granting the owner role (organization-wide or in
-   * a space), and changing or removing any membership of a user who is an owner anywhere in
-   * the organization.
-   */
-  const ownerChange = (rows: { role: Role }[], granting: Role | null): boolean => granting === 'owner' || rows.some((r) => r.role === 'owner');
-
-  /**
-   * Whether the actor may make an owner change, decided on the actor's role as it is now, under
-   * the organization lock (an owner demoted a moment ago must not act on the role they had when
-   * the request was authorized). API keys never carry members.manage.
-   */
-  const actorIsOwnerNow = async (tx: Db, actor: Actor): Promise<boolean> =>
-    actor.userId !== null && (await effectiveRole(tx, actor.userId, actor.organizationId, null)) === 'owner';
-
-  /** A refused owner change leaves an audit row of its own (the change itself rolled back). */
-  const refuseOwnerChange = async (c: Context<OriginEnv>, actor: Actor, action: string, targetId: string, metadata: Record<string, unknown>): Promise<never> => {
-    await audit(db(), requestActor(c, actor.userId), { action, result: 'failure', organizationId: actor.organizationId, targetType: 'user', targetId, metadata: { ...metadata, reason: 'owner_role_needs_owner' } });
-    throw new ApiError('forbidden', 'Only owners grant, change or remove the owner role, or change the memberships of an owner.');
-  };
-
-  const memberId = (c: Context<OriginEnv>): string => {
-    const id = c.req.param('userId');
-    if (!isUuid(id)) throw new ApiError('not_found', 'Member not found.');
-    return id;
-  };
 
   /**
    * A member is addressed by their user id (`user_id` in the member list), which names all of
@@ -233,28 +166,8 @@ export function orgRoutes(ctx: AppContext) {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const userId = memberId(c);
     const body = await parseBody(c, memberPatch);
-    const spaceId = await spaceOf(actor.organizationId, body.space_id);
-    const refused = await ctx.database.db.transaction(async (tx) => {
-      const dbx = tx as unknown as Db;
-      const rows = await lockedMemberRows(dbx, actor.organizationId, userId);
-      if (rows.length === 0) throw new ApiError('not_found', 'Member not found.');
-      const existing = rows.find((r) => r.spaceId === spaceId);
-      if (ownerChange(rows, body.role) && !(await actorIsOwnerNow(dbx, actor))) return { from: existing?.role ?? null };
-      if (existing) await tx.update(memberships).set({ role: body.role }).where(eq(memberships.id, existing.id));
-      else await tx.insert(memberships).values({ userId, organizationId: actor.organizationId, spaceId, role: body.role });
-      if ((await ownersLeft(dbx, actor.organizationId)) === 0) throw new ApiError('conflict', 'An organization needs at least one owner.');
-      const revoked = await revokeUserSessions(dbx, userId, now());
-      await audit(dbx, requestActor(c, actor.userId), {
-        action: 'member.role_change',
-        result: 'success',
-        organizationId: actor.organizationId,
-        targetType: 'user',
-        targetId: userId,
-        metadata: { from: existing?.role ?? null, to: body.role, space_id: spaceId, sessions_revoked: revoked },
-      });
-      return null;
-    });
-    if (refused) return refuseOwnerChange(c, actor, 'member.role_change', userId, { from: refused.from, to: body.role, space_id: spaceId });
+    const spaceId = await spaceOf(actor, body.space_id);
+    unwrap(await changeMemberRole(db(), writerOf(c, actor), { userId, spaceId, role: body.role, now: now() }));
     return c.json({ status: 'updated' });
   });
 
@@ -266,59 +179,28 @@ export function orgRoutes(ctx: AppContext) {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const userId = memberId(c);
     const spaceParam = c.req.query('space_id');
-    const spaceId = spaceParam === undefined ? null : await spaceOf(actor.organizationId, isUuid(spaceParam) ? spaceParam : NOT_A_SPACE);
-    const refused = await ctx.database.db.transaction(async (tx) => {
-      const dbx = tx as unknown as Db;
-      const rows = await lockedMemberRows(dbx, actor.organizationId, userId);
-      const removed = spaceId === null ? rows : rows.filter((r) => r.spaceId === spaceId);
-      if (removed.length === 0) throw new ApiError('not_found', 'Member not found.');
-      if (ownerChange(rows, null) && !(await actorIsOwnerNow(dbx, actor))) return true;
-      await tx.delete(memberships).where(inArray(memberships.id, removed.map((r) => r.id)));
-      if ((await ownersLeft(dbx, actor.organizationId)) === 0) throw new ApiError('conflict', 'An organization needs at least one owner.');
-      const revoked = await revokeUserSessions(dbx, userId, now());
-      await audit(dbx, requestActor(c, actor.userId), {
-        action: 'member.remove',
-        result: 'success',
-        organizationId: actor.organizationId,
-        targetType: 'user',
-        targetId: userId,
-        metadata: { removed: removed.map((r) => ({ role: r.role, space_id: r.spaceId })), space_id: spaceId, sessions_revoked: revoked },
-      });
-      return false;
-    });
-    if (refused) return refuseOwnerChange(c, actor, 'member.remove', userId, { space_id: spaceId });
+    const spaceId = spaceParam === undefined ? null : await spaceOf(actor, isUuid(spaceParam) ? spaceParam : NOT_A_SPACE);
+    unwrap(await removeMember(db(), writerOf(c, actor), { userId, spaceId, now: now() }));
     return c.body(null, 204);
   });
 
   app.get('/v1/orgs/:orgId/invitations', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
-    const rows = await db()
-      .select()
-      .from(invitations)
-      .where(and(eq(invitations.organizationId, actor.organizationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now())))
-      .orderBy(desc(invitations.createdAt));
-    return c.json({ data: rows.map((r) => ({ id: r.id, email: r.email, role: r.role, space_id: r.spaceId, created_at: iso(r.createdAt), expires_at: iso(r.expiresAt) })) });
+    return c.json({ data: await listInvitations(db(), actor.organizationId, now()) });
   });
 
   app.post('/v1/orgs/:orgId/invitations', signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const body = await parseBody(c, inviteBody);
-    guardOwnerRole(actor, body.role);
-    const spaceId = await spaceOf(actor.organizationId, body.space_id);
-    const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-    const [org] = await db().select({ name: organizations.name }).from(organizations).where(eq(organizations.id, actor.organizationId)).limit(1);
-    const invitation = await ctx.database.db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(invitations)
-        .values({ organizationId: actor.organizationId, spaceId, email: body.email, role: body.role, tokenHash: sha256Hex(token), invitedBy: actor.userId, expiresAt: new Date(now().getTime() + INVITE_TTL_MS) })
-        .returning({ id: invitations.id, expiresAt: invitations.expiresAt });
-      await audit(tx as unknown as Db, requestActor(c, actor.userId), { action: 'member.invite', result: 'success', organizationId: actor.organizationId, targetType: 'invitation', targetId: row!.id, metadata: { role: body.role, space_id: spaceId } });
-      return row!;
-    });
+    // Only owners hand out the owner role (refused before anything is written).
+    if (body.role === 'owner' && actor.role !== 'owner') throw new ApiError('forbidden', 'Only owners grant, change or remove the owner role.');
+    const spaceId = await spaceOf(actor, body.space_id);
+    const orgName = (await organizationName(db(), actor.organizationId)) ?? 'an organization';
+    const invitation = unwrap(await inviteMember(db(), writerOf(c, actor), { email: body.email, role: body.role, spaceId, now: now() }));
     await sendMail(ctx.identity, ctx.logger, {
       to: body.email,
-      subject: `You are invited to ${org?.name ?? 'an organization'} on ghee`,
-      text: `You have been invited to join ${org?.name ?? 'an organization'} as ${body.role}. Accept within 7 days: ${ctx.identity.publicAppUrl}/invitations/accept?token=${token}`,
+      subject: `You are invited to ${orgName} on ghee`,
+      text: `You have been invited to join ${orgName} as ${body.role}. Accept within 7 days: ${ctx.identity.publicAppUrl}/invitations/accept?token=${invitation.token}`,
     });
     return c.json({ data: { id: invitation.id, email: body.email, role: body.role, space_id: spaceId, expires_at: invitation.expiresAt.toISOString() } }, 201);
   });
@@ -327,17 +209,7 @@ export function orgRoutes(ctx: AppContext) {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const invId = c.req.param('id');
     if (!isUuid(invId)) throw new ApiError('not_found', 'Invitation not found.');
-    const done = await ctx.database.db.transaction(async (tx) => {
-      const rows = await tx
-        .update(invitations)
-        .set({ revokedAt: now() })
-        .where(and(eq(invitations.id, invId), eq(invitations.organizationId, actor.organizationId), isNull(invitations.acceptedAt), isNull(invitations.revokedAt)))
-        .returning({ id: invitations.id });
-      if (rows.length === 0) return false;
-      await audit(tx as unknown as Db, requestActor(c, actor.userId), { action: 'member.invite_revoke', result: 'success', organizationId: actor.organizationId, targetType: 'invitation', targetId: invId });
-      return true;
-    });
-    if (!done) throw new ApiError('not_found', 'Invitation not found.');
+    unwrap(await revokeInvitation(db(), writerOf(c, actor), { invitationId: invId, now: now() }));
     return c.body(null, 204);
   });
 
@@ -378,41 +250,22 @@ export function orgRoutes(ctx: AppContext) {
   /** Accepting: signed in as the invited address, or creating the account (which the mail verifies). */
   app.post('/v1/invitations/accept', authenticate(ctx, { optional: true }), limit, async (c) => {
     const body = await parseBody(c, acceptBody);
-    const [inv] = await db()
-      .select()
-      .from(invitations)
-      .where(and(eq(invitations.tokenHash, sha256Hex(body.token)), isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now())))
-      .limit(1);
+    const inv = await findOpenInvitation(db(), body.token, now());
     if (!inv) throw new ApiError('bad_request', 'This invitation is invalid, used, revoked or expired.');
     const signed = c.get('user');
-    const [existing] = await db().select({ id: users.id }).from(users).where(eq(users.email, inv.email)).limit(1);
-    let newUser: { name: string; hash: string } | null = null;
+    const existing = await userIdByEmail(db(), inv.email);
+    let newUser: { name: string; passwordHash: string } | null = null;
     if (signed) {
       if (signed.email.toLowerCase() !== inv.email) throw new ApiError('forbidden', 'This invitation is for another email address.');
     } else if (existing) {
       throw new ApiError('unauthenticated', 'Sign in as the invited address to accept.');
     } else {
       if (!body.name || !body.password) throw new ApiError('bad_request', 'Invalid request: name and password are required to create your account.');
-      const [org] = await db().select({ name: organizations.name }).from(organizations).where(eq(organizations.id, inv.organizationId)).limit(1);
-      await assertAcceptablePassword(ctx.identity, ctx.logger, body.password, { email: inv.email, name: body.name, organizationName: org?.name ?? null });
-      newUser = { name: body.name, hash: await hashNewPassword(ctx.identity, body.password) };
+      await assertAcceptablePassword(ctx.identity, ctx.logger, body.password, { email: inv.email, name: body.name, organizationName: await organizationName(db(), inv.organizationId) });
+      newUser = { name: body.name, passwordHash: await hashNewPassword(ctx.identity, body.password) };
     }
-    const userId = await ctx.database.db.transaction(async (tx) => {
-      const claimed = await tx.update(invitations).set({ acceptedAt: now() }).where(and(eq(invitations.id, inv.id), isNull(invitations.acceptedAt))).returning({ id: invitations.id });
-      if (claimed.length === 0) throw new ApiError('bad_request', 'This invitation is invalid, used, revoked or expired.');
-      let uid = signed?.userId ?? existing?.id ?? null;
-      if (!uid && newUser) {
-        const [u] = await tx.insert(users).values({ email: inv.email, name: newUser.name, passwordHash: newUser.hash, emailVerifiedAt: now() }).returning({ id: users.id });
-        uid = u!.id;
-      }
-      await tx
-        .insert(memberships)
-        .values({ userId: uid!, organizationId: inv.organizationId, spaceId: inv.spaceId, role: inv.role })
-        .onConflictDoNothing();
-      await audit(tx as unknown as Db, requestActor(c, uid), { action: 'member.join', result: 'success', organizationId: inv.organizationId, targetType: 'invitation', targetId: inv.id, metadata: { role: inv.role, space_id: inv.spaceId } });
-      return uid!;
-    });
-    return c.json({ status: 'joined', organization_id: inv.organizationId, user_id: userId }, 201);
+    const joined = unwrap(await acceptInvitation(db(), requestOf(c), { invitation: inv, userId: signed?.userId ?? existing, newUser, now: now() }));
+    return c.json({ status: 'joined', organization_id: inv.organizationId, user_id: joined.userId }, 201);
   });
 
   return app;
