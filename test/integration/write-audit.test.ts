@@ -1,19 +1,20 @@
 /**
  * Every write route writes exactly one audit row in its organization's hash chain when it
  * succeeds, and none when it is refused (400 validation, 403 role or scope, 404 another tenant,
- * 412 stale If-Match) — the promise of the commit step (origin/outbox/commit.ts) for content
- * and model writes, and of the identity routes (keys, members, organization settings), which
- * audit in their own transactions. Real HTTP against a real origin on Postgres.
+ * 412 stale If-Match) — the promise of the commit step (origin/outbox/commit.ts), through which
+ * content and model writes and the identity writes (keys, members, invitations, organization
+ * settings and spaces) all go. Real HTTP against a real origin on Postgres.
  *
  * The write routes come from the app's own route table: a write route this table does not
  * classify fails the first test, so a new one cannot ship without its audit decision.
- * (Identity refusals may write `failure` rows — denied privileged actions are evidence — so
- * for them a refusal must write no `success` row; content and model refusals write nothing.)
+ * A refusal that is evidence (a non-owner's owner change, a scope escalation on a key) writes
+ * exactly one row: the action's `failure` row, in the organization's chain, naming the actor;
+ * every other refusal writes nothing.
  */
 import { and, desc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
-import { auditEvents, collectionItems, collections, invitations } from '../../origin/db/schema/index.js';
+import { auditEvents, collectionItems, collections, invitations, memberships } from '../../origin/db/schema/index.js';
 import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
@@ -21,7 +22,7 @@ import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
-type Who = 'write' | 'read' | 'admin' | 'otherAdmin' | 'otherWrite' | 'owner' | 'viewer' | 'ownerOtherSpace';
+type Who = 'write' | 'read' | 'admin' | 'otherAdmin' | 'otherWrite' | 'owner' | 'viewer' | 'ownerOtherSpace' | 'orgAdmin';
 interface Call {
   method: string;
   path: string;
@@ -34,12 +35,13 @@ type F = Record<string, string>;
 interface Spec {
   action: string;
   target: string;
-  /** Content and model writes: refusals write no row at all (identity routes may write failure rows). */
+  /** Content and model writes (their rows name the space); identity writes are the organization's. */
   content: boolean;
   setup?: () => Promise<F>;
   call: (f: F) => Call;
   status: number;
-  refusals: { status: 400 | 403 | 404 | 412; call: (f: F) => Call }[];
+  /** `evidence`: the refusal writes exactly one `failure` row of the action; the others write none. */
+  refusals: { status: 400 | 403 | 404 | 409 | 412; call: (f: F) => Call; evidence?: true; setup?: () => Promise<F> }[];
 }
 
 let origin: OriginUnderTest;
@@ -47,7 +49,8 @@ let org: string;
 let space: string;
 let other: { organizationId: string; spaceId: string };
 let keys: Record<'write' | 'read' | 'admin' | 'otherAdmin' | 'otherWrite', string>;
-const sessions = new Map<'owner' | 'viewer', SessionClient>();
+/** 'orgAdmin': an organization admin who is only a viewer in the space (so cannot grant a write key's scopes there). */
+const sessions = new Map<'owner' | 'viewer' | 'orgAdmin', SessionClient>();
 let ownerId: string;
 let routes: string[] = [];
 let n = 0;
@@ -66,8 +69,8 @@ async function send(c: Call): Promise<Response> {
     body = JSON.stringify(c.body);
   }
   if (c.ifMatch) headers['if-match'] = c.ifMatch;
-  if (c.who === 'owner' || c.who === 'viewer' || c.who === 'ownerOtherSpace') {
-    const s = sessions.get(c.who === 'viewer' ? 'viewer' : 'owner')!;
+  if (c.who === 'owner' || c.who === 'viewer' || c.who === 'ownerOtherSpace' || c.who === 'orgAdmin') {
+    const s = sessions.get(c.who === 'ownerOtherSpace' ? 'owner' : c.who)!;
     headers.cookie = s.cookie!;
     headers['x-csrf-token'] = s.csrf!;
     headers['x-ghee-space'] = c.who === 'ownerOtherSpace' ? other.spaceId : space;
@@ -150,7 +153,12 @@ async function invitation(): Promise<F> {
   return { id: row!.id };
 }
 async function apiKey(): Promise<F> {
-  return { keyId: (await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'read', name: uniq('k') })).id };
+  return { keyId: (await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'write', name: uniq('k') })).id };
+}
+async function revokedApiKey(): Promise<F> {
+  const f = await apiKey();
+  await ok({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' });
+  return f;
 }
 const PNG = { data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), type: 'image/png' };
 
@@ -185,7 +193,7 @@ const model = (action: string, target: string, setup: (() => Promise<F>) | undef
     ...(bad === undefined ? [] : [invalid(call, bad)]),
   ],
 });
-const identity = (action: string, target: string, setup: (() => Promise<F>) | undefined, call: (f: F) => Call, bad: unknown, status = 200): Spec => ({
+const identity = (action: string, target: string, setup: (() => Promise<F>) | undefined, call: (f: F) => Call, bad: unknown, status = 200, extra: Spec['refusals'] = []): Spec => ({
   action,
   target,
   content: false,
@@ -196,8 +204,15 @@ const identity = (action: string, target: string, setup: (() => Promise<F>) | un
     { status: 403, call: (f) => ({ ...call(f), who: 'viewer' }) },
     { status: 404, call: (f) => ({ ...call(f), path: call(f).path.replace(org, other.organizationId) }) },
     ...(bad === undefined ? [] : [invalid(call, bad)]),
+    ...extra,
   ],
 });
+/** A refusal that is evidence: `call` by `who` answers 403 and writes the action's one failure row. */
+const evidence = (call: (f: F) => Call, change: (f: F) => Partial<Call>): Spec['refusals'][number] => ({ status: 403, evidence: true, call: (f) => ({ ...call(f), ...change(f) }) });
+const memberPatch = (f: F): Call => ({ method: 'PATCH', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner', body: { role: 'author' } });
+const memberDelete = (f: F): Call => ({ method: 'DELETE', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner' });
+const keyCreate = (): Call => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/`, who: 'owner', body: { name: 'k', kind: 'read', space_id: space } });
+const keyRotate = (f: F): Call => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/${f.keyId}/rotate/`, who: 'owner', body: {} });
 
 const pageUpdate = (m: string) => (f: F): Call => ({ method: m, path: pagePath(f.slug!), who: 'write', body: { title: 'New' } });
 const itemUpdate = (m: string) => (f: F): Call => ({ method: m, path: `/v2/content/${f.key}/${f.id}/`, who: 'write', body: { fields: { title: 'y' } } });
@@ -244,13 +259,29 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   // Identity: audited by origin/identity/orgs/routes.ts and origin/identity/keys/routes.ts in their own transactions.
   'PATCH /v1/orgs/:orgId': identity('org.update', 'organization', undefined, () => ({ method: 'PATCH', path: `/v1/orgs/${org}/`, who: 'owner', body: { name: uniq('Org') } }), { nope: 1 }),
   'POST /v1/orgs/:orgId/spaces': identity('space.create', 'space', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/spaces/`, who: 'owner', body: { name: 'S', slug: uniq('s') } }), { name: '' }, 201),
-  'PATCH /v1/orgs/:orgId/members/:userId': identity('member.role_change', 'user', member, (f) => ({ method: 'PATCH', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner', body: { role: 'author' } }), { role: 'nope' }),
-  'DELETE /v1/orgs/:orgId/members/:userId': identity('member.remove', 'user', member, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner' }), undefined, 204),
+  'PATCH /v1/orgs/:orgId/members/:userId': identity('member.role_change', 'user', member, memberPatch, { role: 'nope' }, 200, [
+    // An admin may change members, but only owners grant the owner role (or touch an owner).
+    evidence(memberPatch, () => ({ who: 'orgAdmin', body: { role: 'owner' } })),
+    evidence(memberPatch, () => ({ who: 'orgAdmin', path: `/v1/orgs/${org}/members/${ownerId}/` })),
+  ]),
+  'DELETE /v1/orgs/:orgId/members/:userId': identity('member.remove', 'user', member, memberDelete, undefined, 204, [
+    evidence(memberDelete, () => ({ who: 'orgAdmin', path: `/v1/orgs/${org}/members/${ownerId}/` })),
+  ]),
   'POST /v1/orgs/:orgId/invitations': identity('member.invite', 'invitation', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/invitations/`, who: 'owner', body: { email: uniqueEmail('i'), role: 'viewer' } }), { email: 'x' }, 201),
   'DELETE /v1/orgs/:orgId/invitations/:id': identity('member.invite_revoke', 'invitation', invitation, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/invitations/${f.id}/`, who: 'owner' }), undefined, 204),
-  'POST /v1/orgs/:orgId/api-keys': identity('key.create', 'api_key', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/`, who: 'owner', body: { name: 'k', kind: 'read', space_id: space } }), { kind: 'nope' }, 201),
-  'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': identity('key.rotate', 'api_key', apiKey, (f) => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/${f.keyId}/rotate/`, who: 'owner', body: {} }), { grace_seconds: -1 }, 201),
-  'DELETE /v1/orgs/:orgId/api-keys/:keyId': identity('key.revoke', 'api_key', apiKey, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' }), undefined),
+  'POST /v1/orgs/:orgId/api-keys': identity('key.create', 'api_key', undefined, keyCreate, { kind: 'nope' }, 201, [
+    // Scope escalations: beyond the kind, and beyond the creator's role in the space.
+    evidence(keyCreate, () => ({ body: { name: 'k', kind: 'read', space_id: space, scopes: ['content.write'] } })),
+    evidence(keyCreate, () => ({ who: 'orgAdmin', body: { name: 'k', kind: 'write', space_id: space, scopes: ['content.write'] } })),
+  ]),
+  'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': identity('key.rotate', 'api_key', apiKey, keyRotate, { grace_seconds: -1 }, 201, [
+    // A viewer in the key's space would hand out a write key's scopes by rotating it.
+    evidence(keyRotate, () => ({ who: 'orgAdmin' })),
+  ]),
+  'DELETE /v1/orgs/:orgId/api-keys/:keyId': identity('key.revoke', 'api_key', apiKey, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' }), undefined, 200, [
+    // Revoked already: 409, nothing written (a state conflict, not evidence).
+    { status: 409, setup: revokedApiKey, call: (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' }) },
+  ]),
   // Sign-up, login, sessions, passwords, 2FA and invitation acceptance act on a user, not on an
   // organization's content: origin/identity/accounts/routes.ts and orgs.ts audit them (test/integration/audit-chain,
   // auth and members tests).
@@ -270,9 +301,10 @@ beforeAll(async () => {
   other = await createOrganization(origin, 'write-audit-other');
   const otherKey = (kind: 'admin' | 'write') => issueApiKey(origin.database.db, { organizationId: other.organizationId, spaceId: kind === 'admin' ? null : other.spaceId, kind, name: kind });
   keys = { write: origin.seed.keys.write, read: origin.seed.keys.read, admin: origin.seed.keys.admin, otherAdmin: (await otherKey('admin')).token, otherWrite: (await otherKey('write')).token };
-  for (const role of ['owner', 'viewer'] as const) {
-    const u = await createUser(origin, org, role);
+  for (const role of ['owner', 'viewer', 'orgAdmin'] as const) {
+    const u = await createUser(origin, org, role === 'orgAdmin' ? 'admin' : role);
     if (role === 'owner') ownerId = u.id;
+    if (role === 'orgAdmin') await origin.database.db.insert(memberships).values({ userId: u.id, organizationId: org, spaceId: space, role: 'viewer' });
     const c = new SessionClient(origin.server.url);
     await c.login(u.email, u.password);
     sessions.set(role, c);
@@ -296,17 +328,27 @@ describe('one audit row per write, none per refusal', () => {
     const problems: string[] = [];
     let successes = 0;
     let refusals = 0;
+    let evidenced = 0;
     for (const route of routes) {
       const spec = WRITES[route];
       if (!spec || 'exempt' in spec) continue;
       for (const r of spec.refusals) {
-        const f = spec.setup ? await spec.setup() : {};
+        const setup = r.setup ?? spec.setup;
+        const f = setup ? await setup() : {};
         const before = await heads();
         const res = await send(r.call(f));
         const rows = await rowsSince(before);
         if (res.status !== r.status) problems.push(`${route} refusal: ${res.status} (want ${r.status}) ${await res.text()}`);
-        const offending = spec.content ? rows : rows.filter((x) => x.result === 'success');
-        if (offending.length) problems.push(`${route} refused with ${r.status} but wrote ${offending.map((x) => `${x.action}/${x.result}`).join(', ')}`);
+        if (r.evidence) {
+          const [row] = rows;
+          const m = row?.metadata as Record<string, unknown> | undefined;
+          if (rows.length !== 1 || row!.action !== spec.action || row!.result !== 'failure' || row!.chain !== org || row!.targetType !== spec.target || row!.actorUserId === null || m?.actor !== 'member' || !m.reason) {
+            problems.push(`${route} refused with ${r.status} as evidence but wrote ${JSON.stringify(rows.map((x) => ({ a: x.action, r: x.result, c: x.chain, t: x.targetType, u: x.actorUserId, m: x.metadata })))}, want one ${spec.action} failure row`);
+          }
+          evidenced += 1;
+        } else if (rows.length) {
+          problems.push(`${route} refused with ${r.status} but wrote ${rows.map((x) => `${x.action}/${x.result}`).join(', ')}`);
+        }
         refusals += 1;
       }
       const f = spec.setup ? await spec.setup() : {};
@@ -321,7 +363,7 @@ describe('one audit row per write, none per refusal', () => {
           problems.push(`${route}: row ${row.action}/${row.result}/${row.targetType}:${row.targetId} in ${row.chain}, want ${spec.action}/success/${spec.target} in ${org}`);
         }
         const m = row.metadata as Record<string, unknown>;
-        if (spec.content && (m.space_id !== space || !['api_key', 'member'].includes(m.actor as string) || (row.actorKeyId === null && row.actorUserId === null))) {
+        if (!('space_id' in m) || (spec.content && m.space_id !== space) || !['api_key', 'member'].includes(m.actor as string) || (row.actorKeyId === null && row.actorUserId === null)) {
           problems.push(`${route}: actor/space not recorded: ${JSON.stringify({ m, key: row.actorKeyId, user: row.actorUserId })}`);
         }
       }
@@ -331,6 +373,7 @@ describe('one audit row per write, none per refusal', () => {
     // Every write route that is not an identity flow was exercised, with its refusals.
     expect(successes).toBe(Object.values(WRITES).filter((s) => !('exempt' in s)).length);
     expect(refusals).toBeGreaterThanOrEqual(successes * 2);
+    expect(evidenced).toBe(6);
     for (const organizationId of [org, other.organizationId]) {
       const v = await verifyAuditChain(origin.database.db, { organizationId });
       expect(v, organizationId).toMatchObject({ ok: true, broken: null });
@@ -346,6 +389,13 @@ describe('one audit row per write, none per refusal', () => {
     expect((await send({ method: 'PATCH', path: pagePath(slug), who: 'write', body: { title: 'x' }, ifMatch: '"v999"' })).status).toBe(412);
     expect((await send({ method: 'PATCH', path: pagePath(slug), who: 'read', body: { title: 'x' } })).status).toBe(403);
     expect(kicks).toBe(before);
+    // Identity writes too: a key revocation (its `key:<id>` purge queued) kicks once; a refused one does not.
+    const revoke: Call = { method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${(await apiKey()).keyId}/`, who: 'owner' };
+    before = kicks;
+    await ok(revoke);
+    expect(kicks).toBe(before + 1);
+    expect((await send(revoke)).status).toBe(409);
+    expect(kicks).toBe(before + 1);
   });
 
   it('names the actor: a write key, a member (with the space header) and the scheduler', async () => {
