@@ -9,7 +9,8 @@
  * Appending takes a transaction-scoped advisory lock on the chain, so concurrent writers queue
  * and a rolled-back transaction leaves neither a row nor a hole. A transaction that writes to
  * several chains must write them in ascending chain (organization id) order, so that two such
- * transactions never wait on each other's locks (the key-revoker and `npm run accounts` do). `verifyAuditChain` recomputes
+ * transactions never wait on each other's locks (`npm run accounts` does; the key revoker commits
+ * one key, so one chain, per transaction). `verifyAuditChain` recomputes
  * every hash: an edited, deleted or re-linked row is reported. Rows written before the chain
  * existed (all chain columns null) are "legacy": counted, not checked.
  *
