@@ -6,6 +6,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { ApiError } from '../../shared/errors.js';
 import type { OriginConfig } from '../config.js';
+import type { Result } from '../http/result.js';
 import { AfterResponseQueue } from './after-response.js';
 import type { IdentityLogger } from './logger.js';
 import { checkBreached, checkPassword, type PasswordStrength } from './passwords/password-policy.js';
@@ -62,22 +63,34 @@ export function identityFromConfig(config: OriginConfig, mail: MailTransport, af
 }
 
 /**
- * Refuses a new password that breaks the policy or appears in a breach (400 naming every
- * reason); returns the strength feedback for the response.
+ * Checks a new password against the policy and the breach list: the strength feedback for the
+ * response, or `invalid` naming every reason (detail after 'Invalid request: ').
  */
+export async function checkNewPassword(
+  identity: IdentityContext,
+  logger: IdentityLogger,
+  password: string,
+  who: { email?: string | null; name?: string | null; organizationName?: string | null },
+): Promise<Result<PasswordStrength>> {
+  const check = checkPassword(password, { policy: identity.passwordPolicy, ...who });
+  if (!check.ok) return { ok: false, error: 'invalid', detail: `password: ${check.reasons.map((r) => r.message).join(' ')}` };
+  if (identity.hibpUrl) {
+    const breach = await checkBreached(password, { endpoint: identity.hibpUrl, timeoutMs: identity.hibpTimeoutMs, logger });
+    if (breach.breached) return { ok: false, error: 'invalid', detail: 'password: this password has appeared in a data breach; choose another.' };
+  }
+  return { ok: true, value: check.strength };
+}
+
+/** `checkNewPassword` for routes: refuses (400 naming every reason) or returns the strength feedback. */
 export async function assertAcceptablePassword(
   identity: IdentityContext,
   logger: IdentityLogger,
   password: string,
   who: { email?: string | null; name?: string | null; organizationName?: string | null },
 ): Promise<PasswordStrength> {
-  const check = checkPassword(password, { policy: identity.passwordPolicy, ...who });
-  if (!check.ok) throw new ApiError('bad_request', `Invalid request: password: ${check.reasons.map((r) => r.message).join(' ')}`);
-  if (identity.hibpUrl) {
-    const breach = await checkBreached(password, { endpoint: identity.hibpUrl, timeoutMs: identity.hibpTimeoutMs, logger });
-    if (breach.breached) throw new ApiError('bad_request', 'Invalid request: password: this password has appeared in a data breach; choose another.');
-  }
-  return check.strength;
+  const r = await checkNewPassword(identity, logger, password, who);
+  if (!r.ok) throw new ApiError('bad_request', `Invalid request: ${r.detail}`);
+  return r.value;
 }
 
 /**

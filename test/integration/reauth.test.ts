@@ -77,7 +77,7 @@ describe('re-authentication', () => {
 
     // A wrong password is refused, audited and counted; the session stays stale.
     await expectErrorShape(await c.request('POST', '/v1/auth/reauthenticate', { password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
-    expect(await auditRows('auth.reauthenticate', u.id)).toEqual([expect.objectContaining({ result: 'failure', metadata: { reason: 'bad_password' } })]);
+    expect(await auditRows('auth.reauthenticate', u.id)).toEqual([expect.objectContaining({ result: 'failure', metadata: { reason: 'bad_password', actor: 'member' } })]);
     expect(await origin.database.db.select().from(authAttempts).where(and(eq(authAttempts.account, u.email), eq(authAttempts.success, false)))).toHaveLength(1);
     await expectErrorShape(await newKey(c), 403, 'reauthentication_required');
 

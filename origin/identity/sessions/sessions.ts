@@ -164,3 +164,24 @@ export function sessionTokenFromCookie(header: string | undefined): string | nul
   }
   return null;
 }
+
+export interface OpenedSession extends NewSession {
+  /** The CSRF token the answer carries (the cookie carries `token`). */
+  csrfToken: string;
+}
+
+/** A new session (inside the caller's write) and its CSRF token; the route sets its cookie. */
+export async function openSession(
+  tx: Db,
+  input: { userId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy; secret: string; reauthenticatedAt?: Date },
+): Promise<OpenedSession> {
+  const s = await createSession(tx, {
+    userId: input.userId,
+    ip: input.ip,
+    userAgent: input.userAgent,
+    now: input.now,
+    policy: input.policy,
+    ...(input.reauthenticatedAt ? { reauthenticatedAt: input.reauthenticatedAt } : {}),
+  });
+  return { ...s, csrfToken: csrfTokenFor(input.secret, hashSessionToken(s.token)) };
+}

@@ -1,0 +1,99 @@
+/**
+ * Login (POST /v1/auth/login): password, then the second factor when 2FA is on, then a new
+ * session.
+ *
+ * Throttling first: an attacking address backs off exponentially (429 with Retry-After); an
+ * account or address past the captcha threshold must solve a captcha, so the account's real
+ * owner (right password + solved captcha) always gets in. Failures are generic ("Invalid email
+ * or password.") and cost one bcrypt whether or not the account exists.
+ *
+ * Writes: a success commits the spent second factor, a rehash if the stored hash is outdated,
+ * the attempt counter, the session and one `auth.login` row (`commitAccountWrite`). A failure
+ * (unknown account, bad password, disabled, bad or replayed code) is evidence: `refuseProof`
+ * commits its attempt counter and its `auth.login` failure row together (auth-attempts.ts says
+ * why the counter goes with the row). An unverified address and a missing code write nothing.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { users } from '../../db/schema/index.js';
+import { commitAccountWrite } from '../../outbox/index.js';
+import { hashNewPassword, verifyUserPassword } from '../context.js';
+import { openSession, type OpenedSession } from '../sessions/sessions.js';
+import { checkSecondFactor, consumeSecondFactor, findTotpFactor, NO_SECOND_FACTOR, secondFactorKind } from '../totp/second-factor.js';
+import { ok, refuse, type AuthDeps, type AuthRefusal, type AuthResult, type RequestActor } from '../auth-result.js';
+import { BACKOFF_FACTOR, recentFailures, recordAttempt, refuseProof } from './auth-attempts.js';
+import { verifyCaptchaSolution, type CaptchaReplayStore } from './captcha.js';
+
+const MAX_BACKOFF_S = 15 * 60;
+
+/** A refused login of an account that does not exist has no user to name (its target id stays null, as it always was). */
+const NO_USER = null as unknown as string;
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  otp?: string | undefined;
+  recoveryCode?: string | undefined;
+  captcha?: string | undefined;
+}
+
+export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayStore, input: LoginInput, actor: RequestActor): Promise<AuthResult<OpenedSession>> {
+  const { identity } = deps;
+  const ip = actor.ip;
+  const t = deps.now();
+  const fails = await recentFailures(db, { action: 'login', account: input.email, ip, since: new Date(t.getTime() - identity.failureWindowMs) });
+  // An attacking address backs off exponentially; an account under attack only asks for a
+  // captcha, so its real owner (right password + solved captcha) always gets in.
+  const backoffFrom = identity.captchaAfter * BACKOFF_FACTOR;
+  if (fails.ip >= backoffFrom) {
+    const retry = Math.min(MAX_BACKOFF_S, 2 ** Math.min(20, fails.ip - backoffFrom));
+    return refuse('rate_limited', 'Too many failed sign-ins from this address; try again later.', retry);
+  }
+  if (fails.account >= identity.captchaAfter || fails.ip >= identity.captchaAfter) {
+    if (!input.captcha) return refuse('captcha_required', 'Solve the captcha to continue (GET /v1/auth/captcha).');
+    const verdict = await verifyCaptchaSolution(input.captcha, { hmacKey: identity.authSecret, store: captchaStore });
+    if (!verdict.ok) return refuse('captcha_required', 'The captcha solution is invalid, expired or already used.');
+  }
+  const [user] = await db
+    .select({ id: users.id, passwordHash: users.passwordHash, verified: users.emailVerifiedAt, disabled: users.disabledAt })
+    .from(users)
+    .where(eq(users.email, input.email))
+    .limit(1);
+  const fail = async (reason: string, userId: string | null): Promise<AuthRefusal> => {
+    await refuseProof(
+      db,
+      { ...actor, userId },
+      { action: 'login', account: input.email, ip, success: false, now: t },
+      { action: 'auth.login', target: { type: 'user', id: userId ?? NO_USER }, metadata: { reason } },
+    );
+    return refuse('invalid_credentials', 'Invalid email or password.');
+  };
+  if (!user || !user.passwordHash) {
+    await verifyUserPassword(identity, input.password, null);
+    return fail('unknown_account', null);
+  }
+  const verified = await verifyUserPassword(identity, input.password, user.passwordHash);
+  if (!verified.ok) return fail('bad_password', user.id);
+  if (user.disabled) return fail('disabled', user.id);
+  if (!user.verified) return refuse('email_unverified', 'Verify your email address first: we sent you a link.');
+  const factor = await findTotpFactor(db, user.id);
+  let second = NO_SECOND_FACTOR;
+  if (factor?.confirmedAt) {
+    const checked = await checkSecondFactor(db, deps, factor, { otp: input.otp, recoveryCode: input.recoveryCode }, t.getTime());
+    if (!checked.ok) {
+      if (checked.reason === 'missing') return refuse('otp_required', 'A two-factor code is required.');
+      return fail(checked.reason, user.id);
+    }
+    second = checked.factor;
+  }
+  const rehash = verified.needsRehash ? await hashNewPassword(identity, input.password) : null;
+  const signedIn = await commitAccountWrite(db, { ...actor, userId: user.id }, async (w): Promise<{ ok: true; value: OpenedSession } | { ok: false }> => {
+    if (!(await consumeSecondFactor(w.t, user.id, second, t))) return { ok: false };
+    if (rehash) await w.t.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
+    await recordAttempt(w.t, { action: 'login', account: input.email, ip, success: true, now: t });
+    w.audit({ action: 'auth.login', target: { type: 'user', id: user.id }, metadata: { second_factor: secondFactorKind(second) } });
+    return ok(await openSession(w.t, { userId: user.id, ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: identity.sessionPolicy, secret: identity.authSecret }));
+  });
+  if (!signedIn.ok) return fail('replayed_otp', user.id);
+  return signedIn;
+}
