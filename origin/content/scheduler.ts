@@ -15,7 +15,8 @@ import { updatePost } from './blog/write.js';
 import { onWritesCommitted, SCHEDULER } from '../outbox/index.js';
 import { dueItems } from './collections/read.js';
 import { updateItem } from './collections/write.js';
-import { duePages, updatePage } from './pages/writes.js';
+import { updatePage } from './pages/writes.js';
+import { duePages } from './pages/lookups.js';
 
 export interface SchedulerOptions {
   db: Db;

@@ -1,7 +1,8 @@
 /**
  * What the write routes of pages, collection items and blog posts share about versions:
  * optimistic concurrency (`If-Match: "v<n>"`), scheduled publication in write bodies, and the
- * body of a rollback to a revision.
+ * body of a rollback to a revision. (The revision history they answer is the content domain's,
+ * origin/content/revisions.ts.)
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
@@ -55,22 +56,6 @@ export const scheduledAt = (b: Scheduling): { scheduledAt?: Date } => (b.schedul
 export const rollbackBody = z
   .object({ version: z.number().int().min(1), status: z.enum(['draft', 'published'], { message: 'must be draft or published' }).optional() })
   .strict();
-
-/** A revision as the history services list it: its own fields, when, and who saved it. */
-interface ListedRevision {
-  created: Date;
-  createdByKey: string | null;
-  createdByUser: string | null;
-}
-
-/**
- * One entry of a revision history (pages, collection items, posts): the revision's fields,
- * `created` as ISO 8601, and who saved it — `created_by_key` (an API key's id) or
- * `created_by_user` (a signed-in member's id); both null for the scheduler.
- */
-export function revisionEntry<T extends ListedRevision>({ created, createdByKey, createdByUser, ...rest }: T) {
-  return { ...rest, created: created.toISOString(), created_by_key: createdByKey, created_by_user: createdByUser };
-}
 
 /**
  * The authorized actor of a write as the commit step (origin/outbox/commit.ts) records it in the

@@ -1,9 +1,9 @@
 /**
  * Post revisions: the immutable row every save writes in its transaction (its `fields` are the
  * post's content as a write body names it, so a rollback replays them through an ordinary
- * update, origin/content/blog/write.ts) and the history query.
+ * update, origin/content/blog/write.ts). The history and the revision a rollback replays are the
+ * content domain's one owner's (origin/content/revisions.ts).
  */
-import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { postRevisions } from '../../db/schema/index.js';
 import type { PostJson, PostRow, PostStatus } from './render.js';
@@ -39,20 +39,4 @@ export async function writeRevision(t: Db, row: PostRow, status: PostStatus | 'd
   await t
     .insert(postRevisions)
     .values({ postId: row.id, version: row.version, title: row.title, status, fields: revisionFields(rendering), createdByKey: by.keyId, createdByUser: by.userId });
-}
-
-/** The revision history of a post, newest first, with who saved each. */
-export async function listPostRevisions(db: Db, postId: string) {
-  return db
-    .select({
-      version: postRevisions.version,
-      title: postRevisions.title,
-      status: postRevisions.status,
-      created: postRevisions.createdAt,
-      createdByKey: postRevisions.createdByKey,
-      createdByUser: postRevisions.createdByUser,
-    })
-    .from(postRevisions)
-    .where(eq(postRevisions.postId, postId))
-    .orderBy(desc(postRevisions.version));
 }

@@ -32,12 +32,12 @@ import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } fro
 import { blogKeys, withoutBody, type PostJson, type PostStatus } from './render.js';
 import { feedPosts, getPost, getPostForManagement, listAuthors, listPosts, listTerms, type WithRecent } from './read.js';
 import { createAuthor, createPost, deletePost, restorePost, rollbackPost, updatePost } from './write.js';
-import { listPostRevisions } from './revisions.js';
+import { revisionHistory } from '../revisions.js';
 import { boolParam, cacheable, hasControlChars, includeRecent, intParam, paginationMeta, pathSlug, reader, slugParam, SLUG_RE } from './params.js';
 import { renderAtom, renderRss, renderSitemap } from '../feeds/feeds.js';
 import { parseBody } from '../../http/body.js';
 import { urlProblem } from '../model/sanitize.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, writeActor } from '../../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
@@ -286,8 +286,7 @@ export function blogRoutes(ctx: AppContext) {
     const found = await getPostForManagement(db(), spaceId, pathSlug(c, 'Post not found.'));
     if (!found) throw new ApiError('not_found', 'Post not found.');
     c.header('cache-control', 'no-store');
-    const revisions = await listPostRevisions(db(), found.id);
-    return c.json({ data: revisions.map(revisionEntry) });
+    return c.json({ data: await revisionHistory(db(), 'post', found.id) });
   });
 
   /** Rollback to any revision: a new save with exactly that revision's content. */

@@ -11,13 +11,14 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
-import { authors, categories, postRevisions, posts, tags } from '../../db/schema/index.js';
+import { authors, categories, posts, tags } from '../../db/schema/index.js';
 import { commitWrite, type WriteActor, type WriteScope } from '../../outbox/index.js';
 import { postWebhookData } from '../../outbox/index.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from '../live-changes.js';
 import { BLOG_PATH, blogKeys, renderAuthor, renderWorking, statusOf, type AuthorJson, type PostJson, type PostRow, type PostStatus } from './render.js';
 import { getPostForManagement } from './read.js';
 import { writeRevision, type PostRevisionFields } from './revisions.js';
+import { revisionToReplay } from '../revisions.js';
 import { columnsOf, replaceLinks, resolveAll, type PostInput } from './input.js';
 
 export interface SavedPost {
@@ -201,14 +202,20 @@ export async function updatePost(db: Db, spaceId: string, slug: string, input: P
   }
 }
 
-/** The live (not deleted) post, locked for this transaction, if it is still at `expectedVersion`. */
-async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<Result<PostRow>> {
-  const [current] = await t
+/** The post `slug` of the space, live or (for restores) deleted, locked for this transaction. */
+async function lockedPost(t: Db, spaceId: string, slug: string, deleted: boolean): Promise<PostRow | undefined> {
+  const [row] = await t
     .select()
     .from(posts)
-    .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNull(posts.deletedAt)))
+    .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), deleted ? isNotNull(posts.deletedAt) : isNull(posts.deletedAt)))
     .for('update')
     .limit(1);
+  return row;
+}
+
+/** The live (not deleted) post, locked for this transaction, if it is still at `expectedVersion`. */
+async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<Result<PostRow>> {
+  const current = await lockedPost(t, spaceId, slug, false);
   if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
   if (expectedVersion !== null && current.version !== expectedVersion) {
     return { ok: false, error: 'version_mismatch', detail: `The post changed since version ${expectedVersion}; read it again.` };
@@ -302,20 +309,16 @@ export async function rollbackPost(
 ): Promise<Result<SavedPost>> {
   const current = await getPostForManagement(db, spaceId, slug);
   if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
-  const [revision] = await db
-    .select()
-    .from(postRevisions)
-    .where(and(eq(postRevisions.postId, current.id), eq(postRevisions.version, change.version)))
-    .limit(1);
-  if (!revision) return { ok: false, error: 'not_found', detail: `Revision ${change.version} not found.` };
-  const f = revision.fields as PostRevisionFields;
+  const revision = await revisionToReplay(db, 'post', current.id, change.version, change.status);
+  if (!revision.ok) return revision;
+  const f = revision.value.fields as PostRevisionFields;
   return updatePost(
     db,
     spaceId,
     slug,
     {
-      title: revision.title,
-      status: change.status ?? (revision.status === 'published' ? 'published' : 'draft'),
+      title: revision.value.title,
+      status: revision.value.status,
       body: f.body,
       summary: f.summary,
       seo_title: f.seo_title,
@@ -339,12 +342,7 @@ export async function restorePost(db: Db, spaceId: string, slug: string, opts: S
 async function restorePostTx(db: Db, spaceId: string, slug: string, opts: SaveOptions): Promise<Result<SavedPost>> {
   return commitWrite(db, writerOf(opts), spaceId, async (w): Promise<Result<SavedPost>> => {
     const t = w.t;
-    const [current] = await t
-      .select()
-      .from(posts)
-      .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNotNull(posts.deletedAt)))
-      .for('update')
-      .limit(1);
+    const current = await lockedPost(t, spaceId, slug, true);
     if (!current) return { ok: false, error: 'not_found', detail: 'No deleted post with that slug.' };
     const [row] = (await t
       .update(posts)

@@ -36,11 +36,12 @@ import { createCollection, getCollection, listCollections, updateCollection } fr
 import { collectionKey, FIELD_TYPES, itemKey, MAX_FIELDS, type CollectionRow } from './fields.js';
 import { resolveLocale } from './locales.js';
 import { filterProblem, getItem, getItemForManagement, listItems, orderProblem } from './read.js';
-import { listItemRevisions, rollbackItem } from './revisions.js';
+import { rollbackItem } from './revisions.js';
+import { revisionHistory } from '../revisions.js';
 import { createItems, deleteItem, restoreItem, updateItem } from './write.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
 import { ownedSpace } from '../../http/tenant.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, versionTag, writeActor } from '../../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
@@ -219,8 +220,7 @@ export function collectionRoutes(ctx: AppContext) {
     const found = await getItemForManagement(db, { spaceId, ...target(c) });
     if (!found) throw new ApiError('not_found', 'Item not found.');
     c.header('cache-control', 'no-store');
-    const revisions = await listItemRevisions(db, found.item.id);
-    return c.json({ data: revisions.map(revisionEntry) });
+    return c.json({ data: await revisionHistory(db, 'item', found.item.id) });
   });
 
   /** Rollback to any revision: a new save with exactly that revision's fields. */

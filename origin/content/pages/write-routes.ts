@@ -17,9 +17,12 @@ import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
 import { authorizeContent, mayPublish, requirePublishRight } from '../../http/authorize.js';
 import type { Action } from '../../../shared/permissions.js';
-import { createPage, deletePage, getPageForManagement, listPageRevisions, restorePage, rollbackPage, updatePage } from './writes.js';
+import { createPage, deletePage, restorePage, updatePage } from './writes.js';
+import { getPageForManagement } from './lookups.js';
+import { rollbackPage } from './revisions.js';
+import { revisionHistory } from '../revisions.js';
 import { parseBody } from '../../http/body.js';
-import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, revisionEntry, writeActor } from '../../http/revisions.js';
+import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
@@ -120,7 +123,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         },
         expectedVersion(c),
       ));
-    c.header('etag', `"v${saved.version}"`);
+    c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
   app.patch('/v2/pages/:pageType/:slug', auth, limit, update);
@@ -142,7 +145,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
     const page = await getPageForManagement(ctx.database.db, { spaceId, pageType: type, slug: s, locale: localeParam(c) });
     if (!page) throw new ApiError('not_found', 'Page not found.');
-    c.header('etag', `"v${page.version}"`);
+    c.header('etag', versionTag(page.version));
     c.header('cache-control', 'no-store');
     return c.json({
       data: {
@@ -171,8 +174,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId } = await writer(c, 'content.preview');
     const page = await getPageForManagement(ctx.database.db, { spaceId, ...target(c), locale: localeParam(c) });
     if (!page) throw new ApiError('not_found', 'Page not found.');
-    const revisions = await listPageRevisions(ctx.database.db, page.id);
-    return c.json({ data: revisions.map(revisionEntry) });
+    return c.json({ data: await revisionHistory(ctx.database.db, 'page', page.id) });
   });
 
   /** Rollback to any revision: a new save with that revision's title and fields. */
@@ -187,7 +189,7 @@ export function pageWriteRoutes(ctx: AppContext) {
         { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) },
         expectedVersion(c),
       ));
-    c.header('etag', `"v${saved.version}"`);
+    c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -196,7 +198,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const saved = unwrap(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
-    c.header('etag', `"v${saved.version}"`);
+    c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
 

@@ -8,147 +8,35 @@
  * Concurrency: saves bump `version` in SQL. With an expected version (If-Match) the update is
  * conditional and exactly one writer per version wins; without, partial updates merge their
  * fields in SQL (`fields || patch`), so concurrent writers never lose each other's fields.
+ *
+ * Beside it: page-change.ts (what a save names, and its side effects), lookups.ts (the page a
+ * write addresses, the management view, due pages), revisions.ts (rollback).
  */
-import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { surrogateKeys } from '../../../shared/surrogate.js';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
-import { pageRevisions, pages, spaces } from '../../db/schema/index.js';
-import { cleanFreeformValue, validateFields } from '../model/schema.js';
+import { pages } from '../../db/schema/index.js';
+import { validateFields } from '../model/schema.js';
 import { findPageTypeSchema } from '../model/page-types.js';
-import { commitWrite, type Change, type WriteActor, type WriteScope } from '../../outbox/index.js';
+import { commitWrite } from '../../outbox/index.js';
 import { renderPage } from './pages.js';
-import { pageWebhookData } from '../../outbox/index.js';
-import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type LiveState } from '../live-changes.js';
+import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges } from '../live-changes.js';
+import { pageAt, spaceDefaultLocale } from './lookups.js';
+import { auditPage, cleanUntyped, invalidFields, pageChange, pageLiveState, pageLiveStateById, writerOf, type PageAddress, type PageChange, type PageStatus, type SavedPage } from './page-change.js';
 
-/** Who the webhook payload names as editor until the identity issue brings users. */
-const API_EDITOR = 'API';
-
-type PageEvent = 'page.published' | 'page.draft' | 'page.delete';
-type PageSnapshot = { id: string; slug: string; pageType: string; name: string; locale: string; status: 'draft' | 'published' | 'deleted'; updated: Date; published: Date | null };
+export type { PageAddress, PageChange, PageRevisionStatus, PageStatus, SavedPage } from './page-change.js';
 
 /**
- * A page save's side effects, recorded by the commit step (origin/outbox/commit.ts): the revision,
- * the purge of every cache entry the change makes stale, and the webhook event.
+ * Runs a save at the page's locale (the space's default when the change names none), refusing a
+ * change of what readers see that the actor may not make (origin/content/live-changes.ts).
  */
-function pageChange(t: Db, change: { spaceId: string } & Pick<PageChange, 'keyId' | 'userId'>, revision: { id: string; version: number; name: string; fields: unknown; status: PageRevisionStatus }, event: PageEvent, p: PageSnapshot): Change {
-  return {
-    revision: () => writeRevision(t, revision, revision.status, change),
-    purge: { keys: purgeKeysFor(change.spaceId, p.id, p.pageType, p.slug) },
-    webhooks: [
-      {
-        event,
-        data: pageWebhookData({ slug: p.slug, buttercmsId: p.id, pageType: p.pageType, editor: API_EDITOR, name: p.name, locale: p.locale, status: p.status, updated: p.updated, published: p.published }),
-      },
-    ],
-  };
-}
-
-/** The audit row of a page save. */
-function auditPage(w: WriteScope, action: string, p: { id: string; slug: string; pageType: string; locale: string; status: string }, before: number | null, after: number): void {
-  w.audit({ action, target: { type: 'page', id: p.id }, version: { before, after }, metadata: { page_type: p.pageType, slug: p.slug, locale: p.locale, status: p.status } });
-}
-
-/** Who saves: `actor` when the caller gave it (routes, the scheduler), else an operator with the change's key or member. */
-function writerOf(change: Pick<PageChange, 'keyId' | 'userId' | 'actor'>): WriteActor {
-  return change.actor ?? { userId: change.userId, keyId: change.keyId, system: 'operator' };
-}
-
-export type PageStatus = 'draft' | 'published' | 'scheduled';
-
-/** A revision's status: the page's, or `deleted` for the save that deleted the page. */
-export type PageRevisionStatus = PageStatus | 'deleted';
-
-const invalidFields = (errors: string[]) => ({ ok: false, error: 'invalid', detail: `Invalid fields: ${errors.join('; ')}.` }) as const;
-
-/**
- * Fields as stored: a typed page's validated (and sanitised) against its page type; an untyped
- * page's (`*`, no schema) free-form, its strings cleaned by the one sanitiser policy.
- */
-type Checked = { ok: true; value: Record<string, unknown> } | ReturnType<typeof invalidFields>;
-function cleanUntyped(fields: Record<string, unknown>): Checked {
-  const cleaned = cleanFreeformValue(fields, 'fields');
-  return 'problems' in cleaned ? invalidFields(cleaned.problems.slice(0, 20)) : { ok: true, value: cleaned.value as Record<string, unknown> };
-}
-
-export interface PageChange {
-  spaceId: string;
-  pageType: string;
-  slug: string;
-  locale: string | null;
-  name?: string;
-  status?: PageStatus;
-  /** For create: the whole field set; for update: the fields to change (merged). */
-  fields?: Record<string, unknown>;
-  /** Update only: `fields` replaces the whole field set instead of being merged (rollback). */
-  replaceFields?: boolean;
-  /** With status `scheduled`: when the scheduler publishes the page. */
-  scheduledAt?: Date;
-  /** Scheduler only: apply only if the page is still scheduled and due at this time. */
-  onlyIfDue?: Date;
-  /** The API key making the change (null: a signed-in member, or the scheduler). */
-  keyId: string | null;
-  /** The signed-in member making the change (null: an API key, or the scheduler). */
-  userId: string | null;
-  /**
-   * Whether the actor holds content.publish: without it a save that changes what readers see,
-   * or touches a scheduled page, is refused (origin/content/live-changes.ts). Absent: only the
-   * scheduler (onlyIfDue) may.
-   */
-  mayPublish?: boolean;
-  /** The actor as the audit row names it (member or key with organization, IP and user agent; the scheduler). */
-  actor?: WriteActor;
-  /** Internal: the audit action when the save is a rollback. */
-  auditAction?: 'page.rollback';
-}
-
-/** What deletes, restores and rollbacks address, and who makes them. */
-export type PageAddress = Pick<PageChange, 'spaceId' | 'pageType' | 'slug' | 'locale' | 'keyId' | 'userId' | 'mayPublish' | 'actor'>;
-
-export interface SavedPage {
-  id: string;
-  version: number;
-  status: PageStatus;
-}
-
-async function spaceDefaultLocale(db: Db, spaceId: string): Promise<string> {
-  const [row] = await db.select({ locale: spaces.defaultLocale }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
-  return row?.locale ?? 'en';
-}
-
-/**
- * What readers of a page see: its published form and publication date (lists order by it),
- * nothing once deleted. The working copy (name, fields, status draft) is not live.
- */
-function pageLiveState(row: { deletedAt: Date | null; published: unknown; publishedAt: Date | null; status: string }): LiveState {
-  if (row.deletedAt !== null) return NOTHING_LIVE;
-  return { live: row.published === null ? null : { published: row.published, publishedAt: row.publishedAt }, scheduled: row.status === 'scheduled' };
-}
-
-async function pageLiveStateById(t: Db, id: string): Promise<LiveState> {
-  const [row] = await t.select({ deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status }).from(pages).where(eq(pages.id, id));
-  return row ? pageLiveState(row) : NOTHING_LIVE;
-}
-
-function purgeKeysFor(spaceId: string, pageId: string, pageType: string, slug: string): string[] {
-  return [surrogateKeys.page(pageId), surrogateKeys.pageSlug(spaceId, slug), surrogateKeys.pageList(spaceId, pageType), surrogateKeys.pageList(spaceId, '*')];
-}
-
-/** The immutable revision of a save (in the save's transaction): the page as it is at `version`, and who saved it. */
-async function writeRevision(
-  t: Db,
-  page: { id: string; version: number; name: string; fields: unknown },
-  status: PageRevisionStatus,
-  by: Pick<PageChange, 'keyId' | 'userId'>,
-): Promise<void> {
-  await t
-    .insert(pageRevisions)
-    .values({ pageId: page.id, version: page.version, name: page.name, status, fields: page.fields as Record<string, unknown>, createdByKey: by.keyId, createdByUser: by.userId });
+async function saving(db: Db, change: Pick<PageChange, 'spaceId' | 'locale'>, tx: (locale: string) => Promise<Result<SavedPage>>): Promise<Result<SavedPage>> {
+  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
+  return refusingLiveChanges(() => tx(locale));
 }
 
 export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<Result<SavedPage>> {
-  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
-  return refusingLiveChanges(() => createPageTx(db, change, locale));
+  return saving(db, change, (locale) => createPageTx(db, change, locale));
 }
 
 async function createPageTx(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }, locale: string): Promise<Result<SavedPage>> {
@@ -215,23 +103,8 @@ async function createPageTx(db: Db, change: PageChange & { name: string; fields:
   });
 }
 
-/**
- * The page a write addresses: space, slug and locale, of its type (or of any type for `*`),
- * live or (for restores) deleted.
- */
-function pageAt(at: { spaceId: string; slug: string; pageType: string }, locale: string, deleted: boolean) {
-  return and(
-    eq(pages.spaceId, at.spaceId),
-    eq(pages.slug, at.slug),
-    eq(pages.locale, locale),
-    deleted ? isNotNull(pages.deletedAt) : isNull(pages.deletedAt),
-    at.pageType === '*' ? undefined : eq(pages.pageType, at.pageType),
-  );
-}
-
 export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<Result<SavedPage>> {
-  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
-  return refusingLiveChanges(() => updatePageTx(db, change, expectedVersion, locale));
+  return saving(db, change, (locale) => updatePageTx(db, change, expectedVersion, locale));
 }
 
 async function updatePageTx(db: Db, change: PageChange, expectedVersion: number | null, locale: string): Promise<Result<SavedPage>> {
@@ -314,8 +187,7 @@ async function updatePageTx(db: Db, change: PageChange, expectedVersion: number 
  * status `deleted`, with the name and fields the page had, and who deleted it.
  */
 export async function deletePage(db: Db, change: PageAddress, expectedVersion: number | null): Promise<Result<SavedPage>> {
-  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
-  return refusingLiveChanges(() => deletePageTx(db, change, expectedVersion, locale));
+  return saving(db, change, (locale) => deletePageTx(db, change, expectedVersion, locale));
 }
 
 async function deletePageTx(db: Db, change: PageAddress, expectedVersion: number | null, locale: string): Promise<Result<SavedPage>> {
@@ -346,68 +218,12 @@ async function deletePageTx(db: Db, change: PageAddress, expectedVersion: number
   });
 }
 
-/** The management view: the working copy with its version (the ETag). */
-export async function getPageForManagement(db: Db, q: { spaceId: string; pageType: string; slug: string; locale: string | null }) {
-  const locale = q.locale ?? (await spaceDefaultLocale(db, q.spaceId));
-  const [row] = await db
-    .select()
-    .from(pages)
-    .where(pageAt(q, locale, false))
-    .limit(1);
-  return row ?? null;
-}
-
-/** The revision history of a page, newest first, with who saved each (the management view). */
-export async function listPageRevisions(db: Db, pageId: string) {
-  return db
-    .select({
-      version: pageRevisions.version,
-      name: pageRevisions.name,
-      status: pageRevisions.status,
-      created: pageRevisions.createdAt,
-      createdByKey: pageRevisions.createdByKey,
-      createdByUser: pageRevisions.createdByUser,
-    })
-    .from(pageRevisions)
-    .where(eq(pageRevisions.pageId, pageId))
-    .orderBy(sql`${pageRevisions.version} desc`);
-}
-
-/**
- * Rollback: a new save whose fields and title are those of revision `version` (history is never
- * rewritten; the rollback is itself a revision). Status: as given, else the revision's (published
- * stays published, anything else becomes a draft — as for posts and collection items). So a
- * rollback to a `deleted` revision does not delete the page: it brings back the content the page
- * had when it was deleted, as a draft.
- */
-export async function rollbackPage(
-  db: Db,
-  change: PageAddress & { version: number; status?: PageStatus },
-  expectedVersion: number | null,
-): Promise<Result<SavedPage>> {
-  const current = await getPageForManagement(db, change);
-  if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
-  const [revision] = await db
-    .select()
-    .from(pageRevisions)
-    .where(and(eq(pageRevisions.pageId, current.id), eq(pageRevisions.version, change.version)))
-    .limit(1);
-  if (!revision) return { ok: false, error: 'not_found', detail: `Revision ${change.version} not found.` };
-  const status = change.status ?? (revision.status === 'published' ? 'published' : 'draft');
-  return updatePage(
-    db,
-    { ...change, pageType: current.pageType, locale: current.locale, name: revision.name, status, fields: revision.fields as Record<string, unknown>, replaceFields: true, auditAction: 'page.rollback' },
-    expectedVersion,
-  );
-}
-
 /**
  * Undo a soft delete: the page (and its published form, if it had one) is visible again. The
  * restore is a revision too: the page's status, name and fields, and who restored it.
  */
 export async function restorePage(db: Db, change: PageAddress): Promise<Result<SavedPage>> {
-  const locale = change.locale ?? (await spaceDefaultLocale(db, change.spaceId));
-  return refusingLiveChanges(() => restorePageTx(db, change, locale));
+  return saving(db, change, (locale) => restorePageTx(db, change, locale));
 }
 
 async function restorePageTx(db: Db, change: PageAddress, locale: string): Promise<Result<SavedPage>> {
@@ -436,14 +252,4 @@ async function restorePageTx(db: Db, change: PageAddress, locale: string): Promi
     auditPage(w, 'page.restore', { id: row.id, slug: row.slug, pageType: row.pageType, locale, status: row.status }, row.version - 1, row.version);
     return { ok: true, value: { id: row.id, version: row.version, status: row.status as PageStatus } };
   });
-}
-
-/** Pages whose scheduled time has come (oldest first), for the scheduler. */
-export async function duePages(db: Db, now: Date, limit = 50) {
-  return db
-    .select({ spaceId: pages.spaceId, pageType: pages.pageType, slug: pages.slug, locale: pages.locale })
-    .from(pages)
-    .where(and(eq(pages.status, 'scheduled'), lte(pages.scheduledAt, now), isNull(pages.deletedAt)))
-    .orderBy(pages.scheduledAt)
-    .limit(limit);
 }
