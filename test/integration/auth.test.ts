@@ -105,6 +105,9 @@ describe('sign-up and email verification', () => {
     expect(session.data.email).toBe(email);
     expect(session.data.memberships).toEqual([expect.objectContaining({ role: 'owner' })]);
     expect(await auditRows('account.signup', user!.id)).toHaveLength(1);
+    // Sign-up creates an organization: its row is in that organization's chain (the commit step, organization-level).
+    const orgId = (session.data.memberships[0] as unknown as { organization_id: string }).organization_id;
+    expect(await auditRows('account.signup', user!.id)).toEqual([expect.objectContaining({ result: 'success', organizationId: orgId, actorUserId: user!.id, metadata: { actor: 'member', space_id: null } })]);
   });
 
   it('answers a sign-up for an existing email exactly like a new one, creating nothing and warning the owner', async () => {
@@ -161,6 +164,18 @@ describe('login and sessions', () => {
     const unknown = await expectErrorShape(await post('/v1/auth/login', { email: uniqueEmail('ghost'), password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
     expect(wrong.detail).toBe(unknown.detail);
     expect(await auditRows('auth.login', u.id)).toEqual([expect.objectContaining({ result: 'failure' })]);
+  });
+
+  it('writes account events through the commit step: a failed proof commits its attempt counter with its one failure row, a success one row, both in the account chain', async () => {
+    const u = await createUser(origin, origin.seed.organizationId, 'author');
+    await expectErrorShape(await post('/v1/auth/login', { email: u.email, password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
+    expect(await auditRows('auth.login', u.id)).toEqual([
+      expect.objectContaining({ result: 'failure', chain: 'global', organizationId: null, actorUserId: u.id, metadata: { reason: 'bad_password', actor: 'member' } }),
+    ]);
+    expect(await origin.database.db.select().from(authAttempts).where(and(eq(authAttempts.account, u.email.toLowerCase()), eq(authAttempts.success, false)))).toHaveLength(1);
+    expect((await post('/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
+    const ok = (await auditRows('auth.login', u.id)).filter((r) => r.result === 'success');
+    expect(ok).toEqual([expect.objectContaining({ chain: 'global', organizationId: null, actorUserId: u.id, metadata: { second_factor: 'none', actor: 'member' } })]);
   });
 
   it('issues a new token at every login (no fixation) and refuses cookie-authenticated writes without the CSRF token', async () => {
@@ -321,6 +336,8 @@ describe('two-factor authentication (TOTP)', () => {
     expect((await post('/v1/auth/login', { email: u.email, password: u.password, recovery_code: codes[0] })).status).toBe(200);
     await expectErrorShape(await post('/v1/auth/login', { email: u.email, password: u.password, recovery_code: codes[0] }), 401, 'invalid_credentials');
     expect(await auditRows('2fa.enable', u.id)).toHaveLength(1);
+    // Storing the pending secret is a write too: one 2fa.setup row, through the commit step, in the account chain.
+    expect(await auditRows('2fa.setup', u.id)).toEqual([expect.objectContaining({ result: 'success', chain: 'global', organizationId: null, actorUserId: u.id })]);
   });
 
   it('disables only after re-authentication with password and a code', async () => {
