@@ -104,6 +104,15 @@ function assertKeys(label: string, keys: readonly string[]): void {
   }
 }
 
+/** A purger's configured base URL, parsed; `what` names the setting in the error. */
+function baseUrl(what: string, value: string): URL {
+  try {
+    return new URL(value);
+  } catch {
+    throw new Error(`${what} must be a URL`);
+  }
+}
+
 function stripTrailingSlashes(path: string): string {
   let end = path.length;
   while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--;
@@ -133,12 +142,7 @@ export class FastlyApiPurger implements Purger {
   readonly #timeoutMs: number;
 
   constructor(opts: FastlyApiPurgerOptions) {
-    let base: URL;
-    try {
-      base = new URL(opts.baseUrl);
-    } catch {
-      throw new Error('FastlyApiPurger: baseUrl must be a URL');
-    }
+    const base = baseUrl('FastlyApiPurger: baseUrl', opts.baseUrl);
     if (base.protocol !== 'https:' && !(base.protocol === 'http:' && LOOPBACK_HOSTS.has(base.hostname))) {
       // The API token travels in a header: never over plain HTTP off this machine.
       throw new Error('FastlyApiPurger: baseUrl must be https:// (plain http only on loopback, for tests)');
@@ -187,12 +191,7 @@ export class EdgePurger implements Purger {
   readonly #now: () => number;
 
   constructor(opts: EdgePurgerOptions) {
-    let base: URL;
-    try {
-      base = new URL(opts.edgeUrl);
-    } catch {
-      throw new Error('EdgePurger: edgeUrl must be a URL');
-    }
+    const base = baseUrl('EdgePurger: edgeUrl', opts.edgeUrl);
     if (base.protocol !== 'https:' && base.protocol !== 'http:') throw new Error('EdgePurger: edgeUrl must be http(s)://');
     if (!opts.secret) throw new Error('EdgePurger: secret is required');
     this.#endpoint = `${base.origin}${stripTrailingSlashes(base.pathname)}${PURGE_PATH}`;

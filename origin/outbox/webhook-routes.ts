@@ -17,11 +17,11 @@ import type { OriginEnv } from '../env.js';
 import { authenticate } from '../http/request-auth.js';
 import { createWebhook, deleteWebhook, listDeliveries } from './webhooks.js';
 import { ownedSpace } from '../http/tenant.js';
-import { authorizeSpace } from '../http/authorize.js';
+import { authorizeSpace, isUuid } from '../http/authorize.js';
 import { unwrap } from '../http/result.js';
+import { invalidBodyDetail } from '../http/body.js';
 import { writeActor } from '../http/revisions.js';
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const createBody = z.object({ url: z.string().min(1).max(2048), events: z.array(z.string().min(1).max(64)).min(1).max(32) }).strict();
 
 export function webhookRoutes(ctx: AppContext) {
@@ -51,7 +51,7 @@ export function webhookRoutes(ctx: AppContext) {
         throw new ApiError('bad_request', 'The body is not valid JSON.');
       }
       const body = createBody.safeParse(raw);
-      if (!body.success) throw new ApiError('bad_request', `Invalid request: ${body.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.code === 'unrecognized_keys' ? `unknown field(s) ${i.keys.join(', ')}` : i.message}`).join('; ')}.`);
+      if (!body.success) throw new ApiError('bad_request', invalidBodyDetail(body.error));
       const hook = unwrap(
         await createWebhook(ctx.database.db, { spaceId, url: body.data.url, events: body.data.events, allowLoopback: ctx.config.WEBHOOK_ALLOW_LOOPBACK }, ctx.envelope, writeActor(c, actor)),
       );
@@ -71,14 +71,14 @@ export function webhookRoutes(ctx: AppContext) {
   app.get(`${base}/:id/deliveries`, async (c) => {
     const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
     const id = c.req.param('id');
-    if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
+    if (!isUuid(id)) throw new ApiError('not_found', 'Webhook not found.');
     return c.json({ data: await listDeliveries(ctx.database.db, id, 50, spaceId) });
   });
 
   app.delete(`${base}/:id`, async (c) => {
     const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'webhooks.manage');
     const id = c.req.param('id');
-    if (!UUID_RE.test(id)) throw new ApiError('not_found', 'Webhook not found.');
+    if (!isUuid(id)) throw new ApiError('not_found', 'Webhook not found.');
     if (!(await deleteWebhook(ctx.database.db, actor.spaceId, id, writeActor(c, actor)))) throw new ApiError('not_found', 'Webhook not found.');
     return c.body(null, 204);
   });

@@ -8,7 +8,7 @@ import type { AppContext } from '../../context.js';
 import { assets } from '../../db/schema/index.js';
 import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
-import { authorizeContent } from '../../http/authorize.js';
+import { authorizeContent, isUuid } from '../../http/authorize.js';
 import { writeActor } from '../../http/revisions.js';
 import { commitWrite } from '../../outbox/index.js';
 
@@ -35,7 +35,6 @@ function isFilename(name: string): boolean {
   if (dot === -1) return FILENAME_STEM.test(name);
   return FILENAME_STEM.test(name.slice(0, dot)) && FILENAME_EXT.test(name.slice(dot + 1));
 }
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const assetPath = (spaceId: string, assetId: string, filename: string) => `/assets/${spaceId}/${assetId}/${filename}`;
 
@@ -88,7 +87,7 @@ export function assetRoutes(ctx: AppContext) {
 
   app.get('/assets/:spaceId/:assetId/:filename', async (c) => {
     const { spaceId, assetId, filename } = c.req.param();
-    if (!UUID_RE.test(spaceId) || !UUID_RE.test(assetId) || !isFilename(filename)) throw new ApiError('not_found', 'Asset not found.');
+    if (!isUuid(spaceId) || !isUuid(assetId) || !isFilename(filename)) throw new ApiError('not_found', 'Asset not found.');
     const [row] = await ctx.database.db
       .select()
       .from(assets)

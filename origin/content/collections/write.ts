@@ -113,6 +113,17 @@ async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
   return row ? itemLiveState(row) : NOTHING_LIVE;
 }
 
+/** The item `itemId` of the collection, live or (for restores) deleted, locked for this transaction. */
+async function lockedItem(t: Db, collectionId: string, itemId: number, deleted: boolean) {
+  const [row] = await t
+    .select()
+    .from(collectionItems)
+    .where(and(eq(collectionItems.collectionId, collectionId), eq(collectionItems.itemId, itemId), deleted ? isNotNull(collectionItems.deletedAt) : isNull(collectionItems.deletedAt)))
+    .for('update')
+    .limit(1);
+  return row;
+}
+
 /** The collection row, share-locked so a concurrent field change waits for this save. */
 async function lockedCollection(t: Db, spaceId: string, key: string): Promise<CollectionRow | null> {
   const [row] = await t
@@ -228,12 +239,7 @@ async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number |
     const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
-    const [current] = await t
-      .select()
-      .from(collectionItems)
-      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNull(collectionItems.deletedAt)))
-      .for('update')
-      .limit(1);
+    const current = await lockedItem(t, c.id, input.itemId, false);
     if (!current) return fail('not_found', 'Item not found.');
     if (expectedVersion !== null && current.version !== expectedVersion) return fail('version_mismatch', `The item changed since version ${expectedVersion}; read it again.`);
     if (input.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= input.onlyIfDue)) {
@@ -293,12 +299,7 @@ async function deleteItemTx(
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
     // Locked: what readers saw before the delete.
-    const [before] = await t
-      .select()
-      .from(collectionItems)
-      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNull(collectionItems.deletedAt)))
-      .for('update')
-      .limit(1);
+    const before = await lockedItem(t, c.id, input.itemId, false);
     const [row] = await t
       .update(collectionItems)
       .set({ deletedAt: new Date(), published: null, version: sql`${collectionItems.version} + 1` })
@@ -338,12 +339,7 @@ async function restoreItemTx(db: Db, input: ItemAddress): Promise<Result<SavedIt
     const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'No deleted item with that id.');
-    const [current] = await t
-      .select()
-      .from(collectionItems)
-      .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, input.itemId), isNotNull(collectionItems.deletedAt)))
-      .for('update')
-      .limit(1);
+    const current = await lockedItem(t, c.id, input.itemId, true);
     if (!current) return fail('not_found', 'No deleted item with that id.');
     const problems = fieldProblems(c.fields, setValues(current.fields as Record<string, unknown>));
     if (problems.length) return fail('invalid', `the item no longer fits the collection: ${problems.slice(0, 10).join('; ')}`);
