@@ -15,7 +15,7 @@ import { inputBoundary } from './http/input.js';
 import { identityFromConfig } from './identity/index.js';
 import { onWritesCommitted } from './outbox/index.js';
 import type { AppContext, OriginDeps } from './context.js';
-import { authRoutes } from './identity/routes.js';
+import { authRoutes, ssoRoutes } from './identity/routes.js';
 import { orgRoutes } from './identity/routes.js';
 import { apiKeyRoutes } from './identity/routes.js';
 import { healthRoutes } from './ops/routes.js';
@@ -91,6 +91,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
 
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));
+  app.route('/', ssoRoutes(ctx));
   app.route('/', authRoutes(ctx));
   app.route('/', orgRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));

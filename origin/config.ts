@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { intSetting, parseConfig } from '../shared/config.js';
 
@@ -58,6 +59,20 @@ export const originConfigSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     WEBHOOK_INTERVAL_MS: intSetting(50, 600_000, 1000),
+    // --- SSO ------------------------------------------------------------------------------
+    /**
+     * DNS servers that answer domain-verification TXT lookups, `ip[:port][,…]`; unset: the
+     * system's resolvers.
+     */
+    SSO_DNS_SERVERS: z
+      .string()
+      .refine((v) => v.split(',').every((s) => isDnsServer(s.trim())), { message: 'must be ip[:port][,…] (IPv6 in brackets)' })
+      .optional(),
+    /** Allow identity-provider URLs (OIDC discovery, SAML metadata) on loopback (tests and local demos only). */
+    SSO_ALLOW_LOOPBACK: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
     /** How often the scheduler looks for scheduled pages that are due. */
     SCHEDULER_INTERVAL_MS: intSetting(100, 600_000, 5000),
     // --- identity -------------------------------------------------------------------------
@@ -145,10 +160,39 @@ export const originConfigSchema = z
       if (!c.AUTH_SECRET) ctx.addIssue({ code: 'custom', path: ['AUTH_SECRET'], message: 'is required in production' });
       if (!c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (mail is only logged without it)' });
       if (c.WEBHOOK_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must be false in production' });
+      if (c.SSO_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['SSO_ALLOW_LOOPBACK'], message: 'must be false in production' });
     }
   });
 
 export type OriginConfig = z.infer<typeof originConfigSchema>;
+
+/** `ip`, `ip:port` or `[ipv6]:port`, as node:dns `setServers` takes them. */
+function isDnsServer(s: string): boolean {
+  let host = s;
+  let port = '53';
+  if (s.startsWith('[')) {
+    const close = s.indexOf(']');
+    if (close < 0) return false;
+    host = s.slice(1, close);
+    const rest = s.slice(close + 1);
+    if (rest !== '') {
+      if (!rest.startsWith(':')) return false;
+      port = rest.slice(1);
+    }
+    if (isIP(host) !== 6) return false;
+  } else if (isIP(s) === 6) {
+    return true;
+  } else {
+    const colon = s.lastIndexOf(':');
+    if (colon >= 0) {
+      host = s.slice(0, colon);
+      port = s.slice(colon + 1);
+    }
+    if (isIP(host) !== 4) return false;
+  }
+  const n = Number(port);
+  return /^\d{1,5}$/.test(port) && n > 0 && n < 65536;
+}
 
 export function loadOriginConfig(env: Record<string, string | undefined> = process.env): OriginConfig {
   return parseConfig(originConfigSchema, env, 'origin');

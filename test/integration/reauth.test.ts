@@ -161,12 +161,21 @@ describe('every sensitive session route requires a recent sign-in (class test)',
     'POST /v1/auth/password/reset': 'none',
     'POST /v1/auth/password/change': 'proof',
     'POST /v1/auth/reauthenticate': 'proof',
+    'POST /v1/auth/sso/discover': 'none',
     'POST /v1/auth/2fa/setup': 'recent',
     'POST /v1/auth/2fa/confirm': 'recent',
     'POST /v1/auth/2fa/disable': 'proof',
     'POST /v1/orgs/:orgId/api-keys': 'recent',
     'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': 'recent',
     'DELETE /v1/orgs/:orgId/api-keys/:keyId': 'none',
+    'POST /v1/orgs/:orgId/sso/connections': 'recent',
+    'PATCH /v1/orgs/:orgId/sso/connections/:id': 'recent',
+    'DELETE /v1/orgs/:orgId/sso/connections/:id': 'recent',
+    'POST /v1/orgs/:orgId/sso/domains': 'recent',
+    'PATCH /v1/orgs/:orgId/sso/domains/:id': 'recent',
+    'POST /v1/orgs/:orgId/sso/domains/:id/verify': 'recent',
+    'DELETE /v1/orgs/:orgId/sso/domains/:id': 'recent',
+    'PUT /v1/orgs/:orgId/sso/policy': 'recent',
   };
 
   it('classifies every state-changing auth and key route', () => {
@@ -174,7 +183,7 @@ describe('every sensitive session route requires a recent sign-in (class test)',
     const routes = [
       ...new Set(
         app.routes
-          .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.path.startsWith('/v1/auth/') || r.path.startsWith('/v1/orgs/:orgId/api-keys')))
+          .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.path.startsWith('/v1/auth/') || r.path.startsWith('/v1/orgs/:orgId/api-keys') || r.path.startsWith('/v1/orgs/:orgId/sso/')))
           .map((r) => `${r.method} ${r.path}`),
       ),
     ];
@@ -196,7 +205,7 @@ describe('every sensitive session route requires a recent sign-in (class test)',
     for (const [route, cls] of Object.entries(CLASSES)) {
       if (cls !== 'recent') continue;
       const [method, path] = route.split(' ') as [string, string];
-      const res = await c.request(method, path.replace(':orgId', orgA).replace(':keyId', key.id), bodies[route]);
+      const res = await c.request(method, path.replace(':orgId', orgA).replace(':keyId', key.id).replace(':id', '00000000-0000-4000-8000-000000000000'), bodies[route]);
       await expectErrorShape(res, 403, 'reauthentication_required');
     }
     const [k] = await origin.database.db.select().from(apiKeys).where(eq(apiKeys.id, key.id));

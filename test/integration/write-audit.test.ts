@@ -20,6 +20,7 @@ import { createLogger } from '../../origin/logger.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { startDnsServer, type DnsServer } from '../helpers/sso.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 type Who = 'write' | 'read' | 'admin' | 'otherAdmin' | 'otherWrite' | 'owner' | 'viewer' | 'ownerOtherSpace' | 'orgAdmin';
@@ -45,6 +46,7 @@ interface Spec {
 }
 
 let origin: OriginUnderTest;
+let dns: DnsServer;
 let org: string;
 let space: string;
 let other: { organizationId: string; spaceId: string };
@@ -152,6 +154,19 @@ async function invitation(): Promise<F> {
   const [row] = await origin.database.db.select({ id: invitations.id }).from(invitations).where(eq(invitations.email, email));
   return { id: row!.id };
 }
+async function ssoConnection(): Promise<F> {
+  const res = await send({ method: 'POST', path: `/v1/orgs/${org}/sso/connections/`, who: 'owner', body: { protocol: 'oidc', name: uniq('c'), issuer: 'https://idp.example.com', client_id: 'c', client_secret: 's' } });
+  expect(res.status).toBe(201);
+  return { id: ((await res.json()) as { data: { id: string } }).data.id };
+}
+async function ssoDomain(): Promise<F> {
+  const res = await send({ method: 'POST', path: `/v1/orgs/${org}/sso/domains/`, who: 'owner', body: { domain: `${uniq('d')}.example.com` } });
+  expect(res.status).toBe(201);
+  const { data } = (await res.json()) as { data: { id: string; domain: string; txt_record: string } };
+  dns.setTxt(data.domain, [data.txt_record]);
+  return { id: data.id };
+}
+const ssoCreate = (): Call => ({ method: 'POST', path: `/v1/orgs/${org}/sso/connections/`, who: 'owner', body: { protocol: 'oidc', name: uniq('c'), issuer: 'https://idp.example.com', client_id: 'c', client_secret: 's' } });
 async function apiKey(): Promise<F> {
   return { keyId: (await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'write', name: uniq('k') })).id };
 }
@@ -282,6 +297,16 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
     // Revoked already: 409, nothing written (a state conflict, not evidence).
     { status: 409, setup: revokedApiKey, call: (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/api-keys/${f.keyId}/`, who: 'owner' }) },
   ]),
+  // SSO management: origin/identity/sso/ through the commit step.
+  'POST /v1/orgs/:orgId/sso/connections': identity('sso.connection_create', 'sso_connection', undefined, ssoCreate, { protocol: 'oidc', name: 'x' }, 201),
+  'PATCH /v1/orgs/:orgId/sso/connections/:id': identity('sso.connection_update', 'sso_connection', ssoConnection, (f) => ({ method: 'PATCH', path: `/v1/orgs/${org}/sso/connections/${f.id}/`, who: 'owner', body: { name: uniq('n') } }), { default_role: 'owner' }),
+  'DELETE /v1/orgs/:orgId/sso/connections/:id': identity('sso.connection_delete', 'sso_connection', ssoConnection, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/sso/connections/${f.id}/`, who: 'owner' }), undefined, 204),
+  'POST /v1/orgs/:orgId/sso/domains': identity('sso.domain_add', 'sso_domain', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/sso/domains/`, who: 'owner', body: { domain: `${uniq('a')}.example.com` } }), { domain: 'localhost' }, 201),
+  'PATCH /v1/orgs/:orgId/sso/domains/:id': identity('sso.domain_assign', 'sso_domain', ssoDomain, (f) => ({ method: 'PATCH', path: `/v1/orgs/${org}/sso/domains/${f.id}/`, who: 'owner', body: { connection_id: null } }), { connection_id: 'x' }),
+  'POST /v1/orgs/:orgId/sso/domains/:id/verify': identity('sso.domain_verify', 'sso_domain', ssoDomain, (f) => ({ method: 'POST', path: `/v1/orgs/${org}/sso/domains/${f.id}/verify/`, who: 'owner' }), undefined),
+  'DELETE /v1/orgs/:orgId/sso/domains/:id': identity('sso.domain_remove', 'sso_domain', ssoDomain, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/sso/domains/${f.id}/`, who: 'owner' }), undefined, 204),
+  'PUT /v1/orgs/:orgId/sso/policy': identity('sso.policy_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/sso/policy/`, who: 'owner', body: { session_max_minutes: 60 + (n++ % 100) } }), { enforced: 'yes' }),
+  'POST /v1/auth/sso/discover': { exempt: 'a lookup: answers where an email signs in, writes nothing' },
   // Sign-up, login, sessions, passwords, 2FA and invitation acceptance act on a user, not on an
   // organization's content: origin/identity/accounts/routes.ts and orgs.ts audit them (test/integration/audit-chain,
   // auth and members tests).
@@ -295,7 +320,8 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
 };
 
 beforeAll(async () => {
-  origin = await startTestOrigin({ BCRYPT_COST: '10', WEBHOOK_ALLOW_LOOPBACK: 'true' });
+  dns = await startDnsServer();
+  origin = await startTestOrigin({ BCRYPT_COST: '10', WEBHOOK_ALLOW_LOOPBACK: 'true', SSO_DNS_SERVERS: dns.address });
   org = origin.seed.organizationId;
   space = origin.seed.spaceId;
   other = await createOrganization(origin, 'write-audit-other');
@@ -315,6 +341,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await origin?.stop();
+  await dns?.close();
 });
 
 describe('one audit row per write, none per refusal', () => {

@@ -1,0 +1,218 @@
+/**
+ * SSO connections of an organization: create, read, change, delete. Settings are validated
+ * here (one zod schema per protocol); the secret (OIDC client secret) is envelope-encrypted with
+ * the connection id as additional data and never returned — views say only whether one is set.
+ * No connection may make owners: JIT's default role and the mapping rules stop at admin (owners
+ * are made by owners, by hand). Deleting or disabling a connection ends the sessions made
+ * through it.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Envelope } from '../../crypto/envelope.js';
+import type { Db } from '../../db/client.js';
+import { sessions, ssoConnections, ssoDomains, type RoleMappingRule } from '../../db/schema/index.js';
+import type { Result } from '../../http/result.js';
+import { commitWrite, type WriteActor } from '../../outbox/index.js';
+
+/** Roles an SSO connection may hand out (never owner). */
+export const SSO_ROLES = ['admin', 'publisher', 'author', 'viewer', 'billing'] as const;
+
+const role = z.enum(SSO_ROLES, { message: `must be one of ${SSO_ROLES.join(', ')}` });
+const rule = z.object({ claim: z.string().trim().min(1).max(100), value: z.string().max(256), role }).strict();
+const httpsUrl = z
+  .string()
+  .max(2048)
+  .url({ message: 'must be a URL' })
+  .refine((u) => /^https?:\/\//i.test(u), { message: 'must be an http(s) URL' });
+
+const common = {
+  name: z.string().trim().min(1).max(200),
+  enabled: z.boolean().optional(),
+  default_role: role.optional(),
+  mapping_rules: z.array(rule).max(50).optional(),
+  mapping_mode: z.enum(['every_login', 'creation']).optional(),
+};
+
+export const oidcCreate = z
+  .object({
+    protocol: z.literal('oidc'),
+    ...common,
+    issuer: httpsUrl,
+    client_id: z.string().min(1).max(512),
+    client_secret: z.string().min(1).max(1024),
+    /** Extra scopes beyond `openid email profile`. */
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,100}$/, { message: 'must be a scope token' })).max(20).optional(),
+  })
+  .strict();
+
+export const connectionPatch = z
+  .object({
+    name: common.name.optional(),
+    enabled: z.boolean().optional(),
+    default_role: role.optional(),
+    mapping_rules: z.array(rule).max(50).optional(),
+    mapping_mode: z.enum(['every_login', 'creation']).optional(),
+    client_secret: z.string().min(1).max(1024).optional(),
+    scopes: oidcCreate.shape.scopes,
+  })
+  .strict();
+
+export type OidcCreate = z.infer<typeof oidcCreate>;
+export type ConnectionPatch = z.infer<typeof connectionPatch>;
+export type ConnectionRow = typeof ssoConnections.$inferSelect;
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+}
+
+export interface ConnectionView {
+  id: string;
+  protocol: 'oidc' | 'saml';
+  name: string;
+  enabled: boolean;
+  default_role: string;
+  mapping_rules: RoleMappingRule[];
+  mapping_mode: string;
+  allow_idp_initiated: boolean;
+  settings: Record<string, unknown>;
+  has_secret: boolean;
+  /** What to configure at the identity provider. */
+  service_provider: Record<string, string>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The URLs ghee shows the IdP's administrator, built from PUBLIC_APP_URL. */
+export function serviceProviderValues(publicUrl: string, row: Pick<ConnectionRow, 'id' | 'protocol'>): Record<string, string> {
+  if (row.protocol === 'oidc') return { redirect_uri: `${publicUrl}/v1/auth/sso/oidc/callback`, login_url: `${publicUrl}/v1/auth/sso/${row.id}/login` };
+  return {
+    entity_id: `${publicUrl}/v1/auth/sso/saml/${row.id}/metadata`,
+    acs_url: `${publicUrl}/v1/auth/sso/saml/${row.id}/acs`,
+    metadata_url: `${publicUrl}/v1/auth/sso/saml/${row.id}/metadata`,
+    login_url: `${publicUrl}/v1/auth/sso/${row.id}/login`,
+  };
+}
+
+export function connectionView(publicUrl: string, r: ConnectionRow): ConnectionView {
+  const s = r.settings;
+  const settings = r.protocol === 'oidc' ? { issuer: s.issuer, client_id: s.clientId, scopes: s.scopes } : { ...s };
+  return {
+    id: r.id,
+    protocol: r.protocol,
+    name: r.name,
+    enabled: r.enabled,
+    default_role: r.defaultRole,
+    mapping_rules: r.mappingRules,
+    mapping_mode: r.mappingMode,
+    allow_idp_initiated: r.allowIdpInitiated,
+    settings,
+    has_secret: r.secretEnc !== null,
+    service_provider: serviceProviderValues(publicUrl, r),
+    created_at: r.createdAt.toISOString(),
+    updated_at: r.updatedAt.toISOString(),
+  };
+}
+
+export async function listConnections(db: Db, organizationId: string): Promise<ConnectionRow[]> {
+  return db.select().from(ssoConnections).where(eq(ssoConnections.organizationId, organizationId)).orderBy(ssoConnections.createdAt);
+}
+
+export async function findConnection(db: Db, organizationId: string, id: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.id, id), eq(ssoConnections.organizationId, organizationId)))
+    .limit(1);
+  return row;
+}
+
+/** A connection by id alone (login flows, which start from the id in the URL). */
+export async function connectionById(db: Db, id: string): Promise<ConnectionRow | undefined> {
+  const [row] = await db.select().from(ssoConnections).where(eq(ssoConnections.id, id)).limit(1);
+  return row;
+}
+
+export async function createOidcConnection(db: Db, envelope: Envelope, actor: WriteActor & { organizationId: string }, input: OidcCreate): Promise<Result<ConnectionRow>> {
+  const id = randomUUID();
+  const settings: OidcSettings = { issuer: input.issuer.replace(/\/+$/, ''), clientId: input.client_id, scopes: input.scopes ?? [] };
+  return commitWrite(db, actor, null, async (w): Promise<Result<ConnectionRow>> => {
+    const [row] = await w.t
+      .insert(ssoConnections)
+      .values({
+        id,
+        organizationId: actor.organizationId,
+        protocol: 'oidc',
+        name: input.name,
+        enabled: input.enabled ?? true,
+        defaultRole: input.default_role ?? 'viewer',
+        mappingRules: input.mapping_rules ?? [],
+        mappingMode: input.mapping_mode ?? 'creation',
+        settings: settings as unknown as Record<string, unknown>,
+        secretEnc: envelope.encrypt(input.client_secret, `sso:${id}`),
+      })
+      .returning();
+    w.audit({ action: 'sso.connection_create', target: { type: 'sso_connection', id }, metadata: { protocol: 'oidc', name: input.name, issuer: settings.issuer } });
+    return { ok: true, value: row! };
+  });
+}
+
+/** Ends the live sessions made through a connection (it was disabled or deleted). */
+async function endConnectionSessions(t: Db, connectionId: string, now: Date): Promise<number> {
+  const ended = await t
+    .update(sessions)
+    .set({ revokedAt: now })
+    .where(and(eq(sessions.ssoConnectionId, connectionId), isNull(sessions.revokedAt)))
+    .returning({ id: sessions.id });
+  return ended.length;
+}
+
+export async function updateConnection(db: Db, envelope: Envelope, actor: WriteActor & { organizationId: string }, id: string, patch: ConnectionPatch, now: Date): Promise<Result<ConnectionRow>> {
+  return commitWrite(db, actor, null, async (w): Promise<Result<ConnectionRow>> => {
+    const row = await findConnection(w.t, actor.organizationId, id);
+    if (!row) return { ok: false, error: 'not_found', detail: 'SSO connection not found.' };
+    if (patch.scopes !== undefined && row.protocol !== 'oidc') return { ok: false, error: 'invalid', detail: 'scopes: only OIDC connections have scopes' };
+    const settings = patch.scopes !== undefined ? { ...row.settings, scopes: patch.scopes } : row.settings;
+    const [updated] = await w.t
+      .update(ssoConnections)
+      .set({
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+        ...(patch.default_role !== undefined ? { defaultRole: patch.default_role } : {}),
+        ...(patch.mapping_rules !== undefined ? { mappingRules: patch.mapping_rules } : {}),
+        ...(patch.mapping_mode !== undefined ? { mappingMode: patch.mapping_mode } : {}),
+        ...(patch.client_secret !== undefined ? { secretEnc: envelope.encrypt(patch.client_secret, `sso:${id}`) } : {}),
+        settings,
+        updatedAt: now,
+      })
+      .where(eq(ssoConnections.id, id))
+      .returning();
+    const ended = patch.enabled === false && row.enabled ? await endConnectionSessions(w.t, id, now) : 0;
+    const changed = Object.keys(patch).filter((k) => k !== 'client_secret');
+    w.audit({
+      action: 'sso.connection_update',
+      target: { type: 'sso_connection', id },
+      metadata: { changed, secret_rotated: patch.client_secret !== undefined, sessions_ended: ended },
+    });
+    return { ok: true, value: updated! };
+  });
+}
+
+export async function deleteConnection(db: Db, actor: WriteActor & { organizationId: string }, id: string, now: Date): Promise<Result<null>> {
+  return commitWrite(db, actor, null, async (w): Promise<Result<null>> => {
+    const row = await findConnection(w.t, actor.organizationId, id);
+    if (!row) return { ok: false, error: 'not_found', detail: 'SSO connection not found.' };
+    const ended = await endConnectionSessions(w.t, id, now);
+    await w.t.update(ssoDomains).set({ connectionId: null }).where(eq(ssoDomains.connectionId, id));
+    await w.t.delete(ssoConnections).where(eq(ssoConnections.id, id));
+    w.audit({ action: 'sso.connection_delete', target: { type: 'sso_connection', id }, metadata: { protocol: row.protocol, name: row.name, sessions_ended: ended } });
+    return { ok: true, value: null };
+  });
+}
+
+/** The OIDC settings of a row (the shape createOidcConnection stored). */
+export function oidcSettings(row: ConnectionRow): OidcSettings {
+  return row.settings as unknown as OidcSettings;
+}

@@ -1,0 +1,244 @@
+/**
+ * SSO over HTTP.
+ *
+ * Management (owners and admins: `sso.manage`; sessions only — no API key carries it; changes
+ * need a recent sign-in, as API-key minting does):
+ *   GET|POST            /v1/orgs/:orgId/sso/connections          list / create (OIDC)
+ *   GET|PATCH|DELETE    /v1/orgs/:orgId/sso/connections/:id
+ *   GET|POST            /v1/orgs/:orgId/sso/domains              list / claim (answers the TXT record to publish)
+ *   PATCH|DELETE        /v1/orgs/:orgId/sso/domains/:id          { connection_id } / remove
+ *   POST                /v1/orgs/:orgId/sso/domains/:id/verify   looks the TXT record up
+ *   GET|PUT             /v1/orgs/:orgId/sso/policy               enforcement, break-glass owners, session cap
+ * Sign-in (public):
+ *   POST /v1/auth/sso/discover        { email } → { sso, login_url } — the same shape either way
+ *   GET  /v1/auth/sso/:id/login       → 302 to the IdP (?return_to=/same-origin/path)
+ *   GET  /v1/auth/sso/oidc/callback   the IdP's redirect → session cookie, 302 to return_to
+ */
+import { and, eq, isNotNull } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { z } from 'zod';
+import { ApiError } from '../../../shared/errors.js';
+import type { AppContext } from '../../context.js';
+import { ssoConnections, ssoDomains } from '../../db/schema/index.js';
+import type { OriginEnv } from '../../env.js';
+import { authorizeOrg, isUuid } from '../../http/authorize.js';
+import { parseBody } from '../../http/body.js';
+import { authenticate } from '../../http/request-auth.js';
+import { writeActor } from '../../http/revisions.js';
+import { unwrap } from '../../http/result.js';
+import { commitWrite } from '../../outbox/index.js';
+import { csrfTokenFor, hashSessionToken, requireRecentReauthentication, sessionCookie } from '../sessions/sessions.js';
+import { connectionById, connectionPatch, connectionView, createOidcConnection, deleteConnection, findConnection, listConnections, oidcCreate, updateConnection } from './connections.js';
+import { dnsServersFrom, txtLookup, type TxtLookup } from './dns.js';
+import { addDomain, assignDomain, emailDomain, listDomains, removeDomain, verifyDomain } from './domains.js';
+import { completeSsoLogin, type SsoRefusal } from './login.js';
+import { beginOidcLogin, finishOidcLogin, OidcError, SSO_STATE_COOKIE, STATE_TTL_MS, takeState, type OidcFailure } from './oidc.js';
+import { getPolicy, policyBody, updatePolicy } from './policy.js';
+
+const BODY_LIMIT = 64 * 1024;
+const uuid = z.string().refine((v) => isUuid(v), { message: 'must be a UUID' });
+const domainBody = z.object({ domain: z.string().max(300), connection_id: uuid.nullable().optional() }).strict();
+const assignBody = z.object({ connection_id: uuid.nullable() }).strict();
+const discoverBody = z.object({ email: z.string().trim().max(254).email({ message: 'must be an email address' }) }).strict();
+
+/** A same-origin relative path (no scheme, no host, no backslash tricks), else '/'. */
+export function safeReturnTo(v: string | undefined): string {
+  if (!v || v.length > 512 || !v.startsWith('/') || v.startsWith('//') || v.includes('\\') || [...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) return '/';
+  try {
+    const u = new URL(v, 'http://ghee.invalid');
+    return u.origin === 'http://ghee.invalid' ? `${u.pathname}${u.search}${u.hash}` : '/';
+  } catch {
+    return '/';
+  }
+}
+
+const REFUSAL_TEXT: Record<SsoRefusal | OidcFailure, string> = {
+  connection_disabled: 'This SSO connection is disabled.',
+  domain_not_verified: "Your email's domain is not a verified domain of this SSO connection.",
+  email_unverified: 'Your identity provider did not confirm your email address.',
+  account_disabled: 'This account is disabled.',
+  idp_unreachable: 'The identity provider could not be reached; try again.',
+  idp_misconfigured: 'The identity provider is not configured for ghee (no asymmetric ID-token algorithm).',
+  idp_error: 'The identity provider refused the sign-in.',
+  state_invalid: 'This sign-in link is invalid, used or expired; start again.',
+  token_invalid: "The identity provider's answer did not pass ghee's checks.",
+  claims_missing: 'The identity provider sent no email address.',
+};
+
+export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
+  const app = new Hono<OriginEnv>({ strict: false });
+  const db = () => ctx.database.db;
+  const now = () => new Date(ctx.now() * 1000);
+  const signedIn = authenticate(ctx);
+  const txt = opts.txt ?? txtLookup(dnsServersFrom(ctx.config.SSO_DNS_SERVERS));
+  const publicUrl = ctx.identity.publicAppUrl;
+  const oidcDeps = { envelope: ctx.envelope, allowLoopback: ctx.config.SSO_ALLOW_LOOPBACK, publicUrl };
+  const limit = bodyLimit({
+    maxSize: BODY_LIMIT,
+    onError: () => {
+      throw new ApiError('payload_too_large', `Bodies are limited to ${BODY_LIMIT} bytes.`, { connection: 'close' });
+    },
+  });
+  /**
+   * Owners and admins; a change also needs a recent sign-in in this session (SSO decides who can
+   * sign in to the organization: a stolen cookie alone must not be able to add an IdP).
+   */
+  const manager = async (c: Context<OriginEnv>) => {
+    const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'sso.manage');
+    const user = c.get('user');
+    if (c.req.method !== 'GET' && user) await requireRecentReauthentication(db(), user.sessionId, now(), ctx.identity.reauthMaxAgeMs);
+    return { ...writeActor(c, actor), organizationId: actor.organizationId };
+  };
+  const idParam = (c: Context<OriginEnv>, what: string) => {
+    const id = c.req.param('id');
+    if (!isUuid(id)) throw new ApiError('not_found', `${what} not found.`);
+    return id;
+  };
+
+  app.use('/v1/orgs/:orgId/sso/*', async (c, next) => {
+    c.header('cache-control', 'no-store');
+    await next();
+  });
+  app.use('/v1/auth/sso/*', async (c, next) => {
+    c.header('cache-control', 'no-store');
+    await next();
+  });
+
+  // --- connections ----------------------------------------------------------------------
+  app.get('/v1/orgs/:orgId/sso/connections', signedIn, async (c) => {
+    const actor = await manager(c);
+    return c.json({ data: (await listConnections(db(), actor.organizationId)).map((r) => connectionView(publicUrl, r)) });
+  });
+  app.post('/v1/orgs/:orgId/sso/connections', signedIn, limit, async (c) => {
+    const actor = await manager(c);
+    const body = await parseBody(c, oidcCreate);
+    const row = unwrap(await createOidcConnection(db(), ctx.envelope, actor, body));
+    return c.json({ data: connectionView(publicUrl, row) }, 201);
+  });
+  app.get('/v1/orgs/:orgId/sso/connections/:id', signedIn, async (c) => {
+    const actor = await manager(c);
+    const row = await findConnection(db(), actor.organizationId, idParam(c, 'SSO connection'));
+    if (!row) throw new ApiError('not_found', 'SSO connection not found.');
+    return c.json({ data: connectionView(publicUrl, row) });
+  });
+  app.patch('/v1/orgs/:orgId/sso/connections/:id', signedIn, limit, async (c) => {
+    const actor = await manager(c);
+    const id = idParam(c, 'SSO connection');
+    const body = await parseBody(c, connectionPatch);
+    return c.json({ data: connectionView(publicUrl, unwrap(await updateConnection(db(), ctx.envelope, actor, id, body, now()))) });
+  });
+  app.delete('/v1/orgs/:orgId/sso/connections/:id', signedIn, async (c) => {
+    const actor = await manager(c);
+    unwrap(await deleteConnection(db(), actor, idParam(c, 'SSO connection'), now()));
+    return c.body(null, 204);
+  });
+
+  // --- domains --------------------------------------------------------------------------
+  app.get('/v1/orgs/:orgId/sso/domains', signedIn, async (c) => {
+    const actor = await manager(c);
+    return c.json({ data: await listDomains(db(), actor.organizationId) });
+  });
+  app.post('/v1/orgs/:orgId/sso/domains', signedIn, limit, async (c) => {
+    const actor = await manager(c);
+    const body = await parseBody(c, domainBody);
+    return c.json({ data: unwrap(await addDomain(db(), actor, { domain: body.domain, connectionId: body.connection_id ?? null })) }, 201);
+  });
+  app.patch('/v1/orgs/:orgId/sso/domains/:id', signedIn, limit, async (c) => {
+    const actor = await manager(c);
+    const id = idParam(c, 'Domain');
+    const body = await parseBody(c, assignBody);
+    return c.json({ data: unwrap(await assignDomain(db(), actor, id, body.connection_id)) });
+  });
+  app.post('/v1/orgs/:orgId/sso/domains/:id/verify', signedIn, async (c) => {
+    const actor = await manager(c);
+    return c.json({ data: unwrap(await verifyDomain(db(), actor, idParam(c, 'Domain'), txt, now())) });
+  });
+  app.delete('/v1/orgs/:orgId/sso/domains/:id', signedIn, async (c) => {
+    const actor = await manager(c);
+    unwrap(await removeDomain(db(), actor, idParam(c, 'Domain')));
+    return c.body(null, 204);
+  });
+
+  // --- policy ---------------------------------------------------------------------------
+  app.get('/v1/orgs/:orgId/sso/policy', signedIn, async (c) => {
+    const actor = await manager(c);
+    return c.json({ data: await getPolicy(db(), actor.organizationId) });
+  });
+  app.put('/v1/orgs/:orgId/sso/policy', signedIn, limit, async (c) => {
+    const actor = await manager(c);
+    const body = await parseBody(c, policyBody);
+    return c.json({ data: unwrap(await updatePolicy(db(), actor, body, now())) });
+  });
+
+  // --- sign-in --------------------------------------------------------------------------
+  /** The same answer shape for every email: whether its domain signs in through SSO, and where. */
+  app.post('/v1/auth/sso/discover', limit, async (c) => {
+    const { email } = await parseBody(c, discoverBody);
+    const domain = emailDomain(email.toLowerCase());
+    const [row] = domain
+      ? await db()
+          .select({ id: ssoConnections.id })
+          .from(ssoDomains)
+          .innerJoin(ssoConnections, eq(ssoConnections.id, ssoDomains.connectionId))
+          .where(and(eq(ssoDomains.domain, domain), isNotNull(ssoDomains.verifiedAt), eq(ssoConnections.enabled, true)))
+          .limit(1)
+      : [];
+    return c.json({ data: { sso: Boolean(row), login_url: row ? `${publicUrl}/v1/auth/sso/${row.id}/login` : null } });
+  });
+
+  /** Writes the failure row of a sign-in refused before it reached the login step. */
+  const auditFailure = async (c: Context<OriginEnv>, connection: { id: string; organizationId: string; protocol: string }, reason: string) => {
+    await commitWrite(db(), { userId: null, keyId: null, organizationId: connection.organizationId, ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null }, null, async (w) => {
+      w.refused({ action: 'sso.login', target: { type: 'sso_connection', id: connection.id }, metadata: { connection_id: connection.id, protocol: connection.protocol, reason } });
+      return { ok: false as const };
+    });
+  };
+
+  app.get('/v1/auth/sso/:id/login', async (c) => {
+    const id = idParam(c, 'SSO connection');
+    const row = await connectionById(db(), id);
+    if (!row || !row.enabled) throw new ApiError('not_found', 'SSO connection not found.');
+    if (row.protocol !== 'oidc') throw new ApiError('not_found', 'SSO connection not found.');
+    let begun: { url: string; state: string };
+    try {
+      begun = await beginOidcLogin(db(), row, oidcDeps, safeReturnTo(c.req.query('return_to')), now());
+    } catch (err) {
+      if (!(err instanceof OidcError)) throw err;
+      await auditFailure(c, row, err.reason);
+      throw new ApiError('bad_gateway', REFUSAL_TEXT[err.reason]);
+    }
+    c.header('set-cookie', `${SSO_STATE_COOKIE}=${begun.state}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}`, { append: true });
+    return c.redirect(begun.url, 302);
+  });
+
+  app.get('/v1/auth/sso/oidc/callback', async (c) => {
+    const state = c.req.query('state') ?? '';
+    const taken = await takeState(db(), ctx.envelope, state, now());
+    // Bound to the browser that started the login: a callback URL replayed elsewhere is refused.
+    const cookie = getCookie(c, SSO_STATE_COOKIE);
+    c.header('set-cookie', `${SSO_STATE_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`, { append: true });
+    const row = taken ? await connectionById(db(), taken.connectionId) : undefined;
+    if (!taken || !row || cookie !== state) {
+      if (row) await auditFailure(c, row, 'state_invalid');
+      throw new ApiError('bad_request', REFUSAL_TEXT.state_invalid);
+    }
+    const search = new URL(c.req.url).search;
+    let who;
+    try {
+      who = await finishOidcLogin(row, oidcDeps, search, { state, nonce: taken.nonce, verifier: taken.verifier }, now());
+    } catch (err) {
+      if (!(err instanceof OidcError)) throw err;
+      await auditFailure(c, row, err.reason);
+      throw new ApiError(err.reason === 'idp_unreachable' ? 'bad_gateway' : 'forbidden', REFUSAL_TEXT[err.reason]);
+    }
+    const r = await completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy });
+    if (!r.ok) throw new ApiError('forbidden', REFUSAL_TEXT[r.reason]);
+    c.header('set-cookie', sessionCookie(r.session.token, r.session.expiresAt), { append: true });
+    c.header('x-csrf-token', csrfTokenFor(ctx.identity.authSecret, hashSessionToken(r.session.token)));
+    return c.redirect(taken.returnTo, 302);
+  });
+
+  return app;
+}
