@@ -24,6 +24,7 @@ let owner: SessionClient;
 let org: string;
 let connectionId: string;
 let craftedId: string;
+let ownerId: string;
 
 const SESSION = '__Host-ghee_session';
 
@@ -80,6 +81,7 @@ beforeAll(async () => {
   origin = await startTestOrigin({ ORIGIN_PORT: String(port), PUBLIC_APP_URL: base, SSO_DNS_SERVERS: dns.address, SSO_ALLOW_LOOPBACK: 'true' });
   org = origin.seed.organizationId;
   const o = await createUser(origin, org, 'owner');
+  ownerId = o.id;
   owner = new SessionClient(base);
   await owner.login(o.email, o.password);
   const created = await json<{ data: { id: string; service_provider: { redirect_uri: string }; has_secret: boolean; settings: Record<string, unknown> } }>(
@@ -306,5 +308,63 @@ describe('domains and connections', () => {
     expect((await fetch(`${base}/v1/auth/session`, { headers: { cookie } })).status).toBe(401);
     expect((await new Browser().request(`${base}/v1/auth/sso/${connectionId}/login`)).status).toBe(404);
     await json(await owner.request('PATCH', `/v1/orgs/${org}/sso/connections/${connectionId}`, { enabled: true }), 200);
+  });
+});
+
+describe('enforced SSO', () => {
+  it('refuses enforcement without a usable connection, and exemptions of non-owners', async () => {
+    const { createOrganization } = await import('../helpers/identity.js');
+    const lonely = await createOrganization(origin, `sso-lonely-${Date.now()}`);
+    const lonelyOwner = await createUser(origin, lonely.organizationId, 'owner', { email: uniqueEmail('lonely') });
+    const lc = new SessionClient(base);
+    await lc.login(lonelyOwner.email, lonelyOwner.password);
+    expect((await lc.request('PUT', `/v1/orgs/${lonely.organizationId}/sso/policy`, { enforced: true })).status).toBe(409);
+    const viewer = await createUser(origin, org, 'viewer', { email: uniqueEmail('viewer') });
+    expect((await owner.request('PUT', `/v1/orgs/${org}/sso/policy`, { exempt_user_ids: [viewer.id] })).status).toBe(400);
+    expect((await owner.request('PUT', `/v1/orgs/${org}/sso/policy`, { session_max_minutes: 1 })).status).toBe(400);
+  });
+
+  it('ends password sessions, refuses password login, reset and change to members; exempt owners keep password + audit', async () => {
+    const member = await createUser(origin, org, 'author', { email: 'pw-member@example.test' });
+    const mc = new SessionClient(base);
+    await mc.login(member.email, member.password);
+    expect((await mc.request('GET', '/v1/auth/session')).status).toBe(200);
+    // A reset link asked for before enforcement.
+    const forgot = await fetch(`${base}/v1/auth/password/forgot`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: member.email }) });
+    const forgotStatus = forgot.status;
+
+    const enforced = await json<{ data: { enforced: boolean } }>(await owner.request('PUT', `/v1/orgs/${org}/sso/policy`, { enforced: true, exempt_user_ids: [ownerId], session_max_minutes: 60 }), 200);
+    expect(enforced.data.enforced).toBe(true);
+    // The member's password session ended; the exempt owner's did not.
+    expect((await mc.request('GET', '/v1/auth/session')).status).toBe(401);
+    expect((await owner.request('GET', `/v1/orgs/${org}/sso/policy`)).status).toBe(200);
+
+    const login = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: member.email, password: member.password }) });
+    const body = await json<{ detail: string; code: string }>(login, 403);
+    expect(body.detail).toMatch(/single sign-on/);
+    expect(login.headers.getSetCookie().join()).not.toContain(SESSION);
+    // A wrong password still answers the generic 401 (enforcement is told only to the right password).
+    const wrong = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: member.email, password: 'not-the-password-123' }) });
+    expect(wrong.status).toBe(401);
+    expect(forgotStatus).toBe(forgot.status);
+
+    // The exempt owner signs in with a password: allowed, and audited as break-glass in the org chain.
+    const o2 = new SessionClient(base);
+    const [ownerRow] = await origin.database.db.select({ email: users.email }).from(users).where(eq(users.id, ownerId));
+    await o2.login(ownerRow!.email, (await import('../helpers/identity.js')).GOOD_PASSWORD);
+    const breakGlass = await origin.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'sso.break_glass_login'));
+    expect(breakGlass).toHaveLength(1);
+    expect(breakGlass[0]).toMatchObject({ organizationId: org, actorUserId: ownerId, result: 'success' });
+
+    // SSO still signs members in, with the organization's session cap.
+    op.accounts.set('grace', { email: 'grace@example.test', email_verified: true });
+    const b = new Browser();
+    expect((await oidcLogin(b, 'grace')).status).toBe(302);
+    const [u] = await origin.database.db.select().from(users).where(eq(users.email, 'grace@example.test'));
+    const [s] = await origin.database.db.select().from(sessions).where(eq(sessions.userId, u!.id));
+    expect(s!.expiresAt.getTime() - s!.createdAt.getTime()).toBeLessThanOrEqual(60 * 60_000 + 1000);
+
+    await json(await owner.request('PUT', `/v1/orgs/${org}/sso/policy`, { enforced: false }), 200);
+    await mc.login(member.email, member.password);
   });
 });

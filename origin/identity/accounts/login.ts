@@ -12,11 +12,15 @@
  * (unknown account, bad password, disabled, bad or replayed code) is evidence: `refuseProof`
  * commits its attempt counter and its `auth.login` failure row together (auth-attempts.ts says
  * why the counter goes with the row). An unverified address and a missing code write nothing.
+ * A member of an organization that enforces SSO is refused after the password check (one
+ * `auth.login` failure row, reason `sso_required`, no attempt counted: the password was right);
+ * an exempt owner's login also writes `sso.break_glass_login` in each enforcing organization.
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
-import { commitAccountWrite } from '../../outbox/index.js';
+import { commitAccountWrite, commitWrite } from '../../outbox/index.js';
+import { passwordUse, SSO_REQUIRED_DETAIL } from '../sso/policy.js';
 import { hashNewPassword, verifyUserPassword } from '../context.js';
 import { openSession, type OpenedSession } from '../sessions/sessions.js';
 import { checkSecondFactor, consumeSecondFactor, findTotpFactor, NO_SECOND_FACTOR, secondFactorKind } from '../totp/second-factor.js';
@@ -76,6 +80,16 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   if (!verified.ok) return fail('bad_password', user.id);
   if (user.disabled) return fail('disabled', user.id);
   if (!user.verified) return refuse('email_unverified', 'Verify your email address first: we sent you a link.');
+  // Enforced SSO (identity/sso/policy.ts): the right password is not enough for a member of an
+  // organization that requires its IdP — said only after the password proved the caller.
+  const use = await passwordUse(db, user.id);
+  if (!use.allowed) {
+    await commitAccountWrite(db, { ...actor, userId: user.id }, async (w) => {
+      w.refused({ action: 'auth.login', target: { type: 'user', id: user.id }, metadata: { reason: 'sso_required' } });
+      return { ok: false as const };
+    });
+    return { ok: false, error: 'forbidden', detail: SSO_REQUIRED_DETAIL };
+  }
   const factor = await findTotpFactor(db, user.id);
   let second = NO_SECOND_FACTOR;
   if (factor?.confirmedAt) {
@@ -95,5 +109,13 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
     return ok(await openSession(w.t, { userId: user.id, ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: identity.sessionPolicy, secret: identity.authSecret }));
   });
   if (!signedIn.ok) return fail('replayed_otp', user.id);
+  // Break-glass: an exempt owner of an organization that enforces SSO signed in with a password;
+  // each such organization gets the evidence in its own chain.
+  for (const organizationId of use.breakGlass) {
+    await commitWrite(db, { ...actor, userId: user.id, organizationId }, null, async (w) => {
+      w.audit({ action: 'sso.break_glass_login', target: { type: 'user', id: user.id }, metadata: { second_factor: secondFactorKind(second) } });
+      return { ok: true as const };
+    });
+  }
   return signedIn;
 }

@@ -12,6 +12,8 @@
  *   is evidence — `refuseProof` commits its attempt counter with its `password.change` failure
  *   row (auth-attempts.ts says why together); a success ends every session, opens a new one for
  *   this browser and writes one `password.change` row.
+ * Enforced SSO (identity/sso/policy.ts): no reset token (the mail says to use SSO), and reset
+ * and change are refused (403) for members of an organization that requires its IdP.
  * Account writes: `commitAccountWrite` (the 'global' chain).
  */
 import { eq } from 'drizzle-orm';
@@ -22,12 +24,22 @@ import { checkNewPassword, hashNewPassword, sendMail, verifyUserPassword } from 
 import { openSession, revokeUserSessions, type OpenedSession } from '../sessions/sessions.js';
 import { ok, refuse, type AuthDeps, type AuthResult, type RequestActor } from '../auth-result.js';
 import { passwordProofThrottle, refuseProof } from './auth-attempts.js';
+import { passwordUse, SSO_REQUIRED_DETAIL } from '../sso/policy.js';
 import { issueEmailToken, pendingTokenUser, redeemEmailToken, RESET_TTL_MS } from './email-tokens.js';
 
 /** Run after the answer: for an enabled account, a reset token (and its audit row), then its mail. */
 export async function requestPasswordReset(db: Db, deps: AuthDeps, email: string, actor: RequestActor): Promise<void> {
   const [user] = await db.select({ id: users.id, disabled: users.disabledAt }).from(users).where(eq(users.email, email)).limit(1);
   if (!user || user.disabled) return;
+  if (!(await passwordUse(db, user.id)).allowed) {
+    // Enforced SSO: no reset token; the mail (sent after the same answer) says where to sign in.
+    await sendMail(deps.identity, deps.logger, {
+      to: email,
+      subject: 'Your ghee account signs in with single sign-on',
+      text: `Someone (maybe you) asked to reset your ghee password. Your organization requires single sign-on: sign in through your identity provider at ${deps.identity.publicAppUrl}/login. Your password cannot be reset.`,
+    });
+    return;
+  }
   const issued = await commitAccountWrite(db, { ...actor, userId: user.id }, async (w) => {
     w.audit({ action: 'password.reset_requested', target: { type: 'user', id: user.id } });
     return ok(await issueEmailToken(w.t, user.id, 'password_reset', RESET_TTL_MS, deps.now()));
@@ -44,6 +56,7 @@ const INVALID_LINK = 'This link is invalid, used or expired.';
 export async function resetPassword(db: Db, deps: AuthDeps, input: { token: string; password: string }, actor: RequestActor): Promise<AuthResult<{ userId: string }>> {
   const pending = await pendingTokenUser(db, input.token, 'password_reset', deps.now());
   if (!pending) return { ok: false, error: 'invalid', detail: INVALID_LINK };
+  if (!(await passwordUse(db, pending.userId)).allowed) return { ok: false, error: 'forbidden', detail: SSO_REQUIRED_DETAIL };
   const policy = await checkNewPassword(deps.identity, deps.logger, input.password, { email: pending.email, name: pending.name });
   if (!policy.ok) return { ok: false, error: 'invalid', detail: `Invalid request: ${policy.detail}` };
   const hash = await hashNewPassword(deps.identity, input.password);
@@ -76,6 +89,7 @@ export async function changePassword(
   const account = u.email.toLowerCase();
   const throttled = await passwordProofThrottle(db, deps, account, actor.ip);
   if (throttled) return throttled;
+  if (!(await passwordUse(db, u.userId)).allowed) return { ok: false, error: 'forbidden', detail: SSO_REQUIRED_DETAIL };
   const [user] = await db.select({ passwordHash: users.passwordHash, name: users.name }).from(users).where(eq(users.id, u.userId)).limit(1);
   const current = await verifyUserPassword(identity, input.currentPassword, user?.passwordHash ?? null);
   if (!current.ok) {
