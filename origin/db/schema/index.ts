@@ -21,3 +21,4 @@ export * from './audit-events.js';
 export * from './collection-item-revisions.js';
 export * from './post-revisions.js';
 export * from './sso.js';
+export * from './scim.js';
