@@ -20,8 +20,25 @@ describe('unwrap', () => {
 
   it('answers each kind with its status', () => {
     const statuses = Object.fromEntries((Object.keys(SERVICE_ERROR_CODE) as ServiceErrorKind[]).map((k) => [k, thrown(() => unwrap(refusal(k))).status]));
-    expect(statuses).toEqual({ not_found: 404, invalid: 400, duplicate: 400, conflict: 409, version_mismatch: 412, forbidden: 403 });
+    expect(statuses).toEqual({
+      not_found: 404,
+      invalid: 400,
+      duplicate: 400,
+      conflict: 409,
+      version_mismatch: 412,
+      forbidden: 403,
+      invalid_credentials: 401,
+      otp_required: 401,
+      email_unverified: 403,
+      captcha_required: 403,
+      rate_limited: 429,
+    });
     for (const code of Object.values(SERVICE_ERROR_CODE)) expect(ERROR_STATUS[code]).toBeGreaterThanOrEqual(400);
+  });
+
+  it('answers a throttle with its Retry-After, and no other refusal with one', () => {
+    expect(thrown(() => unwrap({ ok: false, error: 'rate_limited', detail: 'slow down', retryAfterS: 30 })).headers).toEqual({ 'retry-after': '30' });
+    expect(thrown(() => unwrap(refusal('invalid_credentials'))).headers).toEqual({});
   });
 
   it('prefixes only invalid details', () => {

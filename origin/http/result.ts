@@ -29,10 +29,30 @@ export type ServiceErrorKind =
   /** `If-Match` names another version than the current one. */
   | 'version_mismatch'
   /** The caller may not do this (a live change without content.publish, a grant beyond the caller's). */
-  | 'forbidden';
+  | 'forbidden'
+  // Proving who you are (identity services):
+  /** Wrong email, password, current password or code (generic on purpose). */
+  | 'invalid_credentials'
+  /** The account has 2FA: the code is required. */
+  | 'otp_required'
+  /** The address is not verified yet. */
+  | 'email_unverified'
+  /** Too many failures: a solved captcha is required. */
+  | 'captcha_required'
+  /** Throttled: try again after `retryAfterS` seconds. */
+  | 'rate_limited';
+
+/** A service's refusal. */
+export interface Refusal {
+  ok: false;
+  error: ServiceErrorKind;
+  detail: string;
+  /** Seconds the caller should wait (rate_limited), answered as Retry-After. */
+  retryAfterS?: number;
+}
 
 /** What a service returns. */
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ServiceErrorKind; detail: string };
+export type Result<T> = { ok: true; value: T } | Refusal;
 
 /** Each kind's error code (its status is shared/errors.ts ERROR_STATUS's). */
 export const SERVICE_ERROR_CODE: Record<ServiceErrorKind, ErrorCode> = {
@@ -42,6 +62,11 @@ export const SERVICE_ERROR_CODE: Record<ServiceErrorKind, ErrorCode> = {
   conflict: 'conflict',
   version_mismatch: 'precondition_failed',
   forbidden: 'forbidden',
+  invalid_credentials: 'invalid_credentials',
+  otp_required: 'otp_required',
+  email_unverified: 'email_unverified',
+  captcha_required: 'captcha_required',
+  rate_limited: 'rate_limited',
 };
 
 /**
@@ -51,5 +76,5 @@ export const SERVICE_ERROR_CODE: Record<ServiceErrorKind, ErrorCode> = {
  */
 export function unwrap<T>(r: Result<T>, invalidPrefix = ''): T {
   if (r.ok) return r.value;
-  throw new ApiError(SERVICE_ERROR_CODE[r.error], r.error === 'invalid' ? `${invalidPrefix}${r.detail}` : r.detail);
+  throw new ApiError(SERVICE_ERROR_CODE[r.error], r.error === 'invalid' ? `${invalidPrefix}${r.detail}` : r.detail, r.retryAfterS === undefined ? {} : { 'retry-after': String(r.retryAfterS) });
 }

@@ -40,19 +40,25 @@ import { enqueueWebhookEvent, type WebhookEvent } from './webhook-events.js';
 export interface WriteActor {
   userId: string | null;
   keyId: string | null;
-  /** Neither a member nor a key: the scheduler, or an operator (CLI, seeding, direct service calls). */
-  system?: 'scheduler' | 'operator';
+  /**
+   * Neither a member nor a key: the scheduler, the key revoker (expiries and rotation grace), or
+   * an operator (CLI, seeding, direct service calls).
+   */
+  system?: 'scheduler' | 'key_revoker' | 'operator';
+  /** An unauthenticated request that names no account (e.g. a login for an unknown email). */
+  anonymous?: boolean;
   /** The actor's organization when the caller knows it (else read from the space). */
   organizationId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
 }
 
-export type ActorKind = 'member' | 'api_key' | 'scheduler' | 'operator';
+export type ActorKind = 'member' | 'api_key' | 'scheduler' | 'key_revoker' | 'operator' | 'anonymous';
 
 export function actorKind(a: WriteActor): ActorKind {
   if (a.userId) return 'member';
   if (a.keyId) return 'api_key';
+  if (a.anonymous) return 'anonymous';
   return a.system ?? 'operator';
 }
 
@@ -74,7 +80,8 @@ export interface Change {
 export interface WriteAudit {
   /** `<resource>.<verb>`: page.create, item.update, post.delete, page_type.update, asset.upload, … */
   action: string;
-  target: { type: string; id: string };
+  /** The resource; `id` null when there is none to name (a refused creation, an unknown account). */
+  target: { type: string; id: string | null };
   /** For versioned resources: the version the write replaced (null: none) and the one it made. */
   version?: { before: number | null; after: number | null };
   /** Never secrets: ids, statuses, slugs. */

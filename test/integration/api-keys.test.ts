@@ -366,7 +366,7 @@ describe('revocation', () => {
     const audits = await auditRows('key.revoke', expired.id);
     expect(audits).toHaveLength(1);
     // The commit step names the actor (the revoker, a system job) and the space (none: key records are the organization's).
-    expect(audits[0]!.metadata).toEqual({ reason: 'expired', actor: 'scheduler', space_id: null });
+    expect(audits[0]!.metadata).toEqual({ reason: 'expired', actor: 'key_revoker', space_id: null });
     expect(audits[0]).toMatchObject({ actorUserId: null, actorKeyId: null, organizationId: seed.organizationId, chain: seed.organizationId });
   });
 });

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvents, authAttempts, authTokens, recoveryCodes, sessions, users } from '../../origin/db/schema/index.js';
 import { solveChallengeForTests, type CaptchaChallenge } from '../../origin/identity/accounts/captcha.js';
@@ -164,6 +164,14 @@ describe('login and sessions', () => {
     const unknown = await expectErrorShape(await post('/v1/auth/login', { email: uniqueEmail('ghost'), password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
     expect(wrong.detail).toBe(unknown.detail);
     expect(await auditRows('auth.login', u.id)).toEqual([expect.objectContaining({ result: 'failure' })]);
+    // The unknown account's row names no user, and its actor is an anonymous caller (not an operator).
+    const [ghost] = await origin.database.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'auth.login'), isNull(auditEvents.targetId)))
+      .orderBy(desc(auditEvents.createdAt))
+      .limit(1);
+    expect(ghost).toMatchObject({ result: 'failure', actorUserId: null, metadata: { reason: 'unknown_account', actor: 'anonymous' } });
   });
 
   it('writes account events through the commit step: a failed proof commits its attempt counter with its one failure row, a success one row, both in the account chain', async () => {

@@ -30,8 +30,6 @@ import { verifyCaptchaSolution, type CaptchaReplayStore } from './captcha.js';
 
 const MAX_BACKOFF_S = 15 * 60;
 
-/** A refused login of an account that does not exist has no user to name (its target id stays null, as it always was). */
-const NO_USER = null as unknown as string;
 
 export interface LoginInput {
   email: string;
@@ -66,9 +64,9 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   const fail = async (reason: string, userId: string | null): Promise<AuthRefusal> => {
     await refuseProof(
       db,
-      { ...actor, userId },
+      { ...actor, userId, ...(userId === null ? { anonymous: true } : {}) },
       { action: 'login', account: input.email, ip, success: false, now: t },
-      { action: 'auth.login', target: { type: 'user', id: userId ?? NO_USER }, metadata: { reason } },
+      { action: 'auth.login', target: { type: 'user', id: userId }, metadata: { reason } },
     );
     return refuse('invalid_credentials', 'Invalid email or password.');
   };

@@ -29,7 +29,7 @@ import type { OriginEnv } from '../../env.js';
 import { parseBody } from '../../http/body.js';
 import { authenticate } from '../../http/request-auth.js';
 import { unwrap } from '../../http/result.js';
-import { isAuthRefusal, type AuthDeps, type AuthResult, type RequestActor } from '../auth-result.js';
+import { type AuthDeps, type AuthResult, type RequestActor } from '../auth-result.js';
 import { sendMail } from '../context.js';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-policy.js';
 import { sessionMemberships } from '../sessions/current-session.js';
@@ -77,11 +77,9 @@ export function requestActor(c: Context<OriginEnv>, userId: string | null = null
 }
 
 /** An identity service's result as the answer: its value, or the refusal as the one error shape (Retry-After on a throttle). */
+/** A throttle's answer (null: go on) or a service's result, as the answer. */
 function unwrapAuth<T>(r: AuthResult<T> | null): T {
-  if (r === null) return undefined as T;
-  if (r.ok) return r.value;
-  if (isAuthRefusal(r)) throw new ApiError(r.error, r.detail, r.retryAfterS === undefined ? {} : { 'retry-after': String(r.retryAfterS) });
-  return unwrap(r);
+  return r === null ? (undefined as T) : unwrap(r);
 }
 
 /** The new session's cookie (appended: a response may also clear another). */

@@ -172,12 +172,6 @@ export type KeyActor = WriteActor & { organizationId: string };
  */
 const keyRecordChanged = (keyId: string): Change => ({ purge: { keys: [surrogateKeys.apiKey(keyId)], soft: false } });
 
-/**
- * A refused creation has no key to name: its failure row's target id stays null, as it always
- * was. (`WriteAudit.target.id` is typed `string`; see the report of issue 12 for the type change.)
- */
-const NO_KEY_YET = null as unknown as string;
-
 export interface CreateKeyInput {
   spaceId: string | null;
   kind: ApiKeyKind;
@@ -200,7 +194,7 @@ export function createApiKey(db: Db, actor: KeyActor, input: CreateKeyInput): Pr
     if (!decision.ok) {
       w.refused({
         action: 'key.create',
-        target: { type: 'api_key', id: NO_KEY_YET },
+        target: { type: 'api_key', id: null },
         metadata: { kind: input.kind, space_id: input.spaceId, scopes: input.requested ?? null, reason: decision.detail },
       });
       return { ok: false, error: 'forbidden', detail: decision.detail };
@@ -333,7 +327,7 @@ export interface AutoRevoked {
 }
 
 /** The key revoker, as the actor of its revocations: a system job, neither a member nor a key. */
-const revokerOf = (organizationId: string): KeyActor => ({ userId: null, keyId: null, system: 'scheduler', organizationId });
+const revokerOf = (organizationId: string): KeyActor => ({ userId: null, keyId: null, system: 'key_revoker', organizationId });
 
 /**
  * Revokes up to `limit` keys whose expiry has passed, each in its own commit (origin/outbox/
