@@ -1,6 +1,6 @@
 /**
  * Outgoing HTTP to addresses a tenant chose (an OIDC issuer, a SAML metadata URL): the target is
- * vetted by the SSRF guard (origin/outbox/ssrf.ts — https only, public unicast addresses only,
+ * vetted by the SSRF guard (origin/net/ssrf.ts — https only, public unicast addresses only,
  * no credentials in the URL) and the connection goes to exactly the vetted addresses (a custom
  * `lookup`), so a second, different DNS answer between the check and the connect is never used.
  * Redirects are not followed; the answer is limited in size and time. The shape is the subset of
@@ -10,7 +10,7 @@ import type { LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { checkWebhookTarget } from '../outbox/index.js';
+import { checkOutboundTarget } from './ssrf.js';
 
 export interface GuardedFetchOptions {
   allowLoopback: boolean;
@@ -36,7 +36,7 @@ export function guardedFetch(opts: GuardedFetchOptions): (url: string | URL, ini
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return async (url, init = {}) => {
-    const check = await checkWebhookTarget(String(url), { allowLoopback: opts.allowLoopback });
+    const check = await checkOutboundTarget(String(url), { allowLoopback: opts.allowLoopback });
     if (!check.ok) throw new GuardedFetchError(`Refused target: ${check.reason}.`);
     const pinned: LookupAddress[] = check.addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     const lookup: LookupFunction = (_hostname, options, callback) => {

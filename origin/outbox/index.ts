@@ -10,4 +10,3 @@ export { createPurger } from './purgers.js';
 export type { Purger } from './purgers.js';
 export { collectionItemWebhookData, pageWebhookData, postWebhookData } from './webhook-events.js';
 export { WebhookWorker } from './webhook-worker.js';
-export { checkWebhookTarget } from './ssrf.js';

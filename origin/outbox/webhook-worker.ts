@@ -32,7 +32,7 @@ import type { Db } from '../db/client.js';
 import { webhookDeliveries, webhooks } from '../db/schema/index.js';
 import type { Envelope } from '../crypto/envelope.js';
 import type { Logger } from '../logger.js';
-import { checkWebhookTarget, type HostLookup } from './ssrf.js';
+import { checkOutboundTarget, type HostLookup } from '../net/ssrf.js';
 import { logRunFailure } from '../jobs/periodic.js';
 import { SIGNATURE_HEADER, signWebhook, webhookSecretAad } from './webhooks.js';
 
@@ -314,7 +314,7 @@ export class WebhookWorker {
   }
 
   private async send(d: ClaimedDelivery, hook: { id: string; url: string; secretEncrypted: string }): Promise<Outcome> {
-    const check = await checkWebhookTarget(hook.url, { allowLoopback: this.allowLoopback, ...(this.lookup ? { lookup: this.lookup } : {}) });
+    const check = await checkOutboundTarget(hook.url, { allowLoopback: this.allowLoopback, ...(this.lookup ? { lookup: this.lookup } : {}) });
     if (!check.ok) return { kind: 'error', status: null, error: `target refused: ${check.reason}` };
     let secret: string;
     try {

@@ -27,7 +27,7 @@ import type { Db } from '../db/client.js';
 import { spaces, webhookDeliveries, webhooks } from '../db/schema/index.js';
 import type { Envelope } from '../crypto/envelope.js';
 import type { Result } from '../http/result.js';
-import { checkWebhookTarget, type HostLookup } from './ssrf.js';
+import { checkOutboundTarget, type HostLookup } from '../net/ssrf.js';
 import { commitWrite, OPERATOR, type WriteActor } from './commit.js';
 import { isWebhookSubscription, WEBHOOK_SUBSCRIPTIONS } from './webhook-events.js';
 
@@ -58,7 +58,7 @@ export async function createWebhook(db: Db, input: CreateWebhookInput, envelope:
   if (events.length === 0) return invalid('at least one event is required');
   const unknown = events.find((e) => !isWebhookSubscription(e));
   if (unknown !== undefined) return invalid(`unknown event "${unknown.slice(0, 64)}"; expected one of ${WEBHOOK_SUBSCRIPTIONS.join(', ')}`);
-  const check = await checkWebhookTarget(input.url, { allowLoopback: input.allowLoopback, ...(input.lookup ? { lookup: input.lookup } : {}) });
+  const check = await checkOutboundTarget(input.url, { allowLoopback: input.allowLoopback, ...(input.lookup ? { lookup: input.lookup } : {}) });
   if (!check.ok) return invalid(`webhook URL refused: ${check.reason}`);
 
   const space = await db.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, input.spaceId)).limit(1);

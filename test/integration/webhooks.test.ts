@@ -10,7 +10,7 @@ import type { Db } from '../../origin/db/client.js';
 import { organizations, spaces, webhookDeliveries, webhooks } from '../../origin/db/schema/index.js';
 import { backoffDelayMs, WebhookWorker, type WebhookFetch, type WebhookWorkerOptions } from '../../origin/outbox/webhook-worker.js';
 import { createLogger } from '../../origin/logger.js';
-import type { HostLookup } from '../../origin/outbox/ssrf.js';
+import type { HostLookup } from '../../origin/net/ssrf.js';
 import {
   WEBHOOK_EVENTS,
   butterTimestamp,

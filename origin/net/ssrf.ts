@@ -1,5 +1,6 @@
 /**
- * SSRF guard for outgoing webhooks: decides whether ghee may POST to a URL a tenant gave it.
+ * SSRF guard for outgoing requests to URLs a tenant gave ghee (webhooks, an OIDC issuer, SAML
+ * metadata): decides whether ghee may connect there.
  *
  * A target is allowed only when
  *  - the scheme is https (http only with `allowLoopback` and every resolved address on loopback,
@@ -116,7 +117,7 @@ function refuse(reason: string): TargetCheck {
 }
 
 /** Vets a webhook target URL, resolving its host. Never throws. */
-export async function checkWebhookTarget(url: string, opts: TargetCheckOptions): Promise<TargetCheck> {
+export async function checkOutboundTarget(url: string, opts: TargetCheckOptions): Promise<TargetCheck> {
   if (typeof url !== 'string' || url.length === 0) return refuse('URL is required');
   if (url.length > MAX_WEBHOOK_URL_LENGTH) return refuse(`URL is longer than ${MAX_WEBHOOK_URL_LENGTH} characters`);
   let parsed: URL;

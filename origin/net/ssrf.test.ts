@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkWebhookTarget, parseAddress, isAllowedAddress, type HostLookup } from './ssrf.js';
+import { checkOutboundTarget, parseAddress, isAllowedAddress, type HostLookup } from './ssrf.js';
 
 /** A fake resolver: names → addresses; anything else fails like NXDOMAIN. */
 function dns(table: Record<string, string[]>): HostLookup & { calls: string[] } {
@@ -32,11 +32,11 @@ const lookup = dns({
 });
 
 async function verdict(url: string, allowLoopback = false): Promise<string> {
-  const r = await checkWebhookTarget(url, { allowLoopback, lookup });
+  const r = await checkOutboundTarget(url, { allowLoopback, lookup });
   return r.ok ? 'ok' : r.reason;
 }
 
-describe('checkWebhookTarget: allowed', () => {
+describe('checkOutboundTarget: allowed', () => {
   it.each([
     'https://hooks.example.com/buttercms',
     'https://hooks.example.com:8443/path?x=1',
@@ -50,13 +50,13 @@ describe('checkWebhookTarget: allowed', () => {
   });
 
   it('returns the parsed URL and every vetted address', async () => {
-    const r = await checkWebhookTarget('https://dual.example.com:8443/x', { allowLoopback: false, lookup });
+    const r = await checkOutboundTarget('https://dual.example.com:8443/x', { allowLoopback: false, lookup });
     expect(r).toMatchObject({ ok: true, addresses: ['93.184.215.14', '2606:4700:4700::1111'] });
     if (r.ok) expect(r.url.port).toBe('8443');
   });
 });
 
-describe('checkWebhookTarget: refused', () => {
+describe('checkOutboundTarget: refused', () => {
   it.each([
     // scheme, credentials, shape
     ['http://hooks.example.com/', /https/],
@@ -140,13 +140,13 @@ describe('checkWebhookTarget: refused', () => {
 
   it('never throws, even for hostile input', async () => {
     for (const url of ['https://[::1', 'https://%00/', 'https://a b/', 'http://[fe80::1%25eth0]/', 'https://exa\u0000mple.com/']) {
-      const r = await checkWebhookTarget(url, { allowLoopback: false, lookup });
+      const r = await checkOutboundTarget(url, { allowLoopback: false, lookup });
       expect(r.ok).toBe(false);
     }
   });
 });
 
-describe('checkWebhookTarget: allowLoopback (tests and local development only)', () => {
+describe('checkOutboundTarget: allowLoopback (tests and local development only)', () => {
   it.each([
     'http://127.0.0.1:8080/hook',
     'https://127.0.0.1/hook',
@@ -182,19 +182,19 @@ describe('checkWebhookTarget: allowLoopback (tests and local development only)',
   });
 });
 
-describe('checkWebhookTarget: resolution', () => {
+describe('checkOutboundTarget: resolution', () => {
   it('resolves names with the injected lookup, and IP literals without it', async () => {
     const spy = dns({ 'hooks.example.com': ['93.184.215.14'] });
-    await checkWebhookTarget('https://hooks.example.com/', { allowLoopback: false, lookup: spy });
-    await checkWebhookTarget('https://93.184.215.14/', { allowLoopback: false, lookup: spy });
-    await checkWebhookTarget('https://[2606:4700::1]/', { allowLoopback: false, lookup: spy });
+    await checkOutboundTarget('https://hooks.example.com/', { allowLoopback: false, lookup: spy });
+    await checkOutboundTarget('https://93.184.215.14/', { allowLoopback: false, lookup: spy });
+    await checkOutboundTarget('https://[2606:4700::1]/', { allowLoopback: false, lookup: spy });
     expect(spy.calls).toEqual(['hooks.example.com']);
   });
 
   it('uses the system resolver by default (localhost is loopback)', async () => {
-    const r = await checkWebhookTarget('https://localhost/', { allowLoopback: false });
+    const r = await checkOutboundTarget('https://localhost/', { allowLoopback: false });
     expect(r.ok).toBe(false);
-    const allowed = await checkWebhookTarget('http://localhost:1/', { allowLoopback: true });
+    const allowed = await checkOutboundTarget('http://localhost:1/', { allowLoopback: true });
     expect(allowed.ok).toBe(true);
     for (const a of allowed.ok ? allowed.addresses : []) expect(['127.0.0.1', '::1']).toContain(a);
   });
