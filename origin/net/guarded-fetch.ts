@@ -38,6 +38,8 @@ export function guardedFetch(opts: GuardedFetchOptions): (url: string | URL, ini
   return async (url, init = {}) => {
     const check = await checkOutboundTarget(String(url), { allowLoopback: opts.allowLoopback });
     if (!check.ok) throw new GuardedFetchError(`Refused target: ${check.reason}.`);
+    // Aborted while the target was being checked: the listener below would never fire.
+    if (init.signal?.aborted) throw new GuardedFetchError('Aborted.');
     const pinned: LookupAddress[] = check.addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
     const lookup: LookupFunction = (_hostname, options, callback) => {
       const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family ?? 0);
