@@ -6,7 +6,7 @@
 import { ConfigError } from '../shared/config.js';
 import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
-import { envelopeFromConfig } from './crypto/envelope.js';
+import { envelopeFromConfig, type Envelope } from './crypto/envelope.js';
 import { createDatabase, describeDatabaseError, isDatabaseUnavailable, type Database } from './db/client.js';
 import { createPurger, type Purger } from './outbox/index.js';
 import { PurgeWorker } from './outbox/index.js';
@@ -26,6 +26,8 @@ export interface StartedOrigin {
   database: Database;
   logger: Logger;
   server: RunningServer;
+  /** Encrypts secrets at rest (the process's, so local tooling can store secrets the app reads). */
+  envelope: Envelope;
   /** Drains the purge outbox (null when PURGE_TARGET=none and no purger was attached). */
   readonly purgeWorker: PurgeWorker | null;
   webhookWorker: WebhookWorker;
@@ -75,6 +77,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     database,
     logger,
     server,
+    envelope,
     get purgeWorker() {
       return purgeWorker;
     },

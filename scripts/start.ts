@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole of ghee on one machine with zero setup. Migrates, seeds the demo on
  * first start, runs the origin (PGlite unless DATABASE_URL) and the Node edge in front of it,
- * and prints where they are and the demo keys.
+ * and prints where they are and the demo keys. `DEMO_SSO=true` also runs a local OpenID Provider
+ * and connects the demo organization to it (scripts/demo-sso.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -14,6 +15,7 @@ import { MemoryBlocklist } from '../edge/platform/memory/blocklist.js';
 import { edgeStoresFromEnv } from '../edge/node/stores-from-env.js';
 import { EdgePurger } from '../origin/outbox/purgers.js';
 import { ensureDemo } from './demo.js';
+import { DEMO_SSO_DOMAIN, startDemoSso, type DemoSso } from './demo-sso.js';
 import { MemoryTransport } from '../origin/identity/mail.js';
 import { identityFromConfig } from '../origin/identity/context.js';
 
@@ -23,6 +25,9 @@ const env = { ...process.env };
 env.EDGE_SHARED_SECRET ??= randomBytes(32).toString('base64url');
 // The local edge listens on plain HTTP.
 env.EDGE_HTTPS_ONLY ??= 'false';
+// The demo OpenID Provider (DEMO_SSO=true) listens on loopback over http.
+const demoSso = env.DEMO_SSO === 'true' || env.DEMO_SSO === '1';
+if (demoSso) env.SSO_ALLOW_LOOPBACK ??= 'true';
 const originConfig = loadConfigOrExit(() => loadOriginConfig(env));
 const local = loadConfigOrExit(() =>
   parseConfig(
@@ -31,6 +36,8 @@ const local = loadConfigOrExit(() =>
       EDGE_PORT: intSetting(0, 65535, 8788, 'a port number (0 = any free port)'),
       DEMO_KEYS_FILE: z.string().default('data/demo-keys.json'),
       EDGE_BLOCKLIST_FILE: z.string().optional(),
+      DEMO_SSO: z.enum(['true', 'false', '1', '0'], { message: 'must be true or false' }).optional(),
+      DEMO_SSO_PORT: intSetting(1, 65535, 8790, 'a port number'),
     }),
     env,
     'start',
@@ -71,9 +78,20 @@ if (demo) {
 } else {
   out.push('  demo data exists but its key file is gone; issue new keys through the origin.', '');
 }
+let sso: DemoSso | null = null;
+if (demoSso && demo) {
+  sso = await startDemoSso({ db: origin.database.db, envelope: origin.envelope, organizationId: demo.organizationId, publicUrl: originConfig.PUBLIC_APP_URL.replace(/\/+$/, ''), port: local.DEMO_SSO_PORT });
+  out.push(
+    `  SSO demo: identity provider ${sso.issuer}`,
+    `    sign in: ${sso.loginUrl}`,
+    `    (any name at the provider signs in as <name>@${DEMO_SSO_DOMAIN}; "admin" is mapped to the admin role)`,
+    '',
+  );
+}
 process.stdout.write(out.join('\n'));
 
 onShutdownSignal(async () => {
+  await sso?.close();
   await edge.close();
   await origin.stop();
 }, origin.logger);

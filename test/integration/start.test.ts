@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { spawnTs, type Spawned } from '../helpers/process.js';
+import { Browser, freePort } from '../helpers/sso.js';
 
 /** `npm start` as a newcomer runs it: zero setup, embedded PGlite, origin + Node edge. */
 describe('npm start (scripts/start.ts)', () => {
@@ -72,4 +73,40 @@ describe('npm start (scripts/start.ts)', () => {
       await stop(p);
     }
   }, 90_000);
+
+  it('DEMO_SSO=true runs a local OpenID Provider: a newcomer signs in through SSO end to end (twice: restarts keep working)', async () => {
+    const sso = mkdtempSync(join(tmpdir(), 'ghee-start-sso-'));
+    for (let round = 0; round < 2; round++) {
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const p = spawnTs('scripts/start.ts', {
+        ...env,
+        PGLITE_DIR: join(sso, 'pglite'),
+        DEMO_KEYS_FILE: join(sso, 'demo-keys.json'),
+        ORIGIN_PORT: String(port),
+        PUBLIC_APP_URL: base,
+        DEMO_SSO: 'true',
+        DEMO_SSO_PORT: String(await freePort()),
+      });
+      try {
+        await p.waitFor(/sign in: (http:\/\/\S+)/);
+        const loginUrl = /sign in: (http:\/\/\S+)/.exec(p.stdout())![1]!;
+        const b = new Browser();
+        const start = await b.request(loginUrl);
+        expect(start.status).toBe(302);
+        const isCallback = (u: URL) => u.href.startsWith(`${base}/v1/auth/sso/oidc/callback`);
+        let step = await b.follow(start.headers.get('location')!, { stopAt: isCallback });
+        for (let i = 0; i < 4 && !isCallback(new URL(step.url)); i++) {
+          const html = await step.res.text();
+          step = await b.submitForm(step.url, html, html.includes('name="login"') ? { login: 'ada', password: 'anything' } : {}, { stopAt: isCallback });
+        }
+        const done = await b.request(step.url);
+        expect(done.status, await done.clone().text()).toBe(302);
+        const session = await fetch(`${base}/v1/auth/session`, { headers: { cookie: `__Host-ghee_session=${b.cookie(base, '__Host-ghee_session')}` } });
+        expect(((await session.json()) as { data: { email: string } }).data.email).toBe('ada@demo-sso.test');
+      } finally {
+        await stop(p);
+      }
+    }
+  }, 120_000);
 });
