@@ -16,6 +16,7 @@ import { identityFromConfig } from './identity/index.js';
 import { onWritesCommitted } from './outbox/index.js';
 import type { AppContext, OriginDeps } from './context.js';
 import { authRoutes, ssoRoutes } from './identity/routes.js';
+import { scimRoutes } from './identity/routes.js';
 import { orgRoutes } from './identity/routes.js';
 import { apiKeyRoutes } from './identity/routes.js';
 import { healthRoutes } from './ops/routes.js';
@@ -92,6 +93,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', healthRoutes(ctx));
   app.route('/', internalRoutes(ctx));
   app.route('/', ssoRoutes(ctx));
+  app.route('/', scimRoutes(ctx));
   app.route('/', authRoutes(ctx));
   app.route('/', orgRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));

@@ -5,4 +5,5 @@ export { authRoutes } from './accounts/routes.js';
 export { internalRoutes } from './keys/introspection-route.js';
 export { apiKeyRoutes } from './keys/routes.js';
 export { orgRoutes } from './orgs/routes.js';
+export { scimRoutes } from './scim/routes.js';
 export { ssoRoutes } from './sso/routes.js';
