@@ -15,7 +15,7 @@ import { MemoryBlocklist } from '../edge/platform/memory/blocklist.js';
 import { edgeStoresFromEnv } from '../edge/node/stores-from-env.js';
 import { EdgePurger } from '../origin/outbox/purgers.js';
 import { ensureDemo } from './demo.js';
-import { DEMO_SSO_DOMAIN, startDemoSso, type DemoSso } from './demo-sso.js';
+import type { DemoSso } from './demo-sso.js';
 import { MemoryTransport } from '../origin/identity/mail.js';
 import { identityFromConfig } from '../origin/identity/context.js';
 
@@ -80,6 +80,8 @@ if (demo) {
 }
 let sso: DemoSso | null = null;
 if (demoSso && demo) {
+  // Loaded only when asked for: the provider is a development dependency.
+  const { DEMO_SSO_DOMAIN, startDemoSso } = await import('./demo-sso.js');
   sso = await startDemoSso({ db: origin.database.db, envelope: origin.envelope, organizationId: demo.organizationId, publicUrl: originConfig.PUBLIC_APP_URL.replace(/\/+$/, ''), port: local.DEMO_SSO_PORT });
   out.push(
     `  SSO demo: identity provider ${sso.issuer}`,
