@@ -167,6 +167,10 @@ async function ssoDomain(): Promise<F> {
   return { id: data.id };
 }
 const ssoCreate = (): Call => ({ method: 'POST', path: `/v1/orgs/${org}/sso/connections/`, who: 'owner', body: { protocol: 'oidc', name: uniq('c'), issuer: 'https://idp.example.com', client_id: 'c', client_secret: 's' } });
+async function scimToken(): Promise<F> {
+  expect((await send({ method: 'POST', path: `/v1/orgs/${org}/scim/token/`, who: 'owner' })).status).toBe(201);
+  return {};
+}
 async function apiKey(): Promise<F> {
   return { keyId: (await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'write', name: uniq('k') })).id };
 }
@@ -307,6 +311,18 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'DELETE /v1/orgs/:orgId/sso/domains/:id': identity('sso.domain_remove', 'sso_domain', ssoDomain, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/sso/domains/${f.id}/`, who: 'owner' }), undefined, 204),
   'PUT /v1/orgs/:orgId/sso/policy': identity('sso.policy_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/sso/policy/`, who: 'owner', body: { session_max_minutes: 60 + (n++ % 100) } }), { enforced: 'yes' }),
   'POST /v1/auth/sso/discover': { exempt: 'a lookup: answers where an email signs in, writes nothing' },
+  // SCIM: the token by owners and admins; the /scim/v2 writes are the SCIM token's (neither member nor key):
+  // test/integration/scim.test.ts proves one scim.* row per write (plus key.revoke rows of a deprovisioning) and its failure rows.
+  'POST /v1/orgs/:orgId/scim/token': identity('scim.token_rotate', 'scim_token', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/scim/token/`, who: 'owner' }), undefined, 201),
+  'DELETE /v1/orgs/:orgId/scim/token': identity('scim.token_disable', 'scim_token', scimToken, () => ({ method: 'DELETE', path: `/v1/orgs/${org}/scim/token/`, who: 'owner' }), undefined, 204),
+  'POST /scim/v2/Users': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'PUT /scim/v2/Users/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'PATCH /scim/v2/Users/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'DELETE /scim/v2/Users/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'POST /scim/v2/Groups': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'PUT /scim/v2/Groups/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'PATCH /scim/v2/Groups/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'DELETE /scim/v2/Groups/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
   // Sign-up, login, sessions, passwords, 2FA and invitation acceptance act on a user, not on an
   // organization's content: origin/identity/accounts/routes.ts and orgs.ts audit them (test/integration/audit-chain,
   // auth and members tests).

@@ -23,8 +23,10 @@ import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
  * - 'self': any signed-in user, acting on themselves only;
  * - 'key': the Content read API and edge-internal endpoints — API keys (or the edge's
  *   signature) only, so every session is refused.
+ * - 'scim': the SCIM 2.0 API — the organization's SCIM bearer token only, so every session
+ *   (and every API key) is refused with 401.
  */
-type Rule = Action | 'public' | 'self' | 'key';
+type Rule = Action | 'public' | 'self' | 'key' | 'scim';
 
 const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
@@ -60,6 +62,26 @@ const RULES: Record<string, Rule> = {
   'DELETE /v1/orgs/:orgId/sso/domains/:id': 'sso.manage',
   'GET /v1/orgs/:orgId/sso/policy': 'sso.manage',
   'PUT /v1/orgs/:orgId/sso/policy': 'sso.manage',
+  'GET /v1/orgs/:orgId/scim/token': 'sso.manage',
+  'POST /v1/orgs/:orgId/scim/token': 'sso.manage',
+  'DELETE /v1/orgs/:orgId/scim/token': 'sso.manage',
+  'GET /scim/v2/Users': 'scim',
+  'POST /scim/v2/Users': 'scim',
+  'GET /scim/v2/Users/:id': 'scim',
+  'PUT /scim/v2/Users/:id': 'scim',
+  'PATCH /scim/v2/Users/:id': 'scim',
+  'DELETE /scim/v2/Users/:id': 'scim',
+  'GET /scim/v2/Groups': 'scim',
+  'POST /scim/v2/Groups': 'scim',
+  'GET /scim/v2/Groups/:id': 'scim',
+  'PUT /scim/v2/Groups/:id': 'scim',
+  'PATCH /scim/v2/Groups/:id': 'scim',
+  'DELETE /scim/v2/Groups/:id': 'scim',
+  'GET /scim/v2/ServiceProviderConfig': 'scim',
+  'GET /scim/v2/ResourceTypes': 'scim',
+  'GET /scim/v2/ResourceTypes/:id': 'scim',
+  'GET /scim/v2/Schemas': 'scim',
+  'GET /scim/v2/Schemas/:id': 'scim',
   'GET /v1/orgs/:orgId': 'members.read',
   'PATCH /v1/orgs/:orgId': 'org.manage',
   'GET /v1/orgs/:orgId/spaces': 'members.read',
@@ -222,7 +244,7 @@ describe('authorization matrix', () => {
     expect(unclassified).toEqual([]);
     const stale = Object.keys(RULES).filter((r) => !routes.includes(r));
     expect(stale).toEqual([]);
-    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', ...ACTIONS]).toContain(rule);
+    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', 'scim', ...ACTIONS]).toContain(rule);
   });
 
   it('allows exactly what the permission table grants, in the own organization only', async () => {
@@ -231,11 +253,12 @@ describe('authorization matrix', () => {
       const rule = RULES[route];
       if (rule === undefined || rule === 'public' || rule === 'self') continue;
       for (const role of ROLES) {
-        // Another organization: always refused, as if it did not exist (or 401 for key-only routes).
+        // Another organization: always refused, as if it did not exist (or 401 for key-only and SCIM routes).
+        const tokenOnly = rule === 'key' || rule === 'scim';
         const foreign = await call(role, route, other);
-        if (rule === 'key' ? foreign.status !== 401 : foreign.status !== 404) problems.push(`${route} as ${role} on another organization: ${foreign.status} (want ${rule === 'key' ? 401 : 404})`);
+        if (tokenOnly ? foreign.status !== 401 : foreign.status !== 404) problems.push(`${route} as ${role} on another organization: ${foreign.status} (want ${tokenOnly ? 401 : 404})`);
         const res = await call(role, route, own);
-        if (rule === 'key') {
+        if (tokenOnly) {
           if (res.status !== 401) problems.push(`${route} as ${role}: ${res.status} (sessions cannot use the key-only API)`);
           continue;
         }
