@@ -323,6 +323,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'PUT /scim/v2/Groups/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
   'PATCH /scim/v2/Groups/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
   'DELETE /scim/v2/Groups/:id': { exempt: 'a SCIM write, audited per write by origin/identity/scim/ (test/integration/scim.test.ts)' },
+  'POST /v1/auth/sso/saml/:id/acs': { exempt: 'identity flow (sso.login, success and every refusal with its reason), audited by origin/identity/sso/login.ts and saml-routes.ts (test/integration/sso-saml.test.ts)' },
   // Sign-up, login, sessions, passwords, 2FA and invitation acceptance act on a user, not on an
   // organization's content: origin/identity/accounts/routes.ts and orgs.ts audit them (test/integration/audit-chain,
   // auth and members tests).

@@ -50,6 +50,8 @@ const RULES: Record<string, Rule> = {
   'POST /v1/auth/sso/discover': 'public',
   'GET /v1/auth/sso/:id/login': 'public',
   'GET /v1/auth/sso/oidc/callback': 'public',
+  'GET /v1/auth/sso/saml/:id/metadata': 'public',
+  'POST /v1/auth/sso/saml/:id/acs': 'public',
   'GET /v1/orgs/:orgId/sso/connections': 'sso.manage',
   'POST /v1/orgs/:orgId/sso/connections': 'sso.manage',
   'GET /v1/orgs/:orgId/sso/connections/:id': 'sso.manage',

@@ -33,6 +33,8 @@ const common = {
   mapping_rules: z.array(rule).max(50).optional(),
   mapping_mode: z.enum(['every_login', 'creation']).optional(),
 };
+/** The fields every protocol's creation schema shares (saml-connections.ts has SAML's). */
+export const connectionCommon = common;
 
 export const oidcCreate = z
   .object({
@@ -55,6 +57,8 @@ export const connectionPatch = z
     mapping_mode: z.enum(['every_login', 'creation']).optional(),
     client_secret: z.string().min(1).max(1024).optional(),
     scopes: oidcCreate.shape.scopes,
+    /** SAML only. */
+    allow_idp_initiated: z.boolean().optional(),
   })
   .strict();
 
@@ -98,7 +102,19 @@ export function serviceProviderValues(publicUrl: string, row: Pick<ConnectionRow
 
 export function connectionView(publicUrl: string, r: ConnectionRow): ConnectionView {
   const s = r.settings;
-  const settings = r.protocol === 'oidc' ? { issuer: s.issuer, client_id: s.clientId, scopes: s.scopes } : { ...s };
+  const settings =
+    r.protocol === 'oidc'
+      ? { issuer: s.issuer, client_id: s.clientId, scopes: s.scopes }
+      : {
+          idp_entity_id: s.idpEntityId,
+          idp_sso_url: s.idpSsoUrl,
+          idp_certificates: s.idpCerts,
+          want_response_signed: s.wantResponseSigned,
+          email_attribute: s.emailAttribute,
+          groups_attribute: s.groupsAttribute,
+          idp_metadata_url: s.metadataUrl,
+          sp_certificate: s.spCert,
+        };
   return {
     id: r.id,
     protocol: r.protocol,
@@ -174,6 +190,8 @@ export async function updateConnection(db: Db, envelope: Envelope, actor: WriteA
     const row = await findConnection(w.t, actor.organizationId, id);
     if (!row) return { ok: false, error: 'not_found', detail: 'SSO connection not found.' };
     if (patch.scopes !== undefined && row.protocol !== 'oidc') return { ok: false, error: 'invalid', detail: 'scopes: only OIDC connections have scopes' };
+    if (patch.client_secret !== undefined && row.protocol !== 'oidc') return { ok: false, error: 'invalid', detail: 'client_secret: only OIDC connections have a client secret' };
+    if (patch.allow_idp_initiated !== undefined && row.protocol !== 'saml') return { ok: false, error: 'invalid', detail: 'allow_idp_initiated: only SAML connections have IdP-initiated logins' };
     const settings = patch.scopes !== undefined ? { ...row.settings, scopes: patch.scopes } : row.settings;
     const [updated] = await w.t
       .update(ssoConnections)
@@ -183,6 +201,7 @@ export async function updateConnection(db: Db, envelope: Envelope, actor: WriteA
         ...(patch.default_role !== undefined ? { defaultRole: patch.default_role } : {}),
         ...(patch.mapping_rules !== undefined ? { mappingRules: patch.mapping_rules } : {}),
         ...(patch.mapping_mode !== undefined ? { mappingMode: patch.mapping_mode } : {}),
+        ...(patch.allow_idp_initiated !== undefined ? { allowIdpInitiated: patch.allow_idp_initiated } : {}),
         ...(patch.client_secret !== undefined ? { secretEnc: envelope.encrypt(patch.client_secret, `sso:${id}`) } : {}),
         settings,
         updatedAt: now,

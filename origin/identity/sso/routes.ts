@@ -3,7 +3,7 @@
  *
  * Management (owners and admins: `sso.manage`; sessions only — no API key carries it; changes
  * need a recent sign-in, as API-key minting does):
- *   GET|POST            /v1/orgs/:orgId/sso/connections          list / create (OIDC)
+ *   GET|POST            /v1/orgs/:orgId/sso/connections          list / create (OIDC or SAML)
  *   GET|PATCH|DELETE    /v1/orgs/:orgId/sso/connections/:id
  *   GET|POST            /v1/orgs/:orgId/sso/domains              list / claim (answers the TXT record to publish)
  *   PATCH|DELETE        /v1/orgs/:orgId/sso/domains/:id          { connection_id } / remove
@@ -13,6 +13,7 @@
  *   POST /v1/auth/sso/discover        { email } → { sso, login_url } — the same shape either way
  *   GET  /v1/auth/sso/:id/login       → 302 to the IdP (?return_to=/same-origin/path)
  *   GET  /v1/auth/sso/oidc/callback   the IdP's redirect → session cookie, 302 to return_to
+ *   GET  /v1/auth/sso/saml/:id/metadata, POST /v1/auth/sso/saml/:id/acs   (saml-routes.ts)
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
@@ -36,11 +37,15 @@ import { addDomain, assignDomain, emailDomain, listDomains, removeDomain, verify
 import { completeSsoLogin, type SsoRefusal } from './login.js';
 import { beginOidcLogin, finishOidcLogin, OidcError, SSO_STATE_COOKIE, STATE_TTL_MS, takeState, type OidcFailure } from './oidc.js';
 import { getPolicy, policyBody, updatePolicy } from './policy.js';
+import { createSamlConnection, samlCreate } from './saml-connections.js';
+import { mountSamlRoutes } from './saml-routes.js';
+import { beginSamlLogin } from './saml.js';
 
 const BODY_LIMIT = 64 * 1024;
 const uuid = z.string().refine((v) => isUuid(v), { message: 'must be a UUID' });
 const domainBody = z.object({ domain: z.string().max(300), connection_id: uuid.nullable().optional() }).strict();
 const assignBody = z.object({ connection_id: uuid.nullable() }).strict();
+const createBody = z.discriminatedUnion('protocol', [oidcCreate, samlCreate]);
 const discoverBody = z.object({ email: z.string().trim().max(254).email({ message: 'must be an email address' }) }).strict();
 
 /** A same-origin relative path (no scheme, no host, no backslash tricks), else '/'. */
@@ -113,8 +118,12 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
   });
   app.post('/v1/orgs/:orgId/sso/connections', signedIn, limit, async (c) => {
     const actor = await manager(c);
-    const body = await parseBody(c, oidcCreate);
-    const row = unwrap(await createOidcConnection(db(), ctx.envelope, actor, body));
+    const body = await parseBody(c, createBody);
+    const row = unwrap(
+      body.protocol === 'oidc'
+        ? await createOidcConnection(db(), ctx.envelope, actor, body)
+        : await createSamlConnection(db(), ctx.envelope, actor, body, { allowLoopback: ctx.config.SSO_ALLOW_LOOPBACK, now: now() }),
+    );
     return c.json({ data: connectionView(publicUrl, row) }, 201);
   });
   app.get('/v1/orgs/:orgId/sso/connections/:id', signedIn, async (c) => {
@@ -200,7 +209,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     const id = idParam(c, 'SSO connection');
     const row = await connectionById(db(), id);
     if (!row || !row.enabled) throw new ApiError('not_found', 'SSO connection not found.');
-    if (row.protocol !== 'oidc') throw new ApiError('not_found', 'SSO connection not found.');
+    if (row.protocol === 'saml') return c.redirect(await beginSamlLogin(db(), row, { envelope: ctx.envelope, publicUrl }, safeReturnTo(c.req.query('return_to')), now()), 302);
     let begun: { url: string; state: string };
     try {
       begun = await beginOidcLogin(db(), row, oidcDeps, safeReturnTo(c.req.query('return_to')), now());
@@ -240,5 +249,6 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     return c.redirect(taken.returnTo, 302);
   });
 
+  mountSamlRoutes(app, { ctx, auditFailure, safeReturnTo, refusalText: REFUSAL_TEXT });
   return app;
 }
