@@ -177,6 +177,8 @@ describe('every sensitive session route requires a recent sign-in (class test)',
     'POST /v1/orgs/:orgId/sso/domains/:id/verify': 'recent',
     'DELETE /v1/orgs/:orgId/sso/domains/:id': 'recent',
     'PUT /v1/orgs/:orgId/sso/policy': 'recent',
+    'POST /v1/orgs/:orgId/scim/token': 'recent',
+    'DELETE /v1/orgs/:orgId/scim/token': 'recent',
   };
 
   it('classifies every state-changing auth and key route', () => {
@@ -184,7 +186,7 @@ describe('every sensitive session route requires a recent sign-in (class test)',
     const routes = [
       ...new Set(
         app.routes
-          .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.path.startsWith('/v1/auth/') || r.path.startsWith('/v1/orgs/:orgId/api-keys') || r.path.startsWith('/v1/orgs/:orgId/sso/')))
+          .filter((r) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(r.method) && (r.path.startsWith('/v1/auth/') || r.path.startsWith('/v1/orgs/:orgId/api-keys') || r.path.startsWith('/v1/orgs/:orgId/sso/') || r.path.startsWith('/v1/orgs/:orgId/scim/')))
           .map((r) => `${r.method} ${r.path}`),
       ),
     ];
