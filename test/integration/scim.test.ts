@@ -412,6 +412,7 @@ describe('deprovisioning', () => {
 
     const rows = await orgRowsSince(before);
     expect(rows.map((r) => r.action)).toEqual(['key.revoke', 'scim.user_deactivate']);
+    expect(rows[0]).toMatchObject({ targetId: key.id, metadata: expect.objectContaining({ reason: 'scim_deprovisioned', scim_token_id: expect.any(String) }) });
     expect(rows[1]!.metadata).toMatchObject({ sessions_ended: 1, memberships_removed: 1, keys_revoked: [key.id] });
   });
 });

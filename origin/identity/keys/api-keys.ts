@@ -298,8 +298,16 @@ export async function rotateApiKey(db: Db, actor: KeyActor, input: RotateKeyInpu
   });
 }
 
-/** Revokes now and purges `key:<id>`, through the commit step. An already revoked key answers `conflict`. */
-export function revokeApiKey(db: Db, actor: KeyActor, input: { keyId: string; now: Date }): Promise<Result<ApiKeyView>> {
+/**
+ * Revokes now and purges `key:<id>`, through the commit step. An already revoked key answers `conflict`.
+ * The row's reason: 'manual' (DELETE …/api-keys/:id), 'scim_deprovisioned' (origin/identity/scim/,
+ * whose `context` names the SCIM token and the user).
+ */
+export function revokeApiKey(
+  db: Db,
+  actor: KeyActor,
+  input: { keyId: string; now: Date; reason?: 'manual' | 'scim_deprovisioned'; context?: Record<string, unknown> },
+): Promise<Result<ApiKeyView>> {
   return commitWrite(db, actor, null, async (w): Promise<Result<ApiKeyView>> => {
     const [row] = await w.t
       .update(apiKeys)
@@ -315,7 +323,7 @@ export function revokeApiKey(db: Db, actor: KeyActor, input: { keyId: string; no
       return exists ? { ok: false, error: 'conflict', detail: 'This API key is already revoked.' } : NOT_FOUND;
     }
     await w.changed(keyRecordChanged(row.id));
-    w.audit({ action: 'key.revoke', target: { type: 'api_key', id: row.id }, metadata: { reason: 'manual' } });
+    w.audit({ action: 'key.revoke', target: { type: 'api_key', id: row.id }, metadata: { ...input.context, reason: input.reason ?? 'manual' } });
     return { ok: true, value: apiKeyView(row) };
   });
 }

@@ -112,7 +112,7 @@ export async function deprovision(w: WriteScope, actor: ScimActor, userId: strin
     .where(and(eq(apiKeys.createdBy, userId), eq(apiKeys.organizationId, actor.organizationId), isNull(apiKeys.revokedAt)));
   const revoked: string[] = [];
   for (const k of keys) {
-    const r = await revokeApiKey(w.t, actor, { keyId: k.id, now });
+    const r = await revokeApiKey(w.t, actor, { keyId: k.id, now, reason: 'scim_deprovisioned', context: { scim_token_id: actor.tokenId, user_id: userId } });
     if (r.ok) revoked.push(k.id);
   }
   return { sessions_ended: sessionsEnded, memberships_removed: removed.length, keys_revoked: revoked };
