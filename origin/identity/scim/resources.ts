@@ -179,7 +179,6 @@ export function zodDetail(error: z.ZodError): string {
 export function serviceProviderConfig(base: string): Record<string, unknown> {
   return {
     schemas: [SCHEMA.spc],
-    documentationUri: 'https://github.com/ghee-cms/ghee#scim',
     patch: { supported: true },
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: MAX_RESULTS },

@@ -8,6 +8,9 @@
  *
  * Format: `ghee_scim_` + 43 base64url characters (256 bits from the CSPRNG). It is not an API key
  * (shared/api-key.ts refuses it), so no other authenticator accepts it.
+ *
+ * `last_used_at` is noted at most once a minute outside the commit step, as API keys' last-used
+ * times are (origin/identity/keys/key-usage.ts): telemetry for the token's owners, not a change.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';

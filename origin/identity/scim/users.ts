@@ -9,6 +9,10 @@
  * (origin/identity/sso/domains.ts): a SCIM token can never create, link or rename an account of
  * another domain (refused 400, with a failure row as evidence). An existing ghee account with
  * that email is linked (the organization proved it owns the domain), as an SSO login would.
+ *
+ * Lists: `userName eq` and `externalId eq` (what IdPs send before creating) are narrowed in SQL;
+ * any other filter is evaluated over the organization's SCIM users in memory (bounded by the
+ * organization's size; fine for thousands, a query translation would be the next step).
  */
 import { and, asc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
