@@ -30,6 +30,8 @@ import { hasDoctype, parseXml, samlSettings, selectElements, type XmlDocument, t
 export const REQUEST_TTL_MS = 5 * 60_000;
 export const CLOCK_SKEW_MS = 2 * 60_000;
 export const ACS_BODY_LIMIT = 256 * 1024;
+const PURGE_EVERY_MS = 60_000;
+let lastPurge = 0;
 
 const NS_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const NS_DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -233,7 +235,11 @@ export async function finishSamlLogin(db: Db, row: ConnectionRow, deps: SamlDeps
   const identity = identityFrom(assertion, s.emailAttribute, s.groupsAttribute);
 
   // A replay of this assertion is refused until it expires (then its conditions refuse it).
-  await db.delete(ssoReplayCache).where(and(eq(ssoReplayCache.connectionId, row.id), lt(ssoReplayCache.expiresAt, now)));
+  // Expired ids are purged at most once a minute per process (they refuse nothing any more).
+  if (now.getTime() - lastPurge > PURGE_EVERY_MS) {
+    lastPurge = now.getTime();
+    await db.delete(ssoReplayCache).where(lt(ssoReplayCache.expiresAt, now));
+  }
   const kept = await db
     .insert(ssoReplayCache)
     .values({ connectionId: row.id, assertionId: assertionId.slice(0, 256), expiresAt: new Date(Math.max(condEnd ?? 0, confirmEnd) + CLOCK_SKEW_MS) })
