@@ -13,7 +13,7 @@ import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.j
 import { LogTransport } from './identity/index.js';
 import { inputBoundary } from './http/input.js';
 import { identityFromConfig } from './identity/index.js';
-import { onWritesCommitted } from './outbox/index.js';
+import { limitConcurrentWrites, onWritesCommitted } from './outbox/index.js';
 import type { AppContext, OriginDeps } from './context.js';
 import { authRoutes, ssoRoutes } from './identity/routes.js';
 import { scimRoutes } from './identity/routes.js';
@@ -54,6 +54,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport, afterResponse) };
   // Every committed write (origin/outbox/commit.ts) kicks the purge worker: wired once, here.
   onWritesCommitted(ctx.database.db, () => ctx.onPurgeQueued());
+  // Writes never take more than half the pool from reads (origin/outbox/commit.ts).
+  limitConcurrentWrites(ctx.database.db, { total: Math.max(1, Math.floor(ctx.config.DATABASE_POOL_MAX / 2)), perChain: 2 });
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {

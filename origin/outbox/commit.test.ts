@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.js';
 import { auditEvents, organizations, purgeOutbox, spaces } from '../db/schema/index.js';
 import { verifyAuditChain } from '../audit/audit.js';
-import { commitAccountWrite, commitWrite, onWritesCommitted, type WriteActor } from './commit.js';
+import { commitAccountWrite, commitWrite, limitConcurrentWrites, onWritesCommitted, type WriteActor } from './commit.js';
 
 let database: TestDatabase;
 let orgId: string;
@@ -126,5 +126,56 @@ describe('commitAccountWrite', () => {
     expect(got[0]).toMatchObject({ organizationId: null, ip: '192.0.2.1' });
     expect(got[0]!.metadata).not.toHaveProperty('space_id');
     expect((await verifyAuditChain(database.db, { organizationId: null })).ok).toBe(true);
+  });
+});
+
+describe('limitConcurrentWrites', () => {
+  it('keeps at most `perChain` writes of one chain and `total` in all open at once; the rest wait in memory and all commit', async () => {
+    const other = await database.db.insert(spaces).values({ organizationId: orgId, slug: 'second', name: 'Second' }).returning({ id: spaces.id });
+    limitConcurrentWrites(database.db, { total: 3, perChain: 2 });
+    let open = 0;
+    let most = 0;
+    const perSpace = new Map<string, number>();
+    const mostPerSpace = new Map<string, number>();
+    const write = (space: string, i: number) =>
+      commitWrite(database.db, actor(), space, async (w) => {
+        open++;
+        most = Math.max(most, open);
+        perSpace.set(space, (perSpace.get(space) ?? 0) + 1);
+        mostPerSpace.set(space, Math.max(mostPerSpace.get(space) ?? 0, perSpace.get(space)!));
+        await new Promise((r) => setTimeout(r, 15));
+        open--;
+        perSpace.set(space, perSpace.get(space)! - 1);
+        w.audit({ action: 'test.gated', target: { type: 'thing', id: `${space}-${i}` } });
+        return { ok: true as const };
+      });
+    try {
+      await Promise.all([...Array.from({ length: 8 }, (_, i) => write(spaceId, i)), ...Array.from({ length: 8 }, (_, i) => write(other[0]!.id, i))]);
+    } finally {
+      limitConcurrentWrites(database.db, { total: 1000, perChain: 1000 });
+    }
+    expect(most).toBe(3);
+    expect(Math.max(...mostPerSpace.values())).toBe(2);
+    expect(await rows('test.gated')).toHaveLength(16);
+    expect((await verifyAuditChain(database.db, { organizationId: orgId })).ok).toBe(true);
+  });
+
+  it('does not gate a commit step nested in another (it runs on the transaction handle)', async () => {
+    limitConcurrentWrites(database.db, { total: 1, perChain: 1 });
+    try {
+      const r = await commitWrite(database.db, actor(), spaceId, async (w) => {
+        const inner = await commitWrite(w.t, actor(), spaceId, async (w2) => {
+          w2.audit({ action: 'test.nested_inner', target: { type: 'thing', id: 'i' } });
+          return { ok: true as const };
+        });
+        w.audit({ action: 'test.nested_outer', target: { type: 'thing', id: 'o' } });
+        return inner;
+      });
+      expect(r.ok).toBe(true);
+    } finally {
+      limitConcurrentWrites(database.db, { total: 1000, perChain: 1000 });
+    }
+    expect(await rows('test.nested_inner')).toHaveLength(1);
+    expect(await rows('test.nested_outer')).toHaveLength(1);
   });
 });

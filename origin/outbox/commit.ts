@@ -107,6 +107,60 @@ type Outcome = { ok: boolean };
 
 const kicks = new WeakMap<Db, Set<() => void>>();
 
+/** At most `size` holders at once; the others wait in memory, in arrival order. */
+class Gate {
+  #free: number;
+  readonly #waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+interface WriteLimits {
+  total: Gate;
+  perChain: number;
+  /** One gate per chain with writes in flight (dropped when the last one ends). */
+  chains: Map<string, { gate: Gate; users: number }>;
+}
+const limits = new WeakMap<Db, WriteLimits>();
+
+/**
+ * Caps the write transactions open at once through the root handle `db`: at most `total` in all,
+ * at most `perChain` for one audit chain (a space's or an organization's writes, or the account
+ * chain). Writes of one chain serialize on its advisory lock anyway — while WAITING they would
+ * hold a pooled connection, so a burst (100 concurrent sign-ins of one organization) could take
+ * the whole pool from reads. Beyond the caps a write waits in memory, not on a connection;
+ * `perChain` 2 lets the next write do its work while the current one commits. Nested commit
+ * steps (on a transaction handle) are not gated.
+ */
+export function limitConcurrentWrites(db: Db, caps: { total: number; perChain: number }): void {
+  limits.set(db, { total: new Gate(Math.max(1, caps.total)), perChain: Math.max(1, caps.perChain), chains: new Map() });
+}
+
+async function throughGates<T>(db: Db, chain: string, work: () => Promise<T>): Promise<T> {
+  const l = limits.get(db);
+  if (!l) return work();
+  let c = l.chains.get(chain);
+  if (!c) l.chains.set(chain, (c = { gate: new Gate(l.perChain), users: 0 }));
+  c.users++;
+  try {
+    return await c.gate.run(() => l.total.run(work));
+  } finally {
+    if (--c.users === 0) l.chains.delete(chain);
+  }
+}
+
 /** Registers `kick`, called after every committed write made through `db`; returns the unregister. */
 export function onWritesCommitted(db: Db, kick: () => void): () => void {
   let set = kicks.get(db);
@@ -177,8 +231,12 @@ async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, w
         },
       },
     );
+  // The chain the write will append to, as far as known before it runs (a space's writes all go
+  // to its organization's chain; keyed by space, several spaces of one organization each get
+  // their own gate, which only loosens the cap).
+  const chain = 'account' in where ? 'account' : spaceId !== null ? `space:${spaceId}` : `org:${actor.organizationId ?? '?'}`;
   try {
-    result = await db.transaction(async (tx) => {
+    const transaction = () => db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const entries: WriteAudit[] = [];
       const scope: WriteScope = {
@@ -213,6 +271,7 @@ async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, w
       await rowOf(t, entries[0]!, organizationId, 'success');
       return r;
     });
+    result = await throughGates(db, chain, transaction);
   } catch (err) {
     if (err === ROLLBACK && refused !== undefined) {
       if (failure !== undefined) {
