@@ -130,7 +130,7 @@ try {
   const logger = createLogger('silent');
   const server = await listen(newApp({ config, database, logger, envelope, mail: new MemoryTransport() }), config, logger);
 
-  const worker = new Worker(WORKER, { eval: true, workerData: { opPort, clientId, logins: LOGINS, loginUrl: `${base}/v1/auth/sso/${connection.id}/login` } });
+  const worker = new Worker(WORKER, { eval: true, workerData: { opPort, clientId, logins: LOGINS, loginUrl: `${base}/v1/auth/sso/login/${connection.id}` } });
   await new Promise((r) => worker.once('message', r));
   const readUrl = `${base}/v2/pages/*/home/?auth_token=${seed.keys.read}`;
   const read = () => autocannon({ url: readUrl, connections: CONNECTIONS, duration: DURATION });

@@ -17,6 +17,7 @@ import { limitConcurrentWrites, onWritesCommitted } from './outbox/index.js';
 import type { AppContext, OriginDeps } from './context.js';
 import { authRoutes, ssoRoutes } from './identity/routes.js';
 import { scimRoutes } from './identity/routes.js';
+import { isScimPath, SCIM_CONTENT_TYPE, scimErrorBody } from './identity/index.js';
 import { orgRoutes } from './identity/routes.js';
 import { apiKeyRoutes } from './identity/routes.js';
 import { healthRoutes } from './ops/routes.js';
@@ -32,11 +33,19 @@ import { pageTypeRoutes } from './content/routes.js';
 
 export type { AppContext, OriginDeps } from './context.js';
 
-function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}): Response {
-  const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', ...extra });
+/**
+ * The one error renderer: the one shape of shared/errors.ts — except under /scim/v2, where
+ * identity providers parse SCIM's own error shape (RFC 7644 §3.12), so every error there (the
+ * input boundary's, a 404, a 413) is rendered in it.
+ */
+function jsonError(code: ErrorCode, detail: string, requestId: string, extra: Record<string, string> = {}, path = ''): Response {
+  const scim = isScimPath(path);
+  const headers = new Headers({ 'content-type': scim ? SCIM_CONTENT_TYPE : 'application/json; charset=utf-8', ...extra });
   headers.set(REQUEST_ID_HEADER, requestId);
   applySecureHeaders(headers);
-  return new Response(JSON.stringify(errorBody(code, detail, requestId)), { status: ERROR_STATUS[code], headers });
+  const status = ERROR_STATUS[code];
+  const body = scim ? scimErrorBody({ status, detail }) : errorBody(code, detail, requestId);
+  return new Response(JSON.stringify(body), { status, headers });
 }
 
 function socketAddress(c: Parameters<typeof getConnInfo>[0]): string {
@@ -108,23 +117,24 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', blogRoutes(ctx));
   app.route('/', contentRoutes(ctx));
 
-  app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null)));
+  app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null), {}, c.req.path));
 
   app.onError((err, c) => {
     const requestId = c.get('requestId') ?? resolveRequestId(null);
-    if (err instanceof ApiError) return jsonError(err.code, err.detail, requestId, err.headers);
+    const path = c.req.path;
+    if (err instanceof ApiError) return jsonError(err.code, err.detail, requestId, err.headers, path);
     if (err instanceof HTTPException && err.status < 500) {
       const code = statusToCode(err.status);
-      return jsonError(code, err.message || DEFAULT_DETAIL[code], requestId);
+      return jsonError(code, err.message || DEFAULT_DETAIL[code], requestId, {}, path);
     }
     // The database unreachable or restarting: 503 + Retry-After; logged without the statement or its parameters.
     if (isDatabaseUnavailable(err)) {
       (c.get('logger') ?? ctx.logger).warn({ db: describeDatabaseError(err) }, 'database unavailable');
-      return jsonError('unavailable', 'The database is unavailable; retry shortly.', requestId, { 'retry-after': String(DATABASE_RETRY_AFTER_S) });
+      return jsonError('unavailable', 'The database is unavailable; retry shortly.', requestId, { 'retry-after': String(DATABASE_RETRY_AFTER_S) }, path);
     }
     // Unexpected: full detail goes to the log only, never to the client.
     (c.get('logger') ?? ctx.logger).error({ err }, 'unhandled error');
-    return jsonError('internal_error', DEFAULT_DETAIL.internal_error, requestId);
+    return jsonError('internal_error', DEFAULT_DETAIL.internal_error, requestId, {}, path);
   });
 
   // Plain page reads answered in front of all this, identically (origin/content/pages/read-path.ts; listen() installs it).

@@ -85,7 +85,7 @@ export async function startDemoSso(opts: { db: Db; envelope: Envelope; organizat
 
   return {
     issuer,
-    loginUrl: `${opts.publicUrl}/v1/auth/sso/${connection.id}/login`,
+    loginUrl: `${opts.publicUrl}/v1/auth/sso/login/${connection.id}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }

@@ -197,7 +197,7 @@ function daysInMonth(year: number, month: number): number {
  * malformed request line or header), or null where no answer is due (the client went away, or a
  * timeout, which Node answers itself). Node's own answer is a bare status line without a body.
  */
-export function parserErrorResponse(parserCode: string | undefined): string | null {
+export function parserErrorResponse(parserCode: string | undefined, shape: 'ghee' | 'scim' = 'ghee'): string | null {
   if (parserCode === 'ECONNRESET' || parserCode === 'EPIPE' || parserCode === 'ERR_HTTP_REQUEST_TIMEOUT') return null;
   const [code, reason, detail] =
     parserCode === 'HPE_HEADER_OVERFLOW'
@@ -206,9 +206,12 @@ export function parserErrorResponse(parserCode: string | undefined): string | nu
         ? (['payload_too_large', 'Payload Too Large', DEFAULT_DETAIL.payload_too_large] as const)
         : (['bad_request', 'Bad Request', 'The request is not well-formed HTTP.'] as const);
   const requestId = resolveRequestId(null);
-  const body = JSON.stringify(errorBody(code, detail, requestId));
+  // SCIM clients parse SCIM's error shape (RFC 7644 §3.12) under /scim/v2.
+  const body = JSON.stringify(
+    shape === 'scim' ? { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(ERROR_STATUS[code]), detail } : errorBody(code, detail, requestId),
+  );
   const headers: [string, string][] = [
-    ['content-type', 'application/json; charset=utf-8'],
+    ['content-type', shape === 'scim' ? 'application/scim+json; charset=utf-8' : 'application/json; charset=utf-8'],
     ['content-length', String(new TextEncoder().encode(body).length)],
     ['connection', 'close'],
     [REQUEST_ID_HEADER, requestId],

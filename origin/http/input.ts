@@ -81,8 +81,10 @@ export function timestampField(message = 'must be an ISO 8601 date-time (with se
  * node:http `clientError` (origin/server.ts): a request the HTTP parser refused — a head over
  * Node's size limit (431), malformed HTTP (400) — answered in the one error shape, then closed.
  */
-export function answerClientError(err: Error & { code?: string }, socket: Duplex): void {
-  const response = parserErrorResponse(err.code);
+export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
+  // The request line, when the parser got that far, says whether a SCIM client is asking.
+  const line = err.rawPacket?.subarray(0, 64).toString('latin1') ?? '';
+  const response = parserErrorResponse(err.code, /^[A-Za-z]+ \/scim\/v2(?:[/? ]|$)/i.test(line) ? 'scim' : 'ghee');
   // As Node's own handler: never write into a response already under way on this connection.
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
   if (response === null || !socket.writable || inFlight) {

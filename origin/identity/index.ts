@@ -16,3 +16,4 @@ export type { KeyUsageSink } from './keys/key-usage.js';
 export { LogTransport, SmtpTransport } from './mail.js';
 export type { MailTransport } from './mail.js';
 export { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from './sessions/sessions.js';
+export { errorBody as scimErrorBody, isScimPath, SCIM_CONTENT_TYPE } from './scim/resources.js';

@@ -45,7 +45,7 @@ async function verifiedDomain(domain: string, connection: string): Promise<strin
 
 /** Signs in at oidc-provider as `account` through its login and consent pages; the answer of ghee's callback. */
 async function oidcLogin(b: Browser, account: string, returnTo = '/admin'): Promise<Response> {
-  const start = await b.request(`${base}/v1/auth/sso/${connectionId}/login?return_to=${encodeURIComponent(returnTo)}`);
+  const start = await b.request(`${base}/v1/auth/sso/login/${connectionId}?return_to=${encodeURIComponent(returnTo)}`);
   expect(start.status).toBe(302);
   const isCallback = (u: URL) => u.href.startsWith(`${base}/v1/auth/sso/oidc/callback`);
   let step = await b.follow(start.headers.get('location')!, { stopAt: isCallback });
@@ -59,7 +59,7 @@ async function oidcLogin(b: Browser, account: string, returnTo = '/admin'): Prom
 
 /** One sign-in through the crafted OP (no pages: it answers the authorize request at once). */
 async function craftedLogin(b: Browser = new Browser()): Promise<Response> {
-  const start = await b.request(`${base}/v1/auth/sso/${craftedId}/login`);
+  const start = await b.request(`${base}/v1/auth/sso/login/${craftedId}`);
   expect(start.status).toBe(302);
   const step = await b.follow(start.headers.get('location')!, { stopAt: (u) => u.href.startsWith(`${base}/`) });
   return b.request(step.url);
@@ -167,7 +167,7 @@ describe('OIDC sign-in (oidc-provider)', () => {
   it('refuses a callback replayed (single-use state) and one completed in another browser', async () => {
     op.accounts.set('dave', { email: 'dave@example.test', email_verified: true });
     const b = new Browser();
-    const start = await b.request(`${base}/v1/auth/sso/${connectionId}/login`);
+    const start = await b.request(`${base}/v1/auth/sso/login/${connectionId}`);
     const isCallback = (u: URL) => u.href.startsWith(`${base}/v1/auth/sso/oidc/callback`);
     let step = await b.follow(start.headers.get('location')!, { stopAt: isCallback });
     for (let i = 0; i < 4 && !isCallback(new URL(step.url)); i++) {
@@ -192,7 +192,7 @@ describe('OIDC sign-in (oidc-provider)', () => {
 
   it('answers discover with the same shape for SSO and password domains', async () => {
     const sso = await json<{ data: { sso: boolean; login_url: string | null } }>(await fetch(`${base}/v1/auth/sso/discover`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'Someone@Example.test' }) }), 200);
-    expect(sso.data).toEqual({ sso: true, login_url: `${base}/v1/auth/sso/${connectionId}/login` });
+    expect(sso.data).toEqual({ sso: true, login_url: `${base}/v1/auth/sso/login/${connectionId}` });
     const pw = await json<{ data: { sso: boolean; login_url: string | null } }>(await fetch(`${base}/v1/auth/sso/discover`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@unknown.test' }) }), 200);
     expect(Object.keys(pw.data)).toEqual(Object.keys(sso.data));
     expect(pw.data).toEqual({ sso: false, login_url: null });
@@ -306,7 +306,7 @@ describe('domains and connections', () => {
     expect((await fetch(`${base}/v1/auth/session`, { headers: { cookie } })).status).toBe(200);
     await json(await owner.request('PATCH', `/v1/orgs/${org}/sso/connections/${connectionId}`, { enabled: false }), 200);
     expect((await fetch(`${base}/v1/auth/session`, { headers: { cookie } })).status).toBe(401);
-    expect((await new Browser().request(`${base}/v1/auth/sso/${connectionId}/login`)).status).toBe(404);
+    expect((await new Browser().request(`${base}/v1/auth/sso/login/${connectionId}`)).status).toBe(404);
     await json(await owner.request('PATCH', `/v1/orgs/${org}/sso/connections/${connectionId}`, { enabled: true }), 200);
   });
 });

@@ -47,7 +47,7 @@ async function verifiedDomain(domain: string, connection: string): Promise<void>
 
 /** Starts an SP-initiated login at ghee; the request id the IdP will answer. */
 async function startLogin(connection: string, b = new Browser(), returnTo = '/'): Promise<string> {
-  const res = await b.request(`${base}/v1/auth/sso/${connection}/login?return_to=${encodeURIComponent(returnTo)}`);
+  const res = await b.request(`${base}/v1/auth/sso/login/${connection}?return_to=${encodeURIComponent(returnTo)}`);
   expect(res.status).toBe(302);
   const loc = new URL(res.headers.get('location')!);
   return readAuthnRequest(loc.searchParams.get('SAMLRequest')!).id;
@@ -122,7 +122,7 @@ beforeAll(async () => {
   A = a.data.id;
   expect(a.data.has_secret).toBe(true);
   expect(a.data.settings).toMatchObject({ idp_entity_id: idp.idp.entityId, idp_sso_url: idp.ssoUrl, want_response_signed: false });
-  expect(a.data.service_provider).toEqual({ entity_id: entity(A), acs_url: acs(A), metadata_url: entity(A), login_url: `${base}/v1/auth/sso/${A}/login` });
+  expect(a.data.service_provider).toEqual({ entity_id: entity(A), acs_url: acs(A), metadata_url: entity(A), login_url: `${base}/v1/auth/sso/login/${A}` });
   expect(JSON.stringify(a.data)).not.toContain('PRIVATE KEY');
   spCertA = a.data.settings.sp_certificate as string;
   const bConn = await json<{ data: { id: string } }>(
@@ -160,7 +160,7 @@ describe('SAML sign-in', () => {
   it('SP-initiated: AuthnRequest by redirect, the IdP form posts to the ACS, JIT user with the mapped role and a working session', async () => {
     idp.user = { email: 'alice@example.test', attributes: { groups: ['staff', 'cms-admins'], displayName: ['Alice'] } };
     const b = new Browser();
-    const start = await b.request(`${base}/v1/auth/sso/${A}/login?return_to=${encodeURIComponent('/admin/pages?x=1')}`);
+    const start = await b.request(`${base}/v1/auth/sso/login/${A}?return_to=${encodeURIComponent('/admin/pages?x=1')}`);
     expect(start.status).toBe(302);
     const loc = new URL(start.headers.get('location')!);
     expect(loc.origin + loc.pathname).toBe(idp.ssoUrl);

@@ -48,7 +48,7 @@ const RULES: Record<string, Rule> = {
   'POST /v1/auth/reauthenticate': 'self',
   'POST /v1/invitations/accept': 'public',
   'POST /v1/auth/sso/discover': 'public',
-  'GET /v1/auth/sso/:id/login': 'public',
+  'GET /v1/auth/sso/login/:id': 'public',
   'GET /v1/auth/sso/oidc/callback': 'public',
   'GET /v1/auth/sso/saml/:id/metadata': 'public',
   'POST /v1/auth/sso/saml/:id/acs': 'public',

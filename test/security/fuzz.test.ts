@@ -350,6 +350,8 @@ function check(c: Case, res: RawResponse): string | null {
   if (res.status >= 500) return `${res.status}`;
   if (res.status < 400 || c.request.method === 'HEAD') return null;
   const type = String(res.headers['content-type'] ?? '');
+  // SCIM (RFC 7644 §3.12) has its own error shape, which IdPs parse: every /scim/v2 error is in it.
+  if (/^\/scim\/v2(\/|\?|$)/i.test(c.request.path)) return checkScimError(res, type);
   if (!type.startsWith('application/json')) return `a ${res.status} that is not JSON (${type || 'no content-type'})`;
   let parsed: unknown;
   try {
@@ -362,6 +364,20 @@ function check(c: Case, res: RawResponse): string | null {
   if (typeof b.detail !== 'string' || typeof b.request_id !== 'string' || typeof b.code !== 'string') return `a ${res.status} with non-string fields`;
   const expected = ERROR_STATUS[b.code as keyof typeof ERROR_STATUS];
   if (expected !== res.status) return `code ${b.code} answered with status ${res.status}`;
+  return null;
+}
+
+function checkScimError(res: RawResponse, type: string): string | null {
+  if (!type.startsWith('application/scim+json')) return `a SCIM ${res.status} that is not application/scim+json (${type || 'no content-type'})`;
+  let b: Record<string, unknown>;
+  try {
+    b = JSON.parse(res.body) as Record<string, unknown>;
+  } catch {
+    return `a SCIM ${res.status} whose body is not JSON`;
+  }
+  if (!Array.isArray(b.schemas) || !b.schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error')) return `a SCIM ${res.status} without the Error schema`;
+  if (b.status !== String(res.status)) return `a SCIM ${res.status} whose status field says ${String(b.status)}`;
+  if (typeof b.detail !== 'string') return `a SCIM ${res.status} without a detail`;
   return null;
 }
 

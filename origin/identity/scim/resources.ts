@@ -41,6 +41,11 @@ export class ScimError extends Error {
   }
 }
 
+/** Under SCIM's base path (any case: some clients send /SCIM/V2). */
+export function isScimPath(path: string): boolean {
+  return /^\/scim\/v2(\/|$)/i.test(path);
+}
+
 export function errorBody(e: { status: number; detail: string; scimType?: ScimType | undefined }): Record<string, unknown> {
   return { schemas: [SCHEMA.error], status: String(e.status), ...(e.scimType ? { scimType: e.scimType } : {}), detail: e.detail };
 }

@@ -91,12 +91,12 @@ export interface ConnectionView {
 
 /** The URLs ghee shows the IdP's administrator, built from PUBLIC_APP_URL. */
 export function serviceProviderValues(publicUrl: string, row: Pick<ConnectionRow, 'id' | 'protocol'>): Record<string, string> {
-  if (row.protocol === 'oidc') return { redirect_uri: `${publicUrl}/v1/auth/sso/oidc/callback`, login_url: `${publicUrl}/v1/auth/sso/${row.id}/login` };
+  if (row.protocol === 'oidc') return { redirect_uri: `${publicUrl}/v1/auth/sso/oidc/callback`, login_url: `${publicUrl}/v1/auth/sso/login/${row.id}` };
   return {
     entity_id: `${publicUrl}/v1/auth/sso/saml/${row.id}/metadata`,
     acs_url: `${publicUrl}/v1/auth/sso/saml/${row.id}/acs`,
     metadata_url: `${publicUrl}/v1/auth/sso/saml/${row.id}/metadata`,
-    login_url: `${publicUrl}/v1/auth/sso/${row.id}/login`,
+    login_url: `${publicUrl}/v1/auth/sso/login/${row.id}`,
   };
 }
 

@@ -11,7 +11,7 @@
  *   GET|PUT             /v1/orgs/:orgId/sso/policy               enforcement, break-glass owners, session cap
  * Sign-in (public):
  *   POST /v1/auth/sso/discover        { email } → { sso, login_url } — the same shape either way
- *   GET  /v1/auth/sso/:id/login       → 302 to the IdP (?return_to=/same-origin/path)
+ *   GET  /v1/auth/sso/login/:id       → 302 to the IdP (?return_to=/same-origin/path)
  *   GET  /v1/auth/sso/oidc/callback   the IdP's redirect → session cookie, 302 to return_to
  *   GET  /v1/auth/sso/saml/:id/metadata, POST /v1/auth/sso/saml/:id/acs   (saml-routes.ts)
  */
@@ -194,7 +194,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
           .where(and(eq(ssoDomains.domain, domain), isNotNull(ssoDomains.verifiedAt), eq(ssoConnections.enabled, true)))
           .limit(1)
       : [];
-    return c.json({ data: { sso: Boolean(row), login_url: row ? `${publicUrl}/v1/auth/sso/${row.id}/login` : null } });
+    return c.json({ data: { sso: Boolean(row), login_url: row ? `${publicUrl}/v1/auth/sso/login/${row.id}` : null } });
   });
 
   /** Writes the failure row of a sign-in refused before it reached the login step. */
@@ -205,7 +205,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     });
   };
 
-  app.get('/v1/auth/sso/:id/login', async (c) => {
+  app.get('/v1/auth/sso/login/:id', async (c) => {
     const id = idParam(c, 'SSO connection');
     const row = await connectionById(db(), id);
     if (!row || !row.enabled) throw new ApiError('not_found', 'SSO connection not found.');

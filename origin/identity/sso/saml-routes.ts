@@ -3,7 +3,7 @@
  *   GET  /v1/auth/sso/saml/:id/metadata   the SP metadata (entity id, ACS URL, certificate)
  *   POST /v1/auth/sso/saml/:id/acs        HTTP-POST binding: SAMLResponse (+ RelayState) →
  *                                         session cookie, 302 to the return path
- * SP-initiated logins start at GET /v1/auth/sso/:id/login (routes.ts → beginSamlLogin).
+ * SP-initiated logins start at GET /v1/auth/sso/login/:id (routes.ts → beginSamlLogin).
  * IdP-initiated logins only where the connection allows them; RelayState then counts only as a
  * same-origin relative path. Every refusal is audited with its reason code, never the assertion.
  */
