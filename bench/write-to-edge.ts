@@ -2,7 +2,8 @@
  * Write acknowledged → the Node edge serves the new content (target: p99 ≤ 100 ms). Each round
  * PATCHes the demo page (published) at the origin, then polls the edge until the new headline
  * appears. Baseline in the same run: a read that misses the edge cache (origin round trip).
- * `npx tsx bench/write-to-edge.ts`
+ * `npx tsx bench/write-to-edge.ts` (PGlite), or with DATABASE_URL=postgres://… (a scratch
+ * database is created on that server and dropped afterwards; the named database is untouched).
  */
 import { randomBytes } from 'node:crypto';
 import { loadOriginConfig } from '../origin/config.js';
@@ -11,11 +12,19 @@ import { EdgePurger } from '../origin/outbox/purgers.js';
 import { createLogger } from '../origin/logger.js';
 import { startOrigin } from '../origin/main.js';
 import { startNodeEdge } from '../edge/node/server.js';
+import { scratchDatabase } from './scratch-db.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 200);
 const secret = randomBytes(32).toString('hex');
+const scratch = process.env.DATABASE_URL ? await scratchDatabase(process.env.DATABASE_URL) : null;
 const origin = await startOrigin(
-  loadOriginConfig({ ...process.env, ORIGIN_PORT: '0', PGLITE_DIR: process.env.DATABASE_URL ? 'unused' : 'memory://', EDGE_SHARED_SECRET: secret, LOG_LEVEL: 'silent' }),
+  loadOriginConfig({
+    ...process.env,
+    ...(scratch ? { DATABASE_URL: scratch.url, DATABASE_SSLMODE: 'disable' } : { PGLITE_DIR: 'memory://' }),
+    ORIGIN_PORT: '0',
+    EDGE_SHARED_SECRET: secret,
+    LOG_LEVEL: 'silent',
+  }),
   createLogger('silent'),
 );
 const seed = (await seedDemo(origin.database.db))!;
@@ -67,3 +76,4 @@ console.log(
 );
 await edge.close();
 await origin.stop();
+await scratch?.drop();
