@@ -151,27 +151,52 @@ export async function connectionById(db: Db, id: string): Promise<ConnectionRow 
   return row;
 }
 
-export async function createOidcConnection(db: Db, envelope: Envelope, actor: WriteActor & { organizationId: string }, input: OidcCreate): Promise<Result<ConnectionRow>> {
-  const id = randomUUID();
-  const settings: OidcSettings = { issuer: input.issuer.replace(/\/+$/, ''), clientId: input.client_id, scopes: input.scopes ?? [] };
+/** What every new connection names, whatever its protocol. */
+export interface NewConnection {
+  id: string;
+  protocol: 'oidc' | 'saml';
+  common: { name: string; enabled?: boolean | undefined; default_role?: ConnectionRow['defaultRole'] | undefined; mapping_rules?: RoleMappingRule[] | undefined; mapping_mode?: ConnectionRow['mappingMode'] | undefined };
+  settings: Record<string, unknown>;
+  /** The secret, encrypted here under the connection id. */
+  secret: string;
+  allowIdpInitiated?: boolean;
+  /** The audit row's protocol details (never a secret). */
+  auditDetails: Record<string, unknown>;
+}
+
+/** Writes a new connection (either protocol) and its one `sso.connection_create` row. */
+export async function insertConnection(db: Db, envelope: Envelope, actor: WriteActor & { organizationId: string }, c: NewConnection): Promise<Result<ConnectionRow>> {
   return commitWrite(db, actor, null, async (w): Promise<Result<ConnectionRow>> => {
     const [row] = await w.t
       .insert(ssoConnections)
       .values({
-        id,
+        id: c.id,
         organizationId: actor.organizationId,
-        protocol: 'oidc',
-        name: input.name,
-        enabled: input.enabled ?? true,
-        defaultRole: input.default_role ?? 'viewer',
-        mappingRules: input.mapping_rules ?? [],
-        mappingMode: input.mapping_mode ?? 'creation',
-        settings: settings as unknown as Record<string, unknown>,
-        secretEnc: envelope.encrypt(input.client_secret, `sso:${id}`),
+        protocol: c.protocol,
+        name: c.common.name,
+        enabled: c.common.enabled ?? true,
+        defaultRole: c.common.default_role ?? 'viewer',
+        mappingRules: c.common.mapping_rules ?? [],
+        mappingMode: c.common.mapping_mode ?? 'creation',
+        allowIdpInitiated: c.allowIdpInitiated ?? false,
+        settings: c.settings,
+        secretEnc: envelope.encrypt(c.secret, `sso:${c.id}`),
       })
       .returning();
-    w.audit({ action: 'sso.connection_create', target: { type: 'sso_connection', id }, metadata: { protocol: 'oidc', name: input.name, issuer: settings.issuer } });
+    w.audit({ action: 'sso.connection_create', target: { type: 'sso_connection', id: c.id }, metadata: { protocol: c.protocol, name: c.common.name, ...c.auditDetails } });
     return { ok: true, value: row! };
+  });
+}
+
+export async function createOidcConnection(db: Db, envelope: Envelope, actor: WriteActor & { organizationId: string }, input: OidcCreate): Promise<Result<ConnectionRow>> {
+  const settings: OidcSettings = { issuer: input.issuer.replace(/\/+$/, ''), clientId: input.client_id, scopes: input.scopes ?? [] };
+  return insertConnection(db, envelope, actor, {
+    id: randomUUID(),
+    protocol: 'oidc',
+    common: input,
+    settings: settings as unknown as Record<string, unknown>,
+    secret: input.client_secret,
+    auditDetails: { issuer: settings.issuer },
   });
 }
 

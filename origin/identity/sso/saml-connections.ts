@@ -13,11 +13,10 @@ import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
 import { z } from 'zod';
 import type { Envelope } from '../../crypto/envelope.js';
 import type { Db } from '../../db/client.js';
-import { ssoConnections } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
 import { guardedFetch } from '../../net/guarded-fetch.js';
-import { commitWrite, type WriteActor } from '../../outbox/index.js';
-import { connectionCommon, type ConnectionRow } from './connections.js';
+import type { WriteActor } from '../../outbox/index.js';
+import { connectionCommon, insertConnection, type ConnectionRow } from './connections.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -197,28 +196,13 @@ export async function createSamlConnection(
     groupsAttribute: input.groups_attribute ?? null,
     metadataUrl: input.idp_metadata_url ?? null,
   };
-  return commitWrite(db, actor, null, async (w): Promise<Result<ConnectionRow>> => {
-    const [row] = await w.t
-      .insert(ssoConnections)
-      .values({
-        id,
-        organizationId: actor.organizationId,
-        protocol: 'saml',
-        name: input.name,
-        enabled: input.enabled ?? true,
-        defaultRole: input.default_role ?? 'viewer',
-        mappingRules: input.mapping_rules ?? [],
-        mappingMode: input.mapping_mode ?? 'creation',
-        allowIdpInitiated: input.allow_idp_initiated ?? false,
-        settings: settings as unknown as Record<string, unknown>,
-        secretEnc: envelope.encrypt(sp.privateKeyPem, `sso:${id}`),
-      })
-      .returning();
-    w.audit({
-      action: 'sso.connection_create',
-      target: { type: 'sso_connection', id },
-      metadata: { protocol: 'saml', name: input.name, idp_entity_id: settings.idpEntityId, allow_idp_initiated: input.allow_idp_initiated ?? false },
-    });
-    return { ok: true, value: row! };
+  return insertConnection(db, envelope, actor, {
+    id,
+    protocol: 'saml',
+    common: input,
+    allowIdpInitiated: input.allow_idp_initiated ?? false,
+    settings: settings as unknown as Record<string, unknown>,
+    secret: sp.privateKeyPem,
+    auditDetails: { idp_entity_id: settings.idpEntityId, allow_idp_initiated: input.allow_idp_initiated ?? false },
   });
 }
