@@ -45,6 +45,10 @@ export const originConfigSchema = z
     FASTLY_SERVICE_ID: z.string().regex(/^[A-Za-z0-9]{1,64}$/, { message: 'must be a Fastly service id' }).optional(),
     FASTLY_API_TOKEN: z.string().min(16, { message: 'must be a Fastly API token' }).optional(),
     PURGE_INTERVAL_MS: intSetting(50, 600_000, 500),
+    /** How long purge-outbox rows claimed by a run stay invisible to other runs: a process killed mid-run has its rows sent again after this. */
+    PURGE_LEASE_MS: intSetting(1000, 3_600_000, 120_000),
+    /** Cap on the purge retry delay while the target is down (exponential from 500 ms, jittered). */
+    PURGE_RETRY_MAX_MS: intSetting(500, 3_600_000, 300_000),
     /**
      * Master keys for envelope encryption of secrets at rest, `v1:<base64 32 bytes>[,v2:…]`; the
      * highest version encrypts, every listed version decrypts. Required in production.

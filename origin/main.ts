@@ -55,7 +55,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   );
   const attachPurger = (purger: Purger) => {
     if (purgeWorker) throw new Error('a purger is already attached');
-    purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }) });
+    purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }), leaseMs: config.PURGE_LEASE_MS, maxDelayMs: config.PURGE_RETRY_MAX_MS });
     purgeWorker.start(config.PURGE_INTERVAL_MS);
   };
   const configured = createPurger(config);
