@@ -63,6 +63,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   const ctx: AppContext = { now: () => Date.now() / 1000, onPurgeQueued: () => {}, ...rest, identity: identityFromConfig(deps.config, transport, afterResponse) };
   // Every committed write (origin/outbox/commit.ts) kicks the purge worker: wired once, here.
   onWritesCommitted(ctx.database.db, () => ctx.onPurgeQueued());
+  // With read replicas, this process reads a space it just wrote on the primary (origin/db/replicas.ts).
+  const replicas = ctx.database.replicas;
+  if (replicas) onWritesCommitted(ctx.database.db, (spaceId) => replicas.noteWrite(spaceId));
   // Writes never take more than half the pool from reads (origin/outbox/commit.ts).
   limitConcurrentWrites(ctx.database.db, { total: Math.max(1, Math.floor(ctx.config.DATABASE_POOL_MAX / 2)), perChain: 2 });
   const app = new Hono<OriginEnv>({ strict: false });

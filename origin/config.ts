@@ -28,6 +28,18 @@ export const originConfigSchema = z
       .enum(['disable', 'prefer', 'require', 'verify-full'], { message: 'must be disable, prefer, require or verify-full' })
       .default('prefer'),
     DATABASE_SSL_CA_FILE: z.string().optional(),
+    /**
+     * Streaming replicas for reads that may lag (published content, lists, search, feeds):
+     * postgres:// URLs, comma-separated; unset = every query on DATABASE_URL (origin/db/replicas.ts).
+     */
+    DATABASE_REPLICA_URLS: z
+      .string()
+      .refine((v) => v.split(',').every((u) => /^postgres(ql)?:\/\/\S+$/.test(u.trim())), { message: 'must be postgres:// URLs, comma-separated' })
+      .optional(),
+    /** A replica further behind the primary than this is skipped (its reads go to the primary); also how long purges may wait for replicas. */
+    DATABASE_REPLICA_MAX_LAG_MS: intSetting(100, 60_000, 5000),
+    /** How often each replica's reachability and lag are checked. */
+    DATABASE_REPLICA_CHECK_MS: intSetting(50, 60_000, 1000),
     PGLITE_DIR: z.string().default('data/pglite'),
     TLS_CERT_FILE: z.string().optional(),
     TLS_KEY_FILE: z.string().optional(),
@@ -141,6 +153,7 @@ export const originConfigSchema = z
     ORIGIN_REQUIRE_EDGE: onOff(),
   })
   .superRefine((c, ctx) => {
+    if (c.DATABASE_REPLICA_URLS && !c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URLS'], message: 'needs DATABASE_URL (replicas of the embedded database do not exist)' });
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: [c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'], message: 'must be set together with the other TLS_*_FILE' });
     }

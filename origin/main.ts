@@ -37,7 +37,7 @@ export interface StartedOrigin {
 }
 
 export async function startOrigin(config: OriginConfig, logger = createLogger(config.LOG_LEVEL)): Promise<StartedOrigin> {
-  const database = await createDatabase(config);
+  const database = await createDatabase(config, logger);
   await database.migrate();
   // Refuses to start on master keys it cannot use (the config check is only syntactic).
   const envelope = envelopeFromConfig(config.MASTER_KEYS);
@@ -55,7 +55,9 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   );
   const attachPurger = (purger: Purger) => {
     if (purgeWorker) throw new Error('a purger is already attached');
-    purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }), leaseMs: config.PURGE_LEASE_MS, maxDelayMs: config.PURGE_RETRY_MAX_MS });
+    // With read replicas, a purge leaves only once they hold the write it announces (origin/db/replicas.ts fence).
+    const replicas = database.replicas;
+    purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }), leaseMs: config.PURGE_LEASE_MS, maxDelayMs: config.PURGE_RETRY_MAX_MS, ...(replicas ? { beforeSend: () => replicas.fence() } : {}) });
     purgeWorker.start(config.PURGE_INTERVAL_MS);
   };
   const configured = createPurger(config);

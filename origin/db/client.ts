@@ -10,6 +10,8 @@ import { DrizzleQueryError, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema/index.js';
 import type { OriginConfig } from '../config.js';
+import type { Logger } from '../logger.js';
+import { ReplicaRouter } from './replicas.js';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -22,6 +24,15 @@ export interface Database {
   /** True when a trivial query answers; used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+  /**
+   * Runs a read that may lag (published content, lists, search, feeds — never a write, a read
+   * after a write, a session, a key or auth) on a fresh replica when DATABASE_REPLICA_URLS names
+   * any, else on `db`; `spaceId` keeps a space this process just wrote on the primary
+   * (origin/db/replicas.ts).
+   */
+  read<T>(fn: (db: Db) => Promise<T>, opts?: { spaceId?: string | null }): Promise<T>;
+  /** The replicas' router (status, purge fence), null without DATABASE_REPLICA_URLS. */
+  replicas: ReplicaRouter | null;
 }
 
 /** Seconds a new database connection may take (TCP, TLS and startup) before it counts as unavailable. */
@@ -37,7 +48,21 @@ export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url))
 type DbConfig = Pick<
   OriginConfig,
   'DATABASE_URL' | 'DATABASE_POOL_MAX' | 'DATABASE_STATEMENT_TIMEOUT_MS' | 'DATABASE_SSLMODE' | 'DATABASE_SSL_CA_FILE' | 'PGLITE_DIR'
->;
+> &
+  Partial<Pick<OriginConfig, 'DATABASE_REPLICA_URLS' | 'DATABASE_REPLICA_MAX_LAG_MS' | 'DATABASE_REPLICA_CHECK_MS'>>;
+
+/** Seconds a replica connection may take to open: a replica that drops packets must not hold reads long (they fall back to the primary). */
+export const REPLICA_CONNECT_TIMEOUT_S = 2;
+
+/** host:port/database of a URL, for logs (never its credentials). */
+function urlLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}`;
+  } catch {
+    return 'replica';
+  }
+}
 
 /** postgres.js `ssl` option for a libpq-style sslmode. */
 export function sslOption(mode: DbConfig['DATABASE_SSLMODE'], caFile?: string): false | 'prefer' | 'require' | { rejectUnauthorized: true; ca?: string } {
@@ -53,11 +78,20 @@ export function sslOption(mode: DbConfig['DATABASE_SSLMODE'], caFile?: string): 
   }
 }
 
-export async function createDatabase(config: DbConfig): Promise<Database> {
+export async function createDatabase(config: DbConfig, logger?: Logger): Promise<Database> {
   if (config.DATABASE_URL) {
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    const clientOf = (url: string, connectTimeout: number, applicationName: string) =>
+      postgres(url, {
+        max: config.DATABASE_POOL_MAX,
+        ssl: sslOption(config.DATABASE_SSLMODE, config.DATABASE_SSL_CA_FILE),
+        connection: { statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS, application_name: applicationName },
+        connect_timeout: connectTimeout,
+        backoff: reconnectDelaySeconds,
+        onnotice: () => {},
+      });
     const client = postgres(config.DATABASE_URL, {
       max: config.DATABASE_POOL_MAX,
       ssl: sslOption(config.DATABASE_SSLMODE, config.DATABASE_SSL_CA_FILE),
@@ -72,12 +106,36 @@ export async function createDatabase(config: DbConfig): Promise<Database> {
       onnotice: () => {},
     });
     const db = drizzle(client, { schema });
+    const replicaUrls = (config.DATABASE_REPLICA_URLS ?? '')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
+    // Replicas: the same pool settings, a short connect timeout (their reads fall back to the primary).
+    const replicaClients = replicaUrls.map((url) => ({ url, client: clientOf(url, REPLICA_CONNECT_TIMEOUT_S, 'ghee-origin-replica') }));
+    const router =
+      replicaClients.length === 0
+        ? null
+        : new ReplicaRouter({
+            primary: { db: db as unknown as Db, client },
+            replicas: replicaClients.map(({ url, client: c }) => ({ label: urlLabel(url), db: drizzle(c, { schema }) as unknown as Db, client: c })),
+            maxLagMs: config.DATABASE_REPLICA_MAX_LAG_MS ?? 5000,
+            checkMs: config.DATABASE_REPLICA_CHECK_MS ?? 1000,
+            isUnavailable: isDatabaseUnavailable,
+            ...(logger ? { logger: logger.child({ job: 'replicas' }) } : {}),
+          });
+    if (router) await router.start();
+    const primaryDb = db as unknown as Db;
     return {
-      db: db as unknown as Db,
+      db: primaryDb,
       kind: 'postgres',
       migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
-      ping: () => pingDb(db as unknown as Db),
-      close: () => client.end({ timeout: 5 }),
+      ping: () => pingDb(primaryDb),
+      close: async () => {
+        router?.stop();
+        await Promise.all([client.end({ timeout: 5 }), ...replicaClients.map(({ client: c }) => c.end({ timeout: 5 }))]);
+      },
+      read: router ? (fn, opts) => router.read(fn, opts) : (fn) => fn(primaryDb),
+      replicas: router,
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -94,6 +152,8 @@ export async function createDatabase(config: DbConfig): Promise<Database> {
     migrate: () => migrate(db, { migrationsFolder: MIGRATIONS_FOLDER }),
     ping: () => pingDb(db as unknown as Db),
     close: () => client.close(),
+    read: (fn) => fn(db as unknown as Db),
+    replicas: null,
   };
 }
 

@@ -7,10 +7,15 @@ export function healthRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>();
   /** Liveness: the process answers. No dependencies checked. */
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  /** Readiness: the database answers a query. */
+  /**
+   * Readiness: the (primary) database answers a query. With read replicas, their state too
+   * (origin/db/replicas.ts): a replica down or lagging never makes the origin unready — its reads
+   * go to the primary.
+   */
   app.get('/readyz', async (c) => {
     if (!(await ctx.database.ping())) throw new ApiError('unavailable', 'Database unreachable.');
-    return c.json({ status: 'ready', database: ctx.database.kind });
+    const replicas = ctx.database.replicas;
+    return c.json({ status: 'ready', database: ctx.database.kind, ...(replicas ? { replicas: replicas.status() } : {}) });
   });
   return app;
 }

@@ -105,7 +105,7 @@ export interface WriteScope {
 
 type Outcome = { ok: boolean };
 
-const kicks = new WeakMap<Db, Set<() => void>>();
+const kicks = new WeakMap<Db, Set<(spaceId: string | null) => void>>();
 
 /** At most `size` holders at once; the others wait in memory, in arrival order. */
 class Gate {
@@ -161,8 +161,8 @@ async function throughGates<T>(db: Db, chain: string, work: () => Promise<T>): P
   }
 }
 
-/** Registers `kick`, called after every committed write made through `db`; returns the unregister. */
-export function onWritesCommitted(db: Db, kick: () => void): () => void {
+/** Registers `kick`, called after every committed write made through `db` (with the write's space, if any); returns the unregister. */
+export function onWritesCommitted(db: Db, kick: (spaceId: string | null) => void): () => void {
   let set = kicks.get(db);
   if (!set) kicks.set(db, (set = new Set()));
   set.add(kick);
@@ -282,6 +282,6 @@ async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, w
     }
     throw err;
   }
-  for (const kick of kicks.get(db) ?? []) kick();
+  for (const kick of kicks.get(db) ?? []) kick(spaceId);
   return result;
 }

@@ -42,6 +42,12 @@ export interface PurgeWorkerOptions {
    * Default 2 minutes.
    */
   leaseMs?: number;
+  /**
+   * Awaited after rows are claimed and before they are sent: with read replicas, the fence that
+   * waits until they have replayed the claimed writes (origin/db/replicas.ts), so a cache fill
+   * after the purge cannot read the old version from a lagging replica.
+   */
+  beforeSend?: () => Promise<unknown>;
 }
 
 export interface DrainResult {
@@ -74,6 +80,7 @@ export class PurgeWorker {
   readonly #maxDelayMs: number;
   readonly #random: () => number;
   readonly #leaseMs: number;
+  readonly #beforeSend: (() => Promise<unknown>) | undefined;
   #running = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #current: Promise<void> | null = null;
@@ -88,6 +95,7 @@ export class PurgeWorker {
     this.#maxDelayMs = opts.maxDelayMs ?? 300_000;
     this.#random = opts.random ?? Math.random;
     this.#leaseMs = opts.leaseMs ?? 120_000;
+    this.#beforeSend = opts.beforeSend;
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1) throw new Error('PurgeWorker: batchSize must be a positive integer');
     if (!(this.#baseDelayMs > 0) || !(this.#maxDelayMs >= this.#baseDelayMs)) throw new Error('PurgeWorker: need 0 < baseDelayMs <= maxDelayMs');
     if (!(this.#leaseMs > 0)) throw new Error('PurgeWorker: leaseMs must be positive');
@@ -103,6 +111,7 @@ export class PurgeWorker {
   async drainOnce(): Promise<DrainResult> {
     const rows = await this.#claim(this.#now());
     if (rows.length === 0) return { delivered: 0, failed: 0 };
+    if (this.#beforeSend) await this.#beforeSend();
     const calls = planCalls(rows);
     const outcomes = await this.#send(calls);
 

@@ -33,7 +33,23 @@ export interface PgCluster {
   log(): Promise<string>;
   /** Stops it (immediate) and deletes its files. */
   dispose(): Promise<void>;
+  /** `pg_ctl promote -w` (a standby becomes a primary). */
+  promote(): Promise<void>;
+  /** `alter system set` each setting, then reloads the configuration. */
+  configure(settings: Record<string, string>): Promise<void>;
 }
+
+export interface PgClusterOptions {
+  /**
+   * A primary that standbys can stream from: wal_level=replica, wal senders and slots, a
+   * `replicator` role with REPLICATION (password-less, trust on 127.0.0.1) and its own
+   * `host replication replicator 127.0.0.1/32 trust` line in pg_hba.conf.
+   */
+  replication?: boolean;
+}
+
+/** The replication role a `replication: true` cluster creates (startStandby connects as it). */
+export const REPLICATION_USER = 'replicator';
 
 /** The directory of initdb/pg_ctl: PG_BIN, else the newest /usr/lib/postgresql/<v>/bin. */
 export function postgresBinDir(): string {
@@ -59,12 +75,13 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPgCluster(): Promise<PgCluster> {
+type Exec = (tool: string, args: string[]) => Promise<{ stdout: string; stderr: string }>;
+
+/** A fresh directory for a cluster (the postgres user's when running as root) and how to run its tools. */
+async function clusterDir(): Promise<{ dir: string; exec: Exec }> {
   const bin = postgresBinDir();
   const asRoot = userInfo().uid === 0;
   const dir = mkdtempSync(join(tmpdir(), 'ghee-pg-'));
-  const data = join(dir, 'data');
-  const logFile = join(dir, 'server.log');
   if (asRoot) {
     // Postgres refuses to run as root: the cluster belongs to the postgres user.
     const { stdout } = await run('id', ['-u', 'postgres']);
@@ -72,13 +89,57 @@ export async function startPgCluster(): Promise<PgCluster> {
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
     chmodSync(dir, 0o700);
   }
-  const exec = async (tool: string, args: string[]) => {
+  const exec: Exec = async (tool, args) => {
     const [cmd, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
     return run(cmd, argv, { cwd: dir, maxBuffer: 4 * 1024 * 1024 });
   };
+  return { dir, exec };
+}
+
+const REPLICATION_SETTINGS = ' -c wal_level=replica -c max_wal_senders=8 -c max_replication_slots=8 -c hot_standby=on -c wal_keep_size=64MB';
+
+export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgCluster> {
+  const { dir, exec } = await clusterDir();
+  const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  if (opts.replication) {
+    const { appendFile } = await import('node:fs/promises');
+    await appendFile(join(data, 'pg_hba.conf'), `\nhost replication ${REPLICATION_USER} 127.0.0.1/32 trust\n`);
+  }
+  const cluster = await clusterOn(dir, exec, opts.replication ? REPLICATION_SETTINGS : '');
+  await cluster.start();
+  if (opts.replication) {
+    const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => {} });
+    try {
+      await admin.unsafe(`create role ${REPLICATION_USER} with login replication`);
+    } finally {
+      await admin.end({ timeout: 5 });
+    }
+  }
+  return cluster;
+}
+
+/**
+ * A streaming hot standby of `primary` (started with `replication: true`) on another port:
+ * `pg_basebackup -R` as the replication role (the base backup plus standby.signal and
+ * primary_conninfo), then started. In production the standby is seeded from the pgBackRest
+ * backup instead (`pgbackrest restore --type=standby`); what runs afterwards is the same.
+ */
+export async function startStandby(primary: PgCluster): Promise<PgCluster> {
+  const { dir, exec } = await clusterDir();
+  const data = join(dir, 'data');
+  await exec('pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', REPLICATION_USER, '-D', data, '-R', '-X', 'stream', '--checkpoint=fast', '--no-sync']);
+  const cluster = await clusterOn(dir, exec, REPLICATION_SETTINGS);
+  await cluster.start();
+  return cluster;
+}
+
+/** The cluster whose data directory is `dir`/data (not started). */
+async function clusterOn(dir: string, exec: Exec, settings: string): Promise<PgCluster> {
+  const data = join(dir, 'data');
+  const logFile = join(dir, 'server.log');
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60 -c shared_buffers=16MB`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=60 -c shared_buffers=16MB${settings}`;
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const urlOf = (database: string) => `postgres://postgres@127.0.0.1:${port}/${database}`;
   let running = false;
@@ -121,7 +182,21 @@ export async function startPgCluster(): Promise<PgCluster> {
       if (running) await cluster.stop('immediate').catch(() => {});
       rmSync(dir, { recursive: true, force: true });
     },
+    async promote() {
+      await exec('pg_ctl', ['promote', '-D', data, '-w', '-t', '60']);
+    },
+    async configure(settings) {
+      const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+      try {
+        for (const [name, value] of Object.entries(settings)) {
+          if (!/^[a-z_]+$/.test(name)) throw new Error(`bad setting name ${name}`);
+          await admin.unsafe(`alter system set ${name} = '${value.replaceAll("'", "''")}'`);
+        }
+        await admin.unsafe('select pg_reload_conf()');
+      } finally {
+        await admin.end({ timeout: 5 });
+      }
+    },
   };
-  await cluster.start();
   return cluster;
 }

@@ -25,6 +25,7 @@ import { z } from 'zod';
 import { ApiError } from '../../../shared/errors.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { AppContext } from '../../context.js';
+import { contentRead } from '../read-db.js';
 import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
 import type { Action } from '../../../shared/permissions.js';
@@ -137,7 +138,8 @@ export function blogRoutes(ctx: AppContext) {
       query = (c.req.query('query') ?? '').trim();
       if (query.length === 0 || query.length > 200 || hasControlChars(query)) throw new ApiError('bad_request', 'query must be 1–200 characters.');
     }
-    const { count, items } = await listPosts(db(), {
+    // Published: on a fresh replica when there are any (origin/content/read-db.ts).
+    const { count, items } = await contentRead(ctx, { spaceId, preview }, (rdb) => listPosts(rdb, {
       spaceId,
       preview,
       page,
@@ -146,7 +148,7 @@ export function blogRoutes(ctx: AppContext) {
       categorySlug: slugParam(c, 'category_slug'),
       tagSlug: slugParam(c, 'tag_slug'),
       query,
-    });
+    }));
     cacheable(
       c,
       spaceId,
@@ -166,7 +168,7 @@ export function blogRoutes(ctx: AppContext) {
     const notFoundKeys = { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${blogKeys.posts(spaceId)}` };
     const s = c.req.param('slug');
     if (!SLUG_RE.test(s)) throw new ApiError('not_found', 'Post not found.', notFoundKeys);
-    const found = await getPost(db(), { spaceId, slug: s, preview });
+    const found = await contentRead(ctx, { spaceId, preview }, (rdb) => getPost(rdb, { spaceId, slug: s, preview }));
     // Tagged with the list key, which every post write purges (so a create clears a cached 404).
     if (!found) throw new ApiError('not_found', 'Post not found.', notFoundKeys);
     cacheable(c, spaceId, [blogKeys.posts(spaceId)], [found.id]);
@@ -187,15 +189,17 @@ export function blogRoutes(ctx: AppContext) {
   }
 
   app.get('/v2/authors', auth, async (c) => {
-    const { spaceId } = reader(c);
+    const r = reader(c);
+    const spaceId = r.spaceId;
     const recent = includeRecent(c);
-    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await listAuthors(db(), spaceId, recent), recent, false, '');
+    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await contentRead(ctx, r, (rdb) => listAuthors(rdb, spaceId, recent)), recent, false, '');
   });
   app.get('/v2/authors/:slug', auth, async (c) => {
-    const { spaceId } = reader(c);
+    const r = reader(c);
+    const spaceId = r.spaceId;
     const recent = includeRecent(c);
     const s = pathSlug(c, 'Author not found.');
-    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await listAuthors(db(), spaceId, recent, s), recent, true, 'Author not found.');
+    return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await contentRead(ctx, r, (rdb) => listAuthors(rdb, spaceId, recent, s)), recent, true, 'Author not found.');
   });
 
   for (const [kind, path, listKey, keyOf, notFound] of [
@@ -203,15 +207,17 @@ export function blogRoutes(ctx: AppContext) {
     ['tag', '/v2/tags', blogKeys.tags, blogKeys.tag, 'Tag not found.'],
   ] as const) {
     app.get(path, auth, async (c) => {
-      const { spaceId } = reader(c);
+      const r = reader(c);
+      const spaceId = r.spaceId;
       const recent = includeRecent(c);
-      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await listTerms(db(), kind, spaceId, recent), recent, false, notFound);
+      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await contentRead(ctx, r, (rdb) => listTerms(rdb, kind, spaceId, recent)), recent, false, notFound);
     });
     app.get(`${path}/:slug`, auth, async (c) => {
-      const { spaceId } = reader(c);
+      const r = reader(c);
+      const spaceId = r.spaceId;
       const recent = includeRecent(c);
       const s = pathSlug(c, notFound);
-      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await listTerms(db(), kind, spaceId, recent, s), recent, true, notFound);
+      return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await contentRead(ctx, r, (rdb) => listTerms(rdb, kind, spaceId, recent, s)), recent, true, notFound);
     });
   }
 
@@ -222,7 +228,7 @@ export function blogRoutes(ctx: AppContext) {
     const feed = c.req.param('feed');
     if (feed !== 'rss' && feed !== 'atom' && feed !== 'sitemap') throw new ApiError('not_found', 'Feed not found.');
     const filters = feed === 'sitemap' ? {} : { categorySlug: slugParam(c, 'category_slug'), tagSlug: slugParam(c, 'tag_slug') };
-    const items = await feedPosts(db(), spaceId, filters, feed === 'sitemap' ? SITEMAP_ITEMS : FEED_ITEMS);
+    const items = await contentRead(ctx, reader(c), (rdb) => feedPosts(rdb, spaceId, filters, feed === 'sitemap' ? SITEMAP_ITEMS : FEED_ITEMS));
     const info = { spaceId, title: 'Latest blog posts', link: '/blog/', now: new Date(ctx.now() * 1000) };
     const data = feed === 'rss' ? renderRss(info, items) : feed === 'atom' ? renderAtom(info, items) : renderSitemap(items);
     // Feeds list many posts: the feed key (purged by every post write) stands for them all.

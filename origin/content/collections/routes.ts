@@ -27,6 +27,8 @@ import { z } from 'zod';
 import { ApiError } from '../../../shared/errors.js';
 import { readJsonBody } from '../../http/body.js';
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { contentRead } from '../read-db.js';
 import type { OriginEnv } from '../../env.js';
 import { contentReader } from '../../http/content-read.js';
 import { authenticate } from '../../http/request-auth.js';
@@ -113,10 +115,10 @@ function intParam(c: Context<OriginEnv>, name: string, min: number, max: number,
   return Number(raw);
 }
 
-async function readOptions(c: Context<OriginEnv>, ctx: AppContext, spaceId: string) {
+async function readOptions(c: Context<OriginEnv>, db: Db, spaceId: string) {
   const raw = c.req.query('locale') ?? null;
   if (raw !== null && !isLocale(raw)) throw new ApiError('bad_request', 'Invalid locale.');
-  const locale = await resolveLocale(ctx.database.db, spaceId, raw);
+  const locale = await resolveLocale(db, spaceId, raw);
   if (locale === null) throw new ApiError('bad_request', 'Invalid locale: the space does not publish in it.');
   return { locale, localeGiven: raw !== null, levels: intParam(c, 'levels', 1, 5, 2) };
 }
@@ -252,15 +254,19 @@ export function collectionRoutes(ctx: AppContext) {
     if (keys.length === 0) throw new ApiError('bad_request', 'keys is required, e.g. ?keys=artists,albums.');
     if (keys.length > MAX_LEGACY_KEYS) throw new ApiError('bad_request', `At most ${MAX_LEGACY_KEYS} keys.`);
     if (!keys.every((k) => KEY_RE.test(k))) throw new ApiError('bad_request', 'keys must be collection keys.');
-    const opts = await readOptions(c, ctx, spaceId);
-    const data: Record<string, unknown[]> = {};
-    const uuids: string[] = [];
-    for (const k of [...new Set(keys)]) {
-      const page = await listItems(db, { ...opts, spaceId, preview, key: k, page: null, pageSize: LEGACY_ITEM_LIMIT, order: null, filters: [] });
-      if (!page) continue; // the legacy read leaves unknown keys out
-      data[k] = page.items;
-      uuids.push(...page.uuids);
-    }
+    // Published: on a fresh replica when there are any (origin/content/read-db.ts).
+    const { data, uuids } = await contentRead(ctx, { spaceId, preview }, async (rdb) => {
+      const opts = await readOptions(c, rdb, spaceId);
+      const data: Record<string, unknown[]> = {};
+      const uuids: string[] = [];
+      for (const k of [...new Set(keys)]) {
+        const page = await listItems(rdb, { ...opts, spaceId, preview, key: k, page: null, pageSize: LEGACY_ITEM_LIMIT, order: null, filters: [] });
+        if (!page) continue; // the legacy read leaves unknown keys out
+        data[k] = page.items;
+        uuids.push(...page.uuids);
+      }
+      return { data, uuids };
+    });
     if (Object.keys(data).length === 0) throw notFound(spaceId, keys);
     cacheHeaders(c, spaceId, keys, uuids);
     return c.json({ data });
@@ -269,7 +275,6 @@ export function collectionRoutes(ctx: AppContext) {
   async function readOne(c: Context<OriginEnv>, k: string) {
     const { spaceId, preview } = reader(c);
     if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
-    const opts = await readOptions(c, ctx, spaceId);
     const page = intParam(c, 'page', 1, 100_000, 1);
     const pageSize = intParam(c, 'page_size', 1, 100, 10);
     const orderRaw = c.req.query('order');
@@ -280,11 +285,14 @@ export function collectionRoutes(ctx: AppContext) {
       for (const v of value) filters.push({ field: name.slice('fields.'.length), value: v });
     }
     if (filters.length > MAX_FILTERS) throw new ApiError('bad_request', `At most ${MAX_FILTERS} field filters.`);
-    const col = await getCollection(db, spaceId, k);
-    if (!col) throw notFound(spaceId, [k]);
-    const problem = (order ? orderProblem(col, order.field) : null) ?? filters.map((f) => filterProblem(col, f.field)).find((p) => p !== null) ?? null;
-    if (problem) throw new ApiError('bad_request', `Invalid request: ${problem}.`);
-    const result = await listItems(db, { ...opts, spaceId, preview, key: k, page, pageSize, order, filters });
+    const result = await contentRead(ctx, { spaceId, preview }, async (rdb) => {
+      const opts = await readOptions(c, rdb, spaceId);
+      const col = await getCollection(rdb, spaceId, k);
+      if (!col) throw notFound(spaceId, [k]);
+      const problem = (order ? orderProblem(col, order.field) : null) ?? filters.map((f) => filterProblem(col, f.field)).find((p) => p !== null) ?? null;
+      if (problem) throw new ApiError('bad_request', `Invalid request: ${problem}.`);
+      return listItems(rdb, { ...opts, spaceId, preview, key: k, page, pageSize, order, filters });
+    });
     if (!result) throw notFound(spaceId, [k]);
     cacheHeaders(c, spaceId, [k], result.uuids);
     return c.json({
@@ -309,8 +317,7 @@ export function collectionRoutes(ctx: AppContext) {
     const { spaceId, preview } = reader(c);
     const { key: k, id } = c.req.param();
     if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
-    const opts = await readOptions(c, ctx, spaceId);
-    const found = await getItem(db, { ...opts, spaceId, preview, key: k, itemId: Number(id) });
+    const found = await contentRead(ctx, { spaceId, preview }, async (rdb) => getItem(rdb, { ...(await readOptions(c, rdb, spaceId)), spaceId, preview, key: k, itemId: Number(id) }));
     if (!found) throw notFound(spaceId, [k], 'Item not found.');
     cacheHeaders(c, spaceId, [k], found.uuids);
     return c.json({ data: { [k]: found.items } });

@@ -16,6 +16,8 @@ import { apiKeyAuth } from '../../http/api-key-auth.js';
 import { listPages, searchPages, type FilterValue, type ListResult, type Order, type Paging } from './lists.js';
 import { findPageTypeSchema, spaceLocales } from '../model/page-types.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './read-route.js';
+import type { Db } from '../../db/client.js';
+import { contentRead } from '../read-db.js';
 
 const PAGE_TYPE_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const UINT_RE = /^\d{1,9}$/;
@@ -58,8 +60,8 @@ interface Reader {
 
 const reader = (c: Context<OriginEnv>): Reader => contentReader(c);
 
-async function locale(c: Context<OriginEnv>, ctx: AppContext, spaceId: string): Promise<string> {
-  const known = await spaceLocales(ctx.database.db, spaceId);
+async function locale(c: Context<OriginEnv>, db: Db, spaceId: string): Promise<string> {
+  const known = await spaceLocales(db, spaceId);
   if (!known) throw new ApiError('forbidden', 'The key’s space no longer exists.');
   const given = c.req.query('locale');
   if (given === undefined) return known.defaultLocale;
@@ -128,8 +130,8 @@ export function pageListRoutes(ctx: AppContext) {
     if (pageType !== null && pageType !== '*' && !PAGE_TYPE_RE.test(pageType)) throw new ApiError('bad_request', 'Invalid page type.');
     const p = paging(c);
     const lv = levels(c);
-    const loc = await locale(c, ctx, spaceId);
-    const result = await searchPages(ctx.database.db, { spaceId, query, pageType, locale: loc, preview, paging: p, levels: lv });
+    // Published: on a fresh replica when there are any (origin/content/read-db.ts).
+    const result = await contentRead(ctx, { spaceId, preview }, async (db) => searchPages(db, { spaceId, query, pageType, locale: await locale(c, db, spaceId), preview, paging: p, levels: lv }));
     // Any page change in the space purges pages:<space>:* (see purgeKeysFor in page-writes).
     tag(c, [surrogateKeys.space(spaceId), surrogateKeys.pageList(spaceId, '*')], result);
     return c.json({ meta: meta(p, result.count), data: result.data });
@@ -141,16 +143,20 @@ export function pageListRoutes(ctx: AppContext) {
     if (pageType === '*') throw new ApiError('bad_request', 'Single pages (*) cannot be listed; name a page type.');
     if (!PAGE_TYPE_RE.test(pageType)) throw new ApiError('bad_request', 'Invalid page type.');
     const base = [surrogateKeys.space(spaceId), surrogateKeys.pageList(spaceId, pageType)];
-    const schema = await findPageTypeSchema(ctx.database.db, spaceId, pageType);
-    if (!schema) throw new ApiError('not_found', 'Page type not found.', { 'surrogate-key': base.join(' ') });
-    const p = paging(c);
-    const lv = levels(c);
-    const o = order(c, schema);
-    const f = filters(c, schema);
-    const loc = await locale(c, ctx, spaceId);
-    const result = await listPages(ctx.database.db, { spaceId, pageType, locale: loc, preview, paging: p, ...o, filters: f, levels: lv });
-    tag(c, base, result);
-    return c.json({ meta: meta(p, result.count), data: result.data });
+    // Published: on a fresh replica when there are any (origin/content/read-db.ts).
+    const result = await contentRead(ctx, { spaceId, preview }, async (db) => {
+      const schema = await findPageTypeSchema(db, spaceId, pageType);
+      if (!schema) throw new ApiError('not_found', 'Page type not found.', { 'surrogate-key': base.join(' ') });
+      const p = paging(c);
+      const lv = levels(c);
+      const o = order(c, schema);
+      const f = filters(c, schema);
+      const loc = await locale(c, db, spaceId);
+      return { p, list: await listPages(db, { spaceId, pageType, locale: loc, preview, paging: p, ...o, filters: f, levels: lv }) };
+    });
+    const { p, list: listed } = result;
+    tag(c, base, listed);
+    return c.json({ meta: meta(p, listed.count), data: listed.data });
   };
 
   // One route for both (`search` is not a listable type): a static path beside a parameter at

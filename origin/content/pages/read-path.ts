@@ -73,7 +73,7 @@ import { TOKEN_PARAM, isReadPath, parseReadRequest } from '../../../shared/conte
 import { ApiError } from '../../../shared/errors.js';
 import { pageRead, pageResponseHeaders, pageSurrogateKey } from './page-read.js';
 import { authenticate } from '../../http/authenticate.js';
-import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawQuery } from './pages.js';
+import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawPublishedPage, type RawQuery } from './pages.js';
 import { isPlainHost } from '../../../shared/plain-host.js';
 import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck, type RateLimitCheck } from '../../../shared/rate-limit.js';
 import { rateLimiterOf } from '../../http/rate-limit.js';
@@ -346,9 +346,17 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
    */
   let queue: Pending[] = [];
 
-  /** An edge-asserted read: the asserted space's page alone, as the route looks it up (findPublishedPageJson). */
+  /**
+   * An edge-asserted read: the asserted space's page alone, as the route looks it up
+   * (findPublishedPageJson) — on a fresh replica when there are any (origin/db/replicas.ts); a
+   * directly keyed read stays on the primary, its key checked in the same statement.
+   */
+  const primaryDb = ctx.database.db;
+  const findAsserted: (spaceId: string, read: PageReadRequest) => Promise<RawPublishedPage | null> = ctx.database.replicas
+    ? (spaceId, read) => ctx.database.read((db) => findPublishedPageJson(db === primaryDb ? raw : (rawQuery(db) ?? raw), spaceId, read), { spaceId })
+    : (spaceId, read) => findPublishedPageJson(raw, spaceId, read);
   async function assertedLookup(p: Pending, a: Extract<ReadPrincipal, { via: 'edge' }>): Promise<(KeySpaceAndPage | null)[]> {
-    const page = await findPublishedPageJson(raw, a.spaceId, p.read);
+    const page = await findAsserted(a.spaceId, p.read);
     return [{ key: { id: a.keyId, spaceId: a.spaceId, kind: a.kind, scopes: a.scopes }, page }];
   }
 

@@ -7,7 +7,8 @@ import { contentReadOf, contentReader } from '../../http/content-read.js';
 import { acceptKey, apiKeyAuth, authenticationOrThrow, lookUpKey } from '../../http/api-key-auth.js';
 import { Expander } from './lists.js';
 import { pageRead, pageResponseHeaders, pageSurrogateKey, type PageRead } from './page-read.js';
-import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage } from './pages.js';
+import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage, type RawQuery } from './pages.js';
+import type { Db } from '../../db/client.js';
 
 // The page read's parameters and headers are origin/content/pages/page-read.ts's (the fast path shares them); re-exported for the other read routes.
 export { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL, isLocale } from './page-read.js';
@@ -25,14 +26,24 @@ export function contentRoutes(ctx: AppContext) {
   const respond = (c: Context<OriginEnv>, spaceId: string, slug: string, pageId: string, extraKeys: Iterable<string>, json: string) =>
     c.body(`{"data":${json}}`, 200, pageResponseHeaders(pageSurrogateKey(spaceId, slug, pageId, extraKeys)));
 
-  /** After authentication: the permission checks, then the page (expanded when its type has references). */
-  const serve = async (c: Context<OriginEnv>, q: PageRead, found?: RawPublishedPage | null) => {
+  /**
+   * After authentication: the permission checks, then the page (expanded when its type has
+   * references). A published read not already looked up with its key runs on a fresh replica
+   * when there are any (origin/db/replicas.ts); a preview, and a page found with its key on the
+   * primary, stay on the primary.
+   */
+  const serve = (c: Context<OriginEnv>, q: PageRead, found?: RawPublishedPage | null) => {
     const { spaceId } = contentReader(c);
+    if (q.preview || found !== undefined) return serveFrom(c, ctx.database.db, raw, spaceId, q, found);
+    return ctx.database.read((db) => serveFrom(c, db, db === ctx.database.db ? raw : rawQuery(db), spaceId, q), { spaceId });
+  };
+
+  const serveFrom = async (c: Context<OriginEnv>, db: Db, rawOf: RawQuery | null, spaceId: string, q: PageRead, found?: RawPublishedPage | null) => {
     let page: { id: string; pageType: string; locale: string; body: Record<string, unknown> } | null;
-    if (q.preview || !raw) {
-      page = await findPublishedPage(ctx.database.db, { spaceId, pageType: q.pageType, slug: q.slug, locale: q.locale, preview: q.preview });
+    if (q.preview || !rawOf) {
+      page = await findPublishedPage(db, { spaceId, pageType: q.pageType, slug: q.slug, locale: q.locale, preview: q.preview });
     } else {
-      const row = found === undefined ? await findPublishedPageJson(raw, spaceId, q) : found;
+      const row = found === undefined ? await findPublishedPageJson(rawOf, spaceId, q) : found;
       if (!row) throw notFound(spaceId, q.slug);
       // No reference field in the page's type: the stored JSON is the answer, sent as stored.
       if (!row.hasRefs) return respond(c, spaceId, q.slug, row.id, [], row.json);
@@ -40,7 +51,7 @@ export function contentRoutes(ctx: AppContext) {
     }
     if (!page) throw notFound(spaceId, q.slug);
     // References expand to `levels` deep (ButterCMS's default 2); embedded pages tag the response.
-    const expander = new Expander(ctx.database.db, spaceId, page.locale, q.preview);
+    const expander = new Expander(db, spaceId, page.locale, q.preview);
     const body = page.pageType === '*' ? page.body : await expander.expandPage(page.body, page.pageType, q.levels, new Set([page.id]));
     return respond(c, spaceId, q.slug, page.id, expander.keys, JSON.stringify(body));
   };
