@@ -73,6 +73,12 @@ export interface WebhookWorkerOptions {
   maxDelayMs?: number;
   timeoutMs?: number;
   batchSize?: number;
+  /**
+   * Awaited after deliveries are claimed and before they are sent: with read replicas, the fence
+   * that waits until they have replayed the claimed writes (origin/db/replicas.ts), so a receiver
+   * that reads the changed content at once does not read the old version from a lagging replica.
+   */
+  beforeSend?: () => Promise<unknown>;
 }
 
 export interface DrainResult {
@@ -188,6 +194,7 @@ export class WebhookWorker {
   private readonly maxDelayMs: number;
   private readonly timeoutMs: number;
   private readonly batchSize: number;
+  private readonly beforeSend: (() => Promise<unknown>) | undefined;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
@@ -206,6 +213,7 @@ export class WebhookWorker {
     this.maxDelayMs = Math.max(this.baseDelayMs, opts.maxDelayMs ?? 3_600_000);
     this.timeoutMs = Math.max(1, opts.timeoutMs ?? 10_000);
     this.batchSize = Math.max(1, opts.batchSize ?? 20);
+    this.beforeSend = opts.beforeSend;
   }
 
   /** Claims the due deliveries and attempts each once. */
@@ -214,6 +222,7 @@ export class WebhookWorker {
     const claimed = await this.claim();
     result.claimed = claimed.length;
     if (claimed.length === 0) return result;
+    if (this.beforeSend) await this.beforeSend();
     const hooks = await this.db
       .select({ id: webhooks.id, url: webhooks.url, secretEncrypted: webhooks.secretEncrypted, active: webhooks.active })
       .from(webhooks)

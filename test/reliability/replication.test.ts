@@ -25,6 +25,7 @@ import { createLogger } from '../../origin/logger.js';
 import { PurgeWorker } from '../../origin/outbox/index.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import { startPgCluster, startStandby, type PgCluster } from '../helpers/pg-cluster.js';
+import { spawnTs } from '../helpers/process.js';
 import { eq } from 'drizzle-orm';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -275,6 +276,65 @@ describe('read replicas', () => {
     expect(replicaOf(origin).reads, 'reads come back to the replica').toBeGreaterThan(back);
     expect(bad.slice(0, 10)).toEqual([]);
     expect([...statuses.keys()]).toEqual([200]);
+  }, 60_000);
+});
+
+describe('origin/main.ts with replicas', () => {
+  it('wires the fence: with replay paused, the purge of a write reaches the edge only once no replica can serve it stale, and the cache fill has the write', async () => {
+    // Fills go through another instance (the writer reads its own space on the primary anyway).
+    const reader = await startOrigin(primary.urlOf(DB), standby.urlOf(DB));
+    const fills: { n: unknown; at: number }[] = [];
+    const { createServer } = await import('node:http');
+    const target = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        // The edge after a purge: the page is fetched again at once (a cache fill).
+        void edgeRead(reader, 'wired').then((r) => {
+          fills.push({ n: r.n, at: performance.now() });
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+        });
+      });
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
+    cleanups.push(() => new Promise<void>((r) => (target.closeAllConnections(), target.close(() => r()))));
+    const p = spawnTs('origin/main.ts', {
+      DATABASE_URL: primary.urlOf(DB),
+      DATABASE_REPLICA_URLS: standby.urlOf(DB),
+      DATABASE_REPLICA_MAX_LAG_MS: String(MAX_LAG_MS),
+      DATABASE_REPLICA_CHECK_MS: '100',
+      DATABASE_SSLMODE: 'disable',
+      ORIGIN_PORT: '0',
+      LOG_LEVEL: 'warn',
+      HIBP_URL: 'off',
+      ORIGIN_RATE_LIMIT: 'false',
+      EDGE_SHARED_SECRET: SECRET,
+      PURGE_TARGET: 'edge',
+      EDGE_PURGE_URL: `http://127.0.0.1:${(target.address() as { port: number }).port}`,
+      PURGE_INTERVAL_MS: '100',
+    });
+    cleanups.push(async () => {
+      p.kill('SIGTERM');
+      await Promise.race([p.exited, sleep(10_000)]);
+      p.kill('SIGKILL');
+    });
+    const origin: Origin = { url: (await p.waitFor(/"url":"(http:\/\/[^"]+)"/, 30_000))[1]!, database: reader.database };
+    expect((await writePage(origin, 'wired', 1, true)).status).toBe(202);
+    await waitFor('the first fill', () => fills.some((f) => f.n === 1));
+    await waitFor('the reader to serve from the replica', () => replicaOf(reader).serving);
+
+    await onStandby('select pg_wal_replay_pause()');
+    try {
+      fills.length = 0;
+      const written = performance.now();
+      expect((await writePage(origin, 'wired', 2)).status).toBe(202);
+      await waitFor('the purge of the write', () => fills.length > 0, 10_000);
+      // Without the fence the purge leaves within PURGE_INTERVAL_MS and the fill reads 1 from the (still fresh enough) replica.
+      expect(fills.map((f) => f.n)).toEqual([2]);
+      expect(fills[0]!.at - written).toBeGreaterThan(MAX_LAG_MS - 500);
+    } finally {
+      await onStandby('select pg_wal_replay_resume()');
+    }
+    expect(p.stdout() + p.stderr()).not.toMatch(/"level":"fatal"|unhandled/i);
   }, 60_000);
 });
 
