@@ -122,3 +122,14 @@ describe('ReplicaRouter', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(290);
   });
 });
+
+describe('replica settings', () => {
+  it('refuse a malformed list or replicas without a primary, each with one clear line', async () => {
+    const { loadOriginConfig } = await import('../config.js');
+    const base = { DATABASE_URL: 'postgres://u@db:5432/ghee' };
+    expect(loadOriginConfig({ ...base, DATABASE_REPLICA_URLS: 'postgres://u@r1/ghee, postgres://u@r2/ghee' })).toMatchObject({ DATABASE_REPLICA_MAX_LAG_MS: 5000, DATABASE_REPLICA_CHECK_MS: 1000 });
+    expect(() => loadOriginConfig({ ...base, DATABASE_REPLICA_URLS: 'postgres://u@r1/ghee,mysql://r2' })).toThrow(/DATABASE_REPLICA_URLS.*postgres:\/\/ URLs/);
+    expect(() => loadOriginConfig({ DATABASE_REPLICA_URLS: 'postgres://u@r1/ghee' })).toThrow(/DATABASE_REPLICA_URLS.*needs DATABASE_URL/);
+    expect(() => loadOriginConfig({ ...base, DATABASE_REPLICA_MAX_LAG_MS: '10' })).toThrow(/DATABASE_REPLICA_MAX_LAG_MS/);
+  });
+});
