@@ -30,7 +30,7 @@ import { eq } from 'drizzle-orm';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SECRET = 's'.repeat(40);
-const MAX_LAG_MS = 1500;
+const MAX_LAG_MS = 2500;
 const DB = 'ghee_repl';
 
 let primary: PgCluster;
@@ -156,7 +156,7 @@ describe('read replicas', () => {
     expect((await edgeRead(reader, 'r1')).n, 'within the bound the replica answers, as of its last replay').toBe(1);
     await waitFor('the reader to see the write', async () => (await edgeRead(reader, 'r1')).n === 2, 10_000);
     const seenAfter = performance.now() - written;
-    expect(seenAfter).toBeLessThan(MAX_LAG_MS + 1000);
+    expect(seenAfter).toBeLessThan(MAX_LAG_MS + 1500);
     expect(replicaOf(reader)).toMatchObject({ serving: false });
     expect(['lagging', 'up']).toContain(replicaOf(reader).state);
     // /readyz shows it (the origin stays ready: its reads go to the primary).
@@ -221,7 +221,7 @@ describe('read replicas', () => {
       const t0 = performance.now();
       expect(await fenced.drainOnce()).toMatchObject({ failed: 0 });
       expect(fills).toEqual([3]);
-      expect(performance.now() - t0).toBeLessThan(MAX_LAG_MS + 1000);
+      expect(performance.now() - t0).toBeLessThan(MAX_LAG_MS + 1500);
     } finally {
       await onStandby('select pg_wal_replay_resume()');
     }
