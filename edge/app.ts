@@ -24,6 +24,8 @@ import { fetchFromOrigin } from './origin-proxy.js';
 import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
 import { requestUrl } from './request-info.js';
+import { chainRecord } from './request-record.js';
+import { routeClassOf } from './route-class.js';
 
 export interface Edge {
   /** The whole chain. */
@@ -57,15 +59,9 @@ export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 
     }
     const started = platform.now();
     await next();
-    platform.log('info', 'request', {
-      request_id: c.get('requestId'),
-      method: c.req.method,
-      path: requestUrl(c).pathname,
-      status: c.res.status,
-      cache: c.res.headers.get('x-cache') ?? undefined,
-      ms: platform.now() - started,
-      vcpu_ms: platform.vCpuMs?.(),
-    });
+    // The request's one record: counted and (as ACCESS_LOG / LOG_LEVEL say) logged by the platform.
+    const pathname = requestUrl(c).pathname;
+    platform.request(chainRecord(c.get('requestId'), c.req.method, pathname, routeClassOf(pathname), c.res, c.get('keyRefusal'), platform.now() - started, platform.vCpuMs?.()));
   });
 
   app.use('*', cors());

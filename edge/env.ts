@@ -32,6 +32,9 @@ export interface EdgeKey {
   scopes: readonly string[];
 }
 
+/** Why the API key middleware refused a request (the request record's `key_refusal`, edge/request-record.ts). */
+export type KeyRefusalReason = 'missing' | 'malformed' | 'unknown' | 'preview_forbidden' | 'scope_forbidden';
+
 /** The one Env type of the edge's Hono app. */
 export interface EdgeEnv {
   Bindings: {
@@ -52,5 +55,7 @@ export interface EdgeEnv {
     presented?: PresentedKey | null;
     /** The request read once by shared/content-request.ts (edge/request-info.ts readRequestOf). */
     read?: ParsedRead;
+    /** Why the API key middleware refused the request (for the request record, edge/request-record.ts). */
+    keyRefusal?: KeyRefusalReason;
   };
 }

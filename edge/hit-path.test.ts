@@ -129,6 +129,8 @@ async function startPair(config: Record<string, string>, hits: Omit<HitPathOptio
       config: { https_only: 'false', ...config },
       now: () => clock,
       log: (level, message, fields) => sink.push(normaliseLog({ level, message, ...(fields ? { fields } : {}) })),
+      // Every request's line, so both sides' lines are compared one for one.
+      accessLog: 'all',
       fastHits,
       ...(fastHits ? { hits } : {}),
     });

@@ -40,6 +40,7 @@ import { wafDecision, wafTargetVerdict, type WafTargetVerdict } from './middlewa
 import type { Platform } from './platform/port.js';
 import { mark } from './profile.js';
 import { routeClassOf } from './route-class.js';
+import { hitRecord } from './request-record.js';
 import { presentToken, type PresentedKey } from './request-info.js';
 
 type WafConfig = EdgeConfig['waf'];
@@ -288,15 +289,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       }
       const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
       const values: HitValues = { age: String(hit.age), rateLimit, allowed, requestId };
-      platform.log('info', 'request', {
-        request_id: requestId,
-        method: req.method,
-        path: target.pathname,
-        status: object.status,
-        cache: 'HIT',
-        ms: platform.now() - started,
-        vcpu_ms: platform.vCpuMs?.(),
-      });
+      platform.request(hitRecord(requestId, req.method, target.pathname, target.cls, platform.now() - started, platform.vCpuMs?.()));
       mark('cors, request id, log');
       return {
         served: true,

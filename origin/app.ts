@@ -1,6 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
+import { accessSampler, parseAccessLog } from '../shared/access-log.js';
 import { ApiError, DEFAULT_DETAIL, ERROR_STATUS, errorBody, statusToCode, type ErrorCode } from '../shared/errors.js';
 import { redactUrl } from '../shared/redact.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
@@ -21,6 +23,7 @@ import { isScimPath, SCIM_CONTENT_TYPE, scimErrorBody } from './identity/index.j
 import { orgRoutes } from './identity/routes.js';
 import { apiKeyRoutes } from './identity/routes.js';
 import { healthRoutes } from './ops/routes.js';
+import { countApiRefusal, installOriginMetrics, metricsRoutes, observeOriginRequest } from './ops/routes.js';
 import { internalRoutes } from './identity/routes.js';
 import { assetRoutes } from './content/routes.js';
 import { contentRoutes } from './content/routes.js';
@@ -68,6 +71,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   if (replicas) onWritesCommitted(ctx.database.db, (spaceId) => replicas.noteWrite(spaceId));
   // Writes never take more than half the pool from reads (origin/outbox/commit.ts).
   limitConcurrentWrites(ctx.database.db, { total: Math.max(1, Math.floor(ctx.config.DATABASE_POOL_MAX / 2)), perChain: 2 });
+  // Prometheus counters (origin/ops/metrics): this app's database for the queue gauges, the audit and captcha hooks.
+  installOriginMetrics(ctx);
+  const sampleAccess = accessSampler(parseAccessLog(ctx.config.ACCESS_LOG).every);
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {
@@ -80,8 +86,10 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
     applySecureHeaders(c.res.headers);
-    // Build the access-log line (URL parse + redaction) only when it will be written.
-    if (logger.isLevelEnabled('info')) {
+    // The route that answered, as its pattern (never the raw path): the metrics' label.
+    observeOriginRequest(routePath(c), c.req.method, c.res.status, (performance.now() - started) / 1000);
+    // Build the access-log line (URL parse + redaction) only when it will be written (LOG_LEVEL, ACCESS_LOG).
+    if (logger.isLevelEnabled('info') && sampleAccess()) {
       logger.info(
         {
           method: c.req.method,
@@ -105,6 +113,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.use('*', originRateLimit(ctx));
 
   app.route('/', healthRoutes(ctx));
+  app.route('/', metricsRoutes(ctx));
   app.route('/', internalRoutes(ctx));
   app.route('/', ssoRoutes(ctx));
   app.route('/', scimRoutes(ctx));
@@ -125,7 +134,10 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.onError((err, c) => {
     const requestId = c.get('requestId') ?? resolveRequestId(null);
     const path = c.req.path;
-    if (err instanceof ApiError) return jsonError(err.code, err.detail, requestId, err.headers, path);
+    if (err instanceof ApiError) {
+      countApiRefusal(routePath(c), err.code, err.detail);
+      return jsonError(err.code, err.detail, requestId, err.headers, path);
+    }
     if (err instanceof HTTPException && err.status < 500) {
       const code = statusToCode(err.status);
       return jsonError(code, err.message || DEFAULT_DETAIL[code], requestId, {}, path);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isAccessLog } from '../shared/access-log.js';
 import { intSetting, parseConfig } from '../shared/config.js';
 
 const port = (fallback: number) => intSetting(0, 65535, fallback, 'a port number (0 = any free port)');
@@ -18,6 +19,13 @@ export const originConfigSchema = z
     ORIGIN_HOST: z.string().default('127.0.0.1'),
     ORIGIN_PORT: port(8787),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level' }).default('info'),
+    /** Per-request access lines (info lines): off, all, or sample:<rate> (shared/access-log.ts). */
+    ACCESS_LOG: z.string().refine(isAccessLog, { message: 'must be off, all or sample:<rate> (0 < rate ≤ 1)' }).default('all'),
+    /** Prometheus metrics on a listener of their own (origin/ops/metrics): 0 = none. Bound to METRICS_HOST (loopback by default). */
+    METRICS_PORT: intSetting(0, 65535, 0, 'a port number (0 = no metrics listener)'),
+    METRICS_HOST: z.string().default('127.0.0.1'),
+    /** Bearer token for scrapes: required on the metrics listener when set, and the only way /metrics is served on the API port. */
+    METRICS_TOKEN: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
     DATABASE_URL: z
       .string()
       .regex(/^postgres(ql)?:\/\//, { message: 'must be a postgres:// URL' })

@@ -20,12 +20,15 @@ import { KeyUsageRecorder } from './identity/index.js';
 import { WebhookWorker } from './outbox/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { listen, type RunningServer } from './server.js';
+import { startMetricsListener, type RunningMetricsListener } from './ops/routes.js';
 
 export interface StartedOrigin {
   config: OriginConfig;
   database: Database;
   logger: Logger;
   server: RunningServer;
+  /** The Prometheus metrics listener (METRICS_PORT), null when it is 0. */
+  metrics: RunningMetricsListener | null;
   /** Encrypts secrets at rest (the process's, so local tooling can store secrets the app reads). */
   envelope: Envelope;
   /** Drains the purge outbox (null when PURGE_TARGET=none and no purger was attached). */
@@ -56,6 +59,8 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   // With read replicas, a purge or a webhook leaves only once they hold the write it announces (origin/db/replicas.ts fence).
   const replicas = database.replicas;
   const replicaFence = replicas ? { beforeSend: () => replicas.fence() } : {};
+  // Never on the API listener: a listener of its own, loopback by default (origin/ops/metrics).
+  const metrics = await startMetricsListener(config, logger);
   const attachPurger = (purger: Purger) => {
     if (purgeWorker) throw new Error('a purger is already attached');
     purgeWorker = new PurgeWorker({ db: database.db, purger, logger: logger.child({ job: 'purge' }), leaseMs: config.PURGE_LEASE_MS, maxDelayMs: config.PURGE_RETRY_MAX_MS, ...replicaFence });
@@ -80,6 +85,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     database,
     logger,
     server,
+    metrics,
     envelope,
     get purgeWorker() {
       return purgeWorker;
@@ -88,7 +94,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     attachPurger,
     stop: () =>
       (stopping ??= (async () => {
-        await server.close();
+        await Promise.all([server.close(), metrics?.close()]);
         // Mail queued after the last answers (password reset, sign-up) is sent before the pool closes, within the shutdown bound.
         await Promise.race([afterResponse.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS).unref())]);
         clearInterval(pruner);

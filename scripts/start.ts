@@ -13,6 +13,7 @@ import { createLogger } from '../origin/logger.js';
 import { startNodeEdge } from '../edge/node/server.js';
 import { MemoryBlocklist } from '../edge/platform/memory/blocklist.js';
 import { edgeStoresFromEnv } from '../edge/node/stores-from-env.js';
+import { edgeObservabilityFromEnv } from '../edge/node/observability-env.js';
 import { EdgePurger } from '../origin/outbox/purgers.js';
 import { ensureDemo } from './demo.js';
 import type { DemoSso } from './demo-sso.js';
@@ -51,7 +52,7 @@ const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FI
 
 const stores = edgeStoresFromEnv(env);
 const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : [];
-const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores });
+const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores, ...loadConfigOrExit(() => edgeObservabilityFromEnv(env)) });
 // Unless told otherwise, the local origin purges the local edge through its signed endpoint.
 if (originConfig.PURGE_TARGET === 'none' && !env.PURGE_TARGET) origin.attachPurger(new EdgePurger({ edgeUrl: edge.url, secret: env.EDGE_SHARED_SECRET }));
 

@@ -14,7 +14,10 @@ import type { HitPathOptions } from '../hit-path.js';
 import type { HitRequest } from '../hit-path.js';
 import type { PresentedKey } from '../request-info.js';
 import type { CountedRequest } from '../middleware/rate-limit/index.js';
+import type { RequestRecord } from '../platform/port.js';
 import { createNodePlatform, type NodePlatform, type NodePlatformOptions } from '../platform/memory/platform.js';
+import { EdgeMetrics } from './metrics.js';
+import { startEdgeMetricsListener, type MetricsListenerOptions, type RunningMetricsListener } from './metrics-listener.js';
 import { isPlainHost } from '../../shared/plain-host.js';
 import { parserErrorResponse } from '../../shared/input.js';
 
@@ -23,6 +26,10 @@ export interface RunningEdge {
   port: number;
   platform: NodePlatform;
   edge: Edge;
+  /** The Prometheus counters (null when started with `metrics: false`). */
+  metrics: EdgeMetrics | null;
+  /** The metrics listener, when `metricsListener` asked for one. */
+  metricsListener: RunningMetricsListener | null;
   close(): Promise<void>;
 }
 
@@ -167,9 +174,16 @@ export async function startNodeEdge(
     fastHits?: boolean;
     /** Hit-path options, e.g. `hashToken` to serve hits as on Fastly (tests). */
     hits?: Omit<HitPathOptions, 'config'>;
+    /** Count requests for Prometheus (default true; false for comparisons). */
+    metrics?: boolean;
+    /** Serve the counters on a listener of their own (EDGE_METRICS_PORT / _HOST / _TOKEN); none by default. */
+    metricsListener?: MetricsListenerOptions;
   },
 ): Promise<RunningEdge> {
-  const platform = createNodePlatform(opts);
+  const metrics = opts.metrics === false ? null : new EdgeMetrics();
+  const given = opts.onRequest;
+  const onRequest = metrics ? (given ? (r: RequestRecord) => (metrics.record(r), given(r)) : (r: RequestRecord) => metrics.record(r)) : given;
+  const platform = createNodePlatform({ ...opts, ...(onRequest ? { onRequest } : {}) });
   const edge = createEdge(platform, opts.hits);
   const host = opts.host ?? '127.0.0.1';
   const listener = nodeEdgeListener(edge, host, { fastHits: opts.fastHits ?? true });
@@ -189,15 +203,22 @@ export async function startNodeEdge(
     });
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsListener = metrics && opts.metricsListener ? await startEdgeMetricsListener(metrics, opts.metricsListener) : null;
   return {
     url: `http://${host}:${port}`,
     port,
     platform,
     edge,
-    close: () =>
-      new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeIdleConnections();
-      }),
+    metrics,
+    metricsListener,
+    close: async () => {
+      await Promise.all([
+        new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeIdleConnections();
+        }),
+        metricsListener?.close(),
+      ]);
+    },
   };
 }

@@ -80,6 +80,35 @@ export interface EdgeCache {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/**
+ * What the edge knows of one request once it is answered — by the hit fast path or the chain
+ * alike (edge/request-record.ts builds it). Every field is bounded or an identifier the access
+ * log already carried: never a query string, a token or a header value. On Fastly it is the
+ * one JSON line per request written to the `ghee_requests` log endpoint (README: the fields);
+ * on Node it feeds the Prometheus counters and the (sampled) access log.
+ */
+export interface RequestRecord {
+  request_id: string;
+  method: string;
+  /** The URL path without its query (the query can carry `auth_token`). */
+  path: string;
+  /** The route class (edge/route-class.ts): content, assets, internal, other. */
+  route: string;
+  status: number;
+  /** X-Cache as answered: HIT, MISS, STALE — absent when the cache was not consulted. */
+  cache?: string;
+  /** The WAF rule that blocked the request (x-waf-rule). */
+  waf_rule?: string;
+  /** Why the API key was refused: missing, malformed, unknown, preview_forbidden, scope_forbidden. */
+  key_refusal?: string;
+  /** Answered 429 by the rate limiter. */
+  rate_limited: boolean;
+  /** Milliseconds from the start of the chain (or hit path) to the answer. */
+  ms: number;
+  /** vCPU milliseconds spent (Fastly). */
+  vcpu_ms?: number;
+}
+
 /** IP blocklist (Fastly ACL `ghee_blocklist`; a JSON file on Node). */
 export interface IpBlocklist {
   /** The blocking entry (CIDR prefix) that matches `ip`, or null when the address is not blocked. */
@@ -101,6 +130,12 @@ export interface Platform {
   /** Sends a request to the origin backend (Fastly backend `origin`; ORIGIN_URL on Node). */
   fetchOrigin(request: Request, opts?: { timeoutMs?: number }): Promise<Response>;
   log(level: LogLevel, message: string, fields?: Record<string, unknown>): void;
+  /**
+   * One call per answered request (edge/request-record.ts): Fastly writes it as one JSON line
+   * to the `ghee_requests` log endpoint; Node counts it (Prometheus) and writes the access log
+   * as ACCESS_LOG and LOG_LEVEL say.
+   */
+  request(record: RequestRecord): void;
   /** Milliseconds since the epoch. */
   now(): number;
   /** vCPU milliseconds spent on this request so far, where the platform reports it (Fastly). */

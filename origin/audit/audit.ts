@@ -111,6 +111,21 @@ export function auditRowHash(r: ChainedFields): string {
   );
 }
 
+/** Told of every row `audit()` wrote (the metrics count sign-in outcomes here: origin/ops/metrics/auth.ts). */
+export type AuditListener = (event: AuditEvent) => void;
+
+const listeners = new Set<AuditListener>();
+
+/**
+ * Registers `listener`, called after each row is written (inside the caller's transaction, so a
+ * row rolled back later was still counted); returns the unregister. A listener must be cheap;
+ * what it throws is ignored.
+ */
+export function onAudit(listener: AuditListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promise<void> {
   const organizationId = event.organizationId ?? null;
   const chain = chainOf(organizationId);
@@ -149,6 +164,13 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
     };
     await t.insert(auditEvents).values({ ...row, hash: auditRowHash(row) });
   });
+  for (const listener of listeners) {
+    try {
+      listener(event);
+    } catch {
+      // a counter's failure never fails the write it counts
+    }
+  }
 }
 
 export type ChainBreakReason = 'hash' | 'link' | 'gap';

@@ -31,9 +31,15 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
   return async function apiKeyHandler(c, next) {
     const requestId = c.get('requestId');
     const presented = presentedKey(c);
-    if (!presented) return errorResponse('unauthenticated', 'Authentication credentials were not provided.', requestId);
+    if (!presented) {
+      c.set('keyRefusal', 'missing');
+      return errorResponse('unauthenticated', 'Authentication credentials were not provided.', requestId);
+    }
     const { parsed, hash } = presented;
-    if (!parsed || !hash) return errorResponse('invalid_token', 'Invalid token', requestId);
+    if (!parsed || !hash) {
+      c.set('keyRefusal', 'malformed');
+      return errorResponse('invalid_token', 'Invalid token', requestId);
+    }
     // The request as the origin will read it (shared/content-request.ts): preview is decided from it.
     const read = readRequestOf(c);
     if (!read.ok) return errorResponse(read.refusal.code, read.refusal.detail, requestId);
@@ -45,7 +51,10 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
       throw err;
     }
     const key = admit(record, parsed.kind, read.request.preview);
-    if (typeof key === 'string') return key === 'invalid_token' ? errorResponse('invalid_token', 'Invalid token', requestId) : errorResponse('forbidden', REFUSAL_DETAIL[key], requestId);
+    if (typeof key === 'string') {
+      c.set('keyRefusal', key === 'invalid_token' ? 'unknown' : key);
+      return key === 'invalid_token' ? errorResponse('invalid_token', 'Invalid token', requestId) : errorResponse('forbidden', REFUSAL_DETAIL[key], requestId);
+    }
     c.set('key', key);
     return next();
   };

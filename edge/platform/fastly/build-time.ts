@@ -73,6 +73,7 @@ export function createBuildTimePlatform(opts: { settings: Readonly<Record<string
       throw new Error('no origin at build time');
     },
     log: (level, message, fields) => void JSON.stringify({ time: new Date(now).toISOString(), level, service: 'ghee-edge', msg: message, ...fields }),
+    request: (record) => void JSON.stringify(record),
     now: () => now,
     vCpuMs: () => 0,
   };

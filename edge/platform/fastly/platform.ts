@@ -10,14 +10,30 @@ import { CoreCache, type TransactionCacheEntry } from 'fastly:cache';
 import { purgeSurrogateKey, vCpuTime } from 'fastly:compute';
 import { ConfigStore } from 'fastly:config-store';
 import { PenaltyBox, RateCounter } from 'fastly:edge-rate-limiter';
+import { Logger } from 'fastly:logger';
 import { SecretStore } from 'fastly:secret-store';
 import { decodeMeta, freshHitOf, itemMetadata } from './meta.js';
-import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, FreshHit, IpBlocklist, LogLevel, Platform, RateCounters } from '../port.js';
+import type { CacheHit, CacheTransaction, CachedObject, EdgeCache, FreshHit, IpBlocklist, LogLevel, Platform, RateCounters, RequestRecord } from '../port.js';
 
 export const CONFIG_STORE = 'ghee_config';
 export const SECRET_STORE = 'ghee_secrets';
 export const ORIGIN_BACKEND = 'origin';
 export const BLOCKLIST_ACL = 'ghee_blocklist';
+/**
+ * The named log endpoint that receives one JSON line per request (the RequestRecord of
+ * edge/platform/port.ts plus `time` and `service`): link a logging endpoint of this name to the
+ * service; the request, cache, WAF, rate-limit and key-refusal counters are derived from it.
+ */
+export const REQUEST_LOG_ENDPOINT = 'ghee_requests';
+/** Config Store key for the console's level (debug, info, warn, error, silent; default info). */
+export const LOG_LEVEL_KEY = 'log_level';
+
+const LEVEL_RANK: Readonly<Record<string, number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+/** The request line as written to the endpoint. */
+export function requestLogLine(record: RequestRecord, time: number): string {
+  return JSON.stringify({ time: new Date(time).toISOString(), service: 'ghee-edge', ...record });
+}
 
 async function readAll(stream: ReadableStream): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
@@ -126,15 +142,18 @@ export function createFastlyPlatform(): Platform {
   // Stores are opened lazily: top-level code runs at build time under Wizer.
   let config: ConfigStore | null = null;
   let secrets: SecretStore | null = null;
+  let requestLog: Logger | null = null;
+  let threshold: number | null = null;
+  const configValue = (name: string) => {
+    config ??= new ConfigStore(CONFIG_STORE);
+    return config.get(name) ?? undefined;
+  };
   return {
     name: 'fastly',
     cache: new FastlyCoreCache(),
     blocklist: new FastlyBlocklist(),
     rates: new FastlyRateCounters(),
-    config: (name) => {
-      config ??= new ConfigStore(CONFIG_STORE);
-      return config.get(name) ?? undefined;
-    },
+    config: configValue,
     secret: async (name) => {
       secrets ??= new SecretStore(SECRET_STORE);
       const entry = await secrets.get(name);
@@ -156,7 +175,15 @@ export function createFastlyPlatform(): Platform {
       return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
     },
     log: (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+      // LOG_LEVEL is the Config Store's `log_level`, read once per instance (an unknown value counts as info).
+      threshold ??= LEVEL_RANK[configValue(LOG_LEVEL_KEY) ?? 'info'] ?? LEVEL_RANK.info!;
+      if (LEVEL_RANK[level]! < threshold) return;
       console.log(JSON.stringify({ time: new Date().toISOString(), level, service: 'ghee-edge', msg: message, ...fields }));
+    },
+    // Every request, whatever the level: the endpoint is where the edge's counters come from.
+    request: (record) => {
+      requestLog ??= new Logger(REQUEST_LOG_ENDPOINT);
+      requestLog.log(requestLogLine(record, Date.now()));
     },
     now: () => Date.now(),
     vCpuMs: () => vCpuTime(),

@@ -6,9 +6,11 @@
  * part of the Fastly bundle (scripts/edge-bundle.test.ts).
  */
 import { MemoryRateCounters } from '../../../shared/memory-rates.js';
-import type { LogLevel, Platform } from '../port.js';
+import type { LogLevel, Platform, RequestRecord } from '../port.js';
 import { MemoryBlocklist, type BlocklistEntry } from './blocklist.js';
 import { MemoryCache } from './cache.js';
+import { accessSampler, parseAccessLog } from '../../../shared/access-log.js';
+import { DEFAULT_EDGE_ACCESS_LOG, levelEnabled, type EdgeLogLevel } from './logging.js';
 
 export interface NodePlatformOptions {
   /** Base URL of the origin, e.g. http://127.0.0.1:8787 */
@@ -20,6 +22,12 @@ export interface NodePlatformOptions {
   cache?: MemoryCache;
   /** Blocked prefixes (the Node twin of the Fastly ACL `ghee_blocklist`), or a file of them. */
   blocklist?: BlocklistEntry[] | MemoryBlocklist;
+  /** Lines below this level are dropped before `log` sees them (LOG_LEVEL; default info). */
+  logLevel?: EdgeLogLevel;
+  /** Which per-request lines are logged: off, all, sample:<rate> (ACCESS_LOG; default sample:0.01, edge/platform/memory/logging.ts). */
+  accessLog?: string;
+  /** Told every request's record, logged or not (the Prometheus counters, edge/node/metrics.ts). */
+  onRequest?: (record: RequestRecord) => void;
 }
 
 export type NodePlatform = Platform & { cache: MemoryCache; blocklist: MemoryBlocklist; rates: MemoryRateCounters };
@@ -27,6 +35,20 @@ export type NodePlatform = Platform & { cache: MemoryCache; blocklist: MemoryBlo
 export function createNodePlatform(opts: NodePlatformOptions): NodePlatform {
   const now = opts.now ?? (() => Date.now());
   const origin = new URL(opts.originUrl);
+  const threshold = opts.logLevel ?? 'info';
+  const sink =
+    opts.log ??
+    ((level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+      const line = JSON.stringify({ time: new Date().toISOString(), level, service: 'ghee-edge', msg: message, ...fields });
+      if (level === 'error' || level === 'warn') process.stderr.write(`${line}\n`);
+      else process.stdout.write(`${line}\n`);
+    });
+  const log = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (levelEnabled(threshold, level)) sink(level, message, fields);
+  };
+  // Access lines are info lines: none below LOG_LEVEL, and of the rest the share ACCESS_LOG names.
+  const sampled = levelEnabled(threshold, 'info') ? accessSampler(parseAccessLog(opts.accessLog ?? DEFAULT_EDGE_ACCESS_LOG).every) : () => false;
+  const onRequest = opts.onRequest;
   return {
     name: 'node',
     cache: opts.cache ?? new MemoryCache(now),
@@ -42,13 +64,11 @@ export function createNodePlatform(opts: NodePlatformOptions): NodePlatform {
       if (request.body) Object.assign(init, { body: request.body, duplex: 'half' });
       return fetch(target, init);
     },
-    log:
-      opts.log ??
-      ((level, message, fields) => {
-        const line = JSON.stringify({ time: new Date().toISOString(), level, service: 'ghee-edge', msg: message, ...fields });
-        if (level === 'error' || level === 'warn') process.stderr.write(`${line}\n`);
-        else process.stdout.write(`${line}\n`);
-      }),
+    log,
+    request: (record) => {
+      onRequest?.(record);
+      if (sampled()) sink('info', 'request', record as unknown as Record<string, unknown>);
+    },
     now,
   };
 }

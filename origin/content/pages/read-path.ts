@@ -77,6 +77,8 @@ import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson
 import { isPlainHost } from '../../../shared/plain-host.js';
 import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck, type RateLimitCheck } from '../../../shared/rate-limit.js';
 import { rateLimiterOf } from '../../http/rate-limit.js';
+import { observePageRead } from '../../http/request-metrics.js';
+import { accessSampler, parseAccessLog } from '../../../shared/access-log.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
 /** The Hono app's node:http listener (@hono/node-server's getRequestListener). */
@@ -179,6 +181,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
   /** Edge-asserted reads carry no RateLimit-* of the origin's (origin/http/rate-limit.ts). */
   const edgeTemplate = limiter.enabled ? buildTemplate(false) : template;
   const counts = { served: 0, declined: 0, queries: 0 };
+  /** ACCESS_LOG's share of this path's access lines (the chain samples its own alike). */
+  const sampleAccess = accessSampler(parseAccessLog(ctx.config.ACCESS_LOG).every);
   /** Non-plain Host values and whether node-server keeps the URL as sent with them (bounded). */
   const hostKept = new Map<string, boolean>();
 
@@ -309,7 +313,9 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     }
     headers.push('Content-Length', String(Buffer.byteLength(body)));
     ctx.keyUsage?.touch(found.key.id, now);
-    if (ctx.logger.isLevelEnabled('info')) {
+    // The chain's request histogram, under the page-read route's pattern (one observation, constant labels).
+    observePageRead((performance.now() - p.started) / 1000);
+    if (ctx.logger.isLevelEnabled('info') && sampleAccess()) {
       // The chain's line: its child logger's request_id binding, then the same fields.
       ctx.logger.info(
         {

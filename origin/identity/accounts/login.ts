@@ -27,6 +27,7 @@ import { checkSecondFactor, consumeSecondFactor, findTotpFactor, NO_SECOND_FACTO
 import { ok, refuse, type AuthDeps, type AuthRefusal, type AuthResult, type RequestActor } from '../auth-result.js';
 import { BACKOFF_FACTOR, recentFailures, recordAttempt, refuseProof } from './auth-attempts.js';
 import { verifyCaptchaSolution, type CaptchaReplayStore } from './captcha.js';
+import { CAPTCHA_CHANNEL, publish } from '../../http/signals.js';
 
 const MAX_BACKOFF_S = 15 * 60;
 
@@ -54,6 +55,7 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   if (fails.account >= identity.captchaAfter || fails.ip >= identity.captchaAfter) {
     if (!input.captcha) return refuse('captcha_required', 'Solve the captcha to continue (GET /v1/auth/captcha).');
     const verdict = await verifyCaptchaSolution(input.captcha, { hmacKey: identity.authSecret, store: captchaStore });
+    publish(CAPTCHA_CHANNEL, verdict.ok ? 'solved' : verdict.reason); // counted by origin/ops/metrics
     if (!verdict.ok) return refuse('captcha_required', 'The captcha solution is invalid, expired or already used.');
   }
   const [user] = await db

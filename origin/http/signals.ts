@@ -1,0 +1,14 @@
+/**
+ * Outcomes decided deep inside a service that the metrics (origin/ops/metrics) count, published
+ * on node:diagnostics_channel: a service publishes one line where the outcome is decided and
+ * knows nothing of who listens (nothing is done when no one does).
+ */
+import { channel } from 'node:diagnostics_channel';
+
+/** The sign-in's captcha check: 'solved', or the verifier's failure reason (origin/identity/accounts/login.ts). */
+export const CAPTCHA_CHANNEL = 'ghee:captcha';
+
+export function publish(name: string, message: string): void {
+  const ch = channel(name);
+  if (ch.hasSubscribers) ch.publish(message);
+}
