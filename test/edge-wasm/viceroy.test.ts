@@ -175,6 +175,43 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     await expectErrorShape(await fetch(`${edge.url}/v2/pages/*/home/?preview=1&auth_token=${read}`), 403, 'forbidden');
   });
 
+  it('writes one JSON line per request to the ghee_requests log endpoint, from which the counters derive (no token, no query)', async () => {
+    const read = origin.seed.keys.read;
+    const path = `/v2/pages/*/home/?levels=4&auth_token=${read}`;
+    const requestLines = () =>
+      edge
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('ghee_requests :: '))
+        .map((l) => JSON.parse(l.slice('ghee_requests :: '.length)) as Record<string, unknown>);
+    const ids = ['vic-log-miss', 'vic-log-hit', 'vic-log-waf', 'vic-log-key', 'vic-log-none'];
+    await fetch(`${edge.url}${path}`, { headers: { 'x-request-id': ids[0]! } });
+    await fetch(`${edge.url}${path}`, { headers: { 'x-request-id': ids[1]! } });
+    await fetch(`${edge.url}/v2/pages/*/home/?auth_token=${read}&q=${encodeURIComponent('1 union select password from users')}`, { headers: { 'x-request-id': ids[2]! } });
+    await fetch(`${edge.url}/v2/pages/*/home/?preview=1&auth_token=${read}`, { headers: { 'x-request-id': ids[3]! } });
+    await fetch(`${edge.url}/v2/pages/*/home/`, { headers: { 'x-request-id': ids[4]! } });
+    let lines: Record<string, unknown>[] = [];
+    for (let i = 0; i < 50 && lines.length < ids.length; i++) {
+      lines = requestLines().filter((l) => ids.includes(String(l.request_id)));
+      if (lines.length < ids.length) await new Promise((r) => setTimeout(r, 100));
+    }
+    const byId = Object.fromEntries(lines.map((l) => [String(l.request_id), l]));
+    const common = { service: 'ghee-edge', method: 'GET', path: '/v2/pages/*/home/', route: 'content' };
+    expect(byId['vic-log-miss']).toMatchObject({ ...common, status: 200, cache: 'MISS', rate_limited: false });
+    expect(byId['vic-log-hit']).toMatchObject({ ...common, status: 200, cache: 'HIT', rate_limited: false });
+    expect(byId['vic-log-waf']).toMatchObject({ ...common, status: 403, waf_rule: 'sqli-002' });
+    expect(byId['vic-log-key']).toMatchObject({ ...common, status: 403, key_refusal: 'preview_forbidden' });
+    expect(byId['vic-log-none']).toMatchObject({ ...common, status: 401, key_refusal: 'missing' });
+    for (const line of lines) {
+      expect(typeof line.time).toBe('string');
+      expect(typeof line.ms).toBe('number');
+      expect(typeof line.vcpu_ms).toBe('number');
+    }
+    const all = JSON.stringify(requestLines());
+    for (const key of Object.values(origin.seed.keys)) expect(all).not.toContain(key);
+    expect(all).not.toContain('union select');
+  });
+
   // Last: it stops the origin.
   it('soft purge then origin down: the stale copy is served (STALE), uncached reads fail in the error shape', async () => {
     const path = `/v2/pages/*/home/?locale=en&levels=2&auth_token=${origin.seed.keys.read}`;

@@ -2,8 +2,9 @@
 /**
  * The Fastly Compute implementation of the Platform port: Core Cache (transactional lookups
  * collapse concurrent misses; surrogate keys; purgeSurrogateKey), Config Store `ghee_config`,
- * Secret Store `ghee_secrets`, the static backend `origin`, and the console (which Fastly
- * streams to log tailing / Viceroy's stdout).
+ * Secret Store `ghee_secrets`, the static backend `origin`, the named log endpoint
+ * `ghee_requests` (one JSON line per request: the counters' source) and the console (which Fastly
+ * streams to log tailing / Viceroy's stdout; lines below the Config Store's `log_level` dropped).
  */
 import { Acl } from 'fastly:acl';
 import { CoreCache, type TransactionCacheEntry } from 'fastly:cache';
