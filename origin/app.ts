@@ -14,6 +14,7 @@ import { originRateLimit } from './http/rate-limit.js';
 import { canonicalReads, readRefusals, receivedUrl } from './http/content-read.js';
 import { LogTransport } from './identity/index.js';
 import { inputBoundary } from './http/input.js';
+import { requestDeadline } from './http/deadline.js';
 import { identityFromConfig } from './identity/index.js';
 import { limitConcurrentWrites, onWritesCommitted } from './outbox/index.js';
 import type { AppContext, OriginDeps } from './context.js';
@@ -102,6 +103,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
       );
     }
   });
+
+  // No request waits on a slow database past ORIGIN_REQUEST_TIMEOUT_MS: 503 + Retry-After (origin/http/deadline.ts).
+  app.use('*', requestDeadline(ctx.config.ORIGIN_REQUEST_TIMEOUT_MS));
 
   // The input boundary (origin/http/input.ts): bad paths and queries refused before routing, every JSON body checked as parsed.
   app.use('*', inputBoundary());

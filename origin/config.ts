@@ -32,6 +32,8 @@ export const originConfigSchema = z
       .optional(),
     DATABASE_POOL_MAX: intSetting(1, 200, 10),
     DATABASE_STATEMENT_TIMEOUT_MS: intSetting(100, 600_000, 15_000),
+    /** A request not answered within this is answered 503 + Retry-After (origin/http/deadline.ts): the bound when the database is slow to reach, not slow to run. */
+    ORIGIN_REQUEST_TIMEOUT_MS: intSetting(1000, 600_000, 30_000),
     DATABASE_SSLMODE: z
       .enum(['disable', 'prefer', 'require', 'verify-full'], { message: 'must be disable, prefer, require or verify-full' })
       .default('prefer'),

@@ -171,7 +171,8 @@ async function pingDb(db: Db): Promise<boolean> {
  * server unreachable, restarting or full, or the connection lost under the query. Requests
  * answer them with 503 + Retry-After and background jobs retry on their next run; anything
  * else stays an internal error.
- * - SQLSTATE class 08 (connection exception), 57P01 admin_shutdown, 57P02 crash_shutdown,
+ * - SQLSTATE class 08 (connection exception), 57014 query_canceled (statement_timeout: the
+ *   database could not serve in time), 57P01 admin_shutdown, 57P02 crash_shutdown,
  *   57P03 cannot_connect_now (starting up, shutting down, in recovery), 57P05
  *   idle_session_timeout, 53300 too_many_connections;
  * - the postgres driver's own CONNECTION_CLOSED / CONNECTION_DESTROYED / CONNECTION_ENDED /
@@ -181,7 +182,7 @@ async function pingDb(db: Db): Promise<boolean> {
  * The error may be wrapped (Drizzle's DrizzleQueryError keeps it as `cause`; a connection to a
  * name with several addresses fails with an AggregateError).
  */
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '57P05', '53300']);
+const UNAVAILABLE_SQLSTATES = new Set(['57014', '57P01', '57P02', '57P03', '57P05', '53300']);
 const UNAVAILABLE_CODES = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_DESTROYED',

@@ -79,6 +79,7 @@ import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck, t
 import { rateLimiterOf } from '../../http/rate-limit.js';
 import { observePageRead } from '../../http/request-metrics.js';
 import { accessSampler, parseAccessLog } from '../../../shared/access-log.js';
+import { markArrival, withinDeadline } from '../../http/deadline.js';
 
 type Listener = (incoming: IncomingMessage, outgoing: ServerResponse) => void;
 /** The Hono app's node:http listener (@hono/node-server's getRequestListener). */
@@ -397,6 +398,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     } catch (err) {
       lookup = Promise.reject(err);
     }
+    // Still unanswered when its oldest read reaches the request deadline: declined, and the chain answers 503 at once (origin/http/deadline.ts).
+    lookup = withinDeadline(lookup, Math.min(...chunk.map((p) => p.started)) + ctx.config.ORIGIN_REQUEST_TIMEOUT_MS - performance.now());
     lookup.then(
       (found) => {
         for (let i = 0; i < chunk.length; i++) answer(chunk[i]!, found[i] ?? null, now);
@@ -412,6 +415,7 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     listener(chain) {
       return (incoming, outgoing) => {
         const started = performance.now();
+        markArrival(incoming, started);
         const decline = () => {
           counts.declined++;
           void chain(incoming, outgoing);
