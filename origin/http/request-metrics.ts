@@ -35,7 +35,15 @@ export function routeLabel(pattern: string): string {
   return pattern === '' || pattern === '*' || pattern === '/*' ? 'other' : pattern;
 }
 
+let enabled = true;
+
+/** Off only for comparisons (bench/metrics-overhead.ts measures the origin with and without): the observations become no-ops. */
+export function setRequestMetricsEnabled(on: boolean): void {
+  enabled = on;
+}
+
 export function observeRequest(pattern: string, method: string, status: number, seconds: number): void {
+  if (!enabled) return;
   httpRequestDuration.observe({ route: routeLabel(pattern), method: METHODS.has(method) ? method : 'other', status_class: statusClass(status) }, seconds);
 }
 
@@ -45,5 +53,6 @@ const PAGE_READ_LABELS = { route: PAGE_READ_ROUTE, method: 'GET', status_class: 
 
 /** A page read answered by the fast read path (always a GET answered 200): one histogram observation. */
 export function observePageRead(seconds: number): void {
+  if (!enabled) return;
   httpRequestDuration.observe(PAGE_READ_LABELS, seconds);
 }
