@@ -212,7 +212,7 @@ beforeAll(async () => {
     BACKUP_REPO2_S3_CA_FILE: certFile,
     BACKUP_REPO2_CIPHER_PASS: PASS2,
     BACKUP_ARCHIVE_QUEUE_MAX: '48MB',
-    BACKUP_IO_TIMEOUT_S: '10',
+    BACKUP_IO_TIMEOUT_S: '1',
     BACKUP_PROCESS_MAX: '2',
   };
   sourceUrl = env.DATABASE_URL!;
@@ -397,6 +397,106 @@ describe('pgBackRest backups: two encrypted repositories, WAL archiving, verify,
       expect(row!.metadata.outcome).toMatch(/drill failed: 1 mismatch/);
     } finally {
       await db.end();
+    }
+  }, 240_000);
+  it('repo2 unreachable under write load: writes stay acknowledged, pg_wal stays bounded, status reports the gap, archiving catches up when it returns', async () => {
+    const db = sql();
+    const MB = 1048576;
+    const walBytes = async () => Number((await db<{ b: string }[]>`select coalesce(sum(size), 0) as b from pg_ls_waldir()`)[0]!.b);
+    try {
+      await stopS3();
+      let acked = 0;
+      let slowest = 0;
+      let segments = 0;
+      let afterDrop = -1;
+      let statusDuringOutage: Awaited<ReturnType<typeof backup>> | null = null;
+      const deadline = Date.now() + 120_000;
+      const outageStarted = Date.now();
+      // One 16 MB segment per iteration (insert + pg_switch_wal) until pgBackRest has dropped the queue, then as many again.
+      while (afterDrop < 30) {
+        const t0 = Date.now();
+        await db`insert into drill_notes (body, batch) select 'outage ' || ${segments} || '/' || g, 'outage' from generate_series(1, 20) g`;
+        slowest = Math.max(slowest, Date.now() - t0);
+        acked += 20;
+        await db`select pg_switch_wal()`;
+        segments += 1;
+        if (segments === 4) statusDuringOutage = await backup(['status', '--json']);
+        if (afterDrop >= 0) afterDrop += 1;
+        else if (/dropped WAL file/.test(await cluster.log())) afterDrop = 0;
+        if (Date.now() > deadline) throw new Error(`pgBackRest never dropped the queue (${segments} segments written)`);
+        await sleep(500);
+      }
+      expect(slowest, 'a write waited on the archive').toBeLessThan(3000);
+      const [n] = await db<{ n: string }[]>`select count(*) as n from drill_notes where batch = 'outage'`;
+      expect(Number(n!.n)).toBe(acked);
+      // Bounded: pgBackRest drops the whole queue each time a push attempt finds it over archive-push-queue-max, so
+      // pg_wal holds at most the queue (48 MB) + what checkpoints keep (2 × max_wal_size) + the WAL written during
+      // one failed push attempt (its duration, from pgBackRest's log) — a bound that does not grow with the outage.
+      await sleep(2000);
+      await db`checkpoint`;
+      await db`select pg_switch_wal()`;
+      await db`checkpoint`;
+      const wal = await walBytes();
+      const attempts = [...readFileSync(join(env.BACKUP_LOG_PATH!, 'ghee-archive-push-async.log'), 'utf8').matchAll(/archive-push:async command end: .*\((\d+)ms\)/g)].map((m) => Number(m[1]));
+      const longestAttempt = Math.max(...attempts);
+      const segmentsPerAttempt = Math.ceil(longestAttempt / ((Date.now() - outageStarted) / segments)) + 1;
+      const bound = (48 + 2 * 64 + (segmentsPerAttempt + 2) * 16) * MB;
+      expect(segments * 16 * MB, 'the outage wrote more WAL than the bound').toBeGreaterThan(bound);
+      expect(wal, `pg_wal holds ${Math.round(wal / MB)} MB after ${segments} segments (bound ${bound / MB} MB)`).toBeLessThanOrEqual(bound);
+      const during = JSON.parse(statusDuringOutage!.stdout) as { archiveGap: boolean; reposBehind: number[] };
+      expect(statusDuringOutage!.code).toBe(1);
+      expect(during.archiveGap).toBe(true);
+
+      await startS3();
+      const until = Date.now() + 90_000;
+      for (;;) {
+        await db`insert into drill_notes (body, batch) values ('after outage', 'after-outage')`;
+        const archived = await waitArchived(db, 60_000);
+        const st = await backup(['status', '--json']);
+        const parsed = JSON.parse(st.stdout) as { archiveGap: boolean; archiver: { lastArchivedWal: string } };
+        if (!parsed.archiveGap && parsed.archiver.lastArchivedWal >= archived) break;
+        if (Date.now() > until) throw new Error(`archiving did not catch up: ${st.stdout}`);
+        await sleep(1000);
+      }
+      const text = await backup(['status']);
+      expect(text.stdout).toMatch(/WAL archiving: ok/);
+      expect(text.stdout).not.toMatch(/ARCHIVE GAP|BEHIND/);
+    } finally {
+      await db.end();
+      if (!s3) await startS3();
+    }
+  }, 300_000);
+
+  it('restores from repo2 alone after repo1 is deleted, with every committed row', async () => {
+    // A new backup after the outage (the dropped WAL left a gap only a backup closes), then more writes, archived.
+    const r = await backup(['run', '--type', 'incr']);
+    expect(r.code, r.stderr).toBe(0);
+    const db = sql();
+    let expected: number;
+    try {
+      await db`insert into drill_notes (body, batch) select 'final ' || g, 'final' from generate_series(1, 25) g`;
+      await waitArchived(db);
+      expected = Number((await db<{ n: string }[]>`select count(*) as n from drill_notes`)[0]!.n);
+    } finally {
+      await db.end();
+    }
+    rmSync(env.BACKUP_REPO1_PATH!, { recursive: true, force: true });
+    const dir = ownedDir(mkdtempSync(join(tmpdir(), 'ghee-repo2-')));
+    try {
+      const restore = await backup(['restore', '--latest', '--repo', '2', '--to', join(dir, 'data')]);
+      expect(restore.code, restore.stderr).toBe(0);
+      expect(restore.stderr).toMatch(/repo2: restore backup set/);
+      const restored = await startRestored(dir, 'ghee_src');
+      try {
+        const [n] = await restored.db<{ n: string }[]>`select count(*) as n from drill_notes`;
+        expect(Number(n!.n)).toBe(expected);
+        const [f] = await restored.db<{ n: string }[]>`select count(*) as n from drill_notes where batch = 'final'`;
+        expect(Number(f!.n)).toBe(25);
+      } finally {
+        await restored.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 240_000);
 });

@@ -173,7 +173,7 @@ async function runPostgres(cmd: Exclude<Parsed, { command: 'help' }>, s: BackupS
       const r = await status(s, databaseUrl, now);
       if (cmd.json)
         io.out(
-          `${JSON.stringify({ lastSuccessAt: r.freshness.lastSuccessAt?.toISOString() ?? null, ageSeconds: r.freshness.ageSeconds, stale: r.freshness.stale, lastVerifyFailed: r.freshness.lastVerifyFailed, archiveGap: r.archiveGap, archiver: r.archiver })}\n`,
+          `${JSON.stringify({ lastSuccessAt: r.freshness.lastSuccessAt?.toISOString() ?? null, ageSeconds: r.freshness.ageSeconds, stale: r.freshness.stale, lastVerifyFailed: r.freshness.lastVerifyFailed, archiveGap: r.archiveGap, reposBehind: r.behind, archiver: r.archiver })}\n`,
         );
       else io.out(`${r.lines.join('\n')}\n`);
       return { code: r.freshness.stale || r.archiveGap ? 1 : 0, outcome: `${r.freshness.stale ? 'stale' : 'fresh'}${r.archiveGap ? ', archive gap' : ''}` };

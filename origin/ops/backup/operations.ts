@@ -41,8 +41,13 @@ export function writeConfig(s: BackupSettings): void {
   writePgbackrestConfig(s, toolOwner(s));
 }
 
-/** Creates the stanza on both repositories (idempotent). */
+/** Creates the stanza on the repositories that lack it (stanza-create takes the archive lock: skipped when every repository has it). */
 export async function prepare(s: BackupSettings, progress: Progress): Promise<void> {
+  const r = await pgbackrest(s, 'info', ['--output=json']);
+  if (r.code === 0) {
+    const i = parseInfo(r.stdout, s.BACKUP_STANZA);
+    if (i.repos.length === REPOS.length && i.repos.every((repo) => repo.code === 0)) return;
+  }
   check(await pgbackrest(s, 'stanza-create', ['--log-level-console=info'], { onLine: progressOf(progress) }), 'stanza-create');
 }
 
@@ -137,19 +142,22 @@ export async function restore(
   progress: Progress,
 ): Promise<{ seconds: number }> {
   const started = Date.now();
-  const args = ['--log-level-console=info', '--target-action=promote'];
+  const args = ['--log-level-console=info'];
   if (opts.pgData) args.push(`--pg1-path=${opts.pgData}`);
   if (opts.repo) args.push(`--repo=${opts.repo}`);
   if (opts.delta) args.push('--delta');
-  if (opts.target) args.push('--type=time', `--target=${opts.target.toISOString().replace('T', ' ').replace('Z', '+00')}`);
-  else if (opts.targetName) args.push('--type=name', `--target=${opts.targetName}`);
-  else if (opts.immediate) args.push('--type=immediate');
+  if (opts.target) args.push('--type=time', `--target=${opts.target.toISOString().replace('T', ' ').replace('Z', '+00')}`, '--target-action=promote');
+  else if (opts.targetName) args.push('--type=name', `--target=${opts.targetName}`, '--target-action=promote');
+  else if (opts.immediate) args.push('--type=immediate', '--target-action=promote');
   else args.push('--type=default');
   if (opts.pgData && opts.pgData !== s.BACKUP_PG_DATA) args.push('--archive-mode=off');
   progress(`restoring ${opts.target ? `to ${opts.target.toISOString()}` : opts.targetName ? `to restore point ${opts.targetName}` : opts.immediate ? 'the latest backup (to its consistency point)' : 'the latest backup and all archived WAL'}${opts.repo ? ` from repo${opts.repo}` : ''} into ${opts.pgData ?? s.BACKUP_PG_DATA}…`);
   check(await pgbackrest(s, 'restore', args, { onLine: progressOf(progress) }), 'restore');
   return { seconds: (Date.now() - started) / 1000 };
 }
+
+/** A WAL segment file name (timeline, log, segment: 24 hex digits); names of one timeline sort in WAL order. */
+const SEGMENT = /^[0-9A-F]{24}$/;
 
 export interface ArchiverState {
   archivedCount: number;
@@ -192,6 +200,8 @@ export interface BackupStatus {
   archiver: ArchiverState | null;
   /** Archiving is failing now (the last failure is newer than the last success), or segments are waiting. */
   archiveGap: boolean;
+  /** Repositories whose WAL is behind the source's archived WAL (or that do not answer). */
+  behind: number[];
   lines: string[];
 }
 
@@ -206,7 +216,16 @@ export async function status(s: BackupSettings, databaseUrl: string | undefined,
   const freshness = backupFreshness(i, verify, now, s.BACKUP_STALE_AFTER_H);
   const archiver = databaseUrl ? await archiverState(databaseUrl).catch(() => null) : null;
   const failing = archiver !== null && archiver.lastFailedAt !== null && (archiver.lastArchivedAt === null || archiver.lastFailedAt > archiver.lastArchivedAt);
-  const archiveGap = failing || (archiver !== null && archiver.pending > 1);
+  // A repository behind what Postgres counts as archived (pgBackRest dropped its queue while the repository was unreachable), or not answering.
+  const behind = i.repos
+    .filter((r) => {
+      if (r.code !== 0) return true;
+      const max = i.archives.find((a) => a.repo === r.key)?.max ?? null;
+      const last = archiver?.lastArchivedWal ?? null;
+      return last !== null && SEGMENT.test(last) && (max === null || max < last);
+    })
+    .map((r) => r.key);
+  const archiveGap = failing || (archiver !== null && archiver.pending > 1) || behind.length > 0;
   const lines = [
     `stanza ${s.BACKUP_STANZA}: ${i.status.message}`,
     ...i.repos.map((r) => `repo${r.key}: ${r.message}; newest WAL ${i.archives.find((a) => a.repo === r.key)?.max ?? 'none'}; ${i.backups.filter((b) => b.repo === r.key && !b.error).length} backup(s)`),
@@ -219,6 +238,7 @@ export async function status(s: BackupSettings, databaseUrl: string | undefined,
       : 'WAL archiving: unknown (DATABASE_URL unset or unreachable)',
     freshness.stale ? 'STALE: no good backup within the last ' + s.BACKUP_STALE_AFTER_H + ' h, or the last verify failed' : 'fresh',
   ];
+  for (const repo of behind) lines.push(`repo${repo}: BEHIND — its newest WAL is older than the last segment Postgres archived, or it does not answer`);
   if (archiveGap) lines.push('ARCHIVE GAP: WAL is not reaching every repository (point-in-time recovery past the last archived segment is not possible until it catches up, or until the next backup if pgBackRest dropped the queue)');
-  return { freshness, info: i, archiver, archiveGap, lines };
+  return { freshness, info: i, archiver, archiveGap, behind, lines };
 }

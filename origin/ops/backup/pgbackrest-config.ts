@@ -33,7 +33,8 @@ export function renderPgbackrestConfig(s: BackupSettings): string {
     'start-fast=y',
     'archive-async=y',
     `archive-push-queue-max=${s.BACKUP_ARCHIVE_QUEUE_MAX}`,
-    `archive-timeout=${s.BACKUP_IO_TIMEOUT_S}`,
+    // How long archive-push waits for the asynchronous push, and a backup for its WAL to be archived.
+    `archive-timeout=${Math.max(s.BACKUP_IO_TIMEOUT_S, 60)}`,
     `io-timeout=${s.BACKUP_IO_TIMEOUT_S}`,
     `db-timeout=${Math.max(s.BACKUP_IO_TIMEOUT_S, 60) * 30}`,
     `protocol-timeout=${Math.max(s.BACKUP_IO_TIMEOUT_S, 60) * 30 + 30}`,

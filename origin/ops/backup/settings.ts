@@ -68,8 +68,13 @@ export const backupSettingsSchema = z
     BACKUP_PROCESS_MAX: int(1, 32, 2),
     /** Asynchronous archiving: the most WAL queued for a repository that cannot be reached before pgBackRest drops it (pg_wal stays bounded; the gap is reported). */
     BACKUP_ARCHIVE_QUEUE_MAX: size('1GB'),
-    /** Seconds a repository operation may take before it fails (archive-push, S3 I/O). */
-    BACKUP_IO_TIMEOUT_S: int(5, 3600, 60),
+    /**
+     * Seconds of silence before a repository read or write fails (pgBackRest io-timeout; also how
+     * long archive-push waits for the asynchronous push). While repo2 is unreachable, one failed
+     * push attempt takes several of these (pgBackRest retries its info files), and pg_wal grows
+     * by the WAL written meanwhile before the queue is dropped: keep it short.
+     */
+    BACKUP_IO_TIMEOUT_S: int(1, 3600, 30),
     /** postgresql.conf archive_timeout: the RPO bound in seconds. */
     BACKUP_ARCHIVE_TIMEOUT_S: int(1, 3600, 60),
 
