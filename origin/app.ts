@@ -25,6 +25,7 @@ import { orgRoutes } from './identity/routes.js';
 import { apiKeyRoutes } from './identity/routes.js';
 import { healthRoutes } from './ops/routes.js';
 import { countApiRefusal, installOriginMetrics, metricsRoutes, observeOriginRequest } from './ops/routes.js';
+import { installSecurityOps, securityRoutes, threatListedRequests } from './ops/routes.js';
 import { internalRoutes } from './identity/routes.js';
 import { assetRoutes } from './content/routes.js';
 import { contentRoutes } from './content/routes.js';
@@ -74,6 +75,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   limitConcurrentWrites(ctx.database.db, { total: Math.max(1, Math.floor(ctx.config.DATABASE_POOL_MAX / 2)), perChain: 2 });
   // Prometheus counters (origin/ops/metrics): this app's database for the queue gauges, the audit and captcha hooks.
   installOriginMetrics(ctx);
+  // The security rules engine (origin/ops/security): audit rows, credential use and threat-list facts, evaluated as they happen.
+  installSecurityOps(ctx);
   const sampleAccess = accessSampler(parseAccessLog(ctx.config.ACCESS_LOG).every);
   const app = new Hono<OriginEnv>({ strict: false });
 
@@ -107,6 +110,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   // No request waits on a slow database past ORIGIN_REQUEST_TIMEOUT_MS: 503 + Retry-After (origin/http/deadline.ts).
   app.use('*', requestDeadline(ctx.config.ORIGIN_REQUEST_TIMEOUT_MS));
 
+  // A request from a threat-listed address that reached the origin raises a security event (origin/ops/security).
+  app.use('*', threatListedRequests(ctx));
+
   // The input boundary (origin/http/input.ts): bad paths and queries refused before routing, every JSON body checked as parsed.
   app.use('*', inputBoundary());
 
@@ -123,6 +129,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', scimRoutes(ctx));
   app.route('/', authRoutes(ctx));
   app.route('/', orgRoutes(ctx));
+  app.route('/', securityRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', assetRoutes(ctx));
   app.route('/', pageWriteRoutes(ctx));

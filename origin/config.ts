@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isAccessLog } from '../shared/access-log.js';
-import { intSetting, parseConfig } from '../shared/config.js';
+import { intSetting, jsonSetting, parseConfig } from '../shared/config.js';
 
 const port = (fallback: number) => intSetting(0, 65535, fallback, 'a port number (0 = any free port)');
 /** `true`/`false` (or 1/0); unset = the setting's NODE_ENV-dependent default (origin/http/rate-limit.ts). */
@@ -138,6 +138,31 @@ export const originConfigSchema = z
       .regex(/^smtps?:\/\//, { message: 'must be an smtp:// or smtps:// URL' })
       .optional(),
     MAIL_FROM: z.string().default('ghee <no-reply@localhost>'),
+    // --- security operations (origin/ops/security) ----------------------------------------------
+    /** Overrides of the detection rules' defaults: `{"login_failures_ip":{"threshold":50,"windowMinutes":10}}` (rule names checked at start). */
+    SECURITY_THRESHOLDS: jsonSetting(z.record(z.string(), z.strictObject({ threshold: z.number().int().min(1).max(1_000_000).optional(), windowMinutes: z.number().gt(0).max(10_080).optional() }), { message: 'must map rule names to { threshold, windowMinutes }' })),
+    /** How often open security events are resolved once their window passed, and the rules' memory swept. */
+    SECURITY_INTERVAL_MS: intSetting(50, 3_600_000, 30_000),
+    /** How often every audit chain is verified (a broken chain raises a critical event); 0 = never. */
+    SECURITY_AUDIT_VERIFY_MS: intSetting(0, 86_400_000, 3_600_000),
+    /** PagerDuty Events API v2: base URL and the integration's routing key (a secret; unset = no PagerDuty alerts). */
+    PAGERDUTY_URL: z.string().url({ message: 'must be a URL' }).default('https://events.pagerduty.com'),
+    PAGERDUTY_ROUTING_KEY: z.string().regex(/^[A-Za-z0-9]{20,64}$/, { message: 'must be a PagerDuty integration (routing) key' }).optional(),
+    /** The lowest severity paged (info, low, medium, high, critical). */
+    PAGERDUTY_MIN_SEVERITY: z.enum(['info', 'low', 'medium', 'high', 'critical'], { message: 'must be info, low, medium, high or critical' }).default('medium'),
+    /** A receiver of every security event (raised and resolved), signed with SECURITY_WEBHOOK_SECRET like content webhooks. */
+    SECURITY_WEBHOOK_URL: z.string().url({ message: 'must be a URL' }).optional(),
+    SECURITY_WEBHOOK_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    ALERT_INTERVAL_MS: intSetting(50, 600_000, 2000),
+    ALERT_RETRY_MAX_MS: intSetting(100, 86_400_000, 300_000),
+    /** The threat list (one address or CIDR prefix per line): a URL or a file, synced every THREAT_SYNC_INTERVAL_MS. */
+    THREAT_LIST_URL: z.string().url({ message: 'must be a URL' }).optional(),
+    THREAT_LIST_FILE: z.string().optional(),
+    THREAT_SYNC_INTERVAL_MS: intSetting(1000, 604_800_000, 3_600_000),
+    /** The Fastly Compute ACL the edge blocks from (ghee_blocklist), synced with FASTLY_API_TOKEN. */
+    FASTLY_ACL_ID: z.string().regex(/^[A-Za-z0-9]{1,64}$/, { message: 'must be a Fastly ACL id' }).optional(),
+    /** The Node edge twin's blocklist file the sync writes (MemoryBlocklist's format). */
+    EDGE_BLOCKLIST_FILE: z.string().optional(),
     // --- origin rate limits and edge-only reads (origin/http/rate-limit.ts) -------------------
     /** Per-key and per-IP limits at the origin, in this instance's memory. Unset: on in production, off otherwise. */
     ORIGIN_RATE_LIMIT: onOff(),
@@ -173,6 +198,8 @@ export const originConfigSchema = z
       if (!c.FASTLY_SERVICE_ID) ctx.addIssue({ code: 'custom', path: ['FASTLY_SERVICE_ID'], message: 'is required when PURGE_TARGET=fastly' });
       if (!c.FASTLY_API_TOKEN) ctx.addIssue({ code: 'custom', path: ['FASTLY_API_TOKEN'], message: 'is required when PURGE_TARGET=fastly' });
     }
+    if (c.SECURITY_WEBHOOK_URL && !c.SECURITY_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['SECURITY_WEBHOOK_SECRET'], message: 'is required with SECURITY_WEBHOOK_URL (it signs the alerts)' });
+    if (c.FASTLY_ACL_ID && !c.FASTLY_API_TOKEN) ctx.addIssue({ code: 'custom', path: ['FASTLY_API_TOKEN'], message: 'is required with FASTLY_ACL_ID (the threat-list sync)' });
     if (c.ORIGIN_REQUIRE_EDGE === true && !c.EDGE_SHARED_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required when ORIGIN_REQUIRE_EDGE is on (it verifies the edge assertions)' });
     }

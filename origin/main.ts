@@ -15,12 +15,14 @@ import { logRunFailure } from './jobs/periodic.js';
 import { Scheduler } from './content/index.js';
 import { SmtpTransport } from './identity/index.js';
 import { AfterResponseQueue } from './identity/index.js';
+import { LogTransport } from './identity/index.js';
 import { pruneAttempts } from './identity/index.js';
 import { KeyUsageRecorder } from './identity/index.js';
 import { WebhookWorker } from './outbox/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { listen, type RunningServer } from './server.js';
 import { startMetricsListener, type RunningMetricsListener } from './ops/routes.js';
+import { AlertWorker, backupFreshnessNow, loadBackupSettings, SecurityJobs, securityEngineOf } from './ops/index.js';
 
 export interface StartedOrigin {
   config: OriginConfig;
@@ -68,6 +70,29 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   };
   const configured = createPurger(config);
   if (configured) attachPurger(configured);
+  // Security operations (origin/ops/security): the alert outbox drained to PagerDuty / the security webhook / mail, and the periodic checks.
+  const alertWorker = new AlertWorker({
+    db: database.db,
+    logger: logger.child({ job: 'alerts' }),
+    maxDelayMs: config.ALERT_RETRY_MAX_MS,
+    channels: {
+      ...(config.PAGERDUTY_ROUTING_KEY ? { pagerDuty: { url: config.PAGERDUTY_URL, routingKey: config.PAGERDUTY_ROUTING_KEY } } : {}),
+      ...(config.SECURITY_WEBHOOK_URL && config.SECURITY_WEBHOOK_SECRET ? { webhook: { url: config.SECURITY_WEBHOOK_URL, secret: config.SECURITY_WEBHOOK_SECRET, allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK } } : {}),
+      // Without SMTP_URL mail is logged (as the app's is): never lost, never sent.
+      mail: mail ?? new LogTransport({ logger: logger.child({ job: 'alerts' }), logLinks: false }),
+    },
+  });
+  alertWorker.start(config.ALERT_INTERVAL_MS);
+  const securityEngine = securityEngineOf(database.db)!;
+  securityEngine.onAlertsQueued = () => alertWorker.kick();
+  const securityJobs = new SecurityJobs({
+    db: database.db,
+    engine: securityEngine,
+    config,
+    logger: logger.child({ job: 'security' }),
+    ...(process.env.BACKUP_PG_DATA ? { backupFreshness: () => backupFreshnessNow(loadBackupSettings()) } : {}),
+  });
+  securityJobs.start();
   const webhookWorker = new WebhookWorker({ db: database.db, envelope, logger: logger.child({ job: 'webhooks' }), allowLoopback: config.WEBHOOK_ALLOW_LOOPBACK, ...replicaFence });
   webhookWorker.start(config.WEBHOOK_INTERVAL_MS);
   const scheduler = new Scheduler({ db: database.db, logger: logger.child({ job: 'scheduler' }), onPurgeQueued: () => purgeWorker?.kick() });
@@ -98,7 +123,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
         // Mail queued after the last answers (password reset, sign-up) is sent before the pool closes, within the shutdown bound.
         await Promise.race([afterResponse.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS).unref())]);
         clearInterval(pruner);
-        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop()]);
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop()]);
         await database.close();
       })()),
   };

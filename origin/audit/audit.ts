@@ -111,8 +111,11 @@ export function auditRowHash(r: ChainedFields): string {
   );
 }
 
-/** Told of every row `audit()` wrote (the metrics count sign-in outcomes here: origin/ops/metrics/auth.ts). */
-export type AuditListener = (event: AuditEvent) => void;
+/**
+ * Told of every row `audit()` wrote, with who wrote it (the metrics count sign-in outcomes here:
+ * origin/ops/metrics/auth.ts; the security rules engine evaluates it: origin/ops/security).
+ */
+export type AuditListener = (event: AuditEvent, actor: AuditActor) => void;
 
 const listeners = new Set<AuditListener>();
 
@@ -166,7 +169,7 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
   });
   for (const listener of listeners) {
     try {
-      listener(event);
+      listener(event, actor);
     } catch {
       // a counter's failure never fails the write it counts
     }

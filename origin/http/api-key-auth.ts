@@ -4,6 +4,7 @@ import type { OriginEnv } from '../env.js';
 import { authenticate, credentialRequest, keyPrincipal, refusalError, type Authentication } from './authenticate.js';
 import { receivedUrl } from './content-read.js';
 import { findActiveKeyByHash, type ActiveKey } from '../identity/index.js';
+import { CREDENTIAL_USE_CHANNEL, publish } from './signals.js';
 
 const decided = new WeakMap<Request, Authentication>();
 
@@ -38,6 +39,8 @@ export function authenticationOrThrow(ctx: AppContext, c: Context<OriginEnv>, no
   if (auth.clientIp) c.set('clientIp', auth.clientIp);
   c.set('principal', auth.principal);
   ctx.keyUsage?.touch(auth.principal.keyId, now);
+  // The security rules engine learns the networks each key is used from (origin/ops/security).
+  publish(CREDENTIAL_USE_CHANNEL, { kind: 'api_key', subjectId: auth.principal.keyId, organizationId: auth.principal.organizationId, ip: c.get('clientIp') });
   return null;
 }
 
@@ -48,6 +51,7 @@ export function acceptKey(ctx: AppContext, c: Context<OriginEnv>, found: Omit<Ac
   c.set('principal', principal);
   // Last-used times are batched (origin/identity/keys/key-usage.ts): noted in memory, written per interval.
   ctx.keyUsage?.touch(principal.keyId, now);
+  publish(CREDENTIAL_USE_CHANNEL, { kind: 'api_key', subjectId: principal.keyId, organizationId: principal.organizationId, ip: c.get('clientIp') });
 }
 
 /** Looks a directly presented key up (active: not revoked, not expired) and sets the principal. */

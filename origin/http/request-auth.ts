@@ -5,6 +5,7 @@ import type { OriginEnv } from '../env.js';
 import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from '../identity/index.js';
 import { credentialRequest, offersKey } from './authenticate.js';
 import { apiKeyAuth } from './api-key-auth.js';
+import { CREDENTIAL_USE_CHANNEL, publish } from './signals.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -30,6 +31,8 @@ export function authenticate(ctx: AppContext, opts: { optional?: boolean } = {})
           throw new ApiError('csrf_failed', 'Missing or invalid CSRF token.');
         }
         c.set('user', { userId: session.userId, sessionId: session.sessionId, email: session.email, tokenHash: session.tokenHash, hasTotp: session.hasTotp });
+        // The security rules engine learns the networks each member signs in from (origin/ops/security).
+        publish(CREDENTIAL_USE_CHANNEL, { kind: 'session', subjectId: session.userId, organizationId: null, ip: c.get('clientIp') });
         return next();
       }
       if (!opts.optional) throw new ApiError('unauthenticated', 'Your session has expired: sign in again.');

@@ -8,7 +8,13 @@ import { channel } from 'node:diagnostics_channel';
 /** The sign-in's captcha check: 'solved', or the verifier's failure reason (origin/identity/accounts/login.ts). */
 export const CAPTCHA_CHANNEL = 'ghee:captcha';
 
-export function publish(name: string, message: string): void {
+/** An outgoing target refused because it resolves to a threat-listed address (origin/net/ssrf.ts): `{ host, prefix }`. */
+export const THREAT_OUTBOUND_CHANNEL = 'ghee:threat-outbound';
+
+/** A session or API key authenticated (origin/http/request-auth.ts, api-key-auth.ts): `{ kind, subjectId, organizationId, ip }`. */
+export const CREDENTIAL_USE_CHANNEL = 'ghee:credential-use';
+
+export function publish(name: string, message: unknown): void {
   const ch = channel(name);
   if (ch.hasSubscribers) ch.publish(message);
 }

@@ -14,6 +14,9 @@
  *    IPv6 transition ranges that embed an IPv4 address (NAT64, 6to4, Teredo, IPv4-compatible),
  *    which could otherwise smuggle a private IPv4 address past the check.
  *
+ * Threat-listed addresses (the imported threat list, origin/ops/security/threats.ts) are refused
+ * too, whatever their range, and the refusal raises a security event.
+ *
  * If ANY resolved address is refused the target is refused: a name answering one public and
  * one private address must not be reachable by luck of the resolver's order.
  *
@@ -29,6 +32,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
+import { publish, THREAT_OUTBOUND_CHANNEL } from '../http/signals.js';
 
 export type HostLookup = (host: string) => Promise<string[]>;
 
@@ -112,6 +116,22 @@ export function isAllowedAddress(addr: Address, allowLoopback: boolean): boolean
   return range === 'unicast' || (allowLoopback && range === 'loopback');
 }
 
+/** The matching threat-list prefix of an address, or null (origin/ops/security keeps the list). */
+export type ThreatLookup = (address: string) => string | null;
+
+let threatLookup: ThreatLookup | null = null;
+
+/**
+ * Sets (null: clears) the process's threat list: a target any of whose addresses it lists is
+ * refused like a private one, and the refusal is published on THREAT_OUTBOUND_CHANNEL
+ * (`{ host, prefix }`, never the URL's path or query) for the rules engine.
+ */
+export function setThreatLookup(lookup: ThreatLookup | null): void {
+  threatLookup = lookup;
+}
+
+export const THREAT_LISTED_REASON = 'target resolves to a threat-listed address';
+
 function refuse(reason: string): TargetCheck {
   return { ok: false, reason };
 }
@@ -162,6 +182,11 @@ export async function checkOutboundTarget(url: string, opts: TargetCheckOptions)
     }
     if (range !== 'loopback') allLoopback = false;
     const canonical = addr.toString();
+    const listed = threatLookup?.(canonical) ?? null;
+    if (listed !== null) {
+      publish(THREAT_OUTBOUND_CHANNEL, { host, prefix: listed });
+      return refuse(THREAT_LISTED_REASON);
+    }
     if (!addresses.includes(canonical)) addresses.push(canonical);
   }
   if (parsed.protocol === 'http:' && !allLoopback) return refuse('URL must use https');

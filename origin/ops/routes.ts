@@ -10,3 +10,4 @@ export { countApiRefusal, observeOriginRequest } from './metrics/auth.js';
 export { countAlertDelivery, countSecurityEvent } from './metrics/registry.js';
 export { setBackupFreshnessSource } from './metrics/backup.js';
 export type { BackupFreshnessSample, BackupFreshnessSource } from './metrics/backup.js';
+export { installSecurityOps, securityRoutes, threatListedRequests } from './security/index.js';

@@ -10,3 +10,4 @@ export { createPurger } from './purgers.js';
 export type { Purger } from './purgers.js';
 export { collectionItemWebhookData, pageWebhookData, postWebhookData } from './webhook-events.js';
 export { WebhookWorker } from './webhook-worker.js';
+export { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './webhooks.js';

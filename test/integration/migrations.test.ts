@@ -5,7 +5,7 @@ import { loadOriginConfig } from '../../origin/config.js';
 import { organizations, spaces, apiKeys } from '../../origin/db/schema/index.js';
 import { createTestDatabase, usingPostgres, type TestDatabase } from '../helpers/db.js';
 
-const EXPECTED_TABLES = ['api_keys', 'assets', 'audit_events', 'auth_attempts', 'auth_tokens', 'authors', 'captcha_uses', 'categories', 'collection_item_revisions', 'collection_items', 'collections', 'invitations', 'locales', 'memberships', 'organizations', 'page_counts', 'page_revisions', 'page_types', 'pages', 'post_categories', 'post_revisions', 'post_tags', 'posts', 'purge_outbox', 'recovery_codes', 'scim_group_members', 'scim_groups', 'scim_tokens', 'scim_users', 'sessions', 'spaces', 'sso_connections', 'sso_domains', 'sso_login_states', 'sso_policies', 'sso_replay_cache', 'tags', 'totp_factors', 'users', 'webhook_deliveries', 'webhooks'];
+const EXPECTED_TABLES = ['alert_outbox', 'api_keys', 'assets', 'audit_events', 'auth_attempts', 'auth_tokens', 'authors', 'captcha_uses', 'categories', 'collection_item_revisions', 'collection_items', 'collections', 'incidents', 'invitations', 'locales', 'memberships', 'organizations', 'page_counts', 'page_revisions', 'page_types', 'pages', 'post_categories', 'post_revisions', 'post_tags', 'posts', 'purge_outbox', 'recovery_codes', 'scim_group_members', 'scim_groups', 'scim_tokens', 'scim_users', 'security_events', 'security_known_networks', 'security_settings', 'sessions', 'spaces', 'sso_connections', 'sso_domains', 'sso_login_states', 'sso_policies', 'sso_replay_cache', 'tags', 'totp_factors', 'users', 'webhook_deliveries', 'webhooks'];
 
 async function tableNames(db: TestDatabase['db']): Promise<string[]> {
   const result = await db.execute<{ table_name: string }>(

@@ -22,3 +22,4 @@ export * from './collection-item-revisions.js';
 export * from './post-revisions.js';
 export * from './sso.js';
 export * from './scim.js';
+export * from './security.js';
