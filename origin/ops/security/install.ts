@@ -29,7 +29,7 @@ let uninstall: (() => void) | null = null;
 let threats: ThreatMatcher | null = null;
 
 /** Builds the app's engine from its config and takes over the process's fact sources. */
-export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' | 'logger'>): SecurityEngine {
+export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' | 'logger'>, opts: { now?: () => number } = {}): SecurityEngine {
   const cfg = ctx.config;
   const thresholds = parseThresholds(cfg.SECURITY_THRESHOLDS);
   if (!thresholds.ok) throw new ConfigError(`origin config: SECURITY_THRESHOLDS ${thresholds.reason}`);
@@ -40,6 +40,7 @@ export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' |
     pagerDutyMinSeverity: cfg.PAGERDUTY_ROUTING_KEY ? cfg.PAGERDUTY_MIN_SEVERITY : null,
     webhook: Boolean(cfg.SECURITY_WEBHOOK_URL && cfg.SECURITY_WEBHOOK_SECRET),
     source: `ghee-origin@${hostname()}`,
+    ...(opts.now ? { now: opts.now } : {}),
   });
   uninstall?.();
   const offAudit = onAudit((event, actor) => {
