@@ -22,7 +22,7 @@ import { WebhookWorker } from './outbox/index.js';
 import { createLogger, type Logger } from './logger.js';
 import { listen, type RunningServer } from './server.js';
 import { startMetricsListener, type RunningMetricsListener } from './ops/routes.js';
-import { AlertWorker, backupFreshnessNow, loadBackupSettings, SecurityJobs, securityEngineOf } from './ops/index.js';
+import { AlertWorker, BackupSchedule, backupFreshnessNow, loadBackupSettings, SecurityJobs, securityEngineOf } from './ops/index.js';
 
 export interface StartedOrigin {
   config: OriginConfig;
@@ -104,6 +104,12 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
     pruneAttempts(database.db, new Date(Date.now() - 86_400_000), new Date()).catch((err: unknown) => logRunFailure(logger, err, 'pruning auth attempts failed'));
   }, 3_600_000);
   pruner.unref();
+  // Scheduled backups of a Postgres deployment (BACKUP_SCHEDULER=origin): `npm run backup -- run --scheduled`'s code, one instance at a time (advisory lock).
+  const backups =
+    process.env.BACKUP_SCHEDULER === 'origin' && database.kind === 'postgres'
+      ? new BackupSchedule({ db: database.db, settings: loadBackupSettings(process.env), env: process.env, logger: logger.child({ job: 'backup' }) })
+      : null;
+  backups?.start();
   let stopping: Promise<void> | null = null;
   return {
     config,
@@ -123,7 +129,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
         // Mail queued after the last answers (password reset, sign-up) is sent before the pool closes, within the shutdown bound.
         await Promise.race([afterResponse.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS).unref())]);
         clearInterval(pruner);
-        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop()]);
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop(), backups?.stop()]);
         await database.close();
       })()),
   };
@@ -200,6 +206,8 @@ export function loadConfigOrExit<T>(load: () => T): T {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadConfigOrExit(() => loadOriginConfig());
+  // The backup settings are checked up front (one line on a bad value) when the origin runs the backup schedule.
+  if (process.env.BACKUP_SCHEDULER === 'origin') loadConfigOrExit(() => loadBackupSettings(process.env));
   const logger = createLogger(config.LOG_LEVEL);
   installProcessSafety(logger);
   const origin = await startOrigin(config, logger);

@@ -16,7 +16,8 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOriginConfig } from '../../origin/config.js';
 import { createDatabase } from '../../origin/db/client.js';
-import { postgresArchiveSettings, runBackupCommand, loadBackupSettings, type BackupDeps } from '../../origin/ops/index.js';
+import { BackupSchedule, postgresArchiveSettings, runBackupCommand, loadBackupSettings, type BackupDeps } from '../../origin/ops/index.js';
+import { createLogger } from '../../origin/logger.js';
 import { postgresBinDir, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 
 const run = promisify(execFile);
@@ -399,6 +400,33 @@ describe('pgBackRest backups: two encrypted repositories, WAL archiving, verify,
       await db.end();
     }
   }, 240_000);
+  it("the origin's schedule: of two instances ticking at once, one runs the backup (advisory lock) through the CLI's code and audits it; the other skips", async () => {
+    const handles = await Promise.all(
+      [1, 2].map(() => createDatabase({ ...loadOriginConfig({ LOG_LEVEL: 'silent' }), DATABASE_URL: sourceUrl, DATABASE_SSLMODE: 'disable', DATABASE_POOL_MAX: 3 })),
+    );
+    try {
+      const settings = loadBackupSettings(env);
+      // A day later than now: the daily slot (BACKUP_AT) has passed with no backup since.
+      const tomorrow = () => new Date(Date.now() + 86_400_000);
+      const schedules = handles.map((h) => new BackupSchedule({ db: h.db, settings, env, logger: createLogger('silent'), now: tomorrow }));
+      const outcomes = await Promise.all(schedules.map((s) => s.runOnce()));
+      expect(outcomes.sort()).toEqual([0, 'busy']);
+      // Not due now: the backup just taken is newer than the last daily slot.
+      expect(await new BackupSchedule({ db: handles[0]!.db, settings, env, logger: createLogger('silent') }).runOnce()).toBe('not-due');
+      const db = sql();
+      try {
+        const [row] = await db<{ result: string; metadata: { command: string; outcome: string } }[]>`select result, metadata from audit_events where action = 'backup.run' order by seq desc limit 1`;
+        expect(row!.result).toBe('success');
+        expect(row!.metadata.command).toBe('run (scheduled)');
+        expect(row!.metadata.outcome).toMatch(/^(full|diff) backup .*verify ok$/);
+      } finally {
+        await db.end();
+      }
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  }, 180_000);
+
   it('repo2 unreachable under write load: writes stay acknowledged, pg_wal stays bounded, status reports the gap, archiving catches up when it returns', async () => {
     const db = sql();
     const MB = 1048576;
