@@ -11,7 +11,7 @@ import { httpRequestDuration } from '../../http/request-metrics.js';
 export const originRegistry = new Registry();
 const registers = [originRegistry];
 
-originRegistry.registerMetric(httpRequestDuration);
+originRegistry.registerMetric(httpRequestDuration as never);
 
 /** A code-defined identifier (reason, rule, action) as a label value; anything else is "other". */
 export function bounded(value: unknown, allowed?: ReadonlySet<string>): string {
