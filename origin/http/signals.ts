@@ -14,6 +14,9 @@ export const THREAT_OUTBOUND_CHANNEL = 'ghee:threat-outbound';
 /** A session or API key authenticated (origin/http/request-auth.ts, api-key-auth.ts): `{ kind, subjectId, organizationId, ip }`. */
 export const CREDENTIAL_USE_CHANNEL = 'ghee:credential-use';
 
+/** A sign-in turned away before its password was judged (origin/identity/accounts/login.ts): `{ reason, ip }` — captcha_required, captcha_failed, rate_limited. */
+export const LOGIN_REFUSED_CHANNEL = 'ghee:login-refused';
+
 export function publish(name: string, message: unknown): void {
   const ch = channel(name);
   if (ch.hasSubscribers) ch.publish(message);

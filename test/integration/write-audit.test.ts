@@ -310,6 +310,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'POST /v1/orgs/:orgId/sso/domains/:id/verify': identity('sso.domain_verify', 'sso_domain', ssoDomain, (f) => ({ method: 'POST', path: `/v1/orgs/${org}/sso/domains/${f.id}/verify/`, who: 'owner' }), undefined),
   'DELETE /v1/orgs/:orgId/sso/domains/:id': identity('sso.domain_remove', 'sso_domain', ssoDomain, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/sso/domains/${f.id}/`, who: 'owner' }), undefined, 204),
   'PUT /v1/orgs/:orgId/sso/policy': identity('sso.policy_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/sso/policy/`, who: 'owner', body: { session_max_minutes: 60 + (n++ % 100) } }), { enforced: 'yes' }),
+  'PUT /v1/orgs/:orgId/security-settings': identity('security.settings_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/security-settings/`, who: 'owner', body: { security_contacts: ['soc@example.test'] } }), { security_contacts: ['not an address'] }),
   'POST /v1/auth/sso/discover': { exempt: 'a lookup: answers where an email signs in, writes nothing' },
   // SCIM: the token by owners and admins; the /scim/v2 writes are the SCIM token's (neither member nor key):
   // test/integration/scim.test.ts proves one scim.* row per write (plus key.revoke rows of a deprovisioning) and its failure rows.

@@ -27,7 +27,7 @@ import { checkSecondFactor, consumeSecondFactor, findTotpFactor, NO_SECOND_FACTO
 import { ok, refuse, type AuthDeps, type AuthRefusal, type AuthResult, type RequestActor } from '../auth-result.js';
 import { BACKOFF_FACTOR, recentFailures, recordAttempt, refuseProof } from './auth-attempts.js';
 import { verifyCaptchaSolution, type CaptchaReplayStore } from './captcha.js';
-import { CAPTCHA_CHANNEL, publish } from '../../http/signals.js';
+import { CAPTCHA_CHANNEL, LOGIN_REFUSED_CHANNEL, publish } from '../../http/signals.js';
 
 const MAX_BACKOFF_S = 15 * 60;
 
@@ -50,13 +50,20 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   const backoffFrom = identity.captchaAfter * BACKOFF_FACTOR;
   if (fails.ip >= backoffFrom) {
     const retry = Math.min(MAX_BACKOFF_S, 2 ** Math.min(20, fails.ip - backoffFrom));
+    publish(LOGIN_REFUSED_CHANNEL, { reason: 'rate_limited', ip }); // a failed attempt the rules engine counts (origin/ops/security)
     return refuse('rate_limited', 'Too many failed sign-ins from this address; try again later.', retry);
   }
   if (fails.account >= identity.captchaAfter || fails.ip >= identity.captchaAfter) {
-    if (!input.captcha) return refuse('captcha_required', 'Solve the captcha to continue (GET /v1/auth/captcha).');
+    if (!input.captcha) {
+      publish(LOGIN_REFUSED_CHANNEL, { reason: 'captcha_required', ip });
+      return refuse('captcha_required', 'Solve the captcha to continue (GET /v1/auth/captcha).');
+    }
     const verdict = await verifyCaptchaSolution(input.captcha, { hmacKey: identity.authSecret, store: captchaStore });
     publish(CAPTCHA_CHANNEL, verdict.ok ? 'solved' : verdict.reason); // counted by origin/ops/metrics
-    if (!verdict.ok) return refuse('captcha_required', 'The captcha solution is invalid, expired or already used.');
+    if (!verdict.ok) {
+      publish(LOGIN_REFUSED_CHANNEL, { reason: 'captcha_failed', ip });
+      return refuse('captcha_required', 'The captcha solution is invalid, expired or already used.');
+    }
   }
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash, verified: users.emailVerifiedAt, disabled: users.disabledAt })

@@ -51,7 +51,7 @@ export function redactCommandLine(argv: readonly string[]): string {
       i++;
     } else out.push(maskSecrets(a));
   }
-  return ['npm', 'run', 'incident', '--', ...out].map((p) => (/^[\w./:=@-]+$/.test(p) ? p : JSON.stringify(p))).join(' ');
+  return ['npm', 'run', 'incident', '--', ...out].map((p) => (/^[\w./:=@[\]-]+$/.test(p) ? p : JSON.stringify(p))).join(' ');
 }
 
 function operatorOf(env: Record<string, string | undefined>): string {

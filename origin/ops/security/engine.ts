@@ -50,7 +50,10 @@ interface Window {
 
 interface OpenEvent {
   lastWrite: number;
+  /** Observations since the last write (written by the next write or `flushPending`). */
   pending: number;
+  lastSeen: number;
+  windowMs: number;
 }
 
 const MAX_WINDOWS = 100_000;
@@ -147,8 +150,23 @@ export class SecurityEngine {
     }
   }
 
+  /** Writes the observations the per-key write throttle held back (count, last seen, window end). */
+  async flushPending(): Promise<void> {
+    for (const [dedupKey, open] of this.#open) {
+      if (open.pending === 0) continue;
+      const n = open.pending;
+      open.pending = 0;
+      open.lastWrite = this.#now();
+      await this.#db
+        .update(securityEvents)
+        .set({ count: sql`${securityEvents.count} + ${n}`, lastSeenAt: new Date(open.lastSeen), windowEndsAt: new Date(open.lastSeen + open.windowMs) })
+        .where(and(eq(securityEvents.dedupKey, dedupKey), eq(securityEvents.status, 'open')));
+    }
+  }
+
   /** Closes the open events whose window has passed and queues their resolve alerts; returns how many. */
   async resolveExpired(): Promise<number> {
+    await this.flushPending();
     const now = new Date(this.#now());
     const closed = await this.#db.transaction(async (t) => {
       const rows = await t
@@ -236,9 +254,12 @@ export class SecurityEngine {
     const open = this.#open.get(dedupKey);
     if (open && at - open.lastWrite < WRITE_EVERY_MS) {
       open.pending++;
+      open.lastSeen = at;
       return;
     }
-    await this.#raise(o, rule.severity, rule.windowMs, dedupKey, at, open?.pending ?? 0, settings?.contacts ?? []);
+    const pending = open?.pending ?? 0;
+    if (open) open.pending = 0;
+    await this.#raise(o, rule.severity, rule.windowMs, dedupKey, at, pending, settings?.contacts ?? []);
   }
 
   async #raise(o: Observation, severity: SecuritySeverity, windowMs: number, dedupKey: string, at: number, pending: number, contacts: string[]): Promise<void> {
@@ -289,7 +310,8 @@ export class SecurityEngine {
       }
       return { created: true, queued };
     });
-    this.#open.set(dedupKey, { lastWrite: at, pending: 0 });
+    const kept = this.#open.get(dedupKey);
+    this.#open.set(dedupKey, { lastWrite: at, pending: kept?.pending ?? 0, lastSeen: Math.max(at, kept?.lastSeen ?? 0), windowMs });
     if (outcome.created) {
       countSecurityEvent(o.rule, severity);
       this.#logger.warn({ rule: o.rule, severity, organization_id: o.organizationId, subject_type: o.subject.type }, 'security event raised');

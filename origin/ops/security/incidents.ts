@@ -14,6 +14,7 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { alertOutbox, incidents, INCIDENT_STATUSES, memberships, organizations, securitySettings, users, type IncidentStatus, type IncidentTimelineEntry, type SecuritySeverity } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
+import { maskSecrets } from '../../logger.js';
 import { commitWrite } from '../../outbox/index.js';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -23,8 +24,13 @@ export type NotifyTemplate = (typeof NOTIFY_TEMPLATES)[number];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TEXT = 4000;
 
+/** Operator text as stored and mailed: bounded, secret-shaped runs (API keys, tokens, hashes) masked. */
+function clean(text: string): string {
+  return maskSecrets(text.slice(0, MAX_TEXT));
+}
+
 function entry(by: string, kind: IncidentTimelineEntry['kind'], text: string, extra: Partial<IncidentTimelineEntry> = {}): IncidentTimelineEntry {
-  return { at: new Date().toISOString(), kind, by, text: text.slice(0, MAX_TEXT), ...extra };
+  return { at: new Date().toISOString(), kind, by, text: clean(text), ...extra };
 }
 
 async function appendTimeline(db: Db, id: string, e: IncidentTimelineEntry, set: Partial<typeof incidents.$inferInsert> = {}): Promise<Incident | null> {
@@ -56,7 +62,7 @@ export async function openIncident(db: Db, input: { title: string; severity: Sec
   const [row] = await db
     .insert(incidents)
     .values({
-      title: input.title.slice(0, 300),
+      title: clean(input.title.slice(0, 300)),
       severity: input.severity,
       organizationIds: input.organizationIds,
       openedBy: input.by,
@@ -90,7 +96,7 @@ export async function resolveIncident(db: Db, id: string, input: { summary: stri
   if (!current) return { ok: false, error: 'not_found', detail: 'no such incident' };
   if (current.status === 'resolved') return { ok: false, error: 'conflict', detail: 'the incident is already resolved' };
   if (input.summary.trim() === '') return { ok: false, error: 'invalid', detail: 'a summary is required to resolve an incident' };
-  const row = await appendTimeline(db, id, entry(input.by, 'resolved', input.summary, { status: 'resolved' }), { status: 'resolved', resolvedAt: new Date(), summary: input.summary.slice(0, MAX_TEXT) });
+  const row = await appendTimeline(db, id, entry(input.by, 'resolved', input.summary, { status: 'resolved' }), { status: 'resolved', resolvedAt: new Date(), summary: clean(input.summary) });
   return { ok: true, value: row! };
 }
 
@@ -154,7 +160,7 @@ export async function notifyIncident(db: Db, id: string, input: { template: Noti
     const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId)).limit(1);
     if (!org) continue;
     const recipients = await incidentRecipients(db, organizationId);
-    const mail = incidentMail(input.template, i, org.name, input.message);
+    const mail = incidentMail(input.template, i, org.name, clean(input.message));
     await commitWrite(db, { userId: null, keyId: null, system: 'operator', organizationId }, null, async (w) => {
       if (recipients.length > 0) await w.t.insert(alertOutbox).values(recipients.map((to) => ({ channel: 'email' as const, incidentId: i.id, body: { to, ...mail } })));
       w.audit({ action: 'incident.notify', target: { type: 'incident', id: i.id }, metadata: { template: input.template, recipients: recipients.length, operator: input.by } });

@@ -2,6 +2,7 @@
  * Wires the rules engine to where the facts are decided, once per app (origin/app.ts):
  *  - the audit writer's listener (origin/audit `onAudit`): every auth, 2FA, role, key, SSO,
  *    break-glass and delete row (rules.ts observationsOfAudit);
+ *  - `ghee:login-refused` (origin/identity/accounts/login.ts): sign-ins turned away for a captcha or backoff count per address;
  *  - `ghee:credential-use` (origin/http/request-auth.ts, api-key-auth.ts): sessions and keys by network;
  *  - `ghee:threat-outbound` (origin/net/ssrf.ts): a tenant URL resolving to a threat-listed address;
  *  - `threatListedRequests`, a middleware: a request reaching the origin from a listed address;
@@ -18,7 +19,7 @@ import { onAudit } from '../../audit/index.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { OriginEnv } from '../../env.js';
-import { CREDENTIAL_USE_CHANNEL, THREAT_OUTBOUND_CHANNEL } from '../../http/signals.js';
+import { CREDENTIAL_USE_CHANNEL, LOGIN_REFUSED_CHANNEL, THREAT_OUTBOUND_CHANNEL } from '../../http/signals.js';
 import { setThreatLookup } from '../../net/ssrf.js';
 import { SecurityEngine } from './engine.js';
 import { observationsOfAudit, parseThresholds } from './rules.js';
@@ -56,11 +57,19 @@ export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' |
     if (typeof r.host !== 'string') return;
     engine.observe({ rule: 'threat_listed_outbound', windowKey: r.host, organizationId: null, subject: { type: 'host', id: r.host.slice(0, 253) }, actor: {}, evidence: { prefix: typeof r.prefix === 'string' ? r.prefix : null } });
   };
+  // Sign-ins turned away before the password was judged (captcha required or failed, backoff) are failed attempts from their address too.
+  const onLoginRefused = (m: unknown) => {
+    const r = m as { reason?: unknown; ip?: unknown };
+    if (typeof r.ip !== 'string' || r.ip === '' || typeof r.reason !== 'string') return;
+    engine.observe({ rule: 'login_failures_ip', windowKey: r.ip, organizationId: null, subject: { type: 'ip', id: r.ip }, actor: { ip: r.ip }, evidence: { reason: r.reason } });
+  };
+  subscribe(LOGIN_REFUSED_CHANNEL, onLoginRefused);
   subscribe(CREDENTIAL_USE_CHANNEL, onCredential);
   subscribe(THREAT_OUTBOUND_CHANNEL, onOutbound);
   uninstall = () => {
     offAudit();
     unsubscribe(CREDENTIAL_USE_CHANNEL, onCredential);
+    unsubscribe(LOGIN_REFUSED_CHANNEL, onLoginRefused);
     unsubscribe(THREAT_OUTBOUND_CHANNEL, onOutbound);
   };
   engines.set(ctx.database.db, engine);
