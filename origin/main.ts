@@ -36,6 +36,8 @@ export interface StartedOrigin {
   /** Drains the purge outbox (null when PURGE_TARGET=none and no purger was attached). */
   readonly purgeWorker: PurgeWorker | null;
   webhookWorker: WebhookWorker;
+  /** The security jobs (origin/ops/security): `onThreatList` tells an in-process Node edge each synced threat list. */
+  securityJobs: SecurityJobs;
   /** Starts draining the outbox to `purger` (for targets known only after start, e.g. the local edge). */
   attachPurger(purger: Purger): void;
   stop(): Promise<void>;
@@ -122,6 +124,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
       return purgeWorker;
     },
     webhookWorker,
+    securityJobs,
     attachPurger,
     stop: () =>
       (stopping ??= (async () => {

@@ -51,7 +51,9 @@ const origin = await startOrigin(originConfig, logger);
 const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE, identityFromConfig(originConfig, new MemoryTransport()));
 
 const stores = edgeStoresFromEnv(env);
-const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : [];
+const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : new MemoryBlocklist();
+// The threat-list sync (THREAT_LIST_URL / _FILE, origin/ops/security) replaces the Node edge's blocklist in place, as it updates the Fastly ACL.
+origin.securityJobs.onThreatList((prefixes) => blocklist.replace(prefixes.map((prefix) => ({ prefix, action: 'BLOCK' }))));
 const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores, ...loadConfigOrExit(() => edgeObservabilityFromEnv(env)) });
 // Unless told otherwise, the local origin purges the local edge through its signed endpoint.
 if (originConfig.PURGE_TARGET === 'none' && !env.PURGE_TARGET) origin.attachPurger(new EdgePurger({ edgeUrl: edge.url, secret: env.EDGE_SHARED_SECRET }));

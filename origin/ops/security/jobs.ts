@@ -15,7 +15,7 @@ import type { Logger } from '../../logger.js';
 import { PeriodicRunner } from '../../jobs/periodic.js';
 import type { SecurityEngine } from './engine.js';
 import { installThreatList } from './install.js';
-import { syncThreatList, threatListReader } from './threats.js';
+import { syncThreatList, threatListReader, type ThreatMatcher } from './threats.js';
 
 /** Verifies every audit chain; a broken one is observed. Returns whether all verified. */
 export async function checkAuditChains(db: Db, engine: SecurityEngine): Promise<boolean> {
@@ -62,8 +62,17 @@ export interface SecurityJobsOptions {
   backupFreshness?: () => Promise<BackupFreshnessReading | null>;
 }
 
+/** Told of each threat list the sync installed (the Node edge twin in the same process replaces its blocklist: scripts/start.ts). */
+export type ThreatListListener = (prefixes: readonly string[]) => void;
+
 export class SecurityJobs {
   readonly #runners: { runner: PeriodicRunner; every: number }[] = [];
+  readonly #threatListeners = new Set<ThreatListListener>();
+
+  /** Registers a listener for each newly installed threat list. */
+  onThreatList(listener: ThreatListListener): void {
+    this.#threatListeners.add(listener);
+  }
 
   constructor(o: SecurityJobsOptions) {
     const { db, engine, config, logger } = o;
@@ -88,7 +97,11 @@ export class SecurityJobs {
       const fastly = config.FASTLY_ACL_ID && config.FASTLY_API_TOKEN ? { apiUrl: config.FASTLY_API_URL, token: config.FASTLY_API_TOKEN, aclId: config.FASTLY_ACL_ID } : undefined;
       this.#runners.push({
         runner: new PeriodicRunner('threat-list sync', logger, async () => {
-          const r = await syncThreatList({ db, read, install: installThreatList, ...(config.EDGE_BLOCKLIST_FILE ? { nodeBlocklistFile: config.EDGE_BLOCKLIST_FILE } : {}), ...(fastly ? { fastly } : {}) });
+          const install = (m: ThreatMatcher) => {
+            installThreatList(m);
+            for (const l of this.#threatListeners) l(m.prefixes);
+          };
+          const r = await syncThreatList({ db, read, install, ...(config.EDGE_BLOCKLIST_FILE ? { nodeBlocklistFile: config.EDGE_BLOCKLIST_FILE } : {}), ...(fastly ? { fastly } : {}) });
           if (r.ok) logger.info({ total: r.total, fastly_added: r.fastly?.added ?? null, fastly_removed: r.fastly?.removed ?? null }, 'threat list synced');
           else logger.warn({ error: r.error }, 'threat list sync failed; the previous list stays in force');
         }),

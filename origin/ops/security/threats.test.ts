@@ -6,7 +6,7 @@
  * the Node blocklist file is written, and the token appears nowhere but in the request header.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,12 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../test/helpers/db.js';
+import { loadOriginConfig } from '../../config.js';
 import { auditEvents } from '../../db/schema/index.js';
+import { createLogger } from '../../logger.js';
+import { checkOutboundTarget } from '../../net/ssrf.js';
+import { installSecurityOps, installThreatList } from './install.js';
+import { SecurityJobs } from './jobs.js';
 import { FASTLY_ACL_BATCH, parseThreats, syncThreatList, ThreatMatcher } from './threats.js';
 
 describe('parseThreats', () => {
@@ -158,5 +163,31 @@ describe('syncThreatList → Fastly Compute ACL and the Node blocklist', () => {
     const rows = (await syncRows()).slice(before);
     expect(rows.map((x) => x.result)).toEqual(['failure', 'failure', 'failure']);
     expect(JSON.stringify(await syncRows())).not.toContain(TOKEN);
+  });
+});
+
+describe('the scheduled sync (SecurityJobs, THREAT_LIST_FILE)', () => {
+  it('installs the list in the SSRF guard and tells in-process listeners (the Node edge twin) on each run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ghee-threat-job-'));
+    const file = join(dir, 'threats.txt');
+    writeFileSync(file, '93.184.216.0/24\n');
+    const config = loadOriginConfig({ LOG_LEVEL: 'silent', THREAT_LIST_FILE: file, THREAT_SYNC_INTERVAL_MS: '1000', SECURITY_AUDIT_VERIFY_MS: '0', SECURITY_INTERVAL_MS: '60000' });
+    const engine = installSecurityOps({ config, database, logger: createLogger('silent') });
+    const jobs = new SecurityJobs({ db: database.db, engine, config, logger: createLogger('silent') });
+    const told: (readonly string[])[] = [];
+    jobs.onThreatList((p) => told.push(p));
+    try {
+      jobs.start();
+      for (let i = 0; i < 100 && told.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(told).toEqual([['93.184.216.0/24']]);
+      const refused = await checkOutboundTarget('https://bench.example/hook', { allowLoopback: false, lookup: async () => ['93.184.216.34'] });
+      expect(refused).toEqual({ ok: false, reason: 'target resolves to a threat-listed address' });
+      writeFileSync(file, '192.0.2.0/24\n');
+      for (let i = 0; i < 150 && told.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(told[1]).toEqual(['192.0.2.0/24']);
+    } finally {
+      await jobs.stop();
+      installThreatList(null);
+    }
   });
 });

@@ -87,7 +87,7 @@ export class ThreatMatcher {
   readonly #byLength = new Map<number, Set<string>>();
   readonly size: number;
 
-  constructor(prefixes: readonly string[]) {
+  constructor(readonly prefixes: readonly string[]) {
     for (const p of prefixes) {
       const [net, len] = p.split('/') as [string, string];
       // One key space for both families: IPv6 lengths offset by 1000.
