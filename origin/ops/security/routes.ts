@@ -4,6 +4,7 @@
  *   GET /v1/orgs/{org}/incidents                                                        audit.read
  *   GET /v1/orgs/{org}/security-settings   thresholds, security contacts                audit.read
  *   PUT /v1/orgs/{org}/security-settings   { thresholds?, security_contacts? }           org.manage
+ *       (an organization's thresholds only tighten the deployment's: lower counts, longer windows)
  * Events are newest first; `next_cursor` pages on. Platform-level events (failed sign-ins by
  * address, WAF bursts, a broken global chain) name no organization and are for operators only.
  */

@@ -26,7 +26,9 @@ describe('thresholds', () => {
     expect(parseThresholds({ mass_delete: { threshold: 3, extra: 1 } })).toMatchObject({ ok: false, reason: expect.stringContaining('unknown field extra') });
     expect(parseThresholds([])).toMatchObject({ ok: false });
   });
-  it('an organization overrides only the rules whose facts name it; the deployment overrides the defaults', () => {
+  it('an organization tightens (never loosens) only the rules whose facts name it; the deployment overrides the defaults', () => {
+    expect(effectiveRule('key_created', {}, { key_created: { threshold: 50, windowMinutes: 1 } })).toEqual({ severity: 'medium', threshold: 1, windowMs: 3_600_000 });
+    expect(effectiveRule('mass_delete', {}, { mass_delete: { windowMinutes: 60 } }).windowMs).toBe(3_600_000);
     expect(effectiveRule('mass_delete', {}, null)).toEqual({ severity: 'high', threshold: 20, windowMs: 600_000 });
     expect(effectiveRule('mass_delete', { mass_delete: { threshold: 30 } }, { mass_delete: { threshold: 5 } }).threshold).toBe(5);
     expect(effectiveRule('login_failures_ip', { login_failures_ip: { threshold: 30 } }, { login_failures_ip: { threshold: 1 } }).threshold).toBe(30);

@@ -79,15 +79,21 @@ export interface EffectiveRule {
   windowMs: number;
 }
 
-/** The rule's numbers: the organization's override (where the rule allows one), else the deployment's, else the default. */
+/**
+ * The rule's numbers: the deployment's override, else the default — made stricter (never looser)
+ * by the organization's, where the rule allows one: a lower threshold or a longer window. An
+ * organization's admin cannot silence what the operators are paged about.
+ */
 export function effectiveRule(rule: RuleName, deployment: ThresholdOverrides, organization: ThresholdOverrides | null): EffectiveRule {
   const spec: RuleSpec = RULES[rule];
   const org = spec.perOrganization ? organization?.[rule] : undefined;
   const dep = deployment[rule];
+  const threshold = dep?.threshold ?? spec.threshold;
+  const windowMinutes = dep?.windowMinutes ?? spec.windowMinutes;
   return {
     severity: spec.severity,
-    threshold: org?.threshold ?? dep?.threshold ?? spec.threshold,
-    windowMs: Math.round((org?.windowMinutes ?? dep?.windowMinutes ?? spec.windowMinutes) * 60_000),
+    threshold: Math.min(threshold, org?.threshold ?? threshold),
+    windowMs: Math.round(Math.max(windowMinutes, org?.windowMinutes ?? windowMinutes) * 60_000),
   };
 }
 
