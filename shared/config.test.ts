@@ -72,6 +72,13 @@ describe('parseConfig (shared)', () => {
     expect(err.message).toContain('[redacted]');
   });
 
+  it('redacts a bad PagerDuty routing key (a secret whose name ends in KEY)', () => {
+    const err = configError(() => loadOriginConfig({ PAGERDUTY_ROUTING_KEY: 'short-but-secret-key!' }));
+    expectOneLineNaming(err, 'PAGERDUTY_ROUTING_KEY');
+    expect(err.message).not.toContain('short-but-secret-key');
+    expect(err.message).toContain('[redacted]');
+  });
+
   it('ignores unknown variables (such as the rest of process.env)', () => {
     expect(parseConfig(schema, { PATH: '/usr/bin', HOME: '/root' }, 'test')).toEqual({ PORT: 5 });
   });

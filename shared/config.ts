@@ -41,7 +41,7 @@ export function parseConfig<S extends core.$ZodType>(
   const issue = result.error.issues[0]!;
   const name = issue.path.length > 0 ? issue.path.join('.') : '(config)';
   const raw = typeof issue.path[0] === 'string' ? cleaned[issue.path[0]] : undefined;
-  const shown = raw === undefined ? 'unset' : /(SECRET|PASSWORD|TOKEN|URL|API_KEY)$/i.test(name) ? '[redacted]' : JSON.stringify(raw);
+  const shown = raw === undefined ? 'unset' : /(SECRET|PASSWORD|TOKEN|URL|KEYS?)$/i.test(name) ? '[redacted]' : JSON.stringify(raw);
   throw new ConfigError(`${label} config: ${name} ${issue.message} (got ${shown})`);
 }
 
