@@ -125,12 +125,12 @@ export async function backup(opts: { pgliteDir: string; dir: string; copyDir: st
   let dump: Blob;
   try {
     manifest = await summarize(pg, at);
-    dump = await pg.dumpDataDir('gzip');
+    dump = await pg.dumpDataDir('none');
   } finally {
     await pg.close();
   }
   const rows = Object.values(manifest.tables).reduce((n, t) => n + t.rows, 0);
-  out(`dumped ${Object.keys(manifest.tables).length} tables, ${rows} rows, ${dump.size} bytes compressed; encrypting …`);
+  out(`dumped ${Object.keys(manifest.tables).length} tables, ${rows} rows, ${dump.size} bytes; compressing and encrypting …`);
   const name = archiveName(at);
   const path = join(opts.dir, name);
   const bytes = await writeArchive(path, opts.key, at, manifest, dump);
