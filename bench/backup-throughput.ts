@@ -89,16 +89,11 @@ try {
     BACKUP_REPO2_S3_CA_FILE: certFile,
     BACKUP_PROCESS_MAX: '2',
   };
-  const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => {} });
-  for (const [k, v] of Object.entries({ ...postgresArchiveSettings(loadBackupSettings(env)), max_wal_size: '1GB' })) await admin.unsafe(`alter system set ${k} = '${v.replaceAll("'", "''")}'`);
-  await admin.end();
-  await cluster.stop();
-  await cluster.start();
   await cluster.createDatabase('ghee_bench');
   const d = await createDatabase({ ...loadOriginConfig({ LOG_LEVEL: 'silent' }), DATABASE_URL: env.DATABASE_URL!, DATABASE_SSLMODE: 'disable', DATABASE_POOL_MAX: 1 });
   await d.migrate();
   await d.close();
-  const db = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
+  let db = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   say(`loading ~${values.gb} GB…`);
   const t0 = Date.now();
   await db`create table bench_content (id bigint primary key, body text not null)`;
@@ -111,8 +106,16 @@ try {
   // The whole cluster is what pgBackRest copies.
   const [{ size }] = (await db<{ size: string }[]>`select sum(pg_database_size(datname))::bigint as size from pg_database`) as unknown as [{ size: string }];
   const dbBytes = Number(size);
+  await db.end();
   say(`loaded ${rows} rows, cluster ${(dbBytes / MB).toFixed(0)} MB in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
+  // As an operator would: an existing database, then archiving switched on (restart) and the first backup.
+  const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => {} });
+  for (const [k, v] of Object.entries({ ...postgresArchiveSettings(loadBackupSettings(env)), max_wal_size: '1GB' })) await admin.unsafe(`alter system set ${k} = '${v.replaceAll("'", "''")}'`);
+  await admin.end();
+  await cluster.stop();
+  await cluster.start();
+  db = postgres(env.DATABASE_URL!, { max: 1, onnotice: () => {} });
   const deps: BackupDeps = {
     env,
     openDb: async () => {
