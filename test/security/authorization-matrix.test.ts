@@ -23,13 +23,16 @@ import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
  * - 'self': any signed-in user, acting on themselves only;
  * - 'key': the Content read API and edge-internal endpoints — API keys (or the edge's
  *   signature) only, so every session is refused.
+ * - 'metrics': the Prometheus scrape on the API port — METRICS_TOKEN only (404 without one
+ *   configured, 401 without the token): never a session;
  * - 'scim': the SCIM 2.0 API — the organization's SCIM bearer token only, so every session
  *   (and every API key) is refused with 401.
  */
-type Rule = Action | 'public' | 'self' | 'key' | 'scim';
+type Rule = Action | 'public' | 'self' | 'key' | 'scim' | 'metrics';
 
 const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
+  'GET /metrics': 'metrics',
   'GET /readyz': 'public',
   'GET /internal/v1/keys/introspect': 'key',
   'POST /v1/auth/signup': 'public',
@@ -250,7 +253,7 @@ describe('authorization matrix', () => {
     expect(unclassified).toEqual([]);
     const stale = Object.keys(RULES).filter((r) => !routes.includes(r));
     expect(stale).toEqual([]);
-    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', 'scim', ...ACTIONS]).toContain(rule);
+    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', 'scim', 'metrics', ...ACTIONS]).toContain(rule);
   });
 
   it('allows exactly what the permission table grants, in the own organization only', async () => {
@@ -258,6 +261,13 @@ describe('authorization matrix', () => {
     for (const route of routes) {
       const rule = RULES[route];
       if (rule === undefined || rule === 'public' || rule === 'self') continue;
+      if (rule === 'metrics') {
+        for (const role of ROLES) {
+          const res = await call(role, route, own);
+          if (res.status !== 404 && res.status !== 401) problems.push(`${route} as ${role}: ${res.status} (want 404 without METRICS_TOKEN, 401 without the token)`);
+        }
+        continue;
+      }
       for (const role of ROLES) {
         // Another organization: always refused, as if it did not exist (or 401 for key-only and SCIM routes).
         const tokenOnly = rule === 'key' || rule === 'scim';

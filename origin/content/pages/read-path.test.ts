@@ -6,6 +6,7 @@
  * fast origin must have served the plain reads itself and handed everything else to the chain.
  */
 import { randomBytes } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -22,6 +23,7 @@ import { apiKeys, pages, spaces } from '../../db/schema/index.js';
 import { seedDemo, type DemoSeed } from '../../db/seed.js';
 import { createLogger } from '../../logger.js';
 import { readPathOf, type ReadPath } from './read-path.js';
+import { CREDENTIAL_USE_CHANNEL } from '../../http/signals.js';
 import { listen, type RunningServer } from '../../server.js';
 import { issueApiKey } from '../../identity/keys/api-keys.js';
 import { MAX_LOOKUPS_PER_QUERY, findKeyAndPublishedPage, findKeysAndPublishedPages, rawQuery, type KeyPageLookup } from './pages.js';
@@ -113,7 +115,13 @@ function pipelined(base: string, requests: { path: string; headers?: Record<stri
 
 /** The log lines written since the last call, without their time and duration (and with a minted request id as a placeholder). */
 function drainLogs(sink: LogSink): Record<string, unknown>[] {
-  const lines = sink.lines.splice(0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  // The security rules engine is process-wide (origin/ops/security): its lines land in the logger
+  // of the app built last, whichever side observed; what each side told it is compared as
+  // `credentialUses` instead.
+  const lines = sink.lines
+    .splice(0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.component !== 'security');
   return lines.map((line) => {
     const { time: _time, ms, ...rest } = line;
     if (typeof rest.request_id === 'string' && /^[0-9a-f]{32}$/.test(rest.request_id)) rest.request_id = '<minted>';
@@ -163,11 +171,20 @@ async function stopPair(p: Pair | undefined): Promise<void> {
   await p?.chain.server.close();
 }
 
-/** Sends the request to both origins; asserts identical answers, touches and logs; returns the fast origin's answer and whether the read path served it. */
+/** What the readers tell the security rules (origin/http/signals.ts), in order; split per side by `both`. */
+const credentialUses: unknown[] = [];
+const onCredentialUse = (m: unknown) => credentialUses.push(m);
+subscribe(CREDENTIAL_USE_CHANNEL, onCredentialUse);
+afterAll(() => unsubscribe(CREDENTIAL_USE_CHANNEL, onCredentialUse));
+
+/** Sends the request to both origins; asserts identical answers, touches, credential uses and logs; returns the fast origin's answer and whether the read path served it. */
 async function both(p: Pair, path: string, headers: Record<string, string | string[]> = {}, method = 'GET'): Promise<{ res: Exchange; served: boolean }> {
   const before = { ...p.readPath.counts };
+  credentialUses.length = 0;
   const fast = await send(p.fast.server.url, path, headers, method, p.ca);
+  const usesFast = credentialUses.splice(0);
   const chain = await send(p.chain.server.url, path, headers, method, p.ca);
+  const usesChain = credentialUses.splice(0);
   const served = p.readPath.counts.served - before.served;
   const declined = p.readPath.counts.declined - before.declined;
   // Drained before comparing, so a failure here leaves nothing behind for the next request.
@@ -177,6 +194,9 @@ async function both(p: Pair, path: string, headers: Record<string, string | stri
   expect(served + declined, `${what}: one decision per request`).toBe(1);
   expect(normalise(fast), what).toEqual(normalise(chain));
   expect(touches.fast, `touches: ${what}`).toEqual(touches.chain);
+  // The organization is the key's: the chain knows it for a directly presented key; the engine reads it otherwise.
+  const anyOrg = (uses: unknown[]) => uses.map((u) => ({ ...(u as Record<string, unknown>), organizationId: '<org>' }));
+  expect(anyOrg(usesFast), `credential uses: ${what}`).toEqual(anyOrg(usesChain));
   expect(logs.fast, `logs: ${what}`).toEqual(logs.chain);
   return { res: fast, served: served === 1 };
 }

@@ -73,6 +73,7 @@ import { TOKEN_PARAM, isReadPath, parseReadRequest } from '../../../shared/conte
 import { ApiError } from '../../../shared/errors.js';
 import { pageRead, pageResponseHeaders, pageSurrogateKey } from './page-read.js';
 import { authenticate } from '../../http/authenticate.js';
+import { CREDENTIAL_USE_CHANNEL, publish } from '../../http/signals.js';
 import { MAX_LOOKUPS_PER_QUERY, findKeysAndPublishedPages, findPublishedPageJson, rawQuery, type KeyPageLookup, type KeySpaceAndPage, type RawPublishedPage, type RawQuery } from './pages.js';
 import { isPlainHost } from '../../../shared/plain-host.js';
 import { RATE_LIMIT_HEADER_NAMES, bindingCheck, rateLimitValues, refusedCheck, type RateLimitCheck } from '../../../shared/rate-limit.js';
@@ -314,6 +315,8 @@ export function createReadPath(ctx: AppContext): ReadPath | null {
     }
     headers.push('Content-Length', String(Buffer.byteLength(body)));
     ctx.keyUsage?.touch(found.key.id, now);
+    // As the chain (origin/http/api-key-auth.ts): the security rules learn the networks each key is used from.
+    publish(CREDENTIAL_USE_CHANNEL, { kind: 'api_key', subjectId: found.key.id, organizationId: null, ip: (read.principal.via === 'edge' && read.principal.clientIp) || p.clientIp });
     // The chain's request histogram, under the page-read route's pattern (one observation, constant labels).
     observePageRead((performance.now() - p.started) / 1000);
     if (ctx.logger.isLevelEnabled('info') && sampleAccess()) {

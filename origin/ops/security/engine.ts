@@ -19,7 +19,7 @@
  */
 import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { incidents, securityEvents, securityKnownNetworks, securitySettings, type SecuritySeverity } from '../../db/schema/index.js';
+import { apiKeys, incidents, securityEvents, securityKnownNetworks, securitySettings, type SecuritySeverity } from '../../db/schema/index.js';
 import type { Logger } from '../../logger.js';
 import { countSecurityEvent } from '../metrics/registry.js';
 import { dedupKeyOf, enqueueAlerts, type AlertEvent } from './alerts.js';
@@ -119,11 +119,17 @@ export class SecurityEngine {
         .where(and(eq(securityKnownNetworks.subjectType, subjectType), eq(securityKnownNetworks.subjectId, use.subjectId), sql`${securityKnownNetworks.network} <> ${network}`));
       // The first network a credential is used from is its baseline, not news.
       if (Number(others?.n ?? 0) === 0) return;
+      // Readers that do not know the key's organization (edge assertions, the fast read path) leave it to this rare moment.
+      let organizationId = use.organizationId;
+      if (organizationId === null && subjectType === 'api_key') {
+        const [key] = await this.#db.select({ organizationId: apiKeys.organizationId }).from(apiKeys).where(eq(apiKeys.id, use.subjectId)).limit(1);
+        organizationId = key?.organizationId ?? null;
+      }
       await this.#evaluate(
         {
           rule: 'new_network',
           windowKey: seenKey,
-          organizationId: use.organizationId,
+          organizationId,
           subject: { type: subjectType, id: use.subjectId },
           actor: { userId: use.kind === 'session' ? use.subjectId : null, keyId: use.kind === 'api_key' ? use.subjectId : null, ip: use.ip ?? null },
           evidence: { network, known_networks: Number(others?.n ?? 0) },
