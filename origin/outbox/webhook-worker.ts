@@ -88,6 +88,9 @@ export interface DrainResult {
   failed: number;
 }
 
+/** Attempts before a delivery is marked failed (see the constructor). */
+export const DEFAULT_MAX_ATTEMPTS = 24;
+
 /**
  * Delay before the next attempt after `attempt` failed attempts (1-based): exponential
  * `base · 2^(attempt-1)` capped at `max`, with "equal jitter" — a uniform value in [d/2, d) — so
@@ -208,7 +211,9 @@ export class WebhookWorker {
     this.random = opts.random ?? Math.random;
     this.fetchImpl = opts.fetchImpl ?? pinnedFetch;
     this.lookup = opts.lookup;
-    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 8);
+    // 24 attempts from 1 s doubling to a 1 h cap: a receiver may be down 6.5–13 h and lose nothing
+    // (8 attempts gave up after 64–127 s — a one-minute outage used them all).
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     this.baseDelayMs = Math.max(1, opts.baseDelayMs ?? 1000);
     this.maxDelayMs = Math.max(this.baseDelayMs, opts.maxDelayMs ?? 3_600_000);
     this.timeoutMs = Math.max(1, opts.timeoutMs ?? 10_000);
