@@ -102,21 +102,27 @@ export async function startPgCluster(opts: PgClusterOptions = {}): Promise<PgClu
   const { dir, exec } = await clusterDir();
   const data = join(dir, 'data');
   await exec('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  if (opts.replication) {
-    const { appendFile } = await import('node:fs/promises');
-    await appendFile(join(data, 'pg_hba.conf'), `\nhost replication ${REPLICATION_USER} 127.0.0.1/32 trust\n`);
-  }
   const cluster = await clusterOn(dir, exec, opts.replication ? REPLICATION_SETTINGS : '');
   await cluster.start();
-  if (opts.replication) {
-    const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => {} });
-    try {
-      await admin.unsafe(`create role ${REPLICATION_USER} with login replication`);
-    } finally {
-      await admin.end({ timeout: 5 });
-    }
-  }
+  if (opts.replication) await allowReplication(cluster);
   return cluster;
+}
+
+/**
+ * Lets standbys stream from a running cluster: the `replicator` role (REPLICATION, password-less)
+ * and its `host replication replicator 127.0.0.1/32 trust` line in pg_hba.conf, reloaded. The
+ * Postgres 15 defaults (wal_level=replica, 10 wal senders) suffice; `replication: true` adds more.
+ */
+export async function allowReplication(cluster: PgCluster): Promise<void> {
+  const { appendFile } = await import('node:fs/promises');
+  await appendFile(join(cluster.dir, 'data', 'pg_hba.conf'), `\nhost replication ${REPLICATION_USER} 127.0.0.1/32 trust\n`);
+  const admin = postgres(cluster.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create role ${REPLICATION_USER} with login replication`);
+    await admin.unsafe('select pg_reload_conf()');
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
 }
 
 /**

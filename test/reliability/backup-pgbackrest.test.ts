@@ -18,7 +18,7 @@ import { loadOriginConfig } from '../../origin/config.js';
 import { createDatabase } from '../../origin/db/client.js';
 import { BackupSchedule, postgresArchiveSettings, runBackupCommand, loadBackupSettings, type BackupDeps } from '../../origin/ops/index.js';
 import { createLogger } from '../../origin/logger.js';
-import { postgresBinDir, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { allowReplication, postgresBinDir, REPLICATION_USER, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -138,8 +138,8 @@ function holdsMarker(files: string[]): string[] {
   return files.filter((f) => readFileSync(f).includes(MARKER));
 }
 
-/** Starts a restored data directory (socket only), waits until it left recovery; returns its SQL handle and a stop. */
-async function startRestored(dir: string, database: string) {
+/** Starts a restored data directory (socket only), waits until it left recovery (a standby: until it accepts reads); returns its SQL handle and a stop. */
+async function startRestored(dir: string, database: string, opts: { standby?: boolean } = {}) {
   const data = join(dir, 'data');
   const socket = ownedDir(join(dir, 'socket'));
   const port = await freePort();
@@ -149,7 +149,7 @@ async function startRestored(dir: string, database: string) {
   };
   await exec('pg_ctl', ['start', '-D', data, '-l', join(dir, 'server.log'), '-w', '-t', '120', '-o', `-p ${port} -k ${socket} -c listen_addresses='' -c archive_mode=off`]);
   const db = postgres({ host: socket, port, database, username: 'postgres', max: 1, onnotice: () => {} });
-  for (let i = 0; ; i++) {
+  for (let i = 0; !opts.standby; i++) {
     const [r] = await db<{ rec: boolean }[]>`select pg_is_in_recovery() as rec`;
     if (!r!.rec) break;
     if (i > 600) throw new Error('restored cluster still in recovery');
@@ -371,6 +371,74 @@ describe('pgBackRest backups: two encrypted repositories, WAL archiving, verify,
       rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
+
+  it('seeds a streaming standby from the latest backup (restore --latest --standby <conninfo>): in recovery, with the backup\'s rows, streaming a later write', async () => {
+    await allowReplication(cluster);
+    const conninfo = `host=127.0.0.1 port=${cluster.port} user=${REPLICATION_USER} application_name=ghee_standby`;
+    // A password in the conninfo would reach a command line and postgresql.auto.conf: refused, and not echoed.
+    const refused = await backup(['restore', '--latest', '--standby', `${conninfo} password=hunter2-never-logged`, '--to', '/tmp/nowhere']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/must not hold a password/);
+    expect(refused.stderr + refused.stdout).not.toContain('hunter2');
+    expect((await backup(['restore', '--target', new Date().toISOString(), '--standby', conninfo])).stderr).toMatch(/use it with --latest/);
+
+    const dir = ownedDir(mkdtempSync(join(tmpdir(), 'ghee-standby-')));
+    const primary = sql();
+    try {
+      const r = await backup(['restore', '--latest', '--standby', conninfo, '--to', join(dir, 'data')]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^seeded a standby from the latest backup into .* in \d+\.\d s/m);
+      expect(readFileSync(join(dir, 'data', 'postgresql.auto.conf'), 'utf8')).toContain(`primary_conninfo = '${conninfo}'`);
+      expect(existsSync(join(dir, 'data', 'standby.signal'))).toBe(true);
+      const standby = await startRestored(dir, 'ghee_src', { standby: true });
+      try {
+        const [rec] = await standby.db<{ rec: boolean }[]>`select pg_is_in_recovery() as rec`;
+        expect(rec!.rec).toBe(true);
+        // The backup's rows (the full's 200, the differential's 50) and, once caught up, everything the primary has.
+        const counts = async (db: postgres.Sql) =>
+          Object.fromEntries((await db<{ batch: string; n: string }[]>`select batch, count(*) as n from drill_notes group by batch`).map((x) => [x.batch, Number(x.n)]));
+        const onPrimary = await counts(primary);
+        expect(onPrimary).toMatchObject({ initial: 200, diff: 50 });
+        const deadline = Date.now() + 20_000;
+        let seen = await counts(standby.db);
+        while (JSON.stringify(seen) !== JSON.stringify(onPrimary) && Date.now() < deadline) {
+          await sleep(100);
+          seen = await counts(standby.db);
+        }
+        expect(seen).toEqual(onPrimary);
+        // Streaming: connected to the primary as the replication role, and a row written now arrives within seconds.
+        const streamDeadline = Date.now() + 15_000;
+        for (;;) {
+          const [w] = await standby.db<{ status: string | null }[]>`select (select status from pg_stat_wal_receiver) as status`;
+          if (w?.status === 'streaming') break;
+          if (Date.now() > streamDeadline) throw new Error(`standby not streaming (${w?.status ?? 'no receiver'})\n${readFileSync(join(dir, 'server.log'), 'utf8').slice(-2000)}`);
+          await sleep(100);
+        }
+        const [sender] = await primary<{ state: string; usename: string }[]>`select state, usename from pg_stat_replication where application_name = 'ghee_standby'`;
+        expect(sender).toEqual({ state: 'streaming', usename: REPLICATION_USER });
+        const [probe] = await primary<{ id: number }[]>`insert into drill_notes (body, batch) values ('written after the standby started', 'standby-probe') returning id`;
+        const id = probe!.id;
+        const written = Date.now();
+        for (;;) {
+          const rows = await standby.db<{ body: string }[]>`select body from drill_notes where id = ${id}`;
+          if (rows.length === 1) {
+            expect(rows[0]!.body).toBe('written after the standby started');
+            break;
+          }
+          if (Date.now() - written > 5000) throw new Error('the standby did not receive the row within 5 s');
+          await sleep(20);
+        }
+        const [row] = await primary<{ result: string; metadata: { outcome: string } }[]>`select result, metadata from audit_events where action = 'backup.restore' order by seq desc limit 1`;
+        expect(row!.result).toBe('success');
+        expect(row!.metadata.outcome).toMatch(/^restored latest as a standby into /);
+      } finally {
+        await standby.stop();
+      }
+    } finally {
+      await primary.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('the drill restores the latest backup and a point in time, compares them with the source, and prints the RTO', async () => {
     const r = await backup(['drill']);

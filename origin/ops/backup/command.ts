@@ -8,6 +8,8 @@
  *   list                                        the backups in each repository
  *   restore --target <time>|--latest [--repo 1|2] [--to <dir>] [--delta]
  *                                               restore into BACKUP_PG_DATA (Postgres stopped) or <dir>
+ *   restore --latest --standby <primary_conninfo> [--repo 1|2] [--to <dir>] [--delta]
+ *                                               seed a streaming standby (pgBackRest --type=standby)
  *   drill [--repo 1|2]                          restore drill into a scratch cluster (see ./drill.ts)
  *   status [--json]                             newest good backup's age, last verify, WAL archiving
  *   postgres-conf                               the postgresql.conf lines for WAL archiving
@@ -29,7 +31,7 @@ import { postgresConfLines } from './postgres-conf.js';
 import { loadBackupSettings, redactSecrets, type BackupSettings } from './settings.js';
 
 export const BACKUP_USAGE =
-  'usage: npm run backup -- run [--type full|diff|incr] | verify | list | restore (--target <ISO time> | --latest) [--repo 1|2] [--to <dir>] [--delta] | drill [--repo 1|2] | status [--json] | postgres-conf';
+  'usage: npm run backup -- run [--type full|diff|incr] | verify | list | restore (--target <ISO time> | --latest [--standby <primary_conninfo>]) [--repo 1|2] [--to <dir>] [--delta] | drill [--repo 1|2] | status [--json] | postgres-conf';
 
 export const COMMANDS = ['run', 'verify', 'list', 'restore', 'drill', 'status', 'postgres-conf'] as const;
 export type BackupCommandName = (typeof COMMANDS)[number];
@@ -50,7 +52,7 @@ export interface BackupDeps {
 
 type Parsed =
   | { command: 'help' }
-  | { command: BackupCommandName; type?: BackupType; scheduled: boolean; target?: Date; latest: boolean; repo?: Repo; to?: string; delta: boolean; json: boolean; rest: string[] };
+  | { command: BackupCommandName; type?: BackupType; scheduled: boolean; target?: Date; latest: boolean; standby?: string; repo?: Repo; to?: string; delta: boolean; json: boolean; rest: string[] };
 
 const printable = (v: string) => v.replace(/[^\x20-\x7e]/g, '?').slice(0, 80);
 
@@ -66,6 +68,7 @@ export function parseBackupArgs(argv: string[]): Parsed | { error: string } {
         scheduled: { type: 'boolean' },
         target: { type: 'string' },
         latest: { type: 'boolean' },
+        standby: { type: 'string' },
         repo: { type: 'string' },
         to: { type: 'string' },
         delta: { type: 'boolean' },
@@ -91,7 +94,7 @@ export function parseBackupArgs(argv: string[]): Parsed | { error: string } {
     run: ['type', 'scheduled'],
     verify: [],
     list: [],
-    restore: ['target', 'latest', 'repo', 'to', 'delta'],
+    restore: ['target', 'latest', 'standby', 'repo', 'to', 'delta'],
     drill: ['repo'],
     status: ['json'],
     'postgres-conf': [],
@@ -109,12 +112,20 @@ export function parseBackupArgs(argv: string[]): Parsed | { error: string } {
   }
   if (cmd === 'restore' && (target === undefined) === !v.latest) return { error: 'restore needs exactly one of --target <time> or --latest' };
   if (v.to !== undefined && !v.to.startsWith('/')) return { error: '--to must be an absolute path' };
+  // The conninfo lands on pgBackRest's command line and in postgresql.auto.conf: no password (use a passfile), nothing that breaks the quoting. Never echoed.
+  if (v.standby !== undefined) {
+    if (!v.latest) return { error: '--standby follows the primary: use it with --latest, not --target' };
+    if (/password\s*=/i.test(v.standby)) return { error: '--standby: the primary_conninfo must not hold a password (use passfile=… or ~/.pgpass)' };
+    if (!/^[\x20-\x7e]{1,500}$/.test(v.standby) || /['\\]/.test(v.standby) || !/\bhost\s*=/.test(v.standby))
+      return { error: '--standby takes a primary_conninfo such as "host=10.0.0.5 port=5432 user=replicator" (printable, no quotes or backslashes)' };
+  }
   return {
     command: cmd,
     ...(v.type ? { type: v.type as BackupType } : {}),
     scheduled: v.scheduled === true,
     ...(target ? { target } : {}),
     latest: v.latest === true,
+    ...(v.standby !== undefined ? { standby: v.standby } : {}),
     ...(v.repo ? { repo: Number(v.repo) as Repo } : {}),
     ...(v.to ? { to: v.to } : {}),
     delta: v.delta === true,
@@ -153,9 +164,13 @@ async function runPostgres(cmd: Exclude<Parsed, { command: 'help' }>, s: BackupS
     case 'restore': {
       const r = await restore(
         s,
-        { ...(cmd.target ? { target: cmd.target } : {}), ...(cmd.repo ? { repo: cmd.repo } : {}), ...(cmd.to ? { pgData: cmd.to } : {}), delta: cmd.delta },
+        { ...(cmd.target ? { target: cmd.target } : {}), ...(cmd.standby ? { standby: cmd.standby } : {}), ...(cmd.repo ? { repo: cmd.repo } : {}), ...(cmd.to ? { pgData: cmd.to } : {}), delta: cmd.delta },
         progress,
       );
+      if (cmd.standby) {
+        io.out(`seeded a standby from the latest backup into ${cmd.to ?? s.BACKUP_PG_DATA} in ${r.seconds.toFixed(1)} s; start Postgres there: it replays the archive and streams from the primary\n`);
+        return { code: 0, outcome: `restored latest as a standby${cmd.repo ? ` from repo${cmd.repo}` : ''} into ${cmd.to ?? 'BACKUP_PG_DATA'}` };
+      }
       io.out(`restored ${cmd.target ? `to ${cmd.target.toISOString()}` : 'the latest state'} into ${cmd.to ?? s.BACKUP_PG_DATA} in ${r.seconds.toFixed(1)} s; start Postgres there to finish recovery\n`);
       return { code: 0, outcome: `restored ${cmd.target ? `to ${cmd.target.toISOString()}` : 'latest'}${cmd.repo ? ` from repo${cmd.repo}` : ''} into ${cmd.to ?? 'BACKUP_PG_DATA'}` };
     }

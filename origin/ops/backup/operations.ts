@@ -135,10 +135,14 @@ export function formatBackups(backups: readonly BackupEntry[]): string {
     .join('\n')}\n`;
 }
 
-/** Restore into a data directory (Postgres must be stopped there): the latest backup, or a point in time. */
+/**
+ * Restore into a data directory (Postgres must be stopped there): the latest backup, or a point
+ * in time; or, with `standby` (a primary_conninfo), a streaming standby of the primary: the
+ * latest backup with standby.signal, restore_command and primary_conninfo (`--type=standby`).
+ */
 export async function restore(
   s: BackupSettings,
-  opts: { target?: Date; targetName?: string; immediate?: boolean; repo?: Repo; pgData?: string; delta?: boolean },
+  opts: { target?: Date; targetName?: string; immediate?: boolean; standby?: string; repo?: Repo; pgData?: string; delta?: boolean },
   progress: Progress,
 ): Promise<{ seconds: number }> {
   const started = Date.now();
@@ -149,9 +153,11 @@ export async function restore(
   if (opts.target) args.push('--type=time', `--target=${opts.target.toISOString().replace('T', ' ').replace('Z', '+00')}`, '--target-action=promote');
   else if (opts.targetName) args.push('--type=name', `--target=${opts.targetName}`, '--target-action=promote');
   else if (opts.immediate) args.push('--type=immediate', '--target-action=promote');
+  else if (opts.standby) args.push('--type=standby', '--target-timeline=latest', `--recovery-option=primary_conninfo=${opts.standby}`);
   else args.push('--type=default');
-  if (opts.pgData && opts.pgData !== s.BACKUP_PG_DATA) args.push('--archive-mode=off');
-  progress(`restoring ${opts.target ? `to ${opts.target.toISOString()}` : opts.targetName ? `to restore point ${opts.targetName}` : opts.immediate ? 'the latest backup (to its consistency point)' : 'the latest backup and all archived WAL'}${opts.repo ? ` from repo${opts.repo}` : ''} into ${opts.pgData ?? s.BACKUP_PG_DATA}…`);
+  // A standby keeps the primary's archiving settings (it archives nothing until promoted, then it must).
+  if (opts.pgData && opts.pgData !== s.BACKUP_PG_DATA && !opts.standby) args.push('--archive-mode=off');
+  progress(`restoring ${opts.standby ? 'a standby from ' : ''}${opts.target ? `to ${opts.target.toISOString()}` : opts.targetName ? `to restore point ${opts.targetName}` : opts.immediate ? 'the latest backup (to its consistency point)' : 'the latest backup and all archived WAL'}${opts.repo ? ` from repo${opts.repo}` : ''} into ${opts.pgData ?? s.BACKUP_PG_DATA}…`);
   check(await pgbackrest(s, 'restore', args, { onLine: progressOf(progress) }), 'restore');
   return { seconds: (Date.now() - started) / 1000 };
 }
