@@ -61,7 +61,7 @@ export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 
     await next();
     // The request's one record: counted and (as ACCESS_LOG / LOG_LEVEL say) logged by the platform.
     const pathname = requestUrl(c).pathname;
-    platform.request(chainRecord(c.get('requestId'), c.req.method, pathname, routeClassOf(pathname), c.res, c.get('keyRefusal'), platform.now() - started, platform.vCpuMs?.()));
+    platform.request(chainRecord(c.get('requestId'), c.req.method, pathname, routeClassOf(pathname), c.res, c.get('keyRefusal'), platform.now() - started, platform.vCpuMs?.(), c.env.clientIp));
   });
 
   app.use('*', cors());

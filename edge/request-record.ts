@@ -4,7 +4,9 @@
  * and logs it (Node: Prometheus counters and the sampled access log; Fastly: one JSON line to
  * the `ghee_requests` log endpoint). Everything in it is bounded or an identifier: the path
  * without its query, the route class, the status, the X-Cache state, the WAF rule id, the key
- * refusal reason — never a token, a query or a header value.
+ * refusal reason — never a token, a query or a header value. The client address is recorded only
+ * for a request the edge refused as an attack or a flood (a WAF block, a 429): the evidence the
+ * security rules (origin/ops/security: waf_burst, rate_limit_burst) count per client.
  */
 import type { KeyRefusalReason } from './env.js';
 import { WAF_RULE_HEADER } from './middleware/waf/index.js';
@@ -20,6 +22,7 @@ export function chainRecord(
   keyRefusal: KeyRefusalReason | undefined,
   ms: number,
   vcpuMs: number | undefined,
+  clientIp?: string,
 ): RequestRecord {
   const record: RequestRecord = { request_id: requestId, method, path, route, status: res.status, rate_limited: res.status === 429, ms };
   const cache = res.headers.get('x-cache');
@@ -27,6 +30,7 @@ export function chainRecord(
   const rule = res.headers.get(WAF_RULE_HEADER);
   if (rule !== null) record.waf_rule = rule;
   if (keyRefusal !== undefined) record.key_refusal = keyRefusal;
+  if (clientIp !== undefined && (rule !== null || record.rate_limited)) record.client_ip = clientIp;
   if (vcpuMs !== undefined) record.vcpu_ms = vcpuMs;
   return record;
 }

@@ -16,6 +16,8 @@ import { edgeStoresFromEnv } from '../edge/node/stores-from-env.js';
 import { edgeObservabilityFromEnv } from '../edge/node/observability-env.js';
 import { EdgePurger } from '../origin/outbox/purgers.js';
 import { ensureDemo } from './demo.js';
+import { securityEngineOf } from '../origin/ops/index.js';
+import type { RequestRecord } from '../edge/platform/port.js';
 import type { DemoSso } from './demo-sso.js';
 import { MemoryTransport } from '../origin/identity/mail.js';
 import { identityFromConfig } from '../origin/identity/context.js';
@@ -54,7 +56,14 @@ const stores = edgeStoresFromEnv(env);
 const blocklist = local.EDGE_BLOCKLIST_FILE ? MemoryBlocklist.fromFile(local.EDGE_BLOCKLIST_FILE) : new MemoryBlocklist();
 // The threat-list sync (THREAT_LIST_URL / _FILE, origin/ops/security) replaces the Node edge's blocklist in place, as it updates the Fastly ACL.
 origin.securityJobs.onThreatList((prefixes) => blocklist.replace(prefixes.map((prefix) => ({ prefix, action: 'BLOCK' }))));
-const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores, ...loadConfigOrExit(() => edgeObservabilityFromEnv(env)) });
+// The edge's refusals of attacks and floods reach the origin's security rules (waf_burst, rate_limit_burst) in process.
+const security = securityEngineOf(origin.database.db);
+const onRequest = (r: RequestRecord) => {
+  if (!security || r.client_ip === undefined) return;
+  if (r.waf_rule !== undefined) security.observeEdge({ kind: 'waf_block', clientIp: r.client_ip, wafRule: r.waf_rule });
+  else if (r.rate_limited) security.observeEdge({ kind: 'rate_limited', clientIp: r.client_ip });
+};
+const edge = await startNodeEdge({ originUrl: origin.server.url, host: local.EDGE_HOST, port: local.EDGE_PORT, blocklist, ...stores, ...loadConfigOrExit(() => edgeObservabilityFromEnv(env)), onRequest });
 // Unless told otherwise, the local origin purges the local edge through its signed endpoint.
 if (originConfig.PURGE_TARGET === 'none' && !env.PURGE_TARGET) origin.attachPurger(new EdgePurger({ edgeUrl: edge.url, secret: env.EDGE_SHARED_SECRET }));
 

@@ -103,6 +103,8 @@ export interface RequestRecord {
   key_refusal?: string;
   /** Answered 429 by the rate limiter. */
   rate_limited: boolean;
+  /** The client's address — only on a WAF block or a 429 (security evidence). */
+  client_ip?: string;
   /** Milliseconds from the start of the chain (or hit path) to the answer. */
   ms: number;
   /** vCPU milliseconds spent (Fastly). */

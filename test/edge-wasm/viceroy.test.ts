@@ -199,7 +199,10 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
     const common = { service: 'ghee-edge', method: 'GET', path: '/v2/pages/*/home/', route: 'content' };
     expect(byId['vic-log-miss']).toMatchObject({ ...common, status: 200, cache: 'MISS', rate_limited: false });
     expect(byId['vic-log-hit']).toMatchObject({ ...common, status: 200, cache: 'HIT', rate_limited: false });
-    expect(byId['vic-log-waf']).toMatchObject({ ...common, status: 403, waf_rule: 'sqli-002' });
+    expect(byId['vic-log-waf']).toMatchObject({ ...common, status: 403, waf_rule: 'sqli-002', client_ip: expect.any(String) });
+    // The client address is security evidence: only on a block or a 429, never on an ordinary request.
+    expect(byId['vic-log-miss']).not.toHaveProperty('client_ip');
+    expect(byId['vic-log-hit']).not.toHaveProperty('client_ip');
     expect(byId['vic-log-key']).toMatchObject({ ...common, status: 403, key_refusal: 'preview_forbidden' });
     expect(byId['vic-log-none']).toMatchObject({ ...common, status: 401, key_refusal: 'missing' });
     for (const line of lines) {

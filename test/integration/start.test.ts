@@ -109,4 +109,35 @@ describe('npm start (scripts/start.ts)', () => {
       }
     }
   }, 120_000);
+
+  it("the Node edge's WAF blocks reach the origin's security rules in one npm start process (waf_burst)", async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'ghee-start-waf-'));
+    const metricsPort = await freePort();
+    const token = 'm'.repeat(40);
+    const p = spawnTs('scripts/start.ts', {
+      ...env,
+      PGLITE_DIR: join(dir2, 'pglite'),
+      DEMO_KEYS_FILE: join(dir2, 'demo-keys.json'),
+      METRICS_PORT: String(metricsPort),
+      METRICS_TOKEN: token,
+      SECURITY_THRESHOLDS: JSON.stringify({ waf_burst: { threshold: 3, windowMinutes: 5 } }),
+    });
+    try {
+      await p.waitFor(/curl "/);
+      const edge = p.stdout().match(/edge:\s+(http:\/\/\S+)/)![1]!;
+      const read = p.stdout().match(/read:\s+(ghee_read_\S+)/)![1]!;
+      const events = async () => {
+        const res = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+        const m = /ghee_security_events_total\{rule="waf_burst"[^}]*\} (\d+)/.exec(await res.text());
+        return m ? Number(m[1]) : 0;
+      };
+      for (let i = 0; i < 2; i++) expect((await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}&q=1%27%20OR%201=1--`)).status).toBe(403);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await events()).toBe(0);
+      expect((await fetch(`${edge}/v2/pages/*/home/?auth_token=${read}&q=1%27%20OR%201=1--`)).status).toBe(403);
+      await expect.poll(events, { timeout: 5000 }).toBe(1);
+    } finally {
+      await stop(p);
+    }
+  }, 90_000);
 });
