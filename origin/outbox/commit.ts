@@ -33,6 +33,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { spaces } from '../db/schema/index.js';
 import { audit } from '../audit/index.js';
+import { Gate } from '../http/gate.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, type WebhookEvent } from './webhook-events.js';
 
@@ -106,26 +107,6 @@ export interface WriteScope {
 type Outcome = { ok: boolean };
 
 const kicks = new WeakMap<Db, Set<(spaceId: string | null) => void>>();
-
-/** At most `size` holders at once; the others wait in memory, in arrival order. */
-class Gate {
-  #free: number;
-  readonly #waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.#free = size;
-  }
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
-}
 
 interface WriteLimits {
   total: Gate;

@@ -16,7 +16,8 @@
  *   GET  /v1/auth/sso/saml/:id/metadata, POST /v1/auth/sso/saml/:id/acs   (saml-routes.ts)
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { FULL, KeyedGates } from '../../http/gate.js';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -42,6 +43,9 @@ import { mountSamlRoutes } from './saml-routes.js';
 import { beginSamlLogin } from './saml.js';
 
 const BODY_LIMIT = 64 * 1024;
+/** Sign-ins of one connection handled at once per process, and how many may wait (see the gate below). */
+const SIGN_IN_CONCURRENCY = 2;
+const SIGN_IN_QUEUE = 500;
 const uuid = z.string().refine((v) => isUuid(v), { message: 'must be a UUID' });
 const domainBody = z.object({ domain: z.string().max(300), connection_id: uuid.nullable().optional() }).strict();
 const assignBody = z.object({ connection_id: uuid.nullable() }).strict();
@@ -110,6 +114,19 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     c.header('cache-control', 'no-store');
     await next();
   });
+  // Sign-ins of one connection take their turn: at most SIGN_IN_CONCURRENCY at once per process
+  // (the others wait in memory; past SIGN_IN_QUEUE waiting, 429), so a burst — a whole company at
+  // 9:00 — cannot take the event loop and the pool from content reads, and one slow identity
+  // provider holds only its own connection's places.
+  const signIns = new KeyedGates(SIGN_IN_CONCURRENCY, SIGN_IN_QUEUE);
+  const inTurn = async <T>(connectionId: string, work: () => Promise<T>): Promise<T> => {
+    const r = await signIns.run(connectionId, work);
+    if (r === FULL) throw new ApiError('rate_limited', 'Too many sign-ins through this connection at once; retry in a moment.', { 'retry-after': '1' });
+    return r;
+  };
+  const gated: MiddlewareHandler<OriginEnv> = (c, next) => inTurn(c.req.param('id') ?? '', next);
+  app.use('/v1/auth/sso/login/:id', gated);
+  app.use('/v1/auth/sso/saml/:id/acs', gated);
 
   // --- connections ----------------------------------------------------------------------
   app.get('/v1/orgs/:orgId/sso/connections', signedIn, async (c) => {
@@ -234,15 +251,17 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
       throw new ApiError('bad_request', REFUSAL_TEXT.state_invalid);
     }
     const search = new URL(c.req.url).search;
-    let who;
-    try {
-      who = await finishOidcLogin(row, oidcDeps, search, { state, nonce: taken.nonce, verifier: taken.verifier }, now());
-    } catch (err) {
-      if (!(err instanceof OidcError)) throw err;
-      await auditFailure(c, row, err.reason);
-      throw new ApiError(err.reason === 'idp_unreachable' ? 'bad_gateway' : 'forbidden', REFUSAL_TEXT[err.reason]);
-    }
-    const r = await completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy });
+    const r = await inTurn(row.id, async () => {
+      let who;
+      try {
+        who = await finishOidcLogin(row, oidcDeps, search, { state, nonce: taken.nonce, verifier: taken.verifier }, now());
+      } catch (err) {
+        if (!(err instanceof OidcError)) throw err;
+        await auditFailure(c, row, err.reason);
+        throw new ApiError(err.reason === 'idp_unreachable' ? 'bad_gateway' : 'forbidden', REFUSAL_TEXT[err.reason]);
+      }
+      return completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy });
+    });
     if (!r.ok) throw new ApiError('forbidden', REFUSAL_TEXT[r.reason]);
     c.header('set-cookie', sessionCookie(r.session.token, r.session.expiresAt), { append: true });
     c.header('x-csrf-token', csrfTokenFor(ctx.identity.authSecret, hashSessionToken(r.session.token)));
