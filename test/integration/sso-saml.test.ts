@@ -400,3 +400,29 @@ describe('SAML attacks (each refused and audited)', () => {
     expect(res.status).toBe(413);
   });
 });
+
+describe('IdP certificate rollover', () => {
+  it("replaces a connection's IdP values: the new key is trusted, the old one no longer, the change audited by fingerprint", async () => {
+    const rolled = await createIdp(idp2.entityId); // the same IdP with a new signing key
+    const asBob = (signer: TestIdp) => signedResponse(B, goodAssertion(B, null, { issuer: idp2.entityId, nameIdXml: 'bob@idp2.test' }), signer);
+    await refused(B, asBob(rolled));
+    // B was made from values given directly: an empty body has no metadata URL to re-read.
+    expect((await owner.request('POST', `/v1/orgs/${org}/sso/connections/${B}/idp-metadata`, {})).status).toBe(400);
+    expect((await owner.request('POST', `/v1/orgs/${org}/sso/connections/${B}/idp-metadata`, { idp_metadata_xml: '<!DOCTYPE x><x/>' })).status).toBe(400);
+    const updated = await json<{ data: { settings: { idp_entity_id: string } } }>(
+      await owner.request('POST', `/v1/orgs/${org}/sso/connections/${B}/idp-metadata`, { idp_metadata_xml: rolled.metadataXml('https://idp2.test/sso') }),
+      200,
+    );
+    expect(updated.data.settings.idp_entity_id).toBe(idp2.entityId);
+    expect((await postAcs(B, asBob(rolled))).status).toBe(302);
+    await refused(B, asBob(idp2));
+    const rows = await origin.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'sso.connection_idp_update'));
+    expect(rows).toHaveLength(1); // the two refusals wrote none
+    const row = rows[0];
+    expect(row).toMatchObject({ result: 'success', organizationId: org, targetId: B });
+    expect(JSON.stringify(row!.metadata)).not.toContain('BEGIN CERTIFICATE');
+    expect((row!.metadata as { certificates: { before: string[]; after: string[] } }).certificates.before).not.toEqual((row!.metadata as { certificates: { after: string[] } }).certificates.after);
+    // A (made from a metadata URL) re-reads it with an empty body.
+    expect((await owner.request('POST', `/v1/orgs/${org}/sso/connections/${A}/idp-metadata`, {})).status).toBe(200);
+  });
+});

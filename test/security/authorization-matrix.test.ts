@@ -60,6 +60,7 @@ const RULES: Record<string, Rule> = {
   'GET /v1/orgs/:orgId/sso/connections/:id': 'sso.manage',
   'PATCH /v1/orgs/:orgId/sso/connections/:id': 'sso.manage',
   'DELETE /v1/orgs/:orgId/sso/connections/:id': 'sso.manage',
+  'POST /v1/orgs/:orgId/sso/connections/:id/idp-metadata': 'sso.manage',
   'GET /v1/orgs/:orgId/sso/domains': 'sso.manage',
   'POST /v1/orgs/:orgId/sso/domains': 'sso.manage',
   'PATCH /v1/orgs/:orgId/sso/domains/:id': 'sso.manage',

@@ -5,6 +5,7 @@
  * need a recent sign-in, as API-key minting does):
  *   GET|POST            /v1/orgs/:orgId/sso/connections          list / create (OIDC or SAML)
  *   GET|PATCH|DELETE    /v1/orgs/:orgId/sso/connections/:id
+ *   POST                /v1/orgs/:orgId/sso/connections/:id/idp-metadata   SAML: new IdP values (certificate rollover)
  *   GET|POST            /v1/orgs/:orgId/sso/domains              list / claim (answers the TXT record to publish)
  *   PATCH|DELETE        /v1/orgs/:orgId/sso/domains/:id          { connection_id } / remove
  *   POST                /v1/orgs/:orgId/sso/domains/:id/verify   looks the TXT record up
@@ -38,7 +39,7 @@ import { addDomain, assignDomain, emailDomain, listDomains, removeDomain, verify
 import { completeSsoLogin, type SsoRefusal } from './login.js';
 import { beginOidcLogin, finishOidcLogin, OidcError, SSO_STATE_COOKIE, STATE_TTL_MS, takeState, type OidcFailure } from './oidc.js';
 import { getPolicy, policyBody, updatePolicy } from './policy.js';
-import { createSamlConnection, samlCreate } from './saml-connections.js';
+import { createSamlConnection, samlCreate, samlIdpUpdate, updateSamlIdp } from './saml-connections.js';
 import { mountSamlRoutes } from './saml-routes.js';
 import { beginSamlLogin } from './saml.js';
 
@@ -154,6 +155,13 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     const id = idParam(c, 'SSO connection');
     const body = await parseBody(c, connectionPatch);
     return c.json({ data: connectionView(publicUrl, unwrap(await updateConnection(db(), ctx.envelope, actor, id, body, now()))) });
+  });
+  /** SAML: new IdP values (certificate rollover) — re-read from the metadata URL with an empty body. */
+  app.post('/v1/orgs/:orgId/sso/connections/:id/idp-metadata', signedIn, limit, async (c) => {
+    const actor = await manager(c);
+    const id = idParam(c, 'SSO connection');
+    const body = await parseBody(c, samlIdpUpdate);
+    return c.json({ data: connectionView(publicUrl, unwrap(await updateSamlIdp(db(), actor, id, body, { allowLoopback: ctx.config.SSO_ALLOW_LOOPBACK, now: now() }))) });
   });
   app.delete('/v1/orgs/:orgId/sso/connections/:id', signedIn, async (c) => {
     const actor = await manager(c);

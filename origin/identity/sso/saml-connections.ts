@@ -7,16 +7,18 @@
  * node-saml's own XML layer (@xmldom/xmldom + xpath); a DOCTYPE is refused outright (no
  * entities, internal or external).
  */
-import { generateKeyPairSync, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { parseDomFromString, xpath } from '@node-saml/node-saml/lib/xml.js';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Envelope } from '../../crypto/envelope.js';
 import type { Db } from '../../db/client.js';
+import { ssoConnections } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
 import { guardedFetch } from '../../net/guarded-fetch.js';
-import type { WriteActor } from '../../outbox/index.js';
-import { connectionCommon, insertConnection, type ConnectionRow } from './connections.js';
+import { commitWrite, type WriteActor } from '../../outbox/index.js';
+import { connectionCommon, findConnection, insertConnection, type ConnectionRow } from './connections.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -72,6 +74,28 @@ export const samlCreate = z
   });
 
 export type SamlCreate = z.infer<typeof samlCreate>;
+
+/**
+ * New IdP values for a SAML connection (certificate rollover, a moved SSO URL): from metadata
+ * XML, a metadata URL, or the values given directly — or, with an empty body, from the metadata
+ * URL the connection was made with.
+ */
+export const samlIdpUpdate = z
+  .object({
+    idp_metadata_xml: samlCreate.shape.idp_metadata_xml,
+    idp_metadata_url: samlCreate.shape.idp_metadata_url,
+    idp_entity_id: samlCreate.shape.idp_entity_id,
+    idp_sso_url: samlCreate.shape.idp_sso_url,
+    idp_certificates: samlCreate.shape.idp_certificates,
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    const direct = v.idp_entity_id !== undefined || v.idp_sso_url !== undefined || v.idp_certificates !== undefined;
+    const sources = [v.idp_metadata_xml !== undefined, v.idp_metadata_url !== undefined, direct].filter(Boolean).length;
+    if (sources > 1) ctx.addIssue({ code: 'custom', path: ['idp_metadata_xml'], message: 'give at most one of idp_metadata_xml, idp_metadata_url, or idp_entity_id + idp_sso_url + idp_certificates' });
+    else if (direct && (!v.idp_entity_id || !v.idp_sso_url || !v.idp_certificates)) ctx.addIssue({ code: 'custom', path: ['idp_entity_id'], message: 'idp_entity_id, idp_sso_url and idp_certificates go together' });
+  });
+export type SamlIdpUpdate = z.infer<typeof samlIdpUpdate>;
 
 /** What a SAML connection stores in `settings` (no secret). */
 export interface SamlSettings {
@@ -141,7 +165,7 @@ export async function parseIdpMetadata(xml: string): Promise<Result<IdpValues>> 
   return { ok: true, value: { entityId: entityId.slice(0, 1024), ssoUrl, certs: [...new Set(certs)].slice(0, CERT_MAX) } };
 }
 
-async function idpValues(input: SamlCreate, allowLoopback: boolean): Promise<Result<IdpValues>> {
+async function idpValues(input: Pick<SamlCreate, 'idp_metadata_xml' | 'idp_metadata_url' | 'idp_entity_id' | 'idp_sso_url' | 'idp_certificates'>, allowLoopback: boolean): Promise<Result<IdpValues>> {
   if (input.idp_metadata_xml !== undefined) return parseIdpMetadata(input.idp_metadata_xml);
   if (input.idp_metadata_url !== undefined) {
     let text: string;
@@ -204,5 +228,53 @@ export async function createSamlConnection(
     settings: settings as unknown as Record<string, unknown>,
     secret: sp.privateKeyPem,
     auditDetails: { idp_entity_id: settings.idpEntityId, allow_idp_initiated: input.allow_idp_initiated ?? false },
+  });
+}
+
+/**
+ * Replaces a SAML connection's IdP values (entity id, SSO URL, signing certificates) — the
+ * rollover of an IdP's certificate — with one `sso.connection_idp_update` audit row naming what
+ * changed (never the certificates' bytes: their SHA-256 fingerprints).
+ */
+export async function updateSamlIdp(
+  db: Db,
+  actor: WriteActor & { organizationId: string },
+  id: string,
+  input: SamlIdpUpdate,
+  opts: { allowLoopback: boolean; now: Date },
+): Promise<Result<ConnectionRow>> {
+  const row = await findConnection(db, actor.organizationId, id);
+  if (!row) return { ok: false, error: 'not_found', detail: 'SSO connection not found.' };
+  if (row.protocol !== 'saml') return { ok: false, error: 'invalid', detail: 'Only SAML connections have IdP metadata.' };
+  const current = samlSettings(row);
+  const given = input.idp_metadata_xml !== undefined || input.idp_metadata_url !== undefined || input.idp_entity_id !== undefined;
+  if (!given && !current.metadataUrl) return { ok: false, error: 'invalid', detail: 'This connection was not made from a metadata URL: give idp_metadata_xml, idp_metadata_url or the IdP values.' };
+  const idp = await idpValues(given ? input : { idp_metadata_url: current.metadataUrl! }, opts.allowLoopback);
+  if (!idp.ok) return idp;
+  const fingerprint = (pem: string) => createHash('sha256').update(pem).digest('hex').slice(0, 16);
+  const settings: SamlSettings = {
+    ...current,
+    idpEntityId: idp.value.entityId,
+    idpSsoUrl: idp.value.ssoUrl,
+    idpCerts: idp.value.certs,
+    metadataUrl: input.idp_metadata_url ?? (input.idp_metadata_xml !== undefined || input.idp_entity_id !== undefined ? null : current.metadataUrl),
+  };
+  return commitWrite(db, actor, null, async (w): Promise<Result<ConnectionRow>> => {
+    const [updated] = await w.t
+      .update(ssoConnections)
+      .set({ settings: settings as unknown as Record<string, unknown>, updatedAt: opts.now })
+      .where(and(eq(ssoConnections.id, id), eq(ssoConnections.organizationId, actor.organizationId)))
+      .returning();
+    if (!updated) return { ok: false, error: 'not_found', detail: 'SSO connection not found.' };
+    w.audit({
+      action: 'sso.connection_idp_update',
+      target: { type: 'sso_connection', id },
+      metadata: {
+        idp_entity_id: { before: current.idpEntityId, after: settings.idpEntityId },
+        idp_sso_url: { before: current.idpSsoUrl, after: settings.idpSsoUrl },
+        certificates: { before: current.idpCerts.map(fingerprint), after: settings.idpCerts.map(fingerprint) },
+      },
+    });
+    return { ok: true, value: updated };
   });
 }
