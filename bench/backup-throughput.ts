@@ -17,7 +17,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +25,7 @@ import { loadOriginConfig } from '../origin/config.js';
 import { createDatabase } from '../origin/db/client.js';
 import { loadBackupSettings, postgresArchiveSettings, runBackupCommand, type BackupDeps } from '../origin/ops/index.js';
 import { postgresBinDir, startPgCluster } from '../test/helpers/pg-cluster.js';
+import { freePort } from '../origin/net/free-port.js';
 
 const { values } = parseArgs({ options: { gb: { type: 'string', default: '1' }, 'rpo-samples': { type: 'string', default: '3' } } });
 const targetBytes = Number(values.gb) * 1024 ** 3;
@@ -34,17 +34,6 @@ const MB = 1048576;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const owner = userInfo().uid === 0 ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) } : null;
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
 
 function ownedDir(path: string): string {
   mkdirSync(path, { recursive: true, mode: 0o700 });

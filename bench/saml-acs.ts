@@ -12,8 +12,6 @@
  * requests go one at a time (latency, not throughput).
  * `DATABASE_URL=postgres://… npx tsx bench/saml-acs.ts` (PGlite without it).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { newApp } from '../origin/app.js';
 import { loadOriginConfig } from '../origin/config.js';
 import { devEnvelope } from '../origin/crypto/envelope.js';
@@ -28,19 +26,12 @@ import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
 import { assertionXml, b64, createIdp, responseXml } from '../test/helpers/saml-idp.js';
 import { scratchDatabase } from './scratch-db.js';
+import { freePort } from '../origin/net/free-port.js';
 
 const N = Number(process.env.BENCH_REQUESTS ?? 400);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 60);
 const USERS = 50;
 const TARGET_P99_MS = 20;
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const summary = (xs: number[]) => {

@@ -10,8 +10,6 @@
  * its signing nor the clients share the event loop of the server measured.
  * `DATABASE_URL=postgres://… npx tsx bench/sso-login-load.ts` (PGlite without it).
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { newApp } from '../origin/app.js';
@@ -28,18 +26,11 @@ import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
 import { eq } from 'drizzle-orm';
 import { scratchDatabase } from './scratch-db.js';
+import { freePort } from '../origin/net/free-port.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 100);
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 // The OP and the sign-in clients, in their own thread. The OP answers every authorize request at
 // once (the user "is signed in"), naming user i by the login_hint the client sends.

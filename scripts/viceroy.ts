@@ -5,9 +5,11 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
+import { freePort } from '../origin/net/free-port.js';
+
+export { freePort };
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const WASM = join(ROOT, 'bin/main.wasm');
@@ -66,17 +68,6 @@ export function writeViceroyConfig(opts: {
   ];
   writeFileSync(file, lines.join('\n'), { mode: 0o600 });
   return file;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 export interface RunningViceroy {

@@ -6,11 +6,11 @@
  */
 import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
+import { freePort } from '../../origin/net/free-port.js';
 
 const run = promisify(execFile);
 
@@ -62,17 +62,6 @@ export function postgresBinDir(): string {
     : [];
   if (versions.length === 0) throw new Error('no Postgres server binaries found (set PG_BIN to the directory of initdb and pg_ctl)');
   return join(base, versions[0]!, 'bin');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolvePort(port));
-    });
-  });
 }
 
 type Exec = (tool: string, args: string[]) => Promise<{ stdout: string; stderr: string }>;

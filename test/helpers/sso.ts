@@ -16,6 +16,9 @@ import dnsPacket from 'dns-packet';
 import { parseDocument } from 'htmlparser2';
 import * as jose from 'jose';
 import Provider from 'oidc-provider';
+import { freePort } from '../../origin/net/free-port.js';
+
+export { freePort };
 
 // --- DNS -----------------------------------------------------------------------------------
 export interface DnsServer {
@@ -59,14 +62,6 @@ export async function startDnsServer(): Promise<DnsServer> {
 }
 
 // --- free ports ----------------------------------------------------------------------------
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 // --- oidc-provider -------------------------------------------------------------------------
 export interface OpAccount {
   email: string;

@@ -8,7 +8,6 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,6 +18,7 @@ import { createDatabase } from '../../origin/db/client.js';
 import { BackupSchedule, postgresArchiveSettings, runBackupCommand, loadBackupSettings, type BackupDeps } from '../../origin/ops/index.js';
 import { createLogger } from '../../origin/logger.js';
 import { allowReplication, postgresBinDir, REPLICATION_USER, startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
+import { freePort } from '../../origin/net/free-port.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,17 +43,6 @@ let keyFile: string;
 let sourceUrl: string;
 let env: Record<string, string>;
 const owner = asRoot ? { uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })), gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })) } : null;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** A directory the cluster's owner can use. */
 function ownedDir(path: string, mode = 0o700): string {

@@ -13,7 +13,6 @@
  *   origin failing or too slow), with the cached body.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
@@ -25,6 +24,7 @@ import { expectErrorShape } from '../helpers/assertions.js';
 import { startPgCluster, type PgCluster } from '../helpers/pg-cluster.js';
 import { spawnTs, type Spawned } from '../helpers/process.js';
 import { CRASH_SIGNS, expectUnavailable, seededDatabase, sleep } from './write-load.js';
+import { freePort } from '../../origin/net/free-port.js';
 
 const TOXIPROXY = process.env.TOXIPROXY_BIN ?? join(homedir(), 'go/bin/server');
 const STATEMENT_TIMEOUT_MS = 1000;
@@ -32,17 +32,6 @@ const REQUEST_TIMEOUT_MS = 5000;
 /** Time a 503 may take beyond its bound (process scheduling on a loaded 2-core machine). */
 const SLACK_MS = 1500;
 const SECRET = 'toxic-test-edge-shared-secret-0123456789abcdef';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolvePort(port));
-    });
-  });
-}
 
 let cluster: PgCluster;
 let toxiproxy: ChildProcess;

@@ -15,13 +15,13 @@
  *      version, the row counts and the checksums must be equal, else the drill fails.
  */
 import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { BackupError, restore, type Progress, type Repo } from './operations.js';
 import { failureLine, pgBin, runTool, toolOwner } from './pgbackrest.js';
 import type { BackupSettings } from './settings.js';
+import { freePort } from '../../net/free-port.js';
 
 type Sql = postgres.Sql;
 /** What the checks need of a connection or a transaction. */
@@ -36,17 +36,6 @@ export interface Snapshot {
   /** drizzle's migrations: how many, and the newest one's hash (null: no migrations table). */
   schemaVersion: string | null;
   tables: Record<string, TableSum>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
