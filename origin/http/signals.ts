@@ -17,7 +17,11 @@ export const CREDENTIAL_USE_CHANNEL = 'ghee:credential-use';
 /** A sign-in turned away before its password was judged (origin/identity/accounts/login.ts): `{ reason, ip }` — captcha_required, captcha_failed, rate_limited. */
 export const LOGIN_REFUSED_CHANNEL = 'ghee:login-refused';
 
+const channels = new Map<string, ReturnType<typeof channel>>();
+
+/** Publishes where someone listens (the fast read path calls this per served read: the channel object is looked up once). */
 export function publish(name: string, message: unknown): void {
-  const ch = channel(name);
+  let ch = channels.get(name);
+  if (!ch) channels.set(name, (ch = channel(name)));
   if (ch.hasSubscribers) ch.publish(message);
 }
