@@ -190,13 +190,16 @@ export class ReplicaRouter {
     const r = this.pick(opts.spaceId);
     if (!r) return fn(this.#primary.db);
     try {
-      r.reads++;
-      return await fn(r.handle);
+      const answer = await fn(r.handle);
+      r.reads++; // counted once answered: a read in flight when the replica dies is a fallback, never both
+      return answer;
     } catch (err) {
       const code = errorCode(err);
       const unavailable = this.#isUnavailable(err);
-      if (!unavailable && !(code !== null && RETRY_ON_PRIMARY.has(code))) throw err;
-      r.reads--;
+      if (!unavailable && !(code !== null && RETRY_ON_PRIMARY.has(code))) {
+        r.reads++; // answered with a refusal (e.g. a bad query): the replica did answer
+        throw err;
+      }
       r.fallbacks++;
       if (unavailable) this.#markDown(r, code ?? 'unavailable');
       return fn(this.#primary.db);
