@@ -30,10 +30,19 @@ export const auditEvents = pgTable(
     seq: bigint('seq', { mode: 'number' }),
     prevHash: text('prev_hash'),
     hash: text('hash'),
+    /**
+     * Chain format 2 (origin/audit/audit.ts): the hash covers this digest of the row's personal
+     * data (ip, user agent) instead of the values, so erasing them (values and salt nulled,
+     * digest kept) leaves the chain verifiable. Null on older rows.
+     */
+    personalDigest: text('personal_digest'),
+    personalSalt: text('personal_salt'),
   },
   (t) => [
     index('audit_events_org_idx').on(t.organizationId, t.createdAt),
     index('audit_events_actor_idx').on(t.actorUserId, t.createdAt),
     uniqueIndex('audit_events_chain_seq_idx').on(t.chain, t.seq),
+    /** Retention (origin/governance/retention) deletes each chain's oldest rows by age. */
+    index('audit_events_created_idx').on(t.chain, t.createdAt),
   ],
 );

@@ -23,3 +23,4 @@ export * from './post-revisions.js';
 export * from './sso.js';
 export * from './scim.js';
 export * from './security.js';
+export * from './governance-lifecycle.js';
