@@ -1,0 +1,7 @@
+/**
+ * The governance domain's public module (issue 16): data classification, and what other domains
+ * and the CLIs use of support access, retention, export and erasure. Other domains import this
+ * file (or routes.ts), never the files behind it.
+ */
+export { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, sensitiveFieldNames, tablesOfClass } from './classification.js';
+export type { ClassifiedColumn, DataClass, TableClassification } from './classification.js';
