@@ -18,11 +18,11 @@
  * were dropped, nor stop someone who rewrites a whole chain — for that, keep the latest hash
  * (verify's output) somewhere the database's operators cannot write.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
-import { sha256Hex } from '../../shared/crypto.js';
+import { hmacSha256Hex, sha256Hex, timingSafeEqual } from '../../shared/crypto.js';
 import type { Db } from '../db/client.js';
-import { auditEvents } from '../db/schema/index.js';
+import { auditCheckpoints, auditEvents } from '../db/schema/index.js';
 
 export interface AuditActor {
   userId?: string | null;
@@ -86,10 +86,25 @@ export interface ChainedFields {
   result: string;
   metadata: unknown;
   createdAt: Date;
+  /**
+   * Format 2 rows (written since migration 0016): the digest of the row's personal data, which
+   * the hash covers in place of `ip` and `user_agent`, so those can be erased (with the salt)
+   * while the chain still verifies. Absent or null: format 1 (the values themselves are hashed).
+   */
+  personalDigest?: string | null;
+}
+
+/**
+ * The digest of a row's personal data: SHA-256 over the values and a random per-row salt (an
+ * IPv4 address alone could be found by trying them all). Erasure nulls values and salt.
+ */
+export function personalDigest(ip: string | null, userAgent: string | null, salt: string): string {
+  return sha256Hex(canonicalJson({ ip, user_agent: userAgent, salt }));
 }
 
 /** The row's hash: the one function used both when writing and when verifying. */
 export function auditRowHash(r: ChainedFields): string {
+  const personal = r.personalDigest ? { personal: r.personalDigest } : { ip: r.ip, user_agent: r.userAgent };
   return sha256Hex(
     canonicalJson({
       id: r.id,
@@ -102,13 +117,46 @@ export function auditRowHash(r: ChainedFields): string {
       action: r.action,
       target_type: r.targetType,
       target_id: r.targetId,
-      ip: r.ip,
-      user_agent: r.userAgent,
+      ...personal,
       result: r.result,
       metadata: r.metadata,
       created_at: r.createdAt.toISOString(),
     }),
   );
+}
+
+/** What a retention checkpoint asserts: the chain continues after `seq`, whose row hashed to `hash`. */
+export interface CheckpointFields {
+  chain: string;
+  seq: number;
+  hash: string;
+  deleted: number;
+  createdAt: Date;
+}
+
+let checkpointKey: string | null = null;
+
+/**
+ * Sets the server key retention checkpoints are signed and verified with (derived from
+ * AUTH_SECRET by the app and the audit CLI; null: none, so a checkpoint cannot be verified and a
+ * chain that starts at one is reported broken).
+ */
+export function setAuditCheckpointKey(authSecret: string | null | undefined): void {
+  checkpointKey = authSecret ? hmacSha256Hex(authSecret, 'ghee audit checkpoint v1') : null;
+}
+
+export function auditCheckpointKeySet(): boolean {
+  return checkpointKey !== null;
+}
+
+/** The checkpoint's signature (HMAC-SHA-256 under the checkpoint key); throws without a key. */
+export function signAuditCheckpoint(cp: CheckpointFields): string {
+  if (!checkpointKey) throw new Error('signAuditCheckpoint: no checkpoint key (AUTH_SECRET) is set');
+  return hmacSha256Hex(checkpointKey, canonicalJson({ chain: cp.chain, seq: cp.seq, hash: cp.hash, deleted: cp.deleted, created_at: cp.createdAt.toISOString() }));
+}
+
+function checkpointValid(cp: CheckpointFields & { signature: string }): boolean {
+  return checkpointKey !== null && timingSafeEqual(signAuditCheckpoint(cp), cp.signature);
 }
 
 /**
@@ -147,6 +195,9 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
       .where(and(eq(auditEvents.chain, chain), isNotNull(auditEvents.seq)))
       .orderBy(desc(auditEvents.seq))
       .limit(1);
+    const ip = actor.ip ?? null;
+    const userAgent = actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null;
+    const personalSalt = randomBytes(16).toString('hex');
     const row = {
       id: randomUUID(),
       chain,
@@ -158,14 +209,15 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
       action: event.action,
       targetType: event.targetType ?? null,
       targetId: event.targetId ?? null,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null,
+      ip,
+      userAgent,
       result: event.result,
       metadata,
       // Milliseconds, which timestamptz (microseconds) stores and returns exactly.
       createdAt: new Date(),
+      personalDigest: personalDigest(ip, userAgent, personalSalt),
     };
-    await t.insert(auditEvents).values({ ...row, hash: auditRowHash(row) });
+    await t.insert(auditEvents).values({ ...row, personalSalt, hash: auditRowHash(row) });
   });
   for (const listener of listeners) {
     try {
@@ -176,7 +228,7 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
   }
 }
 
-export type ChainBreakReason = 'hash' | 'link' | 'gap';
+export type ChainBreakReason = 'hash' | 'link' | 'gap' | 'checkpoint';
 
 export interface ChainBreak {
   chain: string;
@@ -231,6 +283,13 @@ export async function verifyAuditChain(db: Db, opts: { organizationId?: string |
   for (const chain of names) {
     let expectedSeq = 1;
     let prevHash: string | null = null;
+    // Retention deleted the chain's oldest rows: it starts after its newest signed checkpoint.
+    const [cp] = await db.select().from(auditCheckpoints).where(eq(auditCheckpoints.chain, chain)).orderBy(desc(auditCheckpoints.seq)).limit(1);
+    if (cp) {
+      if (!checkpointValid(cp)) return { ok: false, chains: names.length, checked, legacy, broken: { chain, seq: cp.seq, id: cp.id, reason: 'checkpoint' } };
+      expectedSeq = cp.seq + 1;
+      prevHash = cp.hash;
+    }
     for (;;) {
       const rows = await db
         .select()
@@ -243,6 +302,8 @@ export async function verifyAuditChain(db: Db, opts: { organizationId?: string |
         if (r.seq !== expectedSeq) return at('gap');
         if (r.prevHash !== prevHash) return at('link');
         if (chainOf(r.organizationId) !== chain || r.hash !== auditRowHash({ ...r, chain, seq: r.seq })) return at('hash');
+        // Format 2: unless erased (salt nulled), the personal data must match its digest.
+        if (r.personalDigest && r.personalSalt !== null && personalDigest(r.ip, r.userAgent, r.personalSalt) !== r.personalDigest) return at('hash');
         checked += 1;
         prevHash = r.hash;
         expectedSeq += 1;

@@ -11,7 +11,7 @@
  * chain, seq, row id and reason) or a configuration / database error; 2 bad usage.
  */
 import { isUuid } from '../http/authorize.js';
-import { verifyAuditChain, type ChainBreakReason } from '../audit/index.js';
+import { setAuditCheckpointKey, verifyAuditChain, type ChainBreakReason } from '../audit/index.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run audit -- verify [--org <uuid>]';
@@ -26,6 +26,7 @@ const REASONS: Record<ChainBreakReason, string> = {
   hash: 'the row does not match its hash (edited)',
   link: "prev_hash is not the previous row's hash (edited or re-linked)",
   gap: 'seq does not follow the previous row (a row is missing)',
+  checkpoint: "the retention checkpoint the chain starts from is not signed with this deployment's AUTH_SECRET (edited or forged)",
 };
 
 export function parseAuditArgs(argv: string[]): Command | { error: string } {
@@ -53,6 +54,7 @@ export async function runAudit(argv: string[], io: CliIo, open: OpenDatabase): P
     return EXIT_OK;
   }
   const database = await open();
+  setAuditCheckpointKey(process.env.AUTH_SECRET);
   try {
     const r = await verifyAuditChain(database.db, cmd.organizationId !== undefined ? { organizationId: cmd.organizationId } : {});
     if (r.broken) {
