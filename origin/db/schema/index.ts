@@ -24,3 +24,4 @@ export * from './sso.js';
 export * from './scim.js';
 export * from './security.js';
 export * from './governance-lifecycle.js';
+export * from './media-imports.js';
