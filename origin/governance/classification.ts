@@ -308,6 +308,12 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
     table: CUST,
     columns: { id: O, webhook_id: O, event: CUST, payload: CUST, status: O, attempts: O, next_attempt_at: O, last_status_code: O, last_error: O, created_at: O, delivered_at: O },
   },
+  // Remote media downloaded into the asset store (origin/content/assets/media-import.ts).
+  media_imports: {
+    table: CUST,
+    columns: { id: O, space_id: O, url: CUST, status: O, attempts: O, next_attempt_at: O, locked_until: O, last_error: O, asset_id: O, sha256: O, created_at: O, updated_at: O, completed_at: O },
+  },
+  media_import_refs: { table: O, columns: { id: O, import_id: O, resource_type: O, resource_id: O, created_at: O, rewritten_at: O } },
 };
 
 export interface ClassifiedColumn {
