@@ -35,6 +35,8 @@ import { blogRoutes } from './content/routes.js';
 import { collectionRoutes } from './content/routes.js';
 import { pageListRoutes } from './content/routes.js';
 import { pageTypeRoutes } from './content/routes.js';
+import { installIpAllowlists, supportAccess, supportRoutes } from './governance/routes.js';
+import { clientAddress, trustedProxies } from './http/client-address.js';
 
 export type { AppContext, OriginDeps } from './context.js';
 
@@ -78,6 +80,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   // The security rules engine (origin/ops/security): audit rows, credential use and threat-list facts, evaluated as they happen.
   installSecurityOps(ctx);
   const sampleAccess = accessSampler(parseAccessLog(ctx.config.ACCESS_LOG).every);
+  // Management IP allowlists (origin/governance): the authorizer's network check.
+  installIpAllowlists(ctx);
+  const proxies = trustedProxies(ctx.config.TRUSTED_PROXIES);
   const app = new Hono<OriginEnv>({ strict: false });
 
   app.use('*', async function requestContext(c, next) {
@@ -85,7 +90,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     const logger = ctx.logger.child({ request_id: requestId });
     c.set('requestId', requestId);
     c.set('logger', logger);
-    c.set('clientIp', socketAddress(c));
+    // The socket's address, or X-Forwarded-For only from a trusted proxy (origin/http/client-address.ts).
+    c.set('clientIp', clientAddress(socketAddress(c), c.req.header('x-forwarded-for'), proxies));
     const started = performance.now();
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
@@ -122,6 +128,9 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   // The origin's own rate limits and the edge-only rule for keyed reads (origin/http/rate-limit.ts).
   app.use('*', originRateLimit(ctx));
 
+  // An operator session acts only under a support grant, every request audited (origin/governance/support-access.ts).
+  app.use('*', supportAccess(ctx));
+
   app.route('/', healthRoutes(ctx));
   app.route('/', metricsRoutes(ctx));
   app.route('/', internalRoutes(ctx));
@@ -130,6 +139,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', authRoutes(ctx));
   app.route('/', orgRoutes(ctx));
   app.route('/', securityRoutes(ctx));
+  app.route('/', supportRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', assetRoutes(ctx));
   app.route('/', pageWriteRoutes(ctx));

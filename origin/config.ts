@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { isAccessLog } from '../shared/access-log.js';
 import { intSetting, jsonSetting, parseConfig } from '../shared/config.js';
@@ -58,6 +59,15 @@ export const originConfigSchema = z
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
     EDGE_SHARED_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    /**
+     * Reverse proxies in front of the origin (CIDRs, comma-separated): only a request whose socket peer is
+     * inside one has its client address taken from X-Forwarded-For (the rightmost entry that is not itself a
+     * trusted proxy); anyone else's X-Forwarded-For is ignored (origin/http/client-address.ts).
+     */
+    TRUSTED_PROXIES: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || v.split(',').every((p) => ipaddr.isValidCIDR(p.trim()) || ipaddr.isValid(p.trim())), { message: 'must be CIDRs or addresses, comma-separated' }),
     SHUTDOWN_TIMEOUT_MS: intSetting(0, 120_000, 10_000),
     /** Where purges go: `edge` (the edge's signed /.edge/purge, local), `fastly` (the Fastly API), `none`. */
     PURGE_TARGET: z.enum(['none', 'edge', 'fastly'], { message: 'must be none, edge or fastly' }).default('none'),

@@ -1,5 +1,6 @@
 import type { Logger } from './logger.js';
 import type { ApiKeyKind } from '../shared/api-key.js';
+import type { Action } from '../shared/permissions.js';
 
 /** Who is calling, once authenticated (by API key, directly or asserted by the edge). */
 export interface KeyPrincipal {
@@ -24,6 +25,19 @@ export interface UserPrincipal {
   hasTotp: boolean;
 }
 
+/**
+ * An operator acting under an organization's support grant (origin/governance/support-access.ts):
+ * the authorizer allows exactly `actions` in `spaceIds` of `organizationId`, nothing else.
+ */
+export interface SupportPrincipal {
+  operatorId: string;
+  grantId: string;
+  organizationId: string;
+  scope: 'read_only' | 'read_write';
+  spaceIds: readonly string[];
+  actions: readonly Action[];
+}
+
 /** The one Env type of the origin's Hono app. */
 export interface OriginEnv {
   Variables: {
@@ -33,6 +47,8 @@ export interface OriginEnv {
     principal?: KeyPrincipal;
     /** Set when authenticated by a session cookie (never together with `principal`). */
     user?: UserPrincipal;
+    /** Set when an operator session acts under a support grant (never together with `principal` or `user`). */
+    support?: SupportPrincipal;
     /** The socket peer, or the client address inside a verified edge assertion. */
     clientIp: string;
   };

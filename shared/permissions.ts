@@ -44,6 +44,10 @@ export const ACTIONS = [
   'billing.read',
   'billing.manage',
   'sso.manage',
+  /** Grant, list and revoke support access (origin/governance), and read its access log. */
+  'support.manage',
+  /** The organization's management IP allowlists (origin/governance). */
+  'allowlist.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -54,12 +58,13 @@ const CONTENT_ALL: Action[] = [...CONTENT_EDIT, 'content.publish', 'content.dele
 /** The table. Read it as: a member with this role may do exactly these actions. */
 export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   owner: new Set<Action>(ACTIONS),
-  admin: new Set<Action>([...CONTENT_ALL, 'schema.manage', 'webhooks.manage', 'keys.read', 'keys.manage', 'members.read', 'members.manage', 'org.manage', 'spaces.manage', 'audit.read', 'sso.manage']),
+  admin: new Set<Action>([...CONTENT_ALL, 'schema.manage', 'webhooks.manage', 'keys.read', 'keys.manage', 'members.read', 'members.manage', 'org.manage', 'spaces.manage', 'audit.read', 'sso.manage', 'support.manage', 'allowlist.manage']),
   publisher: new Set<Action>([...CONTENT_ALL, 'members.read']),
   author: new Set<Action>([...CONTENT_EDIT, 'members.read']),
   viewer: new Set<Action>([...CONTENT_READ, 'members.read']),
   // Billing members see invoices; only owners manage billing. SSO is managed by owners and admins
-  // (sessions only: no key kind carries sso.manage, so a leaked key cannot redirect logins).
+  // (sessions only: no key kind carries sso.manage, so a leaked key cannot redirect logins). Support
+  // grants and IP allowlists likewise: owners and admins, sessions only.
   billing: new Set<Action>(['billing.read', 'members.read']),
 };
 

@@ -5,3 +5,5 @@
  */
 export { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, sensitiveFieldNames, tablesOfClass } from './classification.js';
 export type { ClassifiedColumn, DataClass, TableClassification } from './classification.js';
+export { addOperator, disableOperator, listOperators } from './operators.js';
+export type { OperatorView } from './operators.js';

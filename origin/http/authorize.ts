@@ -15,7 +15,7 @@ import { ApiError } from '../../shared/errors.js';
 import { keyAllows, roleAllows, type Action, type Role } from '../../shared/permissions.js';
 import type { Db } from '../db/client.js';
 import { memberships, organizations, spaces } from '../db/schema/index.js';
-import type { OriginEnv } from '../env.js';
+import type { OriginEnv, SupportPrincipal } from '../env.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -64,8 +64,29 @@ async function userActor(db: Db, c: Context<OriginEnv>, organizationId: string, 
   return { organizationId, userId: user.userId, keyId: null, role };
 }
 
+/**
+ * The network check of management and write calls (origin/governance: the organization's IP
+ * allowlist for keys and for sessions), registered once by the app; it throws to refuse.
+ */
+export type NetworkGuard = (db: Db, c: Context<OriginEnv>, organizationId: string, credential: 'api_key' | 'session') => Promise<void>;
+let networkGuard: NetworkGuard | null = null;
+export function setNetworkGuard(guard: NetworkGuard | null): void {
+  networkGuard = guard;
+}
+async function checkNetwork(db: Db, c: Context<OriginEnv>, organizationId: string, credential: 'api_key' | 'session'): Promise<void> {
+  if (networkGuard) await networkGuard(db, c, organizationId, credential);
+}
+
+/** An operator under a support grant: its organization, its spaces (never organization-level), its scope's actions. */
+function supportActor(s: SupportPrincipal, organizationId: string, spaceId: string | null, action: Action): Actor {
+  if (s.organizationId !== organizationId) throw new ApiError('forbidden', 'This support grant is for another organization.');
+  if (spaceId === null || !s.spaceIds.includes(spaceId)) throw new ApiError('forbidden', 'This support grant does not cover this resource (it covers its spaces only).');
+  if (!s.actions.includes(action)) throw new ApiError('forbidden', `This support grant (${s.scope}) does not allow ${action}.`);
+  return { organizationId, userId: null, keyId: null, role: null };
+}
+
 function requireAuthenticated(c: Context<OriginEnv>): void {
-  if (!c.get('principal') && !c.get('user')) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
+  if (!c.get('principal') && !c.get('user') && !c.get('support')) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
 }
 
 /** Authorizes `action` on the organization `organizationId` (from the path). */
@@ -73,14 +94,19 @@ export async function authorizeOrg(db: Db, c: Context<OriginEnv>, organizationId
   requireAuthenticated(c);
   const notFound = 'Organization not found.';
   if (!isUuid(organizationId)) throw new ApiError('not_found', notFound);
+  const support = c.get('support');
+  if (support) return supportActor(support, organizationId, null, action);
   const key = c.get('principal');
   if (key) {
     // Space keys act inside their space only; organization actions need an admin key.
     if (key.organizationId !== organizationId || key.spaceId !== null) throw new ApiError('not_found', notFound);
     if (!keyAllows(key, action)) throw new ApiError('forbidden', `This API key does not allow ${action}.`);
+    await checkNetwork(db, c, organizationId, 'api_key');
     return { organizationId, userId: null, keyId: key.keyId, role: null };
   }
-  return userActor(db, c, organizationId, null, action, notFound);
+  const actor = await userActor(db, c, organizationId, null, action, notFound);
+  await checkNetwork(db, c, organizationId, 'session');
+  return actor;
 }
 
 /** Authorizes `action` in the space `spaceId`; returns the actor and the space's organization. */
@@ -90,14 +116,19 @@ export async function authorizeSpace(db: Db, c: Context<OriginEnv>, spaceId: str
   if (!isUuid(spaceId)) throw new ApiError('not_found', notFound);
   const [space] = await db.select({ organizationId: spaces.organizationId }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
   if (!space) throw new ApiError('not_found', notFound);
+  const support = c.get('support');
+  if (support) return { ...supportActor(support, space.organizationId, spaceId, action), spaceId };
   const key = c.get('principal');
   if (key) {
     const inScope = key.spaceId === null ? key.organizationId === space.organizationId : key.spaceId === spaceId;
     if (!inScope) throw new ApiError('not_found', notFound);
     if (!keyAllows(key, action)) throw new ApiError('forbidden', `This API key does not allow ${action}.`);
+    await checkNetwork(db, c, space.organizationId, 'api_key');
     return { organizationId: space.organizationId, spaceId, userId: null, keyId: key.keyId, role: null };
   }
-  return { ...(await userActor(db, c, space.organizationId, spaceId, action, notFound)), spaceId };
+  const actor = await userActor(db, c, space.organizationId, spaceId, action, notFound);
+  await checkNetwork(db, c, space.organizationId, 'session');
+  return { ...actor, spaceId };
 }
 
 /** The header session users name the space with on the key-scoped Content Write API. */
@@ -113,6 +144,7 @@ export async function authorizeContent(db: Db, c: Context<OriginEnv>, action: Ac
   if (key) {
     if (!key.spaceId) throw new ApiError('forbidden', 'Content writes need a space key (write).');
     if (!keyAllows(key, action)) throw new ApiError('forbidden', action === 'content.read' ? 'Invalid token' : `Writing content needs a write key (${action}).`);
+    if (key.organizationId) await checkNetwork(db, c, key.organizationId, 'api_key');
     // Edge-asserted keys carry no organization; content routes only need the space.
     return { organizationId: key.organizationId ?? '', spaceId: key.spaceId, userId: null, keyId: key.keyId, role: null };
   }
@@ -123,6 +155,8 @@ export async function authorizeContent(db: Db, c: Context<OriginEnv>, action: Ac
 
 /** Whether an already-authorized actor may also perform `action` (same key or role). */
 export function actorMay(c: Context<OriginEnv>, actor: Actor, action: Action): boolean {
+  const support = c.get('support');
+  if (support) return support.actions.includes(action);
   const key = c.get('principal');
   if (key) return keyAllows(key, action);
   return actor.role !== null && roleAllows(actor.role, action);

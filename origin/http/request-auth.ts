@@ -19,6 +19,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function authenticate(ctx: AppContext, opts: { optional?: boolean } = {}): MiddlewareHandler<OriginEnv> {
   const byKey = apiKeyAuth(ctx);
   return async function authenticateHandler(c, next) {
+    // An operator session under a support grant, resolved before routing (origin/governance/support-access.ts).
+    if (c.get('support')) return next();
     // Any key presented (or an edge assertion) decides by key (origin/http/authenticate.ts).
     if (offersKey(credentialRequest(c, () => c.req.url))) {
       return byKey(c, next);

@@ -63,5 +63,14 @@ export const rollbackBody = z
  * reads it from the space), client IP and user agent.
  */
 export function writeActor(c: Context<OriginEnv>, actor: Actor): WriteActor {
-  return { userId: actor.userId, keyId: actor.keyId, organizationId: actor.organizationId || null, ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null };
+  const support = c.get('support');
+  return {
+    userId: actor.userId,
+    keyId: actor.keyId,
+    organizationId: actor.organizationId || null,
+    ip: c.get('clientIp') ?? null,
+    userAgent: c.req.header('user-agent') ?? null,
+    // An operator under a support grant: the write's audit row names both (origin/outbox/commit.ts).
+    ...(support ? { support: { operatorId: support.operatorId, grantId: support.grantId } } : {}),
+  };
 }

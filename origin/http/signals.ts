@@ -17,6 +17,13 @@ export const CREDENTIAL_USE_CHANNEL = 'ghee:credential-use';
 /** A sign-in turned away before its password was judged (origin/identity/accounts/login.ts): `{ reason, ip }` — captcha_required, captcha_failed, rate_limited. */
 export const LOGIN_REFUSED_CHANNEL = 'ghee:login-refused';
 
+/**
+ * A governance refusal or break-glass (origin/governance): `{ rule, organizationId, subject: { type, id }, ip, evidence }` —
+ * support access refused (support_access_denied), a management call from outside the IP allowlist
+ * (ip_allowlist_denied), the allowlist lifted by break-glass (ip_allowlist_break_glass).
+ */
+export const GOVERNANCE_CHANNEL = 'ghee:governance';
+
 const channels = new Map<string, ReturnType<typeof channel>>();
 
 /** Publishes where someone listens (the fast read path calls this per served read: the channel object is looked up once). */

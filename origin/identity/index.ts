@@ -17,3 +17,8 @@ export { LogTransport, SmtpTransport } from './mail.js';
 export type { MailTransport } from './mail.js';
 export { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from './sessions/sessions.js';
 export { errorBody as scimErrorBody, isScimPath, SCIM_CONTENT_TYPE } from './scim/resources.js';
+export { hashNewPassword, verifyUserPassword } from './context.js';
+export { generateTotpSecret, otpauthUri, verifyTotp } from './totp/totp.js';
+export { csrfTokenFor, hashSessionToken } from './sessions/sessions.js';
+export { requireRecentReauthentication } from './sessions/sessions.js';
+export { organizationOwnerEmails } from './members/owners.js';

@@ -48,15 +48,18 @@ export interface WriteActor {
   system?: 'scheduler' | 'key_revoker' | 'operator';
   /** An unauthenticated request that names no account (e.g. a login for an unknown email). */
   anonymous?: boolean;
+  /** An operator acting under an organization's support grant (origin/governance): the audit row names both. */
+  support?: { operatorId: string; grantId: string };
   /** The actor's organization when the caller knows it (else read from the space). */
   organizationId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
 }
 
-export type ActorKind = 'member' | 'api_key' | 'scheduler' | 'key_revoker' | 'operator' | 'anonymous';
+export type ActorKind = 'member' | 'api_key' | 'scheduler' | 'key_revoker' | 'operator' | 'support_operator' | 'anonymous';
 
 export function actorKind(a: WriteActor): ActorKind {
+  if (a.support) return 'support_operator';
   if (a.userId) return 'member';
   if (a.keyId) return 'api_key';
   if (a.anonymous) return 'anonymous';
@@ -207,6 +210,7 @@ async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, w
         metadata: {
           ...entry.metadata,
           actor: actorKind(actor),
+          ...(actor.support ? { operator_id: actor.support.operatorId, grant_id: actor.support.grantId } : {}),
           ...(spaceId !== null ? { space_id: spaceId } : 'spaceId' in where ? { space_id: null } : {}),
           ...(entry.version ? { version_before: entry.version.before, version_after: entry.version.after } : {}),
         },

@@ -23,5 +23,6 @@ export * from './post-revisions.js';
 export * from './sso.js';
 export * from './scim.js';
 export * from './security.js';
+export * from './governance-support.js';
 export * from './governance-lifecycle.js';
 export * from './media-imports.js';

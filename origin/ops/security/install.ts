@@ -19,10 +19,10 @@ import { onAudit } from '../../audit/index.js';
 import type { AppContext } from '../../context.js';
 import type { Db } from '../../db/client.js';
 import type { OriginEnv } from '../../env.js';
-import { CREDENTIAL_USE_CHANNEL, LOGIN_REFUSED_CHANNEL, THREAT_OUTBOUND_CHANNEL } from '../../http/signals.js';
+import { CREDENTIAL_USE_CHANNEL, GOVERNANCE_CHANNEL, LOGIN_REFUSED_CHANNEL, THREAT_OUTBOUND_CHANNEL } from '../../http/signals.js';
 import { setThreatLookup } from '../../net/ssrf.js';
 import { SecurityEngine } from './engine.js';
-import { observationsOfAudit, parseThresholds } from './rules.js';
+import { isRuleName, observationsOfAudit, parseThresholds } from './rules.js';
 import type { ThreatMatcher } from './threats.js';
 
 const engines = new WeakMap<Db, SecurityEngine>();
@@ -63,6 +63,16 @@ export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' |
     if (typeof r.ip !== 'string' || r.ip === '' || typeof r.reason !== 'string') return;
     engine.observe({ rule: 'login_failures_ip', windowKey: r.ip, organizationId: null, subject: { type: 'ip', id: r.ip }, actor: { ip: r.ip }, evidence: { reason: r.reason } });
   };
+  // Governance refusals and break-glass (origin/governance): support access refused, calls from outside an IP allowlist.
+  const onGovernance = (m: unknown) => {
+    const g = m as { rule?: unknown; organizationId?: unknown; subject?: { type?: unknown; id?: unknown }; ip?: unknown; evidence?: unknown };
+    if (!isRuleName(g.rule) || typeof g.subject?.type !== 'string' || typeof g.subject.id !== 'string') return;
+    const organizationId = typeof g.organizationId === 'string' ? g.organizationId : null;
+    const ip = typeof g.ip === 'string' ? g.ip : null;
+    const evidence = g.evidence && typeof g.evidence === 'object' ? (g.evidence as Record<string, unknown>) : {};
+    engine.observe({ rule: g.rule, windowKey: `${organizationId}:${g.subject.type}:${g.subject.id}`, organizationId, subject: { type: g.subject.type, id: g.subject.id }, actor: { ip }, evidence });
+  };
+  subscribe(GOVERNANCE_CHANNEL, onGovernance);
   subscribe(LOGIN_REFUSED_CHANNEL, onLoginRefused);
   subscribe(CREDENTIAL_USE_CHANNEL, onCredential);
   subscribe(THREAT_OUTBOUND_CHANNEL, onOutbound);
@@ -71,6 +81,7 @@ export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' |
     unsubscribe(CREDENTIAL_USE_CHANNEL, onCredential);
     unsubscribe(LOGIN_REFUSED_CHANNEL, onLoginRefused);
     unsubscribe(THREAT_OUTBOUND_CHANNEL, onOutbound);
+    unsubscribe(GOVERNANCE_CHANNEL, onGovernance);
   };
   engines.set(ctx.database.db, engine);
   return engine;

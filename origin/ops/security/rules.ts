@@ -37,6 +37,9 @@ export const RULES = {
   threat_listed_outbound: { severity: 'high', threshold: 1, windowMinutes: 60, perOrganization: true, describe: 'a webhook or IdP URL resolving to a threat-listed address (refused)' },
   audit_chain_broken: { severity: 'critical', threshold: 1, windowMinutes: 180, perOrganization: false, describe: 'an audit chain failed verification' },
   backup_stale: { severity: 'high', threshold: 1, windowMinutes: 180, perOrganization: false, describe: 'the newest good backup is stale or its verification failed' },
+  support_access_denied: { severity: 'high', threshold: 1, windowMinutes: 60, perOrganization: true, describe: 'an operator refused: no, an expired, revoked or another organization\'s support grant, or beyond its scope' },
+  ip_allowlist_denied: { severity: 'medium', threshold: 1, windowMinutes: 60, perOrganization: true, describe: 'a management call from outside the organization\'s IP allowlist' },
+  ip_allowlist_break_glass: { severity: 'high', threshold: 1, windowMinutes: 60, perOrganization: true, describe: 'an owner lifted the IP allowlist by break-glass' },
 } as const satisfies Record<string, RuleSpec>;
 
 export type RuleName = keyof typeof RULES;

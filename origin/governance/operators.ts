@@ -1,0 +1,205 @@
+/**
+ * Operators: the platform's support staff, an identity apart from organization members — their
+ * own table, their own sessions and cookie (`__Host-ghee_operator`, never the members'), and a
+ * TOTP factor from creation on that every sign-in needs (password + code, both or nothing).
+ * Passwords are hashed exactly as members' are (origin/identity: bcrypt over a peppered
+ * pre-hash); TOTP secrets are envelope-encrypted (aad `operator-totp:<id>`) and a code is
+ * accepted once (its step must be after the last used one: conditional update).
+ *
+ * An operator has no access to any organization by being one: only a support grant of that
+ * organization lets an operator session act there (support-access.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import type { Envelope } from '../crypto/envelope.js';
+import type { Db } from '../db/client.js';
+import { operators, operatorSessions } from '../db/schema/index.js';
+import type { Result } from '../http/result.js';
+import { commitAccountWrite, type WriteActor } from '../outbox/index.js';
+import { generateTotpSecret, hashNewPassword, hashSessionToken, otpauthUri, verifyTotp, verifyUserPassword, type IdentityContext } from '../identity/index.js';
+
+export const OPERATOR_COOKIE = '__Host-ghee_operator';
+/** An operator session lasts 8 hours at most, and ends after 30 idle minutes. */
+export const OPERATOR_SESSION_ABSOLUTE_MS = 8 * 3_600_000;
+export const OPERATOR_SESSION_IDLE_MS = 30 * 60_000;
+const TOUCH_EVERY_MS = 60_000;
+const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+const EMAIL_RE = /^[^\s@<>(),;:"]{1,64}@[^\s@<>(),;:"]{1,190}$/;
+
+export interface OperatorView {
+  id: string;
+  email: string;
+  name: string;
+  disabledAt: Date | null;
+  createdAt: Date;
+}
+
+const aad = (id: string) => `operator-totp:${id}`;
+
+/** The CLI's actor for operator administration (the platform's own, in the global chain). */
+const CLI: WriteActor = { userId: null, keyId: null, system: 'operator' };
+
+/** Creates an operator: the TOTP secret and its otpauth URI are returned once (shown by the CLI, never stored in clear). */
+export async function addOperator(
+  db: Db,
+  deps: { identity: IdentityContext; envelope: Envelope },
+  input: { email: string; name: string; password: string },
+): Promise<Result<{ operator: OperatorView; totpSecret: string; otpauthUri: string }>> {
+  const email = input.email.trim();
+  if (!EMAIL_RE.test(email)) return { ok: false, error: 'invalid', detail: 'email must be a plain address' };
+  const name = input.name.trim();
+  if (name.length === 0 || name.length > 200) return { ok: false, error: 'invalid', detail: 'name must be 1–200 characters' };
+  if (input.password.length < 12 || input.password.length > 1024) return { ok: false, error: 'invalid', detail: 'password must be 12–1024 characters' };
+  const [taken] = await db.select({ id: operators.id }).from(operators).where(sql`lower(${operators.email}) = lower(${email})`).limit(1);
+  if (taken) return { ok: false, error: 'conflict', detail: 'an operator with that email exists' };
+  const passwordHash = await hashNewPassword(deps.identity, input.password);
+  const secret = generateTotpSecret();
+  return commitAccountWrite(db, CLI, async (w) => {
+    const id = crypto.randomUUID();
+    const [row] = await w.t
+      .insert(operators)
+      .values({ id, email, name, passwordHash, totpSecretEncrypted: deps.envelope.encrypt(secret, aad(id)) })
+      .returning();
+    w.audit({ action: 'operator.create', target: { type: 'operator', id }, metadata: { via: 'cli' } });
+    const operator = { id, email: row!.email, name: row!.name, disabledAt: null, createdAt: row!.createdAt };
+    return { ok: true as const, value: { operator, totpSecret: secret, otpauthUri: otpauthUri({ issuer: 'ghee support', account: email, secret }) } };
+  });
+}
+
+export async function listOperators(db: Db): Promise<OperatorView[]> {
+  return db
+    .select({ id: operators.id, email: operators.email, name: operators.name, disabledAt: operators.disabledAt, createdAt: operators.createdAt })
+    .from(operators)
+    .orderBy(asc(operators.createdAt));
+}
+
+/** Disables an operator and ends every session of theirs at once; 'not_found' / 'already_disabled' change nothing. */
+export async function disableOperator(db: Db, email: string, now: Date): Promise<{ outcome: 'disabled'; id: string; sessions: number } | { outcome: 'not_found' | 'already_disabled' }> {
+  const [op] = await db.select().from(operators).where(sql`lower(${operators.email}) = lower(${email.trim()})`).limit(1);
+  if (!op) return { outcome: 'not_found' };
+  if (op.disabledAt) return { outcome: 'already_disabled' };
+  return commitAccountWrite(db, CLI, async (w) => {
+    await w.t.update(operators).set({ disabledAt: now }).where(eq(operators.id, op.id));
+    const ended = await w.t
+      .update(operatorSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(operatorSessions.operatorId, op.id), isNull(operatorSessions.revokedAt)))
+      .returning({ id: operatorSessions.id });
+    w.audit({ action: 'operator.disable', target: { type: 'operator', id: op.id }, metadata: { via: 'cli', sessions_ended: ended.length } });
+    return { ok: true as const, outcome: 'disabled' as const, id: op.id, sessions: ended.length };
+  });
+}
+
+export interface OperatorLogin {
+  operatorId: string;
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Signs an operator in: password AND a current, unused TOTP code. Every failure answers the same
+ * `invalid_credentials` (no hint which part failed) and writes one `operator.login` failure row
+ * with the reason in the global chain; a success writes the session and one success row.
+ */
+export async function operatorLogin(
+  db: Db,
+  deps: { identity: IdentityContext; envelope: Envelope },
+  input: { email: string; password: string; otp: string },
+  actor: { ip: string; userAgent: string | null },
+  now: Date,
+): Promise<Result<OperatorLogin>> {
+  const [op] = await db.select().from(operators).where(sql`lower(${operators.email}) = lower(${input.email.trim()})`).limit(1);
+  const pw = await verifyUserPassword(deps.identity, input.password, op?.passwordHash ?? null);
+  const who: WriteActor = { userId: null, keyId: null, anonymous: true, ip: actor.ip, userAgent: actor.userAgent };
+  const fail = (reason: string) =>
+    commitAccountWrite(db, who, async (w): Promise<Result<OperatorLogin>> => {
+      w.refused({ action: 'operator.login', target: { type: 'operator', id: op?.id ?? null }, metadata: { reason } });
+      return { ok: false, error: 'invalid_credentials', detail: 'Invalid email, password or code.' };
+    });
+  if (!op) return fail('unknown_operator');
+  if (!pw.ok) return fail('bad_password');
+  if (op.disabledAt) return fail('disabled');
+  let secret: string;
+  try {
+    secret = deps.envelope.decrypt(op.totpSecretEncrypted, aad(op.id));
+  } catch {
+    return fail('totp_unreadable');
+  }
+  const totp = verifyTotp(secret, input.otp, now.getTime(), op.totpLastUsedStep);
+  if (!totp.ok) return fail('bad_otp');
+  return commitAccountWrite(db, { ...who, anonymous: false, system: 'operator' }, async (w): Promise<Result<OperatorLogin>> => {
+    // Spend the code: of two sign-ins with the same code, one wins.
+    const spent = await w.t
+      .update(operators)
+      .set({ totpLastUsedStep: totp.step })
+      .where(and(eq(operators.id, op.id), or(isNull(operators.totpLastUsedStep), sql`${operators.totpLastUsedStep} < ${totp.step}`)))
+      .returning({ id: operators.id });
+    if (spent.length === 0) {
+      w.refused({ action: 'operator.login', target: { type: 'operator', id: op.id }, metadata: { reason: 'replayed_otp' } });
+      return { ok: false, error: 'invalid_credentials', detail: 'Invalid email, password or code.' };
+    }
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + OPERATOR_SESSION_ABSOLUTE_MS);
+    await w.t.insert(operatorSessions).values({ operatorId: op.id, tokenHash: hashSessionToken(token), createdAt: now, lastSeenAt: now, expiresAt });
+    w.audit({ action: 'operator.login', target: { type: 'operator', id: op.id }, metadata: { second_factor: 'totp' } });
+    return { ok: true, value: { operatorId: op.id, token, expiresAt } };
+  });
+}
+
+export interface OperatorSession {
+  sessionId: string;
+  operatorId: string;
+  email: string;
+  tokenHash: string;
+}
+
+/** The live session of `token` (not revoked, not expired, used within the idle timeout, operator not disabled), or null. */
+export async function findOperatorSession(db: Db, token: string, now: Date): Promise<OperatorSession | null> {
+  if (!TOKEN_RE.test(token)) return null;
+  const tokenHash = hashSessionToken(token);
+  const [row] = await db
+    .select({ sessionId: operatorSessions.id, operatorId: operators.id, email: operators.email, lastSeenAt: operatorSessions.lastSeenAt })
+    .from(operatorSessions)
+    .innerJoin(operators, eq(operators.id, operatorSessions.operatorId))
+    .where(
+      and(
+        eq(operatorSessions.tokenHash, tokenHash),
+        isNull(operatorSessions.revokedAt),
+        isNull(operators.disabledAt),
+        gt(operatorSessions.expiresAt, now),
+        gt(operatorSessions.lastSeenAt, new Date(now.getTime() - OPERATOR_SESSION_IDLE_MS)),
+      ),
+    )
+    .limit(1);
+  if (!row) return null;
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+    await db.update(operatorSessions).set({ lastSeenAt: now }).where(eq(operatorSessions.id, row.sessionId));
+  }
+  return { sessionId: row.sessionId, operatorId: row.operatorId, email: row.email, tokenHash };
+}
+
+export async function endOperatorSession(db: Db, s: OperatorSession, ip: string, now: Date): Promise<void> {
+  await commitAccountWrite(db, { userId: null, keyId: null, system: 'operator', ip }, async (w) => {
+    await w.t.update(operatorSessions).set({ revokedAt: now }).where(eq(operatorSessions.id, s.sessionId));
+    w.audit({ action: 'operator.logout', target: { type: 'operator', id: s.operatorId } });
+    return { ok: true };
+  });
+}
+
+/** The operator session token from a Cookie header (the members' cookie is never read here). */
+export function operatorTokenFromCookie(header: string | undefined): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === OPERATOR_COOKIE) return part.slice(at + 1).trim() || null;
+  }
+  return null;
+}
+
+export function operatorCookie(token: string, expiresAt: Date): string {
+  return `${OPERATOR_COOKIE}=${token}; Path=/; Secure; HttpOnly; SameSite=Strict; Expires=${expiresAt.toUTCString()}`;
+}
+
+export function clearedOperatorCookie(): string {
+  return `${OPERATOR_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0`;
+}
