@@ -142,6 +142,27 @@ export const originConfigSchema = z
     REAUTH_MAX_AGE_MINUTES: intSetting(1, 24 * 60, 10),
     /** How long a rotated API key keeps working (0 = revoked at once). */
     KEY_ROTATION_GRACE_SECONDS: intSetting(0, 60 * 60 * 24 * 90, 60 * 60 * 24),
+    // --- data lifecycle (origin/governance: retention, export, erasure) -------------------------
+    /** How often the retention job runs (it is idempotent: a run deletes only what is due); 0 = never. */
+    RETENTION_INTERVAL_MS: intSetting(0, 7 * 86_400_000, 86_400_000),
+    /** Rows one delete statement removes, and the most one run removes per class and organization (the next run goes on). */
+    RETENTION_BATCH_SIZE: intSetting(1, 100_000, 1000),
+    RETENTION_MAX_ROWS_PER_RUN: intSetting(1, 100_000_000, 100_000),
+    /** Soft-deleted pages, collection items and posts (with assets only they used) are purged after this many days. */
+    RETENTION_SOFT_DELETED_DAYS: intSetting(1, 3650, 30),
+    /** A revision is deleted when it is older than RETENTION_REVISIONS_DAYS and not among its item's newest RETENTION_REVISIONS_KEEP; published ones are kept. */
+    RETENTION_REVISIONS_KEEP: intSetting(1, 100_000, 50),
+    RETENTION_REVISIONS_DAYS: intSetting(1, 3650, 90),
+    /** Sessions, single-use tokens, invitations and SSO states this many days after they expired, were revoked or used. */
+    RETENTION_EXPIRED_TOKENS_DAYS: intSetting(0, 3650, 7),
+    RETENTION_LOGIN_ATTEMPTS_DAYS: intSetting(1, 3650, 30),
+    RETENTION_WEBHOOK_DELIVERIES_DAYS: intSetting(1, 3650, 30),
+    /** Resolved security events. */
+    RETENTION_SECURITY_EVENTS_DAYS: intSetting(1, 3650, 365),
+    /** Audit rows (each chain keeps a signed checkpoint over the last deleted row; needs AUTH_SECRET). */
+    RETENTION_AUDIT_DAYS: intSetting(30, 3650, 365),
+    /** Days between an organization's deletion request and its hard deletion (cancellable until then). */
+    ORG_DELETION_GRACE_DAYS: intSetting(0, 90, 7),
     /** Outgoing mail: an smtp(s):// URL, or unset to log mail (local use). */
     SMTP_URL: z
       .string()

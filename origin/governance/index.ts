@@ -7,3 +7,7 @@ export { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfCla
 export type { ClassifiedColumn, DataClass, TableClassification } from './classification.js';
 export { addOperator, disableOperator, listOperators } from './operators.js';
 export type { OperatorView } from './operators.js';
+export { runRetention } from './retention/retention.js';
+export type { RetentionReport } from './retention/retention.js';
+export { retentionSettingsFrom } from './retention/policy.js';
+export type { RetentionPolicy, RetentionSettings } from './retention/policy.js';
