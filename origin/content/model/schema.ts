@@ -11,7 +11,8 @@
  *   number → number, boolean → boolean
  *   reference → array of page slugs (to a page type) or collection item ids (to a collection)
  *   repeater → array of objects (sub-fields), component → one object (sub-fields)
- * Any non-required field may be null (cleared).
+ * Any non-required field may be null (cleared) or "" (empty, as ButterCMS writers send it: kept as "" for
+ * text, media and date fields, stored as null for the others).
  */
 import { z } from 'zod';
 import { cleanFreeform, MAX_URL_LENGTH, sanitizeHtml, urlProblem } from './sanitize.js';
@@ -228,6 +229,11 @@ function isIsoDate(v: string): boolean {
 
 const REF_SLUG_RE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,199}$/;
 
+/** Types whose value is any string ("" included, as before). */
+const TEXT_TYPES = new Set<FieldDef['type']>(['short_text', 'long_text', 'rich_text']);
+/** Types whose empty value is "" (a string field: media URL, date); the others empty to null. */
+const STRING_TYPES = new Set<FieldDef['type']>(['media', 'date']);
+
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkValue(def: FieldDef, v: unknown, path: string, errors: string[]): unknown {
@@ -303,6 +309,13 @@ function checkObject(defs: FieldDef[], value: unknown, path: string, errors: str
     if (v === undefined || v === null) {
       if (def.required && (!partial || has)) errors.push(`${path}.${def.name}: required`);
       else if (has) out[def.name] = null;
+      continue;
+    }
+    if (v === '' && !TEXT_TYPES.has(def.type)) {
+      // ButterCMS's Write API asks for every field of the type, "" for an optional one left
+      // empty: stored as empty ("" where the field holds a string, else null), never refused.
+      if (def.required) errors.push(`${path}.${def.name}: required`);
+      else out[def.name] = STRING_TYPES.has(def.type) ? '' : null;
       continue;
     }
     const checked = checkValue(def, v, `${path}.${def.name}`, errors);

@@ -17,7 +17,8 @@ import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
 import { authorizeContent, mayPublish, requirePublishRight } from '../../http/authorize.js';
 import type { Action } from '../../../shared/permissions.js';
-import { createPage, deletePage, restorePage, updatePage } from './writes.js';
+import { createPage, createPageInLocales, deletePage, restorePage, updatePage, updatePageInLocales } from './writes.js';
+import { localeMapOf } from '../locale-map.js';
 import { getPageForManagement } from './lookups.js';
 import { rollbackPage } from './revisions.js';
 import { revisionHistory } from '../revisions.js';
@@ -79,20 +80,21 @@ export function pageWriteRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrap(
-      await createPage(ctx.database.db, {
-        spaceId,
-        keyId,
-        userId,
-        pageType: (body.page_type ?? body['page-type'])!,
-        slug: body.slug,
-        locale: localeParam(c),
-        name: body.title,
-        status: body.status,
-        fields: body.fields,
-        mayPublish: mayPublish(c, actor),
-        actor: writeActor(c, actor),
-      }));
+    const locale = localeParam(c);
+    const page = {
+      spaceId,
+      keyId,
+      userId,
+      pageType: (body.page_type ?? body['page-type'])!,
+      slug: body.slug,
+      name: body.title,
+      status: body.status,
+      mayPublish: mayPublish(c, actor),
+      actor: writeActor(c, actor),
+    };
+    const byLocale = locale === null ? unwrap(await localeMapOf(ctx.database.db, spaceId, body.fields)) : null;
+    if (byLocale) unwrap(await createPageInLocales(ctx.database.db, page, byLocale));
+    else unwrap(await createPage(ctx.database.db, { ...page, locale, fields: body.fields }));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -104,6 +106,29 @@ export function pageWriteRoutes(ctx: AppContext) {
     const body = await parseBody(c, updateBody);
     // Editing a published page's live version, or a scheduled page, is refused by updatePage without content.publish.
     requirePublishRight(c, actor, body.status);
+    const locale = localeParam(c);
+    const byLocale = locale === null ? unwrap(await localeMapOf(ctx.database.db, spaceId, body.fields)) : null;
+    if (byLocale) {
+      if (expectedVersion(c) !== null) throw new ApiError('bad_request', 'If-Match names one version of one locale: send the locale\'s fields with ?locale= to make the write conditional.');
+      unwrap(
+        await updatePageInLocales(
+          ctx.database.db,
+          {
+            spaceId,
+            keyId,
+            userId,
+            pageType: type,
+            slug: s,
+            ...(body.title !== undefined ? { name: body.title } : {}),
+            ...(body.status ? { status: body.status } : {}),
+            ...scheduledAt(body),
+            mayPublish: mayPublish(c, actor),
+            actor: writeActor(c, actor),
+          },
+          byLocale,
+        ));
+      return c.json({ status: 'pending' }, 202);
+    }
     const saved = unwrap(
       await updatePage(
         ctx.database.db,
@@ -113,7 +138,7 @@ export function pageWriteRoutes(ctx: AppContext) {
           userId,
           pageType: type,
           slug: s,
-          locale: localeParam(c),
+          locale,
           ...(body.title !== undefined ? { name: body.title } : {}),
           ...(body.status ? { status: body.status } : {}),
           ...scheduledAt(body),

@@ -18,7 +18,7 @@ import type { Result } from '../../http/result.js';
 import { pages } from '../../db/schema/index.js';
 import { validateFields } from '../model/schema.js';
 import { findPageTypeSchema } from '../model/page-types.js';
-import { commitWrite } from '../../outbox/index.js';
+import { commitWrite, type WriteScope } from '../../outbox/index.js';
 import { renderPage } from './pages.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges } from '../live-changes.js';
 import { pageAt, spaceDefaultLocale } from './lookups.js';
@@ -39,8 +39,78 @@ export async function createPage(db: Db, change: PageChange & { name: string; fi
   return saving(db, change, (locale) => createPageTx(db, change, locale));
 }
 
-async function createPageTx(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }, locale: string): Promise<Result<SavedPage>> {
+type NewPage = PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' };
+
+async function createPageTx(db: Db, change: NewPage, locale: string): Promise<Result<SavedPage>> {
   return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
+    const made = await createIn(w, change, locale);
+    if (!made.ok) return made;
+    auditPage(w, 'page.create', { id: made.value.id, slug: change.slug, pageType: change.pageType, locale, status: change.status }, made.value.before, made.value.version);
+    return { ok: true, value: { id: made.value.id, version: made.value.version, status: change.status } };
+  });
+}
+
+/**
+ * ButterCMS's multi-locale write: one request names the fields of several locales
+ * (`"fields": { "en": {…}, "fr": {…} }`). All locales are saved in one transaction — each locale's
+ * page gets its own revision, the request one audit row naming the locales — or none is: a refusal
+ * names the locale (`fields.fr.headline: required`).
+ */
+export async function createPageInLocales(db: Db, change: Omit<NewPage, 'fields' | 'locale'>, byLocale: ReadonlyMap<string, Record<string, unknown>>): Promise<Result<SavedPage[]>> {
+  return refusingLiveChanges(() =>
+    commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage[]>> => {
+      const saved: (SavedPage & { before: number | null })[] = [];
+      for (const [locale, fields] of byLocale) {
+        const made = await createIn(w, { ...change, locale, fields }, locale);
+        if (!made.ok) return inLocale(made, locale);
+        saved.push({ ...made.value, status: change.status });
+      }
+      const first = saved[0]!;
+      w.audit({
+        action: 'page.create',
+        target: { type: 'page', id: first.id },
+        version: { before: first.before, after: first.version },
+        metadata: { page_type: change.pageType, slug: change.slug, locales: [...byLocale.keys()], page_ids: saved.map((p) => p.id), status: change.status },
+      });
+      return { ok: true, value: saved.map(({ id, version, status }) => ({ id, version, status })) };
+    }),
+  );
+}
+
+/** The multi-locale form of an update: each named locale's page patched, in one transaction. */
+export async function updatePageInLocales(db: Db, change: Omit<PageChange, 'fields' | 'locale'>, byLocale: ReadonlyMap<string, Record<string, unknown>>): Promise<Result<SavedPage[]>> {
+  return refusingLiveChanges(() =>
+    commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage[]>> => {
+      const saved: SavedPage[] = [];
+      const versions: { locale: string; before: number; after: number }[] = [];
+      let action = 'page.update';
+      for (const [locale, fields] of byLocale) {
+        const made = await updateIn(w, { ...change, locale, fields }, null, locale);
+        if (!made.ok) return inLocale(made, locale);
+        if (saved.length === 0) action = made.value.action;
+        saved.push({ id: made.value.id, version: made.value.version, status: made.value.status });
+        versions.push({ locale, before: made.value.before, after: made.value.version });
+      }
+      const first = saved[0]!;
+      w.audit({
+        action,
+        target: { type: 'page', id: first.id },
+        version: { before: versions[0]!.before, after: versions[0]!.after },
+        metadata: { page_type: change.pageType, slug: change.slug, locales: versions.map((v) => v.locale), page_ids: saved.map((p) => p.id), versions },
+      });
+      return { ok: true, value: saved };
+    }),
+  );
+}
+
+/** A refusal of one locale's part, naming the locale in its field paths. */
+function inLocale<T>(refusal: Result<T> & { ok: false }, locale: string): Result<never> {
+  return { ...refusal, detail: refusal.detail.replace(/\bfields\./g, `fields.${locale}.`).replace(/^(?!.*fields\.)/, `Locale "${locale}": `) };
+}
+
+/** Creates (or revives) the page at `locale` inside the write `w`; the caller writes the audit row. */
+async function createIn(w: WriteScope, change: NewPage, locale: string): Promise<Result<{ id: string; version: number; before: number | null }>> {
+  {
     const t = w.t;
     const existing = await t
       .select({ id: pages.id, deletedAt: pages.deletedAt })
@@ -98,9 +168,8 @@ async function createPageTx(db: Db, change: PageChange & { name: string; fields:
         published: published ? now : null,
       }),
     );
-    auditPage(w, 'page.create', { id, slug: change.slug, pageType: change.pageType, locale, status: change.status }, before, version);
-    return { ok: true, value: { id, version, status: change.status } };
-  });
+    return { ok: true, value: { id, version, before } };
+  }
 }
 
 export async function updatePage(db: Db, change: PageChange, expectedVersion: number | null): Promise<Result<SavedPage>> {
@@ -109,6 +178,22 @@ export async function updatePage(db: Db, change: PageChange, expectedVersion: nu
 
 async function updatePageTx(db: Db, change: PageChange, expectedVersion: number | null, locale: string): Promise<Result<SavedPage>> {
   return commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
+    const made = await updateIn(w, change, expectedVersion, locale);
+    if (!made.ok) return made;
+    const { id, version, status, slug, pageType, action } = made.value;
+    auditPage(w, action, { id, slug, pageType, locale, status }, made.value.before, version);
+    return { ok: true, value: { id, version, status } };
+  });
+}
+
+/** Updates the page at `locale` inside the write `w`; the caller writes the audit row. */
+async function updateIn(
+  w: WriteScope,
+  change: PageChange,
+  expectedVersion: number | null,
+  locale: string,
+): Promise<Result<SavedPage & { before: number; slug: string; pageType: string; action: string }>> {
+  {
     const t = w.t;
     // Locked: the live state compared below is the one this save replaces.
     const [current] = await t
@@ -177,9 +262,8 @@ async function updatePageTx(db: Db, change: PageChange, expectedVersion: number 
       }),
     );
     const action = change.auditAction ?? (status === 'published' && current.status !== 'published' ? 'page.publish' : 'page.update');
-    auditPage(w, action, { id: row.id, slug: row.slug, pageType: row.pageType, locale, status }, current.version, row.version);
-    return { ok: true, value: { id: row.id, version: row.version, status } };
-  });
+    return { ok: true, value: { id: row.id, version: row.version, status, before: current.version, slug: row.slug, pageType: row.pageType, action } };
+  }
 }
 
 /**
