@@ -17,7 +17,7 @@
  */
 import { createInterface } from 'node:readline';
 import { loadOriginConfig, type OriginConfig } from '../config.js';
-import { envelopeFromConfig } from '../crypto/envelope.js';
+import { envelopeFromConfig, type Envelope } from '../crypto/envelope.js';
 import { addOperator, disableOperator, listOperators } from '../governance/index.js';
 import { identityFromConfig, LogTransport } from '../identity/index.js';
 import { createLogger } from '../logger.js';
@@ -46,6 +46,8 @@ export function parseOperatorsArgs(argv: string[]): Command | { error: string } 
 
 export interface OperatorsDeps {
   config?: OriginConfig;
+  /** Default: MASTER_KEYS's (the origin must decrypt the TOTP secret with the same keys). */
+  envelope?: Envelope;
   /** The new operator's password (default: OPERATOR_PASSWORD, else stdin's first line). */
   readPassword?: () => Promise<string>;
 }
@@ -102,7 +104,7 @@ export async function runOperators(argv: string[], io: CliIo, open: OpenDatabase
     }
     const logger = createLogger('silent');
     const identity = identityFromConfig(config, new LogTransport({ logger, logLinks: false }));
-    const r = await addOperator(database.db, { identity, envelope: envelopeFromConfig(config.MASTER_KEYS) }, { email: cmd.email, name: cmd.name, password });
+    const r = await addOperator(database.db, { identity, envelope: deps.envelope ?? envelopeFromConfig(config.MASTER_KEYS) }, { email: cmd.email, name: cmd.name, password });
     if (!r.ok) {
       io.err(`operators: ${r.detail}\n`);
       return EXIT_USAGE;

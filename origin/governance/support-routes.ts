@@ -15,6 +15,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
+import { roleAllows } from '../../shared/permissions.js';
 import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
 import { authorizeOrg, effectiveRole, isUuid } from '../http/authorize.js';
@@ -142,15 +143,14 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
   app.post('/v1/orgs/:orgId/ip-allowlist/break-glass', signedIn, limit, async (c) => {
     const organizationId = c.req.param('orgId');
     const user = c.get('user');
-    if (c.get('principal') || c.get('support')) throw new ApiError('forbidden', 'Break-glass is for an owner signed in with a session.');
-    if (!user) throw new ApiError('unauthenticated', 'Authentication credentials were not provided.');
+    if (c.get('principal') || c.get('support') || !user) throw new ApiError('forbidden', 'Break-glass is for an owner signed in with a session.');
     if (!isUuid(organizationId)) throw new ApiError('not_found', 'Organization not found.');
     const role = await effectiveRole(db(), user.userId, organizationId, null);
     if (!role) throw new ApiError('not_found', 'Organization not found.');
-    if (role !== 'owner') throw new ApiError('forbidden', 'Only an owner may lift the IP allowlist by break-glass.');
+    if (!roleAllows(role, 'allowlist.break_glass')) throw new ApiError('forbidden', `Your role (${role}) does not allow allowlist.break_glass: only owners may lift the IP allowlist.`);
+    const body = await parseBody(c, breakGlassBody);
     if (!user.hasTotp) throw new ApiError('mfa_enrollment_required', 'Break-glass needs two-factor authentication: enroll first.');
     await requireRecentReauthentication(db(), user.sessionId, now(), ctx.identity.reauthMaxAgeMs);
-    const body = await parseBody(c, breakGlassBody);
     return c.json(unwrap(await breakGlass(db(), { userId: user.userId, keyId: null, organizationId, ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null }, body.reason, now())));
   });
 
