@@ -32,6 +32,8 @@ import { contentRoutes } from './content/routes.js';
 import { pageWriteRoutes } from './content/routes.js';
 import { webhookRoutes } from './outbox/routes.js';
 import { blogRoutes } from './content/routes.js';
+import { installBilling } from './billing/index.js';
+import { billingRoutes } from './billing/routes.js';
 import { collectionRoutes } from './content/routes.js';
 import { pageListRoutes } from './content/routes.js';
 import { pageTypeRoutes } from './content/routes.js';
@@ -79,6 +81,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   installOriginMetrics(ctx);
   // The security rules engine (origin/ops/security): audit rows, credential use and threat-list facts, evaluated as they happen.
   installSecurityOps(ctx);
+  // Plan limits in every write's transaction when billing is on (origin/billing/; off: nothing installed).
+  installBilling(ctx);
   const sampleAccess = accessSampler(parseAccessLog(ctx.config.ACCESS_LOG).every);
   // Management IP allowlists (origin/governance): the authorizer's network check.
   installIpAllowlists(ctx);
@@ -141,6 +145,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', securityRoutes(ctx));
   app.route('/', supportRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
+  app.route('/', billingRoutes(ctx));
   app.route('/', assetRoutes(ctx));
   app.route('/', pageWriteRoutes(ctx));
   app.route('/', webhookRoutes(ctx));

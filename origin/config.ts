@@ -194,6 +194,26 @@ export const originConfigSchema = z
     FASTLY_ACL_ID: z.string().regex(/^[A-Za-z0-9]{1,64}$/, { message: 'must be a Fastly ACL id' }).optional(),
     /** The Node edge twin's blocklist file the sync writes (MemoryBlocklist's format). */
     EDGE_BLOCKLIST_FILE: z.string().optional(),
+    // --- billing (origin/billing/) --------------------------------------------------------------
+    /** `off` (self-hosted: no plans, no limits) or `stripe` (plans and limits, Checkout, Customer Portal, webhooks). */
+    BILLING: z.enum(['off', 'stripe'], { message: 'must be off or stripe' }).default('off'),
+    /** Stripe secret (or restricted) API key. */
+    STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{1,255}$/, { message: 'must be a Stripe secret key (sk_… or rk_…)' }).optional(),
+    /** The webhook endpoint's signing secret (whsec_…). */
+    STRIPE_WEBHOOK_SECRET: z.string().regex(/^whsec_[A-Za-z0-9+/=_-]{8,255}$/, { message: 'must be a Stripe webhook signing secret (whsec_…)' }).optional(),
+    /** The Stripe API base URL (tests point it at stripe-mock). */
+    STRIPE_API_BASE: z.string().url({ message: 'must be a URL' }).default('https://api.stripe.com'),
+    /** The Stripe Price of each paid plan (else the Price with lookup_key ghee_<plan>_monthly, as sync-plans creates). */
+    STRIPE_PRICE_TEAM: z.string().regex(/^price_[A-Za-z0-9]{1,255}$/, { message: 'must be a Stripe Price id (price_…)' }).optional(),
+    STRIPE_PRICE_BUSINESS: z.string().regex(/^price_[A-Za-z0-9]{1,255}$/, { message: 'must be a Stripe Price id (price_…)' }).optional(),
+    STRIPE_PRICE_ENTERPRISE: z.string().regex(/^price_[A-Za-z0-9]{1,255}$/, { message: 'must be a Stripe Price id (price_…)' }).optional(),
+    /** Days a past-due subscription keeps writing (dunning) before the organization turns read-only. */
+    BILLING_GRACE_DAYS: intSetting(0, 90, 7),
+    /** Where Checkout returns (default: PUBLIC_APP_URL/billing/success and /billing/cancel). */
+    BILLING_SUCCESS_URL: z.string().url({ message: 'must be a URL' }).optional(),
+    BILLING_CANCEL_URL: z.string().url({ message: 'must be a URL' }).optional(),
+    /** Where the Customer Portal returns (default: PUBLIC_APP_URL/billing). */
+    BILLING_PORTAL_RETURN_URL: z.string().url({ message: 'must be a URL' }).optional(),
     // --- origin rate limits and edge-only reads (origin/http/rate-limit.ts) -------------------
     /** Per-key and per-IP limits at the origin, in this instance's memory. Unset: on in production, off otherwise. */
     ORIGIN_RATE_LIMIT: onOff(),
@@ -233,6 +253,10 @@ export const originConfigSchema = z
     if (c.FASTLY_ACL_ID && !c.FASTLY_API_TOKEN) ctx.addIssue({ code: 'custom', path: ['FASTLY_API_TOKEN'], message: 'is required with FASTLY_ACL_ID (the threat-list sync)' });
     if (c.ORIGIN_REQUIRE_EDGE === true && !c.EDGE_SHARED_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required when ORIGIN_REQUIRE_EDGE is on (it verifies the edge assertions)' });
+    }
+    if (c.BILLING === 'stripe') {
+      if (!c.STRIPE_SECRET_KEY) ctx.addIssue({ code: 'custom', path: ['STRIPE_SECRET_KEY'], message: 'is required when BILLING=stripe' });
+      if (!c.STRIPE_WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['STRIPE_WEBHOOK_SECRET'], message: 'is required when BILLING=stripe (it verifies the webhooks)' });
     }
     if (c.NODE_ENV === 'production') {
       if (!c.EDGE_SHARED_SECRET) ctx.addIssue({ code: 'custom', path: ['EDGE_SHARED_SECRET'], message: 'is required in production' });

@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   otp_required: 401,
   invalid_credentials: 401,
   conflict: 409,
+  /** A billing plan's limit (origin/billing/): the detail names the limit and the plan. */
+  plan_limit: 402,
   waf_blocked: 403,
   ip_blocked: 403,
   https_required: 403,
@@ -81,6 +83,7 @@ export const DEFAULT_DETAIL: Record<ErrorCode, string> = {
   otp_required: 'A two-factor code is required.',
   invalid_credentials: 'Invalid email or password.',
   conflict: 'The request conflicts with the current state.',
+  plan_limit: "This would exceed your plan's limits.",
   waf_blocked: 'Request blocked.',
   ip_blocked: 'Requests from this address are blocked.',
   https_required: 'HTTPS is required.',

@@ -48,8 +48,6 @@ export const ACTIONS = [
   'support.manage',
   /** The organization's management IP allowlists (origin/governance). */
   'allowlist.manage',
-  /** Lift the IP allowlist from anywhere (owners with 2FA and a recent sign-in). */
-  'allowlist.break_glass',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -64,10 +62,11 @@ export const PERMISSIONS: Readonly<Record<Role, ReadonlySet<Action>>> = {
   publisher: new Set<Action>([...CONTENT_ALL, 'members.read']),
   author: new Set<Action>([...CONTENT_EDIT, 'members.read']),
   viewer: new Set<Action>([...CONTENT_READ, 'members.read']),
-  // Billing members see invoices; only owners manage billing. SSO is managed by owners and admins
+  // SSO is managed by owners and admins
   // (sessions only: no key kind carries sso.manage, so a leaked key cannot redirect logins). Support
   // grants and IP allowlists likewise: owners and admins, sessions only.
-  billing: new Set<Action>(['billing.read', 'members.read']),
+  // Billing members manage the plan (Checkout, the Customer Portal) as owners do: the "owner or billing role".
+  billing: new Set<Action>(['billing.read', 'billing.manage', 'members.read']),
 };
 
 /** Scopes an API key of each kind may carry (and has by default). */

@@ -30,6 +30,8 @@ export type ServiceErrorKind =
   | 'version_mismatch'
   /** The caller may not do this (a live change without content.publish, a grant beyond the caller's). */
   | 'forbidden'
+  /** The organization's billing plan does not allow it (a limit reached, writes read-only after a lapsed payment). */
+  | 'plan_limit'
   // Proving who you are (identity services):
   /** Wrong email, password, current password or code (generic on purpose). */
   | 'invalid_credentials'
@@ -62,6 +64,7 @@ export const SERVICE_ERROR_CODE: Record<ServiceErrorKind, ErrorCode> = {
   conflict: 'conflict',
   version_mismatch: 'precondition_failed',
   forbidden: 'forbidden',
+  plan_limit: 'plan_limit',
   invalid_credentials: 'invalid_credentials',
   otp_required: 'otp_required',
   email_unverified: 'email_unverified',

@@ -14,6 +14,8 @@ export { KeyRevoker } from './keys/key-revoker.js';
 export { KeyUsageRecorder } from './keys/key-usage.js';
 export type { KeyUsageSink } from './keys/key-usage.js';
 export { LogTransport, SmtpTransport } from './mail.js';
+export { listMembers } from './members/members.js';
+export type { MemberView } from './members/members.js';
 export type { MailTransport } from './mail.js';
 export { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from './sessions/sessions.js';
 export { errorBody as scimErrorBody, isScimPath, SCIM_CONTENT_TYPE } from './scim/resources.js';

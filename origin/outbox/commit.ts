@@ -21,6 +21,10 @@
  * privileged action) names a failure row with `w.refused(…)`: the work's changes are rolled
  * back and that one `failure` row is written on its own after the rollback.
  *
+ * A write guard (`guardWrites`, e.g. billing's plan limits) may refuse an organization's write
+ * inside its transaction, after its work and before its audit row: the write is rolled back and
+ * returns the guard's refusal.
+ *
  * After the commit it kicks the workers (purge and webhook delivery) registered for the
  * database handle with `onWritesCommitted` — once, by the app (origin/app.ts) — so no route
  * wires side effects. (A registry keyed by the handle because the write services receive the
@@ -34,6 +38,7 @@ import type { Db } from '../db/client.js';
 import { spaces } from '../db/schema/index.js';
 import { audit } from '../audit/index.js';
 import { Gate } from '../http/gate.js';
+import type { Refusal } from '../http/result.js';
 import { enqueuePurge } from './purge-outbox.js';
 import { enqueueWebhookEvent, type WebhookEvent } from './webhook-events.js';
 
@@ -110,6 +115,33 @@ export interface WriteScope {
 type Outcome = { ok: boolean };
 
 const kicks = new WeakMap<Db, Set<(spaceId: string | null) => void>>();
+
+/** What a write guard sees of a successful write about to commit (inside its transaction). */
+export interface GuardedWrite {
+  organizationId: string;
+  spaceId: string | null;
+  actor: WriteActor;
+  /** The write's audit row (its action names what the write did: page.create, key.create, …). */
+  audit: WriteAudit;
+}
+
+/**
+ * Decides, inside the write's transaction and after its work, whether the write may commit —
+ * null, or the refusal the write then returns (its changes rolled back). Billing's plan limits
+ * (origin/billing/) are one: they lock and count in this same transaction, so parallel writes
+ * cannot pass a limit together.
+ */
+export type WriteGuard = (t: Db, write: GuardedWrite) => Promise<Refusal | null>;
+
+const guards = new WeakMap<Db, WriteGuard>();
+
+/** Installs `guard` for every organization write made through `db` (one guard per handle); returns the uninstall. */
+export function guardWrites(db: Db, guard: WriteGuard): () => void {
+  guards.set(db, guard);
+  return () => {
+    if (guards.get(db) === guard) guards.delete(db);
+  };
+}
 
 interface WriteLimits {
   total: Gate;
@@ -221,8 +253,11 @@ async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, w
   // their own gate, which only loosens the cap).
   const chain = 'account' in where ? 'account' : spaceId !== null ? `space:${spaceId}` : `org:${actor.organizationId ?? '?'}`;
   try {
+    const guard = guards.get(db);
     const transaction = () => db.transaction(async (tx) => {
       const t = tx as unknown as Db;
+      // Nested commit steps on this transaction are guarded alike.
+      if (guard) guards.set(t, guard);
       const entries: WriteAudit[] = [];
       const scope: WriteScope = {
         t,
@@ -252,6 +287,13 @@ async function run<R extends Outcome>(db: Db, actor: WriteActor, where: Where, w
       if ('spaceId' in where) {
         organizationId = await organizationOf(t, actor, spaceId);
         if (organizationId === null) throw new CommitRuleBroken('commitWrite: the write has no organization');
+        const refusal = guard ? await guard(t, { organizationId, spaceId, actor, audit: entries[0]! }) : null;
+        if (refusal) {
+          // Services' writes return Result<T>: a guard's refusal is one of its refusals.
+          refused = refusal as unknown as R;
+          failure = undefined;
+          throw ROLLBACK;
+        }
       }
       await rowOf(t, entries[0]!, organizationId, 'success');
       return r;

@@ -2,8 +2,8 @@
  * The public module of the outbox domain for the rest of the origin: what other domains and the
  * plumbing may use. Anything not exported here is this domain's own (a dependency-cruiser rule).
  */
-export { SCHEDULER, commitAccountWrite, commitWrite, limitConcurrentWrites, onWritesCommitted } from './commit.js';
-export type { Change, WriteActor, WriteAudit, WriteScope } from './commit.js';
+export { SCHEDULER, commitAccountWrite, commitWrite, guardWrites, limitConcurrentWrites, onWritesCommitted } from './commit.js';
+export type { Change, GuardedWrite, WriteActor, WriteAudit, WriteGuard, WriteScope } from './commit.js';
 export { enqueuePurge } from './purge-outbox.js';
 export { PurgeWorker } from './purge-worker.js';
 export { createPurger } from './purgers.js';

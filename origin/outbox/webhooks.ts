@@ -68,11 +68,13 @@ export async function createWebhook(db: Db, input: CreateWebhookInput, envelope:
   const secret = `${SECRET_PREFIX}${randomBytes(32).toString('base64url')}`;
   const url = check.url.toString();
   // The audit row names the target URL and events, never the secret.
-  await commitWrite(db, actor, input.spaceId, async (w) => {
+  const saved = await commitWrite(db, actor, input.spaceId, async (w): Promise<Result<null>> => {
     await w.t.insert(webhooks).values({ id, spaceId: input.spaceId, url, events, secretEncrypted: envelope.encrypt(secret, webhookSecretAad(id)) });
     w.audit({ action: 'webhook.create', target: { type: 'webhook', id }, metadata: { url, events } });
-    return { ok: true };
+    return { ok: true, value: null };
   });
+  // A plan limit (origin/billing/) may refuse it inside its transaction.
+  if (!saved.ok) return saved;
   return { ok: true, value: { id, secret } };
 }
 

@@ -313,6 +313,9 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'PUT /v1/orgs/:orgId/sso/policy': identity('sso.policy_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/sso/policy/`, who: 'owner', body: { session_max_minutes: 60 + (n++ % 100) } }), { enforced: 'yes' }),
   'PUT /v1/orgs/:orgId/security-settings': identity('security.settings_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/security-settings/`, who: 'owner', body: { security_contacts: ['soc@example.test'] } }), { security_contacts: ['not an address'] }),
   'POST /v1/auth/sso/discover': { exempt: 'a lookup: answers where an email signs in, writes nothing' },
+  'POST /v1/orgs/:orgId/billing/checkout': { exempt: 'needs Stripe (stripe-mock): one billing.checkout row per success, none per refusal, proved in test/integration/billing.test.ts' },
+  'POST /v1/orgs/:orgId/billing/portal': { exempt: 'needs Stripe (stripe-mock): one billing.portal row per success, none per refusal, proved in test/integration/billing.test.ts' },
+  'POST /v1/billing/stripe/webhook': { exempt: "Stripe's signed events: one billing.* row per applied event, none for a duplicate, a bad signature or an ignored type (test/integration/billing-webhooks.test.ts)" },
   // SCIM: the token by owners and admins; the /scim/v2 writes are the SCIM token's (neither member nor key):
   // test/integration/scim.test.ts proves one scim.* row per write (plus key.revoke rows of a deprovisioning) and its failure rows.
   'POST /v1/orgs/:orgId/scim/token': identity('scim.token_rotate', 'scim_token', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/scim/token/`, who: 'owner' }), undefined, 201),

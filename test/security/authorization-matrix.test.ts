@@ -55,6 +55,11 @@ const RULES: Record<string, Rule> = {
   'GET /v1/auth/sso/oidc/callback': 'public',
   'GET /v1/auth/sso/saml/:id/metadata': 'public',
   'POST /v1/auth/sso/saml/:id/acs': 'public',
+  'GET /v1/orgs/:orgId/billing': 'billing.read',
+  'POST /v1/orgs/:orgId/billing/checkout': 'billing.manage',
+  'POST /v1/orgs/:orgId/billing/portal': 'billing.manage',
+  // Stripe's signed webhook: no session or key (its signature is the credential; test/integration/billing-webhooks.test.ts).
+  'POST /v1/billing/stripe/webhook': 'public',
   'GET /v1/orgs/:orgId/sso/connections': 'sso.manage',
   'POST /v1/orgs/:orgId/sso/connections': 'sso.manage',
   'GET /v1/orgs/:orgId/sso/connections/:id': 'sso.manage',
@@ -294,7 +299,10 @@ describe('authorization matrix', () => {
     // Spaces are created by owners and admins only (not by API keys: no key kind carries it).
     expect(ROLES.filter((r) => roleAllows(r, 'spaces.manage'))).toEqual(['owner', 'admin']);
     for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('spaces.manage');
-    for (const role of ROLES.filter((r) => r !== 'owner')) expect(roleAllows(role, 'billing.manage'), role).toBe(false);
+    // Billing: owners and the billing role only (issue 17), and never an API key.
+    expect(ROLES.filter((r) => roleAllows(r, 'billing.manage'))).toEqual(['owner', 'billing']);
+    expect(ROLES.filter((r) => roleAllows(r, 'billing.read'))).toEqual(['owner', 'billing']);
+    for (const scopes of Object.values(KIND_SCOPES)) expect(scopes.filter((a) => a.startsWith('billing.'))).toEqual([]);
     // SSO decides who signs in: owners and admins only, and never an API key.
     expect(ROLES.filter((r) => roleAllows(r, 'sso.manage'))).toEqual(['owner', 'admin']);
     for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('sso.manage');

@@ -11,6 +11,7 @@ import { authenticate } from '../../http/request-auth.js';
 import { authorizeContent, isUuid } from '../../http/authorize.js';
 import { writeActor } from '../../http/revisions.js';
 import { commitWrite } from '../../outbox/index.js';
+import { unwrap, type Result } from '../../http/result.js';
 
 export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
 /** Media types accepted for upload. No SVG or HTML: they can carry script. */
@@ -60,14 +61,15 @@ export function assetRoutes(ctx: AppContext) {
       if (data.byteLength === 0) throw new ApiError('bad_request', 'The asset is empty.');
       const digest = sha256Hex(data);
       // Through the commit step: the upload and its audit row commit together (a new asset makes nothing stale).
-      const { value: row } = await commitWrite(ctx.database.db, writeActor(c, actor), spaceId, async (w) => {
+      // unwrap: a plan limit (origin/billing/, asset storage) refuses the upload inside its transaction.
+      const row = unwrap(await commitWrite(ctx.database.db, writeActor(c, actor), spaceId, async (w): Promise<Result<{ id: string; createdAt: Date }>> => {
         const [inserted] = await w.t
           .insert(assets)
           .values({ spaceId, filename, contentType, size: data.byteLength, sha256: digest, data })
           .returning({ id: assets.id, createdAt: assets.createdAt });
         w.audit({ action: 'asset.upload', target: { type: 'asset', id: inserted!.id }, metadata: { filename, content_type: contentType, size: data.byteLength, sha256: digest } });
         return { ok: true as const, value: inserted! };
-      });
+      }));
       return c.json(
         {
           data: {

@@ -23,6 +23,7 @@ export * from './post-revisions.js';
 export * from './sso.js';
 export * from './scim.js';
 export * from './security.js';
+export * from './billing.js';
 export * from './governance-support.js';
 export * from './governance-lifecycle.js';
 export * from './media-imports.js';

@@ -1,0 +1,103 @@
+/**
+ * The plan limits, enforced in the commit step (origin/outbox/commit.ts `guardWrites`): inside
+ * each write's own transaction, after its work and before its audit row.
+ *
+ * - A limited create (a space, a member or invitation, an API key, a content item, a locale, an
+ *   asset, a webhook) first locks the organization's billing row (`select … for update`, the row
+ *   made on first use) and then counts — in READ COMMITTED each statement sees every write that
+ *   committed before the lock was granted, so of 50 concurrent creates at a limit exactly the
+ *   limit's worth commit.
+ * - A content write (pages, items, posts, authors, collections, page types, locales, assets,
+ *   webhooks — anything in a space) counts one monthly write request in `billing_usage`.
+ * - An organization that is read-only (a lapsed payment past its grace, an unpaid or paused
+ *   subscription) or over any limit of its plan (after a downgrade) has its creates and content
+ *   writes refused — deletions, unpublishing and revocations stay allowed, reads untouched.
+ * Refusals are `plan_limit` (402) naming the limit and the plan. Writes by the scheduler, the key
+ * revoker and operators are never refused (they carry out what was accepted earlier).
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { billingAccounts, billingUsage } from '../db/schema/index.js';
+import type { Refusal } from '../http/result.js';
+import type { GuardedWrite, WriteGuard } from '../outbox/index.js';
+import { LIMITS, limitLabel, type LimitName, type Plan } from './plans.js';
+import { standingOf } from './standing.js';
+import { usageOf, usagePeriod, type Usage } from './usage.js';
+
+/** The audit actions that create something a limit counts. */
+const CREATES: Readonly<Record<string, LimitName>> = {
+  'space.create': 'spaces',
+  'member.invite': 'members',
+  'member.join': 'members',
+  'scim.user_create': 'members',
+  'key.create': 'api_keys',
+  'page.create': 'content_items',
+  'item.create': 'content_items',
+  'post.create': 'content_items',
+  'locale.create': 'locales',
+  'asset.upload': 'asset_storage_bytes',
+  'webhook.create': 'webhooks',
+};
+
+/** Resources of a space whose writes are content writes (counted, and refused while read-only). */
+const CONTENT = new Set(['page', 'item', 'post', 'author', 'collection', 'page_type', 'locale', 'asset', 'webhook']);
+
+/** Verbs that only shrink or hide: allowed while read-only, so an organization can get back within its plan. */
+const SHRINKING = new Set(['delete', 'unpublish', 'revoke', 'remove', 'invite_revoke']);
+
+export function refusal(detail: string): Refusal {
+  return { ok: false, error: 'plan_limit', detail };
+}
+
+function overLimit(plan: Plan, usage: Usage, prefer: LimitName | null): LimitName | null {
+  const order = prefer ? [prefer, ...LIMITS.filter((l) => l !== prefer)] : LIMITS;
+  for (const l of order) {
+    const max = plan.limits[l];
+    if (max !== null && usage[l] > max) return l;
+  }
+  return null;
+}
+
+function limitDetail(limit: LimitName, plan: Plan, usage: Usage, creating: boolean): string {
+  const max = plan.limits[limit]!;
+  return creating
+    ? `Plan limit reached: the ${plan.name} plan allows ${max} ${limitLabel(limit)} (this would make ${usage[limit]}). Upgrade the plan (POST /v1/orgs/{org}/billing/checkout) or remove some first.`
+    : `The organization is over its ${plan.name} plan's limit of ${max} ${limitLabel(limit)} (it has ${usage[limit]}): writes are read-only until it is back within the plan (deletions are allowed) or upgrades.`;
+}
+
+/** The guard for one app: `now` in seconds (the app's clock), `graceDays` from BILLING_GRACE_DAYS. */
+export function planLimitGuard(now: () => number, graceDays: number): WriteGuard {
+  return async function planLimits(t: Db, write: GuardedWrite): Promise<Refusal | null> {
+    if (!write.actor.userId && !write.actor.keyId) return null;
+    const action = write.audit.action;
+    const dot = action.indexOf('.');
+    const resource = action.slice(0, dot);
+    const verb = action.slice(dot + 1);
+    const limit = CREATES[action] ?? null;
+    const content = write.spaceId !== null && CONTENT.has(resource);
+    if (!limit && !content) return null;
+    const at = new Date(now() * 1000);
+    const org = write.organizationId;
+    if (content) {
+      await t
+        .insert(billingUsage)
+        .values({ organizationId: org, period: usagePeriod(at), writeRequests: 1 })
+        .onConflictDoUpdate({ target: [billingUsage.organizationId, billingUsage.period], set: { writeRequests: sql`${billingUsage.writeRequests} + 1` } });
+    }
+    if (SHRINKING.has(verb)) return null;
+    let row;
+    if (limit) {
+      // The lock that serializes the organization's limited creates (made on first use).
+      await t.insert(billingAccounts).values({ organizationId: org }).onConflictDoNothing();
+      [row] = await t.select().from(billingAccounts).where(eq(billingAccounts.organizationId, org)).for('update');
+    } else {
+      [row] = await t.select().from(billingAccounts).where(eq(billingAccounts.organizationId, org));
+    }
+    const standing = standingOf(row ?? null, at, graceDays);
+    if (standing.readOnly) return refusal(`Writes are read-only: ${standing.readOnly}.`);
+    const usage = await usageOf(t, org, at);
+    const over = overLimit(standing.plan, usage, limit);
+    if (!over) return null;
+    return refusal(limitDetail(over, standing.plan, usage, over === limit || (over === 'monthly_write_requests' && content)));
+  };
+}
