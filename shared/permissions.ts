@@ -48,6 +48,8 @@ export const ACTIONS = [
   'support.manage',
   /** The organization's management IP allowlists (origin/governance). */
   'allowlist.manage',
+  /** Lift the IP allowlist from anywhere (owners with 2FA and a recent sign-in). */
+  'allowlist.break_glass',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 

@@ -179,6 +179,14 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   },
   security_known_networks: { table: REC, columns: { subject_type: REC, subject_id: O, network: REC, first_seen_at: O } },
   security_settings: { table: REC, columns: { organization_id: O, thresholds: REC, security_contacts: PD, updated_at: O } },
+  // Support access and IP allowlists (origin/governance/operators.ts, grants.ts, allowlist.ts).
+  operators: { table: REC, columns: { id: O, email: PD, name: PD, password_hash: SEC, totp_secret_encrypted: SEC, totp_last_used_step: REC, disabled_at: O, created_at: O } },
+  operator_sessions: { table: REC, columns: { id: O, operator_id: O, token_hash: SEC, created_at: O, last_seen_at: O, expires_at: O, revoked_at: O } },
+  support_grants: {
+    table: REC,
+    columns: { id: O, organization_id: O, scope: REC, space_ids: O, reason: CUST, ticket: CUST, operator_id: O, created_by: O, created_at: O, expires_at: O, revoked_at: O, revoked_by: O, first_used_at: O },
+  },
+  ip_allowlists: { table: REC, columns: { organization_id: O, key_cidrs: REC, session_cidrs: REC, enforce_reads: REC, updated_by: O, updated_at: O } },
   alert_outbox: {
     table: REC,
     columns: { id: O, channel: O, body: REC, event_id: O, incident_id: O, attempts: O, next_attempt_at: O, last_error: O, created_at: O, delivered_at: O },

@@ -230,6 +230,10 @@ const identity = (action: string, target: string, setup: (() => Promise<F>) | un
 const evidence = (call: (f: F) => Call, change: (f: F) => Partial<Call>): Spec['refusals'][number] => ({ status: 403, evidence: true, call: (f) => ({ ...call(f), ...change(f) }) });
 const memberPatch = (f: F): Call => ({ method: 'PATCH', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner', body: { role: 'author' } });
 const memberDelete = (f: F): Call => ({ method: 'DELETE', path: `/v1/orgs/${org}/members/${f.userId}/`, who: 'owner' });
+async function supportGrant(): Promise<F> {
+  const res = await ok({ method: 'POST', path: `/v1/orgs/${org}/support-grants/`, who: 'owner', body: { scope: 'read_only', space_ids: [space], reason: 'write-audit', expires_in_hours: 1 } });
+  return { id: ((await res.json()) as { id: string }).id };
+}
 const keyCreate = (): Call => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/`, who: 'owner', body: { name: 'k', kind: 'read', space_id: space } });
 const keyRotate = (f: F): Call => ({ method: 'POST', path: `/v1/orgs/${org}/api-keys/${f.keyId}/rotate/`, who: 'owner', body: {} });
 
@@ -312,6 +316,13 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'DELETE /v1/orgs/:orgId/sso/domains/:id': identity('sso.domain_remove', 'sso_domain', ssoDomain, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/sso/domains/${f.id}/`, who: 'owner' }), undefined, 204),
   'PUT /v1/orgs/:orgId/sso/policy': identity('sso.policy_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/sso/policy/`, who: 'owner', body: { session_max_minutes: 60 + (n++ % 100) } }), { enforced: 'yes' }),
   'PUT /v1/orgs/:orgId/security-settings': identity('security.settings_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/security-settings/`, who: 'owner', body: { security_contacts: ['soc@example.test'] } }), { security_contacts: ['not an address'] }),
+  // Support access and IP allowlists (origin/governance; test/integration/support-access.test.ts, ip-allowlist.test.ts).
+  'POST /v1/orgs/:orgId/support-grants': identity('support.grant_create', 'support_grant', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/support-grants/`, who: 'owner', body: { scope: 'read_only', space_ids: [space], reason: 'write-audit', expires_in_hours: 1 } }), { scope: 'everything' }, 201),
+  'DELETE /v1/orgs/:orgId/support-grants/:grantId': identity('support.grant_revoke', 'support_grant', supportGrant, (f) => ({ method: 'DELETE', path: `/v1/orgs/${org}/support-grants/${f.id}/`, who: 'owner' }), undefined, 200),
+  'PUT /v1/orgs/:orgId/ip-allowlist': identity('ip_allowlist.update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/ip-allowlist/`, who: 'owner', body: { api_key_cidrs: [], session_cidrs: [] } }), { session_cidrs: ['not a cidr'] }),
+  'POST /v1/orgs/:orgId/ip-allowlist/break-glass': { exempt: 'owners with 2FA and a recent sign-in: one ip_allowlist.break_glass row per success proved in test/integration/ip-allowlist.test.ts' },
+  'POST /v1/operator/login': { exempt: 'operator identity flow (operator.login success and failure rows in the global chain), test/integration/support-access.test.ts' },
+  'POST /v1/operator/logout': { exempt: 'operator identity flow (operator.logout in the global chain), test/integration/support-access.test.ts' },
   'POST /v1/auth/sso/discover': { exempt: 'a lookup: answers where an email signs in, writes nothing' },
   'POST /v1/orgs/:orgId/billing/checkout': { exempt: 'needs Stripe (stripe-mock): one billing.checkout row per success, none per refusal, proved in test/integration/billing.test.ts' },
   'POST /v1/orgs/:orgId/billing/portal': { exempt: 'needs Stripe (stripe-mock): one billing.portal row per success, none per refusal, proved in test/integration/billing.test.ts' },

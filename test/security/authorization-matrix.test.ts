@@ -27,8 +27,11 @@ import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
  *   configured, 401 without the token): never a session;
  * - 'scim': the SCIM 2.0 API — the organization's SCIM bearer token only, so every session
  *   (and every API key) is refused with 401.
+ * - 'operator': the platform operators' own routes (origin/governance) — an operator session
+ *   only, so every member session is refused with 401 (operators under support grants:
+ *   test/integration/support-access.test.ts, every scope and state).
  */
-type Rule = Action | 'public' | 'self' | 'key' | 'scim' | 'metrics';
+type Rule = Action | 'public' | 'self' | 'key' | 'scim' | 'metrics' | 'operator';
 
 const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
@@ -109,6 +112,15 @@ const RULES: Record<string, Rule> = {
   'GET /v1/orgs/:orgId/incidents': 'audit.read',
   'GET /v1/orgs/:orgId/security-settings': 'audit.read',
   'PUT /v1/orgs/:orgId/security-settings': 'org.manage',
+  'POST /v1/operator/login': 'public',
+  'POST /v1/operator/logout': 'operator',
+  'GET /v1/orgs/:orgId/support-grants': 'support.manage',
+  'POST /v1/orgs/:orgId/support-grants': 'support.manage',
+  'DELETE /v1/orgs/:orgId/support-grants/:grantId': 'support.manage',
+  'GET /v1/orgs/:orgId/support-access': 'support.manage',
+  'GET /v1/orgs/:orgId/ip-allowlist': 'allowlist.manage',
+  'PUT /v1/orgs/:orgId/ip-allowlist': 'allowlist.manage',
+  'POST /v1/orgs/:orgId/ip-allowlist/break-glass': 'allowlist.break_glass',
   'GET /v1/orgs/:orgId/api-keys': 'keys.read',
   'POST /v1/orgs/:orgId/api-keys': 'keys.manage',
   'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': 'keys.manage',
@@ -259,7 +271,7 @@ describe('authorization matrix', () => {
     expect(unclassified).toEqual([]);
     const stale = Object.keys(RULES).filter((r) => !routes.includes(r));
     expect(stale).toEqual([]);
-    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', 'scim', 'metrics', ...ACTIONS]).toContain(rule);
+    for (const rule of Object.values(RULES)) expect(['public', 'self', 'key', 'scim', 'metrics', 'operator', ...ACTIONS]).toContain(rule);
   });
 
   it('allows exactly what the permission table grants, in the own organization only', async () => {
@@ -267,6 +279,13 @@ describe('authorization matrix', () => {
     for (const route of routes) {
       const rule = RULES[route];
       if (rule === undefined || rule === 'public' || rule === 'self') continue;
+      if (rule === 'operator') {
+        for (const role of ROLES) {
+          const res = await call(role, route, own);
+          if (res.status !== 401) problems.push(`${route} as ${role}: ${res.status} (operator sessions only: want 401)`);
+        }
+        continue;
+      }
       if (rule === 'metrics') {
         for (const role of ROLES) {
           const res = await call(role, route, own);
@@ -306,5 +325,10 @@ describe('authorization matrix', () => {
     // SSO decides who signs in: owners and admins only, and never an API key.
     expect(ROLES.filter((r) => roleAllows(r, 'sso.manage'))).toEqual(['owner', 'admin']);
     for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('sso.manage');
+    // Support grants and IP allowlists: owners and admins, never a key; break-glass: owners only.
+    expect(ROLES.filter((r) => roleAllows(r, 'support.manage'))).toEqual(['owner', 'admin']);
+    expect(ROLES.filter((r) => roleAllows(r, 'allowlist.manage'))).toEqual(['owner', 'admin']);
+    expect(ROLES.filter((r) => roleAllows(r, 'allowlist.break_glass'))).toEqual(['owner']);
+    for (const scopes of Object.values(KIND_SCOPES)) for (const a of ['support.manage', 'allowlist.manage', 'allowlist.break_glass'] as const) expect(scopes).not.toContain(a);
   });
 });
