@@ -58,8 +58,9 @@ export function planOfPrice(settings: Pick<StripeSettings, 'prices'>, price: { i
 export async function priceOfPlan(settings: StripeSettings, plan: PlanId): Promise<string | null> {
   const configured = settings.prices.get(plan);
   if (configured) return configured;
-  const found = await settings.stripe.prices.list({ lookup_keys: [priceLookupKey(plan)], active: true, limit: 1 });
-  return found.data[0]?.id ?? null;
+  const key = priceLookupKey(plan);
+  const found = await settings.stripe.prices.list({ lookup_keys: [key], active: true, limit: 10 });
+  return found.data.find((p) => p.lookup_key === key)?.id ?? null;
 }
 
 /** An Idempotency-Key derived from the operation's parts (the same operation → the same key). */
