@@ -8,7 +8,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, pageRevisions, pages } from '../../origin/db/schema/index.js';
+import { auditEvents, collectionItems, pageRevisions, pages } from '../../origin/db/schema/index.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -40,6 +40,17 @@ beforeAll(async () => {
   const space = `/v2/manage/spaces/${origin.seed.spaceId}`;
   expect((await call('POST', `${space}/page_types/`, { slug: 'faq', name: 'FAQ', fields: faqFields }, origin.seed.keys.admin)).status).toBe(201);
   for (const code of ['fr', 'pt-br']) expect((await call('POST', `${space}/locales/`, { code }, origin.seed.keys.admin)).status).toBe(201);
+  const collection = (key: string, fields: unknown[]) => call('POST', `${space}/collections/`, { key, name: key, fields }, origin.seed.keys.admin);
+  expect((await collection('authors_list', [{ name: 'name', type: 'short_text' }])).status).toBe(201);
+  expect(
+    (await collection('testimonials', [
+      { name: 'quote', type: 'long_text' },
+      { name: 'photo', type: 'media' },
+      { name: 'stars', type: 'number' },
+      { name: 'verified', type: 'checkbox' },
+      { name: 'author', type: 'reference', collection: 'authors_list' },
+    ])).status,
+  ).toBe(201);
 });
 afterAll(async () => origin?.stop());
 
@@ -139,5 +150,71 @@ describe('"" for optional fields', () => {
     expect(String(error.detail)).toMatch(/fields\.hero_image/);
     expect(String(error.detail)).toContain('fields.order: must be a number');
     expect(await pageCount()).toBe(n);
+  });
+});
+
+describe('localized collection items', () => {
+  const items = async (key: string, locale: string) => {
+    const res = await fetch(api(`/v2/content/${key}/?auth_token=${origin.seed.keys.read}&locale=${locale}`));
+    return ((await res.json()) as { data: Record<string, (Record<string, unknown> & { meta: { id: number } })[]> }).data[key]!;
+  };
+
+  it('keeps one item id across the locales of an item created in one body (ButterCMS "Create Collection Item" example)', async () => {
+    expect((await call('POST', '/v2/content/', { key: 'authors_list', status: 'published', fields: [{ en: { name: 'Ann' }, fr: { name: 'Anne' } }] })).status).toBe(202);
+    const res = await call('POST', '/v2/content/', {
+      key: 'testimonials',
+      status: 'published',
+      fields: [
+        { en: { quote: 'Great', photo: '', stars: 5, verified: true, author: '' }, fr: { quote: 'Super', photo: '', stars: '', verified: '', author: '' } },
+        { en: { quote: 'Second', photo: '', stars: 4, verified: false, author: '' }, fr: { quote: 'Deuxième', photo: '', stars: 4, verified: false, author: '' } },
+      ],
+    });
+    expect(res.status).toBe(202);
+    const en = await items('testimonials', 'en');
+    const fr = await items('testimonials', 'fr');
+    expect(en.map((i) => i.quote)).toEqual(['Great', 'Second']);
+    expect(fr.map((i) => i.quote)).toEqual(['Super', 'Deuxième']);
+    expect(fr.map((i) => i.meta.id)).toEqual(en.map((i) => i.meta.id));
+    expect(new Set(en.map((i) => i.meta.id)).size).toBe(2);
+    // "" stored as empty: "" for the media URL, null for the number, checkbox and reference.
+    expect(fr[0]).toMatchObject({ photo: '', stars: null, verified: null, author: null });
+    // One item id, read in each locale; without ?locale= the default locale's version.
+    const id = en[0]!.meta.id;
+    const one = async (extra: string) => ((await (await fetch(api(`/v2/content/testimonials/${id}/?auth_token=${origin.seed.keys.read}${extra}`))).json()) as { data: { testimonials: { quote: string }[] } }).data.testimonials[0]!.quote;
+    expect(await one('&locale=fr')).toBe('Super');
+    expect(await one('&locale=en')).toBe('Great');
+    expect(await one('')).toBe('Great');
+    const rows = await origin.database.db.select({ locale: collectionItems.locale }).from(collectionItems).where(eq(collectionItems.itemId, id));
+    expect(rows.map((r) => r.locale).sort()).toEqual(['en', 'fr']);
+  });
+
+  it('patches one locale with ?locale=, and several in one body, by the one id', async () => {
+    const id = (await items('testimonials', 'en'))[0]!.meta.id;
+    expect((await call('PATCH', `/v2/content/testimonials/${id}/?locale=fr`, { fields: { quote: 'Formidable' } })).status).toBe(202);
+    expect((await items('testimonials', 'fr'))[0]!.quote).toBe('Formidable');
+    expect((await items('testimonials', 'en'))[0]!.quote).toBe('Great');
+    expect((await call('PATCH', `/v2/content/testimonials/${id}/`, { fields: { en: { stars: 4 }, fr: { stars: 3 } } })).status).toBe(202);
+    expect((await items('testimonials', 'en'))[0]).toMatchObject({ quote: 'Great', stars: 4 });
+    expect((await items('testimonials', 'fr'))[0]).toMatchObject({ quote: 'Formidable', stars: 3 });
+    // A refusal in one locale changes neither, and names the locale.
+    const bad = await expectErrorShape(await call('PATCH', `/v2/content/testimonials/${id}/`, { fields: { en: { stars: 1 }, fr: { stars: 'many' } } }), 400, 'bad_request');
+    expect(String(bad.detail)).toContain('fields.fr.stars');
+    expect((await items('testimonials', 'en'))[0]!.stars).toBe(4);
+  });
+
+  it('references resolve to the referenced item in the reader\'s locale', async () => {
+    const ann = (await items('authors_list', 'en'))[0]!.meta.id;
+    const id = (await items('testimonials', 'en'))[0]!.meta.id;
+    expect((await call('PATCH', `/v2/content/testimonials/${id}/`, { fields: { en: { author: ann }, fr: { author: ann } } })).status).toBe(202);
+    const author = async (locale: string) => ((await items('testimonials', locale))[0]!.author as { name: string }).name;
+    expect(await author('en')).toBe('Ann');
+    expect(await author('fr')).toBe('Anne');
+  });
+
+  it('deletes one locale\'s version with ?locale=, leaving the others', async () => {
+    const id = (await items('testimonials', 'en'))[1]!.meta.id;
+    expect((await call('DELETE', `/v2/content/testimonials/${id}/?locale=fr`)).status).toBe(204);
+    expect((await items('testimonials', 'fr')).map((i) => i.meta.id)).not.toContain(id);
+    expect((await items('testimonials', 'en')).map((i) => i.meta.id)).toContain(id);
   });
 });

@@ -70,9 +70,9 @@ function depth(v: unknown, d = 0): number {
 
 export const isId = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 
-/** The problem with one value for one field definition, or null. Null is always allowed. */
+/** The problem with one value for one field definition, or null. Null is always allowed, and "" (empty, as ButterCMS writers send an unset field). */
 function valueProblem(def: FieldDef, v: unknown): string | null {
-  if (v === null) return null;
+  if (v === null || v === '') return null;
   switch (def.type) {
     case 'short_text':
     case 'long_text':
@@ -102,6 +102,8 @@ function valueProblem(def: FieldDef, v: unknown): string | null {
   }
 }
 
+const EMPTY_AS_NULL = new Set<FieldDef['type']>(['number', 'checkbox', 'reference', 'json']);
+
 /**
  * The values as stored: rich (wysiwyg, html) values sanitised and free-form (json) strings
  * cleaned by the one sanitiser policy; the rest as given. Call after fieldProblems found none.
@@ -112,7 +114,10 @@ export function cleanValues(defs: readonly FieldDef[], values: Record<string, un
   for (const [name, v] of Object.entries(values)) {
     const def = byName.get(name);
     let stored = v;
-    if (def && typeof v === 'string') {
+    if (def && v === '') {
+      // Empty: "" where the field holds a string, null for numbers, checkboxes, references and JSON.
+      stored = EMPTY_AS_NULL.has(def.type) ? null : '';
+    } else if (def && typeof v === 'string') {
       const cleaned = cleanString(COLLECTION_FIELD_KINDS[def.type], v);
       if ('value' in cleaned) stored = cleaned.value;
     } else if (def?.type === 'json' && v !== null) {

@@ -10,6 +10,7 @@ import type { Db } from '../../db/client.js';
 import { collectionItems, collections } from '../../db/schema/index.js';
 import { getCollection, listCollections } from './definitions.js';
 import { isId, itemPath, renderItem, type CollectionRow, type FieldDef } from './fields.js';
+import { spaceDefaultLocale } from './locales.js';
 
 export interface ReadOptions {
   spaceId: string;
@@ -123,6 +124,8 @@ export async function getItem(db: Db, q: ReadOptions & { key: string; itemId: nu
         q.preview ? undefined : isNotNull(collectionItems.published),
       ),
     )
+    // Without ?locale=: the item in the default locale, else in the one locale it exists in.
+    .orderBy(sql`${collectionItems.locale} = ${q.locale} desc`, asc(collectionItems.locale))
     .limit(1);
   if (!row) return null;
   const uuids = [row.id];
@@ -166,8 +169,11 @@ async function expand(db: Db, all: Map<string, CollectionRow>, nodes: Node[], op
           isNull(collectionItems.deletedAt),
           opts.preview ? undefined : isNotNull(collectionItems.published),
         ),
-      );
+      )
+      // A referenced item in the reader's locale first (one item keeps its id across locales).
+      .orderBy(sql`${collectionItems.locale} = ${opts.locale} desc`, asc(collectionItems.locale));
     for (const r of rows) {
+      if (found.has(`${collectionId}:${r.itemId}`)) continue;
       const child: Node = { collectionKey: target.key, body: opts.preview ? renderItem(r.itemId, target.fields, r.fields as Record<string, unknown>) : { ...(r.published as Record<string, unknown>) } };
       found.set(`${collectionId}:${r.itemId}`, child);
       children.push(child);
@@ -185,13 +191,15 @@ async function expand(db: Db, all: Map<string, CollectionRow>, nodes: Node[], op
 }
 
 /** The management view of one item: working copy, status and version (the ETag). */
-export async function getItemForManagement(db: Db, q: { spaceId: string; key: string; itemId: number }) {
+export async function getItemForManagement(db: Db, q: { spaceId: string; key: string; itemId: number; locale?: string | null | undefined }) {
   const c = await getCollection(db, q.spaceId, q.key);
   if (!c) return null;
+  const preferred = q.locale ?? (await spaceDefaultLocale(db, q.spaceId));
   const [row] = await db
     .select()
     .from(collectionItems)
-    .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, q.itemId), isNull(collectionItems.deletedAt)))
+    .where(and(eq(collectionItems.collectionId, c.id), eq(collectionItems.itemId, q.itemId), q.locale ? eq(collectionItems.locale, q.locale) : undefined, isNull(collectionItems.deletedAt)))
+    .orderBy(sql`${collectionItems.locale} = ${preferred} desc`, asc(collectionItems.locale))
     .limit(1);
   return row ? { collection: c, item: row } : null;
 }
@@ -199,7 +207,7 @@ export async function getItemForManagement(db: Db, q: { spaceId: string; key: st
 /** Items whose scheduled time has come (oldest first), for the scheduler. */
 export async function dueItems(db: Db, now: Date, limit = 50) {
   return db
-    .select({ spaceId: collections.spaceId, key: collections.key, itemId: collectionItems.itemId })
+    .select({ spaceId: collections.spaceId, key: collections.key, itemId: collectionItems.itemId, locale: collectionItems.locale })
     .from(collectionItems)
     .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
     .where(and(eq(collectionItems.status, 'scheduled'), lte(collectionItems.scheduledAt, now), isNull(collectionItems.deletedAt)))

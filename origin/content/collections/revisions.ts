@@ -31,6 +31,7 @@ export async function rollbackItem(
       spaceId: input.spaceId,
       key: input.key,
       itemId: input.itemId,
+      locale: found.item.locale,
       status: revision.value.status,
       fields: setValues(revision.value.fields as Record<string, unknown>),
       replace: true,

@@ -40,7 +40,8 @@ import { resolveLocale } from './locales.js';
 import { filterProblem, getItem, getItemForManagement, listItems, orderProblem } from './read.js';
 import { rollbackItem } from './revisions.js';
 import { revisionHistory } from '../revisions.js';
-import { createItems, deleteItem, restoreItem, updateItem } from './write.js';
+import { createItems, deleteItem, restoreItem, updateItem, updateItemInLocales } from './write.js';
+import { localeMapOf } from '../locale-map.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pages/read-route.js';
 import { ownedSpace } from '../../http/tenant.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
@@ -190,13 +191,16 @@ export function collectionRoutes(ctx: AppContext) {
   const target = (c: Context<OriginEnv>) => {
     const { key: k, id } = c.req.param() as { key: string; id: string };
     if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
-    return { key: k, itemId: Number(id) };
+    // One item keeps its id across locales: ?locale= names the version (default: the space's default locale's).
+    const locale = c.req.query('locale') ?? null;
+    if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
+    return { key: k, itemId: Number(id), locale };
   };
 
   app.get('/v2/manage/content/:key/:id', auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
-    const { key: k, itemId } = target(c);
-    const found = await getItemForManagement(db, { spaceId, key: k, itemId });
+    const { key: k, itemId, locale } = target(c);
+    const found = await getItemForManagement(db, { spaceId, key: k, itemId, locale });
     if (!found) throw new ApiError('not_found', 'Item not found.');
     const { item } = found;
     c.header('etag', versionTag(item.version));
@@ -348,6 +352,15 @@ export function collectionRoutes(ctx: AppContext) {
     // Editing or unpublishing a published item, or touching a scheduled one, is refused by updateItem without content.publish.
     requirePublishRight(c, actor, body.status);
     const fields = Array.isArray(body.fields) ? body.fields[0] : body.fields;
+    const byLocale = where.locale === null ? unwrap(await localeMapOf(db, spaceId, fields)) : null;
+    if (byLocale) {
+      if (expectedVersion(c) !== null) throw new ApiError('bad_request', 'If-Match names one version of one locale: send the locale\'s fields with ?locale= to make the write conditional.');
+      unwrap(
+        await updateItemInLocales(db, { spaceId, keyId, userId, key: where.key, itemId: where.itemId, replace, ...(body.status ? { status: body.status } : {}), ...scheduledAt(body), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, byLocale),
+        INVALID,
+      );
+      return c.json({ status: 'pending' }, 202);
+    }
     const saved = unwrap(
       await updateItem(
         db,

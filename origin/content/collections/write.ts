@@ -7,7 +7,7 @@
  * exactly when the change committed. A change to what readers see needs content.publish
  * (origin/content/live-changes.ts).
  */
-import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
 import { collectionItemRevisions, collectionItems, collections } from '../../db/schema/index.js';
@@ -56,8 +56,8 @@ async function afterChange(
 ): Promise<void> {
   const status = event === 'collectionitem.published' ? 'published' : event === 'collectionitem.draft' ? 'draft' : 'deleted';
   await w.changed({
-    revision: () =>
-      w.t.insert(collectionItemRevisions).values({
+    revision: async () => {
+      await w.t.insert(collectionItemRevisions).values({
         collectionItemId: item.id,
         version: item.version,
         label: label(c.fields, item.itemId, item.values),
@@ -65,7 +65,8 @@ async function afterChange(
         fields: item.values,
         createdByKey: item.keyId,
         createdByUser: item.userId,
-      }),
+      });
+    },
     purge: { keys: [collectionKey(spaceId, c.key), itemKey(item.id)] },
     webhooks: [
       { event, data: collectionItemWebhookData({ collectionKey: c.key, itemId: item.itemId, label: label(c.fields, item.itemId, item.values), editor: API_EDITOR, locale: item.locale, status }) },
@@ -88,6 +89,8 @@ export interface ItemAddress {
   spaceId: string;
   key: string;
   itemId: number;
+  /** The item's version in this locale (`?locale=`); absent: the space's default locale's (or the item's only one). */
+  locale?: string | null;
   keyId: string | null;
   userId: string | null;
   mayPublish?: boolean;
@@ -113,12 +116,25 @@ async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
   return row ? itemLiveState(row) : NOTHING_LIVE;
 }
 
-/** The item `itemId` of the collection, live or (for restores) deleted, locked for this transaction. */
-async function lockedItem(t: Db, collectionId: string, itemId: number, deleted: boolean) {
+/**
+ * The item `itemId` of the collection, live or (for restores) deleted, locked for this
+ * transaction: its version in `locale` when the write names one, else in the space's default
+ * locale — or, for an item that exists in other locales only, its one version there.
+ */
+async function lockedItem(t: Db, spaceId: string, collectionId: string, itemId: number, deleted: boolean, locale: string | null | undefined) {
+  const preferred = locale ?? (await spaceDefaultLocale(t, spaceId));
   const [row] = await t
     .select()
     .from(collectionItems)
-    .where(and(eq(collectionItems.collectionId, collectionId), eq(collectionItems.itemId, itemId), deleted ? isNotNull(collectionItems.deletedAt) : isNull(collectionItems.deletedAt)))
+    .where(
+      and(
+        eq(collectionItems.collectionId, collectionId),
+        eq(collectionItems.itemId, itemId),
+        locale ? eq(collectionItems.locale, locale) : undefined,
+        deleted ? isNotNull(collectionItems.deletedAt) : isNull(collectionItems.deletedAt),
+      ),
+    )
+    .orderBy(sql`${collectionItems.locale} = ${preferred} desc`, asc(collectionItems.locale))
     .for('update')
     .limit(1);
   return row;
@@ -165,11 +181,15 @@ export async function createItems(
     const now = new Date();
     const published = input.status === 'published';
     const saved: SavedItem[] = [];
+    // One item, one id: an entry's locales share the id the first of them was given.
+    const idOfEntry = new Map<number, number>();
     for (const r of rows) {
       const values = normalise(c.fields, cleanValues(c.fields, r.values));
+      const sharedId = idOfEntry.get(r.index);
       const [row] = await t
         .insert(collectionItems)
         .values({
+          ...(sharedId !== undefined ? { itemId: sharedId } : {}),
           collectionId: c.id,
           locale: r.locale,
           status: input.status,
@@ -191,6 +211,7 @@ export async function createItems(
         published ? 'collectionitem.published' : 'collectionitem.draft',
       );
       saved.push({ id: row!.id, itemId: row!.itemId, version: row!.version, status: input.status });
+      idOfEntry.set(r.index, row!.itemId);
     }
     // One audit row for the request: the item (or, for a batch, the collection) and every item made.
     w.audit({
@@ -206,6 +227,8 @@ export interface ItemChange {
   spaceId: string;
   key: string;
   itemId: number;
+  /** As ItemAddress.locale. */
+  locale?: string | null;
   status?: ItemStatus;
   /** With status `scheduled`: when the scheduler publishes the item. */
   scheduledAt?: Date;
@@ -236,10 +259,54 @@ export async function updateItem(db: Db, input: ItemChange, expectedVersion: num
 
 async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number | null): Promise<Result<SavedItem>> {
   return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
-    const t = w.t;
-    const c = await lockedCollection(t, input.spaceId, input.key);
+    const c = await lockedCollection(w.t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
-    const current = await lockedItem(t, c.id, input.itemId, false);
+    const made = await updateIn(w, c, input, expectedVersion);
+    if (!made.ok) return made;
+    const { audit, saved } = made.value;
+    auditItem(w, audit.action, c, audit.item, audit.before, saved.version);
+    return { ok: true, value: saved };
+  });
+}
+
+/**
+ * ButterCMS's multi-locale update of one item (`"fields": { "en": {…}, "es": {…} }`): each named
+ * locale's version of the item patched, in one transaction with one audit row — or none, the
+ * refusal naming the locale.
+ */
+export async function updateItemInLocales(db: Db, input: Omit<ItemChange, 'fields' | 'locale'>, byLocale: ReadonlyMap<string, Record<string, unknown>>): Promise<Result<SavedItem[]>> {
+  return refusingLiveChanges(() =>
+    commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem[]>> => {
+      const c = await lockedCollection(w.t, input.spaceId, input.key);
+      if (!c) return fail('not_found', 'Item not found.');
+      const saved: { item: SavedItem; locale: string; before: number; action: string }[] = [];
+      for (const [locale, fields] of byLocale) {
+        const made = await updateIn(w, c, { ...input, locale, fields }, null);
+        if (!made.ok) return { ...made, detail: `Locale "${locale}": ${made.detail.replace(/\bfields\./g, `fields.${locale}.`)}` };
+        saved.push({ item: made.value.saved, locale, before: made.value.audit.before, action: made.value.audit.action });
+      }
+      const first = saved[0]!;
+      w.audit({
+        action: first.action,
+        target: { type: 'collection_item', id: first.item.id },
+        version: { before: first.before, after: first.item.version },
+        metadata: { collection: c.key, item_id: input.itemId, locales: saved.map((x) => x.locale), items: saved.map((x) => ({ id: x.item.id, locale: x.locale, version: x.item.version })) },
+      });
+      return { ok: true, value: saved.map((x) => x.item) };
+    }),
+  );
+}
+
+/** One locale's version of an item updated inside the write `w`; the caller writes the audit row. */
+async function updateIn(
+  w: WriteScope,
+  c: CollectionRow,
+  input: ItemChange,
+  expectedVersion: number | null,
+): Promise<Result<{ saved: SavedItem; audit: { action: string; item: { id: string; itemId: number; locale: string; status: string }; before: number } }>> {
+  {
+    const t = w.t;
+    const current = await lockedItem(t, input.spaceId, c.id, input.itemId, false, input.locale);
     if (!current) return fail('not_found', 'Item not found.');
     if (expectedVersion !== null && current.version !== expectedVersion) return fail('version_mismatch', `The item changed since version ${expectedVersion}; read it again.`);
     if (input.onlyIfDue && !(current.status === 'scheduled' && current.scheduledAt && current.scheduledAt <= input.onlyIfDue)) {
@@ -275,9 +342,14 @@ async function updateItemTx(db: Db, input: ItemChange, expectedVersion: number |
       status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
     );
     const action = input.auditAction ?? (status === 'published' && current.status !== 'published' ? 'item.publish' : 'item.update');
-    auditItem(w, action, c, { id: current.id, itemId: current.itemId, locale: current.locale, status }, current.version, row.version);
-    return { ok: true, value: { id: current.id, itemId: current.itemId, version: row.version, status } };
-  });
+    return {
+      ok: true,
+      value: {
+        saved: { id: current.id, itemId: current.itemId, version: row.version, status },
+        audit: { action, item: { id: current.id, itemId: current.itemId, locale: current.locale, status }, before: current.version },
+      },
+    };
+  }
 }
 
 /** Soft delete: reads 404 at once; the row (and its id) stays for history. */
@@ -299,21 +371,22 @@ async function deleteItemTx(
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'Item not found.');
     // Locked: what readers saw before the delete.
-    const before = await lockedItem(t, c.id, input.itemId, false);
+    const before = await lockedItem(t, input.spaceId, c.id, input.itemId, false, input.locale);
+    if (!before) return fail('not_found', 'Item not found.');
+    // This locale's version only: the item's other locales stay.
     const [row] = await t
       .update(collectionItems)
       .set({ deletedAt: new Date(), published: null, version: sql`${collectionItems.version} + 1` })
       .where(
         and(
-          eq(collectionItems.collectionId, c.id),
-          eq(collectionItems.itemId, input.itemId),
+          eq(collectionItems.id, before.id),
           isNull(collectionItems.deletedAt),
           expectedVersion === null ? undefined : eq(collectionItems.version, expectedVersion),
         ),
       )
       .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version, locale: collectionItems.locale, fields: collectionItems.fields, status: collectionItems.status });
     if (!row) return expectedVersion === null ? fail('not_found', 'Item not found.') : fail('version_mismatch', 'The item changed or does not exist.');
-    guardLiveChange(mayPublishOf(input), before ? itemLiveState(before) : NOTHING_LIVE, NOTHING_LIVE);
+    guardLiveChange(mayPublishOf(input), itemLiveState(before), NOTHING_LIVE);
     await afterChange(
       w,
       input.spaceId,
@@ -339,7 +412,7 @@ async function restoreItemTx(db: Db, input: ItemAddress): Promise<Result<SavedIt
     const t = w.t;
     const c = await lockedCollection(t, input.spaceId, input.key);
     if (!c) return fail('not_found', 'No deleted item with that id.');
-    const current = await lockedItem(t, c.id, input.itemId, true);
+    const current = await lockedItem(t, input.spaceId, c.id, input.itemId, true, input.locale);
     if (!current) return fail('not_found', 'No deleted item with that id.');
     const problems = fieldProblems(c.fields, setValues(current.fields as Record<string, unknown>));
     if (problems.length) return fail('invalid', `the item no longer fits the collection: ${problems.slice(0, 10).join('; ')}`);

@@ -20,14 +20,15 @@ export const collections = pgTable(
 );
 
 /**
- * Collection items. `item_id` is the numeric id ButterCMS exposes as `meta.id`; `published` is
- * the rendered published form (null until published), `fields` the working copy.
+ * Collection items, one row per locale of an item. `item_id` is the numeric id ButterCMS exposes
+ * as `meta.id`: one item keeps one id across its locales (unique per locale); `published` is the
+ * rendered published form (null until published), `fields` the working copy.
  */
 export const collectionItems = pgTable(
   'collection_items',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    itemId: bigserial('item_id', { mode: 'number' }).notNull().unique(),
+    itemId: bigserial('item_id', { mode: 'number' }).notNull(),
     collectionId: uuid('collection_id')
       .notNull()
       .references(() => collections.id, { onDelete: 'cascade' }),
@@ -45,6 +46,7 @@ export const collectionItems = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
+    unique('collection_items_item_id_locale_unique').on(t.itemId, t.locale),
     index('collection_items_collection_idx').on(t.collectionId, t.locale, t.position),
     index('collection_items_scheduled_idx').on(t.scheduledAt).where(sql`${t.status} = 'scheduled' and ${t.deletedAt} is null`),
   ],
