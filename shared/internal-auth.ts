@@ -39,6 +39,8 @@ export interface KeyIntrospection {
   organization_id?: string;
   scopes?: string[];
   expires_at?: string | null;
+  /** Set when the key's organization holds reads to its IP allowlist: the CIDRs its key reads may come from. */
+  read_cidrs?: string[];
 }
 
 export const INTROSPECT_PATH = '/internal/v1/keys/introspect';

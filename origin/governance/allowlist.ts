@@ -9,16 +9,19 @@
  *   making it (no self-lockout), and is audited (before/after) in the organization's chain.
  * - Break-glass: an owner signed in with 2FA and re-authenticated recently may clear the lists from
  *   anywhere; audited and raised as a security event (ip_allowlist_break_glass).
- * - `enforce_reads`: read keys are held to the key list too. That check belongs to the edge (read
- *   keys are answered there); the origin stores and reports it (see the README).
+ * - `enforce_reads`: key reads are held to the key list too. The edge enforces it (reads are
+ *   answered there, cache hits included): key introspection carries the list (`read_cidrs`) and
+ *   every change purges the organization's cached key records (`key:<id>`), so it applies at once.
+ *   A key read sent to the origin directly (no edge) is not checked there.
  * Lists are cached per process for a few seconds; a change made through this process applies at once.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { addressIn, MAX_CIDRS, parseCidrList, type Cidr } from '../../shared/cidr.js';
 import { ApiError } from '../../shared/errors.js';
+import { surrogateKeys } from '../../shared/surrogate.js';
 import type { Db } from '../db/client.js';
-import { ipAllowlists } from '../db/schema/index.js';
+import { apiKeys, ipAllowlists } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import type { Result } from '../http/result.js';
 import { GOVERNANCE_CHANNEL, publish } from '../http/signals.js';
@@ -75,6 +78,26 @@ export async function networkGuard(db: Db, c: Context<OriginEnv>, organizationId
   throw new ApiError('ip_blocked', `This organization accepts management and write calls by ${credential === 'api_key' ? 'API keys' : 'sessions'} only from its IP allowlist; ${ip} is not in it.`);
 }
 
+/**
+ * The CIDRs an organization's key reads may come from (the edge enforces them: key introspection
+ * carries them, origin/identity/keys/introspection-route.ts), or null when it does not hold reads
+ * to its allowlist (enforce_reads off, or no key list).
+ */
+export async function readCidrsFor(db: Db, organizationId: string): Promise<string[] | null> {
+  const [row] = await db
+    .select({ keyCidrs: ipAllowlists.keyCidrs, enforceReads: ipAllowlists.enforceReads })
+    .from(ipAllowlists)
+    .where(eq(ipAllowlists.organizationId, organizationId))
+    .limit(1);
+  return row?.enforceReads && row.keyCidrs.length > 0 ? row.keyCidrs : null;
+}
+
+/** The edge's cached key records of the organization (they carry `read_cidrs`): purged with every change. */
+async function keyRecordSurrogates(t: Db, organizationId: string): Promise<string[]> {
+  const rows = await t.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.organizationId, organizationId), isNull(apiKeys.revokedAt)));
+  return rows.map((r) => surrogateKeys.apiKey(r.id));
+}
+
 export async function getAllowlist(db: Db, organizationId: string): Promise<AllowlistView> {
   const [row] = await db.select().from(ipAllowlists).where(eq(ipAllowlists.organizationId, organizationId)).limit(1);
   return { api_key_cidrs: row?.keyCidrs ?? [], session_cidrs: row?.sessionCidrs ?? [], enforce_reads: row?.enforceReads ?? false, updated_at: row?.updatedAt.toISOString() ?? null };
@@ -114,6 +137,9 @@ export async function setAllowlist(
       .insert(ipAllowlists)
       .values({ organizationId: actor.organizationId, ...values })
       .onConflictDoUpdate({ target: ipAllowlists.organizationId, set: values });
+    // The edge's key records carry the read list: purge them so the change applies at once.
+    const records = await keyRecordSurrogates(w.t, actor.organizationId);
+    if (records.length > 0) await w.changed({ purge: { keys: records } });
     w.audit({
       action: 'ip_allowlist.update',
       target: { type: 'organization', id: actor.organizationId },
@@ -134,6 +160,8 @@ export async function breakGlass(db: Db, actor: WriteActor & { organizationId: s
       .insert(ipAllowlists)
       .values({ organizationId: actor.organizationId, ...values })
       .onConflictDoUpdate({ target: ipAllowlists.organizationId, set: values });
+    const records = await keyRecordSurrogates(w.t, actor.organizationId);
+    if (records.length > 0) await w.changed({ purge: { keys: records } });
     w.audit({
       action: 'ip_allowlist.break_glass',
       target: { type: 'organization', id: actor.organizationId },

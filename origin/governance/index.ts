@@ -11,3 +11,4 @@ export { runRetention } from './retention/retention.js';
 export type { RetentionReport } from './retention/retention.js';
 export { retentionSettingsFrom } from './retention/policy.js';
 export type { RetentionPolicy, RetentionSettings } from './retention/policy.js';
+export { readCidrsFor } from './allowlist.js';

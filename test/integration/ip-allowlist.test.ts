@@ -5,18 +5,20 @@
  * IPv4 and IPv6 CIDRs, inside/outside, for API keys and sessions separately; no self-lockout;
  * owner break-glass; the edge's signed client address honoured; changes audited.
  */
-import { and, eq, gt } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
 import { newApp } from '../../origin/app.js';
 import { loadOriginConfig } from '../../origin/config.js';
-import { auditEvents, securityEvents } from '../../origin/db/schema/index.js';
+import { apiKeys, auditEvents, purgeOutbox, securityEvents } from '../../origin/db/schema/index.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
 import { createLogger } from '../../origin/logger.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import { clientAddress, trustedProxies } from '../../origin/http/client-address.js';
 import { ASSERTION_HEADERS, signAssertion } from '../../shared/edge-assertion.js';
+import { INTROSPECT_PATH, INTROSPECT_PURPOSE, signInternal, type KeyIntrospection } from '../../shared/internal-auth.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -185,6 +187,26 @@ describe('management IP allowlists', () => {
     expect(await securityEvent('ip_allowlist_break_glass')).toBe(true);
     expect((await admin.request('GET', members(), undefined, from('192.0.2.1'))).status).toBe(200);
     expect((await verifyAuditChain(origin.database.db, { organizationId: org })).ok).toBe(true);
+  });
+
+  it('reads too: key introspection carries the key list to the edge, and every change purges the cached key records', async () => {
+    const introspect = async (token: string) => {
+      const hash = createHash('sha256').update(token).digest('hex');
+      const res = await fetch(`${origin.server.url}${INTROSPECT_PATH}?token_hash=${hash}`, { headers: signInternal(origin.secret, INTROSPECT_PURPOSE, hash, Date.now() / 1000) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { data: KeyIntrospection }).data;
+    };
+    expect((await introspect(writeKey)).read_cidrs).toBeUndefined();
+    const [before] = await origin.database.db.select({ id: sql<number>`coalesce(max(${purgeOutbox.id}), 0)` }).from(purgeOutbox);
+    const res = await put(owner, { ...LISTS, enforce_reads: true }, '203.0.113.5');
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect((await introspect(writeKey)).read_cidrs).toEqual(LISTS.api_key_cidrs);
+    const purged = (await origin.database.db.select().from(purgeOutbox).where(gt(purgeOutbox.id, Number(before!.id)))).flatMap((r) => r.keys);
+    const [keyRow] = await origin.database.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.name, 'allowlist write'));
+    expect(purged).toContain(`key:${keyRow!.id}`);
+    // Off again: the field disappears.
+    expect((await put(owner, LISTS, '203.0.113.5')).status).toBe(200);
+    expect((await introspect(writeKey)).read_cidrs).toBeUndefined();
   });
 
   it('is managed by sessions only (no key kind carries allowlist.manage)', async () => {

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
+import { addressIn, parseCidrList } from '../../../shared/cidr.js';
 import { keyAllows } from '../../../shared/permissions.js';
 import { presentedKey, readRequestOf } from '../../request-info.js';
 import {
@@ -50,7 +51,8 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
       if (err instanceof OriginUnavailable) return errorResponse('bad_gateway', 'The origin could not be reached.', requestId);
       throw err;
     }
-    const key = admit(record, parsed.kind, read.request.preview);
+    const key = admit(record, parsed.kind, read.request.preview, c.env.clientIp);
+    if (key === 'network_forbidden') return errorResponse('ip_blocked', NETWORK_DETAIL, requestId);
     if (typeof key === 'string') {
       c.set('keyRefusal', key === 'invalid_token' ? 'unknown' : key);
       return key === 'invalid_token' ? errorResponse('invalid_token', 'Invalid token', requestId) : errorResponse('forbidden', REFUSAL_DETAIL[key], requestId);
@@ -60,10 +62,13 @@ export function apiKey(): MiddlewareHandler<EdgeEnv> {
   };
 }
 
-export type Refusal = 'invalid_token' | 'preview_forbidden' | 'scope_forbidden';
+export type Refusal = 'invalid_token' | 'preview_forbidden' | 'scope_forbidden' | 'network_forbidden';
+
+/** The organization holds its keys' reads to its IP allowlist (origin/governance/allowlist.ts, enforce_reads). */
+export const NETWORK_DETAIL = "This organization accepts this key's reads only from its IP allowlist.";
 
 /** The details of the 403s, worded as the origin words them (origin/http/content-read.ts). */
-export const REFUSAL_DETAIL: Readonly<Record<Exclude<Refusal, 'invalid_token'>, string>> = {
+export const REFUSAL_DETAIL: Readonly<Record<Exclude<Refusal, 'invalid_token' | 'network_forbidden'>, string>> = {
   preview_forbidden: 'Preview requires a preview key.',
   scope_forbidden: 'This API key does not allow this read.',
 };
@@ -74,10 +79,16 @@ export const REFUSAL_DETAIL: Readonly<Record<Exclude<Refusal, 'invalid_token'>, 
  * organization through the origin and read nothing here), `preview_forbidden` (a read key asking
  * for drafts: `preview=1` needs a preview key or higher) or `scope_forbidden` (the key's scopes
  * lack `content.preview` for drafts or `content.read` for published content: a key is never
- * used beyond its scopes, whatever its kind allows).
+ * used beyond its scopes, whatever its kind allows), or `network_forbidden`: the key's organization
+ * holds reads to its IP allowlist (`read_cidrs`) and `clientIp` is not inside it — or is not
+ * known (the hit fast path does not pass it: it declines, and the chain decides with the address).
  */
-export function admit(record: KeyIntrospection, kind: ApiKeyKind, preview: boolean): EdgeKey | Refusal {
+export function admit(record: KeyIntrospection, kind: ApiKeyKind, preview: boolean, clientIp?: string): EdgeKey | Refusal {
   if (!record.valid || !record.id || record.kind !== kind || !record.space_id) return 'invalid_token';
+  if (Array.isArray(record.read_cidrs) && record.read_cidrs.length > 0) {
+    const list = parseCidrList(record.read_cidrs);
+    if (!list.ok || !addressIn(clientIp, list.cidrs)) return 'network_forbidden';
+  }
   if (record.kind === 'read' && preview) return 'preview_forbidden';
   const scopes = Array.isArray(record.scopes) ? record.scopes : [];
   if (!keyAllows({ kind: record.kind, scopes }, preview ? 'content.preview' : 'content.read')) return 'scope_forbidden';

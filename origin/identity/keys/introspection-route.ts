@@ -12,6 +12,7 @@ import {
 import type { AppContext } from '../../context.js';
 import type { OriginEnv } from '../../env.js';
 import { findActiveKeyByHash } from './api-keys.js';
+import { readCidrsFor } from '../../governance/index.js';
 
 /** Edge-only endpoints, authenticated by an HMAC with the edge↔origin shared secret. */
 export function internalRoutes(ctx: AppContext) {
@@ -40,6 +41,8 @@ export function internalRoutes(ctx: AppContext) {
           organization_id: key.organizationId,
           scopes: key.scopes,
           expires_at: key.expiresAt?.toISOString() ?? null,
+          // The organization's IP allowlist, when it holds key reads to it (enforced by the edge).
+          ...(await readCidrsFor(ctx.database.db, key.organizationId).then((cidrs) => (cidrs ? { read_cidrs: cidrs } : {}))),
         }
       : { valid: false };
     c.header('cache-control', 'no-store');
