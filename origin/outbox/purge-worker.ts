@@ -5,7 +5,12 @@
  * `next_attempt_at` forward by a lease) and commits before any network call, so no database
  * connection — and on PGlite, the only connection — is held while the CDN is slow. Other
  * instances skip rows that are locked or leased, so a row is sent by one worker at a time. Keys
- * of rows with the same `soft` flag are merged into calls of ≤ 256 keys. A row is marked
+ * of rows with the same `soft` flag are merged into calls of ≤ 256 keys.
+ *
+ * Bulk writes (an import, 20 writers) coalesce: a run claims up to 500 rows, and a write's kick
+ * starts a run at most every `coalesceMs` (50 ms), so what queued meanwhile leaves together in
+ * few calls instead of one small call per write. A target that throttles (429/503 with
+ * Retry-After) is retried when it says, not on the exponential curve. A row is marked
  * delivered only when every call carrying its keys was acknowledged; otherwise it stays, with
  * `attempts` incremented, a credential-free `last_error` and an exponential, jittered
  * `next_attempt_at`. Nothing is ever deleted or given up on. If the process dies mid-run, the
@@ -28,8 +33,10 @@ export interface PurgeWorkerOptions {
   purger: Purger;
   logger: Logger;
   now?: () => Date;
-  /** Rows claimed per run. Default 50. */
+  /** Rows claimed per run. Default 500 (their keys go in calls of ≤ 256). */
   batchSize?: number;
+  /** A kicked run starts at most this long after the previous run started, so bursts coalesce. Default 50 ms. */
+  coalesceMs?: number;
   /** First retry delay, before jitter. Default 500 ms. */
   baseDelayMs?: number;
   /** Cap on the retry delay, before jitter. Default 5 minutes. */
@@ -81,6 +88,9 @@ export class PurgeWorker {
   readonly #random: () => number;
   readonly #leaseMs: number;
   readonly #beforeSend: (() => Promise<unknown>) | undefined;
+  readonly #coalesceMs: number;
+  /** performance.now() when the last run started (kicks wait for coalesceMs after it). */
+  #lastRunAt = -Infinity;
   #running = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #current: Promise<void> | null = null;
@@ -90,7 +100,8 @@ export class PurgeWorker {
     this.#purger = opts.purger;
     this.#logger = opts.logger;
     this.#now = opts.now ?? (() => new Date());
-    this.#batchSize = opts.batchSize ?? 50;
+    this.#batchSize = opts.batchSize ?? 500;
+    this.#coalesceMs = opts.coalesceMs ?? 50;
     this.#baseDelayMs = opts.baseDelayMs ?? 500;
     this.#maxDelayMs = opts.maxDelayMs ?? 300_000;
     this.#random = opts.random ?? Math.random;
@@ -150,7 +161,12 @@ export class PurgeWorker {
       return;
     }
     if (this.#timer) clearTimeout(this.#timer);
-    this.#schedule(this.#tick, 0);
+    this.#schedule(this.#tick, this.#coalesceWait());
+  }
+
+  /** How long a kicked run waits so runs start at most every coalesceMs. */
+  #coalesceWait(): number {
+    return Math.max(0, Math.ceil(this.#lastRunAt + this.#coalesceMs - performance.now()));
   }
 
   #tick: (() => Promise<void>) | null = null;
@@ -164,6 +180,7 @@ export class PurgeWorker {
       this.#timer = null;
       if (!this.#running) return;
       let more = false;
+      this.#lastRunAt = performance.now();
       this.#current = (async () => {
         try {
           const result = await this.drainOnce();
@@ -176,7 +193,7 @@ export class PurgeWorker {
       this.#current = null;
       const again = more || this.#kicked;
       this.#kicked = false;
-      if (this.#running) this.#schedule(tick, again ? 0 : intervalMs);
+      if (this.#running) this.#schedule(tick, again ? this.#coalesceWait() : intervalMs);
     };
     this.#tick = tick;
     this.#schedule(tick, 0);
@@ -261,7 +278,7 @@ export class PurgeWorker {
           .where(and(inArray(purgeOutbox.id, released), isNull(purgeOutbox.deliveredAt)));
       }
       for (const { row, error } of failed) {
-        const delayMs = this.retryDelayMs(row.attempts, error.retryable);
+        const delayMs = this.retryDelayMs(row.attempts, error.retryable, error.retryAfterMs);
         await tx
           .update(purgeOutbox)
           .set({
@@ -279,7 +296,12 @@ export class PurgeWorker {
    * min(maxDelay, base · 2^attempts) · (0.5 + random/2), i.e. "equal jitter" between half and
    * all of the exponential delay. Non-retryable failures start 16× further along the curve.
    */
-  retryDelayMs(attempts: number, retryable: boolean): number {
+  retryDelayMs(attempts: number, retryable: boolean, retryAfter: number | null = null): number {
+    if (retryAfter !== null && retryable) {
+      // The target said when: then (capped), with up to 10% jitter so instances do not return together.
+      const wait = Math.min(this.#maxDelayMs, Math.max(retryAfter, this.#baseDelayMs));
+      return Math.round(wait * (1 + Math.min(Math.max(this.#random(), 0), 1) / 10));
+    }
     const exponent = Math.min(Math.max(0, attempts) + (retryable ? 0 : NON_RETRYABLE_BACKOFF_SHIFT), 40);
     const capped = Math.min(this.#maxDelayMs, this.#baseDelayMs * 2 ** exponent);
     const r = Math.min(Math.max(this.#random(), 0), 1);

@@ -7,7 +7,7 @@ import { loadOriginConfig } from '../config.js';
 import type { Db } from '../db/client.js';
 import { createLogger } from '../logger.js';
 import { PurgeWorker, planCalls } from './purge-worker.js';
-import { EdgePurger, FastlyApiPurger, PurgeError, createPurger, type FetchFn } from './purgers.js';
+import { EdgePurger, FastlyApiPurger, PurgeError, createPurger, retryAfterMs, type FetchFn } from './purgers.js';
 import { PURGE_PATH, PURGE_PURPOSE, INTERNAL_SIG_HEADER, INTERNAL_TS_HEADER, verifyInternal } from '../../shared/internal-auth.js';
 
 const TOKEN = 'tok_0123456789abcdefSECRET';
@@ -207,5 +207,16 @@ describe('PurgeWorker planning and backoff', () => {
     expect(at(0).retryDelayMs(0, false)).toBe(4_000);
     expect(at(0.999999).retryDelayMs(1_000, true)).toBe(300_000);
     expect(at(0).retryDelayMs(1_000, false)).toBe(150_000);
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads delta-seconds and HTTP dates, and nothing else', () => {
+    const now = Date.UTC(2026, 11, 7, 12, 0, 0);
+    expect(retryAfterMs('7', now)).toBe(7000);
+    expect(retryAfterMs(' 0 ', now)).toBe(0);
+    expect(retryAfterMs(new Date(now + 30_000).toUTCString(), now)).toBe(30_000);
+    expect(retryAfterMs(new Date(now - 30_000).toUTCString(), now)).toBe(0);
+    for (const bad of [null, '', '-1', '1.5', 'soon', '9999999999']) expect(retryAfterMs(bad, now), String(bad)).toBeNull();
   });
 });

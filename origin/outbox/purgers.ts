@@ -23,12 +23,26 @@ export class PurgeError extends Error {
   /** True for outages, timeouts, 429 and 5xx; false for answers a retry will not change (bad token, 4xx). */
   readonly retryable: boolean;
   readonly status: number | null;
-  constructor(message: string, opts: { retryable: boolean; status?: number | null }) {
+  /** The wait the target asked for (Retry-After on a 429 or 503), in ms; null when it named none. */
+  readonly retryAfterMs: number | null;
+  constructor(message: string, opts: { retryable: boolean; status?: number | null; retryAfterMs?: number | null }) {
     super(message);
     this.name = 'PurgeError';
     this.retryable = opts.retryable;
     this.status = opts.status ?? null;
+    this.retryAfterMs = opts.retryAfterMs ?? null;
   }
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 10.2.3); null when absent or unreadable. */
+export function retryAfterMs(value: string | null, now = Date.now()): number | null {
+  if (value === null) return null;
+  const v = value.trim();
+  if (/^\d{1,9}$/.test(v)) return Number(v) * 1000;
+  // HTTP dates (IMF-fixdate and the two obsolete forms) start with the day's name.
+  if (!/^[A-Za-z]{3}/.test(v)) return null;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 export type FetchFn = typeof globalThis.fetch;
@@ -95,6 +109,7 @@ async function postOnce(
   throw new PurgeError(redact(`${label}: HTTP ${res.status}${excerpt ? ` ${excerpt}` : ''}`, secrets), {
     retryable: isRetryableStatus(res.status),
     status: res.status,
+    retryAfterMs: res.status === 429 || res.status === 503 ? retryAfterMs(res.headers.get('retry-after')) : null,
   });
 }
 

@@ -38,6 +38,8 @@ class FakeFastlyApi {
   readonly requests: RecordedRequest[] = [];
   mode: Mode = 'ok';
   delayMs = 0;
+  /** Retry-After sent with 429 / 503 answers (null: none). */
+  retryAfter: string | null = null;
   port = 0;
   #server: Server | null = null;
 
@@ -90,7 +92,7 @@ class FakeFastlyApi {
       res.writeHead(403, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ msg: 'Provided credentials are missing or invalid', detail: `token ${String(headers['fastly-key'])} rejected` }));
     } else {
-      res.writeHead(mode, { 'content-type': 'text/plain' });
+      res.writeHead(mode, { 'content-type': 'text/plain', ...(this.retryAfter !== null ? { 'retry-after': this.retryAfter } : {}) });
       res.end(mode === 429 ? 'Too Many Requests' : 'Service Unavailable');
     }
   }
@@ -133,6 +135,7 @@ beforeEach(() => {
   clock = new Date(Date.now() + 60_000);
   api.mode = 'ok';
   api.delayMs = 0;
+  api.retryAfter = null;
   api.requests.length = 0;
 });
 afterEach(async () => {
@@ -291,6 +294,49 @@ describe('PurgeWorker → Fastly API', () => {
     expect(row).toMatchObject({ attempts: 2, lastError: 'fastly purge: timed out after 150 ms' });
     // retryable backoff: base · 2^1 · [0.5, 1]
     expect(row!.nextAttemptAt.getTime() - clock.getTime()).toBe(750);
+  });
+
+  it('a throttled target (429 / 503 with Retry-After) is retried when it says, not further along the exponential curve', async () => {
+    await enqueue(['space:retry-after']);
+    api.mode = 429;
+    api.retryAfter = '7';
+    // Even after many failures (exponential: minutes), the wait is what the target asked for (+ ≤ 10% jitter).
+    await db.db.update(purgeOutbox).set({ attempts: 9 });
+    expect(await worker(fastly()).drainOnce()).toEqual({ delivered: 0, failed: 1 });
+    const [row] = await outboxRows();
+    expect(row!.nextAttemptAt.getTime() - clock.getTime()).toBe(7_350);
+    // An HTTP date works too; a 429 without Retry-After stays on the curve (base · 2^attempts · [0.5, 1]).
+    api.mode = 503;
+    api.retryAfter = new Date(Date.now() + 60_000).toUTCString(); // read against the real clock when it arrives
+    advance(8_000);
+    await worker(fastly()).drainOnce();
+    const wait = (await outboxRows())[0]!.nextAttemptAt.getTime() - clock.getTime();
+    expect(wait).toBeGreaterThan(40_000);
+    expect(wait).toBeLessThanOrEqual(60_000 * 1.05 + 1000);
+    api.retryAfter = null;
+    api.mode = 429;
+    advance(70_000);
+    await worker(fastly()).drainOnce();
+    expect((await outboxRows())[0]!.nextAttemptAt.getTime() - clock.getTime()).toBe(Math.round(Math.min(300_000, 500 * 2 ** 11) * 0.75));
+  });
+
+  it('coalesces a burst: 300 writes from 20 writers while the loop runs leave in a handful of calls, every key delivered', async () => {
+    const w = new PurgeWorker({ db: db.db, purger: fastly(), logger }); // real clock
+    w.start(10_000); // only kicks make it run during the burst
+    const keys = range(300, 'page');
+    await Promise.all(
+      Array.from({ length: 20 }, async (_, writer) => {
+        for (let i = writer; i < keys.length; i += 20) {
+          await enqueue([keys[i]!, `space:burst`]);
+          w.kick();
+        }
+      }),
+    );
+    await expect.poll(() => w.pendingCount(), { timeout: 10_000, interval: 20 }).toBe(0);
+    await w.stop();
+    expect(sorted([...new Set(api.acknowledgedKeys())].filter((k) => k.startsWith('page:')))).toEqual(sorted(keys));
+    // Runs start at most every 50 ms and take everything queued: far fewer calls than writes.
+    expect(api.requests.length).toBeLessThan(60);
   });
 
   it('keeps a refused (403) purge with a longer backoff, redacts the token, and still sends the other calls', async () => {
