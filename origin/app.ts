@@ -38,6 +38,7 @@ import { collectionRoutes } from './content/routes.js';
 import { pageListRoutes } from './content/routes.js';
 import { pageTypeRoutes } from './content/routes.js';
 import { installIpAllowlists, supportAccess, supportRoutes } from './governance/routes.js';
+import { lifecycleRoutes } from './governance/routes.js';
 import { clientAddress, trustedProxies } from './http/client-address.js';
 
 export type { AppContext, OriginDeps } from './context.js';
@@ -144,6 +145,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', orgRoutes(ctx));
   app.route('/', securityRoutes(ctx));
   app.route('/', supportRoutes(ctx));
+  app.route('/', lifecycleRoutes(ctx));
   app.route('/', apiKeyRoutes(ctx));
   app.route('/', billingRoutes(ctx));
   app.route('/', assetRoutes(ctx));

@@ -11,12 +11,12 @@ import { createDatabase, describeDatabaseError, isDatabaseUnavailable, type Data
 import { createPurger, type Purger } from './outbox/index.js';
 import { PurgeWorker } from './outbox/index.js';
 import { KeyRevoker } from './identity/index.js';
-import { logRunFailure } from './jobs/periodic.js';
 import { Scheduler } from './content/index.js';
 import { SmtpTransport } from './identity/index.js';
 import { AfterResponseQueue } from './identity/index.js';
 import { LogTransport } from './identity/index.js';
-import { pruneAttempts } from './identity/index.js';
+import { randomBytes } from 'node:crypto';
+import { LifecycleJobs } from './governance/index.js';
 import { KeyUsageRecorder } from './identity/index.js';
 import { WebhookWorker } from './outbox/index.js';
 import { createLogger, type Logger } from './logger.js';
@@ -101,11 +101,16 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   scheduler.start(config.SCHEDULER_INTERVAL_MS);
   const keyRevoker = new KeyRevoker({ db: database.db, logger: logger.child({ job: 'key-revoker' }) }); // its commits kick the purge worker (the app registered it for database.db)
   keyRevoker.start(60_000);
-  // Attempt counters older than a day are no longer read by any window.
-  const pruner = setInterval(() => {
-    pruneAttempts(database.db, new Date(Date.now() - 86_400_000), new Date()).catch((err: unknown) => logRunFailure(logger, err, 'pruning auth attempts failed'));
-  }, 3_600_000);
-  pruner.unref();
+  // Retention (login attempts after RETENTION_LOGIN_ATTEMPTS_DAYS among the rest), exports and organization deletions (origin/governance).
+  const lifecycle = new LifecycleJobs({
+    db: database.db,
+    config,
+    envelope,
+    authSecret: config.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
+    publicAppUrl: config.PUBLIC_APP_URL.replace(/\/+$/, ''),
+    logger: logger.child({ job: 'lifecycle' }),
+  });
+  lifecycle.start();
   // Scheduled backups of a Postgres deployment (BACKUP_SCHEDULER=origin): `npm run backup -- run --scheduled`'s code, one instance at a time (advisory lock).
   const backups =
     process.env.BACKUP_SCHEDULER === 'origin' && database.kind === 'postgres'
@@ -131,8 +136,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
         await Promise.all([server.close(), metrics?.close()]);
         // Mail queued after the last answers (password reset, sign-up) is sent before the pool closes, within the shutdown bound.
         await Promise.race([afterResponse.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS).unref())]);
-        clearInterval(pruner);
-        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop(), backups?.stop()]);
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop(), backups?.stop(), lifecycle.stop()]);
         await database.close();
       })()),
   };

@@ -38,6 +38,8 @@ export const ACTIONS = [
   'members.manage',
   /** Organization settings (e.g. require 2FA). */
   'org.manage',
+  /** Schedule (or cancel) the organization's deletion: owners only (origin/governance erasure). */
+  'org.delete',
   /** Create spaces in the organization (each space is a site with its own content and keys). */
   'spaces.manage',
   'audit.read',

@@ -13,3 +13,4 @@ export { supportRoutes } from './support-routes.js';
 export function installIpAllowlists(_ctx: AppContext): void {
   setNetworkGuard(networkGuard);
 }
+export { lifecycleRoutes } from './lifecycle-routes.js';

@@ -324,6 +324,13 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'POST /v1/operator/login': { exempt: 'operator identity flow (operator.login success and failure rows in the global chain), test/integration/support-access.test.ts' },
   'POST /v1/operator/logout': { exempt: 'operator identity flow (operator.logout in the global chain), test/integration/support-access.test.ts' },
   'POST /v1/auth/sso/discover': { exempt: 'a lookup: answers where an email signs in, writes nothing' },
+  // Data lifecycle (origin/governance).
+  'PUT /v1/orgs/:orgId/retention': identity('retention.policy_update', 'organization', undefined, () => ({ method: 'PUT', path: `/v1/orgs/${org}/retention/`, who: 'owner', body: { soft_deleted_days: 40 } }), { soft_deleted_days: 0 }),
+  'POST /v1/orgs/:orgId/exports': identity('export.request', 'export', undefined, () => ({ method: 'POST', path: `/v1/orgs/${org}/exports/`, who: 'owner' }), undefined, 202),
+  'POST /v1/orgs/:orgId/deletion': { exempt: 'owners with 2FA and a recent sign-in: organization.deletion_request rows (success, and the failure of a wrong code) proved in test/integration/erasure.test.ts' },
+  'DELETE /v1/orgs/:orgId/deletion': { exempt: 'cancels a scheduled deletion: one organization.deletion_cancel row proved in test/integration/erasure.test.ts' },
+  'POST /v1/auth/me/exports': { exempt: "a user's own export: one export.request row in the global chain, proved in test/integration/data-export.test.ts" },
+  'POST /v1/auth/me/erase': { exempt: 'erases the account: one user.erased row in the global chain, proved in test/integration/erasure.test.ts' },
   'POST /v1/orgs/:orgId/billing/checkout': { exempt: 'needs Stripe (stripe-mock): one billing.checkout row per success, none per refusal, proved in test/integration/billing.test.ts' },
   'POST /v1/orgs/:orgId/billing/portal': { exempt: 'needs Stripe (stripe-mock): one billing.portal row per success, none per refusal, proved in test/integration/billing.test.ts' },
   'POST /v1/billing/stripe/webhook': { exempt: "Stripe's signed events: one billing.* row per applied event, none for a duplicate, a bad signature or an ignored type (test/integration/billing-webhooks.test.ts)" },

@@ -121,6 +121,20 @@ const RULES: Record<string, Rule> = {
   'GET /v1/orgs/:orgId/ip-allowlist': 'allowlist.manage',
   'PUT /v1/orgs/:orgId/ip-allowlist': 'allowlist.manage',
   'POST /v1/orgs/:orgId/ip-allowlist/break-glass': 'allowlist.break_glass',
+  // Data lifecycle (origin/governance): retention policy, exports, deletion; a user's own export and erasure.
+  'GET /v1/orgs/:orgId/retention': 'org.manage',
+  'PUT /v1/orgs/:orgId/retention': 'org.manage',
+  'POST /v1/orgs/:orgId/exports': 'org.manage',
+  'GET /v1/orgs/:orgId/exports': 'org.manage',
+  'GET /v1/orgs/:orgId/exports/:id': 'org.manage',
+  'GET /v1/orgs/:orgId/deletion': 'org.manage',
+  'POST /v1/orgs/:orgId/deletion': 'org.delete',
+  'DELETE /v1/orgs/:orgId/deletion': 'org.delete',
+  'POST /v1/auth/me/exports': 'self',
+  'GET /v1/auth/me/exports/:id': 'self',
+  'POST /v1/auth/me/erase': 'self',
+  // The signed download link is the credential (test/integration/data-export.test.ts: tampered, expired, reused).
+  'GET /v1/exports/:id/download': 'public',
   'GET /v1/orgs/:orgId/api-keys': 'keys.read',
   'POST /v1/orgs/:orgId/api-keys': 'keys.manage',
   'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': 'keys.manage',
@@ -324,6 +338,9 @@ describe('authorization matrix', () => {
     for (const scopes of Object.values(KIND_SCOPES)) expect(scopes.filter((a) => a.startsWith('billing.'))).toEqual([]);
     // SSO decides who signs in: owners and admins only, and never an API key.
     expect(ROLES.filter((r) => roleAllows(r, 'sso.manage'))).toEqual(['owner', 'admin']);
+    // Deleting the organization: owners only, never a key.
+    expect(ROLES.filter((r) => roleAllows(r, 'org.delete'))).toEqual(['owner']);
+    for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('org.delete');
     for (const scopes of Object.values(KIND_SCOPES)) expect(scopes).not.toContain('sso.manage');
     // Support grants and IP allowlists: owners and admins, never a key; break-glass: owners only.
     expect(ROLES.filter((r) => roleAllows(r, 'support.manage'))).toEqual(['owner', 'admin']);
