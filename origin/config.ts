@@ -109,6 +109,13 @@ export const originConfigSchema = z
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
+    /** Allow media imports (remote media fields, the ButterCMS importer) from loopback addresses (tests and local development only). */
+    MEDIA_IMPORT_ALLOW_LOOPBACK: z
+      .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true' || v === '1'),
+    /** How often the media import worker looks for due imports (it also runs after every write). */
+    MEDIA_IMPORT_INTERVAL_MS: intSetting(100, 600_000, 5000),
     /** How often the scheduler looks for scheduled pages that are due. */
     SCHEDULER_INTERVAL_MS: intSetting(100, 600_000, 5000),
     // --- identity -------------------------------------------------------------------------
@@ -270,6 +277,7 @@ export const originConfigSchema = z
       if (!c.SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SMTP_URL'], message: 'is required in production (mail is only logged without it)' });
       if (c.WEBHOOK_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOW_LOOPBACK'], message: 'must be false in production' });
       if (c.SSO_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['SSO_ALLOW_LOOPBACK'], message: 'must be false in production' });
+      if (c.MEDIA_IMPORT_ALLOW_LOOPBACK) ctx.addIssue({ code: 'custom', path: ['MEDIA_IMPORT_ALLOW_LOOPBACK'], message: 'must be false in production' });
     }
   });
 

@@ -11,7 +11,7 @@ import { createDatabase, describeDatabaseError, isDatabaseUnavailable, type Data
 import { createPurger, type Purger } from './outbox/index.js';
 import { PurgeWorker } from './outbox/index.js';
 import { KeyRevoker } from './identity/index.js';
-import { Scheduler } from './content/index.js';
+import { MediaImportWorker, Scheduler } from './content/index.js';
 import { SmtpTransport } from './identity/index.js';
 import { AfterResponseQueue } from './identity/index.js';
 import { LogTransport } from './identity/index.js';
@@ -99,6 +99,9 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
   webhookWorker.start(config.WEBHOOK_INTERVAL_MS);
   const scheduler = new Scheduler({ db: database.db, logger: logger.child({ job: 'scheduler' }), onPurgeQueued: () => purgeWorker?.kick() });
   scheduler.start(config.SCHEDULER_INTERVAL_MS);
+  // Remote media named by content, downloaded into the asset store through the SSRF guard (origin/content/assets/media-import-worker.ts).
+  const mediaImports = new MediaImportWorker({ db: database.db, logger: logger.child({ job: 'media-import' }), allowLoopback: config.MEDIA_IMPORT_ALLOW_LOOPBACK });
+  mediaImports.start(config.MEDIA_IMPORT_INTERVAL_MS);
   const keyRevoker = new KeyRevoker({ db: database.db, logger: logger.child({ job: 'key-revoker' }) }); // its commits kick the purge worker (the app registered it for database.db)
   keyRevoker.start(60_000);
   // Retention (login attempts after RETENTION_LOGIN_ATTEMPTS_DAYS among the rest), exports and organization deletions (origin/governance).
@@ -136,7 +139,7 @@ export async function startOrigin(config: OriginConfig, logger = createLogger(co
         await Promise.all([server.close(), metrics?.close()]);
         // Mail queued after the last answers (password reset, sign-up) is sent before the pool closes, within the shutdown bound.
         await Promise.race([afterResponse.idle(), new Promise((r) => setTimeout(r, config.SHUTDOWN_TIMEOUT_MS).unref())]);
-        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), keyRevoker.stop(), keyUsage.stop(), backups?.stop(), lifecycle.stop()]);
+        await Promise.all([purgeWorker?.stop(), webhookWorker.stop(), alertWorker.stop(), securityJobs.stop(), scheduler.stop(), mediaImports.stop(), keyRevoker.stop(), keyUsage.stop(), backups?.stop(), lifecycle.stop()]);
         await database.close();
       })()),
   };

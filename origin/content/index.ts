@@ -5,3 +5,4 @@
 export { renderPage } from './pages/pages.js';
 export { attachReadPath, createReadPath, readPathOf } from './pages/read-path.js';
 export { Scheduler } from './scheduler.js';
+export { MediaImportWorker } from './assets/media-import-worker.js';

@@ -14,7 +14,7 @@
 import { and, desc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
-import { auditEvents, collectionItems, collections, invitations, memberships } from '../../origin/db/schema/index.js';
+import { auditEvents, collectionItems, collections, invitations, mediaImports, memberships } from '../../origin/db/schema/index.js';
 import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
@@ -140,6 +140,11 @@ async function pageType(): Promise<F> {
   const slug = uniq('t');
   await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/page_types/`, who: 'admin', body: { slug, name: 'T', fields: [] } });
   return { slug };
+}
+/** A media import that gave up (origin/content/assets/media-import-worker.ts), to be queued again. */
+async function failedMediaImport(): Promise<F> {
+  const [row] = await origin.database.db.insert(mediaImports).values({ spaceId: space, url: `https://example.com/${uniq('gone')}.png`, status: 'failed', attempts: 1, lastError: 'answered HTTP 404' }).returning({ id: mediaImports.id });
+  return { id: row!.id };
 }
 async function webhook(): Promise<F> {
   const res = await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/webhooks/`, who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
@@ -271,6 +276,10 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'POST /v2/assets': content('asset.upload', 'asset', undefined, () => ({ method: 'POST', path: `/v2/assets/?filename=${uniq('a')}.png`, who: 'write', raw: PNG }), [
     { status: 400, call: () => ({ method: 'POST', path: '/v2/assets/?filename=../x.png', who: 'write', raw: PNG }) },
   ], 201),
+  'POST /v2/manage/media-imports': content('media_import.queue', 'media_import', undefined, () => ({ method: 'POST', path: '/v2/manage/media-imports/', who: 'write', body: { urls: [`https://example.com/${uniq('m')}.png`] } }), [
+    invalid(() => ({ method: 'POST', path: '/v2/manage/media-imports/', who: 'write' }), { urls: ['javascript:alert(1)'] }),
+  ]),
+  'POST /v2/manage/media-imports/:id/retry': content('media_import.retry', 'media_import', failedMediaImport, (f) => ({ method: 'POST', path: `/v2/manage/media-imports/${f.id}/retry/`, who: 'write' })),
   'POST /v2/manage/spaces/:spaceId/page_types': model('page_type.create', 'page_type', undefined, () => ({ method: 'POST', path: S('/page_types/'), who: 'admin', body: { slug: uniq('pt'), name: 'T', fields: [] } }), { slug: 'x' }),
   'PUT /v2/manage/spaces/:spaceId/page_types/:slug': model('page_type.update', 'page_type', pageType, (f) => ({ method: 'PUT', path: S(`/page_types/${f.slug}/`), who: 'admin', body: { name: 'New' } }), {}, 200),
   'POST /v2/manage/spaces/:spaceId/locales': model('locale.create', 'locale', undefined, () => ({ method: 'POST', path: S('/locales/'), who: 'admin', body: { code: `f${String.fromCharCode(97 + (n++ % 26))}` } }), { code: 'not a locale' }),

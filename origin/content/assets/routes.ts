@@ -11,33 +11,11 @@ import { authenticate } from '../../http/request-auth.js';
 import { authorizeContent, isUuid } from '../../http/authorize.js';
 import { writeActor } from '../../http/revisions.js';
 import { commitWrite } from '../../outbox/index.js';
+import { ASSET_MAX_BYTES, ASSET_TYPES, assetPath, isFilename } from './store.js';
+import { mediaImportRoutes } from './media-import-routes.js';
 import { unwrap, type Result } from '../../http/result.js';
 
-export const ASSET_MAX_BYTES = 10 * 1024 * 1024;
-/** Media types accepted for upload. No SVG or HTML: they can carry script. */
-export const ASSET_TYPES = new Set([
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/avif',
-  'application/pdf',
-  'video/mp4',
-  'video/webm',
-  'audio/mpeg',
-  'audio/ogg',
-  'text/plain',
-]);
-const FILENAME_STEM = /^[A-Za-z0-9][A-Za-z0-9_-]{0,150}$/;
-const FILENAME_EXT = /^[A-Za-z0-9]{1,10}$/;
-/** A file name: a letter or digit, then letters, digits, - or _, and at most one extension. */
-function isFilename(name: string): boolean {
-  const dot = name.lastIndexOf('.');
-  if (dot === -1) return FILENAME_STEM.test(name);
-  return FILENAME_STEM.test(name.slice(0, dot)) && FILENAME_EXT.test(name.slice(dot + 1));
-}
-
-export const assetPath = (spaceId: string, assetId: string, filename: string) => `/assets/${spaceId}/${assetId}/${filename}`;
+export { ASSET_MAX_BYTES, ASSET_TYPES, assetPath } from './store.js';
 
 /**
  * Media: upload with a write key (`POST /v2/assets/?filename=…`, raw body, Content-Type from the
@@ -86,6 +64,9 @@ export function assetRoutes(ctx: AppContext) {
       );
     },
   );
+
+  // Remote media imported into the store (media-import-worker.ts): its delivery log and queue.
+  app.route('/', mediaImportRoutes(ctx));
 
   app.get('/assets/:spaceId/:assetId/:filename', async (c) => {
     const { spaceId, assetId, filename } = c.req.param();

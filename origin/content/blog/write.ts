@@ -18,6 +18,7 @@ import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges, type 
 import { BLOG_PATH, blogKeys, renderAuthor, renderWorking, statusOf, type AuthorJson, type PostJson, type PostRow, type PostStatus } from './render.js';
 import { getPostForManagement } from './read.js';
 import { writeRevision, type PostRevisionFields } from './revisions.js';
+import { queuePostMedia } from '../assets/media-queue.js';
 import { revisionToReplay } from '../revisions.js';
 import { columnsOf, replaceLinks, resolveAll, type PostInput } from './input.js';
 
@@ -115,7 +116,11 @@ async function finish(
   // The category and tag lists show only terms published posts carry: any post change may add or drop one.
   const keys = [blogKeys.post(row.id), blogKeys.posts(spaceId), blogKeys.feeds(spaceId), blogKeys.categories(spaceId), blogKeys.tags(spaceId), ...extraKeys, ...(await relatedKeys(w.t, spaceId, renderings))];
   await w.changed({
-    revision: () => writeRevision(w.t, row, revision.status, revision.rendering, revision.by),
+    revision: async () => {
+      await writeRevision(w.t, row, revision.status, revision.rendering, revision.by);
+      // A remote featured image is queued for import in this transaction (origin/content/assets/media-queue.ts).
+      await queuePostMedia(w.t, { spaceId, id: row.id, featuredImage: row.featuredImage, body: row.body, status: revision.status });
+    },
     purge: { keys },
     webhooks: [{ event, data: postWebhookData({ slug: row.slug, id: row.id }) }],
   });

@@ -30,6 +30,7 @@ import {
   type ItemStatus,
 } from './fields.js';
 import { spaceDefaultLocale, spaceLocales } from './locales.js';
+import { queueItemMedia } from '../assets/media-queue.js';
 
 /** Who the webhook payload names as editor until the identity issue brings users. */
 const API_EDITOR = 'API';
@@ -66,6 +67,8 @@ async function afterChange(
         createdByKey: item.keyId,
         createdByUser: item.userId,
       });
+      // Remote media in the saved values are queued for import in this transaction (origin/content/assets/media-queue.ts).
+      await queueItemMedia(w.t, { spaceId, id: item.id, defs: c.fields, values: item.values, status: item.status });
     },
     purge: { keys: [collectionKey(spaceId, c.key), itemKey(item.id)] },
     webhooks: [

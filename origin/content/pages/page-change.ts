@@ -13,6 +13,7 @@ import { pageRevisions, pages } from '../../db/schema/index.js';
 import { cleanFreeformValue } from '../model/schema.js';
 import { pageWebhookData, type Change, type WriteActor, type WriteScope } from '../../outbox/index.js';
 import { NOTHING_LIVE, type LiveState } from '../live-changes.js';
+import { queuePageMedia } from '../assets/media-queue.js';
 
 /** Who the webhook payload names as editor until the identity issue brings users. */
 const API_EDITOR = 'API';
@@ -26,7 +27,11 @@ type PageSnapshot = { id: string; slug: string; pageType: string; name: string; 
  */
 export function pageChange(t: Db, change: { spaceId: string } & Pick<PageChange, 'keyId' | 'userId'>, revision: { id: string; version: number; name: string; fields: unknown; status: PageRevisionStatus }, event: PageEvent, p: PageSnapshot): Change {
   return {
-    revision: () => writeRevision(t, revision, revision.status, change),
+    revision: async () => {
+      await writeRevision(t, revision, revision.status, change);
+      // Remote media in the saved fields are queued for import in this transaction (origin/content/assets/media-queue.ts).
+      await queuePageMedia(t, { spaceId: change.spaceId, pageType: p.pageType, id: revision.id, fields: revision.fields, status: revision.status });
+    },
     purge: { keys: purgeKeysFor(change.spaceId, p.id, p.pageType, p.slug) },
     webhooks: [
       {
