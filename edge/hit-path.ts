@@ -248,7 +248,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       if (!fresh) return declined('key record not fresh', undefined, presented);
       const record = storedKeyRecord(fresh.object);
       if (!record) return declined('key record unreadable', undefined, presented);
-      const admitted = admit(record, kind, target.preview);
+      const admitted = admit(record, kind, target.preview, req.clientIp);
       if (typeof admitted === 'string') return declined(`key: ${admitted}`, undefined, presented);
       presented ??= Object.freeze({ token, parsed: Object.freeze(apiKeyDisplay(token, kind)), hash });
       spaceId = admitted.spaceId;

@@ -116,7 +116,7 @@ export async function operatorLogin(
       w.refused({ action: 'operator.login', target: { type: 'operator', id: op?.id ?? null }, metadata: { reason } });
       return { ok: false, error: 'invalid_credentials', detail: 'Invalid email, password or code.' };
     });
-  if (!op) return fail('unknown_operator');
+  if (!op) return fail('unknown_account');
   if (!pw.ok) return fail('bad_password');
   if (op.disabledAt) return fail('disabled');
   let secret: string;

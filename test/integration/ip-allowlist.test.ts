@@ -21,7 +21,7 @@ import { ASSERTION_HEADERS, signAssertion } from '../../shared/edge-assertion.js
 import { INTROSPECT_PATH, INTROSPECT_PURPOSE, signInternal, type KeyIntrospection } from '../../shared/internal-auth.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, SessionClient } from '../helpers/identity.js';
-import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
 let direct: RunningServer;
@@ -207,6 +207,29 @@ describe('management IP allowlists', () => {
     // Off again: the field disappears.
     expect((await put(owner, LISTS, '203.0.113.5')).status).toBe(200);
     expect((await introspect(writeKey)).read_cidrs).toBeUndefined();
+  });
+
+  it('reads too, end to end: the edge refuses a key read from outside the list and serves it from inside', async () => {
+    const edge = await startTestEdge(origin);
+    try {
+      const slug = `edge-read-${Date.now()}`;
+      expect((await keyed(writeKey, 'POST', '/v2/pages', '198.51.100.8', { page_type: '*', slug, title: 'T', fields: { a: 'x' }, status: 'published' })).status).toBe(202);
+      const read = async () => {
+        const k = await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'read', name: `edge reader ${Date.now()}` });
+        return fetch(`${edge.url}/v2/pages/*/${slug}/?auth_token=${k.token}`);
+      };
+      expect((await read()).status).toBe(200);
+      // The edge sees the test's loopback address: a list without it refuses key reads (fresh keys: nothing cached).
+      expect((await put(owner, { ...LISTS, api_key_cidrs: ['10.0.0.0/8'], enforce_reads: true }, '203.0.113.5')).status).toBe(200);
+      await expectErrorShape(await read(), 403, 'ip_blocked');
+      expect((await put(owner, { ...LISTS, api_key_cidrs: ['127.0.0.0/8', '::1/128'], enforce_reads: true }, '203.0.113.5')).status).toBe(200);
+      const k = await issueApiKey(origin.database.db, { organizationId: org, spaceId: space, kind: 'read', name: 'edge reader again' });
+      // Twice: the second answer comes from the hit fast path (the key record and the page cached), with the same rule.
+      for (let i = 0; i < 2; i++) expect((await fetch(`${edge.url}/v2/pages/*/${slug}/?auth_token=${k.token}`)).status).toBe(200);
+      expect((await put(owner, LISTS, '203.0.113.5')).status).toBe(200);
+    } finally {
+      await edge.close();
+    }
   });
 
   it('is managed by sessions only (no key kind carries allowlist.manage)', async () => {

@@ -181,6 +181,22 @@ describe('operators (npm run operators)', () => {
   });
 });
 
+describe('operator sign-in failures', () => {
+  it('are audited with their reason and feed the sign-in rules (5 bad codes → two_factor_failures for the operator)', async () => {
+    const op = await newOperator();
+    const [row] = await origin.database.db.select({ id: operators.id }).from(operators).where(eq(operators.email, op.email));
+    for (let i = 0; i < 5; i++) await expectErrorShape(await new OperatorClient(origin.server.url).login(op.email, OP_PASSWORD, '000000'), 401, 'invalid_credentials');
+    const rows = await origin.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'operator.login'), eq(auditEvents.targetId, row!.id)));
+    expect(rows.map((r) => [r.result, (r.metadata as { reason?: string }).reason])).toEqual(Array(5).fill(['failure', 'bad_otp']));
+    let raised = false;
+    for (let i = 0; i < 50 && !raised; i++) {
+      raised = (await origin.database.db.select().from(securityEvents).where(eq(securityEvents.rule, 'two_factor_failures'))).some((e) => e.subjectId === row!.id);
+      if (!raised) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(raised).toBe(true);
+  });
+});
+
 describe('support grants', () => {
   it('owners and admins create them within limits; owners are mailed; bad input is a 400', async () => {
     const admin = await createUser(origin, orgA, 'admin');

@@ -80,8 +80,8 @@ export const REFUSAL_DETAIL: Readonly<Record<Exclude<Refusal, 'invalid_token' | 
  * for drafts: `preview=1` needs a preview key or higher) or `scope_forbidden` (the key's scopes
  * lack `content.preview` for drafts or `content.read` for published content: a key is never
  * used beyond its scopes, whatever its kind allows), or `network_forbidden`: the key's organization
- * holds reads to its IP allowlist (`read_cidrs`) and `clientIp` is not inside it — or is not
- * known (the hit fast path does not pass it: it declines, and the chain decides with the address).
+ * holds reads to its IP allowlist (`read_cidrs`) and `clientIp` is not inside it or not known (the
+ * hit fast path passes its request's address; a refusal there declines to the chain, which answers).
  */
 export function admit(record: KeyIntrospection, kind: ApiKeyKind, preview: boolean, clientIp?: string): EdgeKey | Refusal {
   if (!record.valid || !record.id || record.kind !== kind || !record.space_id) return 'invalid_token';

@@ -160,7 +160,8 @@ export function observationsOfAudit(e: AuditFact, who: AuditWho): Observation[] 
   const actor = { userId: who.userId ?? null, keyId: who.keyId ?? null, ip };
   const reason = typeof e.metadata?.reason === 'string' ? e.metadata.reason : null;
   const failed = e.result === 'failure';
-  if (e.action === 'auth.login' && failed && reason !== null) {
+  // Operators' sign-ins (origin/governance/operators.ts) count as sign-ins: the same reasons, keyed by the operator.
+  if ((e.action === 'auth.login' || e.action === 'operator.login') && failed && reason !== null) {
     const account = e.targetId ?? null;
     if (SECOND_FACTOR_REASONS.has(reason) && account) {
       out.push({ rule: 'two_factor_failures', windowKey: account, organizationId: null, subject: { type: 'user', id: account }, actor, evidence: { reason, ip_network: networkOf(ip) } });
