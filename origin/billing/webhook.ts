@@ -63,7 +63,8 @@ const idOf = (v: string | { id: string } | null | undefined): string | null => (
 export async function verifyEvent(settings: StripeSettings, raw: string, signature: string | undefined, nowS: number): Promise<Result<Stripe.Event>> {
   if (!signature) return { ok: false, error: 'invalid', detail: 'Missing Stripe-Signature header.' };
   try {
-    const event = await settings.stripe.webhooks.constructEventAsync(raw, signature, settings.webhookSecret, WEBHOOK_TOLERANCE_S, undefined, Math.floor(nowS));
+    // receivedAt in milliseconds (the app's clock).
+    const event = await settings.stripe.webhooks.constructEventAsync(raw, signature, settings.webhookSecret, WEBHOOK_TOLERANCE_S, undefined, Math.floor(nowS * 1000));
     return { ok: true, value: event };
   } catch {
     return { ok: false, error: 'invalid', detail: 'Webhook signature verification failed.' };
