@@ -322,6 +322,14 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
     columns: { id: O, space_id: O, url: CUST, status: O, attempts: O, next_attempt_at: O, locked_until: O, last_error: O, asset_id: O, sha256: O, created_at: O, updated_at: O, completed_at: O },
   },
   media_import_refs: { table: O, columns: { id: O, import_id: O, resource_type: O, resource_id: O, created_at: O, rewritten_at: O } },
+
+  // --- billing (origin/billing/): Stripe's ids and the plan state only — no card data, no billing contact ------
+  billing_accounts: {
+    table: CUST,
+    columns: { organization_id: O, plan: CUST, status: O, stripe_customer_id: O, stripe_subscription_id: O, current_period_end: O, past_due_since: O, entitlements: CUST, created_at: O, updated_at: O },
+  },
+  billing_usage: { table: O, columns: { organization_id: O, period: O, write_requests: O } },
+  billing_events: { table: REC, columns: { event_id: REC, type: REC, organization_id: O, received_at: O } },
 };
 
 export interface ClassifiedColumn {
