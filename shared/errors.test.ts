@@ -18,6 +18,7 @@ describe('ERROR_STATUS', () => {
       otp_required: 401,
       invalid_credentials: 401,
       conflict: 409,
+      plan_limit: 402,
       waf_blocked: 403,
       ip_blocked: 403,
       https_required: 403,
@@ -142,6 +143,7 @@ describe('statusToCode', () => {
   it('maps 409 to conflict', () => expect(statusToCode(409)).toBe('conflict'));
 
   it('falls back to bad_request for unmapped 4xx', () => {
-    for (const s of [402, 406, 410, 418, 422, 451]) expect(statusToCode(s)).toBe('bad_request');
+    for (const s of [406, 410, 418, 422, 451]) expect(statusToCode(s)).toBe('bad_request');
+    expect(statusToCode(402)).toBe('plan_limit');
   });
 });

@@ -27,6 +27,7 @@ describe('unwrap', () => {
       conflict: 409,
       version_mismatch: 412,
       forbidden: 403,
+      plan_limit: 402,
       invalid_credentials: 401,
       otp_required: 401,
       email_unverified: 403,
