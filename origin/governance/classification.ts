@@ -153,6 +153,9 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       seq: REC,
       prev_hash: REC,
       hash: REC,
+      // Chain format 2: a salted digest of ip and user_agent (erasure nulls the values and the salt).
+      personal_digest: REC,
+      personal_salt: REC,
     },
   },
   security_events: {
@@ -177,6 +180,32 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       resolved_at: O,
     },
   },
+  // Data lifecycle (origin/governance: retention, export, erasure).
+  audit_checkpoints: { table: REC, columns: { id: O, chain: REC, seq: REC, hash: REC, deleted: REC, created_at: O, signature: REC } },
+  retention_policies: { table: CUST, columns: { organization_id: O, overrides: CUST, updated_at: O } },
+  data_exports: {
+    table: O,
+    columns: {
+      id: O,
+      organization_id: O,
+      user_id: O,
+      requested_by: O,
+      status: O,
+      progress: O,
+      key_encrypted: SEC,
+      archive: SEC,
+      archive_bytes: O,
+      archive_sha256: O,
+      error: O,
+      created_at: O,
+      started_at: O,
+      finished_at: O,
+      expires_at: O,
+      downloaded_at: O,
+    },
+  },
+  organization_deletions: { table: REC, columns: { organization_id: O, requested_by: O, requested_at: O, purge_after: REC } },
+  erasure_certificates: { table: REC, columns: { id: O, subject_type: REC, subject_id: O, requested_by: O, requested_at: O, erased_at: O, summary: REC, signature: REC } },
   security_known_networks: { table: REC, columns: { subject_type: REC, subject_id: O, network: REC, first_seen_at: O } },
   security_settings: { table: REC, columns: { organization_id: O, thresholds: REC, security_contacts: PD, updated_at: O } },
   // Support access and IP allowlists (origin/governance/operators.ts, grants.ts, allowlist.ts).

@@ -1,0 +1,206 @@
+/**
+ * Erasure (issue 16): a user's erasure leaves their email and name in no column of any table
+ * (every text, json and array column searched) while every audit chain still verifies; an
+ * organization's deletion needs an owner, a recent sign-in and a 2FA code, waits out its grace
+ * period (cancellable), then leaves no row with its organization_id anywhere, queues its keys,
+ * spaces and assets for purging at the edge and keeps a signed certificate.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '../../origin/audit/audit.js';
+import { certificateValid, eraseDueOrganizations } from '../../origin/governance/index.js';
+import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
+import { totpCode } from '../../origin/identity/totp/totp.js';
+import { expectErrorShape } from '../helpers/assertions.js';
+import { createOrganization, createUser, SessionClient, type TestUser } from '../helpers/identity.js';
+import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+
+let origin: OriginUnderTest;
+const DAY = 86_400_000;
+
+async function q<T = Record<string, unknown>>(s: ReturnType<typeof sql>): Promise<T[]> {
+  const r = await origin.database.db.execute(s);
+  return (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as T[];
+}
+
+async function signedIn(u: TestUser): Promise<SessionClient> {
+  const c = new SessionClient(origin.server.url);
+  await c.login(u.email, u.password);
+  return c;
+}
+
+/** Every (table, column) of a textual kind: text, varchar, json, jsonb, arrays, inet. */
+async function textColumns(): Promise<{ table_name: string; column_name: string }[]> {
+  return q(sql`select c.table_name, c.column_name from information_schema.columns c join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+               where c.table_schema = 'public' and t.table_type = 'BASE TABLE' and c.data_type in ('text', 'character varying', 'character', 'json', 'jsonb', 'ARRAY', 'inet', 'USER-DEFINED')`);
+}
+
+/** Where `needle` occurs (case-insensitively) in any textual column of any table. */
+async function findEverywhere(needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  for (const c of await textColumns()) {
+    const [r] = await q<{ n: number }>(
+      sql`select count(*)::int as n from ${sql.identifier(c.table_name)} where position(lower(${needle}) in lower(${sql.identifier(c.column_name)}::text)) > 0`,
+    );
+    if (Number(r!.n) > 0) hits.push(`${c.table_name}.${c.column_name}`);
+  }
+  return hits;
+}
+
+async function tablesWithOrganizationId(): Promise<string[]> {
+  return (
+    await q<{ table_name: string }>(
+      sql`select c.table_name from information_schema.columns c join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+          where c.table_schema = 'public' and c.column_name = 'organization_id' and t.table_type = 'BASE TABLE'`,
+    )
+  ).map((r) => r.table_name);
+}
+
+async function enrolTotp(c: SessionClient): Promise<string> {
+  const setup = (await (await c.request('POST', '/v1/auth/2fa/setup')).json()) as { data: { secret: string } };
+  const confirm = await c.request('POST', '/v1/auth/2fa/confirm', { code: totpCode(setup.data.secret, Date.now()) });
+  expect(confirm.status).toBe(200);
+  c.csrf = ((await confirm.json()) as { data: { csrf_token: string } }).data.csrf_token;
+  return setup.data.secret;
+}
+
+beforeAll(async () => {
+  origin = await startTestOrigin({ BCRYPT_COST: '10', AUTH_SECRET: randomBytes(32).toString('hex') });
+});
+afterAll(async () => {
+  await origin?.stop();
+});
+
+describe('user erasure', () => {
+  it('leaves the email and name in no table, and every audit chain still verifies', async () => {
+    const org = origin.seed.organizationId;
+    const tag = randomBytes(5).toString('hex');
+    const email = `erase-${tag}@example.test`;
+    const name = `Erin Erasable ${tag}`;
+    const u = await createUser(origin, org, 'author', { email });
+    await q(sql`update users set name = ${name} where id = ${u.id}`);
+    // Traces: sessions, a failed and a good login (attempts and audit rows with address and user agent), a reauthentication.
+    await expectErrorShape(await new SessionClient(origin.server.url).request('POST', '/v1/auth/login', { email, password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
+    const c = await signedIn(u);
+    expect((await c.request('POST', '/v1/auth/reauthenticate', { password: u.password })).status).toBe(200);
+    expect(await findEverywhere(email)).not.toEqual([]);
+    expect(await findEverywhere(name)).not.toEqual([]);
+    const theirRows = await q<{ id: string; ip: string | null }>(sql`select id, ip from audit_events where actor_user_id = ${u.id}`);
+    expect(theirRows.length).toBeGreaterThan(1);
+    expect(theirRows.every((r) => r.ip !== null)).toBe(true);
+
+    // The digest guards the personal data: an edited address breaks the chain (then restored).
+    const [one] = theirRows;
+    await q(sql`update audit_events set ip = '203.0.113.9' where id = ${one!.id}`);
+    expect((await verifyAuditChain(origin.database.db)).broken).toMatchObject({ id: one!.id, reason: 'hash' });
+    await q(sql`update audit_events set ip = ${one!.ip} where id = ${one!.id}`);
+    expect((await verifyAuditChain(origin.database.db)).ok).toBe(true);
+
+    // Needs a recent sign-in and an explicit confirmation.
+    await expectErrorShape(await c.request('POST', '/v1/auth/me/erase', {}), 400, 'bad_request');
+    const res = await c.request('POST', '/v1/auth/me/erase', { confirm: true });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const { data } = (await res.json()) as { data: { certificate_id: string } };
+
+    expect(await findEverywhere(email)).toEqual([]);
+    expect(await findEverywhere(name)).toEqual([]);
+    // The audit rows stay, pseudonymous: the actor id names nobody, address and agent are gone.
+    const after = await q<{ ip: string | null; user_agent: string | null }>(sql`select ip, user_agent from audit_events where actor_user_id = ${u.id}`);
+    expect(after.length).toBeGreaterThan(theirRows.length); // + the user.erased row
+    expect(after.every((r) => r.ip === null && r.user_agent === null)).toBe(true);
+    expect(await verifyAuditChain(origin.database.db)).toMatchObject({ ok: true });
+    expect(await q(sql`select 1 from users where id = ${u.id}`)).toEqual([]);
+    // The session died with the account.
+    await expectErrorShape(await c.request('GET', '/v1/auth/session'), 401, 'unauthenticated');
+
+    const [cert] = await q<{ subject_type: string; subject_id: string; requested_by: string; requested_at: Date; erased_at: Date; summary: Record<string, unknown>; signature: string }>(
+      sql`select * from erasure_certificates where id = ${data.certificate_id}`,
+    );
+    expect(cert).toMatchObject({ subject_type: 'user', subject_id: u.id });
+    const fields = { subjectType: 'user' as const, subjectId: cert!.subject_id, requestedBy: cert!.requested_by, requestedAt: new Date(cert!.requested_at), erasedAt: new Date(cert!.erased_at), summary: cert!.summary };
+    expect(certificateValid(origin.config.AUTH_SECRET!, { ...fields, signature: cert!.signature })).toBe(true);
+    expect(certificateValid(origin.config.AUTH_SECRET!, { ...fields, subjectId: crypto.randomUUID(), signature: cert!.signature })).toBe(false);
+  });
+
+  it('refuses the only owner of an organization, and a stale sign-in', async () => {
+    const other = await createOrganization(origin, `erase-owner-${randomBytes(3).toString('hex')}`);
+    const owner = await createUser(origin, other.organizationId, 'owner');
+    const c = await signedIn(owner);
+    await expectErrorShape(await c.request('POST', '/v1/auth/me/erase', { confirm: true }), 409, 'conflict');
+    await q(sql`update sessions set reauthenticated_at = ${new Date(Date.now() - 11 * 60_000).toISOString()}::timestamptz where user_id = ${owner.id}`);
+    await expectErrorShape(await c.request('POST', '/v1/auth/me/erase', { confirm: true }), 403, 'reauthentication_required');
+    expect(await q(sql`select 1 from users where id = ${owner.id}`)).toHaveLength(1);
+  });
+});
+
+describe('organization deletion', () => {
+  it('needs an owner with a recent sign-in and a 2FA code, waits 7 days (cancellable), then erases every row of the organization', async () => {
+    const t = await createOrganization(origin, `doomed-${randomBytes(3).toString('hex')}`);
+    const org = t.organizationId;
+    const owner = await createUser(origin, org, 'owner');
+    const admin = await createUser(origin, org, 'admin');
+    const key = await issueApiKey(origin.database.db, { organizationId: org, spaceId: t.spaceId, kind: 'read', name: 'doomed key' });
+    const [asset] = await q<{ id: string }>(sql`insert into assets (space_id, filename, content_type, size, sha256, data) values (${t.spaceId}, 'a.png', 'image/png', 1, 'x', '\\x00'::bytea) returning id`);
+    await q(sql`insert into pages (space_id, slug, locale, name) values (${t.spaceId}, 'doomed', 'en', 'Doomed')`);
+
+    const oc = await signedIn(owner);
+    // Without 2FA: refused (409, enable it first).
+    await expectErrorShape(await oc.request('POST', `/v1/orgs/${org}/deletion`, {}), 409, 'conflict');
+    const secret = await enrolTotp(oc);
+    // An admin is refused; another organization's owner does not see it.
+    await expectErrorShape(await (await signedIn(admin)).request('POST', `/v1/orgs/${org}/deletion`, {}), 403, 'forbidden');
+    // A wrong or missing code: refused, and the refusal is evidence.
+    await expectErrorShape(await oc.request('POST', `/v1/orgs/${org}/deletion`, {}), 401, 'invalid_credentials');
+    const wrong = totpCode(secret, Date.now() + 30_000) === '000000' ? '111111' : '000000';
+    await expectErrorShape(await oc.request('POST', `/v1/orgs/${org}/deletion`, { otp: wrong }), 401, 'invalid_credentials');
+    expect(await q(sql`select 1 from audit_events where organization_id = ${org} and action = 'organization.deletion_request' and result = 'failure'`)).toHaveLength(2);
+
+    const code = totpCode(secret, Date.now() + 30_000);
+    const res = await oc.request('POST', `/v1/orgs/${org}/deletion`, { otp: code });
+    expect(res.status, await res.clone().text()).toBe(202);
+    const { data } = (await res.json()) as { data: { purge_after: string } };
+    expect(Math.round((Date.parse(data.purge_after) - Date.now()) / DAY)).toBe(7);
+    // The same code twice: refused (used once).
+    await expectErrorShape(await oc.request('POST', `/v1/orgs/${org}/deletion`, { otp: code }), 401, 'invalid_credentials');
+
+    // Cancelled within the grace period, then asked again.
+    expect((await oc.request('DELETE', `/v1/orgs/${org}/deletion`)).status).toBe(204);
+    await expectErrorShape(await oc.request('GET', `/v1/orgs/${org}/deletion`), 404, 'not_found');
+    await q(sql`update totp_factors set last_used_step = null where user_id = ${owner.id}`);
+    expect((await oc.request('POST', `/v1/orgs/${org}/deletion`, { otp: totpCode(secret, Date.now()) })).status).toBe(202);
+    const actions = (await q<{ action: string }>(sql`select action from audit_events where organization_id = ${org} and result = 'success' and action like 'organization.%' order by seq`)).map((r) => r.action);
+    expect(actions).toEqual(['organization.deletion_request', 'organization.deletion_cancel', 'organization.deletion_request']);
+
+    const ctx = { db: origin.database.db, envelope: origin.envelope, authSecret: origin.config.AUTH_SECRET!, graceDays: 7 };
+    // Not before the grace period ends.
+    expect(await eraseDueOrganizations(ctx, new Date(Date.now() + 6 * DAY))).toEqual([]);
+    expect(await q(sql`select 1 from organizations where id = ${org}`)).toHaveLength(1);
+    expect(await eraseDueOrganizations(ctx, new Date(Date.now() + 7 * DAY + 60_000))).toEqual([org]);
+
+    // No row of the organization remains in any table with an organization_id.
+    const left: string[] = [];
+    for (const table of await tablesWithOrganizationId()) {
+      const [r] = await q<{ n: number }>(sql`select count(*)::int as n from ${sql.identifier(table)} where organization_id = ${org}`);
+      if (Number(r!.n) > 0) left.push(table);
+    }
+    expect(left).toEqual([]);
+    expect(await q(sql`select 1 from organizations where id = ${org}`)).toEqual([]);
+    expect(await q(sql`select 1 from spaces where id = ${t.spaceId}`)).toEqual([]);
+    expect(await q(sql`select 1 from assets where id = ${asset!.id}`)).toEqual([]);
+    expect(await q(sql`select 1 from audit_events where chain = ${org}`)).toEqual([]);
+    // The edge forgets its key, space and assets.
+    const queued = (await q<{ keys: string[] }>(sql`select keys from purge_outbox`)).flatMap((r) => r.keys);
+    expect(queued).toEqual(expect.arrayContaining([`key:${key.id}`, `space:${t.spaceId}`, `asset:${asset!.id}`]));
+    // The members' accounts stay (they are not the organization's), without the membership.
+    expect(await q(sql`select 1 from users where id = ${owner.id}`)).toHaveLength(1);
+    // A signed certificate, and one row in the global chain; every chain verifies.
+    const [cert] = await q<{ id: string; summary: { rows: Record<string, number>; audit_chain: { last_seq: number } | null } }>(
+      sql`select id, summary from erasure_certificates where subject_type = 'organization' and subject_id = ${org}`,
+    );
+    expect(cert!.summary.rows).toMatchObject({ memberships: 2, api_keys: 1, spaces: 1 });
+    expect(cert!.summary.audit_chain!.last_seq).toBeGreaterThan(3);
+    expect(await q(sql`select 1 from audit_events where chain = 'global' and action = 'organization.erased' and target_id = ${org}`)).toHaveLength(1);
+    expect(await verifyAuditChain(origin.database.db)).toMatchObject({ ok: true });
+  });
+});
