@@ -1,8 +1,8 @@
 /**
  * Operator access under a support grant, resolved before routing (origin/app.ts mounts it):
  *
- * A request carrying a live operator session (`__Host-ghee_operator`) is an operator's, whatever
- * else it carries: it must name an active grant in `X-Ghee-Support-Grant` — one not revoked, not
+ * A request to an organization API (`/v1/orgs/…`, `/v2/…`) carrying a live operator session
+ * (`__Host-ghee_operator`) is an operator's, whatever else it carries: it must name an active grant in `X-Ghee-Support-Grant` — one not revoked, not
  * expired, meant for this operator (when the grant names one) — and a write needs a read_write
  * grant and the session's CSRF token. It then acts as the `support` principal (origin/env.ts):
  * the authorizer (origin/http/authorize.ts) allows exactly the scope's actions in the grant's
@@ -31,6 +31,8 @@ import { findOperatorSession, operatorTokenFromCookie, type OperatorSession } fr
 export const GRANT_HEADER = 'x-ghee-support-grant';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const MAX_PATH = 512;
+/** The management, write and preview APIs of organizations and their spaces. */
+const ORG_APIS = ['/v1/orgs/', '/v2/'];
 
 export function supportAccess(ctx: AppContext): MiddlewareHandler<OriginEnv> {
   const db = () => ctx.database.db;
@@ -71,8 +73,9 @@ export function supportAccess(ctx: AppContext): MiddlewareHandler<OriginEnv> {
   }
 
   return async function supportAccessHandler(c, next) {
-    // The operator's own sign-in routes are not organization access.
-    if (c.req.path.startsWith('/v1/operator/')) return next();
+    // Only the organizations' APIs are reached under a grant (the operator's own sign-in routes, the
+    // members' account routes, SCIM, health: the operator cookie is no credential there).
+    if (!ORG_APIS.some((p) => c.req.path.startsWith(p))) return next();
     const token = operatorTokenFromCookie(c.req.header('cookie'));
     if (!token) return next();
     const now = new Date(ctx.now() * 1000);

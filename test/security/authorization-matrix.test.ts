@@ -10,7 +10,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
-import { invitations, pages } from '../../origin/db/schema/index.js';
+import { invitations, pages, supportGrants } from '../../origin/db/schema/index.js';
+import { runOperators } from '../../origin/cli/operators.js';
+import { SCOPE_ACTIONS } from '../../origin/governance/grants.js';
+import { totpCode } from '../../origin/identity/totp/totp.js';
+import { captureIo } from '../helpers/cli.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { ACTIONS, KIND_SCOPES, ROLES, roleAllows, type Action, type Role } from '../../shared/permissions.js';
 import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
@@ -327,6 +331,59 @@ describe('authorization matrix', () => {
       }
     }
     expect(problems).toEqual([]);
+  }, 300_000);
+
+  it('lets an operator act only under an active grant of this organization, in its spaces, within its scope', async () => {
+    // An operator (npm run operators, in process) signed in with password + TOTP.
+    const email = `matrix-op-${Date.now()}@support.example`;
+    const io = captureIo();
+    const password = 'Matrix-Operator-Lantern-77!';
+    const open = async () => ({ db: origin.database.db, close: async () => {} });
+    expect(await runOperators(['add', email, '--name', 'Matrix'], io, open, { config: origin.config, envelope: origin.envelope, readPassword: async () => password })).toBe(0);
+    const secret = /TOTP secret[^:]*: ([A-Z2-7]+)/.exec(io.stdout)![1]!;
+    const login = await fetch(`${origin.server.url}/v1/operator/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password, otp: totpCode(secret, Date.now()) }) });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const csrf = ((await login.json()) as { csrf_token: string }).csrf_token;
+    const db = origin.database.db;
+    const grant = async (organizationId: string, spaceId: string, scope: 'read_only' | 'read_write', state: 'active' | 'expired' | 'revoked') => {
+      const now = Date.now();
+      const [g] = await db
+        .insert(supportGrants)
+        .values({ organizationId, scope, spaceIds: [spaceId], reason: 'matrix', expiresAt: new Date(state === 'expired' ? now - 1000 : now + 3_600_000), revokedAt: state === 'revoked' ? new Date(now) : null })
+        .returning({ id: supportGrants.id });
+      return g!.id;
+    };
+    const states = [
+      { name: 'no grant', id: null as string | null, allows: (_: Action) => false },
+      { name: 'read_only', id: await grant(own.organizationId, own.spaceId, 'read_only', 'active'), allows: (a: Action) => SCOPE_ACTIONS.read_only.includes(a) },
+      { name: 'read_write', id: await grant(own.organizationId, own.spaceId, 'read_write', 'active'), allows: (a: Action) => SCOPE_ACTIONS.read_write.includes(a) },
+      { name: 'expired read_write', id: await grant(own.organizationId, own.spaceId, 'read_write', 'expired'), allows: () => false },
+      { name: 'revoked read_write', id: await grant(own.organizationId, own.spaceId, 'read_write', 'revoked'), allows: () => false },
+      { name: "another organization's read_write", id: await grant(other.organizationId, other.spaceId, 'read_write', 'active'), allows: () => false },
+    ];
+    const problems: string[] = [];
+    let allowedCalls = 0;
+    for (const route of routes) {
+      const rule = RULES[route];
+      if (rule === undefined || !(ACTIONS as readonly string[]).includes(rule)) continue;
+      const [method, path] = route.split(' ') as [string, string];
+      // Organization settings (/v1/orgs/…) are never a grant's: it covers its spaces' content only.
+      const spaceScoped = !path.startsWith('/v1/');
+      for (const st of states) {
+        const headers: Record<string, string> = { cookie, 'x-csrf-token': csrf, 'x-ghee-space': own.spaceId };
+        if (st.id) headers['x-ghee-support-grant'] = st.id;
+        const body = method === 'GET' || method === 'DELETE' ? undefined : '{}';
+        if (body) headers['content-type'] = 'application/json';
+        const res = await fetch(`${origin.server.url}${fill(path, own)}`, { method, headers, ...(body ? { body } : {}) });
+        const allowed = spaceScoped && st.allows(rule as Action);
+        if (allowed) allowedCalls++;
+        if (allowed && (res.status === 401 || res.status === 403)) problems.push(`${route} as operator (${st.name}): ${res.status}, but the grant allows ${rule}`);
+        if (!allowed && res.status !== 403) problems.push(`${route} as operator (${st.name}): ${res.status} (want 403)`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(allowedCalls).toBeGreaterThan(30);
   }, 300_000);
 
   it('keeps the least-privilege promises of the table', () => {
