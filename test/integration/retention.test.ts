@@ -123,9 +123,20 @@ describe('retention', () => {
     const aDue = await attempt(30);
     const aKept = await attempt(29);
 
+    // Export records 7 days after their archive went (downloaded); a ready one stays.
+    const exportRow = async (status: string, days: number) =>
+      (
+        await q<{ id: string }>(
+          sql`insert into data_exports (organization_id, requested_by, status, downloaded_at, expires_at) values (${org}, ${user.id}, ${status}, ${ago(days)}::timestamptz, ${ago(-1)}::timestamptz) returning id`,
+        )
+      )[0]!.id;
+    const eDue = await exportRow('downloaded', 7);
+    const eKept = await exportRow('downloaded', 6);
+
     const report = await runRetention(db(), settings(), NOW);
     expect(report.organizations[org]).toMatchObject({ soft_deleted_content: 1, assets: 1, revisions: 1, webhook_deliveries: 1, security_events: 1, audit_events: 0 });
-    expect(report.global).toMatchObject({ sessions: 1, auth_tokens: 1, login_attempts: 1 });
+    expect(report.global).toMatchObject({ sessions: 1, auth_tokens: 1, login_attempts: 1, exports: 1 });
+    expect([await exists('data_exports', eDue), await exists('data_exports', eKept)]).toEqual([false, true]);
 
     expect(await exists('pages', dueDeleted)).toBe(false);
     expect(await exists('pages', keptDeleted)).toBe(true);

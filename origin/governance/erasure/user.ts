@@ -43,6 +43,13 @@ async function plaintextKeys(db: Db, userId: string): Promise<string[]> {
   return u ? [u.email] : [];
 }
 
+/** Nulls `column` (the actor's address, plaintext or sealed) of the user's rows in `table`; returns how many. */
+async function redactColumn(t: Db, table: string, column: string, userId: string): Promise<number> {
+  if (!(await columnExists(t, table, column))) return 0;
+  const c = sql.identifier(column);
+  return (await rowsOf(t, sql`update ${sql.identifier(table)} set ${c} = null where actor_user_id = ${userId} and ${c} is not null returning 1`)).length;
+}
+
 export async function eraseUser(ctx: UserErasureContext, userId: string, requestedBy: WriteActor, now: Date): Promise<Result<{ certificateId: string; counts: Record<string, number> }>> {
   // The row recording the erasure must not hold the erased user's address either.
   return commitAccountWrite(ctx.db, { ...requestedBy, ip: null, userAgent: null }, async (w) => {
@@ -63,7 +70,7 @@ export async function eraseUser(ctx: UserErasureContext, userId: string, request
       audit_events_redacted: await count(
         sql`update audit_events set ip = null, user_agent = null, personal_salt = null where actor_user_id = ${userId} and personal_digest is not null and (ip is not null or user_agent is not null or personal_salt is not null) returning 1`,
       ),
-      security_events_redacted: await count(sql`update security_events set actor_ip = null where actor_user_id = ${userId} and actor_ip is not null returning 1`),
+      security_events_redacted: await redactColumn(t, 'security_events', (await columnExists(t, 'security_events', 'actor_ip')) ? 'actor_ip' : 'actor_ip_enc', userId),
       auth_attempts: await count(sql`delete from auth_attempts where account in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) returning 1`),
       scim_users: (await columnExists(t, 'scim_users', 'user_id')) ? await count(sql`delete from scim_users where user_id = ${userId} returning 1`) : 0,
     };

@@ -181,6 +181,8 @@ async function retainGlobal(run: Run, report: RetentionReport): Promise<Counts> 
     captcha_uses: await drain(run, 'captcha_uses', 'signature', sql`select signature from captcha_uses where expires_at <= ${tok}`),
     sso_login_states: await drain(run, 'sso_login_states', 'id_hash', sql`select id_hash from sso_login_states where expires_at <= ${tok} or used_at <= ${tok}`),
     sso_replay_cache: await drain(run, 'sso_replay_cache', 'ctid', sql`select ctid from sso_replay_cache where expires_at <= ${tok}`),
+    // Export records whose archive is gone (downloaded, expired or failed): the archive itself is dropped at download or expiry.
+    exports: await drain(run, 'data_exports', 'id', sql`select id from data_exports where status in ('downloaded', 'expired', 'failed') and coalesce(downloaded_at, finished_at, created_at) <= ${tok}`),
     login_attempts: await drain(run, 'auth_attempts', 'id', sql`select id from auth_attempts where created_at <= ${ts(cutoff(run.now, g.loginAttemptsDays))}`),
     security_events: await drain(
       run,
