@@ -86,7 +86,8 @@ export function billingRoutes(ctx: AppContext): Hono<OriginEnv> {
 
   app.post(
     '/v1/billing/stripe/webhook',
-    bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Webhook bodies are limited to ${WEBHOOK_MAX_BYTES} bytes.`); } }),
+    // Over the limit: 413, and the connection closed (the unread rest of the body makes it unusable).
+    bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Webhook bodies are limited to ${WEBHOOK_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
     async (c) => {
       if (!settings) throw new ApiError('not_found', 'Billing is off on this server.');
       // The raw body exactly as sent: the signature covers its bytes.

@@ -141,6 +141,22 @@ describe('Stripe webhooks', () => {
     expect(await snapshot()).toEqual(s);
   });
 
+  it('concurrent deliveries of one event apply it once', async () => {
+    mock.subscriptions.set('sub_flowA', { status: 'active', price: PRICE_TEAM, customer });
+    const ev = event('customer.subscription.updated', { id: 'sub_flowA', object: 'subscription', customer, status: 'active' });
+    const answers = await Promise.all(Array.from({ length: 6 }, () => delivered(ev)));
+    expect(answers.filter((a) => !a.duplicate)).toHaveLength(1);
+    const rows = await origin.database.db.select().from(auditEvents).where(and(eq(auditEvents.organizationId, org), sql`${auditEvents.metadata}->>'event_id' = ${ev.id as string}`));
+    expect(rows).toHaveLength(1);
+  });
+
+  it('refuses an oversized body (413) before reading it as an event', async () => {
+    const s = await snapshot();
+    const big = JSON.stringify({ ...event('customer.subscription.updated', { id: 'sub_flowA', object: 'subscription', customer }), pad: 'x'.repeat(1024 * 1024) });
+    await expectErrorShape(await deliver(big), 413, 'payload_too_large');
+    expect(await snapshot()).toEqual(s);
+  });
+
   it('refuses a forged signature, a tampered body, a stale timestamp and a missing header with 400, changing nothing', async () => {
     mock.subscriptions.set('sub_forged', { status: 'active', price: PRICE_BUSINESS, customer });
     const forged = event('customer.subscription.updated', { id: 'sub_forged', object: 'subscription', customer, status: 'active' });
