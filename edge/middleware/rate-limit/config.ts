@@ -23,6 +23,12 @@ export const rateLimitConfigSchema = z.strictObject({
   content: z.prefault(z.strictObject({ ip: z._default(limit, { rps: 50, window: 10 }), key: z._default(limit, { rps: 500, window: 10 }) }), {}),
   assets: z.prefault(z.strictObject({ ip: z._default(limit, { rps: 100, window: 10 }) }), {}),
   internal: z.prefault(z.strictObject({ ip: z._default(limit, { rps: 20, window: 10 }) }), {}),
+  /**
+   * The signed purge endpoint (/.edge/purge, an `internal` route) has a limit of its own, sized
+   * for the origin's purge worker during bulk writes (its runs start at most every 50 ms, each
+   * call ≤ 256 keys): the public per-IP limits never throttle cache invalidation.
+   */
+  purge: z.prefault(z.strictObject({ ip: z._default(limit, { rps: 100, window: 10 }) }), {}),
   other: z.prefault(z.strictObject({ ip: z._default(limit, { rps: 10, window: 10 }) }), {}),
 });
 

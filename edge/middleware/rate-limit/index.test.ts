@@ -390,6 +390,22 @@ describe('rateLimit: route classes', () => {
     const policies = await Promise.all(['/v2/pages/', '/assets/a/b/c', '/.edge/health', '/x'].map(async (p) => (await send(h, p)).headers.get('ratelimit-policy')));
     expect(policies).toEqual(['500;w=10', '1000;w=10', '200;w=10', '100;w=10']);
   });
+
+  it('the purge endpoint has its own limit (1000 per 10 s by default): a bulk import\'s purges are not throttled by the internal per-IP limit, and other internal routes do not spend it', async () => {
+    const h = setup({});
+    // 300 purge calls from the origin in one window: 1.5× the internal class's whole quota.
+    const purges = await sendMany(h, 300, '/.edge/purge', { method: 'POST' });
+    expect(purges.every((r) => r.status === 200)).toBe(true);
+    expect(purges.at(-1)!.headers.get('ratelimit-policy')).toBe('1000;w=10');
+    expect((await send(h, '/.edge/health')).headers.get('ratelimit-remaining')).toBe('199');
+    expect(countersUsed(h)).toEqual(new Set(['rl_purge_ip', 'rl_internal_ip']));
+    // It is still a limit: past it, 429 with Retry-After (what the worker honours), per address.
+    const h2 = setup({ purge: { ip: { rps: 0.3, window: 10 } } });
+    const limited = await sendMany(h2, 4, '/.edge/purge', { method: 'POST' });
+    expect(limited.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(Number(limited[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await send(h2, '/.edge/purge', { method: 'POST', ip: IP_B })).status).toBe(200);
+  });
 });
 
 describe('rateLimit: disabled', () => {

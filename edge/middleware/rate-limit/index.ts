@@ -17,20 +17,29 @@ import type { EdgeEnv } from '../../env.js';
 import { errorResponse } from '../../errors.js';
 import { mutateResponseHeaders } from '../../response.js';
 import { routeClassOf, type RouteClass } from '../../route-class.js';
+import { PURGE_PATH } from '../../../shared/internal-auth.js';
 import { stringLru } from '../../lru.js';
 import type { RateLimitConfig } from './config.js';
 
 export { bindingCheck, clientEntry, rateLimitHeaders, type RateLimitScope };
 
-/** Rate counter name for a route class and scope, e.g. `rl_content_ip`. */
-export const counterName = (cls: RouteClass, scope: RateLimitScope) => `rl_${cls}_${scope}`;
-/** Penalty box name for a route class and scope, e.g. `pb_content_key`. */
-export const penaltyBoxName = (cls: RouteClass, scope: RateLimitScope) => `pb_${cls}_${scope}`;
+/** What is limited: a route class, or the signed purge endpoint (an internal route with its own limit). */
+export type LimitClass = RouteClass | 'purge';
+
+/** The limit class of a path: its route class, `purge` for the purge endpoint. */
+export function limitClassOf(pathname: string): LimitClass {
+  return pathname === PURGE_PATH ? 'purge' : routeClassOf(pathname);
+}
+
+/** Rate counter name for a limit class and scope, e.g. `rl_content_ip`. */
+export const counterName = (cls: LimitClass, scope: RateLimitScope) => `rl_${cls}_${scope}`;
+/** Penalty box name for a limit class and scope, e.g. `pb_content_key`. */
+export const penaltyBoxName = (cls: LimitClass, scope: RateLimitScope) => `pb_${cls}_${scope}`;
 
 export type Check = RateLimitCheck;
 
 /** Counts this request for `entry` (increment, then check), decides, and penalises if needed (shared/rate-limit.ts). */
-function check(rates: RateCounters, cls: RouteClass, scope: RateLimitScope, entry: string, rule: RateLimitRule, ttl: number): Check {
+function check(rates: RateCounters, cls: LimitClass, scope: RateLimitScope, entry: string, rule: RateLimitRule, ttl: number): Check {
   return { scope, rule, decision: countAndDecide(rates, counterName(cls, scope), penaltyBoxName(cls, scope), entry, rule, ttl) };
 }
 
@@ -51,7 +60,7 @@ export function clientEntryOf(ip: string | undefined): string {
 export function countRequest(
   rates: RateCounters,
   config: RateLimitConfig,
-  cls: RouteClass,
+  cls: LimitClass,
   method: string,
   clientIp: string | undefined,
   keyHash: () => string | null | undefined,
@@ -96,7 +105,7 @@ export function rateLimit(): MiddlewareHandler<EdgeEnv> {
     if (!config.enabled) return next();
     const platform = c.get('platform');
     const url = requestUrl(c);
-    const cls = routeClassOf(url.pathname);
+    const cls = limitClassOf(url.pathname);
     const counted = c.env?.counted;
     const checks =
       counted && sameLimits(counted.config, config)
