@@ -73,6 +73,9 @@ export interface SessionUrls {
   portalReturnUrl: string;
 }
 
+/** Subscription statuses that hold a plan (a second Checkout would bill twice). */
+const LIVE_STATUSES = new Set(['active', 'trialing', 'past_due', 'unpaid', 'paused']);
+
 export type BillingActor = WriteActor & { organizationId: string };
 
 /**
@@ -83,6 +86,9 @@ export type BillingActor = WriteActor & { organizationId: string };
  */
 export async function startCheckout(db: Db, settings: StripeSettings, actor: BillingActor, input: { plan: PlanId; operationId: string; urls: SessionUrls }): Promise<Result<{ id: string; url: string | null }>> {
   const organizationId = actor.organizationId;
+  // One subscription per organization: plan changes of a live one go through the Customer Portal (no double billing).
+  const [row] = await db.select({ status: billingAccounts.status }).from(billingAccounts).where(eq(billingAccounts.organizationId, organizationId));
+  if (row && LIVE_STATUSES.has(row.status)) return { ok: false, error: 'conflict', detail: 'The organization already has a subscription: change its plan in the Customer Portal (POST /v1/orgs/{org}/billing/portal).' };
   const price = await priceOfPlan(settings, input.plan);
   if (!price) return { ok: false, error: 'conflict', detail: `The ${PLANS[input.plan].name} plan has no Stripe Price yet: run npm run billing -- sync-plans or set STRIPE_PRICE_${input.plan.toUpperCase()}.` };
   const customer = await customerOf(db, settings, organizationId);

@@ -133,6 +133,11 @@ describe('Stripe webhooks', () => {
     expect(await mailTo(owner.email, /Team plan/)).toMatch(/moved from the Free plan to the Team plan/);
     await mailTo(billing.email, /Team plan/);
     expect(mail.messages.filter((m) => m.to === admin.email)).toEqual([]);
+    // Subscribed: a second Checkout (a second subscription, billed twice) is refused; plan changes go through the portal.
+    const again = mock.requests.length;
+    await expectErrorShape(await ownerClient.request('POST', `/v1/orgs/${org}/billing/checkout`, { plan: 'business' }), 409, 'conflict');
+    expect(mock.requests.slice(again)).toEqual([]);
+    expect((await ownerClient.request('POST', `/v1/orgs/${org}/billing/portal`, {})).status).toBe(201);
   });
 
   it('a duplicate delivery is a no-op (the event id is recorded with its effect)', async () => {
