@@ -7,6 +7,7 @@
  *       The password is read from OPERATOR_PASSWORD, else from the first line of stdin (never an
  *       argument: it would sit in the shell history and the process list). Prints the TOTP secret
  *       and its otpauth:// URI once — enrol it in an authenticator now: every sign-in needs a code.
+ *       Needs MASTER_KEYS (the origin's): the secret is encrypted under it.
  *   npm run operators -- list
  *       id, email, name, created, disabled — never hashes or secrets.
  *   npm run operators -- disable <email>
@@ -75,6 +76,11 @@ export async function runOperators(argv: string[], io: CliIo, open: OpenDatabase
   const config = deps.config ?? loadOriginConfig();
   let password = '';
   if (cmd.command === 'add') {
+    // Without MASTER_KEYS each process draws its own key: the origin could never read the TOTP secret.
+    if (!deps.envelope && !config.MASTER_KEYS) {
+      io.err('operators: add needs MASTER_KEYS (the origin decrypts the TOTP secret with the same keys)\n');
+      return EXIT_USAGE;
+    }
     password = await (deps.readPassword ?? (async () => process.env.OPERATOR_PASSWORD ?? (await stdinLine())))();
     if (!password) {
       io.err('operators: no password (set OPERATOR_PASSWORD or pipe it on stdin)\n');

@@ -156,6 +156,11 @@ describe('operators (npm run operators)', () => {
     expect((await cli('add', 'x@support.example')).code).toBe(2); // no --name
     expect((await cli('bogus')).code).toBe(2);
     expect((await cli('add', 'not-an-email', '--name', 'X')).code).toBe(2);
+    // Without MASTER_KEYS the origin could never decrypt the TOTP secret: refused.
+    const io = captureIo();
+    const { MASTER_KEYS: _keys, ...noKeys } = origin.config;
+    expect(await runOperators(['add', 'nokeys@support.example', '--name', 'X'], io, async () => ({ db: origin.database.db, close: async () => {} }), { config: noKeys, readPassword: async () => OP_PASSWORD })).toBe(2);
+    expect(io.stderr).toContain('MASTER_KEYS');
     const op = await newOperator();
     const dup = await cli('add', op.email.toUpperCase(), '--name', 'Again');
     expect(dup.code).toBe(2);
