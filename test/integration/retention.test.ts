@@ -9,6 +9,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit, setAuditCheckpointKey, verifyAuditChain } from '../../origin/audit/audit.js';
 import { auditCheckpoints, auditEvents, purgeOutbox } from '../../origin/db/schema/index.js';
+import { runAudit } from '../../origin/cli/audit.js';
 import { runRetention, type RetentionSettings } from '../../origin/governance/index.js';
 import { createOrganization, createUser } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -207,12 +208,21 @@ describe('retention', () => {
     expect(cp).toMatchObject({ seq: 3, hash: rows[2]!.hash, deleted: 3 });
     expect(await verifyAuditChain(db(), { organizationId: org })).toMatchObject({ ok: true, checked: 4 });
 
+    // `npm run audit -- verify` (with the deployment's AUTH_SECRET) agrees.
+    const out: string[] = [];
+    const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+    const open = async () => ({ db: db(), close: async () => {} });
+    process.env.AUTH_SECRET = origin.config.AUTH_SECRET;
+    expect(await runAudit(['verify', '--org', org], io, open)).toBe(0);
+
     // Nothing more is due at the same `now`.
     expect((await runRetention(db(), settings(), now)).organizations[org]).toBeUndefined();
 
     // An edited checkpoint (pointing elsewhere) fails its signature.
     await db().update(auditCheckpoints).set({ hash: rows[1]!.hash! }).where(eq(auditCheckpoints.id, cp!.id));
     expect((await verifyAuditChain(db(), { organizationId: org })).broken).toMatchObject({ chain: org, seq: 3, reason: 'checkpoint' });
+    expect(await runAudit(['verify', '--org', org], io, open)).toBe(1);
+    expect(out.at(-1)).toMatch(/checkpoint/);
     await db().update(auditCheckpoints).set({ hash: cp!.hash }).where(eq(auditCheckpoints.id, cp!.id));
     expect((await verifyAuditChain(db(), { organizationId: org })).ok).toBe(true);
     // A checkpoint signed under another key fails too.
