@@ -18,6 +18,7 @@ import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
 import { scratchDatabase } from './scratch-db.js';
 import { hashNewPassword, identityFromConfig } from '../origin/identity/context.js';
+import { sealUser } from '../origin/identity/people.js';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
@@ -49,7 +50,7 @@ try {
   const emails = Array.from({ length: LOGINS }, (_, i) => `bench-${i}@example.test`);
   const rows = await database.db
     .insert(users)
-    .values(emails.map((email) => ({ email, name: 'Bench', passwordHash: hash, emailVerifiedAt: new Date() })))
+    .values(emails.map((email) => ({ ...sealUser(identity.personalData, { email, name: 'Bench' }), passwordHash: hash, emailVerifiedAt: new Date() })))
     .returning({ id: users.id });
   await database.db.insert(memberships).values(rows.map((r) => ({ userId: r.id, organizationId: seed.organizationId, role: 'author' as const })));
   const logger = createLogger('silent');

@@ -17,6 +17,7 @@ import type { MailMessage, MailTransport } from '../origin/identity/mail.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
 import { hashNewPassword, identityFromConfig } from '../origin/identity/context.js';
+import { sealUser } from '../origin/identity/people.js';
 import { scratchDatabase } from './scratch-db.js';
 
 const adminUrl = process.env.DATABASE_URL;
@@ -45,7 +46,8 @@ try {
   const mail = new SlowTransport();
   const logger = createLogger('silent');
   const email = 'existing@bench.test';
-  await database.db.insert(users).values({ email, name: 'Bench', passwordHash: await hashNewPassword(identityFromConfig(config, mail), 'Bench-Password-12!'), emailVerifiedAt: new Date() });
+  const identity = identityFromConfig(config, mail);
+  await database.db.insert(users).values({ ...sealUser(identity.personalData, { email, name: 'Bench' }), passwordHash: await hashNewPassword(identity, 'Bench-Password-12!'), emailVerifiedAt: new Date() });
   const origin = await listen(newApp({ config, database, logger, envelope: devEnvelope(), mail }), config, logger);
   const time = async (to: string): Promise<number> => {
     await database.db.execute(sql`delete from auth_attempts`);

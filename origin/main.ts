@@ -7,6 +7,8 @@ import { ConfigError } from '../shared/config.js';
 import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
 import { envelopeFromConfig, type Envelope } from './crypto/envelope.js';
+import { personalDataFromConfig } from './crypto/personal-data.js';
+import { convertPersonalData } from './governance/index.js';
 import { createDatabase, describeDatabaseError, isDatabaseUnavailable, type Database } from './db/client.js';
 import { createPurger, type Purger } from './outbox/index.js';
 import { PurgeWorker } from './outbox/index.js';
@@ -46,6 +48,8 @@ export interface StartedOrigin {
 export async function startOrigin(config: OriginConfig, logger = createLogger(config.LOG_LEVEL)): Promise<StartedOrigin> {
   const database = await createDatabase(config, logger);
   await database.migrate();
+  // Personal data written before migration 0015 is sealed before anything is served (idempotent, batched).
+  await convertPersonalData(database.db, personalDataFromConfig(config.MASTER_KEYS));
   // Refuses to start on master keys it cannot use (the config check is only syntactic).
   const envelope = envelopeFromConfig(config.MASTER_KEYS);
   if (!config.MASTER_KEYS) logger.warn('MASTER_KEYS unset: secrets are encrypted with a process-random key (local use only)');

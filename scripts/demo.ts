@@ -1,11 +1,11 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../origin/db/client.js';
 import { users } from '../origin/db/schema/index.js';
 import { seedDemo, type DemoSeed } from '../origin/db/seed.js';
 import { hashNewPassword, type IdentityContext } from '../origin/identity/context.js';
+import { userEmailIs } from '../origin/identity/people.js';
 
 export type LocalDemo = DemoSeed & { adminPassword?: string };
 
@@ -16,11 +16,11 @@ export type LocalDemo = DemoSeed & { adminPassword?: string };
  */
 export async function ensureDemo(db: Db, keysFile: string, identity: IdentityContext): Promise<{ demo: LocalDemo | null; seeded: boolean }> {
   const file = resolve(keysFile);
-  const seeded = await seedDemo(db);
+  const seeded = await seedDemo(db, new Date(), identity.personalData);
   if (seeded) {
     // Letters, digits and a symbol, as the default password policy asks.
     const adminPassword = `demo-${randomBytes(15).toString('base64url')}-7`;
-    await db.update(users).set({ passwordHash: await hashNewPassword(identity, adminPassword), emailVerifiedAt: new Date() }).where(eq(users.email, seeded.adminEmail));
+    await db.update(users).set({ passwordHash: await hashNewPassword(identity, adminPassword), emailVerifiedAt: new Date() }).where(userEmailIs(identity.personalData, seeded.adminEmail));
     const demo: LocalDemo = { ...seeded, adminPassword };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(demo, null, 2)}\n`, { mode: 0o600 });

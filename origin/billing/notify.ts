@@ -4,21 +4,23 @@
  * fails is logged (without its address) and never undoes the change.
  */
 import { eq } from 'drizzle-orm';
+import type { PersonalData } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
 import { organizations } from '../db/schema/index.js';
 import { listMembers, type MailTransport } from '../identity/index.js';
 import type { Logger } from '../logger.js';
 import { noticeText, type Notice } from './webhook.js';
 
-export async function billingContacts(db: Db, organizationId: string): Promise<string[]> {
-  const members = await listMembers(db, organizationId);
+export async function billingContacts(db: Db, pd: PersonalData, organizationId: string): Promise<string[]> {
+  const members = await listMembers(db, pd, organizationId);
   return [...new Set(members.filter((m) => m.role === 'owner' || m.role === 'billing').map((m) => m.email))];
 }
 
-export async function sendNotice(db: Db, mail: MailTransport, logger: Logger, notice: Notice): Promise<void> {
+/** `pd` opens the members' addresses (personal data, sealed at rest): the app's identity.personalData. */
+export async function sendNotice(db: Db, mail: MailTransport, logger: Logger, notice: Notice, pd: PersonalData): Promise<void> {
   const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, notice.organizationId));
   const { subject, text } = noticeText(notice, org?.name ?? 'your organization');
-  for (const to of await billingContacts(db, notice.organizationId)) {
+  for (const to of await billingContacts(db, pd, notice.organizationId)) {
     try {
       await mail.send({ to, subject, text });
     } catch (err) {

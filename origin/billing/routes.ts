@@ -96,7 +96,7 @@ export function billingRoutes(ctx: AppContext): Hono<OriginEnv> {
       const outcome = await viaStripe(c, () => applyEvent(db(), settings, event, now(), ctx.config.BILLING_GRACE_DAYS));
       if (outcome.notice) {
         const notice = outcome.notice;
-        void sendNotice(db(), ctx.identity.mail, ctx.logger, notice).catch((err: unknown) => ctx.logger.warn({ error: (err as Error).name }, 'billing notice failed'));
+        void sendNotice(db(), ctx.identity.mail, ctx.logger, notice, ctx.identity.personalData).catch((err: unknown) => ctx.logger.warn({ error: (err as Error).name }, 'billing notice failed'));
       }
       return c.json({ received: true, handled: outcome.handled, duplicate: outcome.duplicate });
     },

@@ -20,6 +20,7 @@
  * stderr).
  */
 import { checkedReason, describeAccount, disableAccount, enableAccount, type AccountSummary } from '../identity/index.js';
+import { personalDataFromConfig } from '../crypto/personal-data.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
 
 export const USAGE = 'usage: npm run accounts -- disable <email> [--reason "…"] | enable <email> [--reason "…"] | show <email>';
@@ -90,15 +91,16 @@ export async function runAccounts(argv: string[], io: CliIo, open: OpenDatabase)
     return EXIT_USAGE;
   };
   const database = await open();
+  const pd = database.personalData ?? personalDataFromConfig(undefined);
   try {
     if (cmd.command === 'show') {
-      const account = await describeAccount(database.db, cmd.email);
+      const account = await describeAccount(database.db, pd, cmd.email);
       if (!account) return unknown();
       io.out(formatAccount(account));
       return EXIT_OK;
     }
     if (cmd.command === 'disable') {
-      const r = await disableAccount(database.db, cmd.email, { reason: cmd.reason });
+      const r = await disableAccount(database.db, pd, cmd.email, { reason: cmd.reason });
       if (r.outcome === 'not_found') return unknown();
       if (r.outcome === 'already_disabled') {
         io.out(`${printable(r.email)} is already disabled (since ${r.disabledAt.toISOString()}); nothing changed\n`);
@@ -109,7 +111,7 @@ export async function runAccounts(argv: string[], io: CliIo, open: OpenDatabase)
       );
       return EXIT_OK;
     }
-    const r = await enableAccount(database.db, cmd.email, { reason: cmd.reason });
+    const r = await enableAccount(database.db, pd, cmd.email, { reason: cmd.reason });
     if (r.outcome === 'not_found') return unknown();
     if (r.outcome === 'not_disabled') {
       io.out(`${printable(r.email)} is not disabled; nothing changed\n`);

@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadOriginConfig } from '../config.js';
+import { personalDataFromConfig, type PersonalData } from '../crypto/personal-data.js';
 import { createDatabase, type Db } from '../db/client.js';
 import { loadConfigOrExit } from '../main.js';
 
@@ -19,7 +20,8 @@ export interface CliIo {
   err(text: string): void;
 }
 
-export type OpenDatabase = () => Promise<{ db: Db; close(): Promise<void> }>;
+/** The database, and the keys of its personal data (MASTER_KEYS; unset: the development key, as the origin does). */
+export type OpenDatabase = () => Promise<{ db: Db; close(): Promise<void>; personalData?: PersonalData }>;
 
 /** A command: its exit code for `argv`, writing to `io`, opening the database only when it needs it. */
 export type CliMain = (argv: string[], io: CliIo, open: OpenDatabase) => Promise<number>;
@@ -50,7 +52,10 @@ export async function runIfScript(moduleUrl: string, name: string, main: CliMain
   if (!process.argv[1] || moduleUrl !== pathToFileURL(process.argv[1]).href) return;
   const io: CliIo = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
   try {
-    process.exitCode = await main(process.argv.slice(2), io, () => createDatabase(loadConfigOrExit(() => loadOriginConfig())));
+    process.exitCode = await main(process.argv.slice(2), io, async () => {
+      const config = loadConfigOrExit(() => loadOriginConfig());
+      return Object.assign(await createDatabase(config), { personalData: personalDataFromConfig(config.MASTER_KEYS) });
+    });
   } catch (err) {
     io.err(`${name}: ${err instanceof Error ? err.message.split('\n')[0] : 'failed'}\n`);
     process.exitCode = EXIT_FAILED;

@@ -6,7 +6,8 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from './client.js';
 import { memberships, organizations, pages, spaces, users } from './schema/index.js';
-import { issueApiKey } from '../identity/index.js';
+import { issueApiKey, sealUser } from '../identity/index.js';
+import { personalDataFromConfig, type PersonalData } from '../crypto/personal-data.js';
 import { renderPage } from '../content/index.js';
 
 export const DEMO_ORG_SLUG = 'demo';
@@ -18,14 +19,15 @@ export interface DemoSeed {
   keys: { read: string; preview: string; write: string; admin: string };
 }
 
-export async function seedDemo(db: Db, now = new Date()): Promise<DemoSeed | null> {
+/** `personalData` seals the admin's email and name: the origin's keys (identity.personalData); default the development key. */
+export async function seedDemo(db: Db, now = new Date(), personalData: PersonalData = personalDataFromConfig(undefined)): Promise<DemoSeed | null> {
   return db.transaction(async (tx) => {
     const existing = await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, DEMO_ORG_SLUG)).limit(1);
     if (existing.length > 0) return null;
     const [org] = await tx.insert(organizations).values({ slug: DEMO_ORG_SLUG, name: 'Demo Organization' }).returning();
     const [space] = await tx.insert(spaces).values({ organizationId: org!.id, slug: 'main', name: 'Demo Site', defaultLocale: 'en' }).returning();
     const adminEmail = 'admin@demo.ghee.local';
-    const [owner] = await tx.insert(users).values({ email: adminEmail, name: 'Demo Admin' }).returning();
+    const [owner] = await tx.insert(users).values(sealUser(personalData, { email: adminEmail, name: 'Demo Admin' })).returning();
     await tx.insert(memberships).values({ userId: owner!.id, organizationId: org!.id, role: 'owner' });
     const issue = async (kind: 'read' | 'preview' | 'write') =>
       (await issueApiKey(tx as unknown as Db, { organizationId: org!.id, spaceId: space!.id, kind, name: `Demo ${kind} key`, createdBy: owner!.id })).token;

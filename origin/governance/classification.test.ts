@@ -56,22 +56,23 @@ describe('data classification', () => {
     expect(classOfColumn('users', 'password_hash')).toBe('secret');
     expect(classOfColumn('webhooks', 'secret_encrypted')).toBe('secret');
     expect(classOfColumn('sessions', 'token_hash')).toBe('secret');
-    expect(classOfColumn('sessions', 'ip')).toBe('personal_data');
-    expect(classOfColumn('security_events', 'actor_ip')).toBe('personal_data');
-    expect(classOfColumn('invitations', 'email')).toBe('personal_data');
+    expect(classOfColumn('sessions', 'ip_enc')).toBe('personal_data');
+    expect(classOfColumn('security_events', 'actor_ip_enc')).toBe('personal_data');
+    expect(classOfColumn('invitations', 'email_enc')).toBe('personal_data');
+    expect(classOfColumn('users', 'email_bidx')).toBe('personal_data');
     expect(classOfColumn('pages', 'published')).toBe('public_content');
     expect(classOfColumn('users', 'nope')).toBeUndefined();
     expect(classOfColumn('__proto__', 'x')).toBeUndefined();
     expect(classOfTable('constructor')).toBeUndefined();
     const personal = columnsOfClass('personal_data');
-    expect(personal).toContainEqual({ table: 'users', column: 'name' });
+    expect(personal).toContainEqual({ table: 'users', column: 'name_enc' });
     expect(personal.every((c) => classOfColumn(c.table, c.column) === 'personal_data')).toBe(true);
     expect(tablesOfClass('security_record')).toContain('audit_events');
   });
 
   it('gives the log redactor the sensitive field names, not ordinary ones', () => {
     const names = sensitiveFieldNames();
-    expect(names).toEqual(expect.arrayContaining(['password_hash', 'passwordHash', 'token_hash', 'tokenHash', 'secret_enc', 'secretEnc', 'ip', 'user_agent', 'userAgent']));
+    expect(names).toEqual(expect.arrayContaining(['password_hash', 'passwordHash', 'token_hash', 'tokenHash', 'secret_enc', 'secretEnc', 'ip', 'user_agent', 'userAgent', 'email_enc', 'emailEnc']));
     // `name` is also an organization's or a page's name; `id` is bookkeeping.
     expect(names).not.toContain('name');
     expect(names).not.toContain('id');

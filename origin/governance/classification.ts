@@ -9,9 +9,9 @@
  *   public_content    served to anyone (published, pre-rendered content; asset bytes; public author profiles)
  *   customer_content  the customer's own data that is not public: drafts, models, names, settings
  *   personal_data     about an identifiable person: emails, names, IP addresses, user agents,
- *                     IdP attributes. Users' email and name, sessions' and security records' IPs
- *                     are stored envelope-encrypted (origin/crypto/personal-data.ts); erasure
- *                     removes this class
+ *                     IdP attributes, and the keyed blind indexes of these. Columns named `*_enc` are
+ *                     envelope tokens and `*_bidx` blind indexes (origin/crypto/personal-data.ts);
+ *                     erasure removes this class
  *   secret            credentials and their hashes, encrypted secrets: never exported, never logged
  *   security_record   evidence and access control: audit rows, attempts, security events, grants,
  *                     roles, chain hashes
@@ -49,12 +49,12 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   // --- identity --------------------------------------------------------------------------------
   users: {
     table: PD,
-    columns: { id: O, email: PD, name: PD, password_hash: SEC, email_verified_at: O, disabled_at: O, created_at: O },
+    columns: { id: O, email_enc: PD, email_bidx: PD, name_enc: PD, password_hash: SEC, email_verified_at: O, disabled_at: O, created_at: O },
   },
   memberships: { table: REC, columns: { id: O, user_id: O, organization_id: O, space_id: O, role: REC, created_at: O } },
   invitations: {
     table: REC,
-    columns: { id: O, organization_id: O, space_id: O, email: PD, role: REC, token_hash: SEC, invited_by: O, created_at: O, expires_at: O, accepted_at: O, revoked_at: O },
+    columns: { id: O, organization_id: O, space_id: O, email_enc: PD, email_bidx: PD, role: REC, token_hash: SEC, invited_by: O, created_at: O, expires_at: O, accepted_at: O, revoked_at: O },
   },
   sessions: {
     table: REC,
@@ -62,8 +62,8 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       id: O,
       user_id: O,
       token_hash: SEC,
-      ip: PD,
-      user_agent: PD,
+      ip_enc: PD,
+      user_agent_enc: PD,
       created_at: O,
       last_seen_at: O,
       expires_at: O,
@@ -128,7 +128,7 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   },
   scim_users: {
     table: PD,
-    columns: { id: O, organization_id: O, user_id: O, external_id: O, user_name: PD, active: REC, attributes: PD, created_at: O, updated_at: O },
+    columns: { id: O, organization_id: O, user_id: O, external_id: O, user_name_enc: PD, user_name_bidx: PD, active: REC, attributes_enc: PD, created_at: O, updated_at: O },
   },
   scim_groups: { table: CUST, columns: { id: O, organization_id: O, display_name: CUST, external_id: O, created_at: O, updated_at: O } },
   scim_group_members: { table: REC, columns: { group_id: O, scim_user_id: O } },
@@ -167,8 +167,9 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       organization_id: O,
       actor_user_id: O,
       actor_key_id: O,
-      actor_ip: PD,
+      actor_ip_enc: PD,
       subject_type: REC,
+      // An `ip` subject's id is personal data, stored sealed; other subjects are ids.
       subject_id: REC,
       dedup_key: REC,
       status: REC,
@@ -337,6 +338,9 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   post_tags: { table: CUST, columns: { post_id: O, tag_id: O } },
   post_revisions: { table: CUST, columns: { id: O, post_id: O, version: O, title: CUST, status: CUST, fields: CUST, created_by_key: O, created_by_user: O, created_at: O } },
   assets: { table: PUB, columns: { id: O, space_id: O, filename: PUB, content_type: PUB, size: PUB, sha256: PUB, data: PUB, created_at: O } },
+
+  // --- key management (origin/governance/keys.ts) ---------------------------------------------
+  key_rotation_progress: { table: O, columns: { target_version: O, column_ref: O, last_id: O, rows_done: O, finished_at: O, updated_at: O } },
 
   // --- outboxes --------------------------------------------------------------------------------
   purge_outbox: { table: O, columns: { id: O, space_id: O, keys: O, soft: O, attempts: O, next_attempt_at: O, last_error: O, created_at: O, delivered_at: O } },

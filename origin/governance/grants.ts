@@ -14,7 +14,7 @@ import { auditEvents, operators, spaces, supportGrants, type SupportScope } from
 import type { Result } from '../http/result.js';
 import { commitWrite, type WriteActor } from '../outbox/index.js';
 import { organizationOwnerEmails, type MailTransport } from '../identity/index.js';
-import type { Envelope } from '../crypto/envelope.js';
+import type { PersonalData } from '../crypto/personal-data.js';
 
 export const MAX_GRANT_HOURS = 72;
 export const SUPPORT_SCOPES = ['read_only', 'read_write'] as const;
@@ -76,13 +76,13 @@ export interface NewGrant {
 /** Mails every owner; a transport failure never fails the request (the grant is already recorded and audited). */
 export async function notifyOwners(
   db: Db,
-  deps: { mail: MailTransport; envelope: Envelope },
+  deps: { mail: MailTransport; personalData: PersonalData },
   organizationId: string,
   subject: string,
   text: string,
   onError: (err: unknown) => void,
 ): Promise<void> {
-  for (const to of await organizationOwnerEmails(db, deps.envelope, organizationId)) {
+  for (const to of await organizationOwnerEmails(db, deps.personalData, organizationId)) {
     const mail = deps.mail;
     try {
       await mail.send({ to, subject, text });

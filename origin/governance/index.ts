@@ -19,3 +19,7 @@ export { buildNextExport, expireExports } from './export/exports.js';
 export { eraseDueOrganizations, eraseOrganization } from './erasure/organization.js';
 export { eraseUser } from './erasure/user.js';
 export { certificateValid } from './erasure/certificate.js';
+export { convertPersonalData, keyStatus, rotateKeys, verifyKeys } from './keys.js';
+export type { ConversionReport, KeyStatus, RotationOptions, RotationReport, Verification } from './keys.js';
+export { SEALED_COLUMNS } from './sealed-columns.js';
+export type { SealedColumn } from './sealed-columns.js';

@@ -123,7 +123,7 @@ export function supportAccess(ctx: AppContext): MiddlewareHandler<OriginEnv> {
         `Scope: ${grant.scope}. Expires: ${grant.expiresAt.toISOString()}. Reason: ${grant.reason}${grant.ticket ? ` (ticket ${grant.ticket})` : ''}.`,
         'Every request made under it is in your audit log (GET /v1/orgs/{org}/support-access); revoke it at any time.',
       ].join('\n');
-      void notifyOwners(db(), { mail: ctx.identity.mail, envelope: ctx.envelope }, grant.organizationId, 'Support access in use', text, (err) =>
+      void notifyOwners(db(), { mail: ctx.identity.mail, personalData: ctx.identity.personalData }, grant.organizationId, 'Support access in use', text, (err) =>
         logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'support notice not delivered'),
       ).catch((err: unknown) => logger.error({ err: err instanceof Error ? err.message : 'unknown' }, 'support notice not delivered'));
     }

@@ -102,7 +102,7 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
       `Reason: ${grant.reason}${grant.ticket ? ` (ticket ${grant.ticket})` : ''}.`,
       'Every request made under it is logged (GET /v1/orgs/{org}/support-access); revoke it at any time.',
     ].join('\n');
-    await notifyOwners(db(), { mail: ctx.identity.mail, envelope: ctx.envelope }, actor.organizationId, 'Support access granted', notice, (err) =>
+    await notifyOwners(db(), { mail: ctx.identity.mail, personalData: ctx.identity.personalData }, actor.organizationId, 'Support access granted', notice, (err) =>
       c.get('logger').error({ err: err instanceof Error ? err.message : 'unknown' }, 'support notice not delivered'),
     );
     return c.json(grantView(grant, at), 201);

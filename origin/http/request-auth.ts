@@ -27,7 +27,7 @@ export function authenticate(ctx: AppContext, opts: { optional?: boolean } = {})
     }
     const token = sessionTokenFromCookie(c.req.header('cookie'));
     if (token) {
-      const session = await findSession(ctx.database.db, token, new Date(ctx.now() * 1000), ctx.identity.sessionPolicy);
+      const session = await findSession(ctx.database.db, token, new Date(ctx.now() * 1000), ctx.identity.sessionPolicy, ctx.identity.personalData);
       if (session) {
         if (!SAFE_METHODS.has(c.req.method) && !csrfTokenValid(ctx.identity.authSecret, session.tokenHash, c.req.header(CSRF_HEADER))) {
           throw new ApiError('csrf_failed', 'Missing or invalid CSRF token.');

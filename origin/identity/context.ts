@@ -13,6 +13,7 @@ import { checkBreached, checkPassword, type PasswordStrength } from './passwords
 import { dummyVerify, hashPassword, verifyPassword } from './passwords/passwords.js';
 import { normaliseRecoveryCode } from './totp/totp.js';
 import { parseMasterKeys } from '../crypto/envelope.js';
+import { personalDataFromConfig, type PersonalData } from '../crypto/personal-data.js';
 import { maskAddress, type MailMessage, type MailTransport } from './mail.js';
 import type { SessionPolicy } from './sessions/sessions.js';
 
@@ -36,6 +37,8 @@ export interface IdentityContext {
   mail: MailTransport;
   /** The account-dependent work of unauthenticated requests, done after answering (identity/after-response.ts). */
   afterResponse: AfterResponseQueue;
+  /** Encrypts and blind-indexes personal data at rest (emails, names, addresses) under MASTER_KEYS. */
+  personalData: PersonalData;
 }
 
 /** A fixed development pepper, so local PGlite accounts survive restarts (production refuses to start without PASSWORD_PEPPERS). */
@@ -59,6 +62,7 @@ export function identityFromConfig(config: OriginConfig, mail: MailTransport, af
     publicAppUrl: config.PUBLIC_APP_URL.replace(/\/+$/, ''),
     mail,
     afterResponse,
+    personalData: personalDataFromConfig(config.MASTER_KEYS),
   };
 }
 

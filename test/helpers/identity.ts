@@ -3,11 +3,13 @@
  * and a small cookie-aware client that signs in through the real login route.
  */
 import { expect } from 'vitest';
-import { eq } from 'drizzle-orm';
 import type { Role } from '../../shared/permissions.js';
 import { memberships, organizations, spaces, users } from '../../origin/db/schema/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
 import { hashNewPassword, identityFromConfig } from '../../origin/identity/context.js';
+import { personalDataFromConfig, type PersonalData } from '../../origin/crypto/personal-data.js';
+import { invitationEmailIs, sealInvitationEmail, sealUser, userEmailIs } from '../../origin/identity/people.js';
+import { randomUUID } from 'node:crypto';
 import type { OriginUnderTest } from './stack.js';
 
 export const GOOD_PASSWORD = 'Quiet-Harbor-73-Lantern!';
@@ -31,7 +33,7 @@ export async function createUser(origin: OriginUnderTest, organizationId: string
   const email = opts.email ?? uniqueEmail(role ?? 'nobody');
   const [u] = await origin.database.db
     .insert(users)
-    .values({ email, name: `Test ${role ?? 'user'}`, passwordHash: await hashNewPassword(identity, password), emailVerifiedAt: new Date() })
+    .values({ ...sealUser(identity.personalData, { email, name: `Test ${role ?? 'user'}` }), passwordHash: await hashNewPassword(identity, password), emailVerifiedAt: new Date() })
     .returning({ id: users.id });
   if (organizationId && role) await origin.database.db.insert(memberships).values({ userId: u!.id, organizationId, spaceId: opts.spaceId ?? null, role });
   return { id: u!.id, email, password };
@@ -44,8 +46,29 @@ export async function createOrganization(origin: OriginUnderTest, slug: string):
   return { organizationId: org!.id, spaceId: space!.id };
 }
 
+/** The keys the origin under test seals personal data with (its MASTER_KEYS, else the development key). */
+export function personalDataOf(origin: Pick<OriginUnderTest, 'config'>): PersonalData {
+  return personalDataFromConfig(origin.config.MASTER_KEYS);
+}
+
+/** `users` rows whose email is `email`, as the origin looks them up (the blind index). */
+export function userWithEmail(origin: Pick<OriginUnderTest, 'config'>, email: string) {
+  return userEmailIs(personalDataOf(origin), email);
+}
+
+/** The stored columns of a new invitation row addressed to `email` (its id chosen here: the seal is bound to it). */
+export function sealedInvitation(origin: Pick<OriginUnderTest, 'config'>, email: string): { id: string; emailEnc: string; emailBidx: string } {
+  const id = randomUUID();
+  return { id, ...sealInvitationEmail(personalDataOf(origin), id, email) };
+}
+
+/** `invitations` rows addressed to `email`. */
+export function invitationWithEmail(origin: Pick<OriginUnderTest, 'config'>, email: string) {
+  return invitationEmailIs(personalDataOf(origin), email);
+}
+
 export async function userIdByEmail(origin: OriginUnderTest, email: string): Promise<string | null> {
-  const [u] = await origin.database.db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+  const [u] = await origin.database.db.select({ id: users.id }).from(users).where(userEmailIs(personalDataOf(origin), email)).limit(1);
   return u?.id ?? null;
 }
 

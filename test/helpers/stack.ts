@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { newApp } from '../../origin/app.js';
 import { devEnvelope, type Envelope } from '../../origin/crypto/envelope.js';
+import { personalDataFromConfig } from '../../origin/crypto/personal-data.js';
 import { loadOriginConfig, type OriginConfig } from '../../origin/config.js';
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import type { MailTransport } from '../../origin/identity/mail.js';
@@ -47,7 +48,7 @@ export async function startTestOrigin(env: Record<string, string> = {}, opts: { 
   // The origin's own rate limits are off unless a test is about them (it passes ORIGIN_RATE_LIMIT).
   const config = loadOriginConfig({ ORIGIN_PORT: '0', LOG_LEVEL: 'info', EDGE_SHARED_SECRET: secret, SHUTDOWN_TIMEOUT_MS: '2000', HIBP_URL: 'off', ORIGIN_RATE_LIMIT: 'false', ...env });
   const database = await createTestDatabase();
-  const seed = (await seedDemo(database.db))!;
+  const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
   const logs = new LogSink();
   const logger = createLogger('info', logs);
   const envelope = devEnvelope();

@@ -12,11 +12,13 @@ import type { Db } from '../../origin/db/client.js';
 import { auditEvents, authAttempts, memberships, organizations, sessions, totpFactors, users } from '../../origin/db/schema/index.js';
 import { describeAccount, disableAccount, enableAccount } from '../../origin/identity/accounts/accounts.js';
 import { expectErrorShape } from '../helpers/assertions.js';
-import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { createOrganization, createUser, personalDataOf, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { sealUser, sealUserName } from '../../origin/identity/people.js';
 import { captureIo, cliDatabase } from '../helpers/cli.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
+const pd = () => personalDataOf(origin);
 let other: { organizationId: string; spaceId: string };
 
 beforeAll(async () => {
@@ -68,7 +70,7 @@ describe('disable', () => {
     expect((await a.request('GET', '/v1/auth/session')).status).toBe(200);
 
     // Looked up as login looks emails up: case and surrounding spaces do not matter.
-    const r = await disableAccount(db(), `  ${u.email.toUpperCase()} `, { reason: 'left the company' });
+    const r = await disableAccount(db(), pd(), `  ${u.email.toUpperCase()} `, { reason: 'left the company' });
     expect(r).toMatchObject({ outcome: 'disabled', userId: u.id, email: u.email, sessionsRevoked: 2 });
 
     await expectErrorShape(await a.request('GET', '/v1/auth/session'), 401, 'unauthenticated');
@@ -91,9 +93,9 @@ describe('disable', () => {
 
   it('is a no-op on an account that is already disabled: no second audit row, disabled_at kept', async () => {
     const u = await memberOfTwo();
-    const first = await disableAccount(db(), u.email, { now: new Date('2030-01-01T00:00:00Z') });
+    const first = await disableAccount(db(), pd(), u.email, { now: new Date('2030-01-01T00:00:00Z') });
     expect(first.outcome).toBe('disabled');
-    const again = await disableAccount(db(), u.email, { reason: 'again', now: new Date('2030-02-01T00:00:00Z') });
+    const again = await disableAccount(db(), pd(), u.email, { reason: 'again', now: new Date('2030-02-01T00:00:00Z') });
     expect(again).toEqual({ outcome: 'already_disabled', userId: u.id, email: u.email, disabledAt: new Date('2030-01-01T00:00:00Z') });
     const events = await accountEvents(u.id);
     expect(events).toHaveLength(2);
@@ -102,7 +104,7 @@ describe('disable', () => {
 
   it('audits a user without memberships once, without an organization', async () => {
     const u = await createUser(origin, null, null);
-    expect(await disableAccount(db(), u.email)).toMatchObject({ outcome: 'disabled', organizationIds: [] });
+    expect(await disableAccount(db(), pd(), u.email)).toMatchObject({ outcome: 'disabled', organizationIds: [] });
     const events = await accountEvents(u.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ organizationId: null, metadata: { via: 'operator', sessions_revoked: 0 } });
@@ -110,9 +112,9 @@ describe('disable', () => {
 
   it('refuses an empty or overlong reason before changing anything', async () => {
     const u = await createUser(origin, origin.seed.organizationId, 'viewer');
-    await expect(disableAccount(db(), u.email, { reason: '   ' })).rejects.toThrow(RangeError);
-    await expect(disableAccount(db(), u.email, { reason: 'x'.repeat(501) })).rejects.toThrow(RangeError);
-    expect((await describeAccount(db(), u.email))!.disabledAt).toBeNull();
+    await expect(disableAccount(db(), pd(), u.email, { reason: '   ' })).rejects.toThrow(RangeError);
+    await expect(disableAccount(db(), pd(), u.email, { reason: 'x'.repeat(501) })).rejects.toThrow(RangeError);
+    expect((await describeAccount(db(), pd(), u.email))!.disabledAt).toBeNull();
     expect(await accountEvents(u.id)).toHaveLength(0);
   });
 });
@@ -122,12 +124,12 @@ describe('enable', () => {
     const u = await memberOfTwo();
     const old = new SessionClient(origin.server.url);
     await old.login(u.email, u.password);
-    await disableAccount(db(), u.email);
+    await disableAccount(db(), pd(), u.email);
     await expectErrorShape(await login(u.email, u.password), 401, 'invalid_credentials');
 
-    const r = await enableAccount(db(), u.email.toUpperCase(), { reason: 'came back' });
+    const r = await enableAccount(db(), pd(), u.email.toUpperCase(), { reason: 'came back' });
     expect(r).toMatchObject({ outcome: 'enabled', userId: u.id });
-    expect((await describeAccount(db(), u.email))!.disabledAt).toBeNull();
+    expect((await describeAccount(db(), pd(), u.email))!.disabledAt).toBeNull();
     const fresh = new SessionClient(origin.server.url);
     await fresh.login(u.email, u.password);
     expect((await fresh.request('GET', '/v1/auth/session')).status).toBe(200);
@@ -138,7 +140,7 @@ describe('enable', () => {
     expect(enabled.map((e) => e.organizationId).sort()).toEqual([origin.seed.organizationId, other.organizationId].sort());
     for (const e of enabled) expect(e).toMatchObject({ actorUserId: null, actorKeyId: null, metadata: { via: 'operator', reason: 'came back' } });
 
-    expect(await enableAccount(db(), u.email)).toEqual({ outcome: 'not_disabled', userId: u.id, email: u.email });
+    expect(await enableAccount(db(), pd(), u.email)).toEqual({ outcome: 'not_disabled', userId: u.id, email: u.email });
     expect(await accountEvents(u.id)).toHaveLength(4);
   });
 });
@@ -152,9 +154,9 @@ describe('unknown email', () => {
     const allUsers = () => db().select({ id: users.id, disabledAt: users.disabledAt }).from(users).orderBy(users.id);
     const usersBefore = await allUsers();
 
-    expect(await disableAccount(db(), ghost, { reason: 'x' })).toEqual({ outcome: 'not_found' });
-    expect(await enableAccount(db(), ghost)).toEqual({ outcome: 'not_found' });
-    expect(await describeAccount(db(), ghost)).toBeNull();
+    expect(await disableAccount(db(), pd(), ghost, { reason: 'x' })).toEqual({ outcome: 'not_found' });
+    expect(await enableAccount(db(), pd(), ghost)).toEqual({ outcome: 'not_found' });
+    expect(await describeAccount(db(), pd(), ghost)).toBeNull();
     for (const command of ['disable', 'enable', 'show']) {
       const io = captureIo();
       expect(await runAccounts([command, ghost], io, sharedDb)).toBe(EXIT_USAGE);
@@ -178,7 +180,7 @@ describe('show', () => {
     const [session] = await db().select({ tokenHash: sessions.tokenHash }).from(sessions).where(eq(sessions.userId, u.id));
     const [org] = await db().select({ slug: organizations.slug }).from(organizations).where(eq(organizations.id, other.organizationId));
 
-    const summary = await describeAccount(db(), u.email.toUpperCase());
+    const summary = await describeAccount(db(), pd(), u.email.toUpperCase());
     expect(Object.keys(summary!).sort()).toEqual(['createdAt', 'disabledAt', 'email', 'emailVerifiedAt', 'id', 'memberships', 'name', 'twoFactor']);
     expect(summary!.memberships).toHaveLength(3);
 
@@ -200,7 +202,7 @@ describe('show', () => {
     }
     expect(io.stdout).not.toMatch(/\$2[aby]\$|password|secret|token/i);
 
-    await disableAccount(db(), u.email);
+    await disableAccount(db(), pd(), u.email);
     const after = captureIo();
     await runAccounts(['show', u.email], after, sharedDb);
     expect(after.stdout).toMatch(/^disabled: +yes, since \d{4}-\d\d-\d\dT/m);
@@ -208,7 +210,7 @@ describe('show', () => {
 
   it('escapes control characters from user-supplied names', async () => {
     const u = await createUser(origin, null, null);
-    await db().update(users).set({ name: 'Eve\u001b[2J\nid: forged' }).where(eq(users.id, u.id));
+    await db().update(users).set(sealUserName(pd(), u.id, 'Eve\u001b[2J\nid: forged')).where(eq(users.id, u.id));
     const io = captureIo();
     await runAccounts(['show', u.email], io, sharedDb);
     expect(io.stdout).toContain('name:        Eve\\u001b[2J\\u000aid: forged\n');
@@ -242,7 +244,7 @@ describe('the npm run accounts process', () => {
       const email = uniqueEmail('cli');
       let d = await open();
       const [org] = await d.db.insert(organizations).values({ slug: `cli-${process.pid}-${Date.now()}`, name: 'CLI Org' }).returning();
-      const [user] = await d.db.insert(users).values({ email, name: 'Cli User', passwordHash: 'v1$$2b$10$NOT-A-REAL-HASH-MARKER', emailVerifiedAt: new Date() }).returning();
+      const [user] = await d.db.insert(users).values({ ...sealUser(pd(), { email, name: 'Cli User' }), passwordHash: 'v1$$2b$10$NOT-A-REAL-HASH-MARKER', emailVerifiedAt: new Date() }).returning();
       await d.db.insert(memberships).values({ userId: user!.id, organizationId: org!.id, role: 'admin' });
       await d.close();
 

@@ -1,3 +1,4 @@
+import { sealUser } from '../../origin/identity/people.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, arrayContains, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +48,7 @@ const keysPath = (orgId = seed.organizationId, rest = '') => `/v1/orgs/${orgId}/
 const asKey = (token: string) => ({ authorization: `Token ${token}` });
 
 async function asUser(userId: string): Promise<Record<string, string>> {
-  const s = await createSession(database.db, { userId, ip: null, userAgent: 'vitest', now: new Date(clock), policy: ctx.identity.sessionPolicy });
+  const s = await createSession(database.db, { userId, ip: null, userAgent: 'vitest', now: new Date(clock), policy: ctx.identity.sessionPolicy, personalData: ctx.identity.personalData });
   return { cookie: `${SESSION_COOKIE}=${s.token}`, 'x-csrf-token': csrfTokenFor(ctx.identity.authSecret, hashSessionToken(s.token)) };
 }
 
@@ -90,7 +91,7 @@ async function keyIdOf(token: string): Promise<string> {
 async function addUser(organizationId: string, role: Role, spaceOverride?: { spaceId: string; role: Role }): Promise<string> {
   const [u] = await database.db
     .insert(users)
-    .values({ email: `${role}-${randomUUID()}@example.test`, name: `Test ${role}`, emailVerifiedAt: new Date() })
+    .values({ ...sealUser(ctx.identity.personalData, { email: `${role}-${randomUUID()}@example.test`, name: `Test ${role}` }), emailVerifiedAt: new Date() })
     .returning({ id: users.id });
   await database.db.insert(memberships).values({ userId: u!.id, organizationId, role });
   if (spaceOverride) await database.db.insert(memberships).values({ userId: u!.id, organizationId, spaceId: spaceOverride.spaceId, role: spaceOverride.role });

@@ -15,7 +15,7 @@ import { hashPassword } from '../../origin/identity/passwords/passwords.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
 import { identityFromConfig } from '../../origin/identity/context.js';
 import { expectErrorShape } from '../helpers/assertions.js';
-import { createUser, GOOD_PASSWORD, SessionClient, uniqueEmail, userIdByEmail } from '../helpers/identity.js';
+import { createUser, GOOD_PASSWORD, personalDataOf, SessionClient, uniqueEmail, userIdByEmail, userWithEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 const mail = new MemoryTransport();
@@ -86,7 +86,7 @@ describe('sign-up and email verification', () => {
     expect(body.status).toBe('verification_sent');
     expect(body.password_strength.score).toBeGreaterThanOrEqual(3);
     const verificationMail = await mailAfter(email, since);
-    const [user] = await origin.database.db.select().from(users).where(eq(users.email, email));
+    const [user] = await origin.database.db.select().from(users).where(userWithEmail(origin, email));
     expect(user!.passwordHash).toMatch(/^v1\$\$2[aby]\$10\$/);
     expect(user!.passwordHash).not.toContain(GOOD_PASSWORD);
 
@@ -118,7 +118,7 @@ describe('sign-up and email verification', () => {
     expect(((await res.json()) as { status: string }).status).toBe('verification_sent');
     expect((await mailAfter(existing.email, before)).subject).toMatch(/tried to sign up/);
     expect(mail.messages.length).toBe(before + 1);
-    expect(await origin.database.db.select().from(users).where(eq(users.email, existing.email))).toHaveLength(1);
+    expect(await origin.database.db.select().from(users).where(userWithEmail(origin, existing.email))).toHaveLength(1);
   });
 
   it.each([
@@ -180,7 +180,7 @@ describe('login and sessions', () => {
     expect(await auditRows('auth.login', u.id)).toEqual([
       expect.objectContaining({ result: 'failure', chain: 'global', organizationId: null, actorUserId: u.id, metadata: { reason: 'bad_password', actor: 'member' } }),
     ]);
-    expect(await origin.database.db.select().from(authAttempts).where(and(eq(authAttempts.account, u.email.toLowerCase()), eq(authAttempts.success, false)))).toHaveLength(1);
+    expect(await origin.database.db.select().from(authAttempts).where(and(eq(authAttempts.account, personalDataOf(origin).blindIndex('account', u.email)), eq(authAttempts.success, false)))).toHaveLength(1);
     expect((await post('/v1/auth/login', { email: u.email, password: u.password })).status).toBe(200);
     const ok = (await auditRows('auth.login', u.id)).filter((r) => r.result === 'success');
     expect(ok).toEqual([expect.objectContaining({ chain: 'global', organizationId: null, actorUserId: u.id, metadata: { second_factor: 'none', actor: 'member' } })]);
@@ -380,8 +380,8 @@ describe('brute-force protection', () => {
 
   it('backs off an address that keeps failing (429 with Retry-After)', async () => {
     for (let i = 0; i < 20; i++) {
-      await origin.database.db.insert(authAttempts).values({ action: 'login', account: `x${i}@example.test`, ip: '127.0.0.1', success: false });
-      await origin.database.db.insert(authAttempts).values({ action: 'login', account: `x${i}@example.test`, ip: '::ffff:127.0.0.1', success: false });
+      await origin.database.db.insert(authAttempts).values({ action: 'login', account: personalDataOf(origin).blindIndex('account', `x${i}@example.test`), ip: personalDataOf(origin).blindIndex('ip', '127.0.0.1'), success: false });
+      await origin.database.db.insert(authAttempts).values({ action: 'login', account: personalDataOf(origin).blindIndex('account', `x${i}@example.test`), ip: personalDataOf(origin).blindIndex('ip', '::ffff:127.0.0.1'), success: false });
     }
     const res = await post('/v1/auth/login', { email: uniqueEmail(), password: 'whatever-1A!' });
     await expectErrorShape(res, 429, 'rate_limited');
@@ -389,8 +389,8 @@ describe('brute-force protection', () => {
   });
 
   it('rate-limits sign-ups per address', async () => {
-    for (let i = 0; i < 10; i++) await origin.database.db.insert(authAttempts).values({ action: 'signup', account: null, ip: '127.0.0.1', success: true });
-    for (let i = 0; i < 10; i++) await origin.database.db.insert(authAttempts).values({ action: 'signup', account: null, ip: '::ffff:127.0.0.1', success: true });
+    for (let i = 0; i < 10; i++) await origin.database.db.insert(authAttempts).values({ action: 'signup', account: null, ip: personalDataOf(origin).blindIndex('ip', '127.0.0.1'), success: true });
+    for (let i = 0; i < 10; i++) await origin.database.db.insert(authAttempts).values({ action: 'signup', account: null, ip: personalDataOf(origin).blindIndex('ip', '::ffff:127.0.0.1'), success: true });
     const email = uniqueEmail();
     await expectErrorShape(await post('/v1/auth/signup', { email, password: GOOD_PASSWORD, name: 'N', organization_name: 'O' }), 429, 'rate_limited');
     expect(await userIdByEmail(origin, email)).toBeNull();

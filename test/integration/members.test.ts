@@ -6,6 +6,7 @@
  *     operation × every actor role × every kind of target (owner or not, org-wide or space row);
  *   - the last owner is kept, also under concurrent demotions.
  */
+import { sealUser } from '../../origin/identity/people.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import { MemoryTransport } from '../../origin/identity/mail.js';
 import { createSession } from '../../origin/identity/sessions/sessions.js';
 import { ROLES, roleAllows, type Role } from '../../shared/permissions.js';
 import { expectErrorShape } from '../helpers/assertions.js';
-import { createOrganization, createUser, SessionClient, uniqueEmail, userIdByEmail, type TestUser } from '../helpers/identity.js';
+import { createOrganization, createUser, SessionClient, uniqueEmail, userIdByEmail, type TestUser, personalDataOf } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 const mail = new MemoryTransport();
@@ -54,10 +55,10 @@ async function auditOf(action: string, targetId: string) {
 async function target(rows: Row[]): Promise<string> {
   const [u] = await origin.database.db
     .insert(users)
-    .values({ email: `target-${randomUUID()}@example.test`, name: 'Target', emailVerifiedAt: new Date() })
+    .values({ ...sealUser(personalDataOf(origin), { email: `target-${randomUUID()}@example.test`, name: 'Target' }), emailVerifiedAt: new Date() })
     .returning({ id: users.id });
   for (const r of rows) await origin.database.db.insert(memberships).values({ userId: u!.id, organizationId: orgA, spaceId: r.spaceId, role: r.role });
-  await createSession(origin.database.db, { userId: u!.id, ip: null, userAgent: 'vitest', now: new Date(), policy: { idleMs: 3_600_000, absoluteMs: 3_600_000 } });
+  await createSession(origin.database.db, { userId: u!.id, ip: null, userAgent: 'vitest', now: new Date(), policy: { idleMs: 3_600_000, absoluteMs: 3_600_000 }, personalData: personalDataOf(origin) });
   return u!.id;
 }
 

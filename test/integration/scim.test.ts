@@ -21,7 +21,7 @@ import { createLogger } from '../../origin/logger.js';
 import { onWritesCommitted, PurgeWorker } from '../../origin/outbox/index.js';
 import { EdgePurger } from '../../origin/outbox/purgers.js';
 import type { RunningEdge } from '../../edge/node/server.js';
-import { createOrganization, createUser, SessionClient } from '../helpers/identity.js';
+import { createOrganization, createUser, SessionClient, userWithEmail, personalDataOf } from '../helpers/identity.js';
 import { startTestEdge, startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -86,7 +86,7 @@ async function roleOf(email: string): Promise<string | null> {
     .select({ role: memberships.role })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
-    .where(and(eq(users.email, email), eq(memberships.organizationId, org)));
+    .where(and(userWithEmail(origin, email), eq(memberships.organizationId, org)));
   return row?.role ?? null;
 }
 
@@ -350,7 +350,7 @@ describe('refusals, in SCIM error shape', () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({ action: 'scim.user_create', result: 'failure', metadata: expect.objectContaining({ reason: 'domain_not_verified' }) });
     }
-    const [none] = await origin.database.db.select({ id: users.id }).from(users).where(eq(users.email, 'c@gmail.example'));
+    const [none] = await origin.database.db.select({ id: users.id }).from(users).where(userWithEmail(origin, 'c@gmail.example'));
     expect(none).toBeUndefined();
   });
 
@@ -389,8 +389,8 @@ describe('deprovisioning', () => {
   it("ends the user's sessions and revokes their keys within 1 s, at the origin and at the edge", async () => {
     const email = `leaver@${DOMAIN}`;
     const created = await ok(await scim(token, 'POST', '/Users', { schemas: [USER], userName: email, emails: [{ primary: true, value: email }] }), 201);
-    const [user] = await origin.database.db.select({ id: users.id }).from(users).where(eq(users.email, email));
-    const session = await createSession(origin.database.db, { userId: user!.id, ip: null, userAgent: null, now: new Date(), policy: { idleMs: 3_600_000, absoluteMs: 86_400_000 } });
+    const [user] = await origin.database.db.select({ id: users.id }).from(users).where(userWithEmail(origin, email));
+    const session = await createSession(origin.database.db, { userId: user!.id, ip: null, userAgent: null, now: new Date(), policy: { idleMs: 3_600_000, absoluteMs: 86_400_000 }, personalData: personalDataOf(origin) });
     const cookie = `${SESSION_COOKIE}=${session.token}`;
     const key = await issueApiKey(origin.database.db, { organizationId: org, spaceId: origin.seed.spaceId, kind: 'read', name: 'leaver', createdBy: user!.id });
     const someoneElses = await issueApiKey(origin.database.db, { organizationId: org, spaceId: origin.seed.spaceId, kind: 'read', name: 'stays' });

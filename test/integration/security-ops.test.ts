@@ -14,6 +14,7 @@
  *    command line and exit status;
  *  - no password, session token, API key or routing key in any event, alert or incident.
  */
+import { openSubject } from '../../origin/ops/security/engine.js';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertOutbox, auditEvents, incidents, securityEvents } from '../../origin/db/schema/index.js';
@@ -23,7 +24,7 @@ import { AlertWorker, runIncidentCommand, SecurityJobs, securityEngineOf } from 
 import { installThreatList } from '../../origin/ops/security/install.js';
 import { ThreatMatcher } from '../../origin/ops/security/threats.js';
 import { expectErrorShape } from '../helpers/assertions.js';
-import { createOrganization, createUser, SessionClient, uniqueEmail, type TestUser } from '../helpers/identity.js';
+import { createOrganization, createUser, SessionClient, uniqueEmail, type TestUser, personalDataOf } from '../helpers/identity.js';
 import { PagerDutyStandIn } from '../helpers/pagerduty.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -112,10 +113,14 @@ describe('failed sign-ins from one address → one PagerDuty incident, resolved 
     await securityEngineOf(origin.database.db)!.idle();
     expect([...pd.incidents.values()].filter((i) => i.dedupKey.includes('login_failures_ip'))).toHaveLength(1);
     expect(incident).toMatchObject({ status: 'triggered', triggers: 1 });
-    expect(incident.dedupKey).toBe('ghee:login_failures_ip:global:ip:127.0.0.1');
+    // The address never reaches the dedup key (stored, sent to PagerDuty): its blind index does.
+    expect(incident.dedupKey).toBe(`ghee:login_failures_ip:global:ip:${personalDataOf(origin).blindIndex('ip', '127.0.0.1')}`);
     expect(pd.rejected).toEqual([]);
     const [event] = await origin.database.db.select().from(securityEvents).where(eq(securityEvents.rule, 'login_failures_ip'));
-    expect(event).toMatchObject({ status: 'open', severity: 'high', subjectType: 'ip', subjectId: '127.0.0.1', organizationId: null });
+    expect(event).toMatchObject({ status: 'open', severity: 'high', subjectType: 'ip', organizationId: null });
+    // Stored sealed (personal data), bound to the event's row.
+    expect(event!.subjectId).not.toContain('127.0.0.1');
+    expect(openSubject(personalDataOf(origin), event!)).toEqual({ type: 'ip', id: '127.0.0.1' });
     // The window (6 s) passes without failures: the resolver closes the event and PagerDuty's incident.
     await until('the resolve', () => (pd.incidents.get(incident.dedupKey)!.status === 'resolved' ? true : undefined), 20_000);
     const accepted = pd.accepted.filter((a) => a.dedup_key === incident.dedupKey).map((a) => a.event_action);
@@ -269,7 +274,9 @@ describe('threat list, inbound and outbound', () => {
     const rows = await origin.database.db.select().from(securityEvents);
     expect(rows.find((r) => r.rule === 'threat_listed_outbound')).toMatchObject({ subjectType: 'host', subjectId: '127.0.0.1', evidence: { prefix: '127.0.0.0/8' } });
     // The request itself came from a listed address (the edge blocks those; this one reached the origin).
-    expect(rows.find((r) => r.rule === 'threat_listed_request')).toMatchObject({ subjectType: 'ip', subjectId: '127.0.0.1', severity: 'high' });
+    const listed = rows.find((r) => r.rule === 'threat_listed_request');
+    expect(listed).toMatchObject({ subjectType: 'ip', severity: 'high' });
+    expect(openSubject(personalDataOf(origin), listed!).id).toBe('127.0.0.1');
     await until('the threat_listed_request page', () => [...pd.incidents.values()].find((i) => i.dedupKey.includes('threat_listed_request')));
   });
 

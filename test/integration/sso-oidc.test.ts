@@ -6,12 +6,13 @@
  * audience, issuer, expired, alg none, HS256 signed with the public key, tampered signature,
  * unverified email, an email outside the verified domains — each refused and audited.
  */
+import { openUserEmail } from '../../origin/identity/people.js';
 import { and, eq } from 'drizzle-orm';
 import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, memberships, sessions, users } from '../../origin/db/schema/index.js';
 import { verifyAuditChain } from '../../origin/audit/audit.js';
-import { createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { createUser, SessionClient, uniqueEmail, userWithEmail, personalDataOf } from '../helpers/identity.js';
 import { Browser, freePort, signRs256, startCraftedOp, startDnsServer, startOidcProvider, type CraftedOp, type DnsServer, type RunningOp } from '../helpers/sso.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -129,7 +130,7 @@ describe('OIDC sign-in (oidc-provider)', () => {
     const me = await fetch(`${base}/v1/auth/session`, { headers: { cookie: `${SESSION}=${cookie}` } });
     const body = await json<{ data: { email: string } }>(me, 200);
     expect(body.data.email).toBe('alice@example.test');
-    const [u] = await origin.database.db.select().from(users).where(eq(users.email, 'alice@example.test'));
+    const [u] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'alice@example.test'));
     expect(u!.passwordHash).toBeNull();
     const [m] = await origin.database.db.select().from(memberships).where(and(eq(memberships.userId, u!.id), eq(memberships.organizationId, org)));
     expect(m!.role).toBe('admin');
@@ -144,7 +145,7 @@ describe('OIDC sign-in (oidc-provider)', () => {
   it('without a matching group the connection default role applies; a second login keeps a hand-changed role (mapping at creation)', async () => {
     op.accounts.set('bob', { email: 'bob@example.test', email_verified: true });
     expect((await oidcLogin(new Browser(), 'bob')).status).toBe(302);
-    const [u] = await origin.database.db.select().from(users).where(eq(users.email, 'bob@example.test'));
+    const [u] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'bob@example.test'));
     const where = and(eq(memberships.userId, u!.id), eq(memberships.organizationId, org));
     expect((await origin.database.db.select().from(memberships).where(where))[0]!.role).toBe('author');
     await origin.database.db.update(memberships).set({ role: 'publisher' }).where(where);
@@ -158,7 +159,7 @@ describe('OIDC sign-in (oidc-provider)', () => {
     expect((await oidcLogin(new Browser(), 'carol')).status).toBe(403);
     op.accounts.set('mallory', { email: 'victim@other.test', email_verified: true });
     expect((await oidcLogin(new Browser(), 'mallory')).status).toBe(403);
-    const [victim] = await origin.database.db.select().from(users).where(eq(users.email, 'victim@other.test'));
+    const [victim] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'victim@other.test'));
     expect(victim).toBeUndefined();
     expect(await failures('email_unverified')).toHaveLength(1);
     expect((await failures('domain_not_verified')).length).toBeGreaterThanOrEqual(1);
@@ -350,8 +351,8 @@ describe('enforced SSO', () => {
 
     // The exempt owner signs in with a password: allowed, and audited as break-glass in the org chain.
     const o2 = new SessionClient(base);
-    const [ownerRow] = await origin.database.db.select({ email: users.email }).from(users).where(eq(users.id, ownerId));
-    await o2.login(ownerRow!.email, (await import('../helpers/identity.js')).GOOD_PASSWORD);
+    const [ownerRow] = await origin.database.db.select({ id: users.id, emailEnc: users.emailEnc }).from(users).where(eq(users.id, ownerId));
+    await o2.login(openUserEmail(personalDataOf(origin), ownerRow!), (await import('../helpers/identity.js')).GOOD_PASSWORD);
     const breakGlass = await origin.database.db.select().from(auditEvents).where(eq(auditEvents.action, 'sso.break_glass_login'));
     expect(breakGlass).toHaveLength(1);
     expect(breakGlass[0]).toMatchObject({ organizationId: org, actorUserId: ownerId, result: 'success' });
@@ -360,7 +361,7 @@ describe('enforced SSO', () => {
     op.accounts.set('grace', { email: 'grace@example.test', email_verified: true });
     const b = new Browser();
     expect((await oidcLogin(b, 'grace')).status).toBe(302);
-    const [u] = await origin.database.db.select().from(users).where(eq(users.email, 'grace@example.test'));
+    const [u] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'grace@example.test'));
     const [s] = await origin.database.db.select().from(sessions).where(eq(sessions.userId, u!.id));
     expect(s!.expiresAt.getTime() - s!.createdAt.getTime()).toBeLessThanOrEqual(60 * 60_000 + 1000);
 

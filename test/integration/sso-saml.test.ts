@@ -6,10 +6,11 @@
  * shares no code with node-saml: its responses are XML strings signed with xml-crypto. Every
  * attack is refused with a 4xx, leaves no session, and is audited with a reason code.
  */
+import { openUserName } from '../../origin/identity/people.js';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, memberships, sessions, ssoConnections, users } from '../../origin/db/schema/index.js';
-import { createUser, SessionClient } from '../helpers/identity.js';
+import { createUser, SessionClient, userWithEmail, personalDataOf } from '../helpers/identity.js';
 import { assertionXml, b64, createIdp, encryptAssertion, newId, readAuthnRequest, responseXml, startSamlIdp, type AssertionOpts, type RunningSamlIdp, type TestIdp } from '../helpers/saml-idp.js';
 import { Browser, freePort, startDnsServer, type DnsServer } from '../helpers/sso.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -176,9 +177,9 @@ describe('SAML sign-in', () => {
     expect(cookie).toBeTruthy();
     const me = await json<{ data: { email: string } }>(await fetch(`${base}/v1/auth/session`, { headers: { cookie: `${SESSION}=${cookie}` } }), 200);
     expect(me.data.email).toBe('alice@example.test');
-    const [u] = await origin.database.db.select().from(users).where(eq(users.email, 'alice@example.test'));
+    const [u] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'alice@example.test'));
     expect(u!.passwordHash).toBeNull();
-    expect(u!.name).toBe('Alice');
+    expect(openUserName(personalDataOf(origin), u!)).toBe('Alice');
     const [m] = await origin.database.db.select().from(memberships).where(and(eq(memberships.userId, u!.id), eq(memberships.organizationId, org)));
     expect(m!.role).toBe('admin');
     const [s] = await origin.database.db.select().from(sessions).where(eq(sessions.userId, u!.id));
@@ -207,7 +208,7 @@ describe('SAML sign-in', () => {
     const signed = idp.idp.sign(assertionXml(goodAssertion(A, id, { nameIdXml: 'enc@example.test' })), 'Assertion');
     const res = await postAcs(A, responseXml({ issuer: idp.idp.entityId, destination: acs(A), inResponseTo: id, inner: encryptAssertion(signed, spCertA) }));
     expect(res.status, await res.clone().text()).toBe(302);
-    const [u] = await origin.database.db.select().from(users).where(eq(users.email, 'enc@example.test'));
+    const [u] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'enc@example.test'));
     expect(u).toBeTruthy();
   });
 
@@ -313,14 +314,14 @@ describe('SAML attacks (each refused and audited)', () => {
         throw new Error(`${name}: ${String(e)}`);
       });
     }
-    const [admin] = await origin.database.db.select().from(users).where(eq(users.email, 'admin@victim.test'));
+    const [admin] = await origin.database.db.select().from(users).where(userWithEmail(origin, 'admin@victim.test'));
     expect(admin).toBeUndefined();
   });
 
   it('comment injection in NameID does not truncate the email', async () => {
     const id = await startLogin(A);
     await refused(A, signedResponse(A, goodAssertion(A, id, { nameIdXml: 'admin@victim.test<!---->.evil.test' })), 'domain_not_verified');
-    expect(await origin.database.db.select().from(users).where(eq(users.email, 'admin@victim.test'))).toHaveLength(0);
+    expect(await origin.database.db.select().from(users).where(userWithEmail(origin, 'admin@victim.test'))).toHaveLength(0);
   });
 
   it('an unsigned assertion inside a signed response', async () => {

@@ -19,7 +19,7 @@ import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
-import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { createOrganization, createUser, SessionClient, uniqueEmail, invitationWithEmail } from '../helpers/identity.js';
 import { startDnsServer, type DnsServer } from '../helpers/sso.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -156,7 +156,7 @@ async function member(): Promise<F> {
 async function invitation(): Promise<F> {
   const email = uniqueEmail('inv');
   await ok({ method: 'POST', path: `/v1/orgs/${org}/invitations/`, who: 'owner', body: { email, role: 'viewer' } });
-  const [row] = await origin.database.db.select({ id: invitations.id }).from(invitations).where(eq(invitations.email, email));
+  const [row] = await origin.database.db.select({ id: invitations.id }).from(invitations).where(invitationWithEmail(origin, email));
   return { id: row!.id };
 }
 async function ssoConnection(): Promise<F> {

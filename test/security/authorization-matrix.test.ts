@@ -17,7 +17,7 @@ import { totpCode } from '../../origin/identity/totp/totp.js';
 import { captureIo } from '../helpers/cli.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { ACTIONS, KIND_SCOPES, ROLES, roleAllows, type Action, type Role } from '../../shared/permissions.js';
-import { createOrganization, createUser, SessionClient, uniqueEmail } from '../helpers/identity.js';
+import { createOrganization, createUser, SessionClient, uniqueEmail, sealedInvitation } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 /**
@@ -224,7 +224,7 @@ async function tenantObjects(organizationId: string, spaceId: string): Promise<T
   const key = await issueApiKey(db, { organizationId, spaceId, kind: 'read', name: 'matrix target' });
   const [inv] = await db
     .insert(invitations)
-    .values({ organizationId, email: uniqueEmail('inv'), role: 'viewer', tokenHash: `${organizationId.replace(/-/g, '')}${'0'.repeat(32)}`, expiresAt: new Date(Date.now() + 86_400_000) })
+    .values({ organizationId, ...sealedInvitation(origin, uniqueEmail('inv')), role: 'viewer', tokenHash: `${organizationId.replace(/-/g, '')}${'0'.repeat(32)}`, expiresAt: new Date(Date.now() + 86_400_000) })
     .returning({ id: invitations.id });
   return { organizationId, spaceId, memberId: member.id, keyId: key.id, invitationId: inv!.id };
 }

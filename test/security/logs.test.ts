@@ -9,6 +9,7 @@
  * tokens, two-factor enrolment and codes — while every line it writes is captured, and every
  * secret the test saw is looked for in them.
  */
+import { sealUser, userEmailIs } from '../../origin/identity/people.js';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
@@ -80,11 +81,11 @@ describe('the logger makes every error safe, however it is logged', () => {
     const token = generateApiKey('read');
     remember(hash, token);
     const email = uniqueEmail('dup');
-    await origin.database.db.insert(users).values({ email, name: 'First', passwordHash: hash });
+    await origin.database.db.insert(users).values({ ...sealUser(identity.personalData, { email, name: 'First' }), passwordHash: hash });
     // A unique violation (Postgres's `detail` quotes the key) with the hash among the parameters.
     const duplicate = await origin.database.db
       .insert(users)
-      .values({ email, name: 'Second', passwordHash: hash })
+      .values({ ...sealUser(identity.personalData, { email, name: 'Second' }), passwordHash: hash })
       .then(() => null, (err: unknown) => err);
     // A data error: Postgres quotes the offending value (the key) in its message.
     const badCast = await origin.database.db.execute(sql`select cast(${token} as uuid) as id, cast(${hash} as text) as h`).then(() => null, (err: unknown) => err);
@@ -121,12 +122,12 @@ describe('an origin driven through its error paths logs none of its secrets', ()
     const password = `Quiet-${randomBytes(6).toString('hex')}-Lantern!`;
     remember(email, password);
     // Break the statement that stores the new user (its parameters: email, name, bcrypt hash).
-    await origin.database.db.execute(sql`alter table users rename column name to name_renamed_by_test`);
+    await origin.database.db.execute(sql`alter table users rename column name_enc to name_renamed_by_test`);
     try {
       const res = await post('/v1/auth/signup', { email, password, name: 'Ada Lovelace', organization_name: 'Analytical Engines' });
       expect(res.status).toBe(500);
     } finally {
-      await origin.database.db.execute(sql`alter table users rename column name_renamed_by_test to name`);
+      await origin.database.db.execute(sql`alter table users rename column name_renamed_by_test to name_enc`);
     }
     const unhandled = origin.logs.lines.filter((l) => l.includes('"msg":"unhandled error"'));
     expect(unhandled.length).toBeGreaterThan(0);
@@ -194,7 +195,7 @@ describe('an origin driven through its error paths logs none of its secrets', ()
     expect((await post('/v1/auth/password/reset', { token: reset, password: 'password' })).status).toBe(400);
     expect((await post('/v1/auth/password/reset', { token: reset, password: newPassword })).status).toBe(200);
     expect((await post('/v1/auth/password/reset', { token: reset, password: newPassword })).status).toBe(400);
-    const [row] = await origin.database.db.select({ hash: users.passwordHash }).from(users).where(sql`${users.email} = ${email}`);
+    const [row] = await origin.database.db.select({ hash: users.passwordHash }).from(users).where(userEmailIs(identityFromConfig(origin.config, new MemoryTransport()).personalData, email));
     remember(row!.hash);
     expectClean(origin.logs.lines);
   });

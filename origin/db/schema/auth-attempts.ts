@@ -9,8 +9,9 @@ export const authAttempts = pgTable(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     action: text('action').notNull(),
-    /** lower(email) or user id; null for per-IP-only actions. */
+    /** The keyed blind index (origin/crypto/personal-data.ts) of lower(email) or the user id; null for per-IP-only actions. */
     account: text('account'),
+    /** The keyed blind index of the client address (personal data: never stored as such). */
     ip: text('ip').notNull(),
     success: boolean('success').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

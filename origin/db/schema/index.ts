@@ -27,3 +27,4 @@ export * from './billing.js';
 export * from './governance-support.js';
 export * from './governance-lifecycle.js';
 export * from './media-imports.js';
+export * from './key-rotation.js';

@@ -13,7 +13,9 @@ export const invitations = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     spaceId: uuid('space_id').references(() => spaces.id, { onDelete: 'cascade' }),
-    email: text('email').notNull(),
+    /** Personal data: an envelope token (`personalAad('invitations', 'email', id)`), with its blind index. */
+    emailEnc: text('email_enc').notNull(),
+    emailBidx: text('email_bidx'),
     role: text('role', { enum: ROLES }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
@@ -22,5 +24,5 @@ export const invitations = pgTable(
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index('invitations_org_idx').on(t.organizationId)],
+  (t) => [index('invitations_org_idx').on(t.organizationId), index('invitations_email_bidx_idx').on(t.emailBidx)],
 );

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organizations } from './organizations.js';
 import { users } from './users.js';
 
@@ -38,16 +38,18 @@ export const scimUsers = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     externalId: text('external_id'),
-    userName: text('user_name').notNull(),
+    /** Personal data (usually an address): an envelope token, with the blind index of its lower-cased form. */
+    userNameEnc: text('user_name_enc').notNull(),
+    userNameBidx: text('user_name_bidx'),
     active: boolean('active').notNull().default(true),
-    /** The attributes the IdP sent (name, emails, enterprise extension…), echoed back on reads. */
-    attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+    /** The attributes the IdP sent (name, emails, enterprise extension…), echoed back on reads: personal data, their JSON as an envelope token. */
+    attributesEnc: text('attributes_enc').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('scim_users_org_user_unique').on(t.organizationId, t.userId),
-    uniqueIndex('scim_users_org_user_name_unique').on(t.organizationId, sql`lower(${t.userName})`),
+    uniqueIndex('scim_users_org_user_name_bidx_unique').on(t.organizationId, t.userNameBidx),
     uniqueIndex('scim_users_org_external_unique')
       .on(t.organizationId, t.externalId)
       .where(sql`${t.externalId} is not null`),

@@ -26,7 +26,8 @@ export const securityEvents = pgTable(
     organizationId: uuid('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
     actorUserId: uuid('actor_user_id'),
     actorKeyId: uuid('actor_key_id'),
-    actorIp: text('actor_ip'),
+    /** Personal data: an envelope token (`personalAad('security_events', 'actor_ip', id)`); an `ip` subject's id is one too. */
+    actorIpEnc: text('actor_ip_enc'),
     subjectType: text('subject_type').notNull(),
     subjectId: text('subject_id').notNull(),
     dedupKey: text('dedup_key').notNull(),

@@ -19,8 +19,9 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     tokenHash: text('token_hash').notNull().unique(),
-    ip: text('ip'),
-    userAgent: text('user_agent'),
+    /** Personal data: envelope tokens (`personalAad('sessions', 'ip' | 'user_agent', id)`). */
+    ipEnc: text('ip_enc'),
+    userAgentEnc: text('user_agent_enc'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),

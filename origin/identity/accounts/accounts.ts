@@ -8,6 +8,8 @@
  * and `metadata.via = 'operator'`. Repeating a change is a no-op that writes nothing.
  */
 import { and, asc, eq, isNull, isNotNull, sql } from 'drizzle-orm';
+import type { PersonalData } from '../../crypto/personal-data.js';
+import { openUserEmail, openUserName, userEmailIs } from '../people.js';
 import type { Db } from '../../db/client.js';
 import { memberships, organizations, spaces, totpFactors, users, type Role } from '../../db/schema/index.js';
 import { audit, type AuditActor } from '../../audit/index.js';
@@ -19,7 +21,7 @@ export const MAX_REASON_LENGTH = 500;
 /** The operator has no user or key id; `via` in the metadata says where the change came from. */
 const OPERATOR: AuditActor = {};
 
-/** Emails are compared as login compares them: trimmed, lower-cased (the unique index is on lower(email)). */
+/** Emails are compared as login compares them: trimmed, lower-cased (the blind index is over this form). */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
@@ -63,8 +65,8 @@ export interface ChangeOptions {
   now?: Date;
 }
 
-function byEmail(email: string) {
-  return eq(sql`lower(${users.email})`, normaliseEmail(email));
+function byEmail(pd: PersonalData, email: string) {
+  return userEmailIs(pd, normaliseEmail(email));
 }
 
 /** The reason as stored (trimmed); throws RangeError when empty or too long. */
@@ -94,13 +96,14 @@ async function auditPerOrganization(tx: Db, organizationIds: string[], userId: s
 }
 
 /** Disables the account and ends its sessions; already disabled → nothing written. */
-export async function disableAccount(db: Db, email: string, opts: ChangeOptions = {}): Promise<DisableResult> {
+export async function disableAccount(db: Db, pd: PersonalData, email: string, opts: ChangeOptions = {}): Promise<DisableResult> {
   const reason = checkedReason(opts.reason);
   const now = opts.now ?? new Date();
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const [user] = await tx.select({ id: users.id, email: users.email, disabledAt: users.disabledAt }).from(users).where(byEmail(email)).limit(1);
-    if (!user) return { outcome: 'not_found' } as const;
+    const [row] = await tx.select({ id: users.id, emailEnc: users.emailEnc, disabledAt: users.disabledAt }).from(users).where(byEmail(pd, email)).limit(1);
+    if (!row) return { outcome: 'not_found' } as const;
+    const user = { ...row, email: openUserEmail(pd, row) };
     // Conditional, so of two concurrent disables only one writes the audit rows.
     const changed = await tx
       .update(users)
@@ -119,12 +122,13 @@ export async function disableAccount(db: Db, email: string, opts: ChangeOptions 
 }
 
 /** Clears `disabled_at` (sessions ended by the disable stay ended); not disabled → nothing written. */
-export async function enableAccount(db: Db, email: string, opts: ChangeOptions = {}): Promise<EnableResult> {
+export async function enableAccount(db: Db, pd: PersonalData, email: string, opts: ChangeOptions = {}): Promise<EnableResult> {
   const reason = checkedReason(opts.reason);
   return db.transaction(async (t) => {
     const tx = t as unknown as Db;
-    const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(byEmail(email)).limit(1);
-    if (!user) return { outcome: 'not_found' } as const;
+    const [row] = await tx.select({ id: users.id, emailEnc: users.emailEnc }).from(users).where(byEmail(pd, email)).limit(1);
+    if (!row) return { outcome: 'not_found' } as const;
+    const user = { id: row.id, email: openUserEmail(pd, row) };
     const changed = await tx
       .update(users)
       .set({ disabledAt: null })
@@ -138,12 +142,12 @@ export async function enableAccount(db: Db, email: string, opts: ChangeOptions =
 }
 
 /** The account behind `email`, or null. Selects named columns only, so no secret is ever read. */
-export async function describeAccount(db: Db, email: string): Promise<AccountSummary | null> {
+export async function describeAccount(db: Db, pd: PersonalData, email: string): Promise<AccountSummary | null> {
   const [user] = await db
     .select({
       id: users.id,
-      email: users.email,
-      name: users.name,
+      emailEnc: users.emailEnc,
+      nameEnc: users.nameEnc,
       createdAt: users.createdAt,
       emailVerifiedAt: users.emailVerifiedAt,
       disabledAt: users.disabledAt,
@@ -151,7 +155,7 @@ export async function describeAccount(db: Db, email: string): Promise<AccountSum
     })
     .from(users)
     .leftJoin(totpFactors, eq(totpFactors.userId, users.id))
-    .where(byEmail(email))
+    .where(byEmail(pd, email))
     .limit(1);
   if (!user) return null;
   const rows = await db
@@ -170,8 +174,8 @@ export async function describeAccount(db: Db, email: string): Promise<AccountSum
     .orderBy(asc(organizations.slug), sql`${spaces.slug} asc nulls first`);
   return {
     id: user.id,
-    email: user.email,
-    name: user.name,
+    email: openUserEmail(pd, user),
+    name: openUserName(pd, user),
     createdAt: user.createdAt,
     emailVerifiedAt: user.emailVerifiedAt,
     disabledAt: user.disabledAt,

@@ -3,6 +3,8 @@
  * SHA-256 is stored; a new token supersedes the user's older unused ones of the same purpose;
  * redeeming is a conditional update, so of two concurrent redemptions one wins.
  */
+import type { PersonalData } from '../../crypto/personal-data.js';
+import { openUserEmail, openUserName } from '../people.js';
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import { sha256Hex } from '../../../shared/crypto.js';
 import type { Db } from '../../db/client.js';
@@ -36,12 +38,14 @@ export async function redeemEmailToken(t: Db, token: string, purpose: AuthTokenP
 }
 
 /** The user of a live (unused, unexpired) token, without redeeming it; null if none. */
-export async function pendingTokenUser(db: Db, token: string, purpose: AuthTokenPurpose, now: Date): Promise<{ userId: string; email: string; name: string } | null> {
+export async function pendingTokenUser(db: Db, pd: PersonalData, token: string, purpose: AuthTokenPurpose, now: Date): Promise<{ userId: string; email: string; name: string } | null> {
   const [pending] = await db
-    .select({ userId: authTokens.userId, email: users.email, name: users.name })
+    .select({ userId: authTokens.userId, emailEnc: users.emailEnc, nameEnc: users.nameEnc })
     .from(authTokens)
     .innerJoin(users, eq(users.id, authTokens.userId))
     .where(and(eq(authTokens.tokenHash, sha256Hex(token)), eq(authTokens.purpose, purpose), isNull(authTokens.usedAt), gt(authTokens.expiresAt, now)))
     .limit(1);
-  return pending ?? null;
+  if (!pending) return null;
+  const row = { id: pending.userId, ...pending };
+  return { userId: pending.userId, email: openUserEmail(pd, row), name: openUserName(pd, row) };
 }

@@ -17,6 +17,7 @@
  * an exempt owner's login also writes `sso.break_glass_login` in each enforcing organization.
  */
 import { eq } from 'drizzle-orm';
+import { userEmailIs } from '../people.js';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
 import { commitAccountWrite, commitWrite } from '../../outbox/index.js';
@@ -44,7 +45,7 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   const { identity } = deps;
   const ip = actor.ip;
   const t = deps.now();
-  const fails = await recentFailures(db, { action: 'login', account: input.email, ip, since: new Date(t.getTime() - identity.failureWindowMs) });
+  const fails = await recentFailures(db, identity.personalData, { action: 'login', account: input.email, ip, since: new Date(t.getTime() - identity.failureWindowMs) });
   // An attacking address backs off exponentially; an account under attack only asks for a
   // captcha, so its real owner (right password + solved captcha) always gets in.
   const backoffFrom = identity.captchaAfter * BACKOFF_FACTOR;
@@ -68,11 +69,12 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   const [user] = await db
     .select({ id: users.id, passwordHash: users.passwordHash, verified: users.emailVerifiedAt, disabled: users.disabledAt })
     .from(users)
-    .where(eq(users.email, input.email))
+    .where(userEmailIs(identity.personalData, input.email))
     .limit(1);
   const fail = async (reason: string, userId: string | null): Promise<AuthRefusal> => {
     await refuseProof(
       db,
+      identity.personalData,
       { ...actor, userId, ...(userId === null ? { anonymous: true } : {}) },
       { action: 'login', account: input.email, ip, success: false, now: t },
       { action: 'auth.login', target: { type: 'user', id: userId }, metadata: { reason } },
@@ -111,9 +113,9 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
   const signedIn = await commitAccountWrite(db, { ...actor, userId: user.id }, async (w): Promise<{ ok: true; value: OpenedSession } | { ok: false }> => {
     if (!(await consumeSecondFactor(w.t, user.id, second, t))) return { ok: false };
     if (rehash) await w.t.update(users).set({ passwordHash: rehash }).where(eq(users.id, user.id));
-    await recordAttempt(w.t, { action: 'login', account: input.email, ip, success: true, now: t });
+    await recordAttempt(w.t, identity.personalData, { action: 'login', account: input.email, ip, success: true, now: t });
     w.audit({ action: 'auth.login', target: { type: 'user', id: user.id }, metadata: { second_factor: secondFactorKind(second) } });
-    return ok(await openSession(w.t, { userId: user.id, ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: identity.sessionPolicy, secret: identity.authSecret }));
+    return ok(await openSession(w.t, { userId: user.id, ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: identity.sessionPolicy, secret: identity.authSecret, personalData: identity.personalData }));
   });
   if (!signedIn.ok) return fail('replayed_otp', user.id);
   // Break-glass: an exempt owner of an organization that enforces SSO signed in with a password;

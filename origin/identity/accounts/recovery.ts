@@ -16,6 +16,7 @@
  * and change are refused (403) for members of an organization that requires its IdP.
  * Account writes: `commitAccountWrite` (the 'global' chain).
  */
+import { openUserName, userEmailIs } from '../people.js';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
@@ -29,7 +30,7 @@ import { issueEmailToken, pendingTokenUser, redeemEmailToken, RESET_TTL_MS } fro
 
 /** Run after the answer: for an enabled account, a reset token (and its audit row), then its mail. */
 export async function requestPasswordReset(db: Db, deps: AuthDeps, email: string, actor: RequestActor): Promise<void> {
-  const [user] = await db.select({ id: users.id, disabled: users.disabledAt }).from(users).where(eq(users.email, email)).limit(1);
+  const [user] = await db.select({ id: users.id, disabled: users.disabledAt }).from(users).where(userEmailIs(deps.identity.personalData, email)).limit(1);
   if (!user || user.disabled) return;
   if (!(await passwordUse(db, user.id)).allowed) {
     // Enforced SSO: no reset token; the mail (sent after the same answer) says where to sign in.
@@ -54,7 +55,7 @@ export async function requestPasswordReset(db: Db, deps: AuthDeps, email: string
 const INVALID_LINK = 'This link is invalid, used or expired.';
 
 export async function resetPassword(db: Db, deps: AuthDeps, input: { token: string; password: string }, actor: RequestActor): Promise<AuthResult<{ userId: string }>> {
-  const pending = await pendingTokenUser(db, input.token, 'password_reset', deps.now());
+  const pending = await pendingTokenUser(db, deps.identity.personalData, input.token, 'password_reset', deps.now());
   if (!pending) return { ok: false, error: 'invalid', detail: INVALID_LINK };
   if (!(await passwordUse(db, pending.userId)).allowed) return { ok: false, error: 'forbidden', detail: SSO_REQUIRED_DETAIL };
   const policy = await checkNewPassword(deps.identity, deps.logger, input.password, { email: pending.email, name: pending.name });
@@ -90,11 +91,13 @@ export async function changePassword(
   const throttled = await passwordProofThrottle(db, deps, account, actor.ip);
   if (throttled) return throttled;
   if (!(await passwordUse(db, u.userId)).allowed) return { ok: false, error: 'forbidden', detail: SSO_REQUIRED_DETAIL };
-  const [user] = await db.select({ passwordHash: users.passwordHash, name: users.name }).from(users).where(eq(users.id, u.userId)).limit(1);
+  const [row] = await db.select({ passwordHash: users.passwordHash, nameEnc: users.nameEnc }).from(users).where(eq(users.id, u.userId)).limit(1);
+  const user = row ? { passwordHash: row.passwordHash, name: openUserName(identity.personalData, { id: u.userId, nameEnc: row.nameEnc }) } : undefined;
   const current = await verifyUserPassword(identity, input.currentPassword, user?.passwordHash ?? null);
   if (!current.ok) {
     await refuseProof(
       db,
+      identity.personalData,
       { ...actor, userId: u.userId },
       { action: 'login', account, ip: actor.ip, success: false, now: deps.now() },
       { action: 'password.change', target: { type: 'user', id: u.userId }, metadata: { reason: 'bad_current_password' } },
@@ -108,6 +111,6 @@ export async function changePassword(
     await w.t.update(users).set({ passwordHash: hash }).where(eq(users.id, u.userId));
     const revoked = await revokeUserSessions(w.t, u.userId, deps.now());
     w.audit({ action: 'password.change', target: { type: 'user', id: u.userId }, metadata: { sessions_revoked: revoked } });
-    return ok(await openSession(w.t, { userId: u.userId, ip: actor.ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: identity.sessionPolicy, secret: identity.authSecret }));
+    return ok(await openSession(w.t, { userId: u.userId, ip: actor.ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: identity.sessionPolicy, secret: identity.authSecret, personalData: identity.personalData }));
   });
 }

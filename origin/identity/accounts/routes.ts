@@ -168,7 +168,7 @@ export function authRoutes(ctx: AppContext) {
   app.post('/v1/auth/password/forgot', limit, async (c) => {
     unwrapAuth(await ipThrottle(db(), deps, 'reset', c.get('clientIp'), RESETS_PER_IP_HOUR));
     const body = await parseBody(c, forgotBody);
-    await recordAttempt(db(), { action: 'reset', account: body.email, ip: c.get('clientIp'), success: true, now: deps.now() });
+    await recordAttempt(db(), id.personalData, { action: 'reset', account: body.email, ip: c.get('clientIp'), success: true, now: deps.now() });
     const actor = requestActor(c);
     id.afterResponse.enqueue(c.get('logger'), 'password.reset_requested', () => requestPasswordReset(db(), deps, body.email, actor));
     return c.json({ status: 'reset_sent' }, 202);

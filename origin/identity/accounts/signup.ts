@@ -10,6 +10,7 @@
  * Verification redeems the single-use token and commits one `account.email_verified` row
  * (`commitAccountWrite`).
  */
+import { sealUser, userEmailIs } from '../people.js';
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
@@ -50,10 +51,10 @@ export async function signUp(db: Db, deps: AuthDeps, input: SignupInput, actor: 
   const { identity } = deps;
   const strength = await checkNewPassword(identity, deps.logger, input.password, { email: input.email, name: input.name, organizationName: input.organizationName });
   if (!strength.ok) return { ok: false, error: 'invalid', detail: `Invalid request: ${strength.detail}` };
-  await recordAttempt(db, { action: 'signup', account: input.email, ip: actor.ip, success: true, now: deps.now() });
+  await recordAttempt(db, identity.personalData, { action: 'signup', account: input.email, ip: actor.ip, success: true, now: deps.now() });
   // Hash before looking the email up, so both answers take the same time.
   const hash = await hashNewPassword(identity, input.password);
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email)).limit(1);
+  const [existing] = await db.select({ id: users.id }).from(users).where(userEmailIs(identity.personalData, input.email)).limit(1);
   if (existing) {
     return ok({
       strength: strength.value,
@@ -72,7 +73,7 @@ export async function signUp(db: Db, deps: AuthDeps, input: SignupInput, actor: 
   const organizationId = randomUUID();
   const created = await commitWrite(db, { ...actor, userId, organizationId }, null, async (w) => {
     const t = w.t;
-    await t.insert(users).values({ id: userId, email: input.email, name: input.name, passwordHash: hash });
+    await t.insert(users).values({ ...sealUser(identity.personalData, { id: userId, email: input.email, name: input.name }), passwordHash: hash });
     await t.insert(organizations).values({ id: organizationId, slug: slugify(input.organizationName), name: input.organizationName });
     await createSpace(t, { organizationId, name: input.organizationName, slug: DEFAULT_SPACE_SLUG });
     await t.insert(memberships).values({ userId, organizationId, role: 'owner' });
@@ -96,7 +97,7 @@ const INVALID_LINK = 'This link is invalid, used or expired.';
 
 /** Redeems a verification token: the address is verified (once), one `account.email_verified` row. */
 export async function verifyEmail(db: Db, deps: AuthDeps, token: string, actor: RequestActor): Promise<AuthResult<{ userId: string }>> {
-  const pending = await pendingTokenUser(db, token, 'verify_email', deps.now());
+  const pending = await pendingTokenUser(db, deps.identity.personalData, token, 'verify_email', deps.now());
   if (!pending) return { ok: false, error: 'invalid', detail: INVALID_LINK };
   const userId = pending.userId;
   return commitAccountWrite(db, { ...actor, userId }, async (w): Promise<AuthResult<{ userId: string }>> => {

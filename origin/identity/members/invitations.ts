@@ -11,15 +11,18 @@ import { randomUUID } from 'node:crypto';
 import { and, desc, eq, gt, isNull } from 'drizzle-orm';
 import { sha256Hex } from '../../../shared/crypto.js';
 import type { Role } from '../../../shared/permissions.js';
+import type { PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
 import { invitations, memberships, organizations, users } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
 import { commitWrite, type WriteActor } from '../../outbox/index.js';
 import type { MemberActor } from './members.js';
+import { openInvitationEmail, sealInvitationEmail, sealUser, userEmailIs } from '../people.js';
 
 export const INVITE_TTL_MS = 7 * 24 * 3_600_000;
 
-type InvitationRow = typeof invitations.$inferSelect;
+/** An invitation row with its address decrypted. */
+type InvitationRow = typeof invitations.$inferSelect & { email: string };
 
 export interface InvitationView {
   id: string;
@@ -35,13 +38,13 @@ const INVALID = { ok: false, error: 'invalid', detail: 'This invitation is inval
 const open = (now: Date) => and(isNull(invitations.acceptedAt), isNull(invitations.revokedAt), gt(invitations.expiresAt, now));
 
 /** The organization's open invitations, newest first. */
-export async function listInvitations(db: Db, organizationId: string, now: Date): Promise<InvitationView[]> {
+export async function listInvitations(db: Db, pd: PersonalData, organizationId: string, now: Date): Promise<InvitationView[]> {
   const rows = await db
     .select()
     .from(invitations)
     .where(and(eq(invitations.organizationId, organizationId), open(now)))
     .orderBy(desc(invitations.createdAt));
-  return rows.map((r) => ({ id: r.id, email: r.email, role: r.role, space_id: r.spaceId, created_at: r.createdAt.toISOString(), expires_at: r.expiresAt.toISOString() }));
+  return rows.map((r) => ({ id: r.id, email: openInvitationEmail(pd, r), role: r.role, space_id: r.spaceId, created_at: r.createdAt.toISOString(), expires_at: r.expiresAt.toISOString() }));
 }
 
 export async function organizationName(db: Db, organizationId: string): Promise<string | null> {
@@ -52,17 +55,20 @@ export async function organizationName(db: Db, organizationId: string): Promise<
 /** Invites `email` as `role` (organization-wide, or in `spaceId`, a space of the organization). */
 export function inviteMember(
   db: Db,
+  pd: PersonalData,
   actor: MemberActor,
   input: { email: string; role: Role; spaceId: string | null; now: Date },
 ): Promise<Result<{ id: string; token: string; expiresAt: Date }>> {
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
+  const id = randomUUID();
   return commitWrite(db, actor, input.spaceId, async (w) => {
     const [row] = await w.t
       .insert(invitations)
       .values({
+        id,
         organizationId: actor.organizationId,
         spaceId: input.spaceId,
-        email: input.email,
+        ...sealInvitationEmail(pd, id, input.email),
         role: input.role,
         tokenHash: sha256Hex(token),
         invitedBy: actor.userId,
@@ -89,18 +95,18 @@ export function revokeInvitation(db: Db, actor: MemberActor, input: { invitation
 }
 
 /** The open invitation whose token is `token`, or null. */
-export async function findOpenInvitation(db: Db, token: string, now: Date): Promise<InvitationRow | null> {
+export async function findOpenInvitation(db: Db, pd: PersonalData, token: string, now: Date): Promise<InvitationRow | null> {
   const [inv] = await db
     .select()
     .from(invitations)
     .where(and(eq(invitations.tokenHash, sha256Hex(token)), open(now)))
     .limit(1);
-  return inv ?? null;
+  return inv ? { ...inv, email: openInvitationEmail(pd, inv) } : null;
 }
 
 /** The id of the account with that (lower-case) email, or null. */
-export async function userIdByEmail(db: Db, email: string): Promise<string | null> {
-  const [u] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+export async function userIdByEmail(db: Db, pd: PersonalData, email: string): Promise<string | null> {
+  const [u] = await db.select({ id: users.id }).from(users).where(userEmailIs(pd, email)).limit(1);
   return u?.id ?? null;
 }
 
@@ -112,6 +118,7 @@ export async function userIdByEmail(db: Db, email: string): Promise<string | nul
  */
 export function acceptInvitation(
   db: Db,
+  pd: PersonalData,
   request: Omit<WriteActor, 'userId' | 'organizationId'>,
   input: { invitation: InvitationRow; userId: string | null; newUser: { name: string; passwordHash: string } | null; now: Date },
 ): Promise<Result<{ userId: string }>> {
@@ -128,7 +135,7 @@ export function acceptInvitation(
     if (claimed.length === 0) return INVALID;
     if (input.userId === null) {
       if (!input.newUser) return { ok: false, error: 'invalid', detail: 'Invalid request: name and password are required to create your account.' };
-      await w.t.insert(users).values({ id: userId, email: inv.email, name: input.newUser.name, passwordHash: input.newUser.passwordHash, emailVerifiedAt: input.now });
+      await w.t.insert(users).values({ ...sealUser(pd, { id: userId, email: inv.email, name: input.newUser.name }), passwordHash: input.newUser.passwordHash, emailVerifiedAt: input.now });
     }
     await w.t.insert(memberships).values({ userId, organizationId: inv.organizationId, spaceId: inv.spaceId, role: inv.role }).onConflictDoNothing();
     w.audit({ action: 'member.join', target: { type: 'invitation', id: inv.id }, metadata: { role: inv.role, space_id: inv.spaceId } });

@@ -15,6 +15,8 @@
  * Plain functions over the db handle: refusals the caller caused are `Result` values
  * (origin/http/result.ts); the routes turn them into HTTP answers.
  */
+import type { PersonalData } from '../../crypto/personal-data.js';
+import { openUserEmail, openUserName } from '../people.js';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Role } from '../../../shared/permissions.js';
 import type { Db } from '../../db/client.js';
@@ -41,14 +43,19 @@ const OWNER_REFUSED = { ok: false, error: 'forbidden', detail: 'Only owners gran
 const LAST_OWNER = { ok: false, error: 'conflict', detail: 'An organization needs at least one owner.' } as const;
 
 /** One entry per membership row, oldest first. */
-export async function listMembers(db: Db, organizationId: string): Promise<MemberView[]> {
+export async function listMembers(db: Db, pd: PersonalData, organizationId: string): Promise<MemberView[]> {
   const rows = await db
-    .select({ user_id: users.id, email: users.email, name: users.name, role: memberships.role, space_id: memberships.spaceId, joined_at: memberships.createdAt })
+    .select({ user_id: users.id, emailEnc: users.emailEnc, nameEnc: users.nameEnc, role: memberships.role, space_id: memberships.spaceId, joined_at: memberships.createdAt })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(eq(memberships.organizationId, organizationId))
     .orderBy(memberships.createdAt);
-  return rows.map((r) => ({ ...r, joined_at: r.joined_at.toISOString() }));
+  return rows.map(({ emailEnc, nameEnc, ...r }) => ({
+    ...r,
+    email: openUserEmail(pd, { id: r.user_id, emailEnc }),
+    name: openUserName(pd, { id: r.user_id, nameEnc }),
+    joined_at: r.joined_at.toISOString(),
+  }));
 }
 
 /** `spaceId` when it is a space of the organization (a membership can only name those). */

@@ -2,18 +2,19 @@
  * The addresses of an organization's owners (organization-wide owner memberships of enabled
  * accounts): the recipients of notices the organization must not miss (support access granted
  * and first used, origin/governance). Reading the address is the identity domain's business, so
- * it lives here; `envelope` is for the day addresses are stored encrypted.
+ * it lives here; addresses are personal data, stored encrypted (origin/identity/people.ts).
  */
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Envelope } from '../../crypto/envelope.js';
+import type { PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
 import { memberships, users } from '../../db/schema/index.js';
+import { openUserEmail } from '../people.js';
 
-export async function organizationOwnerEmails(db: Db, _envelope: Envelope, organizationId: string): Promise<string[]> {
+export async function organizationOwnerEmails(db: Db, pd: PersonalData, organizationId: string): Promise<string[]> {
   const rows = await db
-    .select({ email: users.email })
+    .select({ id: users.id, emailEnc: users.emailEnc })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner'), isNull(memberships.spaceId), isNull(users.disabledAt)));
-  return [...new Set(rows.map((r) => r.email))];
+  return [...new Set(rows.map((r) => openUserEmail(pd, r)))];
 }

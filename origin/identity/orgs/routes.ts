@@ -153,7 +153,7 @@ export function orgRoutes(ctx: AppContext) {
 
   app.get('/v1/orgs/:orgId/members', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
-    return c.json({ data: await listMembers(db(), actor.organizationId) });
+    return c.json({ data: await listMembers(db(), ctx.identity.personalData, actor.organizationId) });
   });
 
   /**
@@ -186,7 +186,7 @@ export function orgRoutes(ctx: AppContext) {
 
   app.get('/v1/orgs/:orgId/invitations', signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
-    return c.json({ data: await listInvitations(db(), actor.organizationId, now()) });
+    return c.json({ data: await listInvitations(db(), ctx.identity.personalData, actor.organizationId, now()) });
   });
 
   app.post('/v1/orgs/:orgId/invitations', signedIn, limit, async (c) => {
@@ -196,7 +196,7 @@ export function orgRoutes(ctx: AppContext) {
     if (body.role === 'owner' && actor.role !== 'owner') throw new ApiError('forbidden', 'Only owners grant, change or remove the owner role.');
     const spaceId = await spaceOf(actor, body.space_id);
     const orgName = (await organizationName(db(), actor.organizationId)) ?? 'an organization';
-    const invitation = unwrap(await inviteMember(db(), writerOf(c, actor), { email: body.email, role: body.role, spaceId, now: now() }));
+    const invitation = unwrap(await inviteMember(db(), ctx.identity.personalData, writerOf(c, actor), { email: body.email, role: body.role, spaceId, now: now() }));
     await sendMail(ctx.identity, ctx.logger, {
       to: body.email,
       subject: `You are invited to ${orgName} on ghee`,
@@ -250,10 +250,10 @@ export function orgRoutes(ctx: AppContext) {
   /** Accepting: signed in as the invited address, or creating the account (which the mail verifies). */
   app.post('/v1/invitations/accept', authenticate(ctx, { optional: true }), limit, async (c) => {
     const body = await parseBody(c, acceptBody);
-    const inv = await findOpenInvitation(db(), body.token, now());
+    const inv = await findOpenInvitation(db(), ctx.identity.personalData, body.token, now());
     if (!inv) throw new ApiError('bad_request', 'This invitation is invalid, used, revoked or expired.');
     const signed = c.get('user');
-    const existing = await userIdByEmail(db(), inv.email);
+    const existing = await userIdByEmail(db(), ctx.identity.personalData, inv.email);
     let newUser: { name: string; passwordHash: string } | null = null;
     if (signed) {
       if (signed.email.toLowerCase() !== inv.email) throw new ApiError('forbidden', 'This invitation is for another email address.');
@@ -264,7 +264,7 @@ export function orgRoutes(ctx: AppContext) {
       await assertAcceptablePassword(ctx.identity, ctx.logger, body.password, { email: inv.email, name: body.name, organizationName: await organizationName(db(), inv.organizationId) });
       newUser = { name: body.name, passwordHash: await hashNewPassword(ctx.identity, body.password) };
     }
-    const joined = unwrap(await acceptInvitation(db(), requestOf(c), { invitation: inv, userId: signed?.userId ?? existing, newUser, now: now() }));
+    const joined = unwrap(await acceptInvitation(db(), ctx.identity.personalData, requestOf(c), { invitation: inv, userId: signed?.userId ?? existing, newUser, now: now() }));
     return c.json({ status: 'joined', organization_id: inv.organizationId, user_id: joined.userId }, 201);
   });
 

@@ -5,6 +5,7 @@
  * change re-applies them to the users whose groups changed. Writes go through the commit step
  * with one `scim.group_create|update|delete` row naming the SCIM token.
  */
+import { personalAad, type PersonalData } from '../../crypto/personal-data.js';
 import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { scimGroupMembers, scimGroups, scimUsers } from '../../db/schema/index.js';
@@ -46,17 +47,17 @@ export function groupResource(base: string, g: GroupListing, withMembers = true)
   };
 }
 
-async function withMembers(db: Db, rows: Row[]): Promise<GroupListing[]> {
+async function withMembers(db: Db, pd: PersonalData, rows: Row[]): Promise<GroupListing[]> {
   if (rows.length === 0) return [];
   const links = await db
-    .select({ groupId: scimGroupMembers.groupId, id: scimUsers.id, display: scimUsers.userName })
+    .select({ groupId: scimGroupMembers.groupId, id: scimUsers.id, userNameEnc: scimUsers.userNameEnc })
     .from(scimGroupMembers)
     .innerJoin(scimUsers, eq(scimUsers.id, scimGroupMembers.scimUserId))
     .where(inArray(scimGroupMembers.groupId, rows.map((r) => r.id)));
-  return rows.map((row) => ({ row, members: links.filter((l) => l.groupId === row.id).map((l) => ({ id: l.id, display: l.display })) }));
+  return rows.map((row) => ({ row, members: links.filter((l) => l.groupId === row.id).map((l) => ({ id: l.id, display: pd.open(l.userNameEnc, personalAad('scim_users', 'user_name', l.id)) })) }));
 }
 
-export async function listGroups(db: Db, organizationId: string, narrow: { displayName?: string; externalId?: string } = {}): Promise<GroupListing[]> {
+export async function listGroups(db: Db, pd: PersonalData, organizationId: string, narrow: { displayName?: string; externalId?: string } = {}): Promise<GroupListing[]> {
   const rows = await db
     .select()
     .from(scimGroups)
@@ -68,12 +69,12 @@ export async function listGroups(db: Db, organizationId: string, narrow: { displ
       ),
     )
     .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id));
-  return withMembers(db, rows);
+  return withMembers(db, pd, rows);
 }
 
-export async function getGroup(db: Db, organizationId: string, id: string): Promise<GroupListing | null> {
+export async function getGroup(db: Db, pd: PersonalData, organizationId: string, id: string): Promise<GroupListing | null> {
   const [row] = await db.select().from(scimGroups).where(and(eq(scimGroups.id, id), eq(scimGroups.organizationId, organizationId))).limit(1);
-  return row ? (await withMembers(db, [row]))[0]! : null;
+  return row ? (await withMembers(db, pd, [row]))[0]! : null;
 }
 
 const meta = (actor: ScimActor, extra: Record<string, unknown>) => ({ scim_token_id: actor.tokenId, ...extra });
@@ -113,14 +114,14 @@ export function createGroup(db: Db, actor: ScimActor, raw: unknown, now: Date): 
     if (!changed.ok) return changed;
     const roles = await reapplyGroupRoles(w.t, actor.organizationId, changed.value);
     w.audit({ action: 'scim.group_create', target: { type: 'scim_group', id: row!.id }, metadata: meta(actor, { display_name: input.displayName, members: input.members.length, roles_changed: roles }) });
-    return { ok: true, value: (await withMembers(w.t, [row!]))[0]! };
+    return { ok: true, value: (await withMembers(w.t, actor.personalData, [row!]))[0]! };
   });
 }
 
 async function writeGroup(w: WriteScope, actor: ScimActor, id: string, next: (current: GroupListing) => Result<GroupInput>, now: Date): Promise<Result<GroupListing>> {
   const [row] = await w.t.select().from(scimGroups).where(and(eq(scimGroups.id, id), eq(scimGroups.organizationId, actor.organizationId))).for('update');
   if (!row) return { ok: false, error: 'not_found', detail: 'Group not found.' };
-  const [current] = await withMembers(w.t, [row]);
+  const [current] = await withMembers(w.t, actor.personalData, [row]);
   const r = next(current!);
   if (!r.ok) return r;
   const input = r.value;
@@ -132,7 +133,7 @@ async function writeGroup(w: WriteScope, actor: ScimActor, id: string, next: (cu
   const affected = input.displayName !== row.displayName ? await scimUsersAmong(w.t, actor.organizationId, input.members) : changed.value;
   const roles = await reapplyGroupRoles(w.t, actor.organizationId, affected);
   w.audit({ action: 'scim.group_update', target: { type: 'scim_group', id }, metadata: meta(actor, { display_name: input.displayName, members: input.members.length, members_changed: changed.value.length, roles_changed: roles }) });
-  return { ok: true, value: (await withMembers(w.t, [updated!]))[0]! };
+  return { ok: true, value: (await withMembers(w.t, actor.personalData, [updated!]))[0]! };
 }
 
 export function replaceGroup(db: Db, actor: ScimActor, id: string, raw: unknown, now: Date): Promise<Result<GroupListing>> {

@@ -13,6 +13,7 @@
  *    revoked through origin/identity/keys/api-keys.ts `revokeApiKey` (each a nested write with its
  *    `key.revoke` row and the hard `key:<id>` purge, so the edge refuses them after the purge).
  */
+import type { PersonalData } from '../../crypto/personal-data.js';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Role } from '../../../shared/permissions.js';
 import type { Db } from '../../db/client.js';
@@ -23,7 +24,8 @@ import { revokeUserSessions } from '../sessions/sessions.js';
 import { mappedRole } from '../sso/login.js';
 
 /** The SCIM token as a writer: organization-level writes with no member and no key; rows name the token id. */
-export type ScimActor = WriteActor & { organizationId: string; tokenId: string };
+/** The SCIM token acting for its organization, with the keys that seal what it provisions (personal data). */
+export type ScimActor = WriteActor & { organizationId: string; tokenId: string; personalData: PersonalData };
 
 interface Provisioning {
   defaultRole: Role;

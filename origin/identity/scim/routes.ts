@@ -133,7 +133,7 @@ export function scimRoutes(ctx: AppContext) {
   const actorOf = (c: Context<OriginEnv>): ScimActor => {
     const owner = callers.get(c);
     if (!owner) throw new Error('scim: no authenticated caller');
-    return { userId: null, keyId: null, organizationId: owner.organizationId, tokenId: owner.tokenId, ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null };
+    return { userId: null, keyId: null, organizationId: owner.organizationId, tokenId: owner.tokenId, personalData: ctx.identity.personalData, ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null };
   };
   const idOf = (c: Context<OriginEnv>, what: string) => {
     const id = c.req.param('id');
@@ -163,14 +163,14 @@ export function scimRoutes(ctx: AppContext) {
   api.get('/Users', async (c) => {
     const f = parseFilter(c.req.query('filter'));
     const narrow = f?.eq?.attr === 'username' ? { userName: f.eq.value } : f?.eq?.attr === 'externalid' ? { externalId: f.eq.value } : {};
-    return page(c, await listUsers(db(), actorOf(c).organizationId, narrow), (u) => userResource(base, u), f?.test ?? null);
+    return page(c, await listUsers(db(), ctx.identity.personalData, actorOf(c).organizationId, narrow), (u) => userResource(base, u), f?.test ?? null);
   });
   api.post('/Users', async (c) => {
     const u = scimUnwrap(await createUser(db(), actorOf(c), await body(c), now()));
     return scim(c, userResource(base, u), 201, { location: `${base}/Users/${u.row.id}` });
   });
   api.get('/Users/:id', async (c) => {
-    const u = await getUser(db(), actorOf(c).organizationId, idOf(c, 'User'));
+    const u = await getUser(db(), ctx.identity.personalData, actorOf(c).organizationId, idOf(c, 'User'));
     if (!u) throw new ScimError(404, 'User not found.');
     return scim(c, userResource(base, u));
   });
@@ -193,14 +193,14 @@ export function scimRoutes(ctx: AppContext) {
     const f = parseFilter(c.req.query('filter'));
     const narrow = f?.eq?.attr === 'displayname' ? { displayName: f.eq.value } : f?.eq?.attr === 'externalid' ? { externalId: f.eq.value } : {};
     const shown = membersShown(c);
-    return page(c, await listGroups(db(), actorOf(c).organizationId, narrow), (g) => groupResource(base, g, shown), f?.test ?? null);
+    return page(c, await listGroups(db(), ctx.identity.personalData, actorOf(c).organizationId, narrow), (g) => groupResource(base, g, shown), f?.test ?? null);
   });
   api.post('/Groups', async (c) => {
     const g = scimUnwrap(await createGroup(db(), actorOf(c), await body(c), now()));
     return scim(c, groupResource(base, g), 201, { location: `${base}/Groups/${g.row.id}` });
   });
   api.get('/Groups/:id', async (c) => {
-    const g = await getGroup(db(), actorOf(c).organizationId, idOf(c, 'Group'));
+    const g = await getGroup(db(), ctx.identity.personalData, actorOf(c).organizationId, idOf(c, 'Group'));
     if (!g) throw new ScimError(404, 'Group not found.');
     return scim(c, groupResource(base, g, membersShown(c)));
   });

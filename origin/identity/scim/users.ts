@@ -14,9 +14,12 @@
  * any other filter is evaluated over the organization's SCIM users in memory (bounded by the
  * organization's size; fine for thousands, a query translation would be the next step).
  */
-import { and, asc, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, ne, or, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { personalAad, type PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
+import { openUserEmail, sealUser, sealUserEmail, sealUserName, userEmailIs } from '../people.js';
 import { scimGroupMembers, scimGroups, scimUsers, users } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
 import { commitWrite, type WriteScope } from '../../outbox/index.js';
@@ -25,7 +28,30 @@ import { applyPatch } from './patch.js';
 import { deprovision, ensureMembership, isOwner, type Deprovisioned, type ScimActor } from './provisioning.js';
 import { MAX_ATTRIBUTES, SCHEMA, userBody, zodDetail, type UserBody } from './resources.js';
 
-type Row = typeof scimUsers.$inferSelect;
+type StoredRow = typeof scimUsers.$inferSelect;
+/** A SCIM user as the code sees it: userName and attributes decrypted (they are personal data, sealed at rest). */
+type Row = Omit<StoredRow, 'userNameEnc' | 'userNameBidx' | 'attributesEnc'> & { userName: string; attributes: Record<string, unknown> };
+
+function openRow(pd: PersonalData, r: StoredRow): Row {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { userNameEnc, userNameBidx, attributesEnc, ...rest } = r;
+  return {
+    ...rest,
+    userName: pd.open(userNameEnc, personalAad('scim_users', 'user_name', r.id)),
+    attributes: JSON.parse(pd.open(attributesEnc, personalAad('scim_users', 'attributes', r.id))) as Record<string, unknown>,
+  };
+}
+
+/** The stored columns of a SCIM user's userName and attributes. */
+function sealRow(pd: PersonalData, id: string, input: { userName: string; attributes: Record<string, unknown> }) {
+  return {
+    userNameEnc: pd.seal(input.userName, personalAad('scim_users', 'user_name', id)),
+    userNameBidx: pd.blindIndex('scim_user_name', input.userName),
+    attributesEnc: pd.seal(JSON.stringify(input.attributes), personalAad('scim_users', 'attributes', id)),
+  };
+}
+
+const userNameIs = (pd: PersonalData, userName: string) => inArray(scimUsers.userNameBidx, pd.blindIndexes('scim_user_name', userName));
 
 export interface UserInput {
   userName: string;
@@ -86,17 +112,17 @@ async function withGroups(db: Db, rows: Row[]): Promise<UserListing[]> {
 }
 
 /** The organization's SCIM users, optionally narrowed in SQL (the common `userName eq` / `externalId eq` filters). */
-export async function listUsers(db: Db, organizationId: string, narrow: { userName?: string; externalId?: string } = {}): Promise<UserListing[]> {
+export async function listUsers(db: Db, pd: PersonalData, organizationId: string, narrow: { userName?: string; externalId?: string } = {}): Promise<UserListing[]> {
   const where: SQL[] = [eq(scimUsers.organizationId, organizationId)];
-  if (narrow.userName !== undefined) where.push(sql`lower(${scimUsers.userName}) = ${narrow.userName.toLowerCase()}`);
+  if (narrow.userName !== undefined) where.push(userNameIs(pd, narrow.userName));
   if (narrow.externalId !== undefined) where.push(eq(scimUsers.externalId, narrow.externalId));
   const rows = await db.select().from(scimUsers).where(and(...where)).orderBy(asc(scimUsers.createdAt), asc(scimUsers.id));
-  return withGroups(db, rows);
+  return withGroups(db, rows.map((r) => openRow(pd, r)));
 }
 
-export async function getUser(db: Db, organizationId: string, id: string): Promise<UserListing | null> {
+export async function getUser(db: Db, pd: PersonalData, organizationId: string, id: string): Promise<UserListing | null> {
   const [row] = await db.select().from(scimUsers).where(and(eq(scimUsers.id, id), eq(scimUsers.organizationId, organizationId))).limit(1);
-  return row ? (await withGroups(db, [row]))[0]! : null;
+  return row ? (await withGroups(db, [openRow(pd, row)]))[0]! : null;
 }
 
 const meta = (actor: ScimActor, extra: Record<string, unknown>) => ({ scim_token_id: actor.tokenId, ...extra });
@@ -112,8 +138,8 @@ async function domainRefusal(w: WriteScope, actor: ScimActor, action: string, ta
   return { ok: false, error: 'invalid', detail: `The email domain ${at} is not a verified domain of this organization.` };
 }
 
-async function uniquenessClash(t: Db, organizationId: string, input: UserInput, exceptId: string | null): Promise<Result<never> | null> {
-  const same = input.externalId === null ? sql`lower(${scimUsers.userName}) = ${input.userName.toLowerCase()}` : or(sql`lower(${scimUsers.userName}) = ${input.userName.toLowerCase()}`, eq(scimUsers.externalId, input.externalId))!;
+async function uniquenessClash(t: Db, pd: PersonalData, organizationId: string, input: UserInput, exceptId: string | null): Promise<Result<never> | null> {
+  const same = input.externalId === null ? userNameIs(pd, input.userName) : or(userNameIs(pd, input.userName), eq(scimUsers.externalId, input.externalId))!;
   const [clash] = await t
     .select({ id: scimUsers.id })
     .from(scimUsers)
@@ -138,20 +164,22 @@ export function createUser(db: Db, actor: ScimActor, raw: unknown, now: Date): P
   return commitWrite(db, actor, null, async (w): Promise<Result<UserListing>> => {
     const domain = await domainRefusal(w, actor, 'scim.user_create', NO_USER, input.email);
     if (domain) return domain;
-    const clash = await uniquenessClash(w.t, actor.organizationId, input, null);
+    const clash = await uniquenessClash(w.t, actor.personalData, actor.organizationId, input, null);
     if (clash) return clash;
-    let [user] = await w.t.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${input.email}`).limit(1);
+    let [user] = await w.t.select({ id: users.id }).from(users).where(userEmailIs(actor.personalData, input.email)).limit(1);
     const userCreated = !user;
     if (user) {
       const [linked] = await w.t.select({ id: scimUsers.id }).from(scimUsers).where(and(eq(scimUsers.organizationId, actor.organizationId), eq(scimUsers.userId, user.id))).limit(1);
       if (linked) return { ok: false, error: 'duplicate', detail: 'This email is already provisioned as another SCIM user.' };
     } else {
-      [user] = await w.t.insert(users).values({ email: input.email, name: input.displayName, passwordHash: null, emailVerifiedAt: now }).returning({ id: users.id });
+      [user] = await w.t.insert(users).values({ ...sealUser(actor.personalData, { email: input.email, name: input.displayName }), passwordHash: null, emailVerifiedAt: now }).returning({ id: users.id });
     }
-    const [row] = await w.t
+    const scimId = randomUUID();
+    const [stored] = await w.t
       .insert(scimUsers)
-      .values({ organizationId: actor.organizationId, userId: user!.id, externalId: input.externalId, userName: input.userName, active: input.active, attributes: input.attributes, createdAt: now, updatedAt: now })
+      .values({ id: scimId, organizationId: actor.organizationId, userId: user!.id, externalId: input.externalId, ...sealRow(actor.personalData, scimId, input), active: input.active, createdAt: now, updatedAt: now })
       .returning();
+    const row = openRow(actor.personalData, stored!);
     let outcome: Record<string, unknown>;
     if (input.active) {
       const m = await ensureMembership(w.t, actor.organizationId, { userId: row!.userId, scimUserId: row!.id });
@@ -191,26 +219,28 @@ export function patchUser(db: Db, actor: ScimActor, base: string, id: string, op
 }
 
 async function writeUser(w: WriteScope, actor: ScimActor, id: string, next: (current: UserListing) => Result<UserInput>, now: Date): Promise<Result<UserListing>> {
-  const [row] = await w.t.select().from(scimUsers).where(and(eq(scimUsers.id, id), eq(scimUsers.organizationId, actor.organizationId))).for('update');
-  if (!row) return { ok: false, error: 'not_found', detail: 'User not found.' };
+  const [stored] = await w.t.select().from(scimUsers).where(and(eq(scimUsers.id, id), eq(scimUsers.organizationId, actor.organizationId))).for('update');
+  if (!stored) return { ok: false, error: 'not_found', detail: 'User not found.' };
+  const pd = actor.personalData;
+  const row = openRow(pd, stored);
   const [current] = await withGroups(w.t, [row]);
   const r = next(current!);
   if (!r.ok) return r;
   const input = r.value;
-  const clash = await uniquenessClash(w.t, actor.organizationId, input, id);
+  const clash = await uniquenessClash(w.t, actor.personalData, actor.organizationId, input, id);
   if (clash) return clash;
-  const [user] = await w.t.select({ email: users.email }).from(users).where(eq(users.id, row.userId));
-  const emailChanged = user!.email.toLowerCase() !== input.email;
+  const [user] = await w.t.select({ id: users.id, emailEnc: users.emailEnc }).from(users).where(eq(users.id, row.userId));
+  const emailChanged = openUserEmail(pd, user!).toLowerCase() !== input.email;
   if (emailChanged) {
     const domain = await domainRefusal(w, actor, 'scim.user_update', row.userId, input.email);
     if (domain) return domain;
-    const [taken] = await w.t.select({ id: users.id }).from(users).where(and(sql`lower(${users.email}) = ${input.email}`, ne(users.id, row.userId))).limit(1);
+    const [taken] = await w.t.select({ id: users.id }).from(users).where(and(userEmailIs(pd, input.email), ne(users.id, row.userId))).limit(1);
     if (taken) return { ok: false, error: 'duplicate', detail: 'Another account already uses this email.' };
   }
-  await w.t.update(users).set({ name: input.displayName, ...(emailChanged ? { email: input.email } : {}) }).where(eq(users.id, row.userId));
+  await w.t.update(users).set({ ...sealUserName(pd, row.userId, input.displayName), ...(emailChanged ? sealUserEmail(pd, row.userId, input.email) : {}) }).where(eq(users.id, row.userId));
   const [updated] = await w.t
     .update(scimUsers)
-    .set({ userName: input.userName, externalId: input.externalId, active: input.active, attributes: input.attributes, updatedAt: now })
+    .set({ ...sealRow(pd, id, input), externalId: input.externalId, active: input.active, updatedAt: now })
     .where(eq(scimUsers.id, id))
     .returning();
   const deactivating = row.active && !input.active;
@@ -228,7 +258,7 @@ async function writeUser(w: WriteScope, actor: ScimActor, id: string, next: (cur
     target: { type: 'user', id: row.userId },
     metadata: meta(actor, { scim_id: id, active: input.active, email_changed: emailChanged, ...outcome }),
   });
-  return { ok: true, value: { row: updated!, groups: current!.groups } };
+  return { ok: true, value: { row: openRow(pd, updated!), groups: current!.groups } };
 }
 
 /** DELETE: deprovisioned (sessions, membership, keys) and unlinked; the ghee account itself stays (it may belong to other organizations). */

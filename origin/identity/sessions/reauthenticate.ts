@@ -42,6 +42,7 @@ export async function reauthenticate(
   const failed = async (reason: string, detail: string): Promise<AuthRefusal> => {
     await refuseProof(
       db,
+      deps.identity.personalData,
       { ...actor, userId: u.userId },
       { action: 'login', account, ip: actor.ip, success: false, now: deps.now() },
       { action: 'auth.reauthenticate', target: { type: 'user', id: u.userId }, metadata: { reason } },
@@ -65,7 +66,7 @@ export async function reauthenticate(
     // A code is single use across logins and re-authentications (conditional updates, as at login).
     if (!(await consumeSecondFactor(w.t, u.userId, second, t))) return { ok: false };
     await markReauthenticated(w.t, u.sessionId, t);
-    await recordAttempt(w.t, { action: 'login', account, ip: actor.ip, success: true, now: t });
+    await recordAttempt(w.t, deps.identity.personalData, { action: 'login', account, ip: actor.ip, success: true, now: t });
     w.audit({ action: 'auth.reauthenticate', target: { type: 'session', id: u.sessionId }, metadata: { second_factor: secondFactorKind(second) } });
     return { ok: true };
   });

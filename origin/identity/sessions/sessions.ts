@@ -4,11 +4,13 @@
  * idle timeout, and until revoked. `last_seen_at` is refreshed at most once a minute, so a
  * busy session does not write on every request.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { and, eq, gt, isNull, ne } from 'drizzle-orm';
 import { hmacSha256Hex, sha256Hex, timingSafeEqual } from '../../../shared/crypto.js';
 import { ApiError } from '../../../shared/errors.js';
+import { personalAad, type PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
+import { openUserEmail } from '../people.js';
 import { sessions, totpFactors, users } from '../../db/schema/index.js';
 
 export const SESSION_COOKIE = '__Host-ghee_session';
@@ -47,18 +49,23 @@ export async function createSession(
     reauthenticatedAt?: Date | null;
     /** An SSO login: the connection it came through, and the organization's cap on its lifetime (ms). */
     sso?: { connectionId: string; maxAbsoluteMs: number | null };
+    /** Encrypts the address and user agent (personal data) bound to the new row. */
+    personalData: PersonalData;
   },
 ): Promise<NewSession> {
   const token = randomBytes(32).toString('base64url');
   const lifetime = Math.min(input.policy.absoluteMs, input.sso?.maxAbsoluteMs ?? Infinity);
   const expiresAt = new Date(input.now.getTime() + lifetime);
+  const id = randomUUID();
+  const pd = input.personalData;
   const [row] = await tx
     .insert(sessions)
     .values({
+      id,
       userId: input.userId,
       tokenHash: hashSessionToken(token),
-      ip: input.ip,
-      userAgent: input.userAgent?.slice(0, 512) ?? null,
+      ipEnc: pd.sealOrNull(input.ip, personalAad('sessions', 'ip', id)),
+      userAgentEnc: pd.sealOrNull(input.userAgent?.slice(0, 512), personalAad('sessions', 'user_agent', id)),
       createdAt: input.now,
       lastSeenAt: input.now,
       expiresAt,
@@ -79,7 +86,7 @@ export interface ActiveSession {
 }
 
 /** The live session for `token`, or null (unknown, revoked, expired, idle too long, user disabled). */
-export async function findSession(db: Db, token: string, now: Date, policy: SessionPolicy): Promise<ActiveSession | null> {
+export async function findSession(db: Db, token: string, now: Date, policy: SessionPolicy, pd: PersonalData): Promise<ActiveSession | null> {
   if (!TOKEN_RE.test(token)) return null;
   const tokenHash = hashSessionToken(token);
   const [row] = await db
@@ -87,7 +94,7 @@ export async function findSession(db: Db, token: string, now: Date, policy: Sess
       sessionId: sessions.id,
       userId: sessions.userId,
       lastSeenAt: sessions.lastSeenAt,
-      email: users.email,
+      emailEnc: users.emailEnc,
       disabledAt: users.disabledAt,
       totpConfirmedAt: totpFactors.confirmedAt,
     })
@@ -101,7 +108,7 @@ export async function findSession(db: Db, token: string, now: Date, policy: Sess
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, row.sessionId));
   }
-  return { sessionId: row.sessionId, userId: row.userId, email: row.email, tokenHash, hasTotp: row.totpConfirmedAt !== null };
+  return { sessionId: row.sessionId, userId: row.userId, email: openUserEmail(pd, { id: row.userId, emailEnc: row.emailEnc }), tokenHash, hasTotp: row.totpConfirmedAt !== null };
 }
 
 /** Records a fresh proof of the password in this session (POST /v1/auth/reauthenticate). */
@@ -173,7 +180,7 @@ export interface OpenedSession extends NewSession {
 /** A new session (inside the caller's write) and its CSRF token; the route sets its cookie. */
 export async function openSession(
   tx: Db,
-  input: { userId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy; secret: string; reauthenticatedAt?: Date },
+  input: { userId: string; ip: string | null; userAgent: string | null; now: Date; policy: SessionPolicy; secret: string; reauthenticatedAt?: Date; personalData: PersonalData },
 ): Promise<OpenedSession> {
   const s = await createSession(tx, {
     userId: input.userId,
@@ -181,6 +188,7 @@ export async function openSession(
     userAgent: input.userAgent,
     now: input.now,
     policy: input.policy,
+    personalData: input.personalData,
     ...(input.reauthenticatedAt ? { reauthenticatedAt: input.reauthenticatedAt } : {}),
   });
   return { ...s, csrfToken: csrfTokenFor(input.secret, hashSessionToken(s.token)) };

@@ -17,7 +17,9 @@
  * are never demoted by a mapping (owners are made and unmade by owners, by hand).
  */
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
+import { sealUser, userEmailIs } from '../people.js';
 import { memberships, ssoDomains, users, type RoleMappingRule } from '../../db/schema/index.js';
 import type { Role } from '../../../shared/permissions.js';
 import { commitWrite, type WriteActor } from '../../outbox/index.js';
@@ -55,6 +57,7 @@ export interface LoginMeta {
   userAgent: string | null;
   now: Date;
   sessionPolicy: SessionPolicy;
+  personalData: PersonalData;
 }
 
 export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: AssertedIdentity, meta: LoginMeta): Promise<SsoLoginResult> {
@@ -82,14 +85,14 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
     let [user] = await w.t
       .select({ id: users.id, disabledAt: users.disabledAt })
       .from(users)
-      .where(sql`lower(${users.email}) = ${email}`)
+      .where(userEmailIs(meta.personalData, email))
       .limit(1);
     let created = false;
     if (user?.disabledAt) return refuse('account_disabled');
     if (!user) {
       [user] = await w.t
         .insert(users)
-        .values({ email, name: who.name?.slice(0, 200) || email, passwordHash: null, emailVerifiedAt: meta.now })
+        .values({ ...sealUser(meta.personalData, { email, name: who.name?.slice(0, 200) || email }), passwordHash: null, emailVerifiedAt: meta.now })
         .returning({ id: users.id, disabledAt: users.disabledAt });
       created = true;
     }
@@ -119,6 +122,7 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
       userAgent: meta.userAgent,
       now: meta.now,
       policy: meta.sessionPolicy,
+      personalData: meta.personalData,
       sso: { connectionId: connection.id, maxAbsoluteMs: policy.session_max_minutes === null ? null : policy.session_max_minutes * 60_000 },
     });
     w.audit({ action: 'sso.login', target, metadata: { ...base, user_id: userId, user_created: created, membership_created: joined, role } });

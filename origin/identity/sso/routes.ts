@@ -268,7 +268,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
         await auditFailure(c, row, err.reason);
         throw new ApiError(err.reason === 'idp_unreachable' ? 'bad_gateway' : 'forbidden', REFUSAL_TEXT[err.reason]);
       }
-      return completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy });
+      return completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy, personalData: ctx.identity.personalData });
     });
     if (!r.ok) throw new ApiError('forbidden', REFUSAL_TEXT[r.reason]);
     c.header('set-cookie', sessionCookie(r.session.token, r.session.expiresAt), { append: true });

@@ -62,7 +62,7 @@ export async function confirmTwoFactor(
   if (factor.confirmedAt) return { ok: false, error: 'conflict', detail: 'Two-factor authentication is already enabled.' };
   const r = verifyTotp(deps.envelope.decrypt(factor.secretEncrypted, `totp:${u.userId}`), code, deps.now().getTime());
   if (!r.ok) {
-    await recordAttempt(db, { action: 'totp', account: u.userId, ip: actor.ip, success: false, now: deps.now() });
+    await recordAttempt(db, deps.identity.personalData, { action: 'totp', account: u.userId, ip: actor.ip, success: false, now: deps.now() });
     return { ok: false, error: 'invalid', detail: 'Invalid request: code: does not match; check the device clock.' };
   }
   const codes = generateRecoveryCodes(10);
@@ -81,6 +81,7 @@ export async function confirmTwoFactor(
       policy: deps.identity.sessionPolicy,
       secret: deps.identity.authSecret,
       reauthenticatedAt: u.reauthenticatedAt,
+      personalData: deps.identity.personalData,
     });
     return ok({ recoveryCodes: codes, session });
   });
@@ -103,6 +104,7 @@ export async function disableTwoFactor(
   if (!pw.ok || !second) {
     await refuseProof(
       db,
+      deps.identity.personalData,
       { ...actor, userId: u.userId },
       { action: 'totp', account: u.userId, ip: actor.ip, success: false, now: deps.now() },
       { action: '2fa.disable', target: { type: 'user', id: u.userId } },
@@ -114,6 +116,6 @@ export async function disableTwoFactor(
     await w.t.delete(recoveryCodes).where(eq(recoveryCodes.userId, u.userId));
     const revoked = await revokeUserSessions(w.t, u.userId, deps.now());
     w.audit({ action: '2fa.disable', target: { type: 'user', id: u.userId }, metadata: { sessions_revoked: revoked } });
-    return ok(await openSession(w.t, { userId: u.userId, ip: actor.ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: deps.identity.sessionPolicy, secret: deps.identity.authSecret }));
+    return ok(await openSession(w.t, { userId: u.userId, ip: actor.ip, userAgent: actor.userAgent ?? null, now: deps.now(), policy: deps.identity.sessionPolicy, secret: deps.identity.authSecret, personalData: deps.identity.personalData }));
   });
 }

@@ -12,6 +12,7 @@
  * (SUDO_USER, GHEE_OPERATOR or the login name), the host, the full command line with secrets
  * redacted, and the exit status. Exit status: 0 done; 1 refused or failed; 2 bad usage.
  */
+import { personalDataFromConfig, type PersonalData } from '../../crypto/personal-data.js';
 import { hostname, userInfo } from 'node:os';
 import { audit } from '../../audit/index.js';
 import type { Db } from '../../db/client.js';
@@ -33,7 +34,8 @@ export interface IncidentIo {
 }
 
 export interface IncidentDeps {
-  openDb: () => Promise<{ db: Db; close(): Promise<void> }>;
+  /** The database, and the keys of its personal data (unset: the development key, as the origin without MASTER_KEYS). */
+  openDb: () => Promise<{ db: Db; close(): Promise<void>; personalData?: PersonalData }>;
   env: Record<string, string | undefined>;
 }
 
@@ -99,7 +101,8 @@ function describe(i: Incident): string {
 
 /** Runs one command; returns the exit status. The audit row is written whatever the outcome. */
 export async function runIncidentCommand(argv: string[], io: IncidentIo, deps: IncidentDeps): Promise<number> {
-  const { db, close } = await deps.openDb();
+  const { db, close, personalData } = await deps.openDb();
+  const pd = personalData ?? personalDataFromConfig(undefined);
   const by = operatorOf(deps.env);
   let code = 0;
   let incidentId: string | null = null;
@@ -174,7 +177,7 @@ export async function runIncidentCommand(argv: string[], io: IncidentIo, deps: I
           else if (!(NOTIFY_TEMPLATES as readonly string[]).includes(template)) fail(2, `--template must be one of ${NOTIFY_TEMPLATES.join(', ')}`);
           else {
             incidentId = p.id;
-            const r = await notifyIncident(db, p.id, { template: template as NotifyTemplate, message: one(p, '--message') ?? '', by });
+            const r = await notifyIncident(db, p.id, { template: template as NotifyTemplate, message: one(p, '--message') ?? '', by, personalData: pd });
             if (!r.ok) fail(1, r.detail);
             else for (const o of r.value.organizations) io.out(`notified ${o.organizationId}: ${o.recipients} recipient(s)\n`);
           }

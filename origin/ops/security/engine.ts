@@ -17,7 +17,9 @@
  * per instance (a deployment behind N instances that wants exact counts sets lower thresholds).
  * A critical event opens an incident (incidents.ts) in the same transaction.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq, lte, sql } from 'drizzle-orm';
+import { personalAad, type PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
 import { apiKeys, incidents, securityEvents, securityKnownNetworks, securitySettings, type SecuritySeverity } from '../../db/schema/index.js';
 import type { Logger } from '../../logger.js';
@@ -40,6 +42,13 @@ export interface SecurityEngineOptions {
   now?: () => number;
   /** Called after alerts were queued (kicks the alert worker). */
   onAlertsQueued?: () => void;
+  /** Seals the addresses events keep (actor_ip, an `ip` subject's id: personal data) and blind-indexes them in dedup keys. */
+  personalData: PersonalData;
+}
+
+/** An `ip` subject is stored sealed (its dedup key holds its blind index); other subjects are ids. */
+export function openSubject(pd: PersonalData, r: { id: string; subjectType: string; subjectId: string }): { type: string; id: string } {
+  return { type: r.subjectType, id: r.subjectType === 'ip' ? pd.open(r.subjectId, personalAad('security_events', 'subject_id', r.id)) : r.subjectId };
 }
 
 interface Window {
@@ -70,6 +79,7 @@ export class SecurityEngine {
   readonly #webhook: boolean;
   readonly #source: string;
   readonly #now: () => number;
+  readonly #pd: PersonalData;
   /** Called after alerts were queued (main.ts: kicks the alert worker). */
   onAlertsQueued: () => void;
   readonly #windows = new Map<string, Window>();
@@ -89,6 +99,7 @@ export class SecurityEngine {
     this.#webhook = opts.webhook;
     this.#source = opts.source ?? 'ghee';
     this.#now = opts.now ?? Date.now;
+    this.#pd = opts.personalData;
     this.onAlertsQueued = opts.onAlertsQueued ?? (() => {});
   }
 
@@ -183,7 +194,7 @@ export class SecurityEngine {
       let queued = 0;
       for (const r of rows) {
         const contacts: string[] = [];
-        queued += await enqueueAlerts(t as unknown as Db, alertEventOf(r), 'resolve', this.#targets(contacts));
+        queued += await enqueueAlerts(t as unknown as Db, alertEventOf(r, openSubject(this.#pd, r)), 'resolve', this.#targets(contacts));
       }
       return { rows, queued };
     });
@@ -256,7 +267,8 @@ export class SecurityEngine {
       count = w.times.length;
     }
     if (count < rule.threshold) return;
-    const dedupKey = dedupKeyOf(o.rule, o.organizationId, o.subject);
+    // An address never reaches the dedup key (stored, sent to PagerDuty): its blind index does.
+    const dedupKey = dedupKeyOf(o.rule, o.organizationId, o.subject.type === 'ip' ? { type: 'ip', id: this.#pd.blindIndex('ip', o.subject.id) } : o.subject);
     const open = this.#open.get(dedupKey);
     if (open && at - open.lastWrite < WRITE_EVERY_MS) {
       open.pending++;
@@ -271,19 +283,22 @@ export class SecurityEngine {
   async #raise(o: Observation, severity: SecuritySeverity, windowMs: number, dedupKey: string, at: number, pending: number, contacts: string[]): Promise<void> {
     const now = new Date(at);
     const windowEndsAt = new Date(at + windowMs);
+    const id = randomUUID();
+    const pd = this.#pd;
     const outcome = await this.#db.transaction(async (tx) => {
       const t = tx as unknown as Db;
       const [created] = await t
         .insert(securityEvents)
         .values({
+          id,
           rule: o.rule,
           severity,
           organizationId: o.organizationId,
           actorUserId: o.actor.userId ?? null,
           actorKeyId: o.actor.keyId ?? null,
-          actorIp: o.actor.ip ?? null,
+          actorIpEnc: pd.sealOrNull(o.actor.ip, personalAad('security_events', 'actor_ip', id)),
           subjectType: o.subject.type,
-          subjectId: o.subject.id,
+          subjectId: o.subject.type === 'ip' ? pd.seal(o.subject.id, personalAad('security_events', 'subject_id', id)) : o.subject.id,
           dedupKey,
           evidence: o.evidence,
           firstSeenAt: now,
@@ -299,7 +314,7 @@ export class SecurityEngine {
           .where(and(eq(securityEvents.dedupKey, dedupKey), eq(securityEvents.status, 'open')));
         return { created: false, queued: 0 };
       }
-      const event = alertEventOf(created);
+      const event = alertEventOf(created, o.subject);
       const queued = await enqueueAlerts(t, event, 'trigger', this.#targets(contacts));
       if (severity === 'critical') {
         await t
@@ -330,14 +345,14 @@ export class SecurityEngine {
   }
 }
 
-function alertEventOf(r: typeof securityEvents.$inferSelect): AlertEvent {
+function alertEventOf(r: typeof securityEvents.$inferSelect, subject: { type: string; id: string }): AlertEvent {
   const spec = (RULES as Record<string, { describe: string }>)[r.rule];
   return {
     id: r.id,
     rule: r.rule,
     severity: r.severity,
     organizationId: r.organizationId,
-    subject: { type: r.subjectType, id: r.subjectId },
+    subject,
     dedupKey: r.dedupKey,
     count: r.count,
     evidence: r.evidence,

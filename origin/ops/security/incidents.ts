@@ -10,6 +10,7 @@
  * organization's chain and a timeline entry — what the organization sees at
  * GET /v1/orgs/{org}/incidents.
  */
+import { personalAad, type PersonalData } from '../../crypto/personal-data.js';
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { alertOutbox, incidents, INCIDENT_STATUSES, memberships, organizations, securitySettings, users, type IncidentStatus, type IncidentTimelineEntry, type SecuritySeverity } from '../../db/schema/index.js';
@@ -107,14 +108,14 @@ export async function listIncidents(db: Db, opts: { organizationId?: string; lim
 }
 
 /** Who hears about an organization's incidents: its organization-wide owners and admins, and its security contacts. */
-export async function incidentRecipients(db: Db, organizationId: string): Promise<string[]> {
+export async function incidentRecipients(db: Db, pd: PersonalData, organizationId: string): Promise<string[]> {
   const members = await db
-    .select({ email: users.email })
+    .select({ id: users.id, emailEnc: users.emailEnc })
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, organizationId), isNull(memberships.spaceId), inArray(memberships.role, ['owner', 'admin']), isNull(users.disabledAt)));
   const [settings] = await db.select({ contacts: securitySettings.securityContacts }).from(securitySettings).where(eq(securitySettings.organizationId, organizationId)).limit(1);
-  const all = [...members.map((m) => m.email), ...(settings?.contacts ?? [])];
+  const all = [...members.map((m) => pd.open(m.emailEnc, personalAad('users', 'email', m.id))), ...(settings?.contacts ?? [])];
   const seen = new Set<string>();
   return all.filter((a) => {
     const k = a.toLowerCase();
@@ -148,7 +149,7 @@ export interface NotifyOutcome {
 }
 
 /** Queues the template's mail to every affected organization's recipients; audits and records each. */
-export async function notifyIncident(db: Db, id: string, input: { template: NotifyTemplate; message: string; by: string }): Promise<Result<NotifyOutcome>> {
+export async function notifyIncident(db: Db, id: string, input: { template: NotifyTemplate; message: string; by: string; personalData: PersonalData }): Promise<Result<NotifyOutcome>> {
   const i = await findIncident(db, id);
   if (!i) return { ok: false, error: 'not_found', detail: 'no such incident' };
   if (i.organizationIds.length === 0) return { ok: false, error: 'invalid', detail: 'the incident names no affected organization' };
@@ -159,7 +160,7 @@ export async function notifyIncident(db: Db, id: string, input: { template: Noti
   for (const organizationId of [...i.organizationIds].sort()) {
     const [org] = await db.select({ name: organizations.name }).from(organizations).where(eq(organizations.id, organizationId)).limit(1);
     if (!org) continue;
-    const recipients = await incidentRecipients(db, organizationId);
+    const recipients = await incidentRecipients(db, input.personalData, organizationId);
     const mail = incidentMail(input.template, i, org.name, clean(input.message));
     await commitWrite(db, { userId: null, keyId: null, system: 'operator', organizationId }, null, async (w) => {
       if (recipients.length > 0) await w.t.insert(alertOutbox).values(recipients.map((to) => ({ channel: 'email' as const, incidentId: i.id, body: { to, ...mail } })));

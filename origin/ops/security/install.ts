@@ -11,6 +11,7 @@
  * The listeners are process-wide, so the newest installation takes them over (one app per
  * process in production; a test that builds several apps observes through the last one).
  */
+import { personalDataFromConfig } from '../../crypto/personal-data.js';
 import { hostname } from 'node:os';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { MiddlewareHandler } from 'hono';
@@ -41,6 +42,7 @@ export function installSecurityOps(ctx: Pick<AppContext, 'config' | 'database' |
     pagerDutyMinSeverity: cfg.PAGERDUTY_ROUTING_KEY ? cfg.PAGERDUTY_MIN_SEVERITY : null,
     webhook: Boolean(cfg.SECURITY_WEBHOOK_URL && cfg.SECURITY_WEBHOOK_SECRET),
     source: `ghee-origin@${hostname()}`,
+    personalData: personalDataFromConfig(cfg.MASTER_KEYS),
     ...(opts.now ? { now: opts.now } : {}),
   });
   uninstall?.();

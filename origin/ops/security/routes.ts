@@ -14,6 +14,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../../shared/errors.js';
 import type { AppContext } from '../../context.js';
+import { personalAad } from '../../crypto/personal-data.js';
 import { securityEvents, securitySettings, SECURITY_SEVERITIES, type SecuritySeverity } from '../../db/schema/index.js';
 import type { OriginEnv } from '../../env.js';
 import { authorizeOrg } from '../../http/authorize.js';
@@ -23,6 +24,7 @@ import { authenticate } from '../../http/request-auth.js';
 import { commitWrite } from '../../outbox/index.js';
 import { listIncidents, type Incident } from './incidents.js';
 import { securityEngineOf } from './install.js';
+import { openSubject } from './engine.js';
 import { isRuleName, parseThresholds, RULE_NAMES } from './rules.js';
 
 const BODY_LIMIT = 16 * 1024;
@@ -109,8 +111,8 @@ export function securityRoutes(ctx: AppContext): Hono<OriginEnv> {
         rule: r.rule,
         severity: r.severity,
         status: r.status,
-        subject: { type: r.subjectType, id: r.subjectId },
-        actor: { user_id: r.actorUserId, key_id: r.actorKeyId, ip: r.actorIp },
+        subject: openSubject(ctx.identity.personalData, r),
+        actor: { user_id: r.actorUserId, key_id: r.actorKeyId, ip: ctx.identity.personalData.openOrNull(r.actorIpEnc, personalAad('security_events', 'actor_ip', r.id)) },
         count: r.count,
         evidence: r.evidence,
         first_seen_at: r.firstSeenAt.toISOString(),
