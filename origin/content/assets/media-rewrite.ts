@@ -86,7 +86,7 @@ async function rewriteItem(db: Db, id: string, walk: MediaWalk): Promise<Attempt
   const patch = changedFields(values, mapItemMedia(row.defs as CollectionFieldDef[], values, walk));
   if (Object.keys(patch).length === 0) return 'unchanged';
   return outcome(
-    await updateItem(db, { spaceId: row.spaceId, key: row.key, itemId: row.item.itemId, fields: patch, replace: false, keyId: null, userId: null, mayPublish: true, actor: MEDIA_IMPORTER }, row.item.version),
+    await updateItem(db, { spaceId: row.spaceId, key: row.key, itemId: row.item.itemId, locale: row.item.locale, fields: patch, replace: false, keyId: null, userId: null, mayPublish: true, actor: MEDIA_IMPORTER }, row.item.version),
   );
 }
 
