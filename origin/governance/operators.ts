@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Envelope } from '../crypto/envelope.js';
 import type { Db } from '../db/client.js';
-import { operators, operatorSessions } from '../db/schema/index.js';
+import { auditEvents, operators, operatorSessions } from '../db/schema/index.js';
 import type { Result } from '../http/result.js';
 import { commitAccountWrite, type WriteActor } from '../outbox/index.js';
 import { generateTotpSecret, hashNewPassword, hashSessionToken, otpauthUri, verifyTotp, verifyUserPassword, type IdentityContext } from '../identity/index.js';
@@ -24,6 +24,9 @@ export const OPERATOR_SESSION_ABSOLUTE_MS = 8 * 3_600_000;
 export const OPERATOR_SESSION_IDLE_MS = 30 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+/** An operator's sign-ins stop after this many failures within the window (audited failures counted). */
+export const LOCK_AFTER = 10;
+const LOCK_WINDOW_MS = 15 * 60_000;
 const EMAIL_RE = /^[^\s@<>(),;:"]{1,64}@[^\s@<>(),;:"]{1,190}$/;
 
 export interface OperatorView {
@@ -99,7 +102,8 @@ export interface OperatorLogin {
 /**
  * Signs an operator in: password AND a current, unused TOTP code. Every failure answers the same
  * `invalid_credentials` (no hint which part failed) and writes one `operator.login` failure row
- * with the reason in the global chain; a success writes the session and one success row.
+ * with the reason in the global chain; a success writes the session and one success row. After
+ * LOCK_AFTER failures in 15 minutes the operator's sign-ins answer 429 (Retry-After) unchecked.
  */
 export async function operatorLogin(
   db: Db,
@@ -109,6 +113,14 @@ export async function operatorLogin(
   now: Date,
 ): Promise<Result<OperatorLogin>> {
   const [op] = await db.select().from(operators).where(sql`lower(${operators.email}) = lower(${input.email.trim()})`).limit(1);
+  // Staff accounts: after LOCK_AFTER failures within LOCK_WINDOW_MS, no more guesses (not even a bcrypt) until the window moves on.
+  if (op) {
+    const [failures] = await db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'operator.login'), eq(auditEvents.result, 'failure'), eq(auditEvents.targetId, op.id), gt(auditEvents.createdAt, new Date(now.getTime() - LOCK_WINDOW_MS))));
+    if (Number(failures?.n ?? 0) >= LOCK_AFTER) return { ok: false, error: 'rate_limited', detail: 'Too many failed sign-ins: try again later.', retryAfterS: LOCK_WINDOW_MS / 1000 };
+  }
   const pw = await verifyUserPassword(deps.identity, input.password, op?.passwordHash ?? null);
   const who: WriteActor = { userId: null, keyId: null, anonymous: true, ip: actor.ip, userAgent: actor.userAgent };
   const fail = (reason: string) =>

@@ -199,6 +199,11 @@ describe('operator sign-in failures', () => {
       if (!raised) await new Promise((r) => setTimeout(r, 100));
     }
     expect(raised).toBe(true);
+    // Ten failures in the window: even the right password and code are not checked (429, Retry-After).
+    for (let i = 0; i < 5; i++) await expectErrorShape(await new OperatorClient(origin.server.url).login(op.email, 'wrong-password-123', totpCode(op.secret, Date.now())), 401, 'invalid_credentials');
+    const locked = await new OperatorClient(origin.server.url).login(op.email, OP_PASSWORD, totpCode(op.secret, Date.now()));
+    await expectErrorShape(locked, 429, 'rate_limited');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
 
