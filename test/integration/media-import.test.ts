@@ -155,6 +155,23 @@ describe('media import: happy path', () => {
   });
 });
 
+describe('media import: body images on request (upload_images_to_media_library)', () => {
+  it("imports a post body's images only when the writer asks, and rewrites them in the body", async () => {
+    const body = `<p>Look</p><p><img src="${mediaBase}/inline.png" alt="x" /></p>`;
+    expect((await write('POST', '/v2/posts/', { title: 'With', slug: 'with-images', status: 'published', body, upload_images_to_media_library: true })).status).toBe(202);
+    expect((await write('POST', '/v2/posts/', { title: 'Without', slug: 'without-images', status: 'published', body: body.replace('inline.png', 'second.png').replace('/second.png', '/never-asked.png') })).status).toBe(202);
+    expect((await importsOf()).some((i) => i.url === `${mediaBase}/never-asked.png`)).toBe(false);
+    await worker.runOnce();
+    const withImages = await json(await call('GET', '/v2/posts/with-images/', origin.seed.keys.read));
+    const src = /src="([^"]+)"/.exec((withImages.data as unknown as { body: string }).body)![1]!;
+    // inline.png holds second.png's bytes: the one asset already stored under that name.
+    expect(isAssetPath(src, 'second.png'), src).toBe(true);
+    expect(Buffer.from(await (await fetch(`${origin.server.url}${src}`)).arrayBuffer()).equals(PNG2)).toBe(true);
+    const without = await json(await call('GET', '/v2/posts/without-images/', origin.seed.keys.read));
+    expect((without.data as unknown as { body: string }).body).toContain(`${mediaBase}/never-asked.png`);
+  });
+});
+
 describe('media import: stored once', () => {
   it('the same URL named twice is fetched once, and the same bytes at another URL (or behind a redirect) are one asset', async () => {
     const assetsBefore = (await origin.database.db.select({ id: assets.id }).from(assets)).length;

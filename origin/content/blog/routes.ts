@@ -78,7 +78,7 @@ const postShape = {
   summary: z.string().max(10_000, { message: 'must be at most 10000 characters' }),
   seo_title: line(500),
   meta_description: z.string().max(1000, { message: 'must be at most 1000 characters' }),
-  /** Accepted for ButterCMS compatibility; images are not re-hosted. */
+  /** As ButterCMS: the body's images are imported into the asset store too (origin/content/assets/media-queue.ts). */
   upload_images_to_media_library: z.boolean(),
 };
 const createBody = z
@@ -241,9 +241,9 @@ export function blogRoutes(ctx: AppContext) {
   app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
     const actor = await writer(c, 'content.write');
     const { spaceId, keyId, userId } = actor;
-    const { scheduled, ...body } = await parseBody(c, createBody);
+    const { scheduled, upload_images_to_media_library: uploadImages, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor), uploadImages: uploadImages === true }));
     return c.json({ status: 'pending' }, 202);
   });
 
@@ -251,11 +251,11 @@ export function blogRoutes(ctx: AppContext) {
     const actor = await writer(c, 'content.write');
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
-    const { scheduled, ...body } = await parseBody(c, updateBody);
+    const { scheduled, upload_images_to_media_library: uploadImages, ...body } = await parseBody(c, updateBody);
     // Editing a published post's live version or slug, or a scheduled post, is refused by updatePost without content.publish.
     requirePublishRight(c, actor, body.status);
     const saved = unwrap(
-      await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+      await updatePost(db(), spaceId, s, { ...body, ...scheduledAt({ scheduled }) }, expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor), uploadImages: uploadImages === true }));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };

@@ -46,6 +46,8 @@ export interface SaveOptions {
   actor?: WriteActor;
   /** Internal: the audit action when the save is a rollback. */
   auditAction?: 'post.rollback';
+  /** ButterCMS's `upload_images_to_media_library`: the body's images are imported too (origin/content/assets/media-queue.ts). */
+  uploadImages?: boolean;
 }
 
 /** Who saves (see SaveOptions.actor). */
@@ -118,8 +120,8 @@ async function finish(
   await w.changed({
     revision: async () => {
       await writeRevision(w.t, row, revision.status, revision.rendering, revision.by);
-      // A remote featured image is queued for import in this transaction (origin/content/assets/media-queue.ts).
-      await queuePostMedia(w.t, { spaceId, id: row.id, featuredImage: row.featuredImage, body: row.body, status: revision.status });
+      // A remote featured image (and, on request, the body's images) is queued for import in this transaction (origin/content/assets/media-queue.ts).
+      await queuePostMedia(w.t, { spaceId, id: row.id, featuredImage: row.featuredImage, body: row.body, status: revision.status }, { bodyImages: revision.by.uploadImages === true });
     },
     purge: { keys },
     webhooks: [{ event, data: postWebhookData({ slug: row.slug, id: row.id }) }],
