@@ -12,7 +12,10 @@
  * - An organization that is read-only (a lapsed payment past its grace, an unpaid or paused
  *   subscription) or over any limit of its plan (after a downgrade) has its creates and content
  *   writes refused — deletions, unpublishing and revocations stay allowed, reads untouched.
- * Refusals are `plan_limit` (402) naming the limit and the plan. Writes by the scheduler, the key
+ * Creates count exactly, every time; an edit (which cannot grow a stock limit) may rely on the
+ * organization's last count for USAGE_RECHECK_MS (recounted at once after a plan or status change
+ * or any other write of the organization through this process), so edits do not recount every
+ * table. Refusals are `plan_limit` (402) naming the limit and the plan. Writes by the scheduler, the key
  * revoker and operators are never refused (they carry out what was accepted earlier).
  */
 import { eq, sql } from 'drizzle-orm';
@@ -49,8 +52,10 @@ export function refusal(detail: string): Refusal {
   return { ok: false, error: 'plan_limit', detail };
 }
 
+/** The first limit (of the stock limits; monthly write requests are checked on their own) the usage exceeds, `prefer` first. */
 function overLimit(plan: Plan, usage: Usage, prefer: LimitName | null): LimitName | null {
-  const order = prefer ? [prefer, ...LIMITS.filter((l) => l !== prefer)] : LIMITS;
+  const stock = LIMITS.filter((l) => l !== 'monthly_write_requests');
+  const order = prefer ? [prefer, ...stock.filter((l) => l !== prefer)] : stock;
   for (const l of order) {
     const max = plan.limits[l];
     if (max !== null && usage[l] > max) return l;
@@ -65,26 +70,44 @@ function limitDetail(limit: LimitName, plan: Plan, usage: Usage, creating: boole
     : `The organization is over its ${plan.name} plan's limit of ${max} ${limitLabel(limit)} (it has ${usage[limit]}): writes are read-only until it is back within the plan (deletions are allowed) or upgrades.`;
 }
 
+/** How long an edit (not a create) may rely on the last count of an organization's usage. */
+export const USAGE_RECHECK_MS = 10_000;
+
 /** The guard for one app: `now` in seconds (the app's clock), `graceDays` from BILLING_GRACE_DAYS. */
 export function planLimitGuard(now: () => number, graceDays: number): WriteGuard {
+  /**
+   * The last usage count per organization, for edits only: an edit cannot grow a stock limit, so
+   * whether the organization is over its plan (after a downgrade) may be a few seconds old —
+   * recounted after USAGE_RECHECK_MS, at once when the plan or status changed, and forgotten on
+   * any other write of the organization here (a deletion, a member removed). Creates always count.
+   */
+  const counted = new Map<string, { plan: string; until: number; usage: Usage; over: LimitName | null }>();
   return async function planLimits(t: Db, write: GuardedWrite): Promise<Refusal | null> {
-    if (!write.actor.userId && !write.actor.keyId) return null;
+    const org = write.organizationId;
     const action = write.audit.action;
     const dot = action.indexOf('.');
     const resource = action.slice(0, dot);
     const verb = action.slice(dot + 1);
     const limit = CREATES[action] ?? null;
     const content = write.spaceId !== null && CONTENT.has(resource);
-    if (!limit && !content) return null;
+    if ((!write.actor.userId && !write.actor.keyId) || (!limit && !content)) {
+      counted.delete(org);
+      return null;
+    }
     const at = new Date(now() * 1000);
-    const org = write.organizationId;
+    let writes = 0;
     if (content) {
-      await t
+      const [n] = await t
         .insert(billingUsage)
         .values({ organizationId: org, period: usagePeriod(at), writeRequests: 1 })
-        .onConflictDoUpdate({ target: [billingUsage.organizationId, billingUsage.period], set: { writeRequests: sql`${billingUsage.writeRequests} + 1` } });
+        .onConflictDoUpdate({ target: [billingUsage.organizationId, billingUsage.period], set: { writeRequests: sql`${billingUsage.writeRequests} + 1` } })
+        .returning({ n: billingUsage.writeRequests });
+      writes = n!.n;
     }
-    if (SHRINKING.has(verb)) return null;
+    if (SHRINKING.has(verb)) {
+      counted.delete(org);
+      return null;
+    }
     let row;
     if (limit) {
       // The lock that serializes the organization's limited creates (made on first use).
@@ -95,9 +118,25 @@ export function planLimitGuard(now: () => number, graceDays: number): WriteGuard
     }
     const standing = standingOf(row ?? null, at, graceDays);
     if (standing.readOnly) return refusal(`Writes are read-only: ${standing.readOnly}.`);
-    const usage = await usageOf(t, org, at);
-    const over = overLimit(standing.plan, usage, limit);
-    if (!over) return null;
-    return refusal(limitDetail(over, standing.plan, usage, over === limit || (over === 'monthly_write_requests' && content)));
+    const plan = standing.plan;
+    const monthly = plan.limits.monthly_write_requests;
+    if (content && monthly !== null && writes > monthly) {
+      return refusal(`Plan limit reached: the ${plan.name} plan allows ${monthly} ${limitLabel('monthly_write_requests')} (this would make ${writes}). Upgrade the plan (POST /v1/orgs/{org}/billing/checkout) or wait for next month.`);
+    }
+    if (limit) {
+      // A create: counted now, in this transaction, after the lock (its own row included).
+      counted.delete(org);
+      const usage = await usageOf(t, org, at);
+      const over = overLimit(plan, usage, limit);
+      return over ? refusal(limitDetail(over, plan, usage, over === limit)) : null;
+    }
+    const planKey = `${plan.id}:${row?.status ?? 'none'}`;
+    let last = counted.get(org);
+    if (!last || last.plan !== planKey || last.until <= at.getTime()) {
+      const usage = await usageOf(t, org, at);
+      last = { plan: planKey, until: at.getTime() + USAGE_RECHECK_MS, usage, over: overLimit(plan, usage, null) };
+      counted.set(org, last);
+    }
+    return last.over ? refusal(limitDetail(last.over, plan, last.usage, false)) : null;
   };
 }
