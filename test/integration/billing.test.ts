@@ -194,6 +194,18 @@ describe('plan limits, inside the write transaction', () => {
     await expectErrorShape(await asKey(write.token, 'POST', '/v2/pages/', { title: 'Full', slug: 'full', page_type: '*', fields: {} }), 402, 'plan_limit');
   });
 
+  it('members (pending invitations count) and spaces: concurrent invitations stop at the members limit; a second space is refused', async () => {
+    const t = await createOrganization(origin, 'billing-members');
+    const owner = await signedIn(t.organizationId, 'owner');
+    const limit = PLANS.free.limits.members!;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => owner.request('POST', `/v1/orgs/${t.organizationId}/invitations`, { email: `invitee${i}@example.test`, role: 'viewer' })));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(limit - 1); // the owner is one member
+    const refused = await expectErrorShape(results.find((r) => r.status === 402)!, 402, 'plan_limit');
+    expect(refused.detail).toMatch(/Free plan allows 3 members/);
+    const space = await expectErrorShape(await owner.request('POST', `/v1/orgs/${t.organizationId}/spaces`, { name: 'Second site' }), 402, 'plan_limit');
+    expect(space.detail).toMatch(/Free plan allows 1 spaces/);
+  });
+
   it('counts monthly write requests and refuses writes past the month’s limit', async () => {
     const t = await createOrganization(origin, 'billing-writes');
     const write = await issueApiKey(origin.database.db, { organizationId: t.organizationId, spaceId: t.spaceId, kind: 'write', name: 'w' });
