@@ -22,7 +22,7 @@
 import { sql } from 'drizzle-orm';
 import { isBlindIndex, isSealed, type PersonalData } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
-import { commitWrite } from '../outbox/index.js';
+import { commitAccountWrite } from '../outbox/index.js';
 import { columnRef, SEALED_COLUMNS, type SealedColumn } from './sealed-columns.js';
 import { rowsOf } from './sql.js';
 
@@ -234,7 +234,7 @@ export async function rotateKeys(db: Db, pd: PersonalData, opts: RotationOptions
         const lastId = rows.at(-1)?.id ?? after;
         await t.execute(sql`
           insert into key_rotation_progress (target_version, column_ref, last_id, rows_done, finished_at, updated_at)
-          values (${target}, ${ref}, ${lastId}, ${done + changedRows}, ${rows.length < batch ? now() : null}, ${now()})
+          values (${target}, ${ref}, ${lastId}, ${done + changedRows}, ${rows.length < batch ? now().toISOString() : null}::timestamptz, ${now().toISOString()}::timestamptz)
           on conflict (target_version, column_ref) do update set last_id = excluded.last_id, rows_done = excluded.rows_done, finished_at = excluded.finished_at, updated_at = excluded.updated_at`);
         return { count: rows.length, last: lastId, changed: changedRows };
       });
@@ -247,7 +247,8 @@ export async function rotateKeys(db: Db, pd: PersonalData, opts: RotationOptions
     reencrypted[ref] = done;
   }
   const verification = await verifyKeys(db, pd, { batch });
-  await commitWrite(db, { userId: null, keyId: null, system: 'operator', organizationId: null }, null, async (w) => {
+  // The deployment's keys belong to no organization: the row goes to the global chain.
+  await commitAccountWrite(db, { userId: null, keyId: null, system: 'operator' }, async (w) => {
     w.audit({
       action: 'keys.rotate',
       target: { type: 'master_key', id: `v${target}` },
