@@ -66,8 +66,8 @@ function overLimit(plan: Plan, usage: Usage, prefer: LimitName | null): LimitNam
 function limitDetail(limit: LimitName, plan: Plan, usage: Usage, creating: boolean): string {
   const max = plan.limits[limit]!;
   return creating
-    ? `Plan limit reached: the ${plan.name} plan allows ${max} ${limitLabel(limit)} (this would make ${usage[limit]}). Upgrade the plan (POST /v1/orgs/{org}/billing/checkout) or remove some first.`
-    : `The organization is over its ${plan.name} plan's limit of ${max} ${limitLabel(limit)} (it has ${usage[limit]}): writes are read-only until it is back within the plan (deletions are allowed) or upgrades.`;
+    ? `Plan limit reached: the ${plan.name} plan allows ${max} ${limitLabel(limit, max)} (this would make ${usage[limit]}). Upgrade the plan (POST /v1/orgs/{org}/billing/checkout) or remove some first.`
+    : `The organization is over its ${plan.name} plan's limit of ${max} ${limitLabel(limit, max)} (it has ${usage[limit]}): writes are read-only until it is back within the plan (deletions are allowed) or upgrades.`;
 }
 
 /** How long an edit (not a create) may rely on the last count of an organization's usage. */

@@ -62,6 +62,8 @@ export function priceLookupKey(plan: PlanId): string {
 }
 
 /** How a limit reads in a refusal: "content items", "asset storage (bytes)". */
-export function limitLabel(limit: LimitName): string {
-  return limit === 'asset_storage_bytes' ? 'asset storage (bytes)' : limit.replaceAll('_', ' ');
+export function limitLabel(limit: LimitName, count = 2): string {
+  if (limit === 'asset_storage_bytes') return 'asset storage (bytes)';
+  const label = limit.replaceAll('_', ' ');
+  return count === 1 ? label.replace(/s$/, '') : label;
 }

@@ -203,7 +203,7 @@ describe('plan limits, inside the write transaction', () => {
     const refused = await expectErrorShape(results.find((r) => r.status === 402)!, 402, 'plan_limit');
     expect(refused.detail).toMatch(/Free plan allows 3 members/);
     const space = await expectErrorShape(await owner.request('POST', `/v1/orgs/${t.organizationId}/spaces`, { name: 'Second site' }), 402, 'plan_limit');
-    expect(space.detail).toMatch(/Free plan allows 1 spaces/);
+    expect(space.detail).toMatch(/Free plan allows 1 space \(/);
   });
 
   it('counts monthly write requests and refuses writes past the month’s limit', async () => {
