@@ -131,6 +131,13 @@ export const originConfigSchema = z
       .optional(),
     /** Signs captcha challenges and derives CSRF tokens. Required in production. */
     AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    /**
+     * Rotating AUTH_SECRET: the previous one, still accepted when verifying CSRF tokens and captcha
+     * challenges (never used to sign) until PREVIOUS_AUTH_SECRET_UNTIL, or until removed.
+     */
+    PREVIOUS_AUTH_SECRET: z.string().min(32, { message: 'must be at least 32 characters' }).optional(),
+    /** The end of the grace window (ISO 8601 date-time); unset: until PREVIOUS_AUTH_SECRET is removed. */
+    PREVIOUS_AUTH_SECRET_UNTIL: z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time (2026-12-31T00:00:00Z)' }).optional(),
     BCRYPT_COST: intSetting(10, 15, 11),
     /** `default`: ≥ 8 characters with letters, numbers and symbols; `nist`: ≥ 15 characters, no composition rules. */
     PASSWORD_POLICY: z.enum(['default', 'nist'], { message: 'must be default or nist' }).default('default'),
@@ -246,6 +253,9 @@ export const originConfigSchema = z
     ORIGIN_REQUIRE_EDGE: onOff(),
   })
   .superRefine((c, ctx) => {
+    if (c.PREVIOUS_AUTH_SECRET && !c.AUTH_SECRET) ctx.addIssue({ code: 'custom', path: ['PREVIOUS_AUTH_SECRET'], message: 'needs AUTH_SECRET (the new secret)' });
+    if (c.PREVIOUS_AUTH_SECRET && c.PREVIOUS_AUTH_SECRET === c.AUTH_SECRET) ctx.addIssue({ code: 'custom', path: ['PREVIOUS_AUTH_SECRET'], message: 'must differ from AUTH_SECRET' });
+    if (c.PREVIOUS_AUTH_SECRET_UNTIL && !c.PREVIOUS_AUTH_SECRET) ctx.addIssue({ code: 'custom', path: ['PREVIOUS_AUTH_SECRET_UNTIL'], message: 'needs PREVIOUS_AUTH_SECRET' });
     if (c.DATABASE_REPLICA_URLS && !c.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['DATABASE_REPLICA_URLS'], message: 'needs DATABASE_URL (replicas of the embedded database do not exist)' });
     if (Boolean(c.TLS_CERT_FILE) !== Boolean(c.TLS_KEY_FILE)) {
       ctx.addIssue({ code: 'custom', path: [c.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'], message: 'must be set together with the other TLS_*_FILE' });

@@ -24,7 +24,7 @@ import type { OriginEnv } from '../env.js';
 import { isUuid } from '../http/authorize.js';
 import { GOVERNANCE_CHANNEL, publish } from '../http/signals.js';
 import { commitWrite, type WriteActor } from '../outbox/index.js';
-import { csrfTokenValid, CSRF_HEADER } from '../identity/index.js';
+import { csrfTokenValid, CSRF_HEADER, verifyingAuthSecrets } from '../identity/index.js';
 import { findGrant, grantState, markFirstUse, notifyOwners, SCOPE_ACTIONS, type Grant } from './grants.js';
 import { findOperatorSession, operatorTokenFromCookie, type OperatorSession } from './operators.js';
 
@@ -99,7 +99,7 @@ export function supportAccess(ctx: AppContext): MiddlewareHandler<OriginEnv> {
     if (state === 'expired') return refuse(grant, 'expired', 'This support grant has expired.');
     if (grant.operatorId !== null && grant.operatorId !== session.operatorId) return refuse(grant, 'other_operator', 'This support grant is for another operator.');
     if (!SAFE_METHODS.has(c.req.method)) {
-      if (!csrfTokenValid(ctx.identity.authSecret, session.tokenHash, c.req.header(CSRF_HEADER))) return refuse(grant, 'csrf', 'Missing or invalid CSRF token.', 'csrf_failed');
+      if (!csrfTokenValid(verifyingAuthSecrets(ctx.identity), session.tokenHash, c.req.header(CSRF_HEADER))) return refuse(grant, 'csrf', 'Missing or invalid CSRF token.', 'csrf_failed');
       if (grant.scope === 'read_only') return refuse(grant, 'write_under_read_only', 'This support grant is read-only.');
     }
 

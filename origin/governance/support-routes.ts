@@ -22,7 +22,7 @@ import { authorizeOrg, effectiveRole, isUuid } from '../http/authorize.js';
 import { parseBody } from '../http/body.js';
 import { authenticate } from '../http/request-auth.js';
 import { unwrap } from '../http/result.js';
-import { csrfTokenFor, csrfTokenValid, CSRF_HEADER, hashSessionToken, requireRecentReauthentication } from '../identity/index.js';
+import { csrfTokenFor, csrfTokenValid, CSRF_HEADER, hashSessionToken, requireRecentReauthentication, verifyingAuthSecrets } from '../identity/index.js';
 import { breakGlass, getAllowlist, setAllowlist } from './allowlist.js';
 import { accessLog, createGrant, grantView, listGrants, MAX_GRANT_HOURS, notifyOwners, revokeGrant, SUPPORT_SCOPES } from './grants.js';
 import { clearedOperatorCookie, endOperatorSession, findOperatorSession, operatorCookie, operatorLogin, operatorTokenFromCookie } from './operators.js';
@@ -75,7 +75,7 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
     const token = operatorTokenFromCookie(c.req.header('cookie'));
     const session = token ? await findOperatorSession(db(), token, now()) : null;
     if (!session) throw new ApiError('unauthenticated', 'No operator session.');
-    if (!csrfTokenValid(ctx.identity.authSecret, session.tokenHash, c.req.header(CSRF_HEADER))) throw new ApiError('csrf_failed', 'Missing or invalid CSRF token.');
+    if (!csrfTokenValid(verifyingAuthSecrets(ctx.identity), session.tokenHash, c.req.header(CSRF_HEADER))) throw new ApiError('csrf_failed', 'Missing or invalid CSRF token.');
     await endOperatorSession(db(), session, c.get('clientIp'), now());
     c.header('set-cookie', clearedOperatorCookie());
     return c.body(null, 204);

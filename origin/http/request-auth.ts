@@ -2,7 +2,7 @@ import type { MiddlewareHandler } from 'hono';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
 import type { OriginEnv } from '../env.js';
-import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from '../identity/index.js';
+import { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie, verifyingAuthSecrets } from '../identity/index.js';
 import { credentialRequest, offersKey } from './authenticate.js';
 import { apiKeyAuth } from './api-key-auth.js';
 import { CREDENTIAL_USE_CHANNEL, publish } from './signals.js';
@@ -29,7 +29,7 @@ export function authenticate(ctx: AppContext, opts: { optional?: boolean } = {})
     if (token) {
       const session = await findSession(ctx.database.db, token, new Date(ctx.now() * 1000), ctx.identity.sessionPolicy, ctx.identity.personalData);
       if (session) {
-        if (!SAFE_METHODS.has(c.req.method) && !csrfTokenValid(ctx.identity.authSecret, session.tokenHash, c.req.header(CSRF_HEADER))) {
+        if (!SAFE_METHODS.has(c.req.method) && !csrfTokenValid(verifyingAuthSecrets(ctx.identity), session.tokenHash, c.req.header(CSRF_HEADER))) {
           throw new ApiError('csrf_failed', 'Missing or invalid CSRF token.');
         }
         c.set('user', { userId: session.userId, sessionId: session.sessionId, email: session.email, tokenHash: session.tokenHash, hasTotp: session.hasTotp });

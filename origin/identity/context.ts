@@ -28,6 +28,8 @@ export interface IdentityContext {
   sessionPolicy: SessionPolicy;
   /** Signs captcha challenges and derives CSRF tokens. */
   authSecret: string;
+  /** During an AUTH_SECRET rotation: the previous secret, accepted when verifying until `until` (null: until removed). */
+  previousAuthSecret: { secret: string; until: Date | null } | null;
   captchaAfter: number;
   failureWindowMs: number;
   keyRotationGraceMs: number;
@@ -55,6 +57,9 @@ export function identityFromConfig(config: OriginConfig, mail: MailTransport, af
     hibpTimeoutMs: config.HIBP_TIMEOUT_MS,
     sessionPolicy: { idleMs: config.SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     authSecret: config.AUTH_SECRET ?? randomBytes(32).toString('base64url'),
+    previousAuthSecret: config.PREVIOUS_AUTH_SECRET
+      ? { secret: config.PREVIOUS_AUTH_SECRET, until: config.PREVIOUS_AUTH_SECRET_UNTIL ? new Date(config.PREVIOUS_AUTH_SECRET_UNTIL) : null }
+      : null,
     captchaAfter: config.LOGIN_CAPTCHA_AFTER,
     failureWindowMs: config.LOGIN_FAILURE_WINDOW_MINUTES * 60_000,
     keyRotationGraceMs: config.KEY_ROTATION_GRACE_SECONDS * 1000,
@@ -127,6 +132,15 @@ export function recoveryCodeHash(identity: IdentityContext, code: string, versio
 
 export function recoveryCodeLookups(identity: IdentityContext, code: string): string[] {
   return [...identity.peppers.keys()].map((v) => recoveryCodeHash(identity, code, v));
+}
+
+/**
+ * The secrets a CSRF token or captcha challenge may have been made with at `now`: AUTH_SECRET, and
+ * during a rotation's grace window the previous one (verification only; new ones use AUTH_SECRET).
+ */
+export function verifyingAuthSecrets(identity: Pick<IdentityContext, 'authSecret' | 'previousAuthSecret'>, now = new Date()): string[] {
+  const prev = identity.previousAuthSecret;
+  return prev && (prev.until === null || now < prev.until) ? [identity.authSecret, prev.secret] : [identity.authSecret];
 }
 
 /** The stored hash of a new password under the current pepper and cost. */

@@ -19,7 +19,7 @@ export type { MemberView } from './members/members.js';
 export type { MailTransport } from './mail.js';
 export { CSRF_HEADER, csrfTokenValid, findSession, sessionTokenFromCookie } from './sessions/sessions.js';
 export { errorBody as scimErrorBody, isScimPath, SCIM_CONTENT_TYPE } from './scim/resources.js';
-export { hashNewPassword, verifyUserPassword } from './context.js';
+export { hashNewPassword, verifyingAuthSecrets, verifyUserPassword } from './context.js';
 export { generateTotpSecret, otpauthUri, verifyTotp } from './totp/totp.js';
 export { csrfTokenFor, hashSessionToken } from './sessions/sessions.js';
 export { requireRecentReauthentication } from './sessions/sessions.js';

@@ -22,7 +22,7 @@ import type { Db } from '../../db/client.js';
 import { users } from '../../db/schema/index.js';
 import { commitAccountWrite, commitWrite } from '../../outbox/index.js';
 import { passwordUse, SSO_REQUIRED_DETAIL } from '../sso/policy.js';
-import { hashNewPassword, verifyUserPassword } from '../context.js';
+import { hashNewPassword, verifyingAuthSecrets, verifyUserPassword } from '../context.js';
 import { openSession, type OpenedSession } from '../sessions/sessions.js';
 import { checkSecondFactor, consumeSecondFactor, findTotpFactor, NO_SECOND_FACTOR, secondFactorKind } from '../totp/second-factor.js';
 import { ok, refuse, type AuthDeps, type AuthRefusal, type AuthResult, type RequestActor } from '../auth-result.js';
@@ -59,7 +59,11 @@ export async function login(db: Db, deps: AuthDeps, captchaStore: CaptchaReplayS
       publish(LOGIN_REFUSED_CHANNEL, { reason: 'captcha_required', ip });
       return refuse('captcha_required', 'Solve the captcha to continue (GET /v1/auth/captcha).');
     }
-    const verdict = await verifyCaptchaSolution(input.captcha, { hmacKey: identity.authSecret, store: captchaStore });
+    let verdict = await verifyCaptchaSolution(input.captcha, { hmacKey: identity.authSecret, store: captchaStore });
+    // During an AUTH_SECRET rotation a challenge signed with the previous secret still counts.
+    for (const key of verifyingAuthSecrets(identity).slice(1)) {
+      if (!verdict.ok && (verdict.reason === 'invalid_signature' || verdict.reason === 'invalid_solution')) verdict = await verifyCaptchaSolution(input.captcha, { hmacKey: key, store: captchaStore });
+    }
     publish(CAPTCHA_CHANNEL, verdict.ok ? 'solved' : verdict.reason); // counted by origin/ops/metrics
     if (!verdict.ok) {
       publish(LOGIN_REFUSED_CHANNEL, { reason: 'captcha_failed', ip });

@@ -148,8 +148,13 @@ export function csrfTokenFor(secret: string, tokenHash: string): string {
   return hmacSha256Hex(secret, `csrf:${tokenHash}`);
 }
 
-export function csrfTokenValid(secret: string, tokenHash: string, presented: string | undefined): boolean {
-  return presented !== undefined && timingSafeEqual(presented, csrfTokenFor(secret, tokenHash));
+/** `secrets`: AUTH_SECRET, or every secret still accepted (identity's `verifyingAuthSecrets`, during a rotation). */
+export function csrfTokenValid(secrets: string | readonly string[], tokenHash: string, presented: string | undefined): boolean {
+  if (presented === undefined) return false;
+  let ok = false;
+  // Every candidate is compared (no early exit), each in constant time.
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) ok = timingSafeEqual(presented, csrfTokenFor(secret, tokenHash)) || ok;
+  return ok;
 }
 
 /** `Set-Cookie` for a new session: host-only, Secure, HttpOnly, SameSite=Lax, path /. */
