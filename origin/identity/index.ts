@@ -23,5 +23,5 @@ export { hashNewPassword, verifyingAuthSecrets, verifyUserPassword } from './con
 export { generateTotpSecret, otpauthUri, verifyTotp } from './totp/totp.js';
 export { csrfTokenFor, hashSessionToken } from './sessions/sessions.js';
 export { requireRecentReauthentication } from './sessions/sessions.js';
-export { organizationOwnerEmails } from './members/owners.js';
+export { organizationOwnerEmails, organizationOwnerName } from './members/owners.js';
 export { openInvitationEmail, openUserEmail, openUserName, sealInvitationEmail, sealUser, sealUserEmail, sealUserName, userEmailIs } from './people.js';

@@ -118,7 +118,8 @@ describe('posts: list', () => {
       ],
     });
     for (const k of ['created', 'published', 'updated'] as const) expect(new Date(String(first[k])).toISOString()).toBe(first[k]);
-    expect(body.data[0]!.author).toBeNull();
+    // Written without an author: the organization's owner, as ButterCMS assigns (no email: author records are public).
+    expect(body.data[0]!.author).toMatchObject({ slug: 'demo-admin', first_name: 'Demo', last_name: 'Admin', email: '' });
     expect(body.data[0]!.featured_image).toBeNull();
     // "recipes" matched the existing category by slug instead of creating a second one.
     expect(body.data[1]!.categories).toEqual([
@@ -233,7 +234,8 @@ describe('posts: detail, search, preview', () => {
 describe('authors, categories, tags', () => {
   it('lists and retrieves authors, with include=recent_posts', async () => {
     const list = await json<{ data: Record<string, unknown>[] }>(await get('/v2/authors/'));
-    expect(list.data.map((a) => a.slug)).toEqual(['jane-doe', 'sam']);
+    // demo-admin: the owner's author, made when "fourth" was written without one.
+    expect(list.data.map((a) => a.slug)).toEqual(['demo-admin', 'jane-doe', 'sam']);
     expect(list.data[0]).not.toHaveProperty('recent_posts');
     const res = await get('/v2/authors/jane-doe/?include=recent_posts');
     const one = await json<{ data: { slug: string; recent_posts: Post[] } }>(res);
@@ -515,7 +517,7 @@ describe('writes', () => {
     expect((await postRow('fresh')).deletedAt).not.toBeNull();
     await expectErrorShape(await send('DELETE', '/v2/posts/fresh/'), 404, 'not_found');
     expect((await send('POST', '/v2/posts/', { title: 'Fresh again', slug: 'fresh', status: 'published' })).status).toBe(202);
-    expect((await json<{ data: Post }>(await get('/v2/posts/fresh/'))).data).toMatchObject({ title: 'Fresh again', categories: [], author: null });
+    expect((await json<{ data: Post }>(await get('/v2/posts/fresh/'))).data).toMatchObject({ title: 'Fresh again', categories: [], author: { slug: 'demo-admin' } });
   });
 });
 
@@ -577,7 +579,7 @@ describe('post revisions: history, rollback and restore', () => {
     };
     expect((await send('POST', '/v2/posts/', first)).status).toBe(202);
     v1 = await view('rev');
-    expect(v1).toMatchObject({ version: 1, author: null, status: 'published', scheduled: null });
+    expect(v1).toMatchObject({ version: 1, author: { slug: 'demo-admin' }, status: 'published', scheduled: null });
     expect((await send('PATCH', '/v2/posts/rev/', { title: 'Rev two', author: { slug: 'jane-doe' }, categories: ['Meals'], tags: [], body: '<p>two</p>', featured_image: '' })).status).toBe(202);
     expect((await send('PATCH', '/v2/posts/rev/', { status: 'draft', summary: 's3' })).status).toBe(202);
     const res = await manage('rev/revisions/');
@@ -596,7 +598,7 @@ describe('post revisions: history, rollback and restore', () => {
       meta_description: 'meta1',
       featured_image: 'https://cdn.example.com/r1.png',
       featured_image_alt: 'alt1',
-      author: null,
+      author: 'demo-admin',
       categories: ['Recipes'],
       tags: ['Butter'],
     });
@@ -613,8 +615,8 @@ describe('post revisions: history, rollback and restore', () => {
     expect(res.headers.get('etag')).toBe('"v4"');
     const after = await view('rev');
     expect(content(after)).toEqual(content(v1));
-    expect(after).toMatchObject({ version: 4, status: 'published', author: null });
-    expect((await json<{ data: Post }>(await get('/v2/posts/rev/'))).data).toMatchObject({ title: 'Rev one', body: '<p>one</p>', categories: [{ name: 'Recipes', slug: 'recipes' }], author: null });
+    expect(after).toMatchObject({ version: 4, status: 'published', author: { slug: 'demo-admin' } });
+    expect((await json<{ data: Post }>(await get('/v2/posts/rev/'))).data).toMatchObject({ title: 'Rev one', body: '<p>one</p>', categories: [{ name: 'Recipes', slug: 'recipes' }], author: { slug: 'demo-admin' } });
     expect((await revisionsOf('rev')).map((r) => [r.version, r.status])).toEqual([
       [1, 'published'],
       [2, 'published'],

@@ -218,3 +218,27 @@ describe('localized collection items', () => {
     expect((await items('testimonials', 'en')).map((i) => i.meta.id)).toContain(id);
   });
 });
+
+describe('posts without an author', () => {
+  const post = async (slug: string) => {
+    const res = await fetch(api(`/v2/posts/${slug}/?auth_token=${origin.seed.keys.preview}&preview=1`));
+    return ((await res.json()) as { data: { author: Record<string, unknown> | null } }).data;
+  };
+
+  it("get the organization's owner as ButterCMS assigns them: the space's default author, made once for the owner", async () => {
+    expect((await call('POST', '/v2/posts/', { title: 'Hello', slug: 'hello', status: 'published', body: '<p>Hi</p>' })).status).toBe(202);
+    expect((await post('hello')).author).toMatchObject({ slug: 'demo-admin', first_name: 'Demo', last_name: 'Admin' });
+    expect((await call('POST', '/v2/posts/', { title: 'Again', slug: 'again', body: '' })).status).toBe(202);
+    expect((await post('again')).author).toMatchObject({ slug: 'demo-admin' });
+    const authors = (await (await fetch(api(`/v2/authors/?auth_token=${origin.seed.keys.read}`))).json()) as { data: { slug: string; email: string }[] };
+    expect(authors.data.map((a) => a.slug)).toEqual(['demo-admin']);
+    // Author records are public: the owner's email is not copied into one.
+    expect(authors.data[0]!.email).toBe('');
+  });
+
+  it('keep an author named in the body', async () => {
+    expect((await call('POST', `/v2/manage/spaces/${origin.seed.spaceId}/authors/`, { slug: 'guest', first_name: 'Guest' }, origin.seed.keys.admin)).status).toBe(201);
+    expect((await call('POST', '/v2/posts/', { title: 'Guest post', slug: 'guest-post', author: { slug: 'guest' }, body: '' })).status).toBe(202);
+    expect((await post('guest-post')).author).toMatchObject({ slug: 'guest' });
+  });
+});

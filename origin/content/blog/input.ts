@@ -6,7 +6,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
-import { authors, categories, postCategories, type posts, postTags, tags } from '../../db/schema/index.js';
+import { authors, categories, postCategories, type posts, postTags, spaces, tags } from '../../db/schema/index.js';
 import { cleanString, POST_FIELD_KINDS } from '../model/schema.js';
 import { blogKeys, type AuthorRow, type PostStatus } from './render.js';
 
@@ -97,6 +97,26 @@ export async function replaceLinks(t: Db, postId: string, categoryIds: string[] 
 }
 
 export type Terms = { categoryIds: string[] | null; tagIds: string[] | null; created: string[] };
+
+/** The name of the organization's owner, read in the save's transaction (the route's identity lookup). */
+export type OwnerName = (t: Db, organizationId: string) => Promise<string | null>;
+
+/**
+ * The author of a post created without one. ButterCMS assigns the organization's owner; here the
+ * space's author for the owner (slug from the owner's name), made the first time it is needed —
+ * named as the owner, no email (author records are public) — else none.
+ */
+export async function defaultAuthor(t: Db, spaceId: string, ownerName: OwnerName | undefined): Promise<{ author: AuthorRow | null; created: boolean }> {
+  const [space] = await t.select({ organizationId: spaces.organizationId }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
+  const name = space && ownerName ? (await ownerName(t, space.organizationId))?.trim() : undefined;
+  if (!name) return { author: null, created: false };
+  const slug = slugify(name) || 'owner';
+  const [firstName = '', ...rest] = name.split(/\s+/);
+  const [made] = await t.insert(authors).values({ spaceId, slug, firstName: firstName.slice(0, 200), lastName: rest.join(' ').slice(0, 200) }).onConflictDoNothing().returning();
+  if (made) return { author: made, created: true };
+  const [existing] = await t.select().from(authors).where(and(eq(authors.spaceId, spaceId), eq(authors.slug, slug))).limit(1);
+  return { author: existing ?? null, created: false };
+}
 
 export async function resolveAll(t: Db, spaceId: string, input: PostInput): Promise<Result<{ author: AuthorRow | null | undefined; terms: Terms }>> {
   let author: AuthorRow | null | undefined = input.author === null ? null : undefined;

@@ -25,6 +25,8 @@ import { z } from 'zod';
 import { ApiError } from '../../../shared/errors.js';
 import { surrogateKeys } from '../../../shared/surrogate.js';
 import type { AppContext } from '../../context.js';
+import type { Db } from '../../db/client.js';
+import { organizationOwnerName } from '../../identity/index.js';
 import { contentRead } from '../read-db.js';
 import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
@@ -243,7 +245,8 @@ export function blogRoutes(ctx: AppContext) {
     const { spaceId, keyId, userId } = actor;
     const { scheduled, upload_images_to_media_library: uploadImages, ...body } = await parseBody(c, createBody);
     requirePublishRight(c, actor, body.status);
-    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor), uploadImages: uploadImages === true }));
+    const ownerName = (t: Db, organizationId: string) => organizationOwnerName(t, ctx.identity.personalData, organizationId);
+    unwrap(await createPost(db(), spaceId, { ...body, ...scheduledAt({ scheduled }), title: body.title!, slug: body.slug! }, { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor), uploadImages: uploadImages === true, ownerName }));
     return c.json({ status: 'pending' }, 202);
   });
 

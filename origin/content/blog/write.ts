@@ -20,7 +20,7 @@ import { getPostForManagement } from './read.js';
 import { writeRevision, type PostRevisionFields } from './revisions.js';
 import { queuePostMedia } from '../assets/media-queue.js';
 import { revisionToReplay } from '../revisions.js';
-import { columnsOf, replaceLinks, resolveAll, type PostInput } from './input.js';
+import { columnsOf, defaultAuthor, replaceLinks, resolveAll, type OwnerName, type PostInput } from './input.js';
 
 export interface SavedPost {
   id: string;
@@ -48,6 +48,8 @@ export interface SaveOptions {
   auditAction?: 'post.rollback';
   /** ButterCMS's `upload_images_to_media_library`: the body's images are imported too (origin/content/assets/media-queue.ts). */
   uploadImages?: boolean;
+  /** Creates only: the owner's name, for the default author of a post created without one (input.ts defaultAuthor). */
+  ownerName?: OwnerName;
 }
 
 /** Who saves (see SaveOptions.actor). */
@@ -139,7 +141,14 @@ async function createPostTx(db: Db, spaceId: string, input: PostInput & { title:
     if (existing && !existing.deletedAt) return { ok: false, error: 'duplicate', detail: `A post with slug "${input.slug}" already exists.` };
     const resolved = await resolveAll(t, spaceId, input);
     if (!resolved.ok) return resolved;
-    const { author, terms } = resolved.value;
+    const { terms } = resolved.value;
+    let { author } = resolved.value;
+    if (input.author === undefined) {
+      // No author named: the space's default one (ButterCMS assigns the organization's owner).
+      const byDefault = await defaultAuthor(t, spaceId, opts.ownerName);
+      author = byDefault.author;
+      if (byDefault.created) terms.created.push(blogKeys.authors(spaceId));
+    }
     const now = new Date();
     const status = input.status ?? 'draft';
     const fresh = {

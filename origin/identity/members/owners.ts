@@ -4,11 +4,11 @@
  * and first used, origin/governance). Reading the address is the identity domain's business, so
  * it lives here; addresses are personal data, stored encrypted (origin/identity/people.ts).
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
 import { memberships, users } from '../../db/schema/index.js';
-import { openUserEmail } from '../people.js';
+import { openUserEmail, openUserName } from '../people.js';
 
 export async function organizationOwnerEmails(db: Db, pd: PersonalData, organizationId: string): Promise<string[]> {
   const rows = await db
@@ -17,4 +17,19 @@ export async function organizationOwnerEmails(db: Db, pd: PersonalData, organiza
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner'), isNull(memberships.spaceId), isNull(users.disabledAt)));
   return [...new Set(rows.map((r) => openUserEmail(pd, r)))];
+}
+
+/**
+ * The name of the organization's first owner (the oldest organization-wide owner membership of
+ * an enabled account), or null: the author ButterCMS assigns a post written without one.
+ */
+export async function organizationOwnerName(db: Db, pd: PersonalData, organizationId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: users.id, nameEnc: users.nameEnc })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, 'owner'), isNull(memberships.spaceId), isNull(users.disabledAt)))
+    .orderBy(asc(memberships.createdAt))
+    .limit(1);
+  return row ? openUserName(pd, row) : null;
 }
