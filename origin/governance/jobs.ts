@@ -6,6 +6,7 @@
  */
 import type { OriginConfig } from '../config.js';
 import type { Envelope } from '../crypto/envelope.js';
+import { personalDataFromConfig } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
 import { logRunFailure, PeriodicRunner } from '../jobs/periodic.js';
 import type { Logger } from '../logger.js';
@@ -41,7 +42,7 @@ export class LifecycleJobs {
       logger.info({ organizations: orgs, global: r.global, audit_skipped: r.auditSkipped }, 'retention run finished');
       if (r.auditSkipped) logger.warn('audit rows are due for deletion but AUTH_SECRET is unset (checkpoints cannot be signed): the audit trail was kept');
     });
-    const ctx = { db, envelope: deps.envelope, authSecret: deps.authSecret, publicAppUrl: deps.publicAppUrl };
+    const ctx = this.#exportContext();
     this.#exports = new PeriodicRunner('exports', logger, () => this.#buildAll(ctx, now));
     this.#sweep = new PeriodicRunner('lifecycle-sweep', logger, async () => {
       const erased = await eraseDueOrganizations({ db, envelope: deps.envelope, authSecret: deps.authSecret, graceDays: deps.config.ORG_DELETION_GRACE_DAYS }, now());
@@ -49,6 +50,12 @@ export class LifecycleJobs {
       await expireExports(db, now());
     });
     onExportQueued(db, () => this.kick());
+  }
+
+  #exportContext() {
+    const { db, envelope, authSecret, publicAppUrl, config } = this.deps;
+    // The same personal-data keys as the app's (MASTER_KEYS, else the development key).
+    return { db, envelope, authSecret, publicAppUrl, personal: personalDataFromConfig(config.MASTER_KEYS) };
   }
 
   #buildAll(ctx: Parameters<typeof buildNextExport>[0], now: () => Date): Promise<void> {
@@ -64,7 +71,7 @@ export class LifecycleJobs {
 
   /** Builds queued exports now (after the answer that queued them). */
   kick(): void {
-    const ctx = { db: this.deps.db, envelope: this.deps.envelope, authSecret: this.deps.authSecret, publicAppUrl: this.deps.publicAppUrl };
+    const ctx = this.#exportContext();
     setImmediate(() => void this.#buildAll(ctx, this.deps.now ?? (() => new Date())).catch((err: unknown) => logRunFailure(this.deps.logger, err, 'export build failed')));
   }
 

@@ -49,7 +49,7 @@ export function lifecycleRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
   const db = () => ctx.database.db;
   const now = () => new Date(ctx.now() * 1000);
-  const exportCtx = (): ExportContext => ({ db: db(), envelope: ctx.envelope, authSecret: ctx.identity.authSecret, publicAppUrl: ctx.identity.publicAppUrl });
+  const exportCtx = (): ExportContext => ({ db: db(), envelope: ctx.envelope, personal: ctx.identity.personalData, authSecret: ctx.identity.authSecret, publicAppUrl: ctx.identity.publicAppUrl });
   const erasureCtx = (): ErasureContext => ({ db: db(), envelope: ctx.envelope, authSecret: ctx.identity.authSecret, graceDays: ctx.config.ORG_DELETION_GRACE_DAYS });
   const signedIn = authenticate(ctx);
   const kick = () => kicks.get(db())?.();
@@ -71,10 +71,13 @@ export function lifecycleRoutes(ctx: AppContext) {
     if (!isUuid(v)) throw new ApiError('not_found', 'Export not found.');
     return v;
   };
-  app.use('/v1/orgs/:orgId/exports/*', async (c, next) => {
-    c.header('cache-control', 'no-store');
-    await next();
-  });
+  // The answers hold the archive key (once) and signed download links: never stored by a cache.
+  for (const path of ['/v1/orgs/:orgId/exports', '/v1/orgs/:orgId/exports/*', '/v1/auth/me/exports', '/v1/auth/me/exports/*']) {
+    app.use(path, async (c, next) => {
+      await next();
+      c.header('cache-control', 'no-store');
+    });
+  }
 
   // --- retention ------------------------------------------------------------------------------
   const settings = () => retentionSettingsFrom(ctx.config);
@@ -130,19 +133,17 @@ export function lifecycleRoutes(ctx: AppContext) {
     if (c.req.header('content-length') && c.req.header('content-length') !== '0') await parseBody(c, emptyBody);
     const r = unwrap(await requestExport(exportCtx(), { userId: user.userId }, meActor(c, user.userId), now()));
     kick();
-    c.header('cache-control', 'no-store');
     return c.json({ data: { ...r.view, key: r.key, key_format: 'base64url AES-256-GCM key: shown once, needed to decrypt the archive' } }, 202);
   });
   app.get('/v1/auth/me/exports/:id', signedIn, async (c) => {
     const user = await me(c, false);
-    c.header('cache-control', 'no-store');
     return c.json({ data: unwrap(await getExport(exportCtx(), { userId: user.userId }, id(c), now())) });
   });
   const eraseBody = z.strictObject({ confirm: z.literal(true) });
   app.post('/v1/auth/me/erase', signedIn, async (c) => {
     const user = await me(c, true);
     await parseBody(c, eraseBody);
-    const r = unwrap(await eraseUser({ db: db(), authSecret: ctx.identity.authSecret }, user.userId, meActor(c, user.userId), now()));
+    const r = unwrap(await eraseUser({ db: db(), authSecret: ctx.identity.authSecret, personal: ctx.identity.personalData }, user.userId, meActor(c, user.userId), now()));
     // The session is gone with the account: clear the cookie.
     c.header('set-cookie', '__Host-ghee_session=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax');
     return c.json({ data: { erased: true, certificate_id: r.certificateId } });

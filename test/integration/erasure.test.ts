@@ -1,6 +1,6 @@
 /**
- * Erasure (issue 16): a user's erasure leaves their email and name in no column of any table
- * (every text, json and array column searched) while every audit chain still verifies; an
+ * Erasure (issue 16): a user's erasure leaves their email and name — and the blind indexes of
+ * them — in no column of any table (every text, json and array column searched) while every audit chain still verifies; an
  * organization's deletion needs an owner, a recent sign-in and a 2FA code, waits out its grace
  * period (cancellable), then leaves no row with its organization_id anywhere, queues its keys,
  * spaces and assets for purging at the edge and keeps a signed certificate.
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../origin/audit/audit.js';
+import { personalAad, personalDataFromConfig } from '../../origin/crypto/personal-data.js';
 import { certificateValid, eraseDueOrganizations } from '../../origin/governance/index.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
@@ -79,13 +80,17 @@ describe('user erasure', () => {
     const email = `erase-${tag}@example.test`;
     const name = `Erin Erasable ${tag}`;
     const u = await createUser(origin, org, 'author', { email });
-    await q(sql`update users set name = ${name} where id = ${u.id}`);
+    const pd = personalDataFromConfig(origin.config.MASTER_KEYS);
+    await q(sql`update users set name_enc = ${pd.seal(name, personalAad('users', 'name', u.id))} where id = ${u.id}`);
+    // What other rows may name them by: the blind indexes of their address (as an email and as an account) and of their id.
+    const indexes = [...pd.blindIndexes('email', email), ...pd.blindIndexes('account', email), ...pd.blindIndexes('account', u.id)];
     // Traces: sessions, a failed and a good login (attempts and audit rows with address and user agent), a reauthentication.
     await expectErrorShape(await new SessionClient(origin.server.url).request('POST', '/v1/auth/login', { email, password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
     const c = await signedIn(u);
     expect((await c.request('POST', '/v1/auth/reauthenticate', { password: u.password })).status).toBe(200);
-    expect(await findEverywhere(email)).not.toEqual([]);
-    expect(await findEverywhere(name)).not.toEqual([]);
+    expect(await findEverywhere(email)).toEqual([]); // sealed at rest (origin/crypto/personal-data.ts) …
+    expect(await findEverywhere(pd.blindIndex('email', email))).toEqual(['users.email_bidx']); // … found by its blind index
+    expect(await findEverywhere(pd.blindIndex('account', email))).toEqual(['auth_attempts.account']);
     const theirRows = await q<{ id: string; ip: string | null }>(sql`select id, ip from audit_events where actor_user_id = ${u.id}`);
     expect(theirRows.length).toBeGreaterThan(1);
     expect(theirRows.every((r) => r.ip !== null)).toBe(true);
@@ -105,6 +110,10 @@ describe('user erasure', () => {
 
     expect(await findEverywhere(email)).toEqual([]);
     expect(await findEverywhere(name)).toEqual([]);
+    for (const index of indexes) expect(await findEverywhere(index)).toEqual([]);
+    // And no sealed copy either: nothing left opens to their address or name.
+    const sealedLeft = await q<{ n: number }>(sql`select count(*)::int as n from users where id = ${u.id}`);
+    expect(sealedLeft[0]!.n).toBe(0);
     // The audit rows stay, pseudonymous: the actor id names nobody, address and agent are gone.
     const after = await q<{ ip: string | null; user_agent: string | null }>(sql`select ip, user_agent from audit_events where actor_user_id = ${u.id}`);
     expect(after.length).toBeGreaterThan(theirRows.length); // + the user.erased row

@@ -19,16 +19,16 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
 import { commitAccountWrite, type WriteActor } from '../../outbox/index.js';
+import type { PersonalData } from '../../crypto/personal-data.js';
+import { accountKeys, userEmail } from '../personal.js';
 import { rowsOf } from '../sql.js';
 import { writeCertificate } from './certificate.js';
 
 export interface UserErasureContext {
   db: Db;
   authSecret: string;
-  /** The account keys sign-in attempts name the user by (lower-cased email, blind index, …), beyond the user id. */
-  accountKeys?: (db: Db, userId: string) => Promise<string[]>;
-  /** Where invitations to the user's address are found: a condition on `invitations` (alias i). */
-  invitationsOf?: (userId: string) => ReturnType<typeof sql>;
+  /** Finds the rows that name the user by a blind index of their address or id. */
+  personal: PersonalData;
 }
 
 async function columnExists(db: Db, table: string, column: string): Promise<boolean> {
@@ -36,14 +36,7 @@ async function columnExists(db: Db, table: string, column: string): Promise<bool
   return r.length > 0;
 }
 
-/** The keys by which rows outside `users` name the account, for a deployment whose users.email is plaintext. */
-async function plaintextKeys(db: Db, userId: string): Promise<string[]> {
-  if (!(await columnExists(db, 'users', 'email'))) return [];
-  const [u] = await rowsOf<{ email: string }>(db, sql`select lower(email) as email from users where id = ${userId}`);
-  return u ? [u.email] : [];
-}
-
-/** Nulls `column` (the actor's address, plaintext or sealed) of the user's rows in `table`; returns how many. */
+/** Nulls `column` (the actor's sealed address) of the user's rows in `table`; returns how many. */
 async function redactColumn(t: Db, table: string, column: string, userId: string): Promise<number> {
   if (!(await columnExists(t, table, column))) return 0;
   const c = sql.identifier(column);
@@ -64,20 +57,19 @@ export async function eraseUser(ctx: UserErasureContext, userId: string, request
     if (soleOwner.length) {
       return { ok: false as const, error: 'conflict' as const, detail: 'You are the only owner of an organization: transfer ownership or delete the organization first.' };
     }
-    const keys = [userId, ...(await (ctx.accountKeys ?? plaintextKeys)(t, userId))];
+    const email = await userEmail(t, ctx.personal, userId);
+    const keys = accountKeys(ctx.personal, email, userId);
     const count = async (statement: ReturnType<typeof sql>) => (await rowsOf(t, statement)).length;
     const counts: Record<string, number> = {
       audit_events_redacted: await count(
         sql`update audit_events set ip = null, user_agent = null, personal_salt = null where actor_user_id = ${userId} and personal_digest is not null and (ip is not null or user_agent is not null or personal_salt is not null) returning 1`,
       ),
-      security_events_redacted: await redactColumn(t, 'security_events', (await columnExists(t, 'security_events', 'actor_ip')) ? 'actor_ip' : 'actor_ip_enc', userId),
+      security_events_redacted: await redactColumn(t, 'security_events', 'actor_ip_enc', userId),
       auth_attempts: await count(sql`delete from auth_attempts where account in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) returning 1`),
       scim_users: (await columnExists(t, 'scim_users', 'user_id')) ? await count(sql`delete from scim_users where user_id = ${userId} returning 1`) : 0,
     };
-    if (ctx.invitationsOf) counts.invitations = await count(sql`delete from invitations i where ${ctx.invitationsOf(userId)} returning 1`);
-    else if (await columnExists(t, 'invitations', 'email')) {
-      counts.invitations = await count(sql`delete from invitations i where lower(i.email) in (select lower(email) from users where id = ${userId}) returning 1`);
-    }
+    const emailIndexes = email ? ctx.personal.blindIndexes('email', email) : [];
+    counts.invitations = emailIndexes.length ? await count(sql`delete from invitations where email_bidx in (${sql.join(emailIndexes.map((k) => sql`${k}`), sql`, `)}) returning 1`) : 0;
     counts.users = await count(sql`delete from users where id = ${userId} returning 1`);
     const certificateId = await writeCertificate(t, ctx.authSecret, {
       subjectType: 'user',

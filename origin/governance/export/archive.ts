@@ -45,12 +45,27 @@ export class ArchiveWriter {
     });
   }
 
-  /** Writes one NDJSON line; waits when gzip's buffer is full. */
+  #pending: string[] = [];
+  #pendingBytes = 0;
+
+  /** Writes one NDJSON line (in 256 KB chunks to gzip, waiting when its buffer is full). */
   async line(value: unknown): Promise<void> {
-    if (!this.#gzip.write(`${JSON.stringify(value)}\n`)) await new Promise((r) => this.#gzip.once('drain', r));
+    const text = `${JSON.stringify(value)}\n`;
+    this.#pending.push(text);
+    this.#pendingBytes += text.length;
+    if (this.#pendingBytes >= 256 * 1024) await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const chunk = this.#pending.join('');
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (!this.#gzip.write(chunk)) await new Promise((r) => this.#gzip.once('drain', r));
   }
 
   async finish(): Promise<Buffer> {
+    await this.#flush();
     this.#gzip.end();
     await this.#done;
     this.#out.push(this.#cipher.final(), this.#cipher.getAuthTag());

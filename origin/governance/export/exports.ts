@@ -11,10 +11,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { hmacSha256Hex, timingSafeEqual } from '../../../shared/crypto.js';
 import type { Envelope } from '../../crypto/envelope.js';
+import type { PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
 import { dataExports } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
 import { commitAccountWrite, commitWrite, type WriteActor } from '../../outbox/index.js';
+import { accountKeys, openSealed, userEmail } from '../personal.js';
 import { rowsOf } from '../sql.js';
 import { ArchiveWriter, newExportKey } from './archive.js';
 import { organizationTables, streamRows, userTables, type ExportTable } from './tables.js';
@@ -26,6 +28,8 @@ const STALE_RUN_MS = 3_600_000;
 export interface ExportContext {
   db: Db;
   envelope: Envelope;
+  /** Opens the sealed personal data the archive holds (users' addresses and names, …). */
+  personal: PersonalData;
   /** Signs download URLs (derived from AUTH_SECRET). */
   authSecret: string;
   publicAppUrl: string;
@@ -180,17 +184,16 @@ async function buildExport(ctx: ExportContext, row: Row, now: () => Date): Promi
   let tables: ExportTable[];
   if (row.organizationId) tables = await organizationTables(ctx.db, row.organizationId);
   else {
-    const [u] = await rowsOf<Record<string, unknown>>(ctx.db, sql`select * from users where id = ${row.userId}`);
-    // auth_attempts name an account by lower(email) (or the user id).
-    const email = typeof u?.email === 'string' ? u.email.toLowerCase() : null;
-    tables = userTables(row.userId!, [row.userId!, ...(email ? [email] : [])]);
+    // auth_attempts name an account by the blind index of its address (or of the user id).
+    tables = userTables(row.userId!, accountKeys(ctx.personal, await userEmail(ctx.db, ctx.personal, row.userId!), row.userId!));
   }
   const out = new ArchiveWriter(key, row.id);
   const counts: Record<string, number> = {};
   await out.line({ type: 'manifest', format: 'ghee-export/1', export_id: row.id, kind: row.organizationId ? 'organization' : 'user', subject_id: row.organizationId ?? row.userId, created_at: now().toISOString(), tables: tables.map((t) => t.table) });
   let done = 0;
   for (const t of tables) {
-    counts[t.table] = (counts[t.table] ?? 0) + (await streamRows(ctx.db, t, (r) => out.line({ type: t.table, row: r })));
+    const decode = (table: string, r: Record<string, unknown>) => openSealed(ctx.personal, table, r);
+    counts[t.table] = (counts[t.table] ?? 0) + (await streamRows(ctx.db, t, (r) => out.line({ type: t.table, row: r }), decode));
     done += 1;
     await ctx.db.update(dataExports).set({ progress: { tables_done: done, tables_total: tables.length, rows: Object.values(counts).reduce((a, b) => a + b, 0) } }).where(sql`${dataExports.id} = ${row.id}`);
   }

@@ -2,7 +2,8 @@
  * What an export holds, table by table, and how a row is projected: every column the data
  * classification (origin/governance/classification.ts) names, except secrets — credentials,
  * hashes, encrypted secrets never leave — and except columns it does not know (fail closed: a
- * new column is exported only once classified). bytea columns are written as base64.
+ * new column is exported only once classified). bytea columns are written as base64; sealed
+ * personal data is opened (`email_enc` → `email`, ../personal.ts) and blind indexes dropped.
  *
  * Organization export: the organization, every table with an `organization_id` (its members,
  * keys' metadata, SSO and SCIM settings, security events, its audit trail, …), every table with a
@@ -26,20 +27,21 @@ export interface ExportTable {
 /** Tables with organization_id / space_id that are not the organization's data (operational or derived). */
 const SKIP = new Set(['data_exports', 'purge_outbox', 'page_counts']);
 
+/** Correlated EXISTS (not IN): with a page's LIMIT the planner looks each row's parent up by its key instead of hashing every parent per page. */
 const CHILDREN = (org: string): ExportTable[] => {
-  const spacesOf = sql`select id from spaces where organization_id = ${org}`;
+  const inOrg = (space: SQL) => sql`exists (select 1 from spaces s where s.id = ${space} and s.organization_id = ${org})`;
   return [
-    { table: 'page_revisions', where: sql`t.page_id in (select id from pages where space_id in (${spacesOf}))` },
-    { table: 'collection_items', where: sql`t.collection_id in (select id from collections where space_id in (${spacesOf}))` },
+    { table: 'page_revisions', where: sql`exists (select 1 from pages p where p.id = t.page_id and ${inOrg(sql`p.space_id`)})` },
+    { table: 'collection_items', where: sql`exists (select 1 from collections c where c.id = t.collection_id and ${inOrg(sql`c.space_id`)})` },
     {
       table: 'collection_item_revisions',
-      where: sql`t.collection_item_id in (select i.id from collection_items i join collections c on c.id = i.collection_id where c.space_id in (${spacesOf}))`,
+      where: sql`exists (select 1 from collection_items i join collections c on c.id = i.collection_id where i.id = t.collection_item_id and ${inOrg(sql`c.space_id`)})`,
     },
-    { table: 'post_revisions', where: sql`t.post_id in (select id from posts where space_id in (${spacesOf}))` },
-    { table: 'post_categories', where: sql`t.post_id in (select id from posts where space_id in (${spacesOf}))` },
-    { table: 'post_tags', where: sql`t.post_id in (select id from posts where space_id in (${spacesOf}))` },
-    { table: 'webhook_deliveries', where: sql`t.webhook_id in (select id from webhooks where space_id in (${spacesOf}))` },
-    { table: 'scim_group_members', where: sql`t.group_id in (select id from scim_groups where organization_id = ${org})` },
+    { table: 'post_revisions', where: sql`exists (select 1 from posts p where p.id = t.post_id and ${inOrg(sql`p.space_id`)})` },
+    { table: 'post_categories', where: sql`exists (select 1 from posts p where p.id = t.post_id and ${inOrg(sql`p.space_id`)})` },
+    { table: 'post_tags', where: sql`exists (select 1 from posts p where p.id = t.post_id and ${inOrg(sql`p.space_id`)})` },
+    { table: 'webhook_deliveries', where: sql`exists (select 1 from webhooks w where w.id = t.webhook_id and ${inOrg(sql`w.space_id`)})` },
+    { table: 'scim_group_members', where: sql`exists (select 1 from scim_groups g where g.id = t.group_id and g.organization_id = ${org})` },
   ];
 };
 
@@ -103,25 +105,31 @@ export async function exportableColumns(db: Db, table: string): Promise<Column[]
 
 const PAGE = 500;
 
-/** Streams the rows of `t` (projected) to `each`, a page at a time (keyset on ctid); returns how many. */
-export async function streamRows(db: Db, t: ExportTable, each: (row: Record<string, unknown>) => Promise<void>): Promise<number> {
+/**
+ * Streams the rows of `t` (projected) to `each`, a page at a time, through a server-side cursor
+ * in a transaction of its own: one pass over the table whatever the plan (keyset paging re-sorted
+ * or re-hashed the organization's rows for every page). Returns how many rows.
+ */
+export async function streamRows(db: Db, t: ExportTable, each: (row: Record<string, unknown>) => Promise<void>, decode?: (table: string, row: Record<string, unknown>) => void): Promise<number> {
   const cols = await exportableColumns(db, t.table);
   if (cols.length === 0) return 0;
   const list = sql.join(
     cols.map((c) => (c.bytea ? sql`encode(t.${sql.identifier(c.name)}, 'base64') as ${sql.identifier(`${c.name}_base64`)}` : sql`t.${sql.identifier(c.name)}`)),
     sql`, `,
   );
-  let after = '(0,0)';
-  let n = 0;
-  for (;;) {
-    const rows = await rowsOf<{ tid: string; row: Record<string, unknown> }>(
-      db,
-      sql`select x.tid, row_to_json(x)::jsonb - 'tid' as row from (select t.ctid::text as tid, ${list} from ${sql.identifier(t.table)} t
-          where (${t.where}) and t.ctid > ${after}::tid order by t.ctid limit ${PAGE}) x`,
-    );
-    for (const r of rows) await each(r.row);
-    n += rows.length;
-    if (rows.length < PAGE) return n;
-    after = rows[rows.length - 1]!.tid;
-  }
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`declare ghee_export no scroll cursor for select row_to_json(x) as row from (select ${list} from ${sql.identifier(t.table)} t where ${t.where}) x`);
+    let n = 0;
+    for (;;) {
+      const rows = await rowsOf<{ row: Record<string, unknown> }>(tx, sql.raw(`fetch ${PAGE} from ghee_export`));
+      for (const r of rows) {
+        decode?.(t.table, r.row);
+        await each(r.row);
+      }
+      n += rows.length;
+      if (rows.length < PAGE) break;
+    }
+    await tx.execute(sql.raw('close ghee_export'));
+    return n;
+  });
 }
