@@ -34,6 +34,19 @@ export interface WriteState {
   tally: Record<'pages' | 'items' | 'posts', Tally>;
 }
 
+/** Pages written at once. */
+const PAGE_WRITERS = 4;
+
+/** Runs `fn` over `list`, at most `n` at a time. */
+async function inPool<T>(list: readonly T[], n: number, fn: (x: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, list.length) }, async () => {
+      while (next < list.length) await fn(list[next++]!);
+    }),
+  );
+}
+
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function ctxOf(s: WriteState, pending: string[]): ConvertContext {
@@ -48,8 +61,8 @@ function refused(s: WriteState, tally: Tally, what: string, a: { status: number;
 const localeQuery = (locale: string) => (locale ? `?locale=${encodeURIComponent(locale)}` : '');
 
 /** ghee's items of a collection in one locale (working copies), references as paths (levels=1). */
-async function gheeItems(s: WriteState, key: string, locale: string): Promise<Json[]> {
-  const got = await s.target.list(`/v2/content/${key}/?preview=1&levels=1${locale ? `&locale=${encodeURIComponent(locale)}` : ''}`, (b) => (b.data as Json | undefined)?.[key]);
+async function gheeItems(s: WriteState, key: string, locale: string, preview = true): Promise<Json[]> {
+  const got = await s.target.list(`/v2/content/${key}/?levels=1${preview ? '&preview=1' : ''}${locale ? `&locale=${encodeURIComponent(locale)}` : ''}`, (b) => (b.data as Json | undefined)?.[key]);
   return Array.isArray(got) ? got : [];
 }
 
@@ -58,54 +71,86 @@ export async function writeItems(s: WriteState, account: SourceAccount, schemas:
   const total = [...account.collections.values()].reduce((n, l) => n + l.length, 0);
   s.progress.phase('items', total);
   const second: { key: string; item: SourceItem }[] = [];
+  const idOf = (x: Json) => (x.meta as { id: number }).id;
+  const first = account.locales[0] ?? '';
   for (const [key, items] of account.collections) {
     const defs = schemas.get(key);
     if (!defs) continue;
     const ids = s.itemIds.get(key) ?? new Map<number, number>();
     s.itemIds.set(key, ids);
-    const first = account.locales[0] ?? '';
-    const existing = await gheeItems(s, key, first);
+    // ghee's items in every locale, read once (by id).
+    const theirs = new Map<string, Map<number, Json>>();
+    for (const loc of new Set(items.flatMap((i) => [...i.fields.keys()]).concat(first))) theirs.set(loc, new Map((await gheeItems(s, key, loc)).map((x) => [idOf(x), x])));
+    const existing = [...theirs.get(first)!.values()];
+    // Which of them readers see (the published ones), per locale.
+    const live = new Map<string, Set<number>>();
+    for (const loc of theirs.keys()) live.set(loc, new Set((await gheeItems(s, key, loc, false)).map(idOf)));
     const taken = new Set<number>();
-    const idOf = (x: Json) => (x.meta as { id: number }).id;
-    const converted = (item: SourceItem, pending: string[]) => new Map([...item.fields].map(([loc, f]) => [loc, convertItemFields(defs, f, `collection ${key} item ${item.id}${loc ? ` (${loc})` : ''}`, ctxOf(s, pending))]));
-    for (const [i, item] of items.entries()) {
+    const converted = new Map<SourceItem, Map<string, Record<string, unknown>>>();
+    for (const item of items) {
       const pending: string[] = [];
-      const values = converted(item, pending);
-      const mine = values.get(first) ?? [...values.values()][0]!;
-      let match = existing.find((x) => !taken.has(idOf(x)) && sameContent(strip(x), mine));
-      match ??= existing[i] && !taken.has(idOf(existing[i])) && !items.some((o, j) => j !== i && sameContent(strip(existing[i]!), converted(o, []).get(first))) ? existing[i] : undefined;
-      const status = item.published ? 'published' : 'draft';
-      if (!match) {
-        const fields = account.locales[0] === undefined ? [mine] : [Object.fromEntries(values)];
-        const a = await s.target.call('POST', '/v2/content/', { key, status, fields });
-        if (a.status !== 202) refused(s, tally, `collection ${key} item ${item.id}`, a);
-        else {
-          const now = await gheeItems(s, key, first);
-          const fresh = now.filter((x) => !taken.has(idOf(x)) && !existing.some((e) => idOf(e) === idOf(x)));
-          const found = fresh.find((x) => sameContent(strip(x), mine)) ?? fresh[fresh.length - 1];
-          if (found) {
-            ids.set(item.id, idOf(found));
-            taken.add(idOf(found));
-            existing.push(found);
-          }
-          tally.created++;
-        }
-      } else {
-        ids.set(item.id, idOf(match));
-        taken.add(idOf(match));
-        let changed = false;
-        for (const [loc, f] of values) {
-          const theirs = loc === first ? match : (await gheeItems(s, key, loc)).find((x) => idOf(x) === idOf(match));
-          if (theirs && sameContent(strip(theirs), f) && (theirs.status === undefined || theirs.status === status)) continue;
-          const a = await s.target.call('PUT', `/v2/content/${key}/${idOf(match)}/${localeQuery(loc)}`, { status, fields: f });
-          if (a.status !== 202) refused(s, tally, `collection ${key} item ${item.id}${loc ? ` (${loc})` : ''}`, a);
-          else changed = true;
-        }
-        if (changed) tally.updated++;
-        else tally.unchanged++;
-      }
+      converted.set(item, new Map([...item.fields].map(([loc, f]) => [loc, convertItemFields(defs, f, `collection ${key} item ${item.id}${loc ? ` (${loc})` : ''}`, ctxOf(s, pending))])));
       if (pending.length) second.push({ key, item });
+    }
+    const mineOf = (item: SourceItem) => converted.get(item)!.get(first) ?? [...converted.get(item)!.values()][0]!;
+    // Matched by content; else the ghee item at the same position, unless another item's content claims it.
+    const matched = new Map<SourceItem, Json>();
+    for (const item of items) {
+      const match = existing.find((x) => !taken.has(idOf(x)) && sameContent(strip(x), mineOf(item)));
+      if (match) {
+        matched.set(item, match);
+        taken.add(idOf(match));
+      }
+    }
+    for (const [i, item] of items.entries()) {
+      const at = existing[i];
+      if (matched.has(item) || !at || taken.has(idOf(at)) || items.some((o) => o !== item && sameContent(strip(at), mineOf(o)))) continue;
+      matched.set(item, at);
+      taken.add(idOf(at));
+    }
+    for (const item of items) {
+      const match = matched.get(item);
+      if (!match) continue;
+      ids.set(item.id, idOf(match));
+      const status = item.published ? 'published' : 'draft';
+      let changed = false;
+      for (const [loc, f] of converted.get(item)!) {
+        const current = theirs.get(loc)?.get(idOf(match));
+        if (current && sameContent(strip(current), f) && live.get(loc)!.has(idOf(match)) === (status === 'published')) continue;
+        const a = await s.target.call('PUT', `/v2/content/${key}/${idOf(match)}/${localeQuery(loc)}`, { status, fields: f });
+        if (a.status !== 202) refused(s, tally, `collection ${key} item ${item.id}${loc ? ` (${loc})` : ''}`, a);
+        else changed = true;
+      }
+      if (changed) tally.updated++;
+      else tally.unchanged++;
       s.progress.tick();
+    }
+    // New items: created in batches (≤ 100 a request, every locale at once: one id across locales);
+    // ghee numbers a batch's items in order, so the new ids, ascending, are the batch's.
+    const fresh = items.filter((i) => !matched.has(i));
+    for (const status of ['published', 'draft'] as const) {
+      const group = fresh.filter((i) => (status === 'published') === i.published);
+      for (let b = 0; b < group.length; b += 100) {
+        const batch = group.slice(b, b + 100);
+        const fields = batch.map((item) => (account.locales[0] === undefined ? mineOf(item) : Object.fromEntries(converted.get(item)!)));
+        const a = await s.target.call('POST', '/v2/content/', { key, status, fields });
+        if (a.status !== 202) {
+          for (const item of batch) refused(s, tally, `collection ${key} item ${item.id}`, a);
+          s.progress.tick(batch.length);
+          continue;
+        }
+        const now = await gheeItems(s, key, first);
+        const known = new Set(existing.map(idOf));
+        const added = now.filter((x) => !known.has(idOf(x))).sort((x, y) => idOf(x) - idOf(y));
+        existing.push(...added);
+        batch.forEach((item, j) => {
+          const x = added[j];
+          if (x && sameContent(strip(x), mineOf(item))) ids.set(item.id, idOf(x));
+          else s.unmapped.push({ what: `collection ${key} item ${item.id}`, why: 'created, but its new id could not be told apart (references to it are left out)' });
+        });
+        tally.created += batch.length;
+        s.progress.tick(batch.length);
+      }
     }
   }
   // References to items created after the referring one: written now that every id is known.
@@ -132,11 +177,12 @@ export async function writePages(s: WriteState, account: SourceAccount, schemas:
   const tally = s.tally.pages;
   const all = [...account.pages.values()].flat();
   s.progress.phase('pages', all.length);
-  for (const page of all) {
+  // A few pages at a time (each page's locales in turn): ghee's commit step orders a space's writes itself.
+  await inPool(all, PAGE_WRITERS, async (page) => {
     const defs = page.pageType === '*' ? null : schemas.get(page.pageType);
     if (page.pageType !== '*' && !defs) {
       s.progress.tick();
-      continue;
+      return;
     }
     let created = false;
     let updated = false;
@@ -149,7 +195,7 @@ export async function writePages(s: WriteState, account: SourceAccount, schemas:
     else if (updated) tally.updated++;
     else tally.unchanged++;
     s.progress.tick();
-  }
+  });
   s.progress.end();
 }
 

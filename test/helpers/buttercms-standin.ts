@@ -88,6 +88,8 @@ export interface RunningStandin {
   previewToken: string;
   /** API requests answered (429s included; media downloads not counted), and the most in any one second. */
   stats: { requests: number; throttled: number; peakPerSecond: number };
+  /** The rate limit in force (requests a second; changeable, e.g. lifted for a test's own reads). */
+  limit: { perSecond: number };
   close(): Promise<void>;
 }
 
@@ -100,7 +102,7 @@ function isRef(v: unknown): v is Ref {
 export async function startButterStandin(build: (base: string) => StandinAccount, opts: { maxPerSecond?: number } = {}): Promise<RunningStandin> {
   const readToken = 'standin-read-token-0123456789';
   const previewToken = 'standin-preview-token-0123456789';
-  const maxPerSecond = opts.maxPerSecond ?? 50;
+  const limit = { perSecond: opts.maxPerSecond ?? 50 };
   const stats = { requests: 0, throttled: 0, peakPerSecond: 0 };
   let second = 0;
   let inSecond = 0;
@@ -199,7 +201,7 @@ export async function startButterStandin(build: (base: string) => StandinAccount
     }
     inSecond++;
     stats.peakPerSecond = Math.max(stats.peakPerSecond, inSecond);
-    if (inSecond > maxPerSecond) {
+    if (inSecond > limit.perSecond) {
       stats.throttled++;
       res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'Request was throttled.' }));
       return;
@@ -261,6 +263,7 @@ export async function startButterStandin(build: (base: string) => StandinAccount
     readToken,
     previewToken,
     stats,
+    limit,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
