@@ -134,29 +134,51 @@ export interface CheckpointFields {
   createdAt: Date;
 }
 
-let checkpointKey: string | null = null;
+/** The checkpoint keys: the current one (signs) first, then those of previous secrets (verify only). */
+let checkpointKeys: string[] = [];
 
 /**
- * Sets the server key retention checkpoints are signed and verified with (derived from
- * AUTH_SECRET by the app and the audit CLI; null: none, so a checkpoint cannot be verified and a
- * chain that starts at one is reported broken).
+ * Sets the server keys retention checkpoints are signed and verified with, derived from
+ * AUTH_SECRET (and, while it rotates, PREVIOUS_AUTH_SECRET) by the app and the audit CLI. None:
+ * a checkpoint cannot be verified and a chain that starts at one is reported broken.
  */
-export function setAuditCheckpointKey(authSecret: string | null | undefined): void {
-  checkpointKey = authSecret ? hmacSha256Hex(authSecret, 'ghee audit checkpoint v1') : null;
+export function setAuditCheckpointKey(authSecret: string | null | undefined, previous: readonly string[] = []): void {
+  checkpointKeys = authSecret ? [authSecret, ...previous].map((s) => hmacSha256Hex(s, 'ghee audit checkpoint v1')) : [];
 }
 
 export function auditCheckpointKeySet(): boolean {
-  return checkpointKey !== null;
+  return checkpointKeys.length > 0;
 }
 
-/** The checkpoint's signature (HMAC-SHA-256 under the checkpoint key); throws without a key. */
+const checkpointMac = (key: string, cp: CheckpointFields) =>
+  hmacSha256Hex(key, canonicalJson({ chain: cp.chain, seq: cp.seq, hash: cp.hash, deleted: cp.deleted, created_at: cp.createdAt.toISOString() }));
+
+/** The checkpoint's signature (HMAC-SHA-256 under the current checkpoint key); throws without a key. */
 export function signAuditCheckpoint(cp: CheckpointFields): string {
-  if (!checkpointKey) throw new Error('signAuditCheckpoint: no checkpoint key (AUTH_SECRET) is set');
-  return hmacSha256Hex(checkpointKey, canonicalJson({ chain: cp.chain, seq: cp.seq, hash: cp.hash, deleted: cp.deleted, created_at: cp.createdAt.toISOString() }));
+  if (!checkpointKeys[0]) throw new Error('signAuditCheckpoint: no checkpoint key (AUTH_SECRET) is set');
+  return checkpointMac(checkpointKeys[0], cp);
 }
 
 function checkpointValid(cp: CheckpointFields & { signature: string }): boolean {
-  return checkpointKey !== null && timingSafeEqual(signAuditCheckpoint(cp), cp.signature);
+  return checkpointKeys.some((k) => timingSafeEqual(checkpointMac(k, cp), cp.signature));
+}
+
+/**
+ * After an AUTH_SECRET rotation: re-signs under the current key each chain's newest checkpoint
+ * (the one verify starts from) that only a previous key signed — never one no key signed.
+ * Retention runs it, so within the grace window every chain's start moves to the new secret.
+ */
+export async function resignAuditCheckpoints(db: Db): Promise<number> {
+  if (checkpointKeys.length < 2) return 0;
+  const newest = await db.selectDistinctOn([auditCheckpoints.chain]).from(auditCheckpoints).orderBy(auditCheckpoints.chain, desc(auditCheckpoints.seq));
+  let n = 0;
+  for (const cp of newest) {
+    const current = signAuditCheckpoint(cp);
+    if (timingSafeEqual(current, cp.signature) || !checkpointValid(cp)) continue;
+    await db.update(auditCheckpoints).set({ signature: current }).where(eq(auditCheckpoints.id, cp.id));
+    n += 1;
+  }
+  return n;
 }
 
 /**

@@ -54,7 +54,7 @@ export async function runAudit(argv: string[], io: CliIo, open: OpenDatabase): P
     return EXIT_OK;
   }
   const database = await open();
-  setAuditCheckpointKey(process.env.AUTH_SECRET);
+  setAuditCheckpointKey(process.env.AUTH_SECRET, process.env.PREVIOUS_AUTH_SECRET ? [process.env.PREVIOUS_AUTH_SECRET] : []);
   try {
     const r = await verifyAuditChain(database.db, cmd.organizationId !== undefined ? { organizationId: cmd.organizationId } : {});
     if (r.broken) {

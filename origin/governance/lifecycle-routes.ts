@@ -23,7 +23,7 @@ import { parseBody } from '../http/body.js';
 import { authenticate } from '../http/request-auth.js';
 import { writeActor } from '../http/revisions.js';
 import { unwrap } from '../http/result.js';
-import { requireRecentReauthentication } from '../identity/index.js';
+import { requireRecentReauthentication, verifyingAuthSecrets } from '../identity/index.js';
 import { setAuditCheckpointKey } from '../audit/index.js';
 import { commitWrite } from '../outbox/index.js';
 import { retentionPolicies } from '../db/schema/index.js';
@@ -45,7 +45,8 @@ export function lifecycleRoutes(ctx: AppContext) {
   // Retention checkpoints are signed and verified under AUTH_SECRET — only a configured one (a
   // process-random secret would make them unverifiable after a restart; retention then keeps
   // the audit trail).
-  setAuditCheckpointKey(ctx.config.AUTH_SECRET);
+  const previous = verifyingAuthSecrets(ctx.identity).slice(1);
+  setAuditCheckpointKey(ctx.config.AUTH_SECRET, ctx.config.AUTH_SECRET ? previous : []);
   const app = new Hono<OriginEnv>({ strict: false });
   const db = () => ctx.database.db;
   const now = () => new Date(ctx.now() * 1000);
@@ -152,7 +153,7 @@ export function lifecycleRoutes(ctx: AppContext) {
   // --- the download -----------------------------------------------------------------------------
   app.get('/v1/exports/:id/download', async (c) => {
     const r = unwrap(
-      await downloadExport(exportCtx(), id(c), c.req.query('expires'), c.req.query('signature'), { ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null }, now()),
+      await downloadExport({ ...exportCtx(), verifyingSecrets: verifyingAuthSecrets(ctx.identity) }, id(c), c.req.query('expires'), c.req.query('signature'), { ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null }, now()),
     );
     return c.body(new Uint8Array(r.archive), 200, {
       'content-type': 'application/octet-stream',

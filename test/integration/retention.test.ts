@@ -225,10 +225,32 @@ describe('retention', () => {
     expect(out.at(-1)).toMatch(/checkpoint/);
     await db().update(auditCheckpoints).set({ hash: cp!.hash }).where(eq(auditCheckpoints.id, cp!.id));
     expect((await verifyAuditChain(db(), { organizationId: org })).ok).toBe(true);
+    // AUTH_SECRET rotation: the previous secret still verifies, the next retention run re-signs the
+    // chain's start under the new one, after which the old secret is no longer needed.
+    const next = randomBytes(32).toString('hex');
+    setAuditCheckpointKey(next, [origin.config.AUTH_SECRET!]);
+    expect((await verifyAuditChain(db(), { organizationId: org })).ok).toBe(true);
+    expect((await runRetention(db(), settings(), now)).global.checkpoints_resigned).toBeGreaterThanOrEqual(1);
+    setAuditCheckpointKey(next);
+    expect((await verifyAuditChain(db(), { organizationId: org })).ok).toBe(true);
+    // A forged checkpoint is never re-signed: one no key signed stays broken.
+    setAuditCheckpointKey(origin.config.AUTH_SECRET, [next]);
+    await db().update(auditCheckpoints).set({ deleted: 2 }).where(eq(auditCheckpoints.id, cp!.id));
+    await runRetention(db(), settings(), now);
+    expect((await verifyAuditChain(db(), { organizationId: org })).broken).toMatchObject({ reason: 'checkpoint' });
+    await db().update(auditCheckpoints).set({ deleted: 3 }).where(eq(auditCheckpoints.id, cp!.id));
+    expect((await verifyAuditChain(db(), { organizationId: org })).ok).toBe(true);
+    setAuditCheckpointKey(next);
+    await runRetention(db(), settings(), now);
+    setAuditCheckpointKey(origin.config.AUTH_SECRET);
+    // Signed under `next` now: the old key alone no longer verifies it, as any other key would not.
+    expect((await verifyAuditChain(db(), { organizationId: org })).broken).toMatchObject({ reason: 'checkpoint' });
+    setAuditCheckpointKey(next);
+    expect((await verifyAuditChain(db(), { organizationId: org })).ok).toBe(true);
     // A checkpoint signed under another key fails too.
     setAuditCheckpointKey(randomBytes(32).toString('hex'));
     expect((await verifyAuditChain(db(), { organizationId: org })).broken).toMatchObject({ reason: 'checkpoint' });
-    setAuditCheckpointKey(origin.config.AUTH_SECRET);
+    setAuditCheckpointKey(next);
     // Without the checkpoint the rows are missing: a gap.
     await db().delete(auditCheckpoints).where(eq(auditCheckpoints.id, cp!.id));
     expect((await verifyAuditChain(db(), { organizationId: org })).broken).toMatchObject({ seq: 4, reason: 'gap' });

@@ -32,6 +32,8 @@ export interface ExportContext {
   personal: PersonalData;
   /** Signs download URLs (derived from AUTH_SECRET). */
   authSecret: string;
+  /** Accepted on a download link: AUTH_SECRET, and a previous one in its rotation window (default: AUTH_SECRET). */
+  verifyingSecrets?: readonly string[];
   publicAppUrl: string;
 }
 
@@ -137,7 +139,7 @@ export async function downloadExport(
 ): Promise<Result<{ archive: Buffer; filename: string }>> {
   const gone = { ok: false as const, error: 'not_found' as const, detail: 'This download link is invalid, expired or already used.' };
   if (!expires || !/^\d{1,12}$/.test(expires) || !sig || !/^[0-9a-f]{64}$/.test(sig)) return gone;
-  if (!timingSafeEqual(signature(ctx.authSecret, id, Number(expires)), sig)) return gone;
+  if (!(ctx.verifyingSecrets ?? [ctx.authSecret]).some((s) => timingSafeEqual(signature(s, id, Number(expires)), sig))) return gone;
   if (Number(expires) * 1000 <= now.getTime()) return gone;
   const [meta] = await ctx.db.select({ organizationId: dataExports.organizationId, userId: dataExports.userId }).from(dataExports).where(sql`${dataExports.id} = ${id}`);
   if (!meta) return gone;

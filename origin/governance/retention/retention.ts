@@ -13,7 +13,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { surrogateKeys } from '../../../shared/surrogate.js';
-import { auditCheckpointKeySet } from '../../audit/index.js';
+import { auditCheckpointKeySet, resignAuditCheckpoints } from '../../audit/index.js';
 import type { Db } from '../../db/client.js';
 import { commitAccountWrite, commitWrite, enqueuePurge } from '../../outbox/index.js';
 import { deleteSome, rowsOf } from '../sql.js';
@@ -220,7 +220,7 @@ export async function runRetention(db: Db, settings: RetentionSettings, now: Dat
     if (orgs.length < 100) break;
     after = orgs[orgs.length - 1]!.id;
   }
-  report.global = await retainGlobal(run, report);
+  report.global = { ...(await retainGlobal(run, report)), checkpoints_resigned: await resignAuditCheckpoints(db) };
   if (anything(report.global)) {
     await commitAccountWrite(db, RUNNER, async (w) => {
       w.audit({ action: 'retention.run', target: { type: 'deployment', id: null }, metadata: { job: 'retention', deleted: report.global } });
