@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { ConfigError } from '../shared/config.js';
 import { DEFAULT_DETAIL } from '../shared/errors.js';
-import { loadCachedEdgeConfig, loadEdgeConfig, type EdgeConfig } from './config.js';
+import { cachedEdgeSettings, loadEdgeConfig, type EdgeConfig } from './config.js';
 import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { apiKey } from './middleware/api-key/index.js';
@@ -86,5 +86,5 @@ export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 
   });
   // The settings the chain loaded (Node: once per process), else (Fastly: every request starts
   // afresh) as the chain would find them in the edge cache.
-  return { app, hits: createHitPath(platform, { config: () => loaded ?? loadCachedEdgeConfig(platform), ...hitOptions }) };
+  return { app, hits: createHitPath(platform, { config: () => loaded ?? cachedEdgeSettings(platform), ...hitOptions }) };
 }

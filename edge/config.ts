@@ -2,13 +2,22 @@
  * Edge settings, read through the Platform (Fastly Config Store `ghee_config` / Secret Store
  * `ghee_secrets`; environment on Node) and validated by one zod schema on first use — never at
  * module top level, which runs at build time under Wizer.
+ *
+ * Two ways to hold them in the Config Store:
+ * - one entry, `settings`: a compact JSON document (edge/settings.ts) validated when it is
+ *   written (`npm run edge -- config validate|push`, scripts/edge-config.ts). A cache hit reads
+ *   that one entry and nothing else (no secret: only a miss needs it) — see cachedEdgeSettings;
+ * - the separate keys of EDGE_CONFIG_KEYS (the first format; read only when `settings` is unset).
  */
 import * as z from 'zod/mini';
-import { intSetting, jsonSetting, parseConfig } from '../shared/config.js';
+import { ConfigError, intSetting, jsonSetting, parseConfig } from '../shared/config.js';
 import { corsConfigSchema } from './middleware/cors/config.js';
 import { rateLimitConfigSchema } from './middleware/rate-limit/config.js';
 import { wafConfigSchema } from './middleware/waf/config.js';
 import type { Platform } from './platform/port.js';
+import { SETTINGS_KEY, SETTING_RANGES, validateSettings, type EdgeSettings } from './settings.js';
+
+export { SETTINGS_KEY, type EdgeSettings };
 
 const bool = (fallback: boolean) =>
   z.pipe(
@@ -23,15 +32,15 @@ export const edgeConfigSchema = z.object({
   rate_limits: jsonSetting(rateLimitConfigSchema),
   cors: jsonSetting(corsConfigSchema),
   /** Seconds an active key's record is cached at the edge (purged at once on revocation). */
-  key_cache_ttl: intSetting(1, 3600, 300),
+  key_cache_ttl: intSetting(...SETTING_RANGES.key_cache_ttl),
   /** Seconds past key_cache_ttl a valid key's record is still honoured while the origin is down. */
-  key_stale_if_error: intSetting(0, 604_800, 86_400),
+  key_stale_if_error: intSetting(...SETTING_RANGES.key_stale_if_error),
   /** Seconds a 404 from the origin is cached (a short negative TTL). */
-  not_found_ttl: intSetting(0, 300, 10),
+  not_found_ttl: intSetting(...SETTING_RANGES.not_found_ttl),
   /** Seconds an unknown key is remembered as invalid, sparing the origin repeated lookups. */
-  negative_key_cache_ttl: intSetting(0, 300, 30),
+  negative_key_cache_ttl: intSetting(...SETTING_RANGES.negative_key_cache_ttl),
   /** Milliseconds to wait for the origin before failing the request. */
-  origin_timeout_ms: intSetting(100, 120_000, 10_000),
+  origin_timeout_ms: intSetting(...SETTING_RANGES.origin_timeout_ms),
   /** HMAC secret shared with the origin (secret store). */
   edge_shared_secret: z.string({ message: 'is required' }).check(z.minLength(32, { message: 'must be at least 32 characters' })),
 });
@@ -68,6 +77,8 @@ function usableSecret(secret: string | undefined): secret is string {
 }
 
 export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {
+  const document = platform.config(SETTINGS_KEY);
+  if (document !== undefined && document.trim() !== '') return loadSettingsDocument(platform, document);
   const raw = readStores(platform);
   const secret = await platform.secret('edge_shared_secret');
   const cacheKey = configCacheKey(raw);
@@ -94,11 +105,87 @@ export async function loadEdgeConfig(platform: Platform): Promise<EdgeConfig> {
   return parseConfig(edgeConfigSchema, { ...raw, edge_shared_secret: secret }, 'edge');
 }
 
+/** The secret as parseConfig would take it (trimmed; blank is unset), or the same one-line error. */
+function checkedSecret(secret: string | undefined): string {
+  const trimmed = secret?.trim();
+  if (!trimmed) throw new ConfigError('edge config: edge_shared_secret is required (got unset)');
+  if (trimmed.length < 32) throw new ConfigError('edge config: edge_shared_secret must be at least 32 characters (got [redacted])');
+  return trimmed;
+}
+
+/** Edge-cache key of a settings document's verdict: the document itself (any change is a new key). */
+const settingsCacheKey = (document: string) => `ghee-settings:v1:${document}`;
+
+/**
+ * The settings from the `settings` document (edge/settings.ts) and the secret. Each document is
+ * validated once and its verdict kept in the edge cache (tagged `ghee-config`): an empty body
+ * when the document is in its canonical form (then parsing it gives the settings — what a hit
+ * does, cachedEdgeSettings), else the canonical text. An invalid document is never cached: every
+ * request that needs the chain is refused with the line naming the bad field.
+ */
+async function loadSettingsDocument(platform: Platform, document: string): Promise<EdgeConfig> {
+  const secret = checkedSecret(await platform.secret('edge_shared_secret'));
+  const cacheKey = settingsCacheKey(document);
+  if (cacheKey.length > MAX_CONFIG_CACHE_KEY) return { ...validated(document).settings, edge_shared_secret: secret };
+  const txn = await platform.cache.transaction(cacheKey);
+  if (txn.hit) {
+    if (txn.mustInsert) txn.cancel();
+    const body = txn.hit.object.body;
+    return { ...settingsOf(document, body), edge_shared_secret: secret };
+  }
+  let verdict: ReturnType<typeof validated>;
+  try {
+    verdict = validated(document);
+  } catch (err) {
+    txn.cancel();
+    throw err;
+  }
+  const ignored = EDGE_CONFIG_KEYS.filter((name) => platform.config(name) !== undefined);
+  if (ignored.length > 0) platform.log('warn', 'edge settings document in use: separate keys ignored', { keys: ignored });
+  await txn.insert(
+    { status: 200, headers: [], body: verdict.canonical === document ? new Uint8Array(0) : new TextEncoder().encode(verdict.canonical) },
+    { maxAge: CONFIG_CACHE_TTL_S, staleWhileRevalidate: 0, staleIfError: 0, surrogateKeys: ['ghee-config'] },
+  );
+  return { ...verdict.settings, edge_shared_secret: secret };
+}
+
+function validated(document: string): { settings: EdgeSettings; canonical: string } {
+  const verdict = validateSettings(document);
+  if (!verdict.ok) throw new ConfigError(`edge config: ${verdict.error}`);
+  const { format: _format, ...settings } = verdict.settings;
+  return { settings, canonical: verdict.canonical };
+}
+
+/** The settings a validated document's cached verdict stands for. */
+function settingsOf(document: string, verdictBody: Uint8Array): EdgeSettings {
+  const { format: _format, ...settings } = JSON.parse(verdictBody.byteLength === 0 ? document : new TextDecoder().decode(verdictBody)) as EdgeSettings & { format?: number };
+  return settings;
+}
+
+/**
+ * The settings a cache hit needs, as the chain would use them, or null when they are not at hand
+ * without the chain (then the hit path declines and the chain decides: validating, or failing).
+ * With the `settings` document: one Config Store read and, when the chain has validated that
+ * document, its parse — synchronous, no secret. With separate keys: exactly what loadEdgeConfig
+ * would return from its cache (nine reads, the secret checked). For the hit fast path on platforms
+ * where every request starts afresh (Fastly).
+ */
+export function cachedEdgeSettings(platform: Platform): EdgeSettings | null | Promise<EdgeSettings | null> {
+  const document = platform.config(SETTINGS_KEY);
+  if (document === undefined || document.trim() === '') return loadCachedEdgeConfig(platform);
+  const lookupFresh = platform.cache.lookupFresh;
+  if (!lookupFresh) return null;
+  const cacheKey = settingsCacheKey(document);
+  if (cacheKey.length > MAX_CONFIG_CACHE_KEY) return null;
+  const verdict = lookupFresh.call(platform.cache, cacheKey);
+  return verdict ? settingsOf(document, verdict.object.body) : null;
+}
+
 /**
  * The settings exactly as loadEdgeConfig would return them from its cache, without a
  * transaction: null when they are not cached and fresh (or the secret is unusable, or the
- * platform has no fresh lookup) — then loadEdgeConfig decides (validating, or failing). For the
- * hit fast path on platforms where every request starts afresh (Fastly).
+ * platform has no fresh lookup) — then loadEdgeConfig decides (validating, or failing). The
+ * separate-keys format only (see cachedEdgeSettings).
  */
 export async function loadCachedEdgeConfig(platform: Platform): Promise<EdgeConfig | null> {
   if (!platform.cache.lookupFresh) return null;

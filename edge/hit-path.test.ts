@@ -12,6 +12,7 @@ import { generateApiKey, hashApiKey } from '../shared/api-key.js';
 import { INTROSPECT_PATH, type KeyIntrospection } from '../shared/internal-auth.js';
 import { surrogateKeys } from '../shared/surrogate.js';
 import { composeHitHeaders, hitHeaderList, type HitValues } from './hit-headers.js';
+import { validateSettings } from './settings.js';
 import type { HitOutcome, HitPathOptions, HitRequest } from './hit-path.js';
 import { nodeHitRequest, startNodeEdge, type RunningEdge } from './node/server.js';
 import { normaliseExchange as normalise, type Exchange } from '../test/helpers/exchange.js';
@@ -425,6 +426,42 @@ describe('hitHeaderList (the list a Fastly hit Response takes)', () => {
     const stored: [string, string][] = [['content-type', 'application/json'], ['RateLimit-Limit', '5']];
     expect(new Headers(hitHeaderList(stored, VARIANTS[0]!)).get('ratelimit-limit')).toBe('5');
     expect(new Headers(hitHeaderList(stored, VARIANTS[1]!)).get('ratelimit-limit')).toBe('100');
+  });
+});
+
+describe.each(MODES)('hit path ≡ chain with the settings as one document — $mode', ({ hits }) => {
+  let pair: Pair;
+  beforeAll(async () => {
+    const document = validateSettings(
+      JSON.stringify({
+        https_only: false,
+        cors: { spaces: { [SPACE]: ['https://space.example'] } },
+        rate_limits: { content: { ip: { rps: 10_000 }, key: { rps: 10_000 } } },
+        waf: { max_query_params: 4 },
+      }),
+    );
+    if (!document.ok) throw new Error(document.error);
+    pair = await startPair({ settings: document.canonical, https_only: 'true' }, hits); // the separate key is ignored beside the document
+  });
+  afterAll(async () => {
+    await pair.fast.close();
+    await pair.chain.close();
+  });
+  afterEach(() => {
+    expect(pair.logs.fast).toEqual(pair.logs.chain);
+    expect(pair.fast.platform.rates.stats()).toEqual(pair.chain.platform.rates.stats());
+  });
+
+  it('serves hits as the chain does, under the document’s CORS, rate limits and WAF limits', async () => {
+    const path = `/v2/pages/*/document/?auth_token=${keys.read}`;
+    expect((await both(pair, path)).served).toBe(false);
+    const hit = await both(pair, path, { origin: 'https://space.example' });
+    expect(hit.served).toBe(true);
+    expect(header(hit.res, 'access-control-allow-origin')).toBe('https://space.example');
+    expect(header(hit.res, 'ratelimit-limit')).toBe('100000');
+    const tooMany = await both(pair, `${path}&a=1&b=2&c=3&d=4`);
+    expect(tooMany).toMatchObject({ served: false, reason: 'waf: target' });
+    expect(tooMany.res.status).toBe(414);
   });
 });
 

@@ -29,7 +29,7 @@ import { assetCacheKey, contentCacheKeyFor, contentCacheKeySuffix } from '../sha
 import { parseReadRequest } from '../shared/content-request.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../shared/request-id.js';
 import { flatHeaders, hitHeaderList, reproducible, type HitValues } from './hit-headers.js';
-import type { EdgeConfig } from './config.js';
+import type { EdgeSettings } from './config.js';
 import { stringLru } from './lru.js';
 import { admit, keyCacheKey, storedKeyRecord } from './middleware/api-key/index.js';
 import { corsAllowedOrigin } from './middleware/cors/index.js';
@@ -43,7 +43,7 @@ import { routeClassOf } from './route-class.js';
 import { hitRecord } from './request-record.js';
 import { presentToken, type PresentedKey } from './request-info.js';
 
-type WafConfig = EdgeConfig['waf'];
+type WafConfig = EdgeSettings['waf'];
 
 /** A request as the platform received it: only what the chain would look at. */
 export interface HitRequest {
@@ -149,7 +149,7 @@ export interface HitPathOptions {
    * The edge settings, as the chain would use them for this request, or null when they are
    * not at hand without the chain's own loading and validation (then nothing is served here).
    */
-  config: () => EdgeConfig | null | Promise<EdgeConfig | null>;
+  config: () => EdgeSettings | null | Promise<EdgeSettings | null>;
   /**
    * Where every request runs in a fresh instance (Fastly), memos do not outlive a request: then
    * the token is hashed with this, once, and its checksum is left to the key record (see

@@ -10,7 +10,8 @@ import type { Hono } from 'hono';
 import { contentCacheKey, assetCacheKey } from '../shared/cache-key.js';
 import { parseReadRequest, type AssetRequest, type ContentRequest } from '../shared/content-request.js';
 import { parseApiKey, generateApiKey, hashApiKey } from '../shared/api-key.js';
-import { edgeConfigSchema, loadCachedEdgeConfig, loadEdgeConfig } from './config.js';
+import { SETTINGS_KEY, cachedEdgeSettings, edgeConfigSchema, loadEdgeConfig } from './config.js';
+import { validateSettings } from './settings.js';
 import type { EdgeEnv } from './env.js';
 import { createHitPath, type HitRequest } from './hit-path.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
@@ -20,6 +21,7 @@ import { createBuildTimePlatform } from './platform/fastly/build-time.js';
 export function warmUp(app: Hono<EdgeEnv>): void {
   const settings = edgeConfigSchema.safeParse({ edge_shared_secret: 'w'.repeat(32), waf: '{}', rate_limits: '{}', cors: '{}' });
   edgeConfigSchema.safeParse({});
+  validateSettings('{"waf":{"max_url_length":0}}');
   for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE']) {
     for (const path of ['/v2/pages/*/home/', '/assets/a/b/c.png', '/.edge/health', '/.edge/purge', '/']) app.router.match(method, path);
   }
@@ -63,11 +65,15 @@ const WARM_SPACE = 'warm-space';
 export async function warmUpHits(hashToken?: (token: string) => string): Promise<number> {
   let served = 0;
   try {
-    const settings: Record<string, string> = {
-      https_only: 'false',
-      rate_limits: JSON.stringify({ content: { ip: { rps: 1000 }, key: { rps: 1000 } }, assets: { ip: { rps: 1000 } } }),
-      cors: JSON.stringify({ any: ['https://warm.example'], spaces: { [WARM_SPACE]: ['*'] } }),
-    };
+    const document = validateSettings(
+      JSON.stringify({
+        https_only: false,
+        rate_limits: { content: { ip: { rps: 1000 }, key: { rps: 1000 } }, assets: { ip: { rps: 1000 } } },
+        cors: { any: ['https://warm.example'], spaces: { [WARM_SPACE]: ['*'] } },
+      }),
+    );
+    if (!document.ok) return served;
+    const settings: Record<string, string> = { [SETTINGS_KEY]: document.canonical };
     const platform = createBuildTimePlatform({ settings, secret: 'w'.repeat(32), now: 1_700_000_000_000 });
     const cache = platform.cache;
     await loadEdgeConfig(platform); // validated once (zod), then cached as the edge does
@@ -86,7 +92,7 @@ export async function warmUpHits(hashToken?: (token: string) => string): Promise
     cache.store(contentCacheKey(WARM_SPACE, readOf(page) as ContentRequest), { status: 200, headers: stored, body: encoder.encode('{"data":{}}') });
     cache.store(assetCacheKey(readOf(asset) as AssetRequest), { status: 200, headers: [['content-type', 'image/png']], body: new Uint8Array(8) });
 
-    const hits = createHitPath(platform, { config: () => loadCachedEdgeConfig(platform), ...(hashToken ? { hashToken } : {}) });
+    const hits = createHitPath(platform, { config: () => cachedEdgeSettings(platform), ...(hashToken ? { hashToken } : {}) });
     const request = (url: string, headers: Record<string, string>): HitRequest => ({
       method: 'GET',
       url,

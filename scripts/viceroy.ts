@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { freePort } from '../origin/net/free-port.js';
+import { SETTINGS_KEY, validateSettings } from '../edge/settings.js';
 
 export { freePort };
 
@@ -35,6 +36,12 @@ export function writeViceroyConfig(opts: {
   originUrl: string;
   secret: string;
   config?: Record<string, string>;
+  /**
+   * The settings as one document (edge/settings.ts), validated as `npm run edge -- config push`
+   * validates it and stored in its canonical form under `settings`; then only `config`'s own
+   * entries sit beside it (no separate-key defaults).
+   */
+  settings?: Record<string, unknown>;
   /** Blocked prefixes for the ACL `ghee_blocklist`. */
   blocklist?: string[];
 }): string {
@@ -42,7 +49,14 @@ export function writeViceroyConfig(opts: {
   const file = join(dir, 'fastly.toml');
   const aclFile = join(dir, 'blocklist.json');
   writeFileSync(aclFile, JSON.stringify({ entries: (opts.blocklist ?? []).map((prefix) => ({ op: 'create', prefix, action: 'BLOCK' })) }));
-  const config = { https_only: 'false', key_cache_ttl: '300', negative_key_cache_ttl: '30', origin_timeout_ms: '10000', ...opts.config };
+  let config: Record<string, string>;
+  if (opts.settings) {
+    const verdict = validateSettings(JSON.stringify(opts.settings));
+    if (!verdict.ok) throw new Error(verdict.error);
+    config = { ...opts.config, [SETTINGS_KEY]: verdict.canonical };
+  } else {
+    config = { https_only: 'false', key_cache_ttl: '300', negative_key_cache_ttl: '30', origin_timeout_ms: '10000', ...opts.config };
+  }
   const lines = [
     'manifest_version = 3',
     'name = "ghee-edge-local"',

@@ -39,7 +39,9 @@ describe.skipIf(!viceroy)('compiled edge under Viceroy', () => {
   beforeAll(async () => {
     buildEdge();
     origin = await startTestOrigin();
-    const configFile = writeViceroyConfig({ originUrl: origin.server.url, secret: origin.secret });
+    // The settings as one document (the `settings` entry, as `npm run edge -- config push` writes it);
+    // the blocklist edge below uses the separate keys, so both formats run compiled.
+    const configFile = writeViceroyConfig({ originUrl: origin.server.url, secret: origin.secret, settings: { https_only: false } });
     edge = await startViceroy({ viceroy: viceroy!, configFile });
   }, 300_000);
 
