@@ -14,7 +14,7 @@ import type { OriginConfig } from './config.js';
 import type { OriginEnv } from './env.js';
 import type { Logger } from './logger.js';
 import { readPathOf } from './content/index.js';
-import { answerClientError } from './http/input.js';
+import { answerClientError, requestHeadDone, watchRequestHeads } from './http/input.js';
 
 /** Mozilla Server Side TLS "intermediate" (v5.7) TLS 1.2 suites; TLS 1.3 suites are Node's defaults. */
 export const MOZILLA_INTERMEDIATE_CIPHERS = [
@@ -66,8 +66,11 @@ export async function listen(app: Hono<OriginEnv>, config: ServerConfig, logger:
         )
       : createServer(listener);
     s.once('error', reject);
-    // Requests Node's HTTP parser refuses (oversized head, malformed HTTP) answered in the one error shape.
+    // Requests Node's HTTP parser refuses (oversized head, malformed HTTP) answered in the one error shape,
+    // SCIM's for a SCIM request even when its head arrived in several reads (watchRequestHeads).
     s.on('clientError', answerClientError);
+    s.on(tls ? 'secureConnection' : 'connection', watchRequestHeads);
+    s.on('request', (req: IncomingMessage) => requestHeadDone(req.socket));
     s.listen(config.ORIGIN_PORT, config.ORIGIN_HOST, () => resolvePromise(s));
   });
   server.keepAliveTimeout = 65_000;

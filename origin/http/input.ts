@@ -77,13 +77,52 @@ export function timestampField(message = 'must be an ISO 8601 date-time (with se
   return z.iso.datetime({ offset: true, message }).refine((v) => parseTimestamp(v) !== null, { message });
 }
 
+/** The first bytes of the request each connection's parser is reading: its request line. */
+const requestHeads = new WeakMap<Duplex, string>();
+/** Connections whose parser completed a request's head during the chunk being parsed. */
+const headsDone = new WeakSet<Duplex>();
+
+interface NodeHttpParser {
+  getCurrentBuffer?: () => Buffer;
+  constructor: { kOnExecute?: unknown };
+  [k: number]: unknown;
+}
+
+/**
+ * Keeps the start of the request a connection is sending (origin/server.ts, on each connection
+ * once node:http attached its parser), so a refusal by the parser names the request's kind even
+ * when the head arrived in several reads: the chunk the parser fails on (`rawPacket`) is then
+ * the middle of an oversized URL, and a SCIM client would get the wrong error shape. Node runs
+ * the parser over each read and calls its `kOnExecute` after each one; the first chunk of a
+ * message is remembered there. Without those parser internals (another runtime), the request
+ * line is read from `rawPacket` as before.
+ */
+export function watchRequestHeads(socket: Duplex): void {
+  const parser = (socket as Duplex & { parser?: NodeHttpParser }).parser;
+  const k = parser?.constructor.kOnExecute;
+  if (!parser || typeof k !== 'number' || typeof parser[k] !== 'function' || typeof parser.getCurrentBuffer !== 'function') return;
+  const original = parser[k] as (this: unknown, ...args: unknown[]) => unknown;
+  const current = parser.getCurrentBuffer.bind(parser);
+  parser[k] = function onExecute(this: unknown, ...args: unknown[]): unknown {
+    if (!requestHeads.has(socket)) requestHeads.set(socket, current().subarray(0, 64).toString('latin1'));
+    const out = original.apply(this, args);
+    if (headsDone.delete(socket)) requestHeads.delete(socket); // the next read starts the next request
+    return out;
+  };
+}
+
+/** node:http `request`: the connection's current head is complete (the next chunk starts another request). */
+export function requestHeadDone(socket: Duplex): void {
+  headsDone.add(socket);
+}
+
 /**
  * node:http `clientError` (origin/server.ts): a request the HTTP parser refused — a head over
  * Node's size limit (431), malformed HTTP (400) — answered in the one error shape, then closed.
  */
 export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
   // The request line, when the parser got that far, says whether a SCIM client is asking.
-  const line = err.rawPacket?.subarray(0, 64).toString('latin1') ?? '';
+  const line = requestHeads.get(socket) ?? err.rawPacket?.subarray(0, 64).toString('latin1') ?? '';
   const response = parserErrorResponse(err.code, /^[A-Za-z]+ \/scim\/v2(?:[/? ]|$)/i.test(line) ? 'scim' : 'ghee');
   // As Node's own handler: never write into a response already under way on this connection.
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;

@@ -1,0 +1,67 @@
+/**
+ * Requests node:http's parser refuses (a head over its size limit) are answered in the error
+ * shape of the API asked — SCIM's for /scim/v2 — also when the head arrives in several reads, so
+ * the chunk the parser fails on is the middle of the URL (found by the fuzz suite under load).
+ */
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+
+let origin: OriginUnderTest;
+beforeAll(async () => {
+  origin = await startTestOrigin();
+});
+afterAll(async () => origin?.stop());
+
+/** Sends `requests` on one connection, each in `chunks` writes a few ms apart; the raw answer once the server closes. */
+async function raw(requests: string[], chunks: number): Promise<string> {
+  const { port } = new URL(origin.server.url);
+  return new Promise<string>((resolve, reject) => {
+    let answer = '';
+    const socket = connect(Number(port), '127.0.0.1', async () => {
+      for (const request of requests) {
+        const size = Math.ceil(request.length / chunks);
+        for (let i = 0; i < request.length && !socket.destroyed; i += size) {
+          socket.write(request.slice(i, i + size));
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    socket.setEncoding('latin1');
+    socket.on('data', (d: string) => (answer += d));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', (err) => (answer ? resolve(answer) : reject(err)));
+  });
+}
+
+const oversized = (path: string) => `GET ${path}/${'x'.repeat(70_000)} HTTP/1.1\r\nhost: origin.test\r\n\r\n`;
+const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+const typeOf = (answer: string) => /\r\ncontent-type: ([^\r]+)/i.exec(answer)?.[1] ?? '';
+
+describe('parser refusals', () => {
+  for (const chunks of [1, 8]) {
+    it(`an oversized SCIM request in ${chunks} write(s) → 431 in SCIM's error shape`, async () => {
+      const answer = await raw([oversized('/scim/v2/Users')], chunks);
+      expect(statusOf(answer)).toBe(431);
+      expect(typeOf(answer)).toMatch(/^application\/scim\+json/);
+      expect(answer).toContain('urn:ietf:params:scim:api:messages:2.0:Error');
+    });
+
+    it(`an oversized Content API request in ${chunks} write(s) → 431 in ghee's error shape`, async () => {
+      const answer = await raw([oversized('/v2/pages/*')], chunks);
+      expect(statusOf(answer)).toBe(431);
+      expect(typeOf(answer)).toMatch(/^application\/json/);
+      expect(answer).toContain('"code":"headers_too_large"');
+    });
+  }
+
+  it('on a kept-alive connection, the refused request is the one whose shape is chosen (not the one before it)', async () => {
+    const scimFirst = await raw([`GET /scim/v2/Users HTTP/1.1\r\nhost: origin.test\r\n\r\n`, oversized('/v2/pages/*')], 8);
+    expect(scimFirst.match(/HTTP\/1\.1 \d{3}/g)?.map((l) => Number(l.slice(9)))).toEqual([401, 431]);
+    expect(scimFirst.slice(scimFirst.lastIndexOf('HTTP/1.1'))).toContain('"code":"headers_too_large"');
+
+    const ghee = await raw([`GET /v2/pages/*/home/ HTTP/1.1\r\nhost: origin.test\r\n\r\n`, oversized('/scim/v2/Groups')], 8);
+    expect(ghee.slice(ghee.lastIndexOf('HTTP/1.1'))).toContain('urn:ietf:params:scim:api:messages:2.0:Error');
+  });
+});
