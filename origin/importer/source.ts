@@ -1,9 +1,12 @@
 /**
  * Reading a ButterCMS account through its v2 read API (api.buttercms.com/v2, or `--source-url`):
- * every list paged through `page` / `page_size` until `meta.next_page` is null; a steady request
- * rate below ButterCMS's published limits (a token bucket, `rps` a second); 429 and 5xx answers
- * retried after `Retry-After` (or a backoff), at most 5 times. The token goes in `auth_token`,
- * as ButterCMS's clients send it, and never into an error message.
+ * every list paged through `page` / `page_size` (100: ButterCMS counts every request against the
+ * account's monthly API calls, whatever it returns) until `meta.next_page` is null, every path
+ * with its trailing slash (without, ButterCMS redirects: two calls); a steady request rate (`rps`
+ * a second, default 5 — ButterCMS publishes monthly quotas, no per-second limit); 429 and 5xx
+ * answers retried after `Retry-After` (or a backoff), at most 5 times, except a 429 whose
+ * Retry-After is the monthly reset (the quota is spent: the run stops and says so). The token goes
+ * in `auth_token`, as ButterCMS's clients send it, and never into an error message.
  */
 export interface SourceOptions {
   baseUrl: string;
@@ -16,6 +19,9 @@ export interface SourceOptions {
 }
 
 export class SourceError extends Error {}
+
+/** A longer Retry-After is a quota reset, not a throttle. */
+const MAX_RETRY_AFTER_S = 120;
 
 export type Json = Record<string, unknown>;
 
@@ -38,7 +44,7 @@ export class ButterSource {
     this.readToken = opts.readToken;
     this.previewToken = opts.previewToken;
     this.interval = 1000 / Math.max(0.1, opts.rps ?? 5);
-    this.pageSize = opts.pageSize ?? 50;
+    this.pageSize = opts.pageSize ?? 100;
   }
 
   /** Waits for the next request slot (a steady rate; bursts are never sent). */
@@ -70,8 +76,13 @@ export class ButterSource {
         continue;
       }
       if (res.status === 404) return null;
+      const after = Number(res.headers.get('retry-after'));
+      // ButterCMS answers 429 when an account's monthly API calls are used up, Retry-After being the
+      // time to the monthly reset: not worth waiting for.
+      if (res.status === 429 && Number.isFinite(after) && after > MAX_RETRY_AFTER_S) {
+        throw new SourceError(`ButterCMS's API call limit is reached (it resets in ${Math.ceil(after / 3600)} h): nothing more can be read until then`);
+      }
       if ((res.status === 429 || res.status >= 500) && attempt < 5) {
-        const after = Number(res.headers.get('retry-after'));
         await new Promise((r) => setTimeout(r, Number.isFinite(after) && after > 0 ? after * 1000 : 500 * 2 ** attempt));
         continue;
       }

@@ -88,8 +88,12 @@ export interface RunningStandin {
   previewToken: string;
   /** API requests answered (429s included; media downloads not counted), and the most in any one second. */
   stats: { requests: number; throttled: number; peakPerSecond: number };
-  /** The rate limit in force (requests a second; changeable, e.g. lifted for a test's own reads). */
-  limit: { perSecond: number };
+  /**
+   * The rate limit in force (requests a second; changeable, e.g. lifted for a test's own reads),
+   * and the API calls left this month: at 0, ButterCMS's "API Calls limit reached." 429 with the
+   * time to the monthly reset in Retry-After.
+   */
+  limit: { perSecond: number; callsLeft: number };
   close(): Promise<void>;
 }
 
@@ -102,7 +106,7 @@ function isRef(v: unknown): v is Ref {
 export async function startButterStandin(build: (base: string) => StandinAccount, opts: { maxPerSecond?: number } = {}): Promise<RunningStandin> {
   const readToken = 'standin-read-token-0123456789';
   const previewToken = 'standin-preview-token-0123456789';
-  const limit = { perSecond: opts.maxPerSecond ?? 50 };
+  const limit = { perSecond: opts.maxPerSecond ?? 50, callsLeft: Number.POSITIVE_INFINITY };
   const stats = { requests: 0, throttled: 0, peakPerSecond: 0 };
   let second = 0;
   let inSecond = 0;
@@ -201,6 +205,11 @@ export async function startButterStandin(build: (base: string) => StandinAccount
     }
     inSecond++;
     stats.peakPerSecond = Math.max(stats.peakPerSecond, inSecond);
+    if (limit.callsLeft <= 0) {
+      res.writeHead(429, { 'retry-after': '1209600', 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'API Calls limit reached.' }));
+      return;
+    }
+    limit.callsLeft--;
     if (inSecond > limit.perSecond) {
       stats.throttled++;
       res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'Request was throttled.' }));

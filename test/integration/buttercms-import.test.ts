@@ -93,6 +93,21 @@ describe('import:buttercms --dry-run', () => {
     expect(bad.join('')).toContain('missing BUTTER_READ_TOKEN, --target-url, --space, GHEE_WRITE_TOKEN, GHEE_ADMIN_TOKEN');
     expect(await importButterCms(['--read-token', 'x'], { out: () => {}, err: () => {} }, env, null)).toBe(2);
   });
+
+  it("stops with a clear message when the account's monthly API calls are used up (429 until the reset), and writes nothing", async () => {
+    const before = await counts();
+    standin.limit.callsLeft = 3;
+    const err: string[] = [];
+    const env = { BUTTER_READ_TOKEN: standin.readToken, GHEE_WRITE_TOKEN: origin.seed.keys.write, GHEE_ADMIN_TOKEN: origin.seed.keys.admin };
+    const started = Date.now();
+    const code = await importButterCms(['--source-url', standin.api, '--target-url', origin.server.url, '--space', origin.seed.spaceId, '--page-types', 'landing', '--rps', '25'], { out: () => {}, err: (t) => err.push(t) }, env, null);
+    standin.limit.callsLeft = Number.POSITIVE_INFINITY;
+    expect(code).toBe(1);
+    expect(err.join('')).toMatch(/API call limit is reached \(it resets in 336 h\)/);
+    expect(err.join('')).not.toContain(standin.readToken);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await counts()).toEqual(before);
+  });
 });
 
 describe('import:buttercms into a fresh ghee', () => {
