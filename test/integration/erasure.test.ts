@@ -88,6 +88,13 @@ describe('user erasure', () => {
     await expectErrorShape(await new SessionClient(origin.server.url).request('POST', '/v1/auth/login', { email, password: 'Wrong-Password-42!' }), 401, 'invalid_credentials');
     const c = await signedIn(u);
     expect((await c.request('POST', '/v1/auth/reauthenticate', { password: u.password })).status).toBe(200);
+    // Plaintext copies the encryption does not cover: incident mail to them, a security contact.
+    await q(sql`insert into alert_outbox (channel, body) values ('email', ${JSON.stringify({ to: email, subject: 'Incident' })}::jsonb)`);
+    await q(sql`insert into security_settings (organization_id, security_contacts) values (${org}, ${JSON.stringify(['soc@example.test', email.toUpperCase()])}::jsonb)
+                on conflict (organization_id) do update set security_contacts = excluded.security_contacts`);
+    expect((await findEverywhere(email)).sort()).toEqual(['alert_outbox.body', 'security_settings.security_contacts']);
+    await q(sql`delete from alert_outbox where body->>'to' = ${email}`);
+    await q(sql`update security_settings set security_contacts = '[]'::jsonb where organization_id = ${org}`);
     expect(await findEverywhere(email)).toEqual([]); // sealed at rest (origin/crypto/personal-data.ts) …
     expect(await findEverywhere(pd.blindIndex('email', email))).toEqual(['users.email_bidx']); // … found by its blind index
     expect(await findEverywhere(pd.blindIndex('account', email))).toEqual(['auth_attempts.account']);
@@ -102,6 +109,8 @@ describe('user erasure', () => {
     await q(sql`update audit_events set ip = ${one!.ip} where id = ${one!.id}`);
     expect((await verifyAuditChain(origin.database.db)).ok).toBe(true);
 
+    await q(sql`insert into alert_outbox (channel, body) values ('email', ${JSON.stringify({ to: email, subject: 'Incident' })}::jsonb)`);
+    await q(sql`update security_settings set security_contacts = ${JSON.stringify(['soc@example.test', email.toUpperCase()])}::jsonb where organization_id = ${org}`);
     // Needs a recent sign-in and an explicit confirmation.
     await expectErrorShape(await c.request('POST', '/v1/auth/me/erase', {}), 400, 'bad_request');
     const res = await c.request('POST', '/v1/auth/me/erase', { confirm: true });
@@ -110,6 +119,7 @@ describe('user erasure', () => {
 
     expect(await findEverywhere(email)).toEqual([]);
     expect(await findEverywhere(name)).toEqual([]);
+    expect((await q<{ c: string[] }>(sql`select security_contacts as c from security_settings where organization_id = ${org}`))[0]!.c).toEqual(['soc@example.test']);
     for (const index of indexes) expect(await findEverywhere(index)).toEqual([]);
     // And no sealed copy either: nothing left opens to their address or name.
     const sealedLeft = await q<{ n: number }>(sql`select count(*)::int as n from users where id = ${u.id}`);

@@ -9,7 +9,8 @@
  *     and the chain still verifies (rows written before migration 0016 hash the values and keep
  *     them until retention deletes them);
  *   - security events keep the user id and lose the address; sign-in attempts naming the
- *     account, invitations to their address and SCIM links are deleted;
+ *     account, invitations to their address, SCIM links and incident mail to them are deleted,
+ *     and their address leaves organizations' security contacts;
  *   - the account row goes, and with it (foreign keys) sessions, emailed tokens, 2FA factor and
  *     recovery codes, memberships and data exports; API keys they created stay (the
  *     organization's), their creator set null; content revisions keep the pseudonymous id;
@@ -70,6 +71,14 @@ export async function eraseUser(ctx: UserErasureContext, userId: string, request
     };
     const emailIndexes = email ? ctx.personal.blindIndexes('email', email) : [];
     counts.invitations = emailIndexes.length ? await count(sql`delete from invitations where email_bidx in (${sql.join(emailIndexes.map((k) => sql`${k}`), sql`, `)}) returning 1`) : 0;
+    if (email) {
+      // Mail to them queued or kept by the alert outbox (incident notices), and their address among an organization's security contacts.
+      counts.alert_mail = await count(sql`delete from alert_outbox where channel = 'email' and lower(body->>'to') = lower(${email}) returning 1`);
+      counts.security_contacts = await count(
+        sql`update security_settings set security_contacts = coalesce((select jsonb_agg(c) from jsonb_array_elements(security_contacts) c where lower(c #>> '{}') <> lower(${email})), '[]'::jsonb)
+            where exists (select 1 from jsonb_array_elements(security_contacts) c where lower(c #>> '{}') = lower(${email})) returning 1`,
+      );
+    }
     counts.users = await count(sql`delete from users where id = ${userId} returning 1`);
     const certificateId = await writeCertificate(t, ctx.authSecret, {
       subjectType: 'user',
