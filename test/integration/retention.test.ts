@@ -11,7 +11,8 @@ import { audit, setAuditCheckpointKey, verifyAuditChain } from '../../origin/aud
 import { auditCheckpoints, auditEvents, purgeOutbox } from '../../origin/db/schema/index.js';
 import { runAudit } from '../../origin/cli/audit.js';
 import { runRetention, type RetentionSettings } from '../../origin/governance/index.js';
-import { createOrganization, createUser } from '../helpers/identity.js';
+import { expectErrorShape } from '../helpers/assertions.js';
+import { createOrganization, createUser, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
@@ -177,6 +178,32 @@ describe('retention', () => {
     await runRetention(db(), settings(), NOW);
     expect(await exists('pages', pa)).toBe(false);
     expect(await exists('pages', pb)).toBe(true);
+  });
+
+  it('GET/PUT /v1/orgs/{org}/retention: owners and admins set overrides within bounds; the effective policy shows them over the defaults', async () => {
+    const org = origin.seed.organizationId;
+    const c = new SessionClient(origin.server.url);
+    const admin = await createUser(origin, org, 'admin');
+    await c.login(admin.email, admin.password);
+    await expectErrorShape(await c.request('PUT', `/v1/orgs/${org}/retention`, { audit_days: 10 }), 400, 'bad_request');
+    await expectErrorShape(await c.request('PUT', `/v1/orgs/${org}/retention`, { sessions_days: 10 }), 400, 'bad_request');
+    const put = await c.request('PUT', `/v1/orgs/${org}/retention`, { soft_deleted_days: 5, audit_days: 730 });
+    expect(put.status).toBe(200);
+    const { data } = (await (await c.request('GET', `/v1/orgs/${org}/retention`)).json()) as { data: { overrides: object; effective: Record<string, number> } };
+    expect(data.overrides).toEqual({ soft_deleted_days: 5, audit_days: 730 });
+    expect(data.effective).toEqual({
+      soft_deleted_days: 5,
+      revisions_keep: origin.config.RETENTION_REVISIONS_KEEP,
+      revisions_days: origin.config.RETENTION_REVISIONS_DAYS,
+      webhook_deliveries_days: origin.config.RETENTION_WEBHOOK_DELIVERIES_DAYS,
+      security_events_days: origin.config.RETENTION_SECURITY_EVENTS_DAYS,
+      audit_days: 730,
+    });
+    const author = new SessionClient(origin.server.url);
+    const a = await createUser(origin, org, 'author');
+    await author.login(a.email, a.password);
+    await expectErrorShape(await author.request('PUT', `/v1/orgs/${org}/retention`, { soft_deleted_days: 1 }), 403, 'forbidden');
+    await c.request('PUT', `/v1/orgs/${org}/retention`, {});
   });
 
   it('respects the batch limit: a run deletes at most the per-run cap, the next run the rest', async () => {
