@@ -370,6 +370,44 @@ export const SIGNATURE_NEEDLES: readonly (readonly string[])[] = [SQL_PROBES, XS
 export const SIGNATURE_TRIGGER =
   /['"`;(<=&|$:]|\.\.|or |and |union|waitfor|dbms_pipe|information_schema|@@version|into outfile|into dumpfile|xp_cmdshell|sqlite_master|pg_catalog\.|mysql\.user|sys\.objects|sysobjects|document\.(?:cookie|domain|write)|window\.location|win\.ini|boot\.ini|system32|\.htaccess|\.htpasswd|web\.config|id_rsa|\/etc\/(?:passwd|shadow|group|hosts)|\/proc\/(?:self\/|version)|\/\.git\/|\/\.env|\/\.ssh\/|\/var\/log\/|\/bin\/(?:sh|bash|zsh|busybox)|\/usr\/bin\/env|cmd\.exe|cmd \/c|powershell -|powershell\.exe/;
 
+/**
+ * SIGNATURE_TRIGGER without its `=` and `&`: in a whole plain target those are the query's own
+ * separators, not text. Derived from the trigger itself, so the two cannot drift apart.
+ */
+const TRIGGER_WITHOUT_SEPARATORS = (() => {
+  const source = SIGNATURE_TRIGGER.source.replace("['\"`;(<=&|$:]", "['\"`;(<|$:]");
+  if (source === SIGNATURE_TRIGGER.source) throw new Error('SIGNATURE_TRIGGER changed: update TRIGGER_WITHOUT_SEPARATORS');
+  // The source is SIGNATURE_TRIGGER's own (a constant, linear-time pattern) minus two characters of a class.
+  // eslint-disable-next-line security/detect-non-literal-regexp
+  return new RegExp(source);
+})();
+/** `=` or `&` inside the path, or a second `=` inside one query parameter: text holding them takes the per-text pass. */
+const SEPARATOR_IN_PATH = /[=&]/;
+const SEPARATOR_IN_VALUE = /=[^&]*=/;
+
+/** matchSignature's SQL view of lower-case text (comments to spaces, whitespace runs collapsed). */
+function sqlView(lower: string): string {
+  return SQL_REWRITTEN.test(lower) ? prepare(lower).sql : lower;
+}
+
+/**
+ * One precompiled pass over a plain target (the WAF's common case: path and query made only of
+ * `A-Za-z0-9/_.,*=&~-`, no `..`, every view identical): false when no signature can match any of
+ * its texts — the path, each parameter name and each value — so matchSignature need not run.
+ * Exact, not a heuristic: no alternative of the trigger spans the `?`, `&` or `=` between texts,
+ * lower-casing and the SQL view act within each text alike on the whole target, and a text that
+ * itself holds `=` or `&` (which the trigger reads as a finding) makes this answer true. The
+ * per-text pass then decides as before; tested against it on the attack corpus and generated
+ * targets (plain-target.test.ts).
+ */
+export function plainTargetMayMatch(path: string, query: string): boolean {
+  if (SEPARATOR_IN_PATH.test(path) || SEPARATOR_IN_VALUE.test(query)) return true;
+  const lower = (query ? `${path}?${query}` : path).toLowerCase();
+  if (TRIGGER_WITHOUT_SEPARATORS.test(lower)) return true;
+  const sql = sqlView(lower);
+  return sql !== lower && TRIGGER_WITHOUT_SEPARATORS.test(sql);
+}
+
 /** `guarded: false` evaluates every expression (tests compare the two). */
 export function matchSignature(texts: readonly string[], disabled: ReadonlySet<string> = new Set(), guarded = true): SignatureRuleId | null {
   const prepared = texts.map(prepare);
