@@ -155,6 +155,29 @@ describe('media import: happy path', () => {
   });
 });
 
+describe('media import: locales', () => {
+  it('rewrites each locale of a page written in several locales at once, and a collection item in its own locale', async () => {
+    expect((await call('POST', `/v2/manage/spaces/${origin.seed.spaceId}/locales/`, origin.seed.keys.admin, { code: 'fr' })).status).toBe(201);
+    const res = await write('POST', '/v2/pages/', {
+      title: 'Both',
+      slug: 'both-locales',
+      page_type: 'landing',
+      status: 'published',
+      fields: { en: { hero: `${mediaBase}/hero.png` }, fr: { hero: `${mediaBase}/second.png` } },
+    });
+    expect(res.status).toBe(202);
+    expect((await write('POST', '/v2/content/?locale=fr', { key: 'logos', status: 'published', fields: [{ name: 'Acme FR', logo: `${mediaBase}/second.png` }] })).status).toBe(202);
+    await worker.runOnce();
+    const en = await json(await call('GET', '/v2/pages/landing/both-locales/?locale=en', origin.seed.keys.read));
+    const fr = await json(await call('GET', '/v2/pages/landing/both-locales/?locale=fr', origin.seed.keys.read));
+    expect(isAssetPath(en.data.fields.hero, 'hero.png'), String(en.data.fields.hero)).toBe(true);
+    expect(isAssetPath(fr.data.fields.hero, 'second.png'), String(fr.data.fields.hero)).toBe(true);
+    const items = await json(await call('GET', '/v2/content/logos/?locale=fr', origin.seed.keys.read));
+    const acme = items.data.logos.find((i) => i.name === 'Acme FR')!;
+    expect(isAssetPath(acme.logo, 'second.png'), String(acme.logo)).toBe(true);
+  });
+});
+
 describe('media import: body images on request (upload_images_to_media_library)', () => {
   it("imports a post body's images only when the writer asks, and rewrites them in the body", async () => {
     const body = `<p>Look</p><p><img src="${mediaBase}/inline.png" alt="x" /></p>`;
