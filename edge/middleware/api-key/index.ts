@@ -149,8 +149,11 @@ async function lookupKey(platform: Platform, config: EdgeConfig, tokenHash: stri
   return record;
 }
 
+/** Made once (at build time on Fastly), not per record. */
+const decoder = new TextDecoder();
+
 function decode(body: Uint8Array): KeyIntrospection {
-  return JSON.parse(new TextDecoder().decode(body)) as KeyIntrospection;
+  return JSON.parse(decoder.decode(body)) as KeyIntrospection;
 }
 
 async function introspect(platform: Platform, config: EdgeConfig, tokenHash: string, requestId: string): Promise<KeyIntrospection> {

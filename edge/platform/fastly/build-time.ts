@@ -30,7 +30,7 @@ class BuildTimeCache implements EdgeCache {
 
   lookupFresh(key: string): FreshHit | null {
     const metadata = this.items.get(key);
-    return metadata === undefined ? null : freshHitOf(metadata, 0, noStream);
+    return metadata === undefined ? null : freshHitOf(metadata, () => 0, noStream);
   }
 
   async transaction(key: string): Promise<CacheTransaction> {

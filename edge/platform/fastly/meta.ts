@@ -25,6 +25,8 @@ export const INLINE_BODY_MAX = 4096;
 export const EMPTY_BODY = new Uint8Array(0);
 const MAGIC = [0x47, 0x4d, 0x32] as const; // "GM2"
 const HEAD = 7;
+/** One decoder for every item, made at build time (a fresh `new TextDecoder()` costs each request's instance). */
+const decoder = new TextDecoder();
 
 export function encodeMeta(meta: Meta, inlineBody: Uint8Array | null): Uint8Array {
   const json = new TextEncoder().encode(JSON.stringify(meta));
@@ -42,10 +44,10 @@ export function decodeMeta(buffer: ArrayBuffer): { meta: Meta; body: Uint8Array 
   if (bytes.byteLength >= HEAD && bytes[0] === MAGIC[0] && bytes[1] === MAGIC[1] && bytes[2] === MAGIC[2]) {
     const length = new DataView(buffer).getUint32(3);
     if (HEAD + length > bytes.byteLength) throw new RangeError('cache metadata truncated');
-    const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(HEAD, HEAD + length))) as Meta;
+    const meta = JSON.parse(decoder.decode(bytes.subarray(HEAD, HEAD + length))) as Meta;
     return { meta, body: meta.i === 1 ? bytes.subarray(HEAD + length) : null };
   }
-  return { meta: JSON.parse(new TextDecoder().decode(bytes)) as Meta, body: null };
+  return { meta: JSON.parse(decoder.decode(bytes)) as Meta, body: null };
 }
 
 /**
@@ -58,10 +60,26 @@ export function itemMetadata(object: CachedObject, swrMs: number): { userMetadat
   return { userMetadata: encodeMeta(meta, inline ? object.body : null), inline };
 }
 
-/** A fresh item read back from its metadata (ageMs: the item's age): the inline body, or `stream` for a body stored in the item. */
-export function freshHitOf(userMetadata: ArrayBuffer, ageMs: number, stream: () => ReadableStream<Uint8Array>): FreshHit {
+/**
+ * A fresh item read back from its metadata: the inline body, or `stream` for a body stored in the
+ * item. `ageMs` (the item's age) is asked only when `age` is read — a key record's or the
+ * settings' lookup never needs it, and on Fastly it is a runtime call.
+ */
+export function freshHitOf(userMetadata: ArrayBuffer, ageMs: () => number, stream: () => ReadableStream<Uint8Array>): FreshHit {
   const { meta, body } = decodeMeta(userMetadata);
-  const age = Math.floor(ageMs / 1000);
-  if (body) return { object: { status: meta.s, headers: meta.h, body }, age };
-  return { object: { status: meta.s, headers: meta.h, body: EMPTY_BODY }, age, stream };
+  const object: CachedObject = { status: meta.s, headers: meta.h, body: body ?? EMPTY_BODY };
+  return body
+    ? {
+        object,
+        get age() {
+          return Math.floor(ageMs() / 1000);
+        },
+      }
+    : {
+        object,
+        get age() {
+          return Math.floor(ageMs() / 1000);
+        },
+        stream,
+      };
 }

@@ -89,7 +89,7 @@ class FastlyCoreCache implements EdgeCache {
       entry.close();
       return null;
     }
-    return freshHitOf(entry.userMetadata(), entry.age(), () => entry.body());
+    return freshHitOf(entry.userMetadata(), () => entry.age(), () => entry.body());
   }
 
   async purgeSurrogateKey(key: string, opts: { soft: boolean }): Promise<void> {
