@@ -12,6 +12,8 @@ export interface SourcePage {
   pageType: string;
   slug: string;
   name: string;
+  /** When ButterCMS published it (ghee stamps its own: pages are written oldest first, so lists keep their order). */
+  published: string;
   live: Map<string, Json>;
   draft: Map<string, Json>;
 }
@@ -84,7 +86,8 @@ export async function readAccount(
           const pageType = type === '*' ? (typeof p.page_type === 'string' ? p.page_type : '*') : type;
           if (type === '*' && pageType !== '*') continue;
           let page = bySlug.get(slug);
-          if (!page) bySlug.set(slug, (page = { pageType, slug, name: String(p.name ?? slug), live: new Map(), draft: new Map() }));
+          if (!page) bySlug.set(slug, (page = { pageType, slug, name: String(p.name ?? slug), published: typeof p.published === 'string' ? p.published : '', live: new Map(), draft: new Map() }));
+          if (into === 'live' && typeof p.published === 'string') page.published = p.published;
           page[into].set(at, fieldsOf(p));
           refsIn(fieldsOf(p), foundTypes, foundKeys);
         }

@@ -34,7 +34,7 @@ export interface WriteState {
   tally: Record<'pages' | 'items' | 'posts', Tally>;
 }
 
-/** Pages written at once. */
+/** Page types written at once. */
 const PAGE_WRITERS = 4;
 
 /** Runs `fn` over `list`, at most `n` at a time. */
@@ -177,26 +177,34 @@ export async function writePages(s: WriteState, account: SourceAccount, schemas:
   const tally = s.tally.pages;
   const all = [...account.pages.values()].flat();
   s.progress.phase('pages', all.length);
-  // A few pages at a time (each page's locales in turn): ghee's commit step orders a space's writes itself.
-  await inPool(all, PAGE_WRITERS, async (page) => {
-    const defs = page.pageType === '*' ? null : schemas.get(page.pageType);
-    if (page.pageType !== '*' && !defs) {
-      s.progress.tick();
-      return;
-    }
-    let created = false;
-    let updated = false;
-    for (const loc of new Set([...page.live.keys(), ...page.draft.keys()])) {
-      const r = await writePage(s, page, defs ?? null, loc);
-      if (r === 'created') created = true;
-      if (r === 'updated') updated = true;
-    }
-    if (created) tally.created++;
-    else if (updated) tally.updated++;
-    else tally.unchanged++;
-    s.progress.tick();
+  // Each page type's pages oldest first and one after another (ghee stamps the publication time,
+  // and lists are newest first: they keep ButterCMS's order); a few page types at a time.
+  const byType = new Map<string, SourcePage[]>();
+  for (const page of all) byType.set(page.pageType, [...(byType.get(page.pageType) ?? []), page]);
+  const groups = [...byType.values()].map((list) => list.sort((a, b) => a.published.localeCompare(b.published) || a.slug.localeCompare(b.slug)));
+  await inPool(groups, PAGE_WRITERS, async (group) => {
+    for (const page of group) await writeOnePage(s, page, schemas, tally);
   });
   s.progress.end();
+}
+
+async function writeOnePage(s: WriteState, page: SourcePage, schemas: Map<string, PageFieldDef[]>, tally: Tally): Promise<void> {
+  const defs = page.pageType === '*' ? null : schemas.get(page.pageType);
+  if (page.pageType !== '*' && !defs) {
+    s.progress.tick();
+    return;
+  }
+  let created = false;
+  let updated = false;
+  for (const loc of new Set([...page.live.keys(), ...page.draft.keys()])) {
+    const r = await writePage(s, page, defs ?? null, loc);
+    if (r === 'created') created = true;
+    if (r === 'updated') updated = true;
+  }
+  if (created) tally.created++;
+  else if (updated) tally.updated++;
+  else tally.unchanged++;
+  s.progress.tick();
 }
 
 async function writePage(s: WriteState, page: SourcePage, defs: PageFieldDef[] | null, loc: string): Promise<'created' | 'updated' | 'unchanged' | 'failed'> {

@@ -226,7 +226,10 @@ export async function startButterStandin(build: (base: string) => StandinAccount
     if (parts[0] !== 'v2') return send(res, 404, { detail: 'Not found.' });
     const [, kind, a, b] = parts;
     if (kind === 'pages' && a && !b) {
-      const list = acct().pages.filter((p) => p.pageType === a && pageVersion(p, locale, preview));
+      // Newest first (ButterCMS's default order, `-published`).
+      const list = acct()
+        .pages.filter((p) => p.pageType === a && pageVersion(p, locale, preview))
+        .sort((x, y) => y.published.localeCompare(x.published));
       if (a !== PAGE_TYPE_NULL && list.length === 0 && !acct().pages.some((p) => p.pageType === a)) return send(res, 404, { detail: 'Page type not found.' });
       const pg = paginate(list, q);
       return send(res, 200, { meta: pg.meta, data: pg.data.map((p) => renderPage(p, locale, preview, levels)) });

@@ -200,7 +200,8 @@ describe('import:buttercms into a fresh ghee', () => {
     for (const locale of ['en', 'fr']) {
       for (const preview of [false, true]) {
         const p = preview ? ({ preview: 1 } as const) : {};
-        reads.push([`landing list ${locale}${preview ? ' preview' : ''}`, async (b) => bySlug(((await b.page.list('landing', { locale, page_size: 10, ...p })).data as { data: unknown[] }).data), preview]);
+        // In order: newest first in both (the importer writes each type's pages oldest first).
+        reads.push([`landing list ${locale}${preview ? ' preview' : ''}`, async (b) => ((await b.page.list('landing', { locale, page_size: 10, ...p })).data as { data: unknown[] }).data, preview]);
         for (const slug of ['spring', 'summer', 'autumn', ...(preview ? ['winter'] : [])]) {
           reads.push([`landing ${slug} ${locale}${preview ? ' preview' : ''}`, async (b) => (await b.page.retrieve('landing', slug, { locale, levels: 2, ...p })).data, preview]);
           reads.push([`landing ${slug} ${locale} levels=1`, async (b) => (await b.page.retrieve('landing', slug, { locale, levels: 1, ...p })).data, preview]);
