@@ -40,6 +40,7 @@ import { pageTypeRoutes } from './content/routes.js';
 import { installIpAllowlists, supportAccess, supportRoutes } from './governance/routes.js';
 import { lifecycleRoutes } from './governance/routes.js';
 import { clientAddress, trustedProxies } from './http/client-address.js';
+import { serveOpenApi } from './http/openapi-spec.js';
 
 export type { AppContext, OriginDeps } from './context.js';
 
@@ -156,6 +157,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', collectionRoutes(ctx));
   app.route('/', blogRoutes(ctx));
   app.route('/', contentRoutes(ctx));
+  // The OpenAPI 3.1 document of the routes above, generated from their definitions (origin/http/openapi-spec.ts).
+  serveOpenApi(app);
 
   app.notFound((c) => jsonError('not_found', DEFAULT_DETAIL.not_found, c.get('requestId') ?? resolveRequestId(null), {}, c.req.path));
 

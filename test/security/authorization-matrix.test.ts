@@ -41,6 +41,8 @@ const RULES: Record<string, Rule> = {
   'GET /healthz': 'public',
   'GET /metrics': 'metrics',
   'GET /readyz': 'public',
+  // The OpenAPI document (origin/http/openapi-spec.ts): describes routes, reveals no data.
+  'GET /openapi.json': 'public',
   'GET /internal/v1/keys/introspect': 'key',
   'POST /v1/auth/signup': 'public',
   'POST /v1/auth/verify-email': 'public',

@@ -18,6 +18,7 @@ import { findPageTypeSchema, spaceLocales } from '../model/page-types.js';
 import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from './read-route.js';
 import type { Db } from '../../db/client.js';
 import { contentRead } from '../read-db.js';
+import { listPagesDoc } from './docs.js';
 
 const PAGE_TYPE_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 const UINT_RE = /^\d{1,9}$/;
@@ -161,7 +162,7 @@ export function pageListRoutes(ctx: AppContext) {
 
   // One route for both (`search` is not a listable type): a static path beside a parameter at
   // the same position would keep Hono's RegExpRouter from serving the whole app.
-  app.get('/v2/pages/:pageType', auth, (c) => (c.req.param('pageType') === 'search' ? search(c) : list(c)));
+  app.get('/v2/pages/:pageType', listPagesDoc, auth, (c) => (c.req.param('pageType') === 'search' ? search(c) : list(c)));
 
   return app;
 }

@@ -9,6 +9,7 @@ import { Expander } from './lists.js';
 import { pageRead, pageResponseHeaders, pageSurrogateKey, type PageRead } from './page-read.js';
 import { findKeyAndPublishedPage, findPublishedPage, findPublishedPageJson, rawQuery, type RawPublishedPage, type RawQuery } from './pages.js';
 import type { Db } from '../../db/client.js';
+import { getPageDoc } from './docs.js';
 
 // The page read's parameters and headers are origin/content/pages/page-read.ts's (the fast path shares them); re-exported for the other read routes.
 export { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL, isLocale } from './page-read.js';
@@ -64,7 +65,7 @@ export function contentRoutes(ctx: AppContext) {
    * plain case (a valid key, a page without references) is answered in front of Hono by
    * origin/content/pages/read-path.ts, identically; this handler answers everything it hands over.
    */
-  app.get('/v2/pages/:pageType/:slug', async (c) => {
+  app.get('/v2/pages/:pageType/:slug', getPageDoc, async (c) => {
     const now = new Date(ctx.now() * 1000);
     // origin/http/authenticate.ts: an edge assertion is accepted here, every refusal answered (401).
     const key = authenticationOrThrow(ctx, c, now); // null: asserted by the edge (accepted)

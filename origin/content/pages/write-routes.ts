@@ -25,6 +25,7 @@ import { revisionHistory } from '../revisions.js';
 import { parseBody } from '../../http/body.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
+import { createPageDoc, deletePageDoc, getManagedPageDoc, pageRevisionsDoc, restorePageDoc, rollbackPageDoc, updatePageDoc } from './docs.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -75,7 +76,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     },
   });
 
-  app.post('/v2/pages', auth, limit, async (c) => {
+  app.post('/v2/pages', createPageDoc(createBody), auth, limit, async (c) => {
     const actor = await writer(c, 'content.write');
     const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, createBody);
@@ -151,10 +152,10 @@ export function pageWriteRoutes(ctx: AppContext) {
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
-  app.patch('/v2/pages/:pageType/:slug', auth, limit, update);
-  app.put('/v2/pages/:pageType/:slug', auth, limit, update);
+  app.patch('/v2/pages/:pageType/:slug', updatePageDoc(updateBody, false), auth, limit, update);
+  app.put('/v2/pages/:pageType/:slug', updatePageDoc(updateBody, true), auth, limit, update);
 
-  app.delete('/v2/pages/:pageType/:slug', auth, async (c) => {
+  app.delete('/v2/pages/:pageType/:slug', deletePageDoc, auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const { pageType: type, slug: s } = c.req.param();
@@ -164,7 +165,7 @@ export function pageWriteRoutes(ctx: AppContext) {
     return c.body(null, 204);
   });
 
-  app.get('/v2/manage/pages/:pageType/:slug', auth, async (c) => {
+  app.get('/v2/manage/pages/:pageType/:slug', getManagedPageDoc, auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const { pageType: type, slug: s } = c.req.param();
     if (!pageType.safeParse(type).success || !slug.safeParse(s).success) throw new ApiError('not_found', 'Page not found.');
@@ -195,7 +196,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   };
 
   /** The revision history, newest first: each revision with the key or member that saved it. */
-  app.get('/v2/manage/pages/:pageType/:slug/revisions', auth, async (c) => {
+  app.get('/v2/manage/pages/:pageType/:slug/revisions', pageRevisionsDoc, auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const page = await getPageForManagement(ctx.database.db, { spaceId, ...target(c), locale: localeParam(c) });
     if (!page) throw new ApiError('not_found', 'Page not found.');
@@ -203,7 +204,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   });
 
   /** Rollback to any revision: a new save with that revision's title and fields. */
-  app.post('/v2/manage/pages/:pageType/:slug/rollback', auth, limit, async (c) => {
+  app.post('/v2/manage/pages/:pageType/:slug/rollback', rollbackPageDoc(rollbackBody), auth, limit, async (c) => {
     const actor = await writer(c, 'content.publish');
     const { spaceId, keyId, userId } = actor;
     const where = target(c);
@@ -219,7 +220,7 @@ export function pageWriteRoutes(ctx: AppContext) {
   });
 
   /** Undo a delete. */
-  app.post('/v2/manage/pages/:pageType/:slug/restore', auth, async (c) => {
+  app.post('/v2/manage/pages/:pageType/:slug/restore', restorePageDoc, auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const saved = unwrap(await restorePage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
