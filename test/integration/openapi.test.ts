@@ -36,7 +36,7 @@ interface Spec {
  * The route prefixes whose every route must be described. Grows with the descriptions (issue 18):
  * the Content API reads and the Write API first; /v1 identity and organization routes next.
  */
-const DESCRIBED = [/^\/v2\/(manage\/)?pages\b/, /^\/openapi\.json$/];
+const DESCRIBED = [/^\/v2\/(manage\/)?(pages|content)\b/, /^\/v2\/manage\/spaces\/:spaceId\/collections\b/, /^\/openapi\.json$/];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
@@ -179,6 +179,31 @@ describe('real answers match the document', () => {
     const bad = await fetch(api('/v2/pages/'), { method: 'POST', headers: { ...key(), ...json }, body: JSON.stringify({ title: 'x', slug: 'y', page_type: '*', fields: {}, extra: 1 }) });
     expect(bad.status).toBe(400);
     await conforms(bad, '/v2/pages', 'post');
+  });
+
+  it('a collection defined, an item created, read, listed, read for management, and a 404', async () => {
+    const space = origin.seed.spaceId;
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const defined = await fetch(api(`/v2/manage/spaces/${space}/collections/`), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ key: 'spec_artists', name: 'Artists', fields: [{ name: 'name', type: 'short_text' }] }) });
+    expect(defined.status).toBe(201);
+    await conforms(defined, '/v2/manage/spaces/{spaceId}/collections', 'post');
+    await conforms(await fetch(api(`/v2/manage/spaces/${space}/collections/`), { headers: admin }), '/v2/manage/spaces/{spaceId}/collections', 'get');
+    const created = await fetch(api('/v2/content/'), { method: 'POST', headers: { ...key(), ...json }, body: JSON.stringify({ key: 'spec_artists', status: 'published', fields: [{ name: 'Nina Simone' }] }) });
+    expect(created.status).toBe(202);
+    await conforms(created, '/v2/content', 'post');
+    const list = await fetch(api(`/v2/content/spec_artists/?auth_token=${origin.seed.keys.read}`));
+    expect(list.status).toBe(200);
+    const body = await conforms(list, '/v2/content/{key}', 'get');
+    const id = ((body.data as Record<string, { meta: { id: number } }[]>).spec_artists![0]!).meta.id;
+    await conforms(await fetch(api(`/v2/content/spec_artists/${id}/?auth_token=${origin.seed.keys.read}`)), '/v2/content/{key}/{id}', 'get');
+    await conforms(await fetch(api(`/v2/content/?keys=spec_artists,none&auth_token=${origin.seed.keys.read}`)), '/v2/content', 'get');
+    const manage = await fetch(api(`/v2/manage/content/spec_artists/${id}/`), { headers: key() });
+    expect(manage.headers.get('etag')).toBe('"v1"');
+    await conforms(manage, '/v2/manage/content/{key}/{id}', 'get');
+    await conforms(await fetch(api(`/v2/manage/content/spec_artists/${id}/revisions/`), { headers: key() }), '/v2/manage/content/{key}/{id}/revisions', 'get');
+    const missing = await fetch(api(`/v2/content/spec_artists/999999/?auth_token=${origin.seed.keys.read}`));
+    expect(missing.status).toBe(404);
+    await conforms(missing, '/v2/content/{key}/{id}', 'get');
   });
 
   it('the document itself', async () => {

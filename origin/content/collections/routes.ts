@@ -46,6 +46,7 @@ import { CONTENT_BROWSER_CACHE_CONTROL, CONTENT_SURROGATE_CONTROL } from '../pag
 import { ownedSpace } from '../../http/tenant.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
+import * as docs from './docs.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -156,20 +157,20 @@ export function collectionRoutes(ctx: AppContext) {
   const base = '/v2/manage/spaces/:spaceId/collections';
 
 
-  app.post(base, auth, limit(256 * 1024), async (c) => {
+  app.post(base, docs.createCollectionDoc(createCollectionBody), auth, limit(256 * 1024), async (c) => {
     const actor = await authorizeSpace(db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, createCollectionBody);
     const created = unwrap(await createCollection(db, actor.spaceId, body, writeActor(c, actor)), INVALID);
     return c.json({ data: collectionJson(created) }, 201);
   });
 
-  app.get(base, auth, async (c) => {
+  app.get(base, docs.listCollectionsDoc, auth, async (c) => {
     const spaceId = await ownedSpace(db, c, 'collections', 'content.preview');
     c.header('cache-control', 'no-store');
     return c.json({ data: (await listCollections(db, spaceId)).map(collectionJson) });
   });
 
-  app.get(`${base}/:key`, auth, async (c) => {
+  app.get(`${base}/:key`, docs.getCollectionDoc, auth, async (c) => {
     const spaceId = await ownedSpace(db, c, 'collections', 'content.preview');
     const k = c.req.param('key');
     const col = KEY_RE.test(k) ? await getCollection(db, spaceId, k) : null;
@@ -178,7 +179,7 @@ export function collectionRoutes(ctx: AppContext) {
     return c.json({ data: collectionJson(col) });
   });
 
-  app.put(`${base}/:key`, auth, limit(256 * 1024), async (c) => {
+  app.put(`${base}/:key`, docs.updateCollectionDoc(updateCollectionBody), auth, limit(256 * 1024), async (c) => {
     const actor = await authorizeSpace(db, c, c.req.param('spaceId'), 'schema.manage');
     const k = c.req.param('key');
     if (!KEY_RE.test(k)) throw new ApiError('not_found', 'Collection not found.');
@@ -197,7 +198,7 @@ export function collectionRoutes(ctx: AppContext) {
     return { key: k, itemId: Number(id), locale };
   };
 
-  app.get('/v2/manage/content/:key/:id', auth, async (c) => {
+  app.get('/v2/manage/content/:key/:id', docs.getManagedItemDoc, auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const { key: k, itemId, locale } = target(c);
     const found = await getItemForManagement(db, { spaceId, key: k, itemId, locale });
@@ -221,7 +222,7 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   /** The revision history, newest first: each revision with the key or member that saved it. */
-  app.get('/v2/manage/content/:key/:id/revisions', auth, async (c) => {
+  app.get('/v2/manage/content/:key/:id/revisions', docs.itemRevisionsDoc, auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const found = await getItemForManagement(db, { spaceId, ...target(c) });
     if (!found) throw new ApiError('not_found', 'Item not found.');
@@ -230,7 +231,7 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   /** Rollback to any revision: a new save with exactly that revision's fields. */
-  app.post('/v2/manage/content/:key/:id/rollback', auth, limit(1024), async (c) => {
+  app.post('/v2/manage/content/:key/:id/rollback', docs.rollbackItemDoc(rollbackBody), auth, limit(1024), async (c) => {
     const actor = await writer(c, 'content.publish');
     const { spaceId, keyId, userId } = actor;
     const where = target(c);
@@ -244,7 +245,7 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   /** Undo a delete. */
-  app.post('/v2/manage/content/:key/:id/restore', auth, async (c) => {
+  app.post('/v2/manage/content/:key/:id/restore', docs.restoreItemDoc, auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const saved = unwrap(await restoreItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }), INVALID);
@@ -305,19 +306,19 @@ export function collectionRoutes(ctx: AppContext) {
     });
   }
 
-  app.get('/v2/content', auth, async (c) => {
+  app.get('/v2/content', docs.readCollectionsDoc, auth, async (c) => {
     const keys = (c.req.query('keys') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
     if (keys.length === 1) return readOne(c, keys[0]!);
     return readMany(c, keys);
   });
 
-  app.get('/v2/content/:key', auth, async (c) => {
+  app.get('/v2/content/:key', docs.readCollectionDoc, auth, async (c) => {
     const k = c.req.param('key');
     if (k.includes(',')) return readMany(c, k.split(',').map((x) => x.trim()).filter(Boolean));
     return readOne(c, k);
   });
 
-  app.get('/v2/content/:key/:id', auth, async (c) => {
+  app.get('/v2/content/:key/:id', docs.readItemDoc, auth, async (c) => {
     const { spaceId, preview } = reader(c);
     const { key: k, id } = c.req.param();
     if (!KEY_RE.test(k) || !ID_RE.test(id)) throw new ApiError('not_found', 'Item not found.');
@@ -328,7 +329,7 @@ export function collectionRoutes(ctx: AppContext) {
   });
 
   // ------------------------------------------------------------------------------ writes
-  app.post('/v2/content', auth, limit(WRITE_BODY_LIMIT), async (c) => {
+  app.post('/v2/content', docs.createItemsDoc(createItemBody), auth, limit(WRITE_BODY_LIMIT), async (c) => {
     const actor = await writer(c, 'content.write');
     const { spaceId, keyId, userId } = actor;
     const body = await parseBody(c, createItemBody);
@@ -372,10 +373,10 @@ export function collectionRoutes(ctx: AppContext) {
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
-  app.patch('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(false));
-  app.put('/v2/content/:key/:id', auth, limit(WRITE_BODY_LIMIT), update(true));
+  app.patch('/v2/content/:key/:id', docs.updateItemDoc(updateItemBody, false), auth, limit(WRITE_BODY_LIMIT), update(false));
+  app.put('/v2/content/:key/:id', docs.updateItemDoc(updateItemBody, true), auth, limit(WRITE_BODY_LIMIT), update(true));
 
-  app.delete('/v2/content/:key/:id', auth, async (c) => {
+  app.delete('/v2/content/:key/:id', docs.deleteItemDoc, auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     unwrap(await deleteItem(db, { spaceId, keyId, userId, ...target(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)), INVALID);
