@@ -88,9 +88,11 @@ export function planLimitGuard(now: () => number, graceDays: number): WriteGuard
     const dot = action.indexOf('.');
     const resource = action.slice(0, dot);
     const verb = action.slice(dot + 1);
-    const limit = CREATES[action] ?? null;
+    // An SSO sign-in that provisions a member just in time (origin/identity/sso/login.ts) adds a member like an invitation does.
+    const joinsBySso = action === 'sso.login' && write.audit.metadata?.membership_created === true;
+    const limit = CREATES[action] ?? (joinsBySso ? 'members' : null);
     const content = write.spaceId !== null && CONTENT.has(resource);
-    if ((!write.actor.userId && !write.actor.keyId) || (!limit && !content)) {
+    if ((!write.actor.userId && !write.actor.keyId && !joinsBySso) || (!limit && !content)) {
       counted.delete(org);
       return null;
     }

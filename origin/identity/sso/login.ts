@@ -38,7 +38,7 @@ export interface AssertedIdentity {
   claims: Record<string, unknown>;
 }
 
-export type SsoRefusal = 'connection_disabled' | 'domain_not_verified' | 'email_unverified' | 'account_disabled';
+export type SsoRefusal = 'connection_disabled' | 'domain_not_verified' | 'email_unverified' | 'account_disabled' | 'plan_limit';
 
 export type SsoLoginResult = { ok: true; userId: string; session: NewSession; created: boolean; role: Role } | { ok: false; reason: SsoRefusal };
 
@@ -128,5 +128,7 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
     w.audit({ action: 'sso.login', target, metadata: { ...base, user_id: userId, user_created: created, membership_created: joined, role } });
     return { ok: true, userId, session, created, role };
   });
+  // A write guard's refusal (origin/billing: a new member past the plan's limit) rolled the sign-in back.
+  if (!r.ok && !('reason' in r)) return { ok: false, reason: 'plan_limit' };
   return r;
 }

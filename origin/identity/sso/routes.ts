@@ -75,6 +75,7 @@ const REFUSAL_TEXT: Record<SsoRefusal | OidcFailure, string> = {
   state_invalid: 'This sign-in link is invalid, used or expired; start again.',
   token_invalid: "The identity provider's answer did not pass ghee's checks.",
   claims_missing: 'The identity provider sent no email address.',
+  plan_limit: "The organization's plan has no room for another member; an owner can upgrade it.",
 };
 
 export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
@@ -270,7 +271,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
       }
       return completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy, personalData: ctx.identity.personalData });
     });
-    if (!r.ok) throw new ApiError('forbidden', REFUSAL_TEXT[r.reason]);
+    if (!r.ok) throw new ApiError(r.reason === 'plan_limit' ? 'plan_limit' : 'forbidden', REFUSAL_TEXT[r.reason]);
     c.header('set-cookie', sessionCookie(r.session.token, r.session.expiresAt), { append: true });
     c.header('x-csrf-token', csrfTokenFor(ctx.identity.authSecret, hashSessionToken(r.session.token)));
     return c.redirect(taken.returnTo, 302);

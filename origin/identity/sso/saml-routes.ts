@@ -88,7 +88,7 @@ export function mountSamlRoutes(app: Hono<OriginEnv>, deps: SamlRouteDeps): void
       throw new ApiError(err.reason === 'xml_refused' ? 'bad_request' : 'forbidden', TEXT[err.reason]);
     }
     const r = await completeSsoLogin(db(), row, answer.identity, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy, personalData: ctx.identity.personalData });
-    if (!r.ok) throw new ApiError('forbidden', deps.refusalText[r.reason]);
+    if (!r.ok) throw new ApiError(r.reason === 'plan_limit' ? 'plan_limit' : 'forbidden', deps.refusalText[r.reason]);
     c.header('set-cookie', sessionCookie(r.session.token, r.session.expiresAt), { append: true });
     c.header('x-csrf-token', csrfTokenFor(ctx.identity.authSecret, hashSessionToken(r.session.token)));
     return c.redirect(answer.returnTo ?? deps.safeReturnTo(relayState), 302);
