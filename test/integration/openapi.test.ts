@@ -36,7 +36,12 @@ interface Spec {
  * The route prefixes whose every route must be described. Grows with the descriptions (issue 18):
  * the Content API reads and the Write API first; /v1 identity and organization routes next.
  */
-const DESCRIBED = [/^\/v2\/(manage\/)?(pages|content)\b/, /^\/v2\/manage\/spaces\/:spaceId\/collections\b/, /^\/openapi\.json$/];
+const DESCRIBED = [
+  /^\/v2\/(manage\/)?(pages|content|posts)\b/,
+  /^\/v2\/(authors|categories|tags|feeds)\b/,
+  /^\/v2\/manage\/spaces\/:spaceId\/(collections|authors)\b/,
+  /^\/openapi\.json$/,
+];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
@@ -171,6 +176,7 @@ describe('real answers match the document', () => {
     expect(manage.status).toBe(200);
     expect(manage.headers.get('etag')).toBe('"v1"');
     await conforms(manage, '/v2/manage/pages/{pageType}/{slug}', 'get');
+    await conforms(await fetch(api(`/v2/pages/search/?query=Spec&auth_token=${origin.seed.keys.read}`)), '/v2/pages/{pageType}', 'get');
     const revisions = await fetch(api('/v2/manage/pages/*/spec-page/revisions'), { headers: key() });
     await conforms(revisions, '/v2/manage/pages/{pageType}/{slug}/revisions', 'get');
     const stale = await fetch(api('/v2/pages/*/spec-page/'), { method: 'PATCH', headers: { ...key(), ...json, 'if-match': '"v9"' }, body: JSON.stringify({ title: 'Later' }) });
@@ -204,6 +210,31 @@ describe('real answers match the document', () => {
     const missing = await fetch(api(`/v2/content/spec_artists/999999/?auth_token=${origin.seed.keys.read}`));
     expect(missing.status).toBe(404);
     await conforms(missing, '/v2/content/{key}/{id}', 'get');
+  });
+
+  it('a post created, read, listed, searched, its author, terms and feed, for management, and a 404', async () => {
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const author = await fetch(api(`/v2/manage/spaces/${origin.seed.spaceId}/authors/`), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ slug: 'spec-ada', first_name: 'Ada' }) });
+    expect(author.status).toBe(201);
+    await conforms(author, '/v2/manage/spaces/{spaceId}/authors', 'post');
+    const created = await fetch(api('/v2/posts/'), { method: 'POST', headers: { ...key(), ...json }, body: JSON.stringify({ title: 'Spec post', slug: 'spec-post', status: 'published', author: { slug: 'spec-ada' }, categories: ['News'], tags: ['Spec'], body: '<p>Hi</p>' }) });
+    expect(created.status).toBe(202);
+    await conforms(created, '/v2/posts', 'post');
+    const read = (path: string) => fetch(api(`${path}${path.includes('?') ? '&' : '?'}auth_token=${origin.seed.keys.read}`));
+    await conforms(await read('/v2/posts/spec-post/'), '/v2/posts/{slug}', 'get');
+    await conforms(await read('/v2/posts/search/?query=spec'), '/v2/posts/{slug}', 'get');
+    await conforms(await read('/v2/posts/?exclude_body=true'), '/v2/posts', 'get');
+    await conforms(await read('/v2/authors/?include=recent_posts'), '/v2/authors', 'get');
+    await conforms(await read('/v2/authors/spec-ada/'), '/v2/authors/{slug}', 'get');
+    await conforms(await read('/v2/categories/'), '/v2/categories', 'get');
+    await conforms(await read('/v2/tags/spec/?include=recent_posts'), '/v2/tags/{slug}', 'get');
+    await conforms(await read('/v2/feeds/rss/'), '/v2/feeds/{feed}', 'get');
+    const manage = await fetch(api('/v2/manage/posts/spec-post/'), { headers: key() });
+    expect(manage.headers.get('etag')).toBe('"v1"');
+    await conforms(manage, '/v2/manage/posts/{slug}', 'get');
+    const gone = await read('/v2/posts/no-such-post/');
+    expect(gone.status).toBe(404);
+    await conforms(gone, '/v2/posts/{slug}', 'get');
   });
 
   it('the document itself', async () => {

@@ -42,6 +42,7 @@ import { parseBody } from '../../http/body.js';
 import { urlProblem } from '../model/sanitize.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
+import * as docs from './docs.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -160,11 +161,11 @@ export function blogRoutes(ctx: AppContext) {
     return c.json({ meta: paginationMeta(count, page, pageSize), data: items.map((i) => (excludeBody ? withoutBody(i.post) : i.post)) });
   };
 
-  app.get('/v2/posts', auth, (c) => postList(c, false));
+  app.get('/v2/posts', docs.listPostsDoc, auth, (c) => postList(c, false));
 
   // `/v2/posts/search/` is served here too: a static path beside a parameter would keep Hono on
   // its slower TrieRouter for every route (RegExpRouter matches ~3× faster).
-  app.get('/v2/posts/:slug', auth, async (c) => {
+  app.get('/v2/posts/:slug', docs.getPostDoc, auth, async (c) => {
     if (c.req.param('slug') === 'search') return postList(c, true);
     const { spaceId, preview } = reader(c);
     const notFoundKeys = { 'surrogate-key': `${surrogateKeys.space(spaceId)} ${blogKeys.posts(spaceId)}` };
@@ -190,13 +191,13 @@ export function blogRoutes(ctx: AppContext) {
     return c.json({ data: one ? rows[0]!.data : rows.map((r) => r.data) });
   }
 
-  app.get('/v2/authors', auth, async (c) => {
+  app.get('/v2/authors', docs.listAuthorsDoc, auth, async (c) => {
     const r = reader(c);
     const spaceId = r.spaceId;
     const recent = includeRecent(c);
     return respondWithRecent(c, spaceId, blogKeys.authors(spaceId), blogKeys.author, await contentRead(ctx, r, (rdb) => listAuthors(rdb, spaceId, recent)), recent, false, '');
   });
-  app.get('/v2/authors/:slug', auth, async (c) => {
+  app.get('/v2/authors/:slug', docs.getAuthorDoc, auth, async (c) => {
     const r = reader(c);
     const spaceId = r.spaceId;
     const recent = includeRecent(c);
@@ -208,13 +209,13 @@ export function blogRoutes(ctx: AppContext) {
     ['category', '/v2/categories', blogKeys.categories, blogKeys.category, 'Category not found.'],
     ['tag', '/v2/tags', blogKeys.tags, blogKeys.tag, 'Tag not found.'],
   ] as const) {
-    app.get(path, auth, async (c) => {
+    app.get(path, docs.listTermsDoc(kind), auth, async (c) => {
       const r = reader(c);
       const spaceId = r.spaceId;
       const recent = includeRecent(c);
       return respondWithRecent(c, spaceId, listKey(spaceId), keyOf, await contentRead(ctx, r, (rdb) => listTerms(rdb, kind, spaceId, recent)), recent, false, notFound);
     });
-    app.get(`${path}/:slug`, auth, async (c) => {
+    app.get(`${path}/:slug`, docs.getTermDoc(kind), auth, async (c) => {
       const r = reader(c);
       const spaceId = r.spaceId;
       const recent = includeRecent(c);
@@ -225,7 +226,7 @@ export function blogRoutes(ctx: AppContext) {
 
   // --- feeds -----------------------------------------------------------------------------------
 
-  app.get('/v2/feeds/:feed', auth, async (c) => {
+  app.get('/v2/feeds/:feed', docs.feedDoc, auth, async (c) => {
     const { spaceId } = reader(c);
     const feed = c.req.param('feed');
     if (feed !== 'rss' && feed !== 'atom' && feed !== 'sitemap') throw new ApiError('not_found', 'Feed not found.');
@@ -240,7 +241,7 @@ export function blogRoutes(ctx: AppContext) {
 
   // --- posts: writes ---------------------------------------------------------------------------
 
-  app.post('/v2/posts', auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
+  app.post('/v2/posts', docs.createPostDoc(createBody), auth, limit(BLOG_WRITE_BODY_LIMIT), async (c) => {
     const actor = await writer(c, 'content.write');
     const { spaceId, keyId, userId } = actor;
     const { scheduled, upload_images_to_media_library: uploadImages, ...body } = await parseBody(c, createBody);
@@ -262,10 +263,10 @@ export function blogRoutes(ctx: AppContext) {
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   };
-  app.patch('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
-  app.put('/v2/posts/:slug', auth, limit(BLOG_WRITE_BODY_LIMIT), update);
+  app.patch('/v2/posts/:slug', docs.updatePostDoc(updateBody, false), auth, limit(BLOG_WRITE_BODY_LIMIT), update);
+  app.put('/v2/posts/:slug', docs.updatePostDoc(updateBody, true), auth, limit(BLOG_WRITE_BODY_LIMIT), update);
 
-  app.delete('/v2/posts/:slug', auth, async (c) => {
+  app.delete('/v2/posts/:slug', docs.deletePostDoc, auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
@@ -273,7 +274,7 @@ export function blogRoutes(ctx: AppContext) {
     return c.body(null, 204);
   });
 
-  app.get('/v2/manage/posts/:slug', auth, async (c) => {
+  app.get('/v2/manage/posts/:slug', docs.getManagedPostDoc, auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const s = pathSlug(c, 'Post not found.');
     const found = await getPostForManagement(db(), spaceId, s);
@@ -290,7 +291,7 @@ export function blogRoutes(ctx: AppContext) {
   });
 
   /** The revision history, newest first: each revision with the key or member that saved it. */
-  app.get('/v2/manage/posts/:slug/revisions', auth, async (c) => {
+  app.get('/v2/manage/posts/:slug/revisions', docs.postRevisionsDoc, auth, async (c) => {
     const { spaceId } = await writer(c, 'content.preview');
     const found = await getPostForManagement(db(), spaceId, pathSlug(c, 'Post not found.'));
     if (!found) throw new ApiError('not_found', 'Post not found.');
@@ -299,7 +300,7 @@ export function blogRoutes(ctx: AppContext) {
   });
 
   /** Rollback to any revision: a new save with exactly that revision's content. */
-  app.post('/v2/manage/posts/:slug/rollback', auth, limit(1024), async (c) => {
+  app.post('/v2/manage/posts/:slug/rollback', docs.rollbackPostDoc(rollbackBody), auth, limit(1024), async (c) => {
     const actor = await writer(c, 'content.publish');
     const { spaceId, keyId, userId } = actor;
     const s = pathSlug(c, 'Post not found.');
@@ -310,7 +311,7 @@ export function blogRoutes(ctx: AppContext) {
   });
 
   /** Undo a delete. */
-  app.post('/v2/manage/posts/:slug/restore', auth, async (c) => {
+  app.post('/v2/manage/posts/:slug/restore', docs.restorePostDoc, auth, async (c) => {
     const actor = await writer(c, 'content.delete');
     const { spaceId, keyId, userId } = actor;
     const saved = unwrap(await restorePost(db(), spaceId, pathSlug(c, 'Post not found.'), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
@@ -320,7 +321,7 @@ export function blogRoutes(ctx: AppContext) {
 
   // --- authors: management (admin key) ---------------------------------------------------------
 
-  app.post('/v2/manage/spaces/:spaceId/authors', auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
+  app.post('/v2/manage/spaces/:spaceId/authors', docs.createAuthorDoc(authorBody), auth, limit(AUTHOR_BODY_LIMIT), async (c) => {
     const actor = await authorizeSpace(db(), c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, authorBody);
     const author = unwrap(await createAuthor(db(), actor.spaceId, body, writeActor(c, actor)));
