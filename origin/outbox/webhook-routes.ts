@@ -21,6 +21,7 @@ import { authorizeSpace, isUuid } from '../http/authorize.js';
 import { unwrap } from '../http/result.js';
 import { invalidBodyDetail } from '../http/body.js';
 import { writeActor } from '../http/revisions.js';
+import { createWebhookDoc, deleteWebhookDoc, listWebhooksDoc, webhookDeliveriesDoc } from './webhook-docs.js';
 
 const createBody = z.object({ url: z.string().min(1).max(2048), events: z.array(z.string().min(1).max(64)).min(1).max(32) }).strict();
 
@@ -34,6 +35,7 @@ export function webhookRoutes(ctx: AppContext) {
 
   app.post(
     base,
+    createWebhookDoc(createBody),
     bodyLimit({
       maxSize: 16_384,
       onError: () => {
@@ -59,7 +61,7 @@ export function webhookRoutes(ctx: AppContext) {
     },
   );
 
-  app.get(base, async (c) => {
+  app.get(base, listWebhooksDoc, async (c) => {
     const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
     const rows = await ctx.database.db
       .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events, active: webhooks.active, created: webhooks.createdAt })
@@ -68,14 +70,14 @@ export function webhookRoutes(ctx: AppContext) {
     return c.json({ data: rows.map((r) => ({ ...r, created: r.created.toISOString() })) });
   });
 
-  app.get(`${base}/:id/deliveries`, async (c) => {
+  app.get(`${base}/:id/deliveries`, webhookDeliveriesDoc, async (c) => {
     const spaceId = await ownedSpace(ctx.database.db, c, 'webhooks', 'webhooks.manage');
     const id = c.req.param('id');
     if (!isUuid(id)) throw new ApiError('not_found', 'Webhook not found.');
     return c.json({ data: await listDeliveries(ctx.database.db, id, 50, spaceId) });
   });
 
-  app.delete(`${base}/:id`, async (c) => {
+  app.delete(`${base}/:id`, deleteWebhookDoc, async (c) => {
     const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'webhooks.manage');
     const id = c.req.param('id');
     if (!isUuid(id)) throw new ApiError('not_found', 'Webhook not found.');

@@ -33,14 +33,17 @@ interface Spec {
 }
 
 /**
- * The route prefixes whose every route must be described. Grows with the descriptions (issue 18):
- * the Content API reads and the Write API first; /v1 identity and organization routes next.
+ * Every route the app registers must be described, except those under these prefixes, not yet
+ * described (issue 18 continues: this list only shrinks). A new route anywhere else fails here
+ * until it has its description.
  */
-const DESCRIBED = [
-  /^\/v2\/(manage\/)?(pages|content|posts)\b/,
-  /^\/v2\/(authors|categories|tags|feeds)\b/,
-  /^\/v2\/manage\/spaces\/:spaceId\/(collections|authors)\b/,
-  /^\/openapi\.json$/,
+const NOT_YET = [
+  /^\/v1\//, // identity, organizations, keys, SSO, billing, governance
+  /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
+  /^\/(healthz|readyz|metrics)$/, // operations
+  /^\/internal\//, // the edge's key introspection (internal)
+  /^\/assets\//, // asset delivery
+  /^\/v2\/assets$/, // asset upload
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -122,9 +125,9 @@ describe('the document', () => {
     expect(schemes.edge_assertion).toMatchObject({ 'x-internal': true });
   });
 
-  it('describes every route the app registers under the described prefixes', () => {
+  it('describes every route the app registers (but the prefixes not yet described)', () => {
     const described = new Set(operations().map(({ path, method }) => `${method.toUpperCase()} ${path}`));
-    const inScope = routes.filter((r) => DESCRIBED.some((re) => re.test(r.slice(r.indexOf(' ') + 1))));
+    const inScope = routes.filter((r) => !NOT_YET.some((re) => re.test(r.slice(r.indexOf(' ') + 1))));
     expect(inScope.length).toBeGreaterThanOrEqual(11);
     const undescribed = inScope.filter((r) => {
       const [method, path] = r.split(' ') as [string, string];
@@ -235,6 +238,29 @@ describe('real answers match the document', () => {
     const gone = await read('/v2/posts/no-such-post/');
     expect(gone.status).toBe(404);
     await conforms(gone, '/v2/posts/{slug}', 'get');
+  });
+
+  it('page types, locales, webhooks and media imports', async () => {
+    const space = origin.seed.spaceId;
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const m = (path: string) => api(`/v2/manage/spaces/${space}${path}`);
+    const type = await fetch(m('/page_types/'), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ slug: 'spec_landing', name: 'Landing', fields: [{ name: 'headline', type: 'short_text' }] }) });
+    expect(type.status).toBe(201);
+    await conforms(type, '/v2/manage/spaces/{spaceId}/page_types', 'post');
+    await conforms(await fetch(m('/page_types/'), { headers: admin }), '/v2/manage/spaces/{spaceId}/page_types', 'get');
+    await conforms(await fetch(m('/page_types/spec_landing/'), { method: 'PUT', headers: { ...admin, ...json }, body: JSON.stringify({ name: 'Landing page' }) }), '/v2/manage/spaces/{spaceId}/page_types/{slug}', 'put');
+    const locale = await fetch(m('/locales/'), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ code: 'fr', name: 'Français' }) });
+    expect(locale.status).toBe(201);
+    await conforms(locale, '/v2/manage/spaces/{spaceId}/locales', 'post');
+    await conforms(await fetch(m('/locales/'), { headers: admin }), '/v2/manage/spaces/{spaceId}/locales', 'get');
+    await conforms(await fetch(m('/webhooks/'), { headers: admin }), '/v2/manage/spaces/{spaceId}/webhooks', 'get');
+    const noHook = await fetch(m('/webhooks/3c9d2e71-5b8a-4f0c-9e6d-1a2b3c4d5e6f/'), { method: 'DELETE', headers: admin });
+    expect(noHook.status).toBe(404);
+    await conforms(noHook, '/v2/manage/spaces/{spaceId}/webhooks/{id}', 'delete');
+    const queued = await fetch(api('/v2/manage/media-imports/'), { method: 'POST', headers: { ...key(), ...json }, body: JSON.stringify({ urls: ['https://cdn.example.org/spec.jpg'] }) });
+    expect(queued.status).toBe(202);
+    await conforms(queued, '/v2/manage/media-imports', 'post');
+    await conforms(await fetch(api('/v2/manage/media-imports/?page_size=5'), { headers: key() }), '/v2/manage/media-imports', 'get');
   });
 
   it('the document itself', async () => {

@@ -25,6 +25,7 @@ import { writeActor } from '../../http/revisions.js';
 import { commitWrite } from '../../outbox/index.js';
 import { isImportableUrl, MAX_URLS_PER_SAVE, queueMediaImports } from './media-queue.js';
 import { assetPath } from './store.js';
+import { listMediaImportsDoc, queueMediaImportsDoc, retryMediaImportDoc } from './media-import-docs.js';
 
 export const MEDIA_IMPORT_STATUSES = ['pending', 'retrying', 'done', 'failed'] as const;
 
@@ -107,7 +108,7 @@ export function mediaImportRoutes(ctx: AppContext) {
   const db = () => ctx.database.db;
   const base = '/v2/manage/media-imports';
 
-  app.get(base, authenticate(ctx), async (c) => {
+  app.get(base, listMediaImportsDoc, authenticate(ctx), async (c) => {
     const { spaceId } = await authorizeContent(db(), c, 'assets.write');
     const status = c.req.query('status');
     if (status !== undefined && !(MEDIA_IMPORT_STATUSES as readonly string[]).includes(status)) {
@@ -123,7 +124,7 @@ export function mediaImportRoutes(ctx: AppContext) {
     });
   });
 
-  app.post(base, authenticate(ctx), bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The body is limited to 256 KB.'); } }), async (c) => {
+  app.post(base, queueMediaImportsDoc(queueBody), authenticate(ctx), bodyLimit({ maxSize: 256 * 1024, onError: () => { throw new ApiError('payload_too_large', 'The body is limited to 256 KB.'); } }), async (c) => {
     const actor = await authorizeContent(db(), c, 'assets.write');
     const body = await parseBody(c, queueBody);
     const { value: ids } = await commitWrite(db(), writeActor(c, actor), actor.spaceId, async (w) => {
@@ -136,7 +137,7 @@ export function mediaImportRoutes(ctx: AppContext) {
     return c.json({ data: rows.map(view) }, 202);
   });
 
-  app.post(`${base}/:id/retry`, authenticate(ctx), async (c) => {
+  app.post(`${base}/:id/retry`, retryMediaImportDoc, authenticate(ctx), async (c) => {
     const actor = await authorizeContent(db(), c, 'assets.write');
     const id = c.req.param('id');
     if (!isUuid(id)) throw new ApiError('not_found', 'Media import not found.');

@@ -22,6 +22,7 @@ import { parseBody } from '../../http/body.js';
 import { ownedSpace } from '../../http/tenant.js';
 import { authorizeSpace } from '../../http/authorize.js';
 import { writeActor } from '../../http/revisions.js';
+import * as docs from './docs.js';
 
 const TYPE_SLUG_RE = /^[a-z0-9][a-z0-9_-]{0,99}$/;
 /** Path segments of the read API that cannot be page types. */
@@ -60,20 +61,20 @@ export function pageTypeRoutes(ctx: AppContext) {
     return slug;
   };
 
-  app.post(types, auth, limit, async (c) => {
+  app.post(types, docs.createPageTypeDoc(createBody), auth, limit, async (c) => {
     const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, createBody);
     const created = unwrap(await createPageType(ctx.database.db, { spaceId: actor.spaceId, slug: body.slug, name: body.name, fields: body.fields }, writeActor(c, actor)));
     return c.json({ data: created }, 201);
   });
 
-  app.get(types, auth, async (c) => {
+  app.get(types, docs.listPageTypesDoc, auth, async (c) => {
     const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales', 'content.preview');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listPageTypes(ctx.database.db, spaceId) });
   });
 
-  app.get(`${types}/:slug`, auth, async (c) => {
+  app.get(`${types}/:slug`, docs.getPageTypeDoc, auth, async (c) => {
     const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales', 'content.preview');
     const found = await getPageType(ctx.database.db, spaceId, slugParam(c));
     if (!found) throw new ApiError('not_found', 'Page type not found.');
@@ -81,7 +82,7 @@ export function pageTypeRoutes(ctx: AppContext) {
     return c.json({ data: found });
   });
 
-  app.put(`${types}/:slug`, auth, limit, async (c) => {
+  app.put(`${types}/:slug`, docs.updatePageTypeDoc(updateBody), auth, limit, async (c) => {
     const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'schema.manage');
     const slug = slugParam(c);
     const body = await parseBody(c, updateBody);
@@ -89,13 +90,13 @@ export function pageTypeRoutes(ctx: AppContext) {
     return c.json({ data: updated });
   });
 
-  app.get(locs, auth, async (c) => {
+  app.get(locs, docs.listLocalesDoc, auth, async (c) => {
     const spaceId = await ownedSpace(ctx.database.db, c, 'page types and locales', 'content.preview');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listLocales(ctx.database.db, spaceId) });
   });
 
-  app.post(locs, auth, limit, async (c) => {
+  app.post(locs, docs.createLocaleDoc(localeBody), auth, limit, async (c) => {
     const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'schema.manage');
     const body = await parseBody(c, localeBody);
     const created = unwrap(await createLocale(ctx.database.db, { spaceId: actor.spaceId, code: body.code, name: body.name ?? body.code, makeDefault: body.default ?? false }, writeActor(c, actor)));
