@@ -65,6 +65,14 @@ const SECURITY_SCHEMES: Record<string, OpenAPIV3_1.SecuritySchemeObject> = {
   session_cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME, description: 'A signed-in member\'s session (set by POST /v1/auth/login).' },
   csrf_header: { type: 'apiKey', in: 'header', name: CSRF_HEADER, description: 'The session\'s CSRF token: required with the session cookie on every state change.' },
   scim_bearer: { type: 'http', scheme: 'bearer', description: 'The organization\'s SCIM token (SCIM 2.0 API only).' },
+  metrics_bearer: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for the Prometheus scrape only.' },
+  internal_signature: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-ghee-sig',
+    description: 'Internal: an edge-to-origin call signed with EDGE_SHARED_SECRET (HMAC over its purpose, parameters and the x-ghee-ts timestamp). Not for clients.',
+    'x-internal': true,
+  } as OpenAPIV3_1.SecuritySchemeObject,
   edge_assertion: {
     type: 'apiKey',
     in: 'header',
@@ -90,6 +98,8 @@ const DOCUMENTATION = {
     { name: 'Content model', description: 'Page types, collections and locales of a space (schema.manage to change them).' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
+    { name: 'Operations', description: 'Health, readiness and metrics.' },
+    { name: 'Internal', description: 'Calls between ghee\'s own parts (the edge and the origin): not for clients.', 'x-internal': true },
     { name: 'Meta', description: 'This document.' },
   ],
   components: {

@@ -33,8 +33,12 @@ export const SECURITY = {
   session: req({ session_cookie: [], csrf_header: [] }),
   /** The organization's SCIM bearer token. */
   scim: req({ scim_bearer: [] }),
-  /** The edge's signed calls (internal: not for clients). */
+  /** The edge's signed assertion on a forwarded request (internal: not for clients). */
   internal: req({ edge_assertion: [] }),
+  /** A signed internal call of the edge to the origin (x-ghee-ts + x-ghee-sig; internal). */
+  internalCall: req({ internal_signature: [] }),
+  /** The Prometheus scrape's bearer (METRICS_TOKEN). */
+  metrics: req({ metrics_bearer: [] }),
   /** No credentials. */
   none: req(),
 };

@@ -40,8 +40,6 @@ interface Spec {
 const NOT_YET = [
   /^\/v1\//, // identity, organizations, keys, SSO, billing, governance
   /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
-  /^\/(healthz|readyz|metrics)$/, // operations
-  /^\/internal\//, // the edge's key introspection (internal)
   /^\/assets\//, // asset delivery
   /^\/v2\/assets$/, // asset upload
 ];
@@ -261,6 +259,17 @@ describe('real answers match the document', () => {
     expect(queued.status).toBe(202);
     await conforms(queued, '/v2/manage/media-imports', 'post');
     await conforms(await fetch(api('/v2/manage/media-imports/?page_size=5'), { headers: key() }), '/v2/manage/media-imports', 'get');
+  });
+
+  it('health, readiness, metrics without a token configured, and an unsigned introspection', async () => {
+    await conforms(await fetch(api('/healthz')), '/healthz', 'get');
+    await conforms(await fetch(api('/readyz')), '/readyz', 'get');
+    const metrics = await fetch(api('/metrics'));
+    expect(metrics.status).toBe(404);
+    await conforms(metrics, '/metrics', 'get');
+    const unsigned = await fetch(api(`/internal/v1/keys/introspect?token_hash=${'0'.repeat(64)}`));
+    expect(unsigned.status).toBe(401);
+    await conforms(unsigned, '/internal/v1/keys/introspect', 'get');
   });
 
   it('the document itself', async () => {

@@ -12,6 +12,7 @@ import {
 import type { AppContext } from '../../context.js';
 import type { OriginEnv } from '../../env.js';
 import { findActiveKeyByHash } from './api-keys.js';
+import { introspectDoc } from './introspection-docs.js';
 import { readCidrsFor } from '../../governance/index.js';
 
 /** Edge-only endpoints, authenticated by an HMAC with the edge↔origin shared secret. */
@@ -23,7 +24,7 @@ export function internalRoutes(ctx: AppContext) {
    * whether it is active, its kind, space and scopes. Unknown, revoked and expired keys
    * all answer `{ valid: false }` so the edge can cache the negative answer briefly.
    */
-  app.get(INTROSPECT_PATH, async (c) => {
+  app.get(INTROSPECT_PATH, introspectDoc, async (c) => {
     const secret = ctx.config.EDGE_SHARED_SECRET;
     if (!secret) throw new ApiError('unavailable', 'Edge link not configured.');
     const hash = c.req.query('token_hash') ?? '';

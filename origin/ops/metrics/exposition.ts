@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Hono } from 'hono';
 import { ApiError, DEFAULT_DETAIL, errorBody } from '../../../shared/errors.js';
 import { bearerMatches, METRICS_PATH, PROMETHEUS_CONTENT_TYPE, SCRAPE_HEADERS, scrapeRefusal } from '../../../shared/metrics-scrape.js';
+import { metricsDoc } from '../docs.js';
 import { REQUEST_ID_HEADER, resolveRequestId } from '../../../shared/request-id.js';
 import { SECURE_HEADERS } from '../../../shared/secure-headers.js';
 import type { OriginConfig } from '../../config.js';
@@ -37,7 +38,7 @@ export function installOriginMetrics(ctx: Pick<AppContext, 'database' | 'config'
 /** `GET /metrics` on the API port: only with METRICS_TOKEN set, and only for its bearer. */
 export function metricsRoutes(ctx: Pick<AppContext, 'config'>) {
   const app = new Hono<OriginEnv>();
-  app.get(METRICS_PATH, async (c) => {
+  app.get(METRICS_PATH, metricsDoc, async (c) => {
     const token = ctx.config.METRICS_TOKEN;
     if (!token) throw new ApiError('not_found', DEFAULT_DETAIL.not_found);
     if (!bearerMatches(c.req.header('authorization'), token)) {
