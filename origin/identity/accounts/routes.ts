@@ -42,6 +42,7 @@ import { createCaptchaChallenge } from './captcha.js';
 import { login } from './login.js';
 import { changePassword, requestPasswordReset, resetPassword } from './recovery.js';
 import { signUp, verifyEmail } from './signup.js';
+import * as docs from './docs.js';
 
 const AUTH_BODY_LIMIT = 8 * 1024;
 /** Per-IP ceilings per hour on actions that send mail or create accounts. */
@@ -115,7 +116,7 @@ export function authRoutes(ctx: AppContext) {
   });
 
   /** The account is created before answering (a failure is the request's own 500); the mail goes after. */
-  app.post('/v1/auth/signup', limit, async (c) => {
+  app.post('/v1/auth/signup', docs.signupDoc(signupBody), limit, async (c) => {
     unwrapAuth(await ipThrottle(db(), deps, 'signup', c.get('clientIp'), SIGNUPS_PER_IP_HOUR));
     const body = await parseBody(c, signupBody);
     const out = unwrapAuth(await signUp(db(), deps, { email: body.email, password: body.password, name: body.name, organizationName: body.organization_name }, requestActor(c)));
@@ -123,17 +124,17 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'verification_sent', password_strength: out.strength }, 201);
   });
 
-  app.post('/v1/auth/verify-email', limit, async (c) => {
+  app.post('/v1/auth/verify-email', docs.verifyEmailDoc(tokenBody), limit, async (c) => {
     const body = await parseBody(c, tokenBody);
     unwrapAuth(await verifyEmail(db(), deps, body.token, requestActor(c)));
     return c.json({ status: 'verified' });
   });
 
-  app.get('/v1/auth/captcha', async (c) => {
+  app.get('/v1/auth/captcha', docs.captchaDoc, async (c) => {
     return c.json(await createCaptchaChallenge({ hmacKey: id.authSecret, expiresInMs: 10 * 60_000 }));
   });
 
-  app.post('/v1/auth/login', limit, async (c) => {
+  app.post('/v1/auth/login', docs.loginDoc(loginBody), limit, async (c) => {
     const body = await parseBody(c, loginBody);
     const input = { email: body.email, password: body.password, otp: body.otp, recoveryCode: body.recovery_code, captcha: body.captcha };
     const session = unwrapAuth(await login(db(), deps, captchaStore, input, requestActor(c)));
@@ -141,20 +142,20 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'signed_in', csrf_token: session.csrfToken, expires_at: session.expiresAt.toISOString() });
   });
 
-  app.get('/v1/auth/session', signedIn, async (c) => {
+  app.get('/v1/auth/session', docs.sessionDoc, signedIn, async (c) => {
     const u = sessionUser(c);
     const orgs = await sessionMemberships(db(), u.userId);
     return c.json({ data: { user_id: u.userId, email: u.email, two_factor: u.hasTotp, csrf_token: csrfTokenFor(id.authSecret, u.tokenHash), memberships: orgs } });
   });
 
-  app.post('/v1/auth/logout', signedIn, async (c) => {
+  app.post('/v1/auth/logout', docs.logoutDoc, signedIn, async (c) => {
     const u = sessionUser(c);
     await logout(db(), deps, u, requestActor(c, u.userId));
     c.header('set-cookie', clearedSessionCookie());
     return c.json({ status: 'signed_out' });
   });
 
-  app.post('/v1/auth/logout-all', signedIn, async (c) => {
+  app.post('/v1/auth/logout-all', docs.logoutAllDoc, signedIn, async (c) => {
     const u = sessionUser(c);
     const n = await logoutAll(db(), deps, u, requestActor(c, u.userId));
     c.header('set-cookie', clearedSessionCookie());
@@ -165,7 +166,7 @@ export function authRoutes(ctx: AppContext) {
    * Answers before looking the email up: the lookup, the token and the mail run after the answer
    * (identity/after-response.ts), so neither the answer nor its timing shows whether an account exists.
    */
-  app.post('/v1/auth/password/forgot', limit, async (c) => {
+  app.post('/v1/auth/password/forgot', docs.forgotDoc(forgotBody), limit, async (c) => {
     unwrapAuth(await ipThrottle(db(), deps, 'reset', c.get('clientIp'), RESETS_PER_IP_HOUR));
     const body = await parseBody(c, forgotBody);
     await recordAttempt(db(), id.personalData, { action: 'reset', account: body.email, ip: c.get('clientIp'), success: true, now: deps.now() });
@@ -174,13 +175,13 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'reset_sent' }, 202);
   });
 
-  app.post('/v1/auth/password/reset', limit, async (c) => {
+  app.post('/v1/auth/password/reset', docs.resetDoc(resetBody), limit, async (c) => {
     const body = await parseBody(c, resetBody);
     unwrapAuth(await resetPassword(db(), deps, { token: body.token, password: body.password }, requestActor(c)));
     return c.json({ status: 'password_reset' });
   });
 
-  app.post('/v1/auth/password/change', signedIn, limit, async (c) => {
+  app.post('/v1/auth/password/change', docs.changeDoc(changeBody), signedIn, limit, async (c) => {
     const u = sessionUser(c);
     const body = await parseBody(c, changeBody);
     const session = unwrapAuth(await changePassword(db(), deps, u, { currentPassword: body.current_password, newPassword: body.new_password }, requestActor(c, u.userId)));
@@ -188,7 +189,7 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ status: 'password_changed', csrf_token: session.csrfToken });
   });
 
-  app.post('/v1/auth/reauthenticate', signedIn, limit, async (c) => {
+  app.post('/v1/auth/reauthenticate', docs.reauthDoc(reauthBody), signedIn, limit, async (c) => {
     const u = sessionUser(c);
     const body = await parseBody(c, reauthBody);
     const done = unwrapAuth(await reauthenticate(db(), deps, u, { password: body.password, otp: body.otp, recoveryCode: body.recovery_code }, requestActor(c, u.userId)));
@@ -197,14 +198,14 @@ export function authRoutes(ctx: AppContext) {
 
   // --- 2FA ---------------------------------------------------------------------------------
 
-  app.post('/v1/auth/2fa/setup', signedIn, async (c) => {
+  app.post('/v1/auth/2fa/setup', docs.twoFactorSetupDoc, signedIn, async (c) => {
     const u = sessionUser(c);
     await recentlyReauthenticated(u.sessionId);
     const e = unwrapAuth(await setupTwoFactor(db(), deps, u, requestActor(c, u.userId)));
     return c.json({ data: { secret: e.secret, otpauth_uri: e.otpauthUri, qr_image: e.qrImage } });
   });
 
-  app.post('/v1/auth/2fa/confirm', signedIn, limit, async (c) => {
+  app.post('/v1/auth/2fa/confirm', docs.twoFactorConfirmDoc(confirmBody), signedIn, limit, async (c) => {
     const u = sessionUser(c);
     const reauthenticatedAt = await recentlyReauthenticated(u.sessionId);
     unwrapAuth(await totpThrottle(db(), deps, u.userId));
@@ -214,7 +215,7 @@ export function authRoutes(ctx: AppContext) {
     return c.json({ data: { recovery_codes: done.recoveryCodes, csrf_token: done.session.csrfToken } });
   });
 
-  app.post('/v1/auth/2fa/disable', signedIn, limit, async (c) => {
+  app.post('/v1/auth/2fa/disable', docs.twoFactorDisableDoc(disableBody), signedIn, limit, async (c) => {
     const u = sessionUser(c);
     unwrapAuth(await totpThrottle(db(), deps, u.userId));
     const body = await parseBody(c, disableBody);
