@@ -97,6 +97,7 @@ const DOCUMENTATION = {
     { name: 'Write API', description: 'Creating, updating and deleting content (ButterCMS Write API, plus ghee\'s management views, revisions, rollback and restore).' },
     { name: 'Content model', description: 'Page types, collections and locales of a space (schema.manage to change them).' },
     { name: 'Accounts', description: 'Sign-up, sign-in, sessions, passwords and two-factor authentication.' },
+    { name: 'Organizations', description: 'Organizations, spaces, members, invitations and the audit trail.' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },

@@ -39,7 +39,9 @@ interface Spec {
  * until it has its description.
  */
 const NOT_YET = [
-  /^\/v1\/(?!auth\/)/, // organizations, keys, SSO settings, billing, governance
+  // Under /v1/orgs/{orgId}: keys, SSO, SCIM token, billing, governance (security, support, retention, exports, deletion, allowlists).
+  /^\/v1\/orgs\/:orgId\/(api-keys|sso|scim|billing|security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
+  /^\/v1\/(billing|operator|exports)\//, // the Stripe webhook, operators' sign-in, export downloads
   /^\/v1\/auth\/(sso|me)\//, // SSO sign-in flows, the user's own data (export, erasure)
   /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
   /^\/assets\//, // asset delivery
@@ -290,6 +292,30 @@ describe('real answers match the document', () => {
     expect(bad.status).toBe(401);
     await conforms(bad, '/v1/auth/login', 'post');
     await conforms(await client.request('POST', '/v1/auth/logout'), '/v1/auth/logout', 'post');
+  });
+
+  it('an organization, its spaces, members, invitations and audit trail, and another organization\'s 404', async () => {
+    const org = origin.seed.organizationId;
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const get = (path: string) => fetch(api(`/v1/orgs/${org}${path}`), { headers: admin });
+    await conforms(await get(''), '/v1/orgs/{orgId}', 'get');
+    await conforms(await get('/spaces'), '/v1/orgs/{orgId}/spaces', 'get');
+    await conforms(await get('/members'), '/v1/orgs/{orgId}/members', 'get');
+    const keyRefused = await fetch(api(`/v1/orgs/${org}/invitations`), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ email: 'spec-invitee@example.org', role: 'author' }) });
+    expect(keyRefused.status).toBe(403);
+    await conforms(keyRefused, '/v1/orgs/{orgId}/invitations', 'post');
+    const owner = await createUser(origin, org, 'owner');
+    const session = new SessionClient(origin.server.url);
+    await session.login(owner.email, owner.password);
+    const invited = await session.request('POST', `/v1/orgs/${org}/invitations`, { email: 'spec-invitee@example.org', role: 'author' });
+    expect(invited.status).toBe(201);
+    await conforms(invited, '/v1/orgs/{orgId}/invitations', 'post');
+    await conforms(await get('/invitations'), '/v1/orgs/{orgId}/invitations', 'get');
+    await conforms(await get('/audit-events?limit=5'), '/v1/orgs/{orgId}/audit-events', 'get');
+    await conforms(await get('/audit-events/verify'), '/v1/orgs/{orgId}/audit-events/verify', 'get');
+    const other = await fetch(api('/v1/orgs/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'), { headers: admin });
+    expect(other.status).toBe(404);
+    await conforms(other, '/v1/orgs/{orgId}', 'get');
   });
 
   it('the document itself', async () => {

@@ -46,6 +46,7 @@ import { addSpace, organizationSettings, updateOrganization } from './organizati
 import { changeMemberRole, listMembers, removeMember, spaceOfOrganization, type MemberActor } from '../members/members.js';
 import { acceptInvitation, findOpenInvitation, inviteMember, listInvitations, organizationName, revokeInvitation, userIdByEmail } from '../members/invitations.js';
 import { isLocale } from '../../content/routes.js';
+import * as docs from './docs.js';
 
 const BODY_LIMIT = 8 * 1024;
 const role = z.enum(ROLES, { message: `must be one of ${ROLES.join(', ')}` });
@@ -110,12 +111,12 @@ export function orgRoutes(ctx: AppContext) {
     return id;
   };
 
-  app.get('/v1/orgs/:orgId', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId', docs.getOrgDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
     return c.json({ data: (await organizationSettings(db(), actor.organizationId))! });
   });
 
-  app.patch('/v1/orgs/:orgId', signedIn, limit, async (c) => {
+  app.patch('/v1/orgs/:orgId', docs.patchOrgDoc(orgPatch), signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'org.manage');
     const body = await parseBody(c, orgPatch);
     unwrap(await updateOrganization(db(), writerOf(c, actor), body));
@@ -128,7 +129,7 @@ export function orgRoutes(ctx: AppContext) {
    * role, so authorizeOrg does not know them; each of their spaces is authorized like any
    * space action, with the 2FA requirement and all).
    */
-  app.get('/v1/orgs/:orgId/spaces', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/spaces', docs.listSpacesDoc, signedIn, async (c) => {
     const orgId = c.req.param('orgId');
     let actor: Actor;
     try {
@@ -144,14 +145,14 @@ export function orgRoutes(ctx: AppContext) {
     return c.json({ data: (await organizationSpaces(db(), actor.organizationId)).map(spaceView) });
   });
 
-  app.post('/v1/orgs/:orgId/spaces', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/spaces', docs.createSpaceDoc(spaceBody), signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'spaces.manage');
     const body = await parseBody(c, spaceBody);
     const space = unwrap(await addSpace(db(), writerOf(c, actor), { name: body.name, ...(body.slug ? { slug: body.slug } : {}), ...(body.default_locale ? { defaultLocale: body.default_locale } : {}) }));
     return c.json({ data: spaceView(space) }, 201);
   });
 
-  app.get('/v1/orgs/:orgId/members', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/members', docs.listMembersDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
     return c.json({ data: await listMembers(db(), ctx.identity.personalData, actor.organizationId) });
   });
@@ -162,7 +163,7 @@ export function orgRoutes(ctx: AppContext) {
    * the role of the organization-wide row (no space_id) or of that space's row, creating the
    * row if the member has none there yet.
    */
-  app.patch('/v1/orgs/:orgId/members/:userId', signedIn, limit, async (c) => {
+  app.patch('/v1/orgs/:orgId/members/:userId', docs.patchMemberDoc(memberPatch), signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const userId = memberId(c);
     const body = await parseBody(c, memberPatch);
@@ -175,7 +176,7 @@ export function orgRoutes(ctx: AppContext) {
    * Removes the member from the organization (every membership row), or with `?space_id=` only
    * from that space. Their sessions end, as on a role change.
    */
-  app.delete('/v1/orgs/:orgId/members/:userId', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/members/:userId', docs.deleteMemberDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const userId = memberId(c);
     const spaceParam = c.req.query('space_id');
@@ -184,12 +185,12 @@ export function orgRoutes(ctx: AppContext) {
     return c.body(null, 204);
   });
 
-  app.get('/v1/orgs/:orgId/invitations', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/invitations', docs.listInvitationsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.read');
     return c.json({ data: await listInvitations(db(), ctx.identity.personalData, actor.organizationId, now()) });
   });
 
-  app.post('/v1/orgs/:orgId/invitations', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/invitations', docs.inviteDoc(inviteBody), signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const body = await parseBody(c, inviteBody);
     // Only owners hand out the owner role (refused before anything is written).
@@ -205,7 +206,7 @@ export function orgRoutes(ctx: AppContext) {
     return c.json({ data: { id: invitation.id, email: body.email, role: body.role, space_id: spaceId, expires_at: invitation.expiresAt.toISOString() } }, 201);
   });
 
-  app.delete('/v1/orgs/:orgId/invitations/:id', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/invitations/:id', docs.revokeInvitationDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'members.manage');
     const invId = c.req.param('id');
     if (!isUuid(invId)) throw new ApiError('not_found', 'Invitation not found.');
@@ -213,7 +214,7 @@ export function orgRoutes(ctx: AppContext) {
     return c.body(null, 204);
   });
 
-  app.get('/v1/orgs/:orgId/audit-events', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/audit-events', docs.auditEventsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
     const limitN = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
     const beforeDate = timestampParam(c, 'before');
@@ -241,14 +242,14 @@ export function orgRoutes(ctx: AppContext) {
   });
 
   /** Recomputes the organization's audit hash chain; legacy (pre-chain) rows are counted, not checked. */
-  app.get('/v1/orgs/:orgId/audit-events/verify', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/audit-events/verify', docs.verifyAuditDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
     const r = await verifyAuditChain(db(), { organizationId: actor.organizationId });
     return c.json({ data: { valid: r.ok, checked: r.checked, legacy: r.legacy, broken: r.broken } });
   });
 
   /** Accepting: signed in as the invited address, or creating the account (which the mail verifies). */
-  app.post('/v1/invitations/accept', authenticate(ctx, { optional: true }), limit, async (c) => {
+  app.post('/v1/invitations/accept', docs.acceptInvitationDoc(acceptBody), authenticate(ctx, { optional: true }), limit, async (c) => {
     const body = await parseBody(c, acceptBody);
     const inv = await findOpenInvitation(db(), ctx.identity.personalData, body.token, now());
     if (!inv) throw new ApiError('bad_request', 'This invitation is invalid, used, revoked or expired.');
