@@ -98,6 +98,7 @@ const DOCUMENTATION = {
     { name: 'Content model', description: 'Page types, collections and locales of a space (schema.manage to change them).' },
     { name: 'Accounts', description: 'Sign-up, sign-in, sessions, passwords and two-factor authentication.' },
     { name: 'Organizations', description: 'Organizations, spaces, members, invitations and the audit trail.' },
+    { name: 'API keys', description: 'Keys for the Content, Write and management APIs: created, rotated and revoked, their secrets shown once.' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },

@@ -39,8 +39,8 @@ interface Spec {
  * until it has its description.
  */
 const NOT_YET = [
-  // Under /v1/orgs/{orgId}: keys, SSO, SCIM token, billing, governance (security, support, retention, exports, deletion, allowlists).
-  /^\/v1\/orgs\/:orgId\/(api-keys|sso|scim|billing|security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
+  // Under /v1/orgs/{orgId}: SSO, SCIM token, billing, governance (security, support, retention, exports, deletion, allowlists).
+  /^\/v1\/orgs\/:orgId\/(sso|scim|billing|security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
   /^\/v1\/(billing|operator|exports)\//, // the Stripe webhook, operators' sign-in, export downloads
   /^\/v1\/auth\/(sso|me)\//, // SSO sign-in flows, the user's own data (export, erasure)
   /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
@@ -316,6 +316,22 @@ describe('real answers match the document', () => {
     const other = await fetch(api('/v1/orgs/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d'), { headers: admin });
     expect(other.status).toBe(404);
     await conforms(other, '/v1/orgs/{orgId}', 'get');
+  });
+
+  it('API keys listed, created, rotated and revoked, and a second revocation refused', async () => {
+    const base = `/v1/orgs/${origin.seed.organizationId}/api-keys`;
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    await conforms(await fetch(api(base), { headers: admin }), '/v1/orgs/{orgId}/api-keys', 'get');
+    const created = await fetch(api(base), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ name: 'spec', kind: 'read', space_id: origin.seed.spaceId }) });
+    expect(created.status).toBe(201);
+    const id = ((await conforms(created, '/v1/orgs/{orgId}/api-keys', 'post')).data as { id: string }).id;
+    const rotated = await fetch(api(`${base}/${id}/rotate`), { method: 'POST', headers: { ...admin, ...json }, body: JSON.stringify({ grace_seconds: 0 }) });
+    expect(rotated.status).toBe(201);
+    const newId = ((await conforms(rotated, '/v1/orgs/{orgId}/api-keys/{keyId}/rotate', 'post')).data as { id: string }).id;
+    await conforms(await fetch(api(`${base}/${newId}`), { method: 'DELETE', headers: admin }), '/v1/orgs/{orgId}/api-keys/{keyId}', 'delete');
+    const again = await fetch(api(`${base}/${newId}`), { method: 'DELETE', headers: admin });
+    expect(again.status).toBe(409);
+    await conforms(again, '/v1/orgs/{orgId}/api-keys/{keyId}', 'delete');
   });
 
   it('the document itself', async () => {

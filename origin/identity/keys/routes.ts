@@ -33,6 +33,7 @@ import { authenticate } from '../../http/request-auth.js';
 import { unwrap } from '../../http/result.js';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey, type KeyActor } from './api-keys.js';
 import { requireRecentReauthentication } from '../sessions/sessions.js';
+import * as docs from './docs.js';
 
 const BODY_LIMIT = 8 * 1024;
 export const MAX_GRACE_SECONDS = 90 * 24 * 3600;
@@ -99,13 +100,13 @@ export function apiKeyRoutes(ctx: AppContext) {
     return id;
   };
 
-  app.get(base, async (c) => {
+  app.get(base, docs.listKeysDoc, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.read');
     c.header('cache-control', 'no-store');
     return c.json({ data: await listApiKeys(db(), actor.organizationId) });
   });
 
-  app.post(base, limit, async (c) => {
+  app.post(base, docs.createKeyDoc(createBody), limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
     await recentSignIn(c);
     const body = await parseBody(c, createBody);
@@ -132,7 +133,7 @@ export function apiKeyRoutes(ctx: AppContext) {
     return c.json({ data: { ...created.view, token: created.token } }, 201);
   });
 
-  app.post(`${base}/:keyId/rotate`, limit, async (c) => {
+  app.post(`${base}/:keyId/rotate`, docs.rotateKeyDoc(rotateBody), limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
     const id = keyId(c);
     await recentSignIn(c);
@@ -145,7 +146,7 @@ export function apiKeyRoutes(ctx: AppContext) {
     return c.json({ data: { ...rotated.view, token: rotated.token, previous: rotated.old } }, 201);
   });
 
-  app.delete(`${base}/:keyId`, async (c) => {
+  app.delete(`${base}/:keyId`, docs.revokeKeyDoc, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'keys.manage');
     const id = keyId(c);
     const revoked = unwrap(await revokeApiKey(db(), writer(c, actor), { keyId: id, now: now() }));
