@@ -42,6 +42,7 @@ import { getPolicy, policyBody, updatePolicy } from './policy.js';
 import { createSamlConnection, samlCreate, samlIdpUpdate, updateSamlIdp } from './saml-connections.js';
 import { mountSamlRoutes } from './saml-routes.js';
 import { beginSamlLogin } from './saml.js';
+import * as docs from './docs.js';
 
 const BODY_LIMIT = 64 * 1024;
 /** Sign-ins of one connection handled at once per process, and how many may wait (see the gate below). */
@@ -131,11 +132,11 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
   app.use('/v1/auth/sso/saml/:id/acs', gated);
 
   // --- connections ----------------------------------------------------------------------
-  app.get('/v1/orgs/:orgId/sso/connections', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/sso/connections', docs.listConnectionsDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: (await listConnections(db(), actor.organizationId)).map((r) => connectionView(publicUrl, r)) });
   });
-  app.post('/v1/orgs/:orgId/sso/connections', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/sso/connections', docs.createConnectionDoc(createBody), signedIn, limit, async (c) => {
     const actor = await manager(c);
     const body = await parseBody(c, createBody);
     const row = unwrap(
@@ -145,63 +146,63 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     );
     return c.json({ data: connectionView(publicUrl, row) }, 201);
   });
-  app.get('/v1/orgs/:orgId/sso/connections/:id', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/sso/connections/:id', docs.getConnectionDoc, signedIn, async (c) => {
     const actor = await manager(c);
     const row = await findConnection(db(), actor.organizationId, idParam(c, 'SSO connection'));
     if (!row) throw new ApiError('not_found', 'SSO connection not found.');
     return c.json({ data: connectionView(publicUrl, row) });
   });
-  app.patch('/v1/orgs/:orgId/sso/connections/:id', signedIn, limit, async (c) => {
+  app.patch('/v1/orgs/:orgId/sso/connections/:id', docs.patchConnectionDoc(connectionPatch), signedIn, limit, async (c) => {
     const actor = await manager(c);
     const id = idParam(c, 'SSO connection');
     const body = await parseBody(c, connectionPatch);
     return c.json({ data: connectionView(publicUrl, unwrap(await updateConnection(db(), ctx.envelope, actor, id, body, now()))) });
   });
   /** SAML: new IdP values (certificate rollover) — re-read from the metadata URL with an empty body. */
-  app.post('/v1/orgs/:orgId/sso/connections/:id/idp-metadata', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/sso/connections/:id/idp-metadata', docs.idpMetadataDoc(samlIdpUpdate), signedIn, limit, async (c) => {
     const actor = await manager(c);
     const id = idParam(c, 'SSO connection');
     const body = await parseBody(c, samlIdpUpdate);
     return c.json({ data: connectionView(publicUrl, unwrap(await updateSamlIdp(db(), actor, id, body, { allowLoopback: ctx.config.SSO_ALLOW_LOOPBACK, now: now() }))) });
   });
-  app.delete('/v1/orgs/:orgId/sso/connections/:id', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/sso/connections/:id', docs.deleteConnectionDoc, signedIn, async (c) => {
     const actor = await manager(c);
     unwrap(await deleteConnection(db(), actor, idParam(c, 'SSO connection'), now()));
     return c.body(null, 204);
   });
 
   // --- domains --------------------------------------------------------------------------
-  app.get('/v1/orgs/:orgId/sso/domains', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/sso/domains', docs.listDomainsDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: await listDomains(db(), actor.organizationId) });
   });
-  app.post('/v1/orgs/:orgId/sso/domains', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/sso/domains', docs.addDomainDoc(domainBody), signedIn, limit, async (c) => {
     const actor = await manager(c);
     const body = await parseBody(c, domainBody);
     return c.json({ data: unwrap(await addDomain(db(), actor, { domain: body.domain, connectionId: body.connection_id ?? null })) }, 201);
   });
-  app.patch('/v1/orgs/:orgId/sso/domains/:id', signedIn, limit, async (c) => {
+  app.patch('/v1/orgs/:orgId/sso/domains/:id', docs.assignDomainDoc(assignBody), signedIn, limit, async (c) => {
     const actor = await manager(c);
     const id = idParam(c, 'Domain');
     const body = await parseBody(c, assignBody);
     return c.json({ data: unwrap(await assignDomain(db(), actor, id, body.connection_id)) });
   });
-  app.post('/v1/orgs/:orgId/sso/domains/:id/verify', signedIn, async (c) => {
+  app.post('/v1/orgs/:orgId/sso/domains/:id/verify', docs.verifyDomainDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: unwrap(await verifyDomain(db(), actor, idParam(c, 'Domain'), txt, now())) });
   });
-  app.delete('/v1/orgs/:orgId/sso/domains/:id', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/sso/domains/:id', docs.removeDomainDoc, signedIn, async (c) => {
     const actor = await manager(c);
     unwrap(await removeDomain(db(), actor, idParam(c, 'Domain')));
     return c.body(null, 204);
   });
 
   // --- policy ---------------------------------------------------------------------------
-  app.get('/v1/orgs/:orgId/sso/policy', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/sso/policy', docs.getPolicyDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: await getPolicy(db(), actor.organizationId) });
   });
-  app.put('/v1/orgs/:orgId/sso/policy', signedIn, limit, async (c) => {
+  app.put('/v1/orgs/:orgId/sso/policy', docs.putPolicyDoc(policyBody), signedIn, limit, async (c) => {
     const actor = await manager(c);
     const body = await parseBody(c, policyBody);
     return c.json({ data: unwrap(await updatePolicy(db(), actor, body, now())) });
@@ -209,7 +210,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
 
   // --- sign-in --------------------------------------------------------------------------
   /** The same answer shape for every email: whether its domain signs in through SSO, and where. */
-  app.post('/v1/auth/sso/discover', limit, async (c) => {
+  app.post('/v1/auth/sso/discover', docs.discoverDoc(discoverBody), limit, async (c) => {
     const { email } = await parseBody(c, discoverBody);
     const domain = emailDomain(email.toLowerCase());
     const [row] = domain
@@ -231,7 +232,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     });
   };
 
-  app.get('/v1/auth/sso/login/:id', async (c) => {
+  app.get('/v1/auth/sso/login/:id', docs.ssoLoginDoc, async (c) => {
     const id = idParam(c, 'SSO connection');
     const row = await connectionById(db(), id);
     if (!row || !row.enabled) throw new ApiError('not_found', 'SSO connection not found.');
@@ -248,7 +249,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     return c.redirect(begun.url, 302);
   });
 
-  app.get('/v1/auth/sso/oidc/callback', async (c) => {
+  app.get('/v1/auth/sso/oidc/callback', docs.oidcCallbackDoc, async (c) => {
     const state = c.req.query('state') ?? '';
     const taken = await takeState(db(), ctx.envelope, state, now());
     // Bound to the browser that started the login: a callback URL replayed elsewhere is refused.

@@ -17,6 +17,7 @@ import { csrfTokenFor, hashSessionToken, sessionCookie } from '../sessions/sessi
 import { connectionById, type ConnectionRow } from './connections.js';
 import { completeSsoLogin, type SsoRefusal } from './login.js';
 import { ACS_BODY_LIMIT, finishSamlLogin, SamlError, spMetadata, type SamlFailure } from './saml.js';
+import { samlAcsDoc, samlMetadataDoc } from './docs.js';
 
 const TEXT: Record<SamlFailure, string> = {
   xml_refused: 'The SAML response is not acceptable XML.',
@@ -60,12 +61,12 @@ export function mountSamlRoutes(app: Hono<OriginEnv>, deps: SamlRouteDeps): void
     },
   });
 
-  app.get('/v1/auth/sso/saml/:id/metadata', async (c) => {
+  app.get('/v1/auth/sso/saml/:id/metadata', samlMetadataDoc, async (c) => {
     const row = await samlConnection(c);
     return c.body(spMetadata(row, samlDeps), 200, { 'content-type': 'application/samlmetadata+xml; charset=utf-8' });
   });
 
-  app.post('/v1/auth/sso/saml/:id/acs', limit, async (c) => {
+  app.post('/v1/auth/sso/saml/:id/acs', samlAcsDoc, limit, async (c) => {
     const row = await samlConnection(c);
     if (!row.enabled) {
       await deps.auditFailure(c, row, 'connection_disabled');
