@@ -24,6 +24,7 @@ import { PAID_PLANS, type PlanId } from './plans.js';
 import { billingView, openPortal, startCheckout, type BillingActor, type SessionUrls } from './service.js';
 import { Stripe, stripeSettings } from './stripe.js';
 import { applyEvent, verifyEvent } from './webhook.js';
+import * as docs from './docs.js';
 
 const checkoutBody = z.object({ plan: z.enum(PAID_PLANS as [PlanId, ...PlanId[]], { message: `must be one of ${PAID_PLANS.join(', ')}` }) }).strict();
 const WEBHOOK_MAX_BYTES = 1024 * 1024;
@@ -64,12 +65,12 @@ export function billingRoutes(ctx: AppContext): Hono<OriginEnv> {
   const operationOf = (c: Context<OriginEnv>) => (c.req.header('idempotency-key') ?? '').slice(0, 255) || c.get('requestId');
   const billingOff = () => new ApiError('conflict', 'Billing is off on this server (BILLING=off): no plans, no limits.');
 
-  app.get('/v1/orgs/:orgId/billing', authenticate(ctx), async (c) => {
+  app.get('/v1/orgs/:orgId/billing', docs.billingViewDoc, authenticate(ctx), async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'billing.read');
     return c.json({ data: await billingView(db(), settings, actor.organizationId, now(), ctx.config.BILLING_GRACE_DAYS) });
   });
 
-  app.post('/v1/orgs/:orgId/billing/checkout', authenticate(ctx), bodyLimit({ maxSize: 4096 }), async (c) => {
+  app.post('/v1/orgs/:orgId/billing/checkout', docs.checkoutDoc(checkoutBody), authenticate(ctx), bodyLimit({ maxSize: 4096 }), async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'billing.manage');
     const body = await parseBody(c, checkoutBody);
     if (!settings) throw billingOff();
@@ -77,7 +78,7 @@ export function billingRoutes(ctx: AppContext): Hono<OriginEnv> {
     return c.json({ data: session }, 201);
   });
 
-  app.post('/v1/orgs/:orgId/billing/portal', authenticate(ctx), bodyLimit({ maxSize: 4096 }), async (c) => {
+  app.post('/v1/orgs/:orgId/billing/portal', docs.portalDoc, authenticate(ctx), bodyLimit({ maxSize: 4096 }), async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'billing.manage');
     if (!settings) throw billingOff();
     const session = unwrap(await viaStripe(c, () => openPortal(db(), settings, actorOf(c, actor), { operationId: operationOf(c), urls })));
@@ -86,6 +87,7 @@ export function billingRoutes(ctx: AppContext): Hono<OriginEnv> {
 
   app.post(
     '/v1/billing/stripe/webhook',
+    docs.stripeWebhookDoc,
     // Over the limit: 413, and the connection closed (the unread rest of the body makes it unusable).
     bodyLimit({ maxSize: WEBHOOK_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Webhook bodies are limited to ${WEBHOOK_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
     async (c) => {

@@ -100,6 +100,7 @@ const DOCUMENTATION = {
     { name: 'Organizations', description: 'Organizations, spaces, members, invitations and the audit trail.' },
     { name: 'API keys', description: 'Keys for the Content, Write and management APIs: created, rotated and revoked, their secrets shown once.' },
     { name: 'SSO', description: 'OIDC and SAML single sign-on: connections, verified domains, the enforcement policy, and the sign-in flows.' },
+    { name: 'Billing', description: 'Plans and subscriptions through Stripe (owners and the billing role).' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },

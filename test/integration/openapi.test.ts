@@ -40,8 +40,8 @@ interface Spec {
  */
 const NOT_YET = [
   // Under /v1/orgs/{orgId}: SCIM token, billing, governance (security, support, retention, exports, deletion, allowlists).
-  /^\/v1\/orgs\/:orgId\/(scim|billing|security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
-  /^\/v1\/(billing|operator|exports)\//, // the Stripe webhook, operators' sign-in, export downloads
+  /^\/v1\/orgs\/:orgId\/(scim|security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
+  /^\/v1\/(operator|exports)\//, // operators' sign-in, export downloads
   /^\/v1\/auth\/me\//, // the user's own data (export, erasure)
   /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
   /^\/assets\//, // asset delivery
@@ -351,6 +351,23 @@ describe('real answers match the document', () => {
     const unknown = await fetch(api('/v1/auth/sso/login/0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f'), { redirect: 'manual' });
     expect(unknown.status).toBe(404);
     await conforms(unknown, '/v1/auth/sso/login/{id}', 'get');
+  });
+
+  it('billing off: an owner\'s billing view, checkout refused (409), the Stripe webhook 404, an admin key refused', async () => {
+    const org = origin.seed.organizationId;
+    const owner = await createUser(origin, org, 'owner');
+    const session = new SessionClient(origin.server.url);
+    await session.login(owner.email, owner.password);
+    await conforms(await session.request('GET', `/v1/orgs/${org}/billing`), '/v1/orgs/{orgId}/billing', 'get');
+    const checkout = await session.request('POST', `/v1/orgs/${org}/billing/checkout`, { plan: 'team' });
+    expect(checkout.status).toBe(409);
+    await conforms(checkout, '/v1/orgs/{orgId}/billing/checkout', 'post');
+    const hook = await fetch(api('/v1/billing/stripe/webhook'), { method: 'POST', headers: { ...json, 'stripe-signature': 't=1,v1=00' }, body: '{}' });
+    expect(hook.status).toBe(404);
+    await conforms(hook, '/v1/billing/stripe/webhook', 'post');
+    const keyRefused = await fetch(api(`/v1/orgs/${org}/billing`), { headers: { authorization: `Token ${origin.seed.keys.admin}` } });
+    expect(keyRefused.status).toBe(403);
+    await conforms(keyRefused, '/v1/orgs/{orgId}/billing', 'get');
   });
 
   it('the document itself', async () => {
