@@ -242,3 +242,17 @@ describe('posts without an author', () => {
     expect((await post('guest-post')).author).toMatchObject({ slug: 'guest' });
   });
 });
+
+describe('page references to collection items in preview', () => {
+  it('expand a referenced draft item as it is now, as ButterCMS does; live reads leave it out', async () => {
+    const space = `/v2/manage/spaces/${origin.seed.spaceId}`;
+    expect((await call('POST', `${space}/page_types/`, { slug: 'promo', name: 'Promo', fields: [{ name: 'title', type: 'short_text' }, { name: 'quote', type: 'reference', collection: 'testimonials' }] }, origin.seed.keys.admin)).status).toBe(201);
+    expect((await call('POST', '/v2/content/', { key: 'testimonials', status: 'draft', fields: [{ quote: 'Not yet public' }] })).status).toBe(202);
+    const draft = (await origin.database.db.select({ itemId: collectionItems.itemId, status: collectionItems.status }).from(collectionItems).where(eq(collectionItems.status, 'draft')))[0]!;
+    expect((await call('POST', '/v2/pages/', { title: 'Promo', slug: 'promo', page_type: 'promo', status: 'published', fields: { title: 'Promo', quote: draft.itemId } })).status).toBe(202);
+    const preview = await read('/v2/pages/promo/promo/');
+    expect(preview.body.data.fields.quote).toMatchObject({ meta: { id: draft.itemId }, quote: 'Not yet public' });
+    const live = (await (await fetch(api(`/v2/pages/promo/promo/?auth_token=${origin.seed.keys.read}`))).json()) as { data: { fields: Record<string, unknown> } };
+    expect(JSON.stringify(live.data.fields.quote ?? null)).not.toContain('Not yet public');
+  });
+});

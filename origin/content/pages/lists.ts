@@ -19,6 +19,7 @@ import type { Db } from '../../db/client.js';
 import { collectionItems, collections, pageCounts, pages } from '../../db/schema/index.js';
 import { findPageTypeSchema } from '../model/page-types.js';
 import { renderPage } from './pages.js';
+import { renderItem, type FieldDef as ItemFieldDef } from '../collections/fields.js';
 
 export type Paging = { kind: 'page'; page: number; pageSize: number } | { kind: 'offset'; limit: number; offset: number };
 export type Order = { by: 'published' | 'updated' } | { by: 'field'; field: string };
@@ -333,7 +334,7 @@ export class Expander {
     const out = new Map<number, { uuid: string; body: Record<string, unknown> }>();
     if (ids.length === 0) return out;
     const rows = await this.db
-      .select({ uuid: collectionItems.id, itemId: collectionItems.itemId, published: collectionItems.published })
+      .select({ uuid: collectionItems.id, itemId: collectionItems.itemId, published: collectionItems.published, fields: collectionItems.fields, defs: collections.fields })
       .from(collectionItems)
       .innerJoin(collections, eq(collections.id, collectionItems.collectionId))
       .where(
@@ -343,10 +344,14 @@ export class Expander {
           eq(collectionItems.locale, this.locale),
           inArray(collectionItems.itemId, ids),
           isNull(collectionItems.deletedAt),
-          isNotNull(collectionItems.published),
+          // Previews expand referenced items as they are now (drafts included), as ButterCMS does; live reads their published form.
+          this.preview ? undefined : isNotNull(collectionItems.published),
         ),
       );
-    for (const r of rows) if (isRecord(r.published)) out.set(r.itemId, { uuid: r.uuid, body: r.published });
+    for (const r of rows) {
+      if (this.preview && isRecord(r.fields)) out.set(r.itemId, { uuid: r.uuid, body: renderItem(r.itemId, r.defs as ItemFieldDef[], r.fields) });
+      else if (isRecord(r.published)) out.set(r.itemId, { uuid: r.uuid, body: r.published });
+    }
     return out;
   }
 }
