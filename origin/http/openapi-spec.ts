@@ -101,6 +101,7 @@ const DOCUMENTATION = {
     { name: 'API keys', description: 'Keys for the Content, Write and management APIs: created, rotated and revoked, their secrets shown once.' },
     { name: 'SSO', description: 'OIDC and SAML single sign-on: connections, verified domains, the enforcement policy, and the sign-in flows.' },
     { name: 'Billing', description: 'Plans and subscriptions through Stripe (owners and the billing role).' },
+    { name: 'SCIM', description: 'User and group provisioning by the identity provider (SCIM 2.0), and its token.' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },

@@ -39,8 +39,8 @@ interface Spec {
  * until it has its description.
  */
 const NOT_YET = [
-  // Under /v1/orgs/{orgId}: SCIM token, billing, governance (security, support, retention, exports, deletion, allowlists).
-  /^\/v1\/orgs\/:orgId\/(scim|security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
+  // Under /v1/orgs/{orgId}: billing, governance (security, support, retention, exports, deletion, allowlists).
+  /^\/v1\/orgs\/:orgId\/(security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
   /^\/v1\/(operator|exports)\//, // operators' sign-in, export downloads
   /^\/v1\/auth\/me\//, // the user's own data (export, erasure)
   /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
@@ -368,6 +368,19 @@ describe('real answers match the document', () => {
     const keyRefused = await fetch(api(`/v1/orgs/${org}/billing`), { headers: { authorization: `Token ${origin.seed.keys.admin}` } });
     expect(keyRefused.status).toBe(403);
     await conforms(keyRefused, '/v1/orgs/{orgId}/billing', 'get');
+  });
+
+  it('the SCIM token: none yet (404), and refused to an admin key (403)', async () => {
+    const org = origin.seed.organizationId;
+    const owner = await createUser(origin, org, 'owner');
+    const session = new SessionClient(origin.server.url);
+    await session.login(owner.email, owner.password);
+    const none = await session.request('GET', `/v1/orgs/${org}/scim/token`);
+    expect(none.status).toBe(404);
+    await conforms(none, '/v1/orgs/{orgId}/scim/token', 'get');
+    const keyRefused = await fetch(api(`/v1/orgs/${org}/scim/token`), { method: 'POST', headers: { authorization: `Token ${origin.seed.keys.admin}` } });
+    expect(keyRefused.status).toBe(403);
+    await conforms(keyRefused, '/v1/orgs/{orgId}/scim/token', 'post');
   });
 
   it('the document itself', async () => {

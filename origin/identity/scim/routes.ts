@@ -42,6 +42,7 @@ import {
 } from './resources.js';
 import { disableScimToken, getScimToken, rotateScimToken, scimTokenOwner } from './tokens.js';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser, userResource } from './users.js';
+import { disableScimTokenDoc, getScimTokenDoc, rotateScimTokenDoc } from './docs.js';
 
 const REFUSAL: Partial<Record<ServiceErrorKind, { status: number; scimType?: ScimType }>> = {
   not_found: { status: 404 },
@@ -87,18 +88,18 @@ export function scimRoutes(ctx: AppContext) {
     c.header('cache-control', 'no-store');
     await next();
   });
-  app.get('/v1/orgs/:orgId/scim/token', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/scim/token', getScimTokenDoc, signedIn, async (c) => {
     const actor = await manager(c);
     const view = await getScimToken(db(), actor.organizationId);
     if (!view) throw new ApiError('not_found', 'This organization has no SCIM token yet: POST to create one.');
     return c.json({ data: { ...view, base_url: base } });
   });
-  app.post('/v1/orgs/:orgId/scim/token', signedIn, async (c) => {
+  app.post('/v1/orgs/:orgId/scim/token', rotateScimTokenDoc, signedIn, async (c) => {
     const actor = await manager(c);
     const r = unwrap(await rotateScimToken(db(), actor, now()));
     return c.json({ data: { ...r.view, token: r.token, base_url: base } }, 201);
   });
-  app.delete('/v1/orgs/:orgId/scim/token', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/scim/token', disableScimTokenDoc, signedIn, async (c) => {
     const actor = await manager(c);
     unwrap(await disableScimToken(db(), actor, now()));
     return c.body(null, 204);
