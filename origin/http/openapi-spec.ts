@@ -102,6 +102,7 @@ const DOCUMENTATION = {
     { name: 'SSO', description: 'OIDC and SAML single sign-on: connections, verified domains, the enforcement policy, and the sign-in flows.' },
     { name: 'Billing', description: 'Plans and subscriptions through Stripe (owners and the billing role).' },
     { name: 'SCIM', description: 'User and group provisioning by the identity provider (SCIM 2.0), and its token.' },
+    { name: 'Security operations', description: 'Security events, incidents and the organization\'s security settings.' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },

@@ -40,7 +40,7 @@ interface Spec {
  */
 const NOT_YET = [
   // Under /v1/orgs/{orgId}: billing, governance (security, support, retention, exports, deletion, allowlists).
-  /^\/v1\/orgs\/:orgId\/(security-events|security-settings|incidents|support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
+  /^\/v1\/orgs\/:orgId\/(support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
   /^\/v1\/(operator|exports)\//, // operators' sign-in, export downloads
   /^\/v1\/auth\/me\//, // the user's own data (export, erasure)
   /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
@@ -381,6 +381,17 @@ describe('real answers match the document', () => {
     const keyRefused = await fetch(api(`/v1/orgs/${org}/scim/token`), { method: 'POST', headers: { authorization: `Token ${origin.seed.keys.admin}` } });
     expect(keyRefused.status).toBe(403);
     await conforms(keyRefused, '/v1/orgs/{orgId}/scim/token', 'post');
+  });
+
+  it('security events, incidents and settings', async () => {
+    const base = `/v1/orgs/${origin.seed.organizationId}`;
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    await conforms(await fetch(api(`${base}/security-events?limit=5`), { headers: admin }), '/v1/orgs/{orgId}/security-events', 'get');
+    const badCursor = await fetch(api(`${base}/security-events?cursor=nope`), { headers: admin });
+    expect(badCursor.status).toBe(400);
+    await conforms(badCursor, '/v1/orgs/{orgId}/security-events', 'get');
+    await conforms(await fetch(api(`${base}/incidents`), { headers: admin }), '/v1/orgs/{orgId}/incidents', 'get');
+    await conforms(await fetch(api(`${base}/security-settings`), { headers: admin }), '/v1/orgs/{orgId}/security-settings', 'get');
   });
 
   it('the document itself', async () => {

@@ -26,6 +26,7 @@ import { listIncidents, type Incident } from './incidents.js';
 import { securityEngineOf } from './install.js';
 import { openSubject } from './engine.js';
 import { isRuleName, parseThresholds, RULE_NAMES } from './rules.js';
+import * as docs from './docs.js';
 
 const BODY_LIMIT = 16 * 1024;
 const ADDRESS = /^[^\s@<>(),;:"]+@[^\s@<>(),;:"]+$/;
@@ -74,7 +75,7 @@ export function securityRoutes(ctx: AppContext): Hono<OriginEnv> {
     },
   });
 
-  app.get('/v1/orgs/:orgId/security-events', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/security-events', docs.securityEventsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
     const severity = c.req.query('severity');
     if (severity !== undefined && !(SECURITY_SEVERITIES as readonly string[]).includes(severity)) throw new ApiError('bad_request', `severity must be one of ${SECURITY_SEVERITIES.join(', ')}.`);
@@ -123,7 +124,7 @@ export function securityRoutes(ctx: AppContext): Hono<OriginEnv> {
     });
   });
 
-  app.get('/v1/orgs/:orgId/incidents', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/incidents', docs.incidentsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
     const rows = await listIncidents(db(), { organizationId: actor.organizationId });
     return c.json({ data: rows.map((i) => incidentView(i, actor.organizationId)) });
@@ -131,13 +132,13 @@ export function securityRoutes(ctx: AppContext): Hono<OriginEnv> {
 
   const settingsView = (row: { thresholds: unknown; securityContacts: string[] } | undefined) => ({ thresholds: row?.thresholds ?? {}, security_contacts: row?.securityContacts ?? [] });
 
-  app.get('/v1/orgs/:orgId/security-settings', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/security-settings', docs.getSecuritySettingsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
     const [row] = await db().select().from(securitySettings).where(eq(securitySettings.organizationId, actor.organizationId)).limit(1);
     return c.json(settingsView(row));
   });
 
-  app.put('/v1/orgs/:orgId/security-settings', signedIn, limit, async (c: Context<OriginEnv>) => {
+  app.put('/v1/orgs/:orgId/security-settings', docs.putSecuritySettingsDoc(settingsBody), signedIn, limit, async (c: Context<OriginEnv>) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'org.manage');
     const body = await parseBody(c, settingsBody);
     const thresholds = parseThresholds(body.thresholds ?? {});
