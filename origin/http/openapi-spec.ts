@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { DEFAULT_DETAIL, ERROR_STATUS } from '../../shared/errors.js';
 import { CSRF_HEADER } from '../identity/index.js';
 import type { OriginEnv } from '../env.js';
-import { codesAt, describe, errors, errorSchema, headerKey, jsonOk, SECURITY, type HeaderName } from './openapi.js';
+import { codesAt, describe, errors, errorSchema, headerKey, jsonOk, scimErrorSchema, SECURITY, type HeaderName } from './openapi.js';
 
 /** The session cookie's name (origin/identity/sessions/sessions.ts SESSION_COOKIE; test/integration/openapi.test.ts checks they agree). */
 export const SESSION_COOKIE_NAME = '__Host-ghee_session';
@@ -56,6 +56,25 @@ function errorResponses(): Record<string, OpenAPIV3_1.ResponseObject> {
         },
       ];
     }),
+  );
+}
+
+/** The same per status in SCIM's error shape (application/scim+json): `#/components/responses/ScimError<status>`. */
+function scimErrorResponses(): Record<string, OpenAPIV3_1.ResponseObject> {
+  const statuses = [...new Set(Object.values(ERROR_STATUS))].sort((a, b) => a - b);
+  return Object.fromEntries(
+    statuses.map((status) => [
+      `ScimError${status}`,
+      {
+        description: `SCIM error (HTTP ${status}), in SCIM's error shape (RFC 7644 §3.12).`,
+        content: {
+          'application/scim+json': {
+            schema: { $ref: '#/components/schemas/ScimError' },
+            example: { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: DEFAULT_DETAIL[codesAt(status)[0]!] },
+          },
+        },
+      },
+    ]),
   );
 }
 
@@ -112,14 +131,15 @@ const DOCUMENTATION = {
   components: {
     securitySchemes: SECURITY_SCHEMES,
     headers: HEADERS,
-    responses: errorResponses(),
+    responses: { ...errorResponses(), ...scimErrorResponses() },
   },
 };
 
-function errorComponent(): OpenAPIV3_1.SchemaObject {
-  const { $schema: _ignored, ...schema } = z.toJSONSchema(errorSchema, { target: 'draft-2020-12' }) as Record<string, unknown>;
+function schemaComponent(zod: z.ZodType): OpenAPIV3_1.SchemaObject {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(zod, { target: 'draft-2020-12' }) as Record<string, unknown>;
   return schema as OpenAPIV3_1.SchemaObject;
 }
+const errorComponent = () => schemaComponent(errorSchema);
 
 /** The shared error responses and security schemes that no described operation uses are left out. */
 function withoutUnused(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document {
@@ -138,7 +158,7 @@ export function openApiDocument(app: Hono<OriginEnv>): () => Promise<OpenAPIV3_1
   return () => {
     doc ??= generateSpecs(app, { documentation: DOCUMENTATION, excludeStaticFile: false }).then((spec) => {
       const out = spec as unknown as OpenAPIV3_1.Document;
-      out.components = { ...out.components, schemas: { ...out.components?.schemas, Error: errorComponent() } };
+      out.components = { ...out.components, schemas: { ...out.components?.schemas, Error: errorComponent(), ScimError: schemaComponent(scimErrorSchema) } };
       return withoutUnused(out);
     });
     return doc;

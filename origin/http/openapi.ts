@@ -71,6 +71,33 @@ export function errors(...statuses: number[]): Responses {
   return out;
 }
 
+/** The SCIM 2.0 error body (RFC 7644 §3.12): every refusal under /scim/v2 has this shape, as application/scim+json. */
+export const scimErrorSchema = z
+  .object({
+    schemas: z.array(z.string()),
+    status: z.string().meta({ description: 'The HTTP status, as a string.' }),
+    scimType: z.string().optional().meta({ description: 'Where RFC 7644 names one: invalidSyntax, invalidValue, uniqueness, invalidPath, …' }),
+    detail: z.string(),
+  })
+  .strict();
+
+/** SCIM error responses for these statuses (plus 429, 500, 503): `#/components/responses/ScimError<status>`. */
+export function scimErrors(...statuses: number[]): Responses {
+  const out: Responses = {};
+  for (const s of [...new Set([...statuses, ...COMMON_ERRORS])].sort((a, b) => a - b)) out[String(s)] = { $ref: `#/components/responses/ScimError${s}` };
+  return out;
+}
+
+/** A SCIM success response (application/scim+json). */
+export function scimOk(description: string, schema: z.ZodType, example: unknown): Responses[string] {
+  return { description, content: { 'application/scim+json': { schema: resolver(schema), example } } };
+}
+
+/** A SCIM request body (application/scim+json; application/json accepted too): the schema the service validates with. */
+export function scimBody(schema: z.ZodType, example: unknown): NonNullable<DescribeRouteOptions['requestBody']> {
+  return { required: true, content: { 'application/scim+json': { schema: resolver(schema), example }, 'application/json': { schema: resolver(schema), example } } };
+}
+
 /** A request body: the zod schema the route validates with, and an example that it accepts. */
 export function jsonBody(schema: z.ZodType, example: unknown, description?: string): NonNullable<DescribeRouteOptions['requestBody']> {
   return { required: true, ...(description ? { description } : {}), content: { 'application/json': { schema: resolver(schema), example } } };

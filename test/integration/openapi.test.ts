@@ -43,7 +43,6 @@ const NOT_YET = [
   /^\/v1\/orgs\/:orgId\/(support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
   /^\/v1\/(operator|exports)\//, // operators' sign-in, export downloads
   /^\/v1\/auth\/me\//, // the user's own data (export, erasure)
-  /^\/scim\/v2\//, // SCIM 2.0 (its own error shape)
   /^\/assets\//, // asset delivery
   /^\/v2\/assets$/, // asset upload
 ];
@@ -112,7 +111,7 @@ describe('the document', () => {
       if (success.length === 0) missing.push(`${at}: a 2xx or 3xx response`);
       for (const s of success) for (const [type, media] of Object.entries(op.responses[s]!.content ?? {})) if (media.example === undefined) missing.push(`${at}: ${s} ${type} example`);
       // The answers every route can give, in the one error shape.
-      for (const s of ['429', '500', '503']) if (op.responses[s]?.$ref !== `#/components/responses/Error${s}`) missing.push(`${at}: ${s}`);
+      for (const s of ['429', '500', '503']) if (!['Error', 'ScimError'].some((e) => op.responses[s]?.$ref === `#/components/responses/${e}${s}`)) missing.push(`${at}: ${s}`);
     }
     expect(missing).toEqual([]);
   });
@@ -161,9 +160,14 @@ describe('real answers match the document', () => {
     expect(op, `${method} ${path}`).toBeDefined();
     const response = op!.responses[String(res.status)];
     expect(response, `${method} ${path} ${res.status}`).toBeDefined();
+    // The media type the document gives this response (application/json, or application/scim+json under /scim/v2).
+    const resolved = response!.$ref ? (spec.components.responses as Record<string, { content: Record<string, unknown> }>)[response!.$ref.split('/').pop()!]! : (response as { content: Record<string, unknown> });
+    const media = Object.keys(resolved.content)[0]!;
+    expect((res.headers.get('content-type') ?? '').split(';')[0]).toBe(media);
+    const escaped = media.replaceAll('~', '~0').replaceAll('/', '~1');
     const pointer = response!.$ref
-      ? `openapi${response!.$ref}/content/application~1json/schema`
-      : `openapi#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method}/responses/${res.status}/content/application~1json/schema`;
+      ? `openapi${response!.$ref}/content/${escaped}/schema`
+      : `openapi#/paths/${path.replaceAll('~', '~0').replaceAll('/', '~1')}/${method}/responses/${res.status}/content/${escaped}/schema`;
     const body = (await res.json()) as Json;
     const validate = ajv.getSchema(pointer) ?? ajv.compile({ $ref: pointer });
     expect(validate(body) ? [] : validate.errors).toEqual([]);
@@ -392,6 +396,35 @@ describe('real answers match the document', () => {
     await conforms(badCursor, '/v1/orgs/{orgId}/security-events', 'get');
     await conforms(await fetch(api(`${base}/incidents`), { headers: admin }), '/v1/orgs/{orgId}/incidents', 'get');
     await conforms(await fetch(api(`${base}/security-settings`), { headers: admin }), '/v1/orgs/{orgId}/security-settings', 'get');
+  });
+
+  it('SCIM 2.0: a token, discovery, lists, and SCIM-shaped refusals (unverified domain 400, unknown user 404, no token 401)', async () => {
+    const org = origin.seed.organizationId;
+    const owner = await createUser(origin, org, 'owner');
+    const session = new SessionClient(origin.server.url);
+    await session.login(owner.email, owner.password);
+    expect((await session.request('POST', '/v1/auth/reauthenticate', { password: owner.password })).status).toBe(200);
+    const minted = await session.request('POST', `/v1/orgs/${org}/scim/token`);
+    expect(minted.status).toBe(201);
+    const token = ((await conforms(minted, '/v1/orgs/{orgId}/scim/token', 'post')).data as { token: string }).token;
+    await conforms(await session.request('GET', `/v1/orgs/${org}/scim/token`), '/v1/orgs/{orgId}/scim/token', 'get');
+    const scimJson = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
+    const call = (method: string, path: string, body?: unknown) => fetch(api(`/scim/v2${path}`), { method, headers: scimJson, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    await conforms(await call('GET', '/ServiceProviderConfig'), '/scim/v2/ServiceProviderConfig', 'get');
+    await conforms(await call('GET', '/Schemas'), '/scim/v2/Schemas', 'get');
+    await conforms(await call('GET', '/ResourceTypes/User'), '/scim/v2/ResourceTypes/{id}', 'get');
+    // Provisioning needs a verified SSO domain (DNS); without one the refusal comes in SCIM's shape.
+    const refused = await call('POST', '/Users', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'spec-scim@example.org', active: true });
+    expect(refused.status).toBe(400);
+    expect(((await conforms(refused, '/scim/v2/Users', 'post')).schemas as string[])[0]).toBe('urn:ietf:params:scim:api:messages:2.0:Error');
+    const missing = await call('GET', '/Users/8d7c6b5a-4f3e-4d2c-9b1a-0f9e8d7c6b5a');
+    expect(missing.status).toBe(404);
+    await conforms(missing, '/scim/v2/Users/{id}', 'get');
+    await conforms(await call('GET', `/Users?filter=${encodeURIComponent('userName eq "spec-scim@example.org"')}`), '/scim/v2/Users', 'get');
+    await conforms(await call('GET', '/Groups?excludedAttributes=members'), '/scim/v2/Groups', 'get');
+    const noToken = await fetch(api('/scim/v2/Users'));
+    expect(noToken.status).toBe(401);
+    await conforms(noToken, '/scim/v2/Users', 'get');
   });
 
   it('the document itself', async () => {

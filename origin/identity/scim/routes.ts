@@ -42,7 +42,9 @@ import {
 } from './resources.js';
 import { disableScimToken, getScimToken, rotateScimToken, scimTokenOwner } from './tokens.js';
 import { createUser, deleteUser, getUser, listUsers, patchUser, replaceUser, userResource } from './users.js';
-import { disableScimTokenDoc, getScimTokenDoc, rotateScimTokenDoc } from './docs.js';
+import * as docs from './docs.js';
+import { groupBody, userBody } from './resources.js';
+import { patchBody } from './patch.js';
 
 const REFUSAL: Partial<Record<ServiceErrorKind, { status: number; scimType?: ScimType }>> = {
   not_found: { status: 404 },
@@ -88,18 +90,18 @@ export function scimRoutes(ctx: AppContext) {
     c.header('cache-control', 'no-store');
     await next();
   });
-  app.get('/v1/orgs/:orgId/scim/token', getScimTokenDoc, signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/scim/token', docs.getScimTokenDoc, signedIn, async (c) => {
     const actor = await manager(c);
     const view = await getScimToken(db(), actor.organizationId);
     if (!view) throw new ApiError('not_found', 'This organization has no SCIM token yet: POST to create one.');
     return c.json({ data: { ...view, base_url: base } });
   });
-  app.post('/v1/orgs/:orgId/scim/token', rotateScimTokenDoc, signedIn, async (c) => {
+  app.post('/v1/orgs/:orgId/scim/token', docs.rotateScimTokenDoc, signedIn, async (c) => {
     const actor = await manager(c);
     const r = unwrap(await rotateScimToken(db(), actor, now()));
     return c.json({ data: { ...r.view, token: r.token, base_url: base } }, 201);
   });
-  app.delete('/v1/orgs/:orgId/scim/token', disableScimTokenDoc, signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/scim/token', docs.disableScimTokenDoc, signedIn, async (c) => {
     const actor = await manager(c);
     unwrap(await disableScimToken(db(), actor, now()));
     return c.body(null, 204);
@@ -161,73 +163,73 @@ export function scimRoutes(ctx: AppContext) {
   };
 
   // Users
-  api.get('/Users', async (c) => {
+  api.get('/Users', docs.scimListDoc('User'), async (c) => {
     const f = parseFilter(c.req.query('filter'));
     const narrow = f?.eq?.attr === 'username' ? { userName: f.eq.value } : f?.eq?.attr === 'externalid' ? { externalId: f.eq.value } : {};
     return page(c, await listUsers(db(), ctx.identity.personalData, actorOf(c).organizationId, narrow), (u) => userResource(base, u), f?.test ?? null);
   });
-  api.post('/Users', async (c) => {
+  api.post('/Users', docs.scimCreateDoc('User', userBody), async (c) => {
     const u = scimUnwrap(await createUser(db(), actorOf(c), await body(c), now()));
     return scim(c, userResource(base, u), 201, { location: `${base}/Users/${u.row.id}` });
   });
-  api.get('/Users/:id', async (c) => {
+  api.get('/Users/:id', docs.scimGetDoc('User'), async (c) => {
     const u = await getUser(db(), ctx.identity.personalData, actorOf(c).organizationId, idOf(c, 'User'));
     if (!u) throw new ScimError(404, 'User not found.');
     return scim(c, userResource(base, u));
   });
-  api.put('/Users/:id', async (c) => {
+  api.put('/Users/:id', docs.scimReplaceDoc('User', userBody), async (c) => {
     const u = scimUnwrap(await replaceUser(db(), actorOf(c), idOf(c, 'User'), await body(c), now()));
     return scim(c, userResource(base, u));
   });
-  api.patch('/Users/:id', async (c) => {
+  api.patch('/Users/:id', docs.scimPatchDoc('User', patchBody), async (c) => {
     const u = scimUnwrap(await patchUser(db(), actorOf(c), base, idOf(c, 'User'), await body(c), now()));
     return scim(c, userResource(base, u));
   });
-  api.delete('/Users/:id', async (c) => {
+  api.delete('/Users/:id', docs.scimDeleteDoc('User'), async (c) => {
     scimUnwrap(await deleteUser(db(), actorOf(c), idOf(c, 'User'), now()));
     return c.body(null, 204);
   });
 
   // Groups
   const membersShown = (c: Context<OriginEnv>) => !/(^|,)\s*members\s*(,|$)/i.test(c.req.query('excludedAttributes') ?? '');
-  api.get('/Groups', async (c) => {
+  api.get('/Groups', docs.scimListDoc('Group'), async (c) => {
     const f = parseFilter(c.req.query('filter'));
     const narrow = f?.eq?.attr === 'displayname' ? { displayName: f.eq.value } : f?.eq?.attr === 'externalid' ? { externalId: f.eq.value } : {};
     const shown = membersShown(c);
     return page(c, await listGroups(db(), ctx.identity.personalData, actorOf(c).organizationId, narrow), (g) => groupResource(base, g, shown), f?.test ?? null);
   });
-  api.post('/Groups', async (c) => {
+  api.post('/Groups', docs.scimCreateDoc('Group', groupBody), async (c) => {
     const g = scimUnwrap(await createGroup(db(), actorOf(c), await body(c), now()));
     return scim(c, groupResource(base, g), 201, { location: `${base}/Groups/${g.row.id}` });
   });
-  api.get('/Groups/:id', async (c) => {
+  api.get('/Groups/:id', docs.scimGetDoc('Group'), async (c) => {
     const g = await getGroup(db(), ctx.identity.personalData, actorOf(c).organizationId, idOf(c, 'Group'));
     if (!g) throw new ScimError(404, 'Group not found.');
     return scim(c, groupResource(base, g, membersShown(c)));
   });
-  api.put('/Groups/:id', async (c) => {
+  api.put('/Groups/:id', docs.scimReplaceDoc('Group', groupBody), async (c) => {
     const g = scimUnwrap(await replaceGroup(db(), actorOf(c), idOf(c, 'Group'), await body(c), now()));
     return scim(c, groupResource(base, g));
   });
-  api.patch('/Groups/:id', async (c) => {
+  api.patch('/Groups/:id', docs.scimPatchDoc('Group', patchBody), async (c) => {
     const g = scimUnwrap(await patchGroup(db(), actorOf(c), base, idOf(c, 'Group'), await body(c), now()));
     return scim(c, groupResource(base, g));
   });
-  api.delete('/Groups/:id', async (c) => {
+  api.delete('/Groups/:id', docs.scimDeleteDoc('Group'), async (c) => {
     scimUnwrap(await deleteGroup(db(), actorOf(c), idOf(c, 'Group')));
     return c.body(null, 204);
   });
 
   // Discovery
-  api.get('/ServiceProviderConfig', (c) => scim(c, serviceProviderConfig(base)));
-  api.get('/ResourceTypes', (c) => scim(c, listResponse(resourceTypes(base), 2, 1)));
-  api.get('/ResourceTypes/:id', (c) => {
+  api.get('/ServiceProviderConfig', docs.scimServiceProviderDoc, (c) => scim(c, serviceProviderConfig(base)));
+  api.get('/ResourceTypes', docs.scimDiscoveryListDoc('ResourceTypes'), (c) => scim(c, listResponse(resourceTypes(base), 2, 1)));
+  api.get('/ResourceTypes/:id', docs.scimDiscoveryGetDoc('ResourceTypes'), (c) => {
     const found = resourceTypes(base).find((r) => r.id === c.req.param('id'));
     if (!found) throw new ScimError(404, 'Resource type not found.');
     return scim(c, found);
   });
-  api.get('/Schemas', (c) => scim(c, listResponse(schemas(base), 2, 1)));
-  api.get('/Schemas/:id', (c) => {
+  api.get('/Schemas', docs.scimDiscoveryListDoc('Schemas'), (c) => scim(c, listResponse(schemas(base), 2, 1)));
+  api.get('/Schemas/:id', docs.scimDiscoveryGetDoc('Schemas'), (c) => {
     const found = schemas(base).find((s) => s.id === c.req.param('id'));
     if (!found) throw new ScimError(404, 'Schema not found.');
     return scim(c, found);
