@@ -43,8 +43,6 @@ const NOT_YET = [
   /^\/v1\/orgs\/:orgId\/(support-access|support-grants|ip-allowlist|retention|exports|deletion)\b/,
   /^\/v1\/(operator|exports)\//, // operators' sign-in, export downloads
   /^\/v1\/auth\/me\//, // the user's own data (export, erasure)
-  /^\/assets\//, // asset delivery
-  /^\/v2\/assets$/, // asset upload
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -425,6 +423,23 @@ describe('real answers match the document', () => {
     const noToken = await fetch(api('/scim/v2/Users'));
     expect(noToken.status).toBe(401);
     await conforms(noToken, '/scim/v2/Users', 'get');
+  });
+
+  it('an asset uploaded and downloaded, a refused type, and a 404', async () => {
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5b1d9f80000000049454e44ae426082', 'hex');
+    const up = await fetch(api('/v2/assets/?filename=spec.png'), { method: 'POST', headers: { ...key(), 'content-type': 'image/png' }, body: png });
+    expect(up.status).toBe(201);
+    const url = ((await conforms(up, '/v2/assets', 'post')).data as { url: string }).url;
+    const down = await fetch(api(url));
+    expect(down.status).toBe(200);
+    expect(down.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await down.arrayBuffer()).equals(png)).toBe(true);
+    const refused = await fetch(api('/v2/assets/?filename=spec.exe'), { method: 'POST', headers: { ...key(), 'content-type': 'application/x-msdownload' }, body: 'MZ' });
+    expect(refused.status).toBe(415);
+    await conforms(refused, '/v2/assets', 'post');
+    const missing = await fetch(api(`/assets/${origin.seed.spaceId}/2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b/none.png`));
+    expect(missing.status).toBe(404);
+    await conforms(missing, '/assets/{spaceId}/{assetId}/{filename}', 'get');
   });
 
   it('the document itself', async () => {

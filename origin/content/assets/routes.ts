@@ -13,6 +13,7 @@ import { writeActor } from '../../http/revisions.js';
 import { commitWrite } from '../../outbox/index.js';
 import { ASSET_MAX_BYTES, ASSET_TYPES, assetPath, isFilename } from './store.js';
 import { mediaImportRoutes } from './media-import-routes.js';
+import { assetDoc, uploadAssetDoc } from './docs.js';
 import { unwrap, type Result } from '../../http/result.js';
 
 export { ASSET_MAX_BYTES, ASSET_TYPES, assetPath } from './store.js';
@@ -26,6 +27,7 @@ export function assetRoutes(ctx: AppContext) {
 
   app.post(
     '/v2/assets',
+    uploadAssetDoc,
     authenticate(ctx),
     bodyLimit({ maxSize: ASSET_MAX_BYTES, onError: () => { throw new ApiError('payload_too_large', `Assets are limited to ${ASSET_MAX_BYTES} bytes.`, { connection: 'close' }); } }),
     async (c) => {
@@ -68,7 +70,7 @@ export function assetRoutes(ctx: AppContext) {
   // Remote media imported into the store (media-import-worker.ts): its delivery log and queue.
   app.route('/', mediaImportRoutes(ctx));
 
-  app.get('/assets/:spaceId/:assetId/:filename', async (c) => {
+  app.get('/assets/:spaceId/:assetId/:filename', assetDoc, async (c) => {
     const { spaceId, assetId, filename } = c.req.param();
     if (!isUuid(spaceId) || !isUuid(assetId) || !isFilename(filename)) throw new ApiError('not_found', 'Asset not found.');
     const [row] = await ctx.database.db
