@@ -32,6 +32,7 @@ import { cancelDeletion, getDeletion, requestDeletion, type ErasureContext } fro
 import { eraseUser } from './erasure/user.js';
 import { downloadExport, getExport, listExports, requestExport, type ExportContext } from './export/exports.js';
 import { applyOverrides, policyOverrides, policyView, retentionSettingsFrom } from './retention/policy.js';
+import * as docs from './docs.js';
 
 /** Told when an export was queued (the worker builds it at once). */
 export type ExportKick = () => void;
@@ -86,11 +87,11 @@ export function lifecycleRoutes(ctx: AppContext) {
     const [row] = await db().select().from(retentionPolicies).where(sql`${retentionPolicies.organizationId} = ${org}`);
     return { overrides: row?.overrides ?? {}, effective: policyView(applyOverrides(settings().defaults, row?.overrides ?? {})) };
   };
-  app.get('/v1/orgs/:orgId/retention', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/retention', docs.getRetentionDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: await policyOf(actor.organizationId) });
   });
-  app.put('/v1/orgs/:orgId/retention', signedIn, async (c) => {
+  app.put('/v1/orgs/:orgId/retention', docs.putRetentionDoc(policyOverrides), signedIn, async (c) => {
     const actor = await manager(c);
     const overrides = await parseBody(c, policyOverrides);
     await commitWrite(db(), writeActor(c, actor), null, async (w) => {
@@ -106,18 +107,18 @@ export function lifecycleRoutes(ctx: AppContext) {
 
   // --- organization exports -------------------------------------------------------------------
   const emptyBody = z.strictObject({});
-  app.post('/v1/orgs/:orgId/exports', signedIn, async (c) => {
+  app.post('/v1/orgs/:orgId/exports', docs.requestOrgExportDoc, signedIn, async (c) => {
     const actor = await manager(c, { recent: true });
     if (c.req.header('content-length') && c.req.header('content-length') !== '0') await parseBody(c, emptyBody);
     const r = unwrap(await requestExport(exportCtx(), { organizationId: actor.organizationId }, writeActor(c, actor), now()));
     kick();
     return c.json({ data: { ...r.view, key: r.key, key_format: 'base64url AES-256-GCM key: shown once, needed to decrypt the archive' } }, 202);
   });
-  app.get('/v1/orgs/:orgId/exports', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/exports', docs.listOrgExportsDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: await listExports(exportCtx(), { organizationId: actor.organizationId }, now()) });
   });
-  app.get('/v1/orgs/:orgId/exports/:id', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/exports/:id', docs.getOrgExportDoc, signedIn, async (c) => {
     const actor = await manager(c);
     return c.json({ data: unwrap(await getExport(exportCtx(), { organizationId: actor.organizationId }, id(c), now())) });
   });
@@ -129,19 +130,19 @@ export function lifecycleRoutes(ctx: AppContext) {
     return user;
   };
   const meActor = (c: Context<OriginEnv>, userId: string) => ({ userId, keyId: null, ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null });
-  app.post('/v1/auth/me/exports', signedIn, async (c) => {
+  app.post('/v1/auth/me/exports', docs.requestMyExportDoc, signedIn, async (c) => {
     const user = await me(c, true);
     if (c.req.header('content-length') && c.req.header('content-length') !== '0') await parseBody(c, emptyBody);
     const r = unwrap(await requestExport(exportCtx(), { userId: user.userId }, meActor(c, user.userId), now()));
     kick();
     return c.json({ data: { ...r.view, key: r.key, key_format: 'base64url AES-256-GCM key: shown once, needed to decrypt the archive' } }, 202);
   });
-  app.get('/v1/auth/me/exports/:id', signedIn, async (c) => {
+  app.get('/v1/auth/me/exports/:id', docs.getMyExportDoc, signedIn, async (c) => {
     const user = await me(c, false);
     return c.json({ data: unwrap(await getExport(exportCtx(), { userId: user.userId }, id(c), now())) });
   });
   const eraseBody = z.strictObject({ confirm: z.literal(true) });
-  app.post('/v1/auth/me/erase', signedIn, async (c) => {
+  app.post('/v1/auth/me/erase', docs.eraseMeDoc(eraseBody), signedIn, async (c) => {
     const user = await me(c, true);
     await parseBody(c, eraseBody);
     const r = unwrap(await eraseUser({ db: db(), authSecret: ctx.identity.authSecret, personal: ctx.identity.personalData }, user.userId, meActor(c, user.userId), now()));
@@ -151,7 +152,7 @@ export function lifecycleRoutes(ctx: AppContext) {
   });
 
   // --- the download -----------------------------------------------------------------------------
-  app.get('/v1/exports/:id/download', async (c) => {
+  app.get('/v1/exports/:id/download', docs.downloadExportDoc, async (c) => {
     const r = unwrap(
       await downloadExport({ ...exportCtx(), verifyingSecrets: verifyingAuthSecrets(ctx.identity) }, id(c), c.req.query('expires'), c.req.query('signature'), { ip: c.get('clientIp') ?? null, userAgent: c.req.header('user-agent') ?? null }, now()),
     );
@@ -164,19 +165,19 @@ export function lifecycleRoutes(ctx: AppContext) {
 
   // --- organization deletion ------------------------------------------------------------------
   const deletionBody = z.strictObject({ otp: z.string().max(16).optional() });
-  app.get('/v1/orgs/:orgId/deletion', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/deletion', docs.getDeletionDoc, signedIn, async (c) => {
     const actor = await manager(c);
     const d = await getDeletion(db(), actor.organizationId);
     if (!d) throw new ApiError('not_found', 'No deletion is scheduled for this organization.');
     return c.json({ data: d });
   });
-  app.post('/v1/orgs/:orgId/deletion', signedIn, async (c) => {
+  app.post('/v1/orgs/:orgId/deletion', docs.requestDeletionDoc(deletionBody), signedIn, async (c) => {
     const actor = await manager(c, { action: 'org.delete', recent: true });
     const body = await parseBody(c, deletionBody);
     const r = unwrap(await requestDeletion(erasureCtx(), { ...writeActor(c, actor), userId: actor.userId, organizationId: actor.organizationId }, body.otp, now()));
     return c.json({ data: r }, 202);
   });
-  app.delete('/v1/orgs/:orgId/deletion', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/deletion', docs.cancelDeletionDoc, signedIn, async (c) => {
     const actor = await manager(c, { action: 'org.delete' });
     unwrap(await cancelDeletion(erasureCtx(), { ...writeActor(c, actor), organizationId: actor.organizationId }));
     return c.body(null, 204);

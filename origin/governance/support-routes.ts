@@ -26,6 +26,7 @@ import { csrfTokenFor, csrfTokenValid, CSRF_HEADER, hashSessionToken, requireRec
 import { breakGlass, getAllowlist, setAllowlist } from './allowlist.js';
 import { accessLog, createGrant, grantView, listGrants, MAX_GRANT_HOURS, notifyOwners, revokeGrant, SUPPORT_SCOPES } from './grants.js';
 import { clearedOperatorCookie, endOperatorSession, findOperatorSession, operatorCookie, operatorLogin, operatorTokenFromCookie } from './operators.js';
+import * as docs from './docs.js';
 
 const BODY_LIMIT = 16 * 1024;
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -64,14 +65,14 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
   });
 
   // ------------------------------------------------------------------ operators
-  app.post('/v1/operator/login', limit, async (c) => {
+  app.post('/v1/operator/login', docs.operatorLoginDoc(loginBody), limit, async (c) => {
     const body = await parseBody(c, loginBody);
     const r = unwrap(await operatorLogin(db(), deps, body, who(c), now()));
     c.header('set-cookie', operatorCookie(r.token, r.expiresAt));
     return c.json({ operator_id: r.operatorId, expires_at: r.expiresAt.toISOString(), csrf_token: csrfTokenFor(ctx.identity.authSecret, hashSessionToken(r.token)) });
   });
 
-  app.post('/v1/operator/logout', async (c) => {
+  app.post('/v1/operator/logout', docs.operatorLogoutDoc, async (c) => {
     const token = operatorTokenFromCookie(c.req.header('cookie'));
     const session = token ? await findOperatorSession(db(), token, now()) : null;
     if (!session) throw new ApiError('unauthenticated', 'No operator session.');
@@ -82,13 +83,13 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
   });
 
   // ------------------------------------------------------------------ support grants
-  app.get('/v1/orgs/:orgId/support-grants', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/support-grants', docs.listGrantsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'support.manage');
     const at = now();
     return c.json({ data: (await listGrants(db(), actor.organizationId)).map((g) => grantView(g, at)) });
   });
 
-  app.post('/v1/orgs/:orgId/support-grants', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/support-grants', docs.createGrantDoc(grantBody), signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'support.manage');
     const body = await parseBody(c, grantBody);
     const at = now();
@@ -108,7 +109,7 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
     return c.json(grantView(grant, at), 201);
   });
 
-  app.delete('/v1/orgs/:orgId/support-grants/:grantId', signedIn, async (c) => {
+  app.delete('/v1/orgs/:orgId/support-grants/:grantId', docs.revokeGrantDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'support.manage');
     const id = c.req.param('grantId');
     if (!isUuid(id)) throw new ApiError('not_found', 'Support grant not found.');
@@ -116,7 +117,7 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
     return c.json(grantView(unwrap(await revokeGrant(db(), orgActor(c, actor.organizationId), id, at)), at));
   });
 
-  app.get('/v1/orgs/:orgId/support-access', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/support-access', docs.supportAccessDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'support.manage');
     const raw = c.req.query('limit');
     const n = raw === undefined ? 100 : Number(raw);
@@ -125,12 +126,12 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
   });
 
   // ------------------------------------------------------------------ IP allowlists
-  app.get('/v1/orgs/:orgId/ip-allowlist', signedIn, async (c) => {
+  app.get('/v1/orgs/:orgId/ip-allowlist', docs.getAllowlistDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'allowlist.manage');
     return c.json(await getAllowlist(db(), actor.organizationId));
   });
 
-  app.put('/v1/orgs/:orgId/ip-allowlist', signedIn, limit, async (c) => {
+  app.put('/v1/orgs/:orgId/ip-allowlist', docs.putAllowlistDoc(allowlistBody), signedIn, limit, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'allowlist.manage');
     const user = c.get('user');
     if (user) await requireRecentReauthentication(db(), user.sessionId, now(), ctx.identity.reauthMaxAgeMs);
@@ -140,7 +141,7 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
   });
 
   // Break-glass: not through authorizeOrg (the allowlist would refuse it); an owner's session only.
-  app.post('/v1/orgs/:orgId/ip-allowlist/break-glass', signedIn, limit, async (c) => {
+  app.post('/v1/orgs/:orgId/ip-allowlist/break-glass', docs.breakGlassDoc(breakGlassBody), signedIn, limit, async (c) => {
     const organizationId = c.req.param('orgId');
     const user = c.get('user');
     if (c.get('principal') || c.get('support') || !user) throw new ApiError('forbidden', 'Break-glass is for an owner signed in with a session.');

@@ -84,6 +84,7 @@ const SECURITY_SCHEMES: Record<string, OpenAPIV3_1.SecuritySchemeObject> = {
   session_cookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE_NAME, description: 'A signed-in member\'s session (set by POST /v1/auth/login).' },
   csrf_header: { type: 'apiKey', in: 'header', name: CSRF_HEADER, description: 'The session\'s CSRF token: required with the session cookie on every state change.' },
   scim_bearer: { type: 'http', scheme: 'bearer', description: 'The organization\'s SCIM token (SCIM 2.0 API only).' },
+  operator_cookie: { type: 'apiKey', in: 'cookie', name: '__Host-ghee_operator', description: 'A platform operator\'s session (POST /v1/operator/login); with the CSRF header on state changes.' },
   metrics_bearer: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for the Prometheus scrape only.' },
   internal_signature: {
     type: 'apiKey',
@@ -122,6 +123,7 @@ const DOCUMENTATION = {
     { name: 'Billing', description: 'Plans and subscriptions through Stripe (owners and the billing role).' },
     { name: 'SCIM', description: 'User and group provisioning by the identity provider (SCIM 2.0), and its token.' },
     { name: 'Security operations', description: 'Security events, incidents and the organization\'s security settings.' },
+    { name: 'Governance', description: 'Retention, exports and erasure, organization deletion, support access and management IP allowlists.' },
     { name: 'Webhooks', description: 'Signed event deliveries to your endpoints, with retries and a delivery log.' },
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },

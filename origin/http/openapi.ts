@@ -37,6 +37,8 @@ export const SECURITY = {
   internal: req({ edge_assertion: [] }),
   /** A signed internal call of the edge to the origin (x-ghee-ts + x-ghee-sig; internal). */
   internalCall: req({ internal_signature: [] }),
+  /** A platform operator's session (its own cookie + the CSRF header). */
+  operator: req({ operator_cookie: [], csrf_header: [] }),
   /** The Prometheus scrape's bearer (METRICS_TOKEN). */
   metrics: req({ metrics_bearer: [] }),
   /** No credentials. */
