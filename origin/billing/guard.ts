@@ -15,8 +15,9 @@
  * Creates count exactly, every time; an edit (which cannot grow a stock limit) may rely on the
  * organization's last count for USAGE_RECHECK_MS (recounted at once after a plan or status change
  * or any other write of the organization through this process), so edits do not recount every
- * table. Refusals are `plan_limit` (402) naming the limit and the plan. Writes by the scheduler, the key
- * revoker and operators are never refused (they carry out what was accepted earlier).
+ * table. Refusals are `plan_limit` (402) naming the limit and the plan. Writes by system actors (the
+ * scheduler, the key revoker, operators' jobs and CLIs) are never refused (they carry out what was
+ * accepted earlier); SCIM and SSO provisioning, which name no member or key, are.
  */
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
@@ -92,7 +93,10 @@ export function planLimitGuard(now: () => number, graceDays: number): WriteGuard
     const joinsBySso = action === 'sso.login' && write.audit.metadata?.membership_created === true;
     const limit = CREATES[action] ?? (joinsBySso ? 'members' : null);
     const content = write.spaceId !== null && CONTENT.has(resource);
-    if ((!write.actor.userId && !write.actor.keyId && !joinsBySso) || (!limit && !content)) {
+    // System actors (the scheduler, the key revoker, operators' jobs and CLIs, Stripe's webhook)
+    // carry out what was accepted earlier: never refused. Everyone else is — members, keys,
+    // support operators under a grant, and provisioning that has neither (SCIM, SSO sign-ins).
+    if (write.actor.system !== undefined || (!limit && !content)) {
       counted.delete(org);
       return null;
     }

@@ -21,6 +21,7 @@ let op: CraftedOp;
 let origin: OriginUnderTest;
 let base: string;
 let connectionId: string;
+let owner: SessionClient;
 
 async function signIn(email: string): Promise<Response> {
   op.claims = { sub: email, email, email_verified: true };
@@ -51,7 +52,7 @@ beforeAll(async () => {
   });
   const org = origin.seed.organizationId;
   const o = await createUser(origin, org, 'owner');
-  const owner = new SessionClient(base);
+  owner = new SessionClient(base);
   await owner.login(o.email, o.password);
   const created = await owner.request('POST', `/v1/orgs/${org}/sso/connections`, { protocol: 'oidc', name: 'Crafted', issuer: op.issuer, client_id: op.clientId, client_secret: op.clientSecret });
   expect(created.status).toBe(201);
@@ -85,5 +86,26 @@ describe('SSO just-in-time members and the plan', () => {
     expect(second).toEqual([]);
 
     expect((await signIn('first@crafted.test')).status).toBe(302);
+  });
+});
+
+describe('SCIM provisioning and the plan', () => {
+  it('a SCIM create past the members limit is refused in SCIM\'s error shape (403, the plan named) and creates nothing', async () => {
+    const org = origin.seed.organizationId;
+    const created = await owner.request('POST', `/v1/orgs/${org}/scim/token`);
+    expect(created.status).toBe(201);
+    const token = ((await created.json()) as { data: { token: string } }).data.token;
+    const before = await membersOf(org);
+    const res = await fetch(`${base}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'third@crafted.test', active: true }),
+    });
+    expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+    const body = (await res.json()) as { status: string; detail: string; schemas: string[] };
+    expect(res.status, JSON.stringify(body)).toBe(403);
+    expect(body).toMatchObject({ status: '403', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+    expect(body.detail).toMatch(/plan/i);
+    expect(await membersOf(org)).toBe(before);
   });
 });

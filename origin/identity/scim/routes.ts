@@ -53,6 +53,8 @@ const REFUSAL: Partial<Record<ServiceErrorKind, { status: number; scimType?: Sci
   conflict: { status: 409 },
   version_mismatch: { status: 412 },
   forbidden: { status: 403 },
+  // The organization's plan has no room (origin/billing): SCIM has no 402; 403 tells the IdP it is not allowed.
+  plan_limit: { status: 403 },
 };
 
 function scimUnwrap<T>(r: Result<T>): T {
