@@ -21,9 +21,7 @@ export default defineConfig({
       {
         // The reliability suites kill and restart database processes of their own and bound how
         // long recovery may take: they run after the others, one file at a time, so their bounds
-        // measure recovery rather than how busy two cores were with other suites. (Under a
-        // starved CPU the patched driver can leave pipelined queries unsettled when every backend
-        // dies — a known open bug, reproduced with a CPU burn; see the session notes.)
+        // measure recovery rather than how busy two cores were with other suites.
         extends: true,
         test: {
           name: 'reliability',
