@@ -25,7 +25,7 @@ import { apiKeys, ipAllowlists } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import type { Result } from '../http/result.js';
 import { GOVERNANCE_CHANNEL, publish } from '../http/signals.js';
-import { commitWrite, type WriteActor } from '../outbox/index.js';
+import { commitWrite, type WriteActor, type WriteScope } from '../outbox/index.js';
 
 const CACHE_MS = 5000;
 
@@ -132,14 +132,7 @@ export async function setAllowlist(
   }
   const before = await getAllowlist(db, actor.organizationId);
   const r = await commitWrite(db, actor, null, async (w): Promise<Result<AllowlistView>> => {
-    const values = { keyCidrs: keys.value, sessionCidrs: sessions.value, enforceReads: change.enforceReads, updatedBy: actor.userId ?? null, updatedAt: now };
-    await w.t
-      .insert(ipAllowlists)
-      .values({ organizationId: actor.organizationId, ...values })
-      .onConflictDoUpdate({ target: ipAllowlists.organizationId, set: values });
-    // The edge's key records carry the read list: purge them so the change applies at once.
-    const records = await keyRecordSurrogates(w.t, actor.organizationId);
-    if (records.length > 0) await w.changed({ purge: { keys: records } });
+    await storeLists(w, actor.organizationId, { keyCidrs: keys.value, sessionCidrs: sessions.value, enforceReads: change.enforceReads, updatedBy: actor.userId ?? null, updatedAt: now });
     w.audit({
       action: 'ip_allowlist.update',
       target: { type: 'organization', id: actor.organizationId },
@@ -151,17 +144,22 @@ export async function setAllowlist(
   return r;
 }
 
+/** Writes an organization's lists in the write `w`, and purges the edge's key records (they carry the read list) so the change applies at once. */
+async function storeLists(
+  w: WriteScope,
+  organizationId: string,
+  values: { keyCidrs: string[]; sessionCidrs: string[]; enforceReads: boolean; updatedBy: string | null; updatedAt: Date },
+): Promise<void> {
+  await w.t.insert(ipAllowlists).values({ organizationId, ...values }).onConflictDoUpdate({ target: ipAllowlists.organizationId, set: values });
+  const records = await keyRecordSurrogates(w.t, organizationId);
+  if (records.length > 0) await w.changed({ purge: { keys: records } });
+}
+
 /** Break-glass: clears both lists (the caller proved ownership, 2FA and a recent sign-in). */
 export async function breakGlass(db: Db, actor: WriteActor & { organizationId: string; userId: string; ip: string }, reason: string, now: Date): Promise<Result<AllowlistView>> {
   const before = await getAllowlist(db, actor.organizationId);
   const r = await commitWrite(db, actor, null, async (w): Promise<Result<AllowlistView>> => {
-    const values = { keyCidrs: [], sessionCidrs: [], enforceReads: false, updatedBy: actor.userId, updatedAt: now };
-    await w.t
-      .insert(ipAllowlists)
-      .values({ organizationId: actor.organizationId, ...values })
-      .onConflictDoUpdate({ target: ipAllowlists.organizationId, set: values });
-    const records = await keyRecordSurrogates(w.t, actor.organizationId);
-    if (records.length > 0) await w.changed({ purge: { keys: records } });
+    await storeLists(w, actor.organizationId, { keyCidrs: [], sessionCidrs: [], enforceReads: false, updatedBy: actor.userId, updatedAt: now });
     w.audit({
       action: 'ip_allowlist.break_glass',
       target: { type: 'organization', id: actor.organizationId },
