@@ -6,6 +6,13 @@ export type { Logger };
  * JSON logs. Anything that can carry a credential is redacted by path, and request URLs are
  * logged through shared/redact.ts so `auth_token` never reaches a log line.
  *
+ * The paths: this file's baseline (REDACT_PATHS: credentials and statement parameters, which every
+ * logger redacts) plus the paths the caller passes — the origin passes those derived from the data
+ * classification (origin/governance/classification.ts `logRedactionPaths`, wired in
+ * origin/main.ts `originLogger`): every personal-data and secret column and the names its values
+ * go by in log lines. This file cannot import the classification (governance imports the logger),
+ * so the data comes in; a new classified column is redacted without a change here.
+ *
  * Errors are made safe by the logger itself, wherever they are logged (`{ err }`, `{ error }`, an
  * Error as the first argument, an Error nested in the merged object, or its message as a string):
  * a failed statement's parameters never reach a line. Drizzle's errors put them in the message
@@ -127,9 +134,9 @@ function safeLogObject(obj: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Pino options that make every line of a logger (and its children) safe to keep. */
-export function safeLoggerOptions(): Pick<LoggerOptions, 'redact' | 'serializers' | 'hooks' | 'formatters'> {
+export function safeLoggerOptions(extraRedactPaths: readonly string[] = []): Pick<LoggerOptions, 'redact' | 'serializers' | 'hooks' | 'formatters'> {
   return {
-    redact: { paths: REDACT_PATHS, censor: CENSOR },
+    redact: { paths: [...new Set([...REDACT_PATHS, ...extraRedactPaths])], censor: CENSOR },
     serializers: { err: safeError, error: safeError, cause: safeError },
     hooks: {
       logMethod(args, method) {
@@ -165,13 +172,18 @@ export function safeLoggerOptions(): Pick<LoggerOptions, 'redact' | 'serializers
   };
 }
 
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export interface LoggerSettings {
+  /** Redaction paths in addition to REDACT_PATHS (pino path syntax: `field`, `*.field`, `a.b`). */
+  redactPaths?: readonly string[];
+}
+
+export function createLogger(level: string, destination?: DestinationStream, settings: LoggerSettings = {}): Logger {
   return pino(
     {
       level,
       base: { service: 'ghee-origin' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      ...safeLoggerOptions(),
+      ...safeLoggerOptions(settings.redactPaths),
     },
     destination,
   );

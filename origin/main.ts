@@ -8,7 +8,7 @@ import { newApp } from './app.js';
 import { loadOriginConfig, type OriginConfig } from './config.js';
 import { envelopeFromConfig, type Envelope } from './crypto/envelope.js';
 import { personalDataFromConfig } from './crypto/personal-data.js';
-import { convertPersonalData } from './governance/index.js';
+import { convertPersonalData, logRedactionPaths } from './governance/index.js';
 import { createDatabase, describeDatabaseError, isDatabaseUnavailable, type Database } from './db/client.js';
 import { createPurger, type Purger } from './outbox/index.js';
 import { PurgeWorker } from './outbox/index.js';
@@ -22,6 +22,7 @@ import { LifecycleJobs } from './governance/index.js';
 import { KeyUsageRecorder } from './identity/index.js';
 import { WebhookWorker } from './outbox/index.js';
 import { createLogger, type Logger } from './logger.js';
+import type { DestinationStream } from 'pino';
 import { listen, type RunningServer } from './server.js';
 import { startMetricsListener, type RunningMetricsListener } from './ops/routes.js';
 import { AlertWorker, BackupSchedule, backupFreshnessNow, loadBackupSettings, SecurityJobs, securityEngineOf } from './ops/index.js';
@@ -45,7 +46,16 @@ export interface StartedOrigin {
   stop(): Promise<void>;
 }
 
-export async function startOrigin(config: OriginConfig, logger = createLogger(config.LOG_LEVEL)): Promise<StartedOrigin> {
+/**
+ * The origin's logger: the logger's own redaction baseline plus every path the data
+ * classification derives (personal data and secrets under their column names and the names they
+ * are logged by — origin/governance/classification.ts). Use it wherever an origin logs.
+ */
+export function originLogger(level: string, destination?: DestinationStream): Logger {
+  return createLogger(level, destination, { redactPaths: logRedactionPaths() });
+}
+
+export async function startOrigin(config: OriginConfig, logger = originLogger(config.LOG_LEVEL)): Promise<StartedOrigin> {
   const database = await createDatabase(config, logger);
   await database.migrate();
   // Personal data written before migration 0015 is sealed before anything is served (idempotent, batched).
@@ -222,7 +232,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const config = loadConfigOrExit(() => loadOriginConfig());
   // The backup settings are checked up front (one line on a bad value) when the origin runs the backup schedule.
   if (process.env.BACKUP_SCHEDULER === 'origin') loadConfigOrExit(() => loadBackupSettings(process.env));
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = originLogger(config.LOG_LEVEL);
   installProcessSafety(logger);
   const origin = await startOrigin(config, logger);
   onShutdownSignal(origin.stop, origin.logger);

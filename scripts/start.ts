@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { intSetting, parseConfig } from '../shared/config.js';
 import { loadOriginConfig } from '../origin/config.js';
-import { installProcessSafety, loadConfigOrExit, onShutdownSignal, startOrigin } from '../origin/main.js';
-import { createLogger } from '../origin/logger.js';
+import { installProcessSafety, loadConfigOrExit, onShutdownSignal, originLogger, startOrigin } from '../origin/main.js';
 import { startNodeEdge } from '../edge/node/server.js';
 import { MemoryBlocklist } from '../edge/platform/memory/blocklist.js';
 import { edgeStoresFromEnv } from '../edge/node/stores-from-env.js';
@@ -47,7 +46,7 @@ const local = loadConfigOrExit(() =>
   ),
 );
 
-const logger = createLogger(originConfig.LOG_LEVEL);
+const logger = originLogger(originConfig.LOG_LEVEL);
 installProcessSafety(logger);
 const origin = await startOrigin(originConfig, logger);
 const { demo, seeded } = await ensureDemo(origin.database.db, local.DEMO_KEYS_FILE, identityFromConfig(originConfig, new MemoryTransport()));

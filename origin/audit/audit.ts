@@ -14,6 +14,14 @@
  * every hash: an edited, deleted or re-linked row is reported. Rows written before the chain
  * existed (all chain columns null) are "legacy": counted, not checked.
  *
+ * Personal data at rest (migration 0020): a row's client address and user agent are stored sealed
+ * (`ip_enc`, `user_agent_enc`: envelope tokens bound to the row id and column, under MASTER_KEYS —
+ * origin/crypto/personal-data.ts). The chain never covers the tokens: format 2 rows hash a salted
+ * digest of the plaintext, format 1 rows the plaintext itself, so sealing, converting and key
+ * rotation leave every hash as it was; `verifyAuditChain` opens the values to check them, and a
+ * token that does not open (tampered, copied from another row or column, or keys missing) is a
+ * break (`sealed`). Reads that show rows open them with `openAuditPersonal`.
+ *
  * A chain proves the rows are consistent with each other; it cannot show that the newest rows
  * were dropped, nor stop someone who rewrites a whole chain — for that, keep the latest hash
  * (verify's output) somewhere the database's operators cannot write.
@@ -21,6 +29,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import { hmacSha256Hex, sha256Hex, timingSafeEqual } from '../../shared/crypto.js';
+import { isSealed, personalAad, personalDataFromConfig, type PersonalData } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
 import { auditCheckpoints, auditEvents } from '../db/schema/index.js';
 
@@ -45,6 +54,42 @@ const MAX_USER_AGENT = 512;
 
 /** The chain of rows without an organization. */
 export const GLOBAL_CHAIN = 'global';
+
+/** The keys audit rows are sealed and opened with (set by the app; else MASTER_KEYS from the environment, as the CLIs load it). */
+let personalKeys: PersonalData | null = null;
+
+/** Sets the personal-data keys of the process's audit rows (the app's identity context's). */
+export function setAuditPersonalData(pd: PersonalData): void {
+  personalKeys = pd;
+}
+
+function auditKeys(): PersonalData {
+  return (personalKeys ??= personalDataFromConfig(process.env.MASTER_KEYS || undefined));
+}
+
+const sealedAad = (column: 'ip' | 'user_agent', rowId: string) => personalAad('audit_events', column, rowId);
+
+/** A stored ip / user agent opened; a value written before migration 0020 and not yet converted is returned as stored. Throws EnvelopeError for a token that does not open. */
+function openStored(pd: PersonalData, column: 'ip' | 'user_agent', rowId: string, value: string | null): string | null {
+  if (value === null) return null;
+  return isSealed(value) ? pd.open(value, sealedAad(column, rowId)) : value;
+}
+
+/**
+ * A row's client address and user agent for display (the audit routes, the support access log):
+ * opened, or null when erased — and null when a token does not open (verify reports that row).
+ */
+export function openAuditPersonal(row: { id: string; ipEnc: string | null; userAgentEnc: string | null }): { ip: string | null; userAgent: string | null } {
+  const pd = auditKeys();
+  const open = (column: 'ip' | 'user_agent', value: string | null) => {
+    try {
+      return openStored(pd, column, row.id, value);
+    } catch {
+      return null;
+    }
+  };
+  return { ip: open('ip', row.ipEnc), userAgent: open('user_agent', row.userAgentEnc) };
+}
 
 export function chainOf(organizationId: string | null | undefined): string {
   return organizationId ?? GLOBAL_CHAIN;
@@ -220,8 +265,10 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
     const ip = actor.ip ?? null;
     const userAgent = actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null;
     const personalSalt = randomBytes(16).toString('hex');
+    const id = randomUUID();
+    const pd = auditKeys();
     const row = {
-      id: randomUUID(),
+      id,
       chain,
       seq: (head?.seq ?? 0) + 1,
       prevHash: head?.hash ?? null,
@@ -239,7 +286,15 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
       createdAt: new Date(),
       personalDigest: personalDigest(ip, userAgent, personalSalt),
     };
-    await t.insert(auditEvents).values({ ...row, personalSalt, hash: auditRowHash(row) });
+    // Stored sealed; the hash above covered the plaintext's digest.
+    const { ip: plainIp, userAgent: plainUserAgent, ...stored } = row;
+    await t.insert(auditEvents).values({
+      ...stored,
+      ipEnc: pd.sealOrNull(plainIp, sealedAad('ip', id)),
+      userAgentEnc: pd.sealOrNull(plainUserAgent, sealedAad('user_agent', id)),
+      personalSalt,
+      hash: auditRowHash(row),
+    });
   });
   for (const listener of listeners) {
     try {
@@ -250,7 +305,8 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
   }
 }
 
-export type ChainBreakReason = 'hash' | 'link' | 'gap' | 'checkpoint';
+/** `sealed`: the row's sealed ip / user agent does not open (tampered, moved from another row, or MASTER_KEYS lack its key). */
+export type ChainBreakReason = 'hash' | 'link' | 'gap' | 'checkpoint' | 'sealed';
 
 export interface ChainBreak {
   chain: string;
@@ -302,6 +358,7 @@ export async function verifyAuditChain(db: Db, opts: { organizationId?: string |
   }
 
   let checked = 0;
+  const pd = auditKeys();
   for (const chain of names) {
     let expectedSeq = 1;
     let prevHash: string | null = null;
@@ -323,9 +380,20 @@ export async function verifyAuditChain(db: Db, opts: { organizationId?: string |
         const at = (reason: ChainBreakReason): ChainVerification => ({ ok: false, chains: names.length, checked, legacy, broken: { chain, seq: r.seq!, id: r.id, reason } });
         if (r.seq !== expectedSeq) return at('gap');
         if (r.prevHash !== prevHash) return at('link');
-        if (chainOf(r.organizationId) !== chain || r.hash !== auditRowHash({ ...r, chain, seq: r.seq })) return at('hash');
-        // Format 2: unless erased (salt nulled), the personal data must match its digest.
-        if (r.personalDigest && r.personalSalt !== null && personalDigest(r.ip, r.userAgent, r.personalSalt) !== r.personalDigest) return at('hash');
+        // Format 1 hashes the plaintext; format 2 checks it against its digest unless erased (salt nulled).
+        const needsPlain = !r.personalDigest || r.personalSalt !== null;
+        let ip: string | null = null;
+        let userAgent: string | null = null;
+        if (needsPlain) {
+          try {
+            ip = openStored(pd, 'ip', r.id, r.ipEnc);
+            userAgent = openStored(pd, 'user_agent', r.id, r.userAgentEnc);
+          } catch {
+            return at('sealed');
+          }
+        }
+        if (chainOf(r.organizationId) !== chain || r.hash !== auditRowHash({ ...r, ip, userAgent, chain, seq: r.seq })) return at('hash');
+        if (r.personalDigest && r.personalSalt !== null && personalDigest(ip, userAgent, r.personalSalt) !== r.personalDigest) return at('hash');
         checked += 1;
         prevHash = r.hash;
         expectedSeq += 1;

@@ -11,6 +11,8 @@ export { LIMITS, PLAN_IDS, PLANS, PAID_PLANS, priceLookupKey } from './plans.js'
 export type { LimitName, Plan, PlanId } from './plans.js';
 export { stripeClient, idempotencyKey } from './stripe.js';
 export { syncPlans } from './sync-plans.js';
+export { endOrganizationSubscription, subscriptionEnder, SubscriptionStillActive } from './cancel.js';
+export type { SubscriptionEnd } from './cancel.js';
 export type { SyncedPlan } from './sync-plans.js';
 
 /** Installs the plan limits for the app's database when billing is on (origin/app.ts, once). */

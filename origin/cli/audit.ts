@@ -26,6 +26,7 @@ const REASONS: Record<ChainBreakReason, string> = {
   hash: 'the row does not match its hash (edited)',
   link: "prev_hash is not the previous row's hash (edited or re-linked)",
   gap: 'seq does not follow the previous row (a row is missing)',
+  sealed: "the row's sealed client address or user agent does not open under MASTER_KEYS (edited, copied from another row, or the key version is missing)",
   checkpoint: "the retention checkpoint the chain starts from is not signed with this deployment's AUTH_SECRET (edited or forged)",
 };
 

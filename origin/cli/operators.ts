@@ -19,6 +19,7 @@
 import { createInterface } from 'node:readline';
 import { loadOriginConfig, type OriginConfig } from '../config.js';
 import { envelopeFromConfig, type Envelope } from '../crypto/envelope.js';
+import { personalDataFromConfig } from '../crypto/personal-data.js';
 import { addOperator, disableOperator, listOperators } from '../governance/index.js';
 import { identityFromConfig, LogTransport } from '../identity/index.js';
 import { createLogger } from '../logger.js';
@@ -88,15 +89,17 @@ export async function runOperators(argv: string[], io: CliIo, open: OpenDatabase
     }
   }
   const database = await open();
+  // Operators' email and name are sealed under MASTER_KEYS, as the origin's (the test harness passes its own).
+  const pd = database.personalData ?? personalDataFromConfig(config.MASTER_KEYS);
   try {
     if (cmd.command === 'list') {
-      const all = await listOperators(database.db);
+      const all = await listOperators(database.db, pd);
       if (all.length === 0) io.out('no operators\n');
       for (const o of all) io.out(`${o.id}  ${printable(o.email)}  ${printable(o.name)}  created ${o.createdAt.toISOString()}  ${o.disabledAt ? `disabled ${o.disabledAt.toISOString()}` : 'active'}\n`);
       return EXIT_OK;
     }
     if (cmd.command === 'disable') {
-      const r = await disableOperator(database.db, cmd.email, new Date());
+      const r = await disableOperator(database.db, pd, cmd.email, new Date());
       if (r.outcome === 'not_found') {
         io.err(`operators: no operator with email "${printable(cmd.email.trim())}"\n`);
         return EXIT_USAGE;

@@ -1,7 +1,7 @@
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import * as schema from '../db/schema/index.js';
-import { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, sensitiveFieldNames, tablesOfClass } from './classification.js';
+import { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, logRedactionPaths, sensitiveFieldNames, tablesOfClass } from './classification.js';
 
 /** Every table of the Drizzle schema (origin/db/schema/*) with its columns' database names. */
 function schemaTables(): Map<string, string[]> {
@@ -72,9 +72,13 @@ describe('data classification', () => {
 
   it('gives the log redactor the sensitive field names, not ordinary ones', () => {
     const names = sensitiveFieldNames();
-    expect(names).toEqual(expect.arrayContaining(['password_hash', 'passwordHash', 'token_hash', 'tokenHash', 'secret_enc', 'secretEnc', 'ip', 'user_agent', 'userAgent', 'email_enc', 'emailEnc']));
+    expect(names).toEqual(expect.arrayContaining(['password_hash', 'passwordHash', 'token_hash', 'tokenHash', 'secret_enc', 'secretEnc', 'ip', 'ip_enc', 'user_agent_enc', 'userAgentEnc', 'email_enc', 'emailEnc']));
     // `name` is also an organization's or a page's name; `id` is bookkeeping.
     expect(names).not.toContain('name');
     expect(names).not.toContain('id');
+    // The names log lines carry come from the columns' logFields (log-redaction.test.ts).
+    const paths = logRedactionPaths();
+    expect(paths).toEqual(expect.arrayContaining(['email', '*.email', 'mail.to', 'ip', '*.ip', 'user_agent', 'userAgent', 'token', 'password', 'secret', 'name']));
+    expect(paths).not.toContain('client_ip');
   });
 });

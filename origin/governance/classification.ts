@@ -3,7 +3,8 @@
  * log redactor, export, erasure, retention and encryption at rest read (issue 16, "Data
  * classification"). `classification.test.ts` fails when a column of the Drizzle schema
  * (origin/db/schema/*) has no class here, or when this table names a column that does not exist —
- * a new table or column is classified in this file, in the same change.
+ * a new table or column is classified in this file, in the same change. (One table on purpose,
+ * hence over 400 lines: it is as long as the schema.)
  *
  * Classes:
  *   public_content    served to anyone (published, pre-rendered content; asset bytes; public author profiles)
@@ -20,6 +21,17 @@
  *
  * Each table also has a class of its own (`table`): what the row as a whole is, for retention and
  * export (e.g. `auth_attempts` rows are security records even though their IP is personal data).
+ *
+ * The log redactor (`logRedactionPaths`, passed to the logger by origin/main.ts): every
+ * personal_data and secret column's own names (snake_case and camelCase), plus its `logFields` —
+ * the names the same value goes by in log lines (`email`, `ip`, `user_agent`, `token`, `mail.to`
+ * …): a value read from `users.email_enc` is logged as `email`, never as `email_enc`. A new
+ * personal or secret column names its log fields here and the logger redacts them, with no change
+ * to origin/logger.ts (which keeps its own baseline of credential names for loggers built without
+ * the classification). Deliberately NOT redacted: the access log's `client_ip`
+ * (origin/app.ts, the content read path) — the request's client address is what an access log is
+ * for (abuse, rate-limit and incident investigation; ACCESS_LOG samples it, logs are kept
+ * briefly), and it is the value the security events hold sealed; `ip` anywhere else is redacted.
  */
 
 export const DATA_CLASSES = ['public_content', 'customer_content', 'personal_data', 'secret', 'security_record', 'operational'] as const;
@@ -30,6 +42,12 @@ export interface TableClassification {
   readonly table: DataClass;
   /** Every column (database name) → its class. */
   readonly columns: Readonly<Record<string, DataClass>>;
+  /**
+   * For personal_data and secret columns: the field names (or dotted pino paths) this value is
+   * logged under, when they differ from the column's own names. Each name is redacted at the top
+   * level of a log line and one level down (`*.name`); a dotted path exactly where it says.
+   */
+  readonly logFields?: Readonly<Record<string, readonly string[]>>;
 }
 
 const O = 'operational' as const;
@@ -50,11 +68,14 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   users: {
     table: PD,
     columns: { id: O, email_enc: PD, email_bidx: PD, name_enc: PD, password_hash: SEC, email_verified_at: O, disabled_at: O, created_at: O },
+    // A mail's recipient is logged as `mail.to` (origin/identity/mail.ts LogTransport).
+    logFields: { email_enc: ['email', 'mail.to'], name_enc: ['name', 'user_name'], password_hash: ['password', 'new_password'] },
   },
   memberships: { table: REC, columns: { id: O, user_id: O, organization_id: O, space_id: O, role: REC, created_at: O } },
   invitations: {
     table: REC,
     columns: { id: O, organization_id: O, space_id: O, email_enc: PD, email_bidx: PD, role: REC, token_hash: SEC, invited_by: O, created_at: O, expires_at: O, accepted_at: O, revoked_at: O },
+    logFields: { email_enc: ['email', 'mail.to'], token_hash: ['token', 'invitation_token'] },
   },
   sessions: {
     table: REC,
@@ -72,11 +93,12 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       auth_method: REC,
       sso_connection_id: O,
     },
+    logFields: { token_hash: ['token', 'session_token', 'csrf_token'], ip_enc: ['ip'], user_agent_enc: ['user_agent', 'userAgent'] },
   },
-  auth_tokens: { table: SEC, columns: { id: O, user_id: O, purpose: O, token_hash: SEC, created_at: O, expires_at: O, used_at: O } },
-  totp_factors: { table: SEC, columns: { user_id: O, secret_encrypted: SEC, last_used_step: REC, created_at: O, confirmed_at: O } },
-  recovery_codes: { table: SEC, columns: { id: O, user_id: O, code_hash: SEC, used_at: O } },
-  auth_attempts: { table: REC, columns: { id: O, action: REC, account: PD, ip: PD, success: REC, created_at: O } },
+  auth_tokens: { table: SEC, columns: { id: O, user_id: O, purpose: O, token_hash: SEC, created_at: O, expires_at: O, used_at: O }, logFields: { token_hash: ['token', 'reset_token', 'verify_token'] } },
+  totp_factors: { table: SEC, columns: { user_id: O, secret_encrypted: SEC, last_used_step: REC, created_at: O, confirmed_at: O }, logFields: { secret_encrypted: ['secret', 'totp_secret', 'otp'] } },
+  recovery_codes: { table: SEC, columns: { id: O, user_id: O, code_hash: SEC, used_at: O }, logFields: { code_hash: ['recovery_code'] } },
+  auth_attempts: { table: REC, columns: { id: O, action: REC, account: PD, ip: PD, success: REC, created_at: O }, logFields: { account: ['account'], ip: ['ip'] } },
   captcha_uses: { table: REC, columns: { signature: REC, expires_at: O } },
   api_keys: {
     table: REC,
@@ -97,6 +119,7 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       last_used_at: REC,
       rotated_from_id: O,
     },
+    logFields: { token_hash: ['token', 'key', 'api_key', 'apiKey'] },
   },
 
   // --- SSO and SCIM ----------------------------------------------------------------------------
@@ -117,6 +140,7 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       created_at: O,
       updated_at: O,
     },
+    logFields: { secret_enc: ['secret', 'client_secret', 'private_key'] },
   },
   sso_domains: { table: CUST, columns: { id: O, organization_id: O, connection_id: O, domain: CUST, verification_token: REC, verified_at: REC, created_at: O } },
   sso_login_states: { table: SEC, columns: { id_hash: SEC, connection_id: O, secret_enc: SEC, return_to: O, expires_at: O, used_at: O } },
@@ -129,6 +153,7 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   scim_users: {
     table: PD,
     columns: { id: O, organization_id: O, user_id: O, external_id: O, user_name_enc: PD, user_name_bidx: PD, active: REC, attributes_enc: PD, created_at: O, updated_at: O },
+    logFields: { user_name_enc: ['userName', 'user_name', 'email'], attributes_enc: ['attributes'] },
   },
   scim_groups: { table: CUST, columns: { id: O, organization_id: O, display_name: CUST, external_id: O, created_at: O, updated_at: O } },
   scim_group_members: { table: REC, columns: { group_id: O, scim_user_id: O } },
@@ -144,8 +169,8 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       action: REC,
       target_type: REC,
       target_id: REC,
-      ip: PD,
-      user_agent: PD,
+      ip_enc: PD,
+      user_agent_enc: PD,
       result: REC,
       metadata: REC,
       created_at: O,
@@ -153,10 +178,11 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       seq: REC,
       prev_hash: REC,
       hash: REC,
-      // Chain format 2: a salted digest of ip and user_agent (erasure nulls the values and the salt).
+      // Chain format 2: a salted digest of the plaintext ip and user agent (erasure nulls the values and the salt).
       personal_digest: REC,
       personal_salt: REC,
     },
+    logFields: { ip_enc: ['ip'], user_agent_enc: ['user_agent', 'userAgent'] },
   },
   security_events: {
     table: REC,
@@ -180,6 +206,7 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
       window_ends_at: O,
       resolved_at: O,
     },
+    logFields: { actor_ip_enc: ['ip', 'actor_ip'] },
   },
   // Data lifecycle (origin/governance: retention, export, erasure).
   audit_checkpoints: { table: REC, columns: { id: O, chain: REC, seq: REC, hash: REC, deleted: REC, created_at: O, signature: REC } },
@@ -210,8 +237,12 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
   security_known_networks: { table: REC, columns: { subject_type: REC, subject_id: O, network: REC, first_seen_at: O } },
   security_settings: { table: REC, columns: { organization_id: O, thresholds: REC, security_contacts: PD, updated_at: O } },
   // Support access and IP allowlists (origin/governance/operators.ts, grants.ts, allowlist.ts).
-  operators: { table: REC, columns: { id: O, email: PD, name: PD, password_hash: SEC, totp_secret_encrypted: SEC, totp_last_used_step: REC, disabled_at: O, created_at: O } },
-  operator_sessions: { table: REC, columns: { id: O, operator_id: O, token_hash: SEC, created_at: O, last_seen_at: O, expires_at: O, revoked_at: O } },
+  operators: {
+    table: REC,
+    columns: { id: O, email_enc: PD, email_bidx: PD, name_enc: PD, password_hash: SEC, totp_secret_encrypted: SEC, totp_last_used_step: REC, disabled_at: O, created_at: O },
+    logFields: { email_enc: ['email', 'operator_email'], name_enc: ['name'], password_hash: ['password'], totp_secret_encrypted: ['secret', 'otp'] },
+  },
+  operator_sessions: { table: REC, columns: { id: O, operator_id: O, token_hash: SEC, created_at: O, last_seen_at: O, expires_at: O, revoked_at: O }, logFields: { token_hash: ['token'] } },
   support_grants: {
     table: REC,
     columns: { id: O, organization_id: O, scope: REC, space_ids: O, reason: CUST, ticket: CUST, operator_id: O, created_by: O, created_at: O, expires_at: O, revoked_at: O, revoked_by: O, first_used_at: O },
@@ -344,7 +375,7 @@ export const CLASSIFICATION: Readonly<Record<string, TableClassification>> = {
 
   // --- outboxes --------------------------------------------------------------------------------
   purge_outbox: { table: O, columns: { id: O, space_id: O, keys: O, soft: O, attempts: O, next_attempt_at: O, last_error: O, created_at: O, delivered_at: O } },
-  webhooks: { table: CUST, columns: { id: O, space_id: O, url: CUST, events: CUST, secret_encrypted: SEC, active: CUST, created_at: O } },
+  webhooks: { table: CUST, columns: { id: O, space_id: O, url: CUST, events: CUST, secret_encrypted: SEC, active: CUST, created_at: O }, logFields: { secret_encrypted: ['secret', 'signing_secret'] } },
   webhook_deliveries: {
     table: CUST,
     columns: { id: O, webhook_id: O, event: CUST, payload: CUST, status: O, attempts: O, next_attempt_at: O, last_status_code: O, last_error: O, created_at: O, delivered_at: O },
@@ -399,17 +430,19 @@ export function tablesOfClass(cls: DataClass): string[] {
 
 const camel = (snake: string): string => snake.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
 
+const isSensitive = (c: DataClass): boolean => c === 'personal_data' || c === 'secret';
+
 /**
  * Field names that never belong in a log line: every column classified personal_data or secret,
  * in its database (snake_case) and Drizzle (camelCase) spelling — minus names that are also
  * ordinary non-sensitive columns elsewhere (`name`, `email` of public author profiles), which
- * would censor harmless fields. For the logger's redaction paths.
+ * would censor harmless fields. (Log aliases are added by `logRedactionPaths`.)
  */
-export function sensitiveFieldNames(): string[] {
+export function sensitiveFieldNames(classification: Readonly<Record<string, TableClassification>> = CLASSIFICATION): string[] {
   const sensitive = new Set<string>();
   const ordinary = new Set<string>();
-  for (const t of Object.values(CLASSIFICATION)) {
-    for (const [column, c] of Object.entries(t.columns)) (c === 'personal_data' || c === 'secret' ? sensitive : ordinary).add(column);
+  for (const t of Object.values(classification)) {
+    for (const [column, c] of Object.entries(t.columns)) (isSensitive(c) ? sensitive : ordinary).add(column);
   }
   const names = new Set<string>();
   for (const column of sensitive) {
@@ -418,4 +451,32 @@ export function sensitiveFieldNames(): string[] {
     names.add(camel(column));
   }
   return [...names].sort();
+}
+
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A log field name or a dotted path of them (what pino's redaction accepts without quoting). */
+export const isLogField = (alias: string): boolean => alias.split('.').every((part) => FIELD_NAME.test(part));
+
+/**
+ * The logger's redaction paths derived from the classification (origin/main.ts passes them to
+ * createLogger): each sensitive column name (`sensitiveFieldNames`) and each `logFields` alias of
+ * a personal_data or secret column, at the top level and one level down (`x`, `*.x`); a dotted
+ * alias (`mail.to`) exactly as written. Throws on an alias pino could not parse (the
+ * classification test runs this).
+ */
+export function logRedactionPaths(classification: Readonly<Record<string, TableClassification>> = CLASSIFICATION): string[] {
+  const fields = new Set(sensitiveFieldNames(classification));
+  const dotted = new Set<string>();
+  for (const [table, t] of Object.entries(classification)) {
+    for (const [column, aliases] of Object.entries(t.logFields ?? {})) {
+      const cls = Object.hasOwn(t.columns, column) ? t.columns[column] : undefined;
+      if (cls === undefined || !isSensitive(cls)) throw new Error(`classification: ${table}.logFields names ${column}, which is not a personal_data or secret column`);
+      for (const alias of aliases) {
+        if (!isLogField(alias)) throw new Error(`classification: ${table}.logFields.${column}: "${alias}" is not a field name or dotted path`);
+        (alias.includes('.') ? dotted : fields).add(alias);
+      }
+    }
+  }
+  return [...[...fields].flatMap((f) => [f, `*.${f}`]), ...dotted].sort();
 }

@@ -7,12 +7,14 @@
  * is first used.
  */
 import { randomUUID } from 'node:crypto';
-import { and, desc, eq, inArray, isNull, like, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, like } from 'drizzle-orm';
 import type { Action } from '../../shared/permissions.js';
 import type { Db } from '../db/client.js';
 import { auditEvents, operators, spaces, supportGrants, type SupportScope } from '../db/schema/index.js';
 import type { Result } from '../http/result.js';
+import { openAuditPersonal } from '../audit/index.js';
 import { commitWrite, type WriteActor } from '../outbox/index.js';
+import { operatorEmailIs } from './operators.js';
 import { organizationOwnerEmails, type MailTransport } from '../identity/index.js';
 import type { PersonalData } from '../crypto/personal-data.js';
 
@@ -92,14 +94,14 @@ export async function notifyOwners(
   }
 }
 
-export async function createGrant(db: Db, actor: WriteActor & { organizationId: string; userId: string | null }, input: NewGrant, now: Date): Promise<Result<Grant>> {
+export async function createGrant(db: Db, pd: PersonalData, actor: WriteActor & { organizationId: string; userId: string | null }, input: NewGrant, now: Date): Promise<Result<Grant>> {
   if (!(input.expiresInHours > 0 && input.expiresInHours <= MAX_GRANT_HOURS)) return { ok: false, error: 'invalid', detail: `expires_in_hours must be more than 0 and at most ${MAX_GRANT_HOURS}.` };
   const spaceIds = [...new Set(input.spaceIds)];
   const found = await db.select({ id: spaces.id }).from(spaces).where(and(eq(spaces.organizationId, actor.organizationId), inArray(spaces.id, spaceIds)));
   if (found.length !== spaceIds.length) return { ok: false, error: 'invalid', detail: 'space_ids: every space must belong to this organization.' };
   let operatorId: string | null = null;
   if (input.operatorEmail !== undefined) {
-    const [op] = await db.select({ id: operators.id }).from(operators).where(and(sql`lower(${operators.email}) = lower(${input.operatorEmail.trim()})`, isNull(operators.disabledAt))).limit(1);
+    const [op] = await db.select({ id: operators.id }).from(operators).where(and(operatorEmailIs(pd, input.operatorEmail), isNull(operators.disabledAt))).limit(1);
     if (!op) return { ok: false, error: 'invalid', detail: 'operator_email: no active operator has that address.' };
     operatorId = op.id;
   }
@@ -189,7 +191,7 @@ export async function accessLog(db: Db, organizationId: string, limit: number): 
       method: str(m.method),
       path: str(m.path),
       status: typeof m.status === 'number' ? m.status : null,
-      ip: r.ip,
+      ip: openAuditPersonal(r).ip,
     };
   });
 }

@@ -3,9 +3,9 @@
  * and the CLIs use of support access, retention, export and erasure. Other domains import this
  * file (or routes.ts), never the files behind it.
  */
-export { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, sensitiveFieldNames, tablesOfClass } from './classification.js';
+export { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, logRedactionPaths, sensitiveFieldNames, tablesOfClass } from './classification.js';
 export type { ClassifiedColumn, DataClass, TableClassification } from './classification.js';
-export { addOperator, disableOperator, listOperators } from './operators.js';
+export { addOperator, disableOperator, listOperators, operatorEmailIs, sealOperator } from './operators.js';
 export type { OperatorView } from './operators.js';
 export { runRetention } from './retention/retention.js';
 export type { RetentionReport } from './retention/retention.js';
@@ -17,6 +17,7 @@ export type { LifecycleJobsDeps } from './jobs.js';
 export { decryptArchive } from './export/archive.js';
 export { buildNextExport, expireExports } from './export/exports.js';
 export { eraseDueOrganizations, eraseOrganization } from './erasure/organization.js';
+export type { SweepContext } from './erasure/organization.js';
 export { eraseUser } from './erasure/user.js';
 export { certificateValid } from './erasure/certificate.js';
 export { convertPersonalData, keyStatus, rotateKeys, verifyKeys } from './keys.js';

@@ -2,7 +2,8 @@
  * The data-lifecycle jobs (origin/main.ts starts them): the daily retention run
  * (RETENTION_INTERVAL_MS), the export builder (kicked when an export is queued, and every
  * 30 s for what a dead process left), and the organization-deletion sweep with the expiry of
- * undownloaded archives (hourly).
+ * undownloaded archives (hourly; a deletion whose Stripe subscription could not be cancelled
+ * waits for the next sweep).
  */
 import type { OriginConfig } from '../config.js';
 import type { Envelope } from '../crypto/envelope.js';
@@ -10,6 +11,7 @@ import { personalDataFromConfig } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
 import { logRunFailure, PeriodicRunner } from '../jobs/periodic.js';
 import type { Logger } from '../logger.js';
+import { subscriptionEnder } from '../billing/index.js';
 import { eraseDueOrganizations } from './erasure/organization.js';
 import { buildNextExport, expireExports } from './export/exports.js';
 import { onExportQueued } from './lifecycle-routes.js';
@@ -42,10 +44,23 @@ export class LifecycleJobs {
       logger.info({ organizations: orgs, global: r.global, audit_skipped: r.auditSkipped }, 'retention run finished');
       if (r.auditSkipped) logger.warn('audit rows are due for deletion but AUTH_SECRET is unset (checkpoints cannot be signed): the audit trail was kept');
     });
+    const endSubscription = subscriptionEnder(db, deps.config);
     const ctx = this.#exportContext();
     this.#exports = new PeriodicRunner('exports', logger, () => this.#buildAll(ctx, now));
     this.#sweep = new PeriodicRunner('lifecycle-sweep', logger, async () => {
-      const erased = await eraseDueOrganizations({ db, envelope: deps.envelope, authSecret: deps.authSecret, graceDays: deps.config.ORG_DELETION_GRACE_DAYS }, now());
+      const erased = await eraseDueOrganizations(
+        {
+          db,
+          envelope: deps.envelope,
+          authSecret: deps.authSecret,
+          graceDays: deps.config.ORG_DELETION_GRACE_DAYS,
+          // Its Stripe subscription ends first; a Stripe failure keeps the organization for the next sweep.
+          endSubscription,
+          onDelayed: (organizationId, err) =>
+            logger.warn({ organization_id: organizationId, error: err instanceof Error ? err.name : 'unknown', stripe_code: (err as { code?: string } | null)?.code ?? null }, 'organization deletion delayed: its subscription could not be ended'),
+        },
+        now(),
+      );
       if (erased.length) logger.info({ organizations: erased.length }, 'organizations erased after their grace period');
       await expireExports(db, now());
     });

@@ -24,7 +24,7 @@ import { authenticate } from '../http/request-auth.js';
 import { writeActor } from '../http/revisions.js';
 import { unwrap } from '../http/result.js';
 import { requireRecentReauthentication, verifyingAuthSecrets } from '../identity/index.js';
-import { setAuditCheckpointKey } from '../audit/index.js';
+import { setAuditCheckpointKey, setAuditPersonalData } from '../audit/index.js';
 import { commitWrite } from '../outbox/index.js';
 import { retentionPolicies } from '../db/schema/index.js';
 import { sql } from 'drizzle-orm';
@@ -48,6 +48,8 @@ export function lifecycleRoutes(ctx: AppContext) {
   // the audit trail).
   const previous = verifyingAuthSecrets(ctx.identity).slice(1);
   setAuditCheckpointKey(ctx.config.AUTH_SECRET, ctx.config.AUTH_SECRET ? previous : []);
+  // Audit rows' client address and user agent are sealed and opened under the app's MASTER_KEYS.
+  setAuditPersonalData(ctx.identity.personalData);
   const app = new Hono<OriginEnv>({ strict: false });
   const db = () => ctx.database.db;
   const now = () => new Date(ctx.now() * 1000);

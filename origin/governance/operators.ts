@@ -4,14 +4,18 @@
  * TOTP factor from creation on that every sign-in needs (password + code, both or nothing).
  * Passwords are hashed exactly as members' are (origin/identity: bcrypt over a peppered
  * pre-hash); TOTP secrets are envelope-encrypted (aad `operator-totp:<id>`) and a code is
- * accepted once (its step must be after the last used one: conditional update).
+ * accepted once (its step must be after the last used one: conditional update). Their email and
+ * name are personal data, sealed like members' (origin/crypto/personal-data.ts: envelope tokens
+ * bound to the row and column, `personalAad('operators', …)`); sign-in and `disable` find the
+ * address through its keyed blind index (`email_bidx`, unique: one operator per address).
  *
  * An operator has no access to any organization by being one: only a support grant of that
  * organization lets an operator session act there (support-access.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { Envelope } from '../crypto/envelope.js';
+import { personalAad, type PersonalData } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
 import { auditEvents, operators, operatorSessions } from '../db/schema/index.js';
 import type { Result } from '../http/result.js';
@@ -39,6 +43,31 @@ export interface OperatorView {
 
 const aad = (id: string) => `operator-totp:${id}`;
 
+/** The stored columns of an operator's email and name (sealed to row `id`) and the email's blind index. */
+export function sealOperator(pd: PersonalData, id: string, input: { email: string; name: string }): { emailEnc: string; emailBidx: string; nameEnc: string } {
+  return {
+    emailEnc: pd.seal(input.email, personalAad('operators', 'email', id)),
+    emailBidx: pd.blindIndex('email', input.email),
+    nameEnc: pd.seal(input.name, personalAad('operators', 'name', id)),
+  };
+}
+
+/** `operators` rows whose address is `email` (case-insensitive), through the blind index under every key version. */
+export function operatorEmailIs(pd: PersonalData, email: string): SQL {
+  return inArray(operators.emailBidx, pd.blindIndexes('email', email));
+}
+
+/** An operator row as shown: email and name opened (EnvelopeError for a tampered or moved token). */
+function openOperator(pd: PersonalData, row: { id: string; emailEnc: string; nameEnc: string; disabledAt: Date | null; createdAt: Date }): OperatorView {
+  return {
+    id: row.id,
+    email: pd.open(row.emailEnc, personalAad('operators', 'email', row.id)),
+    name: pd.open(row.nameEnc, personalAad('operators', 'name', row.id)),
+    disabledAt: row.disabledAt,
+    createdAt: row.createdAt,
+  };
+}
+
 /** The CLI's actor for operator administration (the platform's own, in the global chain). */
 const CLI: WriteActor = { userId: null, keyId: null, system: 'operator' };
 
@@ -53,7 +82,8 @@ export async function addOperator(
   const name = input.name.trim();
   if (name.length === 0 || name.length > 200) return { ok: false, error: 'invalid', detail: 'name must be 1–200 characters' };
   if (input.password.length < 12 || input.password.length > 1024) return { ok: false, error: 'invalid', detail: 'password must be 12–1024 characters' };
-  const [taken] = await db.select({ id: operators.id }).from(operators).where(sql`lower(${operators.email}) = lower(${email})`).limit(1);
+  const pd = deps.identity.personalData;
+  const [taken] = await db.select({ id: operators.id }).from(operators).where(operatorEmailIs(pd, email)).limit(1);
   if (taken) return { ok: false, error: 'conflict', detail: 'an operator with that email exists' };
   const passwordHash = await hashNewPassword(deps.identity, input.password);
   const secret = generateTotpSecret();
@@ -61,24 +91,25 @@ export async function addOperator(
     const id = crypto.randomUUID();
     const [row] = await w.t
       .insert(operators)
-      .values({ id, email, name, passwordHash, totpSecretEncrypted: deps.envelope.encrypt(secret, aad(id)) })
-      .returning();
+      .values({ id, ...sealOperator(pd, id, { email, name }), passwordHash, totpSecretEncrypted: deps.envelope.encrypt(secret, aad(id)) })
+      .returning({ createdAt: operators.createdAt });
     w.audit({ action: 'operator.create', target: { type: 'operator', id }, metadata: { via: 'cli' } });
-    const operator = { id, email: row!.email, name: row!.name, disabledAt: null, createdAt: row!.createdAt };
+    const operator = { id, email, name, disabledAt: null, createdAt: row!.createdAt };
     return { ok: true as const, value: { operator, totpSecret: secret, otpauthUri: otpauthUri({ issuer: 'ghee support', account: email, secret }) } };
   });
 }
 
-export async function listOperators(db: Db): Promise<OperatorView[]> {
-  return db
-    .select({ id: operators.id, email: operators.email, name: operators.name, disabledAt: operators.disabledAt, createdAt: operators.createdAt })
+export async function listOperators(db: Db, pd: PersonalData): Promise<OperatorView[]> {
+  const rows = await db
+    .select({ id: operators.id, emailEnc: operators.emailEnc, nameEnc: operators.nameEnc, disabledAt: operators.disabledAt, createdAt: operators.createdAt })
     .from(operators)
     .orderBy(asc(operators.createdAt));
+  return rows.map((r) => openOperator(pd, r));
 }
 
 /** Disables an operator and ends every session of theirs at once; 'not_found' / 'already_disabled' change nothing. */
-export async function disableOperator(db: Db, email: string, now: Date): Promise<{ outcome: 'disabled'; id: string; sessions: number } | { outcome: 'not_found' | 'already_disabled' }> {
-  const [op] = await db.select().from(operators).where(sql`lower(${operators.email}) = lower(${email.trim()})`).limit(1);
+export async function disableOperator(db: Db, pd: PersonalData, email: string, now: Date): Promise<{ outcome: 'disabled'; id: string; sessions: number } | { outcome: 'not_found' | 'already_disabled' }> {
+  const [op] = await db.select().from(operators).where(operatorEmailIs(pd, email)).limit(1);
   if (!op) return { outcome: 'not_found' };
   if (op.disabledAt) return { outcome: 'already_disabled' };
   return commitAccountWrite(db, CLI, async (w) => {
@@ -112,7 +143,8 @@ export async function operatorLogin(
   actor: { ip: string; userAgent: string | null },
   now: Date,
 ): Promise<Result<OperatorLogin>> {
-  const [op] = await db.select().from(operators).where(sql`lower(${operators.email}) = lower(${input.email.trim()})`).limit(1);
+  // One HMAC per MASTER_KEYS version (the blind index), no decryption: the address is never opened at sign-in.
+  const [op] = await db.select().from(operators).where(operatorEmailIs(deps.identity.personalData, input.email)).limit(1);
   // Staff accounts: after LOCK_AFTER failures within LOCK_WINDOW_MS, no more guesses (not even a bcrypt) until the window moves on.
   if (op) {
     const [failures] = await db
@@ -161,7 +193,6 @@ export async function operatorLogin(
 export interface OperatorSession {
   sessionId: string;
   operatorId: string;
-  email: string;
   tokenHash: string;
 }
 
@@ -170,7 +201,7 @@ export async function findOperatorSession(db: Db, token: string, now: Date): Pro
   if (!TOKEN_RE.test(token)) return null;
   const tokenHash = hashSessionToken(token);
   const [row] = await db
-    .select({ sessionId: operatorSessions.id, operatorId: operators.id, email: operators.email, lastSeenAt: operatorSessions.lastSeenAt })
+    .select({ sessionId: operatorSessions.id, operatorId: operators.id, lastSeenAt: operatorSessions.lastSeenAt })
     .from(operatorSessions)
     .innerJoin(operators, eq(operators.id, operatorSessions.operatorId))
     .where(
@@ -187,7 +218,7 @@ export async function findOperatorSession(db: Db, token: string, now: Date): Pro
   if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db.update(operatorSessions).set({ lastSeenAt: now }).where(eq(operatorSessions.id, row.sessionId));
   }
-  return { sessionId: row.sessionId, operatorId: row.operatorId, email: row.email, tokenHash };
+  return { sessionId: row.sessionId, operatorId: row.operatorId, tokenHash };
 }
 
 export async function endOperatorSession(db: Db, s: OperatorSession, ip: string, now: Date): Promise<void> {

@@ -35,7 +35,7 @@ const pd = (table: string, column: string, extra: Partial<SealedColumn> = {}): S
 });
 
 export const SEALED_COLUMNS: readonly SealedColumn[] = [
-  // personal data (origin/identity/people.ts, sessions, security events, SCIM)
+  // personal data (origin/identity/people.ts, sessions, security events, SCIM, operators, audit rows)
   pd('users', 'email', { blindIndex: { column: 'email_bidx', kind: 'email' } }),
   pd('users', 'name'),
   pd('invitations', 'email', { blindIndex: { column: 'email_bidx', kind: 'email' } }),
@@ -55,6 +55,11 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   },
   pd('scim_users', 'user_name', { blindIndex: { column: 'user_name_bidx', kind: 'scim_user_name' } }),
   pd('scim_users', 'attributes'),
+  pd('operators', 'email', { blindIndex: { column: 'email_bidx', kind: 'email' } }),
+  pd('operators', 'name'),
+  // The audit trail's client address and user agent (origin/audit/audit.ts): the chain hashes the plaintext, not the tokens.
+  pd('audit_events', 'ip'),
+  pd('audit_events', 'user_agent'),
   // secrets
   { table: 'webhooks', column: 'secret_encrypted', id: 'id', idType: 'uuid', aad: (id) => `webhooks.secret:${id}`, personal: false },
   { table: 'totp_factors', column: 'secret_encrypted', id: 'user_id', idType: 'uuid', aad: (id) => `totp:${id}`, personal: false },

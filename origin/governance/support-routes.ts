@@ -94,7 +94,7 @@ export function supportRoutes(ctx: AppContext): Hono<OriginEnv> {
     const body = await parseBody(c, grantBody);
     const at = now();
     const grant = unwrap(
-      await createGrant(db(), orgActor(c, actor.organizationId), { scope: body.scope, spaceIds: body.space_ids, reason: body.reason, ticket: body.ticket, expiresInHours: body.expires_in_hours, operatorEmail: body.operator_email }, at),
+      await createGrant(db(), ctx.identity.personalData, orgActor(c, actor.organizationId), { scope: body.scope, spaceIds: body.space_ids, reason: body.reason, ticket: body.ticket, expiresInHours: body.expires_in_hours, operatorEmail: body.operator_email }, at),
       'Invalid request: ',
     );
     const notice = [

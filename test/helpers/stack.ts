@@ -10,7 +10,7 @@ import { personalDataFromConfig } from '../../origin/crypto/personal-data.js';
 import { loadOriginConfig, type OriginConfig } from '../../origin/config.js';
 import { seedDemo, type DemoSeed } from '../../origin/db/seed.js';
 import type { MailTransport } from '../../origin/identity/mail.js';
-import { createLogger } from '../../origin/logger.js';
+import { originLogger } from '../../origin/main.js';
 import { listen, type RunningServer } from '../../origin/server.js';
 import type { BlocklistEntry } from '../../edge/platform/memory/blocklist.js';
 import { startNodeEdge, type RunningEdge } from '../../edge/node/server.js';
@@ -50,7 +50,8 @@ export async function startTestOrigin(env: Record<string, string> = {}, opts: { 
   const database = await createTestDatabase();
   const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
   const logs = new LogSink();
-  const logger = createLogger('info', logs);
+  // The origin's own logger (redaction paths from the data classification), writing to `logs`.
+  const logger = originLogger('info', logs);
   const envelope = devEnvelope();
   const server = await listen(newApp({ config, database, logger, envelope, ...(opts.mail ? { mail: opts.mail } : {}) }), config, logger);
   return {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_OK, EXIT_USAGE, runAudit } from '../../origin/cli/audit.js';
 import type { Db } from '../../origin/db/client.js';
 import { auditEvents } from '../../origin/db/schema/index.js';
-import { audit, auditRowHash, canonicalJson, verifyAuditChain } from '../../origin/audit/audit.js';
+import { audit, auditRowHash, canonicalJson, openAuditPersonal, verifyAuditChain } from '../../origin/audit/audit.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createTestDatabase, usingPostgres } from '../helpers/db.js';
 import { createOrganization, createUser, SessionClient, type TestUser } from '../helpers/identity.js';
@@ -83,7 +83,7 @@ describe('chaining real actions', () => {
       rows.forEach((r, i) => {
         expect(r.prevHash).toBe(i === 0 ? null : rows[i - 1]!.hash);
         expect(r.hash).toMatch(/^[0-9a-f]{64}$/);
-        expect(auditRowHash({ ...r, chain: r.chain!, seq: r.seq! })).toBe(r.hash);
+        expect(auditRowHash({ ...r, ...openAuditPersonal(r), chain: r.chain!, seq: r.seq! })).toBe(r.hash);
       });
     }
     expect(await verifyAuditChain(db())).toEqual({ ok: true, chains: 2, checked: org.length + global.length, legacy: 0, broken: null });
@@ -109,7 +109,7 @@ describe('chaining real actions', () => {
     const rows = await chainRows(db(), orgId);
     expect(rows).toHaveLength(2);
     expect(rows[0]!.metadata).toEqual(JSON.parse(JSON.stringify(metadata)));
-    for (const r of rows) expect(auditRowHash({ ...r, chain: r.chain!, seq: r.seq! })).toBe(r.hash);
+    for (const r of rows) expect(auditRowHash({ ...r, ...openAuditPersonal(r), chain: r.chain!, seq: r.seq! })).toBe(r.hash);
     expect(rows[0]!.createdAt).toBeInstanceOf(Date);
     expect(await verifyAuditChain(db(), { organizationId: orgId })).toMatchObject({ ok: true, checked: 2 });
   });
@@ -160,7 +160,7 @@ describe('tampering', () => {
     const orgId = await freshOrg();
     await writeRows(db(), orgId, 4);
     const rows = await chainRows(db(), orgId);
-    const forged = { ...rows[1]!, chain: rows[1]!.chain!, seq: rows[1]!.seq!, metadata: { i: 1, forged: true } };
+    const forged = { ...rows[1]!, ...openAuditPersonal(rows[1]!), chain: rows[1]!.chain!, seq: rows[1]!.seq!, metadata: { i: 1, forged: true } };
     await db().update(auditEvents).set({ metadata: forged.metadata, hash: auditRowHash(forged) }).where(eq(auditEvents.id, forged.id));
     expect((await verifyAuditChain(db(), { organizationId: orgId })).broken).toEqual({ chain: orgId, seq: 3, id: rows[2]!.id, reason: 'link' });
   });

@@ -10,12 +10,14 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../../origin/audit/audit.js';
 import { personalAad, personalDataFromConfig } from '../../origin/crypto/personal-data.js';
-import { certificateValid, eraseDueOrganizations } from '../../origin/governance/index.js';
+import { endOrganizationSubscription, stripeClient, SubscriptionStillActive, type SubscriptionEnd } from '../../origin/billing/index.js';
+import { certificateValid, eraseDueOrganizations, type SweepContext } from '../../origin/governance/index.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createOrganization, createUser, SessionClient, type TestUser } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
+import { startStripeMock, type StripeMock } from '../helpers/stripe-mock.js';
 
 let origin: OriginUnderTest;
 const DAY = 86_400_000;
@@ -98,15 +100,25 @@ describe('user erasure', () => {
     expect(await findEverywhere(email)).toEqual([]); // sealed at rest (origin/crypto/personal-data.ts) …
     expect(await findEverywhere(pd.blindIndex('email', email))).toEqual(['users.email_bidx']); // … found by its blind index
     expect(await findEverywhere(pd.blindIndex('account', email))).toEqual(['auth_attempts.account']);
-    const theirRows = await q<{ id: string; ip: string | null }>(sql`select id, ip from audit_events where actor_user_id = ${u.id}`);
+    const theirRows = await q<{ id: string; ip_enc: string | null; user_agent_enc: string | null }>(sql`select id, ip_enc, user_agent_enc from audit_events where actor_user_id = ${u.id} order by seq`);
     expect(theirRows.length).toBeGreaterThan(1);
-    expect(theirRows.every((r) => r.ip !== null)).toBe(true);
+    // Sealed at rest (migration 0020), bound to the row: opened, they are the client's.
+    expect(theirRows.every((r) => r.ip_enc !== null && r.ip_enc.startsWith('env1.'))).toBe(true);
+    expect(pd.open(theirRows[0]!.ip_enc!, personalAad('audit_events', 'ip', theirRows[0]!.id))).toBe('127.0.0.1');
 
-    // The digest guards the personal data: an edited address breaks the chain (then restored).
-    const [one] = theirRows;
-    await q(sql`update audit_events set ip = '203.0.113.9' where id = ${one!.id}`);
+    // The digest guards the personal data: an address sealed anew with another value breaks the chain (then restored).
+    const [one, two] = theirRows;
+    const restore = () => q(sql`update audit_events set ip_enc = ${one!.ip_enc}, user_agent_enc = ${one!.user_agent_enc} where id = ${one!.id}`);
+    await q(sql`update audit_events set ip_enc = ${pd.seal('203.0.113.9', personalAad('audit_events', 'ip', one!.id))} where id = ${one!.id}`);
     expect((await verifyAuditChain(origin.database.db)).broken).toMatchObject({ id: one!.id, reason: 'hash' });
-    await q(sql`update audit_events set ip = ${one!.ip} where id = ${one!.id}`);
+    // A token copied from another row, or one with a flipped character, does not open: refused as such, never shown.
+    await q(sql`update audit_events set ip_enc = ${two!.ip_enc} where id = ${one!.id}`);
+    expect((await verifyAuditChain(origin.database.db)).broken).toMatchObject({ id: one!.id, reason: 'sealed' });
+    const ua = one!.user_agent_enc!;
+    await restore();
+    await q(sql`update audit_events set user_agent_enc = ${`${ua.slice(0, -3)}${ua.at(-3) === 'A' ? 'B' : 'A'}${ua.slice(-2)}`} where id = ${one!.id}`);
+    expect((await verifyAuditChain(origin.database.db)).broken).toMatchObject({ id: one!.id, reason: 'sealed' });
+    await restore();
     expect((await verifyAuditChain(origin.database.db)).ok).toBe(true);
 
     await q(sql`insert into alert_outbox (channel, body) values ('email', ${JSON.stringify({ to: email, subject: 'Incident' })}::jsonb)`);
@@ -125,9 +137,9 @@ describe('user erasure', () => {
     const sealedLeft = await q<{ n: number }>(sql`select count(*)::int as n from users where id = ${u.id}`);
     expect(sealedLeft[0]!.n).toBe(0);
     // The audit rows stay, pseudonymous: the actor id names nobody, address and agent are gone.
-    const after = await q<{ ip: string | null; user_agent: string | null }>(sql`select ip, user_agent from audit_events where actor_user_id = ${u.id}`);
+    const after = await q<{ ip_enc: string | null; user_agent_enc: string | null }>(sql`select ip_enc, user_agent_enc from audit_events where actor_user_id = ${u.id}`);
     expect(after.length).toBeGreaterThan(theirRows.length); // + the user.erased row
-    expect(after.every((r) => r.ip === null && r.user_agent === null)).toBe(true);
+    expect(after.every((r) => r.ip_enc === null && r.user_agent_enc === null)).toBe(true);
     expect(await verifyAuditChain(origin.database.db)).toMatchObject({ ok: true });
     expect(await q(sql`select 1 from users where id = ${u.id}`)).toEqual([]);
     // The session died with the account.
@@ -191,7 +203,8 @@ describe('organization deletion', () => {
     const actions = (await q<{ action: string }>(sql`select action from audit_events where organization_id = ${org} and result = 'success' and action like 'organization.%' order by seq`)).map((r) => r.action);
     expect(actions).toEqual(['organization.deletion_request', 'organization.deletion_cancel', 'organization.deletion_request']);
 
-    const ctx = { db: origin.database.db, envelope: origin.envelope, authSecret: origin.config.AUTH_SECRET!, graceDays: 7 };
+    // Billing off and nothing subscribed: nothing to end in Stripe (the Stripe cases are below).
+    const ctx: SweepContext = { db: origin.database.db, envelope: origin.envelope, authSecret: origin.config.AUTH_SECRET!, graceDays: 7, endSubscription: (id) => endOrganizationSubscription(origin.database.db, null, id) };
     // Not before the grace period ends.
     expect(await eraseDueOrganizations(ctx, new Date(Date.now() + 6 * DAY))).toEqual([]);
     expect(await q(sql`select 1 from organizations where id = ${org}`)).toHaveLength(1);
@@ -221,5 +234,93 @@ describe('organization deletion', () => {
     expect(cert!.summary.audit_chain!.last_seq).toBeGreaterThan(3);
     expect(await q(sql`select 1 from audit_events where chain = 'global' and action = 'organization.erased' and target_id = ${org}`)).toHaveLength(1);
     expect(await verifyAuditChain(origin.database.db)).toMatchObject({ ok: true });
+  });
+});
+
+describe('organization deletion ends the Stripe subscription first', () => {
+  let mock: StripeMock;
+  beforeAll(async () => {
+    mock = await startStripeMock();
+  }, 60_000);
+  afterAll(async () => {
+    await mock?.stop();
+  });
+
+  const settings = (url: string) => ({ stripe: stripeClient('sk_test_gheeErasure123', url), webhookSecret: 'whsec_unused', prices: new Map() });
+  /** An organization past its grace period with a recorded subscription in `status`. */
+  async function dueWithSubscription(subscription: string, status: string): Promise<string> {
+    const { organizationId } = await createOrganization(origin, `billed-${randomBytes(3).toString('hex')}`);
+    const owner = await createUser(origin, organizationId, 'owner');
+    await q(sql`insert into billing_accounts (organization_id, plan, status, stripe_customer_id, stripe_subscription_id) values (${organizationId}, 'team', ${status}, ${`cus_${randomBytes(6).toString('hex')}`}, ${subscription})`);
+    await q(sql`insert into organization_deletions (organization_id, requested_by, requested_at, purge_after) values (${organizationId}, ${owner.id}, now() - interval '8 days', now() - interval '1 day')`);
+    return organizationId;
+  }
+  const sweep = (endSubscription: SweepContext['endSubscription'], delayed: unknown[] = []) =>
+    eraseDueOrganizations({ db: origin.database.db, envelope: origin.envelope, authSecret: origin.config.AUTH_SECRET!, graceDays: 7, endSubscription, onDelayed: (_id, err) => delayed.push(err) }, new Date());
+  const exists = async (org: string) => (await q(sql`select 1 from organizations where id = ${org}`)).length === 1;
+  const cancels = (sub: string) => mock.requests.filter((r) => r.method === 'DELETE' && r.path === `/v1/subscriptions/${sub}`);
+
+  it('keeps an organization that still bills while Stripe fails or billing is off, cancels once Stripe answers, then erases', async () => {
+    const sub = `sub_erase${randomBytes(4).toString('hex')}`;
+    const org = await dueWithSubscription(sub, 'active');
+    mock.subscriptions.set(sub, { status: 'active', price: 'price_teamTest123', customer: 'cus_x' });
+
+    // Stripe unreachable: the organization and its deletion stay; the sweep says why.
+    const delayed: unknown[] = [];
+    const down = settings('http://127.0.0.1:9');
+    expect(await sweep((id) => endOrganizationSubscription(origin.database.db, down, id), delayed)).toEqual([]);
+    expect(delayed).toHaveLength(1);
+    expect(await exists(org)).toBe(true);
+    expect(await q(sql`select 1 from organization_deletions where organization_id = ${org}`)).toHaveLength(1);
+    // Billing off with a live subscription recorded: never deleted either.
+    const off: unknown[] = [];
+    expect(await sweep((id) => endOrganizationSubscription(origin.database.db, null, id), off)).toEqual([]);
+    expect(off[0]).toBeInstanceOf(SubscriptionStillActive);
+    expect(await exists(org)).toBe(true);
+    expect(cancels(sub)).toHaveLength(0);
+
+    // Stripe back: the subscription is fetched, cancelled (once), then the organization goes.
+    const up = settings(mock.url);
+    const outcomes: SubscriptionEnd[] = [];
+    const end = async (id: string) => {
+      const r = await endOrganizationSubscription(origin.database.db, up, id);
+      outcomes.push(r);
+      return r;
+    };
+    const none: unknown[] = [];
+    expect(await sweep(end, none)).toEqual([org]);
+    expect(none).toEqual([]);
+    expect(outcomes).toEqual(['cancelled']);
+    expect(cancels(sub)).toHaveLength(1);
+    const calls = mock.requests.filter((r) => r.path === `/v1/subscriptions/${sub}`).map((r) => `${r.method} ${r.status}`);
+    expect(calls).toEqual(['GET 200', 'DELETE 200']);
+    expect(await exists(org)).toBe(false);
+    const [cert] = await q<{ summary: { stripe_subscription?: string } }>(sql`select summary from erasure_certificates where subject_type = 'organization' and subject_id = ${org}`);
+    expect(cert!.summary.stripe_subscription).toBe('cancelled');
+    expect(await q(sql`select 1 from audit_events where chain = 'global' and action = 'organization.erased' and target_id = ${org} and metadata->>'stripe_subscription' = 'cancelled'`)).toHaveLength(1);
+    // A second sweep has nothing to do and cancels nothing again.
+    expect(await sweep(end)).toEqual([]);
+    expect(cancels(sub)).toHaveLength(1);
+    expect(await verifyAuditChain(origin.database.db)).toMatchObject({ ok: true });
+  });
+
+  it('is idempotent: a subscription Stripe already ended, or no longer knows, is not cancelled again', async () => {
+    const ended = `sub_ended${randomBytes(4).toString('hex')}`;
+    const gone = `sub_gone${randomBytes(4).toString('hex')}`;
+    const a = await dueWithSubscription(ended, 'active');
+    const b = await dueWithSubscription(gone, 'past_due');
+    mock.subscriptions.set(ended, { status: 'canceled', price: 'price_teamTest123', customer: 'cus_x' });
+    // `gone` is not scripted: the proxy answers 404 resource_missing, as Stripe does for a deleted one.
+    const up = settings(mock.url);
+    const none: unknown[] = [];
+    const erased = await sweep((id) => endOrganizationSubscription(origin.database.db, up, id), none);
+    expect(none).toEqual([]);
+    expect(erased.sort()).toEqual([a, b].sort());
+    expect(cancels(ended)).toHaveLength(0);
+    expect(cancels(gone)).toHaveLength(0);
+    for (const org of [a, b]) {
+      const [cert] = await q<{ summary: { stripe_subscription?: string } }>(sql`select summary from erasure_certificates where subject_type = 'organization' and subject_id = ${org}`);
+      expect(cert!.summary.stripe_subscription).toBe('ended');
+    }
   });
 });

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { and, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
+import { chainOf, openAuditPersonal, verifyAuditChain } from '../../origin/audit/audit.js';
 import { newApp } from '../../origin/app.js';
 import { loadOriginConfig } from '../../origin/config.js';
 import { apiKeys, auditEvents, purgeOutbox, securityEvents } from '../../origin/db/schema/index.js';
@@ -183,7 +183,7 @@ describe('management IP allowlists', () => {
     expect(await res.json()).toMatchObject({ api_key_cidrs: [], session_cidrs: [] });
     const rows = await origin.database.db.select().from(auditEvents).where(and(eq(auditEvents.chain, chainOf(org)), gt(auditEvents.seq, before)));
     expect(rows.map((r) => r.action)).toEqual(['ip_allowlist.break_glass']);
-    expect(rows[0]!.ip).toBe('192.0.2.50');
+    expect(openAuditPersonal(rows[0]!).ip).toBe('192.0.2.50');
     expect(await securityEvent('ip_allowlist_break_glass')).toBe(true);
     expect((await admin.request('GET', members(), undefined, from('192.0.2.1'))).status).toBe(200);
     expect((await verifyAuditChain(origin.database.db, { organizationId: org })).ok).toBe(true);

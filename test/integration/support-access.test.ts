@@ -11,11 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainOf, verifyAuditChain } from '../../origin/audit/audit.js';
 import { runOperators } from '../../origin/cli/operators.js';
 import { auditEvents, operators, securityEvents, spaces, supportGrants } from '../../origin/db/schema/index.js';
+import { operatorEmailIs } from '../../origin/governance/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { captureIo } from '../helpers/cli.js';
-import { createOrganization, createUser, SessionClient } from '../helpers/identity.js';
+import { createOrganization, createUser, personalDataOf, SessionClient } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 const OP_PASSWORD = 'Operator-Lantern-Harbor-91!';
@@ -128,7 +129,7 @@ afterAll(async () => {
 describe('operators (npm run operators)', () => {
   it('add prints the TOTP secret once, list shows operators without secrets, disable ends their sessions', async () => {
     const op = await newOperator();
-    const [row] = await origin.database.db.select().from(operators).where(eq(operators.email, op.email));
+    const [row] = await origin.database.db.select().from(operators).where(operatorEmailIs(personalDataOf(origin), op.email));
     expect(row!.totpSecretEncrypted).not.toContain(op.secret);
     expect(row!.passwordHash).not.toContain(OP_PASSWORD);
     const list = await cli('list');
@@ -189,7 +190,7 @@ describe('operators (npm run operators)', () => {
 describe('operator sign-in failures', () => {
   it('are audited with their reason and feed the sign-in rules (5 bad codes → two_factor_failures for the operator)', async () => {
     const op = await newOperator();
-    const [row] = await origin.database.db.select({ id: operators.id }).from(operators).where(eq(operators.email, op.email));
+    const [row] = await origin.database.db.select({ id: operators.id }).from(operators).where(operatorEmailIs(personalDataOf(origin), op.email));
     for (let i = 0; i < 5; i++) await expectErrorShape(await new OperatorClient(origin.server.url).login(op.email, OP_PASSWORD, '000000'), 401, 'invalid_credentials');
     const rows = await origin.database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'operator.login'), eq(auditEvents.targetId, row!.id)));
     expect(rows.map((r) => [r.result, (r.metadata as { reason?: string }).reason])).toEqual(Array(5).fill(['failure', 'bad_otp']));

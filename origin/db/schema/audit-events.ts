@@ -21,8 +21,13 @@ export const auditEvents = pgTable(
     action: text('action').notNull(),
     targetType: text('target_type'),
     targetId: text('target_id'),
-    ip: text('ip'),
-    userAgent: text('user_agent'),
+    /**
+     * The client address and user agent, sealed (origin/crypto/personal-data.ts:
+     * `personalAad('audit_events', 'ip' | 'user_agent', id)`) — migration 0020; the chain covers
+     * the plaintext (format 2: through personal_digest), never the tokens.
+     */
+    ipEnc: text('ip_enc'),
+    userAgentEnc: text('user_agent_enc'),
     result: text('result', { enum: ['success', 'failure'] }).notNull(),
     metadata: jsonb('metadata').notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

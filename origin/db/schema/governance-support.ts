@@ -17,8 +17,10 @@ export const operators = pgTable(
   'operators',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    email: text('email').notNull(),
-    name: text('name').notNull(),
+    /** Sealed (origin/crypto/personal-data.ts: `personalAad('operators', 'email' | 'name', id)`); `email_bidx` is the keyed blind index sign-in looks the address up by. */
+    emailEnc: text('email_enc').notNull(),
+    emailBidx: text('email_bidx'),
+    nameEnc: text('name_enc').notNull(),
     passwordHash: text('password_hash').notNull(),
     totpSecretEncrypted: text('totp_secret_encrypted').notNull(),
     /** The TOTP step of the last accepted code: a code (or an older one) is never accepted twice. */
@@ -26,7 +28,7 @@ export const operators = pgTable(
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('operators_email_lower_unique').on(sql`lower(${t.email})`)],
+  (t) => [uniqueIndex('operators_email_bidx_unique').on(t.emailBidx)],
 );
 
 /** An operator's sign-in: only SHA-256 of the token is stored; idle and absolute expiry as members' sessions. */

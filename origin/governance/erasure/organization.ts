@@ -7,6 +7,11 @@
  * keys, spaces and assets are queued for purging at the edge (purge_outbox keeps no organization
  * id), and a signed erasure certificate (./certificate.ts) is written, with the row counts and
  * the deleted chain's last seq and hash, plus one `organization.erased` row in the global chain.
+ *
+ * Billing first: when the grace period ends, the sweep ends the organization's Stripe subscription
+ * (origin/billing `endOrganizationSubscription`: idempotent) before deleting anything; if Stripe
+ * fails, the organization stays (its deletion row too) and the next sweep tries again — an
+ * organization that still bills is never deleted. The certificate records what happened to it.
  */
 import { sql } from 'drizzle-orm';
 import { surrogateKeys } from '../../../shared/surrogate.js';
@@ -14,6 +19,7 @@ import type { Envelope } from '../../crypto/envelope.js';
 import type { Db } from '../../db/client.js';
 import { organizationDeletions } from '../../db/schema/index.js';
 import type { Result } from '../../http/result.js';
+import type { SubscriptionEnd } from '../../billing/index.js';
 import { verifyTotp } from '../../identity/index.js';
 import { commitAccountWrite, commitWrite, enqueuePurge, type WriteActor } from '../../outbox/index.js';
 import { tablesWithColumn } from '../export/tables.js';
@@ -96,7 +102,12 @@ export async function cancelDeletion(ctx: ErasureContext, actor: WriteActor & { 
 const SYSTEM: WriteActor = { userId: null, keyId: null, system: 'operator' };
 
 /** Hard-deletes one organization now; returns the certificate's id. */
-export async function eraseOrganization(ctx: ErasureContext, organizationId: string, request: { requestedBy: string | null; requestedAt: Date }, now: Date): Promise<string> {
+export async function eraseOrganization(
+  ctx: ErasureContext,
+  organizationId: string,
+  request: { requestedBy: string | null; requestedAt: Date; subscription?: SubscriptionEnd },
+  now: Date,
+): Promise<string> {
   const withOrg = (await tablesWithColumn(ctx.db, 'organization_id')).filter((t) => t !== 'organizations');
   let certificate = '';
   await commitAccountWrite(ctx.db, SYSTEM, async (w) => {
@@ -126,17 +137,48 @@ export async function eraseOrganization(ctx: ErasureContext, organizationId: str
       requestedBy: request.requestedBy,
       requestedAt: request.requestedAt,
       erasedAt: now,
-      summary: { rows: counts, spaces: spaces.length, purged_keys: keys.length, audit_chain: head ? { last_seq: Number(head.seq), last_hash: head.hash } : null },
+      summary: {
+        rows: counts,
+        spaces: spaces.length,
+        purged_keys: keys.length,
+        audit_chain: head ? { last_seq: Number(head.seq), last_hash: head.hash } : null,
+        ...(request.subscription ? { stripe_subscription: request.subscription } : {}),
+      },
     });
-    w.audit({ action: 'organization.erased', target: { type: 'organization', id: organizationId }, metadata: { certificate_id: certificate } });
+    w.audit({
+      action: 'organization.erased',
+      target: { type: 'organization', id: organizationId },
+      metadata: { certificate_id: certificate, ...(request.subscription ? { stripe_subscription: request.subscription } : {}) },
+    });
     return { ok: true };
   });
   return certificate;
 }
 
-/** Erases every organization whose grace period ended; returns their ids. */
-export async function eraseDueOrganizations(ctx: ErasureContext, now: Date): Promise<string[]> {
-  const due = await ctx.db.select().from(organizationDeletions).where(sql`${organizationDeletions.purgeAfter} <= ${now.toISOString()}::timestamptz`).limit(10);
-  for (const d of due) await eraseOrganization(ctx, d.organizationId, { requestedBy: d.requestedBy, requestedAt: d.requestedAt }, now);
-  return due.map((d) => d.organizationId);
+export interface SweepContext extends ErasureContext {
+  /** Ends the organization's subscription (origin/billing `subscriptionEnder`); throws when it could not. */
+  endSubscription: (organizationId: string) => Promise<SubscriptionEnd>;
+  /** Told of an organization kept because its subscription could not be ended (retried next sweep). */
+  onDelayed?: (organizationId: string, err: unknown) => void;
+}
+
+/**
+ * Erases every organization whose grace period ended, each after its subscription ended; returns
+ * the ids erased. One whose subscription could not be ended is kept for the next sweep.
+ */
+export async function eraseDueOrganizations(ctx: SweepContext, now: Date): Promise<string[]> {
+  const due = await ctx.db.select().from(organizationDeletions).where(sql`${organizationDeletions.purgeAfter} <= ${now.toISOString()}::timestamptz`).orderBy(organizationDeletions.purgeAfter).limit(10);
+  const erased: string[] = [];
+  for (const d of due) {
+    let subscription: SubscriptionEnd;
+    try {
+      subscription = await ctx.endSubscription(d.organizationId);
+    } catch (err) {
+      ctx.onDelayed?.(d.organizationId, err);
+      continue;
+    }
+    await eraseOrganization(ctx, d.organizationId, { requestedBy: d.requestedBy, requestedAt: d.requestedAt, subscription }, now);
+    erased.push(d.organizationId);
+  }
+  return erased;
 }

@@ -63,7 +63,7 @@ export async function eraseUser(ctx: UserErasureContext, userId: string, request
     const count = async (statement: ReturnType<typeof sql>) => (await rowsOf(t, statement)).length;
     const counts: Record<string, number> = {
       audit_events_redacted: await count(
-        sql`update audit_events set ip = null, user_agent = null, personal_salt = null where actor_user_id = ${userId} and personal_digest is not null and (ip is not null or user_agent is not null or personal_salt is not null) returning 1`,
+        sql`update audit_events set ip_enc = null, user_agent_enc = null, personal_salt = null where actor_user_id = ${userId} and personal_digest is not null and (ip_enc is not null or user_agent_enc is not null or personal_salt is not null) returning 1`,
       ),
       security_events_redacted: await redactColumn(t, 'security_events', 'actor_ip_enc', userId),
       auth_attempts: await count(sql`delete from auth_attempts where account in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)}) returning 1`),

@@ -39,7 +39,7 @@ import { parseBody } from '../../http/body.js';
 import { timestampParam } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
 import { unwrap } from '../../http/result.js';
-import { verifyAuditChain } from '../../audit/index.js';
+import { openAuditPersonal, verifyAuditChain } from '../../audit/index.js';
 import { assertAcceptablePassword, hashNewPassword, sendMail } from '../context.js';
 import { memberSpaceIds, isSpaceSlug, organizationSpaces, spacesByIds, spaceView } from './spaces.js';
 import { addSpace, organizationSettings, updateOrganization } from './organization.js';
@@ -225,19 +225,23 @@ export function orgRoutes(ctx: AppContext) {
       .orderBy(desc(auditEvents.createdAt))
       .limit(limitN);
     return c.json({
-      data: rows.map((r) => ({
-        id: r.id,
-        action: r.action,
-        result: r.result,
-        actor_user_id: r.actorUserId,
-        actor_key_id: r.actorKeyId,
-        target_type: r.targetType,
-        target_id: r.targetId,
-        ip: r.ip,
-        user_agent: r.userAgent,
-        metadata: r.metadata,
-        created_at: r.createdAt.toISOString(),
-      })),
+      data: rows.map((r) => {
+        // Stored sealed (origin/audit/audit.ts): opened for the organization's members.
+        const personal = openAuditPersonal(r);
+        return {
+          id: r.id,
+          action: r.action,
+          result: r.result,
+          actor_user_id: r.actorUserId,
+          actor_key_id: r.actorKeyId,
+          target_type: r.targetType,
+          target_id: r.targetId,
+          ip: personal.ip,
+          user_agent: personal.userAgent,
+          metadata: r.metadata,
+          created_at: r.createdAt.toISOString(),
+        };
+      }),
     });
   });
 
