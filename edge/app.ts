@@ -21,6 +21,7 @@ import { requestId } from './middleware/request-id/index.js';
 import { secureHeaders } from './middleware/secure-headers/index.js';
 import { createHitPath, type HitPath, type HitPathOptions } from './hit-path.js';
 import { fetchFromOrigin } from './origin-proxy.js';
+import { openApiDocument } from './openapi-document.js';
 import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
 import { requestUrl } from './request-info.js';
@@ -72,6 +73,8 @@ export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 
   app.get('/.edge/health', (c) => c.json({ status: 'ok', platform: platform.name }));
 
   app.post('/.edge/purge', purgeHandler());
+  // The public part of the OpenAPI document, from the origin, cached like content (edge/openapi-document.ts).
+  app.get('/openapi.json', openApiDocument());
   const cache = contentCache({ fill: fetchFromOrigin });
   app.on(['GET', 'HEAD'], '/v2/*', apiKey(), cache);
   app.on(['GET', 'HEAD'], '/assets/*', cache);

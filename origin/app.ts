@@ -41,6 +41,7 @@ import { installIpAllowlists, supportAccess, supportRoutes } from './governance/
 import { lifecycleRoutes } from './governance/routes.js';
 import { clientAddress, trustedProxies } from './http/client-address.js';
 import { serveOpenApi } from './http/openapi-spec.js';
+import { isReferencePage } from './http/openapi-reference.js';
 
 export type { AppContext, OriginDeps } from './context.js';
 
@@ -101,7 +102,10 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     const started = performance.now();
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
+    // The API reference page keeps its own CSP (origin/http/openapi-reference.ts: scripts and styles from 'self'); every other answer gets the API's.
+    const pagePolicy = isReferencePage(c.req.path) ? c.res.headers.get('content-security-policy') : null;
     applySecureHeaders(c.res.headers);
+    if (pagePolicy) c.res.headers.set('content-security-policy', pagePolicy);
     // The route that answered, as its pattern (never the raw path): the metrics' label.
     observeOriginRequest(routePath(c), c.req.method, c.res.status, (performance.now() - started) / 1000);
     // Build the access-log line (URL parse + redaction) only when it will be written (LOG_LEVEL, ACCESS_LOG).

@@ -9,9 +9,13 @@ import { generateSpecs } from 'hono-openapi';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { z } from 'zod';
 import { DEFAULT_DETAIL, ERROR_STATUS } from '../../shared/errors.js';
+import { formatSurrogateControl } from '../../shared/surrogate.js';
+import { edgePathItems, edgeRouteSummary } from '../../shared/openapi-edge.js';
 import { CSRF_HEADER } from '../identity/index.js';
 import type { OriginEnv } from '../env.js';
 import { codesAt, describe, errors, errorSchema, headerKey, jsonOk, scimErrorSchema, SECURITY, type HeaderName } from './openapi.js';
+import { publicDocument } from './openapi-public.js';
+import { serveReference } from './openapi-reference.js';
 
 /** The session cookie's name (origin/identity/sessions/sessions.ts SESSION_COOKIE; test/integration/openapi.test.ts checks they agree). */
 export const SESSION_COOKIE_NAME = '__Host-ghee_session';
@@ -128,7 +132,8 @@ const DOCUMENTATION = {
     { name: 'Media', description: 'Assets and media imports.' },
     { name: 'Operations', description: 'Health, readiness and metrics.' },
     { name: 'Internal', description: 'Calls between ghee\'s own parts (the edge and the origin): not for clients.', 'x-internal': true },
-    { name: 'Meta', description: 'This document.' },
+    { name: 'Edge', description: 'Routes the edge answers itself, without the origin (served by the edge\'s host).' },
+    { name: 'Meta', description: 'This document, its public part and the browsable reference (GET /reference).' },
   ],
   components: {
     securitySchemes: SECURITY_SCHEMES,
@@ -161,6 +166,9 @@ export function openApiDocument(app: Hono<OriginEnv>): () => Promise<OpenAPIV3_1
     doc ??= generateSpecs(app, { documentation: DOCUMENTATION, excludeStaticFile: false }).then((spec) => {
       const out = spec as unknown as OpenAPIV3_1.Document;
       out.components = { ...out.components, schemas: { ...out.components?.schemas, Error: errorComponent(), ScimError: schemaComponent(scimErrorSchema) } };
+      // The routes the edge answers itself (shared/openapi-edge.ts: plain data, so the edge's bundle does not carry it).
+      out.paths = { ...out.paths, ...(edgePathItems() as OpenAPIV3_1.PathsObject) };
+      (out as OpenAPIV3_1.Document & Record<string, unknown>)['x-ghee-edge-routes'] = edgeRouteSummary();
       return withoutUnused(out);
     });
     return doc;
@@ -169,15 +177,26 @@ export function openApiDocument(app: Hono<OriginEnv>): () => Promise<OpenAPIV3_1
 
 const documentSchema = z.looseObject({ openapi: z.literal('3.1.0'), info: z.looseObject({}), paths: z.looseObject({}) });
 
-/** Registers GET /openapi.json on `app` (public: it describes, never reveals data). */
+/** The edge keeps the public part for an hour (refreshed in the background for a minute after, served for a day while the origin fails). */
+const PUBLIC_SURROGATE_CONTROL = formatSurrogateControl({ maxAge: 3600, staleWhileRevalidate: 60, staleIfError: 86_400 });
+/** The public part's cache tag. */
+export const OPENAPI_SURROGATE_KEY = 'openapi';
+
+/**
+ * Registers on `app`: GET /openapi.json (the whole document), GET /openapi/public.json (its public
+ * part, which the edge serves as its GET /openapi.json), and the browsable reference (GET /reference).
+ * All public: they describe, never reveal data.
+ */
 export function serveOpenApi(app: Hono<OriginEnv>): void {
   const document = openApiDocument(app);
+  let publicPart: Promise<OpenAPIV3_1.Document> | null = null;
   app.get(
     '/openapi.json',
     describe({
       operationId: 'getOpenApiDocument',
       summary: 'This API\'s OpenAPI 3.1 document',
-      description: 'The OpenAPI 3.1 description of every described route, generated from the route definitions themselves (request bodies from the very schemas the routes validate with).',
+      description:
+        'The OpenAPI 3.1 description of every described route, generated from the route definitions themselves (request bodies from the very schemas the routes validate with). Through the edge\'s host, GET /openapi.json answers the public part (GET /openapi/public.json), cached like content.',
       tags: ['Meta'],
       security: SECURITY.none,
       responses: { 200: jsonOk('The document.', documentSchema, { openapi: '3.1.0', info: { title: 'ghee API', version: '2' }, paths: {} }), ...errors() },
@@ -187,4 +206,27 @@ export function serveOpenApi(app: Hono<OriginEnv>): void {
       return c.json(await document());
     },
   );
+  app.get(
+    '/openapi/public.json',
+    describe({
+      operationId: 'getPublicOpenApiDocument',
+      summary: 'The public part of the OpenAPI document',
+      description:
+        'What a reader of published content calls: the Content API reads, asset downloads, the edge\'s health and this document — no internal operation, security scheme or component. The edge answers its GET /openapi.json with it, cached (Surrogate-Control) and purgeable by the `openapi` surrogate key.',
+      tags: ['Meta'],
+      security: SECURITY.none,
+      responses: {
+        200: jsonOk('The public part.', documentSchema, { openapi: '3.1.0', info: { title: 'ghee API', version: '2' }, paths: {} }, ['SurrogateKey', 'SurrogateControl', 'CacheControl']),
+        ...errors(),
+      },
+    }),
+    async (c) => {
+      publicPart ??= document().then(publicDocument);
+      c.header('cache-control', 'public, max-age=300');
+      c.header('surrogate-control', PUBLIC_SURROGATE_CONTROL);
+      c.header('surrogate-key', OPENAPI_SURROGATE_KEY);
+      return c.json(await publicPart);
+    },
+  );
+  serveReference(app);
 }
