@@ -4,18 +4,21 @@
  * batches; a rotation interrupted after a few batches resumes from its cursor, finishes and
  * verifies; blind indexes move to the new key and lookups work throughout; with the old key
  * removed everything still decrypts; values written before migration 0015 are converted; the
- * CLI's exit codes; every envelope column of the schema is known to the rotation.
+ * CLI's exit codes; every envelope column of the schema is known to the rotation. Operators' email
+ * and name and the audit trail's addresses and user agents (migration 0020) rotate with the rest,
+ * and every audit chain still verifies under the new key alone.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { audit, setAuditPersonalData, verifyAuditChain } from '../../origin/audit/audit.js';
 import { runKeys } from '../../origin/cli/keys.js';
 import { personalAad, personalDataFromConfig } from '../../origin/crypto/personal-data.js';
 import * as schema from '../../origin/db/schema/index.js';
-import { auditEvents, authAttempts, invitations, securityEvents, sessions, ssoConnections, totpFactors, users, webhooks } from '../../origin/db/schema/index.js';
+import { auditEvents, authAttempts, invitations, operators, securityEvents, sessions, ssoConnections, totpFactors, users, webhooks } from '../../origin/db/schema/index.js';
 import { seedDemo } from '../../origin/db/seed.js';
-import { convertPersonalData, keyStatus, rotateKeys, SEALED_COLUMNS, verifyKeys } from '../../origin/governance/index.js';
+import { convertPersonalData, keyStatus, operatorEmailIs, rotateKeys, sealOperator, SEALED_COLUMNS, verifyKeys } from '../../origin/governance/index.js';
 import { openUserEmail, openUserName, sealInvitationEmail, sealUser, userEmailIs } from '../../origin/identity/people.js';
 import { createSession } from '../../origin/identity/sessions/sessions.js';
 import { createWebhook } from '../../origin/outbox/webhooks.js';
@@ -35,6 +38,17 @@ let webhookId: string;
 let webhookSecret: string;
 let totpUser: string;
 let connectionId: string;
+const OPERATOR_EMAILS = ['Support.One@ops.example', 'support.two@ops.example'];
+
+/** An operator row as `npm run operators -- add` writes it, sealed under `pd`. */
+async function insertOperator(pd: typeof pd1, email: string): Promise<string> {
+  const id = randomUUID();
+  await db().insert(operators).values({ id, ...sealOperator(pd, id, { email, name: `Operator ${email}` }), passwordHash: 'x', totpSecretEncrypted: pd.envelope.encrypt('JBSWY3DPEHPK3PXP', `operator-totp:${id}`) });
+  return id;
+}
+
+const openedAuditIps = async (pd: typeof pd1) =>
+  (await db().select().from(auditEvents).where(eq(auditEvents.action, 'test.sealed'))).map((r) => pd.open(r.ipEnc!, personalAad('audit_events', 'ip', r.id)));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -67,6 +81,11 @@ beforeAll(async () => {
     dedupKey: `ghee:login_failures_ip:global:ip:${pd1.blindIndex('ip', '198.51.100.9')}`,
     windowEndsAt: new Date(Date.now() + 60_000),
   });
+  for (const email of OPERATOR_EMAILS) await insertOperator(pd1, email);
+  // Audit rows with a client address and user agent, sealed under v1 (the deployment's keys before the rotation).
+  setAuditPersonalData(pd1);
+  for (let i = 0; i < 5; i++) await audit(db(), { ip: `192.0.2.${i + 1}`, userAgent: `agent-${i}` }, { action: 'test.sealed', result: 'success', organizationId: seed.organizationId, targetId: `t${i}` });
+  expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
 });
 
 afterAll(async () => {
@@ -104,7 +123,22 @@ describe('npm run keys -- rotate', () => {
     // The resumed run started at the cursor: users.email_enc took the last two rows and an empty
     // batch that ends the column — not the five batches of a run from the start.
     expect(done.filter((c) => c === 'users.email_enc')).toHaveLength(2);
-    for (const col of ['users.name_enc', 'invitations.email_enc', 'sessions.ip_enc', 'sessions.user_agent_enc', 'security_events.actor_ip_enc', 'security_events.subject_id', 'webhooks.secret_encrypted', 'totp_factors.secret_encrypted', 'sso_connections.secret_enc']) {
+    for (const col of [
+      'users.name_enc',
+      'invitations.email_enc',
+      'sessions.ip_enc',
+      'sessions.user_agent_enc',
+      'security_events.actor_ip_enc',
+      'security_events.subject_id',
+      'webhooks.secret_encrypted',
+      'totp_factors.secret_encrypted',
+      'sso_connections.secret_enc',
+      'operators.email_enc',
+      'operators.name_enc',
+      'operators.totp_secret_encrypted',
+      'audit_events.ip_enc',
+      'audit_events.user_agent_enc',
+    ]) {
       expect(r.reencrypted[col], col).toBeGreaterThan(0);
     }
     const after = await keyStatus(db(), pd12);
@@ -130,6 +164,14 @@ describe('npm run keys -- rotate', () => {
     expect(inv.every((i) => i.emailBidx!.startsWith('v2.'))).toBe(true);
     const [event] = await db().select().from(securityEvents);
     expect(event!.dedupKey).toBe(`ghee:login_failures_ip:global:ip:${pd2.blindIndex('ip', '198.51.100.9')}`);
+    // Operators are found by their address under the new key (any case), and only under a listed key.
+    for (const email of OPERATOR_EMAILS) {
+      const found = await db().select().from(operators).where(operatorEmailIs(pd2, email.toUpperCase()));
+      expect(found).toHaveLength(1);
+      expect(found[0]!.emailBidx!.startsWith('v2.')).toBe(true);
+      expect(pd2.open(found[0]!.emailEnc, personalAad('operators', 'email', found[0]!.id))).toBe(email);
+      expect(await db().select().from(operators).where(operatorEmailIs(pd1, email))).toHaveLength(0);
+    }
   });
 
   it('decrypts everything with the old key removed (and nothing with the old key alone)', async () => {
@@ -150,6 +192,15 @@ describe('npm run keys -- rotate', () => {
     const old = await verifyKeys(db(), pd1);
     expect(old.ok).toBe(false);
     expect(old.failures[0]!.reason).toBe('decrypt');
+    // The audit trail's addresses rotated too: they open under v2 alone and every chain verifies
+    // (the chain hashes the plaintext's digest, never the tokens); with only the old key the chain
+    // cannot check them and says so.
+    expect((await openedAuditIps(pd2)).sort()).toEqual(['192.0.2.1', '192.0.2.2', '192.0.2.3', '192.0.2.4', '192.0.2.5']);
+    setAuditPersonalData(pd2);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true, broken: null });
+    setAuditPersonalData(pd1);
+    expect((await verifyAuditChain(db())).broken).toMatchObject({ reason: 'sealed' });
+    setAuditPersonalData(pd2);
   });
 
   it('seals values written before migration 0015 (conversion at migrate and start), idempotently', async () => {
@@ -175,6 +226,35 @@ describe('npm run keys -- rotate', () => {
     expect(attempt).toMatchObject({ ip: pd2.blindIndex('ip', '192.0.2.44'), account: pd2.blindIndex('account', 'legacy.person@keys.example') });
     expect(await convertPersonalData(db(), pd2)).toEqual({ sealed: {}, attempts: 0 });
     expect((await keyStatus(db(), pd2)).clean).toBe(true);
+  });
+
+  it('seals operators and audit rows written before migration 0020, and the audit chain still verifies', async () => {
+    // An operator as migration 0020 leaves one: the columns renamed, the values still plaintext, no blind index.
+    const opId = randomUUID();
+    await db().execute(sql`insert into operators (id, email_enc, name_enc, password_hash, totp_secret_encrypted) values (${opId}, 'Legacy.Operator@ops.example', 'Legacy Operator', 'x', ${pd2.envelope.encrypt('JBSWY3DPEHPK3PXP', `operator-totp:${opId}`)})`);
+    // Audit rows as they were before: the address and user agent in plaintext (the chain covers their digest).
+    setAuditPersonalData(pd2);
+    await audit(db(), { ip: '198.51.100.77', userAgent: 'legacy-agent' }, { action: 'test.legacy', result: 'success' });
+    const [row] = await db().select().from(auditEvents).where(eq(auditEvents.action, 'test.legacy'));
+    await db().execute(sql`update audit_events set ip_enc = '198.51.100.77', user_agent_enc = 'legacy-agent' where id = ${row!.id}`);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+    const before = await keyStatus(db(), pd2);
+    expect(before.clean).toBe(false);
+    expect(before.columns.find((c) => c.column === 'audit_events.ip_enc')!.plaintext).toBe(1);
+    expect(before.columns.find((c) => c.column === 'operators.email_enc')!.plaintext).toBe(1);
+
+    const r = await convertPersonalData(db(), pd2, { batch: 1 });
+    expect(r.sealed).toMatchObject({ 'operators.email_enc': 1, 'operators.name_enc': 1, 'audit_events.ip_enc': 1, 'audit_events.user_agent_enc': 1 });
+    const [op] = await db().select().from(operators).where(operatorEmailIs(pd2, 'legacy.operator@ops.example'));
+    expect(op!.id).toBe(opId);
+    expect(pd2.open(op!.nameEnc, personalAad('operators', 'name', opId))).toBe('Legacy Operator');
+    const [sealed] = await db().select().from(auditEvents).where(eq(auditEvents.id, row!.id));
+    expect(sealed!.ipEnc!.startsWith('env1.v2.')).toBe(true);
+    expect(pd2.open(sealed!.userAgentEnc!, personalAad('audit_events', 'user_agent', row!.id))).toBe('legacy-agent');
+    expect(sealed!.hash).toBe(row!.hash);
+    expect(await verifyAuditChain(db())).toMatchObject({ ok: true });
+    expect((await keyStatus(db(), pd2)).clean).toBe(true);
+    expect(await verifyKeys(db(), pd2)).toMatchObject({ ok: true });
   });
 
   it('answers status, verify and bad usage with the documented exit codes', async () => {

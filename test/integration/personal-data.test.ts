@@ -4,17 +4,24 @@
  * table holds an email, a name or the client address in plaintext (raw SQL over every text and
  * JSON column), while every read path shows them decrypted; emails are unique and looked up
  * case-insensitively through the blind index; a tampered or row-swapped token does not decrypt.
+ * Since migration 0020 also operators' email and name (found by their blind index at sign-in) and
+ * the audit trail's client address and user agent (opened by the audit route; a token that does
+ * not open is shown as null and reported by the chain's verification, never shown as garbage).
  */
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnvelopeError } from '../../origin/crypto/envelope.js';
 import { personalAad } from '../../origin/crypto/personal-data.js';
-import { securityEvents, ssoDomains, users } from '../../origin/db/schema/index.js';
-import { keyStatus, verifyKeys } from '../../origin/governance/index.js';
+import { verifyAuditChain } from '../../origin/audit/audit.js';
+import { runOperators } from '../../origin/cli/operators.js';
+import { totpCode } from '../../origin/identity/totp/totp.js';
+import { auditEvents, operators, securityEvents, ssoDomains, users } from '../../origin/db/schema/index.js';
+import { keyStatus, operatorEmailIs, verifyKeys } from '../../origin/governance/index.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
 import { openUserEmail } from '../../origin/identity/people.js';
 import { openSubject } from '../../origin/ops/security/engine.js';
+import { captureIo } from '../helpers/cli.js';
 import { GOOD_PASSWORD, personalDataOf, SessionClient, userWithEmail } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
@@ -26,6 +33,10 @@ const OWNER_NAME = 'Ada Lovelace-Unique';
 const INVITEE_EMAIL = `invitee.secret-${process.pid}@elsewhere.example`;
 const SCIM_EMAIL = `scim.person-${process.pid}@${DOMAIN}`;
 const SCIM_NAME = 'Hopper-Unique';
+const OPERATOR_EMAIL = `Support.Sealed-${process.pid}@ops-corp.example`;
+const OPERATOR_NAME = 'Operator Babbage-Unique';
+const OPERATOR_PASSWORD = 'Operator-Lantern-Harbor-91!';
+const AGENT = 'PersonalDataTest/1.0 (sealed-agent)';
 const mail = new MemoryTransport();
 
 let origin: OriginUnderTest;
@@ -52,6 +63,15 @@ async function plaintextHits(needle: string, skip: ReadonlySet<string> = new Set
     if (Number(r?.n) > 0) hits.push(`${t}.${c}`);
   }
   return hits;
+}
+
+/**
+ * verifyKeys' failures under the origin's MASTER_KEYS, except the operator's TOTP secret: the test
+ * origin encrypts secrets with its own envelope (test/helpers/stack.ts), which the operators CLI is
+ * given so that the origin can check the operator's codes.
+ */
+async function sealedFailures() {
+  return (await verifyKeys(origin.database.db, personalDataOf(origin))).failures.filter((f) => f.column !== 'operators.totp_secret_encrypted');
 }
 
 beforeAll(async () => {
@@ -85,6 +105,24 @@ beforeAll(async () => {
     body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: SCIM_EMAIL, name: { givenName: 'Grace', familyName: SCIM_NAME }, emails: [{ value: SCIM_EMAIL, primary: true }] }),
   });
   expect(created.status, await created.clone().text()).toBe(201);
+  // An operator (npm run operators -- add), signed in with the address in another case.
+  const io = captureIo();
+  const add = await runOperators(['add', OPERATOR_EMAIL, '--name', OPERATOR_NAME], io, async () => ({ db: origin.database.db, close: async () => {} }), {
+    config: origin.config,
+    envelope: origin.envelope,
+    readPassword: async () => OPERATOR_PASSWORD,
+  });
+  expect(add, io.stderr).toBe(0);
+  const totp = /TOTP secret[^:]*: ([A-Z2-7]+)/.exec(io.stdout)![1]!;
+  const opLogin = await fetch(`${origin.server.url}/v1/operator/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': AGENT },
+    body: JSON.stringify({ email: OPERATOR_EMAIL.toLowerCase(), password: OPERATOR_PASSWORD, otp: totpCode(totp, Date.now()) }),
+  });
+  expect(opLogin.status, await opLogin.clone().text()).toBe(200);
+  // A write with a known user agent: an org.update audit row in the organization's chain.
+  const renamed = await owner.request('PATCH', `/v1/orgs/${organizationId}`, { name: 'Analytical Engines Ltd' }, { 'user-agent': AGENT });
+  expect(renamed.status, await renamed.clone().text()).toBe(200);
   // Let the security rules engine write its event.
   for (let i = 0; i < 100; i++) {
     if ((await origin.database.db.select().from(securityEvents).where(eq(securityEvents.rule, 'login_failures_ip'))).length > 0) break;
@@ -99,22 +137,32 @@ afterAll(async () => {
 describe('personal data at rest', () => {
   it('leaves no email, name or client address in plaintext in any table', async () => {
     const local = (e: string) => e.slice(0, e.indexOf('@'));
-    for (const needle of [local(OWNER_EMAIL), OWNER_NAME, local(INVITEE_EMAIL), local(SCIM_EMAIL), SCIM_NAME]) {
+    for (const needle of [local(OWNER_EMAIL), OWNER_NAME, local(INVITEE_EMAIL), local(SCIM_EMAIL), SCIM_NAME, local(OPERATOR_EMAIL), OPERATOR_NAME, 'sealed-agent']) {
       expect(await plaintextHits(needle), needle).toEqual([]);
     }
-    // The audit chain's own address columns (format 2: hashed through a salted digest, nulled by
-    // erasure — origin/audit/audit.ts) are the one place that keeps them; nothing else does.
-    expect(await plaintextHits('127.0.0.1', new Set(['audit_events.ip']))).toEqual([]);
+    // The client address is nowhere in plaintext either — the audit trail's included (migration 0020).
+    expect(await plaintextHits('127.0.0.1')).toEqual([]);
     // The scan does find plaintext where it is (so an empty answer above means something).
-    expect(await plaintextHits('127.0.0.1')).toEqual(['audit_events.ip']);
+    expect(await plaintextHits('Analytical Engines Ltd')).toContain('organizations.name');
     // The sealed values are there, under the configured key.
     const status = await keyStatus(origin.database.db, personalDataOf(origin));
     expect(status.clean).toBe(true);
     expect(status.columns.find((c) => c.column === 'users.email_enc')).toMatchObject({ plaintext: 0, staleIndexes: 0, versions: { v1: expect.any(Number) } });
-    for (const col of ['sessions.ip_enc', 'invitations.email_enc', 'scim_users.user_name_enc', 'scim_users.attributes_enc', 'security_events.actor_ip_enc', 'security_events.subject_id']) {
+    for (const col of [
+      'sessions.ip_enc',
+      'invitations.email_enc',
+      'scim_users.user_name_enc',
+      'scim_users.attributes_enc',
+      'security_events.actor_ip_enc',
+      'security_events.subject_id',
+      'operators.email_enc',
+      'operators.name_enc',
+      'audit_events.ip_enc',
+      'audit_events.user_agent_enc',
+    ]) {
       expect(status.columns.find((c) => c.column === col)?.rows, col).toBeGreaterThan(0);
     }
-    expect((await verifyKeys(origin.database.db, personalDataOf(origin))).ok).toBe(true);
+    expect(await sealedFailures()).toEqual([]);
   });
 
   it('shows them decrypted where they are read: session, members, invitations, SCIM, security events', async () => {
@@ -169,6 +217,55 @@ describe('personal data at rest', () => {
       await origin.database.db.update(users).set({ emailEnc: a!.emailEnc, nameEnc: a!.nameEnc }).where(eq(users.id, a!.id));
       await origin.database.db.update(users).set({ emailEnc: b!.emailEnc, nameEnc: b!.nameEnc }).where(eq(users.id, b!.id));
     }
-    expect((await verifyKeys(origin.database.db, pd)).ok).toBe(true);
+    expect(await sealedFailures()).toEqual([]);
+  });
+
+  it('seals operators: found by the blind index (any case), listed opened by the CLI, one per address', async () => {
+    const pd = personalDataOf(origin);
+    const [op] = await origin.database.db.select().from(operators).where(operatorEmailIs(pd, OPERATOR_EMAIL.toUpperCase()));
+    expect(op!.emailBidx).toBe(pd.blindIndex('email', OPERATOR_EMAIL));
+    expect(pd.open(op!.emailEnc, personalAad('operators', 'email', op!.id))).toBe(OPERATOR_EMAIL);
+    expect(pd.open(op!.nameEnc, personalAad('operators', 'name', op!.id))).toBe(OPERATOR_NAME);
+    // The name token is bound to its column: it does not open as the email.
+    expect(() => pd.open(op!.nameEnc, personalAad('operators', 'email', op!.id))).toThrow(EnvelopeError);
+    const io = captureIo();
+    const cli = (argv: string[]) => runOperators(argv, io, async () => ({ db: origin.database.db, close: async () => {} }), { config: origin.config, envelope: origin.envelope, readPassword: async () => OPERATOR_PASSWORD });
+    expect(await cli(['list'])).toBe(0);
+    expect(io.stdout).toContain(OPERATOR_EMAIL);
+    expect(io.stdout).toContain(OPERATOR_NAME);
+    // The same address in another case is the same operator: refused, and the unique index holds in the database too.
+    expect(await cli(['add', OPERATOR_EMAIL.toLowerCase(), '--name', 'Again'])).toBe(2);
+    await expect(origin.database.db.insert(operators).values({ emailEnc: 'x', emailBidx: op!.emailBidx, nameEnc: 'y', passwordHash: 'x', totpSecretEncrypted: 'x' })).rejects.toThrow();
+  });
+
+  it('seals the audit trail: the audit route opens address and user agent; a tampered or moved token is null there and breaks verify', async () => {
+    const events = async () => ((await (await owner.request('GET', `/v1/orgs/${organizationId}/audit-events?limit=500`)).json()) as { data: { id: string; action: string; ip: string | null; user_agent: string | null }[] }).data;
+    const rows = await events();
+    const update = rows.find((r) => r.action === 'org.update')!;
+    expect(update).toMatchObject({ ip: '127.0.0.1', user_agent: AGENT });
+    expect(rows.every((r) => r.ip === null || r.ip === '127.0.0.1')).toBe(true);
+    // Stored sealed, bound to the row: another row's token does not open here.
+    const [stored] = await origin.database.db.select().from(auditEvents).where(eq(auditEvents.id, update.id));
+    const other = rows.find((r) => r.id !== update.id && r.ip !== null)!;
+    const [otherStored] = await origin.database.db.select().from(auditEvents).where(eq(auditEvents.id, other.id));
+    try {
+      await origin.database.db.update(auditEvents).set({ ipEnc: otherStored!.ipEnc }).where(eq(auditEvents.id, update.id));
+      const flipped = `${stored!.userAgentEnc!.slice(0, -3)}${stored!.userAgentEnc!.at(-3) === 'A' ? 'B' : 'A'}${stored!.userAgentEnc!.slice(-2)}`;
+      await origin.database.db.update(auditEvents).set({ userAgentEnc: flipped }).where(eq(auditEvents.id, update.id));
+      expect((await events()).find((r) => r.id === update.id)).toMatchObject({ ip: null, user_agent: null });
+      expect((await verifyAuditChain(origin.database.db, { organizationId })).broken).toMatchObject({ id: update.id, reason: 'sealed' });
+      const verify = (await (await owner.request('GET', `/v1/orgs/${organizationId}/audit-events/verify`)).json()) as { data: { valid: boolean; broken: { reason: string } } };
+      expect(verify.data).toMatchObject({ valid: false, broken: { reason: 'sealed' } });
+      expect((await verifyKeys(origin.database.db, personalDataOf(origin))).failures).toEqual(
+        expect.arrayContaining([
+          { column: 'audit_events.ip_enc', id: update.id, reason: 'decrypt' },
+          { column: 'audit_events.user_agent_enc', id: update.id, reason: 'decrypt' },
+        ]),
+      );
+    } finally {
+      await origin.database.db.update(auditEvents).set({ ipEnc: stored!.ipEnc, userAgentEnc: stored!.userAgentEnc }).where(eq(auditEvents.id, update.id));
+    }
+    expect((await verifyAuditChain(origin.database.db)).ok).toBe(true);
+    expect((await events()).find((r) => r.id === update.id)).toMatchObject({ ip: '127.0.0.1', user_agent: AGENT });
   });
 });
