@@ -8,8 +8,17 @@
  *
  * The provider is a small OP on jose in a worker thread (with the sign-in clients), so neither
  * its signing nor the clients share the event loop of the server measured.
+ *
+ * Then the sign-ins' own cost, without reads (BENCH_COST_LOGINS of them, 100 at once): the
+ * server's main-thread CPU time per sign-in (`process.threadCpuUsage()`: this thread only — the
+ * OP and the clients run in the worker — and CPU time, not wall time, so other programs on the
+ * machine inflate it little) and its socket writes to Postgres per sign-in (≈ round trips: the
+ * driver sends what is queued in one tick as one write). Unlike the p99 ratio, these hardly
+ * depend on how busy the machine is.
  * `DATABASE_URL=postgres://… npx tsx bench/sso-login-load.ts` (PGlite without it).
  */
+import { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import autocannon from 'autocannon';
 import { newApp } from '../origin/app.js';
@@ -31,6 +40,7 @@ import { freePort } from '../origin/net/free-port.js';
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 100);
+const COST_LOGINS = Number(process.env.BENCH_COST_LOGINS ?? 400);
 
 // The OP and the sign-in clients, in their own thread. The OP answers every authorize request at
 // once (the user "is signed in"), naming user i by the login_hint the client sends.
@@ -87,6 +97,11 @@ require('node:os').setPriority(19);
   };
   await Promise.all(Array.from({ length: workerData.logins }, async (_, i) => { while (!stop) await once(i); }));
   parentPort.postMessage({ done, ok });
+  // The counted run: exactly n sign-ins, workerData.logins at once.
+  const n = await new Promise((r) => parentPort.once('message', r));
+  done = 0; ok = 0; let next = 0;
+  await Promise.all(Array.from({ length: workerData.logins }, async (_, i) => { while (next < n) { next++; await once(i); } }));
+  parentPort.postMessage({ done, ok });
   op.close();
 })();
 `;
@@ -135,12 +150,34 @@ try {
   const loaded = await read();
   worker.postMessage('stop');
   const { done, ok } = await result;
+
+  // The sign-ins alone: main-thread busy time and socket writes to Postgres, per sign-in.
+  const pgPort = scratch ? Number(new URL(scratch.url).port || 5432) : -1;
+  let pgWrites = 0;
+  const write = Socket.prototype.write;
+  Socket.prototype.write = function (this: Socket, ...args: Parameters<Socket['write']>) {
+    if (this.remotePort === pgPort) pgWrites++;
+    return write.apply(this, args);
+  } as Socket['write'];
+  const costDone = new Promise<{ done: number; ok: number }>((resolve) => worker.once('message', resolve));
+  const cpu0 = process.threadCpuUsage();
+  const t0 = performance.now();
+  worker.postMessage(COST_LOGINS);
+  const cost = await costDone;
+  const wall = performance.now() - t0;
+  const cpu = process.threadCpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  Socket.prototype.write = write;
   await worker.terminate();
   const ratio = loaded.latency.p99 / Math.max(1, idle.latency.p99);
   console.log(`content read, idle:              p50 ${idle.latency.p50} ms, p99 ${idle.latency.p99} ms, ${Math.round(idle.requests.average)} req/s`);
   console.log(`content read, ${LOGINS} SSO sign-ins: p50 ${loaded.latency.p50} ms, p99 ${loaded.latency.p99} ms, ${Math.round(loaded.requests.average)} req/s`);
   console.log(`SSO sign-ins completed: ${done} (${ok} ok) in ${DURATION} s`);
   console.log(`p99 ratio (under SSO sign-ins / idle): ${ratio.toFixed(2)}  target ≤ 2.00  ${ratio <= 2 ? 'OK' : 'MISSED'}`);
+  console.log(
+    `sign-ins alone (${cost.done}, ${cost.ok} ok, ${LOGINS} at once): main-thread CPU ${(cpuMs / cost.done).toFixed(2)} ms per sign-in (${Math.round(cpuMs)} ms in ${Math.round(wall)} ms), ` +
+      (scratch ? `${(pgWrites / cost.done).toFixed(1)} socket writes to Postgres per sign-in` : 'PGlite: no Postgres socket'),
+  );
   await server.close();
 } finally {
   await database?.close();

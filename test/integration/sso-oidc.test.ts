@@ -7,10 +7,10 @@
  * unverified email, an email outside the verified domains — each refused and audited.
  */
 import { openUserEmail } from '../../origin/identity/people.js';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, memberships, sessions, users } from '../../origin/db/schema/index.js';
+import { auditEvents, memberships, sessions, ssoConnections, users } from '../../origin/db/schema/index.js';
 import { verifyAuditChain } from '../../origin/audit/audit.js';
 import { createUser, SessionClient, uniqueEmail, userWithEmail, personalDataOf } from '../helpers/identity.js';
 import { Browser, freePort, signRs256, startCraftedOp, startDnsServer, startOidcProvider, type CraftedOp, type DnsServer, type RunningOp } from '../helpers/sso.js';
@@ -260,6 +260,54 @@ describe('OIDC attacks (crafted OP)', () => {
     const crafty = rows.filter((r) => (r.metadata as { connection_id?: string }).connection_id === craftedId);
     expect(crafty.length).toBeGreaterThanOrEqual(attacks.length);
     for (const r of crafty) expect(typeof (r.metadata as { reason?: unknown }).reason).toBe('string');
+  });
+});
+
+describe('a changed connection takes effect on the next sign-in', () => {
+  // Sign-ins cache the connection row per version (Postgres's xmin): each change here is made in
+  // the database by hand, as another process or an operator would — no invalidation message, and
+  // updated_at left as it was — and the very next sign-in follows it.
+  it('role mapping, disabling and scopes changed in the database apply at once', async () => {
+    const db = origin.database.db;
+    crafted.claims = { email: 'gina@crafted.test', email_verified: true };
+    crafted.craft = null;
+    const role = async () => {
+      const [u] = await db.select({ id: users.id }).from(users).where(userWithEmail(origin, 'gina@crafted.test'));
+      const [m] = await db.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.userId, u!.id), eq(memberships.organizationId, org)));
+      return m!.role;
+    };
+    const updatedAt = async () => (await db.select({ at: ssoConnections.updatedAt }).from(ssoConnections).where(eq(ssoConnections.id, craftedId)))[0]!.at.getTime();
+    const before = await updatedAt();
+    expect((await craftedLogin()).status).toBe(302);
+    expect((await craftedLogin()).status).toBe(302); // the row is cached by now
+    expect(await role()).toBe('viewer');
+
+    await db.execute(sql`update sso_connections set default_role = 'publisher', mapping_mode = 'every_login' where id = ${craftedId}`);
+    expect((await craftedLogin()).status).toBe(302);
+    expect(await role()).toBe('publisher');
+
+    // A login started before the connection was disabled is refused at its callback, and no new one starts.
+    const b = new Browser();
+    const start = await b.request(`${base}/v1/auth/sso/login/${craftedId}`);
+    expect(start.status).toBe(302);
+    await db.execute(sql`update sso_connections set enabled = false where id = ${craftedId}`);
+    const step = await b.follow(start.headers.get('location')!, { stopAt: (u) => u.href.startsWith(`${base}/`) });
+    const refused = await b.request(step.url);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/disabled/);
+    expect(b.cookie(base, SESSION)).toBeUndefined();
+    expect((await new Browser().request(`${base}/v1/auth/sso/login/${craftedId}`)).status).toBe(404);
+    await db.execute(sql`update sso_connections set enabled = true where id = ${craftedId}`);
+    expect((await craftedLogin()).status).toBe(302);
+
+    // The authorization request is built from the row as it is now.
+    await db.execute(sql`update sso_connections set settings = jsonb_set(settings, '{scopes}', '["offline_access"]') where id = ${craftedId}`);
+    const next = await new Browser().request(`${base}/v1/auth/sso/login/${craftedId}`);
+    expect(next.status).toBe(302);
+    expect(new URL(next.headers.get('location')!).searchParams.get('scope')).toBe('openid email profile offline_access');
+
+    await db.execute(sql`update sso_connections set default_role = 'viewer', mapping_mode = 'creation', settings = jsonb_set(settings, '{scopes}', '[]') where id = ${craftedId}`);
+    expect(await updatedAt()).toBe(before);
   });
 });
 

@@ -73,7 +73,11 @@ export async function createSession(
       authMethod: input.sso ? 'sso' : 'password',
       ssoConnectionId: input.sso?.connectionId ?? null,
     })
-    .returning({ id: sessions.id });
+    .returning({ id: sessions.id })
+    // Named: a prepared statement per pooled connection, one round trip (an unnamed parameterized
+    // statement is two: Parse/Describe, then Bind/Execute). Every sign-in runs it.
+    .prepare('session_insert')
+    .execute();
   return { id: row!.id, token, expiresAt };
 }
 

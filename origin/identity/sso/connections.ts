@@ -7,7 +7,7 @@
  * through it.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, getTableColumns, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Envelope } from '../../crypto/envelope.js';
 import type { Db } from '../../db/client.js';
@@ -147,8 +147,84 @@ export async function findConnection(db: Db, organizationId: string, id: string)
 
 /** A connection by id alone (login flows, which start from the id in the URL). */
 export async function connectionById(db: Db, id: string): Promise<ConnectionRow | undefined> {
-  const [row] = await db.select().from(ssoConnections).where(eq(ssoConnections.id, id)).limit(1);
-  return row;
+  return (await loadSignInConnection(db, id))?.row;
+}
+
+/**
+ * One value per root database handle, made on first use: the sign-in's hot statements are built
+ * once (Drizzle) and run as named prepared statements (postgres.js keeps them per pooled
+ * connection, so after the first use each is one round trip — an unnamed parameterized query
+ * is two: Parse/Describe, then Bind/Execute). Only for statements on the root handle, never
+ * inside a transaction (a statement built here runs outside it).
+ */
+export function perDatabase<T>(make: (db: Db) => T): (db: Db) => T {
+  const made = new WeakMap<Db, T>();
+  return (db) => {
+    let v = made.get(db);
+    if (v === undefined) made.set(db, (v = make(db)));
+    return v;
+  };
+}
+
+/**
+ * A connection row's version: Postgres's `xmin` (the transaction that wrote the row as it is
+ * now). Every UPDATE of the row makes a new one, whatever the columns changed and whoever
+ * changed it (this process, another one, an operator by hand) — unlike `updated_at`, which
+ * the app sets from its clock and two changes in one millisecond would share.
+ */
+export const connectionVersion = sql<string>`"sso_connections"."xmin"::text`;
+
+/** A connection as sign-ins see it: the row and the version it was read at. */
+export interface VersionedConnection {
+  row: ConnectionRow;
+  version: string;
+}
+
+/**
+ * The sign-in's connection rows, cached per database handle and connection id with their
+ * version. A cached row is used only where the sign-in's own statement proves it current: the
+ * state insert at the login's start is conditional on the version, the state take at the
+ * callback returns it (oidc.ts) — otherwise the row is read again. So a change takes effect
+ * on the next sign-in, in every process, with no invalidation message.
+ */
+const cache = new WeakMap<Db, Map<string, VersionedConnection>>();
+const CACHE_MAX = 10_000;
+
+const byIdStatement = perDatabase((db) =>
+  db
+    .select({ ...getTableColumns(ssoConnections), version: connectionVersion })
+    .from(ssoConnections)
+    .where(eq(ssoConnections.id, sql.placeholder('id')))
+    .limit(1)
+    .prepare('sso_connection_by_id'),
+);
+
+/** Reads the connection now (one statement) and caches it; undefined when there is none. */
+export async function loadSignInConnection(db: Db, id: string): Promise<VersionedConnection | undefined> {
+  let rows = cache.get(db);
+  if (!rows) cache.set(db, (rows = new Map()));
+  const [found] = await byIdStatement(db).execute({ id });
+  if (!found) {
+    rows.delete(id);
+    return undefined;
+  }
+  const { version, ...row } = found;
+  const v: VersionedConnection = { row, version };
+  if (rows.size >= CACHE_MAX) rows.clear();
+  rows.set(id, v);
+  return v;
+}
+
+/** The cached connection, not yet checked against the database (the caller's statement checks its version). */
+export function cachedSignInConnection(db: Db, id: string): VersionedConnection | undefined {
+  return cache.get(db)?.get(id);
+}
+
+/** The connection as it is at `version` (a statement just read it): the cached row when it is that version, else read now. */
+export async function signInConnectionAt(db: Db, id: string, version: string | null): Promise<ConnectionRow | undefined> {
+  const hit = cachedSignInConnection(db, id);
+  if (hit && version !== null && hit.version === version) return hit.row;
+  return (await loadSignInConnection(db, id))?.row;
 }
 
 /** What every new connection names, whatever its protocol. */

@@ -16,17 +16,16 @@
  * next login); with `creation` (the default) the role is set once and a hand change wins. Owners
  * are never demoted by a mapping (owners are made and unmade by owners, by hand).
  */
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { PersonalData } from '../../crypto/personal-data.js';
 import type { Db } from '../../db/client.js';
 import { sealUser, userEmailIs } from '../people.js';
-import { memberships, ssoDomains, users, type RoleMappingRule } from '../../db/schema/index.js';
+import { memberships, ssoDomains, ssoPolicies, users, type RoleMappingRule } from '../../db/schema/index.js';
 import type { Role } from '../../../shared/permissions.js';
 import { commitWrite, type WriteActor } from '../../outbox/index.js';
 import { createSession, type NewSession, type SessionPolicy } from '../sessions/sessions.js';
 import type { ConnectionRow } from './connections.js';
 import { emailDomain } from './domains.js';
-import { getPolicy } from './policy.js';
 
 export interface AssertedIdentity {
   email: string;
@@ -72,21 +71,24 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
       return { ok: false, reason };
     };
     if (!connection.enabled) return refuse('connection_disabled');
-    const [served] = domain
+    // One statement (prepared): the verified domain this connection serves, and with it the user
+    // of this email, their organization-wide membership and the organization's SSO policy.
+    const [found] = domain
       ? await w.t
-          .select({ id: ssoDomains.id })
+          .select({ userId: users.id, disabledAt: users.disabledAt, membershipId: memberships.id, role: memberships.role, sessionMaxMinutes: ssoPolicies.sessionMaxMinutes })
           .from(ssoDomains)
-          .where(and(eq(ssoDomains.domain, domain), eq(ssoDomains.organizationId, connection.organizationId), eq(ssoDomains.connectionId, connection.id), sql`${ssoDomains.verifiedAt} is not null`))
+          .leftJoin(users, userEmailIs(meta.personalData, email))
+          .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.organizationId, ssoDomains.organizationId), isNull(memberships.spaceId)))
+          .leftJoin(ssoPolicies, eq(ssoPolicies.organizationId, ssoDomains.organizationId))
+          .where(and(eq(ssoDomains.domain, domain), eq(ssoDomains.organizationId, connection.organizationId), eq(ssoDomains.connectionId, connection.id), isNotNull(ssoDomains.verifiedAt)))
           .limit(1)
+          .prepare('sso_login_lookup')
+          .execute()
       : [];
-    if (!served) return refuse('domain_not_verified');
+    if (!found) return refuse('domain_not_verified');
     if (!who.emailVerified) return refuse('email_unverified');
 
-    let [user] = await w.t
-      .select({ id: users.id, disabledAt: users.disabledAt })
-      .from(users)
-      .where(userEmailIs(meta.personalData, email))
-      .limit(1);
+    let user = found.userId === null ? undefined : { id: found.userId, disabledAt: found.disabledAt };
     let created = false;
     if (user?.disabledAt) return refuse('account_disabled');
     if (!user) {
@@ -98,11 +100,7 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
     }
     const userId = user!.id;
     const fromIdp = mappedRole(connection.mappingRules, who.claims, connection.defaultRole);
-    const [membership] = await w.t
-      .select({ id: memberships.id, role: memberships.role })
-      .from(memberships)
-      .where(and(eq(memberships.userId, userId), eq(memberships.organizationId, connection.organizationId), isNull(memberships.spaceId)))
-      .limit(1);
+    const membership = found.membershipId === null || found.role === null ? undefined : { id: found.membershipId, role: found.role };
     let role: Role;
     let joined = false;
     if (!membership) {
@@ -115,7 +113,6 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
     } else {
       role = membership.role;
     }
-    const policy = await getPolicy(w.t, connection.organizationId);
     const session = await createSession(w.t, {
       userId,
       ip: meta.ip,
@@ -123,7 +120,7 @@ export async function completeSsoLogin(db: Db, connection: ConnectionRow, who: A
       now: meta.now,
       policy: meta.sessionPolicy,
       personalData: meta.personalData,
-      sso: { connectionId: connection.id, maxAbsoluteMs: policy.session_max_minutes === null ? null : policy.session_max_minutes * 60_000 },
+      sso: { connectionId: connection.id, maxAbsoluteMs: found.sessionMaxMinutes === null ? null : found.sessionMaxMinutes * 60_000 },
     });
     w.audit({ action: 'sso.login', target, metadata: { ...base, user_id: userId, user_created: created, membership_created: joined, role } });
     return { ok: true, userId, session, created, role };

@@ -6,17 +6,19 @@
  * asymmetric algorithms only (never `none`, never HS* — a public key is never an HMAC secret).
  *
  * The login state (state → nonce + PKCE verifier, envelope-encrypted) lives in Postgres, single
- * use, ten minutes; the state is also bound to the browser that started the login (a
- * `__Host-` cookie), so a callback URL replayed in another browser is refused (login CSRF).
+ * use (taken with one DELETE … RETURNING), ten minutes; the state is also bound to the browser
+ * that started the login (a `__Host-` cookie), so a callback URL replayed in another browser is
+ * refused (login CSRF). Both state statements also check the connection's version, so a sign-in
+ * uses a cached connection row only when it is current (connections.ts).
  */
 import { createHash } from 'node:crypto';
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import * as client from 'openid-client';
 import type { Envelope } from '../../crypto/envelope.js';
 import type { Db } from '../../db/client.js';
-import { ssoLoginStates } from '../../db/schema/index.js';
+import { ssoConnections, ssoLoginStates } from '../../db/schema/index.js';
 import { guardedFetch } from '../../net/guarded-fetch.js';
-import { oidcSettings, type ConnectionRow } from './connections.js';
+import { connectionVersion, oidcSettings, perDatabase, type ConnectionRow, type VersionedConnection } from './connections.js';
 import type { AssertedIdentity } from './login.js';
 
 export const STATE_TTL_MS = 10 * 60_000;
@@ -44,15 +46,15 @@ export class OidcError extends Error {
   }
 }
 
-const configs = new Map<string, { at: number; config: client.Configuration }>();
+/** Keyed by the row object: sign-ins share one object per connection version (connections.ts), a changed connection is a new object. */
+const configs = new WeakMap<ConnectionRow, { at: number; config: client.Configuration }>();
 
 /**
  * The connection's client configuration: discovery (cached ten minutes per connection version),
  * then a client pinned to the first asymmetric algorithm the issuer supports.
  */
 async function configurationFor(row: ConnectionRow, deps: OidcDeps, now: number): Promise<client.Configuration> {
-  const cacheKey = `${row.id}:${row.updatedAt.getTime()}`;
-  const hit = configs.get(cacheKey);
+  const hit = configs.get(row);
   if (hit && now - hit.at < DISCOVERY_TTL_MS) return hit.config;
   const s = oidcSettings(row);
   const fetchImpl = guardedFetch({ allowLoopback: deps.allowLoopback, maxBytes: 512 * 1024, timeoutMs: 5000 }) as unknown as client.CustomFetch;
@@ -77,7 +79,7 @@ async function configurationFor(row: ConnectionRow, deps: OidcDeps, now: number)
   // alone; ghee checks its signature against the issuer's JWKS as well (defence in depth: a
   // proxy, a compromised TLS terminator or a crafted IdP answer cannot forge an identity).
   client.enableNonRepudiationChecks(config);
-  configs.set(cacheKey, { at: now, config });
+  configs.set(row, { at: now, config });
   return config;
 }
 
@@ -86,20 +88,48 @@ function errorCode(err: unknown): string {
   return typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
 }
 
-/** Starts a login: stores the state, answers the IdP's authorization URL and the state for the browser cookie. */
-export async function beginOidcLogin(db: Db, row: ConnectionRow, deps: OidcDeps, returnTo: string, now: Date): Promise<{ url: string; state: string }> {
+/** The state row, written only while the connection is enabled and still at the version the login was built from. */
+const insertState = perDatabase((db) =>
+  db
+    .insert(ssoLoginStates)
+    .select(
+      db
+        .select({
+          idHash: sql<string>`${sql.placeholder('hash')}::text`.as('id_hash'),
+          connectionId: ssoConnections.id,
+          secretEnc: sql<string>`${sql.placeholder('secret')}::text`.as('secret_enc'),
+          returnTo: sql<string>`${sql.placeholder('returnTo')}::text`.as('return_to'),
+          expiresAt: sql<Date>`${sql.placeholder('expiresAt')}::timestamptz`.as('expires_at'),
+          usedAt: sql<Date | null>`null::timestamptz`.as('used_at'),
+        })
+        .from(ssoConnections)
+        .where(and(eq(ssoConnections.id, sql.placeholder('id')), eq(ssoConnections.enabled, true), sql`${connectionVersion} = ${sql.placeholder('version')}`)),
+    )
+    .returning({ idHash: ssoLoginStates.idHash })
+    .prepare('sso_state_insert'),
+);
+
+/**
+ * Starts a login: stores the state, answers the IdP's authorization URL and the state for the
+ * browser cookie — or null, storing nothing, when the connection is no longer at `connection`'s
+ * version or no longer enabled (the caller reads it again).
+ */
+export async function beginOidcLogin(db: Db, connection: VersionedConnection, deps: OidcDeps, returnTo: string, now: Date): Promise<{ url: string; state: string } | null> {
+  const row = connection.row;
   const config = await configurationFor(row, deps, now.getTime());
   const state = client.randomState();
   const nonce = client.randomNonce();
   const verifier = client.randomPKCECodeVerifier();
   const hash = stateHash(state);
-  await db.insert(ssoLoginStates).values({
-    idHash: hash,
-    connectionId: row.id,
-    secretEnc: deps.envelope.encrypt(JSON.stringify({ nonce, verifier }), `sso-state:${hash}`),
+  const stored = await insertState(db).execute({
+    hash,
+    id: row.id,
+    version: connection.version,
+    secret: deps.envelope.encrypt(JSON.stringify({ nonce, verifier }), `sso-state:${hash}`),
     returnTo,
-    expiresAt: new Date(now.getTime() + STATE_TTL_MS),
+    expiresAt: new Date(now.getTime() + STATE_TTL_MS).toISOString(),
   });
+  if (stored.length === 0) return null;
   const scopes = ['openid', 'email', 'profile', ...oidcSettings(row).scopes.filter((x) => !['openid', 'email', 'profile'].includes(x))];
   const url = client.buildAuthorizationUrl(config, {
     redirect_uri: redirectUri(deps.publicUrl),
@@ -112,18 +142,36 @@ export async function beginOidcLogin(db: Db, row: ConnectionRow, deps: OidcDeps,
   return { url: url.href, state };
 }
 
-/** The login in flight for a state, consumed (single use); null when unknown, used or expired. */
-export async function takeState(db: Db, envelope: Envelope, state: string, now: Date): Promise<{ connectionId: string; nonce: string; verifier: string; returnTo: string } | null> {
+/** Takes (deletes) a live state row, answering with it the connection's current version. */
+const takeStateStatement = perDatabase((db) =>
+  db
+    .delete(ssoLoginStates)
+    .where(and(eq(ssoLoginStates.idHash, sql.placeholder('hash')), isNull(ssoLoginStates.usedAt), sql`${ssoLoginStates.expiresAt} > ${sql.placeholder('now')}::timestamptz`))
+    .returning({
+      connectionId: ssoLoginStates.connectionId,
+      secretEnc: ssoLoginStates.secretEnc,
+      returnTo: ssoLoginStates.returnTo,
+      connectionVersion: sql<string | null>`(select c.xmin::text from sso_connections c where c.id = "sso_login_states"."connection_id")`,
+    })
+    .prepare('sso_state_take'),
+);
+
+/**
+ * The login in flight for a state, consumed (single use: the row is deleted); null when unknown,
+ * used or expired. `connectionVersion`: the connection's version at this moment (connections.ts).
+ */
+export async function takeState(
+  db: Db,
+  envelope: Envelope,
+  state: string,
+  now: Date,
+): Promise<{ connectionId: string; connectionVersion: string | null; nonce: string; verifier: string; returnTo: string } | null> {
   if (state.length < 16 || state.length > 256) return null;
   const hash = stateHash(state);
-  const [row] = await db
-    .update(ssoLoginStates)
-    .set({ usedAt: now })
-    .where(and(eq(ssoLoginStates.idHash, hash), isNull(ssoLoginStates.usedAt), gt(ssoLoginStates.expiresAt, now)))
-    .returning();
+  const [row] = await takeStateStatement(db).execute({ hash, now: now.toISOString() });
   if (!row || !row.secretEnc) return null;
   const { nonce, verifier } = JSON.parse(envelope.decrypt(row.secretEnc, `sso-state:${hash}`)) as { nonce: string; verifier: string };
-  return { connectionId: row.connectionId, nonce, verifier, returnTo: row.returnTo };
+  return { connectionId: row.connectionId, connectionVersion: row.connectionVersion, nonce, verifier, returnTo: row.returnTo };
 }
 
 /** Redeems the code at the IdP and checks the ID token; the asserted identity, or an OidcError. */

@@ -33,7 +33,19 @@ import { writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
 import { commitWrite } from '../../outbox/index.js';
 import { csrfTokenFor, hashSessionToken, requireRecentReauthentication, sessionCookie } from '../sessions/sessions.js';
-import { connectionById, connectionPatch, connectionView, createOidcConnection, deleteConnection, findConnection, listConnections, oidcCreate, updateConnection } from './connections.js';
+import {
+  cachedSignInConnection,
+  connectionPatch,
+  connectionView,
+  createOidcConnection,
+  deleteConnection,
+  findConnection,
+  listConnections,
+  loadSignInConnection,
+  oidcCreate,
+  signInConnectionAt,
+  updateConnection,
+} from './connections.js';
 import { dnsServersFrom, txtLookup, type TxtLookup } from './dns.js';
 import { addDomain, assignDomain, emailDomain, listDomains, removeDomain, verifyDomain } from './domains.js';
 import { completeSsoLogin, type SsoRefusal } from './login.js';
@@ -234,19 +246,32 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
 
   app.get('/v1/auth/sso/login/:id', docs.ssoLoginDoc, async (c) => {
     const id = idParam(c, 'SSO connection');
-    const row = await connectionById(db(), id);
-    if (!row || !row.enabled) throw new ApiError('not_found', 'SSO connection not found.');
-    if (row.protocol === 'saml') return c.redirect(await beginSamlLogin(db(), row, { envelope: ctx.envelope, publicUrl }, safeReturnTo(c.req.query('return_to')), now()), 302);
-    let begun: { url: string; state: string };
-    try {
-      begun = await beginOidcLogin(db(), row, oidcDeps, safeReturnTo(c.req.query('return_to')), now());
-    } catch (err) {
-      if (!(err instanceof OidcError)) throw err;
-      await auditFailure(c, row, err.reason);
-      throw new ApiError('bad_gateway', REFUSAL_TEXT[err.reason]);
+    const returnTo = safeReturnTo(c.req.query('return_to'));
+    // An enabled OIDC connection's cached row first: the state insert holds only while it is
+    // still the connection's version (else the row is read again and the login rebuilt from it).
+    // Anything else (not cached, disabled, SAML) is read now: a refusal never rests on the cache.
+    let connection = cachedSignInConnection(db(), id);
+    if (!connection?.row.enabled || connection.row.protocol !== 'oidc') connection = await loadSignInConnection(db(), id);
+    for (let attempt = 0; ; attempt++) {
+      if (!connection?.row.enabled) throw new ApiError('not_found', 'SSO connection not found.');
+      const row = connection.row;
+      if (row.protocol === 'saml') return c.redirect(await beginSamlLogin(db(), row, { envelope: ctx.envelope, publicUrl }, returnTo, now()), 302);
+      let begun: { url: string; state: string } | null;
+      try {
+        begun = await beginOidcLogin(db(), connection, oidcDeps, returnTo, now());
+      } catch (err) {
+        if (!(err instanceof OidcError)) throw err;
+        await auditFailure(c, row, err.reason);
+        throw new ApiError('bad_gateway', REFUSAL_TEXT[err.reason]);
+      }
+      if (begun) {
+        c.header('set-cookie', `${SSO_STATE_COOKIE}=${begun.state}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}`, { append: true });
+        return c.redirect(begun.url, 302);
+      }
+      // The connection changed (or was disabled or deleted) since it was read: read it again.
+      if (attempt === 2) throw new ApiError('unavailable', 'This SSO connection is being changed; try again.', { 'retry-after': '1' });
+      connection = await loadSignInConnection(db(), id);
     }
-    c.header('set-cookie', `${SSO_STATE_COOKIE}=${begun.state}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=${STATE_TTL_MS / 1000}`, { append: true });
-    return c.redirect(begun.url, 302);
   });
 
   app.get('/v1/auth/sso/oidc/callback', docs.oidcCallbackDoc, async (c) => {
@@ -255,7 +280,7 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     // Bound to the browser that started the login: a callback URL replayed elsewhere is refused.
     const cookie = getCookie(c, SSO_STATE_COOKIE);
     c.header('set-cookie', `${SSO_STATE_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0`, { append: true });
-    const row = taken ? await connectionById(db(), taken.connectionId) : undefined;
+    const row = taken ? await signInConnectionAt(db(), taken.connectionId, taken.connectionVersion) : undefined;
     if (!taken || !row || cookie !== state) {
       if (row) await auditFailure(c, row, 'state_invalid');
       throw new ApiError('bad_request', REFUSAL_TEXT.state_invalid);
