@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openAuditPersonal } from '../../origin/audit/audit.js';
 import { auditEvents, authAttempts, authTokens, recoveryCodes, sessions, users } from '../../origin/db/schema/index.js';
 import { solveChallengeForTests, type CaptchaChallenge } from '../../origin/identity/accounts/captcha.js';
 import { MemoryTransport } from '../../origin/identity/mail.js';
@@ -155,7 +156,10 @@ describe('login and sessions', () => {
     const rows = await origin.database.db.select().from(sessions).where(eq(sessions.userId, u.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.tokenHash).toBe(createHash('sha256').update(token).digest('hex'));
-    expect(await auditRows('auth.login', u.id)).toEqual([expect.objectContaining({ result: 'success', ip: expect.any(String) })]);
+    const logins = await auditRows('auth.login', u.id);
+    expect(logins).toEqual([expect.objectContaining({ result: 'success', ipEnc: expect.stringMatching(/^env1\./) })]);
+    // The client address is stored sealed (origin/audit/audit.ts) and opens to the caller's.
+    expect(openAuditPersonal(logins[0]!).ip).toBe('127.0.0.1');
   });
 
   it('gives the same generic answer for a wrong password and an unknown account, and audits the failure', async () => {
