@@ -133,10 +133,65 @@ function safeLogObject(obj: Record<string, unknown>): Record<string, unknown> {
   return out ?? obj;
 }
 
+/**
+ * The caller's redaction paths as key sets, applied by the log formatter: `name` (top level),
+ * `*.name` (one level down, under any key) and `parent.name`. pino's own redaction compiles every
+ * wildcard path into a walk of its own (over a hundred classified paths cost ~200 µs a line, the
+ * baseline ~30 µs); a lookup per key costs about nothing. Anything else goes to pino's redaction.
+ */
+interface KeyRedaction {
+  top: Set<string>;
+  anyChild: Set<string>;
+  child: Map<string, Set<string>>;
+  /** Paths of another shape, left to pino. */
+  other: string[];
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function compileRedaction(paths: readonly string[]): KeyRedaction {
+  const r: KeyRedaction = { top: new Set(), anyChild: new Set(), child: new Map(), other: [] };
+  for (const path of paths) {
+    const parts = path.split('.');
+    if (parts.length === 1 && IDENT.test(path)) r.top.add(path);
+    else if (parts.length === 2 && parts[0] === '*' && IDENT.test(parts[1]!)) r.anyChild.add(parts[1]!);
+    else if (parts.length === 2 && IDENT.test(parts[0]!) && IDENT.test(parts[1]!)) {
+      const set = r.child.get(parts[0]!) ?? new Set<string>();
+      set.add(parts[1]!);
+      r.child.set(parts[0]!, set);
+    } else r.other.push(path);
+  }
+  return r;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;
+
+/** `obj` with the keys `r` names censored (a copy where anything changed; the caller's objects are never modified). */
+function redactKeys(obj: Record<string, unknown>, r: KeyRedaction): Record<string, unknown> {
+  let out: Record<string, unknown> | null = null;
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (r.top.has(key)) {
+      if (v !== undefined) (out ??= { ...obj })[key] = CENSOR;
+      continue;
+    }
+    if (!isPlainObject(v)) continue;
+    const named = r.child.get(key);
+    let inner: Record<string, unknown> | null = null;
+    for (const k of Object.keys(v)) {
+      if ((r.anyChild.has(k) || named?.has(k)) && v[k] !== undefined) (inner ??= { ...v })[k] = CENSOR;
+    }
+    if (inner) (out ??= { ...obj })[key] = inner;
+  }
+  return out ?? obj;
+}
+
 /** Pino options that make every line of a logger (and its children) safe to keep. */
 export function safeLoggerOptions(extraRedactPaths: readonly string[] = []): Pick<LoggerOptions, 'redact' | 'serializers' | 'hooks' | 'formatters'> {
+  const extra = compileRedaction(extraRedactPaths);
+  const byKey = extra.top.size + extra.anyChild.size + extra.child.size > 0;
   return {
-    redact: { paths: [...new Set([...REDACT_PATHS, ...extraRedactPaths])], censor: CENSOR },
+    redact: { paths: [...new Set([...REDACT_PATHS, ...extra.other])], censor: CENSOR },
     serializers: { err: safeError, error: safeError, cause: safeError },
     hooks: {
       logMethod(args, method) {
@@ -167,7 +222,7 @@ export function safeLoggerOptions(extraRedactPaths: readonly string[] = []): Pic
     },
     formatters: {
       level: (label) => ({ level: label }),
-      log: (obj) => safeLogObject(obj),
+      log: (obj) => (byKey ? redactKeys(safeLogObject(obj), extra) : safeLogObject(obj)),
     },
   };
 }

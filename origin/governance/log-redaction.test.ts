@@ -26,6 +26,7 @@ describe('log redaction from the data classification', () => {
   it('redacts personal data and secrets under the names log lines carry, at the top level and one level down', () => {
     const sink = new Lines();
     const logger = originLogger('info', sink);
+    const member = { email: 'bob@example.com', name: 'Bob Example', role: 'viewer' };
     logger.info(
       {
         email: 'ada@example.com',
@@ -35,7 +36,7 @@ describe('log redaction from the data classification', () => {
         token: 'tok',
         account: 'ada@example.com',
         mail: { to: 'ada@example.com', subject: 'Welcome' },
-        member: { email: 'bob@example.com', name: 'Bob Example', role: 'viewer' },
+        member,
         operator: { operator_email: 'ops@example.com' },
         client_ip: '198.51.100.1',
         status: 200,
@@ -59,6 +60,11 @@ describe('log redaction from the data classification', () => {
     // The access log's client address is kept on purpose (classification.ts says why).
     expect(line!.client_ip).toBe('198.51.100.1');
     expect(JSON.stringify(sink.lines)).not.toMatch(/ada@|bob@|ops@|203\.0\.113\.7|Mozilla|curl/);
+    // The caller's objects are left as they were (the line is a redacted copy).
+    expect(member).toEqual({ email: 'bob@example.com', name: 'Bob Example', role: 'viewer' });
+    // Child loggers redact the same way.
+    logger.child({ job: 'mail' }).warn({ mail: { to: 'carol@example.com' }, ip: '192.0.2.1' }, 'child');
+    expect(sink.lines[1]).toMatchObject({ job: 'mail', mail: { to: R }, ip: R });
   });
 
   it('keeps the logger baseline (credentials, statement parameters) in the origin logger', () => {
