@@ -211,6 +211,12 @@ describe('personal-data export', () => {
     expect(text).not.toContain('"password_hash"');
     // Their sign-in appears in the audit rows they acted in.
     expect(lines.some((l) => l.type === 'audit_events' && l.row!.action === 'auth.login')).toBe(true);
+    // Their address and user agent there are opened (sealed at rest since migration 0020), never the tokens.
+    const signIn = lines.find((l) => l.type === 'audit_events' && l.row!.action === 'auth.login')!.row!;
+    expect(signIn).toMatchObject({ ip: '127.0.0.1', user_agent: expect.any(String) });
+    expect(String(signIn.user_agent)).not.toMatch(/^env1\./);
+    expect(text).not.toContain('"ip_enc"');
+    expect(text).not.toContain('"user_agent_enc"');
     // The request and the download: one row each in the global chain, naming the user.
     const rows = await q<{ action: string; chain: string; actor_user_id: string }>(sql`select action, chain, actor_user_id from audit_events where target_id = ${data.id} order by seq`);
     expect(rows).toEqual([
