@@ -17,3 +17,8 @@ CREATE UNIQUE INDEX "operators_email_bidx_unique" ON "operators" USING btree ("e
 ALTER TABLE "audit_events" RENAME COLUMN "ip" TO "ip_enc";
 --> statement-breakpoint
 ALTER TABLE "audit_events" RENAME COLUMN "user_agent" TO "user_agent_enc";
+--> statement-breakpoint
+-- What the conversion looks for at every start: empty once every row is sealed (no scan of the audit trail).
+CREATE INDEX "audit_events_ip_unsealed_idx" ON "audit_events" USING btree ("id") WHERE "audit_events"."ip_enc" not like 'env1.%';
+--> statement-breakpoint
+CREATE INDEX "audit_events_user_agent_unsealed_idx" ON "audit_events" USING btree ("id") WHERE "audit_events"."user_agent_enc" not like 'env1.%';

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigint, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -49,5 +50,12 @@ export const auditEvents = pgTable(
     uniqueIndex('audit_events_chain_seq_idx').on(t.chain, t.seq),
     /** Retention (origin/governance/retention) deletes each chain's oldest rows by age. */
     index('audit_events_created_idx').on(t.chain, t.createdAt),
+    /**
+     * Rows whose ip / user agent still await sealing (written before migration 0020): what the
+     * conversion at every start looks for (origin/governance/keys.ts) — empty once converted, so
+     * the check does not scan the largest table at each start.
+     */
+    index('audit_events_ip_unsealed_idx').on(t.id).where(sql`${t.ipEnc} not like 'env1.%'`),
+    index('audit_events_user_agent_unsealed_idx').on(t.id).where(sql`${t.userAgentEnc} not like 'env1.%'`),
   ],
 );
