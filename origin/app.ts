@@ -42,6 +42,8 @@ import { lifecycleRoutes } from './governance/routes.js';
 import { clientAddress, trustedProxies } from './http/client-address.js';
 import { serveOpenApi } from './http/openapi-spec.js';
 import { isReferencePage } from './http/openapi-reference.js';
+import { mountAdmin } from './admin/routes.js';
+import { isAdminPath } from './admin/security.js';
 
 export type { AppContext, OriginDeps } from './context.js';
 
@@ -102,8 +104,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
     const started = performance.now();
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
-    // The API reference page keeps its own CSP (origin/http/openapi-reference.ts: scripts and styles from 'self'); every other answer gets the API's.
-    const pagePolicy = isReferencePage(c.req.path) ? c.res.headers.get('content-security-policy') : null;
+    // The web app's pages and the API reference keep their own CSP (origin/admin/security.ts, origin/http/openapi-reference.ts: scripts and styles from 'self'); every other answer gets the API's.
+    const pagePolicy = isAdminPath(c.req.path) || isReferencePage(c.req.path) ? c.res.headers.get('content-security-policy') : null;
     applySecureHeaders(c.res.headers);
     if (pagePolicy) c.res.headers.set('content-security-policy', pagePolicy);
     // The route that answered, as its pattern (never the raw path): the metrics' label.
@@ -161,6 +163,8 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', collectionRoutes(ctx));
   app.route('/', blogRoutes(ctx));
   app.route('/', contentRoutes(ctx));
+  // The editors' web app (origin/admin): pages over this same API, called in process as the signed-in member.
+  mountAdmin(app, ctx, () => (req, env) => self.fetch(req, env as never));
   // The OpenAPI 3.1 document of the routes above, generated from their definitions (origin/http/openapi-spec.ts).
   serveOpenApi(app);
 
@@ -190,5 +194,6 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   // Plain page reads answered in front of all this, identically (origin/content/pages/read-path.ts; listen() installs it).
   attachReadPath(app, createReadPath(ctx));
   // Content reads are routed in their canonical form, as the edge forwards them.
-  return canonicalReads(app);
+  const self = canonicalReads(app);
+  return self;
 }

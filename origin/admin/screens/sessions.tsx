@@ -1,0 +1,88 @@
+/**
+ * The member's sessions (GET /v1/auth/sessions): where they are signed in, this one marked, each
+ * other one with its own sign-out (DELETE /v1/auth/sessions/:id).
+ */
+import type { Context, Hono } from 'hono';
+import { api } from '../api.js';
+import type { AdminEnv } from '../env.js';
+import { signedIn, type AdminDeps } from '../guards.js';
+import { setFlash } from '../security.js';
+import { PostForm, When } from '../ui.js';
+
+export interface SessionView {
+  id: string;
+  current: boolean;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  auth_method: string;
+}
+
+/** The member's live sessions, or null when the API cannot list them. */
+export async function sessionsOf(c: Context<AdminEnv>): Promise<SessionView[] | null> {
+  const res = await api(c).get<{ data: SessionView[] }>('/v1/auth/sessions');
+  return res.ok ? res.body.data : null;
+}
+
+/** A short name for a browser from its User-Agent (the full string is in the title). */
+function browserName(ua: string | null): string {
+  if (!ua) return 'Unknown client';
+  const m = /(Firefox|Edg|Chrome|Chromium|Safari|curl|node)[/ ]?([\d.]*)/i.exec(ua);
+  return m ? `${m[1] === 'Edg' ? 'Edge' : m[1]}${m[2] ? ` ${m[2].split('.')[0]}` : ''}` : ua.slice(0, 40);
+}
+
+export function SessionList(props: { sessions: SessionView[] | null; token: string }) {
+  if (props.sessions === null) return <p class="muted">The session list is unavailable right now.</p>;
+  return (
+    <table class="table">
+      <caption class="visually-hidden">Your sessions</caption>
+      <thead>
+        <tr>
+          <th scope="col">Client</th>
+          <th scope="col">Address</th>
+          <th scope="col">Signed in</th>
+          <th scope="col">Last active</th>
+          <th scope="col">
+            <span class="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.sessions.map((s) => (
+          <tr>
+            <td title={s.user_agent ?? undefined}>
+              {browserName(s.user_agent)} {s.auth_method === 'sso' ? <span class="badge">SSO</span> : null}
+              {s.current ? <span class="badge badge-ok">This session</span> : null}
+            </td>
+            <td>{s.ip ?? '—'}</td>
+            <td>
+              <When at={s.created_at} />
+            </td>
+            <td>
+              <When at={s.last_seen_at} />
+            </td>
+            <td>
+              {s.current ? null : (
+                <PostForm action={`/admin/account/sessions/${s.id}/sign-out`} token={props.token} class="inline" aria-label="Sign out this session">
+                  <button type="submit" class="btn btn-link">
+                    Sign out<span class="visually-hidden"> the session from {browserName(s.user_agent)}</span>
+                  </button>
+                </PostForm>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
+  app.post('/account/sessions/:id/sign-out', signedIn, async (c) => {
+    const res = await api(c).send('DELETE', `/v1/auth/sessions/${encodeURIComponent(c.req.param('id'))}`);
+    setFlash(c, c.get('adminSecret'), res.ok ? { kind: 'success', text: 'That session is signed out.' } : { kind: 'error', text: res.error!.detail });
+    return c.redirect('/admin/account', 303);
+  });
+}

@@ -1,0 +1,136 @@
+/**
+ * Small building blocks every screen uses: the CSRF field, form fields with their labels, the
+ * error summary (the API's one error shape, shown as is), flash messages, buttons. Hono JSX
+ * escapes every text and attribute value, so content shown here is inert; never pass user data
+ * to `dangerouslySetInnerHTML` / `raw()`.
+ */
+import type { Child } from 'hono/jsx';
+import type { ApiError } from './api.js';
+import type { Flash } from './security.js';
+
+/** The hidden CSRF field every POST form carries (`formToken(c)` gives the value). */
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+/** A POST form with its CSRF field. */
+export function PostForm(props: {
+  action: string;
+  token: string;
+  children?: Child;
+  class?: string;
+  id?: string;
+  'aria-label'?: string;
+  enctype?: 'multipart/form-data' | 'application/x-www-form-urlencoded';
+  /** Extra attributes, e.g. { 'hx-post': action, 'hx-target': '#list' } or { 'data-confirm': 'Revoke this key?' }. */
+  attrs?: Record<string, string>;
+}) {
+  return (
+    <form method="post" action={props.action} class={props.class} id={props.id} aria-label={props['aria-label']} enctype={props.enctype} {...(props.attrs ?? {})}>
+      <CsrfField token={props.token} />
+      {props.children}
+    </form>
+  );
+}
+
+export interface FieldProps {
+  name: string;
+  label: string;
+  type?: string;
+  value?: string | number | undefined;
+  hint?: string;
+  autocomplete?: string;
+  required?: boolean;
+  autofocus?: boolean;
+  inputmode?: 'numeric' | 'email' | 'text' | 'decimal' | 'search' | 'url' | 'tel';
+  pattern?: string;
+  maxlength?: number;
+  minlength?: number;
+  id?: string;
+  /** Marks the field invalid (its message is in the error summary). */
+  invalid?: boolean;
+}
+
+/** A labelled input (label above, hint tied with aria-describedby). */
+export function Field(p: FieldProps) {
+  const id = p.id ?? `f-${p.name}`;
+  const hintId = p.hint ? `${id}-hint` : undefined;
+  return (
+    <div class="field">
+      <label for={id}>{p.label}</label>
+      {p.hint ? (
+        <p class="hint" id={hintId}>
+          {p.hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={p.name}
+        type={p.type ?? 'text'}
+        value={p.value === undefined ? undefined : String(p.value)}
+        autocomplete={p.autocomplete}
+        required={p.required}
+        autofocus={p.autofocus}
+        inputmode={p.inputmode}
+        pattern={p.pattern}
+        maxlength={p.maxlength}
+        minlength={p.minlength}
+        aria-describedby={hintId}
+        aria-invalid={p.invalid ? 'true' : undefined}
+      />
+    </div>
+  );
+}
+
+/** The API's refusal, as it said it: detail, then code and request id (for support). Focused by admin.js. */
+export function ErrorSummary(props: { error: ApiError | null | undefined; title?: string }) {
+  if (!props.error) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} id="error-summary" data-code={props.error.code}>
+      <h2>{props.title ?? 'That did not work'}</h2>
+      <p>{props.error.detail}</p>
+      <p class="meta">
+        Code <code>{props.error.code}</code> · request <code>{props.error.request_id}</code>
+      </p>
+    </div>
+  );
+}
+
+/** A flash message carried across a redirect (security.ts setFlash). */
+export function FlashMessage(props: { flash: Flash | null }) {
+  if (!props.flash) return null;
+  return (
+    <div class={`flash flash-${props.flash.kind}`} role={props.flash.kind === 'error' ? 'alert' : 'status'}>
+      {props.flash.text}
+    </div>
+  );
+}
+
+export function Button(props: { children?: Child; kind?: 'primary' | 'secondary' | 'danger' | 'link'; type?: 'submit' | 'button'; name?: string; value?: string; id?: string }) {
+  return (
+    <button type={props.type ?? 'submit'} class={`btn btn-${props.kind ?? 'primary'}`} name={props.name} value={props.value} id={props.id}>
+      {props.children}
+    </button>
+  );
+}
+
+/** A read-only value with a copy button (admin.js; the value stays selectable without JS). */
+export function CopyValue(props: { label: string; value: string; id: string }) {
+  return (
+    <div class="copy">
+      <label for={props.id}>{props.label}</label>
+      <div class="copy-row">
+        <input id={props.id} type="text" readonly value={props.value} class="mono" />
+        <button type="button" class="btn btn-secondary" data-copy={`#${props.id}`}>
+          Copy
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** Dates as the member reads them: ISO in a <time>, shown in UTC without seconds. */
+export function When(props: { at: string | null | undefined }) {
+  if (!props.at) return <span class="muted">—</span>;
+  return <time datetime={props.at}>{props.at.replace('T', ' ').slice(0, 16)} UTC</time>;
+}
