@@ -28,7 +28,8 @@ import { describe, errors, pathParam, SECURITY } from './openapi.js';
  * - default-src 'none': anything not named below is refused (frames, objects, media, fonts, workers, manifests);
  * - script-src 'self': swagger-ui's bundle and the page's own start-up script, both files of this origin (no inline script, no eval);
  * - style-src 'self': swagger-ui's stylesheet, a file of this origin (no <style> elements or style attributes);
- * - img-src 'self': the page's icon, a file of this origin (swagger-ui draws its icons as inline SVG elements);
+ * - img-src 'self': the page's icon and the stylesheet's images, files of this origin (swagger-ui's stylesheet embeds
+ *   them as data: URLs; they are moved into files when loaded, so data: is not needed);
  * - connect-src 'self': swagger-ui fetches /openapi.json from this origin;
  * - base-uri 'none', form-action 'none': no <base> to re-point relative URLs, no form posts anywhere;
  * - frame-ancestors 'none': never framed (clickjacking; X-Frame-Options DENY says the same to older browsers).
@@ -51,7 +52,8 @@ window.addEventListener('DOMContentLoaded', function () {
     validatorUrl: null,
     supportedSubmitMethods: [],
     defaultModelsExpandDepth: 0,
-    docExpansion: 'list',
+    // Tags start closed: expanding all ~170 operations at once stalls swagger-ui (it renders a few and stops).
+    docExpansion: 'none',
     filter: true,
   });
 });
@@ -73,8 +75,36 @@ interface Assets {
 const fingerprinted = (base: string, ext: string, body: Buffer) => `${base}.${createHash('sha256').update(body).digest('hex').slice(0, 16)}.${ext}`;
 
 function asset(base: string, ext: string, type: string, body: Buffer): Asset {
-  const compressible = type !== 'image/png';
+  const compressible = type !== 'image/png' && type !== 'image/jpeg';
   return { name: fingerprinted(base, ext, body), type, body, gzip: compressible ? gzipSync(body, { level: 9 }) : null };
+}
+
+const IMAGE_TYPES: Record<string, { ext: string; type: string }> = {
+  'image/svg+xml': { ext: 'svg', type: 'image/svg+xml' },
+  'image/png': { ext: 'png', type: 'image/png' },
+  'image/jpeg': { ext: 'jpg', type: 'image/jpeg' },
+};
+
+/** A `url(...)` in CSS: double-quoted, single-quoted or bare. */
+const CSS_URL = /url\((?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)"']*))\)/g;
+
+/**
+ * The stylesheet with each `data:` image it embeds moved into a file of its own under this origin
+ * (so img-src needs 'self' only, not data:): swagger-ui's icons (SVG) and a few patterns (PNG, JPEG).
+ */
+function withImagesAsFiles(css: string, add: (a: Asset) => void): string {
+  return css.replace(CSS_URL, (whole, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
+    const value = (dq ?? sq ?? bare ?? '').replace(/\\(.)/g, '$1').trim();
+    const m = /^data:([a-z]+\/[a-z0-9.+-]+)((?:;[a-z0-9-]+=[a-z0-9-]+)*)(;base64)?,(.*)$/is.exec(value);
+    if (!m) return whole;
+    const image = IMAGE_TYPES[m[1]!.toLowerCase()];
+    if (!image) throw new Error(`reference: the stylesheet embeds a ${m[1]} (add its type)`);
+    const payload = m[4]!;
+    const body = m[3] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+    const file = asset('css-image', image.ext, image.type, body);
+    add(file);
+    return `url("${ASSET_PREFIX}${file.name}")`;
+  });
 }
 
 /** The renderer's files as this origin serves them (read once, at the first request of the page or an asset). */
@@ -84,7 +114,8 @@ function loadAssets(): Assets {
   // The source-map comment would make a browser's developer tools ask for a map this origin does not serve.
   const withoutMap = (b: Buffer) => Buffer.from(b.toString('utf8').replace(/\n?\/\/# sourceMappingURL=\S+\s*$/, '\n').replace(/\n?\/\*# sourceMappingURL=\S+ \*\/\s*$/, '\n'));
   const bundle = asset('swagger-ui-bundle', 'js', 'text/javascript; charset=utf-8', withoutMap(read('swagger-ui-bundle.js')));
-  const css = asset('swagger-ui', 'css', 'text/css; charset=utf-8', withoutMap(read('swagger-ui.css')));
+  const images: Asset[] = [];
+  const css = asset('swagger-ui', 'css', 'text/css; charset=utf-8', Buffer.from(withImagesAsFiles(withoutMap(read('swagger-ui.css')).toString('utf8'), (a) => images.push(a))));
   const icon = asset('favicon-32x32', 'png', 'image/png', read('favicon-32x32.png'));
   const start = asset('reference', 'js', 'text/javascript; charset=utf-8', Buffer.from(START));
   const page = `<!doctype html>
@@ -103,7 +134,7 @@ function loadAssets(): Assets {
 </body>
 </html>
 `;
-  return { byName: new Map([bundle, css, icon, start].map((a) => [a.name, a])), page };
+  return { byName: new Map([bundle, css, icon, start, ...images].map((a) => [a.name, a])), page };
 }
 
 const pageDoc = describe({
@@ -125,10 +156,10 @@ const pageDoc = describe({
 const assetDoc = describe({
   operationId: 'getApiReferenceAsset',
   summary: 'A file of the API reference page',
-  description: 'The renderer\'s script and stylesheet, the page\'s start-up script and its icon, by fingerprinted name (`<name>.<sha-256 prefix>.<ext>`, as the page links them): immutable, cached for a year; gzip-encoded when the client accepts it. A name that is not current is a 404.',
+  description: 'The renderer\'s script and stylesheet (with the images it embeds as files of their own), the page\'s start-up script and its icon, by fingerprinted name (`<name>.<sha-256 prefix>.<ext>`, as the page links them): immutable, cached for a year; gzip-encoded when the client accepts it. A name that is not current is a 404.',
   tags: ['Meta'],
   security: SECURITY.none,
-  parameters: [pathParam('file', 'The fingerprinted file name, as the page links it.', { type: 'string', pattern: '^[a-z0-9-]+\\.[0-9a-f]{16}\\.(js|css|png)$' }, 'swagger-ui.0123456789abcdef.css')],
+  parameters: [pathParam('file', 'The fingerprinted file name, as the page links it.', { type: 'string', pattern: '^[a-z0-9-]+\\.[0-9a-f]{16}\\.(js|css|png|svg|jpg)$' }, 'swagger-ui.0123456789abcdef.css')],
   responses: {
     200: {
       description: 'The file.',
@@ -137,6 +168,8 @@ const assetDoc = describe({
         'text/javascript': { schema: { type: 'string' }, example: '\'use strict\';…' },
         'text/css': { schema: { type: 'string' }, example: '.swagger-ui{…}' },
         'image/png': { schema: { type: 'string', contentMediaType: 'image/png' }, example: '<the icon\'s bytes>' },
+        'image/svg+xml': { schema: { type: 'string' }, example: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 20 20">…</svg>' },
+        'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' }, example: '<the image\'s bytes>' },
       },
     },
     ...errors(404),

@@ -100,6 +100,22 @@ describe('the page\'s assets', () => {
     expect(start).toContain('supportedSubmitMethods: []');
   });
 
+  it('the stylesheet embeds no data: URL: its images are files of this origin, fingerprinted like the rest', async () => {
+    const css = await (await fetch(url(linked().find((p) => p.endsWith('.css'))!))).text();
+    expect(css).not.toMatch(/data:/);
+    const images = [...new Set([...css.matchAll(/url\("?([^")]+)"?\)/g)].map((m) => m[1]!))];
+    expect(images.length).toBeGreaterThanOrEqual(10);
+    for (const image of images) {
+      expect(image).toMatch(/^\/reference\/assets\/css-image\.[0-9a-f]{16}\.(svg|png|jpg)$/);
+      const res = await fetch(url(image));
+      expect(res.status, image).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^image\/(svg\+xml|png|jpeg)$/);
+      const body = Buffer.from(await res.arrayBuffer());
+      expect(createHash('sha256').update(body).digest('hex').slice(0, 16)).toBe(/\.([0-9a-f]{16})\./.exec(image)![1]);
+      if (image.endsWith('.svg')) expect(body.toString()).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    }
+  });
+
   it('a stale fingerprint, an unknown file and a path outside the folder are 404s in the error shape', async () => {
     const css = linked().find((p) => p.endsWith('.css'))!;
     for (const path of [css.replace(/\.[0-9a-f]{16}\./, '.0000000000000000.'), '/reference/assets/package.json', '/reference/assets/..%2F..%2Fpackage.json', '/reference/assets/swagger-ui.css']) {
