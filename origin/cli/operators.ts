@@ -20,7 +20,7 @@ import { createInterface } from 'node:readline';
 import { loadOriginConfig, type OriginConfig } from '../config.js';
 import { envelopeFromConfig, type Envelope } from '../crypto/envelope.js';
 import { personalDataFromConfig } from '../crypto/personal-data.js';
-import { addOperator, disableOperator, listOperators } from '../governance/index.js';
+import { addOperator, disableOperator, listOperators, OperatorUnreadable } from '../governance/index.js';
 import { identityFromConfig, LogTransport } from '../identity/index.js';
 import { createLogger } from '../logger.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, parseCommandLine, printable, runIfScript, type CliIo, type OpenDatabase } from './run.js';
@@ -93,7 +93,14 @@ export async function runOperators(argv: string[], io: CliIo, open: OpenDatabase
   const pd = database.personalData ?? personalDataFromConfig(config.MASTER_KEYS);
   try {
     if (cmd.command === 'list') {
-      const all = await listOperators(database.db, pd);
+      let all;
+      try {
+        all = await listOperators(database.db, pd);
+      } catch (err) {
+        if (!(err instanceof OperatorUnreadable)) throw err;
+        io.err(`operators: ${err.message}\n`);
+        return EXIT_FAILED;
+      }
       if (all.length === 0) io.out('no operators\n');
       for (const o of all) io.out(`${o.id}  ${printable(o.email)}  ${printable(o.name)}  created ${o.createdAt.toISOString()}  ${o.disabledAt ? `disabled ${o.disabledAt.toISOString()}` : 'active'}\n`);
       return EXIT_OK;

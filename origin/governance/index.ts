@@ -5,7 +5,7 @@
  */
 export { CLASSIFICATION, DATA_CLASSES, classOfColumn, classOfTable, columnsOfClass, logRedactionPaths, sensitiveFieldNames, tablesOfClass } from './classification.js';
 export type { ClassifiedColumn, DataClass, TableClassification } from './classification.js';
-export { addOperator, disableOperator, listOperators, operatorEmailIs, sealOperator } from './operators.js';
+export { addOperator, disableOperator, listOperators, OperatorUnreadable, operatorEmailIs, sealOperator } from './operators.js';
 export type { OperatorView } from './operators.js';
 export { runRetention } from './retention/retention.js';
 export type { RetentionReport } from './retention/retention.js';

@@ -99,12 +99,27 @@ export async function addOperator(
   });
 }
 
+/** An operator whose sealed email or name does not open (tampered, moved from another row, or its key version is not in MASTER_KEYS). */
+export class OperatorUnreadable extends Error {
+  constructor(readonly operatorId: string) {
+    super(`operator ${operatorId}: its email or name does not open under MASTER_KEYS (tampered, or its key version is missing; see npm run keys -- verify)`);
+    this.name = 'OperatorUnreadable';
+  }
+}
+
+/** Every operator, opened; throws OperatorUnreadable for a row that does not open (never shows a token). */
 export async function listOperators(db: Db, pd: PersonalData): Promise<OperatorView[]> {
   const rows = await db
     .select({ id: operators.id, emailEnc: operators.emailEnc, nameEnc: operators.nameEnc, disabledAt: operators.disabledAt, createdAt: operators.createdAt })
     .from(operators)
     .orderBy(asc(operators.createdAt));
-  return rows.map((r) => openOperator(pd, r));
+  return rows.map((r) => {
+    try {
+      return openOperator(pd, r);
+    } catch {
+      throw new OperatorUnreadable(r.id);
+    }
+  });
 }
 
 /** Disables an operator and ends every session of theirs at once; 'not_found' / 'already_disabled' change nothing. */

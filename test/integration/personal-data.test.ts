@@ -236,6 +236,16 @@ describe('personal data at rest', () => {
     // The same address in another case is the same operator: refused, and the unique index holds in the database too.
     expect(await cli(['add', OPERATOR_EMAIL.toLowerCase(), '--name', 'Again'])).toBe(2);
     await expect(origin.database.db.insert(operators).values({ emailEnc: 'x', emailBidx: op!.emailBidx, nameEnc: 'y', passwordHash: 'x', totpSecretEncrypted: 'x' })).rejects.toThrow();
+    // A token moved from another column of the row does not open: the listing is refused (exit 1, the row named), never shows a token.
+    await origin.database.db.update(operators).set({ emailEnc: op!.nameEnc }).where(eq(operators.id, op!.id));
+    try {
+      const bad = captureIo();
+      expect(await runOperators(['list'], bad, async () => ({ db: origin.database.db, close: async () => {} }), { config: origin.config, envelope: origin.envelope })).toBe(1);
+      expect(bad.stderr).toContain(`operator ${op!.id}: its email or name does not open`);
+      expect(bad.stdout).not.toContain('env1.');
+    } finally {
+      await origin.database.db.update(operators).set({ emailEnc: op!.emailEnc }).where(eq(operators.id, op!.id));
+    }
   });
 
   it('seals the audit trail: the audit route opens address and user agent; a tampered or moved token is null there and breaks verify', async () => {
