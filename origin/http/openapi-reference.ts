@@ -95,12 +95,14 @@ const CSS_URL = /url\((?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^)"']*))\)/g;
 function withImagesAsFiles(css: string, add: (a: Asset) => void): string {
   return css.replace(CSS_URL, (whole, dq: string | undefined, sq: string | undefined, bare: string | undefined) => {
     const value = (dq ?? sq ?? bare ?? '').replace(/\\(.)/g, '$1').trim();
-    const m = /^data:([a-z]+\/[a-z0-9.+-]+)((?:;[a-z0-9-]+=[a-z0-9-]+)*)(;base64)?,(.*)$/is.exec(value);
-    if (!m) return whole;
-    const image = IMAGE_TYPES[m[1]!.toLowerCase()];
-    if (!image) throw new Error(`reference: the stylesheet embeds a ${m[1]} (add its type)`);
-    const payload = m[4]!;
-    const body = m[3] ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
+    const comma = value.indexOf(',');
+    if (!value.toLowerCase().startsWith('data:') || comma === -1) return whole;
+    // data:<type>[;<name>=<value>…][;base64],<payload>
+    const [type = '', ...params] = value.slice(5, comma).toLowerCase().split(';');
+    const image = IMAGE_TYPES[type];
+    if (!image) throw new Error(`reference: the stylesheet embeds a ${type} (add its type)`);
+    const payload = value.slice(comma + 1);
+    const body = params.includes('base64') ? Buffer.from(payload, 'base64') : Buffer.from(decodeURIComponent(payload));
     const file = asset('css-image', image.ext, image.type, body);
     add(file);
     return `url("${ASSET_PREFIX}${file.name}")`;
