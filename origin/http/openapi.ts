@@ -63,10 +63,13 @@ export const errorSchema = z
 /** A shared response component per error status: `#/components/responses/Error<status>`. */
 export const errorRef = (status: number): OpenAPIV3_1.ReferenceObject => ({ $ref: `#/components/responses/Error${status}` });
 
-/** Answers any origin route can give. */
-const COMMON_ERRORS = [429, 500, 503] as const;
+/**
+ * Answers any origin route can give: 400 for a URL no route can hold (a control character, NUL,
+ * malformed percent-encoding: origin/http/input.ts refuses it before routing), 429, 500 and 503.
+ */
+const COMMON_ERRORS = [400, 429, 500, 503] as const;
 
-/** Error responses for these statuses (plus 429, 500 and 503, which every route can answer). */
+/** Error responses for these statuses (plus 400, 429, 500 and 503, which every route can answer). */
 export function errors(...statuses: number[]): Responses {
   const out: Responses = {};
   for (const s of [...new Set([...statuses, ...COMMON_ERRORS])].sort((a, b) => a - b)) out[String(s)] = errorRef(s);
@@ -83,7 +86,7 @@ export const scimErrorSchema = z
   })
   .strict();
 
-/** SCIM error responses for these statuses (plus 429, 500, 503): `#/components/responses/ScimError<status>`. */
+/** SCIM error responses for these statuses (plus 400, 429, 500, 503): `#/components/responses/ScimError<status>`. */
 export function scimErrors(...statuses: number[]): Responses {
   const out: Responses = {};
   for (const s of [...new Set([...statuses, ...COMMON_ERRORS])].sort((a, b) => a - b)) out[String(s)] = { $ref: `#/components/responses/ScimError${s}` };
@@ -139,22 +142,39 @@ export function headerKey(n: HeaderName): string {
 /** The headers of a cacheable Content API read (the edge adds x-cache). */
 export const CONTENT_READ_HEADERS: HeaderName[] = ['SurrogateKey', 'SurrogateControl', 'CacheControl', 'XCache'];
 
-/** A JSON success response: its schema (zod, or a JSON Schema), an example, and the headers that matter. */
-export function jsonOk(description: string, schema: z.ZodType, example: unknown, headers: HeaderName[] = []): Responses[string] {
+/**
+ * An OpenAPI link: an operation this response leads to, with the values it takes from this request
+ * or response (runtime expressions such as `$request.body#/slug`, `$response.body#/data/id`,
+ * `$request.path.spaceId`). Clients and tools follow them — schemathesis' stateful phase runs
+ * create → read → update → delete through them (test/integration/schemathesis.test.ts).
+ */
+export interface Link {
+  operationId: string;
+  description: string;
+  parameters: Record<string, string>;
+}
+export type Links = Record<string, Link>;
+
+/** A JSON success response: its schema (zod, or a JSON Schema), an example, the headers that matter, and its links. */
+export function jsonOk(description: string, schema: z.ZodType, example: unknown, headers: HeaderName[] = [], links?: Links): Responses[string] {
   return {
     description,
     ...(headers.length ? { headers: headerRefs(headers) } : {}),
     content: { 'application/json': { schema: resolver(schema), example } },
+    ...(links ? { links } : {}),
   };
 }
 
+/** A point in time as answers carry it: ISO 8601 in UTC (`Date.toISOString()`), `format: date-time`. */
+export const timestamp = () => z.string().meta({ format: 'date-time' });
+
 /** A response without a body (204). */
-export const noContent = (description: string): Responses[string] => ({ description });
+export const noContent = (description: string, links?: Links): Responses[string] => ({ description, ...(links ? { links } : {}) });
 
 /** `202 {"status":"pending"}`: the Write API's acknowledgement, sent once the change is committed. */
 export const pendingSchema = z.object({ status: z.literal('pending') }).strict();
-export function pending(description: string, headers: HeaderName[] = []): Responses[string] {
-  return jsonOk(description, pendingSchema, { status: 'pending' }, headers);
+export function pending(description: string, headers: HeaderName[] = [], links?: Links): Responses[string] {
+  return jsonOk(description, pendingSchema, { status: 'pending' }, headers, links);
 }
 
 /** A path parameter. */

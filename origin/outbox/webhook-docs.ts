@@ -4,13 +4,15 @@
  * route validates with, handed in by the route itself.
  */
 import { z } from 'zod';
-import { describe, errors, jsonBody, jsonOk, noContent, pathParam, SECURITY } from '../http/openapi.js';
+import { describe, errors, jsonBody, jsonOk, noContent, pathParam, SECURITY, timestamp } from '../http/openapi.js';
 
 const TAGS = ['Webhooks'];
 const TIME = '2026-01-05T09:30:00.000Z';
 const HOOK_ID = '3c9d2e71-5b8a-4f0c-9e6d-1a2b3c4d5e6f';
 const SPACE = pathParam('spaceId', 'The space (of the caller\'s organization; any other answers 404).', { type: 'string', format: 'uuid' }, '7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d');
 const ID = pathParam('id', 'The webhook.', { type: 'string', format: 'uuid' }, HOOK_ID);
+
+const HOOK_FROM_RESPONSE = { spaceId: '$request.path.spaceId', id: '$response.body#/data/id' };
 
 export const createWebhookDoc = (body: z.ZodType) =>
   describe({
@@ -24,8 +26,13 @@ export const createWebhookDoc = (body: z.ZodType) =>
     responses: {
       201: jsonOk(
         'Created; `secret` is shown only now.',
-        z.object({ data: z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), secret: z.string() }) }),
+        z.strictObject({ data: z.strictObject({ id: z.string(), url: z.string(), events: z.array(z.string()), secret: z.string() }) }),
         { data: { id: HOOK_ID, url: 'https://hooks.example.org/ghee', events: ['page.published'], secret: 'whsec_…' } },
+        [],
+        {
+          listWebhookDeliveries: { operationId: 'listWebhookDeliveries', description: 'The webhook\'s delivery log.', parameters: HOOK_FROM_RESPONSE },
+          deleteWebhook: { operationId: 'deleteWebhook', description: 'Delete the webhook.', parameters: HOOK_FROM_RESPONSE },
+        },
       ),
       ...errors(400, 401, 402, 403, 404, 413, 415),
     },
@@ -41,7 +48,7 @@ export const listWebhooksDoc = describe({
   responses: {
     200: jsonOk(
       'The webhooks.',
-      z.object({ data: z.array(z.object({ id: z.string(), url: z.string(), events: z.array(z.string()), active: z.boolean(), created: z.string() })) }),
+      z.strictObject({ data: z.array(z.strictObject({ id: z.string(), url: z.string(), events: z.array(z.string()), active: z.boolean(), created: timestamp() })) }),
       { data: [{ id: HOOK_ID, url: 'https://hooks.example.org/ghee', events: ['page.published'], active: true, created: TIME }] },
     ),
     ...errors(400, 401, 403, 404),
@@ -58,19 +65,19 @@ export const webhookDeliveriesDoc = describe({
   responses: {
     200: jsonOk(
       'The deliveries.',
-      z.object({
+      z.strictObject({
         data: z.array(
-          z.object({
+          z.strictObject({
             id: z.string(),
             webhookId: z.string(),
             event: z.string(),
             status: z.string(),
             attempts: z.number().int(),
-            nextAttemptAt: z.string(),
+            nextAttemptAt: timestamp(),
             lastStatusCode: z.number().int().nullable(),
             lastError: z.string().nullable(),
-            createdAt: z.string(),
-            deliveredAt: z.string().nullable(),
+            createdAt: timestamp(),
+            deliveredAt: timestamp().nullable(),
             payload: z.unknown(),
           }),
         ),

@@ -4,15 +4,15 @@
  * by the routes themselves.
  */
 import { z } from 'zod';
-import { CONTENT_READ_HEADERS, describe, errors, ifMatch, jsonBody, jsonOk, noContent, pathParam, pending, queryParam, SECURITY } from '../../http/openapi.js';
+import { CONTENT_READ_HEADERS, describe, errors, ifMatch, jsonBody, jsonOk, type Links, noContent, pathParam, pending, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { listMetaSchema, PAGE, PAGE_SIZE, PREVIEW, revisionsExample, revisionsSchema, SLUG, TIME_EXAMPLE } from '../openapi.js';
 
 const READ = ['Content API'];
 const WRITE = ['Write API'];
 const MANAGE = ['Content model'];
 
-const termSchema = z.object({ name: z.string(), slug: z.string() });
-const authorSchema = z.object({
+const termSchema = z.strictObject({ name: z.string(), slug: z.string() });
+const authorSchema = z.strictObject({
   first_name: z.string(),
   last_name: z.string(),
   email: z.string(),
@@ -28,11 +28,11 @@ const authorSchema = z.object({
 });
 const AUTHOR_EXAMPLE = { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.org', slug: 'ada', bio: '', title: 'Editor', linkedin_url: '', facebook_url: '', instagram_url: '', pinterest_url: '', twitter_handle: '', profile_image: '' };
 
-const postSchema = z.object({
+const postSchema = z.strictObject({
   url: z.string(),
-  created: z.string(),
-  published: z.string().nullable(),
-  updated: z.string(),
+  created: timestamp(),
+  published: timestamp().nullable(),
+  updated: timestamp(),
   status: z.enum(['draft', 'published']),
   title: z.string(),
   slug: z.string(),
@@ -64,9 +64,9 @@ const POST_EXAMPLE = {
   categories: [{ name: 'News', slug: 'news' }],
   tags: [{ name: 'Launch', slug: 'launch' }],
 };
-const neighbour = z.object({ slug: z.string(), title: z.string(), featured_image: z.string().nullable() }).nullable();
+const neighbour = z.strictObject({ slug: z.string(), title: z.string(), featured_image: z.string().nullable() }).nullable();
 
-const RECENT = queryParam('include', '`recent_posts`: each with its recent posts.', { type: 'string', enum: ['recent_posts'] });
+const RECENT = queryParam('include', '`recent_posts`: each with its recent posts (empty: as if not sent).', { type: 'string', enum: ['recent_posts', ''] });
 const withRecent = <S extends z.ZodObject>(s: S) => s.extend({ recent_posts: z.array(postSchema).optional() });
 
 export const listPostsDoc = describe({
@@ -78,13 +78,13 @@ export const listPostsDoc = describe({
   parameters: [
     PAGE,
     PAGE_SIZE,
-    queryParam('exclude_body', '`true`: posts without their body.', { type: 'string', enum: ['true', 'false'] }),
+    queryParam('exclude_body', '`true` (or `1`): posts without their body. `false`, `0` or empty: with it, as if not sent.', { type: 'string', enum: ['true', '1', 'false', '0', ''] }),
     queryParam('author_slug', 'Only this author\'s posts.', { type: 'string' }),
     queryParam('category_slug', 'Only posts in this category.', { type: 'string' }),
     queryParam('tag_slug', 'Only posts with this tag.', { type: 'string' }),
     PREVIEW,
   ],
-  responses: { 200: jsonOk('The posts.', z.object({ meta: listMetaSchema, data: z.array(postSchema) }), { meta: { count: 1, next_page: null, previous_page: null }, data: [POST_EXAMPLE] }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 414) },
+  responses: { 200: jsonOk('The posts.', z.strictObject({ meta: listMetaSchema, data: z.array(postSchema) }), { meta: { count: 1, next_page: null, previous_page: null }, data: [POST_EXAMPLE] }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 414) },
 });
 
 export const getPostDoc = describe({
@@ -97,7 +97,7 @@ export const getPostDoc = describe({
   responses: {
     200: jsonOk(
       'The post (or, for `search`, the matching posts with paging metadata).',
-      z.union([z.object({ meta: z.object({ next_post: neighbour, previous_post: neighbour }), data: postSchema }), z.object({ meta: listMetaSchema, data: z.array(postSchema) })]),
+      z.union([z.strictObject({ meta: z.strictObject({ next_post: neighbour, previous_post: neighbour }), data: postSchema }), z.strictObject({ meta: listMetaSchema, data: z.array(postSchema) })]),
       { meta: { next_post: null, previous_post: { slug: 'welcome', title: 'Welcome', featured_image: null } }, data: POST_EXAMPLE },
       CONTENT_READ_HEADERS,
     ),
@@ -112,7 +112,7 @@ export const listAuthorsDoc = describe({
   tags: READ,
   security: SECURITY.contentKey,
   parameters: [RECENT],
-  responses: { 200: jsonOk('The authors.', z.object({ data: z.array(withRecent(authorSchema)) }), { data: [AUTHOR_EXAMPLE] }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 414) },
+  responses: { 200: jsonOk('The authors.', z.strictObject({ data: z.array(withRecent(authorSchema)) }), { data: [AUTHOR_EXAMPLE] }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 414) },
 });
 
 export const getAuthorDoc = describe({
@@ -122,7 +122,7 @@ export const getAuthorDoc = describe({
   tags: READ,
   security: SECURITY.contentKey,
   parameters: [{ ...SLUG, example: 'ada' }, RECENT],
-  responses: { 200: jsonOk('The author.', z.object({ data: withRecent(authorSchema) }), { data: AUTHOR_EXAMPLE }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
+  responses: { 200: jsonOk('The author.', z.strictObject({ data: withRecent(authorSchema) }), { data: AUTHOR_EXAMPLE }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
 });
 
 export const listTermsDoc = (kind: 'category' | 'tag') =>
@@ -133,7 +133,7 @@ export const listTermsDoc = (kind: 'category' | 'tag') =>
     tags: READ,
     security: SECURITY.contentKey,
     parameters: [RECENT],
-    responses: { 200: jsonOk(`The ${kind === 'category' ? 'categories' : 'tags'}.`, z.object({ data: z.array(withRecent(termSchema)) }), { data: [{ name: 'News', slug: 'news' }] }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 414) },
+    responses: { 200: jsonOk(`The ${kind === 'category' ? 'categories' : 'tags'}.`, z.strictObject({ data: z.array(withRecent(termSchema)) }), { data: [{ name: 'News', slug: 'news' }] }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 414) },
   });
 
 export const getTermDoc = (kind: 'category' | 'tag') =>
@@ -144,7 +144,7 @@ export const getTermDoc = (kind: 'category' | 'tag') =>
     tags: READ,
     security: SECURITY.contentKey,
     parameters: [{ ...SLUG, example: 'news' }, RECENT],
-    responses: { 200: jsonOk(`The ${kind}.`, z.object({ data: withRecent(termSchema) }), { data: { name: 'News', slug: 'news' } }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
+    responses: { 200: jsonOk(`The ${kind}.`, z.strictObject({ data: withRecent(termSchema) }), { data: { name: 'News', slug: 'news' } }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
   });
 
 export const feedDoc = describe({
@@ -158,8 +158,20 @@ export const feedDoc = describe({
     queryParam('category_slug', 'rss/atom: only this category.', { type: 'string' }),
     queryParam('tag_slug', 'rss/atom: only this tag.', { type: 'string' }),
   ],
-  responses: { 200: jsonOk('The feed.', z.object({ data: z.string() }), { data: '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"></rss>' }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
+  responses: { 200: jsonOk('The feed.', z.strictObject({ data: z.string() }), { data: '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"></rss>' }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
 });
+
+/** Where a post's write or management read leads: its working copy, an update, its revisions, its deletion. */
+function postLinks(slug: string, except: string[] = []): Links {
+  const parameters = { slug };
+  const all: Links = {
+    getManagedPost: { operationId: 'getManagedPost', description: 'The post\'s working copy and version.', parameters },
+    updatePost: { operationId: 'updatePost', description: 'Update the post.', parameters },
+    listPostRevisions: { operationId: 'listPostRevisions', description: 'The post\'s revisions.', parameters },
+    deletePost: { operationId: 'deletePost', description: 'Delete the post.', parameters },
+  };
+  return Object.fromEntries(Object.entries(all).filter(([name]) => !except.includes(name)));
+}
 
 export const createPostDoc = (body: z.ZodType) =>
   describe({
@@ -169,7 +181,7 @@ export const createPostDoc = (body: z.ZodType) =>
     tags: WRITE,
     security: SECURITY.keyOrSession,
     requestBody: jsonBody(body, { title: 'Hello world', slug: 'hello-world', status: 'published', author: { slug: 'ada' }, categories: ['News'], tags: ['Launch'], body: '<p>Hello.</p>' }),
-    responses: { 202: pending('Created and committed.'), ...errors(400, 401, 402, 403, 409, 413, 415) },
+    responses: { 202: pending('Created and committed.', [], postLinks('$request.body#/slug')), ...errors(400, 401, 402, 403, 409, 413, 415) },
   });
 
 export const updatePostDoc = (body: z.ZodType, put: boolean) =>
@@ -181,7 +193,7 @@ export const updatePostDoc = (body: z.ZodType, put: boolean) =>
     security: SECURITY.keyOrSession,
     parameters: [SLUG, ifMatch],
     requestBody: jsonBody(body, { title: 'Hello again', status: 'published' }),
-    responses: { 202: pending('Updated and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409, 412, 413, 415) },
+    responses: { 202: pending('Updated and committed.', ['ETag'], postLinks('$request.path.slug', ['updatePost'])), ...errors(400, 401, 402, 403, 404, 409, 412, 413, 415) },
   });
 
 export const deletePostDoc = describe({
@@ -191,7 +203,10 @@ export const deletePostDoc = describe({
   tags: WRITE,
   security: SECURITY.keyOrSession,
   parameters: [SLUG, ifMatch],
-  responses: { 204: noContent('Deleted.'), ...errors(400, 401, 403, 404, 412) },
+  responses: {
+    204: noContent('Deleted.', { restorePost: { operationId: 'restorePost', description: 'Undo the delete.', parameters: { slug: '$request.path.slug' } } }),
+    ...errors(400, 401, 403, 404, 412),
+  },
 });
 
 export const getManagedPostDoc = describe({
@@ -204,9 +219,10 @@ export const getManagedPostDoc = describe({
   responses: {
     200: jsonOk(
       'The working copy.',
-      z.object({ data: postSchema.extend({ status: z.enum(['draft', 'published', 'scheduled']), scheduled: z.string().nullable(), version: z.number().int() }) }),
+      z.strictObject({ data: postSchema.extend({ status: z.enum(['draft', 'published', 'scheduled']), scheduled: timestamp().nullable(), version: z.number().int() }) }),
       { data: { ...POST_EXAMPLE, scheduled: null, version: 1 } },
       ['ETag'],
+      postLinks('$request.path.slug', ['getManagedPost']),
     ),
     ...errors(400, 401, 403, 404),
   },
@@ -253,5 +269,5 @@ export const createAuthorDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [pathParam('spaceId', 'The space (of the caller\'s organization; any other answers 404).', { type: 'string', format: 'uuid' }, '7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d')],
     requestBody: jsonBody(body, { slug: 'ada', first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.org', title: 'Editor' }),
-    responses: { 201: jsonOk('Created.', z.object({ data: authorSchema }), { data: AUTHOR_EXAMPLE }), ...errors(400, 401, 402, 403, 404, 409, 413, 415) },
+    responses: { 201: jsonOk('Created.', z.strictObject({ data: authorSchema }), { data: AUTHOR_EXAMPLE }), ...errors(400, 401, 402, 403, 404, 409, 413, 415) },
   });

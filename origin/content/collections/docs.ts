@@ -4,7 +4,7 @@
  * handed in by the routes themselves.
  */
 import { z } from 'zod';
-import { CONTENT_READ_HEADERS, describe, errors, ifMatch, jsonBody, jsonOk, noContent, pathParam, pending, queryParam, SECURITY } from '../../http/openapi.js';
+import { CONTENT_READ_HEADERS, describe, errors, ifMatch, jsonBody, jsonOk, type Links, noContent, pathParam, pending, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { LEVELS, LOCALE, listMetaSchema, PAGE, PAGE_SIZE, PREVIEW, revisionsExample, revisionsSchema, TIME_EXAMPLE } from '../openapi.js';
 import { FIELD_TYPES } from './fields.js';
 
@@ -22,6 +22,19 @@ const itemSchema = z.object({ meta: z.object({ id: z.number().int() }) }).catcha
 const ITEM_EXAMPLE = { meta: { id: 12 }, name: 'Nina Simone', genre: 'jazz' };
 const itemsByKey = z.record(z.string(), z.array(itemSchema));
 
+/** Where an item's write or management read leads: its working copy, an update, its revisions, its deletion. */
+const ITEM_FROM_PATH = { key: '$request.path.key', id: '$request.path.id' };
+function itemLinks(except: string[] = []): Links {
+  const parameters = ITEM_FROM_PATH;
+  const all: Links = {
+    getManagedCollectionItem: { operationId: 'getManagedCollectionItem', description: 'The item\'s working copy and version.', parameters },
+    updateCollectionItem: { operationId: 'updateCollectionItem', description: 'Update the item.', parameters },
+    listCollectionItemRevisions: { operationId: 'listCollectionItemRevisions', description: 'The item\'s revisions.', parameters },
+    deleteCollectionItem: { operationId: 'deleteCollectionItem', description: 'Delete the item.', parameters },
+  };
+  return Object.fromEntries(Object.entries(all).filter(([name]) => !except.includes(name)));
+}
+
 export const readCollectionsDoc = describe({
   operationId: 'readCollections',
   summary: 'Read collections (legacy multi-key form)',
@@ -30,7 +43,7 @@ export const readCollectionsDoc = describe({
   security: SECURITY.contentKey,
   parameters: [queryParam('keys', 'Comma-separated collection keys.', { type: 'string' }, 'artists,albums'), LOCALE, PREVIEW, LEVELS, PAGE, PAGE_SIZE, ORDER],
   responses: {
-    200: jsonOk('The items by collection key (with `meta` when one key is named).', z.object({ meta: listMetaSchema.optional(), data: itemsByKey }), { data: { artists: [ITEM_EXAMPLE] } }, CONTENT_READ_HEADERS),
+    200: jsonOk('The items by collection key (with `meta` when one key is named).', z.strictObject({ meta: listMetaSchema.optional(), data: itemsByKey }), { data: { artists: [ITEM_EXAMPLE] } }, CONTENT_READ_HEADERS),
     ...errors(400, 401, 403, 404, 414),
   },
 });
@@ -43,7 +56,7 @@ export const readCollectionDoc = describe({
   security: SECURITY.contentKey,
   parameters: [KEY, LOCALE, PREVIEW, LEVELS, PAGE, PAGE_SIZE, ORDER],
   responses: {
-    200: jsonOk('The items and paging metadata.', z.object({ meta: listMetaSchema.optional(), data: itemsByKey }), { meta: { count: 1, next_page: null, previous_page: null }, data: { artists: [ITEM_EXAMPLE] } }, CONTENT_READ_HEADERS),
+    200: jsonOk('The items and paging metadata.', z.strictObject({ meta: listMetaSchema.optional(), data: itemsByKey }), { meta: { count: 1, next_page: null, previous_page: null }, data: { artists: [ITEM_EXAMPLE] } }, CONTENT_READ_HEADERS),
     ...errors(400, 401, 403, 404, 414),
   },
 });
@@ -55,7 +68,7 @@ export const readItemDoc = describe({
   tags: READ,
   security: SECURITY.contentKey,
   parameters: [KEY, ID, LOCALE, PREVIEW, LEVELS],
-  responses: { 200: jsonOk('The item.', z.object({ data: itemsByKey }), { data: { artists: [ITEM_EXAMPLE] } }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
+  responses: { 200: jsonOk('The item.', z.strictObject({ data: itemsByKey }), { data: { artists: [ITEM_EXAMPLE] } }, CONTENT_READ_HEADERS), ...errors(400, 401, 403, 404, 414) },
 });
 
 export const createItemsDoc = (body: z.ZodType) =>
@@ -68,7 +81,10 @@ export const createItemsDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [LOCALE],
     requestBody: jsonBody(body, { key: 'artists', status: 'published', fields: [{ name: 'Nina Simone', genre: 'jazz' }] }),
-    responses: { 202: pending('Created and committed.'), ...errors(400, 401, 402, 403, 404, 413, 415) },
+    responses: {
+      202: pending('Created and committed.', [], { readCollection: { operationId: 'readCollection', description: 'The collection\'s items (drafts with `preview=1`).', parameters: { key: '$request.body#/key' } } }),
+      ...errors(400, 401, 402, 403, 404, 413, 415),
+    },
   });
 
 export const updateItemDoc = (body: z.ZodType, replace: boolean) =>
@@ -82,7 +98,7 @@ export const updateItemDoc = (body: z.ZodType, replace: boolean) =>
     security: SECURITY.keyOrSession,
     parameters: [KEY, ID, LOCALE, ifMatch],
     requestBody: jsonBody(body, { status: 'published', fields: { genre: 'soul' } }),
-    responses: { 202: pending('Updated and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409, 412, 413, 415) },
+    responses: { 202: pending('Updated and committed.', ['ETag'], itemLinks(['updateCollectionItem'])), ...errors(400, 401, 402, 403, 404, 409, 412, 413, 415) },
   });
 
 export const deleteItemDoc = describe({
@@ -92,7 +108,10 @@ export const deleteItemDoc = describe({
   tags: WRITE,
   security: SECURITY.keyOrSession,
   parameters: [KEY, ID, LOCALE, ifMatch],
-  responses: { 204: noContent('Deleted.'), ...errors(400, 401, 403, 404, 412) },
+  responses: {
+    204: noContent('Deleted.', { restoreCollectionItem: { operationId: 'restoreCollectionItem', description: 'Undo the delete.', parameters: ITEM_FROM_PATH } }),
+    ...errors(400, 401, 403, 404, 412),
+  },
 });
 
 export const getManagedItemDoc = describe({
@@ -105,21 +124,22 @@ export const getManagedItemDoc = describe({
   responses: {
     200: jsonOk(
       'The working copy.',
-      z.object({
-        data: z.object({
-          meta: z.object({ id: z.number().int() }),
+      z.strictObject({
+        data: z.strictObject({
+          meta: z.strictObject({ id: z.number().int() }),
           key: z.string(),
           locale: z.string(),
           status: z.enum(['draft', 'published', 'scheduled']),
-          scheduled: z.string().nullable(),
+          scheduled: timestamp().nullable(),
           version: z.number().int(),
           fields: z.record(z.string(), z.unknown()),
-          published: z.string().nullable(),
-          updated: z.string(),
+          published: timestamp().nullable(),
+          updated: timestamp(),
         }),
       }),
       { data: { meta: { id: 12 }, key: 'artists', locale: 'en', status: 'published', scheduled: null, version: 2, fields: { name: 'Nina Simone' }, published: TIME_EXAMPLE, updated: TIME_EXAMPLE } },
       ['ETag'],
+      itemLinks(['getManagedCollectionItem']),
     ),
     ...errors(400, 401, 403, 404),
   },
@@ -157,14 +177,16 @@ export const restoreItemDoc = describe({
   responses: { 202: pending('Restored and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409) },
 });
 
-const collectionSchema = z.object({
+const collectionSchema = z.strictObject({
   key: z.string(),
   name: z.string(),
-  fields: z.array(z.object({ name: z.string(), type: z.enum(FIELD_TYPES), collection: z.string().optional(), many: z.boolean().optional() })),
-  created: z.string(),
-  updated: z.string(),
+  fields: z.array(z.strictObject({ name: z.string(), type: z.enum(FIELD_TYPES), collection: z.string().optional(), many: z.boolean().optional() })),
+  created: timestamp(),
+  updated: timestamp(),
 });
 const COLLECTION_EXAMPLE = { key: 'artists', name: 'Artists', fields: [{ name: 'name', type: 'short_text' }], created: TIME_EXAMPLE, updated: TIME_EXAMPLE };
+
+const COLLECTION_FROM_RESPONSE = { spaceId: '$request.path.spaceId', key: '$response.body#/data/key' };
 
 export const createCollectionDoc = (body: z.ZodType) =>
   describe({
@@ -175,7 +197,14 @@ export const createCollectionDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [SPACE],
     requestBody: jsonBody(body, { key: 'artists', name: 'Artists', fields: [{ name: 'name', type: 'short_text' }] }),
-    responses: { 201: jsonOk('Created.', z.object({ data: collectionSchema }), { data: COLLECTION_EXAMPLE }), ...errors(400, 401, 402, 403, 404, 409, 413, 415) },
+    responses: {
+      201: jsonOk('Created.', z.strictObject({ data: collectionSchema }), { data: COLLECTION_EXAMPLE }, [], {
+        getCollection: { operationId: 'getCollection', description: 'The collection\'s definition.', parameters: COLLECTION_FROM_RESPONSE },
+        updateCollection: { operationId: 'updateCollection', description: 'Update the collection\'s definition.', parameters: COLLECTION_FROM_RESPONSE },
+        readCollection: { operationId: 'readCollection', description: 'The collection\'s items.', parameters: { key: '$response.body#/data/key' } },
+      }),
+      ...errors(400, 401, 402, 403, 404, 409, 413, 415),
+    },
   });
 
 export const listCollectionsDoc = describe({
@@ -185,7 +214,7 @@ export const listCollectionsDoc = describe({
   tags: MANAGE,
   security: SECURITY.keyOrSession,
   parameters: [SPACE],
-  responses: { 200: jsonOk('The collections.', z.object({ data: z.array(collectionSchema) }), { data: [COLLECTION_EXAMPLE] }), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonOk('The collections.', z.strictObject({ data: z.array(collectionSchema) }), { data: [COLLECTION_EXAMPLE] }), ...errors(400, 401, 403, 404) },
 });
 
 export const getCollectionDoc = describe({
@@ -195,7 +224,7 @@ export const getCollectionDoc = describe({
   tags: MANAGE,
   security: SECURITY.keyOrSession,
   parameters: [SPACE, KEY],
-  responses: { 200: jsonOk('The collection.', z.object({ data: collectionSchema }), { data: COLLECTION_EXAMPLE }), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonOk('The collection.', z.strictObject({ data: collectionSchema }), { data: COLLECTION_EXAMPLE }), ...errors(400, 401, 403, 404) },
 });
 
 export const updateCollectionDoc = (body: z.ZodType) =>
@@ -207,5 +236,5 @@ export const updateCollectionDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [SPACE, KEY],
     requestBody: jsonBody(body, { name: 'Musicians' }),
-    responses: { 200: jsonOk('Updated.', z.object({ data: collectionSchema }), { data: COLLECTION_EXAMPLE }), ...errors(400, 401, 403, 404, 409, 413, 415) },
+    responses: { 200: jsonOk('Updated.', z.strictObject({ data: collectionSchema }), { data: COLLECTION_EXAMPLE }), ...errors(400, 401, 403, 404, 409, 413, 415) },
   });

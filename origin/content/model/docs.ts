@@ -4,22 +4,24 @@
  * validate with, handed in by the routes themselves.
  */
 import { z } from 'zod';
-import { describe, errors, jsonBody, jsonOk, pathParam, SECURITY } from '../../http/openapi.js';
+import { describe, errors, jsonBody, jsonOk, pathParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { TIME_EXAMPLE } from '../openapi.js';
 
 const MANAGE = ['Content model'];
 const SPACE = pathParam('spaceId', 'The space (of the caller\'s organization; any other answers 404).', { type: 'string', format: 'uuid' }, '7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d');
 const TYPE = pathParam('slug', 'The page type\'s slug.', { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' }, 'landing');
 
-const pageTypeSchema = z.object({
+const pageTypeSchema = z.strictObject({
   slug: z.string(),
   name: z.string(),
-  fields: z.array(z.object({ name: z.string(), type: z.string() })).meta({ description: 'Typed fields: short_text, long_text, rich_text, number, date, boolean, media, reference, repeater, component, … (origin/content/model/schema.ts).' }),
-  created: z.string(),
-  updated: z.string(),
+  fields: z.array(z.strictObject({ name: z.string(), type: z.string() })).meta({ description: 'Typed fields: short_text, long_text, rich_text, number, date, boolean, media, reference, repeater, component, … (origin/content/model/schema.ts).' }),
+  created: timestamp(),
+  updated: timestamp(),
 });
 const TYPE_EXAMPLE = { slug: 'landing', name: 'Landing page', fields: [{ name: 'headline', type: 'short_text' }], created: TIME_EXAMPLE, updated: TIME_EXAMPLE };
-const localeSchema = z.object({ code: z.string(), name: z.string(), default: z.boolean(), enabled: z.boolean() });
+const localeSchema = z.strictObject({ code: z.string(), name: z.string(), default: z.boolean(), enabled: z.boolean() });
+
+const TYPE_FROM_RESPONSE = { spaceId: '$request.path.spaceId', slug: '$response.body#/data/slug' };
 
 export const createPageTypeDoc = (body: z.ZodType) =>
   describe({
@@ -30,7 +32,14 @@ export const createPageTypeDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [SPACE],
     requestBody: jsonBody(body, { slug: 'landing', name: 'Landing page', fields: [{ name: 'headline', type: 'short_text' }] }),
-    responses: { 201: jsonOk('Created.', z.object({ data: pageTypeSchema }), { data: TYPE_EXAMPLE }), ...errors(400, 401, 402, 403, 404, 413, 415) },
+    responses: {
+      201: jsonOk('Created.', z.strictObject({ data: pageTypeSchema }), { data: TYPE_EXAMPLE }, [], {
+        getPageType: { operationId: 'getPageType', description: 'The page type just created.', parameters: TYPE_FROM_RESPONSE },
+        updatePageType: { operationId: 'updatePageType', description: 'Update the page type.', parameters: TYPE_FROM_RESPONSE },
+        listPages: { operationId: 'listPages', description: 'The pages of the type.', parameters: { pageType: '$response.body#/data/slug' } },
+      }),
+      ...errors(400, 401, 402, 403, 404, 413, 415),
+    },
   });
 
 export const listPageTypesDoc = describe({
@@ -40,7 +49,7 @@ export const listPageTypesDoc = describe({
   tags: MANAGE,
   security: SECURITY.keyOrSession,
   parameters: [SPACE],
-  responses: { 200: jsonOk('The page types.', z.object({ data: z.array(pageTypeSchema) }), { data: [TYPE_EXAMPLE] }), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonOk('The page types.', z.strictObject({ data: z.array(pageTypeSchema) }), { data: [TYPE_EXAMPLE] }), ...errors(400, 401, 403, 404) },
 });
 
 export const getPageTypeDoc = describe({
@@ -50,7 +59,7 @@ export const getPageTypeDoc = describe({
   tags: MANAGE,
   security: SECURITY.keyOrSession,
   parameters: [SPACE, TYPE],
-  responses: { 200: jsonOk('The page type.', z.object({ data: pageTypeSchema }), { data: TYPE_EXAMPLE }), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonOk('The page type.', z.strictObject({ data: pageTypeSchema }), { data: TYPE_EXAMPLE }), ...errors(400, 401, 403, 404) },
 });
 
 export const updatePageTypeDoc = (body: z.ZodType) =>
@@ -62,7 +71,7 @@ export const updatePageTypeDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [SPACE, TYPE],
     requestBody: jsonBody(body, { name: 'Landing' }),
-    responses: { 200: jsonOk('Updated.', z.object({ data: pageTypeSchema }), { data: TYPE_EXAMPLE }), ...errors(400, 401, 403, 404, 413, 415) },
+    responses: { 200: jsonOk('Updated.', z.strictObject({ data: pageTypeSchema }), { data: TYPE_EXAMPLE }), ...errors(400, 401, 403, 404, 413, 415) },
   });
 
 export const listLocalesDoc = describe({
@@ -72,7 +81,7 @@ export const listLocalesDoc = describe({
   tags: MANAGE,
   security: SECURITY.keyOrSession,
   parameters: [SPACE],
-  responses: { 200: jsonOk('The locales.', z.object({ data: z.array(localeSchema) }), { data: [{ code: 'en', name: 'English', default: true, enabled: true }] }), ...errors(400, 401, 403, 404) },
+  responses: { 200: jsonOk('The locales.', z.strictObject({ data: z.array(localeSchema) }), { data: [{ code: 'en', name: 'English', default: true, enabled: true }] }), ...errors(400, 401, 403, 404) },
 });
 
 export const createLocaleDoc = (body: z.ZodType) =>
@@ -84,5 +93,5 @@ export const createLocaleDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [SPACE],
     requestBody: jsonBody(body, { code: 'fr', name: 'Français' }),
-    responses: { 201: jsonOk('Added.', z.object({ data: localeSchema }), { data: { code: 'fr', name: 'Français', default: false, enabled: true } }), ...errors(400, 401, 402, 403, 404, 409, 413, 415) },
+    responses: { 201: jsonOk('Added.', z.strictObject({ data: localeSchema }), { data: { code: 'fr', name: 'Français', default: false, enabled: true } }), ...errors(400, 401, 402, 403, 404, 409, 413, 415) },
   });

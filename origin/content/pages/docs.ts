@@ -4,7 +4,7 @@
  * parseBody — given here by the route itself, so the spec and the validation are one object.
  */
 import { z } from 'zod';
-import { CONTENT_READ_HEADERS, describe, errors, ifMatch, jsonBody, jsonOk, noContent, pending, queryParam, SECURITY } from '../../http/openapi.js';
+import { CONTENT_READ_HEADERS, describe, errors, ifMatch, jsonBody, jsonOk, type Links, noContent, pending, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { LEVELS, LIMIT, listMetaSchema, LOCALE, OFFSET, PAGE, PAGE_EXAMPLE, PAGE_SIZE, PAGE_TYPE, pageSchema, PREVIEW, revisionsExample, revisionsSchema, SLUG, TIME_EXAMPLE } from '../openapi.js';
 
 const READ = ['Content API'];
@@ -19,7 +19,7 @@ export const getPageDoc = describe({
   security: SECURITY.contentKey,
   parameters: [PAGE_TYPE, SLUG, LOCALE, PREVIEW, LEVELS],
   responses: {
-    200: jsonOk('The page.', z.object({ data: pageSchema }), { data: PAGE_EXAMPLE }, CONTENT_READ_HEADERS),
+    200: jsonOk('The page.', z.strictObject({ data: pageSchema }), { data: PAGE_EXAMPLE }, CONTENT_READ_HEADERS),
     ...errors(400, 401, 403, 404, 414),
   },
 });
@@ -46,12 +46,26 @@ export const listPagesDoc = describe({
     OFFSET,
   ],
   responses: {
-    200: jsonOk('The pages and paging metadata.', z.object({ meta: listMetaSchema, data: z.array(pageSchema) }), { meta: { count: 1, next_page: null, previous_page: null }, data: [PAGE_EXAMPLE] }, CONTENT_READ_HEADERS),
+    200: jsonOk('The pages and paging metadata.', z.strictObject({ meta: listMetaSchema, data: z.array(pageSchema) }), { meta: { count: 1, next_page: null, previous_page: null }, data: [PAGE_EXAMPLE] }, CONTENT_READ_HEADERS),
     ...errors(400, 401, 403, 404, 414),
   },
 });
 
 const PAGE_WRITE_ERRORS = [400, 401, 402, 403, 404, 409, 412, 413, 415] as const;
+
+/** The page a write named: by its body (create) or its path (the rest). */
+const FROM_BODY = { pageType: '$request.body#/page_type', slug: '$request.body#/slug' };
+const FROM_PATH = { pageType: '$request.path.pageType', slug: '$request.path.slug' };
+/** Where a page's write or management read leads: its working copy, an update, its revisions, its deletion. */
+function pageLinks(parameters: Record<string, string>, except: string[] = []): Links {
+  const all: Links = {
+    getManagedPage: { operationId: 'getManagedPage', description: 'The page\'s working copy and version.', parameters },
+    updatePage: { operationId: 'updatePage', description: 'Update the page.', parameters },
+    listPageRevisions: { operationId: 'listPageRevisions', description: 'The page\'s revisions.', parameters },
+    deletePage: { operationId: 'deletePage', description: 'Delete the page.', parameters },
+  };
+  return Object.fromEntries(Object.entries(all).filter(([name]) => !except.includes(name)));
+}
 
 export const createPageDoc = (body: z.ZodType) =>
   describe({
@@ -63,7 +77,7 @@ export const createPageDoc = (body: z.ZodType) =>
     security: SECURITY.keyOrSession,
     parameters: [LOCALE],
     requestBody: jsonBody(body, { title: 'About', slug: 'about', page_type: '*', status: 'draft', fields: { headline: 'About us' } }),
-    responses: { 202: pending('Created and committed.'), ...errors(400, 401, 402, 403, 409, 413, 415) },
+    responses: { 202: pending('Created and committed.', [], pageLinks(FROM_BODY)), ...errors(400, 401, 402, 403, 409, 413, 415) },
   });
 
 export const updatePageDoc = (body: z.ZodType, put: boolean) =>
@@ -77,7 +91,7 @@ export const updatePageDoc = (body: z.ZodType, put: boolean) =>
     security: SECURITY.keyOrSession,
     parameters: [PAGE_TYPE, SLUG, LOCALE, ifMatch],
     requestBody: jsonBody(body, { title: 'About us', status: 'published', fields: { headline: 'About us' } }),
-    responses: { 202: pending('Updated and committed.', ['ETag']), ...errors(...PAGE_WRITE_ERRORS) },
+    responses: { 202: pending('Updated and committed.', ['ETag'], pageLinks(FROM_PATH, ['updatePage'])), ...errors(...PAGE_WRITE_ERRORS) },
   });
 
 export const deletePageDoc = describe({
@@ -87,21 +101,24 @@ export const deletePageDoc = describe({
   tags: WRITE,
   security: SECURITY.keyOrSession,
   parameters: [PAGE_TYPE, SLUG, LOCALE, ifMatch],
-  responses: { 204: noContent('Deleted.'), ...errors(400, 401, 403, 404, 412) },
+  responses: {
+    204: noContent('Deleted.', { restorePage: { operationId: 'restorePage', description: 'Undo the delete.', parameters: FROM_PATH } }),
+    ...errors(400, 401, 403, 404, 412),
+  },
 });
 
-const managedPageSchema = z.object({
-  data: z.object({
+const managedPageSchema = z.strictObject({
+  data: z.strictObject({
     slug: z.string(),
     name: z.string(),
     page_type: z.string().nullable(),
     locale: z.string(),
     status: z.enum(['draft', 'published', 'scheduled']),
-    scheduled: z.string().nullable(),
+    scheduled: timestamp().nullable(),
     version: z.number().int(),
     fields: z.record(z.string(), z.unknown()),
-    published: z.string().nullable(),
-    updated: z.string(),
+    published: timestamp().nullable(),
+    updated: timestamp(),
   }),
 });
 
@@ -118,6 +135,7 @@ export const getManagedPageDoc = describe({
       managedPageSchema,
       { data: { slug: 'about', name: 'About', page_type: null, locale: 'en', status: 'published', scheduled: null, version: 3, fields: { headline: 'About us' }, published: TIME_EXAMPLE, updated: TIME_EXAMPLE } },
       ['ETag'],
+      pageLinks(FROM_PATH, ['getManagedPage']),
     ),
     ...errors(400, 401, 403, 404),
   },

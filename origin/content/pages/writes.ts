@@ -17,7 +17,7 @@ import type { Db } from '../../db/client.js';
 import type { Result } from '../../http/result.js';
 import { pages } from '../../db/schema/index.js';
 import { validateFields } from '../model/schema.js';
-import { findPageTypeSchema } from '../model/page-types.js';
+import { findPageTypeSchema, spaceLocales } from '../model/page-types.js';
 import { commitWrite, type WriteScope } from '../../outbox/index.js';
 import { renderPage } from './pages.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges } from '../live-changes.js';
@@ -36,6 +36,9 @@ async function saving(db: Db, change: Pick<PageChange, 'spaceId' | 'locale'>, tx
 }
 
 export async function createPage(db: Db, change: PageChange & { name: string; fields: Record<string, unknown>; status: 'draft' | 'published' }): Promise<Result<SavedPage>> {
+  // A page is created only in a locale the space publishes in, as collection items and the
+  // multi-locale form are (conformance fuzzing found `?locale=zz` creating a page no read can reach).
+  if (change.locale !== null && !(await spaceLocales(db, change.spaceId))?.codes.has(change.locale)) return { ok: false, error: 'invalid', detail: 'Invalid locale: the space does not publish in it.' };
   return saving(db, change, (locale) => createPageTx(db, change, locale));
 }
 

@@ -31,6 +31,7 @@ import { authenticate } from '../../http/request-auth.js';
 import { unwrap } from '../../http/result.js';
 import { type AuthDeps, type AuthResult, type RequestActor } from '../auth-result.js';
 import { sendMail } from '../context.js';
+import { emailAddress } from '../email-address.js';
 import { MAX_PASSWORD_LENGTH } from '../passwords/password-policy.js';
 import { sessionMemberships } from '../sessions/current-session.js';
 import { reauthenticate } from '../sessions/reauthenticate.js';
@@ -49,12 +50,7 @@ const AUTH_BODY_LIMIT = 8 * 1024;
 const SIGNUPS_PER_IP_HOUR = 10;
 const RESETS_PER_IP_HOUR = 10;
 
-const email = z
-  .string()
-  .trim()
-  .max(254)
-  .email({ message: 'must be an email address' })
-  .transform((v) => v.toLowerCase());
+const email = emailAddress().transform((v) => v.toLowerCase());
 // Length is checked by the policy (so none of a long password is ignored, and the reason is clear).
 const password = z.string().min(1, { message: 'is required' }).max(4096, { message: `must be at most ${MAX_PASSWORD_LENGTH} characters` });
 const name = z.string().trim().min(1).max(200);

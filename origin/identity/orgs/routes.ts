@@ -36,6 +36,7 @@ import { auditEvents } from '../../db/schema/index.js';
 import type { OriginEnv } from '../../env.js';
 import { authorizeOrg, authorizeSpace, isUuid, type Actor } from '../../http/authorize.js';
 import { parseBody } from '../../http/body.js';
+import { emailAddress } from '../email-address.js';
 import { timestampParam } from '../../http/input.js';
 import { authenticate } from '../../http/request-auth.js';
 import { unwrap } from '../../http/result.js';
@@ -58,12 +59,7 @@ const memberPatch = z.object({ role, space_id: uuid.optional() }).strict();
 const NOT_A_SPACE = '00000000-0000-0000-0000-000000000000';
 const inviteBody = z
   .object({
-    email: z
-      .string()
-      .trim()
-      .max(254)
-      .email({ message: 'must be an email address' })
-      .transform((v) => v.toLowerCase()),
+    email: emailAddress().transform((v) => v.toLowerCase()),
     role,
     space_id: uuid.optional(),
   })

@@ -46,6 +46,7 @@ import {
   signInConnectionAt,
   updateConnection,
 } from './connections.js';
+import { emailAddress } from '../email-address.js';
 import { dnsServersFrom, txtLookup, type TxtLookup } from './dns.js';
 import { addDomain, assignDomain, emailDomain, listDomains, removeDomain, verifyDomain } from './domains.js';
 import { completeSsoLogin, type SsoRefusal } from './login.js';
@@ -64,7 +65,7 @@ const uuid = z.string().refine((v) => isUuid(v), { message: 'must be a UUID' });
 const domainBody = z.object({ domain: z.string().max(300), connection_id: uuid.nullable().optional() }).strict();
 const assignBody = z.object({ connection_id: uuid.nullable() }).strict();
 const createBody = z.discriminatedUnion('protocol', [oidcCreate, samlCreate]);
-const discoverBody = z.object({ email: z.string().trim().max(254).email({ message: 'must be an email address' }) }).strict();
+const discoverBody = z.object({ email: emailAddress() }).strict();
 
 /** A same-origin relative path (no scheme, no host, no backslash tricks), else '/'. */
 export function safeReturnTo(v: string | undefined): string {
