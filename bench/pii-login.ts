@@ -6,7 +6,8 @@
  * commit step, audit rows, sessions, throttle rows), two key sets:
  *   plain      a PersonalData that stores values as given and "indexes" the normalised value —
  *              what ghee did before (plaintext columns, an equality index on lower(email));
- *   encrypted  the real one (AES-256-GCM envelopes under MASTER_KEYS, HMAC blind indexes).
+ *   encrypted  the real one (AES-256-GCM envelopes under MASTER_KEYS, HMAC blind indexes),
+ *              also for the audit rows' client address and user agent (migration 0020).
  * Both kinds of users live in the same `users` table (BENCH_USERS of each), so the indexes are as
  * large for both. Rounds alternate plain / encrypted (and their order) so load on this shared
  * machine falls on both; the ratio is the geometric mean of the rounds' encrypted/plain ratios.
@@ -16,6 +17,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { setAuditPersonalData } from '../origin/audit/index.js';
 import { loadOriginConfig } from '../origin/config.js';
 import { normaliseForIndex, personalDataFromConfig, type PersonalData } from '../origin/crypto/personal-data.js';
 import { createDatabase, type Database } from '../origin/db/client.js';
@@ -91,6 +93,8 @@ try {
   let cursor = 0;
   async function loginRound(kind: 'plain' | 'encrypted'): Promise<number> {
     const deps = depsFor(kind === 'plain' ? plain : encrypted);
+    // The audit row's client address and user agent too (sealed since migration 0020; plaintext before).
+    setAuditPersonalData(kind === 'plain' ? plain : encrypted);
     const t0 = performance.now();
     for (let i = 0; i < LOGINS; i++) {
       const email = emails[kind][(cursor + i) % USERS]!.toLowerCase();
@@ -101,6 +105,7 @@ try {
   }
   async function inviteRound(kind: 'plain' | 'encrypted'): Promise<number> {
     const pd = kind === 'plain' ? plain : encrypted;
+    setAuditPersonalData(pd);
     const t0 = performance.now();
     for (let i = 0; i < INVITES; i++) {
       const r = await inviteMember(db, pd, inviter, { email: `invitee-${randomUUID()}@pii.example`, role: 'viewer', spaceId: null, now: new Date() });
