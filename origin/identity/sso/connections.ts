@@ -178,6 +178,8 @@ export const connectionVersion = sql<string>`"sso_connections"."xmin"::text`;
 export interface VersionedConnection {
   row: ConnectionRow;
   version: string;
+  /** When it was read (ms): a cached row is read again after CACHE_TTL_MS whatever its version. */
+  at: number;
 }
 
 /**
@@ -189,6 +191,8 @@ export interface VersionedConnection {
  */
 const cache = new WeakMap<Db, Map<string, VersionedConnection>>();
 const CACHE_MAX = 10_000;
+/** Bounds a cached row's age too: no transaction-id wraparound (2³² transactions) can bring an old version back within it. */
+const CACHE_TTL_MS = 10 * 60_000;
 
 const byIdStatement = perDatabase((db) =>
   db
@@ -209,7 +213,7 @@ export async function loadSignInConnection(db: Db, id: string): Promise<Versione
     return undefined;
   }
   const { version, ...row } = found;
-  const v: VersionedConnection = { row, version };
+  const v: VersionedConnection = { row, version, at: Date.now() };
   if (rows.size >= CACHE_MAX) rows.clear();
   rows.set(id, v);
   return v;
@@ -217,7 +221,8 @@ export async function loadSignInConnection(db: Db, id: string): Promise<Versione
 
 /** The cached connection, not yet checked against the database (the caller's statement checks its version). */
 export function cachedSignInConnection(db: Db, id: string): VersionedConnection | undefined {
-  return cache.get(db)?.get(id);
+  const hit = cache.get(db)?.get(id);
+  return hit && Date.now() - hit.at < CACHE_TTL_MS ? hit : undefined;
 }
 
 /** The connection as it is at `version` (a statement just read it): the cached row when it is that version, else read now. */
