@@ -37,7 +37,7 @@
  *   request, more than instantiation saves).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -52,9 +52,29 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const viceroy = findViceroy();
 if (!viceroy) throw new Error('viceroy not found: cargo install viceroy --locked --version 0.20.1');
 
-async function rps(url: string, duration = DURATION): Promise<number> {
+/** Minor page faults of a process so far (/proc/<pid>/stat): per request, a load-independent measure of the memory an instance touches. */
+function minorFaults(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[7]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** Page faults per request, per worker, over the measured rounds. */
+const faults = new Map<string, { faults: number; requests: number }>();
+
+async function rps(url: string, duration = DURATION, pid?: number): Promise<number> {
+  const before = minorFaults(pid);
   const r = await autocannon({ url, connections: CONNECTIONS, duration });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  if (pid !== undefined) {
+    const f = faults.get(url) ?? { faults: 0, requests: 0 };
+    f.faults += minorFaults(pid) - before;
+    f.requests += r.requests.total;
+    faults.set(url, f);
+  }
   return r.requests.average;
 }
 
@@ -77,6 +97,8 @@ const aot = process.env.BENCH_AOT === '1';
 const profile = process.env.BENCH_PROFILE === '1';
 // BENCH_SETTINGS=keys: the settings as separate Config Store keys (the first format) instead of the one `settings` document.
 const settingsAsKeys = process.env.BENCH_SETTINGS === 'keys';
+// BENCH_AB_WASM=<path>: another build of the edge (e.g. the previous commit's bin/main.wasm), served with the same config and measured in the same rounds (`ab_vs_edge`).
+const abWasm = process.env.BENCH_AB_WASM;
 let edgeWasm = aot ? join(dir, 'edge-aot.wasm') : undefined;
 buildEdge();
 if (aot) execFileSync(join(ROOT, 'node_modules/.bin/js-compute-runtime'), ['--enable-aot', join(ROOT, 'bin/index.js'), edgeWasm!], { stdio: 'ignore' });
@@ -87,15 +109,13 @@ if (profile) {
 }
 
 const origin = await startTestOrigin({ LOG_LEVEL: 'silent' });
-const edge = await startViceroy({
-  viceroy,
-  configFile: writeViceroyConfig(
-    settingsAsKeys
-      ? { originUrl: origin.server.url, secret: origin.secret, config: { rate_limits: JSON.stringify({ enabled: false }) } }
-      : { originUrl: origin.server.url, secret: origin.secret, settings: { https_only: false, rate_limits: { enabled: false } } },
-  ),
-  ...(edgeWasm ? { wasm: edgeWasm } : {}),
-});
+const edgeConfigFile = writeViceroyConfig(
+  settingsAsKeys
+    ? { originUrl: origin.server.url, secret: origin.secret, config: { rate_limits: JSON.stringify({ enabled: false }) } }
+    : { originUrl: origin.server.url, secret: origin.secret, settings: { https_only: false, rate_limits: { enabled: false } } },
+);
+const edge = await startViceroy({ viceroy, configFile: edgeConfigFile, ...(edgeWasm ? { wasm: edgeWasm } : {}) });
+const ab = abWasm ? await startViceroy({ viceroy, configFile: edgeConfigFile, port: await freePort(), wasm: abWasm }) : null;
 const helloPort = await freePort();
 const hello = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: helloPort, wasm: join(dir, 'hello.wasm'), healthStatus: 200 });
 const floor = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: await freePort(), wasm: join(dir, 'floor.wasm'), healthStatus: 401 });
@@ -105,6 +125,10 @@ try {
   await fetch(`${edge.url}${path}`);
   const hit = await fetch(`${edge.url}${path}`);
   if (hit.headers.get('x-cache') !== 'HIT') throw new Error('expected a hit');
+  if (ab) {
+    await fetch(`${ab.url}${path}`);
+    if ((await fetch(`${ab.url}${path}`)).headers.get('x-cache') !== 'HIT') throw new Error('expected a hit (A/B build)');
+  }
   if (profile) {
     await autocannon({ url: `${edge.url}${path}`, connections: 1, amount: Number(process.env.BENCH_REQUESTS ?? 1000) });
     const totals: Record<string, number> = {};
@@ -123,10 +147,21 @@ try {
     await rps(`${edge.url}${path}`, 2);
     await rps(`${floor.url}${path}`, 2);
     await rps(`${floorEdge.url}${path}`, 2);
-    const rounds: { hello: number; edge: number; floor: number; floorEdge: number }[] = [];
+    if (ab) await rps(`${ab.url}${path}`, 2);
+    const rounds: { hello: number; edge: number; floor: number; floorEdge: number; ab: number }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
-      rounds.push({ hello: await rps(`${hello.url}/`), edge: await rps(`${edge.url}${path}`), floor: await rps(`${floor.url}${path}`), floorEdge: await rps(`${floorEdge.url}${path}`) });
+      rounds.push({
+        hello: await rps(`${hello.url}/`, DURATION, hello.child.pid),
+        edge: await rps(`${edge.url}${path}`, DURATION, edge.child.pid),
+        floor: await rps(`${floor.url}${path}`, DURATION, floor.child.pid),
+        floorEdge: await rps(`${floorEdge.url}${path}`, DURATION, floorEdge.child.pid),
+        ab: ab ? await rps(`${ab.url}${path}`, DURATION, ab.child.pid) : NaN,
+      });
     }
+    const faultsPer = (url: string) => {
+      const f = faults.get(url);
+      return f && f.requests > 0 ? Math.round(f.faults / f.requests) : null;
+    };
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ratios = rounds.map((r) => r.edge / r.hello);
     const floorRatios = rounds.map((r) => r.floor / r.hello);
@@ -176,6 +211,24 @@ try {
         // The floor's handler inside the edge's snapshot, against the floor: the most any edge hit can reach here.
         floor_in_edge_snapshot_vs_floor: Number(median(rounds.map((r) => r.floorEdge / r.floor)).toFixed(2)),
         floor_in_edge_snapshot_vs_floor_rounds: rounds.map((r) => Number((r.floorEdge / r.floor).toFixed(2))),
+        // Minor page faults per request of each worker's Viceroy process (copy-on-write and first touches of the
+        // snapshot's memory): independent of the machine's load, and where most of a bigger snapshot's cost shows.
+        faults_per_request: {
+          edge: faultsPer(`${edge.url}${path}`),
+          floor: faultsPer(`${floor.url}${path}`),
+          floor_in_edge_snapshot: faultsPer(`${floorEdge.url}${path}`),
+          hello: faultsPer(`${hello.url}/`),
+          ...(ab ? { ab: faultsPer(`${ab.url}${path}`) } : {}),
+        },
+        wasm_bytes: { edge: statSync(edgeWasm ?? join(ROOT, 'bin/main.wasm')).size, floor: statSync(join(dir, 'floor.wasm')).size, floor_in_edge_snapshot: statSync(join(dir, 'floor-edge.wasm')).size },
+        ...(ab
+          ? {
+              // The other build (BENCH_AB_WASM) against this one, same rounds: < 1 means this build is faster.
+              ab_vs_edge: Number(median(rounds.map((r) => r.ab / r.edge)).toFixed(2)),
+              ab_vs_edge_rounds: rounds.map((r) => Number((r.ab / r.edge).toFixed(2))),
+              ab_vs_floor: Number(median(rounds.map((r) => r.ab / r.floor)).toFixed(2)),
+            }
+          : {}),
       }),
     );
   }
@@ -184,5 +237,6 @@ try {
   await hello.stop();
   await floor.stop();
   await floorEdge.stop();
+  await ab?.stop();
   await origin.stop();
 }

@@ -5,10 +5,10 @@
  * (headers on every response; preflights answered here) → HTTPS-only → WAF → rate limit →
  * API key → content cache → origin.
  */
-import { Hono } from 'hono';
-import { ConfigError } from '../shared/config.js';
+import { Hono, type Handler } from 'hono';
 import { DEFAULT_DETAIL } from '../shared/errors.js';
-import { cachedEdgeSettings, loadEdgeConfig, type EdgeConfig } from './config.js';
+import { cachedEdgeSettings, loadEdgeConfig } from './config-load.js';
+import type { EdgeConfig } from './config-schema.js';
 import type { EdgeEnv } from './env.js';
 import { errorResponse } from './errors.js';
 import { apiKey } from './middleware/api-key/index.js';
@@ -22,7 +22,6 @@ import { secureHeaders } from './middleware/secure-headers/index.js';
 import { createHitPath, type HitPath, type HitPathOptions } from './hit-path.js';
 import { fetchFromOrigin } from './origin-proxy.js';
 import { openApiDocument } from './openapi-document.js';
-import { purgeHandler } from './purge.js';
 import type { Platform } from './platform/port.js';
 import { requestUrl } from './request-info.js';
 import { chainRecord } from './request-record.js';
@@ -54,6 +53,7 @@ export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 
     } catch (err) {
       config = null; // re-read next time: the operator may be fixing the store
       loaded = null;
+      const { ConfigError } = await import('../shared/config.js'); // zod's module: loaded only here and where settings are validated (edge/config-load.ts)
       const detail = err instanceof ConfigError ? err.message : String(err);
       platform.log('error', 'edge configuration invalid', { detail });
       return errorResponse('unavailable', 'Edge misconfigured.', c.get('requestId'));
@@ -72,7 +72,9 @@ export function createEdge(platform: Platform, hitOptions: Omit<HitPathOptions, 
 
   app.get('/.edge/health', (c) => c.json({ status: 'ok', platform: platform.name }));
 
-  app.post('/.edge/purge', purgeHandler());
+  // Loaded on the first purge: its body schema is zod, which no other request should initialise (edge/config-load.ts).
+  let purge: Handler<EdgeEnv> | undefined;
+  app.post('/.edge/purge', async (c, next) => (purge ??= (await import('./purge.js')).purgeHandler())(c, next));
   // The public part of the OpenAPI document, from the origin, cached like content (edge/openapi-document.ts).
   app.get('/openapi.json', openApiDocument());
   const cache = contentCache({ fill: fetchFromOrigin });

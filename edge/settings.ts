@@ -20,8 +20,8 @@ import { corsConfigSchema } from './middleware/cors/config.js';
 import { rateLimitConfigSchema } from './middleware/rate-limit/config.js';
 import { wafConfigSchema } from './middleware/waf/config.js';
 
-/** The Config Store key of the settings document. */
-export const SETTINGS_KEY = 'settings';
+/** The Config Store key of the settings document (its own module: read on every request, without this one's zod). */
+export { SETTINGS_KEY } from './settings-key.js';
 /** The document layout written by this version. */
 export const SETTINGS_FORMAT = 1;
 

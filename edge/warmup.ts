@@ -5,35 +5,63 @@
  * expressions, functions compiled on first call, the runtime's SHA-256) is not repeated per
  * request. Pure computation only — no env, stores or I/O (and no Request or Response objects,
  * which js-compute refuses before request handling).
+ *
+ * Nothing here initialises zod (the settings schemas, shared/config.ts): what module
+ * initialisation leaves in the snapshot is paid on every request, and only a miss that meets a
+ * new settings document validates (edge/config-load.ts). The warm-up's settings are therefore a
+ * document already in canonical form (WARM_SETTINGS, checked by edge/warmup.test.ts) whose
+ * verdict is stored as the chain would store it.
  */
 import type { Hono } from 'hono';
 import { contentCacheKey, assetCacheKey } from '../shared/cache-key.js';
 import { parseReadRequest, type AssetRequest, type ContentRequest } from '../shared/content-request.js';
 import { parseApiKey, generateApiKey, hashApiKey } from '../shared/api-key.js';
-import { SETTINGS_KEY, cachedEdgeSettings, edgeConfigSchema, loadEdgeConfig } from './config.js';
-import { validateSettings } from './settings.js';
+import { SETTINGS_KEY, cachedEdgeSettings, loadEdgeConfig, settingsCacheKey } from './config-load.js';
+import type { SettingsDocument } from './settings.js';
 import type { EdgeEnv } from './env.js';
 import { createHitPath, type HitRequest } from './hit-path.js';
 import { keyCacheKey } from './middleware/api-key/index.js';
 import { SIGNATURE_RULE_IDS, wafTargetVerdict } from './middleware/waf/index.js';
 import { createBuildTimePlatform } from './platform/fastly/build-time.js';
 
+const WARM_SPACE = 'warm-space';
+
+/**
+ * The warm-up's settings: a valid document in canonical form (every default present, the
+ * schema's order) — what `npm run edge -- config push` would store for these values.
+ */
+export const WARM_SETTINGS: SettingsDocument = {
+  format: 1,
+  https_only: false,
+  waf: { max_url_length: 2048, max_header_count: 64, max_header_bytes: 16384, max_query_params: 32, max_body_bytes: { content: 0, assets: 0, internal: 65536, other: 0 }, disabled_rules: [] },
+  rate_limits: {
+    enabled: true,
+    penalty_box_ttl: 60,
+    content: { ip: { rps: 1000, window: 10 }, key: { rps: 1000, window: 10 } },
+    assets: { ip: { rps: 1000, window: 10 } },
+    internal: { ip: { rps: 20, window: 10 } },
+    purge: { ip: { rps: 100, window: 10 } },
+    other: { ip: { rps: 10, window: 10 } },
+  },
+  cors: { any: ['https://warm.example'], spaces: { [WARM_SPACE]: ['*'] }, max_age: 600 },
+  key_cache_ttl: 300,
+  key_stale_if_error: 86400,
+  not_found_ttl: 10,
+  negative_key_cache_ttl: 30,
+  origin_timeout_ms: 10000,
+};
+
 export function warmUp(app: Hono<EdgeEnv>): void {
-  const settings = edgeConfigSchema.safeParse({ edge_shared_secret: 'w'.repeat(32), waf: '{}', rate_limits: '{}', cors: '{}' });
-  edgeConfigSchema.safeParse({});
-  validateSettings('{"waf":{"max_url_length":0}}');
   for (const method of ['GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE']) {
     for (const path of ['/v2/pages/*/home/', '/assets/a/b/c.png', '/.edge/health', '/.edge/purge', '/']) app.router.match(method, path);
   }
   // The WAF's target checks with every signature rule on its own (the others disabled), on
   // benign and hostile text: every expression compiled.
-  if (settings.success) {
-    for (const id of SIGNATURE_RULE_IDS) {
-      const waf = { ...settings.data.waf, disabled_rules: SIGNATURE_RULE_IDS.filter((other) => other !== id) };
-      for (const query of ['', 'auth_token=ghee_read_0123456789abcdefghijABCDEFGHIJklmnopqr_abcdef', `q=${encodeURIComponent("' or 1=1 -- <script> ../ $( union select sleep( `id` ; cat /etc/passwd onload= javascript:")}`]) {
-        const url = `https://edge/v2/pages/*/home/${query ? `?${query}` : ''}`;
-        wafTargetVerdict(url, new URL(url), undefined, waf);
-      }
+  for (const id of SIGNATURE_RULE_IDS) {
+    const waf = { ...WARM_SETTINGS.waf, disabled_rules: SIGNATURE_RULE_IDS.filter((other) => other !== id) };
+    for (const query of ['', 'auth_token=ghee_read_0123456789abcdefghijABCDEFGHIJklmnopqr_abcdef', `q=${encodeURIComponent("' or 1=1 -- <script> ../ $( union select sleep( `id` ; cat /etc/passwd onload= javascript:")}`]) {
+      const url = `https://edge/v2/pages/*/home/${query ? `?${query}` : ''}`;
+      wafTargetVerdict(url, new URL(url), undefined, waf);
     }
   }
   const key = generateApiKey('read');
@@ -52,7 +80,6 @@ function readOf(url: string): ContentRequest | AssetRequest {
 }
 
 const encoder = new TextEncoder();
-const WARM_SPACE = 'warm-space';
 
 /**
  * Runs the hit fast path (edge/hit-path.ts) end to end over the build-time platform
@@ -65,18 +92,13 @@ const WARM_SPACE = 'warm-space';
 export async function warmUpHits(hashToken?: (token: string) => string): Promise<number> {
   let served = 0;
   try {
-    const document = validateSettings(
-      JSON.stringify({
-        https_only: false,
-        rate_limits: { content: { ip: { rps: 1000 }, key: { rps: 1000 } }, assets: { ip: { rps: 1000 } } },
-        cors: { any: ['https://warm.example'], spaces: { [WARM_SPACE]: ['*'] } },
-      }),
-    );
-    if (!document.ok) return served;
-    const settings: Record<string, string> = { [SETTINGS_KEY]: document.canonical };
+    const document = JSON.stringify(WARM_SETTINGS);
+    const settings: Record<string, string> = { [SETTINGS_KEY]: document };
     const platform = createBuildTimePlatform({ settings, secret: 'w'.repeat(32), now: 1_700_000_000_000 });
     const cache = platform.cache;
-    await loadEdgeConfig(platform); // validated once (zod), then cached as the edge does
+    // The verdict the chain stores for a canonical document (an empty body), so the chain's loading runs without validating.
+    cache.store(settingsCacheKey(document), { status: 200, headers: [], body: new Uint8Array(0) });
+    await loadEdgeConfig(platform);
     const token = generateApiKey('read');
     const hash = hashApiKey(token);
     cache.store(keyCacheKey(hash), { status: 200, headers: [], body: encoder.encode(JSON.stringify({ valid: true, id: 'warm-key', kind: 'read', space_id: WARM_SPACE })) });

@@ -12,9 +12,9 @@ import {
   allowOrigin,
   compileCorsPolicy,
   isOrigin,
-  type CorsConfig,
   type CorsPolicy,
-} from './config.js';
+} from './policy.js';
+import type { CorsConfig } from './config.js';
 
 /** CORS response headers only this middleware may decide; anything upstream sent is dropped. */
 const RESPONSE_CORS_HEADERS = [
