@@ -18,7 +18,7 @@ import { requestDeadline } from './http/deadline.js';
 import { identityFromConfig } from './identity/index.js';
 import { limitConcurrentWrites, onWritesCommitted } from './outbox/index.js';
 import type { AppContext, OriginDeps } from './context.js';
-import { authRoutes, ssoRoutes } from './identity/routes.js';
+import { authRoutes, sessionRoutes, ssoRoutes } from './identity/routes.js';
 import { scimRoutes } from './identity/routes.js';
 import { isScimPath, SCIM_CONTENT_TYPE, scimErrorBody } from './identity/index.js';
 import { orgRoutes } from './identity/routes.js';
@@ -149,6 +149,7 @@ export function newApp(deps: OriginDeps): Hono<OriginEnv> {
   app.route('/', ssoRoutes(ctx));
   app.route('/', scimRoutes(ctx));
   app.route('/', authRoutes(ctx));
+  app.route('/', sessionRoutes(ctx));
   app.route('/', orgRoutes(ctx));
   app.route('/', securityRoutes(ctx));
   app.route('/', supportRoutes(ctx));

@@ -37,8 +37,10 @@ export interface PageOptions {
   active?: string;
   /** HTTP status (e.g. 400 when re-showing a refused form). */
   status?: number;
-  /** A narrow centred card (sign-in and the other account screens). */
+  /** A narrow centred column (sign-in and the other account screens). */
   narrow?: boolean;
+  /** A medium centred column without the side navigation (the account page). */
+  medium?: boolean;
 }
 
 interface SpaceView {
@@ -119,7 +121,7 @@ export function Layout(props: { opts: PageOptions; me: Me | undefined; spaces: S
         <script src={assetUrl('htmx.js')} defer></script>
         <script src={assetUrl('admin.js')} type="module"></script>
       </head>
-      <body hx-headers={csrf ? JSON.stringify({ 'X-CSRF-Token': csrf }) : undefined} class={opts.narrow ? 'narrow' : undefined}>
+      <body hx-headers={csrf ? JSON.stringify({ 'X-CSRF-Token': csrf }) : undefined} class={opts.narrow ? 'narrow' : opts.medium ? 'medium' : undefined}>
         <a class="skip-link" href="#main">
           Skip to content
         </a>

@@ -29,6 +29,7 @@ import * as account from './screens/account.js';
 import * as auth from './screens/auth.js';
 import * as home from './screens/home.js';
 import * as sessions from './screens/sessions.js';
+import * as manageKeys from './screens/manage/keys.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -139,6 +140,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   account.register(app, deps);
   home.register(app, deps);
   sessions.register(app, deps);
+  manageKeys.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');

@@ -6,4 +6,5 @@ export { internalRoutes } from './keys/introspection-route.js';
 export { apiKeyRoutes } from './keys/routes.js';
 export { orgRoutes } from './orgs/routes.js';
 export { scimRoutes } from './scim/routes.js';
+export { sessionRoutes } from './sessions/routes.js';
 export { ssoRoutes } from './sso/routes.js';

@@ -11,6 +11,8 @@ import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { MemoryTransport } from '../../origin/identity/mail.js';
+import type { Role } from '../../shared/permissions.js';
+import { createUser, type TestUser } from '../helpers/identity.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 export const SHOTS = '/tmp/admin-shots';
@@ -107,4 +109,30 @@ export function linkIn(text: string, base: string): string {
   if (!m) throw new Error(`no link in mail: ${text}`);
   const u = new URL(m[0]);
   return `${base}${u.pathname}${u.search}`;
+}
+
+/** Signs in through the sign-in page (password only) and waits to land on `expectPath` (default: any /admin/o/… page). */
+export async function signIn(page: Page, user: Pick<TestUser, 'email' | 'password'>, expectPath: RegExp = /\/admin\/o\//): Promise<void> {
+  await page.goto('/admin/sign-in');
+  await page.getByLabel('Email address', { exact: true }).fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(expectPath);
+}
+
+/**
+ * A signed-in page for a new member with `role` in the demo organization (or in one space with
+ * `spaceId`): a fresh user, a fresh browser context, signed in through the real form.
+ */
+export async function memberPage(t: AdminUnderTest, role: Role, opts: { spaceId?: string } = {}): Promise<{ page: Page; context: BrowserContext; user: TestUser; problems: PageProblems }> {
+  const user = await createUser(t.origin, t.origin.seed.organizationId, role, opts.spaceId ? { spaceId: opts.spaceId } : {});
+  const { page, context, problems } = await newPage(t);
+  await signIn(page, user);
+  return { page, context, user, problems };
+}
+
+/** The demo organization's and space's screen URLs (org: /admin/o/<org>/<path>; space: …/s/<space>/<path>). */
+export function screen(t: AdminUnderTest, path: string, scope: 'org' | 'space' = 'space'): string {
+  const { organizationId, spaceId } = t.origin.seed;
+  return scope === 'org' ? `/admin/o/${organizationId}/${path}` : `/admin/o/${organizationId}/s/${spaceId}/${path}`;
 }

@@ -366,6 +366,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
     ]),
   ),
   'POST /v1/invitations/accept': { exempt: 'identity flow (member.join), audited by origin/identity/orgs/routes.ts' },
+  'DELETE /v1/auth/sessions/:id': { exempt: "a user's own session: one session.revoke row per success, none per refusal (another user's session), proved in test/integration/session-list.test.ts" },
 };
 
 beforeAll(async () => {

@@ -51,6 +51,8 @@ const RULES: Record<string, Rule> = {
   'GET /v1/auth/session': 'self',
   'POST /v1/auth/logout': 'self',
   'POST /v1/auth/logout-all': 'self',
+  'GET /v1/auth/sessions': 'self',
+  'DELETE /v1/auth/sessions/:id': 'self',
   'POST /v1/auth/password/forgot': 'public',
   'POST /v1/auth/password/reset': 'public',
   'POST /v1/auth/password/change': 'self',

@@ -110,7 +110,7 @@ function ScanStep(props: { token: string; secret: string; qr: string; error?: Ap
 export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   app.get('/account', signedIn, async (c) => {
     const me = c.get('me')!;
-    return render(c, { title: 'Your account', narrow: true }, <AccountPage email={me.email} twoFactor={me.two_factor} token={formToken(c)} sessions={await sessionsOf(c)} />);
+    return render(c, { title: 'Your account', medium: true }, <AccountPage email={me.email} twoFactor={me.two_factor} token={formToken(c)} sessions={await sessionsOf(c)} />);
   });
 
   app.post('/account/sign-out-everywhere', signedIn, async (c) => {
