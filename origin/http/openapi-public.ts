@@ -13,7 +13,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 /** Public operations beyond those tagged Content API. */
 const ALSO_PUBLIC = new Set(['getAsset', 'getOpenApiDocument', 'getEdgeHealth']);
 
-const isPublic = (op: OpenAPIV3_1.OperationObject) => !(op as Json)['x-internal'] && ((op.tags ?? []).includes('Content API') || ALSO_PUBLIC.has(op.operationId ?? ''));
+const isPublic = (op: OpenAPIV3_1.OperationObject) => (op.tags ?? []).includes('Content API') || ALSO_PUBLIC.has(op.operationId ?? '');
 
 /** Every `#/components/<kind>/<name>` reference reachable from `value`, followed through the components. */
 function reachable(value: unknown, components: Json): Set<string> {
@@ -36,6 +36,19 @@ function reachable(value: unknown, components: Json): Set<string> {
 
 /** The public part of `doc` (a new object; `doc` is not changed). */
 export function publicDocument(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document {
+  return subsetDocument(
+    doc,
+    isPublic,
+    'The public part of ghee\'s API, as the edge serves it: the Content API (ButterCMS v2 wire-compatible reads of published content with a read key; drafts with `preview=1` and a preview key), asset downloads and the edge\'s health. Every error is `{"detail","code","request_id"}`.',
+  );
+}
+
+/**
+ * The operations of `doc` that `keep` accepts (never an x-internal one), with only the tags,
+ * components and security schemes they use — and without the internal security schemes in their
+ * requirement lists. A new object; `doc` is not changed.
+ */
+export function subsetDocument(doc: OpenAPIV3_1.Document, keep: (op: OpenAPIV3_1.OperationObject) => boolean, description: string): OpenAPIV3_1.Document {
   const components = (doc.components ?? {}) as Json;
   const schemes = (components.securitySchemes ?? {}) as Record<string, Json>;
   const internalScheme = (name: string) => schemes[name]?.['x-internal'] === true;
@@ -44,7 +57,7 @@ export function publicDocument(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document 
     const kept: Json = {};
     for (const m of METHODS) {
       const op = item?.[m];
-      if (!op || !isPublic(op)) continue;
+      if (!op || (op as Json)['x-internal'] || !keep(op)) continue;
       // The internal ways in (the edge's signed assertion) are not the reader's: left out of each requirement list.
       const security = op.security?.filter((req) => !Object.keys(req).some(internalScheme));
       kept[m] = { ...op, ...(security ? { security } : {}) };
@@ -60,11 +73,7 @@ export function publicDocument(doc: OpenAPIV3_1.Document): OpenAPIV3_1.Document 
   const { 'x-ghee-edge-routes': _edgeRoutes, ...rest } = doc as OpenAPIV3_1.Document & Json;
   return {
     ...rest,
-    info: {
-      ...doc.info,
-      description:
-        'The public part of ghee\'s API, as the edge serves it: the Content API (ButterCMS v2 wire-compatible reads of published content with a read key; drafts with `preview=1` and a preview key), asset downloads and the edge\'s health. Every error is `{"detail","code","request_id"}`.',
-    },
+    info: { ...doc.info, description },
     tags: (doc.tags ?? []).filter((t) => usedTags.has(t.name)),
     paths: paths as OpenAPIV3_1.PathsObject,
     components: {
