@@ -19,11 +19,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SAML, SamlStatusError, ValidateInResponseTo } from '@node-saml/node-saml';
 import { decryptXml } from '@node-saml/node-saml/lib/xml.js';
-import { and, eq, gt, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Envelope } from '../../crypto/envelope.js';
 import type { Db } from '../../db/client.js';
 import { ssoLoginStates, ssoReplayCache } from '../../db/schema/index.js';
-import type { ConnectionRow } from './connections.js';
+import { perDatabase, type ConnectionRow } from './connections.js';
 import type { AssertedIdentity } from './login.js';
 import { hasDoctype, parseXml, samlSettings, selectElements, type XmlDocument, type XmlElement } from './saml-connections.js';
 
@@ -116,10 +116,41 @@ export function spMetadata(row: ConnectionRow, deps: SamlDeps): string {
   return samlFor(row, deps).generateServiceProviderMetadata(cert, cert);
 }
 
+// The sign-in's statements, prepared (one round trip each; connections.ts perDatabase).
+const insertRequest = perDatabase((db) =>
+  db
+    .insert(ssoLoginStates)
+    .values({ idHash: sql.placeholder('hash'), connectionId: sql.placeholder('id'), secretEnc: null, returnTo: sql.placeholder('returnTo'), expiresAt: sql.placeholder('expiresAt') })
+    .prepare('saml_request_insert'),
+);
+const keepAssertionId = perDatabase((db) =>
+  db
+    .insert(ssoReplayCache)
+    .values({ connectionId: sql.placeholder('id'), assertionId: sql.placeholder('assertionId'), expiresAt: sql.placeholder('expiresAt') })
+    .onConflictDoNothing()
+    .returning({ id: ssoReplayCache.assertionId })
+    .prepare('saml_replay_insert'),
+);
+/** Takes (deletes: single use) the pending request a response answers. */
+const takeRequest = perDatabase((db) =>
+  db
+    .delete(ssoLoginStates)
+    .where(
+      and(
+        eq(ssoLoginStates.idHash, sql.placeholder('hash')),
+        eq(ssoLoginStates.connectionId, sql.placeholder('id')),
+        isNull(ssoLoginStates.usedAt),
+        sql`${ssoLoginStates.expiresAt} > ${sql.placeholder('now')}::timestamptz`,
+      ),
+    )
+    .returning({ returnTo: ssoLoginStates.returnTo })
+    .prepare('saml_request_take'),
+);
+
 /** Starts an SP-initiated login: stores the request id (five minutes, single use), answers the IdP's HTTP-Redirect URL. */
 export async function beginSamlLogin(db: Db, row: ConnectionRow, deps: SamlDeps, returnTo: string, now: Date): Promise<string> {
   const requestId = `_${randomBytes(20).toString('hex')}`;
-  await db.insert(ssoLoginStates).values({ idHash: requestHash(requestId), connectionId: row.id, secretEnc: null, returnTo, expiresAt: new Date(now.getTime() + REQUEST_TTL_MS) });
+  await insertRequest(db).execute({ hash: requestHash(requestId), id: row.id, returnTo, expiresAt: new Date(now.getTime() + REQUEST_TTL_MS) });
   return samlFor(row, deps, requestId).getAuthorizeUrlAsync(returnTo, undefined, {});
 }
 
@@ -240,22 +271,14 @@ export async function finishSamlLogin(db: Db, row: ConnectionRow, deps: SamlDeps
     lastPurge = now.getTime();
     await db.delete(ssoReplayCache).where(lt(ssoReplayCache.expiresAt, now));
   }
-  const kept = await db
-    .insert(ssoReplayCache)
-    .values({ connectionId: row.id, assertionId: assertionId.slice(0, 256), expiresAt: new Date(Math.max(condEnd ?? 0, confirmEnd) + CLOCK_SKEW_MS) })
-    .onConflictDoNothing()
-    .returning({ id: ssoReplayCache.assertionId });
+  const kept = await keepAssertionId(db).execute({ id: row.id, assertionId: assertionId.slice(0, 256), expiresAt: new Date(Math.max(condEnd ?? 0, confirmEnd) + CLOCK_SKEW_MS) });
   if (kept.length === 0) throw new SamlError('replayed', 'This assertion was already used.');
 
   if (inResponseTo === null) {
     if (!row.allowIdpInitiated) throw new SamlError('idp_initiated_refused', 'This connection accepts only sign-ins started at ghee.');
     return { identity, returnTo: null, idpInitiated: true };
   }
-  const [taken] = await db
-    .update(ssoLoginStates)
-    .set({ usedAt: now })
-    .where(and(eq(ssoLoginStates.idHash, requestHash(inResponseTo)), eq(ssoLoginStates.connectionId, row.id), isNull(ssoLoginStates.usedAt), gt(ssoLoginStates.expiresAt, now)))
-    .returning({ returnTo: ssoLoginStates.returnTo });
+  const [taken] = await takeRequest(db).execute({ hash: requestHash(inResponseTo), id: row.id, now: now.toISOString() });
   if (!taken) throw new SamlError('in_response_to_invalid', 'This sign-in answers no pending request (used, expired or unknown).');
   return { identity, returnTo: taken.returnTo, idpInitiated: false };
 }
