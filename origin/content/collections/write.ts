@@ -1,6 +1,6 @@
 /**
- * Collections: the item writes — create, update (and the scheduler's publication), delete and
- * restore. Every item save is one transaction that changes the row, bumps `version`, writes an
+ * Collections: the item writes — create and update (and the scheduler's publication); delete and
+ * restore are in lifecycle.ts, over the helpers exported here. Every item save is one transaction that changes the row, bumps `version`, writes an
  * immutable revision, queues the purge of `collection:<space>:<key>` and `item:<uuid>`, queues
  * the ButterCMS webhook event and writes one audit row — all through the commit step
  * (origin/outbox/commit.ts) — so the revision, the purge, the event and the audit row exist
@@ -23,7 +23,6 @@ import {
   normalise,
   referenceProblems,
   renderItem,
-  setValues,
   toCollection,
   type CollectionRow,
   type FieldDef,
@@ -48,7 +47,7 @@ function label(defs: readonly FieldDef[], itemId: number, values: Record<string,
 }
 
 /** The revision of a save, its purge and its webhook event, recorded by the commit step (in the save's transaction). */
-async function afterChange(
+export async function afterChange(
   w: WriteScope,
   spaceId: string,
   c: CollectionRow,
@@ -78,12 +77,12 @@ async function afterChange(
 }
 
 /** The audit row of an item save. */
-function auditItem(w: WriteScope, action: string, c: CollectionRow, item: { id: string; itemId: number; locale: string; status: string }, before: number | null, after: number): void {
+export function auditItem(w: WriteScope, action: string, c: CollectionRow, item: { id: string; itemId: number; locale: string; status: string }, before: number | null, after: number): void {
   w.audit({ action, target: { type: 'collection_item', id: item.id }, version: { before, after }, metadata: { collection: c.key, item_id: item.itemId, locale: item.locale, status: item.status } });
 }
 
 /** Who saves: `actor` when the caller gave it (routes, the scheduler), else an operator with the input's key or member. */
-function writerOf(input: { keyId: string | null; userId: string | null; actor?: WriteActor | undefined }): WriteActor {
+export function writerOf(input: { keyId: string | null; userId: string | null; actor?: WriteActor | undefined }): WriteActor {
   return input.actor ?? { userId: input.userId, keyId: input.keyId, system: 'operator' };
 }
 
@@ -106,12 +105,12 @@ export interface ItemAddress {
  * it is a draft or deleted. (An item has no draft over its published version: editing a
  * published item changes it live.)
  */
-function itemLiveState(row: { deletedAt: Date | null; published: unknown; publishedAt: Date | null; updatedAt: Date; status: string }): LiveState {
+export function itemLiveState(row: { deletedAt: Date | null; published: unknown; publishedAt: Date | null; updatedAt: Date; status: string }): LiveState {
   if (row.deletedAt !== null) return NOTHING_LIVE;
   return { live: row.published === null ? null : { published: row.published, publishedAt: row.publishedAt, updatedAt: row.updatedAt }, scheduled: row.status === 'scheduled' };
 }
 
-async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
+export async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
   const [row] = await t
     .select({ deletedAt: collectionItems.deletedAt, published: collectionItems.published, publishedAt: collectionItems.publishedAt, updatedAt: collectionItems.updatedAt, status: collectionItems.status })
     .from(collectionItems)
@@ -124,7 +123,7 @@ async function itemLiveStateById(t: Db, id: string): Promise<LiveState> {
  * transaction: its version in `locale` when the write names one, else in the space's default
  * locale — or, for an item that exists in other locales only, its one version there.
  */
-async function lockedItem(t: Db, spaceId: string, collectionId: string, itemId: number, deleted: boolean, locale: string | null | undefined) {
+export async function lockedItem(t: Db, spaceId: string, collectionId: string, itemId: number, deleted: boolean, locale: string | null | undefined) {
   const preferred = locale ?? (await spaceDefaultLocale(t, spaceId));
   const [row] = await t
     .select()
@@ -144,7 +143,7 @@ async function lockedItem(t: Db, spaceId: string, collectionId: string, itemId: 
 }
 
 /** The collection row, share-locked so a concurrent field change waits for this save. */
-async function lockedCollection(t: Db, spaceId: string, key: string): Promise<CollectionRow | null> {
+export async function lockedCollection(t: Db, spaceId: string, key: string): Promise<CollectionRow | null> {
   const [row] = await t
     .select()
     .from(collections)
@@ -353,94 +352,4 @@ async function updateIn(
       },
     };
   }
-}
-
-/** Soft delete: reads 404 at once; the row (and its id) stays for history. */
-export async function deleteItem(
-  db: Db,
-  input: ItemAddress,
-  expectedVersion: number | null,
-): Promise<Result<SavedItem>> {
-  return refusingLiveChanges(() => deleteItemTx(db, input, expectedVersion));
-}
-
-async function deleteItemTx(
-  db: Db,
-  input: ItemAddress,
-  expectedVersion: number | null,
-): Promise<Result<SavedItem>> {
-  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
-    const t = w.t;
-    const c = await lockedCollection(t, input.spaceId, input.key);
-    if (!c) return fail('not_found', 'Item not found.');
-    // Locked: what readers saw before the delete.
-    const before = await lockedItem(t, input.spaceId, c.id, input.itemId, false, input.locale);
-    if (!before) return fail('not_found', 'Item not found.');
-    // This locale's version only: the item's other locales stay.
-    const [row] = await t
-      .update(collectionItems)
-      .set({ deletedAt: new Date(), published: null, version: sql`${collectionItems.version} + 1` })
-      .where(
-        and(
-          eq(collectionItems.id, before.id),
-          isNull(collectionItems.deletedAt),
-          expectedVersion === null ? undefined : eq(collectionItems.version, expectedVersion),
-        ),
-      )
-      .returning({ id: collectionItems.id, itemId: collectionItems.itemId, version: collectionItems.version, locale: collectionItems.locale, fields: collectionItems.fields, status: collectionItems.status });
-    if (!row) return expectedVersion === null ? fail('not_found', 'Item not found.') : fail('version_mismatch', 'The item changed or does not exist.');
-    guardLiveChange(mayPublishOf(input), itemLiveState(before), NOTHING_LIVE);
-    await afterChange(
-      w,
-      input.spaceId,
-      c,
-      { id: row.id, itemId: row.itemId, locale: row.locale, values: row.fields as Record<string, unknown>, version: row.version, status: 'deleted', keyId: input.keyId, userId: input.userId },
-      'collectionitem.delete',
-    );
-    auditItem(w, 'item.delete', c, { id: row.id, itemId: row.itemId, locale: row.locale, status: 'deleted' }, row.version - 1, row.version);
-    return { ok: true, value: { id: row.id, itemId: row.itemId, version: row.version, status: row.status as ItemStatus } };
-  });
-}
-
-/**
- * Undo a soft delete: the item is visible again as it was (re-rendered against the collection's
- * current fields when published). Refused (invalid) when its fields no longer fit the collection.
- */
-export async function restoreItem(db: Db, input: ItemAddress): Promise<Result<SavedItem>> {
-  return refusingLiveChanges(() => restoreItemTx(db, input));
-}
-
-async function restoreItemTx(db: Db, input: ItemAddress): Promise<Result<SavedItem>> {
-  return commitWrite(db, writerOf(input), input.spaceId, async (w): Promise<Result<SavedItem>> => {
-    const t = w.t;
-    const c = await lockedCollection(t, input.spaceId, input.key);
-    if (!c) return fail('not_found', 'No deleted item with that id.');
-    const current = await lockedItem(t, input.spaceId, c.id, input.itemId, true, input.locale);
-    if (!current) return fail('not_found', 'No deleted item with that id.');
-    const problems = fieldProblems(c.fields, setValues(current.fields as Record<string, unknown>));
-    if (problems.length) return fail('invalid', `the item no longer fits the collection: ${problems.slice(0, 10).join('; ')}`);
-    const values = normalise(c.fields, current.fields as Record<string, unknown>);
-    const status = current.status as ItemStatus;
-    const [row] = await t
-      .update(collectionItems)
-      .set({
-        deletedAt: null,
-        fields: values,
-        published: status === 'published' ? renderItem(current.itemId, c.fields, values) : null,
-        updatedAt: new Date(),
-        version: sql`${collectionItems.version} + 1`,
-      })
-      .where(eq(collectionItems.id, current.id))
-      .returning({ version: collectionItems.version });
-    guardLiveChange(mayPublishOf(input), NOTHING_LIVE, await itemLiveStateById(t, current.id));
-    await afterChange(
-      w,
-      input.spaceId,
-      c,
-      { id: current.id, itemId: current.itemId, locale: current.locale, values, version: row!.version, status, keyId: input.keyId, userId: input.userId },
-      status === 'published' ? 'collectionitem.published' : 'collectionitem.draft',
-    );
-    auditItem(w, 'item.restore', c, { id: current.id, itemId: current.itemId, locale: current.locale, status }, row!.version - 1, row!.version);
-    return { ok: true, value: { id: current.id, itemId: current.itemId, version: row!.version, status } };
-  });
 }
