@@ -71,6 +71,7 @@ const out = [
   `ghee is running (${origin.database.kind}) — ready in ${Math.round(performance.now() - started)} ms`,
   `  edge:   ${edge.url}`,
   `  origin: ${origin.server.url}`,
+  `  web app: ${origin.server.url}/admin   (the editors' app: sign in, content, members, keys …)`,
   '',
 ];
 if (demo) {
@@ -80,7 +81,7 @@ if (demo) {
     `    preview: ${demo.keys.preview}`,
     `    write:   ${demo.keys.write}`,
     ...(demo.keys.admin ? [`    admin:   ${demo.keys.admin}   (organization; webhooks and management at the origin)`] : []),
-    ...(demo.adminPassword ? ['', `  sign in (owner): ${demo.adminEmail} / ${demo.adminPassword}   (POST ${origin.server.url}/v1/auth/login)`] : []),
+    ...(demo.adminPassword ? ['', `  sign in (owner): ${demo.adminEmail} / ${demo.adminPassword}   (at ${origin.server.url}/admin, or POST ${origin.server.url}/v1/auth/login)`] : []),
     '',
     '  try:',
     `    curl "${edge.url}/v2/pages/*/home/?auth_token=${demo.keys.read}"`,

@@ -40,6 +40,12 @@ describe('npm start (scripts/start.ts)', () => {
       expect(second.headers.get('x-cache')).toBe('HIT');
       await expectErrorShape(await fetch(`${edge}/v2/pages/*/home/?auth_token=wrong`), 401, 'invalid_token', 'Invalid token');
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+      // The web app's address is printed and serves its sign-in page.
+      const webApp = p.stdout().match(/web app:\s+(http:\/\/\S+\/admin)\s/)![1]!;
+      expect(webApp).toBe(`${origin}/admin`);
+      const signInPage = await fetch(`${webApp}/sign-in`);
+      expect(signInPage.status).toBe(200);
+      expect(await signInPage.text()).toContain('Sign in to ghee');
       // The demo owner can sign in with the printed password.
       const [, email, password] = /sign in \(owner\): (\S+) \/ (\S+)/.exec(p.stdout())!;
       const login = await fetch(`${origin}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });

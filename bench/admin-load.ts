@@ -1,0 +1,130 @@
+/**
+ * The web app's first load, in real Chromium on localhost (issue 20's speed bar): for each screen,
+ * a cold browser context (empty cache) opens it N times; we report the JavaScript + CSS it
+ * downloaded (compressed bytes on the wire, from the Resource Timing entries), the HTML, and the
+ * largest contentful paint (median, p95); then one warm load (the fingerprinted files come from the
+ * cache: 0 bytes). Baseline in the same run: the peers' admin bundles (Strapi's 6–9 MB, issue 20)
+ * as the ratio against 6 MB. Embedded defaults: PGlite in memory, one process.
+ *   npx tsx bench/admin-load.ts            (BENCH_LOADS=20, CHROMIUM_PATH=/usr/bin/chromium)
+ * The content screens' helper adds its list and save timings to SCREENS / below.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { chromium, type Browser } from '@playwright/test';
+import { newApp } from '../origin/app.js';
+import { devEnvelope } from '../origin/crypto/envelope.js';
+import { personalDataFromConfig } from '../origin/crypto/personal-data.js';
+import { loadOriginConfig } from '../origin/config.js';
+import { createDatabase } from '../origin/db/client.js';
+import { memberships, users } from '../origin/db/schema/index.js';
+import { seedDemo } from '../origin/db/seed.js';
+import { hashNewPassword, identityFromConfig, sealUser } from '../origin/identity/index.js';
+import { MemoryTransport } from '../origin/identity/mail.js';
+import { createLogger } from '../origin/logger.js';
+import { listen } from '../origin/server.js';
+
+const LOADS = Number(process.env.BENCH_LOADS ?? 20);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PEER_BUNDLE_BYTES = 6 * 1024 * 1024;
+
+const config = loadOriginConfig({ ...process.env, ORIGIN_PORT: '0', PGLITE_DIR: process.env.DATABASE_URL ? 'unused' : 'memory://', EDGE_SHARED_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', BCRYPT_COST: '10' });
+const database = await createDatabase(config);
+await database.migrate();
+const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
+const identity = identityFromConfig(config, new MemoryTransport());
+const email = 'bench-owner@example.test';
+const password = 'Quiet-Harbor-73-Lantern!';
+const [owner] = await database.db
+  .insert(users)
+  .values({ ...sealUser(identity.personalData, { email, name: 'Bench Owner' }), passwordHash: await hashNewPassword(identity, password), emailVerifiedAt: new Date() })
+  .returning({ id: users.id });
+await database.db.insert(memberships).values({ userId: owner!.id, organizationId: seed.organizationId, role: 'owner' });
+const logger = createLogger('silent');
+const server = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
+const base = server.url.replace(/\/$/, '');
+
+type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>;
+
+/** A signed-in browser state (cookies only): signed in once through the sign-in page. */
+async function signedInState(browser: Browser): Promise<State> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/admin/sign-in`);
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/admin\/o\//);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+interface Screen {
+  name: string;
+  path: string;
+  signedIn: boolean;
+}
+
+const SCREENS: Screen[] = [
+  { name: 'sign-in', path: '/admin/sign-in', signedIn: false },
+  { name: 'start (space)', path: `/admin/o/${seed.organizationId}/s/${seed.spaceId}`, signedIn: true },
+  { name: 'account', path: '/admin/account', signedIn: true },
+];
+
+const LCP = `new Promise((resolve) => {
+  new PerformanceObserver((list) => { const e = list.getEntries(); resolve(e[e.length - 1].startTime); }).observe({ type: 'largest-contentful-paint', buffered: true });
+  setTimeout(() => resolve(-1), 3000);
+})`;
+const BYTES = `(() => {
+  const r = performance.getEntriesByType('resource');
+  const sum = (re) => r.filter((e) => re.test(new URL(e.name).pathname)).reduce((n, e) => n + e.transferSize, 0);
+  const nav = performance.getEntriesByType('navigation')[0];
+  return { js: sum(/\\.js$/), css: sum(/\\.css$/), html: nav ? nav.transferSize : 0, ttfb: nav ? nav.responseStart : 0 };
+})()`;
+
+async function load(browser: Browser, s: Screen, state: State | null, warm = false) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...(state ? { storageState: state } : {}) });
+  const page = await context.newPage();
+  if (warm) await page.goto(`${base}${s.path}`, { waitUntil: 'load' });
+  await page.goto(`${base}${s.path}`, { waitUntil: 'load' });
+  if (!page.url().endsWith(s.path)) throw new Error(`${s.name}: landed on ${page.url()}`);
+  const lcp = (await page.evaluate(LCP)) as number;
+  const bytes = (await page.evaluate(BYTES)) as { js: number; css: number; html: number; ttfb: number };
+  await context.close();
+  return { lcp, ...bytes };
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+const state = await signedInState(browser);
+console.log(`web app first load — Chromium, localhost, ${LOADS} cold loads per screen (PGlite in memory); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
+console.log(['screen'.padEnd(16), 'JS+CSS (wire)'.padStart(14), 'HTML'.padStart(9), 'LCP p50'.padStart(9), 'LCP p95'.padStart(9), 'TTFB p50'.padStart(9), 'warm JS+CSS'.padStart(12), 'vs 6 MB'.padStart(9)].join(' '));
+try {
+  for (const s of SCREENS) {
+    const c = s.signedIn ? state : null;
+    await load(browser, s, c); // one unmeasured load (JIT, connection set-up)
+    const runs = [];
+    for (let i = 0; i < LOADS; i++) runs.push(await load(browser, s, c));
+    const warm = await load(browser, s, c, true);
+    const assets = Math.max(...runs.map((r) => r.js + r.css));
+    const lcps = runs.map((r) => r.lcp);
+    console.log(
+      [
+        s.name.padEnd(16),
+        kb(assets).padStart(14),
+        kb(Math.max(...runs.map((r) => r.html))).padStart(9),
+        `${pct(lcps, 50).toFixed(0)} ms`.padStart(9),
+        `${pct(lcps, 95).toFixed(0)} ms`.padStart(9),
+        `${pct(runs.map((r) => r.ttfb), 50).toFixed(0)} ms`.padStart(9),
+        kb(warm.js + warm.css).padStart(12),
+        `${Math.round(PEER_BUNDLE_BYTES / Math.max(1, assets))}×`.padStart(9),
+      ].join(' '),
+    );
+  }
+} finally {
+  await browser.close();
+  await server.close();
+  await database.close();
+}
