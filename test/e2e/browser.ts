@@ -9,7 +9,7 @@
 import { mkdirSync } from 'node:fs';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { MemoryTransport } from '../../origin/identity/mail.js';
 import type { Role } from '../../shared/permissions.js';
 import { createUser, type TestUser } from '../helpers/identity.js';
@@ -28,6 +28,8 @@ export interface AdminUnderTest {
 
 /** Starts the origin and Chromium before the file's tests and stops both after; the returned getter is valid inside tests. */
 export function useBrowser(env: Record<string, string> = {}): () => AdminUnderTest {
+  // A browser flow is many page loads, each with bcrypt and axe: room for a busy 2-core CI machine.
+  vi.setConfig({ testTimeout: 120_000 });
   let state: AdminUnderTest | null = null;
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });

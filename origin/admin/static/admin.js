@@ -48,19 +48,24 @@ async function solveCaptcha(box) {
   const p = challenge.parameters;
   const salt = fromHex(p.salt);
   const nonce = fromHex(p.nonce);
-  const buf = new Uint8Array(salt.length + nonce.length + 4);
-  buf.set(salt, 0);
-  buf.set(nonce, salt.length);
-  const view = new DataView(buf.buffer);
   const keyLength = p.keyLength || 32;
   const form = box.closest('form');
   const submit = form && form.querySelector('button[type=submit]');
   if (submit) submit.disabled = true;
-  for (let counter = 0; counter <= 0xffffffff; counter++) {
-    view.setUint32(salt.length + nonce.length, counter, false);
-    const key = hex(new Uint8Array(await crypto.subtle.digest('SHA-256', buf)).slice(0, keyLength));
-    if (key.startsWith(p.keyPrefix)) {
-      const payload = { challenge: { parameters: p, signature: challenge.signature }, solution: { counter, derivedKey: key } };
+  const digest = (counter) => {
+    const buf = new Uint8Array(salt.length + nonce.length + 4);
+    buf.set(salt, 0);
+    buf.set(nonce, salt.length);
+    new DataView(buf.buffer).setUint32(salt.length + nonce.length, counter, false);
+    return crypto.subtle.digest('SHA-256', buf);
+  };
+  const BATCH = 1000;
+  for (let start = 0; start <= 0xffffffff; start += BATCH) {
+    const keys = await Promise.all(Array.from({ length: BATCH }, (_, i) => digest(start + i)));
+    for (let i = 0; i < BATCH; i++) {
+      const key = hex(new Uint8Array(keys[i]).slice(0, keyLength));
+      if (!key.startsWith(p.keyPrefix)) continue;
+      const payload = { challenge: { parameters: p, signature: challenge.signature }, solution: { counter: start + i, derivedKey: key } };
       box.querySelector('input[name=captcha]').value = btoa(JSON.stringify(payload));
       box.querySelector('.captcha-status').textContent = 'Done: you can sign in.';
       if (submit) submit.disabled = false;
