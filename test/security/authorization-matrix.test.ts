@@ -43,6 +43,10 @@ const RULES: Record<string, Rule> = {
   'GET /readyz': 'public',
   // The OpenAPI document (origin/http/openapi-spec.ts): describes routes, reveals no data.
   'GET /openapi.json': 'public',
+  // Its public part (what the edge serves as /openapi.json) and the browsable reference with its files: no data either.
+  'GET /openapi/public.json': 'public',
+  'GET /reference': 'public',
+  'GET /reference/assets/:file': 'public',
   'GET /internal/v1/keys/introspect': 'key',
   'POST /v1/auth/signup': 'public',
   'POST /v1/auth/verify-email': 'public',
