@@ -35,6 +35,26 @@
  *   0.20.1: the runtime runs a full non-incremental GC between requests, whose cost grows with
  *   the heap — a hello world gets cheaper, 1.1 ms, but the edge's heap alone costs ≈ 2.4 ms per
  *   request, more than instantiation saves).
+ * - What a bigger snapshot costs (December 2026): Viceroy maps each instance's memory
+ *   copy-on-write from the module's image, and a request pays for the pages it touches — faults,
+ *   copies, unmapping at teardown (perf on the viceroy process: copy_mc/do_wp_page,
+ *   next_uptodate_folio, unmap_page_range grow with the snapshot; the guest's own functions
+ *   barely). Minor faults per request (`faults_per_request`, /proc) are load-independent, unlike
+ *   every rps ratio on a shared machine. The floor's handler in variants of a snapshot: alone
+ *   157; + 4000 never-run functions +18; + 4000 compiled ones (new Function) +42; + 60 regular
+ *   expressions +10; + 40k plain objects +1; + a 290 KB string +3; + zod/mini as the edge used
+ *   it (initialised at build time) +58, zod bundled but behind import() (never initialised)
+ *   +32; + a minimal Hono app +28; + the whole edge as it was +83. So zod is now initialised
+ *   only where settings are validated or a purge checked (edge/config-load.ts;
+ *   edge/snapshot-lazy.test.ts): an edge hit 299–302 → 271–289 faults (the snapshot is not
+ *   deterministic: builds differ by ±0.2 MB and ±10 faults), the floor inside the edge's
+ *   snapshot 240 → 221–233, and the old build reached 0.75–0.82× the new one's hit rate in the
+ *   same runs (BENCH_AB_WASM, three runs, load 22–27).
+ * - Not options: evaluating the chain's code only on a miss (new Function over the 136 KB
+ *   minified chain: tens of ms per miss); making Hono lazy would move its initialisation and
+ *   router compilation to every miss (each is a fresh instance too). js-compute 3.46's flags
+ *   offer nothing for the snapshot's size; --enable-aot needs the weval binary (not installed:
+ *   node_modules/@bytecodealliance/weval ships none) and was measured slower above.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
