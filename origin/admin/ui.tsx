@@ -82,6 +82,13 @@ export function Field(p: FieldProps) {
   );
 }
 
+/** Refusals the member can do something about, and where. */
+const NEXT_STEP: Record<string, { href: string; text: string }> = {
+  mfa_enrollment_required: { href: '/admin/account/2fa', text: 'Turn on two-factor authentication' },
+  unauthenticated: { href: '/admin/sign-in', text: 'Sign in again' },
+  email_unverified: { href: '/admin/forgot', text: 'Lost the email? A password reset link also verifies your address' },
+};
+
 /** The API's refusal, as it said it: detail, then code and request id (for support). Focused by admin.js. */
 export function ErrorSummary(props: { error: ApiError | null | undefined; title?: string }) {
   if (!props.error) return null;
@@ -89,6 +96,11 @@ export function ErrorSummary(props: { error: ApiError | null | undefined; title?
     <div class="error-summary" role="alert" tabindex={-1} id="error-summary" data-code={props.error.code}>
       <h2>{props.title ?? 'That did not work'}</h2>
       <p>{props.error.detail}</p>
+      {NEXT_STEP[props.error.code] ? (
+        <p>
+          <a href={NEXT_STEP[props.error.code]!.href}>{NEXT_STEP[props.error.code]!.text}</a>
+        </p>
+      ) : null}
       <p class="meta">
         Code <code>{props.error.code}</code> · request <code>{props.error.request_id}</code>
       </p>

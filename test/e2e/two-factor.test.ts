@@ -6,9 +6,10 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { sessions } from '../../origin/db/schema/index.js';
+import { organizations, sessions } from '../../origin/db/schema/index.js';
+import { createOrganization, createUser } from '../helpers/identity.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
-import { expectAccessible, expectClean, memberPage, shot, useBrowser } from './browser.js';
+import { expectAccessible, expectClean, memberPage, newPage, shot, signIn, useBrowser } from './browser.js';
 
 const t = useBrowser();
 
@@ -80,6 +81,24 @@ describe('two-factor authentication', () => {
         expect(await page.getByRole('heading', { name: 'Two-factor authentication' }).count()).toBe(1);
       }
     }
+    expectClean(page);
+    await context.close();
+  });
+
+  it('leads a member of an organization that requires 2FA from the refusal to the enrolment', async () => {
+    const { origin } = t();
+    const other = await createOrganization(origin, `requires-2fa-${Date.now()}`);
+    await origin.database.db.update(organizations).set({ require2fa: true }).where(eq(organizations.id, other.organizationId));
+    const user = await createUser(origin, other.organizationId, 'owner');
+    const { page, context } = await newPage(t());
+    await signIn(page, user);
+    await page.goto(`/admin/o/${other.organizationId}`);
+    await expect.poll(() => page.locator('#error-summary').getAttribute('data-code')).toBe('mfa_enrollment_required');
+    await expectAccessible(page, 'mfa-required');
+    await shot(page, 'mfa-required');
+    await page.getByRole('link', { name: 'Turn on two-factor authentication' }).click();
+    await page.getByLabel('Your password').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/admin/account/2fa');
     expectClean(page);
     await context.close();
   });
