@@ -30,6 +30,7 @@ import * as auth from './screens/auth.js';
 import * as home from './screens/home.js';
 import * as sessions from './screens/sessions.js';
 import * as manageKeys from './screens/manage/keys.js';
+import * as manageMembers from './screens/manage/members.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -141,6 +142,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   home.register(app, deps);
   sessions.register(app, deps);
   manageKeys.register(app, deps);
+  manageMembers.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
