@@ -65,6 +65,8 @@ describe('sign-up, verification and sign-in', () => {
     const { origin } = t();
     const { page, context } = await newPage(t());
     await page.goto('/admin/sign-in');
+    await expectAccessible(page, 'sign-in');
+    await shot(page, 'sign-in');
     await page.getByLabel('Email address', { exact: true }).fill(origin.seed.adminEmail);
     await page.getByLabel('Password', { exact: true }).fill('not the password at all');
     await page.getByRole('button', { name: 'Sign in' }).click();
