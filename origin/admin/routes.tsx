@@ -31,6 +31,7 @@ import * as home from './screens/home.js';
 import * as sessions from './screens/sessions.js';
 import * as manageKeys from './screens/manage/keys.js';
 import * as manageMembers from './screens/manage/members.js';
+import * as manageModel from './screens/manage/model.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -143,6 +144,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   sessions.register(app, deps);
   manageKeys.register(app, deps);
   manageMembers.register(app, deps);
+  manageModel.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
