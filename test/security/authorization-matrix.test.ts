@@ -162,6 +162,8 @@ const RULES: Record<string, Rule> = {
   'DELETE /v2/pages/:pageType/:slug': 'content.delete',
   'GET /v2/manage/pages/:pageType/:slug': 'content.preview',
   'GET /v2/manage/pages/:pageType/:slug/revisions': 'content.preview',
+  'GET /v2/manage/pages/:pageType/:slug/revisions/:version': 'content.preview',
+  'GET /v2/manage/spaces/:spaceId/pages': 'content.preview',
   'POST /v2/manage/pages/:pageType/:slug/rollback': 'content.publish',
   'POST /v2/manage/pages/:pageType/:slug/restore': 'content.delete',
   'POST /v2/manage/spaces/:spaceId/webhooks': 'webhooks.manage',

@@ -20,6 +20,7 @@ import type { Action } from '../../../shared/permissions.js';
 import { createPage, createPageInLocales, deletePage, restorePage, updatePage, updatePageInLocales } from './writes.js';
 import { localeMapOf } from '../locale-map.js';
 import { getPageForManagement } from './lookups.js';
+import { addPageManagementReads } from './manage-list.js';
 import { rollbackPage } from './revisions.js';
 import { revisionHistory } from '../revisions.js';
 import { parseBody } from '../../http/body.js';
@@ -227,6 +228,9 @@ export function pageWriteRoutes(ctx: AppContext) {
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
+
+  // The editors' list of working copies and one revision's fields (manage-list.ts).
+  addPageManagementReads(app, ctx, auth);
 
   return app;
 }
