@@ -39,7 +39,8 @@ export interface ApiAnswer<T> {
 const FORWARDED = ['user-agent', 'x-forwarded-for', 'accept-language'] as const;
 
 export interface ApiClient {
-  get<T = unknown>(path: string): Promise<ApiAnswer<T>>;
+  /** A read; `opts.headers` for X-Ghee-Space and the like. */
+  get<T = unknown>(path: string, opts?: Pick<SendOptions, 'headers'>): Promise<ApiAnswer<T>>;
   /** A state change: JSON body (or raw bytes with `contentType`), the session's CSRF token attached. */
   send<T = unknown>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts?: SendOptions): Promise<ApiAnswer<T>>;
 }
@@ -90,7 +91,7 @@ export function api(c: Context<AdminEnv>): ApiClient {
     return { status: res.status, ok: res.ok, body: parsed as T, error, headers: res.headers };
   };
   return {
-    get: (path) => call('GET', path, undefined),
+    get: (path, opts) => call('GET', path, undefined, opts),
     send: (method, path, body, opts) => call(method, path, body, opts),
   };
 }

@@ -20,6 +20,8 @@ const HERE = import.meta.dirname;
 const FILES: Record<string, { path: string; type: string }> = {
   'admin.css': { path: join(HERE, 'static/admin.css'), type: 'text/css; charset=utf-8' },
   'admin.js': { path: join(HERE, 'static/admin.js'), type: 'text/javascript; charset=utf-8' },
+  // The content editor's draft keeping and Ctrl+S (screens/content/editor.tsx), loaded by the editor only.
+  'editor.js': { path: join(HERE, 'static/editor.js'), type: 'text/javascript; charset=utf-8' },
   // htmx (hypermedia: hx-get/hx-post swap parts of a page); its minified build, served as is.
   'htmx.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
 };

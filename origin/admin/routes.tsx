@@ -29,6 +29,8 @@ import * as account from './screens/account.js';
 import * as auth from './screens/auth.js';
 import * as home from './screens/home.js';
 import * as sessions from './screens/sessions.js';
+import * as contentPages from './screens/content/pages.js';
+import * as contentEditor from './screens/content/editor.js';
 import * as manageKeys from './screens/manage/keys.js';
 import * as manageMembers from './screens/manage/members.js';
 import * as manageModel from './screens/manage/model.js';
@@ -129,6 +131,11 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
     const me = c.get('me');
     // Signing out without a live session changes nothing: the page just goes to sign-in.
     if (!me && c.req.path === '/admin/sign-out') return next();
+    // A screen's form sent after the session expired (the cookie is there, the session is not):
+    // nothing runs; the member signs in and comes back to the screen (the editor keeps unsaved values, editor.js).
+    if (!me && c.req.path.startsWith('/admin/o/') && c.req.header('cookie')?.includes('__Host-ghee_session=')) {
+      return c.redirect(`/admin/sign-in?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`, 303);
+    }
     if (me) {
       if (!sessionFormTokenValid(me.csrf_token, token)) refuse('Missing or invalid CSRF token: reload the page and try again.');
     } else if (!anonymousFormTokenValid(c, secret, token)) {
@@ -142,6 +149,8 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   account.register(app, deps);
   home.register(app, deps);
   sessions.register(app, deps);
+  contentPages.register(app, deps);
+  contentEditor.register(app, deps);
   manageKeys.register(app, deps);
   manageMembers.register(app, deps);
   manageModel.register(app, deps);

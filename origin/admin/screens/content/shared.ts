@@ -1,0 +1,43 @@
+/**
+ * What the content screens share: the API reads they all make (page types, locales), the
+ * space header content routes need, and URL helpers. Every call goes through api(c) as the member.
+ */
+import type { Context } from 'hono';
+import { api, must } from '../../api.js';
+import type { AdminEnv } from '../../env.js';
+import type { FieldSchema } from '../../../content/model/schema.js';
+
+export interface PageTypeView {
+  slug: string;
+  name: string;
+  fields: FieldSchema;
+}
+export interface LocaleView {
+  code: string;
+  name: string;
+  default: boolean;
+}
+
+export const spaceHeader = (space: string) => ({ 'x-ghee-space': space });
+
+export async function pageTypesOf(c: Context<AdminEnv>, space: string): Promise<PageTypeView[]> {
+  return must(await api(c).get<{ data: PageTypeView[] }>(`/v2/manage/spaces/${space}/page_types`)).data;
+}
+
+export async function localesOf(c: Context<AdminEnv>, space: string): Promise<LocaleView[]> {
+  return must(await api(c).get<{ data: LocaleView[] }>(`/v2/manage/spaces/${space}/locales`)).data;
+}
+
+/** The web app's URL of a space screen. */
+export const spaceUrl = (org: string, space: string, rest: string) => `/admin/o/${org}/s/${space}/${rest}`;
+
+/** A page's editor URL (`*` for single pages), with its locale. */
+export function editorUrl(org: string, space: string, type: string | null, slug: string, locale: string, rest = ''): string {
+  return `${spaceUrl(org, space, `pages/${encodeURIComponent(type ?? '*')}/${encodeURIComponent(slug)}${rest}`)}?locale=${encodeURIComponent(locale)}`;
+}
+
+/** `"v<n>"` → n (the API's ETag of a page's working copy). */
+export function versionOf(etag: string | null): number | null {
+  const m = /^"v(\d+)"$/.exec(etag ?? '');
+  return m ? Number(m[1]) : null;
+}

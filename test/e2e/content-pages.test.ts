@@ -1,0 +1,277 @@
+/**
+ * The content screens in Chromium (issue 20): the pages list and the editor generated from a
+ * page type with every field type. Main journey: page type (API) → create a page in the editor →
+ * preview → publish → read it through the Node edge with a read key → edit → field-level diff →
+ * roll back. Also: the If-Match conflict message; stored XSS payloads in every field type inert in
+ * list, editor and preview; each role's row (buttons shown, forged posts refused with the API's
+ * 403 and nothing changed); keyboard-only save; a session expiring mid-edit keeps the draft.
+ * Every page: axe 0 serious/critical, 0 CSP violations / console errors / failed requests.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Page } from '@playwright/test';
+import { describe, expect, it } from 'vitest';
+import { pages, sessions } from '../../origin/db/schema/index.js';
+import { ROLES, roleAllows } from '../../shared/permissions.js';
+import { startTestEdge } from '../helpers/stack.js';
+import { expectAccessible, expectClean, memberPage, screen, shot, useBrowser } from './browser.js';
+
+const t = useBrowser();
+
+const SCHEMA = [
+  { name: 'headline', type: 'short_text', required: true },
+  { name: 'summary', type: 'long_text' },
+  { name: 'body', type: 'rich_text' },
+  { name: 'rating', type: 'number' },
+  { name: 'launch', type: 'date' },
+  { name: 'featured', type: 'boolean' },
+  { name: 'hero', type: 'media' },
+  { name: 'related', type: 'reference', page_type: 'landing', max: 3 },
+  { name: 'faq', type: 'repeater', fields: [{ name: 'question', type: 'short_text' }, { name: 'answer', type: 'rich_text' }] },
+  { name: 'seo', type: 'component', fields: [{ name: 'title', type: 'short_text' }, { name: 'noindex', type: 'boolean' }] },
+];
+
+const api = (path: string, init: RequestInit & { key?: 'admin' | 'write' } = {}) =>
+  fetch(`${t().base}${path}`, {
+    ...init,
+    headers: { authorization: `Token ${t().origin.seed.keys[init.key ?? 'admin']}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+  });
+
+let typeMade = false;
+async function pageType(): Promise<void> {
+  if (typeMade) return;
+  const res = await api(`/v2/manage/spaces/${t().origin.seed.spaceId}/page_types/`, { method: 'POST', body: JSON.stringify({ slug: 'landing', name: 'Landing page', fields: SCHEMA }) });
+  expect(res.status).toBe(201);
+  typeMade = true;
+}
+
+async function apiPage(slug: string, fields: Record<string, unknown>, title = slug): Promise<void> {
+  await pageType();
+  const res = await api('/v2/pages/?locale=en', { method: 'POST', key: 'write', body: JSON.stringify({ title, slug, page_type: 'landing', status: 'draft', fields }) });
+  expect(res.status, await res.clone().text()).toBe(202);
+}
+
+async function row(slug: string) {
+  const [r] = await t().origin.database.db.select().from(pages).where(and(eq(pages.spaceId, t().origin.seed.spaceId), eq(pages.slug, slug)));
+  return r!;
+}
+
+const flash = (page: Page) => page.locator('.flash-success').first().textContent();
+const editor = (slug: string, rest = '') => `${screen(t(), `pages/landing/${slug}${rest}`)}?locale=en`;
+
+describe('content: pages', () => {
+  it('main journey: create in the editor, preview, publish, read through the edge, edit, diff, roll back', async () => {
+    await pageType();
+    await apiPage('other-landing', { headline: 'Another one' }, 'Another landing');
+    const { page, context } = await memberPage(t(), 'owner');
+    await page.goto(screen(t(), 'pages'));
+    await expectAccessible(page, 'pages-list');
+    await page.getByLabel('New page of type').selectOption('landing');
+    await page.getByRole('button', { name: 'New page', exact: true }).click();
+    await page.getByLabel('Page title').fill('Spring launch');
+    await page.getByLabel('Slug').fill('spring-launch');
+    await page.getByLabel('Headline').fill('Spring is here');
+    await page.getByLabel('Summary').fill('Line one\nLine two');
+    await page.getByLabel('Body').fill('<p>Hello <strong>spring</strong></p>');
+    await page.getByLabel('Rating').fill('4.5');
+    await page.getByLabel('Launch').fill('2026-03-21');
+    await page.getByLabel('Featured').check();
+    await page.getByLabel('Hero').fill('https://images.example.test/spring.jpg');
+    await page.getByLabel('Related').selectOption(['other-landing']);
+    await page.getByRole('button', { name: 'Add faq item' }).click();
+    await page.getByLabel('Question').fill('When?');
+    await page.getByLabel('Answer').fill('<p>Now.</p>');
+    await page.locator('#f-seo-title').fill('Spring | Demo');
+    await expectAccessible(page, 'editor-new');
+    await page.getByRole('button', { name: 'Create draft' }).click();
+    await expect.poll(() => flash(page)).toContain('Created draft Spring launch');
+    const created = await row('spring-launch');
+    expect(created.status).toBe('draft');
+    expect(created.fields).toMatchObject({ headline: 'Spring is here', summary: 'Line one\nLine two', rating: 4.5, launch: '2026-03-21', featured: true, related: ['other-landing'], faq: [{ question: 'When?', answer: '<p>Now.</p>' }], seo: { title: 'Spring | Demo', noindex: false } });
+    await expectAccessible(page, 'editor-page');
+    await shot(page, 'editor-page');
+
+    await page.getByRole('link', { name: 'Preview' }).click();
+    await expect.poll(() => page.getByRole('heading', { name: 'Spring launch' }).count()).toBe(1);
+    expect(await page.locator('.rich strong').first().textContent()).toBe('spring');
+    await expectAccessible(page, 'preview');
+    await shot(page, 'editor-preview');
+    await page.getByRole('link', { name: 'Back to the editor' }).click();
+
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => flash(page)).toContain('Published');
+    const edge = await startTestEdge(t().origin);
+    try {
+      const read = await fetch(`${edge.url}/v2/pages/landing/spring-launch/?auth_token=${t().origin.seed.keys.read}`);
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { data: { fields: { headline: string } } }).data.fields.headline).toBe('Spring is here');
+    } finally {
+      await edge.close();
+    }
+
+    await page.getByLabel('Headline').fill('Spring is really here');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page)).toMatch(/Saved draft \(version \d+\)/);
+    expect((await row('spring-launch')).fields).toMatchObject({ headline: 'Spring is really here' });
+
+    await page.getByRole('link', { name: 'History' }).click();
+    await expectAccessible(page, 'history');
+    await shot(page, 'editor-history');
+    await page.getByRole('link', { name: 'Version 1', exact: true }).click();
+    const changed = page.locator('tr.changed th');
+    await expect.poll(() => changed.allTextContents()).toEqual(['Headline']);
+    await expectAccessible(page, 'diff');
+    await shot(page, 'editor-diff');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Roll back to version 1' }).click();
+    await expect.poll(() => flash(page)).toContain('Rolled back to version 1');
+    expect((await row('spring-launch')).fields).toMatchObject({ headline: 'Spring is here' });
+
+    await page.goto(`${screen(t(), 'pages')}?query=spring&status=draft&page_type=landing&locale=en`);
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await shot(page, 'pages-list');
+    expectClean(page);
+    await context.close();
+  });
+
+  it('someone else saved: the 412 becomes a clear message, the unsaved values stay, "save mine" works', async () => {
+    await apiPage('conflict-page', { headline: 'First' });
+    const { page, context } = await memberPage(t(), 'author');
+    await page.goto(editor('conflict-page'));
+    // Someone else saves meanwhile (an API key).
+    const other = await api(`/v2/pages/landing/conflict-page/?locale=en`, { method: 'PATCH', key: 'write', body: JSON.stringify({ fields: { headline: 'Theirs' } }) });
+    expect(other.status).toBe(202);
+    await page.getByLabel('Headline').fill('Mine');
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(answer.status()).toBe(412);
+    await expect.poll(() => page.locator('#error-summary').getAttribute('data-code')).toBe('conflict');
+    expect(await page.locator('#error-summary h2').textContent()).toBe('Someone else saved this page');
+    expect(await page.getByLabel('Headline').inputValue()).toBe('Mine');
+    expect((await row('conflict-page')).fields).toMatchObject({ headline: 'Theirs' });
+    await expectAccessible(page, 'editor-conflict');
+    await shot(page, 'editor-conflict');
+    await page.getByRole('button', { name: 'Save mine over theirs' }).click();
+    await expect.poll(() => flash(page)).toContain('Saved draft');
+    expect((await row('conflict-page')).fields).toMatchObject({ headline: 'Mine' });
+    expectClean(page);
+    await context.close();
+  });
+
+  it('stored XSS payloads in every field type stay inert in the list, the editor and the preview', async () => {
+    const p = (n: string) => `<img src=x onerror="window.__xss='${n}'"><script>window.__xss='${n}'</script>"><svg onload=alert(1)>`;
+    await apiPage(
+      'xss-page',
+      {
+        headline: p('short'),
+        summary: p('long'),
+        body: `${p('rich')}<a href="javascript:alert(1)">link</a><iframe src="javascript:alert(2)"></iframe>`,
+        rating: 1,
+        launch: '2026-01-01',
+        featured: true,
+        hero: '/assets/x/y/%22onerror=alert(1).png',
+        related: [],
+        faq: [{ question: p('rq'), answer: p('ra') }],
+        seo: { title: p('ct'), noindex: true },
+      },
+      `<script>window.__xss='title'</script>Payload page`,
+    );
+    const { page, context } = await memberPage(t(), 'owner');
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await page.goto(`${screen(t(), 'pages')}?query=Payload`);
+    expect(await page.locator('tbody').textContent()).toContain("<script>window.__xss='title'</script>Payload page");
+    await page.goto(editor('xss-page'));
+    expect(await page.getByLabel('Headline').inputValue()).toBe(p('short'));
+    await page.goto(editor('xss-page', '/preview'));
+    expect(await page.locator('.rich a').first().getAttribute('href')).toBeNull();
+    expect(await page.locator('.rich script, .rich iframe, [onerror], [onload]').count()).toBe(0);
+    await shot(page, 'editor-xss-preview');
+    await page.goto(editor('xss-page', '/revisions/1'));
+    expect(await page.evaluate('window.__xss === undefined')).toBe(true);
+    expect(dialogs).toBe(0);
+    expectClean(page);
+    await context.close();
+  });
+
+  it('each role sees and can do exactly its row; forged posts get the API\'s 403 and change nothing', async () => {
+    await apiPage('roles-page', { headline: 'Untouched' });
+    for (const role of ROLES) {
+      const { page, context } = await memberPage(t(), role);
+      const answer = await page.goto(editor('roles-page'));
+      if (!roleAllows(role, 'content.preview')) {
+        expect(answer?.status(), role).toBe(403);
+        await context.close();
+        continue;
+      }
+      expect(await page.getByRole('button', { name: 'Save draft' }).count(), `${role} save`).toBe(roleAllows(role, 'content.write') ? 1 : 0);
+      expect(await page.getByRole('button', { name: 'Publish', exact: true }).count(), `${role} publish`).toBe(roleAllows(role, 'content.publish') ? 1 : 0);
+      expect(await page.getByRole('button', { name: 'Delete page' }).count(), `${role} delete`).toBe(roleAllows(role, 'content.delete') ? 1 : 0);
+      await expectAccessible(page, `editor-${role}`);
+      const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+      const before = await row('roles-page');
+      const forge = async (action: string, path = '') =>
+        (await page.request.post(editor('roles-page', path), { form: { _csrf: csrf, _action: action, _version: String(before.version), _title: 'Forged', 'f:headline': 'Forged' } })).status();
+      if (!roleAllows(role, 'content.write')) expect(await forge('save'), `${role} forged save`).toBe(403);
+      if (!roleAllows(role, 'content.publish')) expect(await forge('publish'), `${role} forged publish`).toBe(403);
+      if (!roleAllows(role, 'content.delete')) expect(await forge('delete', '/delete'), `${role} forged delete`).toBe(403);
+      const after = await row('roles-page');
+      expect({ v: after.version, f: after.fields, d: after.deletedAt }, role).toEqual({ v: before.version, f: before.fields, d: before.deletedAt });
+      if (role === 'viewer') await shot(page, 'editor-viewer');
+      expectClean(page);
+      await context.close();
+    }
+  });
+
+  it('keyboard only: Tab to a field, type, Ctrl+S saves; the confirmation is announced', async () => {
+    await apiPage('keyboard-page', { headline: 'Keys' });
+    const { page, context } = await memberPage(t(), 'author');
+    await page.goto(editor('keyboard-page'));
+    await page.getByLabel('Headline').focus();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('Typed with keys');
+    await page.keyboard.press('Control+S');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Saved draft');
+    expect((await row('keyboard-page')).fields).toMatchObject({ headline: 'Typed with keys' });
+    // And without the shortcut: Tab from the title field back to the Save button, Enter.
+    await page.getByLabel('Page title').focus();
+    await page.keyboard.press('Shift+Tab');
+    for (let i = 0; i < 6 && (await page.evaluate('document.activeElement && document.activeElement.id')) !== 'save'; i++) await page.keyboard.press('Shift+Tab');
+    expect(await page.evaluate('document.activeElement.id')).toBe('save');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => flash(page)).toContain('Saved draft');
+    expectClean(page);
+    await context.close();
+  });
+
+  it('a session that expires mid-edit keeps the draft: sign-in returns to the editor with the unsaved values', async () => {
+    await apiPage('expiry-page', { headline: 'Before' });
+    const { page, context, user } = await memberPage(t(), 'author');
+    await page.goto(editor('expiry-page'));
+    await page.getByLabel('Headline').fill('Typed before expiry');
+    await page.getByLabel('Summary').fill('Also unsaved');
+    await t().origin.database.db.delete(sessions).where(eq(sessions.userId, user.id));
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/\/admin\/sign-in\?next=/);
+    expect((await row('expiry-page')).fields).toMatchObject({ headline: 'Before' });
+    await page.getByLabel('Email address', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/pages\/landing\/expiry-page/);
+    await expect.poll(() => page.locator('#draft-restored').count()).toBe(1);
+    expect(await page.getByLabel('Headline').inputValue()).toBe('Typed before expiry');
+    expect(await page.getByLabel('Summary').inputValue()).toBe('Also unsaved');
+    // Field values only: no token or cookie value in the browser's storage.
+    const stored = (await page.evaluate('JSON.stringify(Object.entries(sessionStorage)) + JSON.stringify(Object.entries(localStorage))')) as string;
+    expect(stored).toContain('Typed before expiry');
+    expect(stored).not.toMatch(/csrf|ghee_session|_version/i);
+    await shot(page, 'editor-draft-restored');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page)).toContain('Saved draft');
+    expect((await row('expiry-page')).fields).toMatchObject({ headline: 'Typed before expiry', summary: 'Also unsaved' });
+    expect(await page.evaluate("Object.keys(sessionStorage).filter((k) => k.startsWith('ghee-draft:'))")).toEqual([]);
+    expectClean(page);
+    await context.close();
+  });
+});
