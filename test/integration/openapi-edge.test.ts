@@ -8,7 +8,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningEdge } from '../../edge/node/server.js';
+import { startNodeEdge, type RunningEdge } from '../../edge/node/server.js';
 import { ANSWERED_BY, EDGE_ROUTES, EDGE_SERVER } from '../../shared/openapi-edge.js';
 import { lintOpenApi } from '../../scripts/openapi-lint.js';
 import { expectSecureHeaders } from '../helpers/assertions.js';
@@ -157,6 +157,18 @@ describe('GET /openapi.json through the edge', () => {
     expect(Object.keys(pub.components.securitySchemes ?? {}).sort()).toEqual(['auth_token', 'token_header']);
     expect(JSON.stringify(pub)).not.toContain('x-internal');
     expect(pub['x-ghee-edge-routes']).toBeUndefined();
+  });
+
+  it('with the origin unreachable and nothing cached: 502 in the one error shape (never an empty or partial document)', async () => {
+    const dead = await startNodeEdge({ originUrl: 'http://127.0.0.1:9', secrets: { edge_shared_secret: origin.secret }, config: { https_only: 'false' }, log: () => {} });
+    try {
+      const res = await fetch(`${dead.url}/openapi.json`);
+      expect(res.status).toBe(502);
+      expect((await res.json()) as Json).toMatchObject({ code: 'bad_gateway' });
+      expectSecureHeaders(res);
+    } finally {
+      await dead.close();
+    }
   });
 
   it('a public read described there answers as described through the edge', async () => {
