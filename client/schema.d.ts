@@ -1529,6 +1529,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/manage/spaces/{spaceId}/pages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a space's pages for editing
+         * @description Every page of the space as editors see it — drafts, scheduled, published (or deleted ones with `status=deleted`) — newest change first, with who saved it last. Filters: `page_type` (`*` for single pages), `status`, `locale`, `author` (a member's id: pages whose last save was theirs), `query` (in the title or slug). The Content API's lists (GET /v2/pages/{type}) serve published content to API keys; this is the working copies.
+         */
+        get: operations["listManagedPages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/manage/pages/{pageType}/{slug}/revisions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One revision of a page, with its fields
+         * @description The title, status and fields a revision saved (for a field-level diff against the working copy before a rollback).
+         */
+        get: operations["getPageRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/manage/spaces/{spaceId}/webhooks": {
         parameters: {
             query?: never;
@@ -7839,6 +7879,182 @@ export interface operations {
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
             409: components["responses"]["Error409"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listManagedPages: {
+        parameters: {
+            query?: {
+                /** @description Only this page type (`*`: single pages). */
+                page_type?: string;
+                /** @description Only pages in this state. */
+                status?: "draft" | "published" | "scheduled" | "deleted";
+                /**
+                 * @description Only this locale (default: all locales).
+                 * @example en
+                 */
+                locale?: string;
+                /** @description Only pages last saved by this member. */
+                author?: string;
+                /** @description Text in the title or slug, 1–200 characters. */
+                query?: string;
+                /**
+                 * @description Page number (with page_size; not with limit/offset).
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Results per page, 1–100 (default 10).
+                 * @example 10
+                 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The space. */
+                spaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pages and paging metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meta": {
+                     *         "count": 1,
+                     *         "next_page": null,
+                     *         "previous_page": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "slug": "about",
+                     *           "name": "About",
+                     *           "page_type": null,
+                     *           "locale": "en",
+                     *           "status": "draft",
+                     *           "version": 2,
+                     *           "updated": "2026-01-05T09:30:00.000Z",
+                     *           "published": null,
+                     *           "scheduled": null,
+                     *           "last_saved_by_user": "6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *           "last_saved_by_key": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        meta: {
+                            count: number;
+                            next_page: number | null;
+                            previous_page: number | null;
+                        };
+                        data: {
+                            slug: string;
+                            name: string;
+                            page_type: string | null;
+                            locale: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "scheduled" | "deleted";
+                            version: number;
+                            /** Format: date-time */
+                            updated: string;
+                            published: string | null;
+                            scheduled: string | null;
+                            last_saved_by_user: string | null;
+                            last_saved_by_key: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getPageRevision: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A locale of the space (default: its default locale).
+                 * @example en
+                 */
+                locale?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description A page type slug, or `*` for single pages.
+                 * @example *
+                 */
+                pageType: string;
+                /**
+                 * @description The slug.
+                 * @example about
+                 */
+                slug: string;
+                /**
+                 * @description The revision's version.
+                 * @example 1
+                 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "version": 1,
+                     *         "name": "About",
+                     *         "status": "draft",
+                     *         "fields": {
+                     *           "headline": "About us"
+                     *         },
+                     *         "created": "2026-01-05T09:30:00.000Z",
+                     *         "created_by_key": null,
+                     *         "created_by_user": "6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            version: number;
+                            name: string;
+                            status: string;
+                            fields: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created: string;
+                            created_by_key: string | null;
+                            created_by_user: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];
