@@ -4,7 +4,8 @@
  * downloaded (compressed bytes on the wire, from the Resource Timing entries), the HTML, and the
  * largest contentful paint (median, p95); then one warm load (the fingerprinted files come from the
  * cache: 0 bytes). Baseline in the same run: the peers' admin bundles (Strapi's 6–9 MB, issue 20)
- * as the ratio against 6 MB. Embedded defaults: PGlite in memory, one process.
+ * as the ratio against 6 MB; and the machine's floor right now (a one-heading data: URL page: no
+ * server, CSS or JS), since LCP on a shared 2-core machine is mostly its load. Embedded defaults: PGlite in memory, one process.
  *   npx tsx bench/admin-load.ts            (BENCH_LOADS=20, CHROMIUM_PATH=/usr/bin/chromium)
  * The content screens' helper adds its list and save timings to SCREENS / below.
  */
@@ -77,17 +78,21 @@ const LCP = `new Promise((resolve) => {
 })`;
 const BYTES = `(() => {
   const r = performance.getEntriesByType('resource');
-  const sum = (re) => r.filter((e) => re.test(new URL(e.name).pathname)).reduce((n, e) => n + e.transferSize, 0);
+  const sum = (re) => r.filter((e) => re.test(e.name)).reduce((n, e) => n + e.transferSize, 0);
   const nav = performance.getEntriesByType('navigation')[0];
   return { js: sum(/\\.js$/), css: sum(/\\.css$/), html: nav ? nav.transferSize : 0, ttfb: nav ? nav.responseStart : 0 };
 })()`;
 
+/** The floor on this machine right now: a one-heading page from a data: URL (no server, no CSS, no JS). */
+const FLOOR: Screen = { name: 'floor (data: URL)', path: 'data:text/html,<!doctype html><title>x</title><h1>Sign in to ghee</h1><p>Email address</p>', signedIn: false };
+
 async function load(browser: Browser, s: Screen, state: State | null, warm = false) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...(state ? { storageState: state } : {}) });
   const page = await context.newPage();
-  if (warm) await page.goto(`${base}${s.path}`, { waitUntil: 'load' });
-  await page.goto(`${base}${s.path}`, { waitUntil: 'load' });
-  if (!page.url().endsWith(s.path)) throw new Error(`${s.name}: landed on ${page.url()}`);
+  const url = s === FLOOR ? s.path : `${base}${s.path}`;
+  if (warm) await page.goto(url, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: 'load' });
+  if (s !== FLOOR && !page.url().endsWith(s.path)) throw new Error(`${s.name}: landed on ${page.url()}`);
   const lcp = (await page.evaluate(LCP)) as number;
   const bytes = (await page.evaluate(BYTES)) as { js: number; css: number; html: number; ttfb: number };
   await context.close();
@@ -102,7 +107,7 @@ const state = await signedInState(browser);
 console.log(`web app first load — Chromium, localhost, ${LOADS} cold loads per screen (PGlite in memory); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
 console.log(['screen'.padEnd(16), 'JS+CSS (wire)'.padStart(14), 'HTML'.padStart(9), 'LCP p50'.padStart(9), 'LCP p95'.padStart(9), 'TTFB p50'.padStart(9), 'warm JS+CSS'.padStart(12), 'vs 6 MB'.padStart(9)].join(' '));
 try {
-  for (const s of SCREENS) {
+  for (const s of [FLOOR, ...SCREENS]) {
     const c = s.signedIn ? state : null;
     await load(browser, s, c); // one unmeasured load (JIT, connection set-up)
     const runs = [];
@@ -119,7 +124,7 @@ try {
         `${pct(lcps, 95).toFixed(0)} ms`.padStart(9),
         `${pct(runs.map((r) => r.ttfb), 50).toFixed(0)} ms`.padStart(9),
         kb(warm.js + warm.css).padStart(12),
-        `${Math.round(PEER_BUNDLE_BYTES / Math.max(1, assets))}×`.padStart(9),
+        (s === FLOOR ? '—' : `${Math.round(PEER_BUNDLE_BYTES / Math.max(1, assets))}×`).padStart(9),
       ].join(' '),
     );
   }
