@@ -180,9 +180,13 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
       code = 'internal_error';
       detail = 'Something went wrong on our side; try again.';
     }
+    // Under an organization or space the member belongs to, the page keeps its menu and switcher.
+    const [, , o, org, s, space] = c.req.path.split('/');
+    const me = c.get('me');
+    const within = me && o === 'o' && org && me.memberships.some((m) => m.organization_id === org) ? { org, ...(s === 's' && space ? { space } : {}) } : {};
     return render(
       c,
-      { title: status === 404 ? 'Not found' : 'Refused', status, narrow: !c.get('me') },
+      { title: status === 404 ? 'Not found' : 'Refused', status, narrow: !me, ...within },
       <section aria-labelledby="err-title">
         <h1 id="err-title">{status === 404 ? 'Not found' : status === 403 ? 'Not allowed' : 'Something went wrong'}</h1>
         <ErrorSummary error={{ code, detail, request_id: c.get('requestId') }} title="What happened" />

@@ -94,6 +94,8 @@ describe('two-factor authentication', () => {
     await signIn(page, user);
     await page.goto(`/admin/o/${other.organizationId}`);
     await expect.poll(() => page.locator('#error-summary').getAttribute('data-code')).toBe('mfa_enrollment_required');
+    // A refusal inside the member's organization keeps its menu (the error page is part of the app).
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Members' }).count()).toBe(1);
     await expectAccessible(page, 'mfa-required');
     await shot(page, 'mfa-required');
     await page.getByRole('link', { name: 'Turn on two-factor authentication' }).click();
