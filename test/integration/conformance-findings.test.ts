@@ -76,6 +76,28 @@ describe('a page is created only in a locale the space publishes in', () => {
   });
 });
 
+describe('list limits are refused outside their documented range, not clamped', () => {
+  // schemathesis sent limit=501 to the audit trail (maximum 500) and limit=201 to security events
+  // (maximum 200, "limit must be a whole number from 1 to 200"): both answered 200 with a clamped list.
+  it('the audit trail takes 1–500 and refuses 0, 501, -1 and text', async () => {
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const at = (limit: string) => fetch(api(`/v1/orgs/${origin.seed.organizationId}/audit-events?limit=${limit}`), { headers: admin });
+    for (const ok of ['1', '500']) expect((await at(ok)).status, ok).toBe(200);
+    for (const bad of ['0', '501', '-1', 'ten', '1000']) {
+      const res = await at(bad);
+      expect(res.status, bad).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'bad_request', detail: 'limit must be a whole number from 1 to 500.' });
+    }
+  });
+
+  it('security events take 1–200 and refuse 0 and 201', async () => {
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const at = (limit: string) => fetch(api(`/v1/orgs/${origin.seed.organizationId}/security-events?limit=${limit}`), { headers: admin });
+    for (const ok of ['1', '200']) expect((await at(ok)).status, ok).toBe(200);
+    for (const bad of ['0', '201', '999']) expect((await at(bad)).status, bad).toBe(400);
+  });
+});
+
 describe('the document says what the reads accept', () => {
   it('`preview` is 1/true (drafts) or 0/false/empty (published): each answered, anything else 400', async () => {
     const enumOf = (path: string, name: string) => spec.paths[path]!.get!.parameters!.find((p) => p.name === name && p.in === 'query')!.schema.enum;

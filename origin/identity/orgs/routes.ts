@@ -212,7 +212,10 @@ export function orgRoutes(ctx: AppContext) {
 
   app.get('/v1/orgs/:orgId/audit-events', docs.auditEventsDoc, signedIn, async (c) => {
     const actor = await authorizeOrg(db(), c, c.req.param('orgId'), 'audit.read');
-    const limitN = Math.min(500, Math.max(1, Number(c.req.query('limit') ?? 100) || 100));
+    // 1–500 as documented: anything else is refused, not silently clamped (conformance fuzzing found 501 answered as 500).
+    const limitRaw = c.req.query('limit');
+    if (limitRaw !== undefined && (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 500)) throw new ApiError('bad_request', 'limit must be a whole number from 1 to 500.');
+    const limitN = Number(limitRaw ?? 100);
     const beforeDate = timestampParam(c, 'before');
     const rows = await db()
       .select()

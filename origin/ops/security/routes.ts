@@ -86,8 +86,9 @@ export function securityRoutes(ctx: AppContext): Hono<OriginEnv> {
     const since = timestampParam(c, 'since');
     const until = timestampParam(c, 'until');
     const limitRaw = c.req.query('limit');
-    if (limitRaw !== undefined && !/^\d{1,3}$/.test(limitRaw)) throw new ApiError('bad_request', 'limit must be a whole number from 1 to 200.');
-    const limitN = Math.min(200, Math.max(1, Number(limitRaw ?? 50)));
+    // 1–200 as the message says: 0 and 201–999 were clamped (conformance fuzzing found 201 answered as 200).
+    if (limitRaw !== undefined && (!/^\d{1,3}$/.test(limitRaw) || Number(limitRaw) < 1 || Number(limitRaw) > 200)) throw new ApiError('bad_request', 'limit must be a whole number from 1 to 200.');
+    const limitN = Number(limitRaw ?? 50);
     const cursor = parseCursor(c.req.query('cursor'));
     const rows = await db()
       .select()
