@@ -6,8 +6,8 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { organizations, sessions } from '../../origin/db/schema/index.js';
-import { createOrganization, createUser } from '../helpers/identity.js';
+import { organizations, sessions, totpFactors } from '../../origin/db/schema/index.js';
+import { createOrganization, createUser, SessionClient } from '../helpers/identity.js';
 import { totpCode } from '../../origin/identity/totp/totp.js';
 import { expectAccessible, expectClean, memberPage, newPage, shot, signIn, useBrowser } from './browser.js';
 
@@ -81,6 +81,41 @@ describe('two-factor authentication', () => {
         expect(await page.getByRole('heading', { name: 'Two-factor authentication' }).count()).toBe(1);
       }
     }
+    expectClean(page);
+    await context.close();
+  });
+
+  it('turns 2FA off with the password and a recovery code; a wrong password leaves it on', async () => {
+    const { origin, base } = t();
+    const user = await createUser(origin, origin.seed.organizationId, 'author');
+    // Enrolled through the API (the enrolment screens are the first test's).
+    const api = new SessionClient(base);
+    await api.login(user.email, user.password);
+    const setup = (await (await api.request('POST', '/v1/auth/2fa/setup')).json()) as { data: { secret: string } };
+    const confirmed = await api.request('POST', '/v1/auth/2fa/confirm', { code: totpCode(setup.data.secret, Date.now()) });
+    const codes = ((await confirmed.json()) as { data: { recovery_codes: string[] } }).data.recovery_codes;
+
+    const { page, context } = await newPage(t());
+    await page.goto('/admin/sign-in');
+    await page.getByLabel('Email address', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByLabel('Code from your authenticator app').fill(totpCode(setup.data.secret, Date.now() + 30_000));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.waitForURL(/\/admin\/o\//);
+    await page.goto('/admin/account');
+    await page.getByRole('link', { name: 'Turn off two-factor authentication' }).click();
+    await page.getByLabel('Your password').fill('not my password');
+    await page.getByLabel('Recovery code', { exact: true }).fill(codes[1]!);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.locator('#error-summary').getAttribute('data-code')).toBe('invalid_credentials');
+    await expectAccessible(page, '2fa-disable');
+    expect((await origin.database.db.select({ at: totpFactors.confirmedAt }).from(totpFactors).where(eq(totpFactors.userId, user.id)))[0]?.at).not.toBeNull();
+    await page.getByLabel('Your password').fill(user.password);
+    await page.getByLabel('Recovery code', { exact: true }).fill(codes[2]!);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('Two-factor authentication is off');
+    expect(await page.getByRole('link', { name: 'Turn on two-factor authentication' }).count()).toBe(1);
     expectClean(page);
     await context.close();
   });
