@@ -1613,6 +1613,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/manage/spaces/{spaceId}/webhooks/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a failed webhook delivery
+         * @description Queues a delivery that gave up (`failed`) again: attempts start from 0 and it is due now. Any other delivery (pending, delivered, of another webhook or space) answers 404.
+         */
+        post: operations["retryWebhookDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/manage/spaces/{spaceId}/webhooks/{id}": {
         parameters: {
             query?: never;
@@ -8250,6 +8270,84 @@ export interface operations {
                             deliveredAt: string | null;
                             payload: unknown;
                         }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    retryWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The space (of the caller's organization; any other answers 404).
+                 * @example 7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d
+                 */
+                spaceId: string;
+                /**
+                 * @description The webhook.
+                 * @example 3c9d2e71-5b8a-4f0c-9e6d-1a2b3c4d5e6f
+                 */
+                id: string;
+                /**
+                 * @description The delivery (from the delivery log).
+                 * @example 0b6f2c1d-8e4a-4c3b-9a7d-5e6f7a8b9c0d
+                 */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued again. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "0b6f2c1d-8e4a-4c3b-9a7d-5e6f7a8b9c0d",
+                     *         "webhookId": "3c9d2e71-5b8a-4f0c-9e6d-1a2b3c4d5e6f",
+                     *         "event": "page.published",
+                     *         "status": "pending",
+                     *         "attempts": 0,
+                     *         "nextAttemptAt": "2026-01-05T09:30:00.000Z",
+                     *         "lastStatusCode": 500,
+                     *         "lastError": "answered HTTP 500",
+                     *         "createdAt": "2026-01-05T09:30:00.000Z",
+                     *         "deliveredAt": null,
+                     *         "payload": {
+                     *           "event": "page.published"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            id: string;
+                            webhookId: string;
+                            event: string;
+                            status: string;
+                            attempts: number;
+                            /** Format: date-time */
+                            nextAttemptAt: string;
+                            lastStatusCode: number | null;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            deliveredAt: string | null;
+                            payload: unknown;
+                        };
                     };
                 };
             };

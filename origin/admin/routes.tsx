@@ -34,6 +34,7 @@ import * as contentEditor from './screens/content/editor.js';
 import * as manageKeys from './screens/manage/keys.js';
 import * as manageMembers from './screens/manage/members.js';
 import * as manageModel from './screens/manage/model.js';
+import * as manageWebhooks from './screens/manage/webhooks.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -154,6 +155,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageKeys.register(app, deps);
   manageMembers.register(app, deps);
   manageModel.register(app, deps);
+  manageWebhooks.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');

@@ -6,5 +6,5 @@ export { renderPage } from './pages/pages.js';
 export { attachReadPath, createReadPath, readPathOf } from './pages/read-path.js';
 export { Scheduler } from './scheduler.js';
 export { MediaImportWorker } from './assets/media-import-worker.js';
-export { sanitizeRichText } from './model/schema.js';
+export { COLLECTION_FIELD_TYPES, FIELD_TYPES, sanitizeRichText } from './model/schema.js';
 export { cleanFreeformString } from './model/sanitize.js';

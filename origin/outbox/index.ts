@@ -8,6 +8,6 @@ export { enqueuePurge } from './purge-outbox.js';
 export { PurgeWorker } from './purge-worker.js';
 export { createPurger } from './purgers.js';
 export type { Purger } from './purgers.js';
-export { collectionItemWebhookData, pageWebhookData, postWebhookData } from './webhook-events.js';
+export { collectionItemWebhookData, pageWebhookData, postWebhookData, WEBHOOK_SUBSCRIPTIONS } from './webhook-events.js';
 export { WebhookWorker } from './webhook-worker.js';
 export { SIGNATURE_HEADER, signWebhook, verifyWebhookSignature } from './webhooks.js';

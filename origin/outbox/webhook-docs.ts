@@ -55,6 +55,37 @@ export const listWebhooksDoc = describe({
   },
 });
 
+const DELIVERY_SCHEMA = z.strictObject({
+  id: z.string(),
+  webhookId: z.string(),
+  event: z.string(),
+  status: z.string(),
+  attempts: z.number().int(),
+  nextAttemptAt: timestamp(),
+  lastStatusCode: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: timestamp(),
+  deliveredAt: timestamp().nullable(),
+  payload: z.unknown(),
+});
+
+export const retryWebhookDeliveryDoc = describe({
+  operationId: 'retryWebhookDelivery',
+  summary: 'Retry a failed webhook delivery',
+  description: 'Queues a delivery that gave up (`failed`) again: attempts start from 0 and it is due now. Any other delivery (pending, delivered, of another webhook or space) answers 404.',
+  tags: TAGS,
+  security: SECURITY.keyOrSession,
+  parameters: [SPACE, ID, pathParam('deliveryId', 'The delivery (from the delivery log).', { type: 'string', format: 'uuid' }, '0b6f2c1d-8e4a-4c3b-9a7d-5e6f7a8b9c0d')],
+  responses: {
+    202: jsonOk(
+      'Queued again.',
+      z.strictObject({ data: DELIVERY_SCHEMA }),
+      { data: { id: '0b6f2c1d-8e4a-4c3b-9a7d-5e6f7a8b9c0d', webhookId: HOOK_ID, event: 'page.published', status: 'pending', attempts: 0, nextAttemptAt: TIME, lastStatusCode: 500, lastError: 'answered HTTP 500', createdAt: TIME, deliveredAt: null, payload: { event: 'page.published' } } },
+    ),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
 export const webhookDeliveriesDoc = describe({
   operationId: 'listWebhookDeliveries',
   summary: 'A webhook\'s delivery log',

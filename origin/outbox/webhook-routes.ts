@@ -3,16 +3,18 @@
  *   POST   /v2/manage/spaces/{space}/webhooks/              { url, events } → 201, secret shown once
  *   GET    /v2/manage/spaces/{space}/webhooks/              list (no secrets)
  *   GET    /v2/manage/spaces/{space}/webhooks/{id}/deliveries/   the delivery log
+ *   POST   /v2/manage/spaces/{space}/webhooks/{id}/deliveries/{delivery}/retry/   a `failed`
+ *          delivery is queued again (attempts from 0, due now) → 202 { data: entry }; any other → 404
  *   DELETE /v2/manage/spaces/{space}/webhooks/{id}/
  * A space of another organization answers 404, as if it did not exist.
  */
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { ApiError } from '../../shared/errors.js';
 import type { AppContext } from '../context.js';
-import { webhooks } from '../db/schema/index.js';
+import { webhookDeliveries, webhooks } from '../db/schema/index.js';
 import type { OriginEnv } from '../env.js';
 import { authenticate } from '../http/request-auth.js';
 import { createWebhook, deleteWebhook, listDeliveries } from './webhooks.js';
@@ -21,7 +23,8 @@ import { authorizeSpace, isUuid } from '../http/authorize.js';
 import { unwrap } from '../http/result.js';
 import { invalidBodyDetail } from '../http/body.js';
 import { writeActor } from '../http/revisions.js';
-import { createWebhookDoc, deleteWebhookDoc, listWebhooksDoc, webhookDeliveriesDoc } from './webhook-docs.js';
+import { createWebhookDoc, deleteWebhookDoc, listWebhooksDoc, retryWebhookDeliveryDoc, webhookDeliveriesDoc } from './webhook-docs.js';
+import { commitWrite } from './commit.js';
 
 const createBody = z.object({ url: z.string().min(1).max(2048), events: z.array(z.string().min(1).max(64)).min(1).max(32) }).strict();
 
@@ -75,6 +78,35 @@ export function webhookRoutes(ctx: AppContext) {
     const id = c.req.param('id');
     if (!isUuid(id)) throw new ApiError('not_found', 'Webhook not found.');
     return c.json({ data: await listDeliveries(ctx.database.db, id, 50, spaceId) });
+  });
+
+  app.post(`${base}/:id/deliveries/:deliveryId/retry`, retryWebhookDeliveryDoc, async (c) => {
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'webhooks.manage');
+    const id = c.req.param('id');
+    const deliveryId = c.req.param('deliveryId');
+    const missing = () => new ApiError('not_found', 'No failed delivery with that id.');
+    if (!isUuid(id) || !isUuid(deliveryId)) throw missing();
+    // Through the commit step: the delivery queued again and its audit row commit together; the
+    // delivery worker picks it up at its next pass (due now). Only a delivery that gave up (failed).
+    const result = await commitWrite(ctx.database.db, writeActor(c, actor), actor.spaceId, async (w) => {
+      const [hook] = await w.t
+        .select({ id: webhooks.id })
+        .from(webhooks)
+        .where(and(eq(webhooks.id, id), eq(webhooks.spaceId, actor.spaceId)))
+        .limit(1);
+      if (!hook) return { ok: false as const };
+      const [row] = await w.t
+        .update(webhookDeliveries)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date() })
+        .where(and(eq(webhookDeliveries.id, deliveryId), eq(webhookDeliveries.webhookId, id), eq(webhookDeliveries.status, 'failed')))
+        .returning({ id: webhookDeliveries.id });
+      if (!row) return { ok: false as const };
+      w.audit({ action: 'webhook.delivery_retry', target: { type: 'webhook', id }, metadata: { delivery_id: deliveryId } });
+      return { ok: true as const };
+    });
+    if (!result.ok) throw missing();
+    const entry = (await listDeliveries(ctx.database.db, id, 200, actor.spaceId)).find((d) => d.id === deliveryId);
+    return c.json({ data: entry }, 202);
   });
 
   app.delete(`${base}/:id`, deleteWebhookDoc, async (c) => {

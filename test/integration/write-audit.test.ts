@@ -14,7 +14,7 @@
 import { and, desc, eq, gt } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newApp } from '../../origin/app.js';
-import { auditEvents, collectionItems, collections, invitations, mediaImports, memberships } from '../../origin/db/schema/index.js';
+import { auditEvents, collectionItems, collections, invitations, mediaImports, memberships, webhookDeliveries } from '../../origin/db/schema/index.js';
 import { Scheduler } from '../../origin/content/scheduler.js';
 import { createLogger } from '../../origin/logger.js';
 import { issueApiKey } from '../../origin/identity/keys/api-keys.js';
@@ -149,6 +149,12 @@ async function failedMediaImport(): Promise<F> {
 async function webhook(): Promise<F> {
   const res = await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/webhooks/`, who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
   return { id: ((await res.json()) as { data: { id: string } }).data.id };
+}
+/** A webhook delivery that gave up (origin/outbox/webhook-worker), to be queued again. */
+async function failedDelivery(): Promise<F> {
+  const id = (await webhook()).id!;
+  const [row] = await origin.database.db.insert(webhookDeliveries).values({ webhookId: id, event: 'page.published', payload: { event: 'page.published' }, status: 'failed', attempts: 8, lastStatusCode: 500, lastError: 'answered HTTP 500' }).returning({ id: webhookDeliveries.id });
+  return { id, deliveryId: row!.id };
 }
 async function member(): Promise<F> {
   return { userId: (await createUser(origin, org, 'viewer')).id };
@@ -287,6 +293,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'PUT /v2/manage/spaces/:spaceId/collections/:key': model('collection.update', 'collection', collection, (f) => ({ method: 'PUT', path: S(`/collections/${f.key}/`), who: 'admin', body: { name: 'New' } }), {}, 200),
   'POST /v2/manage/spaces/:spaceId/authors': model('author.create', 'author', undefined, () => ({ method: 'POST', path: S('/authors/'), who: 'admin', body: { slug: uniq('au'), first_name: 'A', last_name: 'B', email: '', bio: '' } }), { slug: '' }),
   'POST /v2/manage/spaces/:spaceId/webhooks': model('webhook.create', 'webhook', undefined, () => ({ method: 'POST', path: S('/webhooks/'), who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['page.published'] } }), { url: 'http://127.0.0.1:9/x', events: ['nope'] }),
+  'POST /v2/manage/spaces/:spaceId/webhooks/:id/deliveries/:deliveryId/retry': model('webhook.delivery_retry', 'webhook', failedDelivery, (f) => ({ method: 'POST', path: S(`/webhooks/${f.id}/deliveries/${f.deliveryId}/retry/`), who: 'admin' }), undefined, 202),
   'DELETE /v2/manage/spaces/:spaceId/webhooks/:id': model('webhook.delete', 'webhook', webhook, (f) => ({ method: 'DELETE', path: S(`/webhooks/${f.id}/`), who: 'admin' }), undefined, 204),
   // Identity: audited by origin/identity/orgs/routes.ts and origin/identity/keys/routes.ts in their own transactions.
   'PATCH /v1/orgs/:orgId': identity('org.update', 'organization', undefined, () => ({ method: 'PATCH', path: `/v1/orgs/${org}/`, who: 'owner', body: { name: uniq('Org') } }), { nope: 1 }),

@@ -169,6 +169,7 @@ const RULES: Record<string, Rule> = {
   'POST /v2/manage/spaces/:spaceId/webhooks': 'webhooks.manage',
   'GET /v2/manage/spaces/:spaceId/webhooks': 'webhooks.manage',
   'GET /v2/manage/spaces/:spaceId/webhooks/:id/deliveries': 'webhooks.manage',
+  'POST /v2/manage/spaces/:spaceId/webhooks/:id/deliveries/:deliveryId/retry': 'webhooks.manage',
   'DELETE /v2/manage/spaces/:spaceId/webhooks/:id': 'webhooks.manage',
   'POST /v2/manage/spaces/:spaceId/page_types': 'schema.manage',
   'GET /v2/manage/spaces/:spaceId/page_types': 'content.preview',

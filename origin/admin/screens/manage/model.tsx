@@ -8,7 +8,7 @@
  * …") — is shown as the API said it, with the edited definition kept in the form.
  */
 import type { Context, Hono } from 'hono';
-import { COLLECTION_FIELD_TYPES, FIELD_TYPES } from '../../../content/model/schema.js';
+import { COLLECTION_FIELD_TYPES, FIELD_TYPES } from '../../../content/index.js';
 import { api, must, type ApiError } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { formData } from '../../forms.js';
