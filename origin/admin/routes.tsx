@@ -35,6 +35,7 @@ import * as manageKeys from './screens/manage/keys.js';
 import * as manageMembers from './screens/manage/members.js';
 import * as manageModel from './screens/manage/model.js';
 import * as manageWebhooks from './screens/manage/webhooks.js';
+import * as manageAudit from './screens/manage/audit.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -156,6 +157,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageMembers.register(app, deps);
   manageModel.register(app, deps);
   manageWebhooks.register(app, deps);
+  manageAudit.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
