@@ -27,7 +27,8 @@
  * (verify's output) somewhere the database's operators cannot write.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { and, asc, desc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, is, isNotNull, isNull, sql } from 'drizzle-orm';
+import { PgTransaction } from 'drizzle-orm/pg-core';
 import { hmacSha256Hex, sha256Hex, timingSafeEqual } from '../../shared/crypto.js';
 import { isSealed, personalAad, personalDataFromConfig, type PersonalData } from '../crypto/personal-data.js';
 import type { Db } from '../db/client.js';
@@ -252,16 +253,17 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
   const metadata = JSON.parse(JSON.stringify(event.metadata ?? {})) as unknown;
   // A savepoint inside the caller's transaction, or a transaction of its own on the plain db:
   // the lock, the read of the chain's head and the insert always share one transaction.
-  await tx.transaction(async (t) => {
-    // Held until the outermost transaction ends: the next writer of this chain reads the head
-    // only after this row has committed (or rolled back, leaving no hole).
-    await t.execute(sql`select pg_advisory_xact_lock(hashtextextended(${chain}, 0))`);
-    const [head] = await t
+  const work = async (t: Db) => {
+    const lockQ = t.select({ locked: sql<string>`pg_advisory_xact_lock(hashtextextended(${chain}, 0))::text` }).from(sql`(select 1) as one`).prepare('audit_lock').execute();
+    const headQ = t
       .select({ seq: auditEvents.seq, hash: auditEvents.hash })
       .from(auditEvents)
       .where(and(eq(auditEvents.chain, chain), isNotNull(auditEvents.seq)))
       .orderBy(desc(auditEvents.seq))
-      .limit(1);
+      .limit(1)
+      .prepare('audit_head')
+      .execute();
+    const [, [head]] = await Promise.all([lockQ, headQ]);
     const ip = actor.ip ?? null;
     const userAgent = actor.userAgent ? actor.userAgent.slice(0, MAX_USER_AGENT) : null;
     const personalSalt = randomBytes(16).toString('hex');
@@ -294,8 +296,10 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
       userAgentEnc: pd.sealOrNull(plainUserAgent, sealedAad('user_agent', id)),
       personalSalt,
       hash: auditRowHash(row),
-    });
-  });
+    }).prepare('audit_insert').execute();
+  };
+  if (is(tx, PgTransaction)) await work(tx);
+  else await tx.transaction(async (t) => work(t as unknown as Db));
   for (const listener of listeners) {
     try {
       listener(event, actor);

@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/db.js';
 import { auditEvents, organizations, purgeOutbox, spaces } from '../db/schema/index.js';
-import { verifyAuditChain } from '../audit/audit.js';
+import { openAuditPersonal, verifyAuditChain } from '../audit/audit.js';
 import { commitAccountWrite, commitWrite, limitConcurrentWrites, onWritesCommitted, type WriteActor } from './commit.js';
 
 let database: TestDatabase;
@@ -123,7 +123,9 @@ describe('commitAccountWrite', () => {
     });
     const got = await database.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'test.account'), eq(auditEvents.chain, 'global')));
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ organizationId: null, ip: '192.0.2.1' });
+    expect(got[0]).toMatchObject({ organizationId: null });
+    // The client address is stored sealed and opens to the caller's.
+    expect(openAuditPersonal(got[0]!).ip).toBe('192.0.2.1');
     expect(got[0]!.metadata).not.toHaveProperty('space_id');
     expect((await verifyAuditChain(database.db, { organizationId: null })).ok).toBe(true);
   });
