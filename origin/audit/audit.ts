@@ -251,8 +251,11 @@ export async function audit(tx: Db, actor: AuditActor, event: AuditEvent): Promi
   // What the database will store (and return): JSON.stringify's view of the metadata — no
   // undefined members, Dates as strings — so the hash is computed over the stored value.
   const metadata = JSON.parse(JSON.stringify(event.metadata ?? {})) as unknown;
-  // A savepoint inside the caller's transaction, or a transaction of its own on the plain db:
-  // the lock, the read of the chain's head and the insert always share one transaction.
+  // Inside the caller's transaction (the commit step's: a failure here fails the write), or a
+  // transaction of its own on the plain db: the lock, the read of the chain's head and the insert
+  // always share one transaction. The lock and the head read are sent together (one round trip):
+  // under READ COMMITTED the head statement's snapshot is taken when it starts, after the lock is
+  // granted. The statements are prepared (Bind/Execute only, once a connection has seen them).
   const work = async (t: Db) => {
     const lockQ = t.select({ locked: sql<string>`pg_advisory_xact_lock(hashtextextended(${chain}, 0))::text` }).from(sql`(select 1) as one`).prepare('audit_lock').execute();
     const headQ = t
