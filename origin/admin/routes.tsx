@@ -36,6 +36,7 @@ import * as manageMembers from './screens/manage/members.js';
 import * as manageModel from './screens/manage/model.js';
 import * as manageWebhooks from './screens/manage/webhooks.js';
 import * as manageAudit from './screens/manage/audit.js';
+import * as manageSettings from './screens/manage/settings.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -158,6 +159,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageModel.register(app, deps);
   manageWebhooks.register(app, deps);
   manageAudit.register(app, deps);
+  manageSettings.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
