@@ -37,6 +37,7 @@ import * as manageModel from './screens/manage/model.js';
 import * as manageWebhooks from './screens/manage/webhooks.js';
 import * as manageAudit from './screens/manage/audit.js';
 import * as manageSettings from './screens/manage/settings.js';
+import * as manageBilling from './screens/manage/billing.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -160,6 +161,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageWebhooks.register(app, deps);
   manageAudit.register(app, deps);
   manageSettings.register(app, deps);
+  manageBilling.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
