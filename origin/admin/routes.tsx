@@ -38,6 +38,7 @@ import * as manageWebhooks from './screens/manage/webhooks.js';
 import * as manageAudit from './screens/manage/audit.js';
 import * as manageSettings from './screens/manage/settings.js';
 import * as manageBilling from './screens/manage/billing.js';
+import * as manageSupport from './screens/manage/support.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -162,6 +163,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageAudit.register(app, deps);
   manageSettings.register(app, deps);
   manageBilling.register(app, deps);
+  manageSupport.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
