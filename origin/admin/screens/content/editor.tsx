@@ -203,10 +203,14 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
 async function load(c: Context<AdminEnv>): Promise<{ org: string; space: string; typeSlug: string; slug: string; locale: string; page: Managed; type: PageTypeView }> {
   const { org, space, type: typeSlug, slug } = c.req.param() as Record<string, string>;
   const locale = c.req.query('locale') ?? '';
-  const res = await api(c).get<{ data: Managed }>(pagePath(typeSlug!, slug!, locale), { headers: spaceHeader(space!) });
+  // The working copy and its page type at once (the type named in the URL; `*`: found from the page).
+  const [res, named] = await Promise.all([
+    api(c).get<{ data: Managed }>(pagePath(typeSlug!, slug!, locale), { headers: spaceHeader(space!) }),
+    typeSlug !== '*' ? api(c).get<{ data: PageTypeView }>(`/v2/manage/spaces/${space}/page_types/${enc(typeSlug!)}`) : null,
+  ]);
   const page = must(res).data;
-  const types = await pageTypesOf(c, space!);
-  const type = types.find((t) => t.slug === page.page_type) ?? { slug: '*', name: 'Single page', fields: [] };
+  const type =
+    (named?.ok ? named.body.data : null) ?? (await pageTypesOf(c, space!)).find((t) => t.slug === page.page_type) ?? { slug: '*', name: 'Single page', fields: [] };
   return { org: org!, space: space!, typeSlug: typeSlug!, slug: slug!, locale: page.locale, page: { ...page, version: versionOf(res.headers.get('etag')) ?? page.version }, type };
 }
 

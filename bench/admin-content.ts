@@ -1,0 +1,171 @@
+/**
+ * The content screens' speed bars (issue 20), in real Chromium on localhost, embedded defaults
+ * (PGlite in memory, one process): the pages list and the editor's first load — JavaScript + CSS
+ * on the wire (compressed, Resource Timing), largest contentful paint (p50/p95) over cold
+ * contexts — and the editor's save → confirmation (click "Save draft" until the "Saved draft"
+ * status is on screen: POST, the API's conditional PATCH, its commit and audit row, the redirect
+ * and the editor's render), p50/p95. The space holds BENCH_PAGES pages of a type with every field type.
+ *   npx tsx bench/admin-content.ts        (BENCH_LOADS=20, BENCH_SAVES=40, BENCH_PAGES=60)
+ * bench/admin-load.ts (the sign-in and account screens) is the foundation's; this file is separate.
+ */
+import { randomBytes } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { chromium, type Browser } from '@playwright/test';
+import { newApp } from '../origin/app.js';
+import { devEnvelope } from '../origin/crypto/envelope.js';
+import { personalDataFromConfig } from '../origin/crypto/personal-data.js';
+import { loadOriginConfig } from '../origin/config.js';
+import { createDatabase } from '../origin/db/client.js';
+import { memberships, users } from '../origin/db/schema/index.js';
+import { seedDemo } from '../origin/db/seed.js';
+import { hashNewPassword, identityFromConfig, sealUser } from '../origin/identity/index.js';
+import { MemoryTransport } from '../origin/identity/mail.js';
+import { createLogger } from '../origin/logger.js';
+import { listen } from '../origin/server.js';
+
+const LOADS = Number(process.env.BENCH_LOADS ?? 20);
+const SAVES = Number(process.env.BENCH_SAVES ?? 40);
+const PAGES = Number(process.env.BENCH_PAGES ?? 60);
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const config = loadOriginConfig({ ...process.env, ORIGIN_PORT: '0', PGLITE_DIR: 'memory://', EDGE_SHARED_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', BCRYPT_COST: '10',
+  // One browser saving back to back from one address: the bench measures the save, not the throttle (a member's page view is several in-process API calls).
+  ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: '1000', ORIGIN_RATE_LIMIT_WRITE_IP_RPS: '1000' });
+const database = await createDatabase(config);
+await database.migrate();
+const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
+const identity = identityFromConfig(config, new MemoryTransport());
+const email = 'bench-editor@example.test';
+const password = 'Quiet-Harbor-73-Lantern!';
+const [owner] = await database.db
+  .insert(users)
+  .values({ ...sealUser(identity.personalData, { email, name: 'Bench Editor' }), passwordHash: await hashNewPassword(identity, password), emailVerifiedAt: new Date() })
+  .returning({ id: users.id });
+await database.db.insert(memberships).values({ userId: owner!.id, organizationId: seed.organizationId, role: 'owner' });
+const logger = createLogger('silent');
+const server = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
+const base = server.url.replace(/\/$/, '');
+
+const call = async (path: string, key: string, body: unknown) => {
+  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+};
+await call(`/v2/manage/spaces/${seed.spaceId}/page_types/`, seed.keys.admin, {
+  slug: 'landing',
+  name: 'Landing page',
+  fields: [
+    { name: 'headline', type: 'short_text', required: true },
+    { name: 'summary', type: 'long_text' },
+    { name: 'body', type: 'rich_text' },
+    { name: 'rating', type: 'number' },
+    { name: 'launch', type: 'date' },
+    { name: 'featured', type: 'boolean' },
+    { name: 'hero', type: 'media' },
+    { name: 'related', type: 'reference', page_type: 'landing', max: 3 },
+    { name: 'faq', type: 'repeater', fields: [{ name: 'question', type: 'short_text' }, { name: 'answer', type: 'rich_text' }] },
+    { name: 'seo', type: 'component', fields: [{ name: 'title', type: 'short_text' }, { name: 'noindex', type: 'boolean' }] },
+  ],
+});
+for (let i = 0; i < PAGES; i++) {
+  await call('/v2/pages/?locale=en', seed.keys.write, {
+    title: `Landing ${i}`,
+    slug: `landing-${i}`,
+    page_type: 'landing',
+    fields: { headline: `Headline ${i}`, summary: 'A summary.\nTwo lines.', body: '<p>Body <strong>text</strong></p>'.repeat(20), rating: i, launch: '2026-03-21', featured: i % 2 === 0, hero: '', related: [], faq: [{ question: 'Q?', answer: '<p>A.</p>' }], seo: { title: 'SEO', noindex: false } },
+  });
+}
+
+type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>;
+async function signedInState(browser: Browser): Promise<State> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/admin/sign-in`);
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForURL(/\/admin\/o\//);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+const LCP = `new Promise((resolve) => {
+  new PerformanceObserver((list) => { const e = list.getEntries(); resolve(e[e.length - 1].startTime); }).observe({ type: 'largest-contentful-paint', buffered: true });
+  setTimeout(() => resolve(-1), 3000);
+})`;
+const BYTES = `(() => {
+  const r = performance.getEntriesByType('resource');
+  const sum = (re) => r.filter((e) => re.test(e.name)).reduce((n, e) => n + e.transferSize, 0);
+  const nav = performance.getEntriesByType('navigation')[0];
+  return { js: sum(/\\.js$/), css: sum(/\\.css$/), html: nav ? nav.transferSize : 0 };
+})()`;
+
+const space = `/admin/o/${seed.organizationId}/s/${seed.spaceId}`;
+const SCREENS = [
+  { name: 'pages list', path: `${space}/pages` },
+  { name: 'editor', path: `${space}/pages/landing/landing-1?locale=en` },
+];
+
+async function load(browser: Browser, path: string, state: State) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, storageState: state });
+  const page = await context.newPage();
+  await page.goto(`${base}${path}`, { waitUntil: 'load' });
+  if (!page.url().endsWith(path)) throw new Error(`landed on ${page.url()}`);
+  const lcp = (await page.evaluate(LCP)) as number;
+  const bytes = (await page.evaluate(BYTES)) as { js: number; css: number; html: number };
+  await context.close();
+  return { lcp, ...bytes };
+}
+
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+try {
+  const state = await signedInState(browser);
+  console.log(`content screens — Chromium, localhost, PGlite in memory, ${PAGES} pages; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
+  console.log(['screen'.padEnd(12), 'JS+CSS (wire)'.padStart(14), 'HTML'.padStart(9), 'LCP p50'.padStart(9), 'LCP p95'.padStart(9)].join(' '));
+  for (const s of SCREENS) {
+    await load(browser, s.path, state);
+    const runs = [];
+    for (let i = 0; i < LOADS; i++) runs.push(await load(browser, s.path, state));
+    const lcps = runs.map((r) => r.lcp);
+    console.log([s.name.padEnd(12), kb(Math.max(...runs.map((r) => r.js + r.css))).padStart(14), kb(Math.max(...runs.map((r) => r.html))).padStart(9), `${pct(lcps, 50).toFixed(0)} ms`.padStart(9), `${pct(lcps, 95).toFixed(0)} ms`.padStart(9)].join(' '));
+  }
+
+  // The server's share: the editor page and the list rendered (HTTP from Node, the same cookie), no browser.
+  const cookie = state.cookies.map((ck) => `${ck.name}=${ck.value}`).join('; ');
+  for (const s of SCREENS) {
+    const ts: number[] = [];
+    for (let i = 0; i < LOADS; i++) {
+      const t0 = performance.now();
+      const res = await fetch(`${base}${s.path}`, { headers: { cookie } });
+      await res.text();
+      ts.push(performance.now() - t0);
+    }
+    console.log(`server render of the ${s.name} (no browser): p50 ${pct(ts, 50).toFixed(0)} ms, p95 ${pct(ts, 95).toFixed(0)} ms`);
+  }
+
+  // Save → confirmation, in one signed-in tab (as an editor works).
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, storageState: state });
+  const page = await context.newPage();
+  await page.goto(`${base}${SCREENS[1]!.path}`);
+  if ((await page.locator('#f-headline').count()) === 0) throw new Error(`editor did not open: ${page.url()} ${(await page.locator('main').textContent())?.slice(0, 300)}`);
+  const times: number[] = [];
+  for (let i = 0; i < SAVES + 3; i++) {
+    await page.locator('#f-headline').fill(`Headline edit ${i}`);
+    const t0 = performance.now();
+    await page.locator('#save').click();
+    await page.locator('.flash-success', { hasText: `version ${i + 2})` }).waitFor({ timeout: 5000 }).catch(async (e: unknown) => {
+      throw new Error(`save ${i}: ${(await page.locator('main').textContent())?.slice(0, 400)}`, { cause: e });
+    });
+    if (i >= 3) times.push(performance.now() - t0);
+  }
+  await context.close();
+  console.log(`\neditor save → "Saved draft" on screen (${SAVES} saves): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+} finally {
+  await browser.close();
+  await server.close();
+  await database.close();
+}
