@@ -39,6 +39,7 @@ import * as manageAudit from './screens/manage/audit.js';
 import * as manageSettings from './screens/manage/settings.js';
 import * as manageBilling from './screens/manage/billing.js';
 import * as manageSupport from './screens/manage/support.js';
+import * as manageSso from './screens/manage/sso.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -164,6 +165,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageSettings.register(app, deps);
   manageBilling.register(app, deps);
   manageSupport.register(app, deps);
+  manageSso.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');
