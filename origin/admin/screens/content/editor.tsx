@@ -83,6 +83,8 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const me = c.get('me')!;
   const { org, space, type, page } = s;
   const [refs, locales] = await Promise.all([refsFor(c, space, type), localesOf(c, space)]);
+  // A page does not reference itself: its own slug is not offered in its type's picker.
+  if (page) refs.set(type.slug, (refs.get(type.slug) ?? []).filter((o) => o.slug !== page.slug));
   const mayWrite = can(me, 'content.write', org, space);
   const mayPublish = can(me, 'content.publish', org, space);
   const mayDelete = can(me, 'content.delete', org, space);
