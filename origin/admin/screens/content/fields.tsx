@@ -8,7 +8,7 @@
  * `parseFields` turns a posted form back into the `fields` object the API validates.
  * Everything is rendered by Hono JSX, so stored values are escaped text, never markup.
  */
-import type { FieldDef, FieldSchema } from '../../../content/model/schema.js';
+import type { FieldDef, FieldSchema } from './shared.js';
 
 /** Options of a page-type reference picker: slug → title, by page type. */
 export type RefOptions = Map<string, { slug: string; name: string }[]>;

@@ -5,7 +5,24 @@
 import type { Context } from 'hono';
 import { api, must } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
-import type { FieldSchema } from '../../../content/model/schema.js';
+
+/**
+ * A page type's field definitions as the API answers them (GET …/page_types: the JSON shape the
+ * model validates, origin/content/model/schema.ts) — the web app reads the API, not the domain.
+ */
+interface FieldBase {
+  name: string;
+  required?: boolean;
+  label?: string;
+}
+export type FieldDef =
+  | (FieldBase & { type: 'short_text' | 'long_text'; max_length?: number })
+  | (FieldBase & { type: 'rich_text' | 'date' | 'boolean' | 'media' })
+  | (FieldBase & { type: 'number'; min?: number; max?: number; integer?: boolean })
+  | (FieldBase & { type: 'reference'; page_type?: string; collection?: string; max?: number })
+  | (FieldBase & { type: 'repeater'; fields: FieldDef[]; max?: number })
+  | (FieldBase & { type: 'component'; fields: FieldDef[] });
+export type FieldSchema = FieldDef[];
 
 export interface PageTypeView {
   slug: string;

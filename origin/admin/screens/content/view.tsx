@@ -3,7 +3,7 @@
  * the field-level diff of a revision against the working copy.
  */
 import { raw } from 'hono/html';
-import type { FieldDef, FieldSchema } from '../../../content/model/schema.js';
+import type { FieldDef, FieldSchema } from './shared.js';
 
 const labelOf = (d: FieldDef) => d.label ?? d.name.replace(/_/g, ' ').replace(/^./, (ch) => ch.toUpperCase());
 const text = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
