@@ -224,6 +224,35 @@ describe('content: pages', () => {
     }
   });
 
+  it('the list pages through with the API\'s parameters, filters by author, and refuses bad filters with 400', async () => {
+    for (let i = 0; i < 23; i++) await apiPage(`paged-${String(i).padStart(2, '0')}`, { headline: `Paged ${i}` }, `Paged ${i}`);
+    const { page, context, user } = await memberPage(t(), 'author');
+    await page.goto(`${screen(t(), 'pages')}?query=Paged`);
+    expect(await page.getByRole('status').first().textContent()).toContain('23 pages');
+    expect(await page.locator('tbody tr').count()).toBe(20);
+    await page.getByRole('link', { name: 'Next page' }).click();
+    expect(await page.locator('tbody tr').count()).toBe(3);
+    await expect.poll(() => page.getByRole('link', { name: 'Previous page' }).count()).toBe(1);
+    // Last saved by me: none yet; after a save in the editor, exactly that page.
+    await page.goto(`${screen(t(), 'pages')}?query=Paged&author=me`);
+    expect(await page.locator('tbody tr').count()).toBe(0);
+    await page.goto(editor('paged-07'));
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page)).toContain('Saved draft');
+    await page.goto(`${screen(t(), 'pages')}?query=Paged&author=me`);
+    expect(await page.locator('tbody td a').allTextContents()).toEqual(['Paged 7']);
+    const list = (q: string) => api(`/v2/manage/spaces/${t().origin.seed.spaceId}/pages/?${q}`, { key: 'write' });
+    const byMe = (await (await list(`author=${user.id}`)).json()) as { data: { slug: string; last_saved_by_user: string }[] };
+    expect(byMe.data.map((d) => [d.slug, d.last_saved_by_user])).toEqual([['paged-07', user.id]]);
+    for (const bad of ['status=gone', 'page_size=101', 'page=0', 'author=nobody', 'locale=%3Cx%3E', 'query=', 'page_type=Bad!']) {
+      const res = await list(bad);
+      expect(res.status, bad).toBe(400);
+      expect(((await res.json()) as { code: string }).code, bad).toBe('bad_request');
+    }
+    expectClean(page);
+    await context.close();
+  });
+
   it('keyboard only: Tab to a field, type, Ctrl+S saves; the confirmation is announced', async () => {
     await apiPage('keyboard-page', { headline: 'Keys' });
     const { page, context } = await memberPage(t(), 'author');
