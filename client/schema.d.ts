@@ -1337,6 +1337,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/manage/spaces/{spaceId}/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the media library
+         * @description The space's assets, newest first (never their bytes: each `url` serves them).
+         */
+        get: operations["listAssets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/manage/spaces/{spaceId}/assets/{assetId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete an asset
+         * @description Removes the asset: its URL answers 404 from then on (the edge copy is purged). Content that still links to it keeps the link.
+         */
+        delete: operations["deleteAsset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/manage/media-imports": {
         parameters: {
             query?: never;
@@ -7038,6 +7078,112 @@ export interface operations {
             403: components["responses"]["Error403"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listAssets: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many (1–200, default 50).
+                 * @example 50
+                 */
+                limit?: number;
+                /**
+                 * @description Only assets created before this time (the last one of the previous page).
+                 * @example 2026-01-05T09:30:00.000Z
+                 */
+                before?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The space (of the caller's organization; any other answers 404).
+                 * @example 7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d
+                 */
+                spaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The assets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b",
+                     *           "url": "/assets/7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d/2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b/hero.png",
+                     *           "filename": "hero.png",
+                     *           "content_type": "image/png",
+                     *           "size": 48213,
+                     *           "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                     *           "created": "2026-01-05T09:30:00.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            id: string;
+                            url: string;
+                            filename: string;
+                            content_type: string;
+                            size: number;
+                            sha256: string;
+                            /** Format: date-time */
+                            created: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    deleteAsset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The space (of the caller's organization; any other answers 404).
+                 * @example 7d1f3a52-9c4b-4e8a-b5d6-0f2e1c3a4b5d
+                 */
+                spaceId: string;
+                /**
+                 * @description The asset.
+                 * @example 2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b
+                 */
+                assetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];

@@ -22,6 +22,8 @@ const FILES: Record<string, { path: string; type: string }> = {
   'admin.js': { path: join(HERE, 'static/admin.js'), type: 'text/javascript; charset=utf-8' },
   // The content editor's draft keeping and Ctrl+S (screens/content/editor.tsx), loaded by the editor only.
   'editor.js': { path: join(HERE, 'static/editor.js'), type: 'text/javascript; charset=utf-8' },
+  // The media library's upload with progress (screens/manage/media.tsx), loaded by that screen only.
+  'media.js': { path: join(HERE, 'static/media.js'), type: 'text/javascript; charset=utf-8' },
   // htmx (hypermedia: hx-get/hx-post swap parts of a page); its minified build, served as is.
   'htmx.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
 };

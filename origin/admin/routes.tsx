@@ -40,6 +40,7 @@ import * as manageSettings from './screens/manage/settings.js';
 import * as manageBilling from './screens/manage/billing.js';
 import * as manageSupport from './screens/manage/support.js';
 import * as manageSso from './screens/manage/sso.js';
+import * as manageMedia from './screens/manage/media.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -166,6 +167,7 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   manageBilling.register(app, deps);
   manageSupport.register(app, deps);
   manageSso.register(app, deps);
+  manageMedia.register(app, deps);
 
   app.all('*', () => {
     throw new HttpApiError('not_found', 'There is no such page.');

@@ -150,6 +150,11 @@ async function webhook(): Promise<F> {
   const res = await ok({ method: 'POST', path: `/v2/manage/spaces/${space}/webhooks/`, who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['*'] } });
   return { id: ((await res.json()) as { data: { id: string } }).data.id };
 }
+/** An uploaded asset (the demo write key), to be deleted. */
+async function asset(): Promise<F> {
+  const res = await ok({ method: 'POST', path: `/v2/assets/?filename=${uniq('del')}.png`, who: 'write', raw: PNG });
+  return { id: ((await res.json()) as { data: { id: string } }).data.id };
+}
 /** A webhook delivery that gave up (origin/outbox/webhook-worker), to be queued again. */
 async function failedDelivery(): Promise<F> {
   const id = (await webhook()).id!;
@@ -293,6 +298,18 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'PUT /v2/manage/spaces/:spaceId/collections/:key': model('collection.update', 'collection', collection, (f) => ({ method: 'PUT', path: S(`/collections/${f.key}/`), who: 'admin', body: { name: 'New' } }), {}, 200),
   'POST /v2/manage/spaces/:spaceId/authors': model('author.create', 'author', undefined, () => ({ method: 'POST', path: S('/authors/'), who: 'admin', body: { slug: uniq('au'), first_name: 'A', last_name: 'B', email: '', bio: '' } }), { slug: '' }),
   'POST /v2/manage/spaces/:spaceId/webhooks': model('webhook.create', 'webhook', undefined, () => ({ method: 'POST', path: S('/webhooks/'), who: 'admin', body: { url: 'http://127.0.0.1:9/hook', events: ['page.published'] } }), { url: 'http://127.0.0.1:9/x', events: ['nope'] }),
+  'DELETE /v2/manage/spaces/:spaceId/assets/:assetId': {
+    action: 'asset.delete',
+    target: 'asset',
+    content: true,
+    setup: asset,
+    call: (f) => ({ method: 'DELETE', path: S(`/assets/${f.id}/`), who: 'write' }),
+    status: 204,
+    refusals: [
+      { status: 403, call: (f) => ({ method: 'DELETE', path: S(`/assets/${f.id}/`), who: 'read' }) },
+      { status: 404, call: (f) => ({ method: 'DELETE', path: S(`/assets/${f.id}/`), who: 'otherAdmin' }) },
+    ],
+  },
   'POST /v2/manage/spaces/:spaceId/webhooks/:id/deliveries/:deliveryId/retry': model('webhook.delivery_retry', 'webhook', failedDelivery, (f) => ({ method: 'POST', path: S(`/webhooks/${f.id}/deliveries/${f.deliveryId}/retry/`), who: 'admin' }), undefined, 202),
   'DELETE /v2/manage/spaces/:spaceId/webhooks/:id': model('webhook.delete', 'webhook', webhook, (f) => ({ method: 'DELETE', path: S(`/webhooks/${f.id}/`), who: 'admin' }), undefined, 204),
   // Identity: audited by origin/identity/orgs/routes.ts and origin/identity/keys/routes.ts in their own transactions.

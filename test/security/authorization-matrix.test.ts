@@ -152,6 +152,8 @@ const RULES: Record<string, Rule> = {
   'POST /v1/orgs/:orgId/api-keys/:keyId/rotate': 'keys.manage',
   'DELETE /v1/orgs/:orgId/api-keys/:keyId': 'keys.manage',
   'POST /v2/assets': 'assets.write',
+  'GET /v2/manage/spaces/:spaceId/assets': 'content.preview',
+  'DELETE /v2/manage/spaces/:spaceId/assets/:assetId': 'content.delete',
   'GET /v2/manage/media-imports': 'assets.write',
   'POST /v2/manage/media-imports': 'assets.write',
   'POST /v2/manage/media-imports/:id/retry': 'assets.write',

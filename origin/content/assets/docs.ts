@@ -2,7 +2,7 @@
  * The OpenAPI descriptions of asset upload and delivery (issue 18; mechanism: origin/http/openapi.ts).
  */
 import { z } from 'zod';
-import { describe, errors, jsonOk, pathParam, queryParam, SECURITY } from '../../http/openapi.js';
+import { describe, errors, jsonOk, noContent, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { ASSET_MAX_BYTES, ASSET_TYPES } from './store.js';
 
 const TAGS = ['Media'];
@@ -53,4 +53,38 @@ export const assetDoc = describe({
     },
     ...errors(404),
   },
+});
+
+const SPACE = pathParam('spaceId', "The space (of the caller's organization; any other answers 404).", { type: 'string', format: 'uuid' }, SPACE_ID);
+const libraryEntry = z.strictObject({ id: z.string(), url: z.string(), filename: z.string(), content_type: z.string(), size: z.number().int(), sha256: z.string(), created: timestamp() });
+
+export const listAssetsDoc = describe({
+  operationId: 'listAssets',
+  summary: 'List the media library',
+  description: "The space's assets, newest first (never their bytes: each `url` serves them).",
+  tags: TAGS,
+  security: SECURITY.keyOrSession,
+  parameters: [
+    SPACE,
+    queryParam('limit', 'How many (1–200, default 50).', { type: 'integer', minimum: 1, maximum: 200 }, 50),
+    queryParam('before', 'Only assets created before this time (the last one of the previous page).', { type: 'string', format: 'date-time' }, TIME),
+  ],
+  responses: {
+    200: jsonOk(
+      'The assets.',
+      z.strictObject({ data: z.array(libraryEntry) }),
+      { data: [{ id: ASSET_ID, url: `/assets/${SPACE_ID}/${ASSET_ID}/hero.png`, filename: 'hero.png', content_type: 'image/png', size: 48213, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', created: TIME }] },
+    ),
+    ...errors(400, 401, 403, 404),
+  },
+});
+
+export const deleteAssetDoc = describe({
+  operationId: 'deleteAsset',
+  summary: 'Delete an asset',
+  description: 'Removes the asset: its URL answers 404 from then on (the edge copy is purged). Content that still links to it keeps the link.',
+  tags: TAGS,
+  security: SECURITY.keyOrSession,
+  parameters: [SPACE, pathParam('assetId', 'The asset.', { type: 'string', format: 'uuid' }, ASSET_ID)],
+  responses: { 204: noContent('Deleted.'), ...errors(400, 401, 403, 404) },
 });

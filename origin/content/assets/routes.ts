@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { sha256Hex } from '../../../shared/crypto.js';
@@ -8,19 +8,23 @@ import type { AppContext } from '../../context.js';
 import { assets } from '../../db/schema/index.js';
 import type { OriginEnv } from '../../env.js';
 import { authenticate } from '../../http/request-auth.js';
-import { authorizeContent, isUuid } from '../../http/authorize.js';
+import { authorizeContent, authorizeSpace, isUuid } from '../../http/authorize.js';
 import { writeActor } from '../../http/revisions.js';
 import { commitWrite } from '../../outbox/index.js';
 import { ASSET_MAX_BYTES, ASSET_TYPES, assetPath, isFilename } from './store.js';
 import { mediaImportRoutes } from './media-import-routes.js';
-import { assetDoc, uploadAssetDoc } from './docs.js';
+import { assetDoc, deleteAssetDoc, listAssetsDoc, uploadAssetDoc } from './docs.js';
 import { unwrap, type Result } from '../../http/result.js';
 
 export { ASSET_MAX_BYTES, ASSET_TYPES, assetPath } from './store.js';
 
 /**
  * Media: upload with a write key (`POST /v2/assets/?filename=…`, raw body, Content-Type from the
- * allowlist), served publicly and immutably at /assets/<space>/<id>/<file name>.
+ * allowlist), served publicly and immutably at /assets/<space>/<id>/<file name>. The media
+ * library: `GET /v2/manage/spaces/{space}/assets/` (content.preview; newest first, `limit` 1–200,
+ * `before` an ISO time for older ones) and `DELETE /v2/manage/spaces/{space}/assets/{id}/`
+ * (content.delete; through the commit step: the row goes, `asset:<id>` is purged at the edge,
+ * one asset.delete audit row; another space's or an unknown id answers 404).
  */
 export function assetRoutes(ctx: AppContext) {
   const app = new Hono<OriginEnv>({ strict: false });
@@ -66,6 +70,45 @@ export function assetRoutes(ctx: AppContext) {
       );
     },
   );
+
+  const library = '/v2/manage/spaces/:spaceId/assets';
+  app.get(library, listAssetsDoc, authenticate(ctx), async (c) => {
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'content.preview');
+    const limitRaw = c.req.query('limit');
+    if (limitRaw !== undefined && !/^\d{1,3}$/.test(limitRaw)) throw new ApiError('bad_request', 'limit must be a whole number from 1 to 200.');
+    const n = Math.min(200, Math.max(1, Number(limitRaw ?? 50)));
+    const beforeRaw = c.req.query('before');
+    const before = beforeRaw === undefined ? null : new Date(beforeRaw);
+    if (before && Number.isNaN(before.getTime())) throw new ApiError('bad_request', 'before must be an ISO 8601 time.');
+    const rows = await ctx.database.db
+      .select({ id: assets.id, filename: assets.filename, contentType: assets.contentType, size: assets.size, sha256: assets.sha256, createdAt: assets.createdAt })
+      .from(assets)
+      .where(and(eq(assets.spaceId, actor.spaceId), before ? lt(assets.createdAt, before) : undefined))
+      .orderBy(desc(assets.createdAt), desc(assets.id))
+      .limit(n);
+    c.header('cache-control', 'no-store');
+    return c.json({
+      data: rows.map((r) => ({ id: r.id, url: assetPath(actor.spaceId, r.id, r.filename), filename: r.filename, content_type: r.contentType, size: r.size, sha256: r.sha256, created: r.createdAt.toISOString() })),
+    });
+  });
+
+  app.delete(`${library}/:assetId`, deleteAssetDoc, authenticate(ctx), async (c) => {
+    const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'content.delete');
+    const id = c.req.param('assetId');
+    if (!isUuid(id)) throw new ApiError('not_found', 'Asset not found.');
+    const done = await commitWrite(ctx.database.db, writeActor(c, actor), actor.spaceId, async (w) => {
+      const [row] = await w.t
+        .delete(assets)
+        .where(and(eq(assets.id, id), eq(assets.spaceId, actor.spaceId)))
+        .returning({ id: assets.id, filename: assets.filename, size: assets.size });
+      if (!row) return { ok: false as const };
+      await w.changed({ purge: { keys: [surrogateKeys.asset(row.id)] } });
+      w.audit({ action: 'asset.delete', target: { type: 'asset', id: row.id }, metadata: { filename: row.filename, size: row.size } });
+      return { ok: true as const };
+    });
+    if (!done.ok) throw new ApiError('not_found', 'Asset not found.');
+    return c.body(null, 204);
+  });
 
   // Remote media imported into the store (media-import-worker.ts): its delivery log and queue.
   app.route('/', mediaImportRoutes(ctx));
