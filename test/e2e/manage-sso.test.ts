@@ -2,12 +2,13 @@
  * The single sign-on screen in Chromium: an OIDC connection added (a marked-up name inert; a
  * wrong password refused first, the inputs but not the client secret kept, nothing stored) → the company domain added,
  * its TXT record shown → "Verify" before it is published refused by the API → published in the
- * test's DNS server → verified (database); each role sees and can do exactly its row
+ * test's DNS server → verified (database); the policy's session limit (1 minute refused, 120
+ * saved); each role sees and can do exactly its row
  * (sso.manage), a forged connection by a lower role gets the API's 403 with nothing stored.
  */
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ssoConnections, ssoDomains } from '../../origin/db/schema/index.js';
+import { ssoConnections, ssoDomains, ssoPolicies } from '../../origin/db/schema/index.js';
 import { ROLES, roleAllows } from '../../shared/permissions.js';
 import { startDnsServer, type DnsServer } from '../helpers/sso.js';
 import { expectAccessible, expectClean, memberPage, screen, shot, useBrowser } from './browser.js';
@@ -27,6 +28,11 @@ const XSS = `Okta <img src=x onerror="window.__xss=1"><script>window.__xss=2</sc
 
 const connections = () => t().origin.database.db.select({ id: ssoConnections.id, name: ssoConnections.name }).from(ssoConnections).where(eq(ssoConnections.organizationId, t().origin.seed.organizationId));
 const domains = () => t().origin.database.db.select({ domain: ssoDomains.domain, verifiedAt: ssoDomains.verifiedAt }).from(ssoDomains).where(eq(ssoDomains.organizationId, t().origin.seed.organizationId));
+
+async function policyRow() {
+  const [row] = await t().origin.database.db.select({ enforced: ssoPolicies.enforced, sessionMaxMinutes: ssoPolicies.sessionMaxMinutes }).from(ssoPolicies).where(eq(ssoPolicies.organizationId, t().origin.seed.organizationId));
+  return row ?? null;
+}
 
 describe('single sign-on screen', () => {
   it('adds an OIDC connection and a domain, shows its TXT record, verifies it once published', async () => {
@@ -79,6 +85,20 @@ describe('single sign-on screen', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('acme.test is verified');
     expect((await domains())[0]!.verifiedAt).not.toBeNull();
     await shot(page, 'sso-verified');
+
+    // The policy: a session limit under 5 minutes refused by the API (nothing stored), 120 saved.
+    const policy = page.getByRole('form', { name: 'Single sign-on policy' });
+    await policy.getByLabel('Session limit for SSO sign-ins (minutes)').fill('1');
+    await policy.getByLabel('Your password').fill(user.password);
+    await policy.getByRole('button', { name: 'Save policy' }).click();
+    await expect.poll(() => page.locator('#error-summary').getAttribute('data-code')).toBe('bad_request');
+    expect(await page.getByRole('form', { name: 'Single sign-on policy' }).getByLabel('Session limit for SSO sign-ins (minutes)').inputValue()).toBe('1');
+    expect(await policyRow()).toBeNull();
+    await page.getByRole('form', { name: 'Single sign-on policy' }).getByLabel('Session limit for SSO sign-ins (minutes)').fill('120');
+    await page.getByRole('form', { name: 'Single sign-on policy' }).getByLabel('Your password').fill(user.password);
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('policy is saved');
+    expect(await policyRow()).toEqual({ enforced: false, sessionMaxMinutes: 120 });
     expectClean(page);
     await context.close();
   }, 90_000);

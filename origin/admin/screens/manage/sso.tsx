@@ -1,7 +1,8 @@
 /**
  * Single sign-on (sso.manage; owners and admins, sessions only): the organization's OIDC and SAML
  * connections (GET/POST /v1/orgs/:org/sso/connections, DELETE …/:id) and its email domains
- * (GET/POST …/sso/domains, POST …/:id/verify, DELETE …/:id). Adding a domain answers the TXT
+ * (GET/POST …/sso/domains, POST …/:id/verify, DELETE …/:id), and the policy (GET/PUT …/sso/policy:
+ * SSO required for the verified domains' members, and the session limit of SSO sign-ins). Adding a domain answers the TXT
  * record to publish in its DNS; "Verify" has ghee look it up. Every change needs a recent password
  * proof (the API's rule), so each form carries the password (common.tsx).
  */
@@ -32,7 +33,13 @@ interface DomainView {
   txt_record: string;
 }
 
-type Form = 'oidc' | 'saml' | 'domain' | 'row';
+interface PolicyView {
+  enforced: boolean;
+  exempt_user_ids: string[];
+  session_max_minutes: number | null;
+}
+
+type Form = 'oidc' | 'saml' | 'domain' | 'row' | 'policy';
 
 export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   const page = async (c: Context<AdminEnv>, org: string, refusal?: { form: Form; error: ApiError | null; status: number; values: Record<string, string> }) => {
@@ -40,6 +47,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (!connsRes.ok && refusal) return render(c, { title: 'Single sign-on', org, active: 'sso', status: refusal.status }, <><h1>Single sign-on</h1><ErrorSummary error={refusal.error} /></>);
     const conns = must(connsRes).data;
     const domains = must(await api(c).get<{ data: DomainView[] }>(`/v1/orgs/${seg(org)}/sso/domains`)).data;
+    const policy = must(await api(c).get<{ data: PolicyView }>(`/v1/orgs/${seg(org)}/sso/policy`)).data;
     const me = c.get('me')!;
     const token = formToken(c);
     const here = `/admin/o/${org}/sso`;
@@ -124,6 +132,26 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
           </table>
         )}
 
+        <section class="sub" aria-labelledby="policy-title">
+          <h2 id="policy-title">Policy</h2>
+          <PostForm action={`${here}/policy`} token={token} aria-label="Single sign-on policy">
+            <div class="field check">
+              <input type="checkbox" id="p-enforced" name="enforced" value="1" checked={refusal?.form === 'policy' ? v.enforced === '1' : policy.enforced} />{' '}
+              <label for="p-enforced">Members of the verified domains must sign in with SSO (no password)</label>
+            </div>
+            <Field
+              id="p-max"
+              name="session_max_minutes"
+              type="number"
+              label="Session limit for SSO sign-ins (minutes)"
+              hint="Empty: the usual session lifetime. From 5 minutes to 30 days."
+              value={refusal?.form === 'policy' ? v.session_max_minutes : (policy.session_max_minutes ?? undefined)}
+            />
+            <ReauthFields twoFactor={me.two_factor} idPrefix="p" />
+            <Button>Save policy</Button>
+          </PostForm>
+        </section>
+
         <section class="sub" aria-labelledby="add-domain">
           <h2 id="add-domain">Add a domain</h2>
           <PostForm action={`${here}/domains`} token={token} aria-label="Add a domain">
@@ -205,6 +233,19 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const res = await api(c).send<{ data: DomainView }>('POST', `/v1/orgs/${seg(org)}/sso/domains`, { domain: (f.domain ?? '').trim(), ...(optional(f.connection_id) ? { connection_id: f.connection_id } : {}) });
     if (!res.ok) return page(c, org, { form: 'domain', error: res.error, status: res.status, values });
     setFlash(c, c.get('adminSecret'), { kind: 'success', text: `Publish the TXT record ${res.body.data.txt_record} at ${res.body.data.domain}, then verify.` });
+    return c.redirect(`/admin/o/${org}/sso`, 303);
+  });
+
+  app.post('/o/:org/sso/policy', signedIn, async (c) => {
+    const org = c.req.param('org');
+    const f = await formData(c);
+    const values = { enforced: f.enforced === '1' ? '1' : '', session_max_minutes: f.session_max_minutes ?? '' };
+    const reauth = await reauthenticate(c, f);
+    if (!reauth.ok) return page(c, org, { form: 'policy', error: reauth.error, status: reauth.status, values });
+    const max = optional(f.session_max_minutes);
+    const res = await api(c).send('PUT', `/v1/orgs/${seg(org)}/sso/policy`, { enforced: f.enforced === '1', session_max_minutes: max === undefined ? null : Number(max) });
+    if (!res.ok) return page(c, org, { form: 'policy', error: res.error, status: res.status, values });
+    setFlash(c, c.get('adminSecret'), { kind: 'success', text: 'The single sign-on policy is saved.' });
     return c.redirect(`/admin/o/${org}/sso`, 303);
   });
 
