@@ -3,7 +3,8 @@
  * org.manage) and the management IP allowlists (GET / PUT /v1/orgs/:org/ip-allowlist,
  * allowlist.manage; a session changing them proves its password first, the API's rule, and the
  * API refuses a list that would lock out the address making the change). One address range per
- * line. (Session limits: the API has no setting for them yet.)
+ * line. The session limit of SSO sign-ins is part of the SSO policy (sso.tsx); the API has no
+ * organization-wide limit for password sessions.
  */
 import type { Context, Hono } from 'hono';
 import { api, ApiRefusal, must, type ApiError } from '../../api.js';
