@@ -8,7 +8,7 @@
  *   4. the screens (screens/*.tsx: each exports `register(app, deps)`), then an HTML 404;
  *   5. refusals rendered as an HTML page in the one error shape (detail, code, request id).
  * Screens behind sign-in use `signedIn` (guards.ts) (a redirect to the sign-in page, then back).
- * See /work/notes/admin-foundation.md (and origin/admin/README.md) for how to add a screen.
+ * See origin/admin/README.md for how to add a screen.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { AdminDeps } from './guards.js';
