@@ -8,44 +8,18 @@
  *   npx tsx bench/admin-content.ts        (BENCH_LOADS=20, BENCH_SAVES=40, BENCH_PAGES=60)
  * bench/admin-load.ts (the sign-in and account screens) is the foundation's; this file is separate.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { chromium, type Browser } from '@playwright/test';
-import { newApp } from '../origin/app.js';
-import { devEnvelope } from '../origin/crypto/envelope.js';
-import { personalDataFromConfig } from '../origin/crypto/personal-data.js';
-import { loadOriginConfig } from '../origin/config.js';
-import { createDatabase } from '../origin/db/client.js';
-import { memberships, users } from '../origin/db/schema/index.js';
-import { seedDemo } from '../origin/db/seed.js';
-import { hashNewPassword, identityFromConfig, sealUser } from '../origin/identity/index.js';
-import { MemoryTransport } from '../origin/identity/mail.js';
-import { createLogger } from '../origin/logger.js';
-import { listen } from '../origin/server.js';
+import { adminStack, CHROMIUM } from './admin-stack.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
 const SAVES = Number(process.env.BENCH_SAVES ?? 40);
 const PAGES = Number(process.env.BENCH_PAGES ?? 60);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const config = loadOriginConfig({ ...process.env, ORIGIN_PORT: '0', PGLITE_DIR: 'memory://', EDGE_SHARED_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', BCRYPT_COST: '10',
-  // One browser saving back to back from one address: the bench measures the save, not the throttle (a member's page view is several in-process API calls).
-  ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: '1000', ORIGIN_RATE_LIMIT_WRITE_IP_RPS: '1000' });
-const database = await createDatabase(config);
-await database.migrate();
-const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
-const identity = identityFromConfig(config, new MemoryTransport());
-const email = 'bench-editor@example.test';
-const password = 'Quiet-Harbor-73-Lantern!';
-const [owner] = await database.db
-  .insert(users)
-  .values({ ...sealUser(identity.personalData, { email, name: 'Bench Editor' }), passwordHash: await hashNewPassword(identity, password), emailVerifiedAt: new Date() })
-  .returning({ id: users.id });
-await database.db.insert(memberships).values({ userId: owner!.id, organizationId: seed.organizationId, role: 'owner' });
-const logger = createLogger('silent');
-const server = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
-const base = server.url.replace(/\/$/, '');
+// One browser saving back to back from one address: the bench measures the save, not the throttle (a member's page view is several in-process API calls).
+const stack = await adminStack({ email: 'bench-editor@example.test', name: 'Bench Editor' }, { ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: '1000', ORIGIN_RATE_LIMIT_WRITE_IP_RPS: '1000' });
+const { seed, email, password, base } = stack;
 
 const call = async (path: string, key: string, body: unknown) => {
   const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -166,6 +140,5 @@ try {
   console.log(`\neditor save → "Saved draft" on screen (${SAVES} saves): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
 } finally {
   await browser.close();
-  await server.close();
-  await database.close();
+  await stack.close();
 }

@@ -9,40 +9,15 @@
  *   npx tsx bench/admin-load.ts            (BENCH_LOADS=20, CHROMIUM_PATH=/usr/bin/chromium)
  * The content screens' helper adds its list and save timings to SCREENS / below.
  */
-import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
-import { newApp } from '../origin/app.js';
-import { devEnvelope } from '../origin/crypto/envelope.js';
-import { personalDataFromConfig } from '../origin/crypto/personal-data.js';
-import { loadOriginConfig } from '../origin/config.js';
-import { createDatabase } from '../origin/db/client.js';
-import { memberships, users } from '../origin/db/schema/index.js';
-import { seedDemo } from '../origin/db/seed.js';
-import { hashNewPassword, identityFromConfig, sealUser } from '../origin/identity/index.js';
-import { MemoryTransport } from '../origin/identity/mail.js';
-import { createLogger } from '../origin/logger.js';
-import { listen } from '../origin/server.js';
+import { adminStack, CHROMIUM } from './admin-stack.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PEER_BUNDLE_BYTES = 6 * 1024 * 1024;
 
-const config = loadOriginConfig({ ...process.env, ORIGIN_PORT: '0', PGLITE_DIR: process.env.DATABASE_URL ? 'unused' : 'memory://', EDGE_SHARED_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'silent', BCRYPT_COST: '10' });
-const database = await createDatabase(config);
-await database.migrate();
-const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
-const identity = identityFromConfig(config, new MemoryTransport());
-const email = 'bench-owner@example.test';
-const password = 'Quiet-Harbor-73-Lantern!';
-const [owner] = await database.db
-  .insert(users)
-  .values({ ...sealUser(identity.personalData, { email, name: 'Bench Owner' }), passwordHash: await hashNewPassword(identity, password), emailVerifiedAt: new Date() })
-  .returning({ id: users.id });
-await database.db.insert(memberships).values({ userId: owner!.id, organizationId: seed.organizationId, role: 'owner' });
-const logger = createLogger('silent');
-const server = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
-const base = server.url.replace(/\/$/, '');
+const stack = await adminStack({ email: 'bench-owner@example.test', name: 'Bench Owner' });
+const { seed, email, password, base } = stack;
 
 type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>;
 
@@ -130,6 +105,5 @@ try {
   }
 } finally {
   await browser.close();
-  await server.close();
-  await database.close();
+  await stack.close();
 }
