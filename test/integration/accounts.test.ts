@@ -86,7 +86,7 @@ describe('disable', () => {
     expect(events).toHaveLength(2);
     expect(events.map((e) => e.organizationId).sort()).toEqual([origin.seed.organizationId, other.organizationId].sort());
     for (const e of events) {
-      expect(e).toMatchObject({ action: 'account.disabled', result: 'success', targetType: 'user', targetId: u.id, actorUserId: null, actorKeyId: null, ip: null });
+      expect(e).toMatchObject({ action: 'account.disabled', result: 'success', targetType: 'user', targetId: u.id, actorUserId: null, actorKeyId: null, ipEnc: null });
       expect(e.metadata).toEqual({ via: 'operator', reason: 'left the company', sessions_revoked: 2 });
     }
   });
