@@ -12,7 +12,7 @@ const api = (path: string) => `${origin.server.url}${path}`;
 const post = (path: string, body: unknown) => fetch(api(path), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 interface Operation {
-  parameters?: { name: string; in: string; schema: { enum?: string[] } }[];
+  parameters?: { name: string; in: string; schema: { enum?: string[]; maximum?: number } }[];
   responses: Record<string, unknown>;
 }
 let spec: { paths: Record<string, Record<string, Operation>> };
@@ -95,6 +95,46 @@ describe('list limits are refused outside their documented range, not clamped', 
     const at = (limit: string) => fetch(api(`/v1/orgs/${origin.seed.organizationId}/security-events?limit=${limit}`), { headers: admin });
     for (const ok of ['1', '200']) expect((await at(ok)).status, ok).toBe(200);
     for (const bad of ['0', '201', '999']) expect((await at(bad)).status, bad).toBe(400);
+  });
+});
+
+describe('every documented list limit is refused past its maximum (the class: clamping instead of refusing)', () => {
+  // The media library's list (added after the first fuzzing run) clamped limit=201 to 200, like the
+  // audit trail and security events had: schemathesis found it again. This walks the document, so a
+  // new list with a documented maximum is checked without being named here.
+  it('each GET with a `limit` maximum answers 200 at the maximum and 400 one past it, with an admin key', async () => {
+    const admin = { authorization: `Token ${origin.seed.keys.admin}` };
+    const fill = (path: string): string | null => {
+      let unknown = false;
+      const url = path.replace(/\{([^}]+)\}/g, (_m, name: string) => {
+        if (/org/i.test(name)) return origin.seed.organizationId;
+        if (/space/i.test(name)) return origin.seed.spaceId;
+        unknown = true;
+        return '';
+      });
+      return unknown ? null : url;
+    };
+    const checked: string[] = [];
+    for (const [path, item] of Object.entries(spec.paths)) {
+      const limit = item.get?.parameters?.find((p) => p.name === 'limit' && p.in === 'query');
+      const max = limit?.schema.maximum;
+      const url = fill(path);
+      if (max === undefined || url === null) continue;
+      const at = (n: number) => fetch(api(`${url}?limit=${n}`), { headers: { ...admin, 'x-ghee-space': origin.seed.spaceId } });
+      const ok = await at(max);
+      if (ok.status === 401 || ok.status === 403) continue; // not an admin key's list (sessions, operators, SCIM)
+      expect(ok.status, `${path} limit=${max}`).toBe(200);
+      const over = await at(max + 1);
+      expect(over.status, `${path} limit=${max + 1}`).toBe(400);
+      expect(await over.json()).toMatchObject({ code: 'bad_request' });
+      checked.push(path);
+    }
+    // The three lists schemathesis caught clamping are among those walked.
+    expect(checked).toEqual(expect.arrayContaining([
+      expect.stringMatching(/audit-events$/),
+      expect.stringMatching(/security-events$/),
+      expect.stringMatching(/\/assets$/),
+    ]));
   });
 });
 

@@ -75,8 +75,9 @@ export function assetRoutes(ctx: AppContext) {
   app.get(library, listAssetsDoc, authenticate(ctx), async (c) => {
     const actor = await authorizeSpace(ctx.database.db, c, c.req.param('spaceId'), 'content.preview');
     const limitRaw = c.req.query('limit');
-    if (limitRaw !== undefined && !/^\d{1,3}$/.test(limitRaw)) throw new ApiError('bad_request', 'limit must be a whole number from 1 to 200.');
-    const n = Math.min(200, Math.max(1, Number(limitRaw ?? 50)));
+    // Out of range is refused, not clamped: the document says 1–200 (schemathesis found 201 answered 200).
+    const n = Number(limitRaw ?? 50);
+    if ((limitRaw !== undefined && !/^\d{1,3}$/.test(limitRaw)) || n < 1 || n > 200) throw new ApiError('bad_request', 'limit must be a whole number from 1 to 200.');
     const beforeRaw = c.req.query('before');
     const before = beforeRaw === undefined ? null : new Date(beforeRaw);
     if (before && Number.isNaN(before.getTime())) throw new ApiError('bad_request', 'before must be an ISO 8601 time.');
