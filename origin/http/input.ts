@@ -77,6 +77,8 @@ export function timestampField(message = 'must be an ISO 8601 date-time (with se
   return z.iso.datetime({ offset: true, message }).refine((v) => parseTimestamp(v) !== null, { message });
 }
 
+/** A request line's start: a method token, one space, then the target (RFC 9112 §3). */
+const REQUEST_LINE = /^[A-Z]{3,10} [^ ]/;
 /** The first bytes of the request each connection's parser is reading: its request line. */
 const requestHeads = new WeakMap<Duplex, string>();
 /** Connections whose parser completed a request's head during the chunk being parsed. */
@@ -104,7 +106,11 @@ export function watchRequestHeads(socket: Duplex): void {
   const original = parser[k] as (this: unknown, ...args: unknown[]) => unknown;
   const current = parser.getCurrentBuffer.bind(parser);
   parser[k] = function onExecute(this: unknown, ...args: unknown[]): unknown {
-    if (!requestHeads.has(socket)) requestHeads.set(socket, current().subarray(0, 64).toString('latin1'));
+    // A read that starts with a request line starts a request; the first read after a completed
+    // head may instead be that request's body (clients write head and body apart), so a later read
+    // that starts with a request line replaces it. A head's later reads (header bytes) never do.
+    const start = current().subarray(0, 64).toString('latin1');
+    if (!requestHeads.has(socket) || REQUEST_LINE.test(start)) requestHeads.set(socket, start);
     const out = original.apply(this, args);
     if (headsDone.delete(socket)) requestHeads.delete(socket); // the next read starts the next request
     return out;

@@ -64,4 +64,15 @@ describe('parser refusals', () => {
     const ghee = await raw([`GET /v2/pages/*/home/ HTTP/1.1\r\nhost: origin.test\r\n\r\n`, oversized('/scim/v2/Groups')], 8);
     expect(ghee.slice(ghee.lastIndexOf('HTTP/1.1'))).toContain('urn:ietf:params:scim:api:messages:2.0:Error');
   });
+
+  it("after a request whose body came in reads of its own, the next request's line decides the shape (not the body)", async () => {
+    // node:http clients write a head, then its body: the body's read began no request. Found by the fuzz suite (#4383).
+    const body = JSON.stringify({ title: 'x'.repeat(200) });
+    const withBody = `POST /v2/pages HTTP/1.1\r\nhost: origin.test\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    const answer = await raw([withBody, oversized('/scim/v2/ResourceTypes')], 4);
+    expect(answer.match(/HTTP\/1\.1 \d{3}/g)?.map((l) => Number(l.slice(9)))).toEqual([401, 431]);
+    const last = answer.slice(answer.lastIndexOf('HTTP/1.1'));
+    expect(typeOf(last)).toMatch(/^application\/scim\+json/);
+    expect(last).toContain('urn:ietf:params:scim:api:messages:2.0:Error');
+  });
 });
