@@ -11,7 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { chromium, type Browser } from '@playwright/test';
-import { adminStack, CHROMIUM } from './admin-stack.js';
+import { adminStack, CHROMIUM, type State } from './admin-stack.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
 const SAVES = Number(process.env.BENCH_SAVES ?? 40);
@@ -19,7 +19,7 @@ const PAGES = Number(process.env.BENCH_PAGES ?? 60);
 
 // One browser saving back to back from one address: the bench measures the save, not the throttle (a member's page view is several in-process API calls).
 const stack = await adminStack({ email: 'bench-editor@example.test', name: 'Bench Editor' }, { ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: '1000', ORIGIN_RATE_LIMIT_WRITE_IP_RPS: '1000' });
-const { seed, email, password, base } = stack;
+const { seed, base, signedInState } = stack;
 
 const call = async (path: string, key: string, body: unknown) => {
   const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -50,19 +50,6 @@ for (let i = 0; i < PAGES; i++) {
   });
 }
 
-type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>;
-async function signedInState(browser: Browser): Promise<State> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base}/admin/sign-in`);
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(/\/admin\/o\//);
-  const state = await context.storageState();
-  await context.close();
-  return state;
-}
 
 const LCP = `new Promise((resolve) => {
   new PerformanceObserver((list) => { const e = list.getEntries(); resolve(e[e.length - 1].startTime); }).observe({ type: 'largest-contentful-paint', buffered: true });

@@ -11,29 +11,14 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
-import { adminStack, CHROMIUM } from './admin-stack.js';
+import { adminStack, CHROMIUM, type State } from './admin-stack.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
 const PEER_BUNDLE_BYTES = 6 * 1024 * 1024;
 
 const stack = await adminStack({ email: 'bench-owner@example.test', name: 'Bench Owner' });
-const { seed, email, password, base } = stack;
+const { seed, base, signedInState } = stack;
 
-type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>;
-
-/** A signed-in browser state (cookies only): signed in once through the sign-in page. */
-async function signedInState(browser: Browser): Promise<State> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${base}/admin/sign-in`);
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.waitForURL(/\/admin\/o\//);
-  const state = await context.storageState();
-  await context.close();
-  return state;
-}
 
 interface Screen {
   name: string;

@@ -4,6 +4,7 @@
  * owner the browser signs in as. `env` adds settings (e.g. raised rate limits).
  */
 import { randomBytes } from 'node:crypto';
+import type { Browser } from '@playwright/test';
 import { newApp } from '../origin/app.js';
 import { devEnvelope } from '../origin/crypto/envelope.js';
 import { personalDataFromConfig } from '../origin/crypto/personal-data.js';
@@ -15,6 +16,9 @@ import { hashNewPassword, identityFromConfig, sealUser } from '../origin/identit
 import { MemoryTransport } from '../origin/identity/mail.js';
 import { createLogger } from '../origin/logger.js';
 import { listen } from '../origin/server.js';
+
+/** A browser context's saved state (the session cookie). */
+export type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>>['storageState']>>;
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -40,12 +44,26 @@ export async function adminStack(owner: { email: string; name: string }, env: Re
   await database.db.insert(memberships).values({ userId: row!.id, organizationId: seed.organizationId, role: 'owner' });
   const logger = createLogger('silent');
   const server = await listen(newApp({ config, database, logger, envelope: devEnvelope() }), config, logger);
+  const base = server.url.replace(/\/$/, '');
   return {
     database,
     seed,
     email: owner.email,
     password,
-    base: server.url.replace(/\/$/, ''),
+    base,
+    /** A signed-in browser state (cookies only): signed in once through the sign-in page. */
+    async signedInState(browser: Browser): Promise<State> {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${base}/admin/sign-in`);
+      await page.getByLabel('Email address', { exact: true }).fill(owner.email);
+      await page.getByLabel('Password', { exact: true }).fill(password);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.waitForURL(/\/admin\/o\//);
+      const state = await context.storageState();
+      await context.close();
+      return state;
+    },
     async close() {
       await server.close();
       await database.close();
