@@ -1,6 +1,6 @@
 /**
  * Small building blocks every screen uses: the CSRF field, form fields with their labels, the
- * error summary (the API's one error shape, shown as is), flash messages, buttons. Hono JSX
+ * DataTable (every list) with RowAction/RowLink, the error summary (the API's one error shape, shown as is), flash messages, buttons. Hono JSX
  * escapes every text and attribute value, so content shown here is inert; never pass user data
  * to `dangerouslySetInnerHTML` / `raw()`.
  */
@@ -145,4 +145,120 @@ export function CopyValue(props: { label: string; value: string; id: string }) {
 export function When(props: { at: string | null | undefined }) {
   if (!props.at) return <span class="muted">—</span>;
   return <time datetime={props.at}>{props.at.replace('T', ' ').slice(0, 16)} UTC</time>;
+}
+
+/** One column of a DataTable: its header (a `<th scope="col">`) and how a row fills its cell. */
+export interface Column<T> {
+  /** Header text; with `hideHeader` it is read by screen readers only (e.g. "Preview"). */
+  header: string;
+  hideHeader?: boolean;
+  /** The cell's content for one row. */
+  cell: (row: T, index: number) => Child;
+  /** Class on every cell of the column (`mono`, `small`, `actions` …). */
+  class?: string;
+  /** A tooltip per cell (e.g. the full User-Agent behind a short browser name). */
+  title?: (row: T) => string | undefined;
+}
+
+/**
+ * The one table of the web app: a caption (visually hidden unless `showCaption`: the page's
+ * heading already says it), `<th scope="col">` headers, one `<tr>` a row, and an optional
+ * trailing actions column (its header "Actions" is for screen readers; give each action the
+ * row's name in hidden text: `RowAction` / `RowLink`). Columns may be `false`/`null` to leave
+ * one out for a role that cannot use it. With `empty`, an empty list shows that sentence
+ * (`<p class="muted" id="<id>-empty">`) instead of a table with no rows.
+ */
+export function DataTable<T>(props: {
+  id: string;
+  caption: string;
+  showCaption?: boolean;
+  columns: readonly (Column<T> | false | null | undefined)[];
+  rows: readonly T[];
+  empty?: Child;
+  /** Attributes of a row's `<tr>` (e.g. `{ 'data-key-id': k.id }`, which tests find rows by). */
+  rowAttrs?: (row: T, index: number) => Record<string, string | undefined>;
+  /** The row's actions (buttons/links); `false`/`undefined` = no actions column. */
+  actions?: ((row: T, index: number) => Child) | false | null;
+  /** Attributes of the `<table>` (e.g. htmx targets). */
+  attrs?: Record<string, string>;
+}) {
+  if (props.rows.length === 0 && props.empty !== undefined) {
+    return (
+      <p class="muted" id={`${props.id}-empty`}>
+        {props.empty}
+      </p>
+    );
+  }
+  const columns = props.columns.filter((col): col is Column<T> => Boolean(col));
+  const actions = props.actions || null;
+  return (
+    <table class="table" id={props.id} {...(props.attrs ?? {})}>
+      <caption class={props.showCaption ? undefined : 'visually-hidden'}>{props.caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((col) => (
+            <th scope="col">{col.hideHeader ? <span class="visually-hidden">{col.header}</span> : col.header}</th>
+          ))}
+          {actions ? (
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row, i) => (
+          <tr {...(props.rowAttrs?.(row, i) ?? {})}>
+            {columns.map((col) => (
+              <td class={col.class} title={col.title?.(row)}>
+                {col.cell(row, i)}
+              </td>
+            ))}
+            {actions ? <td class="actions">{actions(row, i)}</td> : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * A button that POSTs one row's action (its own small form with the CSRF field). `label` is what
+ * it shows ("Revoke"), `target` the row's name for screen readers ("key ci-deploy"), `confirm`
+ * asks first (admin.js `data-confirm`).
+ */
+export function RowAction(props: {
+  action: string;
+  token: string;
+  label: string;
+  target: string;
+  confirm?: string;
+  danger?: boolean;
+  /** A name for the form (landmark), e.g. "Sign out this session". */
+  formLabel?: string;
+  /** Extra form attributes (htmx). */
+  attrs?: Record<string, string>;
+  /** Hidden fields the action needs. */
+  children?: Child;
+}) {
+  const attrs = { ...(props.confirm ? { 'data-confirm': props.confirm } : {}), ...(props.attrs ?? {}) };
+  return (
+    <PostForm action={props.action} token={props.token} class="inline" aria-label={props.formLabel} attrs={attrs}>
+      {props.children}
+      <button type="submit" class={props.danger ? 'btn btn-link danger' : 'btn btn-link'}>
+        {props.label}
+        <span class="visually-hidden"> {props.target}</span>
+      </button>
+    </PostForm>
+  );
+}
+
+/** A link that acts on one row ("Rotate", "Edit"), with the row's name for screen readers. */
+export function RowLink(props: { href: string; label: string; target: string }) {
+  return (
+    <a class="btn btn-link" href={props.href}>
+      {props.label}
+      <span class="visually-hidden"> {props.target}</span>
+    </a>
+  );
 }

@@ -14,7 +14,7 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { Button, CopyValue, ErrorSummary, Field, PostForm, When } from '../../ui.js';
+import { Button, CopyValue, DataTable, ErrorSummary, Field, PostForm, RowAction, RowLink, When } from '../../ui.js';
 import { ReauthFields, reauthenticate, seg } from './common.js';
 
 interface KeyView {
@@ -51,67 +51,39 @@ function status(k: KeyView, nowIso: string): { label: string; live: boolean } {
 function KeyTable(props: { org: string; keys: KeyView[]; spaces: SpaceView[]; mayManage: boolean; token: string }) {
   const spaceName = new Map(props.spaces.map((s) => [s.id, s.name]));
   const nowIso = new Date().toISOString();
-  if (props.keys.length === 0) return <p class="muted">No API keys yet.</p>;
   return (
-    <table class="table" id="keys">
-      <caption class="visually-hidden">API keys</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Space</th>
-          <th scope="col">Key</th>
-          <th scope="col">Created</th>
-          <th scope="col">Last used</th>
-          <th scope="col">Status</th>
-          {props.mayManage ? (
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody>
-        {props.keys.map((k) => {
-          const s = status(k, nowIso);
-          return (
-            <tr data-key-id={k.id}>
-              <td>{k.name}</td>
-              <td>{k.kind}</td>
-              <td>{k.space_id ? (spaceName.get(k.space_id) ?? k.space_id) : <span class="muted">Organization</span>}</td>
-              <td class="mono">
-                {k.prefix}…{k.last_four}
-              </td>
-              <td>
-                <When at={k.created_at} />
-              </td>
-              <td>
-                <When at={k.last_used_at} />
-              </td>
-              <td>
-                <span class={`badge ${s.live ? 'badge-ok' : 'badge-warn'}`}>{s.label}</span>
-              </td>
-              {props.mayManage ? (
-                <td class="actions">
-                  {s.live ? (
-                    <>
-                      <a class="btn btn-link" href={`/admin/o/${props.org}/keys/${k.id}/rotate`}>
-                        Rotate<span class="visually-hidden"> key {k.name}</span>
-                      </a>
-                      <PostForm action={`/admin/o/${props.org}/keys/${k.id}/revoke`} token={props.token} class="inline" attrs={{ 'data-confirm': 'Revoke this key? Calls using it are refused at once.' }}>
-                        <button type="submit" class="btn btn-link danger">
-                          Revoke<span class="visually-hidden"> key {k.name}</span>
-                        </button>
-                      </PostForm>
-                    </>
-                  ) : null}
-                </td>
-              ) : null}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      id="keys"
+      caption="API keys"
+      rows={props.keys}
+      empty="No API keys yet."
+      rowAttrs={(k) => ({ 'data-key-id': k.id })}
+      columns={[
+        { header: 'Name', cell: (k) => k.name },
+        { header: 'Kind', cell: (k) => k.kind },
+        { header: 'Space', cell: (k) => (k.space_id ? (spaceName.get(k.space_id) ?? k.space_id) : <span class="muted">Organization</span>) },
+        { header: 'Key', class: 'mono', cell: (k) => `${k.prefix}…${k.last_four}` },
+        { header: 'Created', cell: (k) => <When at={k.created_at} /> },
+        { header: 'Last used', cell: (k) => <When at={k.last_used_at} /> },
+        {
+          header: 'Status',
+          cell: (k) => {
+            const s = status(k, nowIso);
+            return <span class={`badge ${s.live ? 'badge-ok' : 'badge-warn'}`}>{s.label}</span>;
+          },
+        },
+      ]}
+      actions={
+        props.mayManage &&
+        ((k) =>
+          status(k, nowIso).live ? (
+            <>
+              <RowLink href={`/admin/o/${props.org}/keys/${k.id}/rotate`} label="Rotate" target={`key ${k.name}`} />
+              <RowAction action={`/admin/o/${props.org}/keys/${k.id}/revoke`} token={props.token} label="Revoke" target={`key ${k.name}`} danger confirm="Revoke this key? Calls using it are refused at once." />
+            </>
+          ) : null)
+      }
+    />
   );
 }
 
