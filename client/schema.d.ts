@@ -1873,6 +1873,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/manage/spaces/{spaceId}/collections/{key}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a collection's items for editing
+         * @description Every item of the collection as editors see it — drafts, scheduled, published (or deleted ones with `status=deleted`), one entry per locale — newest change first, with its label and who saved it last. Filters: `status`, `locale`, `author` (a member's id: items whose last save was theirs), `query` (text in any of the item's text values). The Content API's read (GET /v2/content/{key}) serves published content to API keys; this is the working copies.
+         */
+        get: operations["listManagedItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/manage/content/{key}/{id}/revisions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One revision of a collection item, with its fields
+         * @description The label, status and fields a revision saved (for a field-level diff against the working copy before a rollback). `locale` names the item's locale (default: the space's default locale).
+         */
+        get: operations["getItemRevision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/manage/content/{key}/{id}/restore": {
         parameters: {
             query?: never;
@@ -2043,6 +2083,46 @@ export interface paths {
          * @description A new save with exactly that revision's content (status as given, else the revision's). Needs the publish right.
          */
         post: operations["rollbackPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/manage/spaces/{spaceId}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a space's blog posts for editing
+         * @description Every post of the space as editors see it — drafts, scheduled, published (or deleted ones with `status=deleted`) — newest change first, with its blog author and who saved it last. Filters: `status`, `author` (a member's id: posts whose last save was theirs), `author_slug` (the blog author), `category_slug`, `tag_slug`, `query` (in the title or slug). The Content API's lists (GET /v2/posts) serve published posts to API keys; this is the working copies.
+         */
+        get: operations["listManagedPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/manage/posts/{slug}/revisions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One revision of a blog post, with its content
+         * @description The title, status and content a revision saved — `fields`: body, summary, SEO texts, featured image, author slug, category and tag names — for a field-level diff against the working copy before a rollback.
+         */
+        get: operations["getPostRevision"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9523,6 +9603,188 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    listManagedItems: {
+        parameters: {
+            query?: {
+                /** @description Only items in this state. */
+                status?: "draft" | "published" | "scheduled" | "deleted";
+                /**
+                 * @description Only this locale (default: all locales).
+                 * @example en
+                 */
+                locale?: string;
+                /** @description Only items last saved by this member. */
+                author?: string;
+                /** @description Text in any of the item's text values, 1–200 characters. */
+                query?: string;
+                /**
+                 * @description Page number, 1–10000000 (default 1).
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Results per page, 1–100 (default 20).
+                 * @example 20
+                 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The space. */
+                spaceId: string;
+                /**
+                 * @description The collection key.
+                 * @example faq
+                 */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The items and paging metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meta": {
+                     *         "count": 1,
+                     *         "next_page": null,
+                     *         "previous_page": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "meta": {
+                     *             "id": 1
+                     *           },
+                     *           "label": "How do I sign in?",
+                     *           "locale": "en",
+                     *           "status": "draft",
+                     *           "version": 2,
+                     *           "updated": "2026-01-05T09:30:00.000Z",
+                     *           "published": null,
+                     *           "scheduled": null,
+                     *           "last_saved_by_user": "6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *           "last_saved_by_key": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        meta: {
+                            count: number;
+                            next_page: number | null;
+                            previous_page: number | null;
+                        };
+                        data: {
+                            meta: {
+                                id: number;
+                            };
+                            /** @description The item's label: its first non-empty text field, as its last save recorded it. */
+                            label: string;
+                            locale: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "scheduled" | "deleted";
+                            version: number;
+                            /** Format: date-time */
+                            updated: string;
+                            published: string | null;
+                            scheduled: string | null;
+                            last_saved_by_user: string | null;
+                            last_saved_by_key: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getItemRevision: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A locale of the space (default: its default locale).
+                 * @example en
+                 */
+                locale?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The collection key.
+                 * @example faq
+                 */
+                key: string;
+                /**
+                 * @description The item id (`meta.id`).
+                 * @example 1
+                 */
+                id: number;
+                /**
+                 * @description The revision's version.
+                 * @example 1
+                 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "version": 1,
+                     *         "label": "How do I sign in?",
+                     *         "status": "draft",
+                     *         "fields": {
+                     *           "question": "How do I sign in?"
+                     *         },
+                     *         "created": "2026-01-05T09:30:00.000Z",
+                     *         "created_by_key": null,
+                     *         "created_by_user": "6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            version: number;
+                            label: string;
+                            status: string;
+                            fields: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created: string;
+                            created_by_key: string | null;
+                            created_by_user: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     restoreCollectionItem: {
         parameters: {
             query?: {
@@ -10408,6 +10670,170 @@ export interface operations {
             412: components["responses"]["Error412"];
             413: components["responses"]["Error413"];
             415: components["responses"]["Error415"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    listManagedPosts: {
+        parameters: {
+            query?: {
+                /** @description Only posts in this state. */
+                status?: "draft" | "published" | "scheduled" | "deleted";
+                /** @description Only posts last saved by this member. */
+                author?: string;
+                /** @description Only posts by this blog author. */
+                author_slug?: string;
+                /** @description Only posts in this category. */
+                category_slug?: string;
+                /** @description Only posts with this tag. */
+                tag_slug?: string;
+                /** @description Text in the title or slug, 1–200 characters. */
+                query?: string;
+                /**
+                 * @description Page number, 1–10000000 (default 1).
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Results per page, 1–100 (default 20).
+                 * @example 20
+                 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The space. */
+                spaceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The posts and paging metadata. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "meta": {
+                     *         "count": 1,
+                     *         "next_page": null,
+                     *         "previous_page": null
+                     *       },
+                     *       "data": [
+                     *         {
+                     *           "slug": "hello-world",
+                     *           "title": "Hello world",
+                     *           "status": "draft",
+                     *           "version": 2,
+                     *           "author_slug": "jane-doe",
+                     *           "updated": "2026-01-05T09:30:00.000Z",
+                     *           "published": null,
+                     *           "scheduled": null,
+                     *           "last_saved_by_user": "6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b",
+                     *           "last_saved_by_key": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        meta: {
+                            count: number;
+                            next_page: number | null;
+                            previous_page: number | null;
+                        };
+                        data: {
+                            slug: string;
+                            title: string;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "scheduled" | "deleted";
+                            version: number;
+                            /** @description The blog author (GET /v2/authors/{slug}); null when none. */
+                            author_slug: string | null;
+                            /** Format: date-time */
+                            updated: string;
+                            published: string | null;
+                            scheduled: string | null;
+                            last_saved_by_user: string | null;
+                            last_saved_by_key: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    getPostRevision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The slug.
+                 * @example hello-world
+                 */
+                slug: string;
+                /**
+                 * @description The revision's version.
+                 * @example 1
+                 */
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The revision. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "version": 1,
+                     *         "title": "Hello world",
+                     *         "status": "draft",
+                     *         "fields": {
+                     *           "body": "<p>Hi</p>",
+                     *           "summary": ""
+                     *         },
+                     *         "created": "2026-01-05T09:30:00.000Z",
+                     *         "created_by_key": null,
+                     *         "created_by_user": "6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: {
+                            version: number;
+                            title: string;
+                            status: string;
+                            fields: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            created: string;
+                            created_by_key: string | null;
+                            created_by_user: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];

@@ -15,6 +15,7 @@
  *   GET  /v2/manage/posts/{slug}/revisions/  revision history, newest first
  *   POST /v2/manage/posts/{slug}/rollback/   { version, status? } a new save with that revision's content → 202
  *   POST /v2/manage/posts/{slug}/restore/    undo a delete → 202
+ *   GET  /v2/manage/spaces/{space}/posts/, /v2/manage/posts/{slug}/revisions/{v}/  the editors' list, one revision (manage-list.ts)
  *   Writes may schedule publication: `{ "status": "scheduled", "scheduled": "<future ISO time>" }`
  *   (published by origin/content/scheduler.ts; a published version stays live until then).
  * Authors (admin key): POST /v2/manage/spaces/{space}/authors/ (another organization's space: 404)
@@ -43,6 +44,7 @@ import { urlProblem } from '../model/sanitize.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
 import * as docs from './docs.js';
+import { addPostManagementReads } from './manage-list.js';
 
 export const BLOG_WRITE_BODY_LIMIT = 1024 * 1024;
 const AUTHOR_BODY_LIMIT = 16_384;
@@ -309,6 +311,8 @@ export function blogRoutes(ctx: AppContext) {
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
+
+  addPostManagementReads(app, ctx, auth);
 
   /** Undo a delete. */
   app.post('/v2/manage/posts/:slug/restore', docs.restorePostDoc, auth, async (c) => {

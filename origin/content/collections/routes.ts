@@ -12,6 +12,7 @@
  *   GET    /v2/manage/content/{key}/{id}/revisions/  revision history, newest first (write key)
  *   POST   /v2/manage/content/{key}/{id}/rollback/   { version, status? } a new save with that revision's fields → 202
  *   POST   /v2/manage/content/{key}/{id}/restore/    undo a delete → 202
+ *   GET    /v2/manage/spaces/{space}/collections/{key}/items/, /v2/manage/content/{key}/{id}/revisions/{v}/  (manage-list.ts)
  * Writes may schedule publication: `{ "status": "scheduled", "scheduled": "<future ISO time>" }`
  * (unpublished until origin/content/scheduler.ts publishes it). `If-Match: "v<n>"` makes updates,
  * deletes and rollbacks conditional (412 when the item moved on).
@@ -48,6 +49,7 @@ import { ownedSpace } from '../../http/tenant.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
 import * as docs from './docs.js';
+import { addItemManagementReads } from './manage-list.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_ITEMS_PER_CREATE = 100;
@@ -244,6 +246,8 @@ export function collectionRoutes(ctx: AppContext) {
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
+
+  addItemManagementReads(app, ctx, auth);
 
   /** Undo a delete. */
   app.post('/v2/manage/content/:key/:id/restore', docs.restoreItemDoc, auth, async (c) => {
