@@ -234,6 +234,8 @@ export function RowAction(props: {
   target: string;
   confirm?: string;
   danger?: boolean;
+  /** A link-looking button (default) or a secondary button. */
+  kind?: 'link' | 'secondary';
   /** A name for the form (landmark), e.g. "Sign out this session". */
   formLabel?: string;
   /** Extra form attributes (htmx). */
@@ -245,7 +247,7 @@ export function RowAction(props: {
   return (
     <PostForm action={props.action} token={props.token} class="inline" aria-label={props.formLabel} attrs={attrs}>
       {props.children}
-      <button type="submit" class={props.danger ? 'btn btn-link danger' : 'btn btn-link'}>
+      <button type="submit" class={`btn btn-${props.kind ?? 'link'}${props.danger ? ' danger' : ''}`}>
         {props.label}
         <span class="visually-hidden"> {props.target}</span>
       </button>

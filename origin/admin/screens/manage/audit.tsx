@@ -9,7 +9,7 @@ import { api, must } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
-import { When } from '../../ui.js';
+import { DataTable, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface AuditRow {
@@ -90,41 +90,25 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             </div>
           )
         ) : null}
-        <table class="table" id="audit">
-          <caption class="visually-hidden">Audit events</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Action</th>
-              <th scope="col">Result</th>
-              <th scope="col">Who</th>
-              <th scope="col">Target</th>
-              <th scope="col">From</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr>
-                <td>
-                  <When at={r.created_at} />
-                </td>
-                <td class="mono">{r.action}</td>
-                <td>
-                  <span class={`badge ${r.result === 'success' ? 'badge-ok' : 'badge-warn'}`}>{r.result}</span>
-                </td>
-                <td class="mono" title={r.actor_user_id ?? r.actor_key_id ?? undefined}>
-                  {r.actor_user_id ? `user ${short(r.actor_user_id)}` : r.actor_key_id ? `key ${short(r.actor_key_id)}` : 'system'}
-                </td>
-                <td class="mono" title={r.target_id ?? undefined}>
-                  {r.target_type ? `${r.target_type} ${short(r.target_id)}` : '—'}
-                </td>
-                <td>{r.ip ?? '—'}</td>
-                <td class="mono small">{summary(r.metadata)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          id="audit"
+          caption="Audit events"
+          rows={rows}
+          columns={[
+            { header: 'When', cell: (r) => <When at={r.created_at} /> },
+            { header: 'Action', class: 'mono', cell: (r) => r.action },
+            { header: 'Result', cell: (r) => <span class={`badge ${r.result === 'success' ? 'badge-ok' : 'badge-warn'}`}>{r.result}</span> },
+            {
+              header: 'Who',
+              class: 'mono',
+              title: (r) => r.actor_user_id ?? r.actor_key_id ?? undefined,
+              cell: (r) => (r.actor_user_id ? `user ${short(r.actor_user_id)}` : r.actor_key_id ? `key ${short(r.actor_key_id)}` : 'system'),
+            },
+            { header: 'Target', class: 'mono', title: (r) => r.target_id ?? undefined, cell: (r) => (r.target_type ? `${r.target_type} ${short(r.target_id)}` : '—') },
+            { header: 'From', cell: (r) => r.ip ?? '—' },
+            { header: 'Details', class: 'mono small', cell: (r) => summary(r.metadata) },
+          ]}
+        />
         {rows.length === PAGE ? (
           <p>
             <a href={`${here}?before=${encodeURIComponent(rows.at(-1)!.created_at)}`}>Older events</a>
@@ -177,45 +161,22 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             Filter
           </button>
         </form>
-        {res.data.length === 0 ? (
-          <p class="muted">No security events match.</p>
-        ) : (
-          <table class="table" id="security-events">
-            <caption class="visually-hidden">Security events</caption>
-            <thead>
-              <tr>
-                <th scope="col">First seen</th>
-                <th scope="col">Rule</th>
-                <th scope="col">Severity</th>
-                <th scope="col">Status</th>
-                <th scope="col">Count</th>
-                <th scope="col">Subject</th>
-                <th scope="col">From</th>
-                <th scope="col">Last seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {res.data.map((e) => (
-                <tr>
-                  <td>
-                    <When at={e.first_seen_at} />
-                  </td>
-                  <td class="mono">{e.rule}</td>
-                  <td>
-                    <span class={`badge ${e.severity === 'high' || e.severity === 'critical' ? 'badge-warn' : ''}`}>{e.severity}</span>
-                  </td>
-                  <td>{e.status}</td>
-                  <td>{e.count}</td>
-                  <td class="mono small">{summary(e.subject)}</td>
-                  <td>{e.actor.ip ?? '—'}</td>
-                  <td>
-                    <When at={e.last_seen_at} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="security-events"
+          caption="Security events"
+          rows={res.data}
+          empty="No security events match."
+          columns={[
+            { header: 'First seen', cell: (e) => <When at={e.first_seen_at} /> },
+            { header: 'Rule', class: 'mono', cell: (e) => e.rule },
+            { header: 'Severity', cell: (e) => <span class={`badge ${e.severity === 'high' || e.severity === 'critical' ? 'badge-warn' : ''}`}>{e.severity}</span> },
+            { header: 'Status', cell: (e) => e.status },
+            { header: 'Count', cell: (e) => e.count },
+            { header: 'Subject', class: 'mono small', cell: (e) => summary(e.subject) },
+            { header: 'From', cell: (e) => e.actor.ip ?? '—' },
+            { header: 'Last seen', cell: (e) => <When at={e.last_seen_at} /> },
+          ]}
+        />
         {res.next_cursor ? (
           <p>
             <a href={`${here}?${next}`}>Older events</a>

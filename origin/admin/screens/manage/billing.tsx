@@ -15,7 +15,7 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
-import { ErrorSummary, PostForm, When } from '../../ui.js';
+import { DataTable, ErrorSummary, PostForm, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface BillingView {
@@ -75,35 +75,27 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
           ) : null}
         </dl>
         <h2>Usage</h2>
-        <table class="table" id="usage">
-          <caption class="visually-hidden">Usage against the plan's limits</caption>
-          <thead>
-            <tr>
-              <th scope="col">What</th>
-              <th scope="col">Used</th>
-              <th scope="col">Limit</th>
-              <th scope="col">
-                <span class="visually-hidden">Share used</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(b.usage).map(([name, u]) => (
-              <tr data-limit={name}>
-                <td>{label(name)}</td>
-                <td>{amount(name, u.used)}</td>
-                <td>{u.limit === null ? 'No limit' : amount(name, u.limit)}</td>
-                <td>
-                  {u.limit ? (
-                    <meter min={0} max={u.limit} value={Math.min(u.used, u.limit)} high={u.limit * 0.8} optimum={0} aria-label={`${label(name)}: ${Math.round((u.used / u.limit) * 100)}% used`}>
-                      {Math.round((u.used / u.limit) * 100)}%
-                    </meter>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          id="usage"
+          caption="Usage against the plan's limits"
+          rows={Object.entries(b.usage)}
+          rowAttrs={([name]) => ({ 'data-limit': name })}
+          columns={[
+            { header: 'What', cell: ([name]) => label(name) },
+            { header: 'Used', cell: ([name, u]) => amount(name, u.used) },
+            { header: 'Limit', cell: ([name, u]) => (u.limit === null ? 'No limit' : amount(name, u.limit)) },
+            {
+              header: 'Share used',
+              hideHeader: true,
+              cell: ([name, u]) =>
+                u.limit ? (
+                  <meter min={0} max={u.limit} value={Math.min(u.used, u.limit)} high={u.limit * 0.8} optimum={0} aria-label={`${label(name)}: ${Math.round((u.used / u.limit) * 100)}% used`}>
+                    {Math.round((u.used / u.limit) * 100)}%
+                  </meter>
+                ) : null,
+            },
+          ]}
+        />
         {mayManage ? (
           <section class="sub" aria-labelledby="change-plan">
             <h2 id="change-plan">Change the plan</h2>

@@ -13,7 +13,7 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { CopyValue, ErrorSummary, PostForm, When } from '../../ui.js';
+import { CopyValue, DataTable, ErrorSummary, PostForm, RowAction, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface AssetView {
@@ -75,51 +75,21 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             <div class="error-summary" role="alert" tabindex={-1} id="upload-error" data-upload-error="" hidden></div>
           </PostForm>
         ) : null}
-        {list.length === 0 ? (
-          <p class="muted">No files yet.</p>
-        ) : (
-          <table class="table" id="assets">
-            <caption class="visually-hidden">Files</caption>
-            <thead>
-              <tr>
-                <th scope="col">Preview</th>
-                <th scope="col">File</th>
-                <th scope="col">Size</th>
-                <th scope="col">Uploaded</th>
-                <th scope="col">Public URL</th>
-                {mayDelete ? (
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((a, i) => (
-                <tr data-asset-id={a.id}>
-                  <td>{a.content_type.startsWith('image/') && a.content_type !== 'image/svg+xml' ? <img class="thumb" src={a.url} alt="" width={64} height={64} loading="lazy" /> : <span class="muted">{a.content_type}</span>}</td>
-                  <td class="mono">{a.filename}</td>
-                  <td>{size(a.size)}</td>
-                  <td>
-                    <When at={a.created} />
-                  </td>
-                  <td>
-                    <CopyValue label={`Public URL of ${a.filename}`} value={`${origin}${a.url}`} id={`url-${i}`} />
-                  </td>
-                  {mayDelete ? (
-                    <td>
-                      <PostForm action={`${here}/${a.id}/delete`} token={token} class="inline" attrs={{ 'data-confirm': `Delete ${a.filename}? Its URL stops working.` }}>
-                        <button type="submit" class="btn btn-link">
-                          Delete<span class="visually-hidden"> {a.filename}</span>
-                        </button>
-                      </PostForm>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="assets"
+          caption="Files"
+          rows={list}
+          empty="No files yet."
+          rowAttrs={(a) => ({ 'data-asset-id': a.id })}
+          columns={[
+            { header: 'Preview', cell: (a) => (a.content_type.startsWith('image/') && a.content_type !== 'image/svg+xml' ? <img class="thumb" src={a.url} alt="" width={64} height={64} loading="lazy" /> : <span class="muted">{a.content_type}</span>) },
+            { header: 'File', class: 'mono', cell: (a) => a.filename },
+            { header: 'Size', cell: (a) => size(a.size) },
+            { header: 'Uploaded', cell: (a) => <When at={a.created} /> },
+            { header: 'Public URL', cell: (a, i) => <CopyValue label={`Public URL of ${a.filename}`} value={`${origin}${a.url}`} id={`url-${i}`} /> },
+          ]}
+          actions={mayDelete && ((a) => <RowAction action={`${here}/${a.id}/delete`} token={token} label="Delete" target={a.filename} confirm={`Delete ${a.filename}? Its URL stops working.`} />)}
+        />
       </>,
     );
   };

@@ -16,7 +16,7 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can, roleIn } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { Button, ErrorSummary, Field, PostForm, When } from '../../ui.js';
+import { Button, DataTable, ErrorSummary, Field, PostForm, RowAction, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface MemberView {
@@ -74,111 +74,72 @@ interface PageData {
 
 function MembersTable(p: PageData) {
   const spaces = new Map(p.spaces.map((s) => [s.id, s.name]));
+  const q = (m: MemberView) => (m.space_id ? `?space_id=${m.space_id}` : '');
+  // Owners' memberships are changed only by owners (the API refuses anyone else): no controls for the rest.
+  const manage = (m: MemberView) => p.mayManage && (m.role !== 'owner' || p.grantable.includes('owner'));
   return (
-    <table class="table" id="members">
-      <caption class="visually-hidden">Members</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Email</th>
-          <th scope="col">Where</th>
-          <th scope="col">Role</th>
-          <th scope="col">Joined</th>
-          {p.mayManage ? (
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody>
-        {p.members.map((m, i) => {
-          const q = m.space_id ? `?space_id=${m.space_id}` : '';
-          // Owners' memberships are changed only by owners (the API refuses anyone else): no controls for the rest.
-          const manage = p.mayManage && (m.role !== 'owner' || p.grantable.includes('owner'));
-          return (
-            <tr data-user-id={m.user_id}>
-              <td>
-                {m.name}
-                {m.user_id === p.myId ? <span class="badge">You</span> : null}
-              </td>
-              <td>{m.email}</td>
-              <td>{where(m.space_id, spaces)}</td>
-              <td>
-                {manage ? (
-                  <PostForm action={`/admin/o/${p.org}/members/${m.user_id}/role${q}`} token={p.token} class="inline" aria-label={`Change the role of ${m.email}`}>
-                    <RoleSelect id={`role-${i}`} value={m.role} roles={p.grantable} label={`Role of ${m.email}`} />{' '}
-                    <button type="submit" class="btn btn-secondary">
-                      Save<span class="visually-hidden"> role of {m.email}</span>
-                    </button>
-                  </PostForm>
-                ) : (
-                  m.role
-                )}
-              </td>
-              <td>
-                <When at={m.joined_at} />
-              </td>
-              {p.mayManage ? (
-                <td>
-                  {manage ? (
-                  <PostForm action={`/admin/o/${p.org}/members/${m.user_id}/remove${q}`} token={p.token} class="inline" attrs={{ 'data-confirm': `Remove ${m.email}? Their sessions end at once.` }}>
-                    <button type="submit" class="btn btn-link">
-                      Remove<span class="visually-hidden"> {m.email}</span>
-                    </button>
-                  </PostForm>
-                  ) : null}
-                </td>
-              ) : null}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
+    <DataTable
+      id="members"
+      caption="Members"
+      rows={p.members}
+      rowAttrs={(m) => ({ 'data-user-id': m.user_id })}
+      columns={[
+        {
+          header: 'Name',
+          cell: (m) => (
+            <>
+              {m.name}
+              {m.user_id === p.myId ? <span class="badge">You</span> : null}
+            </>
+          ),
+        },
+        { header: 'Email', cell: (m) => m.email },
+        { header: 'Where', cell: (m) => where(m.space_id, spaces) },
+        {
+          header: 'Role',
+          cell: (m, i) =>
+            manage(m) ? (
+              <PostForm action={`/admin/o/${p.org}/members/${m.user_id}/role${q(m)}`} token={p.token} class="inline" aria-label={`Change the role of ${m.email}`}>
+                <RoleSelect id={`role-${i}`} value={m.role} roles={p.grantable} label={`Role of ${m.email}`} />{' '}
+                <button type="submit" class="btn btn-secondary">
+                  Save<span class="visually-hidden"> role of {m.email}</span>
+                </button>
+              </PostForm>
+            ) : (
+              m.role
+            ),
+        },
+        { header: 'Joined', cell: (m) => <When at={m.joined_at} /> },
+      ]}
+      actions={
+        p.mayManage &&
+        ((m) =>
+          manage(m) ? <RowAction action={`/admin/o/${p.org}/members/${m.user_id}/remove${q(m)}`} token={p.token} label="Remove" target={m.email} confirm={`Remove ${m.email}? Their sessions end at once.`} /> : null)
+      }
+    />
   );
 }
 
 function InvitationsTable(p: PageData) {
   const spaces = new Map(p.spaces.map((s) => [s.id, s.name]));
-  if (p.invitations.length === 0) return <p class="muted">No open invitations.</p>;
   return (
-    <table class="table" id="invitations">
-      <caption class="visually-hidden">Open invitations</caption>
-      <thead>
-        <tr>
-          <th scope="col">Email</th>
-          <th scope="col">Where</th>
-          <th scope="col">Role</th>
-          <th scope="col">Expires</th>
-          {p.mayManage ? (
-            <th scope="col">
-              <span class="visually-hidden">Actions</span>
-            </th>
-          ) : null}
-        </tr>
-      </thead>
-      <tbody>
-        {p.invitations.map((inv) => (
-          <tr data-invitation-id={inv.id}>
-            <td>{inv.email}</td>
-            <td>{where(inv.space_id, spaces)}</td>
-            <td>{inv.role}</td>
-            <td>
-              <When at={inv.expires_at} />
-            </td>
-            {p.mayManage ? (
-              <td>
-                <PostForm action={`/admin/o/${p.org}/invitations/${inv.id}/revoke`} token={p.token} class="inline" attrs={{ 'data-confirm': `Revoke the invitation of ${inv.email}?` }}>
-                  <button type="submit" class="btn btn-link">
-                    Revoke<span class="visually-hidden"> the invitation of {inv.email}</span>
-                  </button>
-                </PostForm>
-              </td>
-            ) : null}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      id="invitations"
+      caption="Open invitations"
+      rows={p.invitations}
+      empty="No open invitations."
+      rowAttrs={(inv) => ({ 'data-invitation-id': inv.id })}
+      columns={[
+        { header: 'Email', cell: (inv) => inv.email },
+        { header: 'Where', cell: (inv) => where(inv.space_id, spaces) },
+        { header: 'Role', cell: (inv) => inv.role },
+        { header: 'Expires', cell: (inv) => <When at={inv.expires_at} /> },
+      ]}
+      actions={
+        p.mayManage &&
+        ((inv) => <RowAction action={`/admin/o/${p.org}/invitations/${inv.id}/revoke`} token={p.token} label="Revoke" target={`the invitation of ${inv.email}`} confirm={`Revoke the invitation of ${inv.email}?`} />)
+      }
+    />
   );
 }
 
