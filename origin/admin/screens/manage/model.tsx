@@ -16,7 +16,7 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { Button, ErrorSummary, Field, PostForm, When } from '../../ui.js';
+import { Button, DataTable, ErrorSummary, Field, PostForm, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface FieldDef {
@@ -122,35 +122,19 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         {refusal ? <ErrorSummary error={refusal.error} /> : null}
         <section aria-labelledby="pt-title">
           <h2 id="pt-title">Page types</h2>
-          {pageTypes.length === 0 ? (
-            <p class="muted">No page types yet.</p>
-          ) : (
-            <table class="table" id="page-types">
-              <caption class="visually-hidden">Page types</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Slug</th>
-                  <th scope="col">Fields</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pageTypes.map((t) => (
-                  <tr data-slug={t.slug}>
-                    <td>{mayManage ? <a href={`${here}/page-types/${t.slug}`}>{t.name}</a> : t.name}</td>
-                    <td class="mono">{t.slug}</td>
-                    <td>
-                      <FieldList fields={t.fields} />
-                    </td>
-                    <td>
-                      <When at={t.updated} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            id="page-types"
+            caption="Page types"
+            rows={pageTypes}
+            empty="No page types yet."
+            rowAttrs={(t) => ({ 'data-slug': t.slug })}
+            columns={[
+              { header: 'Name', cell: (t) => (mayManage ? <a href={`${here}/page-types/${t.slug}`}>{t.name}</a> : t.name) },
+              { header: 'Slug', class: 'mono', cell: (t) => t.slug },
+              { header: 'Fields', cell: (t) => <FieldList fields={t.fields} /> },
+              { header: 'Updated', cell: (t) => <When at={t.updated} /> },
+            ]}
+          />
           {mayManage ? (
             <details class="create" open={refusal?.form === 'page-types'}>
               <summary>New page type</summary>
@@ -166,35 +150,19 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
 
         <section class="sub" aria-labelledby="col-title">
           <h2 id="col-title">Collections</h2>
-          {collections.length === 0 ? (
-            <p class="muted">No collections yet.</p>
-          ) : (
-            <table class="table" id="collections">
-              <caption class="visually-hidden">Collections</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Key</th>
-                  <th scope="col">Fields</th>
-                  <th scope="col">Updated</th>
-                </tr>
-              </thead>
-              <tbody>
-                {collections.map((col) => (
-                  <tr data-key={col.key}>
-                    <td>{mayManage ? <a href={`${here}/collections/${col.key}`}>{col.name}</a> : col.name}</td>
-                    <td class="mono">{col.key}</td>
-                    <td>
-                      <FieldList fields={col.fields} />
-                    </td>
-                    <td>
-                      <When at={col.updated} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            id="collections"
+            caption="Collections"
+            rows={collections}
+            empty="No collections yet."
+            rowAttrs={(col) => ({ 'data-key': col.key })}
+            columns={[
+              { header: 'Name', cell: (col) => (mayManage ? <a href={`${here}/collections/${col.key}`}>{col.name}</a> : col.name) },
+              { header: 'Key', class: 'mono', cell: (col) => col.key },
+              { header: 'Fields', cell: (col) => <FieldList fields={col.fields} /> },
+              { header: 'Updated', cell: (col) => <When at={col.updated} /> },
+            ]}
+          />
           {mayManage ? (
             <details class="create" open={refusal?.form === 'collections'}>
               <summary>New collection</summary>

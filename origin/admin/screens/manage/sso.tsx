@@ -13,7 +13,7 @@ import { formData, optional } from '../../forms.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { formToken, setFlash } from '../../security.js';
-import { Button, CopyValue, ErrorSummary, Field, PostForm, When } from '../../ui.js';
+import { Button, CopyValue, DataTable, ErrorSummary, Field, PostForm, RowAction, When } from '../../ui.js';
 import { ReauthFields, reauthenticate, seg } from './common.js';
 
 interface ConnectionView {
@@ -61,76 +61,55 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         <h1>Single sign-on</h1>
         {refusal ? <ErrorSummary error={refusal.error} /> : null}
         <h2>Connections</h2>
-        {conns.length === 0 ? (
-          <p class="muted">No connections yet.</p>
-        ) : (
-          <table class="table" id="connections">
-            <caption class="visually-hidden">Identity provider connections</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Protocol</th>
-                <th scope="col">Identity provider</th>
-                <th scope="col">New members join as</th>
-                <th scope="col">Enabled</th>
-              </tr>
-            </thead>
-            <tbody>
-              {conns.map((k) => (
-                <tr data-connection-id={k.id}>
-                  <td>{k.name}</td>
-                  <td>{k.protocol.toUpperCase()}</td>
-                  <td class="mono small">{String(k.settings.issuer ?? k.settings.idp_entity_id ?? '—')}</td>
-                  <td>{k.default_role}</td>
-                  <td>{k.enabled ? 'Yes' : 'No'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="connections"
+          caption="Identity provider connections"
+          rows={conns}
+          empty="No connections yet."
+          rowAttrs={(k) => ({ 'data-connection-id': k.id })}
+          columns={[
+            { header: 'Name', cell: (k) => k.name },
+            { header: 'Protocol', cell: (k) => k.protocol.toUpperCase() },
+            { header: 'Identity provider', class: 'mono small', cell: (k) => String(k.settings.issuer ?? k.settings.idp_entity_id ?? '—') },
+            { header: 'New members join as', cell: (k) => k.default_role },
+            { header: 'Enabled', cell: (k) => (k.enabled ? 'Yes' : 'No') },
+          ]}
+        />
 
         <h2>Domains</h2>
-        {domains.length === 0 ? (
-          <p class="muted">No domains yet: add the email domain your members sign in with.</p>
-        ) : (
-          <table class="table" id="domains">
-            <caption class="visually-hidden">Email domains</caption>
-            <thead>
-              <tr>
-                <th scope="col">Domain</th>
-                <th scope="col">Connection</th>
-                <th scope="col">TXT record to publish</th>
-                <th scope="col">Status</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {domains.map((d, i) => (
-                <tr data-domain={d.domain}>
-                  <td class="mono">{d.domain}</td>
-                  <td class="small">{d.connection_id ? (names.get(d.connection_id) ?? d.connection_id) : '—'}</td>
-                  <td>{d.verified ? <span class="muted">—</span> : <CopyValue label={`TXT record of ${d.domain}`} value={d.txt_record} id={`txt-${i}`} />}</td>
-                  <td>{d.verified ? <span class="badge badge-ok">verified <When at={d.verified_at} /></span> : <span class="badge badge-warn">not verified</span>}</td>
-                  <td class="actions">
-                    {d.verified ? null : (
-                      <PostForm action={`${here}/domains/${d.id}/verify`} token={token} class="inline" aria-label={`Verify ${d.domain}`}>
-                        <label for={`vp-${i}`} class="visually-hidden">
-                          Your password (to verify {d.domain})
-                        </label>
-                        <input id={`vp-${i}`} name="password" type="password" autocomplete="current-password" placeholder="Your password" required />{' '}
-                        <button type="submit" class="btn btn-secondary">
-                          Verify<span class="visually-hidden"> {d.domain}</span>
-                        </button>
-                      </PostForm>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="domains"
+          caption="Email domains"
+          rows={domains}
+          empty="No domains yet: add the email domain your members sign in with."
+          rowAttrs={(d) => ({ 'data-domain': d.domain })}
+          columns={[
+            { header: 'Domain', class: 'mono', cell: (d) => d.domain },
+            { header: 'Connection', class: 'small', cell: (d) => (d.connection_id ? (names.get(d.connection_id) ?? d.connection_id) : '—') },
+            { header: 'TXT record to publish', cell: (d, i) => (d.verified ? <span class="muted">—</span> : <CopyValue label={`TXT record of ${d.domain}`} value={d.txt_record} id={`txt-${i}`} />) },
+            {
+              header: 'Status',
+              cell: (d) =>
+                d.verified ? (
+                  <span class="badge badge-ok">
+                    verified <When at={d.verified_at} />
+                  </span>
+                ) : (
+                  <span class="badge badge-warn">not verified</span>
+                ),
+            },
+          ]}
+          actions={(d, i) =>
+            d.verified ? null : (
+              <RowAction action={`${here}/domains/${d.id}/verify`} token={token} kind="secondary" label="Verify" target={d.domain} formLabel={`Verify ${d.domain}`}>
+                <label for={`vp-${i}`} class="visually-hidden">
+                  Your password (to verify {d.domain})
+                </label>
+                <input id={`vp-${i}`} name="password" type="password" autocomplete="current-password" placeholder="Your password" required />{' '}
+              </RowAction>
+            )
+          }
+        />
 
         <section class="sub" aria-labelledby="policy-title">
           <h2 id="policy-title">Policy</h2>

@@ -9,7 +9,7 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { formToken, setFlash } from '../../security.js';
-import { Button, ErrorSummary, Field, PostForm, When } from '../../ui.js';
+import { Button, DataTable, ErrorSummary, Field, PostForm, RowAction, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface GrantView {
@@ -74,52 +74,29 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         {refusal ? <ErrorSummary error={refusal.error} /> : null}
         <p>ghee's support staff can enter your spaces only under a grant you give here, for at most 72 hours; every request they make is logged below.</p>
         <h2>Grants</h2>
-        {grants.length === 0 ? (
-          <p class="muted">No grants.</p>
-        ) : (
-          <table class="table" id="grants">
-            <caption class="visually-hidden">Support grants</caption>
-            <thead>
-              <tr>
-                <th scope="col">Reason</th>
-                <th scope="col">Scope</th>
-                <th scope="col">Spaces</th>
-                <th scope="col">State</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {grants.map((g) => (
-                <tr data-grant-id={g.id}>
-                  <td>
-                    {g.reason}
-                    {g.ticket ? <span class="muted"> (ticket {g.ticket})</span> : null}
-                  </td>
-                  <td>{g.scope === 'read_write' ? 'Read and write' : 'Read only'}</td>
-                  <td>{g.space_ids.map((id) => names.get(id) ?? id).join(', ')}</td>
-                  <td>
-                    <span class={`badge ${g.state === 'active' ? 'badge-ok' : ''}`}>{g.state}</span>
-                  </td>
-                  <td>
-                    <When at={g.expires_at} />
-                  </td>
-                  <td>
-                    {g.state === 'active' ? (
-                      <PostForm action={`${here}/${g.id}/revoke`} token={token} class="inline" attrs={{ 'data-confirm': 'Revoke this support grant now?' }}>
-                        <button type="submit" class="btn btn-link">
-                          Revoke<span class="visually-hidden"> the grant “{g.reason}”</span>
-                        </button>
-                      </PostForm>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="grants"
+          caption="Support grants"
+          rows={grants}
+          empty="No grants."
+          rowAttrs={(g) => ({ 'data-grant-id': g.id })}
+          columns={[
+            {
+              header: 'Reason',
+              cell: (g) => (
+                <>
+                  {g.reason}
+                  {g.ticket ? <span class="muted"> (ticket {g.ticket})</span> : null}
+                </>
+              ),
+            },
+            { header: 'Scope', cell: (g) => (g.scope === 'read_write' ? 'Read and write' : 'Read only') },
+            { header: 'Spaces', cell: (g) => g.space_ids.map((id) => names.get(id) ?? id).join(', ') },
+            { header: 'State', cell: (g) => <span class={`badge ${g.state === 'active' ? 'badge-ok' : ''}`}>{g.state}</span> },
+            { header: 'Expires', cell: (g) => <When at={g.expires_at} /> },
+          ]}
+          actions={(g) => (g.state === 'active' ? <RowAction action={`${here}/${g.id}/revoke`} token={token} label="Revoke" target={`the grant “${g.reason}”`} confirm="Revoke this support grant now?" /> : null)}
+        />
         <section class="sub" aria-labelledby="new-grant">
           <h2 id="new-grant">Grant access</h2>
           <PostForm action={here} token={token} aria-label="Grant support access">
@@ -150,35 +127,19 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         </section>
         <section class="sub" aria-labelledby="log-title">
           <h2 id="log-title">Access log</h2>
-          {log.length === 0 ? (
-            <p class="muted">Nothing logged.</p>
-          ) : (
-            <table class="table" id="access-log">
-              <caption class="visually-hidden">Support access log</caption>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Request</th>
-                  <th scope="col">Answer</th>
-                  <th scope="col">From</th>
-                </tr>
-              </thead>
-              <tbody>
-                {log.map((e) => (
-                  <tr>
-                    <td>
-                      <When at={e.at} />
-                    </td>
-                    <td class="mono">{e.action}</td>
-                    <td class="mono small">{e.method && e.path ? `${e.method} ${e.path}` : '—'}</td>
-                    <td>{e.status ?? e.result}</td>
-                    <td>{e.ip ?? '—'}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+          <DataTable
+            id="access-log"
+            caption="Support access log"
+            rows={log}
+            empty="Nothing logged."
+            columns={[
+              { header: 'When', cell: (e) => <When at={e.at} /> },
+              { header: 'What', class: 'mono', cell: (e) => e.action },
+              { header: 'Request', class: 'mono small', cell: (e) => (e.method && e.path ? `${e.method} ${e.path}` : '—') },
+              { header: 'Answer', cell: (e) => e.status ?? e.result },
+              { header: 'From', cell: (e) => e.ip ?? '—' },
+            ]}
+          />
         </section>
       </>,
     );

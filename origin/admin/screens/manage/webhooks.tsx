@@ -12,7 +12,7 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { formToken, setFlash } from '../../security.js';
-import { Button, CopyValue, ErrorSummary, Field, PostForm, When } from '../../ui.js';
+import { Button, CopyValue, DataTable, ErrorSummary, Field, PostForm, RowAction, When } from '../../ui.js';
 import { seg } from './common.js';
 
 interface HookView {
@@ -60,43 +60,19 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
       <>
         <h1>Webhooks</h1>
         {refusal ? <ErrorSummary error={refusal.error} /> : null}
-        {hooks.length === 0 ? (
-          <p class="muted">No webhooks yet.</p>
-        ) : (
-          <table class="table" id="webhooks">
-            <caption class="visually-hidden">Webhooks</caption>
-            <thead>
-              <tr>
-                <th scope="col">URL</th>
-                <th scope="col">Events</th>
-                <th scope="col">Created</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {hooks.map((h) => (
-                <tr data-webhook-id={h.id}>
-                  <td class="mono">
-                    <a href={`${here}/${h.id}`}>{h.url}</a>
-                  </td>
-                  <td>{h.events.join(', ')}</td>
-                  <td>
-                    <When at={h.created} />
-                  </td>
-                  <td class="actions">
-                    <PostForm action={`${here}/${h.id}/delete`} token={token} class="inline" attrs={{ 'data-confirm': `Delete the webhook to ${h.url}? Its delivery log goes with it.` }}>
-                      <button type="submit" class="btn btn-link">
-                        Delete<span class="visually-hidden"> the webhook to {h.url}</span>
-                      </button>
-                    </PostForm>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="webhooks"
+          caption="Webhooks"
+          rows={hooks}
+          empty="No webhooks yet."
+          rowAttrs={(h) => ({ 'data-webhook-id': h.id })}
+          columns={[
+            { header: 'URL', class: 'mono', cell: (h) => <a href={`${here}/${h.id}`}>{h.url}</a> },
+            { header: 'Events', cell: (h) => h.events.join(', ') },
+            { header: 'Created', cell: (h) => <When at={h.created} /> },
+          ]}
+          actions={(h) => <RowAction action={`${here}/${h.id}/delete`} token={token} label="Delete" target={`the webhook to ${h.url}`} confirm={`Delete the webhook to ${h.url}? Its delivery log goes with it.`} />}
+        />
         <section class="sub" aria-labelledby="new-hook">
           <h2 id="new-hook">Add a webhook</h2>
           <PostForm action={here} token={token} aria-label="Add a webhook">
@@ -167,55 +143,31 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         <p>
           <a href={`/admin/o/${org}/s/${space}/webhooks`}>All webhooks</a>
         </p>
-        {log.length === 0 ? (
-          <p class="muted">No deliveries yet.</p>
-        ) : (
-          <table class="table" id="deliveries">
-            <caption class="visually-hidden">The latest deliveries, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Event</th>
-                <th scope="col">Status</th>
-                <th scope="col">Attempts</th>
-                <th scope="col">Last answer</th>
-                <th scope="col">Created</th>
-                <th scope="col">Delivered</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {log.map((d) => (
-                <tr data-delivery-id={d.id}>
-                  <td>{d.event}</td>
-                  <td>
-                    <span class={`badge ${d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-warn' : ''}`}>{d.status}</span>
-                  </td>
-                  <td>{d.attempts}</td>
-                  <td>
-                    {d.lastStatusCode !== null ? <code>{d.lastStatusCode}</code> : null} {d.lastError ? <span class="muted">{d.lastError}</span> : null}
-                  </td>
-                  <td>
-                    <When at={d.createdAt} />
-                  </td>
-                  <td>
-                    <When at={d.deliveredAt} />
-                  </td>
-                  <td>
-                    {d.status === 'failed' ? (
-                      <PostForm action={`/admin/o/${org}/s/${space}/webhooks/${id}/deliveries/${d.id}/retry`} token={token} class="inline">
-                        <button type="submit" class="btn btn-secondary">
-                          Retry<span class="visually-hidden"> the {d.event} delivery</span>
-                        </button>
-                      </PostForm>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+        <DataTable
+          id="deliveries"
+          caption="The latest deliveries, newest first"
+          rows={log}
+          empty="No deliveries yet."
+          rowAttrs={(d) => ({ 'data-delivery-id': d.id })}
+          columns={[
+            { header: 'Event', cell: (d) => d.event },
+            { header: 'Status', cell: (d) => <span class={`badge ${d.status === 'delivered' ? 'badge-ok' : d.status === 'failed' ? 'badge-warn' : ''}`}>{d.status}</span> },
+            { header: 'Attempts', cell: (d) => d.attempts },
+            {
+              header: 'Last answer',
+              cell: (d) => (
+                <>
+                  {d.lastStatusCode !== null ? <code>{d.lastStatusCode}</code> : null} {d.lastError ? <span class="muted">{d.lastError}</span> : null}
+                </>
+              ),
+            },
+            { header: 'Created', cell: (d) => <When at={d.createdAt} /> },
+            { header: 'Delivered', cell: (d) => <When at={d.deliveredAt} /> },
+          ]}
+          actions={(d) =>
+            d.status === 'failed' ? <RowAction action={`/admin/o/${org}/s/${space}/webhooks/${id}/deliveries/${d.id}/retry`} token={token} kind="secondary" label="Retry" target={`the ${d.event} delivery`} /> : null
+          }
+        />
       </>,
     );
   };
