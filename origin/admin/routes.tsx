@@ -31,6 +31,8 @@ import * as home from './screens/home.js';
 import * as sessions from './screens/sessions.js';
 import * as contentPages from './screens/content/pages.js';
 import * as contentEditor from './screens/content/editor.js';
+import * as contentItems from './screens/content/items.js';
+import * as contentItemEditor from './screens/content/item-editor.js';
 import * as manageKeys from './screens/manage/keys.js';
 import * as manageMembers from './screens/manage/members.js';
 import * as manageModel from './screens/manage/model.js';
@@ -158,6 +160,8 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   sessions.register(app, deps);
   contentPages.register(app, deps);
   contentEditor.register(app, deps);
+  contentItems.register(app, deps);
+  contentItemEditor.register(app, deps);
   manageKeys.register(app, deps);
   manageMembers.register(app, deps);
   manageModel.register(app, deps);

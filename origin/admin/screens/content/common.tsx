@@ -1,0 +1,184 @@
+/**
+ * What the collection item and blog post screens share (items.tsx, item-editor.tsx, posts.tsx,
+ * post-editor.tsx): the posted form, the "someone else saved" message of a 412, the state line,
+ * the revision history table, the pager and the status filter. The pages' screens (pages.tsx,
+ * editor.tsx) have their own copies; these follow the same shape and wording.
+ */
+import type { Context } from 'hono';
+import type { AdminEnv } from '../../env.js';
+import { When } from '../../ui.js';
+
+export type Status = 'draft' | 'published' | 'scheduled' | 'deleted';
+export const STATUSES: readonly Status[] = ['draft', 'scheduled', 'published', 'deleted'];
+export const STATUS_LABEL: Record<Status, string> = { draft: 'Draft', published: 'Published', scheduled: 'Scheduled', deleted: 'Deleted' };
+
+export type Posted = Record<string, string | string[]>;
+
+/** The posted form, every value of a repeated name kept (a multiple select posts several). */
+export async function postedForm(c: Context<AdminEnv>): Promise<Posted> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Posted = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (Array.isArray(v)) out[k] = v.filter((x): x is string => typeof x === 'string');
+  }
+  return out;
+}
+export const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? v[0] : v) ?? '';
+
+/** `datetime-local` (UTC, as the label says) → ISO; anything else is sent as typed and the API names the problem. */
+export const scheduleIso = (at: string): string => (at && !Number.isNaN(Date.parse(`${at}Z`)) ? new Date(`${at}Z`).toISOString() : at);
+
+/** The 412 of a conditional save: whose version it is now, and the member's three ways on. */
+export function ConflictNotice(props: { what: string; theirs: number; reload: string; view: string }) {
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} id="error-summary" data-code="conflict">
+      <h2>Someone else saved this {props.what}</h2>
+      <p>
+        It was saved by someone else while you were editing (it is now at version {props.theirs}). Your changes are still in the form below and have NOT been saved.
+      </p>
+      <p>
+        <a href={props.reload}>Reload their version</a> (discards your changes) · <a href={props.view}>View their version</a> · or save yours over theirs with the button below.
+      </p>
+    </div>
+  );
+}
+
+export function StatusBadge(props: { status: string }) {
+  const s = props.status as Status;
+  return <span class={`badge ${s === 'published' ? 'badge-ok' : 'badge-warn'}`}>{STATUS_LABEL[s] ?? props.status}</span>;
+}
+
+/** "FAQ · en · Draft · version 3 · saved …" under an editor's heading. */
+export function StateLine(props: { parts: string[]; status: string; version: number; scheduled: string | null; updated: string }) {
+  return (
+    <p class="muted" id="page-state">
+      {props.parts.join(' · ')}
+      {props.parts.length ? ' · ' : ''}
+      <StatusBadge status={props.status} /> · version {props.version}
+      {props.scheduled ? (
+        <>
+          {' '}
+          · publishes at <When at={props.scheduled} />
+        </>
+      ) : null}{' '}
+      · saved <When at={props.updated} />
+    </p>
+  );
+}
+
+export interface HistoryEntry {
+  version: number;
+  title: string;
+  status: string;
+  created: string;
+  created_by_user: string | null;
+  created_by_key: string | null;
+}
+
+/** Who saved a revision, as the history shows it. */
+export function savedBy(r: Pick<HistoryEntry, 'created_by_user' | 'created_by_key'>, me: string): string {
+  if (r.created_by_user === me) return 'you';
+  return r.created_by_user ?? (r.created_by_key ? `key ${r.created_by_key.slice(0, 8)}` : 'scheduler');
+}
+
+/** The revision history, newest first, each version linking to its diff. */
+export function HistoryTable(props: { entries: HistoryEntry[]; me: string; link: (version: number) => string }) {
+  return (
+    <table class="table">
+      <caption class="visually-hidden">Revisions, newest first</caption>
+      <thead>
+        <tr>
+          <th scope="col">Version</th>
+          <th scope="col">Title</th>
+          <th scope="col">Status</th>
+          <th scope="col">Saved</th>
+          <th scope="col">By</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.entries.map((r) => (
+          <tr>
+            <td>
+              <a href={props.link(r.version)}>Version {r.version}</a>
+            </td>
+            <td>{r.title}</td>
+            <td>{r.status}</td>
+            <td>
+              <When at={r.created} />
+            </td>
+            <td class="mono">{savedBy(r, props.me)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export interface ListMeta {
+  count: number;
+  next_page: number | null;
+  previous_page: number | null;
+}
+
+export function Pager(props: { meta: ListMeta; link: (page: number) => string }) {
+  return (
+    <nav aria-label="Pagination" class="pager">
+      {props.meta.previous_page ? <a href={props.link(props.meta.previous_page)}>Previous page</a> : null}
+      {props.meta.next_page ? <a href={props.link(props.meta.next_page)}>Next page</a> : null}
+    </nav>
+  );
+}
+
+export function StatusFilter(props: { selected: string }) {
+  return (
+    <div class="field">
+      <label for="filter-status">Status</label>
+      <select id="filter-status" name="status">
+        <option value="">Any status</option>
+        {STATUSES.map((s) => (
+          <option value={s} selected={props.selected === s}>
+            {STATUS_LABEL[s]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export function AuthorFilter(props: { selected: string }) {
+  return (
+    <div class="field">
+      <label for="filter-author">Last saved by</label>
+      <select id="filter-author" name="author">
+        <option value="">Anyone</option>
+        <option value="me" selected={props.selected === 'me'}>
+          Me
+        </option>
+      </select>
+    </div>
+  );
+}
+
+/**
+ * The list's query for the API from the screen's query string: the filters named (empty ones
+ * dropped; `author=me` → the member's id), and the screen's own link for another page.
+ */
+export function listQuery(c: Context<AdminEnv>, names: readonly string[], me: string): { api: URLSearchParams; pageLink: (base: string, page: number) => string; value: (k: string) => string } {
+  const q = new URLSearchParams();
+  for (const k of names) {
+    const v = c.req.query(k);
+    if (v !== undefined && v !== '') q.set(k, k === 'author' && v === 'me' ? me : v);
+  }
+  q.set('page_size', '20');
+  return {
+    api: q,
+    value: (k) => c.req.query(k) ?? '',
+    pageLink: (base, page) => {
+      const p = new URLSearchParams();
+      for (const k of names) if (k !== 'page' && c.req.query(k)) p.set(k, c.req.query(k)!);
+      p.set('page', String(page));
+      return `${base}?${p}`;
+    },
+  };
+}
