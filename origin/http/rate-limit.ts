@@ -19,8 +19,24 @@
  * ORIGIN_RATE_LIMIT_EDGE_FACTOR — the edge limited it already, and only its cache misses arrive, so
  * this is a backstop (a misconfigured or compromised edge), far above what the edge lets through.
  * Any other request under the socket's address and, when it presents a well-formed key, the key's
- * SHA-256 (the raw token never reaches a counter or a log line). Signed-in sessions count per
- * address. As at the edge, a request refused per address is not counted against its key.
+ * SHA-256 (the raw token never reaches a counter or a log line). As at the edge, a request refused
+ * per address is not counted against its key.
+ *
+ * Signed-in members (no key presented, a session cookie the API verified recently) count per
+ * member — the session's user — against ORIGIN_RATE_LIMIT_MEMBER_RPS in every class, and all
+ * members behind one address together against ORIGIN_RATE_LIMIT_MEMBER_IP_RPS (a backstop, far
+ * above one person): a team behind one NAT does not share one address's budget, and an anonymous
+ * flood from that address (its own counters, its own penalty box) does not stop them. "Verified":
+ * the API's session check (origin/http/request-auth.ts) set the request's user; this middleware
+ * notes that session's token hash → user after the route answered (`noteSession`, kept
+ * SESSION_NOTE_SECONDS, forgotten on a 401). Counting needs no query and a made-up cookie gains
+ * nothing: an unknown session counts per address, like no session (so a session's first request
+ * does too).
+ *
+ * Counted once per client request: the web app (origin/admin) calls this API in process with the
+ * same Node request (`c.env.incoming`); the checks of the page's request are remembered for it, so
+ * its in-process calls (the member, the layout's data, the screen's reads and writes) are not
+ * counted again. A page view or a save is one request against the member's budget.
  *
  * Where the counters live: in this instance's memory (shared/memory-rates.ts, bounded), not in
  * Postgres. A limit is then per origin instance (with N instances a client gets up to N× the
@@ -57,12 +73,22 @@ import {
 import type { AppContext } from '../context.js';
 import type { OriginConfig } from '../config.js';
 import type { OriginEnv } from '../env.js';
+import { hashSessionToken, sessionTokenFromCookie } from '../identity/index.js';
 import { authenticationOf } from './api-key-auth.js';
 
 export type OriginRouteClass = 'read' | 'write' | 'manage';
 
 /** Who a request is counted as: its address (and key), directly or as asserted by the edge. */
-export type RateSubject = { via: 'direct'; ip: string; keyHash: string | null } | { via: 'edge'; ip: string; keyId: string };
+export type RateSubject =
+  | { via: 'direct'; ip: string; keyHash: string | null }
+  | { via: 'edge'; ip: string; keyId: string }
+  /** A signed-in member: a session the API verified (`noteSession`), counted per user and, as a backstop, per address. */
+  | { via: 'member'; ip: string; userId: string };
+
+/** How long a verified session counts as its member without the API verifying it again. */
+export const SESSION_NOTE_SECONDS = 300;
+/** Sessions remembered at most (cleared when full: they then count per address until verified again). */
+const SESSION_NOTES_MAX = 20_000;
 
 export const EDGE_REQUIRED_DETAIL =
   'Content reads with an API key are served through the edge only (ORIGIN_REQUIRE_EDGE): read from the edge, not the origin. Writes and management calls are not affected.';
@@ -93,12 +119,20 @@ export interface OriginRateLimiter {
   remember(incoming: IncomingMessage, counted: Counted): void;
   /** The checks remembered for this request, if any. */
   counted(incoming: IncomingMessage | undefined): Counted | undefined;
+  /** The API verified this session (token SHA-256) as `userId`'s: its requests count per member for SESSION_NOTE_SECONDS. */
+  noteSession(tokenHash: string, userId: string): void;
+  /** The API refused this session (expired, revoked, signed out): its requests count per address again. */
+  forgetSession(tokenHash: string): void;
+  /** The member of a session the API verified recently, if any. */
+  memberOf(tokenHash: string): string | undefined;
 }
 
 /** A request's checks, and whether it came through the edge (its answer then carries no RateLimit-* of the origin's). */
 export interface Counted {
   checks: RateLimitCheck[];
   viaEdge: boolean;
+  /** Counted as a signed-in member (for the log line). */
+  member?: boolean;
 }
 
 /**
@@ -115,7 +149,7 @@ export function requireEdgeEnabled(config: OriginConfig): boolean {
   return config.ORIGIN_REQUIRE_EDGE ?? config.NODE_ENV === 'production';
 }
 
-type Rules = Record<OriginRouteClass, Record<RateLimitScope, RateLimitRule>>;
+type Rules = Record<OriginRouteClass | 'member', Record<RateLimitScope, RateLimitRule>>;
 
 function rulesOf(config: OriginConfig, factor: number): Rules {
   const window = config.ORIGIN_RATE_LIMIT_WINDOW;
@@ -124,6 +158,8 @@ function rulesOf(config: OriginConfig, factor: number): Rules {
     read: { ip: rule(config.ORIGIN_RATE_LIMIT_READ_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_READ_KEY_RPS) },
     write: { ip: rule(config.ORIGIN_RATE_LIMIT_WRITE_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_WRITE_KEY_RPS) },
     manage: { ip: rule(config.ORIGIN_RATE_LIMIT_MANAGE_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_MANAGE_KEY_RPS) },
+    // Every class alike: 'key' is the member (their user), 'ip' all members behind one address.
+    member: { ip: rule(config.ORIGIN_RATE_LIMIT_MEMBER_IP_RPS), key: rule(config.ORIGIN_RATE_LIMIT_MEMBER_RPS) },
   };
 }
 
@@ -145,15 +181,22 @@ export function createRateLimiter(config: OriginConfig, nowMs: () => number): Or
     }
     return entry;
   };
-  const check = (cls: OriginRouteClass, via: RateSubject['via'], scope: RateLimitScope, entry: string): RateLimitCheck => {
+  const check = (cls: OriginRouteClass | 'member', via: RateSubject['via'], scope: RateLimitScope, entry: string): RateLimitCheck => {
     const rule = (via === 'edge' ? edge : direct)[cls][scope];
     const name = `${cls}_${scope}_${via}`;
     return { scope, rule, decision: countAndDecide(rates, `rl_${name}`, `pb_${name}`, entry, rule, ttl) };
   };
+  /** Session token hash → its user and until when (ms) that counts without the API verifying it again. */
+  const sessions = new Map<string, { userId: string; until: number }>();
   return {
     enabled: rateLimitEnabled(config),
     requireEdge: requireEdgeEnabled(config),
     count(cls, subject) {
+      if (subject.via === 'member') {
+        const members = check('member', 'member', 'ip', entryOf(subject.ip));
+        if (!members.decision.allow) return [members];
+        return [members, check('member', 'member', 'key', subject.userId)];
+      }
       const byIp = check(cls, subject.via, 'ip', entryOf(subject.ip));
       const key = subject.via === 'edge' ? subject.keyId : subject.keyHash;
       if (!byIp.decision.allow || !key) return [byIp];
@@ -164,6 +207,22 @@ export function createRateLimiter(config: OriginConfig, nowMs: () => number): Or
     },
     counted(incoming) {
       return incoming ? remembered.get(incoming) : undefined;
+    },
+    noteSession(tokenHash, userId) {
+      if (sessions.size >= SESSION_NOTES_MAX && !sessions.has(tokenHash)) sessions.clear();
+      sessions.set(tokenHash, { userId, until: nowMs() + SESSION_NOTE_SECONDS * 1000 });
+    },
+    forgetSession(tokenHash) {
+      sessions.delete(tokenHash);
+    },
+    memberOf(tokenHash) {
+      const note = sessions.get(tokenHash);
+      if (!note) return undefined;
+      if (note.until <= nowMs()) {
+        sessions.delete(tokenHash);
+        return undefined;
+      }
+      return note.userId;
     },
   };
 }
@@ -185,13 +244,27 @@ function presentsKey(c: Context<OriginEnv>): boolean {
   return c.req.header('authorization') !== undefined || c.req.query('auth_token') !== undefined;
 }
 
-/** Who the chain counts this request as (an assertion is trusted only once verified). */
-function subjectOf(ctx: AppContext, c: Context<OriginEnv>): RateSubject {
+/** Who the chain counts this request as (an assertion is trusted only once verified, a session once the API verified it). */
+function subjectOf(ctx: AppContext, limiter: OriginRateLimiter, c: Context<OriginEnv>): RateSubject {
   const ip = c.get('clientIp');
   // origin/http/authenticate.ts, as the route will decide it. A bad assertion is refused by the route (401); it is counted by its address meanwhile.
   const auth = authenticationOf(ctx, c);
   if (auth.ok && auth.via === 'edge') return { via: 'edge', ip: auth.clientIp || ip, keyId: auth.principal.keyId };
-  return { via: 'direct', ip, keyHash: auth.ok ? auth.tokenHash : null };
+  if (auth.ok) return { via: 'direct', ip, keyHash: auth.tokenHash };
+  // No key (a presented key decides by key, as origin/http/request-auth.ts does): a session the API verified counts as its member.
+  if (presentsKey(c)) return { via: 'direct', ip, keyHash: null };
+  const token = sessionTokenFromCookie(c.req.header('cookie'));
+  const userId = token ? limiter.memberOf(hashSessionToken(token)) : undefined;
+  return userId ? { via: 'member', ip, userId } : { via: 'direct', ip, keyHash: null };
+}
+
+/** After the route: a session the API verified counts as its member from now on; one it refused (401) no longer does. */
+function learnSession(limiter: OriginRateLimiter, c: Context<OriginEnv>): void {
+  const user = c.get('user');
+  if (user) return limiter.noteSession(user.tokenHash, user.userId);
+  if (c.res.status !== 401) return;
+  const token = sessionTokenFromCookie(c.req.header('cookie'));
+  if (token) limiter.forgetSession(hashSessionToken(token));
 }
 
 /** The 429 of a refused check, thrown into the app's one error shape. */
@@ -218,16 +291,19 @@ export function originRateLimit(ctx: AppContext): MiddlewareHandler<OriginEnv> {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     let counted = limiter.counted(incoming);
     if (!counted) {
-      const subject = subjectOf(ctx, c);
-      counted = { checks: limiter.count(cls, subject), viaEdge: subject.via === 'edge' };
+      const subject = subjectOf(ctx, limiter, c);
+      counted = { checks: limiter.count(cls, subject), viaEdge: subject.via === 'edge', member: subject.via === 'member' };
+      // The web app's in-process calls for this request (same Node request) are not counted again.
+      if (incoming) limiter.remember(incoming, counted);
     }
     const { checks, viaEdge } = counted;
     const refused = refusedCheck(checks);
     if (refused) {
-      c.get('logger').warn({ class: cls, scope: refused.scope, penalised: refused.decision.penalise, policy: policyOf(refused.rule) }, 'rate limited');
+      c.get('logger').warn({ class: counted.member ? 'member' : cls, scope: refused.scope, penalised: refused.decision.penalise, policy: policyOf(refused.rule) }, 'rate limited');
       throw throttledError(refused);
     }
     await next();
+    learnSession(limiter, c);
     // Behind the edge the client's limits are the edge's: its RateLimit-* go out, and the edge would store ours with the page.
     if (viaEdge) return;
     for (const [name, value] of Object.entries(rateLimitHeaders(bindingCheck(checks)))) c.res.headers.set(name, value);
