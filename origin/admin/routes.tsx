@@ -33,6 +33,8 @@ import * as contentPages from './screens/content/pages.js';
 import * as contentEditor from './screens/content/editor.js';
 import * as contentItems from './screens/content/items.js';
 import * as contentItemEditor from './screens/content/item-editor.js';
+import * as contentPosts from './screens/content/posts.js';
+import * as contentPostEditor from './screens/content/post-editor.js';
 import * as manageKeys from './screens/manage/keys.js';
 import * as manageMembers from './screens/manage/members.js';
 import * as manageModel from './screens/manage/model.js';
@@ -162,6 +164,8 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
   contentEditor.register(app, deps);
   contentItems.register(app, deps);
   contentItemEditor.register(app, deps);
+  contentPosts.register(app, deps);
+  contentPostEditor.register(app, deps);
   manageKeys.register(app, deps);
   manageMembers.register(app, deps);
   manageModel.register(app, deps);

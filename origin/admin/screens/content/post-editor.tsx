@@ -1,0 +1,336 @@
+/**
+ * The blog post editor (issue 20): title, slug (on creation; `…/posts/_new`, which no slug can be),
+ * body (rich text: HTML the API sanitises on save), summary, blog author (its slug), categories and
+ * tags (names, comma-separated), featured image and its alt text, SEO title and meta description —
+ * the post shape of the blog API, with the page editor's field inputs (fields.tsx). Create, save
+ * draft, publish / unpublish / schedule, preview, delete, revision history with a field-level diff
+ * and rollback — each an API call as the member (POST/PATCH/DELETE /v2/posts…, GET/POST
+ * /v2/manage/posts/…), so roles, live-content rules and audit rows are the API's. Saves are
+ * conditional (`If-Match: "v<n>"`); a 412 brings the form back with the member's values and
+ * "Someone else saved this post".
+ */
+import type { Context, Hono } from 'hono';
+import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
+import type { AdminEnv } from '../../env.js';
+import { signedIn, type AdminDeps } from '../../guards.js';
+import { render } from '../../layout.js';
+import { can } from '../../nav.js';
+import { formToken, setFlash } from '../../security.js';
+import { ErrorSummary, PostForm } from '../../ui.js';
+import { ConflictNotice, first, HistoryTable, postedForm, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { FieldInput, parseFields } from './fields.js';
+import { postsUrl, postUrl } from './posts.js';
+import { spaceHeader, versionOf, type FieldSchema } from './shared.js';
+import { Diff, Fields } from './view.js';
+
+interface Managed {
+  title: string;
+  slug: string;
+  status: 'draft' | 'published' | 'scheduled';
+  scheduled: string | null;
+  version: number;
+  updated: string;
+  summary: string;
+  body: string;
+  seo_title: string;
+  meta_description: string;
+  featured_image: string | null;
+  featured_image_alt: string;
+  author: { slug: string } | null;
+  categories: { name: string }[];
+  tags: { name: string }[];
+}
+type Values = Record<string, unknown>;
+
+const enc = encodeURIComponent;
+const managePath = (slug: string, rest = '') => `/v2/manage/posts/${enc(slug)}${rest}`;
+
+/** The post's content fields as the editor's inputs (the title and slug are above them). */
+const SCHEMA: FieldSchema = [
+  { name: 'body', type: 'rich_text', label: 'Body' },
+  { name: 'summary', type: 'long_text', label: 'Summary' },
+  { name: 'author', type: 'short_text', label: 'Author (slug)' },
+  { name: 'categories', type: 'short_text', label: 'Categories (comma-separated)' },
+  { name: 'tags', type: 'short_text', label: 'Tags (comma-separated)' },
+  { name: 'featured_image', type: 'media', label: 'Featured image' },
+  { name: 'featured_image_alt', type: 'short_text', label: 'Featured image alt text' },
+  { name: 'seo_title', type: 'short_text', label: 'SEO title' },
+  { name: 'meta_description', type: 'long_text', label: 'Meta description' },
+];
+/** The diff's rows: a revision's `fields` (origin/content/blog/revisions.ts) — lists as lists. */
+const DIFF_SCHEMA: FieldSchema = SCHEMA.map((d) => ({ ...d, label: (d.label ?? d.name).replace(/ \((slug|comma-separated)\)$/, '') }));
+
+/** The working copy as a revision holds it (for the diff). */
+function asRevision(p: Managed): Values {
+  return {
+    body: p.body,
+    summary: p.summary,
+    seo_title: p.seo_title,
+    meta_description: p.meta_description,
+    featured_image: p.featured_image ?? '',
+    featured_image_alt: p.featured_image_alt,
+    author: p.author?.slug ?? null,
+    categories: p.categories.map((x) => x.name),
+    tags: p.tags.map((x) => x.name),
+  };
+}
+/** The working copy as the form shows it. */
+function asForm(p: Managed): Values {
+  const r = asRevision(p);
+  return { ...r, author: r.author ?? '', categories: (r.categories as string[]).join(', '), tags: (r.tags as string[]).join(', ') };
+}
+const names = (v: unknown) =>
+  String(v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** The write body's content (the API checks each value and names the field it refuses). */
+function writeBody(title: string, shown: Values): Record<string, unknown> {
+  const author = String(shown.author ?? '').trim();
+  return {
+    title,
+    body: shown.body,
+    summary: shown.summary,
+    seo_title: shown.seo_title,
+    meta_description: shown.meta_description,
+    featured_image: String(shown.featured_image ?? '').trim(),
+    featured_image_alt: shown.featured_image_alt,
+    categories: names(shown.categories),
+    tags: names(shown.tags),
+    ...(author ? { author: { slug: author } } : {}),
+  };
+}
+
+interface EditorState {
+  org: string;
+  space: string;
+  post: Managed | null;
+  title: string;
+  slug: string;
+  shown: Values;
+  error?: ApiError | null;
+  conflict?: { theirs: number } | null;
+  status?: number;
+}
+
+async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Response> {
+  const me = c.get('me')!;
+  const { org, space, post } = s;
+  const mayWrite = can(me, 'content.write', org, space);
+  const mayPublish = can(me, 'content.publish', org, space);
+  const mayDelete = can(me, 'content.delete', org, space);
+  const here = post ? postUrl(org, space, post.slug) : postUrl(org, space, '_new');
+  const heading = post ? post.title : 'New post';
+  return render(
+    c,
+    { title: post ? `Edit ${post.title}` : heading, org, space, active: 'posts', ...(s.status ? { status: s.status } : {}) },
+    <>
+      <p>
+        <a href={postsUrl(org, space)}>All posts</a>
+      </p>
+      <h1>{heading}</h1>
+      {post ? <StateLine parts={[post.slug]} status={post.status} version={post.version} scheduled={post.scheduled} updated={post.updated} /> : null}
+      {s.conflict && post ? <ConflictNotice what="post" theirs={s.conflict.theirs} reload={here} view={postUrl(org, space, post.slug, '/preview')} /> : <ErrorSummary error={s.error} />}
+      {mayWrite ? (
+        <PostForm action={here} token={formToken(c)} id="post-editor" class="editor" aria-label="Post editor">
+          <input type="hidden" name="_version" value={String(post?.version ?? 0)} />
+          {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
+          <div class="toolbar" role="group" aria-label="Save">
+            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save">
+              {s.conflict ? 'Save mine over theirs' : post ? 'Save draft' : 'Create draft'}
+            </button>
+            {mayPublish ? (
+              <button type="submit" class="btn btn-secondary" name="_action" value="publish">
+                Publish
+              </button>
+            ) : null}
+            {mayPublish && post && post.status !== 'draft' ? (
+              <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
+                Unpublish
+              </button>
+            ) : null}
+            {post ? <a href={postUrl(org, space, post.slug, '/preview')}>Preview</a> : null}
+            {post ? <a href={postUrl(org, space, post.slug, '/revisions')}>History</a> : null}
+          </div>
+          <div class="field">
+            <label for="f-_title">Post title</label>
+            <input id="f-_title" name="_title" type="text" value={s.title} required maxlength={500} />
+          </div>
+          {post ? null : (
+            <div class="field">
+              <label for="f-_slug">Slug</label>
+              <p class="hint" id="f-_slug-hint">
+                Letters, digits, - and _ (part of the post's URL).
+              </p>
+              <input id="f-_slug" name="_slug" type="text" value={s.slug} required pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,199}" aria-describedby="f-_slug-hint" />
+            </div>
+          )}
+          {SCHEMA.map((def) => (
+            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} />
+          ))}
+          {mayPublish && post ? (
+            <fieldset class="group">
+              <legend>Schedule</legend>
+              <div class="field">
+                <label for="f-_at">Publish at (UTC)</label>
+                <input id="f-_at" name="_at" type="datetime-local" />
+              </div>
+              <button type="submit" class="btn btn-secondary" name="_action" value="schedule">
+                Schedule
+              </button>
+            </fieldset>
+          ) : null}
+        </PostForm>
+      ) : (
+        <Fields schema={SCHEMA} values={s.shown} />
+      )}
+      {mayDelete && post ? (
+        <PostForm action={postUrl(org, space, post.slug, '/delete')} token={formToken(c)} class="sub" attrs={{ 'data-confirm': `Delete ${post.title}? It can be restored from the deleted posts.` }}>
+          <input type="hidden" name="_version" value={String(post.version)} />
+          <button type="submit" class="btn btn-danger">
+            Delete post
+          </button>
+        </PostForm>
+      ) : null}
+    </>,
+  );
+}
+
+async function load(c: Context<AdminEnv>) {
+  const { org, space, slug } = c.req.param() as Record<string, string>;
+  const res = await api(c).get<{ data: Managed }>(managePath(slug!), { headers: spaceHeader(space!) });
+  const post = must(res).data;
+  return { org: org!, space: space!, post: { ...post, version: versionOf(res.headers.get('etag')) ?? post.version } };
+}
+
+const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
+
+export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
+  app.get('/o/:org/s/:space/posts/_new', signedIn, async (c) => {
+    const { org, space } = c.req.param();
+    return editorPage(c, { org, space, post: null, title: '', slug: '', shown: {} });
+  });
+
+  app.post('/o/:org/s/:space/posts/_new', signedIn, async (c) => {
+    const { org, space } = c.req.param();
+    const form = await postedForm(c);
+    const shown = parseFields(SCHEMA, form, null);
+    const state: EditorState = { org, space, post: null, title: first(form._title), slug: first(form._slug), shown };
+    const status = first(form._action) === 'publish' ? 'published' : 'draft';
+    const res = await api(c).send('POST', '/v2/posts', { ...writeBody(state.title, shown), slug: state.slug, status }, { headers: spaceHeader(space) });
+    if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
+    flash(c, `${status === 'published' ? 'Published' : 'Created draft'} ${state.title}.`);
+    return c.redirect(postUrl(org, space, state.slug), 303);
+  });
+
+  app.get('/o/:org/s/:space/posts/:slug', signedIn, async (c) => {
+    const l = await load(c);
+    return editorPage(c, { org: l.org, space: l.space, post: l.post, title: l.post.title, slug: l.post.slug, shown: asForm(l.post) });
+  });
+
+  app.post('/o/:org/s/:space/posts/:slug', signedIn, async (c) => {
+    const l = await load(c);
+    const form = await postedForm(c);
+    const act = first(form._action) || 'save';
+    const shown = parseFields(SCHEMA, form, null);
+    const state: EditorState = { org: l.org, space: l.space, post: l.post, title: first(form._title), slug: l.post.slug, shown };
+    const body = writeBody(state.title, shown);
+    if (act === 'publish') body.status = 'published';
+    if (act === 'unpublish') body.status = 'draft';
+    if (act === 'schedule') {
+      body.status = 'scheduled';
+      body.scheduled = scheduleIso(first(form._at));
+    }
+    // If-Match: the version the form was loaded at (or, to save over a conflicting save, the one the member saw in the message).
+    const basedOn = act === 'overwrite' ? first(form._theirs) : first(form._version);
+    const res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/posts/${enc(l.post.slug)}`, body, { headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` } });
+    if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
+    if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
+    const v = versionOf(res.headers.get('etag'));
+    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : 'Saved draft';
+    flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
+    return c.redirect(postUrl(l.org, l.space, l.post.slug), 303);
+  });
+
+  app.post('/o/:org/s/:space/posts/:slug/delete', signedIn, async (c) => {
+    const { org, space, slug } = c.req.param();
+    const form = await postedForm(c);
+    must(await api(c).send('DELETE', `/v2/posts/${enc(slug)}`, undefined, { headers: { ...spaceHeader(space), 'if-match': `"v${first(form._version)}"` } }));
+    flash(c, `Deleted ${slug}. It can be restored from the deleted posts.`);
+    return c.redirect(`${postsUrl(org, space)}?status=deleted`, 303);
+  });
+
+  app.get('/o/:org/s/:space/posts/:slug/preview', signedIn, async (c) => {
+    const l = await load(c);
+    return render(
+      c,
+      { title: `Preview: ${l.post.title}`, org: l.org, space: l.space, active: 'posts' },
+      <>
+        <p>
+          <a href={postUrl(l.org, l.space, l.post.slug)}>Back to the editor</a>
+        </p>
+        <p class="flash flash-info">
+          Preview of the working copy (version {l.post.version}, {l.post.status}) as the API holds it.
+        </p>
+        <article class="preview" aria-labelledby="preview-title">
+          <h1 id="preview-title">{l.post.title}</h1>
+          <Fields schema={SCHEMA} values={asForm(l.post)} />
+        </article>
+      </>,
+    );
+  });
+
+  app.get('/o/:org/s/:space/posts/:slug/revisions', signedIn, async (c) => {
+    const l = await load(c);
+    const list = must(await api(c).get<{ data: HistoryEntry[] }>(managePath(l.post.slug, '/revisions'), { headers: spaceHeader(l.space) })).data;
+    return render(
+      c,
+      { title: `History: ${l.post.title}`, org: l.org, space: l.space, active: 'posts' },
+      <>
+        <p>
+          <a href={postUrl(l.org, l.space, l.post.slug)}>Back to the editor</a>
+        </p>
+        <h1>History of {l.post.title}</h1>
+        <HistoryTable entries={list} me={c.get('me')!.user_id} link={(v) => postUrl(l.org, l.space, l.post.slug, `/revisions/${v}`)} />
+      </>,
+    );
+  });
+
+  app.get('/o/:org/s/:space/posts/:slug/revisions/:version', signedIn, async (c) => {
+    const l = await load(c);
+    const v = c.req.param('version');
+    const rev = must(await api(c).get<{ data: { version: number; title: string; fields: Values } }>(managePath(l.post.slug, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
+    return render(
+      c,
+      { title: `Version ${rev.version}: ${l.post.title}`, org: l.org, space: l.space, active: 'posts' },
+      <>
+        <p>
+          <a href={postUrl(l.org, l.space, l.post.slug, '/revisions')}>Back to the history</a>
+        </p>
+        <h1>
+          Version {rev.version} of {l.post.title}
+        </h1>
+        <Diff schema={DIFF_SCHEMA} version={rev.version} then={{ name: rev.title, fields: rev.fields }} now={{ name: l.post.title, fields: asRevision(l.post), version: l.post.version }} />
+        {can(c.get('me'), 'content.publish', l.org, l.space) ? (
+          <PostForm action={postUrl(l.org, l.space, l.post.slug, '/rollback')} token={formToken(c)} attrs={{ 'data-confirm': `Roll back to version ${rev.version}?` }}>
+            <input type="hidden" name="version" value={String(rev.version)} />
+            <input type="hidden" name="_version" value={String(l.post.version)} />
+            <button type="submit" class="btn btn-primary">
+              Roll back to version {rev.version}
+            </button>
+          </PostForm>
+        ) : null}
+      </>,
+    );
+  });
+
+  app.post('/o/:org/s/:space/posts/:slug/rollback', signedIn, async (c) => {
+    const { org, space, slug } = c.req.param();
+    const form = await postedForm(c);
+    const res = await api(c).send('POST', managePath(slug, '/rollback'), { version: Number(first(form.version)) }, { headers: { ...spaceHeader(space), 'if-match': `"v${first(form._version)}"` } });
+    must(res);
+    flash(c, `Rolled back to version ${first(form.version)} (now version ${versionOf(res.headers.get('etag')) ?? '?'}).`);
+    return c.redirect(postUrl(org, space, slug), 303);
+  });
+}
