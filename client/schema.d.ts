@@ -198,7 +198,7 @@ export interface paths {
         };
         /**
          * Start an SSO sign-in
-         * @description A browser redirect to the identity provider (OIDC with PKCE and a state cookie, or a SAML AuthnRequest). At most a few sign-ins per connection run at once; the rest wait (429 past the queue).
+         * @description A browser redirect to the identity provider (OIDC with PKCE and a state cookie, or a SAML AuthnRequest). Sign-ins take their turn (SSO_SIGN_IN_RATE per process, fair across connections); one not admitted within SSO_SIGN_IN_MAX_WAIT_MS is answered 503 with Retry-After.
          */
         get: operations["startSsoLogin"];
         put?: never;

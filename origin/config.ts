@@ -109,6 +109,15 @@ export const originConfigSchema = z
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
       .default('false')
       .transform((v) => v === 'true' || v === '1'),
+    /**
+     * SSO sign-in units per second one origin process admits (origin/identity/sso/admission.ts;
+     * one unit ≈ one OpenID Connect sign-in, start + callback; a SAML ACS counts ACS_COST): a surge
+     * waits its turn, fairly across connections, so content reads keep their latency. 0 = no rate
+     * bound. Lower: reads faster under a surge, the surge slower to sign in.
+     */
+    SSO_SIGN_IN_RATE: intSetting(0, 100_000, 40),
+    /** Longest a sign-in step waits for its turn, then 503 + Retry-After (the origin caps it at half ORIGIN_REQUEST_TIMEOUT_MS). */
+    SSO_SIGN_IN_MAX_WAIT_MS: intSetting(100, 600_000, 10_000),
     /** Allow media imports (remote media fields, the ButterCMS importer) from loopback addresses (tests and local development only). */
     MEDIA_IMPORT_ALLOW_LOOPBACK: z
       .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
@@ -247,9 +256,6 @@ export const originConfigSchema = z
     /** Everything else: management (/v1/…, /v2/manage/…), sign-in, unknown paths. */
     ORIGIN_RATE_LIMIT_MANAGE_KEY_RPS: rps(20),
     ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: rps(20),
-    /** A signed-in member (a session the API verified), every class: per member, and all members behind one address together (a backstop). */
-    ORIGIN_RATE_LIMIT_MEMBER_RPS: rps(20),
-    ORIGIN_RATE_LIMIT_MEMBER_IP_RPS: rps(200),
     /** Edge-asserted reads (cache misses the edge already limited) get the read limits times this, per asserted key and client address. */
     ORIGIN_RATE_LIMIT_EDGE_FACTOR: intSetting(1, 10_000, 10),
     /** Refuse keyed content reads that do not carry a signed edge assertion (403). Unset: on in production, off otherwise. */

@@ -225,6 +225,14 @@ export function cachedSignInConnection(db: Db, id: string): VersionedConnection 
   return hit && Date.now() - hit.at < CACHE_TTL_MS ? hit : undefined;
 }
 
+/**
+ * Whether this process has read the connection (cached at any age; bounded by CACHE_MAX): enough
+ * to give a sign-in step its connection's queue (admission.ts) — never to let it in.
+ */
+export function knownSignInConnection(db: Db, id: string): boolean {
+  return cache.get(db)?.has(id) ?? false;
+}
+
 /** The connection as it is at `version` (a statement just read it): the cached row when it is that version, else read now. */
 export async function signInConnectionAt(db: Db, id: string, version: string | null): Promise<ConnectionRow | undefined> {
   const hit = cachedSignInConnection(db, id);

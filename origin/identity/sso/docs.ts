@@ -215,7 +215,7 @@ const redirect = (description: string) => ({ description, headers: { Location: {
 export const ssoLoginDoc = describe({
   operationId: 'startSsoLogin',
   summary: 'Start an SSO sign-in',
-  description: 'A browser redirect to the identity provider (OIDC with PKCE and a state cookie, or a SAML AuthnRequest). At most a few sign-ins per connection run at once; the rest wait (429 past the queue).',
+  description: 'A browser redirect to the identity provider (OIDC with PKCE and a state cookie, or a SAML AuthnRequest). Sign-ins take their turn (SSO_SIGN_IN_RATE per process, fair across connections); one not admitted within SSO_SIGN_IN_MAX_WAIT_MS is answered 503 with Retry-After.',
   tags: TAGS,
   security: SECURITY.none,
   parameters: [CONN, queryParam('return_to', 'A same-origin path to land on afterwards.', { type: 'string' }, '/dashboard')],

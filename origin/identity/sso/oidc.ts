@@ -36,6 +36,17 @@ export interface OidcDeps {
 
 export const redirectUri = (publicUrl: string) => `${publicUrl}/v1/auth/sso/oidc/callback`;
 const stateHash = (state: string) => createHash('sha256').update(`oidc-state:${state}`).digest('hex');
+/**
+ * A state names its connection (`<connection id>.<random>`) so the callback can take its turn
+ * in that connection's queue (admission.ts, routes.ts) before its state is taken — a callback
+ * refused under a surge consumed nothing and can be retried. Only a queue key: the state row
+ * decides which connection the callback belongs to.
+ */
+const newState = (connectionId: string) => `${connectionId}.${client.randomState()}`;
+export const stateConnection = (state: string) => {
+  const dot = state.indexOf('.');
+  return dot > 0 && dot <= 64 ? state.slice(0, dot) : '';
+};
 
 /** Why an OIDC exchange failed (audited as the reason code). */
 export type OidcFailure = 'idp_unreachable' | 'idp_misconfigured' | 'idp_error' | 'state_invalid' | 'token_invalid' | 'claims_missing';
@@ -117,7 +128,7 @@ const insertState = perDatabase((db) =>
 export async function beginOidcLogin(db: Db, connection: VersionedConnection, deps: OidcDeps, returnTo: string, now: Date): Promise<{ url: string; state: string } | null> {
   const row = connection.row;
   const config = await configurationFor(row, deps, now.getTime());
-  const state = client.randomState();
+  const state = newState(row.id);
   const nonce = client.randomNonce();
   const verifier = client.randomPKCECodeVerifier();
   const hash = stateHash(state);

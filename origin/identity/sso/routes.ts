@@ -18,7 +18,6 @@
  */
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { FULL, KeyedGates } from '../../http/gate.js';
 import { bodyLimit } from 'hono/body-limit';
 import { getCookie } from 'hono/cookie';
 import { z } from 'zod';
@@ -40,6 +39,7 @@ import {
   createOidcConnection,
   deleteConnection,
   findConnection,
+  knownSignInConnection,
   listConnections,
   loadSignInConnection,
   oidcCreate,
@@ -50,7 +50,8 @@ import { emailAddress } from '../email-address.js';
 import { dnsServersFrom, txtLookup, type TxtLookup } from './dns.js';
 import { addDomain, assignDomain, emailDomain, listDomains, removeDomain, verifyDomain } from './domains.js';
 import { completeSsoLogin, type SsoRefusal } from './login.js';
-import { beginOidcLogin, finishOidcLogin, OidcError, SSO_STATE_COOKIE, STATE_TTL_MS, takeState, type OidcFailure } from './oidc.js';
+import { beginOidcLogin, finishOidcLogin, OidcError, SSO_STATE_COOKIE, STATE_TTL_MS, stateConnection, takeState, type OidcFailure } from './oidc.js';
+import { ACS_COST, CALLBACK_COST, Refusal, SHARED_KEY, SignInAdmission, START_COST } from './admission.js';
 import { getPolicy, policyBody, updatePolicy } from './policy.js';
 import { createSamlConnection, samlCreate, samlIdpUpdate, updateSamlIdp } from './saml-connections.js';
 import { mountSamlRoutes } from './saml-routes.js';
@@ -58,9 +59,8 @@ import { beginSamlLogin } from './saml.js';
 import * as docs from './docs.js';
 
 const BODY_LIMIT = 64 * 1024;
-/** Sign-ins of one connection handled at once per process, and how many may wait (see the gate below). */
-const SIGN_IN_CONCURRENCY = 2;
-const SIGN_IN_QUEUE = 500;
+/** Sign-in steps of one connection in flight at once per process (admission.ts; the rate is SSO_SIGN_IN_RATE). */
+export const SIGN_IN_CONCURRENCY = 8;
 const uuid = z.string().refine((v) => isUuid(v), { message: 'must be a UUID' });
 const domainBody = z.object({ domain: z.string().max(300), connection_id: uuid.nullable().optional() }).strict();
 const assignBody = z.object({ connection_id: uuid.nullable() }).strict();
@@ -130,19 +130,37 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
     c.header('cache-control', 'no-store');
     await next();
   });
-  // Sign-ins of one connection take their turn: at most SIGN_IN_CONCURRENCY at once per process
-  // (the others wait in memory; past SIGN_IN_QUEUE waiting, 429), so a burst — a whole company at
-  // 9:00 — cannot take the event loop and the pool from content reads, and one slow identity
-  // provider holds only its own connection's places.
-  const signIns = new KeyedGates(SIGN_IN_CONCURRENCY, SIGN_IN_QUEUE);
-  const inTurn = async <T>(connectionId: string, work: () => Promise<T>): Promise<T> => {
-    const r = await signIns.run(connectionId, work);
-    if (r === FULL) throw new ApiError('rate_limited', 'Too many sign-ins through this connection at once; retry in a moment.', { 'retry-after': '1' });
-    return r;
+  // Sign-in steps take their turn (admission.ts): SSO_SIGN_IN_RATE per second per process, round
+  // robin across connections, at most SIGN_IN_CONCURRENCY of one connection at once — so a burst
+  // (a whole company at 9:00) cannot take the event loop from content reads, and one
+  // organization's surge or slow IdP cannot starve another's sign-ins. A step not admitted in
+  // time did nothing: 503 + Retry-After. The wait stays within half the request deadline
+  // (ORIGIN_REQUEST_TIMEOUT_MS), so a step is never let in after its request was answered.
+  const signIns = new SignInAdmission({
+    rate: ctx.config.SSO_SIGN_IN_RATE,
+    maxWaitMs: Math.min(ctx.config.SSO_SIGN_IN_MAX_WAIT_MS, Math.floor(ctx.config.ORIGIN_REQUEST_TIMEOUT_MS / 2)),
+    perKey: SIGN_IN_CONCURRENCY,
+  });
+  /**
+   * A step's queue: its connection when that connection exists (known to this process, else one
+   * read), else the one shared queue — random ids and garbage states cannot make queues (or
+   * round-robin turns) of their own. The callback's connection is the one its state names
+   * (oidc.ts); only a queue key: the state row stays the authority on the connection.
+   */
+  const connectionKey = async (id: string): Promise<string> => {
+    if (!isUuid(id)) return SHARED_KEY;
+    if (knownSignInConnection(db(), id)) return id;
+    return (await loadSignInConnection(db(), id)) ? id : SHARED_KEY;
   };
-  const gated: MiddlewareHandler<OriginEnv> = (c, next) => inTurn(c.req.param('id') ?? '', next);
-  app.use('/v1/auth/sso/login/:id', gated);
-  app.use('/v1/auth/sso/saml/:id/acs', gated);
+  const admitted =
+    (id: (c: Context<OriginEnv>) => string, cost: number): MiddlewareHandler<OriginEnv> =>
+    async (c, next) => {
+      const r = await signIns.run(await connectionKey(id(c)), cost, next, () => c.req.raw.signal);
+      if (r instanceof Refusal) throw new ApiError('unavailable', 'Too many sign-ins at once; retry in a moment.', { 'retry-after': String(r.retryAfterS) });
+    };
+  app.use('/v1/auth/sso/login/:id', admitted((c) => c.req.param('id') ?? '', START_COST));
+  app.use('/v1/auth/sso/oidc/callback', admitted((c) => stateConnection(c.req.query('state') ?? ''), CALLBACK_COST));
+  app.use('/v1/auth/sso/saml/:id/acs', admitted((c) => c.req.param('id') ?? '', ACS_COST));
 
   // --- connections ----------------------------------------------------------------------
   app.get('/v1/orgs/:orgId/sso/connections', docs.listConnectionsDoc, signedIn, async (c) => {
@@ -287,17 +305,15 @@ export function ssoRoutes(ctx: AppContext, opts: { txt?: TxtLookup } = {}) {
       throw new ApiError('bad_request', REFUSAL_TEXT.state_invalid);
     }
     const search = new URL(c.req.url).search;
-    const r = await inTurn(row.id, async () => {
-      let who;
-      try {
-        who = await finishOidcLogin(row, oidcDeps, search, { state, nonce: taken.nonce, verifier: taken.verifier }, now());
-      } catch (err) {
-        if (!(err instanceof OidcError)) throw err;
-        await auditFailure(c, row, err.reason);
-        throw new ApiError(err.reason === 'idp_unreachable' ? 'bad_gateway' : 'forbidden', REFUSAL_TEXT[err.reason]);
-      }
-      return completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy, personalData: ctx.identity.personalData });
-    });
+    let who;
+    try {
+      who = await finishOidcLogin(row, oidcDeps, search, { state, nonce: taken.nonce, verifier: taken.verifier }, now());
+    } catch (err) {
+      if (!(err instanceof OidcError)) throw err;
+      await auditFailure(c, row, err.reason);
+      throw new ApiError(err.reason === 'idp_unreachable' ? 'bad_gateway' : 'forbidden', REFUSAL_TEXT[err.reason]);
+    }
+    const r = await completeSsoLogin(db(), row, who, { ip: c.get('clientIp'), userAgent: c.req.header('user-agent') ?? null, now: now(), sessionPolicy: ctx.identity.sessionPolicy, personalData: ctx.identity.personalData });
     if (!r.ok) throw new ApiError(r.reason === 'plan_limit' ? 'plan_limit' : 'forbidden', REFUSAL_TEXT[r.reason]);
     c.header('set-cookie', sessionCookie(r.session.token, r.session.expiresAt), { append: true });
     c.header('x-csrf-token', csrfTokenFor(ctx.identity.authSecret, hashSessionToken(r.session.token)));
