@@ -256,6 +256,9 @@ export const originConfigSchema = z
     /** Everything else: management (/v1/…, /v2/manage/…), sign-in, unknown paths. */
     ORIGIN_RATE_LIMIT_MANAGE_KEY_RPS: rps(20),
     ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: rps(20),
+    /** A signed-in member (a session the API verified), every class: per member, and all members behind one address together (a backstop). */
+    ORIGIN_RATE_LIMIT_MEMBER_RPS: rps(20),
+    ORIGIN_RATE_LIMIT_MEMBER_IP_RPS: rps(200),
     /** Edge-asserted reads (cache misses the edge already limited) get the read limits times this, per asserted key and client address. */
     ORIGIN_RATE_LIMIT_EDGE_FACTOR: intSetting(1, 10_000, 10),
     /** Refuse keyed content reads that do not carry a signed edge assertion (403). Unset: on in production, off otherwise. */
