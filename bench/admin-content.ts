@@ -3,9 +3,13 @@
  * (PGlite in memory, one process): the pages list and the editor's first load — JavaScript + CSS
  * on the wire (compressed, Resource Timing), largest contentful paint (p50/p95) over cold
  * contexts — and the editor's save → confirmation (click "Save draft" until the "Saved draft"
- * status is on screen: POST, the API's conditional PATCH, its commit and audit row, the redirect
- * and the editor's render), p50/p95. The space holds BENCH_PAGES pages of a type with every field type.
+ * status is on screen: the htmx POST, the API's conditional PATCH, its commit and audit row, and
+ * the small fragment swapped in — screens/content/save.tsx), p50/p95; then the server's share of
+ * a save, from Node without a browser: the htmx save against the plain no-JS one (POST → 303 →
+ * the editor's GET). The space holds BENCH_PAGES pages of a type with every field type.
  *   npx tsx bench/admin-content.ts        (BENCH_LOADS=20, BENCH_SAVES=40, BENCH_PAGES=60)
+ * It fails fast instead of hanging: every browser step has a timeout, each phase is logged with
+ * the time it started, and a watchdog exits with status 2 after BENCH_TIMEOUT_S (default 300).
  * bench/admin-load.ts (the sign-in and account screens) is the foundation's; this file is separate.
  */
 import { cpus, loadavg } from 'node:os';
@@ -16,15 +20,31 @@ import { adminStack, CHROMIUM, type State } from './admin-stack.js';
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
 const SAVES = Number(process.env.BENCH_SAVES ?? 40);
 const PAGES = Number(process.env.BENCH_PAGES ?? 60);
+const STEP_MS = 15_000;
+
+// Watchdog: a stuck launch, navigation or database step ends the run with a message (a hang ran 10 minutes once).
+const started = performance.now();
+let phase = 'start';
+const phaseAt = (name: string) => {
+  phase = name;
+  console.error(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${name}`);
+};
+setTimeout(() => {
+  console.error(`bench/admin-content: timed out after ${process.env.BENCH_TIMEOUT_S ?? 300} s in phase "${phase}"`);
+  process.exit(2);
+}, Number(process.env.BENCH_TIMEOUT_S ?? 300) * 1000).unref();
+
+phaseAt('origin (PGlite) and seed');
 
 // One browser saving back to back from one address: the bench measures the save, not the throttle (a member's page view is several in-process API calls).
 const stack = await adminStack({ email: 'bench-editor@example.test', name: 'Bench Editor' }, { ORIGIN_RATE_LIMIT_MANAGE_IP_RPS: '1000', ORIGIN_RATE_LIMIT_WRITE_IP_RPS: '1000' });
 const { seed, base, signedInState } = stack;
 
 const call = async (path: string, key: string, body: unknown) => {
-  const res = await fetch(`${base}${path}`, { method: 'POST', headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS), headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
 };
+phaseAt(`page type and ${PAGES} pages`);
 await call(`/v2/manage/spaces/${seed.spaceId}/page_types/`, seed.keys.admin, {
   slug: 'landing',
   name: 'Landing page',
@@ -70,8 +90,9 @@ const SCREENS = [
 
 async function load(browser: Browser, path: string, state: State) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, storageState: state });
+  context.setDefaultTimeout(STEP_MS);
   const page = await context.newPage();
-  await page.goto(`${base}${path}`, { waitUntil: 'load' });
+  await page.goto(`${base}${path}`, { waitUntil: 'load', timeout: STEP_MS });
   if (!page.url().endsWith(path)) throw new Error(`landed on ${page.url()}`);
   const lcp = (await page.evaluate(LCP)) as number;
   const bytes = (await page.evaluate(BYTES)) as { js: number; css: number; html: number };
@@ -82,9 +103,12 @@ async function load(browser: Browser, path: string, state: State) {
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+phaseAt(`chromium (${CHROMIUM})`);
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: 30_000 });
 try {
+  phaseAt('sign-in');
   const state = await signedInState(browser);
+  phaseAt('first loads');
   console.log(`content screens — Chromium, localhost, PGlite in memory, ${PAGES} pages; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
   console.log(['screen'.padEnd(12), 'JS+CSS (wire)'.padStart(14), 'HTML'.padStart(9), 'LCP p50'.padStart(9), 'LCP p95'.padStart(9)].join(' '));
   for (const s of SCREENS) {
@@ -96,12 +120,13 @@ try {
   }
 
   // The server's share: the editor page and the list rendered (HTTP from Node, the same cookie), no browser.
+  phaseAt('server renders');
   const cookie = state.cookies.map((ck) => `${ck.name}=${ck.value}`).join('; ');
   for (const s of SCREENS) {
     const ts: number[] = [];
     for (let i = 0; i < LOADS; i++) {
       const t0 = performance.now();
-      const res = await fetch(`${base}${s.path}`, { headers: { cookie } });
+      const res = await fetch(`${base}${s.path}`, { headers: { cookie }, signal: AbortSignal.timeout(STEP_MS) });
       await res.text();
       ts.push(performance.now() - t0);
     }
@@ -109,9 +134,11 @@ try {
   }
 
   // Save → confirmation, in one signed-in tab (as an editor works).
+  phaseAt('saves in the browser');
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, storageState: state });
+  context.setDefaultTimeout(STEP_MS);
   const page = await context.newPage();
-  await page.goto(`${base}${SCREENS[1]!.path}`);
+  await page.goto(`${base}${SCREENS[1]!.path}`, { timeout: STEP_MS });
   if ((await page.locator('#f-headline').count()) === 0) throw new Error(`editor did not open: ${page.url()} ${(await page.locator('main').textContent())?.slice(0, 300)}`);
   const times: number[] = [];
   for (let i = 0; i < SAVES + 3; i++) {
@@ -123,9 +150,50 @@ try {
     });
     if (i >= 3) times.push(performance.now() - t0);
   }
+  // The form as the browser posts it (field names and values, the CSRF token), for the server-only runs.
+  const posted = (await page.evaluate("new URLSearchParams(new FormData(document.getElementById('editor'))).toString()")) as string;
   await context.close();
   console.log(`\neditor save → "Saved draft" on screen (${SAVES} saves): p50 ${pct(times, 50).toFixed(0)} ms, p95 ${pct(times, 95).toFixed(0)} ms, max ${Math.max(...times).toFixed(0)} ms`);
+
+  // The server's share of one save (Node → origin, no browser): the htmx save (one POST answered by
+  // a fragment) against the no-JS save (POST → 303, then the editor's GET), alternated (A/B in one run).
+  phaseAt('server share of a save');
+  let version = SAVES + 3 + 1;
+  const form = new URLSearchParams(posted);
+  const post = async (htmx: boolean) => {
+    form.set('_version', String(version));
+    form.set('_action', 'save');
+    const headers: Record<string, string> = { cookie, origin: base, 'content-type': 'application/x-www-form-urlencoded' };
+    if (htmx) Object.assign(headers, { 'hx-request': 'true', 'hx-target': 'save-status', 'hx-trigger': 'save' });
+    const t0 = performance.now();
+    const res = await fetch(`${base}${SCREENS[1]!.path}`, { method: 'POST', headers, body: form.toString(), redirect: 'manual', signal: AbortSignal.timeout(STEP_MS) });
+    const body = await res.text();
+    let bytes = body.length;
+    if (!htmx) {
+      if (res.status !== 303) throw new Error(`plain save: ${res.status} ${body.slice(0, 300)}`);
+      const next = await fetch(new URL(res.headers.get('location')!, base), { headers: { cookie }, signal: AbortSignal.timeout(STEP_MS) });
+      bytes = (await next.text()).length;
+    } else if (res.status !== 200 || !body.includes('Saved draft')) throw new Error(`htmx save: ${res.status} ${body.slice(0, 300)}`);
+    version++;
+    return { ms: performance.now() - t0, bytes };
+  };
+  const ab: Record<'htmx' | 'plain', { ms: number[]; bytes: number }> = { htmx: { ms: [], bytes: 0 }, plain: { ms: [], bytes: 0 } };
+  for (let i = 0; i < SAVES + 2; i++) {
+    for (const kind of i % 2 ? (['htmx', 'plain'] as const) : (['plain', 'htmx'] as const)) {
+      const r = await post(kind === 'htmx');
+      if (i >= 2) ab[kind].ms.push(r.ms);
+      ab[kind].bytes = r.bytes;
+    }
+  }
+  for (const kind of ['htmx', 'plain'] as const) {
+    const what = kind === 'htmx' ? 'htmx save (fragment)    ' : 'plain save (303 + GET)  ';
+    console.log(`server share, ${what}: p50 ${pct(ab[kind].ms, 50).toFixed(1)} ms, p95 ${pct(ab[kind].ms, 95).toFixed(1)} ms, answer ${kb(ab[kind].bytes)} (uncompressed)`);
+  }
+  console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
+  phaseAt('closing');
   await browser.close();
   await stack.close();
 }
+// Nothing may keep the process alive after the report (the watchdog is unref'd; a stray handle would hang here).
+process.exit(0);

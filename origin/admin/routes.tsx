@@ -145,7 +145,10 @@ export function adminRoutes(ctx: AppContext, apiFetch: () => InProcessFetch): Ho
     // A screen's form sent after the session expired (the cookie is there, the session is not):
     // nothing runs; the member signs in and comes back to the screen (the editor keeps unsaved values, editor.js).
     if (!me && c.req.path.startsWith('/admin/o/') && c.req.header('cookie')?.includes('__Host-ghee_session=')) {
-      return c.redirect(`/admin/sign-in?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`, 303);
+      const back = `/admin/sign-in?next=${encodeURIComponent(new URL(c.req.url).pathname + new URL(c.req.url).search)}`;
+      // An htmx request (the editor's Save draft) navigates the whole tab, not the swap target.
+      if (c.req.header('hx-request') === 'true') return c.body(null, 204, { 'hx-redirect': back });
+      return c.redirect(back, 303);
     }
     if (me) {
       if (!sessionFormTokenValid(me.csrf_token, token)) refuse('Missing or invalid CSRF token: reload the page and try again.');

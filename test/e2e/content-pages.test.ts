@@ -13,7 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { pages, sessions } from '../../origin/db/schema/index.js';
 import { ROLES, roleAllows } from '../../shared/permissions.js';
 import { startTestEdge } from '../helpers/stack.js';
-import { expectAccessible, expectClean, memberPage, screen, shot, useBrowser } from './browser.js';
+import { createUser } from '../helpers/identity.js';
+import { expectAccessible, expectClean, focusedId, memberPage, newPage, screen, shot, signIn, useBrowser } from './browser.js';
 
 const t = useBrowser();
 
@@ -156,6 +157,65 @@ describe('content: pages', () => {
     await context.close();
   });
 
+  it('a refused save shows each field\'s message beside it (htmx and plain POST), keeps the values, and a fixed save clears them', async () => {
+    await apiPage('invalid-page', { headline: 'Valid', rating: 3 });
+    const { page, context } = await memberPage(t(), 'author');
+    await page.goto(editor('invalid-page'));
+    // A number field holding text (a browser's number input cannot, an old browser or a script can).
+    await page.evaluate("document.getElementById('f-rating').type = 'text'");
+    await page.getByLabel('Rating').fill('lots');
+    await page.getByLabel('Headline').fill('Kept while refused');
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(answer.status()).toBe(400);
+    expect(answer.headers()['content-type']).toContain('text/html');
+    expect((await answer.text()).length, 'a fragment, not the whole editor').toBeLessThan(3000);
+    await expect.poll(() => page.locator('#f-rating-error').textContent()).toBe('must be a number');
+    expect(await page.getByLabel('Rating').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Rating').getAttribute('aria-describedby')).toContain('f-rating-error');
+    expect(await page.locator('#save-status a[href="#f-rating"]').textContent()).toBe('rating: must be a number');
+    expect(await focusedId(page)).toBe('error-summary');
+    expect(await page.getByLabel('Headline').inputValue()).toBe('Kept while refused');
+    expect((await row('invalid-page')).fields).toMatchObject({ headline: 'Valid', rating: 3 });
+    await expectAccessible(page, 'editor-field-errors');
+    await shot(page, 'editor-field-errors');
+    await page.getByLabel('Rating').fill('5');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page)).toContain('Saved draft');
+    expect(await page.locator('.field-error').count()).toBe(0);
+    expect(await page.getByLabel('Rating').getAttribute('aria-invalid')).toBeNull();
+    expect((await row('invalid-page')).fields).toMatchObject({ headline: 'Kept while refused', rating: 5 });
+    // A second save from the same form: the version moved on with the first, so no conflict.
+    const before = (await row('invalid-page')).version;
+    await page.getByLabel('Headline').fill('Saved twice');
+    const [second] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(second.status()).toBe(200);
+    await expect.poll(() => page.locator('#save-status .flash-success').textContent()).toContain(`version ${before + 1}`);
+    expect((await row('invalid-page')).fields).toMatchObject({ headline: 'Saved twice' });
+    expect(await page.locator('#page-version').textContent()).toBe(`version ${(await row('invalid-page')).version}`);
+    expectClean(page);
+    await context.close();
+
+    // Without JavaScript: the plain POST → the whole editor with the same marks (400), then a save redirects with the confirmation.
+    const nojs = await newPage(t(), { javaScript: false });
+    const user = await createUser(t().origin, t().origin.seed.organizationId, 'author');
+    await signIn(nojs.page, user);
+    await nojs.page.goto(editor('invalid-page'));
+    expect(await nojs.page.locator('#save').getAttribute('hx-post')).not.toBeNull();
+    await nojs.page.locator('#f-rating').evaluate((el) => el.setAttribute('type', 'text'));
+    await nojs.page.getByLabel('Rating').fill('many');
+    await nojs.page.getByLabel('Headline').fill('Typed without JS');
+    const [plain] = await Promise.all([nojs.page.waitForResponse((r) => r.request().method() === 'POST'), nojs.page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(plain.status()).toBe(400);
+    expect(await nojs.page.locator('#f-rating-error').textContent()).toBe('must be a number');
+    expect(await nojs.page.getByLabel('Headline').inputValue()).toBe('Typed without JS');
+    expect(await nojs.page.getByLabel('Rating').getAttribute('aria-invalid')).toBe('true');
+    await nojs.page.getByLabel('Rating').fill('6');
+    await nojs.page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(nojs.page)).toMatch(/Saved draft \(version \d+\)/);
+    expect((await row('invalid-page')).fields).toMatchObject({ headline: 'Typed without JS', rating: 6 });
+    await nojs.context.close();
+  });
+
   it('stored XSS payloads in every field type stay inert in the list, the editor and the preview', async () => {
     const p = (n: string) => `<img src=x onerror="window.__xss='${n}'"><script>window.__xss='${n}'</script>"><svg onload=alert(1)>`;
     await apiPage(
@@ -281,7 +341,10 @@ describe('content: pages', () => {
     await page.getByLabel('Headline').fill('Typed before expiry');
     await page.getByLabel('Summary').fill('Also unsaved');
     await t().origin.database.db.delete(sessions).where(eq(sessions.userId, user.id));
-    await page.getByRole('button', { name: 'Save draft' }).click();
+    // The htmx save: no 303 into the status box, but HX-Redirect (the whole tab goes to sign-in).
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(answer.status()).toBe(204);
+    expect(answer.headers()['hx-redirect']).toMatch(/^\/admin\/sign-in\?next=/);
     await page.waitForURL(/\/admin\/sign-in\?next=/);
     expect((await row('expiry-page')).fields).toMatchObject({ headline: 'Before' });
     await page.getByLabel('Email address', { exact: true }).fill(user.email);

@@ -5,9 +5,13 @@
  *     hidden version fields are skipped. sessionStorage lives in this tab only and dies with it;
  *     a stash is used only by the member who wrote it (data-user) and only for a day.
  *   - Ctrl+S / Cmd+S saves (clicks the form's first button, "Save draft").
+ *   - "Save draft" is an htmx request answered by a fragment into #save-status (save.tsx): the
+ *     API's refusals (400 field errors, 412 "someone else saved") are swapped in too (htmx leaves
+ *     4xx out by default; field errors are also written beside their fields, focus moves to the
+ *     message); a success clears the stash, the field marks and the page's older messages.
  * No inline script anywhere (the CSP forbids it).
  */
-/* global document, window, sessionStorage, HTMLInputElement, HTMLSelectElement, HTMLTextAreaElement */
+/* global document, window, sessionStorage, Element, HTMLElement, HTMLInputElement, HTMLSelectElement, HTMLTextAreaElement */
 
 const form = document.querySelector('form#editor[data-draft-key]');
 const SKIP = new Set(['_csrf', '_version', '_theirs', '_action']);
@@ -83,6 +87,36 @@ function notice(text) {
   form.before(box);
 }
 
+/**
+ * The API's field errors, listed in #save-status as links (save.tsx FieldErrors), written beside
+ * each field too: the message, aria-invalid and aria-describedby — as the no-JS page renders them.
+ * Earlier marks go first (a later save may have fixed them). Text only (textContent), never markup.
+ */
+function markFields(box) {
+  for (const old of form.querySelectorAll('.field-error')) {
+    const input = document.getElementById(old.id.replace(/-error$/, ''));
+    if (input) {
+      input.removeAttribute('aria-invalid');
+      const rest = (input.getAttribute('aria-describedby') || '').split(' ').filter((x) => x && x !== old.id);
+      if (rest.length) input.setAttribute('aria-describedby', rest.join(' '));
+      else input.removeAttribute('aria-describedby');
+    }
+    old.remove();
+  }
+  for (const link of box.querySelectorAll('a[data-field-error]')) {
+    const input = document.getElementById(link.getAttribute('data-field-error'));
+    if (!input || !form.contains(input)) continue;
+    const p = document.createElement('p');
+    p.className = 'field-error';
+    p.id = `${input.id}-error`;
+    p.textContent = link.getAttribute('data-message');
+    if (input.type === 'checkbox') input.parentElement.append(p);
+    else input.before(p);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', [input.getAttribute('aria-describedby'), p.id].filter(Boolean).join(' '));
+  }
+}
+
 if (form) {
   const raw = sessionStorage.getItem(key());
   if (raw) {
@@ -101,7 +135,29 @@ if (form) {
     if ((event.ctrlKey || event.metaKey) && (event.key === 's' || event.key === 'S')) {
       event.preventDefault();
       save();
-      form.requestSubmit(form.querySelector('#save'));
+      // A click (not requestSubmit): htmx takes the button's click; without htmx it submits the form.
+      const button = form.querySelector('#save');
+      if (button) button.click();
     }
+  });
+  document.addEventListener('htmx:beforeSwap', (event) => {
+    const d = event.detail;
+    const elt = d.requestConfig && d.requestConfig.elt;
+    if (!(elt instanceof Element) || elt.id !== 'save' || d.xhr.status < 400 || d.xhr.status >= 500) return;
+    d.shouldSwap = true;
+    d.isError = false;
+  });
+  document.addEventListener('htmx:afterSwap', (event) => {
+    const box = event.target;
+    if (!(box instanceof Element) || box.id !== 'save-status') return;
+    markFields(box);
+    if (box.querySelector('.flash-success')) {
+      sessionStorage.removeItem(key());
+      for (const old of document.querySelectorAll('main > .flash, #draft-restored')) old.remove();
+      return;
+    }
+    // A refusal: move focus to it (role=alert also announces it), as a full page's error summary is.
+    const summary = box.querySelector('#error-summary');
+    if (summary instanceof HTMLElement) summary.focus();
   });
 }

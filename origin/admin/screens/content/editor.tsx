@@ -20,6 +20,7 @@ import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm, When } from '../../ui.js';
 import { FieldInput, parseFields, type RefOptions } from './fields.js';
 import { editorUrl, localesOf, pageTypesOf, spaceHeader, spaceUrl, versionOf, type PageTypeView } from './shared.js';
+import { ConflictBox, fieldErrors, quickSave, SaveButton, SaveRefusal, VersionField } from './save.js';
 import { Diff, Fields } from './view.js';
 
 interface Managed {
@@ -90,6 +91,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const mayDelete = can(me, 'content.delete', org, space);
   const action = page ? editorUrl(org, space, page.page_type, page.slug, page.locale) : `${spaceUrl(org, space, 'pages/new')}?type=${enc(type.slug)}`;
   const here = page ? editorUrl(org, space, page.page_type, page.slug, page.locale) : action;
+  const errors = new Map(fieldErrors(s.error).map((e) => [e.path, e.message]));
   return render(
     c,
     { title: page ? `Edit ${s.title}` : `New ${type.name}`, org, space, active: 'pages', ...(s.status ? { status: s.status } : {}) },
@@ -100,38 +102,36 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       <h1>{page ? s.title : `New ${type.name}`}</h1>
       {page ? (
         <p class="muted" id="page-state">
-          {type.name} · {page.locale} · <span class={`badge ${page.status === 'published' ? 'badge-ok' : 'badge-warn'}`}>{page.status}</span> · version {page.version}
+          {type.name} · {page.locale} · <span class={`badge ${page.status === 'published' ? 'badge-ok' : 'badge-warn'}`}>{page.status}</span> · <span id="page-version">version {page.version}</span>
           {page.scheduled ? (
             <>
               {' '}
               · publishes at <When at={page.scheduled} />
             </>
           ) : null}{' '}
-          · saved <When at={page.updated} />
+          ·{' '}
+          <span id="page-saved">
+            saved <When at={page.updated} />
+          </span>
         </p>
       ) : null}
-      {s.conflict ? (
-        <div class="error-summary" role="alert" tabindex={-1} id="error-summary" data-code="conflict">
-          <h2>Someone else saved this page</h2>
-          <p>
-            It was saved by someone else while you were editing (it is now at version {s.conflict.theirs}). Your changes are still in the form below and have NOT been saved.
-          </p>
-          <p>
-            <a href={here}>Reload their version</a> (discards your changes) ·{' '}
-            <a href={page ? editorUrl(org, space, page.page_type, page.slug, page.locale, '/preview') : here}>View their version</a> · or save yours over theirs with the button below.
-          </p>
-        </div>
-      ) : (
-        <ErrorSummary error={s.error} />
-      )}
+      {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
         <PostForm action={action} token={formToken(c)} id="editor" class="editor" aria-label="Page editor" attrs={{ 'data-draft-key': `${space}:${type.slug}:${page?.slug ?? 'new'}:${s.locale}`, 'data-user': me.user_id }}>
-          <input type="hidden" name="_version" value={String(page?.version ?? 0)} />
-          {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
+          <VersionField slot="version-slot" version={page?.version ?? 0} />
+          {/* Where an htmx save's answer goes (save.tsx); a conflict or refusal of a plain POST is shown here too. */}
+          <div id="save-status" aria-live="polite">
+            {s.conflict ? (
+              <>
+                <ConflictBox theirs={s.conflict.theirs} reload={here} preview={page ? editorUrl(org, space, page.page_type, page.slug, page.locale, '/preview') : here} />
+                <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} />
+              </>
+            ) : (
+              <SaveRefusal error={s.error} />
+            )}
+          </div>
           <div class="toolbar" role="group" aria-label="Save">
-            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save" aria-keyshortcuts="Control+S">
-              {s.conflict ? 'Save mine over theirs' : page ? 'Save draft' : 'Create draft'}
-            </button>
+            <SaveButton action={action} existing={page !== null} conflict={Boolean(s.conflict)} />
             {mayPublish && page ? (
               <button type="submit" class="btn btn-secondary" name="_action" value="publish">
                 Publish
@@ -171,7 +171,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             </>
           )}
           {type.fields.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.fields[def.name]} refs={refs} />
+            <FieldInput def={def} path={def.name} value={s.fields[def.name]} refs={refs} errors={errors} />
           ))}
           {mayPublish && page ? (
             <fieldset class="group">
@@ -191,7 +191,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       )}
       {mayDelete && page ? (
         <PostForm action={editorUrl(org, space, page.page_type, page.slug, page.locale, '/delete')} token={formToken(c)} class="sub" attrs={{ 'data-confirm': `Delete ${s.title}? It can be restored from the list of deleted pages.` }}>
-          <input type="hidden" name="_version" value={String(page.version)} />
+          <VersionField slot="delete-version-slot" version={page.version} />
           <button type="submit" class="btn btn-danger">
             Delete page
           </button>
@@ -257,9 +257,16 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   });
 
   app.post('/o/:org/s/:space/pages/:type/:slug', signedIn, async (c) => {
-    const l = await load(c);
     const form = await allFields(c);
     const act = first(form._action) || 'save';
+    if (c.req.header('hx-request') === 'true' && (act === 'save' || act === 'overwrite')) {
+      // The htmx "Save draft": a fragment, not the whole editor (save.tsx).
+      const { org, space, type, slug } = c.req.param();
+      const locale = c.req.query('locale') ?? '';
+      const here = editorUrl(org, space, type === '*' ? null : type, slug, locale);
+      return quickSave(c, { org, space, typeSlug: type, slug, locale, form, here, preview: editorUrl(org, space, type === '*' ? null : type, slug, locale, '/preview') });
+    }
+    const l = await load(c);
     const fields = parseFields(l.type.fields, form, act.startsWith('add:') ? act.slice(4) : null);
     const state: EditorState = { org: l.org, space: l.space, type: l.type, page: l.page, title: first(form._title), slug: l.slug, locale: l.locale, fields };
     if (act.startsWith('add:')) return editorPage(c, state);

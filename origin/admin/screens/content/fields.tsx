@@ -13,7 +13,8 @@ import type { FieldDef, FieldSchema } from './shared.js';
 /** Options of a page-type reference picker: slug → title, by page type. */
 export type RefOptions = Map<string, { slug: string; name: string }[]>;
 
-const idOf = (path: string) => `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+/** The input's id for a field path (`seo.title` → `f-seo-title`); save.tsx maps the API's field errors to it. */
+export const idOf = (path: string) => `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 const labelOf = (d: FieldDef) => d.label ?? d.name.replace(/_/g, ' ').replace(/^./, (ch) => ch.toUpperCase());
 
 function asString(v: unknown): string {
@@ -29,25 +30,44 @@ function Hint(props: { id: string; text: string }) {
   );
 }
 
-export function FieldInput(props: { def: FieldDef; path: string; value: unknown; refs: RefOptions }) {
+/** A field's refusal, beside it (the error summary links here). */
+function ErrorText(props: { id: string; text: string | undefined }) {
+  return props.text ? (
+    <p class="field-error" id={`${props.id}-error`}>
+      {props.text}
+    </p>
+  ) : null;
+}
+
+/**
+ * One field's input. `errors` (field path → the API's message) marks refused fields: the message
+ * beside the input, `aria-invalid`, and `aria-describedby` naming it.
+ */
+export function FieldInput(props: { def: FieldDef; path: string; value: unknown; refs: RefOptions; errors?: Map<string, string> | undefined }) {
   const { def, path, value } = props;
   const id = idOf(path);
   const name = `f:${path}`;
   const label = labelOf(def);
   const req = def.required ? 'true' : undefined;
+  const err = props.errors?.get(path);
+  const invalid = err ? 'true' : undefined;
+  const described = (hint: boolean) => [hint ? `${id}-hint` : '', err ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const Err = () => <ErrorText id={id} text={err} />;
   switch (def.type) {
     case 'short_text':
       return (
         <div class="field">
           <label for={id}>{label}</label>
-          <input id={id} name={name} type="text" value={asString(value)} maxlength={def.max_length} aria-required={req} />
+          <Err />
+          <input id={id} name={name} type="text" value={asString(value)} maxlength={def.max_length} aria-required={req} aria-invalid={invalid} aria-describedby={described(false)} />
         </div>
       );
     case 'long_text':
       return (
         <div class="field">
           <label for={id}>{label}</label>
-          <textarea id={id} name={name} rows={5} aria-required={req}>
+          <Err />
+          <textarea id={id} name={name} rows={5} aria-required={req} aria-invalid={invalid} aria-describedby={described(false)}>
             {asString(value)}
           </textarea>
         </div>
@@ -57,7 +77,8 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
         <div class="field">
           <label for={id}>{label}</label>
           <Hint id={id} text="HTML. Scripts, event handlers and unsafe links are removed when you save; Preview shows the result." />
-          <textarea id={id} name={name} rows={8} class="mono" aria-describedby={`${id}-hint`} aria-required={req} data-rich="">
+          <Err />
+          <textarea id={id} name={name} rows={8} class="mono" aria-describedby={described(true)} aria-required={req} aria-invalid={invalid} data-rich="">
             {asString(value)}
           </textarea>
         </div>
@@ -66,22 +87,25 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
       return (
         <div class="field">
           <label for={id}>{label}</label>
-          <input id={id} name={name} type="number" step={def.integer ? '1' : 'any'} min={def.min} max={def.max} value={asString(value)} aria-required={req} />
+          <Err />
+          <input id={id} name={name} type="number" step={def.integer ? '1' : 'any'} min={def.min} max={def.max} value={asString(value)} aria-required={req} aria-invalid={invalid} aria-describedby={described(false)} />
         </div>
       );
     case 'date':
       return (
         <div class="field">
           <label for={id}>{label}</label>
-          <input id={id} name={name} type="date" value={asString(value).slice(0, 10)} aria-required={req} />
+          <Err />
+          <input id={id} name={name} type="date" value={asString(value).slice(0, 10)} aria-required={req} aria-invalid={invalid} aria-describedby={described(false)} />
         </div>
       );
     case 'boolean':
       return (
         <div class="field field-check">
           <input type="hidden" name={`b:${path}`} value="1" />
-          <input id={id} name={name} type="checkbox" value="true" checked={value === true} />
+          <input id={id} name={name} type="checkbox" value="true" checked={value === true} aria-invalid={invalid} aria-describedby={described(false)} />
           <label for={id}>{label}</label>
+          <Err />
         </div>
       );
     case 'media':
@@ -89,7 +113,8 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
         <div class="field">
           <label for={id}>{label}</label>
           <Hint id={id} text="The URL of an uploaded file (/assets/…) or an https:// address." />
-          <input id={id} name={name} type="text" inputmode="url" value={asString(value)} aria-describedby={`${id}-hint`} list="media-choices" aria-required={req} />
+          <Err />
+          <input id={id} name={name} type="text" inputmode="url" value={asString(value)} aria-describedby={described(true)} aria-invalid={invalid} list="media-choices" aria-required={req} />
         </div>
       );
     case 'reference': {
@@ -100,7 +125,8 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
         return (
           <div class="field">
             <label for={id}>{label}</label>
-            <select id={id} name={name} multiple={multiple} size={multiple ? Math.min(6, Math.max(2, options.length)) : undefined} aria-required={req}>
+            <Err />
+            <select id={id} name={name} multiple={multiple} size={multiple ? Math.min(6, Math.max(2, options.length)) : undefined} aria-required={req} aria-invalid={invalid} aria-describedby={described(false)}>
               {multiple ? null : <option value="">— none —</option>}
               {options.map((o) => (
                 <option value={o.slug} selected={chosen.has(o.slug)}>
@@ -115,7 +141,8 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
         <div class="field">
           <label for={id}>{label}</label>
           <Hint id={id} text={`Item ids of the ${def.collection ?? ''} collection, separated by commas.`} />
-          <input id={id} name={name} type="text" inputmode="numeric" value={[...chosen].join(', ')} aria-describedby={`${id}-hint`} />
+          <Err />
+          <input id={id} name={name} type="text" inputmode="numeric" value={[...chosen].join(', ')} aria-describedby={described(true)} aria-invalid={invalid} />
         </div>
       );
     }
@@ -125,7 +152,7 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
         <fieldset class="group">
           <legend>{label}</legend>
           {def.fields.map((sub) => (
-            <FieldInput def={sub} path={`${path}.${sub.name}`} value={obj[sub.name]} refs={props.refs} />
+            <FieldInput def={sub} path={`${path}.${sub.name}`} value={obj[sub.name]} refs={props.refs} errors={props.errors} />
           ))}
         </fieldset>
       );
@@ -144,7 +171,7 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
                   {label} item {i + 1}
                 </legend>
                 {def.fields.map((sub) => (
-                  <FieldInput def={sub} path={`${path}.${i}.${sub.name}`} value={obj[sub.name]} refs={props.refs} />
+                  <FieldInput def={sub} path={`${path}.${i}.${sub.name}`} value={obj[sub.name]} refs={props.refs} errors={props.errors} />
                 ))}
                 <div class="field field-check">
                   <input id={`${idOf(path)}-rm-${i}`} type="checkbox" name={`rm:${path}.${i}`} value="1" />

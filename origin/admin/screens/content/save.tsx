@@ -1,0 +1,187 @@
+/**
+ * "Save draft" as a small htmx request (issue 20: editor save → confirmation ≤ 150 ms p95).
+ * The editor's Save button carries `hx-post` (the same URL as the form's plain POST) and
+ * `hx-target="#save-status"`: the answer is a fragment, not the whole editor — the status message,
+ * the new version for the next If-Match (`_version`), the version and saved time in the page's
+ * state line, and on a refusal the API's error (with each field's message, `FieldErrors`) or the
+ * "someone else saved this page" box (412; the member's values stay in the form, untouched; the
+ * button becomes "Save mine over theirs"). The PATCH is the API's, as the member, like every write.
+ * Out-of-band parts are `innerHTML` swaps of slots whose new children carry no id: htmx "settles"
+ * class/style attributes between same-id elements, which would copy a `style` attribute (one a
+ * browser tool left) and trip the CSP's style-src.
+ * Without JavaScript the button submits the form: POST → redirect → GET (editor.tsx), unchanged.
+ * A session that expired answers HX-Redirect to sign-in (routes.tsx); editor.js keeps the values.
+ */
+import type { Context } from 'hono';
+import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
+import type { AdminEnv } from '../../env.js';
+import { fragment } from '../../layout.js';
+import { can } from '../../nav.js';
+import { ErrorSummary, When } from '../../ui.js';
+import { idOf, parseFields } from './fields.js';
+import { spaceHeader, versionOf, type PageTypeView } from './shared.js';
+
+const enc = encodeURIComponent;
+
+/** The conflict message (412 on If-Match): whose version it is now, and the member's three ways on. */
+export function ConflictBox(props: { theirs: number; reload: string; preview: string }) {
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} id="error-summary" data-code="conflict">
+      <h2>Someone else saved this page</h2>
+      <p>It was saved by someone else while you were editing (it is now at version {props.theirs}). Your changes are still in the form below and have NOT been saved.</p>
+      <p>
+        <a href={props.reload}>Reload their version</a> (discards your changes) · <a href={props.preview}>View their version</a> · or save yours over theirs with the button below.
+      </p>
+    </div>
+  );
+}
+
+/**
+ * The editor's first button: "Save draft" (or, after a conflict, "Save mine over theirs"). On an
+ * existing page it is an htmx request answered by `quickSave`; it stays a submit button, so
+ * without JS it posts the form (and Enter in a field "clicks" it, which htmx takes).
+ */
+export function SaveButton(props: { action: string; existing: boolean; conflict: boolean }) {
+  const hx = props.existing ? { 'hx-post': props.action, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {};
+  return (
+    <button type="submit" class="btn btn-primary" name="_action" value={props.conflict ? 'overwrite' : 'save'} id="save" aria-keyshortcuts="Control+S" {...hx}>
+      {saveLabel(props.existing, props.conflict)}
+    </button>
+  );
+}
+const saveLabel = (existing: boolean, conflict: boolean) => (conflict ? 'Save mine over theirs' : existing ? 'Save draft' : 'Create draft');
+
+/** The hidden `_version` (the If-Match of the next save), in a slot the htmx save refills. */
+export function VersionField(props: { slot: string; version: number }) {
+  return (
+    <span id={props.slot}>
+      <input type="hidden" name="_version" value={String(props.version)} />
+    </span>
+  );
+}
+
+/** One field's refusal: the input's id (fields.tsx) and the API's words. */
+export interface FieldError {
+  id: string;
+  path: string;
+  message: string;
+}
+
+/**
+ * The field-level messages of an API refusal ("Invalid fields: fields.rating: must be a number;
+ * fields.faq.0.question: must be a string."), keyed to the editor's inputs; [] for any other error.
+ */
+export function fieldErrors(error: ApiError | null | undefined): FieldError[] {
+  if (!error || error.code !== 'bad_request' || !error.detail.startsWith('Invalid fields: ')) return [];
+  const body = error.detail.slice('Invalid fields: '.length).replace(/\.$/, '');
+  const out: FieldError[] = [];
+  for (const part of body.split(/; (?=fields\.)/)) {
+    const m = /^fields\.([^:\s]+): (.+)$/.exec(part);
+    if (m) out.push({ id: idOf(m[1]!), path: m[1]!, message: m[2]! });
+  }
+  return out;
+}
+
+/** Links to the fields the API refused (editor.js also writes each message beside its field). */
+export function FieldErrors(props: { errors: FieldError[] }) {
+  if (props.errors.length === 0) return null;
+  return (
+    <ul class="field-errors">
+      {props.errors.map((e) => (
+        <li>
+          <a href={`#${e.id}`} data-field-error={e.id} data-message={e.message}>
+            {e.path.replace(/\.(\d+)\./g, (_m, i: string) => ` item ${Number(i) + 1} → `)}: {e.message}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The editor's status area after a refusal: the API's error and, for field errors, each field. */
+export function SaveRefusal(props: { error: ApiError | null | undefined }) {
+  const errors = fieldErrors(props.error);
+  return (
+    <>
+      <ErrorSummary error={props.error} title={errors.length ? 'Some fields need a change' : undefined} />
+      <FieldErrors errors={errors} />
+    </>
+  );
+}
+
+export interface QuickSave {
+  org: string;
+  space: string;
+  typeSlug: string;
+  slug: string;
+  locale: string;
+  form: Record<string, string | string[]>;
+  /** The editor's URL (reload) and the preview's. */
+  here: string;
+  preview: string;
+}
+
+const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
+
+/**
+ * The htmx save: the page type's schema (to read the form), the conditional PATCH, and a fragment.
+ * Two in-process API calls (three on a conflict), against the five or six of a full editor render.
+ * If-Match: the version the member saw in a conflict message (`_theirs`, only in the form after
+ * one: "save mine over theirs"), else the version the form was loaded or last saved at.
+ */
+export async function quickSave(c: Context<AdminEnv>, s: QuickSave): Promise<Response> {
+  // A single page (`*`) has no page type, so no schema fields: title only.
+  const type: PageTypeView | null = s.typeSlug === '*' ? null : must(await api(c).get<{ data: PageTypeView }>(`/v2/manage/spaces/${s.space}/page_types/${enc(s.typeSlug)}`)).data;
+  const fields = parseFields(type?.fields ?? [], s.form, null);
+  const basedOn = first(s.form._theirs) || first(s.form._version);
+  const path = `/v2/pages/${enc(s.typeSlug)}/${enc(s.slug)}?locale=${enc(s.locale)}`;
+  const res: ApiAnswer<unknown> = await api(c).send('PATCH', path, { title: first(s.form._title), fields }, { headers: { ...spaceHeader(s.space), 'if-match': `"v${basedOn}"` } });
+  if (res.status === 412 || res.status === 409) {
+    // Whose version is it now? (the working copy's ETag)
+    const now = await api(c).get(`/v2/manage/pages/${enc(s.typeSlug)}/${enc(s.slug)}?locale=${enc(s.locale)}`, { headers: spaceHeader(s.space) });
+    const theirs = versionOf(now.headers.get('etag')) ?? Number(basedOn);
+    return fragment(
+      c,
+      <>
+        <ConflictBox theirs={theirs} reload={s.here} preview={s.preview} />
+        <input type="hidden" name="_theirs" value={String(theirs)} />
+        <span id="save" hx-swap-oob="innerHTML">
+          {saveLabel(true, true)}
+        </span>
+      </>,
+      res.status,
+    );
+  }
+  if (!res.ok) return fragment(c, <SaveRefusal error={res.error} />, res.status);
+  const v = versionOf(res.headers.get('etag'));
+  const mayDelete = can(c.get('me'), 'content.delete', s.org, s.space);
+  return fragment(
+    c,
+    <>
+      <div class="flash flash-success" role="status">
+        Saved draft{v ? ` (version ${v})` : ''}.
+      </div>
+      {v ? (
+        <>
+          <span id="version-slot" hx-swap-oob="innerHTML">
+            <input type="hidden" name="_version" value={String(v)} />
+          </span>
+          <span id="page-version" hx-swap-oob="innerHTML">
+            version {v}
+          </span>
+          {mayDelete ? (
+            <span id="delete-version-slot" hx-swap-oob="innerHTML">
+              <input type="hidden" name="_version" value={String(v)} />
+            </span>
+          ) : null}
+        </>
+      ) : null}
+      <span id="page-saved" hx-swap-oob="innerHTML">
+        saved <When at={new Date().toISOString()} />
+      </span>
+      <span id="save" hx-swap-oob="innerHTML">
+        {saveLabel(true, false)}
+      </span>
+    </>,
+  );
+}
