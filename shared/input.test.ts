@@ -45,6 +45,23 @@ describe('requestTargetProblem: the decoded path and query', () => {
     expect(requestTargetProblem(path, search)).toMatch(expected);
   });
 
+  it('decides every ASCII character (and one beyond) alike in the path, a name and a value: only controls, DEL and a bare % are refused', () => {
+    const chars = [...Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)), 'é', '\u2028'];
+    for (const ch of chars) {
+      const c = ch.charCodeAt(0);
+      const refused = c < 0x20 || c === 0x7f ? /NUL|control character/ : ch === '%' ? /malformed percent-encoding/ : null;
+      for (const [path, search] of [
+        [`/v2/pages/a${ch}b/x/`, '?auth_token=ghee_read_abc'],
+        ['/v2/pages/*/x/', `?a${ch}b=1&auth_token=t`],
+        ['/v2/pages/*/x/', `?auth_token=t&q=a${ch}b`],
+      ] as const) {
+        const problem = requestTargetProblem(path, search);
+        if (refused) expect(problem, `${path}${search}`).toMatch(refused);
+        else expect(problem, `${path}${search}`).toBeNull();
+      }
+    }
+  });
+
   it('reads + as a space and decodes double encoding once (%2500 is the text "%00", not NUL)', () => {
     expect(requestTargetProblem('/x', '?q=%2500')).toBeNull();
     expect(strictDecode('a+b')).toBe('a+b');
