@@ -12,7 +12,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
-import { posts } from '../../origin/db/schema/index.js';
+import { posts, sessions } from '../../origin/db/schema/index.js';
 import { ROLES, roleAllows } from '../../shared/permissions.js';
 import { expectAccessible, expectClean, memberPage, screen, shot, useBrowser } from './browser.js';
 
@@ -251,6 +251,28 @@ describe('content: blog posts', () => {
 
     const bad = await page.goto(`${screen(t(), 'posts')}?tag_slug=${encodeURIComponent('a b')}`);
     expect(bad?.status()).toBe(400);
+    expectClean(page);
+    await context.close();
+  });
+
+  it('a session that expires mid-edit keeps the draft: sign-in returns to the editor with the unsaved values', async () => {
+    await apiPost({ title: 'Expiry before', slug: 'expiry-post' });
+    const { page, context, user } = await memberPage(t(), 'author');
+    await page.goto(editor('expiry-post'), { timeout: 30_000 });
+    await page.getByLabel('Summary').fill('Typed before expiry');
+    await t().origin.database.db.delete(sessions).where(eq(sessions.userId, user.id));
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await page.waitForURL(/\/admin\/sign-in\?next=/, { timeout: 15_000 });
+    expect((await row('expiry-post')).summary).toBe('');
+    await page.getByLabel('Email address', { exact: true }).fill(user.email);
+    await page.getByLabel('Password', { exact: true }).fill(user.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(/\/posts\/expiry-post/, { timeout: 15_000 });
+    await expect.poll(() => page.locator('#draft-restored').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.getByLabel('Summary').inputValue()).toBe('Typed before expiry');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Saved draft');
+    expect((await row('expiry-post')).summary).toBe('Typed before expiry');
     expectClean(page);
     await context.close();
   });

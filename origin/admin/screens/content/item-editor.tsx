@@ -11,6 +11,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
+import { assetUrl } from '../../assets.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
@@ -139,7 +140,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       {item ? <StateLine parts={[col.name, `item ${item.meta.id}`, item.locale]} status={item.status} version={item.version} scheduled={item.scheduled} updated={item.updated} /> : null}
       {s.conflict && item ? <ConflictNotice what="item" theirs={s.conflict.theirs} reload={here} view={itemUrl(org, space, col.key, item.meta.id, item.locale, '/preview')} /> : <ErrorSummary error={s.error} />}
       {mayWrite ? (
-        <PostForm action={here} token={formToken(c)} id="item-editor" class="editor" aria-label="Item editor">
+        <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Item editor" attrs={{ 'data-draft-key': `${space}:item:${col.key}:${item?.meta.id ?? 'new'}:${s.locale}`, 'data-user': me.user_id }}>
           <input type="hidden" name="_version" value={String(item?.version ?? 0)} />
           {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
           <div class="toolbar" role="group" aria-label="Save">
@@ -198,6 +199,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
           </button>
         </PostForm>
       ) : null}
+      <script src={assetUrl('editor.js')} type="module"></script>
     </>,
   );
 }

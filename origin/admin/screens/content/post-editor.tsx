@@ -11,6 +11,7 @@
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
+import { assetUrl } from '../../assets.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
@@ -133,7 +134,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       {post ? <StateLine parts={[post.slug]} status={post.status} version={post.version} scheduled={post.scheduled} updated={post.updated} /> : null}
       {s.conflict && post ? <ConflictNotice what="post" theirs={s.conflict.theirs} reload={here} view={postUrl(org, space, post.slug, '/preview')} /> : <ErrorSummary error={s.error} />}
       {mayWrite ? (
-        <PostForm action={here} token={formToken(c)} id="post-editor" class="editor" aria-label="Post editor">
+        <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Post editor" attrs={{ 'data-draft-key': `${space}:post:${post?.slug ?? 'new'}`, 'data-user': me.user_id }}>
           <input type="hidden" name="_version" value={String(post?.version ?? 0)} />
           {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
           <div class="toolbar" role="group" aria-label="Save">
@@ -193,6 +194,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
           </button>
         </PostForm>
       ) : null}
+      <script src={assetUrl('editor.js')} type="module"></script>
     </>,
   );
 }
