@@ -24,6 +24,8 @@ const FILES: Record<string, { path: string; type: string }> = {
   'editor.js': { path: join(HERE, 'static/editor.js'), type: 'text/javascript; charset=utf-8' },
   // The media library's upload with progress (screens/manage/media.tsx), loaded by that screen only.
   'media.js': { path: join(HERE, 'static/media.js'), type: 'text/javascript; charset=utf-8' },
+  // The media field's picker from the library (screens/content/media-picker.tsx), loaded by the editor.
+  'picker.js': { path: join(HERE, 'static/picker.js'), type: 'text/javascript; charset=utf-8' },
   // htmx (hypermedia: hx-get/hx-post swap parts of a page); its minified build, served as is.
   'htmx.js': { path: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
 };

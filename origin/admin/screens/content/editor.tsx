@@ -19,6 +19,7 @@ import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm, When } from '../../ui.js';
 import { FieldInput, parseFields, type RefOptions } from './fields.js';
+import { pickerUrl, register as registerPicker } from './media-picker.js';
 import { editorUrl, localesOf, pageTypesOf, spaceHeader, spaceUrl, versionOf, type PageTypeView } from './shared.js';
 import { ConflictBox, fieldErrors, quickSave, SaveButton, SaveRefusal, VersionField } from './save.js';
 import { Diff, Fields } from './view.js';
@@ -171,7 +172,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             </>
           )}
           {type.fields.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.fields[def.name]} refs={refs} errors={errors} />
+            <FieldInput def={def} path={def.name} value={s.fields[def.name]} refs={refs} errors={errors} picker={pickerUrl(org, space)} />
           ))}
           {mayPublish && page ? (
             <fieldset class="group">
@@ -198,6 +199,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
         </PostForm>
       ) : null}
       <script src={assetUrl('editor.js')} type="module"></script>
+      <script src={assetUrl('picker.js')} type="module"></script>
     </>,
   );
 }
@@ -227,7 +229,8 @@ async function allFields(c: Context<AdminEnv>): Promise<Record<string, string | 
 }
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
 
-export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
+export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
+  registerPicker(app, deps);
   app.get('/o/:org/s/:space/pages/new', signedIn, async (c) => {
     const { org, space } = c.req.param();
     const type = (await pageTypesOf(c, space)).find((t) => t.slug === c.req.query('type'));

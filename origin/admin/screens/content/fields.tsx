@@ -1,8 +1,8 @@
 /**
  * The editor's form, generated from a page type's field schema (origin/content/model/schema.ts):
  * one input per field type — short/long text, rich text (HTML in a textarea; the API sanitises it
- * on save and the preview shows the sanitised result), number, date, boolean, media (a URL, with
- * the space's recent uploads offered), reference (a picker of the referenced type's pages, or
+ * on save and the preview shows the sanitised result), number, date, boolean, media (a URL typed,
+ * or picked from the space's media library: `MediaPicker`, loaded on opening — picker.js), reference (a picker of the referenced type's pages, or
  * item ids for a collection), repeater (rows added and removed by the server, no JS needed) and
  * component (a group). Names are `f:<path>` (path = field names and row indexes joined by dots);
  * `parseFields` turns a posted form back into the `fields` object the API validates.
@@ -43,7 +43,27 @@ function ErrorText(props: { id: string; text: string | undefined }) {
  * One field's input. `errors` (field path → the API's message) marks refused fields: the message
  * beside the input, `aria-invalid`, and `aria-describedby` naming it.
  */
-export function FieldInput(props: { def: FieldDef; path: string; value: unknown; refs: RefOptions; errors?: Map<string, string> | undefined }) {
+/**
+ * "Choose from the media library" under a media field: a <details> whose list (thumbnails, newest
+ * first, "Show older files") is an htmx fragment fetched when it is first opened (`src`: the
+ * editor's media-picker route, editor.tsx). picker.js shows it (hidden without JavaScript: then
+ * the URL is typed) and puts the chosen file's URL into the input.
+ */
+function MediaPicker(props: { id: string; label: string; src: string }) {
+  return (
+    <>
+      <details class="picker" data-picker="" hidden>
+        <summary>Choose {props.label.toLowerCase()} from the media library</summary>
+        <div class="picker-list" hx-get={`${props.src}?for=${encodeURIComponent(props.id)}`} hx-trigger="toggle once from:closest details" hx-swap="innerHTML">
+          <p class="muted">Loading the library…</p>
+        </div>
+      </details>
+      <span class="visually-hidden" role="status" data-picker-status={props.id}></span>
+    </>
+  );
+}
+
+export function FieldInput(props: { def: FieldDef; path: string; value: unknown; refs: RefOptions; errors?: Map<string, string> | undefined; picker?: string | undefined }) {
   const { def, path, value } = props;
   const id = idOf(path);
   const name = `f:${path}`;
@@ -114,7 +134,8 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
           <label for={id}>{label}</label>
           <Hint id={id} text="The URL of an uploaded file (/assets/…) or an https:// address." />
           <Err />
-          <input id={id} name={name} type="text" inputmode="url" value={asString(value)} aria-describedby={described(true)} aria-invalid={invalid} list="media-choices" aria-required={req} />
+          <input id={id} name={name} type="text" inputmode="url" value={asString(value)} aria-describedby={described(true)} aria-invalid={invalid} aria-required={req} />
+          {props.picker ? <MediaPicker id={id} label={label} src={props.picker} /> : null}
         </div>
       );
     case 'reference': {
@@ -152,7 +173,7 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
         <fieldset class="group">
           <legend>{label}</legend>
           {def.fields.map((sub) => (
-            <FieldInput def={sub} path={`${path}.${sub.name}`} value={obj[sub.name]} refs={props.refs} errors={props.errors} />
+            <FieldInput def={sub} path={`${path}.${sub.name}`} value={obj[sub.name]} refs={props.refs} errors={props.errors} picker={props.picker} />
           ))}
         </fieldset>
       );
@@ -171,7 +192,7 @@ export function FieldInput(props: { def: FieldDef; path: string; value: unknown;
                   {label} item {i + 1}
                 </legend>
                 {def.fields.map((sub) => (
-                  <FieldInput def={sub} path={`${path}.${i}.${sub.name}`} value={obj[sub.name]} refs={props.refs} errors={props.errors} />
+                  <FieldInput def={sub} path={`${path}.${i}.${sub.name}`} value={obj[sub.name]} refs={props.refs} errors={props.errors} picker={props.picker} />
                 ))}
                 <div class="field field-check">
                   <input id={`${idOf(path)}-rm-${i}`} type="checkbox" name={`rm:${path}.${i}`} value="1" />
