@@ -66,9 +66,9 @@ export default {
     },
     {
       name: 'fastly-only-in-workers',
-      comment: 'fastly:* modules exist only in a Compute worker: the edge and the benchmark worker beside it.',
+      comment: 'fastly:* modules exist only in a Compute worker: the edge and the benchmark workers beside it.',
       severity: 'error',
-      from: { pathNot: '^(edge/|bench/viceroy-floor-worker[.]ts$)' },
+      from: { pathNot: '^(edge/|bench/viceroy-floor-(worker|core|behaviours)[.]ts$)' },
       to: { path: '^fastly:' },
     },
     {

@@ -3,48 +3,16 @@
  * The floor of a keyed cache hit on js-compute, for bench/viceroy-hit.ts: the least work any
  * worker serving the issue's cache hit must do, written as directly as possible — not ghee.
  *
- * Per request: read the token from the URL, hash it (the same SHA-256 as the edge,
- * shared/crypto.ts), look up a key record and the content in Core Cache (the record names the
- * space), answer with the content and the secure header set, log one line. Left out, though
- * the edge must do them: settings (config and secret stores), WAF, blocklist, rate limits,
- * key kinds and expiry, CORS, request-id validation. The first request of each key inserts
- * the two items, so every later one is a hit.
+ * Per request (bench/viceroy-floor-core.ts): read the token from the URL, hash it (the same
+ * SHA-256 as the edge, shared/crypto.ts), look up a key record and the content in Core Cache
+ * (the record names the space), answer with the content and the secure header set, log one
+ * line. Left out, though the edge must do them: settings (config and secret stores), WAF,
+ * blocklist, rate limits, key kinds and expiry, CORS, request-id validation — the least of those
+ * is bench/viceroy-floor-behaviours.ts. The first request of each key inserts the two items, so
+ * every later one is a hit.
  *
  * Built by the bench with esbuild + js-compute-runtime, exactly as the hello-world worker.
  */
-import { CoreCache } from 'fastly:cache';
-import { sha256Hex } from '../shared/crypto.js';
-import { SECURE_HEADERS } from '../shared/secure-headers.js';
+import { floorHit } from './viceroy-floor-core.js';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const RECORD = encoder.encode('{"space":"floor"}');
-const BODY = encoder.encode('{"data":{"slug":"home"}}');
-
-/** The item's user metadata, inserting `value` first when the key holds no fresh item. */
-function lookupOrInsert(key: string, value: Uint8Array): ArrayBuffer {
-  const entry = CoreCache.lookup(key);
-  if (entry) {
-    const state = entry.state();
-    if (state.found() && state.usable() && !state.stale()) return entry.userMetadata();
-    entry.close();
-  }
-  const txn = CoreCache.transactionLookup(key);
-  if (txn.state().mustInsertOrUpdate()) txn.insert({ maxAge: 3_600_000, userMetadata: value, length: 0 }).close();
-  return value.slice().buffer;
-}
-
-function handle(request: Request): Response {
-  const url = new URL(request.url);
-  const token = url.searchParams.get('auth_token');
-  if (!token) return new Response('{"detail":"Authentication credentials were not provided."}', { status: 401 });
-  const record = JSON.parse(decoder.decode(lookupOrInsert(`key:${sha256Hex(token)}`, RECORD))) as { space: string };
-  const body = lookupOrInsert(`content:${record.space}:${url.pathname}`, BODY);
-  const requestId = crypto.randomUUID().replaceAll('-', '');
-  const headers: [string, string][] = [['content-type', 'application/json'], ['x-cache', 'HIT'], ['age', '0'], ['x-request-id', requestId]];
-  for (const name in SECURE_HEADERS) headers.push([name, SECURE_HEADERS[name]!]);
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', request_id: requestId, path: url.pathname, status: 200, cache: 'HIT' }));
-  return new Response(body, { headers });
-}
-
-addEventListener('fetch', (event) => event.respondWith(handle(event.request)));
+addEventListener('fetch', (event) => event.respondWith(floorHit(new URL(event.request.url), crypto.randomUUID().replaceAll('-', ''))));
