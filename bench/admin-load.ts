@@ -8,14 +8,19 @@
  * server, CSS or JS), since LCP on a shared 2-core machine is mostly its load. Embedded defaults: PGlite in memory, one process.
  *   npx tsx bench/admin-load.ts            (BENCH_LOADS=20, CHROMIUM_PATH=/usr/bin/chromium)
  * The content screens' helper adds its list and save timings to SCREENS / below.
+ * It fails instead of hanging: every browser step times out after STEP_MS (bench/admin-stack.ts),
+ * each phase is logged on stderr with its start time, and a watchdog exits with status 2 after
+ * BENCH_TIMEOUT_S (default 300).
  */
 import { cpus, loadavg } from 'node:os';
 import { chromium, type Browser } from '@playwright/test';
-import { adminStack, CHROMIUM, type State } from './admin-stack.js';
+import { adminStack, benchWatchdog, CHROMIUM, STEP_MS, within, type State } from './admin-stack.js';
 
 const LOADS = Number(process.env.BENCH_LOADS ?? 20);
 const PEER_BUNDLE_BYTES = 6 * 1024 * 1024;
 
+const phase = benchWatchdog('bench/admin-load', 300);
+phase('origin (PGlite) and seed');
 const stack = await adminStack({ email: 'bench-owner@example.test', name: 'Bench Owner' });
 const { seed, base, signedInState } = stack;
 
@@ -47,27 +52,33 @@ const BYTES = `(() => {
 const FLOOR: Screen = { name: 'floor (data: URL)', path: 'data:text/html,<!doctype html><title>x</title><h1>Sign in to ghee</h1><p>Email address</p>', signedIn: false };
 
 async function load(browser: Browser, s: Screen, state: State | null, warm = false) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, ...(state ? { storageState: state } : {}) });
-  const page = await context.newPage();
+  const context = await within(browser.newContext({ viewport: { width: 1280, height: 860 }, ...(state ? { storageState: state } : {}) }), STEP_MS, 'a browser context');
+  context.setDefaultTimeout(STEP_MS);
+  context.setDefaultNavigationTimeout(STEP_MS);
+  const page = await within(context.newPage(), STEP_MS, 'a page');
   const url = s === FLOOR ? s.path : `${base}${s.path}`;
   if (warm) await page.goto(url, { waitUntil: 'load' });
   await page.goto(url, { waitUntil: 'load' });
   if (s !== FLOOR && !page.url().endsWith(s.path)) throw new Error(`${s.name}: landed on ${page.url()}`);
-  const lcp = (await page.evaluate(LCP)) as number;
-  const bytes = (await page.evaluate(BYTES)) as { js: number; css: number; html: number; ttfb: number };
-  await context.close();
+  // page.evaluate has no timeout of its own.
+  const lcp = (await within(page.evaluate(LCP), STEP_MS, `${s.name}: LCP`)) as number;
+  const bytes = (await within(page.evaluate(BYTES), STEP_MS, `${s.name}: resource timing`)) as { js: number; css: number; html: number; ttfb: number };
+  await within(context.close(), STEP_MS, 'closing a browser context');
   return { lcp, ...bytes };
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+phase(`chromium (${CHROMIUM})`);
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], timeout: STEP_MS });
+phase('sign-in');
 const state = await signedInState(browser);
 console.log(`web app first load — Chromium, localhost, ${LOADS} cold loads per screen (PGlite in memory); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores\n`);
 console.log(['screen'.padEnd(16), 'JS+CSS (wire)'.padStart(14), 'HTML'.padStart(9), 'LCP p50'.padStart(9), 'LCP p95'.padStart(9), 'TTFB p50'.padStart(9), 'warm JS+CSS'.padStart(12), 'vs 6 MB'.padStart(9)].join(' '));
 try {
   for (const s of [FLOOR, ...SCREENS]) {
+    phase(s.name);
     const c = s.signedIn ? state : null;
     await load(browser, s, c); // one unmeasured load (JIT, connection set-up)
     const runs = [];
@@ -89,6 +100,9 @@ try {
     );
   }
 } finally {
-  await browser.close();
+  phase('close');
+  await within(browser.close(), STEP_MS, 'closing chromium').catch((err: unknown) => console.error(String(err)));
   await stack.close();
 }
+// Everything is closed, yet a MessagePort (seen with process.getActiveResourcesInfo()) keeps Node running: end the run here.
+process.exit(0);

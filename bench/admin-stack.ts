@@ -2,6 +2,8 @@
  * The web-app benches' stack (bench/admin-load.ts, bench/admin-content.ts): one origin process on
  * the embedded defaults (PGlite in memory, or DATABASE_URL), the demo seeded, and one verified
  * owner the browser signs in as. `env` adds settings (e.g. raised rate limits).
+ * Nothing here waits without a bound: the sign-in's browser steps time out after STEP_MS, start-up
+ * and close after a minute, and `benchWatchdog` ends a whole bench that stalls anyway.
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser } from '@playwright/test';
@@ -22,6 +24,37 @@ export type State = Awaited<ReturnType<Awaited<ReturnType<Browser['newContext']>
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/** The longest one browser step (launch, navigation, click, evaluate) may take before the bench fails. */
+export const STEP_MS = 30_000;
+
+/** `promise`, or a rejection naming `what` after `ms` (for steps with no timeout of their own). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Ends the bench with status 2 and the phase it was in when it has run `BENCH_TIMEOUT_S` seconds
+ * (default `seconds`): a stuck Chromium or server fails the run instead of hanging it. Returns
+ * `phase(name)`, which logs each phase with the time it started (on stderr).
+ */
+export function benchWatchdog(bench: string, seconds: number): (name: string) => void {
+  const limit = Number(process.env.BENCH_TIMEOUT_S ?? seconds);
+  const started = performance.now();
+  let current = 'start';
+  setTimeout(() => {
+    console.error(`${bench}: timed out after ${limit} s in phase "${current}"`);
+    process.exit(2);
+  }, limit * 1000).unref();
+  return (name) => {
+    current = name;
+    console.error(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${name}`);
+  };
+}
+
 export async function adminStack(owner: { email: string; name: string }, env: Record<string, string> = {}) {
   const config = loadOriginConfig({
     ...process.env,
@@ -32,9 +65,9 @@ export async function adminStack(owner: { email: string; name: string }, env: Re
     BCRYPT_COST: '10',
     ...env,
   });
-  const database = await createDatabase(config);
-  await database.migrate();
-  const seed = (await seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)))!;
+  const database = await within(createDatabase(config), 60_000, 'opening the database');
+  await within(database.migrate(), 60_000, 'migrating the database');
+  const seed = (await within(seedDemo(database.db, new Date(), personalDataFromConfig(config.MASTER_KEYS)), 60_000, 'seeding the demo'))!;
   const identity = identityFromConfig(config, new MemoryTransport());
   const password = 'Quiet-Harbor-73-Lantern!';
   const [row] = await database.db
@@ -53,7 +86,9 @@ export async function adminStack(owner: { email: string; name: string }, env: Re
     base,
     /** A signed-in browser state (cookies only): signed in once through the sign-in page. */
     async signedInState(browser: Browser): Promise<State> {
-      const context = await browser.newContext();
+      const context = await within(browser.newContext(), STEP_MS, 'a browser context');
+      context.setDefaultTimeout(STEP_MS);
+      context.setDefaultNavigationTimeout(STEP_MS);
       const page = await context.newPage();
       await page.goto(`${base}/admin/sign-in`);
       await page.getByLabel('Email address', { exact: true }).fill(owner.email);
@@ -61,12 +96,13 @@ export async function adminStack(owner: { email: string; name: string }, env: Re
       await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.waitForURL(/\/admin\/o\//);
       const state = await context.storageState();
-      await context.close();
+      await within(context.close(), STEP_MS, 'closing the sign-in context');
       return state;
     },
+    /** Stops the server and the database; a minute at most (a stuck one fails the bench). */
     async close() {
-      await server.close();
-      await database.close();
+      await within(server.close(), 60_000, 'stopping the origin');
+      await within(database.close(), 60_000, 'closing the database');
     },
   };
 }
