@@ -44,6 +44,8 @@ export function composeHitHeaders(h: Headers, v: HitValues): void {
 /** The names composeHitHeaders sets or deletes whatever the request (RateLimit-* only when rate limiting is on). */
 const COMPOSED_NAMES: ReadonlySet<string> = new Set(['x-cache', 'age', ...corsHeaders(null, null).drop, REQUEST_ID_HEADER, ...Object.keys(SECURE_HEADERS), ...LEAKY_HEADERS]);
 const RATE_LIMIT_NAME_SET: ReadonlySet<string> = new Set(RATE_LIMIT_NAMES);
+/** The secure header set as the pairs a hit's list ends with (built once, at build time on Fastly). */
+const SECURE_PAIRS: readonly [string, string][] = Object.freeze(Object.keys(SECURE_HEADERS).map((name): [string, string] => Object.freeze([name, SECURE_HEADERS[name]!]) as [string, string]));
 /** Leading and trailing HTTP whitespace, which Headers strips from every value. */
 const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
@@ -55,22 +57,24 @@ const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
  * (edge/hit-path.test.ts compares them on generated header sets).
  */
 export function hitHeaderList(stored: readonly (readonly [string, string])[], v: HitValues): [string, string][] {
+  // Index loops and prebuilt pairs: on Fastly each hit runs this once in a fresh instance of an
+  // interpreter, where iterator protocols and per-name object walks cost more than the work.
   const out: [string, string][] = [];
   let vary: string[] | null = null;
-  for (const [rawName, value] of stored) {
-    const name = rawName.toLowerCase();
-    if (name === 'vary') (vary ??= []).push(value.replace(HTTP_WHITESPACE, ''));
-    else if (!COMPOSED_NAMES.has(name) && !(v.rateLimit && RATE_LIMIT_NAME_SET.has(name))) out.push([name, value]);
+  for (let i = 0; i < stored.length; i++) {
+    const pair = stored[i]!;
+    const name = pair[0].toLowerCase();
+    if (name === 'vary') (vary ??= []).push(pair[1].replace(HTTP_WHITESPACE, ''));
+    else if (!COMPOSED_NAMES.has(name) && !(v.rateLimit && RATE_LIMIT_NAME_SET.has(name))) out.push([name, pair[1]]);
   }
   out.push(['x-cache', 'HIT'], ['age', v.age]);
   if (v.rateLimit) for (let i = 0; i < RATE_LIMIT_NAMES.length; i++) out.push([RATE_LIMIT_NAMES[i]!, v.rateLimit[i]!]);
   // Vary left as it was stays as separate values (Headers combines them only when read); a new value is set whole.
-  const cors = corsHeaders(v.allowed, vary === null ? null : vary.join(', '));
-  const sets = cors.set;
-  if (sets[0]?.[0] !== 'vary' && vary !== null) for (const value of vary) out.push(['vary', value]);
-  for (const [name, value] of sets) out.push([name, value]);
+  const sets = corsHeaders(v.allowed, vary === null ? null : vary.join(', ')).set;
+  if (vary !== null && sets[0]?.[0] !== 'vary') for (let i = 0; i < vary.length; i++) out.push(['vary', vary[i]!]);
+  for (let i = 0; i < sets.length; i++) out.push([sets[i]![0], sets[i]![1]]);
   out.push([REQUEST_ID_HEADER, v.requestId]);
-  for (const name in SECURE_HEADERS) out.push([name, SECURE_HEADERS[name]!]);
+  for (let i = 0; i < SECURE_PAIRS.length; i++) out.push(SECURE_PAIRS[i]!);
   return out;
 }
 
