@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import type { AdminEnv } from '../env.js';
 import { signedIn, type AdminDeps } from '../guards.js';
 import { setFlash } from '../security.js';
-import { PostForm, When } from '../ui.js';
+import { DataTable, RowAction, When } from '../ui.js';
 
 export interface SessionView {
   id: string;
@@ -36,46 +36,29 @@ function browserName(ua: string | null): string {
 export function SessionList(props: { sessions: SessionView[] | null; token: string }) {
   if (props.sessions === null) return <p class="muted">The session list is unavailable right now.</p>;
   return (
-    <table class="table">
-      <caption class="visually-hidden">Your sessions</caption>
-      <thead>
-        <tr>
-          <th scope="col">Client</th>
-          <th scope="col">Address</th>
-          <th scope="col">Signed in</th>
-          <th scope="col">Last active</th>
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.sessions.map((s) => (
-          <tr>
-            <td title={s.user_agent ?? undefined}>
+    <DataTable
+      id="sessions"
+      caption="Your sessions"
+      rows={props.sessions}
+      columns={[
+        {
+          header: 'Client',
+          title: (s) => s.user_agent ?? undefined,
+          cell: (s) => (
+            <>
               {browserName(s.user_agent)} {s.auth_method === 'sso' ? <span class="badge">SSO</span> : null}
               {s.current ? <span class="badge badge-ok">This session</span> : null}
-            </td>
-            <td>{s.ip ?? '—'}</td>
-            <td>
-              <When at={s.created_at} />
-            </td>
-            <td>
-              <When at={s.last_seen_at} />
-            </td>
-            <td>
-              {s.current ? null : (
-                <PostForm action={`/admin/account/sessions/${s.id}/sign-out`} token={props.token} class="inline" aria-label="Sign out this session">
-                  <button type="submit" class="btn btn-link">
-                    Sign out<span class="visually-hidden"> the session from {browserName(s.user_agent)}</span>
-                  </button>
-                </PostForm>
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+            </>
+          ),
+        },
+        { header: 'Address', cell: (s) => s.ip ?? '—' },
+        { header: 'Signed in', cell: (s) => <When at={s.created_at} /> },
+        { header: 'Last active', cell: (s) => <When at={s.last_seen_at} /> },
+      ]}
+      actions={(s) =>
+        s.current ? null : <RowAction action={`/admin/account/sessions/${s.id}/sign-out`} token={props.token} label="Sign out" target={`the session from ${browserName(s.user_agent)}`} formLabel="Sign out this session" />
+      }
+    />
   );
 }
 
