@@ -137,10 +137,13 @@ describe('content: collection items', () => {
     expect(live.status).toBe(200);
     expect(((await live.json()) as { data: { faq: { question: string; rank: number }[] } }).data.faq[0]).toMatchObject({ question: 'How do I sign in?', rank: 2.5 });
 
+    // A published item's save keeps it published (collections hold no draft over a live item): the change is live.
+    expect(await page.getByRole('button', { name: 'Save draft' }).count()).toBe(0);
     await page.getByLabel('Question').fill('How do I sign in today?');
-    await page.getByRole('button', { name: 'Save draft' }).click();
-    await expect.poll(() => flash(page), { timeout: 15_000 }).toMatch(/Saved draft \(version \d+\)/);
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toMatch(/Saved \(version \d+\)/);
     expect((await row(id)).fields).toMatchObject({ question: 'How do I sign in today?' });
+    expect(((await (await api(`/v2/content/faq/${id}/`, { key: 'read' })).json()) as { data: { faq: { question: string }[] } }).data.faq[0]!.question).toBe('How do I sign in today?');
 
     await page.getByRole('link', { name: 'History' }).click();
     await expectAccessible(page, 'item-history');
@@ -320,6 +323,28 @@ describe('content: collection items', () => {
     await page.getByRole('button', { name: 'Save draft' }).click();
     await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Saved draft');
     expect((await row(id)).fields).toMatchObject({ question: 'Expiry typed', notes: 'Also unsaved' });
+    expectClean(page);
+    await context.close();
+  });
+
+  it('a publisher unpublishes a published item and schedules it; the list filters it as scheduled', async () => {
+    const id = await apiItems([{ question: 'Schedule me' }]);
+    expect((await api(`/v2/content/faq/${id}/?locale=en`, { method: 'PATCH', key: 'write', body: JSON.stringify({ status: 'published' }) })).status).toBe(202);
+    const { page, context } = await memberPage(t(), 'publisher');
+    await page.goto(editor(id), { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Unpublish' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Unpublished');
+    expect((await row(id)).status).toBe('draft');
+    expect((await api(`/v2/content/faq/${id}/`, { key: 'read' })).status).toBe(404);
+    const at = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
+    await page.getByLabel('Publish at (UTC)').fill(at);
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Scheduled');
+    const scheduled = await row(id);
+    expect(scheduled.status).toBe('scheduled');
+    expect(scheduled.scheduledAt?.toISOString().slice(0, 16)).toBe(at);
+    await page.goto(`${screen(t(), 'items/faq')}?status=scheduled`);
+    expect(await page.locator('tbody td a').allTextContents()).toEqual(['Schedule me']);
     expectClean(page);
     await context.close();
   });

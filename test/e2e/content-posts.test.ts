@@ -104,7 +104,9 @@ describe('content: blog posts', () => {
     await page.getByLabel('Post title').fill('Butter season is here');
     await page.getByRole('button', { name: 'Save draft' }).click();
     await expect.poll(() => flash(page), { timeout: 15_000 }).toMatch(/Saved draft \(version \d+\)/);
-    expect((await row('butter-season')).title).toBe('Butter season is here');
+    expect(await row('butter-season')).toMatchObject({ title: 'Butter season is here', status: 'draft' });
+    // A draft over the published post: readers still get the published version.
+    expect(((await (await api('/v2/posts/butter-season/', { key: 'read' })).json()) as { data: { title: string } }).data.title).toBe('Butter season');
 
     await page.getByRole('link', { name: 'History' }).click();
     await expectAccessible(page, 'post-history');
@@ -273,6 +275,33 @@ describe('content: blog posts', () => {
     await page.getByRole('button', { name: 'Save draft' }).click();
     await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Saved draft');
     expect((await row('expiry-post')).summary).toBe('Typed before expiry');
+    expectClean(page);
+    await context.close();
+  });
+
+  it('a publisher saves a draft over a published post (the published version stays live, as the blog API keeps it) and schedules it', async () => {
+    await apiPost({ title: 'Schedule me', slug: 'schedule-post', status: 'published' });
+    const { page, context } = await memberPage(t(), 'publisher');
+    await page.goto(editor('schedule-post'), { timeout: 30_000 });
+    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    expect(await page.locator('#live-note').count()).toBe(0);
+    await page.getByLabel('Post title').fill('Schedule me later');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Saved draft');
+    expect((await row('schedule-post')).status).toBe('draft');
+    const live = await api('/v2/posts/schedule-post/', { key: 'read' });
+    expect(((await live.json()) as { data: { title: string } }).data.title).toBe('Schedule me');
+    expect(await page.locator('#live-note').textContent()).toContain('stays live');
+    const at = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
+    await page.getByLabel('Publish at (UTC)').fill(at);
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Scheduled');
+    const scheduled = await row('schedule-post');
+    expect(scheduled.status).toBe('scheduled');
+    expect(scheduled.scheduledAt?.toISOString().slice(0, 16)).toBe(at);
+    await page.goto(`${screen(t(), 'posts')}?status=scheduled`);
+    expect(await page.locator('tbody td a').allTextContents()).toEqual(['Schedule me later']);
+    await expectAccessible(page, 'posts-scheduled');
     expectClean(page);
     await context.close();
   });

@@ -8,6 +8,9 @@
  * /v2/content…, GET/POST /v2/manage/content/…), so roles, live-content rules and audit rows are
  * the API's. Saves are conditional (`If-Match: "v<n>"`, the version the form was loaded at); a 412
  * brings the form back with the member's values and "Someone else saved this item".
+ * Collections keep no draft over a published item (origin/content/collections/fields.ts): a save
+ * of a published (or scheduled) item keeps its status, so the button says "Save changes" there
+ * (the API asks content.publish for it) and "Save draft" only on drafts; Unpublish makes it a draft.
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
@@ -145,7 +148,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
           {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
           <div class="toolbar" role="group" aria-label="Save">
             <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save">
-              {s.conflict ? 'Save mine over theirs' : item ? 'Save draft' : 'Create draft'}
+              {s.conflict ? 'Save mine over theirs' : !item ? 'Create draft' : item.status === 'draft' ? 'Save draft' : 'Save changes'}
             </button>
             {mayPublish ? (
               <button type="submit" class="btn btn-secondary" name="_action" value="publish">
@@ -265,7 +268,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.item.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));
-    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : 'Saved draft';
+    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : l.item.status === 'draft' ? 'Saved draft' : 'Saved';
     flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
     return c.redirect(itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale), 303);
   });

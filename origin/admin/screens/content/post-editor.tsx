@@ -3,11 +3,14 @@
  * body (rich text: HTML the API sanitises on save), summary, blog author (its slug), categories and
  * tags (names, comma-separated), featured image and its alt text, SEO title and meta description —
  * the post shape of the blog API, with the page editor's field inputs (fields.tsx). Create, save
- * draft, publish / unpublish / schedule, preview, delete, revision history with a field-level diff
+ * draft, publish / schedule, preview, delete, revision history with a field-level diff
  * and rollback — each an API call as the member (POST/PATCH/DELETE /v2/posts…, GET/POST
  * /v2/manage/posts/…), so roles, live-content rules and audit rows are the API's. Saves are
  * conditional (`If-Match: "v<n>"`); a 412 brings the form back with the member's values and
  * "Someone else saved this post".
+ * No "Unpublish": the blog API keeps a post's published version live while drafts are saved over
+ * it (draft-over-published, origin/content/blog/write.ts) and has no unpublish — deleting the post
+ * takes it down. The editor says so when a draft sits over a live version.
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
@@ -29,6 +32,8 @@ interface Managed {
   slug: string;
   status: 'draft' | 'published' | 'scheduled';
   scheduled: string | null;
+  /** When it was first published (null: never); a published version then stays live. */
+  published: string | null;
   version: number;
   updated: string;
   summary: string;
@@ -132,6 +137,11 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       </p>
       <h1>{heading}</h1>
       {post ? <StateLine parts={[post.slug]} status={post.status} version={post.version} scheduled={post.scheduled} updated={post.updated} /> : null}
+      {post && post.published && post.status !== 'published' ? (
+        <p class="hint" id="live-note">
+          The last published version stays live until this one is published (or the post is deleted).
+        </p>
+      ) : null}
       {s.conflict && post ? <ConflictNotice what="post" theirs={s.conflict.theirs} reload={here} view={postUrl(org, space, post.slug, '/preview')} /> : <ErrorSummary error={s.error} />}
       {mayWrite ? (
         <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Post editor" attrs={{ 'data-draft-key': `${space}:post:${post?.slug ?? 'new'}`, 'data-user': me.user_id }}>
@@ -144,11 +154,6 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             {mayPublish ? (
               <button type="submit" class="btn btn-secondary" name="_action" value="publish">
                 Publish
-              </button>
-            ) : null}
-            {mayPublish && post && post.status !== 'draft' ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
-                Unpublish
               </button>
             ) : null}
             {post ? <a href={postUrl(org, space, post.slug, '/preview')}>Preview</a> : null}
@@ -238,8 +243,9 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const shown = parseFields(SCHEMA, form, null);
     const state: EditorState = { org: l.org, space: l.space, post: l.post, title: first(form._title), slug: l.post.slug, shown };
     const body = writeBody(state.title, shown);
+    // "Save draft" saves a draft (over the live version, which stays live; a schedule is dropped).
+    if (act === 'save' || act === 'overwrite') body.status = 'draft';
     if (act === 'publish') body.status = 'published';
-    if (act === 'unpublish') body.status = 'draft';
     if (act === 'schedule') {
       body.status = 'scheduled';
       body.scheduled = scheduleIso(first(form._at));
@@ -250,7 +256,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));
-    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : 'Saved draft';
+    const what = act === 'publish' ? 'Published' : act === 'schedule' ? 'Scheduled' : 'Saved draft';
     flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
     return c.redirect(postUrl(l.org, l.space, l.post.slug), 303);
   });
