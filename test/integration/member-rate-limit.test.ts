@@ -8,43 +8,29 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { createUser, type TestUser } from '../helpers/identity.js';
+import { Browser } from '../helpers/sso.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
 
 let origin: OriginUnderTest;
 let org: string;
 const users: TestUser[] = [];
 
-/** A browser-like member: their session cookie, every request from 127.0.0.1 (one address for all). */
+/** A browser-like member (a cookie jar), every request from 127.0.0.1: one address for all. */
 class Member {
-  cookie = '';
+  private readonly browser = new Browser();
   /** Requests this member sent. */
   sent = 0;
   constructor(readonly user: TestUser) {}
 
-  async fetch(path: string, init: { method?: string; form?: Record<string, string>; json?: unknown } = {}): Promise<Response> {
-    const headers: Record<string, string> = { 'sec-fetch-site': 'same-origin' };
-    if (this.cookie) headers.cookie = this.cookie;
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    } else if (init.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(init.json);
-    }
+  fetch(path: string, init: { method?: string; form?: Record<string, string>; json?: unknown } = {}): Promise<Response> {
     this.sent++;
-    const res = await fetch(`${origin.server.url}${path}`, { method: init.method ?? 'GET', headers, body, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
-    for (const sc of res.headers.getSetCookie()) {
-      const pair = sc.split(';')[0]!;
-      if (pair.startsWith('__Host-ghee_session=')) this.cookie = pair.endsWith('=') ? '' : pair;
-    }
-    return res;
+    return this.browser.request(`${origin.server.url}${path}`, { method: init.method ?? 'GET', ...init, headers: { 'sec-fetch-site': 'same-origin' } });
   }
 
   async signIn(): Promise<void> {
     const res = await this.fetch('/v1/auth/login', { method: 'POST', json: { email: this.user.email, password: this.user.password } });
     expect(res.status, await res.clone().text()).toBe(200);
-    expect(this.cookie).not.toBe('');
+    expect(this.browser.cookie(origin.server.url, '__Host-ghee_session')).toBeTruthy();
   }
 
   /** A page view of the settings screen (it reads the member, the organization, its allowlist and its spaces through the API, in process). */
@@ -63,6 +49,17 @@ class Member {
     expect(res.headers.get('location')).toBe(`/admin/o/${org}/settings`);
     await this.view();
   }
+}
+
+/** Sends `send()` until it is refused (at most `max` times; every other answer 200): the 429. */
+async function floodUntilRefused(send: () => Promise<Response>, max: number): Promise<Response> {
+  for (let i = 0; i < max; i++) {
+    const res = await send();
+    if (res.status === 429) return res;
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+  }
+  throw new Error(`not refused after ${max} requests`);
 }
 
 /** A 429 in the one error shape: Retry-After (the penalty), RateLimit-Remaining 0, never cached. */
@@ -114,17 +111,8 @@ describe('members are limited per member, pages count once', () => {
     const c = new Member(users[2]!);
     await c.signIn();
     await c.view();
-    let refused: Response | undefined;
-    for (let i = 0; i < 260 && !refused; i++) {
-      const res = await c.fetch('/v1/auth/session');
-      if (res.status === 429) refused = res;
-      else {
-        expect(res.status).toBe(200);
-        await res.arrayBuffer();
-      }
-    }
-    expect(refused, 'a member flooding the API is refused').toBeDefined();
-    await expectThrottled(refused!);
+    // Their quota is 200 a window: the session read is refused before 260.
+    await expectThrottled(await floodUntilRefused(() => c.fetch('/v1/auth/session'), 260));
     // The penalty is that member's, not the address's.
     const a = new Member(users[0]!);
     await a.signIn();
@@ -136,17 +124,8 @@ describe('members are limited per member, pages count once', () => {
     const a = new Member(users[0]!);
     await a.signIn();
     await a.view();
-    let refused: Response | undefined;
-    for (let i = 0; i < 300 && !refused; i++) {
-      const res = await fetch(`${origin.server.url}/admin/sign-in`, { signal: AbortSignal.timeout(20_000) });
-      if (res.status === 429) refused = res;
-      else {
-        expect(res.status).toBe(200);
-        await res.arrayBuffer();
-      }
-    }
-    expect(refused, 'an anonymous flood is refused').toBeDefined();
-    await expectThrottled(refused!);
+    // The address's manage quota is 200 a window: the sign-in page is refused before 300.
+    await expectThrottled(await floodUntilRefused(() => fetch(`${origin.server.url}/admin/sign-in`, { signal: AbortSignal.timeout(20_000) }), 300));
     // A made-up session cookie counts per address: still refused.
     const forged = await fetch(`${origin.server.url}/admin/sign-in`, { headers: { cookie: '__Host-ghee_session=made-up-token-that-no-session-has' } });
     await expectThrottled(forged);
