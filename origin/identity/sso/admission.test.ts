@@ -63,6 +63,17 @@ describe('sign-in admission', () => {
     await Promise.all(all);
   });
 
+  it('a step dearer than the bucket goes when it is full, and the next one waits for the debt', async () => {
+    const a = make({ rate: 10 });
+    const at: number[] = [];
+    const t0 = Date.now();
+    const all = [2, 1, 1].map((cost) => a.run('org-a', cost, async () => at.push(Date.now() - t0)));
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(all);
+    // 2 units at once (bucket full), then −1 → 0 → 1 takes 200 ms; then 100 ms more.
+    expect(at).toEqual([0, 200, 300]);
+  });
+
   it('serves one key first come, first served', async () => {
     const a = make({ rate: 20 });
     const order: number[] = [];
