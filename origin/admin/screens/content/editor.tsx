@@ -140,7 +140,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             ) : null}
             {mayPublish && page && page.status !== 'draft' ? (
               <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
-                Unpublish
+                {page.status === 'scheduled' ? 'Unschedule' : 'Unpublish'}
               </button>
             ) : null}
             {page ? <a href={editorUrl(org, space, page.page_type, page.slug, page.locale, '/preview')}>Preview</a> : null}
@@ -179,7 +179,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
               <legend>Schedule</legend>
               <div class="field">
                 <label for="f-_at">Publish at (UTC)</label>
-                <input id="f-_at" name="_at" type="datetime-local" />
+                <input id="f-_at" name="_at" type="datetime-local" step="1" />
               </div>
               <button type="submit" class="btn btn-secondary" name="_action" value="schedule">
                 Schedule
@@ -289,7 +289,7 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
     if (res.status === 412 || res.status === 409) return editorPage(c, { ...state, conflict: { theirs: l.page.version }, status: res.status });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));
-    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : 'Saved draft';
+    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? (l.page.status === 'scheduled' ? 'Unscheduled' : 'Unpublished') : act === 'schedule' ? 'Scheduled' : 'Saved draft';
     setFlash(c, c.get('adminSecret'), { kind: 'success', text: `${what}${v ? ` (version ${v})` : ''}.` });
     return c.redirect(editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale), 303);
   });

@@ -21,6 +21,8 @@ interface Entry {
   status: 'draft' | 'published' | 'scheduled' | 'deleted';
   version: number;
   updated: string;
+  /** When a scheduled page publishes (ISO time), else null. */
+  scheduled: string | null;
   last_saved_by_user: string | null;
 }
 interface ListAnswer {
@@ -158,6 +160,11 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
                 <td>{p.locale}</td>
                 <td>
                   <span class={`badge ${p.status === 'published' ? 'badge-ok' : 'badge-warn'}`}>{STATUS_LABEL[p.status]}</span>
+                  {p.status === 'scheduled' && p.scheduled ? (
+                    <div class="muted">
+                      publishes <When at={p.scheduled} />
+                    </div>
+                  ) : null}
                 </td>
                 <td>
                   <When at={p.updated} />
