@@ -90,6 +90,11 @@ describe('content: collection items', () => {
     await page.getByLabel('Rank').fill('2.5');
     await page.getByLabel('Released').fill('2026-03-21');
     await page.getByLabel('Featured').check();
+    // The media field offers the space's library (picker.js + the media-picker fragment, as the page editor's).
+    const picker = page.getByText('Choose image from the media library');
+    await expect.poll(() => picker.isVisible(), { timeout: 15_000 }).toBe(true);
+    await picker.click();
+    await expect.poll(async () => ((await page.locator('.picker-list').first().textContent()) ?? '').trim().length, { timeout: 15_000 }).toBeGreaterThan(0);
     await page.getByLabel('Image').fill('https://images.example.test/q.jpg');
     await page.getByLabel('Related').fill(String(other));
     await page.getByLabel('Extra (JSON)').fill('{"level": 1, "tags": ["a"]}');

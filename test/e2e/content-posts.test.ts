@@ -62,6 +62,11 @@ describe('content: blog posts', () => {
     await page.getByLabel('Author (slug)').fill('jane-doe');
     await page.getByLabel('Categories (comma-separated)').fill('Recipes, Dairy news');
     await page.getByLabel('Tags (comma-separated)').fill('butter');
+    // The media field offers the space's library (picker.js + the media-picker fragment, as the page editor's).
+    const picker = page.getByText('Choose featured image from the media library');
+    await expect.poll(() => picker.isVisible(), { timeout: 15_000 }).toBe(true);
+    await picker.click();
+    await expect.poll(async () => ((await page.locator('.picker-list').first().textContent()) ?? '').trim().length, { timeout: 15_000 }).toBeGreaterThan(0);
     await page.getByLabel('Featured image', { exact: true }).fill('https://images.example.test/butter.jpg');
     await page.getByLabel('Featured image alt text').fill('A block of butter');
     await page.getByLabel('SEO title').fill('Butter season | Demo');

@@ -23,6 +23,7 @@ import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
 import { ConflictNotice, first, HistoryTable, postedForm, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
+import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
 import { localesOf, spaceHeader, versionOf, type FieldDef, type FieldSchema } from './shared.js';
 import { Diff, Fields } from './view.js';
@@ -176,7 +177,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             </div>
           )}
           {schema.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} />
+            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} picker={pickerUrl(org, space)} />
           ))}
           {mayPublish && item ? (
             <fieldset class="group">
@@ -203,6 +204,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
         </PostForm>
       ) : null}
       <script src={assetUrl('editor.js')} type="module"></script>
+      <script src={assetUrl('picker.js')} type="module"></script>
     </>,
   );
 }

@@ -23,6 +23,7 @@ import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
 import { ConflictNotice, first, HistoryTable, postedForm, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
+import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
 import { spaceHeader, versionOf, type FieldSchema } from './shared.js';
 import { Diff, Fields } from './view.js';
@@ -173,7 +174,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             </div>
           )}
           {SCHEMA.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} />
+            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} picker={pickerUrl(org, space)} />
           ))}
           {mayPublish && post ? (
             <fieldset class="group">
@@ -200,6 +201,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
         </PostForm>
       ) : null}
       <script src={assetUrl('editor.js')} type="module"></script>
+      <script src={assetUrl('picker.js')} type="module"></script>
     </>,
   );
 }
