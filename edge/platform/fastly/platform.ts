@@ -31,9 +31,13 @@ export const LOG_LEVEL_KEY = 'log_level';
 
 const LEVEL_RANK: Readonly<Record<string, number>> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
-/** The request line as written to the endpoint. */
+/**
+ * The request line as written to the endpoint: `time` and `service`, then the record's fields —
+ * JSON.stringify({ time, service, ...record }), without copying the record into a new object
+ * (every hit writes one, in an interpreter).
+ */
 export function requestLogLine(record: RequestRecord, time: number): string {
-  return JSON.stringify({ time: new Date(time).toISOString(), service: 'ghee-edge', ...record });
+  return `{"time":"${new Date(time).toISOString()}","service":"ghee-edge",${JSON.stringify(record).slice(1)}`;
 }
 
 async function readAll(stream: ReadableStream): Promise<Uint8Array> {
