@@ -177,17 +177,25 @@ try {
     version++;
     return { ms: performance.now() - t0, bytes };
   };
-  const ab: Record<'htmx' | 'plain', { ms: number[]; bytes: number }> = { htmx: { ms: [], bytes: 0 }, plain: { ms: [], bytes: 0 } };
+  // CPU per save (this process runs the origin and the client; the browser is idle): load-independent, unlike the times.
+  const ab: Record<'htmx' | 'plain', { ms: number[]; cpu: number[]; bytes: number }> = { htmx: { ms: [], cpu: [], bytes: 0 }, plain: { ms: [], cpu: [], bytes: 0 } };
   for (let i = 0; i < SAVES + 2; i++) {
     for (const kind of i % 2 ? (['htmx', 'plain'] as const) : (['plain', 'htmx'] as const)) {
+      const c0 = process.cpuUsage();
       const r = await post(kind === 'htmx');
-      if (i >= 2) ab[kind].ms.push(r.ms);
+      const c1 = process.cpuUsage(c0);
+      if (i >= 2) {
+        ab[kind].ms.push(r.ms);
+        ab[kind].cpu.push((c1.user + c1.system) / 1000);
+      }
       ab[kind].bytes = r.bytes;
     }
   }
   for (const kind of ['htmx', 'plain'] as const) {
     const what = kind === 'htmx' ? 'htmx save (fragment)    ' : 'plain save (303 + GET)  ';
-    console.log(`server share, ${what}: p50 ${pct(ab[kind].ms, 50).toFixed(1)} ms, p95 ${pct(ab[kind].ms, 95).toFixed(1)} ms, answer ${kb(ab[kind].bytes)} (uncompressed)`);
+    console.log(
+      `server share, ${what}: p50 ${pct(ab[kind].ms, 50).toFixed(1)} ms, p95 ${pct(ab[kind].ms, 95).toFixed(1)} ms, CPU p50 ${pct(ab[kind].cpu, 50).toFixed(1)} ms, answer ${kb(ab[kind].bytes)} (uncompressed)`,
+    );
   }
   console.log(`load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {

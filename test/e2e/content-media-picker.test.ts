@@ -5,7 +5,9 @@
  * picker's fragment answers the API's refusal for a role without content.preview and 400 for a
  * bad target. axe 0 serious/critical, 0 CSP violations / console errors / failed requests.
  */
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { sessions } from '../../origin/db/schema/index.js';
 import { ROLES, roleAllows } from '../../shared/permissions.js';
 import { expectAccessible, expectClean, focusedId, memberPage, screen, shot, useBrowser } from './browser.js';
 
@@ -59,6 +61,8 @@ describe('content: the media picker', () => {
     await page.getByRole('button', { name: 'Show older files' }).click();
     await expect.poll(() => picks.count(), { timeout: 10_000 }).toBe(13);
     expect(await picks.last().getAttribute('data-pick-url')).toBe(urls[0]);
+    // Focus moved to the first older file (the button that had it is gone).
+    expect(await page.evaluate("document.activeElement && document.activeElement.getAttribute('data-pick-url')")).toBe(urls[0]);
     expect(await page.getByRole('button', { name: 'Show older files' }).count()).toBe(0);
     await expectAccessible(page, 'editor-media-picker');
     await shot(page, 'media-picker');
@@ -94,7 +98,7 @@ describe('content: the media picker', () => {
     await upload('secret-plan.png');
     const url = (role: string) => `${screen(t(), 'media-picker')}?for=f-hero#${role}`;
     for (const role of ROLES) {
-      const { page, context } = await memberPage(t(), role);
+      const { page, context, user } = await memberPage(t(), role);
       const res = await page.request.get(url(role), { headers: { 'hx-request': 'true' } });
       const body = await res.text();
       if (roleAllows(role, 'content.preview')) {
@@ -103,6 +107,16 @@ describe('content: the media picker', () => {
       } else {
         expect(res.status(), role).toBe(403);
         expect(body, role).not.toContain('secret-plan');
+      }
+      if (role === 'author') {
+        // After the session expired, an opened picker sends the tab to sign-in and back to the editor, not to the fragment.
+        await t().origin.database.db.delete(sessions).where(eq(sessions.userId, user.id));
+        const editorUrl = `${t().base}${screen(t(), 'pages/gallery/autumn')}?locale=en`;
+        const expired = await page.request.get(url(role), { headers: { 'hx-request': 'true', 'hx-current-url': editorUrl }, maxRedirects: 0 });
+        expect(expired.status()).toBe(204);
+        expect(decodeURIComponent(expired.headers()['hx-redirect'] ?? '')).toBe(`/admin/sign-in?next=${screen(t(), 'pages/gallery/autumn')}?locale=en`);
+        const elsewhere = await page.request.get(url(role), { headers: { 'hx-request': 'true', 'hx-current-url': 'https://evil.example/admin/o/x' }, maxRedirects: 0 });
+        expect(decodeURIComponent(elsewhere.headers()['hx-redirect'] ?? '')).toContain('/media-picker');
       }
       if (role === 'owner') {
         const bad = await page.request.get(`${screen(t(), 'media-picker')}?for=${encodeURIComponent('"><script>x</script>')}`);

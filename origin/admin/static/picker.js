@@ -6,6 +6,7 @@
  *   - a file's button (Enter, Space or a click) puts its URL into the field's input, fires `input`
  *     (so the editor keeps it as an unsaved value), closes the picker, focuses the input and
  *     announces the choice (a role=status beside it);
+ *   - "Show older files" (htmx, swapped for the older list) moves focus to the first older file;
  *   - Escape in an open picker closes it and returns focus to its summary.
  * Text only (values and textContent), never markup. No inline script (the CSP forbids it).
  */
@@ -35,4 +36,12 @@ document.addEventListener('keydown', (event) => {
   details.open = false;
   const summary = details.querySelector('summary');
   if (summary) summary.focus();
+});
+
+document.addEventListener('htmx:afterSettle', () => {
+  for (const list of document.querySelectorAll('details[data-picker] ul[data-older]:not([data-seen])')) {
+    list.setAttribute('data-seen', '');
+    const first = list.querySelector('button[data-pick-url]');
+    if (first) first.focus();
+  }
 });

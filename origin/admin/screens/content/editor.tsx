@@ -8,6 +8,8 @@
  * values and a "someone else saved this" message (reload theirs, view theirs, or save over).
  * Unsaved values survive an expired session in sessionStorage (editor.js: field values only,
  * keyed by member and page; never a token) — see origin/admin/static/editor.js.
+ * Slightly over 400 lines: the editor and its sub-screens (preview, history, diff, rollback,
+ * delete) share load() and the URL scheme; the save fragment and the media picker live apart.
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';

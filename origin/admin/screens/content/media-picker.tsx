@@ -6,7 +6,7 @@
  * swapped in place of that button). picker.js (static, fingerprinted) writes the chosen file's URL
  * into the field's input; the URL can still be typed. Escaped by Hono JSX like every screen.
  */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { api } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
@@ -47,8 +47,25 @@ function Choice(props: { a: AssetView; for: string }) {
   );
 }
 
+/**
+ * A picker opened after the session expired: sign in and come back to the editor the member was
+ * on (htmx's HX-Current-URL, when it is a screen of this app), not to this bare fragment.
+ */
+const backToEditor: MiddlewareHandler<AdminEnv> = async (c, next) => {
+  if (c.get('me') || c.req.header('hx-request') !== 'true') return next();
+  let back = '';
+  try {
+    const current = new URL(c.req.header('hx-current-url') ?? '', c.req.url);
+    if (current.origin === new URL(c.req.url).origin && current.pathname.startsWith('/admin/o/')) back = current.pathname + current.search;
+  } catch {
+    back = '';
+  }
+  if (!back) return next();
+  return c.body(null, 204, { 'hx-redirect': `/admin/sign-in?next=${encodeURIComponent(back)}` });
+};
+
 export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
-  app.get('/o/:org/s/:space/media-picker', signedIn, async (c) => {
+  app.get('/o/:org/s/:space/media-picker', backToEditor, signedIn, async (c) => {
     const { org, space } = c.req.param();
     const target = c.req.query('for') ?? '';
     const before = c.req.query('before');
@@ -71,7 +88,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
           </p>
         ) : null}
         {list.length ? (
-          <ul class="picker-grid" aria-label={before === undefined ? 'Newest files' : 'Older files'}>
+          <ul class="picker-grid" aria-label={before === undefined ? 'Newest files' : 'Older files'} data-older={before === undefined ? undefined : ''}>
             {list.map((a) => (
               <Choice a={a} for={target} />
             ))}
