@@ -15,9 +15,11 @@
  * ≈ one OpenID Connect sign-in: its start costs START_COST, its callback CALLBACK_COST; a SAML
  * ACS costs ACS_COST — its XML signature check is dearer). The bucket holds at most one unit, so
  * sign-ins are spread evenly over the second rather than let in by the dozen. At the default 40
- * units/s sign-ins take ≈ 12% of the thread on the reference machine; a surge is served in
- * arrival order at that rate: 1,000 people at 9:00 are signed in within 25 s by one process
- * (each waits, none is refused) while content reads keep their latency.
+ * units/s sign-ins take ≈ 13% of the thread on the reference machine (40 × 3.2 ms); a surge is
+ * served in arrival order at that rate while content reads keep their latency: 300 people at
+ * 9:00 are signed in within ≈ 8 s by one process, each waiting, none refused. Past what
+ * rate × maxWaitMs serves, the rest are told to come back (503 + Retry-After) rather than
+ * everyone being slowed down.
  *
  * Fairness: each key (an SSO connection, i.e. one organization's IdP) has its own FIFO queue,
  * and turns go round-robin across the keys that have someone waiting — one organization's
@@ -25,8 +27,8 @@
  * `perKey` steps in flight (a slow IdP holds only its own places).
  *
  * Refusals (the caller answers 503 + Retry-After; the step did nothing, wrote nothing):
- *  - a step that waited `maxWaitMs` (keep it below ORIGIN_REQUEST_TIMEOUT_MS: a request the
- *    deadline answered must not still run later);
+ *  - a step that waited `maxWaitMs` (routes.ts keeps it within half ORIGIN_REQUEST_TIMEOUT_MS:
+ *    a request the deadline answered must not still run later);
  *  - at once, a step whose key already has more waiting than the whole budget serves within
  *    `maxWaitMs` (rate × maxWaitMs) — it could not be served in time even alone.
  * A waiter whose client went away (`signal` aborted) leaves the queue.
