@@ -69,6 +69,7 @@ async function row(id: number) {
   return r!.item;
 }
 
+let rolesItem: Promise<number> | null = null;
 const flash = (page: Page) => page.locator('.flash-success').first().textContent();
 const editor = (id: number, rest = '') => `${screen(t(), `items/faq/${id}${rest}`)}?locale=en`;
 
@@ -233,43 +234,43 @@ describe('content: collection items', () => {
     await context.close();
   });
 
-  it('each role sees and can do exactly its row; forged posts get the API\'s 403 and change nothing', async () => {
-    const id = await apiItems([{ question: 'Roles untouched' }]);
-    for (const role of ROLES) {
-      const { page, context } = await memberPage(t(), role);
-      const answer = await page.goto(editor(id), { timeout: 30_000 });
-      if (!roleAllows(role, 'content.preview')) {
-        expect(answer?.status(), role).toBe(403);
-        expect((await page.goto(screen(t(), 'items/faq')))?.status(), `${role} list`).toBe(403);
-        await context.close();
-        continue;
-      }
-      expect(await page.getByRole('button', { name: 'Save draft' }).count(), `${role} save`).toBe(roleAllows(role, 'content.write') ? 1 : 0);
-      expect(await page.getByRole('button', { name: 'Publish', exact: true }).count(), `${role} publish`).toBe(roleAllows(role, 'content.publish') ? 1 : 0);
-      expect(await page.getByRole('button', { name: 'Delete item' }).count(), `${role} delete`).toBe(roleAllows(role, 'content.delete') ? 1 : 0);
-      await expectAccessible(page, `item-editor-${role}`);
-      const csrf = await page.locator('input[name=_csrf]').first().inputValue();
-      await page.goto(screen(t(), 'items/faq'));
-      expect(await page.getByRole('link', { name: 'New item' }).count(), `${role} new`).toBe(roleAllows(role, 'content.write') ? 1 : 0);
-      const before = await row(id);
-      const forge = async (action: string, path = '') =>
-        (await page.request.post(editor(id, path), { form: { _csrf: csrf, _action: action, _version: String(before.version), 'f:question': 'Forged' } })).status();
-      if (!roleAllows(role, 'content.write')) {
-        expect(await forge('save'), `${role} forged save`).toBe(403);
-        const created = await page.request.post(screen(t(), 'items/faq/new'), { form: { _csrf: csrf, _locale: 'en', 'f:question': 'Forged new' } });
-        expect(created.status(), `${role} forged create`).toBe(403);
-      }
-      if (!roleAllows(role, 'content.publish')) expect(await forge('publish'), `${role} forged publish`).toBe(403);
-      if (!roleAllows(role, 'content.delete')) expect(await forge('delete', '/delete'), `${role} forged delete`).toBe(403);
-      const after = await row(id);
-      expect({ v: after.version, f: after.fields, d: after.deletedAt, s: after.status }, role).toEqual({ v: before.version, f: before.fields, d: before.deletedAt, s: before.status });
-      if (role === 'viewer') {
-        await page.goto(editor(id));
-        await shot(page, 'item-viewer');
-      }
-      expectClean(page);
+  // One test per role (each its own time budget: a sign-in, the editor and axe per role).
+  it.each(ROLES)('%s sees and can do exactly its row; forged posts get the API\'s 403 and change nothing', async (role) => {
+    rolesItem ??= apiItems([{ question: 'Roles untouched' }]);
+    const id = await rolesItem;
+    const { page, context } = await memberPage(t(), role);
+    const answer = await page.goto(editor(id), { timeout: 30_000 });
+    if (!roleAllows(role, 'content.preview')) {
+      expect(answer?.status(), role).toBe(403);
+      expect((await page.goto(screen(t(), 'items/faq')))?.status(), `${role} list`).toBe(403);
       await context.close();
+      return;
     }
+    expect(await page.getByRole('button', { name: 'Save draft' }).count(), `${role} save`).toBe(roleAllows(role, 'content.write') ? 1 : 0);
+    expect(await page.getByRole('button', { name: 'Publish', exact: true }).count(), `${role} publish`).toBe(roleAllows(role, 'content.publish') ? 1 : 0);
+    expect(await page.getByRole('button', { name: 'Delete item' }).count(), `${role} delete`).toBe(roleAllows(role, 'content.delete') ? 1 : 0);
+    await expectAccessible(page, `item-editor-${role}`);
+    const csrf = await page.locator('input[name=_csrf]').first().inputValue();
+    await page.goto(screen(t(), 'items/faq'));
+    expect(await page.getByRole('link', { name: 'New item' }).count(), `${role} new`).toBe(roleAllows(role, 'content.write') ? 1 : 0);
+    const before = await row(id);
+    const forge = async (action: string, path = '') =>
+      (await page.request.post(editor(id, path), { form: { _csrf: csrf, _action: action, _version: String(before.version), 'f:question': 'Forged' } })).status();
+    if (!roleAllows(role, 'content.write')) {
+      expect(await forge('save'), `${role} forged save`).toBe(403);
+      const created = await page.request.post(screen(t(), 'items/faq/new'), { form: { _csrf: csrf, _locale: 'en', 'f:question': 'Forged new' } });
+      expect(created.status(), `${role} forged create`).toBe(403);
+    }
+    if (!roleAllows(role, 'content.publish')) expect(await forge('publish'), `${role} forged publish`).toBe(403);
+    if (!roleAllows(role, 'content.delete')) expect(await forge('delete', '/delete'), `${role} forged delete`).toBe(403);
+    const after = await row(id);
+    expect({ v: after.version, f: after.fields, d: after.deletedAt, s: after.status }, role).toEqual({ v: before.version, f: before.fields, d: before.deletedAt, s: before.status });
+    if (role === 'viewer') {
+      await page.goto(editor(id));
+      await shot(page, 'item-viewer');
+    }
+    expectClean(page);
+    await context.close();
   });
 
   it('the list pages through, filters by who saved last and by status, deletes and restores, and shows the API\'s 400 for a bad filter', async () => {
@@ -350,6 +351,24 @@ describe('content: collection items', () => {
     expect(scheduled.scheduledAt?.toISOString().slice(0, 16)).toBe(at);
     await page.goto(`${screen(t(), 'items/faq')}?status=scheduled`);
     expect(await page.locator('tbody td a').allTextContents()).toEqual(['Schedule me']);
+    expectClean(page);
+    await context.close();
+  });
+
+  it('a value the API refuses is named beside its field, the typed values kept, nothing saved', async () => {
+    const id = await apiItems([{ question: 'Refused value' }]);
+    const { page, context } = await memberPage(t(), 'author');
+    await page.goto(editor(id), { timeout: 30_000 });
+    await page.getByLabel('Question').fill('Refused value, edited');
+    await page.getByLabel('Image').fill('javascript:alert(1)');
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(answer.status()).toBe(400);
+    await expect.poll(() => page.locator('#f-image-error').textContent(), { timeout: 15_000 }).toMatch(/URL/);
+    expect(await page.getByLabel('Image').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#error-summary').getAttribute('data-code')).toBe('bad_request');
+    expect(await page.getByLabel('Question').inputValue()).toBe('Refused value, edited');
+    expect((await row(id)).fields).toMatchObject({ question: 'Refused value' });
+    await expectAccessible(page, 'item-refused');
     expectClean(page);
     await context.close();
   });

@@ -182,3 +182,21 @@ export function listQuery(c: Context<AdminEnv>, names: readonly string[], me: st
     },
   };
 }
+
+/**
+ * The fields an API refusal names ("Invalid request: fields.rank: must be a number; featured_image:
+ * must be an http(s) or relative URL."), as field name → message for fields.tsx's inputs (the
+ * message beside the input, aria-invalid); `nameOf` maps the API's path to the form's field name
+ * (null: not a field of the form). Empty for any other refusal.
+ */
+export function refusedFields(error: { code: string; detail: string } | null | undefined, nameOf: (path: string) => string | null): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!error || error.code !== 'bad_request' || !error.detail.startsWith('Invalid request: ')) return out;
+  const body = error.detail.slice('Invalid request: '.length).replace(/\.$/, '');
+  for (const part of body.split(/; (?=[\w.]+: )/)) {
+    const m = /^([\w.]+): (.+)$/.exec(part);
+    const name = m ? nameOf(m[1]!) : null;
+    if (m && name !== null && !out.has(name)) out.set(name, m[2]!);
+  }
+  return out;
+}

@@ -21,7 +21,7 @@ import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, postedForm, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
+import { ConflictNotice, first, HistoryTable, postedForm, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
@@ -133,6 +133,11 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const here = item ? itemUrl(org, space, col.key, item.meta.id, item.locale) : `${itemsUrl(org, space, col.key)}/new`;
   const title = item ? labelOf(col, item.fields, item.meta.id) : `New ${col.name} item`;
   const schema = formSchema(col, s.shown);
+  // The API names refused values `fields.<name>` (or `fields.<n>.<name>` in a create's list).
+  const errors = refusedFields(s.error, (path) => {
+    const parts = path.split('.');
+    return parts[0] === 'fields' ? (parts.at(-1) ?? null) : null;
+  });
   return render(
     c,
     { title: item ? `Edit ${title}` : title, org, space, active: 'items', ...(s.status ? { status: s.status } : {}) },
@@ -177,7 +182,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             </div>
           )}
           {schema.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} picker={pickerUrl(org, space)} />
+            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />
           ))}
           {mayPublish && item ? (
             <fieldset class="group">

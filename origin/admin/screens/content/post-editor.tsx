@@ -21,7 +21,7 @@ import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, postedForm, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { ConflictNotice, first, HistoryTable, postedForm, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
@@ -129,6 +129,8 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const mayDelete = can(me, 'content.delete', org, space);
   const here = post ? postUrl(org, space, post.slug) : postUrl(org, space, '_new');
   const heading = post ? post.title : 'New post';
+  // The API names refused values by the write body's path (`featured_image`, `categories.0`, `author.slug`).
+  const errors = refusedFields(s.error, (path) => SCHEMA.find((d) => d.name === path.split('.')[0])?.name ?? null);
   return render(
     c,
     { title: post ? `Edit ${post.title}` : heading, org, space, active: 'posts', ...(s.status ? { status: s.status } : {}) },
@@ -174,7 +176,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             </div>
           )}
           {SCHEMA.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} picker={pickerUrl(org, space)} />
+            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />
           ))}
           {mayPublish && post ? (
             <fieldset class="group">
