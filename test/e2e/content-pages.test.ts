@@ -172,7 +172,7 @@ describe('content: pages', () => {
     await expect.poll(() => page.locator('#f-rating-error').textContent()).toBe('must be a number');
     expect(await page.getByLabel('Rating').getAttribute('aria-invalid')).toBe('true');
     expect(await page.getByLabel('Rating').getAttribute('aria-describedby')).toContain('f-rating-error');
-    expect(await page.locator('#save-status a[href="#f-rating"]').textContent()).toBe('rating: must be a number');
+    expect(await page.locator('#save-status a[href="#f-rating"]').textContent()).toBe('Rating: must be a number');
     expect(await focusedId(page)).toBe('error-summary');
     expect(await page.getByLabel('Headline').inputValue()).toBe('Kept while refused');
     expect((await row('invalid-page')).fields).toMatchObject({ headline: 'Valid', rating: 3 });

@@ -130,7 +130,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
                 <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} />
               </>
             ) : (
-              <SaveRefusal error={s.error} />
+              <SaveRefusal error={s.error} schema={type.fields} />
             )}
           </div>
           <div class="toolbar" role="group" aria-label="Save">

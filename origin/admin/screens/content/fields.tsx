@@ -15,7 +15,8 @@ export type RefOptions = Map<string, { slug: string; name: string }[]>;
 
 /** The input's id for a field path (`seo.title` → `f-seo-title`); save.tsx maps the API's field errors to it. */
 export const idOf = (path: string) => `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
-const labelOf = (d: FieldDef) => d.label ?? d.name.replace(/_/g, ' ').replace(/^./, (ch) => ch.toUpperCase());
+/** A field's label: its `label`, else its name with the first letter up and _ as spaces. */
+export const labelOf = (d: FieldDef) => d.label ?? d.name.replace(/_/g, ' ').replace(/^./, (ch) => ch.toUpperCase());
 
 function asString(v: unknown): string {
   if (v === null || v === undefined) return '';

@@ -18,8 +18,8 @@ import type { AdminEnv } from '../../env.js';
 import { fragment } from '../../layout.js';
 import { can } from '../../nav.js';
 import { ErrorSummary, When } from '../../ui.js';
-import { idOf, parseFields } from './fields.js';
-import { spaceHeader, versionOf, type PageTypeView } from './shared.js';
+import { idOf, labelOf, parseFields } from './fields.js';
+import { spaceHeader, versionOf, type FieldDef, type FieldSchema, type PageTypeView } from './shared.js';
 
 const enc = encodeURIComponent;
 
@@ -60,24 +60,41 @@ export function VersionField(props: { slot: string; version: number }) {
   );
 }
 
-/** One field's refusal: the input's id (fields.tsx) and the API's words. */
+/** One field's refusal: the input's id (fields.tsx), the field as the form labels it, and the API's words. */
 export interface FieldError {
   id: string;
   path: string;
+  label: string;
   message: string;
+}
+
+/** `faq.0.question` → "Faq item 1 → Question" (the form's labels), the path itself where the schema has no such field. */
+function labelPath(schema: FieldSchema, path: string): string {
+  let defs: FieldSchema | undefined = schema;
+  const out: string[] = [];
+  for (const seg of path.split('.')) {
+    if (/^\d+$/.test(seg)) {
+      out.push(`item ${Number(seg) + 1}`);
+      continue;
+    }
+    const def: FieldDef | undefined = defs?.find((d) => d.name === seg);
+    out.push(def ? labelOf(def) : seg);
+    defs = def && (def.type === 'repeater' || def.type === 'component') ? def.fields : undefined;
+  }
+  return out.join(' → ').replace(/ → item/g, ' item');
 }
 
 /**
  * The field-level messages of an API refusal ("Invalid fields: fields.rating: must be a number;
  * fields.faq.0.question: must be a string."), keyed to the editor's inputs; [] for any other error.
  */
-export function fieldErrors(error: ApiError | null | undefined): FieldError[] {
+export function fieldErrors(error: ApiError | null | undefined, schema: FieldSchema = []): FieldError[] {
   if (!error || error.code !== 'bad_request' || !error.detail.startsWith('Invalid fields: ')) return [];
   const body = error.detail.slice('Invalid fields: '.length).replace(/\.$/, '');
   const out: FieldError[] = [];
   for (const part of body.split(/; (?=fields\.)/)) {
     const m = /^fields\.([^:\s]+): (.+)$/.exec(part);
-    if (m) out.push({ id: idOf(m[1]!), path: m[1]!, message: m[2]! });
+    if (m) out.push({ id: idOf(m[1]!), path: m[1]!, label: labelPath(schema, m[1]!), message: m[2]! });
   }
   return out;
 }
@@ -90,7 +107,7 @@ export function FieldErrors(props: { errors: FieldError[] }) {
       {props.errors.map((e) => (
         <li>
           <a href={`#${e.id}`} data-field-error={e.id} data-message={e.message}>
-            {e.path.replace(/\.(\d+)\./g, (_m, i: string) => ` item ${Number(i) + 1} → `)}: {e.message}
+            {e.label}: {e.message}
           </a>
         </li>
       ))}
@@ -99,8 +116,8 @@ export function FieldErrors(props: { errors: FieldError[] }) {
 }
 
 /** The editor's status area after a refusal: the API's error and, for field errors, each field. */
-export function SaveRefusal(props: { error: ApiError | null | undefined }) {
-  const errors = fieldErrors(props.error);
+export function SaveRefusal(props: { error: ApiError | null | undefined; schema: FieldSchema }) {
+  const errors = fieldErrors(props.error, props.schema);
   return (
     <>
       <ErrorSummary error={props.error} title={errors.length ? 'Some fields need a change' : undefined} />
@@ -152,7 +169,7 @@ export async function quickSave(c: Context<AdminEnv>, s: QuickSave): Promise<Res
       res.status,
     );
   }
-  if (!res.ok) return fragment(c, <SaveRefusal error={res.error} />, res.status);
+  if (!res.ok) return fragment(c, <SaveRefusal error={res.error} schema={type?.fields ?? []} />, res.status);
   const v = versionOf(res.headers.get('etag'));
   const mayDelete = can(c.get('me'), 'content.delete', s.org, s.space);
   return fragment(
