@@ -12,6 +12,13 @@
  *
  * The answer is parsed JSON plus, on a refusal, the one error shape (shared/errors.ts), which
  * screens show with `<ErrorSummary>` (ui.tsx) — the API's detail, code and request id, unchanged.
+ *
+ * Within one page request, reads are asked once: a GET answer is kept for the rest of the request
+ * (by path and extra headers) and shared by whoever asks again — a screen and the layout both
+ * listing the organization's spaces make one call. Every state change (`send`) and every new
+ * session cookie (`passCookies`) empties it, so a read after a write always asks the API. Nothing
+ * is kept across requests: each page's reads are authorized by the API for that page. Treat
+ * answers as read-only (they may be shared).
  */
 import type { Context } from 'hono';
 import { REQUEST_ID_HEADER } from '../../shared/request-id.js';
@@ -50,6 +57,14 @@ export interface SendOptions {
   headers?: Record<string, string>;
   /** Send `body` as is (bytes, text) with this Content-Type instead of JSON. */
   contentType?: string;
+}
+
+/** This request's GET answers (see the header), by the request's context. */
+const kept = new WeakMap<Context<AdminEnv>, Map<string, Promise<ApiAnswer<unknown>>>>();
+
+/** Forgets this request's GET answers (after a state change or a new session). */
+function forgetReads(c: Context<AdminEnv>): void {
+  kept.delete(c);
 }
 
 /** The API as the member calling this screen: their cookie (or the one just set), their CSRF token. */
@@ -91,8 +106,23 @@ export function api(c: Context<AdminEnv>): ApiClient {
     return { status: res.status, ok: res.ok, body: parsed as T, error, headers: res.headers };
   };
   return {
-    get: (path, opts) => call('GET', path, undefined, opts),
-    send: (method, path, body, opts) => call(method, path, body, opts),
+    get<T>(path: string, opts?: Pick<SendOptions, 'headers'>): Promise<ApiAnswer<T>> {
+      let reads = kept.get(c);
+      if (!reads) kept.set(c, (reads = new Map()));
+      const key = opts?.headers ? `${path}\n${JSON.stringify(opts.headers)}` : path;
+      let answer = reads.get(key);
+      if (!answer) {
+        answer = call<unknown>('GET', path, undefined, opts);
+        reads.set(key, answer);
+        // A failed call is not kept (and its rejection is handled here even if nobody awaits it).
+        answer.catch(() => reads.delete(key));
+      }
+      return answer as Promise<ApiAnswer<T>>;
+    },
+    send: (method, path, body, opts) => {
+      forgetReads(c);
+      return call(method, path, body, opts);
+    },
   };
 }
 
@@ -111,6 +141,7 @@ function toError(body: unknown, status: number, requestId: string): ApiError {
  */
 export function passCookies(c: Context<AdminEnv>, answer: ApiAnswer<unknown>): void {
   const cookies = answer.headers.getSetCookie();
+  if (cookies.length > 0) forgetReads(c);
   for (const sc of cookies) {
     c.header('set-cookie', sc, { append: true });
     const pair = sc.split(';')[0]!;

@@ -48,9 +48,27 @@ interface SpaceView {
   name: string;
 }
 
-async function spacesOf(c: Context<AdminEnv>, org: string): Promise<SpaceView[]> {
-  const res = await api(c).get<{ data: SpaceView[] }>(`/v1/orgs/${org}/spaces`);
-  return res.ok ? res.body.data : [];
+/**
+ * The organization's spaces for the switcher: the same read (same path) as screens that list them
+ * (members, keys, support, the start page), so api.ts asks the API once per page for both.
+ */
+function spacesOf(c: Context<AdminEnv>, org: string): Promise<SpaceView[]> {
+  return api(c)
+    .get<{ data: SpaceView[] }>(`/v1/orgs/${encodeURIComponent(org)}/spaces`)
+    .then((res) => (res.ok ? res.body.data : []));
+}
+
+/**
+ * Starts the layout's read as soon as the member is known (me.ts), beside the screen's own reads
+ * instead of after them — for a full page (a GET that is not an htmx swap) under an organization
+ * the member belongs to (never a read the API would refuse: no refusal rows for a prefetch).
+ */
+export function prefetchLayout(c: Context<AdminEnv>, me: Me): void {
+  if (c.req.method !== 'GET' || (c.req.header('hx-request') === 'true' && c.req.header('hx-target'))) return;
+  // Organization ids are UUIDs: a segment that needs decoding is no member's organization.
+  const org = /^\/admin\/o\/([0-9a-f-]{36})(?:\/|$)/.exec(c.req.path)?.[1];
+  if (!org || !me.memberships.some((m) => m.organization_id === org)) return;
+  void spacesOf(c, org).catch(() => undefined);
 }
 
 function Switcher(props: { me: Me; org: string; space: string | undefined; spaces: SpaceView[] }) {

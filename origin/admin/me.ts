@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import { api } from './api.js';
 import type { AdminEnv, Me } from './env.js';
+import { prefetchLayout } from './layout.js';
 
 /** Loads (or reloads, after a sign-in or 2FA confirmation replaced the session) the member into `c`. */
 export async function refreshMe(c: Context<AdminEnv>): Promise<Me | undefined> {
@@ -16,5 +17,7 @@ export async function refreshMe(c: Context<AdminEnv>): Promise<Me | undefined> {
   }
   c.set('me', res.body.data);
   c.set('csrfToken', res.body.data.csrf_token);
+  // The layout's own read (the switcher's spaces) starts now, beside the screen's.
+  prefetchLayout(c, res.body.data);
   return res.body.data;
 }
