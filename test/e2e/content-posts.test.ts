@@ -145,6 +145,8 @@ describe('content: blog posts', () => {
     await page.getByLabel('Summary').fill('Mine');
     const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }), page.getByRole('button', { name: 'Save draft' }).click()]);
     expect(answer.status()).toBe(412);
+    // The save is an htmx request answered by a fragment: the form (and what was typed) is never reloaded.
+    expect(answer.request().headers()['hx-request']).toBe('true');
     await expect.poll(() => page.locator('#error-summary').getAttribute('data-code'), { timeout: 15_000 }).toBe('conflict');
     expect(await page.locator('#error-summary h2').textContent()).toBe('Someone else saved this post');
     expect(await page.getByLabel('Summary').inputValue()).toBe('Mine');
@@ -153,6 +155,12 @@ describe('content: blog posts', () => {
     await page.getByRole('button', { name: 'Save mine over theirs' }).click();
     await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Saved draft');
     expect((await row('conflict-post')).summary).toBe('Mine');
+    // The next save is based on the version the last one made (#version-slot): no conflict.
+    await page.getByLabel('Summary').fill('Mine again');
+    const [again] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(again.status()).toBe(200);
+    await expect.poll(() => page.locator('#save-status .flash-success').textContent(), { timeout: 15_000 }).toMatch(/Saved draft \(version \d+\)/);
+    expect((await row('conflict-post')).summary).toBe('Mine again');
     expectClean(page);
     await context.close();
   });

@@ -5,8 +5,12 @@
  * editor.tsx) have their own copies; these follow the same shape and wording.
  */
 import type { Context } from 'hono';
+import type { ApiAnswer, ApiError } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
-import { When } from '../../ui.js';
+import { fragment } from '../../layout.js';
+import { ErrorSummary, When } from '../../ui.js';
+import { idOf } from './fields.js';
+import { versionOf } from './shared.js';
 
 export type Status = 'draft' | 'published' | 'scheduled' | 'deleted';
 export const STATUSES: readonly Status[] = ['draft', 'scheduled', 'published', 'deleted'];
@@ -55,14 +59,17 @@ export function StateLine(props: { parts: string[]; status: string; version: num
     <p class="muted" id="page-state">
       {props.parts.join(' · ')}
       {props.parts.length ? ' · ' : ''}
-      <StatusBadge status={props.status} /> · version {props.version}
+      <StatusBadge status={props.status} /> · <span id="entry-version">version {props.version}</span>
       {props.scheduled ? (
         <>
           {' '}
           · publishes at <When at={props.scheduled} />
         </>
       ) : null}{' '}
-      · saved <When at={props.updated} />
+      ·{' '}
+      <span id="entry-saved">
+        saved <When at={props.updated} />
+      </span>
     </p>
   );
 }
@@ -199,4 +206,102 @@ export function refusedFields(error: { code: string; detail: string } | null | u
     if (m && name !== null && !out.has(name)) out.set(name, m[2]!);
   }
   return out;
+}
+
+/** Links to the fields a save's refusal names (editor.js also writes each message beside its field). */
+export function FieldErrorLinks(props: { errors: Map<string, string> }) {
+  if (props.errors.size === 0) return null;
+  return (
+    <ul class="field-errors">
+      {[...props.errors].map(([name, message]) => (
+        <li>
+          <a href={`#${idOf(name)}`} data-field-error={idOf(name)} data-message={message}>
+            {name}: {message}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export interface QuickSave {
+  what: 'item' | 'post';
+  /** The editor (reload) and the preview. */
+  here: string;
+  view: string;
+  /** The If-Match the save sent (`_theirs` after a conflict, else `_version`). */
+  basedOn: string;
+  /** The working copy's version now, asked after a 412. */
+  current: () => Promise<number | null>;
+  /** The confirmation ("Saved draft") and the button's label after it. */
+  saved: string;
+  label: string;
+  errors: (error: ApiError | null) => Map<string, string>;
+  mayDelete: boolean;
+}
+
+/**
+ * The answer to "Save draft" sent by htmx (the editor's Save button: `hx-post`, target
+ * #save-status), as the page editor's (save.tsx): a fragment, not the whole editor — the
+ * confirmation and, out of band, the next If-Match (`_version` in #version-slot and
+ * #delete-version-slot), the state line's version and time; on a 412 "Someone else saved this …"
+ * with `_theirs` and the button turning to "Save mine over theirs" (the member's values stay in the
+ * form, untouched); on a refusal the API's error and a link per refused field.
+ */
+export async function quickSaveAnswer(c: Context<AdminEnv>, res: ApiAnswer<unknown>, o: QuickSave): Promise<Response> {
+  if (res.status === 412) {
+    const theirs = (await o.current()) ?? Number(o.basedOn);
+    return fragment(
+      c,
+      <>
+        <ConflictNotice what={o.what} theirs={theirs} reload={o.here} view={o.view} />
+        <input type="hidden" name="_theirs" value={String(theirs)} />
+        <span id="save" hx-swap-oob="innerHTML">
+          Save mine over theirs
+        </span>
+      </>,
+      412,
+    );
+  }
+  if (!res.ok) {
+    return fragment(
+      c,
+      <>
+        <ErrorSummary error={res.error} />
+        <FieldErrorLinks errors={o.errors(res.error)} />
+      </>,
+      res.status,
+    );
+  }
+  const v = versionOf(res.headers.get('etag'));
+  return fragment(
+    c,
+    <>
+      <div class="flash flash-success" role="status">
+        {o.saved}
+        {v ? ` (version ${v})` : ''}.
+      </div>
+      {v ? (
+        <>
+          <span id="version-slot" hx-swap-oob="innerHTML">
+            <input type="hidden" name="_version" value={String(v)} />
+          </span>
+          <span id="entry-version" hx-swap-oob="innerHTML">
+            version {v}
+          </span>
+          {o.mayDelete ? (
+            <span id="delete-version-slot" hx-swap-oob="innerHTML">
+              <input type="hidden" name="_version" value={String(v)} />
+            </span>
+          ) : null}
+        </>
+      ) : null}
+      <span id="entry-saved" hx-swap-oob="innerHTML">
+        saved <When at={new Date().toISOString()} />
+      </span>
+      <span id="save" hx-swap-oob="innerHTML">
+        {o.label}
+      </span>
+    </>,
+  );
 }

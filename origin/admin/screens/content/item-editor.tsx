@@ -17,11 +17,11 @@ import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
 import { assetUrl } from '../../assets.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
-import { render } from '../../layout.js';
+import { fragment, render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, postedForm, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
+import { ConflictNotice, first, HistoryTable, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
@@ -110,6 +110,13 @@ function labelOf(col: CollectionView, values: Values, id: number | null): string
   return id === null ? 'New item' : `Item ${id}`;
 }
 
+/** The API names refused values `fields.<name>` (or `fields.<n>.<name>` in a create's list). */
+const refusedItemFields = (error: ApiError | null | undefined) =>
+  refusedFields(error, (path) => {
+    const parts = path.split('.');
+    return parts[0] === 'fields' ? (parts.at(-1) ?? null) : null;
+  });
+
 interface EditorState {
   org: string;
   space: string;
@@ -133,11 +140,8 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const here = item ? itemUrl(org, space, col.key, item.meta.id, item.locale) : `${itemsUrl(org, space, col.key)}/new`;
   const title = item ? labelOf(col, item.fields, item.meta.id) : `New ${col.name} item`;
   const schema = formSchema(col, s.shown);
-  // The API names refused values `fields.<name>` (or `fields.<n>.<name>` in a create's list).
-  const errors = refusedFields(s.error, (path) => {
-    const parts = path.split('.');
-    return parts[0] === 'fields' ? (parts.at(-1) ?? null) : null;
-  });
+  const errors = refusedItemFields(s.error);
+  const saveLabel = s.conflict ? 'Save mine over theirs' : !item ? 'Create draft' : item.status === 'draft' ? 'Save draft' : 'Save changes';
   return render(
     c,
     { title: item ? `Edit ${title}` : title, org, space, active: 'items', ...(s.status ? { status: s.status } : {}) },
@@ -147,14 +151,26 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       </p>
       <h1>{title}</h1>
       {item ? <StateLine parts={[col.name, `item ${item.meta.id}`, item.locale]} status={item.status} version={item.version} scheduled={item.scheduled} updated={item.updated} /> : null}
-      {s.conflict && item ? <ConflictNotice what="item" theirs={s.conflict.theirs} reload={here} view={itemUrl(org, space, col.key, item.meta.id, item.locale, '/preview')} /> : <ErrorSummary error={s.error} />}
+      {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
         <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Item editor" attrs={{ 'data-draft-key': `${space}:item:${col.key}:${item?.meta.id ?? 'new'}:${s.locale}`, 'data-user': me.user_id }}>
-          <input type="hidden" name="_version" value={String(item?.version ?? 0)} />
-          {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
+          <span id="version-slot">
+            <input type="hidden" name="_version" value={String(item?.version ?? 0)} />
+          </span>
+          {/* Where an htmx save's answer goes (common.tsx quickSaveAnswer); a plain POST's conflict or refusal too. */}
+          <div id="save-status" aria-live="polite">
+            {s.conflict && item ? (
+              <>
+                <ConflictNotice what="item" theirs={s.conflict.theirs} reload={here} view={itemUrl(org, space, col.key, item.meta.id, item.locale, '/preview')} />
+                <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} />
+              </>
+            ) : (
+              <ErrorSummary error={s.error} />
+            )}
+          </div>
           <div class="toolbar" role="group" aria-label="Save">
-            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save">
-              {s.conflict ? 'Save mine over theirs' : !item ? 'Create draft' : item.status === 'draft' ? 'Save draft' : 'Save changes'}
+            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save" {...(item ? { 'hx-post': here, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {})}>
+              {saveLabel}
             </button>
             {mayPublish ? (
               <button type="submit" class="btn btn-secondary" name="_action" value="publish">
@@ -202,7 +218,9 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       )}
       {mayDelete && item ? (
         <PostForm action={itemUrl(org, space, col.key, item.meta.id, item.locale, '/delete')} token={formToken(c)} class="sub" attrs={{ 'data-confirm': `Delete ${title}? It can be restored from the deleted items.` }}>
-          <input type="hidden" name="_version" value={String(item.version)} />
+          <span id="delete-version-slot">
+            <input type="hidden" name="_version" value={String(item.version)} />
+          </span>
           <button type="submit" class="btn btn-danger">
             Delete item
           </button>
@@ -259,7 +277,11 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const act = first(form._action) || 'save';
     const { fields, shown, problem } = fromForm(l.col, formValues(l.col, l.item.fields), form);
     const state: EditorState = { org: l.org, space: l.space, col: l.col, item: l.item, locale: l.item.locale, shown };
-    if (problem) return editorPage(c, { ...state, error: { code: 'bad_request', detail: problem, request_id: c.get('requestId') }, status: 400 });
+    const quick = c.req.header('hx-request') === 'true' && (act === 'save' || act === 'overwrite');
+    if (problem) {
+      const error = { code: 'bad_request', detail: problem, request_id: c.get('requestId') };
+      return quick ? fragment(c, <ErrorSummary error={error} />, 400) : editorPage(c, { ...state, error, status: 400 });
+    }
     const body: Record<string, unknown> = { fields };
     if (act === 'publish') body.status = 'published';
     if (act === 'unpublish') body.status = 'draft';
@@ -268,10 +290,23 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
       body.scheduled = scheduleIso(first(form._at));
     }
     // If-Match: the version the form was loaded at (or, to save over a conflicting save, the one the member saw in the message).
-    const basedOn = act === 'overwrite' ? first(form._theirs) : first(form._version);
+    const basedOn = first(form._theirs) || first(form._version);
     const res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/content/${enc(l.key)}/${l.item.meta.id}?locale=${enc(l.item.locale)}`, body, {
       headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` },
     });
+    if (quick) {
+      return quickSaveAnswer(c, res, {
+        what: 'item',
+        here: itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale),
+        view: itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale, '/preview'),
+        basedOn,
+        current: async () => versionOf((await api(c).get(itemPath(l.key, l.item.meta.id, l.item.locale), { headers: spaceHeader(l.space) })).headers.get('etag')),
+        saved: l.item.status === 'draft' ? 'Saved draft' : 'Saved',
+        label: l.item.status === 'draft' ? 'Save draft' : 'Save changes',
+        errors: refusedItemFields,
+        mayDelete: can(c.get('me'), 'content.delete', l.org, l.space),
+      });
+    }
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.item.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));

@@ -21,7 +21,7 @@ import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, postedForm, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { ConflictNotice, first, HistoryTable, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
@@ -109,6 +109,9 @@ function writeBody(title: string, shown: Values): Record<string, unknown> {
   };
 }
 
+/** The API names refused values by the write body's path (`featured_image`, `categories.0`, `author.slug`). */
+const refusedPostFields = (error: ApiError | null | undefined) => refusedFields(error, (path) => SCHEMA.find((d) => d.name === path.split('.')[0])?.name ?? null);
+
 interface EditorState {
   org: string;
   space: string;
@@ -129,8 +132,10 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const mayDelete = can(me, 'content.delete', org, space);
   const here = post ? postUrl(org, space, post.slug) : postUrl(org, space, '_new');
   const heading = post ? post.title : 'New post';
-  // The API names refused values by the write body's path (`featured_image`, `categories.0`, `author.slug`).
-  const errors = refusedFields(s.error, (path) => SCHEMA.find((d) => d.name === path.split('.')[0])?.name ?? null);
+  const errors = refusedPostFields(s.error);
+  // An htmx save only where nothing but the version moves (a draft): saving a published or
+  // scheduled post makes it a draft, and the whole editor says so after the plain POST.
+  const quick = post !== null && post.status === 'draft';
   return render(
     c,
     { title: post ? `Edit ${post.title}` : heading, org, space, active: 'posts', ...(s.status ? { status: s.status } : {}) },
@@ -145,13 +150,25 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
           The last published version stays live until this one is published (or the post is deleted).
         </p>
       ) : null}
-      {s.conflict && post ? <ConflictNotice what="post" theirs={s.conflict.theirs} reload={here} view={postUrl(org, space, post.slug, '/preview')} /> : <ErrorSummary error={s.error} />}
+      {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
         <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Post editor" attrs={{ 'data-draft-key': `${space}:post:${post?.slug ?? 'new'}`, 'data-user': me.user_id }}>
-          <input type="hidden" name="_version" value={String(post?.version ?? 0)} />
-          {s.conflict ? <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} /> : null}
+          <span id="version-slot">
+            <input type="hidden" name="_version" value={String(post?.version ?? 0)} />
+          </span>
+          {/* Where an htmx save's answer goes (common.tsx quickSaveAnswer); a plain POST's conflict or refusal too. */}
+          <div id="save-status" aria-live="polite">
+            {s.conflict && post ? (
+              <>
+                <ConflictNotice what="post" theirs={s.conflict.theirs} reload={here} view={postUrl(org, space, post.slug, '/preview')} />
+                <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} />
+              </>
+            ) : (
+              <ErrorSummary error={s.error} />
+            )}
+          </div>
           <div class="toolbar" role="group" aria-label="Save">
-            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save">
+            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save" {...(quick ? { 'hx-post': here, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {})}>
               {s.conflict ? 'Save mine over theirs' : post ? 'Save draft' : 'Create draft'}
             </button>
             {mayPublish ? (
@@ -196,7 +213,9 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       )}
       {mayDelete && post ? (
         <PostForm action={postUrl(org, space, post.slug, '/delete')} token={formToken(c)} class="sub" attrs={{ 'data-confirm': `Delete ${post.title}? It can be restored from the deleted posts.` }}>
-          <input type="hidden" name="_version" value={String(post.version)} />
+          <span id="delete-version-slot">
+            <input type="hidden" name="_version" value={String(post.version)} />
+          </span>
           <button type="submit" class="btn btn-danger">
             Delete post
           </button>
@@ -255,8 +274,21 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
       body.scheduled = scheduleIso(first(form._at));
     }
     // If-Match: the version the form was loaded at (or, to save over a conflicting save, the one the member saw in the message).
-    const basedOn = act === 'overwrite' ? first(form._theirs) : first(form._version);
+    const basedOn = first(form._theirs) || first(form._version);
     const res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/posts/${enc(l.post.slug)}`, body, { headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` } });
+    if (c.req.header('hx-request') === 'true' && (act === 'save' || act === 'overwrite')) {
+      return quickSaveAnswer(c, res, {
+        what: 'post',
+        here: postUrl(l.org, l.space, l.post.slug),
+        view: postUrl(l.org, l.space, l.post.slug, '/preview'),
+        basedOn,
+        current: async () => versionOf((await api(c).get(managePath(l.post.slug), { headers: spaceHeader(l.space) })).headers.get('etag')),
+        saved: 'Saved draft',
+        label: 'Save draft',
+        errors: refusedPostFields,
+        mayDelete: can(c.get('me'), 'content.delete', l.org, l.space),
+      });
+    }
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));
