@@ -81,6 +81,21 @@ export function timestampField(message = 'must be an ISO 8601 date-time (with se
 const REQUEST_LINE = /^[A-Z]{3,10} [^ ]/;
 /** The first bytes of the request each connection's parser is reading: its request line. */
 const requestHeads = new WeakMap<Duplex, string>();
+/** Request-line starts looked for inside a read (a native byte search each: no string copy of the read). */
+const METHOD_STARTS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => Buffer.from(`${m} /`, 'latin1'));
+const isLetter = (byte: number | undefined) => byte !== undefined && ((byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a));
+
+/**
+ * The last request line that starts inside `chunk` after its first byte, or null: the next
+ * request when one read holds the end of a request (its head or its body) and the start of the
+ * next — a client writes the next request as soon as it has the answer, and a busy server reads
+ * both at once. A body that quotes a request line can only make the error shape SCIM's or ghee's.
+ */
+function laterRequestLine(chunk: Buffer): string | null {
+  let at = -1;
+  for (const method of METHOD_STARTS) at = Math.max(at, chunk.lastIndexOf(method));
+  return at > 0 && !isLetter(chunk[at - 1]) ? chunk.subarray(at, at + 64).toString('latin1') : null;
+}
 /** Connections whose parser completed a request's head during the chunk being parsed. */
 const headsDone = new WeakSet<Duplex>();
 
@@ -108,11 +123,24 @@ export function watchRequestHeads(socket: Duplex): void {
   parser[k] = function onExecute(this: unknown, ...args: unknown[]): unknown {
     // A read that starts with a request line starts a request; the first read after a completed
     // head may instead be that request's body (clients write head and body apart), so a later read
-    // that starts with a request line replaces it. A head's later reads (header bytes) never do.
-    const start = current().subarray(0, 64).toString('latin1');
-    if (!requestHeads.has(socket) || REQUEST_LINE.test(start)) requestHeads.set(socket, start);
+    // that starts with a request line replaces it, and so does a request line inside a read (the
+    // end of one request and the start of the next read at once). A head's later reads (header
+    // bytes) hold none.
+    const chunk = current();
+    const start = chunk.subarray(0, 64).toString('latin1');
+    if (REQUEST_LINE.test(start)) requestHeads.set(socket, start);
+    else {
+      const later = laterRequestLine(chunk);
+      if (later !== null) requestHeads.set(socket, later);
+      else if (!requestHeads.has(socket)) requestHeads.set(socket, start);
+    }
     const out = original.apply(this, args);
-    if (headsDone.delete(socket)) requestHeads.delete(socket); // the next read starts the next request
+    // A head completed in this read: the next request is the one starting later in it, if any.
+    if (headsDone.delete(socket)) {
+      const later = laterRequestLine(chunk);
+      if (later === null) requestHeads.delete(socket);
+      else requestHeads.set(socket, later);
+    }
     return out;
   };
 }
@@ -128,7 +156,9 @@ export function requestHeadDone(socket: Duplex): void {
  */
 export function answerClientError(err: Error & { code?: string; rawPacket?: Buffer }, socket: Duplex): void {
   // The request line, when the parser got that far, says whether a SCIM client is asking.
-  const line = requestHeads.get(socket) ?? err.rawPacket?.subarray(0, 64).toString('latin1') ?? '';
+  // A head completed earlier in the read the parser failed on: the refused request starts later in it.
+  const later = headsDone.has(socket) && err.rawPacket ? laterRequestLine(err.rawPacket) : null;
+  const line = later ?? requestHeads.get(socket) ?? err.rawPacket?.subarray(0, 64).toString('latin1') ?? '';
   const response = parserErrorResponse(err.code, /^[A-Za-z]+ \/scim\/v2(?:[/? ]|$)/i.test(line) ? 'scim' : 'ghee');
   // As Node's own handler: never write into a response already under way on this connection.
   const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;

@@ -35,6 +35,9 @@ async function raw(requests: string[], chunks: number): Promise<string> {
   });
 }
 
+/** Sends each piece in one write, 30 ms apart, on one connection; the raw answer once the server closes. */
+const writes = (pieces: string[]) => raw(pieces, 1);
+
 const oversized = (path: string) => `GET ${path}/${'x'.repeat(70_000)} HTTP/1.1\r\nhost: origin.test\r\n\r\n`;
 const statusOf = (answer: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
 const typeOf = (answer: string) => /\r\ncontent-type: ([^\r]+)/i.exec(answer)?.[1] ?? '';
@@ -74,5 +77,33 @@ describe('parser refusals', () => {
     const last = answer.slice(answer.lastIndexOf('HTTP/1.1'));
     expect(typeOf(last)).toMatch(/^application\/scim\+json/);
     expect(last).toContain('urn:ietf:params:scim:api:messages:2.0:Error');
+  });
+
+  // Class: reading the refused request's line from the wrong read — a read that holds the end of
+  // one request and the start of the next (a busy server reads what the client sent meanwhile at once).
+  it("a read holding a request's body and the next request's start: the next request's line decides the shape", async () => {
+    const body = JSON.stringify({ title: 'x'.repeat(200) });
+    const head = `POST /v2/pages HTTP/1.1\r\nhost: origin.test\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const answer = await writes([head, body + oversized('/scim/v2/Users')]);
+    const last = answer.slice(answer.lastIndexOf('HTTP/1.1'));
+    expect(statusOf(last)).toBe(431);
+    expect(typeOf(last)).toMatch(/^application\/scim\+json/);
+
+    const ghee = await writes([`POST /scim/v2/Users HTTP/1.1\r\nhost: origin.test\r\ncontent-type: application/scim+json\r\ncontent-length: ${body.length}\r\n\r\n`, body + oversized('/v2/pages/*')]);
+    const lastGhee = ghee.slice(ghee.lastIndexOf('HTTP/1.1'));
+    expect(statusOf(lastGhee)).toBe(431);
+    expect(lastGhee).toContain('"code":"headers_too_large"');
+  });
+
+  it("one read holding a whole request and the next request's start (pipelined): the next request's line decides the shape", async () => {
+    const answer = await writes([`GET /v2/pages/*/home/ HTTP/1.1\r\nhost: origin.test\r\n\r\n${oversized('/scim/v2/Groups')}`]);
+    const last = answer.slice(answer.lastIndexOf('HTTP/1.1'));
+    expect(statusOf(last)).toBe(431);
+    expect(typeOf(last)).toMatch(/^application\/scim\+json/);
+
+    const ghee = await writes([`GET /scim/v2/Users HTTP/1.1\r\nhost: origin.test\r\n\r\n${oversized('/v2/pages/*')}`]);
+    const lastGhee = ghee.slice(ghee.lastIndexOf('HTTP/1.1'));
+    expect(statusOf(lastGhee)).toBe(431);
+    expect(lastGhee).toContain('"code":"headers_too_large"');
   });
 });
