@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FULL, Gate, KeyedGates } from './gate.js';
+import { Gate } from './gate.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -23,28 +23,5 @@ describe('Gate', () => {
     expect(most).toBe(2);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect(order.slice(2)).toEqual([2, 3, 4]);
-  });
-});
-
-describe('KeyedGates', () => {
-  it("holds one key's burst to its own places: another key is never kept waiting by it", async () => {
-    const gates = new KeyedGates(1, 100);
-    const slow = gates.run('slow-idp', () => sleep(200));
-    const queued = gates.run('slow-idp', () => sleep(1));
-    const t0 = performance.now();
-    await gates.run('other', async () => undefined);
-    expect(performance.now() - t0).toBeLessThan(100);
-    await Promise.all([slow, queued]);
-  });
-
-  it('answers FULL once `maxWaiting` are waiting for that key (a flood is refused, not queued without end)', async () => {
-    const gates = new KeyedGates(1, 2);
-    const holder = gates.run('k', () => sleep(50));
-    const w1 = gates.run('k', async () => 'w1');
-    const w2 = gates.run('k', async () => 'w2');
-    expect(await gates.run('k', async () => 'w3')).toBe(FULL);
-    expect(await Promise.all([holder, w1, w2])).toEqual([undefined, 'w1', 'w2']);
-    // Idle again: the key's gate is gone and a new call gets in at once.
-    expect(await gates.run('k', async () => 'again')).toBe('again');
   });
 });
