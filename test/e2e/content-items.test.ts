@@ -14,7 +14,8 @@ import type { Page } from '@playwright/test';
 import { describe, expect, it } from 'vitest';
 import { collectionItems, collections, sessions } from '../../origin/db/schema/index.js';
 import { ROLES, roleAllows } from '../../shared/permissions.js';
-import { expectAccessible, expectClean, memberPage, screen, shot, useBrowser } from './browser.js';
+import { createUser } from '../helpers/identity.js';
+import { expectAccessible, expectClean, memberPage, newPage, screen, shot, signIn, useBrowser } from './browser.js';
 
 const t = useBrowser();
 
@@ -377,6 +378,24 @@ describe('content: collection items', () => {
     expect(await page.getByLabel('Question').inputValue()).toBe('Refused value, edited');
     expect((await row(id)).fields).toMatchObject({ question: 'Refused value' });
     await expectAccessible(page, 'item-refused');
+    expectClean(page);
+    await context.close();
+  });
+
+  it('without JavaScript the editor still saves (a plain POST, redirect, confirmation) and names a refused field', async () => {
+    const id = await apiItems([{ question: 'No script' }]);
+    const user = await createUser(t().origin, t().origin.seed.organizationId, 'author');
+    const { page, context } = await newPage(t(), { javaScript: false });
+    await signIn(page, user);
+    await page.goto(editor(id), { timeout: 30_000 });
+    await page.getByLabel('Question').fill('No script, saved');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toMatch(/Saved draft \(version \d+\)/);
+    expect((await row(id)).fields).toMatchObject({ question: 'No script, saved' });
+    await page.getByLabel('Image').fill('javascript:alert(1)');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => page.locator('#f-image-error').textContent(), { timeout: 15_000 }).toMatch(/URL/);
+    expect(await page.getByLabel('Image').getAttribute('aria-invalid')).toBe('true');
     expectClean(page);
     await context.close();
   });
