@@ -14,6 +14,7 @@ import type { EdgeConfig } from './config-schema.js';
 import type { Platform } from './platform/port.js';
 import type { EdgeSettings } from './settings.js';
 import { SETTINGS_KEY } from './settings-key.js';
+import { mark } from './profile.js';
 
 export { SETTINGS_KEY, type EdgeSettings };
 
@@ -156,12 +157,14 @@ function settingsOf(document: string, verdictBody: Uint8Array): EdgeSettings {
  */
 export function cachedEdgeSettings(platform: Platform): EdgeSettings | null | Promise<EdgeSettings | null> {
   const document = platform.config(SETTINGS_KEY);
+  mark('settings: config read');
   if (document === undefined || document.trim() === '') return loadCachedEdgeConfig(platform);
   const lookupFresh = platform.cache.lookupFresh;
   if (!lookupFresh) return null;
   const cacheKey = settingsCacheKey(document);
   if (cacheKey.length > MAX_CONFIG_CACHE_KEY) return null;
   const verdict = lookupFresh.call(platform.cache, cacheKey);
+  mark('settings: lookup');
   return verdict ? settingsOf(document, verdict.object.body) : null;
 }
 

@@ -106,12 +106,15 @@ interface Target {
  * or a request the shared parser refuses (the chain answers the refusal).
  */
 function targetOf(url: string, rawTarget: string | undefined): Target | null {
+  mark('t0');
   const parsed = new URL(url);
   const pathname = parsed.pathname;
+  mark('target: new URL');
   // The chain's route class (the rate limiter counts by it), so both paths classify a target alike.
   const cls = routeClassOf(pathname);
   if (cls !== 'content' && cls !== 'assets') return null;
   const read = parseReadRequest(pathname, parsed.search);
+  mark('target: parseReadRequest');
   if (!read.ok || (read.request.kind === 'asset') !== (cls === 'assets')) return null;
   const request = read.request;
   return {
@@ -189,6 +192,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
     let target = targets.get(req.url);
     if (target === undefined || (target !== null && target.rawTarget !== req.rawTarget)) {
       target = targetOf(req.url, req.rawTarget);
+      mark('target: parse');
       targets.set(req.url, target);
     }
     if (!target) return declined('not a cached route');
@@ -202,12 +206,14 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
     if (req.header('content-length') !== undefined || req.header('transfer-encoding') !== undefined) return declined('waf: body headers');
     const waf = config.waf;
     const verdict = wafVerdict(target, req.url, waf);
+    mark('waf: verdict');
     const finding = wafDecision(
       verdict,
       { method: req.method, pathname: target.pathname, headerCount: req.headerCount, headerBytes: req.headerBytes, contentLength: undefined, transferEncoding: undefined, hasBody: NO_BODY },
       waf,
     );
     if (finding) return declined(finding === verdict.length || finding === verdict.content ? 'waf: target' : `waf: ${finding.rule}`);
+    mark('waf: decision');
     if (req.clientIp) {
       let prefix: string | null;
       try {
@@ -236,6 +242,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         const shape = apiKeyShape(token);
         if (!shape) return declined('no valid key');
         kind = shape.kind;
+        mark('key: token');
         const hashed = singleHash(token);
         hash = typeof hashed === 'string' ? hashed : await hashed; // no extra job-queue turn for a synchronous hash
       } else {
@@ -244,10 +251,13 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
         kind = presented.parsed.kind;
         hash = presented.hash;
       }
+      mark('key: hash');
       const fresh = lookupFresh(keyRecordKeys.getOrCompute(hash, keyCacheKey));
+      mark('key: lookup');
       if (!fresh) return declined('key record not fresh', undefined, presented);
       const record = storedKeyRecord(fresh.object);
       if (!record) return declined('key record unreadable', undefined, presented);
+      mark('key: decode');
       const admitted = admit(record, kind, target.preview, req.clientIp);
       if (typeof admitted === 'string') return declined(`key: ${admitted}`, undefined, presented);
       presented ??= Object.freeze({ token, parsed: Object.freeze(apiKeyDisplay(token, kind)), hash });
@@ -275,6 +285,7 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
 
       // Content cache: a fresh 200.
       const hit = lookupFresh(cacheKey);
+      mark('content: lookup');
       if (!hit) return declined('content not fresh', counted, presented);
       const object = hit.object;
       if (object.status !== 200) return declined('not a 200', counted, presented);
@@ -287,9 +298,13 @@ export function createHitPath(platform: Platform, opts: HitPathOptions): HitPath
       if (counted) {
         rateLimit = rateLimitValues(bindingCheck(counted.checks));
       }
+      mark('cors');
       const requestId = resolveRequestId(req.header(REQUEST_ID_HEADER));
+      mark('request id');
       const values: HitValues = { age: String(hit.age), rateLimit, allowed, requestId };
-      platform.request(hitRecord(requestId, req.method, target.pathname, target.cls, platform.now() - started, platform.vCpuMs?.()));
+      const rec = hitRecord(requestId, req.method, target.pathname, target.cls, platform.now() - started, platform.vCpuMs?.());
+      mark('record');
+      platform.request(rec);
       mark('cors, request id, log');
       return {
         served: true,

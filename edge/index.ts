@@ -61,7 +61,9 @@ async function handle(event: FetchEvent): Promise<Response> {
   mark('request headers');
   const outcome = await edge.hits.serve(hitReq);
   if (outcome.served) {
-    const response = new Response(outcome.body, { status: outcome.status, headers: outcome.headerList() });
+    const headerList = outcome.headerList();
+    mark('response: header list');
+    const response = new Response(outcome.body, { status: outcome.status, headers: headerList });
     if (profiling) {
       mark('response');
       console.log(JSON.stringify({ msg: 'profile', steps: profileSteps() }));
