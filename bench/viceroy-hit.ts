@@ -62,8 +62,13 @@
  *   floor's 1.87 (load 12–17), in an image smaller than the edge's (216 faults per request
  *   against the floor in the edge's snapshot's 224). So no worker keeping these behaviours
  *   reaches 0.8× the floor on this runtime: the target is the runtime's, not the hit path's.
- *   `process_cpu_ms_per_request` (user + system of each Viceroy process, /proc) is the measure
- *   that holds under load; the log lines' vcpu_ms and every rps ratio move with it.
+ *   `floor_with_behaviours_in_edge_snapshot` is the same handler inside the edge's snapshot: the
+ *   bound on any edge hit that keeps the behaviours (`edge_vs_floor_with_behaviours_in_edge_snapshot`
+ *   is the edge against it). `process_cpu_ms_per_request` (user + system of each Viceroy process,
+ *   /proc) moves less with load than rps or the log lines' vcpu_ms, but A/A runs of one build
+ *   still differ by ±7% at load 12–31, and builds of the same source differ by up to 12 faults
+ *   per request (the snapshot is not deterministic): a change worth less than that cannot be
+ *   shown on a shared machine — compare several builds of each side (BENCH_AB_WASM) on a quiet one.
  * - Not options: evaluating the chain's code only on a miss (new Function over the 136 KB
  *   minified chain: tens of ms per miss); making Hono lazy would move its initialisation and
  *   router compilation to every miss (each is a fresh instance too). js-compute 3.46's flags
@@ -135,6 +140,23 @@ compile('floor-edge.js', 'floor-edge.wasm');
 // the floor plus the least each of the edge's behaviours costs (bench/viceroy-floor-behaviours.ts): what any hit keeping them can reach
 await build({ ...edgeBundleOptions(ROOT), entryPoints: [join(ROOT, 'bench/viceroy-floor-behaviours.ts')], outfile: join(dir, 'floor-behaviours.js'), logLevel: 'warning' });
 compile('floor-behaviours.js', 'floor-behaviours.wasm');
+// the same inside the edge's snapshot: bench/viceroy-floor-edge-snapshot.ts with the behaviours' handler in place of the floor's —
+// the bound on any edge hit that keeps the behaviours
+await build({
+  ...edgeBundleOptions(ROOT),
+  entryPoints: [join(ROOT, 'bench/viceroy-floor-edge-snapshot.ts')],
+  outfile: join(dir, 'floor-behaviours-edge.js'),
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'floor-behaviours',
+      setup(b) {
+        b.onResolve({ filter: /^\.\/viceroy-floor-worker\.js$/ }, () => ({ path: join(ROOT, 'bench/viceroy-floor-behaviours.ts') }));
+      },
+    },
+  ],
+});
+compile('floor-behaviours-edge.js', 'floor-behaviours-edge.wasm');
 writeFileSync(join(dir, 'fastly.toml'), 'manifest_version = 3\nname = "hello"\nlanguage = "javascript"\n[local_server]\n');
 // BENCH_AOT=1 compiles both workers with js-compute's --enable-aot (weval; see README).
 const aot = process.env.BENCH_AOT === '1';
@@ -167,6 +189,7 @@ const floor = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml')
 const floorEdge = await startViceroy({ viceroy, configFile: join(dir, 'fastly.toml'), port: await freePort(), wasm: join(dir, 'floor-edge.wasm'), healthStatus: 401 });
 // with the edge's own stores (the settings document, the blocklist ACL)
 const floorBehaviours = await startViceroy({ viceroy, configFile: edgeConfigFile, port: await freePort(), wasm: join(dir, 'floor-behaviours.wasm'), healthStatus: 401 });
+const floorBehavioursEdge = await startViceroy({ viceroy, configFile: edgeConfigFile, port: await freePort(), wasm: join(dir, 'floor-behaviours-edge.wasm'), healthStatus: 401 });
 try {
   const path = `/v2/pages/*/home/?auth_token=${origin.seed.keys.read}`;
   await fetch(`${edge.url}${path}`);
@@ -195,8 +218,9 @@ try {
     await rps(`${floor.url}${path}`, 2);
     await rps(`${floorEdge.url}${path}`, 2);
     await rps(`${floorBehaviours.url}${path}`, 2);
+    await rps(`${floorBehavioursEdge.url}${path}`, 2);
     if (ab) await rps(`${ab.url}${path}`, 2);
-    const rounds: { hello: number; edge: number; floor: number; floorEdge: number; floorBehaviours: number; ab: number }[] = [];
+    const rounds: { hello: number; edge: number; floor: number; floorEdge: number; floorBehaviours: number; floorBehavioursEdge: number; ab: number }[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       rounds.push({
         hello: await rps(`${hello.url}/`, DURATION, hello.child.pid),
@@ -204,6 +228,7 @@ try {
         floor: await rps(`${floor.url}${path}`, DURATION, floor.child.pid),
         floorEdge: await rps(`${floorEdge.url}${path}`, DURATION, floorEdge.child.pid),
         floorBehaviours: await rps(`${floorBehaviours.url}${path}`, DURATION, floorBehaviours.child.pid),
+        floorBehavioursEdge: await rps(`${floorBehavioursEdge.url}${path}`, DURATION, floorBehavioursEdge.child.pid),
         ab: ab ? await rps(`${ab.url}${path}`, DURATION, ab.child.pid) : NaN,
       });
     }
@@ -274,6 +299,10 @@ try {
         floor_with_behaviours_vs_floor: Number(median(rounds.map((r) => r.floorBehaviours / r.floor)).toFixed(2)),
         floor_with_behaviours_vs_floor_rounds: rounds.map((r) => Number((r.floorBehaviours / r.floor).toFixed(2))),
         edge_vs_floor_with_behaviours: Number(median(rounds.map((r) => r.edge / r.floorBehaviours)).toFixed(2)),
+        // The same inside the edge's snapshot: the bound on any edge hit keeping the behaviours, and the edge against it.
+        floor_with_behaviours_in_edge_snapshot_vs_floor: Number(median(rounds.map((r) => r.floorBehavioursEdge / r.floor)).toFixed(2)),
+        floor_with_behaviours_in_edge_snapshot_vs_floor_rounds: rounds.map((r) => Number((r.floorBehavioursEdge / r.floor).toFixed(2))),
+        edge_vs_floor_with_behaviours_in_edge_snapshot: Number(median(rounds.map((r) => r.edge / r.floorBehavioursEdge)).toFixed(2)),
         // Minor page faults per request of each worker's Viceroy process (copy-on-write and first touches of the
         // snapshot's memory): independent of the machine's load, and where most of a bigger snapshot's cost shows.
         faults_per_request: {
@@ -281,6 +310,7 @@ try {
           floor: faultsPer(`${floor.url}${path}`),
           floor_in_edge_snapshot: faultsPer(`${floorEdge.url}${path}`),
           floor_with_behaviours: faultsPer(`${floorBehaviours.url}${path}`),
+          floor_with_behaviours_in_edge_snapshot: faultsPer(`${floorBehavioursEdge.url}${path}`),
           hello: faultsPer(`${hello.url}/`),
           ...(ab ? { ab: faultsPer(`${ab.url}${path}`) } : {}),
         },
@@ -290,6 +320,7 @@ try {
           floor: cpuPer(`${floor.url}${path}`),
           floor_in_edge_snapshot: cpuPer(`${floorEdge.url}${path}`),
           floor_with_behaviours: cpuPer(`${floorBehaviours.url}${path}`),
+          floor_with_behaviours_in_edge_snapshot: cpuPer(`${floorBehavioursEdge.url}${path}`),
           hello: cpuPer(`${hello.url}/`),
           ...(ab ? { ab: cpuPer(`${ab.url}${path}`) } : {}),
         },
@@ -320,6 +351,7 @@ try {
   await floor.stop();
   await floorEdge.stop();
   await floorBehaviours.stop();
+  await floorBehavioursEdge.stop();
   await ab?.stop();
   await origin.stop();
 }
