@@ -1549,6 +1549,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v2/manage/pages/{pageType}/{slug}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a page
+         * @description Takes the published version down (public reads answer 404; the edge is purged) and makes the page a draft; its working copy stays, and a scheduled publication is cancelled. A save with `status: "draft"` does not do this: it keeps the published version live. Needs the publish right. 409 when nothing is published.
+         */
+        post: operations["unpublishPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v2/manage/pages/{pageType}/{slug}/restore": {
         parameters: {
             query?: never;
@@ -2123,6 +2143,26 @@ export interface paths {
         get: operations["getPostRevision"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/manage/posts/{slug}/unpublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpublish a blog post
+         * @description Takes the published version down (public reads, lists and feeds no longer show it; the edge is purged) and makes the post a draft; its working copy stays, and a scheduled publication is cancelled. A save with `status: "draft"` does not do this: it keeps the published version live. Needs the publish right. 409 when nothing is published.
+         */
+        post: operations["unpublishPost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8075,6 +8115,68 @@ export interface operations {
             503: components["responses"]["Error503"];
         };
     };
+    unpublishPage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A locale of the space (default: its default locale).
+                 * @example en
+                 */
+                locale?: string;
+            };
+            header?: {
+                /**
+                 * @description The ETag of the management view (`"v<n>"`): the write applies only to that version, else 412 precondition_failed.
+                 * @example "v3"
+                 */
+                "If-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description A page type slug, or `*` for single pages.
+                 * @example *
+                 */
+                pageType: string;
+                /**
+                 * @description The slug.
+                 * @example about
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unpublished and committed. */
+            202: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        status: "pending";
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            402: components["responses"]["Error402"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            412: components["responses"]["Error412"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
     restorePage: {
         parameters: {
             query?: {
@@ -10834,6 +10936,57 @@ export interface operations {
             401: components["responses"]["Error401"];
             403: components["responses"]["Error403"];
             404: components["responses"]["Error404"];
+            429: components["responses"]["Error429"];
+            500: components["responses"]["Error500"];
+            503: components["responses"]["Error503"];
+        };
+    };
+    unpublishPost: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The ETag of the management view (`"v<n>"`): the write applies only to that version, else 412 precondition_failed.
+                 * @example "v3"
+                 */
+                "If-Match"?: string;
+            };
+            path: {
+                /**
+                 * @description The slug.
+                 * @example about
+                 */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unpublished and committed. */
+            202: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "pending"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @constant */
+                        status: "pending";
+                    };
+                };
+            };
+            400: components["responses"]["Error400"];
+            401: components["responses"]["Error401"];
+            402: components["responses"]["Error402"];
+            403: components["responses"]["Error403"];
+            404: components["responses"]["Error404"];
+            409: components["responses"]["Error409"];
+            412: components["responses"]["Error412"];
             429: components["responses"]["Error429"];
             500: components["responses"]["Error500"];
             503: components["responses"]["Error503"];

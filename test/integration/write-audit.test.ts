@@ -107,15 +107,15 @@ async function rowsSince(before: Map<string, number>) {
 
 // ---------------------------------------------------------------------------------- fixtures
 const pagePath = (slug: string) => `/v2/pages/*/${slug}/`;
-async function page(status: 'draft' | 'deleted' = 'draft'): Promise<F> {
+async function page(status: 'draft' | 'deleted' | 'published' = 'draft'): Promise<F> {
   const slug = uniq('p');
-  await ok({ method: 'POST', path: '/v2/pages/', who: 'write', body: { page_type: '*', slug, title: 'T', fields: { a: 'x' } } });
+  await ok({ method: 'POST', path: '/v2/pages/', who: 'write', body: { page_type: '*', slug, title: 'T', fields: { a: 'x' }, ...(status === 'published' ? { status } : {}) } });
   if (status === 'deleted') await ok({ method: 'DELETE', path: pagePath(slug), who: 'write' });
   return { slug };
 }
-async function post(status: 'draft' | 'deleted' = 'draft'): Promise<F> {
+async function post(status: 'draft' | 'deleted' | 'published' = 'draft'): Promise<F> {
   const slug = uniq('post');
-  await ok({ method: 'POST', path: '/v2/posts/', who: 'write', body: { title: 'T', slug } });
+  await ok({ method: 'POST', path: '/v2/posts/', who: 'write', body: { title: 'T', slug, ...(status === 'published' ? { status } : {}) } });
   if (status === 'deleted') await ok({ method: 'DELETE', path: `/v2/posts/${slug}/`, who: 'write' });
   return { slug };
 }
@@ -259,6 +259,8 @@ const postUpdate = (m: string) => (f: F): Call => ({ method: m, path: `/v2/posts
 const pageRollback = (f: F): Call => ({ method: 'POST', path: `/v2/manage/pages/*/${f.slug}/rollback/`, who: 'write', body: { version: 1 } });
 const itemRollback = (f: F): Call => ({ method: 'POST', path: `/v2/manage/content/${f.key}/${f.id}/rollback/`, who: 'write', body: { version: 1 } });
 const postRollback = (f: F): Call => ({ method: 'POST', path: `/v2/manage/posts/${f.slug}/rollback/`, who: 'write', body: { version: 1 } });
+const pageUnpublish = (f: F): Call => ({ method: 'POST', path: `/v2/manage/pages/*/${f.slug}/unpublish/`, who: 'write' });
+const postUnpublish = (f: F): Call => ({ method: 'POST', path: `/v2/manage/posts/${f.slug}/unpublish/`, who: 'write' });
 
 /** Every non-GET route of the origin: its audit decision. */
 const WRITES: Record<string, Spec | { exempt: string }> = {
@@ -270,6 +272,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'DELETE /v2/pages/:pageType/:slug': content('page.delete', 'page', page, (f) => ({ method: 'DELETE', path: pagePath(f.slug!), who: 'write' }), [stale((f) => ({ method: 'DELETE', path: pagePath(f.slug!), who: 'write' }))], 204),
   'POST /v2/manage/pages/:pageType/:slug/rollback': content('page.rollback', 'page', page, pageRollback, [stale(pageRollback), invalid(pageRollback, { version: 0 })]),
   'POST /v2/manage/pages/:pageType/:slug/restore': content('page.restore', 'page', () => page('deleted'), (f) => ({ method: 'POST', path: `/v2/manage/pages/*/${f.slug}/restore/`, who: 'write' })),
+  'POST /v2/manage/pages/:pageType/:slug/unpublish': content('page.unpublish', 'page', () => page('published'), pageUnpublish, [stale(pageUnpublish)]),
   'POST /v2/content': content('item.create', 'collection_item', collection, (f) => ({ method: 'POST', path: '/v2/content/', who: 'write', body: { key: f.key, fields: [{ title: 'x' }] } }), [
     invalid((f) => ({ method: 'POST', path: '/v2/content/', who: 'write', body: { key: f.key } }), { fields: [] }),
   ]),
@@ -284,6 +287,7 @@ const WRITES: Record<string, Spec | { exempt: string }> = {
   'DELETE /v2/posts/:slug': content('post.delete', 'post', post, (f) => ({ method: 'DELETE', path: `/v2/posts/${f.slug}/`, who: 'write' }), [stale((f) => ({ method: 'DELETE', path: `/v2/posts/${f.slug}/`, who: 'write' }))], 204),
   'POST /v2/manage/posts/:slug/rollback': content('post.rollback', 'post', post, postRollback, [stale(postRollback), invalid(postRollback, {})]),
   'POST /v2/manage/posts/:slug/restore': content('post.restore', 'post', () => post('deleted'), (f) => ({ method: 'POST', path: `/v2/manage/posts/${f.slug}/restore/`, who: 'write' })),
+  'POST /v2/manage/posts/:slug/unpublish': content('post.unpublish', 'post', () => post('published'), postUnpublish, [stale(postUnpublish)]),
   'POST /v2/assets': content('asset.upload', 'asset', undefined, () => ({ method: 'POST', path: `/v2/assets/?filename=${uniq('a')}.png`, who: 'write', raw: PNG }), [
     { status: 400, call: () => ({ method: 'POST', path: '/v2/assets/?filename=../x.png', who: 'write', raw: PNG }) },
   ], 201),

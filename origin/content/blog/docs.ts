@@ -260,6 +260,17 @@ export const restorePostDoc = describe({
   responses: { 202: pending('Restored and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409) },
 });
 
+export const unpublishPostDoc = describe({
+  operationId: 'unpublishPost',
+  summary: 'Unpublish a blog post',
+  description:
+    'Takes the published version down (public reads, lists and feeds no longer show it; the edge is purged) and makes the post a draft; its working copy stays, and a scheduled publication is cancelled. A save with `status: "draft"` does not do this: it keeps the published version live. Needs the publish right. 409 when nothing is published.',
+  tags: WRITE,
+  security: SECURITY.keyOrSession,
+  parameters: [SLUG, ifMatch],
+  responses: { 202: pending('Unpublished and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409, 412) },
+});
+
 export const createAuthorDoc = (body: z.ZodType) =>
   describe({
     operationId: 'createAuthor',

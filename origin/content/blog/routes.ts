@@ -36,6 +36,7 @@ import { authorizeContent, authorizeSpace, mayPublish, requirePublishRight } fro
 import { blogKeys, withoutBody, type PostJson, type PostStatus } from './render.js';
 import { feedPosts, getPost, getPostForManagement, listAuthors, listPosts, listTerms, type WithRecent } from './read.js';
 import { createAuthor, createPost, deletePost, restorePost, rollbackPost, updatePost } from './write.js';
+import { unpublishPost } from './unpublish.js';
 import { revisionHistory } from '../revisions.js';
 import { boolParam, cacheable, hasControlChars, includeRecent, intParam, paginationMeta, pathSlug, reader, slugParam, SLUG_RE } from './params.js';
 import { renderAtom, renderRss, renderSitemap } from '../feeds/feeds.js';
@@ -313,6 +314,15 @@ export function blogRoutes(ctx: AppContext) {
   });
 
   addPostManagementReads(app, ctx, auth);
+
+  /** Take the published version down (a `status: "draft"` save keeps it live). */
+  app.post('/v2/manage/posts/:slug/unpublish', docs.unpublishPostDoc, auth, async (c) => {
+    const actor = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = actor;
+    const saved = unwrap(await unpublishPost(db(), spaceId, pathSlug(c, 'Post not found.'), expectedVersion(c), { keyId, userId, mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }));
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  });
 
   /** Undo a delete. */
   app.post('/v2/manage/posts/:slug/restore', docs.restorePostDoc, auth, async (c) => {

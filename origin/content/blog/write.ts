@@ -53,12 +53,12 @@ export interface SaveOptions {
 }
 
 /** Who saves (see SaveOptions.actor). */
-function writerOf(opts: SaveOptions): WriteActor {
+export function writerOf(opts: SaveOptions): WriteActor {
   return opts.actor ?? { userId: opts.userId, keyId: opts.keyId, system: 'operator' };
 }
 
 /** The audit row of a post save. */
-function auditPost(w: WriteScope, action: string, row: PostRow, status: string, before: number | null): void {
+export function auditPost(w: WriteScope, action: string, row: PostRow, status: string, before: number | null): void {
   w.audit({ action, target: { type: 'post', id: row.id }, version: { before, after: row.version }, metadata: { slug: row.slug, status } });
 }
 
@@ -66,7 +66,7 @@ function auditPost(w: WriteScope, action: string, row: PostRow, status: string, 
  * What readers of a post see: its published form, the slug it is served at (a post's slug is its
  * live URL) and its publication date (lists order by it); nothing while a draft or deleted.
  */
-function postLiveState(row: Pick<PostRow, 'deletedAt' | 'published' | 'slug' | 'publishedAt' | 'status'>): LiveState {
+export function postLiveState(row: Pick<PostRow, 'deletedAt' | 'published' | 'slug' | 'publishedAt' | 'status'>): LiveState {
   if (row.deletedAt !== null) return NOTHING_LIVE;
   return { live: row.published === null ? null : { published: row.published, slug: row.slug, publishedAt: row.publishedAt }, scheduled: row.status === 'scheduled' };
 }
@@ -108,7 +108,7 @@ async function publishIfNeeded(t: Db, row: PostRow): Promise<PostJson> {
 }
 
 /** A post save's revision, purge and webhook event, recorded by the commit step. */
-async function finish(
+export async function finish(
   w: WriteScope,
   spaceId: string,
   row: PostRow,
@@ -230,7 +230,7 @@ async function lockedPost(t: Db, spaceId: string, slug: string, deleted: boolean
 }
 
 /** The live (not deleted) post, locked for this transaction, if it is still at `expectedVersion`. */
-async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<Result<PostRow>> {
+export async function lockLivePost(t: Db, spaceId: string, slug: string, expectedVersion: number | null): Promise<Result<PostRow>> {
   const current = await lockedPost(t, spaceId, slug, false);
   if (!current) return { ok: false, error: 'not_found', detail: 'Post not found.' };
   if (expectedVersion !== null && current.version !== expectedVersion) {

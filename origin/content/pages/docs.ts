@@ -172,3 +172,14 @@ export const restorePageDoc = describe({
   parameters: [PAGE_TYPE, SLUG, LOCALE],
   responses: { 202: pending('Restored and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409) },
 });
+
+export const unpublishPageDoc = describe({
+  operationId: 'unpublishPage',
+  summary: 'Unpublish a page',
+  description:
+    'Takes the published version down (public reads answer 404; the edge is purged) and makes the page a draft; its working copy stays, and a scheduled publication is cancelled. A save with `status: "draft"` does not do this: it keeps the published version live. Needs the publish right. 409 when nothing is published.',
+  tags: WRITE,
+  security: SECURITY.keyOrSession,
+  parameters: [PAGE_TYPE, SLUG, LOCALE, ifMatch],
+  responses: { 202: pending('Unpublished and committed.', ['ETag']), ...errors(400, 401, 402, 403, 404, 409, 412) },
+});

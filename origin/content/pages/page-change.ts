@@ -18,7 +18,7 @@ import { queuePageMedia } from '../assets/media-queue.js';
 /** Who the webhook payload names as editor until the identity issue brings users. */
 const API_EDITOR = 'API';
 
-export type PageEvent = 'page.published' | 'page.draft' | 'page.delete';
+export type PageEvent = 'page.published' | 'page.draft' | 'page.unpublished' | 'page.delete';
 type PageSnapshot = { id: string; slug: string; pageType: string; name: string; locale: string; status: 'draft' | 'published' | 'deleted'; updated: Date; published: Date | null };
 
 /**

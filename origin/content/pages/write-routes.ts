@@ -4,6 +4,7 @@
  *   PATCH  /v2/pages/{type|*}/{slug}/      partial update (PUT behaves the same, as in ButterCMS)
  *   DELETE /v2/pages/{type|*}/{slug}/      soft delete
  *   GET    /v2/manage/pages/{type|*}/{slug}/  working copy + version, `ETag: "v<n>"`
+ *   POST   /v2/manage/pages/{type|*}/{slug}/unpublish  take the published version down (unpublish.ts)
  * Writes answer `202 {"status":"pending"}` like ButterCMS, but only after the change, its
  * revision and its purge are committed: a client that reads after the 202 sees the change.
  * `If-Match: "v<n>"` makes a write conditional (412 when the page moved on).
@@ -22,11 +23,12 @@ import { localeMapOf } from '../locale-map.js';
 import { getPageForManagement } from './lookups.js';
 import { addPageManagementReads } from './manage-list.js';
 import { rollbackPage } from './revisions.js';
+import { unpublishPage } from './unpublish.js';
 import { revisionHistory } from '../revisions.js';
 import { parseBody } from '../../http/body.js';
 import { expectedVersion, rollbackBody, schedulable, scheduledAt, scheduleProblems, versionTag, writeActor } from '../../http/revisions.js';
 import { unwrap } from '../../http/result.js';
-import { createPageDoc, deletePageDoc, getManagedPageDoc, pageRevisionsDoc, restorePageDoc, rollbackPageDoc, updatePageDoc } from './docs.js';
+import { createPageDoc, deletePageDoc, getManagedPageDoc, pageRevisionsDoc, restorePageDoc, rollbackPageDoc, unpublishPageDoc, updatePageDoc } from './docs.js';
 
 export const WRITE_BODY_LIMIT = 1024 * 1024;
 const MAX_FIELDS_DEPTH = 12;
@@ -216,6 +218,16 @@ export function pageWriteRoutes(ctx: AppContext) {
         { spaceId, keyId, userId, ...where, locale: localeParam(c), version: body.version, ...(body.status ? { status: body.status } : {}), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) },
         expectedVersion(c),
       ));
+    c.header('etag', versionTag(saved.version));
+    return c.json({ status: 'pending' }, 202);
+  });
+
+  /** Take the published version down (a `status: "draft"` save keeps it live). */
+  app.post('/v2/manage/pages/:pageType/:slug/unpublish', unpublishPageDoc, auth, async (c) => {
+    const actor = await writer(c, 'content.publish');
+    const { spaceId, keyId, userId } = actor;
+    const saved = unwrap(
+      await unpublishPage(ctx.database.db, { spaceId, keyId, userId, ...target(c), locale: localeParam(c), mayPublish: mayPublish(c, actor), actor: writeActor(c, actor) }, expectedVersion(c)));
     c.header('etag', versionTag(saved.version));
     return c.json({ status: 'pending' }, 202);
   });
