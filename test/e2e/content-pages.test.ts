@@ -134,6 +134,63 @@ describe('content: pages', () => {
     await context.close();
   });
 
+  it('a published page: Save draft keeps the live version (the editor says so), Publish replaces it, an author saves drafts, Unpublish takes it down', async () => {
+    await apiPage('live-page', { headline: 'Live' }, 'Live title');
+    const live = async (base = t().base) => fetch(`${base}/v2/pages/landing/live-page/?locale=en&auth_token=${t().origin.seed.keys.read}`);
+    const liveName = async () => ((await (await live()).json()) as { data: { name: string; fields: { headline: string } } }).data;
+    const { page, context } = await memberPage(t(), 'publisher');
+    await page.goto(editor('live-page'), { timeout: 30_000 });
+    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Published');
+    expect((await liveName()).name).toBe('Live title');
+    expect(await page.locator('#live-note').count()).toBe(0);
+    // Save draft on the published page: a draft over it; readers still get the published version.
+    await page.getByLabel('Page title').fill('New title');
+    await page.getByRole('button', { name: 'Save draft' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toMatch(/Saved draft \(version \d+\)/);
+    expect((await row('live-page')).status).toBe('draft');
+    expect((await liveName()).name).toBe('Live title');
+    expect(await page.locator('#live-note').textContent()).toContain('A published version is live; Publish replaces it, Unpublish takes it down.');
+    await expectAccessible(page, 'editor-live-note');
+    await page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Published');
+    expect((await liveName()).name).toBe('New title');
+
+    // An author on the published page: Save draft is allowed (a draft over it), no Publish / Unpublish.
+    const author = await memberPage(t(), 'author');
+    await author.page.goto(editor('live-page'), { timeout: 30_000 });
+    expect(await author.page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    expect(await author.page.getByRole('button', { name: 'Publish', exact: true }).count()).toBe(0);
+    await author.page.getByLabel('Headline').fill('By the author');
+    const [saved] = await Promise.all([author.page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }), author.page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(saved.status()).toBeLessThan(400);
+    await expect.poll(() => flash(author.page), { timeout: 15_000 }).toContain('Saved draft');
+    expect((await row('live-page')).fields).toMatchObject({ headline: 'By the author' });
+    expect(await liveName()).toMatchObject({ name: 'New title', fields: { headline: 'Live' } });
+    expect(await author.page.locator('#live-note').count()).toBe(1);
+    expectClean(author.page);
+    await author.context.close();
+
+    // Unpublish: readers get 404 (at the origin, and through an edge).
+    await page.goto(editor('live-page'), { timeout: 30_000 });
+    await page.getByRole('button', { name: 'Unpublish' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Unpublished');
+    expect((await live()).status).toBe(404);
+    const edge = await startTestEdge(t().origin);
+    try {
+      expect((await live(edge.url)).status).toBe(404);
+    } finally {
+      await edge.close();
+    }
+    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    expect(await page.locator('#live-note').count()).toBe(0);
+    expect((await row('live-page')).fields).toMatchObject({ headline: 'By the author' });
+    await expectAccessible(page, 'editor-unpublished');
+    expectClean(page);
+    await context.close();
+   }, 180_000);
+
   it('someone else saved: the 412 becomes a clear message, the unsaved values stay, "save mine" works', async () => {
     await apiPage('conflict-page', { headline: 'First' });
     const { page, context } = await memberPage(t(), 'author');

@@ -293,11 +293,11 @@ describe('content: blog posts', () => {
     await context.close();
   });
 
-  it('a publisher saves a draft over a published post (the published version stays live, as the blog API keeps it) and schedules it', async () => {
+  it('a publisher saves a draft over a published post (the published version stays live, the editor says so) and schedules it', async () => {
     await apiPost({ title: 'Schedule me', slug: 'schedule-post', status: 'published' });
     const { page, context } = await memberPage(t(), 'publisher');
     await page.goto(editor('schedule-post'), { timeout: 30_000 });
-    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(1);
     expect(await page.locator('#live-note').count()).toBe(0);
     await page.getByLabel('Post title').fill('Schedule me later');
     await page.getByRole('button', { name: 'Save draft' }).click();
@@ -305,7 +305,7 @@ describe('content: blog posts', () => {
     expect((await row('schedule-post')).status).toBe('draft');
     const live = await api('/v2/posts/schedule-post/', { key: 'read' });
     expect(((await live.json()) as { data: { title: string } }).data.title).toBe('Schedule me');
-    expect(await page.locator('#live-note').textContent()).toContain('stays live');
+    expect(await page.locator('#live-note').textContent()).toContain('A published version is live; Publish replaces it, Unpublish takes it down.');
     const at = new Date(Date.now() + 86_400_000).toISOString().slice(0, 16);
     await page.getByLabel('Publish at (UTC)').fill(at);
     await page.getByRole('button', { name: 'Schedule', exact: true }).click();
@@ -319,6 +319,28 @@ describe('content: blog posts', () => {
     expectClean(page);
     await context.close();
   });
+
+  it('a publisher unpublishes a published post: read keys get 404, the working copy stays; an author sees no Unpublish', async () => {
+    await apiPost({ title: 'Take me down', slug: 'unpublish-post', status: 'published' });
+    expect((await api('/v2/posts/unpublish-post/', { key: 'read' })).status).toBe(200);
+    const author = await memberPage(t(), 'author');
+    await author.page.goto(editor('unpublish-post'), { timeout: 30_000 });
+    expect(await author.page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    await author.context.close();
+    const { page, context } = await memberPage(t(), 'publisher');
+    await page.goto(editor('unpublish-post'), { timeout: 30_000 });
+    await page.getByLabel('Post title').fill('Taken down');
+    await page.getByRole('button', { name: 'Unpublish' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Unpublished');
+    await expect.poll(async () => (await api('/v2/posts/unpublish-post/', { key: 'read' })).status, { timeout: 15_000 }).toBe(404);
+    const r = await row('unpublish-post');
+    expect({ status: r.status, title: r.title, published: r.published }).toEqual({ status: 'draft', title: 'Taken down', published: null });
+    expect(await page.getByRole('button', { name: 'Unpublish' }).count()).toBe(0);
+    expect(await page.locator('#live-note').count()).toBe(0);
+    await expectAccessible(page, 'post-unpublished');
+    expectClean(page);
+    await context.close();
+  }, 120_000);
 
   it('a value the API refuses is named beside its field, the typed values kept, nothing saved', async () => {
     await apiPost({ title: 'Refused value', slug: 'refused-post' });

@@ -48,6 +48,19 @@ export function ConflictNotice(props: { what: string; theirs: number; reload: st
   );
 }
 
+/**
+ * Under a page's or post's state line when a published version is live and the working copy is a
+ * draft (or scheduled) over it: saving a draft does not change what readers see (issue 20).
+ */
+export function LiveNote(props: { published: string | null; status: string }) {
+  if (props.published === null || props.status === 'published') return null;
+  return (
+    <p class="hint" id="live-note">
+      A published version is live; Publish replaces it, Unpublish takes it down.
+    </p>
+  );
+}
+
 export function StatusBadge(props: { status: string }) {
   const s = props.status as Status;
   return <span class={`badge ${s === 'published' ? 'badge-ok' : 'badge-warn'}`}>{STATUS_LABEL[s] ?? props.status}</span>;

@@ -1,6 +1,7 @@
 /**
  * The page editor (issue 20), generated from the page type's field schema (fields.tsx): create,
- * save draft, publish / unpublish / schedule, preview, delete, revision history with a
+ * save draft (over a live version: the published version stays live), publish / unpublish
+ * (POST …/unpublish) / schedule / unschedule, preview, delete, revision history with a
  * field-level diff and rollback — each an API call as the member (GET/PATCH/DELETE
  * /v2/pages…, /v2/manage/pages/…), so roles, live-content rules and audit rows are the API's.
  * Saves are conditional (`If-Match: "v<n>"`, the version the form was loaded at): when someone
@@ -23,7 +24,8 @@ import { ErrorSummary, PostForm, When } from '../../ui.js';
 import { FieldInput, parseFields, type RefOptions } from './fields.js';
 import { pickerUrl, register as registerPicker } from './media-picker.js';
 import { editorUrl, localesOf, pageTypesOf, spaceHeader, spaceUrl, versionOf, type PageTypeView } from './shared.js';
-import { ConflictBox, fieldErrors, quickSave, SaveButton, SaveRefusal, VersionField } from './save.js';
+import { ConflictBox, fieldErrors, PublishButtons, quickSave, SaveButton, SaveRefusal, saveStatus, unpublishAfter, VersionField } from './save.js';
+import { LiveNote } from './common.js';
 import { Diff, Fields } from './view.js';
 
 interface Managed {
@@ -118,6 +120,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
           </span>
         </p>
       ) : null}
+      {page ? <LiveNote published={page.published} status={page.status} /> : null}
       {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
         <PostForm action={action} token={formToken(c)} id="editor" class="editor" aria-label="Page editor" attrs={{ 'data-draft-key': `${space}:${type.slug}:${page?.slug ?? 'new'}:${s.locale}`, 'data-user': me.user_id }}>
@@ -134,17 +137,8 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             )}
           </div>
           <div class="toolbar" role="group" aria-label="Save">
-            <SaveButton action={action} existing={page !== null} conflict={Boolean(s.conflict)} />
-            {mayPublish && page ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="publish">
-                Publish
-              </button>
-            ) : null}
-            {mayPublish && page && page.status !== 'draft' ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
-                {page.status === 'scheduled' ? 'Unschedule' : 'Unpublish'}
-              </button>
-            ) : null}
+            <SaveButton action={action} existing={page !== null} conflict={Boolean(s.conflict)} quick={page?.status === 'draft'} />
+            {mayPublish && page ? <PublishButtons page={page} /> : null}
             {page ? <a href={editorUrl(org, space, page.page_type, page.slug, page.locale, '/preview')}>Preview</a> : null}
             {page ? <a href={editorUrl(org, space, page.page_type, page.slug, page.locale, '/revisions')}>History</a> : null}
           </div>
@@ -275,23 +269,17 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
     const fields = parseFields(l.type.fields, form, act.startsWith('add:') ? act.slice(4) : null);
     const state: EditorState = { org: l.org, space: l.space, type: l.type, page: l.page, title: first(form._title), slug: l.slug, locale: l.locale, fields };
     if (act.startsWith('add:')) return editorPage(c, state);
-    const body: Record<string, unknown> = { title: state.title, fields };
-    if (act === 'publish') body.status = 'published';
-    if (act === 'unpublish') body.status = 'draft';
-    if (act === 'schedule') {
-      const at = first(form._at);
-      body.status = 'scheduled';
-      body.scheduled = at && !Number.isNaN(Date.parse(`${at}Z`)) ? new Date(`${at}Z`).toISOString() : at;
-    }
+    const body: Record<string, unknown> = { title: state.title, fields, ...saveStatus(act, l.page.status, first(form._at)) };
     // If-Match: the version the form was loaded at (or, to save over a conflicting save, the one the member saw in the message).
     const basedOn = act === 'overwrite' ? first(form._theirs) : first(form._version);
-    const res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/pages/${enc(l.typeSlug)}/${enc(l.slug)}?locale=${enc(l.locale)}`, body, {
+    let res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/pages/${enc(l.typeSlug)}/${enc(l.slug)}?locale=${enc(l.locale)}`, body, {
       headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` },
     });
+    if (act === 'unpublish') res = await unpublishAfter(c, res, l);
     if (res.status === 412 || res.status === 409) return editorPage(c, { ...state, conflict: { theirs: l.page.version }, status: res.status });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));
-    const what = act === 'publish' ? 'Published' : act === 'unpublish' ? (l.page.status === 'scheduled' ? 'Unscheduled' : 'Unpublished') : act === 'schedule' ? 'Scheduled' : 'Saved draft';
+    const what = ({ publish: 'Published', unpublish: 'Unpublished', unschedule: 'Unscheduled', schedule: 'Scheduled' } as Record<string, string>)[act] ?? 'Saved draft';
     setFlash(c, c.get('adminSecret'), { kind: 'success', text: `${what}${v ? ` (version ${v})` : ''}.` });
     return c.redirect(editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale), 303);
   });

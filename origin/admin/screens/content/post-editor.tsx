@@ -3,14 +3,15 @@
  * body (rich text: HTML the API sanitises on save), summary, blog author (its slug), categories and
  * tags (names, comma-separated), featured image and its alt text, SEO title and meta description —
  * the post shape of the blog API, with the page editor's field inputs (fields.tsx). Create, save
- * draft, publish / schedule, preview, delete, revision history with a field-level diff
+ * draft, publish / unpublish / schedule, preview, delete, revision history with a field-level diff
  * and rollback — each an API call as the member (POST/PATCH/DELETE /v2/posts…, GET/POST
  * /v2/manage/posts/…), so roles, live-content rules and audit rows are the API's. Saves are
  * conditional (`If-Match: "v<n>"`); a 412 brings the form back with the member's values and
  * "Someone else saved this post".
- * No "Unpublish": the blog API keeps a post's published version live while drafts are saved over
- * it (draft-over-published, origin/content/blog/write.ts) and has no unpublish — deleting the post
- * takes it down. The editor says so when a draft sits over a live version.
+ * "Save draft" keeps a post's published version live (draft-over-published,
+ * origin/content/blog/write.ts) and the editor says so; "Unpublish" (publishers, while a published
+ * version is live) saves the form as a draft, then takes the published version down
+ * (POST /v2/manage/posts/{slug}/unpublish, conditional on the saved version).
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
@@ -21,7 +22,7 @@ import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { ConflictNotice, first, HistoryTable, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
@@ -145,11 +146,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       </p>
       <h1>{heading}</h1>
       {post ? <StateLine parts={[post.slug]} status={post.status} version={post.version} scheduled={post.scheduled} updated={post.updated} /> : null}
-      {post && post.published && post.status !== 'published' ? (
-        <p class="hint" id="live-note">
-          The last published version stays live until this one is published (or the post is deleted).
-        </p>
-      ) : null}
+      {post ? <LiveNote published={post.published} status={post.status} /> : null}
       {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
         <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Post editor" attrs={{ 'data-draft-key': `${space}:post:${post?.slug ?? 'new'}`, 'data-user': me.user_id }}>
@@ -174,6 +171,11 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
             {mayPublish ? (
               <button type="submit" class="btn btn-secondary" name="_action" value="publish">
                 Publish
+              </button>
+            ) : null}
+            {mayPublish && post && post.published !== null ? (
+              <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
+                Unpublish
               </button>
             ) : null}
             {post ? <a href={postUrl(org, space, post.slug, '/preview')}>Preview</a> : null}
@@ -267,7 +269,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const state: EditorState = { org: l.org, space: l.space, post: l.post, title: first(form._title), slug: l.post.slug, shown };
     const body = writeBody(state.title, shown);
     // "Save draft" saves a draft (over the live version, which stays live; a schedule is dropped).
-    if (act === 'save' || act === 'overwrite') body.status = 'draft';
+    if (act === 'save' || act === 'overwrite' || act === 'unpublish') body.status = 'draft';
     if (act === 'publish') body.status = 'published';
     if (act === 'schedule') {
       body.status = 'scheduled';
@@ -275,7 +277,9 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     }
     // If-Match: the version the form was loaded at (or, to save over a conflicting save, the one the member saw in the message).
     const basedOn = first(form._theirs) || first(form._version);
-    const res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/posts/${enc(l.post.slug)}`, body, { headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` } });
+    let res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/posts/${enc(l.post.slug)}`, body, { headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` } });
+    // Unpublish: the form saved as a draft, then the published version taken down (conditional on that save).
+    if (act === 'unpublish' && res.ok) res = await api(c).send('POST', managePath(l.post.slug, '/unpublish'), undefined, { headers: { ...spaceHeader(l.space), 'if-match': `"v${versionOf(res.headers.get('etag')) ?? ''}"` } });
     if (c.req.header('hx-request') === 'true' && (act === 'save' || act === 'overwrite')) {
       return quickSaveAnswer(c, res, {
         what: 'post',
@@ -292,7 +296,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const v = versionOf(res.headers.get('etag'));
-    const what = act === 'publish' ? 'Published' : act === 'schedule' ? 'Scheduled' : 'Saved draft';
+    const what = act === 'publish' ? 'Published' : act === 'schedule' ? 'Scheduled' : act === 'unpublish' ? 'Unpublished' : 'Saved draft';
     flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
     return c.redirect(postUrl(l.org, l.space, l.post.slug), 303);
   });

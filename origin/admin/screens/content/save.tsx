@@ -18,6 +18,7 @@ import type { AdminEnv } from '../../env.js';
 import { fragment } from '../../layout.js';
 import { can } from '../../nav.js';
 import { ErrorSummary, When } from '../../ui.js';
+import { scheduleIso } from './common.js';
 import { idOf, labelOf, parseFields } from './fields.js';
 import { spaceHeader, versionOf, type FieldDef, type FieldSchema, type PageTypeView } from './shared.js';
 
@@ -38,11 +39,13 @@ export function ConflictBox(props: { theirs: number; reload: string; preview: st
 
 /**
  * The editor's first button: "Save draft" (or, after a conflict, "Save mine over theirs"). On an
- * existing page it is an htmx request answered by `quickSave`; it stays a submit button, so
- * without JS it posts the form (and Enter in a field "clicks" it, which htmx takes).
+ * existing draft (`quick`) it is an htmx request answered by `quickSave`; it stays a submit
+ * button, so without JS it posts the form (and Enter in a field "clicks" it, which htmx takes).
+ * On a published or scheduled page it is a plain POST: the save changes the page's state (a draft
+ * over the published version), and the whole editor says so.
  */
-export function SaveButton(props: { action: string; existing: boolean; conflict: boolean }) {
-  const hx = props.existing ? { 'hx-post': props.action, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {};
+export function SaveButton(props: { action: string; existing: boolean; conflict: boolean; quick: boolean }) {
+  const hx = props.quick ? { 'hx-post': props.action, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {};
   return (
     <button type="submit" class="btn btn-primary" name="_action" value={props.conflict ? 'overwrite' : 'save'} id="save" aria-keyshortcuts="Control+S" {...hx}>
       {saveLabel(props.existing, props.conflict)}
@@ -50,6 +53,51 @@ export function SaveButton(props: { action: string; existing: boolean; conflict:
   );
 }
 const saveLabel = (existing: boolean, conflict: boolean) => (conflict ? 'Save mine over theirs' : existing ? 'Save draft' : 'Create draft');
+
+/**
+ * The page editor's publishing buttons (content.publish holders): Publish; Unschedule for a
+ * scheduled page (a draft save: a live version stays live); Unpublish while a published version is
+ * live (POST /v2/manage/pages/…/unpublish — a `status: "draft"` save would keep it live).
+ */
+export function PublishButtons(props: { page: { status: string; published: string | null } }) {
+  return (
+    <>
+      <button type="submit" class="btn btn-secondary" name="_action" value="publish">
+        Publish
+      </button>
+      {props.page.status === 'scheduled' ? (
+        <button type="submit" class="btn btn-secondary" name="_action" value="unschedule">
+          Unschedule
+        </button>
+      ) : null}
+      {props.page.published !== null ? (
+        <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
+          Unpublish
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/**
+ * What a toolbar action PATCHes as the page's status. "Save draft" on a published page sends
+ * `status: "draft"` (a draft over the published version, which stays live — without a status the
+ * API would change the live version at once, and refuse an author); on a scheduled page no status
+ * (the schedule stays); Unpublish first saves the form as a draft, then calls the unpublish route.
+ */
+export function saveStatus(act: string, status: string, at: string): Record<string, unknown> {
+  if (act === 'publish') return { status: 'published' };
+  if (act === 'schedule') return { status: 'scheduled', scheduled: scheduleIso(at) };
+  if (act === 'unschedule' || act === 'unpublish') return { status: 'draft' };
+  return status === 'published' ? { status: 'draft' } : {};
+}
+
+/** After a save, Unpublish's second call: the page's published version taken down, conditional on the saved version. */
+export async function unpublishAfter(c: Context<AdminEnv>, saved: ApiAnswer<unknown>, p: { space: string; typeSlug: string; slug: string; locale: string }): Promise<ApiAnswer<unknown>> {
+  if (!saved.ok) return saved;
+  const path = `/v2/manage/pages/${enc(p.typeSlug)}/${enc(p.slug)}/unpublish?locale=${enc(p.locale)}`;
+  return api(c).send('POST', path, undefined, { headers: { ...spaceHeader(p.space), 'if-match': `"v${versionOf(saved.headers.get('etag')) ?? ''}"` } });
+}
 
 /** The hidden `_version` (the If-Match of the next save), in a slot the htmx save refills. */
 export function VersionField(props: { slot: string; version: number }) {
