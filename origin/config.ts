@@ -115,7 +115,7 @@ export const originConfigSchema = z
      * waits its turn, fairly across connections, so content reads keep their latency. 0 = no rate
      * bound. Lower: reads faster under a surge, the surge slower to sign in.
      */
-    SSO_SIGN_IN_RATE: intSetting(0, 100_000, 40),
+    SSO_SIGN_IN_RATE: intSetting(0, 100_000, 30),
     /** Longest a sign-in step waits for its turn, then 503 + Retry-After (the origin caps it at half ORIGIN_REQUEST_TIMEOUT_MS). */
     SSO_SIGN_IN_MAX_WAIT_MS: intSetting(100, 600_000, 10_000),
     /** Allow media imports (remote media fields, the ButterCMS importer) from loopback addresses (tests and local development only). */
