@@ -7,6 +7,7 @@
  * list. Also: the If-Match conflict message; stored XSS payloads in every field type inert in list,
  * editor, preview and diff; each role's row (buttons shown, forged posts refused with the API's 403
  * and the database unchanged); pagination and filters; bad filters answered with the API's 400.
+ * A collection reference field: a picker of the referenced collection's items, chosen by keyboard.
  * Every page: axe 0 serious/critical, 0 CSP violations / console errors / failed requests.
  */
 import { and, eq } from 'drizzle-orm';
@@ -98,7 +99,8 @@ describe('content: collection items', () => {
     await picker.click();
     await expect.poll(async () => ((await page.locator('.picker-list').first().textContent()) ?? '').trim().length, { timeout: 15_000 }).toBeGreaterThan(0);
     await page.getByLabel('Image').fill('https://images.example.test/q.jpg');
-    await page.getByLabel('Related').fill(String(other));
+    // A reference field is a picker of the referenced collection's items (here faq itself).
+    await page.getByLabel('Related').selectOption(String(other));
     await page.getByLabel('Extra (JSON)').fill('{"level": 1, "tags": ["a"]}');
     await expectAccessible(page, 'item-new');
     await page.getByRole('button', { name: 'Create draft' }).click();
@@ -396,6 +398,52 @@ describe('content: collection items', () => {
     await page.getByRole('button', { name: 'Save draft' }).click();
     await expect.poll(() => page.locator('#f-image-error').textContent(), { timeout: 15_000 }).toMatch(/URL/);
     expect(await page.getByLabel('Image').getAttribute('aria-invalid')).toBe('true');
+    expectClean(page);
+    await context.close();
+  });
+
+  it('a reference to another collection is a picker of its items: chosen by keyboard, saved, read back through the API', async () => {
+    const spaceId = t().origin.seed.spaceId;
+    for (const body of [
+      { key: 'topics', name: 'Topics', fields: [{ name: 'title', type: 'short_text' }] },
+      { key: 'guides', name: 'Guides', fields: [{ name: 'heading', type: 'short_text' }, { name: 'topics', type: 'reference', collection: 'topics', many: true }] },
+    ]) {
+      const res = await api(`/v2/manage/spaces/${spaceId}/collections/`, { method: 'POST', body: JSON.stringify(body) });
+      expect(res.status, await res.clone().text()).toBe(201);
+    }
+    const make = async (key: string, fields: Record<string, unknown>[]) => {
+      const res = await api('/v2/content/?locale=en', { method: 'POST', key: 'write', body: JSON.stringify({ key, status: 'draft', fields }) });
+      expect(res.status, await res.clone().text()).toBe(202);
+      const list = await api(`/v2/manage/spaces/${spaceId}/collections/${key}/items/?page_size=100`, { key: 'write' });
+      return new Map(((await list.json()) as { data: { meta: { id: number }; label: string }[] }).data.map((e) => [e.label, e.meta.id]));
+    };
+    const topics = await make('topics', [{ title: 'Billing' }, { title: 'Accounts' }]);
+    const guide = (await make('guides', [{ heading: 'Guide one', topics: [] }])).get('Guide one')!;
+    const billing = topics.get('Billing')!;
+    const { page, context } = await memberPage(t(), 'author');
+    await page.goto(`${screen(t(), `items/guides/${guide}`)}?locale=en`, { timeout: 30_000 });
+    const picker = page.getByLabel('Topics');
+    expect(await picker.locator('option').allTextContents()).toEqual([`Accounts (#${topics.get('Accounts')!})`, `Billing (#${billing})`]);
+    expect(await page.locator('fieldset legend', { hasText: 'Topics' }).count()).toBe(1);
+    // By keyboard: Tab from the heading into the list, arrow down to Billing.
+    await page.getByLabel('Heading').focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('f-topics');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await picker.evaluate((el) => Array.from((el as HTMLSelectElement).selectedOptions, (o) => o.value))).toEqual([String(billing)]);
+    await expectAccessible(page, 'item-reference-picker');
+    await shot(page, 'item-reference-picker');
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST', { timeout: 15_000 }), page.getByRole('button', { name: 'Save draft' }).click()]);
+    expect(answer.status()).toBe(200);
+    const read = await api(`/v2/content/guides/${guide}/?locale=en&preview=1`, { key: 'write' });
+    expect(read.status).toBe(200);
+    // The Content API answers the reference expanded: the chosen item, and only it.
+    const item = ((await read.json()) as { data: { guides: { topics: unknown }[] } }).data.guides[0]!;
+    expect(item.topics).toEqual([{ meta: { id: billing }, title: 'Billing' }]);
+    // The editor shows the saved reference chosen again.
+    await page.goto(`${screen(t(), `items/guides/${guide}`)}?locale=en`, { timeout: 30_000 });
+    expect(await picker.evaluate((el) => Array.from((el as HTMLSelectElement).selectedOptions, (o) => o.value))).toEqual([String(billing)]);
     expectClean(page);
     await context.close();
   });

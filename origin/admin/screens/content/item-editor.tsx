@@ -1,8 +1,8 @@
 /**
  * The collection item editor (issue 20), generated from the collection's field schema with the
  * page editor's field inputs (fields.tsx): short/long text and dropdown as text, wysiwyg and html
- * as rich text (HTML the API sanitises on save), number, date, checkbox, media URL, reference (item
- * ids of the referenced collection) and json (a JSON text, parsed here; invalid JSON is refused
+ * as rich text (HTML the API sanitises on save), number, date, checkbox, media URL, reference (a
+ * picker of the referenced collection's items: common.tsx ItemRefPicker) and json (a JSON text, parsed here; invalid JSON is refused
  * before any call). Create, save draft, publish / unpublish / schedule, preview, delete, revision
  * history with a field-level diff and rollback — each an API call as the member (POST/PATCH/DELETE
  * /v2/content…, GET/POST /v2/manage/content/…), so roles, live-content rules and audit rows are
@@ -21,7 +21,7 @@ import { fragment, render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
+import { ConflictNotice, first, HistoryTable, ItemRefPicker, postedForm, quickSaveAnswer, refChoices, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted, type RefChoices } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
@@ -136,7 +136,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const mayWrite = can(me, 'content.write', org, space);
   const mayPublish = can(me, 'content.publish', org, space);
   const mayDelete = can(me, 'content.delete', org, space);
-  const locales = item ? [] : await localesOf(c, space);
+  const [locales, choices] = await Promise.all([item ? [] : localesOf(c, space), mayWrite ? refChoices(c, space, col.fields, s.locale) : new Map<string, RefChoices>()]);
   const here = item ? itemUrl(org, space, col.key, item.meta.id, item.locale) : `${itemsUrl(org, space, col.key)}/new`;
   const title = item ? labelOf(col, item.fields, item.meta.id) : `New ${col.name} item`;
   const schema = formSchema(col, s.shown);
@@ -197,9 +197,11 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
               </select>
             </div>
           )}
-          {schema.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />
-          ))}
+          {schema.map((def) => {
+            const pick = def.type === 'reference' ? choices.get(def.name) : undefined;
+            if (pick && def.type === 'reference') return <ItemRefPicker name={def.name} label={nice(def.name)} collection={def.collection ?? ''} many={(def.max ?? 1) > 1} value={s.shown[def.name]} choices={pick} error={errors.get(def.name)} />;
+            return <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />;
+          })}
           {mayPublish && item ? (
             <fieldset class="group">
               <legend>Schedule</legend>
