@@ -406,7 +406,16 @@ describe('content: collection items', () => {
     const spaceId = t().origin.seed.spaceId;
     for (const body of [
       { key: 'topics', name: 'Topics', fields: [{ name: 'title', type: 'short_text' }] },
-      { key: 'guides', name: 'Guides', fields: [{ name: 'heading', type: 'short_text' }, { name: 'topics', type: 'reference', collection: 'topics', many: true }] },
+      { key: 'words', name: 'Words', fields: [{ name: 'word', type: 'short_text' }] },
+      {
+        key: 'guides',
+        name: 'Guides',
+        fields: [
+          { name: 'heading', type: 'short_text' },
+          { name: 'topics', type: 'reference', collection: 'topics', many: true },
+          { name: 'word', type: 'reference', collection: 'words' },
+        ],
+      },
     ]) {
       const res = await api(`/v2/manage/spaces/${spaceId}/collections/`, { method: 'POST', body: JSON.stringify(body) });
       expect(res.status, await res.clone().text()).toBe(201);
@@ -420,11 +429,16 @@ describe('content: collection items', () => {
     const topics = await make('topics', [{ title: 'Billing' }, { title: 'Accounts' }]);
     const guide = (await make('guides', [{ heading: 'Guide one', topics: [] }])).get('Guide one')!;
     const billing = topics.get('Billing')!;
+    await make('words', Array.from({ length: 100 }, (_, i) => ({ word: `w${i}` }))); // (a create takes at most 100)
+    await make('words', [{ word: 'w100' }]);
     const { page, context } = await memberPage(t(), 'author');
     await page.goto(`${screen(t(), `items/guides/${guide}`)}?locale=en`, { timeout: 30_000 });
     const picker = page.getByLabel('Topics');
     expect(await picker.locator('option').allTextContents()).toEqual([`Accounts (#${topics.get('Accounts')!})`, `Billing (#${billing})`]);
     expect(await page.locator('fieldset legend', { hasText: 'Topics' }).count()).toBe(1);
+    // A collection of more than 100 items keeps the typed ids, and says why.
+    expect(await page.getByLabel('Word').evaluate((el) => `${el.tagName} ${(el as HTMLInputElement).type}`)).toBe('INPUT text');
+    expect(await page.locator('#f-word-hint').textContent()).toContain('more than 100 items');
     // By keyboard: Tab from the heading into the list, arrow down to Billing.
     await page.getByLabel('Heading').focus();
     await page.keyboard.press('Tab');
