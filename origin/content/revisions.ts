@@ -1,6 +1,7 @@
 /**
  * Revision history, the one owner for pages, collection items and blog posts: the history as the
- * management API answers it (newest first, who saved each) and the revision a rollback replays.
+ * management API answers it (newest first, who saved each), one revision with its fields, and the
+ * revision a rollback replays.
  * The three revision tables differ only in the column naming their owner and the one holding
  * their title (`name`, `label`, `title`), which `HISTORIES` names; what a revision's `fields` hold,
  * how a save writes its revision, and how a rollback replays one stay with the resource
@@ -54,6 +55,26 @@ export async function revisionHistory<K extends RevisionKind>(db: Db, kind: K, o
         created_by_user: r.createdByUser,
       }) as RevisionEntry<K>,
   );
+}
+
+/** One revision with the fields it saved (for a field-level diff before a rollback), or null. */
+export async function revisionDetail<K extends RevisionKind>(db: Db, kind: K, ownerId: string, version: number): Promise<(RevisionEntry<K> & { fields: Record<string, unknown> }) | null> {
+  const { table, of, title, titleColumn } = HISTORIES[kind];
+  const [r] = await db
+    .select({ version: table.version, title: titleColumn, status: table.status, fields: table.fields, created: table.createdAt, createdByKey: table.createdByKey, createdByUser: table.createdByUser })
+    .from(table)
+    .where(and(eq(of, ownerId), eq(table.version, version)))
+    .limit(1);
+  if (!r) return null;
+  return {
+    version: r.version,
+    [title]: r.title,
+    status: r.status,
+    fields: (r.fields ?? {}) as Record<string, unknown>,
+    created: r.created.toISOString(),
+    created_by_key: r.createdByKey,
+    created_by_user: r.createdByUser,
+  } as RevisionEntry<K> & { fields: Record<string, unknown> };
 }
 
 /** A revision as a rollback replays it: its title, its fields, and the status the new save takes. */

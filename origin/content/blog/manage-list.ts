@@ -20,6 +20,7 @@ import type { OriginEnv } from '../../env.js';
 import { authorizeContent, authorizeSpace } from '../../http/authorize.js';
 import { describe, errors, jsonOk, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { SLUG, TIME_EXAMPLE } from '../openapi.js';
+import { revisionDetail } from '../revisions.js';
 import { authorParam, boundedInt, likeParam, MANAGE_PAGE, MANAGE_PAGE_SIZE, pagingMeta, statusParam } from '../collections/manage-list.js';
 import { pathSlug, slugParam } from './params.js';
 
@@ -175,23 +176,9 @@ export function addPostManagementReads(app: Hono<OriginEnv>, ctx: AppContext, au
       .where(and(eq(posts.spaceId, spaceId), eq(posts.slug, slug), isNull(posts.deletedAt)))
       .limit(1);
     if (!post) throw new ApiError('not_found', 'Post not found.');
-    const [r] = await db()
-      .select()
-      .from(postRevisions)
-      .where(and(eq(postRevisions.postId, post.id), eq(postRevisions.version, Number(version))))
-      .limit(1);
+    const r = await revisionDetail(db(), 'post', post.id, Number(version));
     if (!r) throw new ApiError('not_found', `Revision ${version} not found.`);
     c.header('cache-control', 'no-store');
-    return c.json({
-      data: {
-        version: r.version,
-        title: r.title,
-        status: r.status,
-        fields: (r.fields ?? {}) as Record<string, unknown>,
-        created: r.createdAt.toISOString(),
-        created_by_key: r.createdByKey,
-        created_by_user: r.createdByUser,
-      },
-    });
+    return c.json({ data: r });
   });
 }

@@ -20,6 +20,7 @@ import type { OriginEnv } from '../../env.js';
 import { authorizeContent, authorizeSpace } from '../../http/authorize.js';
 import { describe, errors, jsonOk, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { LOCALE, TIME_EXAMPLE } from '../openapi.js';
+import { revisionDetail } from '../revisions.js';
 import { getCollection } from './definitions.js';
 import { getItemForManagement } from './read.js';
 
@@ -223,23 +224,9 @@ export function addItemManagementReads(app: Hono<OriginEnv>, ctx: AppContext, au
     if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
     const found = await getItemForManagement(db(), { spaceId, key: k, itemId: Number(id), locale });
     if (!found) throw new ApiError('not_found', 'Item not found.');
-    const [r] = await db()
-      .select()
-      .from(collectionItemRevisions)
-      .where(and(eq(collectionItemRevisions.collectionItemId, found.item.id), eq(collectionItemRevisions.version, Number(version))))
-      .limit(1);
+    const r = await revisionDetail(db(), 'item', found.item.id, Number(version));
     if (!r) throw new ApiError('not_found', `Revision ${version} not found.`);
     c.header('cache-control', 'no-store');
-    return c.json({
-      data: {
-        version: r.version,
-        label: r.label,
-        status: r.status,
-        fields: (r.fields ?? {}) as Record<string, unknown>,
-        created: r.createdAt.toISOString(),
-        created_by_key: r.createdByKey,
-        created_by_user: r.createdByUser,
-      },
-    });
+    return c.json({ data: r });
   });
 }

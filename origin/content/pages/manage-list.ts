@@ -18,6 +18,7 @@ import type { OriginEnv } from '../../env.js';
 import { authorizeContent, authorizeSpace } from '../../http/authorize.js';
 import { describe, errors, jsonOk, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
 import { LOCALE, PAGE, PAGE_SIZE, PAGE_TYPE, SLUG, TIME_EXAMPLE } from '../openapi.js';
+import { revisionDetail } from '../revisions.js';
 import { getPageForManagement } from './lookups.js';
 
 const TYPE_RE = /^(\*|[a-z0-9][a-z0-9_-]{0,99})$/;
@@ -190,23 +191,9 @@ export function addPageManagementReads(app: Hono<OriginEnv>, ctx: AppContext, au
     if (locale !== null && !isLocale(locale)) throw new ApiError('bad_request', 'Invalid locale.');
     const found = await getPageForManagement(db(), { spaceId, pageType, slug, locale });
     if (!found) throw new ApiError('not_found', 'Page not found.');
-    const [r] = await db()
-      .select()
-      .from(pageRevisions)
-      .where(and(eq(pageRevisions.pageId, found.id), eq(pageRevisions.version, Number(version))))
-      .limit(1);
+    const r = await revisionDetail(db(), 'page', found.id, Number(version));
     if (!r) throw new ApiError('not_found', `Revision ${version} not found.`);
     c.header('cache-control', 'no-store');
-    return c.json({
-      data: {
-        version: r.version,
-        name: r.name,
-        status: r.status,
-        fields: (r.fields ?? {}) as Record<string, unknown>,
-        created: r.createdAt.toISOString(),
-        created_by_key: r.createdByKey,
-        created_by_user: r.createdByUser,
-      },
-    });
+    return c.json({ data: r });
   });
 }
