@@ -8393,7 +8393,9 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created: string;
+                            /** @description The API key that saved it (null for a member or the scheduler). */
                             created_by_key: string | null;
+                            /** @description The member who saved it (null for a key or the scheduler). */
                             created_by_user: string | null;
                         };
                     };
@@ -9872,7 +9874,9 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created: string;
+                            /** @description The API key that saved it (null for a member or the scheduler). */
                             created_by_key: string | null;
+                            /** @description The member who saved it (null for a key or the scheduler). */
                             created_by_user: string | null;
                         };
                     };
@@ -10926,7 +10930,9 @@ export interface operations {
                             };
                             /** Format: date-time */
                             created: string;
+                            /** @description The API key that saved it (null for a member or the scheduler). */
                             created_by_key: string | null;
+                            /** @description The member who saved it (null for a key or the scheduler). */
                             created_by_user: string | null;
                         };
                     };

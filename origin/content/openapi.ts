@@ -28,6 +28,9 @@ const revisionBase = {
   created_by_user: z.string().nullable().meta({ description: 'The member who saved it (null for a key or the scheduler).' }),
 };
 export const revisionsSchema = (title: 'name' | 'label' | 'title') => z.strictObject({ data: z.array(z.strictObject({ ...revisionBase, [title]: z.string() })) });
+/** One revision with the fields it saved (origin/content/revisions.ts `revisionDetail`). */
+export const revisionSchema = (title: 'name' | 'label' | 'title') =>
+  z.strictObject({ data: z.strictObject({ version: revisionBase.version, [title]: z.string(), status: revisionBase.status, fields: z.record(z.string(), z.unknown()), created: revisionBase.created, created_by_key: revisionBase.created_by_key, created_by_user: revisionBase.created_by_user }) });
 export const revisionsExample = (title: 'name' | 'label' | 'title', value: string) => ({
   data: [
     { version: 2, [title]: value, status: 'published', created: TIME_EXAMPLE, created_by_key: '6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b', created_by_user: null },

@@ -19,7 +19,7 @@ import { authors, categories, postCategories, postRevisions, posts, postTags, ta
 import type { OriginEnv } from '../../env.js';
 import { authorizeContent, authorizeSpace } from '../../http/authorize.js';
 import { describe, errors, jsonOk, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
-import { SLUG, TIME_EXAMPLE } from '../openapi.js';
+import { revisionSchema, SLUG, TIME_EXAMPLE } from '../openapi.js';
 import { revisionDetail } from '../revisions.js';
 import { authorParam, boundedInt, likeParam, MANAGE_PAGE, MANAGE_PAGE_SIZE, pagingMeta, statusParam } from '../collections/manage-list.js';
 import { pathSlug, slugParam } from './params.js';
@@ -82,17 +82,7 @@ export const getPostRevisionDoc = describe({
   responses: {
     200: jsonOk(
       'The revision.',
-      z.strictObject({
-        data: z.strictObject({
-          version: z.number().int(),
-          title: z.string(),
-          status: z.string(),
-          fields: z.record(z.string(), z.unknown()),
-          created: timestamp(),
-          created_by_key: z.string().nullable(),
-          created_by_user: z.string().nullable(),
-        }),
-      }),
+      revisionSchema('title'),
       { data: { version: 1, title: 'Hello world', status: 'draft', fields: { body: '<p>Hi</p>', summary: '' }, created: TIME_EXAMPLE, created_by_key: null, created_by_user: MEMBER_EXAMPLE } },
     ),
     ...errors(400, 401, 403, 404),

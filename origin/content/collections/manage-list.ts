@@ -19,7 +19,7 @@ import { collectionItemRevisions, collectionItems } from '../../db/schema/index.
 import type { OriginEnv } from '../../env.js';
 import { authorizeContent, authorizeSpace } from '../../http/authorize.js';
 import { describe, errors, jsonOk, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
-import { LOCALE, TIME_EXAMPLE } from '../openapi.js';
+import { LOCALE, revisionSchema, TIME_EXAMPLE } from '../openapi.js';
 import { revisionDetail } from '../revisions.js';
 import { getCollection } from './definitions.js';
 import { getItemForManagement } from './read.js';
@@ -90,17 +90,7 @@ export const getItemRevisionDoc = describe({
   responses: {
     200: jsonOk(
       'The revision.',
-      z.strictObject({
-        data: z.strictObject({
-          version: z.number().int(),
-          label: z.string(),
-          status: z.string(),
-          fields: z.record(z.string(), z.unknown()),
-          created: timestamp(),
-          created_by_key: z.string().nullable(),
-          created_by_user: z.string().nullable(),
-        }),
-      }),
+      revisionSchema('label'),
       { data: { version: 1, label: 'How do I sign in?', status: 'draft', fields: { question: 'How do I sign in?' }, created: TIME_EXAMPLE, created_by_key: null, created_by_user: MEMBER_EXAMPLE } },
     ),
     ...errors(400, 401, 403, 404),

@@ -17,7 +17,7 @@ import { pageRevisions, pages } from '../../db/schema/index.js';
 import type { OriginEnv } from '../../env.js';
 import { authorizeContent, authorizeSpace } from '../../http/authorize.js';
 import { describe, errors, jsonOk, pathParam, queryParam, SECURITY, timestamp } from '../../http/openapi.js';
-import { LOCALE, PAGE, PAGE_SIZE, PAGE_TYPE, SLUG, TIME_EXAMPLE } from '../openapi.js';
+import { LOCALE, PAGE, PAGE_SIZE, PAGE_TYPE, revisionSchema, SLUG, TIME_EXAMPLE } from '../openapi.js';
 import { revisionDetail } from '../revisions.js';
 import { getPageForManagement } from './lookups.js';
 
@@ -84,17 +84,7 @@ export const getPageRevisionDoc = describe({
   responses: {
     200: jsonOk(
       'The revision.',
-      z.strictObject({
-        data: z.strictObject({
-          version: z.number().int(),
-          name: z.string(),
-          status: z.string(),
-          fields: z.record(z.string(), z.unknown()),
-          created: timestamp(),
-          created_by_key: z.string().nullable(),
-          created_by_user: z.string().nullable(),
-        }),
-      }),
+      revisionSchema('name'),
       { data: { version: 1, name: 'About', status: 'draft', fields: { headline: 'About us' }, created: TIME_EXAMPLE, created_by_key: null, created_by_user: '6f1c2b8e-3a4d-4e5f-8a9b-0c1d2e3f4a5b' } },
     ),
     ...errors(400, 401, 403, 404),
