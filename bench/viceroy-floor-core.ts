@@ -7,9 +7,12 @@
  * floorHit: read the token from the URL, hash it (the same SHA-256 as the edge,
  * shared/crypto.ts), look up a key record and the content in Core Cache (the record names the
  * space), answer with the content and the secure header set, log one line. The first request of
- * each key inserts the two items, so every later one is a hit.
+ * each key inserts the two items, so every later one is a hit. The log line carries the request's
+ * vCPU so far (`vcpu_ms`, fastly:compute vCpuTime — as the edge's request line does), so the bench
+ * can set the edge's vCPU per hit against the floor's.
  */
 import { CoreCache } from 'fastly:cache';
+import { vCpuTime } from 'fastly:compute';
 import { sha256Hex } from '../shared/crypto.js';
 import { SECURE_HEADERS } from '../shared/secure-headers.js';
 
@@ -40,6 +43,6 @@ export function floorHit(url: URL, requestId: string, extraHeaders?: [string, st
   const headers: [string, string][] = [['content-type', 'application/json'], ['x-cache', 'HIT'], ['age', '0'], ['x-request-id', requestId]];
   if (extraHeaders) headers.push(...extraHeaders);
   for (const name in SECURE_HEADERS) headers.push([name, SECURE_HEADERS[name]!]);
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', request_id: requestId, path: url.pathname, status: 200, cache: 'HIT' }));
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', msg: 'request', request_id: requestId, path: url.pathname, status: 200, cache: 'HIT', vcpu_ms: vCpuTime() }));
   return new Response(body, { headers });
 }
