@@ -6,6 +6,7 @@ export { checkedReason, describeAccount, disableAccount, enableAccount } from '.
 export type { AccountSummary } from './accounts/accounts.js';
 export { pruneAttempts } from './accounts/auth-attempts.js';
 export { AfterResponseQueue } from './after-response.js';
+export { signInAdmissionTotals } from './sso/admission.js';
 export { identityFromConfig } from './context.js';
 export type { IdentityContext } from './context.js';
 export { findActiveKeyByHash, issueApiKey } from './keys/api-keys.js';

@@ -7,8 +7,11 @@
  * hold another connection's sign-ins; unknown connections and garbage states still get their
  * 404 / 400. The identity providers are crafted OPs on loopback (test/helpers/sso.ts) whose token
  * endpoint the test can hold, so a connection's in-flight places stay taken as long as it needs.
+ * The admission's metrics (ghee_sso_admission_*: waiting, admitted, refused by reason) move with
+ * what the requests met — refusals write no audit row, so these are their only record.
  */
 import { count, eq } from 'drizzle-orm';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, sessions, ssoDomains } from '../../origin/db/schema/index.js';
 import { unwrap } from '../../origin/http/result.js';
@@ -16,6 +19,7 @@ import { createOidcConnection } from '../../origin/identity/sso/connections.js';
 import { addDomain, verifyDomain, VERIFICATION_PREFIX } from '../../origin/identity/sso/domains.js';
 import { START_COST } from '../../origin/identity/sso/admission.js';
 import { SIGN_IN_CONCURRENCY } from '../../origin/identity/sso/routes.js';
+import { originRegistry } from '../../origin/ops/metrics/registry.js';
 import { expectErrorShape } from '../helpers/assertions.js';
 import { Browser, freePort, signRs256, startCraftedOp, type CraftedOp } from '../helpers/sso.js';
 import { startTestOrigin, type OriginUnderTest } from '../helpers/stack.js';
@@ -39,6 +43,16 @@ async function connection(issuer: string, clientId: string, clientSecret: string
   const [stored] = await db.select().from(ssoDomains).where(eq(ssoDomains.id, d.id));
   unwrap(await verifyDomain(db, actor, d.id, async () => [`${VERIFICATION_PREFIX}${stored!.verificationToken}`], new Date()));
   return row.id;
+}
+
+/** The process's sample of a metric family (summed over the samples whose labels match). */
+async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const families = (await originRegistry.getMetricsAsJSON()) as MetricObjectWithValues<MetricValue<string>>[];
+  const family = families.find((f) => f.name === name);
+  if (!family) throw new Error(`no metric family ${name}`);
+  return family.values
+    .filter((v) => Object.entries(labels).every(([k, want]) => String((v.labels as Record<string, unknown>)[k]) === want))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 /** Starts a sign-in and follows the OP's redirect: the browser and the callback URL, not yet requested. */
@@ -133,10 +147,21 @@ describe('SSO sign-in admission', () => {
     expect(atTokenEndpoint).toBe(SIGN_IN_CONCURRENCY);
     const before = await written(connectionId);
     const otherBefore = await written(otherId);
+    const refusedBefore = { full: await metric('ghee_sso_admission_refused_total', { reason: 'full' }), timeout: await metric('ghee_sso_admission_refused_total', { reason: 'timeout' }) };
+    const admittedBefore = await metric('ghee_sso_admission_admitted_total');
 
-    // The late callback waits for a place MAX_WAIT_MS, then: 503, the one error shape, Retry-After.
+    // The late callback waits for a place MAX_WAIT_MS (the waiting gauge shows it), then: 503, the one error shape, Retry-After.
     const t0 = performance.now();
-    const refusedCallback = await late.b.request(late.callback);
+    const lateAnswer = late.b.request(late.callback);
+    let waitingSeen = 0;
+    for (let i = 0; i < 40 && waitingSeen === 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      waitingSeen = await metric('ghee_sso_admission_waiting');
+    }
+    expect(waitingSeen).toBe(1);
+    const refusedCallback = await lateAnswer;
+    expect(await metric('ghee_sso_admission_waiting')).toBe(0);
+    expect(await metric('ghee_sso_admission_refused_total', { reason: 'timeout' })).toBe(refusedBefore.timeout + 1);
     expect(performance.now() - t0).toBeGreaterThanOrEqual(MAX_WAIT_MS - 50);
     expect(Number(refusedCallback.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     await expectErrorShape(refusedCallback, 503, 'unavailable');
@@ -171,6 +196,9 @@ describe('SSO sign-in admission', () => {
     const answered = await Promise.all(starts);
     expect(answered.every((r) => r.status === 302 || r.status === 503)).toBe(true);
     expect(answered.filter((r) => r.status === 503).length).toBeGreaterThanOrEqual(8);
+    // Each refused start counted as `full`, each admitted step (the calm sign-in's two, the admitted starts) as admitted.
+    expect(await metric('ghee_sso_admission_refused_total', { reason: 'full' })).toBe(refusedBefore.full + answered.filter((r) => r.status === 503).length);
+    expect(await metric('ghee_sso_admission_admitted_total')).toBeGreaterThanOrEqual(admittedBefore + 2 + answered.filter((r) => r.status === 302).length);
 
     // The refused callback consumed nothing: the same callback signs in now.
     const retried = await late.b.request(late.callback);

@@ -105,6 +105,18 @@ interface KeyState {
 /** The bucket holds one unit at most: sign-ins are spread over the second, not let in by the dozen. */
 const BUCKET = 1;
 
+/**
+ * This process's sign-in steps over every admission (one per app): waiting now, admitted and
+ * refused (by why) so far — read by the metrics (origin/ops/metrics/auth.ts), as a scrape of the
+ * process sees them.
+ */
+const processTotals = { waiting: 0, admitted: 0, refused: { full: 0, timeout: 0, aborted: 0 } as Record<Refusal['refused'], number> };
+
+/** A copy of this process's admission totals (see processTotals). */
+export function signInAdmissionTotals(): { waiting: number; admitted: number; refused: Readonly<Record<Refusal['refused'], number>> } {
+  return { waiting: processTotals.waiting, admitted: processTotals.admitted, refused: { ...processTotals.refused } };
+}
+
 export class SignInAdmission {
   readonly #keys = new Map<string, KeyState>();
   /** Keys with someone waiting, in round-robin order (served: moved to the end). */
@@ -152,6 +164,7 @@ export class SignInAdmission {
           k.waiting.splice(i, 1);
           k.queuedCost -= w.cost;
           this.#waiting--;
+          processTotals.waiting--;
           if (k.waiting.length === 0) {
             k.queuedCost = 0;
             this.#ring.delete(key);
@@ -170,6 +183,7 @@ export class SignInAdmission {
         k.waiting.push(waiter);
         k.queuedCost += cost;
         this.#waiting++;
+        processTotals.waiting++;
         if (!this.#ring.has(key)) this.#ring.set(key, k);
         if (signal?.aborted) return leave(waiter, 'aborted');
         timer = setTimeout(() => leave(waiter, 'timeout'), this.settings.maxWaitMs);
@@ -183,6 +197,7 @@ export class SignInAdmission {
     }
     // Admitted: its place in k.inFlight is taken (here or by #dispatch).
     this.#admitted++;
+    processTotals.admitted++;
     try {
       return await work();
     } finally {
@@ -248,6 +263,7 @@ export class SignInAdmission {
       k.waiting.shift();
       k.queuedCost -= w.cost;
       this.#waiting--;
+      processTotals.waiting--;
       // Round robin: the key served goes to the end of the turn order.
       this.#ring.delete(key);
       if (k.waiting.length > 0) this.#ring.set(key, k);
@@ -259,6 +275,7 @@ export class SignInAdmission {
 
   #refusal(why: Refusal['refused'], k: KeyState): Refusal {
     this.#refused++;
+    processTotals.refused[why]++;
     // Long enough for what waits ahead on this key to be served (1 s without a rate bound).
     const s = this.settings.rate > 0 ? Math.ceil((k.queuedCost + 1) / this.settings.rate) : 1;
     return new Refusal(why, Math.max(1, s));

@@ -7,6 +7,7 @@
  */
 import { Counter, Gauge, Registry } from 'prom-client';
 import { httpRequestDuration } from '../../http/request-metrics.js';
+import { signInAdmissionTotals } from '../../identity/index.js';
 
 export const originRegistry = new Registry();
 const registers = [originRegistry];
@@ -46,6 +47,43 @@ export const ssoLoginsTotal = new Counter({
   help: 'SSO sign-ins by protocol (oidc, saml), outcome (success, failure) and reason.',
   labelNames: ['protocol', 'outcome', 'reason'] as const,
   registers,
+});
+
+/**
+ * SSO sign-in admission (origin/identity/sso/admission.ts): steps waiting for their turn now,
+ * admitted and refused (full: more than the wait can serve; timeout: not let in within
+ * SSO_SIGN_IN_MAX_WAIT_MS; aborted: the browser left) so far — read from the process's totals
+ * when scraped. Refusals are answered 503 + Retry-After and write no audit row: these are their
+ * only record.
+ */
+export const ssoAdmissionWaiting = new Gauge({
+  name: 'ghee_sso_admission_waiting',
+  help: 'SSO sign-in steps (login start, OIDC callback, SAML ACS) waiting for their turn now (SSO_SIGN_IN_RATE).',
+  registers,
+  collect() {
+    this.set(signInAdmissionTotals().waiting);
+  },
+});
+
+export const ssoAdmissionAdmittedTotal = new Counter({
+  name: 'ghee_sso_admission_admitted_total',
+  help: 'SSO sign-in steps let in by the admission control.',
+  registers,
+  collect() {
+    this.reset();
+    this.inc(signInAdmissionTotals().admitted);
+  },
+});
+
+export const ssoAdmissionRefusedTotal = new Counter({
+  name: 'ghee_sso_admission_refused_total',
+  help: 'SSO sign-in steps refused by the admission control (503 + Retry-After, nothing done), by reason: full, timeout, aborted.',
+  labelNames: ['reason'] as const,
+  registers,
+  collect() {
+    this.reset();
+    for (const [reason, n] of Object.entries(signInAdmissionTotals().refused)) this.inc({ reason }, n);
+  },
 });
 
 export const securityEventsTotal = new Counter({
