@@ -1,10 +1,8 @@
 /**
- * What the collection item and blog post screens share (items.tsx, item-editor.tsx, posts.tsx,
- * post-editor.tsx): the posted form, the "someone else saved" message of a 412, the state line,
- * the revision history table, the pager and the status filter. The pages' screens (pages.tsx,
- * editor.tsx) have their own copies; these follow the same shape and wording. Also the item
- * editor's collection reference picker (`refChoices`, `ItemRefPicker`); over 400 lines for that,
- * kept here beside the other shared pieces rather than in a file of its own.
+ * What the content screens share (the lists: filters.tsx; the editors' controls: actions.tsx):
+ * statuses and their badge, the posted form, the "someone else saved" message of a 412, the state
+ * line, the revision history table, a refusal's field messages, the htmx save's answer. Also the
+ * item editor's collection reference picker (`refChoices`, `ItemRefPicker`).
  */
 import type { Context } from 'hono';
 import { api, type ApiAnswer, type ApiError } from '../../api.js';
@@ -141,68 +139,6 @@ export interface ListMeta {
   count: number;
   next_page: number | null;
   previous_page: number | null;
-}
-
-export function Pager(props: { meta: ListMeta; link: (page: number) => string }) {
-  return (
-    <nav aria-label="Pagination" class="pager">
-      {props.meta.previous_page ? <a href={props.link(props.meta.previous_page)}>Previous page</a> : null}
-      {props.meta.next_page ? <a href={props.link(props.meta.next_page)}>Next page</a> : null}
-    </nav>
-  );
-}
-
-export function StatusFilter(props: { selected: string }) {
-  return (
-    <div class="field">
-      <label for="filter-status">Status</label>
-      <select id="filter-status" name="status">
-        <option value="">Any status</option>
-        {STATUSES.map((s) => (
-          <option value={s} selected={props.selected === s}>
-            {STATUS_LABEL[s]}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
-export function AuthorFilter(props: { selected: string }) {
-  return (
-    <div class="field">
-      <label for="filter-author">Last saved by</label>
-      <select id="filter-author" name="author">
-        <option value="">Anyone</option>
-        <option value="me" selected={props.selected === 'me'}>
-          Me
-        </option>
-      </select>
-    </div>
-  );
-}
-
-/**
- * The list's query for the API from the screen's query string: the filters named (empty ones
- * dropped; `author=me` → the member's id), and the screen's own link for another page.
- */
-export function listQuery(c: Context<AdminEnv>, names: readonly string[], me: string): { api: URLSearchParams; pageLink: (base: string, page: number) => string; value: (k: string) => string } {
-  const q = new URLSearchParams();
-  for (const k of names) {
-    const v = c.req.query(k);
-    if (v !== undefined && v !== '') q.set(k, k === 'author' && v === 'me' ? me : v);
-  }
-  q.set('page_size', '20');
-  return {
-    api: q,
-    value: (k) => c.req.query(k) ?? '',
-    pageLink: (base, page) => {
-      const p = new URLSearchParams();
-      for (const k of names) if (k !== 'page' && c.req.query(k)) p.set(k, c.req.query(k)!);
-      p.set('page', String(page));
-      return `${base}?${p}`;
-    },
-  };
 }
 
 /**

@@ -10,10 +10,10 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
-import { formToken, setFlash } from '../../security.js';
-import { PostForm, When } from '../../ui.js';
-import { AuthorFilter, listQuery, Pager, StatusBadge, StatusFilter, type ListMeta, type Status } from './common.js';
-import { localesOf, spaceHeader, spaceUrl } from './shared.js';
+import { formToken } from '../../security.js';
+import type { ListMeta, Status } from './common.js';
+import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, LocaleFilter, Pager, restored, RowEnd, StatusCell, StatusFilter, TitleCell } from './filters.js';
+import { localesOf, spaceUrl } from './shared.js';
 
 /** A collection's field as the API answers it (origin/content/collections/fields.ts). */
 export interface CollectionField {
@@ -113,28 +113,11 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
           <a href={spaceUrl(org, space, 'items')}>All collections</a>
         </p>
         <h1>{col.name}</h1>
-        <form method="get" action={base} class="filters" role="search" aria-label={`Search and filter ${col.name}`}>
-          <div class="field">
-            <label for="q">Search</label>
-            <input id="q" name="query" type="search" value={q.value('query')} maxlength={200} />
-          </div>
+        <FilterForm action={base} label={`Search and filter ${col.name}`} query={q.value('query')}>
           <StatusFilter selected={q.value('status')} />
-          <div class="field">
-            <label for="filter-locale">Locale</label>
-            <select id="filter-locale" name="locale">
-              <option value="">All locales</option>
-              {locales.map((l) => (
-                <option value={l.code} selected={q.value('locale') === l.code}>
-                  {l.name} ({l.code})
-                </option>
-              ))}
-            </select>
-          </div>
+          <LocaleFilter locales={locales} selected={q.value('locale')} />
           <AuthorFilter selected={q.value('author')} />
-          <button type="submit" class="btn btn-secondary">
-            Apply
-          </button>
-        </form>
+        </FilterForm>
         {mayWrite ? (
           <p>
             <a class="btn btn-primary" href={`${base}/new`}>
@@ -142,51 +125,21 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             </a>
           </p>
         ) : null}
-        <p class="muted" role="status">
-          {answer.meta.count} {answer.meta.count === 1 ? 'item' : 'items'}
-        </p>
-        <table class="table">
-          <caption class="visually-hidden">Items of {col.name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">Id</th>
-              <th scope="col">Locale</th>
-              <th scope="col">Status</th>
-              <th scope="col">Updated</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {answer.data.map((e) => {
-              const label = e.label || `Item ${e.meta.id}`;
-              return (
-                <tr>
-                  <td>{e.status === 'deleted' ? label : <a href={itemUrl(org, space, key, e.meta.id, e.locale)}>{label}</a>}</td>
-                  <td class="mono">{e.meta.id}</td>
-                  <td>{e.locale}</td>
-                  <td>
-                    <StatusBadge status={e.status} />
-                  </td>
-                  <td>
-                    <When at={e.updated} />
-                  </td>
-                  <td>
-                    {e.status === 'deleted' && mayRestore ? (
-                      <PostForm action={itemUrl(org, space, key, e.meta.id, e.locale, '/restore')} token={formToken(c)} class="inline">
-                        <button type="submit" class="btn btn-secondary">
-                          Restore<span class="visually-hidden"> {label}</span>
-                        </button>
-                      </PostForm>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <ListCount count={answer.meta.count} one="item" many="items" />
+        <ListTable caption={`Items of ${col.name}`} columns={['Item', 'Id', 'Locale', 'Status', 'Updated']}>
+          {answer.data.map((e) => {
+            const label = e.label || `Item ${e.meta.id}`;
+            return (
+              <tr>
+                <TitleCell title={label} href={itemUrl(org, space, key, e.meta.id, e.locale)} deleted={e.status === 'deleted'} />
+                <td class="mono">{e.meta.id}</td>
+                <td>{e.locale}</td>
+                <StatusCell status={e.status} />
+                <RowEnd updated={e.updated} restore={e.status === 'deleted' && mayRestore ? itemUrl(org, space, key, e.meta.id, e.locale, '/restore') : null} token={formToken(c)} name={label} />
+              </tr>
+            );
+          })}
+        </ListTable>
         <Pager meta={answer.meta} link={(p) => q.pageLink(base, p)} />
       </>,
     );
@@ -195,8 +148,6 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   app.post('/o/:org/s/:space/items/:key/:id{[0-9]+}/restore', signedIn, async (c) => {
     const { org, space, key, id } = c.req.param();
     const locale = c.req.query('locale') ?? '';
-    must(await api(c).send('POST', `/v2/manage/content/${enc(key)}/${id}/restore?locale=${enc(locale)}`, undefined, { headers: spaceHeader(space) }));
-    setFlash(c, c.get('adminSecret'), { kind: 'success', text: `Restored item ${id}.` });
-    return c.redirect(itemUrl(org, space, key, id, locale), 303);
+    return restored(c, { space, path: `/v2/manage/content/${enc(key)}/${id}/restore?locale=${enc(locale)}`, flash: `Restored item ${id}.`, to: itemUrl(org, space, key, id, locale) });
   });
 }

@@ -10,10 +10,10 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
-import { formToken, setFlash } from '../../security.js';
-import { PostForm, When } from '../../ui.js';
-import { AuthorFilter, listQuery, Pager, StatusBadge, StatusFilter, type ListMeta, type Status } from './common.js';
-import { spaceHeader, spaceUrl } from './shared.js';
+import { formToken } from '../../security.js';
+import type { ListMeta, Status } from './common.js';
+import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, Pager, restored, RowEnd, StatusCell, StatusFilter, TitleCell } from './filters.js';
+import { spaceUrl } from './shared.js';
 
 interface Entry {
   slug: string;
@@ -54,20 +54,13 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
       { title: 'Blog posts', org, space, active: 'posts' },
       <>
         <h1>Blog posts</h1>
-        <form method="get" action={base} class="filters" role="search" aria-label="Search and filter posts">
-          <div class="field">
-            <label for="q">Search</label>
-            <input id="q" name="query" type="search" value={q.value('query')} maxlength={200} />
-          </div>
+        <FilterForm action={base} label="Search and filter posts" query={q.value('query')}>
           <StatusFilter selected={q.value('status')} />
           <AuthorFilter selected={q.value('author')} />
           <SlugFilter id="filter-blog-author" name="author_slug" label="Blog author (slug)" value={q.value('author_slug')} />
           <SlugFilter id="filter-category" name="category_slug" label="Category (slug)" value={q.value('category_slug')} />
           <SlugFilter id="filter-tag" name="tag_slug" label="Tag (slug)" value={q.value('tag_slug')} />
-          <button type="submit" class="btn btn-secondary">
-            Apply
-          </button>
-        </form>
+        </FilterForm>
         {mayWrite ? (
           <p>
             <a class="btn btn-primary" href={postUrl(org, space, '_new')}>
@@ -75,49 +68,17 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             </a>
           </p>
         ) : null}
-        <p class="muted" role="status">
-          {answer.meta.count} {answer.meta.count === 1 ? 'post' : 'posts'}
-        </p>
-        <table class="table">
-          <caption class="visually-hidden">Blog posts</caption>
-          <thead>
+        <ListCount count={answer.meta.count} one="post" many="posts" />
+        <ListTable caption="Blog posts" columns={['Title', 'Author', 'Status', 'Updated']}>
+          {answer.data.map((p) => (
             <tr>
-              <th scope="col">Title</th>
-              <th scope="col">Author</th>
-              <th scope="col">Status</th>
-              <th scope="col">Updated</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
+              <TitleCell title={p.title} href={postUrl(org, space, p.slug)} deleted={p.status === 'deleted'} slug={p.slug} />
+              <td class="mono">{p.author_slug ?? ''}</td>
+              <StatusCell status={p.status} />
+              <RowEnd updated={p.updated} restore={p.status === 'deleted' && mayRestore ? postUrl(org, space, p.slug, '/restore') : null} token={formToken(c)} name={p.title} />
             </tr>
-          </thead>
-          <tbody>
-            {answer.data.map((p) => (
-              <tr>
-                <td>
-                  {p.status === 'deleted' ? p.title : <a href={postUrl(org, space, p.slug)}>{p.title}</a>}
-                  <div class="muted mono">{p.slug}</div>
-                </td>
-                <td class="mono">{p.author_slug ?? ''}</td>
-                <td>
-                  <StatusBadge status={p.status} />
-                </td>
-                <td>
-                  <When at={p.updated} />
-                </td>
-                <td>
-                  {p.status === 'deleted' && mayRestore ? (
-                    <PostForm action={postUrl(org, space, p.slug, '/restore')} token={formToken(c)} class="inline">
-                      <button type="submit" class="btn btn-secondary">
-                        Restore<span class="visually-hidden"> {p.title}</span>
-                      </button>
-                    </PostForm>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </ListTable>
         <Pager meta={answer.meta} link={(p) => q.pageLink(base, p)} />
       </>,
     );
@@ -125,8 +86,6 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
 
   app.post('/o/:org/s/:space/posts/:slug/restore', signedIn, async (c) => {
     const { org, space, slug } = c.req.param();
-    must(await api(c).send('POST', `/v2/manage/posts/${enc(slug)}/restore`, undefined, { headers: spaceHeader(space) }));
-    setFlash(c, c.get('adminSecret'), { kind: 'success', text: `Restored ${slug}.` });
-    return c.redirect(postUrl(org, space, slug), 303);
+    return restored(c, { space, path: `/v2/manage/posts/${enc(slug)}/restore`, flash: `Restored ${slug}.`, to: postUrl(org, space, slug) });
   });
 }
