@@ -5,6 +5,7 @@
  * item editor's collection reference picker (`refChoices`, `ItemRefPicker`).
  */
 import type { Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { api, type ApiAnswer, type ApiError } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { fragment } from '../../layout.js';
@@ -61,18 +62,30 @@ export function LiveNote(props: { published: string | null; status: string }) {
   );
 }
 
-export function StatusBadge(props: { status: string }) {
+/** A status as a badge: its label ("Draft"), or with `raw` as the API names it ("draft"). */
+export function StatusBadge(props: { status: string; raw?: boolean }) {
   const s = props.status as Status;
-  return <span class={`badge ${s === 'published' ? 'badge-ok' : 'badge-warn'}`}>{STATUS_LABEL[s] ?? props.status}</span>;
+  return <span class={`badge ${s === 'published' ? 'badge-ok' : 'badge-warn'}`}>{props.raw ? props.status : (STATUS_LABEL[s] ?? props.status)}</span>;
 }
 
-/** "FAQ · en · Draft · version 3 · saved …" under an editor's heading. */
-export function StateLine(props: { parts: string[]; status: string; version: number; scheduled: string | null; updated: string }) {
+/**
+ * The ids of the state line's version and saved time, which an htmx save's answer refills out of
+ * band: the page editor's `page-version` / `page-saved` (the page tests read them), the item and
+ * post editors' `entry-version` / `entry-saved`.
+ */
+const stateIds = (page: boolean | undefined) => (page ? { version: 'page-version', saved: 'page-saved' } : { version: 'entry-version', saved: 'entry-saved' });
+
+/**
+ * "FAQ · en · Draft · version 3 · saved …" under an editor's heading. `page`: the page editor's
+ * line — its ids (stateIds) and the status as the API names it ("draft"; the others: "Draft").
+ */
+export function StateLine(props: { parts: string[]; status: string; version: number; scheduled: string | null; updated: string; page?: boolean }) {
+  const ids = stateIds(props.page);
   return (
     <p class="muted" id="page-state">
       {props.parts.join(' · ')}
       {props.parts.length ? ' · ' : ''}
-      <StatusBadge status={props.status} /> · <span id="entry-version">version {props.version}</span>
+      <StatusBadge status={props.status} raw={props.page} /> · <span id={ids.version}>version {props.version}</span>
       {props.scheduled ? (
         <>
           {' '}
@@ -80,7 +93,7 @@ export function StateLine(props: { parts: string[]; status: string; version: num
         </>
       ) : null}{' '}
       ·{' '}
-      <span id="entry-saved">
+      <span id={ids.saved}>
         saved <When at={props.updated} />
       </span>
     </p>
@@ -176,7 +189,7 @@ export function FieldErrorLinks(props: { errors: Map<string, string> }) {
 }
 
 export interface QuickSave {
-  what: 'item' | 'post';
+  what: 'page' | 'item' | 'post';
   /** The editor (reload) and the preview. */
   here: string;
   view: string;
@@ -187,20 +200,34 @@ export interface QuickSave {
   /** The confirmation ("Saved draft") and the button's label after it. */
   saved: string;
   label: string;
-  errors: (error: ApiError | null) => Map<string, string>;
+  /** What a refusal shows (fieldRefusal: the API's error and a link per refused field). */
+  refusal: (error: ApiError | null) => Child;
   mayDelete: boolean;
+  /** The statuses that mean "someone else saved" (the page API's 409 too); default 412. */
+  conflicts?: readonly number[];
+  /** The page editor's state line ids (stateIds). */
+  page?: boolean;
 }
+
+/** A refusal as the item and post editors show it: the API's error, and a link per field it names. */
+export const fieldRefusal = (errors: (error: ApiError | null) => Map<string, string>) => (error: ApiError | null) => (
+  <>
+    <ErrorSummary error={error} />
+    <FieldErrorLinks errors={errors(error)} />
+  </>
+);
 
 /**
  * The answer to "Save draft" sent by htmx (the editor's Save button: `hx-post`, target
- * #save-status), as the page editor's (save.tsx): a fragment, not the whole editor — the
+ * #save-status; the page editor's comes through save.tsx): a fragment, not the whole editor — the
  * confirmation and, out of band, the next If-Match (`_version` in #version-slot and
  * #delete-version-slot), the state line's version and time; on a 412 "Someone else saved this …"
  * with `_theirs` and the button turning to "Save mine over theirs" (the member's values stay in the
  * form, untouched); on a refusal the API's error and a link per refused field.
  */
 export async function quickSaveAnswer(c: Context<AdminEnv>, res: ApiAnswer<unknown>, o: QuickSave): Promise<Response> {
-  if (res.status === 412) {
+  const ids = stateIds(o.page);
+  if ((o.conflicts ?? [412]).includes(res.status)) {
     const theirs = (await o.current()) ?? Number(o.basedOn);
     return fragment(
       c,
@@ -211,19 +238,10 @@ export async function quickSaveAnswer(c: Context<AdminEnv>, res: ApiAnswer<unkno
           Save mine over theirs
         </span>
       </>,
-      412,
-    );
-  }
-  if (!res.ok) {
-    return fragment(
-      c,
-      <>
-        <ErrorSummary error={res.error} />
-        <FieldErrorLinks errors={o.errors(res.error)} />
-      </>,
       res.status,
     );
   }
+  if (!res.ok) return fragment(c, o.refusal(res.error), res.status);
   const v = versionOf(res.headers.get('etag'));
   return fragment(
     c,
@@ -237,7 +255,7 @@ export async function quickSaveAnswer(c: Context<AdminEnv>, res: ApiAnswer<unkno
           <span id="version-slot" hx-swap-oob="innerHTML">
             <input type="hidden" name="_version" value={String(v)} />
           </span>
-          <span id="entry-version" hx-swap-oob="innerHTML">
+          <span id={ids.version} hx-swap-oob="innerHTML">
             version {v}
           </span>
           {o.mayDelete ? (
@@ -247,7 +265,7 @@ export async function quickSaveAnswer(c: Context<AdminEnv>, res: ApiAnswer<unkno
           ) : null}
         </>
       ) : null}
-      <span id="entry-saved" hx-swap-oob="innerHTML">
+      <span id={ids.saved} hx-swap-oob="innerHTML">
         saved <When at={new Date().toISOString()} />
       </span>
       <span id="save" hx-swap-oob="innerHTML">

@@ -14,19 +14,20 @@
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
-import { assetUrl } from '../../assets.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { fragment, render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, ItemRefPicker, postedForm, quickSaveAnswer, refChoices, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted, type RefChoices } from './common.js';
+import { ErrorSummary } from '../../ui.js';
+import { DeleteForm, EditorForm, EditorScripts, LocaleField, saveLabel } from './actions.js';
+import { fieldRefusal, first, ItemRefPicker, postedForm, quickSaveAnswer, refChoices, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted, type RefChoices } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
+import { deleted, historyScreen, previewScreen, rolledBack, versionScreen } from './revisions.js';
 import { localesOf, spaceHeader, versionOf, type FieldDef, type FieldSchema } from './shared.js';
-import { Diff, Fields } from './view.js';
+import { Fields } from './view.js';
 
 interface Managed {
   meta: { id: number };
@@ -138,10 +139,10 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const mayDelete = can(me, 'content.delete', org, space);
   const [locales, choices] = await Promise.all([item ? [] : localesOf(c, space), mayWrite ? refChoices(c, space, col.fields, s.locale) : new Map<string, RefChoices>()]);
   const here = item ? itemUrl(org, space, col.key, item.meta.id, item.locale) : `${itemsUrl(org, space, col.key)}/new`;
+  const at = (rest: string) => (item ? itemUrl(org, space, col.key, item.meta.id, item.locale, rest) : here);
   const title = item ? labelOf(col, item.fields, item.meta.id) : `New ${col.name} item`;
   const schema = formSchema(col, s.shown);
   const errors = refusedItemFields(s.error);
-  const saveLabel = s.conflict ? 'Save mine over theirs' : !item ? 'Create draft' : item.status === 'draft' ? 'Save draft' : 'Save changes';
   return render(
     c,
     { title: item ? `Edit ${title}` : title, org, space, active: 'items', ...(s.status ? { status: s.status } : {}) },
@@ -153,83 +154,39 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       {item ? <StateLine parts={[col.name, `item ${item.meta.id}`, item.locale]} status={item.status} version={item.version} scheduled={item.scheduled} updated={item.updated} /> : null}
       {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
-        <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Item editor" attrs={{ 'data-draft-key': `${space}:item:${col.key}:${item?.meta.id ?? 'new'}:${s.locale}`, 'data-user': me.user_id }}>
-          <span id="version-slot">
-            <input type="hidden" name="_version" value={String(item?.version ?? 0)} />
-          </span>
-          {/* Where an htmx save's answer goes (common.tsx quickSaveAnswer); a plain POST's conflict or refusal too. */}
-          <div id="save-status" aria-live="polite">
-            {s.conflict && item ? (
-              <>
-                <ConflictNotice what="item" theirs={s.conflict.theirs} reload={here} view={itemUrl(org, space, col.key, item.meta.id, item.locale, '/preview')} />
-                <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} />
-              </>
-            ) : (
-              <ErrorSummary error={s.error} />
-            )}
-          </div>
-          <div class="toolbar" role="group" aria-label="Save">
-            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save" {...(item ? { 'hx-post': here, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {})}>
-              {saveLabel}
-            </button>
-            {mayPublish ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="publish">
-                Publish
-              </button>
-            ) : null}
-            {mayPublish && item && item.status !== 'draft' ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
-                Unpublish
-              </button>
-            ) : null}
-            {item ? <a href={itemUrl(org, space, col.key, item.meta.id, item.locale, '/preview')}>Preview</a> : null}
-            {item ? <a href={itemUrl(org, space, col.key, item.meta.id, item.locale, '/revisions')}>History</a> : null}
-          </div>
-          {item ? null : (
-            <div class="field">
-              <label for="f-_locale">Locale</label>
-              <select id="f-_locale" name="_locale">
-                {locales.map((l) => (
-                  <option value={l.code} selected={l.code === s.locale}>
-                    {l.name} ({l.code})
-                  </option>
-                ))}
-              </select>
-            </div>
-          )}
+        <EditorForm
+          action={here}
+          token={formToken(c)}
+          label="Item editor"
+          draftKey={`${space}:item:${col.key}:${item?.meta.id ?? 'new'}:${s.locale}`}
+          user={me.user_id}
+          version={item?.version ?? 0}
+          conflict={s.conflict && item ? { what: 'item', theirs: s.conflict.theirs, reload: here, view: at('/preview') } : null}
+          refusal={<ErrorSummary error={s.error} />}
+          toolbar={{
+            action: here,
+            label: saveLabel({ existing: item !== null, conflict: Boolean(s.conflict), changes: item !== null && item.status !== 'draft' }),
+            conflict: Boolean(s.conflict),
+            // Every existing item: a save keeps its status (collections keep no draft over a published item).
+            quick: item !== null,
+            publish: mayPublish,
+            unpublish: mayPublish && item !== null && item.status !== 'draft',
+            links: item ? { preview: at('/preview'), history: at('/revisions') } : null,
+          }}
+          schedule={mayPublish && item ? { seconds: false } : null}
+        >
+          {item ? null : <LocaleField locales={locales} selected={s.locale} />}
           {schema.map((def) => {
             const pick = def.type === 'reference' ? choices.get(def.name) : undefined;
             if (pick && def.type === 'reference') return <ItemRefPicker name={def.name} label={nice(def.name)} collection={def.collection ?? ''} many={(def.max ?? 1) > 1} value={s.shown[def.name]} choices={pick} error={errors.get(def.name)} />;
             return <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />;
           })}
-          {mayPublish && item ? (
-            <fieldset class="group">
-              <legend>Schedule</legend>
-              <div class="field">
-                <label for="f-_at">Publish at (UTC)</label>
-                <input id="f-_at" name="_at" type="datetime-local" />
-              </div>
-              <button type="submit" class="btn btn-secondary" name="_action" value="schedule">
-                Schedule
-              </button>
-            </fieldset>
-          ) : null}
-        </PostForm>
+        </EditorForm>
       ) : (
         <Fields schema={schema} values={s.shown} />
       )}
-      {mayDelete && item ? (
-        <PostForm action={itemUrl(org, space, col.key, item.meta.id, item.locale, '/delete')} token={formToken(c)} class="sub" attrs={{ 'data-confirm': `Delete ${title}? It can be restored from the deleted items.` }}>
-          <span id="delete-version-slot">
-            <input type="hidden" name="_version" value={String(item.version)} />
-          </span>
-          <button type="submit" class="btn btn-danger">
-            Delete item
-          </button>
-        </PostForm>
-      ) : null}
-      <script src={assetUrl('editor.js')} type="module"></script>
-      <script src={assetUrl('picker.js')} type="module"></script>
+      {mayDelete && item ? <DeleteForm action={at('/delete')} token={formToken(c)} confirm={`Delete ${title}? It can be restored from the deleted items.`} version={item.version} label="Delete item" /> : null}
+      <EditorScripts />
     </>,
   );
 }
@@ -238,8 +195,11 @@ async function load(c: Context<AdminEnv>) {
   const { org, space, key, id } = c.req.param() as Record<string, string>;
   const [res, col] = await Promise.all([api(c).get<{ data: Managed }>(itemPath(key!, id!, c.req.query('locale') ?? ''), { headers: spaceHeader(space!) }), collectionOf(c, space!, key!)]);
   const item = must(res).data;
-  return { org: org!, space: space!, key: key!, col, item: { ...item, version: versionOf(res.headers.get('etag')) ?? item.version } };
+  const l = { org: org!, space: space!, key: key!, col, item: { ...item, version: versionOf(res.headers.get('etag')) ?? item.version } };
+  /** The item's name in headings, and its editor's URLs. */
+  return { ...l, title: labelOf(col, item.fields, item.meta.id), at: (rest: string) => itemUrl(l.org, l.space, l.key, item.meta.id, item.locale, rest) };
 }
+const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'items' });
 
 const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
 
@@ -305,7 +265,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         current: async () => versionOf((await api(c).get(itemPath(l.key, l.item.meta.id, l.item.locale), { headers: spaceHeader(l.space) })).headers.get('etag')),
         saved: l.item.status === 'draft' ? 'Saved draft' : 'Saved',
         label: l.item.status === 'draft' ? 'Save draft' : 'Save changes',
-        errors: refusedItemFields,
+        refusal: fieldRefusal(refusedItemFields),
         mayDelete: can(c.get('me'), 'content.delete', l.org, l.space),
       });
     }
@@ -319,87 +279,39 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
 
   app.post('/o/:org/s/:space/items/:key/:id{[0-9]+}/delete', signedIn, async (c) => {
     const { org, space, key, id } = c.req.param();
-    const locale = c.req.query('locale') ?? '';
-    const form = await postedForm(c);
-    must(await api(c).send('DELETE', `/v2/content/${enc(key)}/${id}?locale=${enc(locale)}`, undefined, { headers: { ...spaceHeader(space), 'if-match': `"v${first(form._version)}"` } }));
-    flash(c, `Deleted item ${id}. It can be restored from the deleted items.`);
-    return c.redirect(`${itemsUrl(org, space, key)}?status=deleted`, 303);
+    const path = `/v2/content/${enc(key)}/${id}?locale=${enc(c.req.query('locale') ?? '')}`;
+    return deleted(c, { space, path, flash: `Deleted item ${id}. It can be restored from the deleted items.`, to: `${itemsUrl(org, space, key)}?status=deleted` });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/preview', signedIn, async (c) => {
     const l = await load(c);
-    const title = labelOf(l.col, l.item.fields, l.item.meta.id);
-    return render(
-      c,
-      { title: `Preview: ${title}`, org: l.org, space: l.space, active: 'items' },
-      <>
-        <p>
-          <a href={itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale)}>Back to the editor</a>
-        </p>
-        <p class="flash flash-info">
-          Preview of the working copy (version {l.item.version}, {l.item.status}) as the API holds it.
-        </p>
-        <article class="preview" aria-labelledby="preview-title">
-          <h1 id="preview-title">{title}</h1>
-          <Fields schema={formSchema(l.col, l.item.fields)} values={formValues(l.col, l.item.fields)} />
-        </article>
-      </>,
-    );
+    const values = formValues(l.col, l.item.fields);
+    return previewScreen(c, where(l), { back: l.at(''), name: l.title, version: l.item.version, status: l.item.status, schema: formSchema(l.col, l.item.fields), values });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: (Omit<HistoryEntry, 'title'> & { label: string })[] }>(itemPath(l.key, l.item.meta.id, l.item.locale, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    const title = labelOf(l.col, l.item.fields, l.item.meta.id);
-    return render(
-      c,
-      { title: `History: ${title}`, org: l.org, space: l.space, active: 'items' },
-      <>
-        <p>
-          <a href={itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale)}>Back to the editor</a>
-        </p>
-        <h1>History of {title}</h1>
-        <HistoryTable entries={list.map((r) => ({ ...r, title: r.label }))} me={c.get('me')!.user_id} link={(v) => itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale, `/revisions/${v}`)} />
-      </>,
-    );
+    return historyScreen(c, where(l), { back: l.at(''), name: l.title, entries: list.map((r) => ({ ...r, title: r.label })), link: (v) => l.at(`/revisions/${v}`) });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/revisions/:version', signedIn, async (c) => {
     const l = await load(c);
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: { version: number; label: string; fields: Values } }>(itemPath(l.key, l.item.meta.id, l.item.locale, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
-    const title = labelOf(l.col, l.item.fields, l.item.meta.id);
-    return render(
-      c,
-      { title: `Version ${rev.version}: ${title}`, org: l.org, space: l.space, active: 'items' },
-      <>
-        <p>
-          <a href={itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale, '/revisions')}>Back to the history</a>
-        </p>
-        <h1>
-          Version {rev.version} of {title}
-        </h1>
-        <Diff schema={formSchema(l.col, l.item.fields)} version={rev.version} then={{ name: rev.label, fields: rev.fields }} now={{ name: title, fields: l.item.fields, version: l.item.version }} />
-        {can(c.get('me'), 'content.publish', l.org, l.space) ? (
-          <PostForm action={itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale, '/rollback')} token={formToken(c)} attrs={{ 'data-confirm': `Roll back to version ${rev.version}?` }}>
-            <input type="hidden" name="version" value={String(rev.version)} />
-            <input type="hidden" name="_version" value={String(l.item.version)} />
-            <button type="submit" class="btn btn-primary">
-              Roll back to version {rev.version}
-            </button>
-          </PostForm>
-        ) : null}
-      </>,
-    );
+    return versionScreen(c, where(l), {
+      back: l.at('/revisions'),
+      name: l.title,
+      schema: formSchema(l.col, l.item.fields),
+      then: { version: rev.version, name: rev.label, fields: rev.fields },
+      now: { fields: l.item.fields, version: l.item.version },
+      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? l.at('/rollback') : null,
+    });
   });
 
   app.post('/o/:org/s/:space/items/:key/:id{[0-9]+}/rollback', signedIn, async (c) => {
     const { org, space, key, id } = c.req.param();
     const locale = c.req.query('locale') ?? '';
-    const form = await postedForm(c);
-    const res = await api(c).send('POST', itemPath(key, id, locale, '/rollback'), { version: Number(first(form.version)) }, { headers: { ...spaceHeader(space), 'if-match': `"v${first(form._version)}"` } });
-    must(res);
-    flash(c, `Rolled back to version ${first(form.version)} (now version ${versionOf(res.headers.get('etag')) ?? '?'}).`);
-    return c.redirect(itemUrl(org, space, key, id, locale), 303);
+    return rolledBack(c, { space, path: itemPath(key, id, locale, '/rollback'), to: itemUrl(org, space, key, id, locale) });
   });
 }

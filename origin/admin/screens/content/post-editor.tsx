@@ -15,19 +15,20 @@
  */
 import type { Context, Hono } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
-import { assetUrl } from '../../assets.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { ErrorSummary, PostForm } from '../../ui.js';
-import { ConflictNotice, first, HistoryTable, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { ErrorSummary } from '../../ui.js';
+import { DeleteForm, EditorForm, EditorScripts, saveLabel, SlugField, TitleField } from './actions.js';
+import { fieldRefusal, first, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
+import { deleted, historyScreen, previewScreen, rolledBack, versionScreen } from './revisions.js';
 import { spaceHeader, versionOf, type FieldSchema } from './shared.js';
-import { Diff, Fields } from './view.js';
+import { Fields } from './view.js';
 
 interface Managed {
   title: string;
@@ -149,82 +150,37 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
       {post ? <LiveNote published={post.published} status={post.status} /> : null}
       {mayWrite ? null : <ErrorSummary error={s.error} />}
       {mayWrite ? (
-        <PostForm action={here} token={formToken(c)} id="editor" class="editor" aria-label="Post editor" attrs={{ 'data-draft-key': `${space}:post:${post?.slug ?? 'new'}`, 'data-user': me.user_id }}>
-          <span id="version-slot">
-            <input type="hidden" name="_version" value={String(post?.version ?? 0)} />
-          </span>
-          {/* Where an htmx save's answer goes (common.tsx quickSaveAnswer); a plain POST's conflict or refusal too. */}
-          <div id="save-status" aria-live="polite">
-            {s.conflict && post ? (
-              <>
-                <ConflictNotice what="post" theirs={s.conflict.theirs} reload={here} view={postUrl(org, space, post.slug, '/preview')} />
-                <input type="hidden" name="_theirs" value={String(s.conflict.theirs)} />
-              </>
-            ) : (
-              <ErrorSummary error={s.error} />
-            )}
-          </div>
-          <div class="toolbar" role="group" aria-label="Save">
-            <button type="submit" class="btn btn-primary" name="_action" value={s.conflict ? 'overwrite' : 'save'} id="save" {...(quick ? { 'hx-post': here, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {})}>
-              {s.conflict ? 'Save mine over theirs' : post ? 'Save draft' : 'Create draft'}
-            </button>
-            {mayPublish ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="publish">
-                Publish
-              </button>
-            ) : null}
-            {mayPublish && post && post.published !== null ? (
-              <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
-                Unpublish
-              </button>
-            ) : null}
-            {post ? <a href={postUrl(org, space, post.slug, '/preview')}>Preview</a> : null}
-            {post ? <a href={postUrl(org, space, post.slug, '/revisions')}>History</a> : null}
-          </div>
-          <div class="field">
-            <label for="f-_title">Post title</label>
-            <input id="f-_title" name="_title" type="text" value={s.title} required maxlength={500} />
-          </div>
-          {post ? null : (
-            <div class="field">
-              <label for="f-_slug">Slug</label>
-              <p class="hint" id="f-_slug-hint">
-                Letters, digits, - and _ (part of the post's URL).
-              </p>
-              <input id="f-_slug" name="_slug" type="text" value={s.slug} required pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,199}" aria-describedby="f-_slug-hint" />
-            </div>
-          )}
+        <EditorForm
+          action={here}
+          token={formToken(c)}
+          label="Post editor"
+          draftKey={`${space}:post:${post?.slug ?? 'new'}`}
+          user={me.user_id}
+          version={post?.version ?? 0}
+          conflict={s.conflict && post ? { what: 'post', theirs: s.conflict.theirs, reload: here, view: postUrl(org, space, post.slug, '/preview') } : null}
+          refusal={<ErrorSummary error={s.error} />}
+          toolbar={{
+            action: here,
+            label: saveLabel({ existing: post !== null, conflict: Boolean(s.conflict) }),
+            conflict: Boolean(s.conflict),
+            quick,
+            publish: mayPublish,
+            unpublish: mayPublish && post !== null && post.published !== null,
+            links: post ? { preview: postUrl(org, space, post.slug, '/preview'), history: postUrl(org, space, post.slug, '/revisions') } : null,
+          }}
+          schedule={mayPublish && post ? { seconds: false } : null}
+        >
+          <TitleField label="Post title" value={s.title} max={500} />
+          {post ? null : <SlugField what="post" value={s.slug} />}
           {SCHEMA.map((def) => (
             <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />
           ))}
-          {mayPublish && post ? (
-            <fieldset class="group">
-              <legend>Schedule</legend>
-              <div class="field">
-                <label for="f-_at">Publish at (UTC)</label>
-                <input id="f-_at" name="_at" type="datetime-local" />
-              </div>
-              <button type="submit" class="btn btn-secondary" name="_action" value="schedule">
-                Schedule
-              </button>
-            </fieldset>
-          ) : null}
-        </PostForm>
+        </EditorForm>
       ) : (
         <Fields schema={SCHEMA} values={s.shown} />
       )}
-      {mayDelete && post ? (
-        <PostForm action={postUrl(org, space, post.slug, '/delete')} token={formToken(c)} class="sub" attrs={{ 'data-confirm': `Delete ${post.title}? It can be restored from the deleted posts.` }}>
-          <span id="delete-version-slot">
-            <input type="hidden" name="_version" value={String(post.version)} />
-          </span>
-          <button type="submit" class="btn btn-danger">
-            Delete post
-          </button>
-        </PostForm>
-      ) : null}
-      <script src={assetUrl('editor.js')} type="module"></script>
-      <script src={assetUrl('picker.js')} type="module"></script>
+      {mayDelete && post ? <DeleteForm action={postUrl(org, space, post.slug, '/delete')} token={formToken(c)} confirm={`Delete ${post.title}? It can be restored from the deleted posts.`} version={post.version} label="Delete post" /> : null}
+      <EditorScripts />
     </>,
   );
 }
@@ -237,6 +193,7 @@ async function load(c: Context<AdminEnv>) {
 }
 
 const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
+const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'posts' });
 
 export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   app.get('/o/:org/s/:space/posts/_new', signedIn, async (c) => {
@@ -289,7 +246,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         current: async () => versionOf((await api(c).get(managePath(l.post.slug), { headers: spaceHeader(l.space) })).headers.get('etag')),
         saved: 'Saved draft',
         label: 'Save draft',
-        errors: refusedPostFields,
+        refusal: fieldRefusal(refusedPostFields),
         mayDelete: can(c.get('me'), 'content.delete', l.org, l.space),
       });
     }
@@ -303,82 +260,36 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
 
   app.post('/o/:org/s/:space/posts/:slug/delete', signedIn, async (c) => {
     const { org, space, slug } = c.req.param();
-    const form = await postedForm(c);
-    must(await api(c).send('DELETE', `/v2/posts/${enc(slug)}`, undefined, { headers: { ...spaceHeader(space), 'if-match': `"v${first(form._version)}"` } }));
-    flash(c, `Deleted ${slug}. It can be restored from the deleted posts.`);
-    return c.redirect(`${postsUrl(org, space)}?status=deleted`, 303);
+    return deleted(c, { space, path: `/v2/posts/${enc(slug)}`, flash: `Deleted ${slug}. It can be restored from the deleted posts.`, to: `${postsUrl(org, space)}?status=deleted` });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/preview', signedIn, async (c) => {
     const l = await load(c);
-    return render(
-      c,
-      { title: `Preview: ${l.post.title}`, org: l.org, space: l.space, active: 'posts' },
-      <>
-        <p>
-          <a href={postUrl(l.org, l.space, l.post.slug)}>Back to the editor</a>
-        </p>
-        <p class="flash flash-info">
-          Preview of the working copy (version {l.post.version}, {l.post.status}) as the API holds it.
-        </p>
-        <article class="preview" aria-labelledby="preview-title">
-          <h1 id="preview-title">{l.post.title}</h1>
-          <Fields schema={SCHEMA} values={asForm(l.post)} />
-        </article>
-      </>,
-    );
+    return previewScreen(c, where(l), { back: postUrl(l.org, l.space, l.post.slug), name: l.post.title, version: l.post.version, status: l.post.status, schema: SCHEMA, values: asForm(l.post) });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: HistoryEntry[] }>(managePath(l.post.slug, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    return render(
-      c,
-      { title: `History: ${l.post.title}`, org: l.org, space: l.space, active: 'posts' },
-      <>
-        <p>
-          <a href={postUrl(l.org, l.space, l.post.slug)}>Back to the editor</a>
-        </p>
-        <h1>History of {l.post.title}</h1>
-        <HistoryTable entries={list} me={c.get('me')!.user_id} link={(v) => postUrl(l.org, l.space, l.post.slug, `/revisions/${v}`)} />
-      </>,
-    );
+    return historyScreen(c, where(l), { back: postUrl(l.org, l.space, l.post.slug), name: l.post.title, entries: list, link: (v) => postUrl(l.org, l.space, l.post.slug, `/revisions/${v}`) });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/revisions/:version', signedIn, async (c) => {
     const l = await load(c);
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: { version: number; title: string; fields: Values } }>(managePath(l.post.slug, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
-    return render(
-      c,
-      { title: `Version ${rev.version}: ${l.post.title}`, org: l.org, space: l.space, active: 'posts' },
-      <>
-        <p>
-          <a href={postUrl(l.org, l.space, l.post.slug, '/revisions')}>Back to the history</a>
-        </p>
-        <h1>
-          Version {rev.version} of {l.post.title}
-        </h1>
-        <Diff schema={DIFF_SCHEMA} version={rev.version} then={{ name: rev.title, fields: rev.fields }} now={{ name: l.post.title, fields: asRevision(l.post), version: l.post.version }} />
-        {can(c.get('me'), 'content.publish', l.org, l.space) ? (
-          <PostForm action={postUrl(l.org, l.space, l.post.slug, '/rollback')} token={formToken(c)} attrs={{ 'data-confirm': `Roll back to version ${rev.version}?` }}>
-            <input type="hidden" name="version" value={String(rev.version)} />
-            <input type="hidden" name="_version" value={String(l.post.version)} />
-            <button type="submit" class="btn btn-primary">
-              Roll back to version {rev.version}
-            </button>
-          </PostForm>
-        ) : null}
-      </>,
-    );
+    return versionScreen(c, where(l), {
+      back: postUrl(l.org, l.space, l.post.slug, '/revisions'),
+      name: l.post.title,
+      schema: DIFF_SCHEMA,
+      then: { version: rev.version, name: rev.title, fields: rev.fields },
+      now: { fields: asRevision(l.post), version: l.post.version },
+      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? postUrl(l.org, l.space, l.post.slug, '/rollback') : null,
+    });
   });
 
   app.post('/o/:org/s/:space/posts/:slug/rollback', signedIn, async (c) => {
     const { org, space, slug } = c.req.param();
-    const form = await postedForm(c);
-    const res = await api(c).send('POST', managePath(slug, '/rollback'), { version: Number(first(form.version)) }, { headers: { ...spaceHeader(space), 'if-match': `"v${first(form._version)}"` } });
-    must(res);
-    flash(c, `Rolled back to version ${first(form.version)} (now version ${versionOf(res.headers.get('etag')) ?? '?'}).`);
-    return c.redirect(postUrl(org, space, slug), 303);
+    return rolledBack(c, { space, path: managePath(slug, '/rollback'), to: postUrl(org, space, slug) });
   });
 }

@@ -5,7 +5,8 @@
  * the new version for the next If-Match (`_version`), the version and saved time in the page's
  * state line, and on a refusal the API's error (with each field's message, `FieldErrors`) or the
  * "someone else saved this page" box (412; the member's values stay in the form, untouched; the
- * button becomes "Save mine over theirs"). The PATCH is the API's, as the member, like every write.
+ * button becomes "Save mine over theirs") — the fragment is common.tsx quickSaveAnswer's, as the
+ * item and post editors'. The PATCH is the API's, as the member, like every write.
  * Out-of-band parts are `innerHTML` swaps of slots whose new children carry no id: htmx "settles"
  * class/style attributes between same-id elements, which would copy a `style` attribute (one a
  * browser tool left) and trip the CSP's style-src.
@@ -15,69 +16,13 @@
 import type { Context } from 'hono';
 import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
-import { fragment } from '../../layout.js';
 import { can } from '../../nav.js';
-import { ErrorSummary, When } from '../../ui.js';
-import { scheduleIso } from './common.js';
+import { ErrorSummary } from '../../ui.js';
+import { first, quickSaveAnswer, scheduleIso } from './common.js';
 import { idOf, labelOf, parseFields } from './fields.js';
 import { spaceHeader, versionOf, type FieldDef, type FieldSchema, type PageTypeView } from './shared.js';
 
 const enc = encodeURIComponent;
-
-/** The conflict message (412 on If-Match): whose version it is now, and the member's three ways on. */
-export function ConflictBox(props: { theirs: number; reload: string; preview: string }) {
-  return (
-    <div class="error-summary" role="alert" tabindex={-1} id="error-summary" data-code="conflict">
-      <h2>Someone else saved this page</h2>
-      <p>It was saved by someone else while you were editing (it is now at version {props.theirs}). Your changes are still in the form below and have NOT been saved.</p>
-      <p>
-        <a href={props.reload}>Reload their version</a> (discards your changes) · <a href={props.preview}>View their version</a> · or save yours over theirs with the button below.
-      </p>
-    </div>
-  );
-}
-
-/**
- * The editor's first button: "Save draft" (or, after a conflict, "Save mine over theirs"). On an
- * existing draft (`quick`) it is an htmx request answered by `quickSave`; it stays a submit
- * button, so without JS it posts the form (and Enter in a field "clicks" it, which htmx takes).
- * On a published or scheduled page it is a plain POST: the save changes the page's state (a draft
- * over the published version), and the whole editor says so.
- */
-export function SaveButton(props: { action: string; existing: boolean; conflict: boolean; quick: boolean }) {
-  const hx = props.quick ? { 'hx-post': props.action, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {};
-  return (
-    <button type="submit" class="btn btn-primary" name="_action" value={props.conflict ? 'overwrite' : 'save'} id="save" aria-keyshortcuts="Control+S" {...hx}>
-      {saveLabel(props.existing, props.conflict)}
-    </button>
-  );
-}
-const saveLabel = (existing: boolean, conflict: boolean) => (conflict ? 'Save mine over theirs' : existing ? 'Save draft' : 'Create draft');
-
-/**
- * The page editor's publishing buttons (content.publish holders): Publish; Unschedule for a
- * scheduled page (a draft save: a live version stays live); Unpublish while a published version is
- * live (POST /v2/manage/pages/…/unpublish — a `status: "draft"` save would keep it live).
- */
-export function PublishButtons(props: { page: { status: string; published: string | null } }) {
-  return (
-    <>
-      <button type="submit" class="btn btn-secondary" name="_action" value="publish">
-        Publish
-      </button>
-      {props.page.status === 'scheduled' ? (
-        <button type="submit" class="btn btn-secondary" name="_action" value="unschedule">
-          Unschedule
-        </button>
-      ) : null}
-      {props.page.published !== null ? (
-        <button type="submit" class="btn btn-secondary" name="_action" value="unpublish">
-          Unpublish
-        </button>
-      ) : null}
-    </>
-  );
-}
 
 /**
  * What a toolbar action PATCHes as the page's status. "Save draft" on a published page sends
@@ -97,15 +42,6 @@ export async function unpublishAfter(c: Context<AdminEnv>, saved: ApiAnswer<unkn
   if (!saved.ok) return saved;
   const path = `/v2/manage/pages/${enc(p.typeSlug)}/${enc(p.slug)}/unpublish?locale=${enc(p.locale)}`;
   return api(c).send('POST', path, undefined, { headers: { ...spaceHeader(p.space), 'if-match': `"v${versionOf(saved.headers.get('etag')) ?? ''}"` } });
-}
-
-/** The hidden `_version` (the If-Match of the next save), in a slot the htmx save refills. */
-export function VersionField(props: { slot: string; version: number }) {
-  return (
-    <span id={props.slot}>
-      <input type="hidden" name="_version" value={String(props.version)} />
-    </span>
-  );
 }
 
 /** One field's refusal: the input's id (fields.tsx), the field as the form labels it, and the API's words. */
@@ -186,8 +122,6 @@ export interface QuickSave {
   preview: string;
 }
 
-const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? '';
-
 /**
  * The htmx save: the page type's schema (to read the form), the conditional PATCH, and a fragment.
  * Two in-process API calls (three on a conflict), against the five or six of a full editor render.
@@ -201,52 +135,18 @@ export async function quickSave(c: Context<AdminEnv>, s: QuickSave): Promise<Res
   const basedOn = first(s.form._theirs) || first(s.form._version);
   const path = `/v2/pages/${enc(s.typeSlug)}/${enc(s.slug)}?locale=${enc(s.locale)}`;
   const res: ApiAnswer<unknown> = await api(c).send('PATCH', path, { title: first(s.form._title), fields }, { headers: { ...spaceHeader(s.space), 'if-match': `"v${basedOn}"` } });
-  if (res.status === 412 || res.status === 409) {
+  return quickSaveAnswer(c, res, {
+    what: 'page',
+    here: s.here,
+    view: s.preview,
+    basedOn,
     // Whose version is it now? (the working copy's ETag)
-    const now = await api(c).get(`/v2/manage/pages/${enc(s.typeSlug)}/${enc(s.slug)}?locale=${enc(s.locale)}`, { headers: spaceHeader(s.space) });
-    const theirs = versionOf(now.headers.get('etag')) ?? Number(basedOn);
-    return fragment(
-      c,
-      <>
-        <ConflictBox theirs={theirs} reload={s.here} preview={s.preview} />
-        <input type="hidden" name="_theirs" value={String(theirs)} />
-        <span id="save" hx-swap-oob="innerHTML">
-          {saveLabel(true, true)}
-        </span>
-      </>,
-      res.status,
-    );
-  }
-  if (!res.ok) return fragment(c, <SaveRefusal error={res.error} schema={type?.fields ?? []} />, res.status);
-  const v = versionOf(res.headers.get('etag'));
-  const mayDelete = can(c.get('me'), 'content.delete', s.org, s.space);
-  return fragment(
-    c,
-    <>
-      <div class="flash flash-success" role="status">
-        Saved draft{v ? ` (version ${v})` : ''}.
-      </div>
-      {v ? (
-        <>
-          <span id="version-slot" hx-swap-oob="innerHTML">
-            <input type="hidden" name="_version" value={String(v)} />
-          </span>
-          <span id="page-version" hx-swap-oob="innerHTML">
-            version {v}
-          </span>
-          {mayDelete ? (
-            <span id="delete-version-slot" hx-swap-oob="innerHTML">
-              <input type="hidden" name="_version" value={String(v)} />
-            </span>
-          ) : null}
-        </>
-      ) : null}
-      <span id="page-saved" hx-swap-oob="innerHTML">
-        saved <When at={new Date().toISOString()} />
-      </span>
-      <span id="save" hx-swap-oob="innerHTML">
-        {saveLabel(true, false)}
-      </span>
-    </>,
-  );
+    current: async () => versionOf((await api(c).get(`/v2/manage/pages/${enc(s.typeSlug)}/${enc(s.slug)}?locale=${enc(s.locale)}`, { headers: spaceHeader(s.space) })).headers.get('etag')),
+    saved: 'Saved draft',
+    label: 'Save draft',
+    refusal: (error) => <SaveRefusal error={error} schema={type?.fields ?? []} />,
+    mayDelete: can(c.get('me'), 'content.delete', s.org, s.space),
+    conflicts: [412, 409],
+    page: true,
+  });
 }
