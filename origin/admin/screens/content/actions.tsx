@@ -8,10 +8,49 @@
  * editor decides, these only draw.
  */
 import type { Child } from 'hono/jsx';
+import type { ApiError } from '../../api.js';
 import { assetUrl } from '../../assets.js';
-import { PostForm } from '../../ui.js';
+import type { Me } from '../../env.js';
+import { can } from '../../nav.js';
+import { ErrorSummary, PostForm } from '../../ui.js';
 import { ConflictNotice } from './common.js';
-import type { LocaleView } from './shared.js';
+
+/** What every editor's render is given besides its entry: where, and how the last post went. */
+export interface EditorStateBase {
+  org: string;
+  space: string;
+  error?: ApiError | null;
+  /** After a 412: the version the member's form was loaded at, to save over. */
+  conflict?: { theirs: number } | null;
+  status?: number;
+}
+
+/** What the member may do in this space's content (the API decides again on every call). */
+export function editorRights(me: Me, org: string, space: string): { write: boolean; publish: boolean; delete: boolean } {
+  return { write: can(me, 'content.write', org, space), publish: can(me, 'content.publish', org, space), delete: can(me, 'content.delete', org, space) };
+}
+
+/**
+ * An editor's screen: the way back to the list, the heading, the state line (existing entries),
+ * then for members who may write the editor form (children), for the others the API's error if
+ * any and the values; the delete form; the editor's scripts.
+ */
+export function EditorScreen(props: { back: { href: string; label: string }; heading: string; state: Child; mayWrite: boolean; error: ApiError | null | undefined; view: Child; remove: Child; children?: Child }) {
+  return (
+    <>
+      <p>
+        <a href={props.back.href}>{props.back.label}</a>
+      </p>
+      <h1>{props.heading}</h1>
+      {props.state}
+      {props.mayWrite ? null : <ErrorSummary error={props.error} />}
+      {props.mayWrite ? props.children : props.view}
+      {props.remove}
+      <script src={assetUrl('editor.js')} type="module"></script>
+      <script src={assetUrl('picker.js')} type="module"></script>
+    </>
+  );
+}
 
 /** The hidden `_version` (the If-Match of the next save), in a slot the htmx save refills. */
 export function VersionField(props: { slot: string; version: number }) {
@@ -144,22 +183,6 @@ export function SlugField(props: { what: string; value: string }) {
   );
 }
 
-/** The locale of a new page or item. */
-export function LocaleField(props: { locales: LocaleView[]; selected: string }) {
-  return (
-    <div class="field">
-      <label for="f-_locale">Locale</label>
-      <select id="f-_locale" name="_locale">
-        {props.locales.map((l) => (
-          <option value={l.code} selected={l.code === props.selected}>
-            {l.name} ({l.code})
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 /** Delete (content.delete holders), confirmed first (editor.js `data-confirm`); its If-Match slot is refilled by an htmx save. */
 export function DeleteForm(props: { action: string; token: string; confirm: string; version: number; label: string }) {
   return (
@@ -169,15 +192,5 @@ export function DeleteForm(props: { action: string; token: string; confirm: stri
         {props.label}
       </button>
     </PostForm>
-  );
-}
-
-/** The editor's scripts: draft keeping and Ctrl+S (editor.js), the media picker (picker.js). */
-export function EditorScripts() {
-  return (
-    <>
-      <script src={assetUrl('editor.js')} type="module"></script>
-      <script src={assetUrl('picker.js')} type="module"></script>
-    </>
   );
 }

@@ -11,7 +11,7 @@ import type { AdminEnv } from '../../env.js';
 import { fragment } from '../../layout.js';
 import { ErrorSummary, When } from '../../ui.js';
 import { idOf } from './fields.js';
-import { versionOf } from './shared.js';
+import { versionOf, type LocaleView } from './shared.js';
 
 export type Status = 'draft' | 'published' | 'scheduled' | 'deleted';
 export const STATUSES: readonly Status[] = ['draft', 'scheduled', 'published', 'deleted'];
@@ -115,36 +115,58 @@ export function savedBy(r: Pick<HistoryEntry, 'created_by_user' | 'created_by_ke
   return r.created_by_user ?? (r.created_by_key ? `key ${r.created_by_key.slice(0, 8)}` : 'scheduler');
 }
 
+/** The content screens' table: a visually hidden caption (the heading says it), a `<th scope="col">` a column, the rows. */
+export function Table(props: { caption: string; columns: Child[]; children?: Child }) {
+  return (
+    <table class="table">
+      <caption class="visually-hidden">{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((h) => (
+            <th scope="col">{h}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{props.children}</tbody>
+    </table>
+  );
+}
+
 /** The revision history, newest first, each version linking to its diff. */
 export function HistoryTable(props: { entries: HistoryEntry[]; me: string; link: (version: number) => string }) {
   return (
-    <table class="table">
-      <caption class="visually-hidden">Revisions, newest first</caption>
-      <thead>
+    <Table caption="Revisions, newest first" columns={['Version', 'Title', 'Status', 'Saved', 'By']}>
+      {props.entries.map((r) => (
         <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Title</th>
-          <th scope="col">Status</th>
-          <th scope="col">Saved</th>
-          <th scope="col">By</th>
+          <td>
+            <a href={props.link(r.version)}>Version {r.version}</a>
+          </td>
+          <td>{r.title}</td>
+          <td>{r.status}</td>
+          <td>
+            <When at={r.created} />
+          </td>
+          <td class="mono">{savedBy(r, props.me)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {props.entries.map((r) => (
-          <tr>
-            <td>
-              <a href={props.link(r.version)}>Version {r.version}</a>
-            </td>
-            <td>{r.title}</td>
-            <td>{r.status}</td>
-            <td>
-              <When at={r.created} />
-            </td>
-            <td class="mono">{savedBy(r, props.me)}</td>
-          </tr>
+      ))}
+    </Table>
+  );
+}
+
+/** A locale select (`any`: the first option's words, value "", for a filter). */
+export function LocaleSelect(props: { id: string; name: string; locales: LocaleView[]; selected: string; any?: string }) {
+  return (
+    <div class="field">
+      <label for={props.id}>Locale</label>
+      <select id={props.id} name={props.name}>
+        {props.any === undefined ? null : <option value="">{props.any}</option>}
+        {props.locales.map((l) => (
+          <option value={l.code} selected={l.code === props.selected}>
+            {l.name} ({l.code})
+          </option>
         ))}
-      </tbody>
-    </table>
+      </select>
+    </div>
   );
 }
 

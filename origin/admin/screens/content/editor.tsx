@@ -13,15 +13,14 @@
  * delete) revisions.tsx's, shared with the item and post editors; the htmx save is save.tsx's.
  */
 import type { Context, Hono } from 'hono';
-import { api, must, type ApiAnswer, type ApiError } from '../../api.js';
+import { api, must, type ApiAnswer } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
-import { ErrorSummary } from '../../ui.js';
-import { DeleteForm, EditorForm, EditorScripts, LocaleField, saveLabel, SlugField, TitleField } from './actions.js';
-import { first, LiveNote, postedForm, StateLine } from './common.js';
+import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, SlugField, TitleField, type EditorStateBase } from './actions.js';
+import { first, LiveNote, LocaleSelect, postedForm, StateLine } from './common.js';
 import { FieldInput, parseFields, type RefOptions } from './fields.js';
 import { pickerUrl, register as registerPicker } from './media-picker.js';
 import { deleted, historyScreen, previewScreen, rolledBack, versionScreen } from './revisions.js';
@@ -72,18 +71,13 @@ async function refsFor(c: Context<AdminEnv>, space: string, type: PageTypeView):
   return out;
 }
 
-interface EditorState {
-  org: string;
-  space: string;
+interface EditorState extends EditorStateBase {
   type: PageTypeView;
   page: Managed | null;
   title: string;
   slug: string;
   locale: string;
   fields: Record<string, unknown>;
-  error?: ApiError | null;
-  conflict?: { theirs: number } | null;
-  status?: number;
 }
 
 async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Response> {
@@ -92,63 +86,63 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const [refs, locales] = await Promise.all([refsFor(c, space, type), localesOf(c, space)]);
   // A page does not reference itself: its own slug is not offered in its type's picker.
   if (page) refs.set(type.slug, (refs.get(type.slug) ?? []).filter((o) => o.slug !== page.slug));
-  const mayWrite = can(me, 'content.write', org, space);
-  const mayPublish = can(me, 'content.publish', org, space);
-  const mayDelete = can(me, 'content.delete', org, space);
+  const may = editorRights(me, org, space);
   const action = page ? editorUrl(org, space, page.page_type, page.slug, page.locale) : `${spaceUrl(org, space, 'pages/new')}?type=${enc(type.slug)}`;
   const at = (rest: string) => (page ? editorUrl(org, space, page.page_type, page.slug, page.locale, rest) : action);
   const errors = new Map(fieldErrors(s.error).map((e) => [e.path, e.message]));
   return render(
     c,
     { title: page ? `Edit ${s.title}` : `New ${type.name}`, org, space, active: 'pages', ...(s.status ? { status: s.status } : {}) },
-    <>
-      <p>
-        <a href={spaceUrl(org, space, 'pages')}>All pages</a>
-      </p>
-      <h1>{page ? s.title : `New ${type.name}`}</h1>
-      {page ? <StateLine parts={[type.name, page.locale]} status={page.status} version={page.version} scheduled={page.scheduled} updated={page.updated} page /> : null}
-      {page ? <LiveNote published={page.published} status={page.status} /> : null}
-      {mayWrite ? null : <ErrorSummary error={s.error} />}
-      {mayWrite ? (
-        <EditorForm
-          action={action}
-          token={formToken(c)}
-          label="Page editor"
-          draftKey={`${space}:${type.slug}:${page?.slug ?? 'new'}:${s.locale}`}
-          user={me.user_id}
-          version={page?.version ?? 0}
-          conflict={s.conflict ? { what: 'page', theirs: s.conflict.theirs, reload: action, view: at('/preview') } : null}
-          refusal={<SaveRefusal error={s.error} schema={type.fields} />}
-          toolbar={{
-            action,
-            label: saveLabel({ existing: page !== null, conflict: Boolean(s.conflict) }),
-            conflict: Boolean(s.conflict),
-            quick: page?.status === 'draft',
-            shortcut: true,
-            publish: mayPublish && page !== null,
-            unschedule: mayPublish && page?.status === 'scheduled',
-            unpublish: mayPublish && page !== null && page.published !== null,
-            links: page ? { preview: at('/preview'), history: at('/revisions') } : null,
-          }}
-          schedule={mayPublish && page ? { seconds: true } : null}
-        >
-          <TitleField label="Page title" value={s.title} max={200} />
-          {page ? null : (
-            <>
-              <SlugField what="page" value={s.slug} />
-              <LocaleField locales={locales} selected={s.locale} />
-            </>
-          )}
-          {type.fields.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.fields[def.name]} refs={refs} errors={errors} picker={pickerUrl(org, space)} />
-          ))}
-        </EditorForm>
-      ) : (
-        <Fields schema={type.fields} values={s.fields} />
-      )}
-      {mayDelete && page ? <DeleteForm action={at('/delete')} token={formToken(c)} confirm={`Delete ${s.title}? It can be restored from the list of deleted pages.`} version={page.version} label="Delete page" /> : null}
-      <EditorScripts />
-    </>,
+    <EditorScreen
+      back={{ href: spaceUrl(org, space, 'pages'), label: 'All pages' }}
+      heading={page ? s.title : `New ${type.name}`}
+      state={
+        page ? (
+          <>
+            <StateLine parts={[type.name, page.locale]} status={page.status} version={page.version} scheduled={page.scheduled} updated={page.updated} page />
+            <LiveNote published={page.published} status={page.status} />
+          </>
+        ) : null
+      }
+      mayWrite={may.write}
+      error={s.error}
+      view={<Fields schema={type.fields} values={s.fields} />}
+      remove={may.delete && page ? <DeleteForm action={at('/delete')} token={formToken(c)} confirm={`Delete ${s.title}? It can be restored from the list of deleted pages.`} version={page.version} label="Delete page" /> : null}
+    >
+      <EditorForm
+        action={action}
+        token={formToken(c)}
+        label="Page editor"
+        draftKey={`${space}:${type.slug}:${page?.slug ?? 'new'}:${s.locale}`}
+        user={me.user_id}
+        version={page?.version ?? 0}
+        conflict={s.conflict ? { what: 'page', theirs: s.conflict.theirs, reload: action, view: at('/preview') } : null}
+        refusal={<SaveRefusal error={s.error} schema={type.fields} />}
+        toolbar={{
+          action,
+          label: saveLabel({ existing: page !== null, conflict: Boolean(s.conflict) }),
+          conflict: Boolean(s.conflict),
+          quick: page?.status === 'draft',
+          shortcut: true,
+          publish: may.publish && page !== null,
+          unschedule: may.publish && page?.status === 'scheduled',
+          unpublish: may.publish && page !== null && page.published !== null,
+          links: page ? { preview: at('/preview'), history: at('/revisions') } : null,
+        }}
+        schedule={may.publish && page ? { seconds: true } : null}
+      >
+        <TitleField label="Page title" value={s.title} max={200} />
+        {page ? null : (
+          <>
+            <SlugField what="page" value={s.slug} />
+            <LocaleSelect id="f-_locale" name="_locale" locales={locales} selected={s.locale} />
+          </>
+        )}
+        {type.fields.map((def) => (
+          <FieldInput def={def} path={def.name} value={s.fields[def.name]} refs={refs} errors={errors} picker={pickerUrl(org, space)} />
+        ))}
+      </EditorForm>
+    </EditorScreen>,
   );
 }
 

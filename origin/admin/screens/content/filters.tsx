@@ -10,8 +10,8 @@ import { api, must } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { setFlash } from '../../security.js';
 import { PostForm, When } from '../../ui.js';
-import { STATUS_LABEL, STATUSES, StatusBadge, type ListMeta } from './common.js';
-import { spaceHeader, type LocaleView } from './shared.js';
+import { STATUS_LABEL, STATUSES, StatusBadge, Table, type ListMeta } from './common.js';
+import { spaceHeader } from './shared.js';
 
 /**
  * The list's query for the API from the screen's query string: the filters named (empty ones
@@ -68,22 +68,6 @@ export function StatusFilter(props: { selected: string }) {
   );
 }
 
-export function LocaleFilter(props: { locales: LocaleView[]; selected: string }) {
-  return (
-    <div class="field">
-      <label for="filter-locale">Locale</label>
-      <select id="filter-locale" name="locale">
-        <option value="">All locales</option>
-        {props.locales.map((l) => (
-          <option value={l.code} selected={props.selected === l.code}>
-            {l.name} ({l.code})
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 export function AuthorFilter(props: { selected: string }) {
   return (
     <div class="field">
@@ -107,23 +91,15 @@ export function ListCount(props: { count: number; one: string; many: string }) {
   );
 }
 
-/** A list's table: the caption (visually hidden), the column headers and an Actions column, the rows. */
-export function ListTable(props: { caption: string; columns: string[]; children?: Child }) {
+/** A list's table: the caption (visually hidden), the column headers and an Actions column, the rows; the pager under it. */
+export function ListTable(props: { caption: string; columns: string[]; meta: ListMeta; link: (page: number) => string; children?: Child }) {
   return (
-    <table class="table">
-      <caption class="visually-hidden">{props.caption}</caption>
-      <thead>
-        <tr>
-          {props.columns.map((h) => (
-            <th scope="col">{h}</th>
-          ))}
-          <th scope="col">
-            <span class="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>{props.children}</tbody>
-    </table>
+    <>
+      <Table caption={props.caption} columns={[...props.columns, <span class="visually-hidden">Actions</span>]}>
+        {props.children}
+      </Table>
+      <Pager meta={props.meta} link={props.link} />
+    </>
   );
 }
 
@@ -137,29 +113,27 @@ export function TitleCell(props: { title: string; href: string; deleted: boolean
   );
 }
 
-/** The status cell: the badge, and when a scheduled entry publishes. */
-export function StatusCell(props: { status: string; scheduled?: string | null }) {
-  return (
-    <td>
-      <StatusBadge status={props.status} />
-      {props.status === 'scheduled' && props.scheduled ? (
-        <div class="muted">
-          publishes <When at={props.scheduled} />
-        </div>
-      ) : null}
-    </td>
-  );
-}
-
-/** The last cells of a row: when it was updated, and Restore for a deleted entry (content.delete holders). */
-export function RowEnd(props: { updated: string; restore: string | null; token: string; name: string }) {
+/**
+ * The cells every row ends with: the status (badge, and when a scheduled entry publishes), when
+ * it was updated, and for a deleted entry Restore (`restore`: its form's URL, for content.delete
+ * holders; else null).
+ */
+export function RowEnd(props: { status: string; scheduled?: string | null; updated: string; restore: string | null; token: string; name: string }) {
   return (
     <>
+      <td>
+        <StatusBadge status={props.status} />
+        {props.status === 'scheduled' && props.scheduled ? (
+          <div class="muted">
+            publishes <When at={props.scheduled} />
+          </div>
+        ) : null}
+      </td>
       <td>
         <When at={props.updated} />
       </td>
       <td>
-        {props.restore ? (
+        {props.status === 'deleted' && props.restore ? (
           <PostForm action={props.restore} token={props.token} class="inline">
             <button type="submit" class="btn btn-secondary">
               Restore<span class="visually-hidden"> {props.name}</span>
@@ -178,7 +152,7 @@ export async function restored(c: Context<AdminEnv>, o: { space: string; path: s
   return c.redirect(o.to, 303);
 }
 
-export function Pager(props: { meta: ListMeta; link: (page: number) => string }) {
+function Pager(props: { meta: ListMeta; link: (page: number) => string }) {
   return (
     <nav aria-label="Pagination" class="pager">
       {props.meta.previous_page ? <a href={props.link(props.meta.previous_page)}>Previous page</a> : null}

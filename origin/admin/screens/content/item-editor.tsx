@@ -20,8 +20,8 @@ import { fragment, render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary } from '../../ui.js';
-import { DeleteForm, EditorForm, EditorScripts, LocaleField, saveLabel } from './actions.js';
-import { fieldRefusal, first, ItemRefPicker, postedForm, quickSaveAnswer, refChoices, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted, type RefChoices } from './common.js';
+import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, type EditorStateBase } from './actions.js';
+import { fieldRefusal, first, ItemRefPicker, LocaleSelect, postedForm, quickSaveAnswer, refChoices, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted, type RefChoices } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
@@ -118,26 +118,19 @@ const refusedItemFields = (error: ApiError | null | undefined) =>
     return parts[0] === 'fields' ? (parts.at(-1) ?? null) : null;
   });
 
-interface EditorState {
-  org: string;
-  space: string;
+interface EditorState extends EditorStateBase {
   col: CollectionView;
   item: Managed | null;
   locale: string;
   /** The values as the form shows them (formValues). */
   shown: Values;
-  error?: ApiError | null;
-  conflict?: { theirs: number } | null;
-  status?: number;
 }
 
 async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Response> {
   const me = c.get('me')!;
   const { org, space, col, item } = s;
-  const mayWrite = can(me, 'content.write', org, space);
-  const mayPublish = can(me, 'content.publish', org, space);
-  const mayDelete = can(me, 'content.delete', org, space);
-  const [locales, choices] = await Promise.all([item ? [] : localesOf(c, space), mayWrite ? refChoices(c, space, col.fields, s.locale) : new Map<string, RefChoices>()]);
+  const may = editorRights(me, org, space);
+  const [locales, choices] = await Promise.all([item ? [] : localesOf(c, space), may.write ? refChoices(c, space, col.fields, s.locale) : new Map<string, RefChoices>()]);
   const here = item ? itemUrl(org, space, col.key, item.meta.id, item.locale) : `${itemsUrl(org, space, col.key)}/new`;
   const at = (rest: string) => (item ? itemUrl(org, space, col.key, item.meta.id, item.locale, rest) : here);
   const title = item ? labelOf(col, item.fields, item.meta.id) : `New ${col.name} item`;
@@ -146,48 +139,44 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   return render(
     c,
     { title: item ? `Edit ${title}` : title, org, space, active: 'items', ...(s.status ? { status: s.status } : {}) },
-    <>
-      <p>
-        <a href={itemsUrl(org, space, col.key)}>All {col.name} items</a>
-      </p>
-      <h1>{title}</h1>
-      {item ? <StateLine parts={[col.name, `item ${item.meta.id}`, item.locale]} status={item.status} version={item.version} scheduled={item.scheduled} updated={item.updated} /> : null}
-      {mayWrite ? null : <ErrorSummary error={s.error} />}
-      {mayWrite ? (
-        <EditorForm
-          action={here}
-          token={formToken(c)}
-          label="Item editor"
-          draftKey={`${space}:item:${col.key}:${item?.meta.id ?? 'new'}:${s.locale}`}
-          user={me.user_id}
-          version={item?.version ?? 0}
-          conflict={s.conflict && item ? { what: 'item', theirs: s.conflict.theirs, reload: here, view: at('/preview') } : null}
-          refusal={<ErrorSummary error={s.error} />}
-          toolbar={{
-            action: here,
-            label: saveLabel({ existing: item !== null, conflict: Boolean(s.conflict), changes: item !== null && item.status !== 'draft' }),
-            conflict: Boolean(s.conflict),
-            // Every existing item: a save keeps its status (collections keep no draft over a published item).
-            quick: item !== null,
-            publish: mayPublish,
-            unpublish: mayPublish && item !== null && item.status !== 'draft',
-            links: item ? { preview: at('/preview'), history: at('/revisions') } : null,
-          }}
-          schedule={mayPublish && item ? { seconds: false } : null}
-        >
-          {item ? null : <LocaleField locales={locales} selected={s.locale} />}
-          {schema.map((def) => {
-            const pick = def.type === 'reference' ? choices.get(def.name) : undefined;
-            if (pick && def.type === 'reference') return <ItemRefPicker name={def.name} label={nice(def.name)} collection={def.collection ?? ''} many={(def.max ?? 1) > 1} value={s.shown[def.name]} choices={pick} error={errors.get(def.name)} />;
-            return <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />;
-          })}
-        </EditorForm>
-      ) : (
-        <Fields schema={schema} values={s.shown} />
-      )}
-      {mayDelete && item ? <DeleteForm action={at('/delete')} token={formToken(c)} confirm={`Delete ${title}? It can be restored from the deleted items.`} version={item.version} label="Delete item" /> : null}
-      <EditorScripts />
-    </>,
+    <EditorScreen
+      back={{ href: itemsUrl(org, space, col.key), label: `All ${col.name} items` }}
+      heading={title}
+      state={item ? <StateLine parts={[col.name, `item ${item.meta.id}`, item.locale]} status={item.status} version={item.version} scheduled={item.scheduled} updated={item.updated} /> : null}
+      mayWrite={may.write}
+      error={s.error}
+      view={<Fields schema={schema} values={s.shown} />}
+      remove={may.delete && item ? <DeleteForm action={at('/delete')} token={formToken(c)} confirm={`Delete ${title}? It can be restored from the deleted items.`} version={item.version} label="Delete item" /> : null}
+    >
+      <EditorForm
+        action={here}
+        token={formToken(c)}
+        label="Item editor"
+        draftKey={`${space}:item:${col.key}:${item?.meta.id ?? 'new'}:${s.locale}`}
+        user={me.user_id}
+        version={item?.version ?? 0}
+        conflict={s.conflict && item ? { what: 'item', theirs: s.conflict.theirs, reload: here, view: at('/preview') } : null}
+        refusal={<ErrorSummary error={s.error} />}
+        toolbar={{
+          action: here,
+          label: saveLabel({ existing: item !== null, conflict: Boolean(s.conflict), changes: item !== null && item.status !== 'draft' }),
+          conflict: Boolean(s.conflict),
+          // Every existing item: a save keeps its status (collections keep no draft over a published item).
+          quick: item !== null,
+          publish: may.publish,
+          unpublish: may.publish && item !== null && item.status !== 'draft',
+          links: item ? { preview: at('/preview'), history: at('/revisions') } : null,
+        }}
+        schedule={may.publish && item ? { seconds: false } : null}
+      >
+        {item ? null : <LocaleSelect id="f-_locale" name="_locale" locales={locales} selected={s.locale} />}
+        {schema.map((def) => {
+          const pick = def.type === 'reference' ? choices.get(def.name) : undefined;
+          if (pick && def.type === 'reference') return <ItemRefPicker name={def.name} label={nice(def.name)} collection={def.collection ?? ''} many={(def.max ?? 1) > 1} value={s.shown[def.name]} choices={pick} error={errors.get(def.name)} />;
+          return <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />;
+        })}
+      </EditorForm>
+    </EditorScreen>,
   );
 }
 

@@ -11,8 +11,8 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
-import type { ListMeta, Status } from './common.js';
-import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, LocaleFilter, Pager, restored, RowEnd, StatusCell, StatusFilter, TitleCell } from './filters.js';
+import { LocaleSelect, Table, type ListMeta, type Status } from './common.js';
+import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, restored, RowEnd, StatusFilter, TitleCell } from './filters.js';
 import { localesOf, spaceUrl } from './shared.js';
 
 /** A collection's field as the API answers it (origin/content/collections/fields.ts). */
@@ -66,27 +66,17 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             {can(c.get('me'), 'schema.manage', org, space) ? <a href={spaceUrl(org, space, 'model')}>Define one in the content model.</a> : 'An administrator defines them in the content model.'}
           </p>
         ) : (
-          <table class="table">
-            <caption class="visually-hidden">Collections</caption>
-            <thead>
+          <Table caption="Collections" columns={['Collection', 'Key', 'Fields']}>
+            {list.map((col) => (
               <tr>
-                <th scope="col">Collection</th>
-                <th scope="col">Key</th>
-                <th scope="col">Fields</th>
+                <td>
+                  <a href={itemsUrl(org, space, col.key)}>{col.name}</a>
+                </td>
+                <td class="mono">{col.key}</td>
+                <td>{col.fields.map((f) => f.name).join(', ')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.map((col) => (
-                <tr>
-                  <td>
-                    <a href={itemsUrl(org, space, col.key)}>{col.name}</a>
-                  </td>
-                  <td class="mono">{col.key}</td>
-                  <td>{col.fields.map((f) => f.name).join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         )}
       </>,
     );
@@ -115,7 +105,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         <h1>{col.name}</h1>
         <FilterForm action={base} label={`Search and filter ${col.name}`} query={q.value('query')}>
           <StatusFilter selected={q.value('status')} />
-          <LocaleFilter locales={locales} selected={q.value('locale')} />
+          <LocaleSelect id="filter-locale" name="locale" locales={locales} selected={q.value('locale')} any="All locales" />
           <AuthorFilter selected={q.value('author')} />
         </FilterForm>
         {mayWrite ? (
@@ -126,7 +116,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
           </p>
         ) : null}
         <ListCount count={answer.meta.count} one="item" many="items" />
-        <ListTable caption={`Items of ${col.name}`} columns={['Item', 'Id', 'Locale', 'Status', 'Updated']}>
+        <ListTable caption={`Items of ${col.name}`} columns={['Item', 'Id', 'Locale', 'Status', 'Updated']} meta={answer.meta} link={(p) => q.pageLink(base, p)}>
           {answer.data.map((e) => {
             const label = e.label || `Item ${e.meta.id}`;
             return (
@@ -134,13 +124,11 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
                 <TitleCell title={label} href={itemUrl(org, space, key, e.meta.id, e.locale)} deleted={e.status === 'deleted'} />
                 <td class="mono">{e.meta.id}</td>
                 <td>{e.locale}</td>
-                <StatusCell status={e.status} />
-                <RowEnd updated={e.updated} restore={e.status === 'deleted' && mayRestore ? itemUrl(org, space, key, e.meta.id, e.locale, '/restore') : null} token={formToken(c)} name={label} />
+                <RowEnd status={e.status} updated={e.updated} restore={mayRestore ? itemUrl(org, space, key, e.meta.id, e.locale, '/restore') : null} token={formToken(c)} name={label} />
               </tr>
             );
           })}
         </ListTable>
-        <Pager meta={answer.meta} link={(p) => q.pageLink(base, p)} />
       </>,
     );
   });

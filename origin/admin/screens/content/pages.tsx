@@ -10,8 +10,8 @@ import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
-import type { ListMeta, Status } from './common.js';
-import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, LocaleFilter, Pager, restored, RowEnd, StatusCell, StatusFilter, TitleCell } from './filters.js';
+import { LocaleSelect, type ListMeta, type Status } from './common.js';
+import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, restored, RowEnd, StatusFilter, TitleCell } from './filters.js';
 import { editorUrl, localesOf, pageTypesOf, spaceUrl } from './shared.js';
 
 interface Entry {
@@ -60,7 +60,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
             </select>
           </div>
           <StatusFilter selected={q.value('status')} />
-          <LocaleFilter locales={locales} selected={q.value('locale')} />
+          <LocaleSelect id="filter-locale" name="locale" locales={locales} selected={q.value('locale')} any="All locales" />
           <AuthorFilter selected={q.value('author')} />
         </FilterForm>
 
@@ -79,18 +79,16 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
         ) : null}
 
         <ListCount count={answer.meta.count} one="page" many="pages" />
-        <ListTable caption="Pages" columns={['Title', 'Type', 'Locale', 'Status', 'Updated']}>
+        <ListTable caption="Pages" columns={['Title', 'Type', 'Locale', 'Status', 'Updated']} meta={answer.meta} link={(p) => q.pageLink(base, p)}>
           {answer.data.map((p) => (
             <tr>
               <TitleCell title={p.name} href={editorUrl(org, space, p.page_type, p.slug, p.locale)} deleted={p.status === 'deleted'} slug={p.slug} />
               <td>{p.page_type ?? 'single'}</td>
               <td>{p.locale}</td>
-              <StatusCell status={p.status} scheduled={p.scheduled} />
-              <RowEnd updated={p.updated} restore={p.status === 'deleted' && mayRestore ? editorUrl(org, space, p.page_type, p.slug, p.locale, '/restore') : null} token={formToken(c)} name={p.name} />
+              <RowEnd status={p.status} scheduled={p.scheduled} updated={p.updated} restore={mayRestore ? editorUrl(org, space, p.page_type, p.slug, p.locale, '/restore') : null} token={formToken(c)} name={p.name} />
             </tr>
           ))}
         </ListTable>
-        <Pager meta={answer.meta} link={(p) => q.pageLink(base, p)} />
       </>,
     );
   });

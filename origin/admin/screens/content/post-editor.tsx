@@ -21,7 +21,7 @@ import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken, setFlash } from '../../security.js';
 import { ErrorSummary } from '../../ui.js';
-import { DeleteForm, EditorForm, EditorScripts, saveLabel, SlugField, TitleField } from './actions.js';
+import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, SlugField, TitleField, type EditorStateBase } from './actions.js';
 import { fieldRefusal, first, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
@@ -114,24 +114,17 @@ function writeBody(title: string, shown: Values): Record<string, unknown> {
 /** The API names refused values by the write body's path (`featured_image`, `categories.0`, `author.slug`). */
 const refusedPostFields = (error: ApiError | null | undefined) => refusedFields(error, (path) => SCHEMA.find((d) => d.name === path.split('.')[0])?.name ?? null);
 
-interface EditorState {
-  org: string;
-  space: string;
+interface EditorState extends EditorStateBase {
   post: Managed | null;
   title: string;
   slug: string;
   shown: Values;
-  error?: ApiError | null;
-  conflict?: { theirs: number } | null;
-  status?: number;
 }
 
 async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Response> {
   const me = c.get('me')!;
   const { org, space, post } = s;
-  const mayWrite = can(me, 'content.write', org, space);
-  const mayPublish = can(me, 'content.publish', org, space);
-  const mayDelete = can(me, 'content.delete', org, space);
+  const may = editorRights(me, org, space);
   const here = post ? postUrl(org, space, post.slug) : postUrl(org, space, '_new');
   const heading = post ? post.title : 'New post';
   const errors = refusedPostFields(s.error);
@@ -141,47 +134,49 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   return render(
     c,
     { title: post ? `Edit ${post.title}` : heading, org, space, active: 'posts', ...(s.status ? { status: s.status } : {}) },
-    <>
-      <p>
-        <a href={postsUrl(org, space)}>All posts</a>
-      </p>
-      <h1>{heading}</h1>
-      {post ? <StateLine parts={[post.slug]} status={post.status} version={post.version} scheduled={post.scheduled} updated={post.updated} /> : null}
-      {post ? <LiveNote published={post.published} status={post.status} /> : null}
-      {mayWrite ? null : <ErrorSummary error={s.error} />}
-      {mayWrite ? (
-        <EditorForm
-          action={here}
-          token={formToken(c)}
-          label="Post editor"
-          draftKey={`${space}:post:${post?.slug ?? 'new'}`}
-          user={me.user_id}
-          version={post?.version ?? 0}
-          conflict={s.conflict && post ? { what: 'post', theirs: s.conflict.theirs, reload: here, view: postUrl(org, space, post.slug, '/preview') } : null}
-          refusal={<ErrorSummary error={s.error} />}
-          toolbar={{
-            action: here,
-            label: saveLabel({ existing: post !== null, conflict: Boolean(s.conflict) }),
-            conflict: Boolean(s.conflict),
-            quick,
-            publish: mayPublish,
-            unpublish: mayPublish && post !== null && post.published !== null,
-            links: post ? { preview: postUrl(org, space, post.slug, '/preview'), history: postUrl(org, space, post.slug, '/revisions') } : null,
-          }}
-          schedule={mayPublish && post ? { seconds: false } : null}
-        >
-          <TitleField label="Post title" value={s.title} max={500} />
-          {post ? null : <SlugField what="post" value={s.slug} />}
-          {SCHEMA.map((def) => (
-            <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />
-          ))}
-        </EditorForm>
-      ) : (
-        <Fields schema={SCHEMA} values={s.shown} />
-      )}
-      {mayDelete && post ? <DeleteForm action={postUrl(org, space, post.slug, '/delete')} token={formToken(c)} confirm={`Delete ${post.title}? It can be restored from the deleted posts.`} version={post.version} label="Delete post" /> : null}
-      <EditorScripts />
-    </>,
+    <EditorScreen
+      back={{ href: postsUrl(org, space), label: 'All posts' }}
+      heading={heading}
+      state={
+        post ? (
+          <>
+            <StateLine parts={[post.slug]} status={post.status} version={post.version} scheduled={post.scheduled} updated={post.updated} />
+            <LiveNote published={post.published} status={post.status} />
+          </>
+        ) : null
+      }
+      mayWrite={may.write}
+      error={s.error}
+      view={<Fields schema={SCHEMA} values={s.shown} />}
+      remove={may.delete && post ? <DeleteForm action={postUrl(org, space, post.slug, '/delete')} token={formToken(c)} confirm={`Delete ${post.title}? It can be restored from the deleted posts.`} version={post.version} label="Delete post" /> : null}
+    >
+      <EditorForm
+        action={here}
+        token={formToken(c)}
+        label="Post editor"
+        draftKey={`${space}:post:${post?.slug ?? 'new'}`}
+        user={me.user_id}
+        version={post?.version ?? 0}
+        conflict={s.conflict && post ? { what: 'post', theirs: s.conflict.theirs, reload: here, view: postUrl(org, space, post.slug, '/preview') } : null}
+        refusal={<ErrorSummary error={s.error} />}
+        toolbar={{
+          action: here,
+          label: saveLabel({ existing: post !== null, conflict: Boolean(s.conflict) }),
+          conflict: Boolean(s.conflict),
+          quick,
+          publish: may.publish,
+          unpublish: may.publish && post !== null && post.published !== null,
+          links: post ? { preview: postUrl(org, space, post.slug, '/preview'), history: postUrl(org, space, post.slug, '/revisions') } : null,
+        }}
+        schedule={may.publish && post ? { seconds: false } : null}
+      >
+        <TitleField label="Post title" value={s.title} max={500} />
+        {post ? null : <SlugField what="post" value={s.slug} />}
+        {SCHEMA.map((def) => (
+          <FieldInput def={def} path={def.name} value={s.shown[def.name]} refs={new Map()} errors={errors} picker={pickerUrl(org, space)} />
+        ))}
+      </EditorForm>
+    </EditorScreen>,
   );
 }
 

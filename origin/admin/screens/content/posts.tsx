@@ -12,7 +12,7 @@ import { render } from '../../layout.js';
 import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
 import type { ListMeta, Status } from './common.js';
-import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, Pager, restored, RowEnd, StatusCell, StatusFilter, TitleCell } from './filters.js';
+import { AuthorFilter, FilterForm, ListCount, ListTable, listQuery, restored, RowEnd, StatusFilter, TitleCell } from './filters.js';
 import { spaceUrl } from './shared.js';
 
 interface Entry {
@@ -69,17 +69,15 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
           </p>
         ) : null}
         <ListCount count={answer.meta.count} one="post" many="posts" />
-        <ListTable caption="Blog posts" columns={['Title', 'Author', 'Status', 'Updated']}>
+        <ListTable caption="Blog posts" columns={['Title', 'Author', 'Status', 'Updated']} meta={answer.meta} link={(p) => q.pageLink(base, p)}>
           {answer.data.map((p) => (
             <tr>
               <TitleCell title={p.title} href={postUrl(org, space, p.slug)} deleted={p.status === 'deleted'} slug={p.slug} />
               <td class="mono">{p.author_slug ?? ''}</td>
-              <StatusCell status={p.status} />
-              <RowEnd updated={p.updated} restore={p.status === 'deleted' && mayRestore ? postUrl(org, space, p.slug, '/restore') : null} token={formToken(c)} name={p.title} />
+              <RowEnd status={p.status} updated={p.updated} restore={mayRestore ? postUrl(org, space, p.slug, '/restore') : null} token={formToken(c)} name={p.title} />
             </tr>
           ))}
         </ListTable>
-        <Pager meta={answer.meta} link={(p) => q.pageLink(base, p)} />
       </>,
     );
   });
