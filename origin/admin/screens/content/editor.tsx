@@ -18,12 +18,12 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
-import { formToken, setFlash } from '../../security.js';
+import { formToken } from '../../security.js';
 import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, SlugField, TitleField, type EditorStateBase } from './actions.js';
-import { first, LiveNote, LocaleSelect, postedForm, StateLine } from './common.js';
+import { first, flash, LiveNote, LocaleSelect, postedForm, StateLine } from './common.js';
 import { FieldInput, parseFields, type RefOptions } from './fields.js';
 import { pickerUrl, register as registerPicker } from './media-picker.js';
-import { deleted, historyScreen, previewScreen, rolledBack, versionScreen } from './revisions.js';
+import { deleted, historyScreen, previewScreen, rolledBack, saved, versionScreen } from './revisions.js';
 import { editorUrl, localesOf, pageTypesOf, spaceHeader, spaceUrl, versionOf, type PageTypeView } from './shared.js';
 import { fieldErrors, quickSave, SaveRefusal, saveStatus, unpublishAfter } from './save.js';
 import { Fields } from './view.js';
@@ -160,7 +160,6 @@ async function load(c: Context<AdminEnv>): Promise<{ org: string; space: string;
   return { org: org!, space: space!, typeSlug: typeSlug!, slug: slug!, locale: page.locale, page: { ...page, version: versionOf(res.headers.get('etag')) ?? page.version }, type };
 }
 
-const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
 const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'pages' });
 
 export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
@@ -216,10 +215,8 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
     if (act === 'unpublish') res = await unpublishAfter(c, res, l);
     if (res.status === 412 || res.status === 409) return editorPage(c, { ...state, conflict: { theirs: l.page.version }, status: res.status });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
-    const v = versionOf(res.headers.get('etag'));
     const what = ({ publish: 'Published', unpublish: 'Unpublished', unschedule: 'Unscheduled', schedule: 'Scheduled' } as Record<string, string>)[act] ?? 'Saved draft';
-    flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
-    return c.redirect(editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale), 303);
+    return saved(c, res, what, editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale));
   });
 
   app.post('/o/:org/s/:space/pages/:type/:slug/delete', signedIn, async (c) => {

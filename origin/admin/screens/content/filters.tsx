@@ -8,9 +8,8 @@ import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { api, must } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
-import { setFlash } from '../../security.js';
 import { PostForm, When } from '../../ui.js';
-import { STATUS_LABEL, STATUSES, StatusBadge, Table, type ListMeta } from './common.js';
+import { flash, STATUS_LABEL, STATUSES, StatusBadge, Table, type ListMeta } from './common.js';
 import { spaceHeader } from './shared.js';
 
 /**
@@ -148,7 +147,7 @@ export function RowEnd(props: { status: string; scheduled?: string | null; updat
 /** Restore's route: the API's restore as the member, a flash, back to the entry's editor. */
 export async function restored(c: Context<AdminEnv>, o: { space: string; path: string; flash: string; to: string }): Promise<Response> {
   must(await api(c).send('POST', o.path, undefined, { headers: spaceHeader(o.space) }));
-  setFlash(c, c.get('adminSecret'), { kind: 'success', text: o.flash });
+  flash(c, o.flash);
   return c.redirect(o.to, 303);
 }
 

@@ -2,7 +2,7 @@
  * The collection item editor (issue 20), generated from the collection's field schema with the
  * page editor's field inputs (fields.tsx): short/long text and dropdown as text, wysiwyg and html
  * as rich text (HTML the API sanitises on save), number, date, checkbox, media URL, reference (a
- * picker of the referenced collection's items: common.tsx ItemRefPicker) and json (a JSON text, parsed here; invalid JSON is refused
+ * picker of the referenced collection's items: ref-picker.tsx ItemRefPicker) and json (a JSON text, parsed here; invalid JSON is refused
  * before any call). Create, save draft, publish / unpublish / schedule, preview, delete, revision
  * history with a field-level diff and rollback — each an API call as the member (POST/PATCH/DELETE
  * /v2/content…, GET/POST /v2/manage/content/…), so roles, live-content rules and audit rows are
@@ -18,14 +18,15 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { fragment, render } from '../../layout.js';
 import { can } from '../../nav.js';
-import { formToken, setFlash } from '../../security.js';
+import { formToken } from '../../security.js';
 import { ErrorSummary } from '../../ui.js';
 import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, type EditorStateBase } from './actions.js';
-import { fieldRefusal, first, ItemRefPicker, LocaleSelect, postedForm, quickSaveAnswer, refChoices, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted, type RefChoices } from './common.js';
+import { fieldRefusal, first, flash, LocaleSelect, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry, type Posted } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { collectionOf, itemsUrl, itemUrl, type CollectionView } from './items.js';
-import { deleted, historyScreen, previewScreen, rolledBack, versionScreen } from './revisions.js';
+import { ItemRefPicker, refChoices, type RefChoices } from './ref-picker.js';
+import { deleted, historyScreen, previewScreen, rolledBack, saved, versionScreen } from './revisions.js';
 import { localesOf, spaceHeader, versionOf, type FieldDef, type FieldSchema } from './shared.js';
 import { Fields } from './view.js';
 
@@ -190,7 +191,6 @@ async function load(c: Context<AdminEnv>) {
 }
 const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'items' });
 
-const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
 
 export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   app.get('/o/:org/s/:space/items/:key/new', signedIn, async (c) => {
@@ -260,10 +260,8 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     }
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.item.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
-    const v = versionOf(res.headers.get('etag'));
     const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : l.item.status === 'draft' ? 'Saved draft' : 'Saved';
-    flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
-    return c.redirect(itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale), 303);
+    return saved(c, res, what, itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale));
   });
 
   app.post('/o/:org/s/:space/items/:key/:id{[0-9]+}/delete', signedIn, async (c) => {

@@ -19,14 +19,14 @@ import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
 import { can } from '../../nav.js';
-import { formToken, setFlash } from '../../security.js';
+import { formToken } from '../../security.js';
 import { ErrorSummary } from '../../ui.js';
 import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, SlugField, TitleField, type EditorStateBase } from './actions.js';
-import { fieldRefusal, first, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { fieldRefusal, first, flash, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
-import { deleted, historyScreen, previewScreen, rolledBack, versionScreen } from './revisions.js';
+import { deleted, historyScreen, previewScreen, rolledBack, saved, versionScreen } from './revisions.js';
 import { spaceHeader, versionOf, type FieldSchema } from './shared.js';
 import { Fields } from './view.js';
 
@@ -187,7 +187,6 @@ async function load(c: Context<AdminEnv>) {
   return { org: org!, space: space!, post: { ...post, version: versionOf(res.headers.get('etag')) ?? post.version } };
 }
 
-const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
 const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'posts' });
 
 export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
@@ -247,10 +246,8 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     }
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
-    const v = versionOf(res.headers.get('etag'));
     const what = act === 'publish' ? 'Published' : act === 'schedule' ? 'Scheduled' : act === 'unpublish' ? 'Unpublished' : 'Saved draft';
-    flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
-    return c.redirect(postUrl(l.org, l.space, l.post.slug), 303);
+    return saved(c, res, what, postUrl(l.org, l.space, l.post.slug));
   });
 
   app.post('/o/:org/s/:space/posts/:slug/delete', signedIn, async (c) => {

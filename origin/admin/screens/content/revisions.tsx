@@ -1,17 +1,17 @@
 /**
  * The editors' sub-screens and form routes, one copy for pages, items and posts (editor.tsx,
  * item-editor.tsx, post-editor.tsx): the preview of the working copy, the revision history, one
- * version's field-level diff with Roll back, and the answers of the delete and rollback posts —
+ * version's field-level diff with Roll back, and the answers of a save, a delete and a rollback —
  * each an API call as the member (conditional on the version the form was loaded at); each
  * editor passes its URLs, API paths and names.
  */
 import type { Context } from 'hono';
-import { api, must } from '../../api.js';
+import { api, must, type ApiAnswer } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { render } from '../../layout.js';
-import { formToken, setFlash } from '../../security.js';
+import { formToken } from '../../security.js';
 import { PostForm } from '../../ui.js';
-import { first, HistoryTable, postedForm, type HistoryEntry } from './common.js';
+import { first, flash, HistoryTable, postedForm, type HistoryEntry } from './common.js';
 import { spaceHeader, versionOf, type FieldSchema } from './shared.js';
 import { Diff, Fields } from './view.js';
 
@@ -21,8 +21,6 @@ export interface Where {
   space: string;
   active: string;
 }
-
-const flash = (c: Context<AdminEnv>, text: string) => setFlash(c, c.get('adminSecret'), { kind: 'success', text });
 
 /** The working copy as the API holds it (`back`: the editor). */
 export function previewScreen(c: Context<AdminEnv>, w: Where, o: { back: string; name: string; version: number; status: string; schema: FieldSchema; values: Record<string, unknown> }): Promise<Response> {
@@ -91,6 +89,13 @@ export function versionScreen(
       ) : null}
     </>,
   );
+}
+
+/** After a save the API took: "Published (version 4)." on the editor (`to`), where the member goes on. */
+export function saved(c: Context<AdminEnv>, res: ApiAnswer<unknown>, what: string, to: string): Response {
+  const v = versionOf(res.headers.get('etag'));
+  flash(c, `${what}${v ? ` (version ${v})` : ''}.`);
+  return c.redirect(to, 303);
 }
 
 /** The delete form's route: DELETE `path` (If-Match: the posted `_version`), a flash, `to`. */
