@@ -146,7 +146,7 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   );
 }
 
-async function load(c: Context<AdminEnv>): Promise<{ org: string; space: string; typeSlug: string; slug: string; locale: string; page: Managed; type: PageTypeView }> {
+async function load(c: Context<AdminEnv>): Promise<{ org: string; space: string; typeSlug: string; slug: string; locale: string; page: Managed; type: PageTypeView; at: (rest?: string) => string }> {
   const { org, space, type: typeSlug, slug } = c.req.param() as Record<string, string>;
   const locale = c.req.query('locale') ?? '';
   // The working copy and its page type at once (the type named in the URL; `*`: found from the page).
@@ -157,7 +157,8 @@ async function load(c: Context<AdminEnv>): Promise<{ org: string; space: string;
   const page = must(res).data;
   const type =
     (named?.ok ? named.body.data : null) ?? (await pageTypesOf(c, space!)).find((t) => t.slug === page.page_type) ?? { slug: '*', name: 'Single page', fields: [] };
-  return { org: org!, space: space!, typeSlug: typeSlug!, slug: slug!, locale: page.locale, page: { ...page, version: versionOf(res.headers.get('etag')) ?? page.version }, type };
+  const at = (rest = '') => editorUrl(org!, space!, page.page_type, slug!, page.locale, rest);
+  return { org: org!, space: space!, typeSlug: typeSlug!, slug: slug!, locale: page.locale, page: { ...page, version: versionOf(res.headers.get('etag')) ?? page.version }, type, at };
 }
 
 const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'pages' });
@@ -216,7 +217,7 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
     if (res.status === 412 || res.status === 409) return editorPage(c, { ...state, conflict: { theirs: l.page.version }, status: res.status });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const what = ({ publish: 'Published', unpublish: 'Unpublished', unschedule: 'Unscheduled', schedule: 'Scheduled' } as Record<string, string>)[act] ?? 'Saved draft';
-    return saved(c, res, what, editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale));
+    return saved(c, res, what, l.at());
   });
 
   app.post('/o/:org/s/:space/pages/:type/:slug/delete', signedIn, async (c) => {
@@ -227,29 +228,26 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
 
   app.get('/o/:org/s/:space/pages/:type/:slug/preview', signedIn, async (c) => {
     const l = await load(c);
-    const back = editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale);
-    return previewScreen(c, where(l), { back, name: l.page.name, version: l.page.version, status: l.page.status, schema: l.type.fields, values: l.page.fields });
+    return previewScreen(c, where(l), { back: l.at(), name: l.page.name, version: l.page.version, status: l.page.status, schema: l.type.fields, values: l.page.fields });
   });
 
   app.get('/o/:org/s/:space/pages/:type/:slug/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: Revision[] }>(pagePath(l.typeSlug, l.slug, l.locale, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    const at = (rest = '') => editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale, rest);
-    return historyScreen(c, where(l), { back: at(), name: l.page.name, entries: list.map((r) => ({ ...r, title: r.name })), link: (v) => at(`/revisions/${v}`) });
+    return historyScreen(c, where(l), { back: l.at(), name: l.page.name, entries: list.map((r) => ({ ...r, title: r.name })), link: (v) => l.at(`/revisions/${v}`) });
   });
 
   app.get('/o/:org/s/:space/pages/:type/:slug/revisions/:version', signedIn, async (c) => {
     const l = await load(c);
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: Revision & { fields: Record<string, unknown> } }>(pagePath(l.typeSlug, l.slug, l.locale, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
-    const at = (rest: string) => editorUrl(l.org, l.space, l.page.page_type, l.slug, l.locale, rest);
     return versionScreen(c, where(l), {
-      back: at('/revisions'),
+      back: l.at('/revisions'),
       name: l.page.name,
       schema: l.type.fields,
       then: { version: rev.version, name: rev.name, fields: rev.fields },
       now: { fields: l.page.fields, version: l.page.version },
-      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? at('/rollback') : null,
+      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? l.at('/rollback') : null,
     });
   });
 

@@ -181,13 +181,13 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   );
 }
 
+/** The item, its collection, its name in headings (`title`) and its editor's URLs (`at('/preview')` …). */
 async function load(c: Context<AdminEnv>) {
   const { org, space, key, id } = c.req.param() as Record<string, string>;
   const [res, col] = await Promise.all([api(c).get<{ data: Managed }>(itemPath(key!, id!, c.req.query('locale') ?? ''), { headers: spaceHeader(space!) }), collectionOf(c, space!, key!)]);
   const item = must(res).data;
   const l = { org: org!, space: space!, key: key!, col, item: { ...item, version: versionOf(res.headers.get('etag')) ?? item.version } };
-  /** The item's name in headings, and its editor's URLs. */
-  return { ...l, title: labelOf(col, item.fields, item.meta.id), at: (rest: string) => itemUrl(l.org, l.space, l.key, item.meta.id, item.locale, rest) };
+  return { ...l, title: labelOf(col, item.fields, item.meta.id), at: (rest = '') => itemUrl(l.org, l.space, l.key, item.meta.id, item.locale, rest) };
 }
 const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'items' });
 
@@ -248,8 +248,8 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (quick) {
       return quickSaveAnswer(c, res, {
         what: 'item',
-        here: itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale),
-        view: itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale, '/preview'),
+        here: l.at(),
+        view: l.at('/preview'),
         basedOn,
         current: async () => versionOf((await api(c).get(itemPath(l.key, l.item.meta.id, l.item.locale), { headers: spaceHeader(l.space) })).headers.get('etag')),
         saved: l.item.status === 'draft' ? 'Saved draft' : 'Saved',
@@ -261,7 +261,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.item.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const what = act === 'publish' ? 'Published' : act === 'unpublish' ? 'Unpublished' : act === 'schedule' ? 'Scheduled' : l.item.status === 'draft' ? 'Saved draft' : 'Saved';
-    return saved(c, res, what, itemUrl(l.org, l.space, l.key, l.item.meta.id, l.item.locale));
+    return saved(c, res, what, l.at());
   });
 
   app.post('/o/:org/s/:space/items/:key/:id{[0-9]+}/delete', signedIn, async (c) => {
@@ -273,13 +273,13 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/preview', signedIn, async (c) => {
     const l = await load(c);
     const values = formValues(l.col, l.item.fields);
-    return previewScreen(c, where(l), { back: l.at(''), name: l.title, version: l.item.version, status: l.item.status, schema: formSchema(l.col, l.item.fields), values });
+    return previewScreen(c, where(l), { back: l.at(), name: l.title, version: l.item.version, status: l.item.status, schema: formSchema(l.col, l.item.fields), values });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: (Omit<HistoryEntry, 'title'> & { label: string })[] }>(itemPath(l.key, l.item.meta.id, l.item.locale, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    return historyScreen(c, where(l), { back: l.at(''), name: l.title, entries: list.map((r) => ({ ...r, title: r.label })), link: (v) => l.at(`/revisions/${v}`) });
+    return historyScreen(c, where(l), { back: l.at(), name: l.title, entries: list.map((r) => ({ ...r, title: r.label })), link: (v) => l.at(`/revisions/${v}`) });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/revisions/:version', signedIn, async (c) => {

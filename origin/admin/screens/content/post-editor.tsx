@@ -184,7 +184,7 @@ async function load(c: Context<AdminEnv>) {
   const { org, space, slug } = c.req.param() as Record<string, string>;
   const res = await api(c).get<{ data: Managed }>(managePath(slug!), { headers: spaceHeader(space!) });
   const post = must(res).data;
-  return { org: org!, space: space!, post: { ...post, version: versionOf(res.headers.get('etag')) ?? post.version } };
+  return { org: org!, space: space!, post: { ...post, version: versionOf(res.headers.get('etag')) ?? post.version }, at: (rest = '') => postUrl(org!, space!, post.slug, rest) };
 }
 
 const where = (l: { org: string; space: string }) => ({ org: l.org, space: l.space, active: 'posts' });
@@ -234,8 +234,8 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (c.req.header('hx-request') === 'true' && (act === 'save' || act === 'overwrite')) {
       return quickSaveAnswer(c, res, {
         what: 'post',
-        here: postUrl(l.org, l.space, l.post.slug),
-        view: postUrl(l.org, l.space, l.post.slug, '/preview'),
+        here: l.at(),
+        view: l.at('/preview'),
         basedOn,
         current: async () => versionOf((await api(c).get(managePath(l.post.slug), { headers: spaceHeader(l.space) })).headers.get('etag')),
         saved: 'Saved draft',
@@ -247,7 +247,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
     const what = act === 'publish' ? 'Published' : act === 'schedule' ? 'Scheduled' : act === 'unpublish' ? 'Unpublished' : 'Saved draft';
-    return saved(c, res, what, postUrl(l.org, l.space, l.post.slug));
+    return saved(c, res, what, l.at());
   });
 
   app.post('/o/:org/s/:space/posts/:slug/delete', signedIn, async (c) => {
@@ -257,13 +257,13 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
 
   app.get('/o/:org/s/:space/posts/:slug/preview', signedIn, async (c) => {
     const l = await load(c);
-    return previewScreen(c, where(l), { back: postUrl(l.org, l.space, l.post.slug), name: l.post.title, version: l.post.version, status: l.post.status, schema: SCHEMA, values: asForm(l.post) });
+    return previewScreen(c, where(l), { back: l.at(), name: l.post.title, version: l.post.version, status: l.post.status, schema: SCHEMA, values: asForm(l.post) });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: HistoryEntry[] }>(managePath(l.post.slug, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    return historyScreen(c, where(l), { back: postUrl(l.org, l.space, l.post.slug), name: l.post.title, entries: list, link: (v) => postUrl(l.org, l.space, l.post.slug, `/revisions/${v}`) });
+    return historyScreen(c, where(l), { back: l.at(), name: l.post.title, entries: list, link: (v) => l.at(`/revisions/${v}`) });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/revisions/:version', signedIn, async (c) => {
@@ -271,12 +271,12 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: { version: number; title: string; fields: Values } }>(managePath(l.post.slug, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
     return versionScreen(c, where(l), {
-      back: postUrl(l.org, l.space, l.post.slug, '/revisions'),
+      back: l.at('/revisions'),
       name: l.post.title,
       schema: DIFF_SCHEMA,
       then: { version: rev.version, name: rev.title, fields: rev.fields },
       now: { fields: asRevision(l.post), version: l.post.version },
-      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? postUrl(l.org, l.space, l.post.slug, '/rollback') : null,
+      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? l.at('/rollback') : null,
     });
   });
 
