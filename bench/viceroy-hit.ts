@@ -72,6 +72,25 @@
  *   still differ by ±7% at load 12–31, and builds of the same source differ by up to 12 faults
  *   per request (the snapshot is not deterministic): a change worth less than that cannot be
  *   shown on a shared machine — compare several builds of each side (BENCH_AB_WASM) on a quiet one.
+ * - Where the rest goes (December 2026, session 11; bench/viceroy-hit-anatomy.ts builds the edge
+ *   answering a fixed 200 after each step of its hit path, load 3–6): the edge's snapshot
+ *   answering at once costs what the floor's whole hit costs — 1.0× the floor's rate, 3.33 ms
+ *   CPU and 213 faults per request against the floor's 3.21 ms and 160 (a hello world ≈ 2 ms,
+ *   127). Then, per step in that run: settings +0.9 ms / +22 faults (the first Config Store and
+ *   Core Cache use of the instance lands here), target +0.0 / +6, WAF +0.5 / +2, key (the
+ *   SHA-256 and the record, which the floor does too) +1.0 / +11, content (as the floor) +0.5 /
+ *   +11, CORS, request id, log line and response ≈ 0 / 0. Knock-outs measured as whole builds
+ *   (same run, four rounds): no settings verdict lookup 268 vs 272 faults, same rate; no
+ *   per-process memos (LRUs) 268 vs 264, same rate — a step's own cost is mostly the first use
+ *   of something every hit needs, so it moves, it does not go.
+ *   The floor's own vCPU per hit (its log line carries vCpuTime, as the edge's does):
+ *   2.19 ms at load 8 (the edge 4.95, the floor with the behaviours inside the edge's snapshot
+ *   3.51) — the least keyed hit already spends the issue's 2 ms on this runtime.
+ *   Reusable sandboxes (fastly:experimental setReusableSandboxOptions, maxRequests 0; not what
+ *   ghee ships — one instance per request is its isolation): the floor 1.4× its own rate
+ *   (2.13 ms CPU, 58 faults), the edge only 0.61× the floor (4.96 ms, 78 faults): the runtime
+ *   collects the heap between requests, and the edge's heap is the larger, so the mode widens
+ *   the gap instead of closing it.
  * - Not options: evaluating the chain's code only on a miss (new Function over the 136 KB
  *   minified chain: tens of ms per miss); making Hono lazy would move its initialisation and
  *   router compilation to every miss (each is a fresh instance too). js-compute 3.46's flags
