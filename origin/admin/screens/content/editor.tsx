@@ -17,7 +17,6 @@ import { api, must, type ApiAnswer } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { signedIn, type AdminDeps } from '../../guards.js';
 import { render } from '../../layout.js';
-import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
 import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, SlugField, TitleField, type EditorStateBase } from './actions.js';
 import { first, flash, LiveNote, LocaleSelect, postedForm, StateLine } from './common.js';
@@ -228,13 +227,13 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
 
   app.get('/o/:org/s/:space/pages/:type/:slug/preview', signedIn, async (c) => {
     const l = await load(c);
-    return previewScreen(c, where(l), { back: l.at(), name: l.page.name, version: l.page.version, status: l.page.status, schema: l.type.fields, values: l.page.fields });
+    return previewScreen(c, where(l), { at: l.at, name: l.page.name, version: l.page.version, status: l.page.status, schema: l.type.fields, values: l.page.fields });
   });
 
   app.get('/o/:org/s/:space/pages/:type/:slug/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: Revision[] }>(pagePath(l.typeSlug, l.slug, l.locale, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    return historyScreen(c, where(l), { back: l.at(), name: l.page.name, entries: list.map((r) => ({ ...r, title: r.name })), link: (v) => l.at(`/revisions/${v}`) });
+    return historyScreen(c, where(l), { at: l.at, name: l.page.name, entries: list.map((r) => ({ ...r, title: r.name })) });
   });
 
   app.get('/o/:org/s/:space/pages/:type/:slug/revisions/:version', signedIn, async (c) => {
@@ -242,12 +241,11 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: Revision & { fields: Record<string, unknown> } }>(pagePath(l.typeSlug, l.slug, l.locale, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
     return versionScreen(c, where(l), {
-      back: l.at('/revisions'),
+      at: l.at,
       name: l.page.name,
       schema: l.type.fields,
       then: { version: rev.version, name: rev.name, fields: rev.fields },
       now: { fields: l.page.fields, version: l.page.version },
-      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? l.at('/rollback') : null,
     });
   });
 

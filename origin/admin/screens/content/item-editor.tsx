@@ -273,13 +273,13 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/preview', signedIn, async (c) => {
     const l = await load(c);
     const values = formValues(l.col, l.item.fields);
-    return previewScreen(c, where(l), { back: l.at(), name: l.title, version: l.item.version, status: l.item.status, schema: formSchema(l.col, l.item.fields), values });
+    return previewScreen(c, where(l), { at: l.at, name: l.title, version: l.item.version, status: l.item.status, schema: formSchema(l.col, l.item.fields), values });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: (Omit<HistoryEntry, 'title'> & { label: string })[] }>(itemPath(l.key, l.item.meta.id, l.item.locale, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    return historyScreen(c, where(l), { back: l.at(), name: l.title, entries: list.map((r) => ({ ...r, title: r.label })), link: (v) => l.at(`/revisions/${v}`) });
+    return historyScreen(c, where(l), { at: l.at, name: l.title, entries: list.map((r) => ({ ...r, title: r.label })) });
   });
 
   app.get('/o/:org/s/:space/items/:key/:id{[0-9]+}/revisions/:version', signedIn, async (c) => {
@@ -287,12 +287,11 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: { version: number; label: string; fields: Values } }>(itemPath(l.key, l.item.meta.id, l.item.locale, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
     return versionScreen(c, where(l), {
-      back: l.at('/revisions'),
+      at: l.at,
       name: l.title,
       schema: formSchema(l.col, l.item.fields),
       then: { version: rev.version, name: rev.label, fields: rev.fields },
       now: { fields: l.item.fields, version: l.item.version },
-      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? l.at('/rollback') : null,
     });
   });
 

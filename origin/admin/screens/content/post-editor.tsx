@@ -257,13 +257,13 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
 
   app.get('/o/:org/s/:space/posts/:slug/preview', signedIn, async (c) => {
     const l = await load(c);
-    return previewScreen(c, where(l), { back: l.at(), name: l.post.title, version: l.post.version, status: l.post.status, schema: SCHEMA, values: asForm(l.post) });
+    return previewScreen(c, where(l), { at: l.at, name: l.post.title, version: l.post.version, status: l.post.status, schema: SCHEMA, values: asForm(l.post) });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/revisions', signedIn, async (c) => {
     const l = await load(c);
     const list = must(await api(c).get<{ data: HistoryEntry[] }>(managePath(l.post.slug, '/revisions'), { headers: spaceHeader(l.space) })).data;
-    return historyScreen(c, where(l), { back: l.at(), name: l.post.title, entries: list, link: (v) => l.at(`/revisions/${v}`) });
+    return historyScreen(c, where(l), { at: l.at, name: l.post.title, entries: list });
   });
 
   app.get('/o/:org/s/:space/posts/:slug/revisions/:version', signedIn, async (c) => {
@@ -271,12 +271,11 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const v = c.req.param('version');
     const rev = must(await api(c).get<{ data: { version: number; title: string; fields: Values } }>(managePath(l.post.slug, `/revisions/${enc(v)}`), { headers: spaceHeader(l.space) })).data;
     return versionScreen(c, where(l), {
-      back: l.at('/revisions'),
+      at: l.at,
       name: l.post.title,
       schema: DIFF_SCHEMA,
       then: { version: rev.version, name: rev.title, fields: rev.fields },
       now: { fields: asRevision(l.post), version: l.post.version },
-      rollback: can(c.get('me'), 'content.publish', l.org, l.space) ? l.at('/rollback') : null,
     });
   });
 

@@ -9,6 +9,7 @@ import type { Context } from 'hono';
 import { api, must, type ApiAnswer } from '../../api.js';
 import type { AdminEnv } from '../../env.js';
 import { render } from '../../layout.js';
+import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
 import { PostForm } from '../../ui.js';
 import { first, flash, HistoryTable, postedForm, type HistoryEntry } from './common.js';
@@ -22,14 +23,17 @@ export interface Where {
   active: string;
 }
 
-/** The working copy as the API holds it (`back`: the editor). */
-export function previewScreen(c: Context<AdminEnv>, w: Where, o: { back: string; name: string; version: number; status: string; schema: FieldSchema; values: Record<string, unknown> }): Promise<Response> {
+/** The entry's editor URL with `rest` (/preview, /revisions, /revisions/3, /rollback) — each editor's scheme. */
+type At = (rest?: string) => string;
+
+/** The working copy as the API holds it. */
+export function previewScreen(c: Context<AdminEnv>, w: Where, o: { at: At; name: string; version: number; status: string; schema: FieldSchema; values: Record<string, unknown> }): Promise<Response> {
   return render(
     c,
     { title: `Preview: ${o.name}`, ...w },
     <>
       <p>
-        <a href={o.back}>Back to the editor</a>
+        <a href={o.at()}>Back to the editor</a>
       </p>
       <p class="flash flash-info">
         Preview of the working copy (version {o.version}, {o.status}) as the API holds it.
@@ -42,44 +46,45 @@ export function previewScreen(c: Context<AdminEnv>, w: Where, o: { back: string;
   );
 }
 
-/** The revision history, newest first (`link`: a version's diff). */
-export function historyScreen(c: Context<AdminEnv>, w: Where, o: { back: string; name: string; entries: HistoryEntry[]; link: (version: number) => string }): Promise<Response> {
+/** The revision history, newest first, each version linking to its diff. */
+export function historyScreen(c: Context<AdminEnv>, w: Where, o: { at: At; name: string; entries: HistoryEntry[] }): Promise<Response> {
   return render(
     c,
     { title: `History: ${o.name}`, ...w },
     <>
       <p>
-        <a href={o.back}>Back to the editor</a>
+        <a href={o.at()}>Back to the editor</a>
       </p>
       <h1>History of {o.name}</h1>
-      <HistoryTable entries={o.entries} me={c.get('me')!.user_id} link={o.link} />
+      <HistoryTable entries={o.entries} me={c.get('me')!.user_id} link={(v) => o.at(`/revisions/${v}`)} />
     </>,
   );
 }
 
 /**
- * One version against the working copy, field by field, and (publishers: `rollback`, the form's
- * URL) Roll back to it, conditional on the working copy's version (`_version`).
+ * One version against the working copy, field by field, and for publishers Roll back to it,
+ * conditional on the working copy's version (`_version`).
  */
 export function versionScreen(
   c: Context<AdminEnv>,
   w: Where,
-  o: { back: string; name: string; schema: FieldSchema; then: { version: number; name: string; fields: Record<string, unknown> }; now: { fields: Record<string, unknown>; version: number }; rollback: string | null },
+  o: { at: At; name: string; schema: FieldSchema; then: { version: number; name: string; fields: Record<string, unknown> }; now: { fields: Record<string, unknown>; version: number } },
 ): Promise<Response> {
   const v = o.then.version;
+  const mayRollback = can(c.get('me'), 'content.publish', w.org, w.space);
   return render(
     c,
     { title: `Version ${v}: ${o.name}`, ...w },
     <>
       <p>
-        <a href={o.back}>Back to the history</a>
+        <a href={o.at('/revisions')}>Back to the history</a>
       </p>
       <h1>
         Version {v} of {o.name}
       </h1>
       <Diff schema={o.schema} version={v} then={{ name: o.then.name, fields: o.then.fields }} now={{ name: o.name, fields: o.now.fields, version: o.now.version }} />
-      {o.rollback ? (
-        <PostForm action={o.rollback} token={formToken(c)} attrs={{ 'data-confirm': `Roll back to version ${v}?` }}>
+      {mayRollback ? (
+        <PostForm action={o.at('/rollback')} token={formToken(c)} attrs={{ 'data-confirm': `Roll back to version ${v}?` }}>
           <input type="hidden" name="version" value={String(v)} />
           <input type="hidden" name="_version" value={String(o.now.version)} />
           <button type="submit" class="btn btn-primary">
