@@ -293,7 +293,7 @@ describe('content: blog posts', () => {
     await context.close();
   });
 
-  it('a publisher saves a draft over a published post (the published version stays live, the editor says so) and schedules it', async () => {
+  it('a publisher saves a draft over a published post (the published version stays live, the editor says so), schedules it, saves it still scheduled, unschedules and schedules again', async () => {
     await apiPost({ title: 'Schedule me', slug: 'schedule-post', status: 'published' });
     const { page, context } = await memberPage(t(), 'publisher');
     await page.goto(editor('schedule-post'), { timeout: 30_000 });
@@ -313,8 +313,22 @@ describe('content: blog posts', () => {
     const scheduled = await row('schedule-post');
     expect(scheduled.status).toBe('scheduled');
     expect(scheduled.scheduledAt?.toISOString().slice(0, 16)).toBe(at);
+    // Saving a scheduled post keeps its schedule (the scheduler will publish what was saved); Unschedule drops it.
+    expect(await page.getByRole('button', { name: 'Save draft' }).count()).toBe(0);
+    await page.getByLabel('Post title').fill('Schedule me even later');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Saved; still scheduled');
+    const kept = await row('schedule-post');
+    expect({ status: kept.status, at: kept.scheduledAt?.toISOString(), title: kept.title }).toEqual({ status: 'scheduled', at: scheduled.scheduledAt?.toISOString(), title: 'Schedule me even later' });
+    await page.getByRole('button', { name: 'Unschedule' }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Unscheduled');
+    expect(await row('schedule-post')).toMatchObject({ status: 'draft', scheduledAt: null });
+    await page.getByRole('button', { name: 'Schedule', exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByLabel('Publish at (UTC)').fill(at);
+    await page.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await expect.poll(() => flash(page), { timeout: 15_000 }).toContain('Scheduled');
     await page.goto(`${screen(t(), 'posts')}?status=scheduled`);
-    expect(await page.locator('tbody td a').allTextContents()).toEqual(['Schedule me later']);
+    expect(await page.locator('tbody td a').allTextContents()).toEqual(['Schedule me even later']);
     await expectAccessible(page, 'posts-scheduled');
     expectClean(page);
     await context.close();

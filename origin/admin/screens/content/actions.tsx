@@ -71,8 +71,6 @@ export interface ToolbarProps {
   label: string;
   conflict: boolean;
   quick: boolean;
-  /** `aria-keyshortcuts="Control+S"` on the Save button (the page editor's; editor.js takes Ctrl+S in every editor). */
-  shortcut?: boolean;
   publish: boolean;
   unschedule?: boolean;
   unpublish: boolean;
@@ -88,7 +86,7 @@ export function Toolbar(props: ToolbarProps) {
   const hx = props.quick ? { 'hx-post': props.action, 'hx-target': '#save-status', 'hx-swap': 'innerHTML' } : {};
   return (
     <div class="toolbar" role="group" aria-label="Save">
-      <button type="submit" class="btn btn-primary" name="_action" value={props.conflict ? 'overwrite' : 'save'} id="save" aria-keyshortcuts={props.shortcut ? 'Control+S' : undefined} {...hx}>
+      <button type="submit" class="btn btn-primary" name="_action" value={props.conflict ? 'overwrite' : 'save'} id="save" aria-keyshortcuts="Control+S" {...hx}>
         {props.label}
       </button>
       {props.publish ? <ActionButton value="publish" label="Publish" /> : null}

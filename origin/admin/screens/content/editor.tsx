@@ -24,7 +24,7 @@ import { FieldInput, parseFields, type RefOptions } from './fields.js';
 import { pickerUrl, register as registerPicker } from './media-picker.js';
 import { deleted, historyScreen, previewScreen, rolledBack, saved, versionScreen } from './revisions.js';
 import { editorUrl, localesOf, pageTypesOf, spaceHeader, spaceUrl, versionOf, type PageTypeView } from './shared.js';
-import { fieldErrors, quickSave, SaveRefusal, saveStatus, unpublishAfter } from './save.js';
+import { fieldErrors, quickSave, SaveRefusal, savedWhat, saveStatus, unpublishAfter } from './save.js';
 import { Fields } from './view.js';
 
 interface Managed {
@@ -119,10 +119,9 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
         refusal={<SaveRefusal error={s.error} schema={type.fields} />}
         toolbar={{
           action,
-          label: saveLabel({ existing: page !== null, conflict: Boolean(s.conflict) }),
+          label: saveLabel({ existing: page !== null, conflict: Boolean(s.conflict), changes: page?.status === 'scheduled' }),
           conflict: Boolean(s.conflict),
           quick: page?.status === 'draft',
-          shortcut: true,
           publish: may.publish && page !== null,
           unschedule: may.publish && page?.status === 'scheduled',
           unpublish: may.publish && page !== null && page.published !== null,
@@ -215,8 +214,7 @@ export function register(app: Hono<AdminEnv>, deps: AdminDeps): void {
     if (act === 'unpublish') res = await unpublishAfter(c, res, l);
     if (res.status === 412 || res.status === 409) return editorPage(c, { ...state, conflict: { theirs: l.page.version }, status: res.status });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
-    const what = ({ publish: 'Published', unpublish: 'Unpublished', unschedule: 'Unscheduled', schedule: 'Scheduled' } as Record<string, string>)[act] ?? 'Saved draft';
-    return saved(c, res, what, l.at());
+    return saved(c, res, savedWhat(act, l.page.status), l.at());
   });
 
   app.post('/o/:org/s/:space/pages/:type/:slug/delete', signedIn, async (c) => {

@@ -22,11 +22,12 @@ import { can } from '../../nav.js';
 import { formToken } from '../../security.js';
 import { ErrorSummary } from '../../ui.js';
 import { DeleteForm, EditorForm, editorRights, EditorScreen, saveLabel, SlugField, TitleField, type EditorStateBase } from './actions.js';
-import { fieldRefusal, first, flash, LiveNote, postedForm, quickSaveAnswer, refusedFields, scheduleIso, StateLine, type HistoryEntry } from './common.js';
+import { fieldRefusal, first, flash, LiveNote, postedForm, quickSaveAnswer, refusedFields, StateLine, type HistoryEntry } from './common.js';
 import { FieldInput, parseFields } from './fields.js';
 import { pickerUrl } from './media-picker.js';
 import { postsUrl, postUrl } from './posts.js';
 import { deleted, historyScreen, previewScreen, rolledBack, saved, versionScreen } from './revisions.js';
+import { savedWhat, saveStatus } from './save.js';
 import { spaceHeader, versionOf, type FieldSchema } from './shared.js';
 import { Fields } from './view.js';
 
@@ -128,8 +129,9 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
   const here = post ? postUrl(org, space, post.slug) : postUrl(org, space, '_new');
   const heading = post ? post.title : 'New post';
   const errors = refusedPostFields(s.error);
-  // An htmx save only where nothing but the version moves (a draft): saving a published or
-  // scheduled post makes it a draft, and the whole editor says so after the plain POST.
+  // An htmx save only where nothing but the version moves (a draft): saving a published post
+  // makes it a draft over the live version, and the whole editor says so after the plain POST; a
+  // scheduled post's save keeps its schedule ("Save changes") and the state line shows it.
   const quick = post !== null && post.status === 'draft';
   return render(
     c,
@@ -161,10 +163,11 @@ async function editorPage(c: Context<AdminEnv>, s: EditorState): Promise<Respons
         refusal={<ErrorSummary error={s.error} />}
         toolbar={{
           action: here,
-          label: saveLabel({ existing: post !== null, conflict: Boolean(s.conflict) }),
+          label: saveLabel({ existing: post !== null, conflict: Boolean(s.conflict), changes: post !== null && post.status === 'scheduled' }),
           conflict: Boolean(s.conflict),
           quick,
           publish: may.publish,
+          unschedule: may.publish && post?.status === 'scheduled',
           unpublish: may.publish && post !== null && post.published !== null,
           links: post ? { preview: postUrl(org, space, post.slug, '/preview'), history: postUrl(org, space, post.slug, '/revisions') } : null,
         }}
@@ -218,14 +221,10 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     const act = first(form._action) || 'save';
     const shown = parseFields(SCHEMA, form, null);
     const state: EditorState = { org: l.org, space: l.space, post: l.post, title: first(form._title), slug: l.post.slug, shown };
-    const body = writeBody(state.title, shown);
-    // "Save draft" saves a draft (over the live version, which stays live; a schedule is dropped).
-    if (act === 'save' || act === 'overwrite' || act === 'unpublish') body.status = 'draft';
-    if (act === 'publish') body.status = 'published';
-    if (act === 'schedule') {
-      body.status = 'scheduled';
-      body.scheduled = scheduleIso(first(form._at));
-    }
+    // The pages' rule (save.tsx saveStatus): "Save draft" over a published post saves a draft
+    // beside the live version; a scheduled post's "Save changes" sends no status, so it stays
+    // scheduled at its time and the scheduler publishes what was saved; Unschedule makes it a draft.
+    const body = { ...writeBody(state.title, shown), ...saveStatus(act, l.post.status, first(form._at)) };
     // If-Match: the version the form was loaded at (or, to save over a conflicting save, the one the member saw in the message).
     const basedOn = first(form._theirs) || first(form._version);
     let res: ApiAnswer<unknown> = await api(c).send('PATCH', `/v2/posts/${enc(l.post.slug)}`, body, { headers: { ...spaceHeader(l.space), 'if-match': `"v${basedOn}"` } });
@@ -246,8 +245,7 @@ export function register(app: Hono<AdminEnv>, _deps: AdminDeps): void {
     }
     if (res.status === 412) return editorPage(c, { ...state, conflict: { theirs: l.post.version }, status: 412 });
     if (!res.ok) return editorPage(c, { ...state, error: res.error, status: res.status });
-    const what = act === 'publish' ? 'Published' : act === 'schedule' ? 'Scheduled' : act === 'unpublish' ? 'Unpublished' : 'Saved draft';
-    return saved(c, res, what, l.at());
+    return saved(c, res, savedWhat(act, l.post.status), l.at());
   });
 
   app.post('/o/:org/s/:space/posts/:slug/delete', signedIn, async (c) => {

@@ -37,6 +37,12 @@ export function saveStatus(act: string, status: string, at: string): Record<stri
   return status === 'published' ? { status: 'draft' } : {};
 }
 
+/** The flash after an editor's plain POST: what the action did — a scheduled entry's save keeps its schedule (saveStatus), and says so. */
+export function savedWhat(act: string, status: string): string {
+  const named: Record<string, string> = { publish: 'Published', unpublish: 'Unpublished', unschedule: 'Unscheduled', schedule: 'Scheduled' };
+  return named[act] ?? (status === 'scheduled' ? 'Saved; still scheduled' : 'Saved draft');
+}
+
 /** After a save, Unpublish's second call: the page's published version taken down, conditional on the saved version. */
 export async function unpublishAfter(c: Context<AdminEnv>, saved: ApiAnswer<unknown>, p: { space: string; typeSlug: string; slug: string; locale: string }): Promise<ApiAnswer<unknown>> {
   if (!saved.ok) return saved;
