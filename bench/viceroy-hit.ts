@@ -91,11 +91,16 @@
  *   (2.13 ms CPU, 58 faults), the edge only 0.61× the floor (4.96 ms, 78 faults): the runtime
  *   collects the heap between requests, and the edge's heap is the larger, so the mode widens
  *   the gap instead of closing it.
+ *   AOT again (weval 0.3.4 built from crates.io, BENCH_AOT=1, three rounds, load 3–4): every
+ *   worker slower — the edge 10.3 ms vCPU per hit (5.6 interpreted), the floor 3.6 (2.3), edge vs
+ *   floor 0.41, faults per hit 453 (edge) and 226 (floor), the edge's module 32.9 MB: each fresh
+ *   instance pays for the compiled code's larger image more than the compiled code saves.
  * - Not options: evaluating the chain's code only on a miss (new Function over the 136 KB
  *   minified chain: tens of ms per miss); making Hono lazy would move its initialisation and
  *   router compilation to every miss (each is a fresh instance too). js-compute 3.46's flags
- *   offer nothing for the snapshot's size; --enable-aot needs the weval binary (not installed:
- *   node_modules/@bytecodealliance/weval ships none) and was measured slower above.
+ *   offer nothing for the snapshot's size; --enable-aot needs the weval binary
+ *   (node_modules/@bytecodealliance/weval ships none; `cargo install weval --locked --version
+ *   0.3.4` builds it in 5–15 min) and was measured slower above, twice.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
