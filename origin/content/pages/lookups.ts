@@ -3,7 +3,7 @@
  * space's default locale when a write names none, the management view (the working copy with its
  * version, the ETag) and the pages the scheduler publishes next.
  */
-import { and, eq, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { pages, spaces } from '../../db/schema/index.js';
 
@@ -25,6 +25,22 @@ export function pageAt(at: { spaceId: string; slug: string; pageType: string }, 
     deleted ? isNotNull(pages.deletedAt) : isNull(pages.deletedAt),
     at.pageType === '*' ? undefined : eq(pages.pageType, at.pageType),
   );
+}
+
+/**
+ * The live page at an address, locked for the transaction (a typed page before an untyped one of
+ * the same slug): what a save or an unpublish compares its If-Match and live state with, and
+ * replaces. Undefined when there is none.
+ */
+export async function lockPageAt(t: Db, at: { spaceId: string; slug: string; pageType: string }, locale: string) {
+  const [row] = await t
+    .select({ id: pages.id, pageType: pages.pageType, version: pages.version, deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status })
+    .from(pages)
+    .where(pageAt(at, locale, false))
+    .orderBy(sql`${pages.pageType} = '*' desc`)
+    .limit(1)
+    .for('update');
+  return row;
 }
 
 /** The management view: the working copy with its version (the ETag). */

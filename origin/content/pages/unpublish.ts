@@ -15,7 +15,7 @@ import type { Result } from '../../http/result.js';
 import { pages } from '../../db/schema/index.js';
 import { commitWrite } from '../../outbox/index.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges } from '../live-changes.js';
-import { pageAt, spaceDefaultLocale } from './lookups.js';
+import { lockPageAt, spaceDefaultLocale } from './lookups.js';
 import { auditPage, pageChange, pageLiveState, writerOf, type PageAddress, type SavedPage } from './page-change.js';
 
 export async function unpublishPage(db: Db, change: PageAddress, expectedVersion: number | null): Promise<Result<SavedPage>> {
@@ -23,13 +23,7 @@ export async function unpublishPage(db: Db, change: PageAddress, expectedVersion
   return refusingLiveChanges(() =>
     commitWrite(db, writerOf(change), change.spaceId, async (w): Promise<Result<SavedPage>> => {
       const t = w.t;
-      const [current] = await t
-        .select({ id: pages.id, version: pages.version, deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status })
-        .from(pages)
-        .where(pageAt(change, locale, false))
-        .orderBy(sql`${pages.pageType} = '*' desc`)
-        .limit(1)
-        .for('update');
+      const current = await lockPageAt(t, change, locale);
       if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
       if (expectedVersion !== null && current.version !== expectedVersion) return { ok: false, error: 'version_mismatch', detail: `The page changed since version ${expectedVersion}; read it again.` };
       if (current.published === null) return { ok: false, error: 'conflict', detail: 'The page has no published version to take down.' };

@@ -21,7 +21,7 @@ import { findPageTypeSchema, spaceLocales } from '../model/page-types.js';
 import { commitWrite, type WriteScope } from '../../outbox/index.js';
 import { renderPage } from './pages.js';
 import { guardLiveChange, mayPublishOf, NOTHING_LIVE, refusingLiveChanges } from '../live-changes.js';
-import { pageAt, spaceDefaultLocale } from './lookups.js';
+import { lockPageAt, pageAt, spaceDefaultLocale } from './lookups.js';
 import { auditPage, cleanUntyped, invalidFields, pageChange, pageLiveState, pageLiveStateById, writerOf, type PageAddress, type PageChange, type PageStatus, type SavedPage } from './page-change.js';
 
 export type { PageAddress, PageChange, PageRevisionStatus, PageStatus, SavedPage } from './page-change.js';
@@ -199,13 +199,7 @@ async function updateIn(
   {
     const t = w.t;
     // Locked: the live state compared below is the one this save replaces.
-    const [current] = await t
-      .select({ id: pages.id, pageType: pages.pageType, version: pages.version, deletedAt: pages.deletedAt, published: pages.published, publishedAt: pages.publishedAt, status: pages.status })
-      .from(pages)
-      .where(pageAt(change, locale, false))
-      .orderBy(sql`${pages.pageType} = '*' desc`)
-      .limit(1)
-      .for('update');
+    const current = await lockPageAt(t, change, locale);
     if (!current) return { ok: false, error: 'not_found', detail: 'Page not found.' };
     let patch = change.fields ?? {};
     if (current.pageType !== '*') {
